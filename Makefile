@@ -1,0 +1,43 @@
+# Two commands for a fresh machine: `make demo` and `make test` (see README.md).
+VENV    ?= .venv
+PYTHON  ?= python3
+PY      := $(VENV)/bin/python
+UV      := $(VENV)/bin/uv
+STETH   := $(VENV)/bin/stethoscope
+DEMO    ?= .demo
+export STETHOSCOPE_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
+
+.PHONY: demo test install install-test lint bench clean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet uv
+
+install: $(PY)
+	$(UV) pip install --quiet --python $(PY) -e .
+
+install-test: $(PY)
+	$(UV) pip install --quiet --python $(PY) -e '.[test]'
+
+# Generate the demo book into $(DEMO)/ and show what it holds.
+demo: install
+	@test -f $(DEMO)/stethoscope.toml || $(STETH) init $(DEMO)
+	$(STETH) --project $(DEMO) demo --force
+	$(STETH) --project $(DEMO) status
+
+# The whole suite. pytest's exit code 5 (no test collected) is a failure: a suite that
+# runs nothing proves nothing.
+test: install-test
+	@$(PY) -m pytest $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$rc
+
+lint: install-test
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/mypy src
+
+bench: install-test
+	@ls bench/*.py >/dev/null 2>&1 && for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) $(DEMO) .pytest_cache .mypy_cache .ruff_cache

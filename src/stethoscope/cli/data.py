@@ -1,0 +1,140 @@
+"""Commands for the project and its source data: init, import, demo, status."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, cast
+
+import typer
+from rich.table import Table
+
+from stethoscope.cli import output
+from stethoscope.cli.app import app, state
+from stethoscope.contract.schema import FORMATS, MODES, TABLES
+from stethoscope.errors import ConfigError
+
+if TYPE_CHECKING:
+    from stethoscope.contract.importer import Mode
+    from stethoscope.client import RemoteProject
+    from stethoscope.project import Project
+
+
+def _connect() -> Project | RemoteProject:
+    from stethoscope.project import connect
+
+    return connect(state.project, on_wait=output.note)
+
+
+@app.command()
+def init(
+    folder: Annotated[Path, typer.Argument(file_okay=False, help="Project folder.")] = Path("."),
+) -> None:
+    """Create a project: a stethoscope.toml with the default settings."""
+    from stethoscope.settings import PROJECT_FILE
+
+    folder.mkdir(parents=True, exist_ok=True)
+    file = folder / PROJECT_FILE
+    if file.exists():
+        raise ConfigError(f"{file} already exists")
+    file.write_text(
+        "# Stethoscope project settings; STETHOSCOPE_* environment variables override them.\n"
+        "# See docs/reference/settings.md.\n"
+        'database_url = "stethoscope.duckdb"\n'
+    )
+    output.console.print(f"Created {file}")
+
+
+@app.command("import")
+def import_(
+    table: Annotated[str, typer.Argument(help=f"One of: {', '.join(TABLES)}.")],
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="CSV, Parquet or "
+                                         "JSON Lines file (.gz allowed for CSV and JSONL).")],
+    map: Annotated[list[str] | None, typer.Option(
+        "--map", "-m", help="Rename a column: target=source (repeatable)."
+    )] = None,
+    mode: Annotated[str, typer.Option(help=f"{' | '.join(MODES)}: add rows, update rows "
+                                      "by key, or replace the whole table.")] = "append",
+    format: Annotated[str | None, typer.Option(
+        help=f"{' | '.join(FORMATS)} (default: from the file name)."
+    )] = None,
+    skip_bad: Annotated[bool, typer.Option(
+        "--skip-bad", help="Load the good rows and write the rejected ones to a side file."
+    )] = False,
+    rejects: Annotated[Path | None, typer.Option(
+        help="Where --skip-bad writes rejected rows (default: FILE.rejects.csv beside FILE)."
+    )] = None,
+) -> None:
+    """Import a file into a source table, checked against the data contract.
+
+    By default a file with any bad row is rejected whole and nothing is loaded.
+    """
+    if mode not in MODES:
+        raise typer.BadParameter(f"expected one of {', '.join(MODES)}", param_hint="--mode")
+    from stethoscope.contract.readers import parse_mapping
+
+    mapping = parse_mapping(map or [])
+    with _connect() as project, output.progress_bar("bytes") as tick:
+        r = project.import_file(table, file, format=format, mapping=mapping,
+                                mode=cast("Mode", mode),
+                                skip_bad=skip_bad, rejects_path=rejects, progress=tick)
+    msg = f"Imported {r.rows_loaded:,} of {r.rows_read:,} rows into {r.table} ({r.seconds:.1f} s)"
+    if r.rows_replaced:
+        msg += f"; {r.rows_replaced:,} stored rows {'replaced' if mode == 'replace' else 'updated'}"
+    output.console.print(msg)
+    if r.duplicates_skipped:
+        output.console.print(f"Skipped {r.duplicates_skipped:,} events already stored "
+                             "(same message_id).")
+    if r.rows_rejected:
+        output.console.print(f"[yellow]Rejected {r.rows_rejected:,} rows[/]; written to "
+                             f"{r.rejects_path}")
+    if r.ignored_columns:
+        output.note(f"Columns not in the contract were ignored: {', '.join(r.ignored_columns)}")
+
+
+@app.command()
+def demo(
+    accounts: Annotated[int, typer.Option(min=1, help="Number of accounts.")] = 2000,
+    months: Annotated[int, typer.Option(min=1, max=60, help="Months of history.")] = 12,
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same book.")]
+    = 0,
+    end: Annotated[datetime | None, typer.Option(
+        formats=["%Y-%m-%d"], help="Last day of the book (default: today, UTC)."
+    )] = None,
+    activity: Annotated[float, typer.Option(min=0.001, help="Multiplier of event volume.")]
+    = 1.0,
+    force: Annotated[bool, typer.Option("--force", help="Replace data already stored.")]
+    = False,
+) -> None:
+    """Generate a realistic demo customer book and load it into the project."""
+    from stethoscope.contract.demo_report import format_signal_report
+
+    end_day: date | None = end.date() if end else None
+    with _connect() as project, output.progress_bar("rows") as tick:
+        r = project.load_demo(accounts=accounts, months=months, seed=seed, end=end_day,
+                              activity=activity, force=force, progress=tick)
+    table = Table(title=f"Demo book {r.start} to {r.end} (seed {seed}), loaded in "
+                        f"{r.seconds:.1f} s")
+    table.add_column("table")
+    table.add_column("rows", justify="right")
+    for name, n in r.counts.items():
+        table.add_row(name, f"{n:,}")
+    output.console.print(table)
+    output.console.print(format_signal_report(r.signal))
+
+
+@app.command()
+def status() -> None:
+    """Show the project's database and how many rows each source table holds."""
+    with _connect() as project:
+        s = project.status()
+    output.console.print(f"Project   {s.project}\nDatabase  {s.database}"
+                         + (f"\nServed by {s.served_by}" if s.served_by else ""))
+    table = Table()
+    table.add_column("table")
+    table.add_column("rows", justify="right")
+    for name, n in s.counts.items():
+        table.add_row(name, f"{n:,}")
+    output.console.print(table)
+    if s.events_from:
+        output.console.print(f"Events from {s.events_from} to {s.events_to}")

@@ -1,0 +1,1 @@
+"""The source tables: their contract, importing files into them, and the demo book."""

@@ -1,0 +1,445 @@
+"""Importing a file into a source table: stage, check against the contract, write at once.
+
+The whole import is one transaction on the store's DuckDB connection:
+
+1. stream the file's batches into a temporary stage table (strings as read, row-numbered);
+2. cast every column to its contract type and collect every problem, set-based: missing
+   required values, values of the wrong type, values outside a vocabulary or range, row
+   rules, duplicate keys in the file, keys already stored, unknown accounts;
+3. if there are problems and ``skip_bad`` is off, roll back: nothing is written;
+   otherwise write the good rows (append, upsert or replace) and the rejected rows to a
+   side file, then commit.
+
+Only identifiers of our own contract appear in the SQL built here; user column names
+travel inside a struct column and values are never pasted into SQL.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+import pyarrow as pa
+
+from stethoscope.contract.readers import EXTRAS, ROW, Source, open_source
+from stethoscope.contract.schema import MODES, TABLES, Column, Table, Type
+from stethoscope.errors import DataError, Problem
+from stethoscope.progress import Progress, silent
+
+if TYPE_CHECKING:
+    import duckdb
+
+Mode = Literal["append", "upsert", "replace"]
+SHOWN_PROBLEMS = 20
+
+_STAGE, _TYPED, _BAD = "_import_stage", "_import_typed", "_import_bad"
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    table: str
+    file: str
+    rows_read: int
+    rows_loaded: int
+    rows_rejected: int
+    # events skipped because a row with the same message_id is stored or came earlier
+    duplicates_skipped: int
+    # stored rows removed: all of them with replace, the updated ones with upsert
+    rows_replaced: int
+    rejects_path: str | None
+    # columns of the file that the table has no place for (tables without extras_into)
+    ignored_columns: list[str]
+    seconds: float
+
+
+def q(name: str) -> str:
+    """Quote an identifier of our own contract."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _text(expr: str) -> str:
+    return f"NULLIF(trim(CAST({expr} AS VARCHAR)), '')"
+
+
+def typed_expr(col: Column, present: bool) -> str:
+    """SQL turning the staged value of ``col`` into its contract type (NULL if it cannot)."""
+    if not present:
+        return f"CAST(NULL AS {_sql_type(col.type)})"
+    raw = q(col.name)
+    text = _text(raw)
+    match col.type:
+        case Type.STRING:
+            return f"lower({text})" if col.values else text
+        case Type.INTEGER:
+            d = f"TRY_CAST({text} AS DOUBLE)"
+            return f"CASE WHEN isfinite({d}) AND {d} = trunc({d}) THEN CAST({d} AS BIGINT) END"
+        case Type.FLOAT:
+            d = f"TRY_CAST({text} AS DOUBLE)"
+            return f"CASE WHEN isfinite({d}) THEN {d} END"
+        case Type.DATE:
+            return f"TRY_CAST({text} AS DATE)"
+        case Type.TIMESTAMP:
+            # an offset is honoured; a value without one is taken as UTC (session zone)
+            return f"CAST(TRY_CAST({text} AS TIMESTAMPTZ) AS TIMESTAMP)"
+        case Type.JSON:
+            j = f"TRY_CAST({_json_source(raw)} AS JSON)"
+            return f"CASE WHEN json_type({j}) = 'OBJECT' THEN {j} END"
+    raise AssertionError(col.type)
+
+
+def _json_source(raw: str) -> str:
+    # a struct or map read from Parquet becomes JSON text; text is taken as written
+    return f"CASE WHEN typeof({raw}) LIKE 'STRUCT%' OR typeof({raw}) LIKE 'MAP%' " \
+           f"THEN CAST(to_json({raw}) AS VARCHAR) ELSE {_text(raw)} END"
+
+
+def _sql_type(t: Type) -> str:
+    from stethoscope.contract.schema import SQL_TYPES
+
+    return SQL_TYPES[t]
+
+
+_EXPECTED = {
+    Type.INTEGER: "a whole number",
+    Type.FLOAT: "a number",
+    Type.DATE: "a date like 2024-01-31",
+    Type.TIMESTAMP: "a timestamp like 2024-01-31T09:30:00Z",
+    Type.JSON: "a JSON object",
+}
+
+
+def _problem_queries(table: Table, present: set[str]) -> list[str]:
+    """Per-value checks on the stage: each query yields (_row, column, reason, value)."""
+    out: list[str] = []
+    for col in table.columns:
+        if col.name not in present:
+            continue
+        raw, typed = _text(q(col.name)), typed_expr(col, True)
+
+        def add(cond: str, reason: str, col: Column = col, raw: str = raw) -> None:
+            out.append(f"SELECT {ROW}, '{col.name}', '{reason}', {raw} FROM {_STAGE} "
+                       f"WHERE {cond}")
+
+        if col.required and not (col.name == table.key and table.key_is_derived):
+            add(f"{raw} IS NULL", "a value is required")
+        if col.type is not Type.STRING:
+            add(f"{raw} IS NOT NULL AND ({typed}) IS NULL", f"expected {_EXPECTED[col.type]}")
+        if col.values:
+            vals = ", ".join(f"'{v}'" for v in col.values)
+            add(f"{raw} IS NOT NULL AND ({typed}) NOT IN ({vals})",
+                f"expected one of {', '.join(col.values)}")
+        if col.minimum is not None:
+            add(f"({typed}) < {col.minimum}", f"must be at least {col.minimum:g}")
+        if col.maximum is not None:
+            add(f"({typed}) > {col.maximum}", f"must be at most {col.maximum:g}")
+    return out
+
+
+def _typed_select(table: Table, present: set[str], extras: str | None) -> str:
+    cols = []
+    for col in table.columns:
+        expr = typed_expr(col, col.name in present)
+        if col.name == table.extras_into and extras is not None:
+            ex = (f"CAST(to_json({EXTRAS}) AS JSON)" if extras == "struct"
+                  else f"TRY_CAST({EXTRAS} AS JSON)")
+            expr = (f"CASE WHEN ({expr}) IS NULL AND {ex} IS NULL THEN NULL ELSE "
+                    f"json_merge_patch(coalesce({expr}, '{{}}'::JSON), "
+                    f"coalesce({ex}, '{{}}'::JSON)) END")
+        cols.append(f"{expr} AS {q(col.name)}")
+    select = f"SELECT {ROW}, {', '.join(cols)} FROM {_STAGE}"
+    if table.natural_key:
+        parts = ", ".join(f"CAST({q(c)} AS VARCHAR)" for c in table.natural_key)
+        derived = f"md5(CAST(to_json(list_value({parts})) AS VARCHAR))"
+        key = q(table.key or "id")
+        select = (f"SELECT * REPLACE (coalesce({key}, {derived}) AS {key}) "
+                  f"FROM ({select})")
+    return select
+
+
+def _key_problems(table: Table, mode: Mode) -> list[str]:
+    """Checks that need every row at once, or the stored tables."""
+    out: list[str] = []
+    key = table.key
+    if key:
+        k = q(key)
+        what = (f"same {', '.join(table.natural_key)} as" if table.natural_key
+                else f"duplicate {key}, also at")
+        out.append(
+            f"SELECT {ROW}, '{key}', '{what} row ' || first, {k} FROM ("
+            f"SELECT {ROW}, {k}, min({ROW}) OVER (PARTITION BY {k}) AS first "
+            f"FROM {_TYPED} WHERE {k} IS NOT NULL) WHERE {ROW} <> first")
+        if mode == "append":
+            out.append(
+                f"SELECT t.{ROW}, '{key}', '{key} {{value}} is already stored (import "
+                f"with mode upsert to update it)', t.{k} FROM {_TYPED} t WHERE EXISTS "
+                f"(SELECT 1 FROM {q(table.name)} s WHERE s.{k} = t.{k})")
+    known = "accounts"
+    for col in table.columns:
+        if not col.references_account and col.name != "parent_id":
+            continue
+        c = q(col.name)
+        in_file = (f" OR EXISTS (SELECT 1 FROM {_TYPED} f WHERE f.id = t.{c})"
+                   if table.name == "accounts" else "")
+        stored = ("FALSE" if table.name == "accounts" and mode == "replace" else
+                  f"EXISTS (SELECT 1 FROM {known} a WHERE a.id = t.{c})")
+        out.append(
+            f"SELECT t.{ROW}, '{col.name}', 'unknown account {{value}}', t.{c} FROM {_TYPED} t "
+            f"WHERE t.{c} IS NOT NULL AND NOT ({stored}{in_file})")
+    if table.name == "accounts":
+        out.append(f"SELECT {ROW}, 'parent_id', 'an account cannot be its own parent', "
+                   f"parent_id FROM {_TYPED} WHERE parent_id = id")
+    for check in table.checks:
+        out.append(f"SELECT {ROW}, '{check.column}', '{check.reason}', "
+                   f"CAST({q(check.column)} AS VARCHAR) FROM {_TYPED} "
+                   f"WHERE NOT ({check.predicate})")
+    return out
+
+
+def import_file(
+    con: duckdb.DuckDBPyConnection,
+    table_name: str,
+    path: Path,
+    *,
+    format: str | None = None,
+    mapping: dict[str, str] | None = None,
+    mode: Mode = "append",
+    skip_bad: bool = False,
+    rejects_path: Path | None = None,
+    progress: Progress | None = None,
+    atomic: bool = True,
+) -> ImportResult:
+    """Import ``path`` into ``table_name`` on ``con``, all or (with ``skip_bad``) the good rows.
+
+    With ``atomic`` (the default) the import is its own transaction; without, the caller
+    has begun one (to load several files at once) and commits or rolls back.
+    """
+    from stethoscope.contract.schema import table as get_table
+
+    started = time.perf_counter()
+    table = get_table(table_name)
+    if mode not in MODES:
+        raise DataError(f"unknown mode '{mode}'", hint=f"modes are {', '.join(MODES)}")
+    if mode == "upsert" and table.key is None:
+        raise DataError(f"{table.name} have no key to upsert on",
+                        hint="use mode append (a message_id makes a re-sent event a no-op) "
+                             "or replace")
+    src = open_source(table, path, format=format, mapping=mapping)
+    if not atomic:
+        return _run(con, table, src, mode, skip_bad, rejects_path, progress, started)
+    con.begin()
+    try:
+        result = _run(con, table, src, mode, skip_bad, rejects_path, progress, started)
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+    return result
+
+
+def _run(con: duckdb.DuckDBPyConnection, table: Table, src: Source, mode: Mode,
+         skip_bad: bool, rejects_path: Path | None, progress: Progress | None,
+         started: float) -> ImportResult:
+    tick = progress or silent
+    extras: str | None = None
+    rows_read = 0
+    staged = False
+    for batch, done in src.batches():
+        if not staged:
+            if EXTRAS in batch.schema.names:
+                extras = "struct" if pa.types.is_struct(batch.schema.field(EXTRAS).type) \
+                    else "text"
+            con.register("_import_batch", batch)
+            con.execute(f"CREATE TEMP TABLE {_STAGE} AS SELECT * FROM _import_batch")
+            staged = True
+        else:
+            con.register("_import_batch", batch)
+            con.execute(f"INSERT INTO {_STAGE} SELECT * FROM _import_batch")
+        con.unregister("_import_batch")
+        rows_read += batch.num_rows
+        tick("reading", done, src.total)
+    rows_read += len(src.bad_records)
+    tick("checking", 0, 0)
+
+    if not staged:
+        # no record could be read: the file is empty or every record is malformed
+        bad = src.bad_records
+        shown = [_problem(src, b.row, None, b.reason, None) for b in bad[:SHOWN_PROBLEMS]]
+        _raise_or_skip_bad(src, shown, skip_bad, len(bad))
+        written = _write_unread(src, rejects_path) if bad else None
+        replaced = _replace_all(con, table) if mode == "replace" else 0
+        if mode == "replace":
+            _check_orphans(con, table)
+        return ImportResult(table.name, str(src.path), rows_read, 0, len(bad), 0, replaced,
+                            written, src.extras if not table.extras_into else [],
+                            time.perf_counter() - started)
+
+    present = set(src.present)
+    checks = _problem_queries(table, present)
+    con.execute(f"CREATE TEMP TABLE {_TYPED} AS {_typed_select(table, present, extras)}")
+    checks += _key_problems(table, mode)
+    union = " UNION ALL ".join(checks) if checks else \
+        f"SELECT {ROW}, NULL, NULL, NULL FROM {_STAGE} WHERE FALSE"
+    con.execute(f"CREATE TEMP TABLE {_BAD} AS SELECT * FROM ({union}) "
+                f"AS p({ROW}, col, reason, value)")
+    for b in src.bad_records:
+        con.execute(f"INSERT INTO {_BAD} VALUES (?, NULL, ?, NULL)", [b.row, b.reason])
+    problems = con.execute(
+        f"SELECT {ROW}, col, reason, value FROM {_BAD} ORDER BY {ROW}, col "
+        f"LIMIT {SHOWN_PROBLEMS}").fetchall()
+    n_problems, n_bad_rows = con.execute(
+        f"SELECT count(*), count(DISTINCT {ROW}) FROM {_BAD}").fetchone() or (0, 0)
+    shown = [_problem(src, *p) for p in problems]
+    _raise_or_skip_bad(src, shown, skip_bad, n_problems, n_bad_rows)
+
+    written_rejects = None
+    if n_bad_rows:
+        written_rejects = _write_rejects(con, src, table, rejects_path)
+
+    tick("writing", 0, 0)
+    good = f"SELECT * FROM {_TYPED} t WHERE NOT EXISTS " \
+           f"(SELECT 1 FROM {_BAD} b WHERE b.{ROW} = t.{ROW})"
+    skipped = 0
+    if table.name == "events":
+        # a re-sent event (same message_id as one stored or earlier in the file) is a no-op
+        good = (f"SELECT * FROM ({good}) g WHERE message_id IS NULL OR ("
+                f"{ROW} = (SELECT min(d.{ROW}) FROM {_TYPED} d WHERE d.message_id = "
+                f"g.message_id) AND NOT EXISTS (SELECT 1 FROM events e WHERE "
+                f"e.message_id = g.message_id))")
+    con.execute(f"CREATE TEMP TABLE _import_good AS {good}")
+    n_good = _count(con, "_import_good")
+    if table.name == "events":
+        skipped = rows_read - n_bad_rows - n_good
+    replaced = 0
+    if mode == "replace":
+        replaced = _replace_all(con, table)
+    elif mode == "upsert":
+        key = q(table.key or "id")
+        replaced = _count(con, q(table.name), f"{key} IN (SELECT {key} FROM _import_good)")
+        con.execute(f"DELETE FROM {q(table.name)} WHERE {key} IN "
+                    f"(SELECT {key} FROM _import_good)")
+    cols = ", ".join(q(c) for c in table.names)
+    con.execute(f"INSERT INTO {q(table.name)} ({cols}) SELECT {cols} FROM _import_good")
+    if mode == "replace":
+        _check_orphans(con, table)
+    for t in (_STAGE, _TYPED, _BAD, "_import_good"):
+        con.execute(f"DROP TABLE {t}")
+    return ImportResult(table.name, str(src.path), rows_read, n_good, n_bad_rows, skipped,
+                        replaced, str(written_rejects) if written_rejects else None,
+                        src.extras if not table.extras_into else [],
+                        time.perf_counter() - started)
+
+
+def _count(con: duckdb.DuckDBPyConnection, rel: str, where: str = "TRUE") -> int:
+    row = con.execute(f"SELECT count(*) FROM {rel} WHERE {where}").fetchone()
+    return int(row[0]) if row else 0
+
+
+def _replace_all(con: duckdb.DuckDBPyConnection, table: Table) -> int:
+    n = _count(con, q(table.name))
+    con.execute(f"DELETE FROM {q(table.name)}")
+    return n
+
+
+def _check_orphans(con: duckdb.DuckDBPyConnection, table: Table) -> None:
+    """Replacing accounts must not leave rows elsewhere pointing at accounts that are gone."""
+    if table.name != "accounts":
+        return
+    problems = []
+    for other in TABLES.values():
+        if other.name == "accounts":
+            continue
+        n = _count(con, q(other.name), "NOT EXISTS (SELECT 1 FROM accounts a "
+                                       "WHERE a.id = account_id)")
+        if n:
+            problems.append(Problem(other.name, f"{n:,} rows refer to accounts not in the file"))
+    if problems:
+        raise DataError("replacing accounts would leave rows of other tables without their "
+                        "account; nothing was imported", problems,
+                        hint="include those accounts in the file, or import with mode upsert")
+
+
+def _where(src: Source, row: int) -> str:
+    unit = "line" if src.format == "jsonl" else "row"
+    return f"{src.path.name} {unit} {row}"
+
+
+def _problem(src: Source, row: int, col: str | None, reason: str, value: str | None) -> Problem:
+    if "{value}" in reason:
+        return Problem(_where(src, row), reason.replace("{value}", repr(value)), column=col)
+    got = f", got {value!r}" if value is not None else ""
+    return Problem(_where(src, row), f"{reason}{got}", column=col)
+
+
+def _raise_or_skip_bad(src: Source, shown: list[Problem], skip_bad: bool, n_problems: int,
+                       n_bad_rows: int | None = None) -> None:
+    if not n_problems or skip_bad:
+        return
+    rows = n_bad_rows if n_bad_rows is not None else n_problems
+    raise DataError(
+        f"{src.path.name}: {n_problems:,} problem{'s' if n_problems != 1 else ''} in "
+        f"{rows:,} row{'s' if rows != 1 else ''}; nothing was imported",
+        shown, more=max(0, n_problems - len(shown)),
+        hint="fix the file and import again, or pass --skip-bad to load the good rows "
+             "and write the rejected ones to a side file",
+    )
+
+
+def _write_rejects(con: duckdb.DuckDBPyConnection, src: Source, table: Table,
+                   path: Path | None) -> Path:
+    """Write the rejected rows as the file had them (with its column names), plus
+    the row number and every reason, to a CSV beside the input."""
+    import pyarrow.csv as pacsv
+
+    path = _rejects_path(src, path)
+    back = {target: source for source, target in src.renames.items()}
+    staged = [c for c in table.names if c in set(src.present)]
+    has_extras = _has_column(con, _STAGE, EXTRAS)
+    cols = [f"any_value(CAST(s.{q(c)} AS VARCHAR)) AS {q(c)}" for c in staged]
+    if has_extras:
+        cols.append(f"any_value(s.{EXTRAS}) AS {EXTRAS}")
+    reasons = ("string_agg(coalesce(b.col || ': ', '') || replace(b.reason, '{value}', "
+               "coalesce(chr(39) || b.value || chr(39), 'null')), '; ' ORDER BY b.col) "
+               "AS _errors")
+    rejected = con.sql(
+        f"SELECT b.{ROW}, {', '.join(cols + [reasons])} FROM {_BAD} b "
+        f"LEFT JOIN {_STAGE} s USING ({ROW}) GROUP BY b.{ROW} ORDER BY b.{ROW}"
+    ).to_arrow_table()
+    if has_extras and pa.types.is_struct(rejected.schema.field(EXTRAS).type):
+        # give the file's extra columns back as columns, under their own names
+        i = rejected.schema.get_field_index(EXTRAS)
+        struct = rejected.column(EXTRAS).combine_chunks()
+        rejected = rejected.remove_column(i)
+        for j, f in enumerate(struct.type):
+            rejected = rejected.add_column(i + j, f.name, struct.field(j))
+    names = [back.get(n, n) for n in rejected.column_names]
+    rejected = rejected.rename_columns(names)
+    # malformed records were never staged: keep their text so nothing is lost
+    texts = {b.row: b.text for b in src.bad_records}
+    if texts:
+        rows = rejected.column(ROW).to_pylist()
+        rejected = rejected.append_column("_text", pa.array([texts.get(r) for r in rows],
+                                                            pa.string()))
+    pacsv.write_csv(rejected, path)
+    return path
+
+
+def _rejects_path(src: Source, path: Path | None) -> Path:
+    path = path or src.path.with_name(src.path.name.split(".")[0] + ".rejects.csv")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _write_unread(src: Source, path: Path | None) -> str:
+    import pyarrow.csv as pacsv
+
+    path = _rejects_path(src, path)
+    bad = src.bad_records
+    pacsv.write_csv(pa.table({ROW: [b.row for b in bad], "_errors": [b.reason for b in bad],
+                              "_text": [b.text for b in bad]}), path)
+    return str(path)
+
+
+def _has_column(con: duckdb.DuckDBPyConnection, rel: str, name: str) -> bool:
+    return name in [d[0] for d in con.execute(f"SELECT * FROM {rel} LIMIT 0").description]

@@ -1,0 +1,1 @@
+"""The HTTP service: REST API under /api, liveness at /healthz."""

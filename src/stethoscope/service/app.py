@@ -1,0 +1,99 @@
+"""The FastAPI application that ``stethoscope serve`` runs."""
+
+from __future__ import annotations
+
+import hmac
+import shutil
+import tempfile
+from dataclasses import asdict
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, Field
+
+from stethoscope.contract.readers import parse_mapping
+from stethoscope.contract.schema import FORMATS, MODES
+from stethoscope.errors import AuthError, DataError
+from stethoscope.project import Project
+from stethoscope.service import errors
+
+_bearer = HTTPBearer(auto_error=False)
+
+
+class DemoRequest(BaseModel):
+    accounts: int = Field(2000, ge=1, le=10_000_000)
+    months: int = Field(12, ge=1, le=60)
+    seed: int = 0
+    end: date | None = None
+    activity: float = Field(1.0, gt=0, le=100)
+    force: bool = False
+
+
+def create_app(project: Project, token: str) -> FastAPI:
+    """The service over ``project``; ``token`` is the local admin credential from the lease."""
+    app = FastAPI(title="Stethoscope", version="0.1.0", openapi_url="/api/openapi.json",
+                  docs_url="/api/docs", redoc_url=None)
+    errors.install(app)
+
+    def authorised(
+        creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    ) -> None:
+        if creds is None:
+            raise AuthError("a credential is required",
+                            hint="send Authorization: Bearer <token>")
+        if not hmac.compare_digest(creds.credentials.encode(), token.encode()):
+            raise AuthError("the credential is not valid")
+
+    auth = [Depends(authorised)]
+
+    @app.get("/healthz", tags=["service"])
+    def healthz() -> dict[str, Any]:
+        """Liveness: answers without a credential."""
+        return {"ok": True}
+
+    @app.get("/api/status", dependencies=auth, tags=["data"])
+    def status() -> dict[str, Any]:
+        """Rows per source table and the span of the events."""
+        return asdict(project.status())
+
+    @app.post("/api/tables/{table}/import", dependencies=auth, tags=["data"])
+    async def import_table(
+        table: str,
+        request: Request,
+        filename: Annotated[str, Query(min_length=1, max_length=255)],
+        format: Annotated[str | None, Query(pattern="^(" + "|".join(FORMATS) + ")$")] = None,
+        mode: Annotated[str, Query(pattern="^(" + "|".join(MODES) + ")$")] = "append",
+        skip_bad: bool = False,
+        map: Annotated[list[str] | None, Query()] = None,
+    ) -> dict[str, Any]:
+        """Import a file sent as the request body; the same checks as `stethoscope import`."""
+        mapping = parse_mapping(map or [])
+        name = Path(filename).name
+        if not name or name.startswith("."):
+            raise DataError(f"unusable file name {filename!r}")
+        with tempfile.TemporaryDirectory(prefix="stethoscope-upload-") as tmp:
+            path = Path(tmp) / name
+            with path.open("wb") as f:
+                async for chunk in request.stream():
+                    f.write(chunk)
+            rejects = Path(tmp) / "rejects" / (name.split(".")[0] + ".rejects.csv")
+            result = await run_in_threadpool(
+                project.import_file, table, path, format=format, mapping=mapping,
+                mode=mode, skip_bad=skip_bad, rejects_path=rejects)  # type: ignore[arg-type]
+            body = asdict(result) | {"file": name}
+            body["rejects_csv"] = rejects.read_text() if result.rejects_path else None
+            body["rejects_path"] = None
+            shutil.rmtree(tmp, ignore_errors=True)
+        return body
+
+    @app.post("/api/demo", dependencies=auth, tags=["data"])
+    def demo(req: DemoRequest) -> dict[str, Any]:
+        """Generate the demo book and load it (replacing the source tables with force)."""
+        return asdict(project.load_demo(**req.model_dump()))
+
+    return app
+

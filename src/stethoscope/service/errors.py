@@ -1,0 +1,57 @@
+"""One error envelope for every error the service answers.
+
+    {"ok": false, "status": 400, "type": "DataError", "error": "...",
+     "errors": [{"loc": ["accounts.csv row 3", "arr"], "msg": "..."}], "hint": "...", "more": 0}
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+
+from stethoscope.errors import (
+    AuthError,
+    ConfigError,
+    StethoscopeError,
+    StoreBusyError,
+)
+
+
+def envelope(status: int, error: str, *, type: str = "Error",
+             errors: list[dict[str, Any]] | None = None, hint: str | None = None,
+             more: int = 0) -> JSONResponse:
+    body = {"ok": False, "status": status, "type": type, "error": error,
+            "errors": errors or [], "hint": hint, "more": more}
+    return JSONResponse(body, status_code=status)
+
+
+def status_of(e: StethoscopeError) -> int:
+    if isinstance(e, AuthError):
+        return 401
+    if isinstance(e, StoreBusyError):
+        return 503
+    if isinstance(e, ConfigError):
+        return 500
+    return 400
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(StethoscopeError)
+    async def _domain(_: Request, e: StethoscopeError) -> JSONResponse:
+        errors = [{"loc": [p.where, *([p.column] if p.column else [])], "msg": p.message}
+                  for p in e.problems]
+        return envelope(status_of(e), e.message, type=type(e).__name__, errors=errors,
+                        hint=e.hint, more=e.more)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, e: RequestValidationError) -> JSONResponse:
+        errors = [{"loc": list(err["loc"]), "msg": err["msg"]} for err in e.errors()]
+        return envelope(400, "invalid request", type="RequestError", errors=errors)
+
+    @app.exception_handler(HTTPException)
+    async def _http(_: Request, e: HTTPException) -> JSONResponse:
+        return envelope(e.status_code, str(e.detail), type="HTTPError")

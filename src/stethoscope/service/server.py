@@ -1,0 +1,37 @@
+"""Running the service: own the database, publish the lease, serve until stopped."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Callable
+from pathlib import Path
+
+import uvicorn
+
+from stethoscope.project import Project
+from stethoscope.service.app import create_app
+from stethoscope.store.lease import remove_lease, write_lease
+
+
+def run(project_dir: Path | None, *, host: str | None = None, port: int | None = None,
+        on_wait: Callable[[str], None] | None = None,
+        say: Callable[[str], None] = print) -> None:
+    project = Project.open(project_dir, on_wait=on_wait)
+    host = host or project.settings.host
+    port = project.settings.port if port is None else port
+    # take the database before announcing anything: a CLI command holding it is waited for
+    project.store  # noqa: B018
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    port = sock.getsockname()[1]
+    url = f"http://{host if ':' not in host else f'[{host}]'}:{port}"
+    lease = write_lease(project.database, url)
+    try:
+        app = create_app(project, lease.token)
+        say(f"Stethoscope serving {project.settings.project_dir} at {url} (PID {lease.pid})")
+        config = uvicorn.Config(app, log_level="warning", access_log=False)
+        uvicorn.Server(config).run(sockets=[sock])
+    finally:
+        remove_lease(project.database, lease)
+        project.close()

@@ -1,0 +1,97 @@
+"""Runtime settings: the project file ``stethoscope.toml``, overridden by ``STETHOSCOPE_*`` env vars.
+
+A project is a folder. Its settings live in ``stethoscope.toml`` at its top (optional); relative
+paths in it are relative to that folder. Environment variables win over the file, so a
+deployment can point the same project at another database with ``STETHOSCOPE_DATABASE_URL``.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, ValidationError
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from stethoscope.errors import ConfigError, Problem
+
+PROJECT_FILE = "stethoscope.toml"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="STETHOSCOPE_", extra="forbid")
+
+    project_dir: Path = Field(default_factory=Path.cwd, exclude=True)
+    database_url: str = Field(
+        "stethoscope.duckdb",
+        description="Where everything is stored: a DuckDB file path (relative to the project) "
+        "or duckdb:///absolute/path.duckdb; postgresql://... in production.",
+    )
+    lock_timeout: float = Field(
+        300.0,
+        description="Seconds a command waits for another process that holds the embedded "
+        "database before giving up.",
+    )
+    host: str = Field("127.0.0.1", description="Address `stethoscope serve` listens on.")
+    port: int = Field(8765, description="Port `stethoscope serve` listens on.")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # environment over the project file (which arrives as init kwargs)
+        return (env_settings, init_settings)
+
+    @property
+    def database_path(self) -> Path | None:
+        """The embedded database file, or None when the URL names a server database."""
+        url = self.database_url
+        if url.startswith(("postgresql://", "postgres://", "postgresql+")):
+            return None
+        if url.startswith("duckdb://"):
+            url = url.removeprefix("duckdb://")
+        path = Path(url).expanduser()
+        return path if path.is_absolute() else self.project_dir / path
+
+
+def find_project(start: Path | None = None) -> Path:
+    """The nearest folder at or above ``start`` holding stethoscope.toml, else ``start``."""
+    start = (start or Path.cwd()).resolve()
+    for folder in (start, *start.parents):
+        if (folder / PROJECT_FILE).is_file():
+            return folder
+    return start
+
+
+def load_settings(project_dir: Path | None = None) -> Settings:
+    """Settings of the project at ``project_dir`` (or found from the working directory)."""
+    if project_dir is None:
+        env_dir = os.environ.get("STETHOSCOPE_PROJECT")
+        project_dir = Path(env_dir) if env_dir else find_project()
+    project_dir = project_dir.resolve()
+    file = project_dir / PROJECT_FILE
+    values: dict[str, Any] = {}
+    if file.is_file():
+        try:
+            values = tomllib.loads(file.read_text())
+        except tomllib.TOMLDecodeError as e:
+            raise ConfigError(f"cannot read {file}: {e}") from None
+    try:
+        return Settings(project_dir=project_dir, **values)
+    except ValidationError as e:
+        problems = [
+            Problem(f"{file.name}" if file.is_file() else "environment",
+                    f"{'.'.join(map(str, err['loc']))}: {err['msg']}")
+            for err in e.errors()
+        ]
+        raise ConfigError(f"invalid settings for project {project_dir}", problems,
+                          hint=f"see docs/reference/settings.md; keys are: "
+                               f"{', '.join(k for k in Settings.model_fields if k != 'project_dir')}"
+                          ) from None

@@ -1,0 +1,1 @@
+"""Persistence: the embedded DuckDB store, its schema migrations, and who owns the file."""

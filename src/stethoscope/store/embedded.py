@@ -1,0 +1,95 @@
+"""The embedded store: one DuckDB file, created on first use.
+
+DuckDB lets one process at a time open a file for writing. Stethoscope never lets that
+surface as a raw lock error: a process that finds the file held waits for it (telling the
+user who holds it) up to ``lock_timeout`` seconds, and while ``stethoscope serve`` runs,
+the CLI sends its work to the server instead of opening the file at all (see
+``store.lease`` and docs/concepts/storage.md).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from stethoscope.errors import StoreBusyError, StoreError
+from stethoscope.store.migrations import migrate
+
+if TYPE_CHECKING:
+    import duckdb
+
+_LOCK = re.compile(r"Could not set lock on file .*?(?:\(PID (\d+)\))?", re.S)
+_PID = re.compile(r"\(PID (\d+)\)")
+
+
+def holder(pid: int | None) -> str:
+    """Who holds the file, as a person would recognise it: the command line and PID."""
+    if pid is None:
+        return "another process"
+    try:
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        words = [Path(a.decode()).name if i == 0 else a.decode()
+                 for i, a in enumerate(argv) if a]
+        if len(words) > 1 and words[0].startswith("python"):
+            words = [Path(words[1]).name, *words[2:]]
+        return f"`{' '.join(words)[:80]}` (PID {pid})"
+    except OSError:
+        return f"PID {pid}"
+
+
+def connect(path: Path, *, timeout: float, on_wait: Callable[[str], None] | None = None,
+            read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the DuckDB file, waiting while another process holds it."""
+    import duckdb
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + timeout
+    told = False
+    while True:
+        try:
+            con = duckdb.connect(str(path), read_only=read_only)
+            con.execute("SET TimeZone = 'UTC'")
+            return con
+        except duckdb.IOException as e:
+            if not _LOCK.search(str(e)):
+                raise StoreError(f"cannot open the database {path}: {e}") from None
+            m = _PID.search(str(e))
+            who = holder(int(m.group(1)) if m else None)
+            if time.monotonic() >= deadline:
+                raise StoreBusyError(
+                    f"the database {path} is in use by {who}",
+                    hint=f"waited {timeout:g} s; run the command again when it has finished, "
+                         "or raise lock_timeout (STETHOSCOPE_LOCK_TIMEOUT)",
+                ) from None
+            if not told and on_wait:
+                on_wait(f"waiting for the database: in use by {who}")
+                told = True
+            time.sleep(0.1)
+        except duckdb.Error as e:
+            raise StoreError(f"cannot open the database {path}: {e}") from None
+
+
+class EmbeddedStore:
+    """The DuckDB file of a project, with its schema up to date."""
+
+    def __init__(self, path: Path, *, timeout: float = 300.0,
+                 on_wait: Callable[[str], None] | None = None) -> None:
+        self.path = path
+        self.con = connect(path, timeout=timeout, on_wait=on_wait)
+        migrate(self.con)
+
+    def close(self) -> None:
+        self.con.close()
+
+    def counts(self) -> dict[str, int]:
+        from stethoscope.contract.importer import q
+        from stethoscope.contract.schema import TABLES
+
+        out = {}
+        for name in TABLES:
+            row = self.con.execute(f"SELECT count(*) FROM {q(name)}").fetchone()
+            out[name] = int(row[0]) if row else 0
+        return out
