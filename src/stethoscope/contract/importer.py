@@ -74,7 +74,7 @@ def typed_expr(col: Column, present: bool) -> str:
             return f"lower({text})" if col.values else text
         case Type.INTEGER:
             d = f"TRY_CAST({text} AS DOUBLE)"
-            return f"CASE WHEN isfinite({d}) AND {d} = trunc({d}) THEN CAST({d} AS BIGINT) END"
+            return f"CASE WHEN isfinite({d}) AND {d} = trunc({d}) THEN TRY_CAST({d} AS BIGINT) END"
         case Type.FLOAT:
             d = f"TRY_CAST({text} AS DOUBLE)"
             return f"CASE WHEN isfinite({d}) THEN {d} END"
@@ -166,8 +166,10 @@ def _key_problems(table: Table, mode: Mode) -> list[str]:
         k = q(key)
         what = (f"same {', '.join(table.natural_key)} as" if table.natural_key
                 else f"duplicate {key}, also at")
+        # a derived key is a hash: naming it would not help anyone find the row
+        shown = "NULL" if table.natural_key else k
         out.append(
-            f"SELECT {ROW}, '{key}', '{what} row ' || first, {k} FROM ("
+            f"SELECT {ROW}, '{key}', '{what} row ' || first, {shown} FROM ("
             f"SELECT {ROW}, {k}, min({ROW}) OVER (PARTITION BY {k}) AS first "
             f"FROM {_TYPED} WHERE {k} IS NOT NULL) WHERE {ROW} <> first")
         if mode == "append":

@@ -28,6 +28,7 @@ _SUFFIXES = {
     ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl",
 }
 BATCH_ROWS = 256_000
+CSV_BLOCK_BYTES = 16 << 20
 ROW = "_row"
 EXTRAS = "_extras"
 
@@ -175,7 +176,7 @@ def _plan_columns(table: Table, path: Path, header: list[str],
 
 
 def _text(path: Path) -> IO[str]:
-    stream = pa.input_stream(str(path), compression="detect")
+    stream = pa.input_stream(str(path), compression=_compression(path))
     return io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")  # type: ignore[arg-type]
 
 
@@ -221,6 +222,8 @@ def _csv_batches(src: Source) -> Iterator[tuple[pa.RecordBatch, int]]:
 
     header = list(src.renames) + src.extras
     pending: list[BadRecord] = []
+    # pyarrow may parse ahead: a malformed record can be reported a batch early
+    skipped: list[int] = []
 
     def on_invalid(row: Any) -> str:
         pending.append(BadRecord(int(row.number), f"expected {row.expected_columns} "
@@ -228,11 +231,11 @@ def _csv_batches(src: Source) -> Iterator[tuple[pa.RecordBatch, int]]:
         return "skip"
 
     raw = open(src.path, "rb")  # noqa: SIM115 - closed in finally; its position is the progress
-    stream = pa.input_stream(raw, compression="detect")
+    stream = pa.input_stream(raw, compression=_compression(src.path))
     # single-threaded parsing is what lets pyarrow number a malformed record
     reader = pacsv.open_csv(
         stream,
-        read_options=pacsv.ReadOptions(block_size=16 << 20, use_threads=False),
+        read_options=pacsv.ReadOptions(block_size=CSV_BLOCK_BYTES, use_threads=False),
         parse_options=pacsv.ParseOptions(delimiter=_delimiter(src.path),
                                           newlines_in_values=True,
                                           invalid_row_handler=on_invalid),
@@ -244,9 +247,10 @@ def _csv_batches(src: Source) -> Iterator[tuple[pa.RecordBatch, int]]:
     row = 2
     try:
         for batch in reader:
-            skip = sorted(b.row for b in pending)
+            skipped.extend(b.row for b in pending)
             src.bad_records.extend(pending)
             pending.clear()
+            skip = sorted(r for r in skipped if r >= row)
             out, row = _numbered(_with_extras(src, batch), row, skip)
             yield out, min(src.total, raw.tell())
         src.bad_records.extend(pending)
@@ -290,7 +294,8 @@ def _jsonl_batches(src: Source) -> Iterator[tuple[pa.RecordBatch, int]]:
     n = 0
     done = 0
     with open(src.path, "rb") as raw:
-        stream = pa.input_stream(raw, compression="detect") if _compressed(src.path) else raw
+        compression = _compression(src.path)
+        stream = pa.input_stream(raw, compression=compression) if compression else raw
         cols: dict[str, list[str | None]] = {t: [] for t in targets}
         extras: list[str | None] = []
         rows: list[int] = []
@@ -339,6 +344,6 @@ def _jsonl_batch(cols: dict[str, list[str | None]], extras: list[str | None],
     return pa.RecordBatch.from_arrays(arrays, names=names)
 
 
-def _compressed(path: Path) -> bool:
-    return path.suffix.lower() in (".gz", ".bz2", ".zst")
+def _compression(path: Path) -> str | None:
+    return {".gz": "gzip", ".bz2": "bz2", ".zst": "zstd"}.get(path.suffix.lower())
 

@@ -30,14 +30,20 @@ def holder(pid: int | None) -> str:
     if pid is None:
         return "another process"
     try:
-        argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-        words = [Path(a.decode()).name if i == 0 else a.decode()
-                 for i, a in enumerate(argv) if a]
-        if len(words) > 1 and words[0].startswith("python"):
-            words = [Path(words[1]).name, *words[2:]]
-        return f"`{' '.join(words)[:80]}` (PID {pid})"
+        argv = [a.decode(errors="replace")
+                for a in Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0") if a]
     except OSError:
         return f"PID {pid}"
+    words = [Path(argv[0]).name, *argv[1:]] if argv else []
+    if len(words) > 1 and words[0].startswith("python"):
+        if words[1] == "-m" and len(words) > 2:
+            words = words[2:]            # python -m stethoscope import ... -> stethoscope ...
+        elif words[1] == "-c":
+            words = ["python", "-c", "..."]
+        else:
+            words = [Path(words[1]).name, *words[2:]]  # python .venv/bin/stethoscope ...
+    text = " ".join(" ".join(words).split())
+    return f"`{text[:80]}` (PID {pid})"
 
 
 def connect(path: Path, *, timeout: float, on_wait: Callable[[str], None] | None = None,

@@ -1,0 +1,149 @@
+"""The storage decision: a CLI command and a running server share a project without a
+raw lock error ever reaching the user (docs/concepts/storage.md)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from stethoscope.store.lease import lease_path, read_lease
+from tests.conftest import ACCOUNTS_CSV, run_cli
+
+HOLD = """
+import sys, time
+from stethoscope.project import Project
+p = Project.open(sys.argv[1])
+p.store
+print("ready", flush=True)
+time.sleep(float(sys.argv[2]))
+"""
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    (tmp_path / "stethoscope.toml").write_text('database_url = "stethoscope.duckdb"\n')
+    (tmp_path / "accounts.csv").write_text(ACCOUNTS_CSV)
+    return tmp_path
+
+
+def hold(folder: Path, seconds: float) -> subprocess.Popen[str]:
+    """Another process that opens the project's database and keeps it for a while."""
+    p = subprocess.Popen([sys.executable, "-c", HOLD, str(folder), str(seconds)],
+                         stdout=subprocess.PIPE, text=True)
+    assert p.stdout is not None
+    assert p.stdout.readline().strip() == "ready"
+    return p
+
+
+@pytest.fixture
+def server(folder: Path) -> Iterator[subprocess.Popen[str]]:
+    p = subprocess.Popen([sys.executable, "-m", "stethoscope", "serve", "--port", "0"],
+                         cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    db = folder / "stethoscope.duckdb"
+    deadline = time.monotonic() + 30
+    while read_lease(db) is None:
+        assert p.poll() is None, p.communicate()
+        assert time.monotonic() < deadline, "server did not start"
+        time.sleep(0.05)
+    yield p
+    p.send_signal(signal.SIGTERM)
+    p.communicate(timeout=15)
+
+
+def test_cli_waits_for_another_process_then_proceeds(folder: Path) -> None:
+    holder = hold(folder, 2.0)
+    r = run_cli("import", "accounts", "accounts.csv", cwd=folder)
+    holder.communicate()
+    assert r.returncode == 0, r.stderr
+    assert "Imported 2 of 2 rows into accounts" in r.stdout
+    # the user is told who holds the file, not shown DuckDB's lock error
+    assert f"in use by `python -c ...`" in r.stderr and f"(PID {holder.pid})" in r.stderr
+    assert "IO Error" not in r.stderr and "Traceback" not in r.stderr
+
+
+def test_cli_gives_up_after_lock_timeout_with_a_clear_error(folder: Path) -> None:
+    holder = hold(folder, 30)
+    try:
+        r = run_cli("status", cwd=folder, env={"STETHOSCOPE_LOCK_TIMEOUT": "1"})
+    finally:
+        holder.kill()
+        holder.communicate()
+    assert r.returncode == 1
+    assert "Error: the database" in r.stderr and f"(PID {holder.pid})" in r.stderr
+    assert "Hint: waited 1 s" in r.stderr
+    assert "Traceback" not in r.stderr and "IO Error" not in r.stderr
+
+
+def test_cli_goes_through_a_running_server(folder: Path,
+                                           server: subprocess.Popen[str]) -> None:
+    r = run_cli("import", "accounts", "accounts.csv", cwd=folder)
+    assert r.returncode == 0, r.stderr
+    assert "Imported 2 of 2 rows into accounts" in r.stdout
+    r = run_cli("status", cwd=folder)
+    assert r.returncode == 0, r.stderr
+    lease = read_lease(folder / "stethoscope.duckdb")
+    assert lease is not None and f"Served by {lease.url}" in r.stdout
+    assert "│ accounts      │    2 │" in r.stdout
+    # errors come back as the same message a local import gives, and exit 1
+    (folder / "e.csv").write_text("account_id,event,timestamp\na1,x,2024-05-01\nzz,x,2024-05-01\n")
+    r = run_cli("import", "events", "e.csv", cwd=folder)
+    assert r.returncode == 1
+    assert "e.csv row 3  account_id: unknown account 'zz'" in r.stderr
+    r = run_cli("import", "events", "e.csv", "--skip-bad", cwd=folder)
+    assert r.returncode == 0, r.stderr
+    assert (folder / "e.rejects.csv").read_text().splitlines()[1].startswith('3,"zz",')
+
+
+def test_server_requires_its_token(folder: Path, server: subprocess.Popen[str]) -> None:
+    lease = read_lease(folder / "stethoscope.duckdb")
+    assert lease is not None
+    assert httpx.get(f"{lease.url}/healthz").json() == {"ok": True}
+    r = httpx.get(f"{lease.url}/api/status")
+    assert r.status_code == 401
+    assert r.json()["ok"] is False and r.json()["error"] == "a credential is required"
+    r = httpx.get(f"{lease.url}/api/status", headers={"Authorization": "Bearer nope"})
+    assert r.status_code == 401
+    # the lease holds a secret: only its owner may read it
+    assert oct(lease_path(folder / "stethoscope.duckdb").stat().st_mode & 0o777) == "0o600"
+
+
+def test_server_started_while_cli_holds_the_file_waits_for_it(folder: Path) -> None:
+    holder = hold(folder, 2.0)
+    p = subprocess.Popen([sys.executable, "-m", "stethoscope", "serve", "--port", "0"],
+                         cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while read_lease(folder / "stethoscope.duckdb") is None:
+            assert p.poll() is None
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        holder.communicate(timeout=5)
+        assert holder.returncode == 0
+    finally:
+        p.send_signal(signal.SIGTERM)
+        out, err = p.communicate(timeout=15)
+    assert "waiting: the database" in err and f"(PID {holder.pid})" in err
+    assert "Stethoscope serving" in out
+    # a clean stop takes its lease away
+    assert not lease_path(folder / "stethoscope.duckdb").exists()
+
+
+def test_stale_lease_of_a_dead_server_is_ignored(folder: Path) -> None:
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    lease_path(folder / "stethoscope.duckdb").write_text(json.dumps({
+        "pid": dead.pid, "url": "http://127.0.0.1:9", "token": "x",
+        "database": str(folder / "stethoscope.duckdb"), "started_at": "2026-01-01T00:00:00",
+    }))
+    r = run_cli("import", "accounts", "accounts.csv", cwd=folder)
+    assert r.returncode == 0, r.stderr
+    assert os.path.exists(folder / "stethoscope.duckdb")
