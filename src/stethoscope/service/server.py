@@ -25,6 +25,8 @@ def run(project_dir: Path | None, *, host: str | None = None, port: int | None =
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
     port = sock.getsockname()[1]
+    # listen before announcing: a CLI reading the lease may connect at once
+    sock.listen(2048)
     url = f"http://{host if ':' not in host else f'[{host}]'}:{port}"
     lease = write_lease(project.database, url)
     try:

@@ -63,15 +63,15 @@ def connect(path: Path, *, timeout: float, on_wait: Callable[[str], None] | None
             if not _LOCK.search(str(e)):
                 raise StoreError(f"cannot open the database {path}: {e}") from None
             m = _PID.search(str(e))
-            who = holder(int(m.group(1)) if m else None)
+            busy = f"the database {path} is in use by {holder(int(m.group(1)) if m else None)}"
             if time.monotonic() >= deadline:
                 raise StoreBusyError(
-                    f"the database {path} is in use by {who}",
+                    busy,
                     hint=f"waited {timeout:g} s; run the command again when it has finished, "
                          "or raise lock_timeout (STETHOSCOPE_LOCK_TIMEOUT)",
                 ) from None
             if not told and on_wait:
-                on_wait(f"waiting for the database: in use by {who}")
+                on_wait(f"waiting: {busy}")
                 told = True
             time.sleep(0.1)
         except duckdb.Error as e:
