@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import signal
 import socket
+import sys
 from collections.abc import Callable
 from pathlib import Path
+from types import FrameType
 
 import uvicorn
 
@@ -28,6 +31,8 @@ def run(project_dir: Path | None, *, host: str | None = None, port: int | None =
     # listen before announcing: a CLI reading the lease may connect at once
     sock.listen(2048)
     url = f"http://{host if ':' not in host else f'[{host}]'}:{port}"
+    # until uvicorn takes over the signals, a SIGTERM must still run the clean-up below
+    signal.signal(signal.SIGTERM, _exit)
     lease = write_lease(project.database, url)
     try:
         app = create_app(project, lease.token)
@@ -37,3 +42,7 @@ def run(project_dir: Path | None, *, host: str | None = None, port: int | None =
     finally:
         remove_lease(project.database, lease)
         project.close()
+
+
+def _exit(signum: int, frame: FrameType | None) -> None:
+    sys.exit(0)
