@@ -132,7 +132,7 @@ def test_server_started_while_cli_holds_the_file_waits_for_it(folder: Path) -> N
         p.send_signal(signal.SIGTERM)
         out, err = p.communicate(timeout=15)
     assert "waiting: the database" in err and f"(PID {holder.pid})" in err
-    assert "Stethoscope serving" in out
+    assert "Stethoscope serving" in out, (p.returncode, out, err)
     # a clean stop takes its lease away
     assert not lease_path(folder / "stethoscope.duckdb").exists()
 

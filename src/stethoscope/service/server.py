@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 import signal
 import socket
 import sys
@@ -31,14 +33,15 @@ def run(project_dir: Path | None, *, host: str | None = None, port: int | None =
     # listen before announcing: a CLI reading the lease may connect at once
     sock.listen(2048)
     url = f"http://{host if ':' not in host else f'[{host}]'}:{port}"
+    token = secrets.token_urlsafe(32)
+    server = uvicorn.Server(uvicorn.Config(create_app(project, token), log_level="warning",
+                                           access_log=False))
+    say(f"Stethoscope serving {project.settings.project_dir} at {url} (PID {os.getpid()})")
     # until uvicorn takes over the signals, a SIGTERM must still run the clean-up below
     signal.signal(signal.SIGTERM, _exit)
-    lease = write_lease(project.database, url)
+    lease = write_lease(project.database, url, token)
     try:
-        app = create_app(project, lease.token)
-        say(f"Stethoscope serving {project.settings.project_dir} at {url} (PID {lease.pid})")
-        config = uvicorn.Config(app, log_level="warning", access_log=False)
-        uvicorn.Server(config).run(sockets=[sock])
+        server.run(sockets=[sock])
     finally:
         remove_lease(project.database, lease)
         project.close()

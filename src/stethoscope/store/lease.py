@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,8 +28,8 @@ def lease_path(database: Path) -> Path:
     return database.with_name(database.name + ".server.json")
 
 
-def write_lease(database: Path, url: str) -> Lease:
-    lease = Lease(os.getpid(), url, secrets.token_urlsafe(32), str(database),
+def write_lease(database: Path, url: str, token: str) -> Lease:
+    lease = Lease(os.getpid(), url, token, str(database),
                   datetime.now(UTC).isoformat(timespec="seconds"))
     path = lease_path(database)
     tmp = path.with_suffix(".tmp")
