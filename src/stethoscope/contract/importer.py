@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 Mode = Literal["append", "upsert", "replace"]
 SHOWN_PROBLEMS = 20
 
-_STAGE, _TYPED, _BAD = "_import_stage", "_import_typed", "_import_bad"
+_BATCH, _TYPED, _BAD = "_import_batch", "_import_typed", "_import_bad"
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,7 @@ def _problem_queries(table: Table, present: set[str]) -> list[str]:
         raw, typed = _text(q(col.name)), typed_expr(col, True)
 
         def add(cond: str, reason: str, col: Column = col, raw: str = raw) -> None:
-            out.append(f"SELECT {ROW}, '{col.name}', '{reason}', {raw} FROM {_STAGE} "
+            out.append(f"SELECT {ROW}, '{col.name}', '{reason}', {raw} FROM {_BATCH} "
                        f"WHERE {cond}")
 
         if col.required and not (col.name == table.key and table.key_is_derived):
@@ -148,7 +148,7 @@ def _typed_select(table: Table, present: set[str], extras: str | None) -> str:
                     f"json_merge_patch(coalesce({expr}, '{{}}'::JSON), "
                     f"coalesce({ex}, '{{}}'::JSON)) END")
         cols.append(f"{expr} AS {q(col.name)}")
-    select = f"SELECT {ROW}, {', '.join(cols)} FROM {_STAGE}"
+    select = f"SELECT {ROW}, {', '.join(cols)} FROM {_BATCH}"
     if table.natural_key:
         parts = ", ".join(f"CAST({q(c)} AS VARCHAR)" for c in table.natural_key)
         derived = f"md5(CAST(to_json(list_value({parts})) AS VARCHAR))"
@@ -243,92 +243,84 @@ def import_file(
 def _run(con: duckdb.DuckDBPyConnection, table: Table, src: Source, mode: Mode,
          skip_bad: bool, rejects_path: Path | None, progress: Progress | None,
          started: float) -> ImportResult:
+    """Type and check batch by batch (only the typed rows are kept, in a temporary table
+    that DuckDB may spill to disk), then check across rows, then write."""
     tick = progress or silent
-    extras: str | None = None
+    present = set(src.present)
     rows_read = 0
-    staged = False
+    con.execute(f"CREATE TEMP TABLE {_BAD} ({ROW} BIGINT, col VARCHAR, reason VARCHAR, "
+                f"value VARCHAR)")
+    typed = False
     for batch, done in src.batches():
-        if not staged:
-            if EXTRAS in batch.schema.names:
-                extras = "struct" if pa.types.is_struct(batch.schema.field(EXTRAS).type) \
-                    else "text"
-            con.register("_import_batch", batch)
-            con.execute(f"CREATE TEMP TABLE {_STAGE} AS SELECT * FROM _import_batch")
-            staged = True
+        extras = None
+        if EXTRAS in batch.schema.names:
+            extras = "struct" if pa.types.is_struct(batch.schema.field(EXTRAS).type) else "text"
+        con.register(_BATCH, batch)
+        select = _typed_select(table, present, extras)
+        if not typed:
+            con.execute(f"CREATE TEMP TABLE {_TYPED} AS {select}")
+            typed = True
         else:
-            con.register("_import_batch", batch)
-            con.execute(f"INSERT INTO {_STAGE} SELECT * FROM _import_batch")
-        con.unregister("_import_batch")
+            con.execute(f"INSERT INTO {_TYPED} {select}")
+        checks = _problem_queries(table, present)
+        if checks:
+            con.execute(f"INSERT INTO {_BAD} {' UNION ALL '.join(checks)}")
+        con.unregister(_BATCH)
         rows_read += batch.num_rows
         tick("reading", done, src.total)
     rows_read += len(src.bad_records)
-    tick("checking", 0, 0)
-
-    if not staged:
-        # no record could be read: the file is empty or every record is malformed
-        bad = src.bad_records
-        shown = [_problem(src, b.row, None, b.reason, None) for b in bad[:SHOWN_PROBLEMS]]
-        _raise_or_skip_bad(src, shown, skip_bad, len(bad))
-        written = _write_unread(src, rejects_path) if bad else None
-        replaced = _replace_all(con, table) if mode == "replace" else 0
-        if mode == "replace":
-            _check_orphans(con, table)
-        return ImportResult(table.name, str(src.path), rows_read, 0, len(bad), 0, replaced,
-                            written, src.extras if not table.extras_into else [],
-                            time.perf_counter() - started)
-
-    present = set(src.present)
-    checks = _problem_queries(table, present)
-    con.execute(f"CREATE TEMP TABLE {_TYPED} AS {_typed_select(table, present, extras)}")
-    checks += _key_problems(table, mode)
-    union = " UNION ALL ".join(checks) if checks else \
-        f"SELECT {ROW}, NULL, NULL, NULL FROM {_STAGE} WHERE FALSE"
-    con.execute(f"CREATE TEMP TABLE {_BAD} AS SELECT * FROM ({union}) "
-                f"AS p({ROW}, col, reason, value)")
     for b in src.bad_records:
         con.execute(f"INSERT INTO {_BAD} VALUES (?, NULL, ?, NULL)", [b.row, b.reason])
+    tick("checking", 0, 0)
+    if typed:
+        for check in _key_problems(table, mode):
+            con.execute(f"INSERT INTO {_BAD} {check}")
     problems = con.execute(
         f"SELECT {ROW}, col, reason, value FROM {_BAD} ORDER BY {ROW}, col "
         f"LIMIT {SHOWN_PROBLEMS}").fetchall()
     n_problems, n_bad_rows = con.execute(
         f"SELECT count(*), count(DISTINCT {ROW}) FROM {_BAD}").fetchone() or (0, 0)
-    shown = [_problem(src, *p) for p in problems]
-    _raise_or_skip_bad(src, shown, skip_bad, n_problems, n_bad_rows)
-
-    written_rejects = None
-    if n_bad_rows:
-        written_rejects = _write_rejects(con, src, table, rejects_path)
+    if n_problems and not skip_bad:
+        rows = f"{n_bad_rows:,} row{'s' if n_bad_rows != 1 else ''}"
+        raise DataError(
+            f"{src.path.name}: {n_problems:,} problem{'s' if n_problems != 1 else ''} in "
+            f"{rows}; nothing was imported",
+            [_problem(src, *p) for p in problems], more=max(0, n_problems - len(problems)),
+            hint="fix the file and import again, or pass --skip-bad to load the good rows "
+                 "and write the rejected ones to a side file",
+        )
+    written = _write_rejects(con, src, table, rejects_path) if n_bad_rows else None
 
     tick("writing", 0, 0)
-    good = f"SELECT * FROM {_TYPED} t WHERE NOT EXISTS " \
-           f"(SELECT 1 FROM {_BAD} b WHERE b.{ROW} = t.{ROW})"
-    skipped = 0
-    if table.name == "events":
-        # a re-sent event (same message_id as one stored or earlier in the file) is a no-op
-        good = (f"SELECT * FROM ({good}) g WHERE message_id IS NULL OR ("
-                f"{ROW} = (SELECT min(d.{ROW}) FROM {_TYPED} d WHERE d.message_id = "
-                f"g.message_id) AND NOT EXISTS (SELECT 1 FROM events e WHERE "
-                f"e.message_id = g.message_id))")
-    con.execute(f"CREATE TEMP TABLE _import_good AS {good}")
-    n_good = _count(con, "_import_good")
-    if table.name == "events":
-        skipped = rows_read - n_bad_rows - n_good
     replaced = 0
     if mode == "replace":
-        replaced = _replace_all(con, table)
-    elif mode == "upsert":
-        key = q(table.key or "id")
-        replaced = _count(con, q(table.name), f"{key} IN (SELECT {key} FROM _import_good)")
-        con.execute(f"DELETE FROM {q(table.name)} WHERE {key} IN "
-                    f"(SELECT {key} FROM _import_good)")
-    cols = ", ".join(q(c) for c in table.names)
-    con.execute(f"INSERT INTO {q(table.name)} ({cols}) SELECT {cols} FROM _import_good")
+        replaced = _count(con, q(table.name))
+        con.execute(f"DELETE FROM {q(table.name)}")
+    loaded = 0
+    if typed:
+        good = (f"FROM {_TYPED} t WHERE NOT EXISTS "
+                f"(SELECT 1 FROM {_BAD} b WHERE b.{ROW} = t.{ROW})")
+        if table.name == "events":
+            # a re-sent event (same message_id as one stored or earlier in the file) is a no-op
+            good += (f" AND (t.message_id IS NULL OR (t.{ROW} = (SELECT min(d.{ROW}) FROM "
+                     f"{_TYPED} d WHERE d.message_id = t.message_id) AND NOT EXISTS "
+                     f"(SELECT 1 FROM events e WHERE e.message_id = t.message_id)))")
+        if mode == "upsert":
+            key = q(table.key or "id")
+            replaced = _count(con, q(table.name), f"{key} IN (SELECT t.{key} {good})")
+            con.execute(f"DELETE FROM {q(table.name)} WHERE {key} IN (SELECT t.{key} {good})")
+        cols = ", ".join(q(c) for c in table.names)
+        row = con.execute(f"INSERT INTO {q(table.name)} ({cols}) "
+                          f"SELECT {', '.join('t.' + q(c) for c in table.names)} {good}"
+                          ).fetchone()
+        loaded = int(row[0]) if row else 0
+        con.execute(f"DROP TABLE {_TYPED}")
+    con.execute(f"DROP TABLE {_BAD}")
     if mode == "replace":
         _check_orphans(con, table)
-    for t in (_STAGE, _TYPED, _BAD, "_import_good"):
-        con.execute(f"DROP TABLE {t}")
-    return ImportResult(table.name, str(src.path), rows_read, n_good, n_bad_rows, skipped,
-                        replaced, str(written_rejects) if written_rejects else None,
+    skipped = rows_read - n_bad_rows - loaded if table.name == "events" else 0
+    return ImportResult(table.name, str(src.path), rows_read, loaded, n_bad_rows, skipped,
+                        replaced, str(written) if written else None,
                         src.extras if not table.extras_into else [],
                         time.perf_counter() - started)
 
@@ -336,12 +328,6 @@ def _run(con: duckdb.DuckDBPyConnection, table: Table, src: Source, mode: Mode,
 def _count(con: duckdb.DuckDBPyConnection, rel: str, where: str = "TRUE") -> int:
     row = con.execute(f"SELECT count(*) FROM {rel} WHERE {where}").fetchone()
     return int(row[0]) if row else 0
-
-
-def _replace_all(con: duckdb.DuckDBPyConnection, table: Table) -> int:
-    n = _count(con, q(table.name))
-    con.execute(f"DELETE FROM {q(table.name)}")
-    return n
 
 
 def _check_orphans(con: duckdb.DuckDBPyConnection, table: Table) -> None:
@@ -374,52 +360,46 @@ def _problem(src: Source, row: int, col: str | None, reason: str, value: str | N
     return Problem(_where(src, row), f"{reason}{got}", column=col)
 
 
-def _raise_or_skip_bad(src: Source, shown: list[Problem], skip_bad: bool, n_problems: int,
-                       n_bad_rows: int | None = None) -> None:
-    if not n_problems or skip_bad:
-        return
-    rows = n_bad_rows if n_bad_rows is not None else n_problems
-    raise DataError(
-        f"{src.path.name}: {n_problems:,} problem{'s' if n_problems != 1 else ''} in "
-        f"{rows:,} row{'s' if rows != 1 else ''}; nothing was imported",
-        shown, more=max(0, n_problems - len(shown)),
-        hint="fix the file and import again, or pass --skip-bad to load the good rows "
-             "and write the rejected ones to a side file",
-    )
-
-
 def _write_rejects(con: duckdb.DuckDBPyConnection, src: Source, table: Table,
                    path: Path | None) -> Path:
-    """Write the rejected rows as the file had them (with its column names), plus
-    the row number and every reason, to a CSV beside the input."""
+    """Write the rejected rows as the file had them (its column names, its values), plus
+    the row number and every reason, to a CSV beside the input.
+
+    Raw values are not kept while importing, so the file is read a second time for the
+    rejected rows only.
+    """
+    import pyarrow.compute as pc
     import pyarrow.csv as pacsv
 
     path = _rejects_path(src, path)
-    back = {target: source for source, target in src.renames.items()}
-    staged = [c for c in table.names if c in set(src.present)]
-    has_extras = _has_column(con, _STAGE, EXTRAS)
-    cols = [f"any_value(CAST(s.{q(c)} AS VARCHAR)) AS {q(c)}" for c in staged]
-    if has_extras:
-        cols.append(f"any_value(s.{EXTRAS}) AS {EXTRAS}")
-    reasons = ("string_agg(coalesce(b.col || ': ', '') || replace(b.reason, '{value}', "
-               "coalesce(chr(39) || b.value || chr(39), 'null')), '; ' ORDER BY b.col) "
-               "AS _errors")
-    rejected = con.sql(
-        f"SELECT b.{ROW}, {', '.join(cols + [reasons])} FROM {_BAD} b "
-        f"LEFT JOIN {_STAGE} s USING ({ROW}) GROUP BY b.{ROW} ORDER BY b.{ROW}"
-    ).to_arrow_table()
-    if has_extras and pa.types.is_struct(rejected.schema.field(EXTRAS).type):
-        # give the file's extra columns back as columns, under their own names
-        i = rejected.schema.get_field_index(EXTRAS)
-        struct = rejected.column(EXTRAS).combine_chunks()
-        rejected = rejected.remove_column(i)
-        for j, f in enumerate(struct.type):
-            rejected = rejected.add_column(i + j, f.name, struct.field(j))
-    names = [back.get(n, n) for n in rejected.column_names]
-    rejected = rejected.rename_columns(names)
-    # malformed records were never staged: keep their text so nothing is lost
+    bad_rows = pa.array([r[0] for r in con.execute(
+        f"SELECT DISTINCT {ROW} FROM {_BAD} ORDER BY 1").fetchall()], pa.int64())
     texts = {b.row: b.text for b in src.bad_records}
+    again = open_source(table, src.path, format=src.format, mapping=src.mapping)
+    parts = [batch.filter(pc.is_in(batch.column(ROW), value_set=bad_rows))
+             for batch, _ in again.batches()]
+    parts = [p for p in parts if p.num_rows]
+    reasons = con.sql(
+        f"SELECT {ROW}, string_agg(coalesce(col || ': ', '') || replace(reason, '{{value}}', "
+        f"coalesce(chr(39) || value || chr(39), 'null')), '; ' ORDER BY col) AS _errors "
+        f"FROM {_BAD} GROUP BY {ROW} ORDER BY {ROW}").to_arrow_table()
+    if parts:
+        raw = pa.Table.from_batches(parts)
+        # give the file's extra columns back as columns, under their own names
+        if EXTRAS in raw.column_names and pa.types.is_struct(raw.schema.field(EXTRAS).type):
+            struct = raw.column(EXTRAS).combine_chunks()
+            raw = raw.drop_columns([EXTRAS])
+            for j, f in enumerate(struct.type):
+                raw = raw.append_column(f.name, struct.field(j))
+        back = {target: source for source, target in src.renames.items()}
+        raw = raw.rename_columns([back.get(n, n) for n in raw.column_names])
+        rejected = reasons.join(raw, ROW, join_type="left outer").sort_by(ROW)
+        order = [ROW, *[n for n in raw.column_names if n != ROW], "_errors"]
+        rejected = rejected.select(order)
+    else:
+        rejected = reasons
     if texts:
+        # malformed records could not be split into columns: keep their text
         rows = rejected.column(ROW).to_pylist()
         rejected = rejected.append_column("_text", pa.array([texts.get(r) for r in rows],
                                                             pa.string()))
@@ -431,17 +411,3 @@ def _rejects_path(src: Source, path: Path | None) -> Path:
     path = path or src.path.with_name(src.path.name.split(".")[0] + ".rejects.csv")
     path.parent.mkdir(parents=True, exist_ok=True)
     return path
-
-
-def _write_unread(src: Source, path: Path | None) -> str:
-    import pyarrow.csv as pacsv
-
-    path = _rejects_path(src, path)
-    bad = src.bad_records
-    pacsv.write_csv(pa.table({ROW: [b.row for b in bad], "_errors": [b.reason for b in bad],
-                              "_text": [b.text for b in bad]}), path)
-    return str(path)
-
-
-def _has_column(con: duckdb.DuckDBPyConnection, rel: str, name: str) -> bool:
-    return name in [d[0] for d in con.execute(f"SELECT * FROM {rel} LIMIT 0").description]
