@@ -79,7 +79,8 @@ class Project:
             from stethoscope.store.embedded import EmbeddedStore
 
             self._store = EmbeddedStore(self.database, timeout=self.settings.lock_timeout,
-                                        on_wait=self._on_wait)
+                                        on_wait=self._on_wait,
+                                        memory_limit=self.settings.memory_limit)
         return self._store
 
     def close(self) -> None:
@@ -178,7 +179,8 @@ def connect(project_dir: Path | str | None = None, *,
         try:
             from stethoscope.store.embedded import EmbeddedStore
 
-            project._store = EmbeddedStore(path, timeout=0.5)
+            project._store = EmbeddedStore(path, timeout=0.5,
+                                           memory_limit=project.settings.memory_limit)
             return project
         except StoreBusyError as e:
             if time.monotonic() >= deadline:

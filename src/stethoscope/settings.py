@@ -34,6 +34,12 @@ class Settings(BaseSettings):
         description="Seconds a command waits for another process that holds the embedded "
         "database before giving up.",
     )
+    memory_limit: str = Field(
+        "4GB",
+        description="Most memory the embedded database may use before it spills to disk "
+        "(DuckDB's memory_limit, e.g. 4GB or 500MB).",
+        pattern=r"^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$",
+    )
     host: str = Field("127.0.0.1", description="Address `stethoscope serve` listens on.")
     port: int = Field(8765, description="Port `stethoscope serve` listens on.")
 

@@ -34,7 +34,8 @@ if TYPE_CHECKING:
 Mode = Literal["append", "upsert", "replace"]
 SHOWN_PROBLEMS = 20
 
-_BATCH, _TYPED, _BAD = "_import_batch", "_import_typed", "_import_bad"
+_BATCH, _CHUNK, _TYPED, _BAD = ("_import_batch", "_import_chunk", "_import_typed",
+                               "_import_bad")
 
 
 @dataclass(frozen=True)
@@ -110,31 +111,41 @@ _EXPECTED = {
 }
 
 
-def _problem_queries(table: Table, present: set[str]) -> list[str]:
-    """Per-value checks on the stage: each query yields (_row, column, reason, value)."""
-    out: list[str] = []
+def _problem_query(table: Table, present: set[str]) -> str | None:
+    """Per-value checks of one batch, in one scan: (_row, column, reason, value) rows.
+
+    Reads the raw batch ``r`` beside its typed rows ``t``, so nothing is parsed twice.
+    """
+    cases: list[str] = []
     for col in table.columns:
         if col.name not in present:
             continue
-        raw, typed = _text(q(col.name)), typed_expr(col, True)
+        raw = _text(f"r.{q(col.name)}")
+        # the extras column is merged with the file's extra columns: check its own value
+        typed = typed_expr(col, True).replace(q(col.name), f"r.{q(col.name)}") \
+            if col.type is Type.JSON else f"t.{q(col.name)}"
 
         def add(cond: str, reason: str, col: Column = col, raw: str = raw) -> None:
-            out.append(f"SELECT {ROW}, '{col.name}', '{reason}', {raw} FROM {_BATCH} "
-                       f"WHERE {cond}")
+            cases.append(f"CASE WHEN {cond} THEN {{'col': '{col.name}', 'reason': '{reason}', "
+                         f"'value': {raw}}} END")
 
         if col.required and not (col.name == table.key and table.key_is_derived):
             add(f"{raw} IS NULL", "a value is required")
         if col.type is not Type.STRING:
-            add(f"{raw} IS NOT NULL AND ({typed}) IS NULL", f"expected {_EXPECTED[col.type]}")
+            add(f"{raw} IS NOT NULL AND {typed} IS NULL", f"expected {_EXPECTED[col.type]}")
         if col.values:
             vals = ", ".join(f"'{v}'" for v in col.values)
-            add(f"{raw} IS NOT NULL AND ({typed}) NOT IN ({vals})",
+            add(f"{raw} IS NOT NULL AND {typed} NOT IN ({vals})",
                 f"expected one of {', '.join(col.values)}")
         if col.minimum is not None:
-            add(f"({typed}) < {col.minimum}", f"must be at least {col.minimum:g}")
+            add(f"{typed} < {col.minimum}", f"must be at least {col.minimum:g}")
         if col.maximum is not None:
-            add(f"({typed}) > {col.maximum}", f"must be at most {col.maximum:g}")
-    return out
+            add(f"{typed} > {col.maximum}", f"must be at most {col.maximum:g}")
+    if not cases:
+        return None
+    return (f"SELECT {ROW}, p.col, p.reason, p.value FROM (SELECT r.{ROW}, "
+            f"unnest([{', '.join(cases)}]) AS p FROM {_BATCH} r JOIN {_CHUNK} t "
+            f"USING ({ROW})) WHERE p IS NOT NULL")
 
 
 def _typed_select(table: Table, present: set[str], extras: str | None) -> str:
@@ -255,19 +266,24 @@ def _run(con: duckdb.DuckDBPyConnection, table: Table, src: Source, mode: Mode,
         extras = None
         if EXTRAS in batch.schema.names:
             extras = "struct" if pa.types.is_struct(batch.schema.field(EXTRAS).type) else "text"
-        con.register(_BATCH, batch)
-        select = _typed_select(table, present, extras)
+        # one conversion from Arrow, then every check scans DuckDB's own vectors
+        con.register("_import_arrow", batch)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {_BATCH} AS SELECT * FROM _import_arrow")
+        con.unregister("_import_arrow")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {_CHUNK} AS "
+                    f"{_typed_select(table, present, extras)}")
         if not typed:
-            con.execute(f"CREATE TEMP TABLE {_TYPED} AS {select}")
+            con.execute(f"CREATE TEMP TABLE {_TYPED} AS SELECT * FROM {_CHUNK}")
             typed = True
         else:
-            con.execute(f"INSERT INTO {_TYPED} {select}")
-        checks = _problem_queries(table, present)
+            con.execute(f"INSERT INTO {_TYPED} SELECT * FROM {_CHUNK}")
+        checks = _problem_query(table, present)
         if checks:
-            con.execute(f"INSERT INTO {_BAD} {' UNION ALL '.join(checks)}")
-        con.unregister(_BATCH)
+            con.execute(f"INSERT INTO {_BAD} {checks}")
         rows_read += batch.num_rows
         tick("reading", done, src.total)
+    con.execute(f"DROP TABLE IF EXISTS {_BATCH}")
+    con.execute(f"DROP TABLE IF EXISTS {_CHUNK}")
     rows_read += len(src.bad_records)
     for b in src.bad_records:
         con.execute(f"INSERT INTO {_BAD} VALUES (?, NULL, ?, NULL)", [b.row, b.reason])

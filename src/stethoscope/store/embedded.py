@@ -47,7 +47,8 @@ def holder(pid: int | None) -> str:
 
 
 def connect(path: Path, *, timeout: float, on_wait: Callable[[str], None] | None = None,
-            read_only: bool = False) -> duckdb.DuckDBPyConnection:
+            read_only: bool = False, memory_limit: str | None = None
+            ) -> duckdb.DuckDBPyConnection:
     """Open the DuckDB file, waiting while another process holds it."""
     import duckdb
 
@@ -58,6 +59,8 @@ def connect(path: Path, *, timeout: float, on_wait: Callable[[str], None] | None
         try:
             con = duckdb.connect(str(path), read_only=read_only)
             con.execute("SET TimeZone = 'UTC'")
+            if memory_limit:
+                con.execute("SET memory_limit = ?", [memory_limit])
             return con
         except duckdb.IOException as e:
             if not _LOCK.search(str(e)):
@@ -82,9 +85,10 @@ class EmbeddedStore:
     """The DuckDB file of a project, with its schema up to date."""
 
     def __init__(self, path: Path, *, timeout: float = 300.0,
-                 on_wait: Callable[[str], None] | None = None) -> None:
+                 on_wait: Callable[[str], None] | None = None,
+                 memory_limit: str | None = None) -> None:
         self.path = path
-        self.con = connect(path, timeout=timeout, on_wait=on_wait)
+        self.con = connect(path, timeout=timeout, on_wait=on_wait, memory_limit=memory_limit)
         migrate(self.con)
 
     def close(self) -> None:
