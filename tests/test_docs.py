@@ -22,8 +22,10 @@ def _section(text: str, heading: str) -> str:
 @pytest.mark.parametrize("table", list(TABLES))
 def test_every_contract_column_is_documented(table: str) -> None:
     section = _section((DOCS / "reference/data-contract.md").read_text(), table)
-    documented = {m.group(1): (m.group(2), m.group(3) == "yes")
-                  for m in re.finditer(r"^\| `(\w+)` \| (\w+) \| (yes)? \|", section, re.M)}
+    documented = {
+        m.group(1): (m.group(2), m.group(3) == "yes")
+        for m in re.finditer(r"^\| `(\w+)` \| (\w+) \| (yes)? \|", section, re.M)
+    }
     expected = {c.name: (c.type.value, c.required) for c in TABLES[table].columns}
     assert documented == expected
 
@@ -36,12 +38,10 @@ def test_every_setting_is_documented() -> None:
 
 
 def test_every_command_is_documented() -> None:
-    from stethoscope.cli import app
-    from stethoscope.cli import data, serve  # noqa: F401  (commands register on import)
+    from stethoscope.cli import app, data, serve  # noqa: F401  (commands register on import)
 
     text = (DOCS / "reference/cli.md").read_text()
-    names = [c.name or (c.callback.__name__ if c.callback else "") for c in
-             app.registered_commands]
+    names = [c.name or (c.callback.__name__ if c.callback else "") for c in app.registered_commands]
     assert names
     for name in names:
         assert f"\n## {name.rstrip('_')}\n" in text, name

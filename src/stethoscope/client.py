@@ -29,8 +29,11 @@ class RemoteProject:
     def __init__(self, lease: Lease, settings: Settings) -> None:
         self.lease = lease
         self.settings = settings
-        self._http = httpx.Client(base_url=lease.url, timeout=httpx.Timeout(10, read=None),
-                                  headers={"Authorization": f"Bearer {lease.token}"})
+        self._http = httpx.Client(
+            base_url=lease.url,
+            timeout=httpx.Timeout(10, read=None),
+            headers={"Authorization": f"Bearer {lease.token}"},
+        )
 
     def close(self) -> None:
         self._http.close()
@@ -49,7 +52,7 @@ class RemoteProject:
                 f"the server that owns this project (PID {self.lease.pid}, {self.lease.url}) "
                 f"did not answer: {e}",
                 hint="check that `stethoscope serve` is healthy, or stop it and run the "
-                     "command again",
+                "command again",
             ) from None
         body = r.json()
         if r.is_success:
@@ -57,16 +60,33 @@ class RemoteProject:
         cls = getattr(errors, body.get("type", ""), None)
         if not (isinstance(cls, type) and issubclass(cls, StethoscopeError)):
             cls = StethoscopeError
-        problems = [Problem(e["loc"][0] if e["loc"] else "", e["msg"],
-                            e["loc"][1] if len(e["loc"]) > 1 else None)
-                    for e in body.get("errors", [])]
-        raise cls(body.get("error", f"HTTP {r.status_code}"), problems, body.get("hint"),
-                  body.get("more", 0))
+        problems = [
+            Problem(
+                e["loc"][0] if e["loc"] else "",
+                e["msg"],
+                e["loc"][1] if len(e["loc"]) > 1 else None,
+            )
+            for e in body.get("errors", [])
+        ]
+        raise cls(
+            body.get("error", f"HTTP {r.status_code}"),
+            problems,
+            body.get("hint"),
+            body.get("more", 0),
+        )
 
-    def import_file(self, table: str, path: Path | str, *, format: str | None = None,
-                    mapping: dict[str, str] | None = None, mode: Mode = "append",
-                    skip_bad: bool = False, rejects_path: Path | str | None = None,
-                    progress: Progress | None = None) -> ImportResult:
+    def import_file(
+        self,
+        table: str,
+        path: Path | str,
+        *,
+        format: str | None = None,
+        mapping: dict[str, str] | None = None,
+        mode: Mode = "append",
+        skip_bad: bool = False,
+        rejects_path: Path | str | None = None,
+        progress: Progress | None = None,
+    ) -> ImportResult:
         path = Path(path)
         if not path.is_file():
             raise errors.DataError(f"no such file: {path}")
@@ -83,15 +103,21 @@ class RemoteProject:
                     yield chunk
             tick("importing on the server", 0, 0)
 
-        params: dict[str, Any] = {"filename": path.name, "format": fmt, "mode": mode,
-                                  "skip_bad": skip_bad,
-                                  "map": [f"{t}={s}" for t, s in (mapping or {}).items()]}
-        body = self._call("POST", f"/api/tables/{table}/import", params=params,
-                          content=upload())
+        params: dict[str, Any] = {
+            "filename": path.name,
+            "format": fmt,
+            "mode": mode,
+            "skip_bad": skip_bad,
+            "map": [f"{t}={s}" for t, s in (mapping or {}).items()],
+        }
+        body = self._call("POST", f"/api/tables/{table}/import", params=params, content=upload())
         rejects_csv = body.pop("rejects_csv", None)
         if rejects_csv is not None:
-            out = Path(rejects_path) if rejects_path else \
-                path.with_name(path.name.split(".")[0] + ".rejects.csv")
+            out = (
+                Path(rejects_path)
+                if rejects_path
+                else path.with_name(path.name.split(".")[0] + ".rejects.csv")
+            )
             out.write_text(rejects_csv)
             body["rejects_path"] = str(out)
         body["file"] = str(path)
@@ -100,11 +126,25 @@ class RemoteProject:
     def status(self) -> Status:
         return Status(**(self._call("GET", "/api/status") | {"served_by": self.lease.url}))
 
-    def load_demo(self, *, accounts: int = 2000, months: int = 12, seed: int = 0,
-                  end: date | None = None, activity: float = 1.0, force: bool = False,
-                  progress: Progress | None = None) -> DemoResult:
+    def load_demo(
+        self,
+        *,
+        accounts: int = 2000,
+        months: int = 12,
+        seed: int = 0,
+        end: date | None = None,
+        activity: float = 1.0,
+        force: bool = False,
+        progress: Progress | None = None,
+    ) -> DemoResult:
         if progress:
             progress("generating and loading on the server", 0, 0)
-        body = {"accounts": accounts, "months": months, "seed": seed,
-                "end": end.isoformat() if end else None, "activity": activity, "force": force}
+        body = {
+            "accounts": accounts,
+            "months": months,
+            "seed": seed,
+            "end": end.isoformat() if end else None,
+            "activity": activity,
+            "force": force,
+        }
         return DemoResult(**self._call("POST", "/api/demo", json=body))

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong, and where: ``where`` is e.g. ``accounts.csv row 12`` or ``model.yaml:14``."""
+    """One thing wrong, and where (e.g. ``accounts.csv row 12`` or ``model.yaml:14``)."""
 
     where: str
     message: str

@@ -54,8 +54,7 @@ class Project:
     the store is serialised, as DuckDB has one writer.
     """
 
-    def __init__(self, settings: Settings, *,
-                 on_wait: Callable[[str], None] | None = None) -> None:
+    def __init__(self, settings: Settings, *, on_wait: Callable[[str], None] | None = None) -> None:
         self.settings = settings
         self._on_wait = on_wait
         self._store: EmbeddedStore | None = None
@@ -69,8 +68,10 @@ class Project:
     def database(self) -> Path:
         path = self.settings.database_path
         if path is None:
-            raise StoreError("Postgres stores are not supported yet",
-                             hint="use a DuckDB file path as database_url")
+            raise StoreError(
+                "Postgres stores are not supported yet",
+                hint="use a DuckDB file path as database_url",
+            )
         return path
 
     @property
@@ -78,9 +79,12 @@ class Project:
         if self._store is None:
             from stethoscope.store.embedded import EmbeddedStore
 
-            self._store = EmbeddedStore(self.database, timeout=self.settings.lock_timeout,
-                                        on_wait=self._on_wait,
-                                        memory_limit=self.settings.memory_limit)
+            self._store = EmbeddedStore(
+                self.database,
+                timeout=self.settings.lock_timeout,
+                on_wait=self._on_wait,
+                memory_limit=self.settings.memory_limit,
+            )
         return self._store
 
     def close(self) -> None:
@@ -97,30 +101,57 @@ class Project:
 
     # -- source data -------------------------------------------------------------------
 
-    def import_file(self, table: str, path: Path | str, *, format: str | None = None,
-                    mapping: dict[str, str] | None = None, mode: Mode = "append",
-                    skip_bad: bool = False, rejects_path: Path | str | None = None,
-                    progress: Progress | None = None) -> ImportResult:
+    def import_file(
+        self,
+        table: str,
+        path: Path | str,
+        *,
+        format: str | None = None,
+        mapping: dict[str, str] | None = None,
+        mode: Mode = "append",
+        skip_bad: bool = False,
+        rejects_path: Path | str | None = None,
+        progress: Progress | None = None,
+    ) -> ImportResult:
         """Import a CSV, Parquet or JSON Lines file into a source table (see the contract)."""
         with self._lock:
-            return import_file(self.store.con, table, Path(path), format=format,
-                               mapping=mapping, mode=mode, skip_bad=skip_bad,
-                               rejects_path=Path(rejects_path) if rejects_path else None,
-                               progress=progress)
+            return import_file(
+                self.store.con,
+                table,
+                Path(path),
+                format=format,
+                mapping=mapping,
+                mode=mode,
+                skip_bad=skip_bad,
+                rejects_path=Path(rejects_path) if rejects_path else None,
+                progress=progress,
+            )
 
     def status(self) -> Status:
         with self._lock:
             con = self.store.con
-            first, last = con.execute("SELECT min(timestamp), max(timestamp) FROM events"
-                                      ).fetchone() or (None, None)
-            return Status(str(self.settings.project_dir), str(self.database),
-                          self.store.counts(),
-                          first.isoformat() if first else None,
-                          last.isoformat() if last else None)
+            first, last = con.execute(
+                "SELECT min(timestamp), max(timestamp) FROM events"
+            ).fetchone() or (None, None)
+            return Status(
+                str(self.settings.project_dir),
+                str(self.database),
+                self.store.counts(),
+                first.isoformat() if first else None,
+                last.isoformat() if last else None,
+            )
 
-    def load_demo(self, *, accounts: int = 2000, months: int = 12, seed: int = 0,
-                  end: date | None = None, activity: float = 1.0, force: bool = False,
-                  progress: Progress | None = None) -> DemoResult:
+    def load_demo(
+        self,
+        *,
+        accounts: int = 2000,
+        months: int = 12,
+        seed: int = 0,
+        end: date | None = None,
+        activity: float = 1.0,
+        force: bool = False,
+        progress: Progress | None = None,
+    ) -> DemoResult:
         """Generate the demo book and load it, replacing the source tables in one transaction."""
         from stethoscope.contract.demo import generate_book
         from stethoscope.contract.demo_report import signal_report
@@ -137,27 +168,53 @@ class Project:
                     hint="pass --force to replace it with the demo book",
                 )
             with tempfile.TemporaryDirectory(prefix="stethoscope-demo-") as tmp:
-                book = generate_book(Path(tmp), accounts=accounts, months=months, seed=seed,
-                                     end=end, activity=activity,
-                                     progress=lambda n: tick("generating", n, accounts))
+                book = generate_book(
+                    Path(tmp),
+                    accounts=accounts,
+                    months=months,
+                    seed=seed,
+                    end=end,
+                    activity=activity,
+                    progress=lambda n: tick("generating", n, accounts),
+                )
                 con.begin()
                 try:
                     for name in reversed(TABLES):
                         con.execute(f'DELETE FROM "{name}"')
                     for name in TABLES:
-                        import_file(con, name, book.paths[name], atomic=False,
-                                    progress=lambda _p, d, t, n=name: tick(f"loading {n}", d, t))
+                        import_file(
+                            con,
+                            name,
+                            book.paths[name],
+                            atomic=False,
+                            progress=_renamed(tick, f"loading {name}"),
+                        )
                     con.commit()
                 except BaseException:
                     con.rollback()
                     raise
             tick("checking the signal", 0, 0)
-            return DemoResult(book.start.isoformat(), book.end.isoformat(), self.store.counts(),
-                              time.perf_counter() - started, signal_report(con))
+            return DemoResult(
+                book.start.isoformat(),
+                book.end.isoformat(),
+                self.store.counts(),
+                time.perf_counter() - started,
+                signal_report(con),
+            )
 
 
-def connect(project_dir: Path | str | None = None, *,
-            on_wait: Callable[[str], None] | None = None) -> Project | RemoteProject:
+def _renamed(progress: Progress, phase: str) -> Progress:
+    """The same progress callback, reporting every phase under one name."""
+
+    def tick(_: str, done: int, total: int) -> None:
+        progress(phase, done, total)
+
+    return tick
+
+
+def connect(
+    project_dir: Path | str | None = None, *, on_wait: Callable[[str], None] | None = None
+) -> Project | RemoteProject:
     """The project at ``project_dir``: local, or through the server that owns its database.
 
     While another process holds the database this waits (up to ``lock_timeout``), and
@@ -179,13 +236,16 @@ def connect(project_dir: Path | str | None = None, *,
         try:
             from stethoscope.store.embedded import EmbeddedStore
 
-            project._store = EmbeddedStore(path, timeout=0.5,
-                                           memory_limit=project.settings.memory_limit)
+            project._store = EmbeddedStore(
+                path, timeout=0.5, memory_limit=project.settings.memory_limit
+            )
             return project
         except StoreBusyError as e:
             if time.monotonic() >= deadline:
-                e.hint = (f"waited {project.settings.lock_timeout:g} s; run the command again "
-                          "when it has finished, or raise lock_timeout")
+                e.hint = (
+                    f"waited {project.settings.lock_timeout:g} s; run the command again "
+                    "when it has finished, or raise lock_timeout"
+                )
                 raise
             if on_wait and not told:
                 on_wait(f"waiting: {e.message}")

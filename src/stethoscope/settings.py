@@ -1,4 +1,4 @@
-"""Runtime settings: the project file ``stethoscope.toml``, overridden by ``STETHOSCOPE_*`` env vars.
+"""Runtime settings: the project file ``stethoscope.toml``, overridden by env vars.
 
 A project is a folder. Its settings live in ``stethoscope.toml`` at its top (optional); relative
 paths in it are relative to that folder. Environment variables win over the file, so a
@@ -93,11 +93,15 @@ def load_settings(project_dir: Path | None = None) -> Settings:
         return Settings(project_dir=project_dir, **values)
     except ValidationError as e:
         problems = [
-            Problem(f"{file.name}" if file.is_file() else "environment",
-                    f"{'.'.join(map(str, err['loc']))}: {err['msg']}")
+            Problem(
+                f"{file.name}" if file.is_file() else "environment",
+                f"{'.'.join(map(str, err['loc']))}: {err['msg']}",
+            )
             for err in e.errors()
         ]
-        raise ConfigError(f"invalid settings for project {project_dir}", problems,
-                          hint=f"see docs/reference/settings.md; keys are: "
-                               f"{', '.join(k for k in Settings.model_fields if k != 'project_dir')}"
-                          ) from None
+        keys = ", ".join(k for k in Settings.model_fields if k != "project_dir")
+        raise ConfigError(
+            f"invalid settings for project {project_dir}",
+            problems,
+            hint=f"see docs/reference/settings.md; keys are: {keys}",
+        ) from None

@@ -11,7 +11,8 @@ def test_init_creates_the_project_file_once(tmp_path: Path) -> None:
     assert (tmp_path / "proj" / "stethoscope.toml").is_file()
     r = run_cli("init", "proj", cwd=tmp_path)
     assert r.returncode == 1
-    assert r.stderr.startswith("Error: ") and "already exists" in r.stderr
+    assert r.stderr.startswith("Error: ")
+    assert "already exists" in r.stderr
 
 
 def test_import_reports_and_exit_codes(tmp_path: Path) -> None:
@@ -24,19 +25,23 @@ def test_import_reports_and_exit_codes(tmp_path: Path) -> None:
     # a domain error: exit 1, where and what, no traceback
     r = run_cli("import", "accounts", "bad.csv", cwd=tmp_path)
     assert r.returncode == 1
-    assert "bad.csv row 2  customer_since: expected a date like 2024-01-31, got 'someday'" \
-        in r.stderr
+    assert (
+        "bad.csv row 2  customer_since: expected a date like 2024-01-31, got 'someday'" in r.stderr
+    )
     assert "Traceback" not in r.stderr
     # --debug shows the traceback for a bug report
     r = run_cli("--debug", "import", "accounts", "bad.csv", cwd=tmp_path)
-    assert r.returncode == 1 and "Traceback" in r.stderr
+    assert r.returncode == 1
+    assert "Traceback" in r.stderr
     # usage errors: exit 2
     r = run_cli("import", "accounts", "missing.csv", cwd=tmp_path)
     assert r.returncode == 2
     r = run_cli("import", "accounts", "accounts.csv", "--mode", "merge", cwd=tmp_path)
-    assert r.returncode == 2 and "expected one of append, upsert, replace" in r.stderr
+    assert r.returncode == 2
+    assert "expected one of append, upsert, replace" in r.stderr
     r = run_cli("import", "accounts", "accounts.csv", "--map", "nonsense", cwd=tmp_path)
-    assert r.returncode == 1 and "invalid mapping 'nonsense'" in r.stderr
+    assert r.returncode == 1
+    assert "invalid mapping 'nonsense'" in r.stderr
 
 
 def test_settings_errors_name_the_file(tmp_path: Path) -> None:

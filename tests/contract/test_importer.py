@@ -17,7 +17,6 @@ from stethoscope.errors import DataError
 from stethoscope.project import Project
 from tests.conftest import ACCOUNTS_CSV
 
-
 PARIS = ZoneInfo("Europe/Paris")
 
 
@@ -39,8 +38,9 @@ def with_accounts(project: Project, write) -> Project:  # type: ignore[no-untype
 
 
 def test_csv_accounts_typed_and_extras_folded_into_attributes(with_accounts: Project) -> None:
-    got = rows(with_accounts, "SELECT id, arr, seats, customer_since, attributes "
-                              "FROM accounts ORDER BY id")
+    got = rows(
+        with_accounts, "SELECT id, arr, seats, customer_since, attributes FROM accounts ORDER BY id"
+    )
     assert got == [
         ("a1", 1200.0, 5, date(2024, 1, 1), '{"region":"emea"}'),
         ("a2", 99000.5, 200, date(2023, 6, 15), '{"region":"na"}'),
@@ -48,41 +48,60 @@ def test_csv_accounts_typed_and_extras_folded_into_attributes(with_accounts: Pro
 
 
 def test_csv_timestamps_are_stored_in_utc(with_accounts: Project, write) -> None:  # type: ignore[no-untyped-def]
-    f = write("events.csv", "account_id,event,timestamp\n"
-                            "a1,login,2024-03-01T10:00:00+02:00\n"
-                            "a1,login,2024-03-01T10:00:00Z\n"
-                            "a1,login,2024-03-01 10:00:00\n")
+    f = write(
+        "events.csv",
+        "account_id,event,timestamp\n"
+        "a1,login,2024-03-01T10:00:00+02:00\n"
+        "a1,login,2024-03-01T10:00:00Z\n"
+        "a1,login,2024-03-01 10:00:00\n",
+    )
     with_accounts.import_file("events", f)
     got = [r[0] for r in rows(with_accounts, "SELECT timestamp FROM events ORDER BY 1")]
     assert got == [datetime(2024, 3, 1, 8), datetime(2024, 3, 1, 10), datetime(2024, 3, 1, 10)]
 
 
 def test_parquet_with_native_types(with_accounts: Project, tmp_path: Path) -> None:
-    t = pa.table({
-        "account_id": ["a1", "a2"],
-        "event": ["report_created", "export_csv"],
-        "timestamp": pa.array([datetime(2024, 5, 1, 12, tzinfo=PARIS),
-                               datetime(2024, 5, 2, 8, tzinfo=PARIS)],
-                              pa.timestamp("us", tz="Europe/Paris")),
-        "properties": pa.array([{"plan": "pro", "n": 3}, None],
-                               pa.struct([("plan", pa.string()), ("n", pa.int64())])),
-        "message_id": ["m1", None],
-    })
+    t = pa.table(
+        {
+            "account_id": ["a1", "a2"],
+            "event": ["report_created", "export_csv"],
+            "timestamp": pa.array(
+                [datetime(2024, 5, 1, 12, tzinfo=PARIS), datetime(2024, 5, 2, 8, tzinfo=PARIS)],
+                pa.timestamp("us", tz="Europe/Paris"),
+            ),
+            "properties": pa.array(
+                [{"plan": "pro", "n": 3}, None],
+                pa.struct([("plan", pa.string()), ("n", pa.int64())]),
+            ),
+            "message_id": ["m1", None],
+        }
+    )
     pq.write_table(t, tmp_path / "events.parquet")
     r = with_accounts.import_file("events", tmp_path / "events.parquet")
     assert (r.rows_read, r.rows_loaded) == (2, 2)
     got = rows(with_accounts, "SELECT account_id, timestamp, properties FROM events ORDER BY 2")
     # Paris is UTC+2 in May
-    assert got == [("a1", datetime(2024, 5, 1, 10), '{"plan":"pro","n":3}'),
-                   ("a2", datetime(2024, 5, 2, 6), None)]
+    assert got == [
+        ("a1", datetime(2024, 5, 1, 10), '{"plan":"pro","n":3}'),
+        ("a2", datetime(2024, 5, 2, 6), None),
+    ]
 
 
 def test_jsonl_flattens_values_and_gathers_extra_keys(with_accounts: Project, write) -> None:  # type: ignore[no-untyped-def]
     lines = [
-        {"account_id": "a1", "event": "login", "timestamp": "2024-05-01T10:00:00Z",
-         "properties": {"browser": "firefox"}, "page": "/home"},
-        {"account_id": "a2", "event": "login", "timestamp": "2024-05-01T11:00:00Z",
-         "message_id": 12345},
+        {
+            "account_id": "a1",
+            "event": "login",
+            "timestamp": "2024-05-01T10:00:00Z",
+            "properties": {"browser": "firefox"},
+            "page": "/home",
+        },
+        {
+            "account_id": "a2",
+            "event": "login",
+            "timestamp": "2024-05-01T11:00:00Z",
+            "message_id": 12345,
+        },
     ]
     f = write("events.jsonl", "\n".join(json.dumps(x) for x in lines) + "\n\n")
     r = with_accounts.import_file("events", f)
@@ -92,15 +111,19 @@ def test_jsonl_flattens_values_and_gathers_extra_keys(with_accounts: Project, wr
 
 
 def test_jsonl_broken_line_is_named_by_line(with_accounts: Project, write) -> None:  # type: ignore[no-untyped-def]
-    f = write("events.jsonl",
-              '{"account_id": "a1", "event": "x", "timestamp": "2024-05-01"}\n'
-              '{"account_id": "a1", "event": \n'
-              '[1, 2]\n')
+    f = write(
+        "events.jsonl",
+        '{"account_id": "a1", "event": "x", "timestamp": "2024-05-01"}\n'
+        '{"account_id": "a1", "event": \n'
+        "[1, 2]\n",
+    )
     with pytest.raises(DataError) as e:
         with_accounts.import_file("events", f)
     where = [(p.where, p.message.split(":")[0]) for p in e.value.problems]
-    assert where == [("events.jsonl line 2", "invalid JSON"),
-                     ("events.jsonl line 3", "expected a JSON object")]
+    assert where == [
+        ("events.jsonl line 2", "invalid JSON"),
+        ("events.jsonl line 3", "expected a JSON object"),
+    ]
     assert count(with_accounts, "events") == 0
 
 
@@ -118,10 +141,14 @@ def test_gzipped_csv(with_accounts: Project, tmp_path: Path) -> None:
 
 def test_mapping_renames_columns(project: Project, write) -> None:  # type: ignore[no-untyped-def]
     f = write("crm.csv", "AccountId,Account Name,Since\nx1,Xeno,2022-02-02\n")
-    project.import_file("accounts", f, mapping={"id": "AccountId", "name": "Account Name",
-                                                "customer_since": "Since"})
+    project.import_file(
+        "accounts",
+        f,
+        mapping={"id": "AccountId", "name": "Account Name", "customer_since": "Since"},
+    )
     assert rows(project, "SELECT id, name, customer_since, attributes FROM accounts") == [
-        ("x1", "Xeno", date(2022, 2, 2), None)]
+        ("x1", "Xeno", date(2022, 2, 2), None)
+    ]
 
 
 def test_mapping_mistakes_are_all_reported(project: Project, write) -> None:  # type: ignore[no-untyped-def]
@@ -154,8 +181,7 @@ a2,,,2024-05-02,m3,
 def test_one_bad_row_rejects_the_whole_file(with_accounts: Project, write) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(DataError) as e:
         with_accounts.import_file("events", write("events.csv", BAD_EVENTS))
-    assert str(e.value).splitlines()[0] == \
-        "events.csv: 3 problems in 3 rows; nothing was imported"
+    assert str(e.value).splitlines()[0] == "events.csv: 3 problems in 3 rows; nothing was imported"
     assert [str(p) for p in e.value.problems] == [
         "events.csv row 3  account_id: unknown account 'a3'",
         "events.csv row 4  timestamp: expected a timestamp like 2024-01-31T09:30:00Z, "
@@ -165,8 +191,11 @@ def test_one_bad_row_rejects_the_whole_file(with_accounts: Project, write) -> No
     assert count(with_accounts, "events") == 0
 
 
-def test_skip_bad_loads_the_rest_and_writes_rejects(with_accounts: Project, write,  # type: ignore[no-untyped-def]
-                                                    tmp_path: Path) -> None:
+def test_skip_bad_loads_the_rest_and_writes_rejects(
+    with_accounts: Project,
+    write,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
     r = with_accounts.import_file("events", write("events.csv", BAD_EVENTS), skip_bad=True)
     assert (r.rows_read, r.rows_loaded, r.rows_rejected) == (4, 1, 3)
     assert r.rejects_path == str(tmp_path / "events.rejects.csv")
@@ -180,22 +209,32 @@ def test_skip_bad_loads_the_rest_and_writes_rejects(with_accounts: Project, writ
     assert count(with_accounts, "events") == 1
 
 
-def test_malformed_csv_records_are_numbered_like_a_spreadsheet(with_accounts: Project,  # type: ignore[no-untyped-def]
-                                                                 write) -> None:
-    f = write("events.csv", 'account_id,event,timestamp\n'
-                            'a1,login,2024-05-01\n'
-                            'a1,login,2024-05-01,extra\n'
-                            '"a1","multi\nline",2024-05-01\n'
-                            'a1,bad-ts,2024-13-45\n')
+def test_malformed_csv_records_are_numbered_like_a_spreadsheet(
+    with_accounts: Project,  # type: ignore[no-untyped-def]
+    write,
+) -> None:
+    f = write(
+        "events.csv",
+        "account_id,event,timestamp\n"
+        "a1,login,2024-05-01\n"
+        "a1,login,2024-05-01,extra\n"
+        '"a1","multi\nline",2024-05-01\n'
+        "a1,bad-ts,2024-13-45\n",
+    )
     with pytest.raises(DataError) as e:
         with_accounts.import_file("events", f)
     assert [(p.where, p.column) for p in e.value.problems] == [
-        ("events.csv row 3", None), ("events.csv row 5", "timestamp")]
+        ("events.csv row 3", None),
+        ("events.csv row 5", "timestamp"),
+    ]
     assert "expected 3 columns, found 4" in e.value.problems[0].message
 
 
-def test_rows_are_numbered_across_batches(with_accounts: Project, write,  # type: ignore[no-untyped-def]
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_rows_are_numbered_across_batches(
+    with_accounts: Project,
+    write,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setattr(readers, "CSV_BLOCK_BYTES", 256)
     lines = ["account_id,event,timestamp"]
     bad = {57, 160, 333}
@@ -204,8 +243,9 @@ def test_rows_are_numbered_across_batches(with_accounts: Project, write,  # type
             lines.append("a1,login,2024-05-01,x" if i == 160 else "a1,login,not-a-time")
         else:
             lines.append(f"a{1 + i % 2},e{i},2024-05-01T00:00:00Z")
-    r = with_accounts.import_file("events", write("events.csv", "\n".join(lines) + "\n"),
-                                  skip_bad=True)
+    r = with_accounts.import_file(
+        "events", write("events.csv", "\n".join(lines) + "\n"), skip_bad=True
+    )
     assert r.rows_rejected == 3
     with open(r.rejects_path or "") as f:
         assert sorted(int(x["_row"]) for x in csv.DictReader(f)) == sorted(bad)
@@ -215,10 +255,12 @@ def test_rows_are_numbered_across_batches(with_accounts: Project, write,  # type
 
 
 def test_type_vocabulary_range_and_row_rules(with_accounts: Project, write) -> None:  # type: ignore[no-untyped-def]
-    f = write("tickets.csv",
-              "id,account_id,opened_at,closed_at,priority,status,csat\n"
-              "t1,a1,2024-05-01,2024-04-01,High,solved,9\n"
-              "t2,a1,2024-05-01,,urgent,open,\n")
+    f = write(
+        "tickets.csv",
+        "id,account_id,opened_at,closed_at,priority,status,csat\n"
+        "t1,a1,2024-05-01,2024-04-01,High,solved,9\n"
+        "t2,a1,2024-05-01,,urgent,open,\n",
+    )
     with pytest.raises(DataError) as e:
         with_accounts.import_file("tickets", f)
     assert sorted((p.column or "", p.message) for p in e.value.problems) == [
@@ -228,8 +270,11 @@ def test_type_vocabulary_range_and_row_rules(with_accounts: Project, write) -> N
 
 
 def test_nps_must_be_whole_0_to_10(with_accounts: Project, write) -> None:  # type: ignore[no-untyped-def]
-    f = write("surveys.csv", "account_id,kind,score,responded_at\n"
-                             "a1,nps,11,2024-05-01\na1,nps,7.5,2024-05-02\na1,csat,4.5,2024-05-03\n")
+    f = write(
+        "surveys.csv",
+        "account_id,kind,score,responded_at\n"
+        "a1,nps,11,2024-05-01\na1,nps,7.5,2024-05-02\na1,csat,4.5,2024-05-03\n",
+    )
     with pytest.raises(DataError) as e:
         with_accounts.import_file("surveys", f)
     assert [p.where for p in e.value.problems] == ["surveys.csv row 2", "surveys.csv row 3"]
@@ -243,11 +288,13 @@ def test_duplicate_id_in_file(project: Project, write) -> None:  # type: ignore[
     with pytest.raises(DataError) as e:
         project.import_file("accounts", f)
     assert [str(p) for p in e.value.problems] == [
-        "a.csv row 4  id: duplicate id, also at row 2, got 'x'"]
+        "a.csv row 4  id: duplicate id, also at row 2, got 'x'"
+    ]
 
 
 def test_append_refuses_stored_ids_upsert_updates_replace_replaces(  # type: ignore[no-untyped-def]
-        with_accounts: Project, write) -> None:
+    with_accounts: Project, write
+) -> None:
     f = write("a.csv", "id,name,customer_since\na1,Acme Corp,2024-01-01\na9,New,2024-02-01\n")
     with pytest.raises(DataError) as e:
         with_accounts.import_file("accounts", f)
@@ -255,15 +302,19 @@ def test_append_refuses_stored_ids_upsert_updates_replace_replaces(  # type: ign
     r = with_accounts.import_file("accounts", f, mode="upsert")
     assert (r.rows_loaded, r.rows_replaced) == (2, 1)
     assert rows(with_accounts, "SELECT id, name FROM accounts ORDER BY id") == [
-        ("a1", "Acme Corp"), ("a2", "Beta"), ("a9", "New")]
+        ("a1", "Acme Corp"),
+        ("a2", "Beta"),
+        ("a9", "New"),
+    ]
     r = with_accounts.import_file("accounts", f, mode="replace")
     assert (r.rows_loaded, r.rows_replaced) == (2, 3)
     assert count(with_accounts, "accounts") == 2
 
 
 def test_replacing_accounts_may_not_orphan_other_rows(with_accounts: Project, write) -> None:  # type: ignore[no-untyped-def]
-    with_accounts.import_file("events", write("e.csv", "account_id,event,timestamp\n"
-                                                       "a2,login,2024-05-01\n"))
+    with_accounts.import_file(
+        "events", write("e.csv", "account_id,event,timestamp\na2,login,2024-05-01\n")
+    )
     f = write("a.csv", "id,name,customer_since\na1,Acme,2024-01-01\n")
     with pytest.raises(DataError, match="would leave rows of other tables without") as e:
         with_accounts.import_file("accounts", f, mode="replace")
@@ -272,20 +323,27 @@ def test_replacing_accounts_may_not_orphan_other_rows(with_accounts: Project, wr
 
 
 def test_derived_keys_make_reimport_detectable(with_accounts: Project, write) -> None:  # type: ignore[no-untyped-def]
-    f = write("subs.csv", "account_id,product,mrr,quantity,start_date\n"
-                          "a1,core,100,5,2024-01-01\na1,addon,20,1,2024-01-01\n")
+    f = write(
+        "subs.csv",
+        "account_id,product,mrr,quantity,start_date\n"
+        "a1,core,100,5,2024-01-01\na1,addon,20,1,2024-01-01\n",
+    )
     with_accounts.import_file("subscriptions", f)
     with pytest.raises(DataError, match="2 problems"):
         with_accounts.import_file("subscriptions", f)
     with_accounts.import_file("subscriptions", f, mode="upsert")
     assert count(with_accounts, "subscriptions") == 2
     ids = {r[0] for r in rows(with_accounts, "SELECT id FROM subscriptions")}
-    assert len(ids) == 2 and all(len(i) == 32 for i in ids)
+    assert len(ids) == 2
+    assert all(len(i) == 32 for i in ids)
 
 
 def test_resent_events_are_no_ops(with_accounts: Project, write) -> None:  # type: ignore[no-untyped-def]
-    f = write("e.csv", "account_id,event,timestamp,message_id\n"
-                       "a1,login,2024-05-01,m1\na1,login,2024-05-01,m1\na1,view,2024-05-01,\n")
+    f = write(
+        "e.csv",
+        "account_id,event,timestamp,message_id\n"
+        "a1,login,2024-05-01,m1\na1,login,2024-05-01,m1\na1,view,2024-05-01,\n",
+    )
     r = with_accounts.import_file("events", f)
     assert (r.rows_loaded, r.duplicates_skipped) == (2, 1)
     r = with_accounts.import_file("events", f)
@@ -303,7 +361,7 @@ def test_upsert_needs_a_key(with_accounts: Project, write) -> None:  # type: ign
 def test_unknown_table_and_format(project: Project, write) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(DataError, match=r"^unknown table 'acounts'\n"):
         project.import_file("acounts", write("a.csv", "id\n"))
-    with pytest.raises(DataError, match="cannot tell the format of a.xlsx"):
+    with pytest.raises(DataError, match=r"cannot tell the format of a\.xlsx"):
         project.import_file("accounts", write("a.xlsx", "id\n"))
 
 
@@ -314,15 +372,20 @@ def test_empty_file_with_header_loads_nothing(project: Project, write) -> None: 
 
 # -- property: what loads is exactly what parses ------------------------------------------
 
-values = st.one_of(st.integers(-10**6, 10**6).map(str), st.text(max_size=8),
-                   st.floats(allow_nan=True, allow_infinity=True).map(repr))
+values = st.one_of(
+    st.integers(-(10**6), 10**6).map(str),
+    st.text(max_size=8),
+    st.floats(allow_nan=True, allow_infinity=True).map(repr),
+)
 
 
-@settings(max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(seats=st.lists(values, min_size=1, max_size=12))
-def test_seats_load_iff_they_are_whole_non_negative_numbers(tmp_path_factory: pytest.TempPathFactory,
-                                                             seats: list[str]) -> None:
+def test_seats_load_iff_they_are_whole_non_negative_numbers(
+    tmp_path_factory: pytest.TempPathFactory, seats: list[str]
+) -> None:
     folder = tmp_path_factory.mktemp("prop")
     path = folder / "a.csv"
     with path.open("w", newline="") as f:

@@ -37,8 +37,9 @@ def folder(tmp_path: Path) -> Path:
 
 def hold(folder: Path, seconds: float) -> subprocess.Popen[str]:
     """Another process that opens the project's database and keeps it for a while."""
-    p = subprocess.Popen([sys.executable, "-c", HOLD, str(folder), str(seconds)],
-                         stdout=subprocess.PIPE, text=True)
+    p = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(folder), str(seconds)], stdout=subprocess.PIPE, text=True
+    )
     assert p.stdout is not None
     assert p.stdout.readline().strip() == "ready"
     return p
@@ -46,8 +47,13 @@ def hold(folder: Path, seconds: float) -> subprocess.Popen[str]:
 
 @pytest.fixture
 def server(folder: Path) -> Iterator[subprocess.Popen[str]]:
-    p = subprocess.Popen([sys.executable, "-m", "stethoscope", "serve", "--port", "0"],
-                         cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    p = subprocess.Popen(
+        [sys.executable, "-m", "stethoscope", "serve", "--port", "0"],
+        cwd=folder,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     db = folder / "stethoscope.duckdb"
     deadline = time.monotonic() + 30
     while read_lease(db) is None:
@@ -66,8 +72,10 @@ def test_cli_waits_for_another_process_then_proceeds(folder: Path) -> None:
     assert r.returncode == 0, r.stderr
     assert "Imported 2 of 2 rows into accounts" in r.stdout
     # the user is told who holds the file, not shown DuckDB's lock error
-    assert f"in use by `python -c ...`" in r.stderr and f"(PID {holder.pid})" in r.stderr
-    assert "IO Error" not in r.stderr and "Traceback" not in r.stderr
+    assert "in use by `python -c ...`" in r.stderr
+    assert f"(PID {holder.pid})" in r.stderr
+    assert "IO Error" not in r.stderr
+    assert "Traceback" not in r.stderr
 
 
 def test_cli_gives_up_after_lock_timeout_with_a_clear_error(folder: Path) -> None:
@@ -78,20 +86,22 @@ def test_cli_gives_up_after_lock_timeout_with_a_clear_error(folder: Path) -> Non
         holder.kill()
         holder.communicate()
     assert r.returncode == 1
-    assert "Error: the database" in r.stderr and f"(PID {holder.pid})" in r.stderr
+    assert "Error: the database" in r.stderr
+    assert f"(PID {holder.pid})" in r.stderr
     assert "Hint: waited 1 s" in r.stderr
-    assert "Traceback" not in r.stderr and "IO Error" not in r.stderr
+    assert "Traceback" not in r.stderr
+    assert "IO Error" not in r.stderr
 
 
-def test_cli_goes_through_a_running_server(folder: Path,
-                                           server: subprocess.Popen[str]) -> None:
+def test_cli_goes_through_a_running_server(folder: Path, server: subprocess.Popen[str]) -> None:
     r = run_cli("import", "accounts", "accounts.csv", cwd=folder)
     assert r.returncode == 0, r.stderr
     assert "Imported 2 of 2 rows into accounts" in r.stdout
     r = run_cli("status", cwd=folder)
     assert r.returncode == 0, r.stderr
     lease = read_lease(folder / "stethoscope.duckdb")
-    assert lease is not None and f"Served by {lease.url}" in r.stdout
+    assert lease is not None
+    assert f"Served by {lease.url}" in r.stdout
     assert "│ accounts      │    2 │" in r.stdout
     # errors come back as the same message a local import gives, and exit 1
     (folder / "e.csv").write_text("account_id,event,timestamp\na1,x,2024-05-01\nzz,x,2024-05-01\n")
@@ -109,7 +119,8 @@ def test_server_requires_its_token(folder: Path, server: subprocess.Popen[str]) 
     assert httpx.get(f"{lease.url}/healthz").json() == {"ok": True}
     r = httpx.get(f"{lease.url}/api/status")
     assert r.status_code == 401
-    assert r.json()["ok"] is False and r.json()["error"] == "a credential is required"
+    assert r.json()["ok"] is False
+    assert r.json()["error"] == "a credential is required"
     r = httpx.get(f"{lease.url}/api/status", headers={"Authorization": "Bearer nope"})
     assert r.status_code == 401
     # the lease holds a secret: only its owner may read it
@@ -118,8 +129,13 @@ def test_server_requires_its_token(folder: Path, server: subprocess.Popen[str]) 
 
 def test_server_started_while_cli_holds_the_file_waits_for_it(folder: Path) -> None:
     holder = hold(folder, 2.0)
-    p = subprocess.Popen([sys.executable, "-m", "stethoscope", "serve", "--port", "0"],
-                         cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    p = subprocess.Popen(
+        [sys.executable, "-m", "stethoscope", "serve", "--port", "0"],
+        cwd=folder,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 30
         while read_lease(folder / "stethoscope.duckdb") is None:
@@ -131,7 +147,8 @@ def test_server_started_while_cli_holds_the_file_waits_for_it(folder: Path) -> N
     finally:
         p.send_signal(signal.SIGTERM)
         out, err = p.communicate(timeout=15)
-    assert "waiting: the database" in err and f"(PID {holder.pid})" in err
+    assert "waiting: the database" in err
+    assert f"(PID {holder.pid})" in err
     assert "Stethoscope serving" in out, (p.returncode, out, err)
     # a clean stop takes its lease away
     assert not lease_path(folder / "stethoscope.duckdb").exists()
@@ -140,10 +157,17 @@ def test_server_started_while_cli_holds_the_file_waits_for_it(folder: Path) -> N
 def test_stale_lease_of_a_dead_server_is_ignored(folder: Path) -> None:
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
-    lease_path(folder / "stethoscope.duckdb").write_text(json.dumps({
-        "pid": dead.pid, "url": "http://127.0.0.1:9", "token": "x",
-        "database": str(folder / "stethoscope.duckdb"), "started_at": "2026-01-01T00:00:00",
-    }))
+    lease_path(folder / "stethoscope.duckdb").write_text(
+        json.dumps(
+            {
+                "pid": dead.pid,
+                "url": "http://127.0.0.1:9",
+                "token": "x",
+                "database": str(folder / "stethoscope.duckdb"),
+                "started_at": "2026-01-01T00:00:00",
+            }
+        )
+    )
     r = run_cli("import", "accounts", "accounts.csv", cwd=folder)
     assert r.returncode == 0, r.stderr
     assert os.path.exists(folder / "stethoscope.duckdb")

@@ -30,10 +30,16 @@ state = State()
 
 @app.callback()
 def root(
-    project: Annotated[Path | None, typer.Option(
-        "--project", "-p", envvar="STETHOSCOPE_PROJECT", file_okay=False,
-        help="Project folder (default: the nearest folder with stethoscope.toml, else here).",
-    )] = None,
+    project: Annotated[
+        Path | None,
+        typer.Option(
+            "--project",
+            "-p",
+            envvar="STETHOSCOPE_PROJECT",
+            file_okay=False,
+            help="Project folder (default: the nearest folder with stethoscope.toml, else here).",
+        ),
+    ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
 ) -> None:
     state.project = project

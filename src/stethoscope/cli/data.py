@@ -15,8 +15,8 @@ from stethoscope.contract.schema import FORMATS, MODES, TABLES
 from stethoscope.errors import ConfigError
 
 if TYPE_CHECKING:
-    from stethoscope.contract.importer import Mode
     from stethoscope.client import RemoteProject
+    from stethoscope.contract.importer import Mode
     from stethoscope.project import Project
 
 
@@ -48,22 +48,39 @@ def init(
 @app.command("import")
 def import_(
     table: Annotated[str, typer.Argument(help=f"One of: {', '.join(TABLES)}.")],
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="CSV, Parquet or "
-                                         "JSON Lines file (.gz allowed for CSV and JSONL).")],
-    map: Annotated[list[str] | None, typer.Option(
-        "--map", "-m", help="Rename a column: target=source (repeatable)."
-    )] = None,
-    mode: Annotated[str, typer.Option(help=f"{' | '.join(MODES)}: add rows, update rows "
-                                      "by key, or replace the whole table.")] = "append",
-    format: Annotated[str | None, typer.Option(
-        help=f"{' | '.join(FORMATS)} (default: from the file name)."
-    )] = None,
-    skip_bad: Annotated[bool, typer.Option(
-        "--skip-bad", help="Load the good rows and write the rejected ones to a side file."
-    )] = False,
-    rejects: Annotated[Path | None, typer.Option(
-        help="Where --skip-bad writes rejected rows (default: FILE.rejects.csv beside FILE)."
-    )] = None,
+    file: Annotated[
+        Path,
+        typer.Argument(
+            exists=True,
+            dir_okay=False,
+            help="CSV, Parquet or JSON Lines file (.gz allowed for CSV and JSONL).",
+        ),
+    ],
+    map: Annotated[
+        list[str] | None,
+        typer.Option("--map", "-m", help="Rename a column: target=source (repeatable)."),
+    ] = None,
+    mode: Annotated[
+        str,
+        typer.Option(
+            help=f"{' | '.join(MODES)}: add rows, update rows by key, or replace the whole table."
+        ),
+    ] = "append",
+    format: Annotated[
+        str | None, typer.Option(help=f"{' | '.join(FORMATS)} (default: from the file name).")
+    ] = None,
+    skip_bad: Annotated[
+        bool,
+        typer.Option(
+            "--skip-bad", help="Load the good rows and write the rejected ones to a side file."
+        ),
+    ] = False,
+    rejects: Annotated[
+        Path | None,
+        typer.Option(
+            help="Where --skip-bad writes rejected rows (default: FILE.rejects.csv beside FILE)."
+        ),
+    ] = None,
 ) -> None:
     """Import a file into a source table, checked against the data contract.
 
@@ -75,19 +92,28 @@ def import_(
 
     mapping = parse_mapping(map or [])
     with _connect() as project, output.progress_bar("bytes") as tick:
-        r = project.import_file(table, file, format=format, mapping=mapping,
-                                mode=cast("Mode", mode),
-                                skip_bad=skip_bad, rejects_path=rejects, progress=tick)
+        r = project.import_file(
+            table,
+            file,
+            format=format,
+            mapping=mapping,
+            mode=cast("Mode", mode),
+            skip_bad=skip_bad,
+            rejects_path=rejects,
+            progress=tick,
+        )
     msg = f"Imported {r.rows_loaded:,} of {r.rows_read:,} rows into {r.table} ({r.seconds:.1f} s)"
     if r.rows_replaced:
         msg += f"; {r.rows_replaced:,} stored rows {'replaced' if mode == 'replace' else 'updated'}"
     output.console.print(msg)
     if r.duplicates_skipped:
-        output.console.print(f"Skipped {r.duplicates_skipped:,} events already stored "
-                             "(same message_id).")
+        output.console.print(
+            f"Skipped {r.duplicates_skipped:,} events already stored (same message_id)."
+        )
     if r.rows_rejected:
-        output.console.print(f"[yellow]Rejected {r.rows_rejected:,} rows[/]; written to "
-                             f"{r.rejects_path}")
+        output.console.print(
+            f"[yellow]Rejected {r.rows_rejected:,} rows[/]; written to {r.rejects_path}"
+        )
     if r.ignored_columns:
         output.note(f"Columns not in the contract were ignored: {', '.join(r.ignored_columns)}")
 
@@ -96,25 +122,31 @@ def import_(
 def demo(
     accounts: Annotated[int, typer.Option(min=1, help="Number of accounts.")] = 2000,
     months: Annotated[int, typer.Option(min=1, max=60, help="Months of history.")] = 12,
-    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same book.")]
-    = 0,
-    end: Annotated[datetime | None, typer.Option(
-        formats=["%Y-%m-%d"], help="Last day of the book (default: today, UTC)."
-    )] = None,
-    activity: Annotated[float, typer.Option(min=0.001, help="Multiplier of event volume.")]
-    = 1.0,
-    force: Annotated[bool, typer.Option("--force", help="Replace data already stored.")]
-    = False,
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed gives the same book.")] = 0,
+    end: Annotated[
+        datetime | None,
+        typer.Option(formats=["%Y-%m-%d"], help="Last day of the book (default: today, UTC)."),
+    ] = None,
+    activity: Annotated[float, typer.Option(min=0.001, help="Multiplier of event volume.")] = 1.0,
+    force: Annotated[bool, typer.Option("--force", help="Replace data already stored.")] = False,
 ) -> None:
     """Generate a realistic demo customer book and load it into the project."""
     from stethoscope.contract.demo_report import format_signal_report
 
     end_day: date | None = end.date() if end else None
     with _connect() as project, output.progress_bar("rows") as tick:
-        r = project.load_demo(accounts=accounts, months=months, seed=seed, end=end_day,
-                              activity=activity, force=force, progress=tick)
-    table = Table(title=f"Demo book {r.start} to {r.end} (seed {seed}), loaded in "
-                        f"{r.seconds:.1f} s")
+        r = project.load_demo(
+            accounts=accounts,
+            months=months,
+            seed=seed,
+            end=end_day,
+            activity=activity,
+            force=force,
+            progress=tick,
+        )
+    table = Table(
+        title=f"Demo book {r.start} to {r.end} (seed {seed}), loaded in {r.seconds:.1f} s"
+    )
     table.add_column("table")
     table.add_column("rows", justify="right")
     for name, n in r.counts.items():
@@ -128,8 +160,10 @@ def status() -> None:
     """Show the project's database and how many rows each source table holds."""
     with _connect() as project:
         s = project.status()
-    output.console.print(f"Project   {s.project}\nDatabase  {s.database}"
-                         + (f"\nServed by {s.served_by}" if s.served_by else ""))
+    output.console.print(
+        f"Project   {s.project}\nDatabase  {s.database}"
+        + (f"\nServed by {s.served_by}" if s.served_by else "")
+    )
     table = Table()
     table.add_column("table")
     table.add_column("rows", justify="right")

@@ -18,8 +18,8 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 
-from stethoscope.progress import Progress as ProgressFn
 from stethoscope.errors import StethoscopeError
+from stethoscope.progress import Progress as ProgressFn
 
 console = Console()
 err = Console(stderr=True)
@@ -45,9 +45,17 @@ def progress_bar(unit: str = "rows") -> Iterator[ProgressFn]:
     """A callback ``(phase, done, total)`` drawing one bar per phase (a spinner when
     the total is unknown). Quiet when stderr is not a terminal."""
     amount = DownloadColumn() if unit == "bytes" else MofNCompleteColumn()
-    with Progress(SpinnerColumn(), TextColumn("{task.description:<24}"), BarColumn(), amount,
-                  TimeElapsedColumn(), TimeRemainingColumn(), console=err,
-                  transient=True, disable=not err.is_terminal) as bar:
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description:<24}"),
+        BarColumn(),
+        amount,
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    ) as bar:
         tasks: dict[str, TaskID] = {}
 
         def tick(phase: str, done: int, total: int) -> None:

@@ -34,8 +34,7 @@ if TYPE_CHECKING:
 Mode = Literal["append", "upsert", "replace"]
 SHOWN_PROBLEMS = 20
 
-_BATCH, _CHUNK, _TYPED, _BAD = ("_import_batch", "_import_chunk", "_import_typed",
-                               "_import_bad")
+_BATCH, _CHUNK, _TYPED, _BAD = ("_import_batch", "_import_chunk", "_import_typed", "_import_bad")
 
 
 @dataclass(frozen=True)
@@ -92,8 +91,10 @@ def typed_expr(col: Column, present: bool) -> str:
 
 def _json_source(raw: str) -> str:
     # a struct or map read from Parquet becomes JSON text; text is taken as written
-    return f"CASE WHEN typeof({raw}) LIKE 'STRUCT%' OR typeof({raw}) LIKE 'MAP%' " \
-           f"THEN CAST(to_json({raw}) AS VARCHAR) ELSE {_text(raw)} END"
+    return (
+        f"CASE WHEN typeof({raw}) LIKE 'STRUCT%' OR typeof({raw}) LIKE 'MAP%' "
+        f"THEN CAST(to_json({raw}) AS VARCHAR) ELSE {_text(raw)} END"
+    )
 
 
 def _sql_type(t: Type) -> str:
@@ -122,12 +123,17 @@ def _problem_query(table: Table, present: set[str]) -> str | None:
             continue
         raw = _text(f"r.{q(col.name)}")
         # the extras column is merged with the file's extra columns: check its own value
-        typed = typed_expr(col, True).replace(q(col.name), f"r.{q(col.name)}") \
-            if col.type is Type.JSON else f"t.{q(col.name)}"
+        typed = (
+            typed_expr(col, True).replace(q(col.name), f"r.{q(col.name)}")
+            if col.type is Type.JSON
+            else f"t.{q(col.name)}"
+        )
 
         def add(cond: str, reason: str, col: Column = col, raw: str = raw) -> None:
-            cases.append(f"CASE WHEN {cond} THEN {{'col': '{col.name}', 'reason': '{reason}', "
-                         f"'value': {raw}}} END")
+            cases.append(
+                f"CASE WHEN {cond} THEN {{'col': '{col.name}', 'reason': '{reason}', "
+                f"'value': {raw}}} END"
+            )
 
         if col.required and not (col.name == table.key and table.key_is_derived):
             add(f"{raw} IS NULL", "a value is required")
@@ -135,17 +141,21 @@ def _problem_query(table: Table, present: set[str]) -> str | None:
             add(f"{raw} IS NOT NULL AND {typed} IS NULL", f"expected {_EXPECTED[col.type]}")
         if col.values:
             vals = ", ".join(f"'{v}'" for v in col.values)
-            add(f"{raw} IS NOT NULL AND {typed} NOT IN ({vals})",
-                f"expected one of {', '.join(col.values)}")
+            add(
+                f"{raw} IS NOT NULL AND {typed} NOT IN ({vals})",
+                f"expected one of {', '.join(col.values)}",
+            )
         if col.minimum is not None:
             add(f"{typed} < {col.minimum}", f"must be at least {col.minimum:g}")
         if col.maximum is not None:
             add(f"{typed} > {col.maximum}", f"must be at most {col.maximum:g}")
     if not cases:
         return None
-    return (f"SELECT {ROW}, p.col, p.reason, p.value FROM (SELECT r.{ROW}, "
-            f"unnest([{', '.join(cases)}]) AS p FROM {_BATCH} r JOIN {_CHUNK} t "
-            f"USING ({ROW})) WHERE p IS NOT NULL")
+    return (
+        f"SELECT {ROW}, p.col, p.reason, p.value FROM (SELECT r.{ROW}, "
+        f"unnest([{', '.join(cases)}]) AS p FROM {_BATCH} r JOIN {_CHUNK} t "
+        f"USING ({ROW})) WHERE p IS NOT NULL"
+    )
 
 
 def _typed_select(table: Table, present: set[str], extras: str | None) -> str:
@@ -153,19 +163,23 @@ def _typed_select(table: Table, present: set[str], extras: str | None) -> str:
     for col in table.columns:
         expr = typed_expr(col, col.name in present)
         if col.name == table.extras_into and extras is not None:
-            ex = (f"CAST(to_json({EXTRAS}) AS JSON)" if extras == "struct"
-                  else f"TRY_CAST({EXTRAS} AS JSON)")
-            expr = (f"CASE WHEN ({expr}) IS NULL AND {ex} IS NULL THEN NULL ELSE "
-                    f"json_merge_patch(coalesce({expr}, '{{}}'::JSON), "
-                    f"coalesce({ex}, '{{}}'::JSON)) END")
+            ex = (
+                f"CAST(to_json({EXTRAS}) AS JSON)"
+                if extras == "struct"
+                else f"TRY_CAST({EXTRAS} AS JSON)"
+            )
+            expr = (
+                f"CASE WHEN ({expr}) IS NULL AND {ex} IS NULL THEN NULL ELSE "
+                f"json_merge_patch(coalesce({expr}, '{{}}'::JSON), "
+                f"coalesce({ex}, '{{}}'::JSON)) END"
+            )
         cols.append(f"{expr} AS {q(col.name)}")
     select = f"SELECT {ROW}, {', '.join(cols)} FROM {_BATCH}"
     if table.natural_key:
         parts = ", ".join(f"CAST({q(c)} AS VARCHAR)" for c in table.natural_key)
         derived = f"md5(CAST(to_json(list_value({parts})) AS VARCHAR))"
         key = q(table.key or "id")
-        select = (f"SELECT * REPLACE (coalesce({key}, {derived}) AS {key}) "
-                  f"FROM ({select})")
+        select = f"SELECT * REPLACE (coalesce({key}, {derived}) AS {key}) FROM ({select})"
     return select
 
 
@@ -175,38 +189,54 @@ def _key_problems(table: Table, mode: Mode) -> list[str]:
     key = table.key
     if key:
         k = q(key)
-        what = (f"same {', '.join(table.natural_key)} as" if table.natural_key
-                else f"duplicate {key}, also at")
+        what = (
+            f"same {', '.join(table.natural_key)} as"
+            if table.natural_key
+            else f"duplicate {key}, also at"
+        )
         # a derived key is a hash: naming it would not help anyone find the row
         shown = "NULL" if table.natural_key else k
         out.append(
             f"SELECT {ROW}, '{key}', '{what} row ' || first, {shown} FROM ("
             f"SELECT {ROW}, {k}, min({ROW}) OVER (PARTITION BY {k}) AS first "
-            f"FROM {_TYPED} WHERE {k} IS NOT NULL) WHERE {ROW} <> first")
+            f"FROM {_TYPED} WHERE {k} IS NOT NULL) WHERE {ROW} <> first"
+        )
         if mode == "append":
             out.append(
                 f"SELECT t.{ROW}, '{key}', '{key} {{value}} is already stored (import "
                 f"with mode upsert to update it)', t.{k} FROM {_TYPED} t WHERE EXISTS "
-                f"(SELECT 1 FROM {q(table.name)} s WHERE s.{k} = t.{k})")
+                f"(SELECT 1 FROM {q(table.name)} s WHERE s.{k} = t.{k})"
+            )
     known = "accounts"
     for col in table.columns:
         if not col.references_account and col.name != "parent_id":
             continue
         c = q(col.name)
-        in_file = (f" OR EXISTS (SELECT 1 FROM {_TYPED} f WHERE f.id = t.{c})"
-                   if table.name == "accounts" else "")
-        stored = ("FALSE" if table.name == "accounts" and mode == "replace" else
-                  f"EXISTS (SELECT 1 FROM {known} a WHERE a.id = t.{c})")
+        in_file = (
+            f" OR EXISTS (SELECT 1 FROM {_TYPED} f WHERE f.id = t.{c})"
+            if table.name == "accounts"
+            else ""
+        )
+        stored = (
+            "FALSE"
+            if table.name == "accounts" and mode == "replace"
+            else f"EXISTS (SELECT 1 FROM {known} a WHERE a.id = t.{c})"
+        )
         out.append(
             f"SELECT t.{ROW}, '{col.name}', 'unknown account {{value}}', t.{c} FROM {_TYPED} t "
-            f"WHERE t.{c} IS NOT NULL AND NOT ({stored}{in_file})")
+            f"WHERE t.{c} IS NOT NULL AND NOT ({stored}{in_file})"
+        )
     if table.name == "accounts":
-        out.append(f"SELECT {ROW}, 'parent_id', 'an account cannot be its own parent', "
-                   f"parent_id FROM {_TYPED} WHERE parent_id = id")
+        out.append(
+            f"SELECT {ROW}, 'parent_id', 'an account cannot be its own parent', "
+            f"parent_id FROM {_TYPED} WHERE parent_id = id"
+        )
     for check in table.checks:
-        out.append(f"SELECT {ROW}, '{check.column}', '{check.reason}', "
-                   f"CAST({q(check.column)} AS VARCHAR) FROM {_TYPED} "
-                   f"WHERE NOT ({check.predicate})")
+        out.append(
+            f"SELECT {ROW}, '{check.column}', '{check.reason}', "
+            f"CAST({q(check.column)} AS VARCHAR) FROM {_TYPED} "
+            f"WHERE NOT ({check.predicate})"
+        )
     return out
 
 
@@ -235,9 +265,10 @@ def import_file(
     if mode not in MODES:
         raise DataError(f"unknown mode '{mode}'", hint=f"modes are {', '.join(MODES)}")
     if mode == "upsert" and table.key is None:
-        raise DataError(f"{table.name} have no key to upsert on",
-                        hint="use mode append (a message_id makes a re-sent event a no-op) "
-                             "or replace")
+        raise DataError(
+            f"{table.name} have no key to upsert on",
+            hint="use mode append (a message_id makes a re-sent event a no-op) or replace",
+        )
     src = open_source(table, path, format=format, mapping=mapping)
     if not atomic:
         return _run(con, table, src, mode, skip_bad, rejects_path, progress, started)
@@ -251,16 +282,24 @@ def import_file(
     return result
 
 
-def _run(con: duckdb.DuckDBPyConnection, table: Table, src: Source, mode: Mode,
-         skip_bad: bool, rejects_path: Path | None, progress: Progress | None,
-         started: float) -> ImportResult:
+def _run(
+    con: duckdb.DuckDBPyConnection,
+    table: Table,
+    src: Source,
+    mode: Mode,
+    skip_bad: bool,
+    rejects_path: Path | None,
+    progress: Progress | None,
+    started: float,
+) -> ImportResult:
     """Type and check batch by batch (only the typed rows are kept, in a temporary table
     that DuckDB may spill to disk), then check across rows, then write."""
     tick = progress or silent
     present = set(src.present)
     rows_read = 0
-    con.execute(f"CREATE TEMP TABLE {_BAD} ({ROW} BIGINT, col VARCHAR, reason VARCHAR, "
-                f"value VARCHAR)")
+    con.execute(
+        f"CREATE TEMP TABLE {_BAD} ({ROW} BIGINT, col VARCHAR, reason VARCHAR, value VARCHAR)"
+    )
     typed = False
     for batch, done in src.batches():
         extras = None
@@ -270,8 +309,9 @@ def _run(con: duckdb.DuckDBPyConnection, table: Table, src: Source, mode: Mode,
         con.register("_import_arrow", batch)
         con.execute(f"CREATE OR REPLACE TEMP TABLE {_BATCH} AS SELECT * FROM _import_arrow")
         con.unregister("_import_arrow")
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {_CHUNK} AS "
-                    f"{_typed_select(table, present, extras)}")
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {_CHUNK} AS {_typed_select(table, present, extras)}"
+        )
         if not typed:
             con.execute(f"CREATE TEMP TABLE {_TYPED} AS SELECT * FROM {_CHUNK}")
             typed = True
@@ -292,18 +332,20 @@ def _run(con: duckdb.DuckDBPyConnection, table: Table, src: Source, mode: Mode,
         for check in _key_problems(table, mode):
             con.execute(f"INSERT INTO {_BAD} {check}")
     problems = con.execute(
-        f"SELECT {ROW}, col, reason, value FROM {_BAD} ORDER BY {ROW}, col "
-        f"LIMIT {SHOWN_PROBLEMS}").fetchall()
+        f"SELECT {ROW}, col, reason, value FROM {_BAD} ORDER BY {ROW}, col LIMIT {SHOWN_PROBLEMS}"
+    ).fetchall()
     n_problems, n_bad_rows = con.execute(
-        f"SELECT count(*), count(DISTINCT {ROW}) FROM {_BAD}").fetchone() or (0, 0)
+        f"SELECT count(*), count(DISTINCT {ROW}) FROM {_BAD}"
+    ).fetchone() or (0, 0)
     if n_problems and not skip_bad:
         rows = f"{n_bad_rows:,} row{'s' if n_bad_rows != 1 else ''}"
         raise DataError(
             f"{src.path.name}: {n_problems:,} problem{'s' if n_problems != 1 else ''} in "
             f"{rows}; nothing was imported",
-            [_problem(src, *p) for p in problems], more=max(0, n_problems - len(problems)),
+            [_problem(src, *p) for p in problems],
+            more=max(0, n_problems - len(problems)),
             hint="fix the file and import again, or pass --skip-bad to load the good rows "
-                 "and write the rejected ones to a side file",
+            "and write the rejected ones to a side file",
         )
     written = _write_rejects(con, src, table, rejects_path) if n_bad_rows else None
 
@@ -314,31 +356,41 @@ def _run(con: duckdb.DuckDBPyConnection, table: Table, src: Source, mode: Mode,
         con.execute(f"DELETE FROM {q(table.name)}")
     loaded = 0
     if typed:
-        good = (f"FROM {_TYPED} t WHERE NOT EXISTS "
-                f"(SELECT 1 FROM {_BAD} b WHERE b.{ROW} = t.{ROW})")
+        good = f"FROM {_TYPED} t WHERE NOT EXISTS (SELECT 1 FROM {_BAD} b WHERE b.{ROW} = t.{ROW})"
         if table.name == "events":
             # a re-sent event (same message_id as one stored or earlier in the file) is a no-op
-            good += (f" AND (t.message_id IS NULL OR (t.{ROW} = (SELECT min(d.{ROW}) FROM "
-                     f"{_TYPED} d WHERE d.message_id = t.message_id) AND NOT EXISTS "
-                     f"(SELECT 1 FROM events e WHERE e.message_id = t.message_id)))")
+            good += (
+                f" AND (t.message_id IS NULL OR (t.{ROW} = (SELECT min(d.{ROW}) FROM "
+                f"{_TYPED} d WHERE d.message_id = t.message_id) AND NOT EXISTS "
+                f"(SELECT 1 FROM events e WHERE e.message_id = t.message_id)))"
+            )
         if mode == "upsert":
             key = q(table.key or "id")
             replaced = _count(con, q(table.name), f"{key} IN (SELECT t.{key} {good})")
             con.execute(f"DELETE FROM {q(table.name)} WHERE {key} IN (SELECT t.{key} {good})")
         cols = ", ".join(q(c) for c in table.names)
-        row = con.execute(f"INSERT INTO {q(table.name)} ({cols}) "
-                          f"SELECT {', '.join('t.' + q(c) for c in table.names)} {good}"
-                          ).fetchone()
+        row = con.execute(
+            f"INSERT INTO {q(table.name)} ({cols}) "
+            f"SELECT {', '.join('t.' + q(c) for c in table.names)} {good}"
+        ).fetchone()
         loaded = int(row[0]) if row else 0
         con.execute(f"DROP TABLE {_TYPED}")
     con.execute(f"DROP TABLE {_BAD}")
     if mode == "replace":
         _check_orphans(con, table)
     skipped = rows_read - n_bad_rows - loaded if table.name == "events" else 0
-    return ImportResult(table.name, str(src.path), rows_read, loaded, n_bad_rows, skipped,
-                        replaced, str(written) if written else None,
-                        src.extras if not table.extras_into else [],
-                        time.perf_counter() - started)
+    return ImportResult(
+        table.name,
+        str(src.path),
+        rows_read,
+        loaded,
+        n_bad_rows,
+        skipped,
+        replaced,
+        str(written) if written else None,
+        src.extras if not table.extras_into else [],
+        time.perf_counter() - started,
+    )
 
 
 def _count(con: duckdb.DuckDBPyConnection, rel: str, where: str = "TRUE") -> int:
@@ -354,14 +406,18 @@ def _check_orphans(con: duckdb.DuckDBPyConnection, table: Table) -> None:
     for other in TABLES.values():
         if other.name == "accounts":
             continue
-        n = _count(con, q(other.name), "NOT EXISTS (SELECT 1 FROM accounts a "
-                                       "WHERE a.id = account_id)")
+        n = _count(
+            con, q(other.name), "NOT EXISTS (SELECT 1 FROM accounts a WHERE a.id = account_id)"
+        )
         if n:
             problems.append(Problem(other.name, f"{n:,} rows refer to accounts not in the file"))
     if problems:
-        raise DataError("replacing accounts would leave rows of other tables without their "
-                        "account; nothing was imported", problems,
-                        hint="include those accounts in the file, or import with mode upsert")
+        raise DataError(
+            "replacing accounts would leave rows of other tables without their "
+            "account; nothing was imported",
+            problems,
+            hint="include those accounts in the file, or import with mode upsert",
+        )
 
 
 def _where(src: Source, row: int) -> str:
@@ -376,8 +432,9 @@ def _problem(src: Source, row: int, col: str | None, reason: str, value: str | N
     return Problem(_where(src, row), f"{reason}{got}", column=col)
 
 
-def _write_rejects(con: duckdb.DuckDBPyConnection, src: Source, table: Table,
-                   path: Path | None) -> Path:
+def _write_rejects(
+    con: duckdb.DuckDBPyConnection, src: Source, table: Table, path: Path | None
+) -> Path:
     """Write the rejected rows as the file had them (its column names, its values), plus
     the row number and every reason, to a CSV beside the input.
 
@@ -388,17 +445,22 @@ def _write_rejects(con: duckdb.DuckDBPyConnection, src: Source, table: Table,
     import pyarrow.csv as pacsv
 
     path = _rejects_path(src, path)
-    bad_rows = pa.array([r[0] for r in con.execute(
-        f"SELECT DISTINCT {ROW} FROM {_BAD} ORDER BY 1").fetchall()], pa.int64())
+    bad_rows = pa.array(
+        [r[0] for r in con.execute(f"SELECT DISTINCT {ROW} FROM {_BAD} ORDER BY 1").fetchall()],
+        pa.int64(),
+    )
     texts = {b.row: b.text for b in src.bad_records}
     again = open_source(table, src.path, format=src.format, mapping=src.mapping)
-    parts = [batch.filter(pc.is_in(batch.column(ROW), value_set=bad_rows))
-             for batch, _ in again.batches()]
+    parts = [
+        batch.filter(pc.is_in(batch.column(ROW), value_set=bad_rows))
+        for batch, _ in again.batches()
+    ]
     parts = [p for p in parts if p.num_rows]
     reasons = con.sql(
         f"SELECT {ROW}, string_agg(coalesce(col || ': ', '') || replace(reason, '{{value}}', "
         f"coalesce(chr(39) || value || chr(39), 'null')), '; ' ORDER BY col) AS _errors "
-        f"FROM {_BAD} GROUP BY {ROW} ORDER BY {ROW}").to_arrow_table()
+        f"FROM {_BAD} GROUP BY {ROW} ORDER BY {ROW}"
+    ).to_arrow_table()
     if parts:
         raw = pa.Table.from_batches(parts)
         # give the file's extra columns back as columns, under their own names
@@ -417,8 +479,9 @@ def _write_rejects(con: duckdb.DuckDBPyConnection, src: Source, table: Table,
     if texts:
         # malformed records could not be split into columns: keep their text
         rows = rejected.column(ROW).to_pylist()
-        rejected = rejected.append_column("_text", pa.array([texts.get(r) for r in rows],
-                                                            pa.string()))
+        rejected = rejected.append_column(
+            "_text", pa.array([texts.get(r) for r in rows], pa.string())
+        )
     pacsv.write_csv(rejected, path)
     return path
 

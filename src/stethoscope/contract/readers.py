@@ -23,9 +23,14 @@ from stethoscope.contract.schema import FORMATS, Table
 from stethoscope.errors import DataError, Problem
 
 _SUFFIXES = {
-    ".csv": "csv", ".tsv": "csv", ".txt": "csv",
-    ".parquet": "parquet", ".pq": "parquet",
-    ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl",
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".txt": "csv",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "jsonl",
 }
 BATCH_ROWS = 256_000
 CSV_BLOCK_BYTES = 16 << 20
@@ -48,8 +53,10 @@ def parse_mapping(pairs: list[str]) -> dict[str, str]:
     for p in pairs:
         target, sep, source = p.partition("=")
         if not sep or not target.strip() or not source.strip():
-            raise DataError(f"invalid mapping {p!r}",
-                            hint="write target=source, e.g. --map account_id=AccountId")
+            raise DataError(
+                f"invalid mapping {p!r}",
+                hint="write target=source, e.g. --map account_id=AccountId",
+            )
         out[target.strip()] = source.strip()
     return out
 
@@ -62,8 +69,10 @@ def detect_format(path: Path, given: str | None = None) -> str:
     suffixes = [s.lower() for s in path.suffixes if s.lower() not in (".gz", ".bz2", ".zst")]
     fmt = _SUFFIXES.get(suffixes[-1]) if suffixes else None
     if fmt is None:
-        raise DataError(f"cannot tell the format of {path.name} from its name",
-                        hint="pass --format csv|parquet|jsonl")
+        raise DataError(
+            f"cannot tell the format of {path.name} from its name",
+            hint="pass --format csv|parquet|jsonl",
+        )
     return fmt
 
 
@@ -79,7 +88,7 @@ class Source:
     renames: dict[str, str]
     extras: list[str]
     total: int  # in ``unit``s, for a progress bar
-    unit: str   # "bytes" or "rows"
+    unit: str  # "bytes" or "rows"
     bad_records: list[BadRecord] = field(default_factory=list)
     _batches: Callable[[Source], Iterator[tuple[pa.RecordBatch, int]]] | None = None
 
@@ -95,8 +104,9 @@ class Source:
         return self._batches(self)
 
 
-def open_source(table: Table, path: Path, *, format: str | None = None,
-                mapping: dict[str, str] | None = None) -> Source:
+def open_source(
+    table: Table, path: Path, *, format: str | None = None, mapping: dict[str, str] | None = None
+) -> Source:
     """Open ``path`` for import into ``table``; checks the header against the contract."""
     if not path.is_file():
         raise DataError(f"no such file: {path}")
@@ -105,17 +115,36 @@ def open_source(table: Table, path: Path, *, format: str | None = None,
     renames, extras = _plan_columns(table, path, header, mapping or {})
     mapping = mapping or {}
     if fmt == "csv":
-        return Source(table, path, fmt, mapping, renames, extras, path.stat().st_size, "bytes",
-                      _batches=_csv_batches)
+        return Source(
+            table,
+            path,
+            fmt,
+            mapping,
+            renames,
+            extras,
+            path.stat().st_size,
+            "bytes",
+            _batches=_csv_batches,
+        )
     if fmt == "parquet":
         import pyarrow.parquet as pq
 
         rows = pq.ParquetFile(path).metadata.num_rows
-        return Source(table, path, fmt, mapping, renames, extras, rows, "rows",
-                      _batches=_parquet_batches)
+        return Source(
+            table, path, fmt, mapping, renames, extras, rows, "rows", _batches=_parquet_batches
+        )
     # JSON Lines has no header: every contract column is read (null where a record lacks it)
-    return Source(table, path, fmt, mapping, {c: c for c in table.names}, [],
-                  path.stat().st_size, "bytes", _batches=_jsonl_batches)
+    return Source(
+        table,
+        path,
+        fmt,
+        mapping,
+        {c: c for c in table.names},
+        [],
+        path.stat().st_size,
+        "bytes",
+        _batches=_jsonl_batches,
+    )
 
 
 def _read_header(path: Path, fmt: str) -> list[str]:
@@ -136,40 +165,57 @@ def _read_header(path: Path, fmt: str) -> list[str]:
     return []
 
 
-def _plan_columns(table: Table, path: Path, header: list[str],
-                  mapping: dict[str, str]) -> tuple[dict[str, str], list[str]]:
+def _plan_columns(
+    table: Table, path: Path, header: list[str], mapping: dict[str, str]
+) -> tuple[dict[str, str], list[str]]:
     problems: list[Problem] = []
     dupes = sorted({h for h in header if header.count(h) > 1})
     for d in dupes:
         problems.append(Problem(f"{path.name}:1", f"column '{d}' appears more than once"))
     for target, source in mapping.items():
         if target not in table.names:
-            problems.append(Problem("--map", f"'{target}' is not a column of {table.name}; "
-                                    f"columns are {', '.join(table.names)}"))
+            problems.append(
+                Problem(
+                    "--map",
+                    f"'{target}' is not a column of {table.name}; "
+                    f"columns are {', '.join(table.names)}",
+                )
+            )
         if header and source not in header:
-            problems.append(Problem("--map", f"the file has no column '{source}' "
-                                    f"(it has {', '.join(header)})"))
+            problems.append(
+                Problem("--map", f"the file has no column '{source}' (it has {', '.join(header)})")
+            )
     renames: dict[str, str] = {}
     by_source = {s: t for t, s in mapping.items()}
     extras: list[str] = []
     for h in header:
-        target = by_source.get(h, h if h in table.names and h not in mapping else None)
-        if target is None:
+        mapped: str | None = by_source.get(h)
+        if mapped is None and h in table.names and h not in mapping:
+            mapped = h
+        if mapped is None:
             extras.append(h)
         else:
-            renames[h] = target
+            renames[h] = mapped
     if header:
-        missing = [c.name for c in table.columns
-                   if c.required and c.name not in renames.values()
-                   and not (c.name == table.key and table.key_is_derived)]
+        missing = [
+            c.name
+            for c in table.columns
+            if c.required
+            and c.name not in renames.values()
+            and not (c.name == table.key and table.key_is_derived)
+        ]
         for m in missing:
-            problems.append(Problem(
-                f"{path.name}:1", f"required column '{m}' is missing",
-            ))
+            problems.append(
+                Problem(
+                    f"{path.name}:1",
+                    f"required column '{m}' is missing",
+                )
+            )
     if problems:
         raise DataError(
             f"cannot import {path.name} into {table.name} ({len(problems)} problem"
-            f"{'s' if len(problems) > 1 else ''})", problems,
+            f"{'s' if len(problems) > 1 else ''})",
+            problems,
             hint="rename columns with --map target=source, e.g. --map account_id=AccountId",
         )
     return renames, extras
@@ -177,15 +223,16 @@ def _plan_columns(table: Table, path: Path, header: list[str],
 
 def _text(path: Path) -> IO[str]:
     stream = pa.input_stream(str(path), compression=_compression(path))
-    return io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")  # type: ignore[arg-type]
+    return io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
 
 
 def _delimiter(path: Path) -> str:
     return "\t" if ".tsv" in [s.lower() for s in path.suffixes] else ","
 
 
-def _numbered(batch: pa.RecordBatch, first: int,
-              skip: list[int] | None = None) -> tuple[pa.RecordBatch, int]:
+def _numbered(
+    batch: pa.RecordBatch, first: int, skip: list[int] | None = None
+) -> tuple[pa.RecordBatch, int]:
     """Add ``_row`` to a batch whose first record is number ``first``, passing over the
     numbers in ``skip`` (records the reader dropped); return it and the next number."""
     import numpy as np
@@ -210,8 +257,9 @@ def _with_extras(src: Source, batch: pa.RecordBatch) -> pa.RecordBatch:
         arrays.append(batch.column(source))
         names.append(target)
     if src.extras:
-        arrays.append(pa.StructArray.from_arrays([batch.column(e) for e in src.extras],
-                                                 names=src.extras))
+        arrays.append(
+            pa.StructArray.from_arrays([batch.column(e) for e in src.extras], names=src.extras)
+        )
         names.append(EXTRAS)
     return pa.RecordBatch.from_arrays(arrays, names=names)
 
@@ -226,8 +274,13 @@ def _csv_batches(src: Source) -> Iterator[tuple[pa.RecordBatch, int]]:
     skipped: list[int] = []
 
     def on_invalid(row: Any) -> str:
-        pending.append(BadRecord(int(row.number), f"expected {row.expected_columns} "
-                                 f"columns, found {row.actual_columns}", row.text or ""))
+        pending.append(
+            BadRecord(
+                int(row.number),
+                f"expected {row.expected_columns} columns, found {row.actual_columns}",
+                row.text or "",
+            )
+        )
         return "skip"
 
     raw = open(src.path, "rb")  # noqa: SIM115 - closed in finally; its position is the progress
@@ -236,12 +289,14 @@ def _csv_batches(src: Source) -> Iterator[tuple[pa.RecordBatch, int]]:
     reader = pacsv.open_csv(
         stream,
         read_options=pacsv.ReadOptions(block_size=CSV_BLOCK_BYTES, use_threads=False),
-        parse_options=pacsv.ParseOptions(delimiter=_delimiter(src.path),
-                                          newlines_in_values=True,
-                                          invalid_row_handler=on_invalid),
+        parse_options=pacsv.ParseOptions(
+            delimiter=_delimiter(src.path), newlines_in_values=True, invalid_row_handler=on_invalid
+        ),
         convert_options=pacsv.ConvertOptions(
             column_types={h: pa.string() for h in header},
-            strings_can_be_null=True, null_values=[""], quoted_strings_can_be_null=True,
+            strings_can_be_null=True,
+            null_values=[""],
+            quoted_strings_can_be_null=True,
         ),
     )
     row = 2
@@ -308,12 +363,14 @@ def _jsonl_batches(src: Source) -> Iterator[tuple[pa.RecordBatch, int]]:
             try:
                 rec = json.loads(text)
             except (json.JSONDecodeError, UnicodeDecodeError) as e:
-                src.bad_records.append(BadRecord(n, f"invalid JSON: {e}", text[:200].decode(
-                    "utf-8", "replace")))
+                src.bad_records.append(
+                    BadRecord(n, f"invalid JSON: {e}", text[:200].decode("utf-8", "replace"))
+                )
                 continue
             if not isinstance(rec, dict):
-                src.bad_records.append(BadRecord(n, "expected a JSON object",
-                                                 text[:200].decode("utf-8", "replace")))
+                src.bad_records.append(
+                    BadRecord(n, "expected a JSON object", text[:200].decode("utf-8", "replace"))
+                )
                 continue
             extra: dict[str, Any] = {}
             seen: dict[str, Any] = {}
@@ -335,8 +392,9 @@ def _jsonl_batches(src: Source) -> Iterator[tuple[pa.RecordBatch, int]]:
             yield _jsonl_batch(cols, extras, rows), done
 
 
-def _jsonl_batch(cols: dict[str, list[str | None]], extras: list[str | None],
-                 rows: list[int]) -> pa.RecordBatch:
+def _jsonl_batch(
+    cols: dict[str, list[str | None]], extras: list[str | None], rows: list[int]
+) -> pa.RecordBatch:
     arrays = [pa.array(v, pa.string()) for v in cols.values()]
     names = list(cols)
     arrays += [pa.array(extras, pa.string()), pa.array(rows, pa.int64())]
@@ -346,4 +404,3 @@ def _jsonl_batch(cols: dict[str, list[str | None]], extras: list[str | None],
 
 def _compression(path: Path) -> str | None:
     return {".gz": "gzip", ".bz2": "bz2", ".zst": "zstd"}.get(path.suffix.lower())
-

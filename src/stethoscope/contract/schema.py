@@ -11,7 +11,7 @@ without a zone; dates are calendar dates.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -23,7 +23,7 @@ MODES: tuple[str, ...] = ("append", "upsert", "replace")
 FORMATS: tuple[str, ...] = ("csv", "parquet", "jsonl")
 
 
-class Type(str, Enum):
+class Type(StrEnum):
     STRING = "string"
     INTEGER = "integer"
     FLOAT = "float"
@@ -107,8 +107,11 @@ def _id(doc: str, *, derived: bool = False) -> Column:
 
 def _account_id() -> Column:
     return Column(
-        "account_id", Type.STRING, "The account this row belongs to (accounts.id).",
-        required=True, references_account=True,
+        "account_id",
+        Type.STRING,
+        "The account this row belongs to (accounts.id).",
+        required=True,
+        references_account=True,
     )
 
 
@@ -134,11 +137,13 @@ ACCOUNTS = Table(
         Column("customer_since", Type.DATE, "Date the account became a customer.", required=True),
         Column("renewal_date", Type.DATE, "Next renewal date of the contract."),
         Column(
-            "parent_id", Type.STRING,
+            "parent_id",
+            Type.STRING,
             "Parent account (accounts.id) for hierarchies; empty for a top-level account.",
         ),
         Column(
-            "attributes", Type.JSON,
+            "attributes",
+            Type.JSON,
             "Free-form JSON object. Extra columns in an imported file are folded in here.",
         ),
     ),
@@ -154,7 +159,8 @@ CONTACTS = Table(
         Column("email", Type.STRING, "Email address (personal data; erased by `forget`)."),
         Column("name", Type.STRING, "Full name (personal data; erased by `forget`)."),
         Column(
-            "role", Type.STRING,
+            "role",
+            Type.STRING,
             "Role or persona, lower case: executive, champion, admin, user, or your own word.",
         ),
         Column("created_at", Type.TIMESTAMP, "When the contact was created."),
@@ -172,11 +178,13 @@ EVENTS = Table(
         Column("event", Type.STRING, "Event name, e.g. report_created.", required=True),
         Column("timestamp", Type.TIMESTAMP, "When it happened (stored in UTC).", required=True),
         Column(
-            "properties", Type.JSON,
+            "properties",
+            Type.JSON,
             "Free-form JSON object. Extra columns in an imported file are folded in here.",
         ),
         Column(
-            "message_id", Type.STRING,
+            "message_id",
+            Type.STRING,
             "Optional unique id; an event whose message_id is already stored is skipped, "
             "so re-sending the same event is a no-op.",
         ),
@@ -190,8 +198,10 @@ SUBSCRIPTIONS = Table(
     natural_key=("account_id", "product", "start_date"),
     time_column="start_date",
     columns=(
-        _id("Subscription line id; derived from account_id, product and start_date if absent.",
-            derived=True),
+        _id(
+            "Subscription line id; derived from account_id, product and start_date if absent.",
+            derived=True,
+        ),
         _account_id(),
         Column("product", Type.STRING, "Product or add-on name.", required=True),
         Column("mrr", Type.FLOAT, "Monthly recurring revenue of this line.", minimum=0),
@@ -199,9 +209,7 @@ SUBSCRIPTIONS = Table(
         Column("start_date", Type.DATE, "First day of the line.", required=True),
         Column("end_date", Type.DATE, "Last day of the line; empty while it runs."),
     ),
-    checks=(
-        RowCheck("end_date", "end_date >= start_date", "end_date is before start_date"),
-    ),
+    checks=(RowCheck("end_date", "end_date >= start_date", "end_date is before start_date"),),
 )
 
 TICKETS = Table(
@@ -217,15 +225,20 @@ TICKETS = Table(
         Column("closed_at", Type.TIMESTAMP, "When it was solved or closed; empty while open."),
         Column("priority", Type.STRING, "Priority.", values=("low", "normal", "high", "urgent")),
         Column(
-            "status", Type.STRING, "Status.",
+            "status",
+            Type.STRING,
+            "Status.",
             values=("new", "open", "pending", "on-hold", "solved", "closed"),
         ),
-        Column("csat", Type.FLOAT, "Satisfaction rating of the ticket, 1 (worst) to 5.",
-               minimum=1, maximum=5),
+        Column(
+            "csat",
+            Type.FLOAT,
+            "Satisfaction rating of the ticket, 1 (worst) to 5.",
+            minimum=1,
+            maximum=5,
+        ),
     ),
-    checks=(
-        RowCheck("closed_at", "closed_at >= opened_at", "closed_at is before opened_at"),
-    ),
+    checks=(RowCheck("closed_at", "closed_at >= opened_at", "closed_at is before opened_at"),),
 )
 
 SURVEYS = Table(
@@ -235,8 +248,7 @@ SURVEYS = Table(
     natural_key=("account_id", "contact_id", "kind", "responded_at"),
     time_column="responded_at",
     columns=(
-        _id("Response id; derived from account, contact, kind and time if absent.",
-            derived=True),
+        _id("Response id; derived from account, contact, kind and time if absent.", derived=True),
         _account_id(),
         _contact_id("The respondent (contacts.id), if known."),
         Column("kind", Type.STRING, "Survey kind.", required=True, values=("nps", "csat")),
@@ -245,10 +257,14 @@ SURVEYS = Table(
         Column("comment", Type.STRING, "Free-text comment (may hold personal data)."),
     ),
     checks=(
-        RowCheck("score", "kind <> 'nps' OR (score BETWEEN 0 AND 10 AND score = round(score))",
-                 "an NPS score must be a whole number from 0 to 10"),
-        RowCheck("score", "kind <> 'csat' OR score BETWEEN 1 AND 5",
-                 "a CSAT score must be from 1 to 5"),
+        RowCheck(
+            "score",
+            "kind <> 'nps' OR (score BETWEEN 0 AND 10 AND score = round(score))",
+            "an NPS score must be a whole number from 0 to 10",
+        ),
+        RowCheck(
+            "score", "kind <> 'csat' OR score BETWEEN 1 AND 5", "a CSAT score must be from 1 to 5"
+        ),
     ),
 )
 
@@ -259,14 +275,21 @@ TOUCHPOINTS = Table(
     natural_key=("account_id", "contact_id", "kind", "occurred_at"),
     time_column="occurred_at",
     columns=(
-        _id("Touchpoint id; derived from account, contact, kind and time if absent.",
-            derived=True),
+        _id("Touchpoint id; derived from account, contact, kind and time if absent.", derived=True),
         _account_id(),
         _contact_id(),
-        Column("kind", Type.STRING, "Kind of conversation.", required=True,
-               values=("call", "meeting", "email", "qbr", "note")),
-        Column("persona", Type.STRING,
-               "Persona of the customer side, e.g. executive, champion, admin, user."),
+        Column(
+            "kind",
+            Type.STRING,
+            "Kind of conversation.",
+            required=True,
+            values=("call", "meeting", "email", "qbr", "note"),
+        ),
+        Column(
+            "persona",
+            Type.STRING,
+            "Persona of the customer side, e.g. executive, champion, admin, user.",
+        ),
         Column("occurred_at", Type.TIMESTAMP, "When it happened.", required=True),
     ),
 )
@@ -284,40 +307,61 @@ GOALS = Table(
         Column("set_at", Type.DATE, "When the goal was agreed.", required=True),
         Column("achieved_at", Type.DATE, "When it was achieved; empty until then."),
     ),
-    checks=(
-        RowCheck("achieved_at", "achieved_at >= set_at", "achieved_at is before set_at"),
-    ),
+    checks=(RowCheck("achieved_at", "achieved_at >= set_at", "achieved_at is before set_at"),),
 )
 
 OUTCOMES = Table(
     name="outcomes",
     doc="What happened commercially: renewals, churn, expansion, contraction. "
-        "Backtests label accounts from this table.",
+    "Backtests label accounts from this table.",
     key="id",
     natural_key=("account_id", "kind", "date"),
     time_column="date",
     columns=(
         _id("Outcome id; derived from account_id, kind and date if absent.", derived=True),
         _account_id(),
-        Column("kind", Type.STRING, "What happened.", required=True,
-               values=("renewed", "churned", "expanded", "contracted")),
+        Column(
+            "kind",
+            Type.STRING,
+            "What happened.",
+            required=True,
+            values=("renewed", "churned", "expanded", "contracted"),
+        ),
         Column("date", Type.DATE, "When it took effect.", required=True),
-        Column("arr_change", Type.FLOAT,
-               "Change in ARR: negative for churned and contracted, positive for expanded."),
+        Column(
+            "arr_change",
+            Type.FLOAT,
+            "Change in ARR: negative for churned and contracted, positive for expanded.",
+        ),
     ),
     checks=(
-        RowCheck("arr_change", "kind NOT IN ('churned', 'contracted') OR arr_change <= 0",
-                 "arr_change must be zero or negative for churned and contracted"),
-        RowCheck("arr_change", "kind <> 'expanded' OR arr_change >= 0",
-                 "arr_change must be zero or positive for expanded"),
+        RowCheck(
+            "arr_change",
+            "kind NOT IN ('churned', 'contracted') OR arr_change <= 0",
+            "arr_change must be zero or negative for churned and contracted",
+        ),
+        RowCheck(
+            "arr_change",
+            "kind <> 'expanded' OR arr_change >= 0",
+            "arr_change must be zero or positive for expanded",
+        ),
     ),
 )
 
 # In load order: accounts first, everything else refers to them.
 TABLES: dict[str, Table] = {
     t.name: t
-    for t in (ACCOUNTS, CONTACTS, EVENTS, SUBSCRIPTIONS, TICKETS, SURVEYS, TOUCHPOINTS, GOALS,
-              OUTCOMES)
+    for t in (
+        ACCOUNTS,
+        CONTACTS,
+        EVENTS,
+        SUBSCRIPTIONS,
+        TICKETS,
+        SURVEYS,
+        TOUCHPOINTS,
+        GOALS,
+        OUTCOMES,
+    )
 }
 
 
@@ -338,8 +382,11 @@ def arrow_schema(t: Table) -> pa.Schema:
     import pyarrow as pa
 
     types = {
-        Type.STRING: pa.string(), Type.INTEGER: pa.int64(), Type.FLOAT: pa.float64(),
-        Type.DATE: pa.date32(), Type.TIMESTAMP: pa.timestamp("us"), Type.JSON: pa.string(),
+        Type.STRING: pa.string(),
+        Type.INTEGER: pa.int64(),
+        Type.FLOAT: pa.float64(),
+        Type.DATE: pa.date32(),
+        Type.TIMESTAMP: pa.timestamp("us"),
+        Type.JSON: pa.string(),
     }
-    return pa.schema([pa.field(c.name, types[c.type], nullable=not c.required)
-                      for c in t.columns])
+    return pa.schema([pa.field(c.name, types[c.type], nullable=not c.required) for c in t.columns])

@@ -35,16 +35,20 @@ class DemoRequest(BaseModel):
 
 def create_app(project: Project, token: str) -> FastAPI:
     """The service over ``project``; ``token`` is the local admin credential from the lease."""
-    app = FastAPI(title="Stethoscope", version="0.1.0", openapi_url="/api/openapi.json",
-                  docs_url="/api/docs", redoc_url=None)
+    app = FastAPI(
+        title="Stethoscope",
+        version="0.1.0",
+        openapi_url="/api/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+    )
     errors.install(app)
 
     def authorised(
         creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     ) -> None:
         if creds is None:
-            raise AuthError("a credential is required",
-                            hint="send Authorization: Bearer <token>")
+            raise AuthError("a credential is required", hint="send Authorization: Bearer <token>")
         if not hmac.compare_digest(creds.credentials.encode(), token.encode()):
             raise AuthError("the credential is not valid")
 
@@ -82,8 +86,15 @@ def create_app(project: Project, token: str) -> FastAPI:
                     f.write(chunk)
             rejects = Path(tmp) / "rejects" / (name.split(".")[0] + ".rejects.csv")
             result = await run_in_threadpool(
-                project.import_file, table, path, format=format, mapping=mapping,
-                mode=mode, skip_bad=skip_bad, rejects_path=rejects)  # type: ignore[arg-type]
+                project.import_file,
+                table,
+                path,
+                format=format,
+                mapping=mapping,
+                mode=mode,
+                skip_bad=skip_bad,
+                rejects_path=rejects,
+            )  # type: ignore[arg-type]
             body = asdict(result) | {"file": name}
             body["rejects_csv"] = rejects.read_text() if result.rejects_path else None
             body["rejects_path"] = None
@@ -96,4 +107,3 @@ def create_app(project: Project, token: str) -> FastAPI:
         return asdict(project.load_demo(**req.model_dump()))
 
     return app
-

@@ -1,7 +1,7 @@
 """One error envelope for every error the service answers.
 
-    {"ok": false, "status": 400, "type": "DataError", "error": "...",
-     "errors": [{"loc": ["accounts.csv row 3", "arr"], "msg": "..."}], "hint": "...", "more": 0}
+{"ok": false, "status": 400, "type": "DataError", "error": "...",
+ "errors": [{"loc": ["accounts.csv row 3", "arr"], "msg": "..."}], "hint": "...", "more": 0}
 """
 
 from __future__ import annotations
@@ -21,11 +21,24 @@ from stethoscope.errors import (
 )
 
 
-def envelope(status: int, error: str, *, type: str = "Error",
-             errors: list[dict[str, Any]] | None = None, hint: str | None = None,
-             more: int = 0) -> JSONResponse:
-    body = {"ok": False, "status": status, "type": type, "error": error,
-            "errors": errors or [], "hint": hint, "more": more}
+def envelope(
+    status: int,
+    error: str,
+    *,
+    type: str = "Error",
+    errors: list[dict[str, Any]] | None = None,
+    hint: str | None = None,
+    more: int = 0,
+) -> JSONResponse:
+    body = {
+        "ok": False,
+        "status": status,
+        "type": type,
+        "error": error,
+        "errors": errors or [],
+        "hint": hint,
+        "more": more,
+    }
     return JSONResponse(body, status_code=status)
 
 
@@ -42,10 +55,13 @@ def status_of(e: StethoscopeError) -> int:
 def install(app: FastAPI) -> None:
     @app.exception_handler(StethoscopeError)
     async def _domain(_: Request, e: StethoscopeError) -> JSONResponse:
-        errors = [{"loc": [p.where, *([p.column] if p.column else [])], "msg": p.message}
-                  for p in e.problems]
-        return envelope(status_of(e), e.message, type=type(e).__name__, errors=errors,
-                        hint=e.hint, more=e.more)
+        errors = [
+            {"loc": [p.where, *([p.column] if p.column else [])], "msg": p.message}
+            for p in e.problems
+        ]
+        return envelope(
+            status_of(e), e.message, type=type(e).__name__, errors=errors, hint=e.hint, more=e.more
+        )
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, e: RequestValidationError) -> JSONResponse:

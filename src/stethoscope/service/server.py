@@ -18,9 +18,14 @@ from stethoscope.service.app import create_app
 from stethoscope.store.lease import remove_lease, write_lease
 
 
-def run(project_dir: Path | None, *, host: str | None = None, port: int | None = None,
-        on_wait: Callable[[str], None] | None = None,
-        say: Callable[[str], None] = print) -> None:
+def run(
+    project_dir: Path | None,
+    *,
+    host: str | None = None,
+    port: int | None = None,
+    on_wait: Callable[[str], None] | None = None,
+    say: Callable[[str], None] = print,
+) -> None:
     project = Project.open(project_dir, on_wait=on_wait)
     host = host or project.settings.host
     port = project.settings.port if port is None else port
@@ -34,8 +39,9 @@ def run(project_dir: Path | None, *, host: str | None = None, port: int | None =
     sock.listen(2048)
     url = f"http://{host if ':' not in host else f'[{host}]'}:{port}"
     token = secrets.token_urlsafe(32)
-    server = uvicorn.Server(uvicorn.Config(create_app(project, token), log_level="warning",
-                                           access_log=False))
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(project, token), log_level="warning", access_log=False)
+    )
     say(f"Stethoscope serving {project.settings.project_dir} at {url} (PID {os.getpid()})")
     # until uvicorn takes over the signals, a SIGTERM must still run the clean-up below
     signal.signal(signal.SIGTERM, _exit)

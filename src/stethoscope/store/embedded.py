@@ -30,14 +30,17 @@ def holder(pid: int | None) -> str:
     if pid is None:
         return "another process"
     try:
-        argv = [a.decode(errors="replace")
-                for a in Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0") if a]
+        argv = [
+            a.decode(errors="replace")
+            for a in Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+            if a
+        ]
     except OSError:
         return f"PID {pid}"
     words = [Path(argv[0]).name, *argv[1:]] if argv else []
     if len(words) > 1 and words[0].startswith("python"):
         if words[1] == "-m" and len(words) > 2:
-            words = words[2:]            # python -m stethoscope import ... -> stethoscope ...
+            words = words[2:]  # python -m stethoscope import ... -> stethoscope ...
         elif words[1] == "-c":
             words = ["python", "-c", "..."]
         else:
@@ -46,9 +49,14 @@ def holder(pid: int | None) -> str:
     return f"`{text[:80]}` (PID {pid})"
 
 
-def connect(path: Path, *, timeout: float, on_wait: Callable[[str], None] | None = None,
-            read_only: bool = False, memory_limit: str | None = None
-            ) -> duckdb.DuckDBPyConnection:
+def connect(
+    path: Path,
+    *,
+    timeout: float,
+    on_wait: Callable[[str], None] | None = None,
+    read_only: bool = False,
+    memory_limit: str | None = None,
+) -> duckdb.DuckDBPyConnection:
     """Open the DuckDB file, waiting while another process holds it."""
     import duckdb
 
@@ -71,7 +79,7 @@ def connect(path: Path, *, timeout: float, on_wait: Callable[[str], None] | None
                 raise StoreBusyError(
                     busy,
                     hint=f"waited {timeout:g} s; run the command again when it has finished, "
-                         "or raise lock_timeout (STETHOSCOPE_LOCK_TIMEOUT)",
+                    "or raise lock_timeout (STETHOSCOPE_LOCK_TIMEOUT)",
                 ) from None
             if not told and on_wait:
                 on_wait(f"waiting: {busy}")
@@ -84,9 +92,14 @@ def connect(path: Path, *, timeout: float, on_wait: Callable[[str], None] | None
 class EmbeddedStore:
     """The DuckDB file of a project, with its schema up to date."""
 
-    def __init__(self, path: Path, *, timeout: float = 300.0,
-                 on_wait: Callable[[str], None] | None = None,
-                 memory_limit: str | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        *,
+        timeout: float = 300.0,
+        on_wait: Callable[[str], None] | None = None,
+        memory_limit: str | None = None,
+    ) -> None:
         self.path = path
         self.con = connect(path, timeout=timeout, on_wait=on_wait, memory_limit=memory_limit)
         migrate(self.con)

@@ -29,8 +29,9 @@ def lease_path(database: Path) -> Path:
 
 
 def write_lease(database: Path, url: str, token: str) -> Lease:
-    lease = Lease(os.getpid(), url, token, str(database),
-                  datetime.now(UTC).isoformat(timespec="seconds"))
+    lease = Lease(
+        os.getpid(), url, token, str(database), datetime.now(UTC).isoformat(timespec="seconds")
+    )
     path = lease_path(database)
     tmp = path.with_suffix(".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

@@ -19,8 +19,7 @@ if TYPE_CHECKING:
 def _source_tables(con: duckdb.DuckDBPyConnection) -> None:
     for t in TABLES.values():
         cols = ", ".join(
-            f"{q(c.name)} {SQL_TYPES[c.type]}{' NOT NULL' if c.required else ''}"
-            for c in t.columns
+            f"{q(c.name)} {SQL_TYPES[c.type]}{' NOT NULL' if c.required else ''}" for c in t.columns
         )
         con.execute(f"CREATE TABLE IF NOT EXISTS {q(t.name)} ({cols})")
 
@@ -44,8 +43,9 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
         con.begin()
         try:
             step(con)
-            con.execute("INSERT INTO stethoscope_migrations (version, name) VALUES (?, ?)",
-                        [version, name])
+            con.execute(
+                "INSERT INTO stethoscope_migrations (version, name) VALUES (?, ?)", [version, name]
+            )
             con.commit()
         except BaseException:
             con.rollback()
