@@ -22,22 +22,22 @@ from stethoscope.contract import demo_vocab as v
 
 BURN_IN = 200
 DAY_US = 86_400_000_000
-# offsets of a timestamp inside the grid: key = account << SHIFT | microseconds
+# sort keys of (account, time): account << SHIFT plus microseconds from grid day 0
 SHIFT = 48
 
 Rows = dict[str, np.ndarray]
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-x))
+    return np.asarray(1.0 / (1.0 + np.exp(-x)))
 
 
 @dataclass(frozen=True)
 class Calendar:
-    sim0: date           # grid day 0
-    first: int           # grid index of the book's first day
-    days: int            # grid length; days - 1 is the book's last day
-    rhythm: np.ndarray   # expected relative activity per grid day (weekday x season)
+    sim0: date  # grid day 0
+    first: int  # grid index of the book's first day
+    days: int  # grid length; days - 1 is the book's last day
+    rhythm: np.ndarray  # expected relative activity per grid day (weekday x season)
     weekday: np.ndarray  # 1 on Monday-Friday, a fraction at weekends
 
     @property
@@ -69,9 +69,10 @@ def months_later(cal: Calendar, day: np.ndarray, months: np.ndarray | int) -> np
     dom = (d - m.astype("datetime64[D]")).astype(np.int64)
     target = m + months
     length = ((target + 1).astype("datetime64[D]") - target.astype("datetime64[D]")).astype(
-        np.int64)
+        np.int64
+    )
     out = target.astype("datetime64[D]") + np.minimum(dom, length - 1)
-    return (out - np.datetime64(cal.sim0, "D")).astype(np.int64)
+    return np.asarray(out - np.datetime64(cal.sim0, "D")).astype(np.int64)
 
 
 def work_time(rng: np.random.Generator, region: np.ndarray) -> np.ndarray:
@@ -80,7 +81,7 @@ def work_time(rng: np.random.Generator, region: np.ndarray) -> np.ndarray:
     hours = v.REGION_WORK_START[region] + 10.5 * (rng.random(n) + rng.random(n)) / 2
     off = rng.random(n) < 0.06
     hours[off] = 1.0 + 23.0 * rng.random(int(off.sum()))
-    return np.minimum(hours * 3.6e9, DAY_US - 1).astype(np.int64)
+    return np.asarray(np.minimum(hours * 3.6e9, DAY_US - 1), dtype=np.int64)
 
 
 @dataclass
@@ -98,9 +99,9 @@ class Accounts:
     since: np.ndarray
     champions: np.ndarray
     admins: np.ndarray
-    holders: np.ndarray   # seat-holding contacts: champions, admins, users
+    holders: np.ndarray  # seat-holding contacts: champions, admins, users
     execs: np.ndarray
-    parent: np.ndarray    # local index of the parent account, -1 for none
+    parent: np.ndarray  # local index of the parent account, -1 for none
     word: np.ndarray
     ending: np.ndarray
 
@@ -110,23 +111,27 @@ class Accounts:
 
     @property
     def regulated(self) -> np.ndarray:
-        return self.industry == v.REGULATED
+        return np.asarray(self.industry == v.REGULATED)
 
 
-def draw_accounts(rng: np.random.Generator, first: int, n: int, cal: Calendar,
-                  history_days: int) -> Accounts:
+def draw_accounts(
+    rng: np.random.Generator, first: int, n: int, cal: Calendar, history_days: int
+) -> Accounts:
     seg = rng.choice(3, size=n, p=[0.6, 0.3, 0.1])
     median = np.array([8.0, 38.0, 160.0])[seg]
     sigma = np.array([0.5, 0.4, 0.6])[seg]
     lo, hi = np.array([3, 20, 80])[seg], np.array([20, 80, 500])[seg]
     seats = np.clip(np.round(median * np.exp(sigma * rng.standard_normal(n))), lo, hi)
     plan_p = np.array([[0.85, 0.15, 0.0], [0.1, 0.8, 0.1], [0.0, 0.1, 0.9]])
-    plan = (rng.random(n)[:, None] > np.cumsum(plan_p[seg], axis=1)).sum(axis=1)
+    plan = (rng.random(n)[:, None] > np.cumsum(plan_p[seg], axis=1)[:, :2]).sum(axis=1)
     price = v.SEAT_PRICE[plan] * np.exp(0.12 * rng.standard_normal(n) - 0.05 * (seg == 2))
     industry = rng.choice(len(v.INDUSTRIES), size=n, p=v.INDUSTRY_SHARE)
     region = rng.choice(len(v.REGIONS), size=n, p=v.REGION_SHARE)
-    owner = np.where(seg == 2, rng.integers(0, v.ENTERPRISE_CSMS, n),
-                     rng.integers(v.ENTERPRISE_CSMS, len(v.CSMS), n))
+    owner = np.where(
+        seg == 2,
+        rng.integers(0, v.ENTERPRISE_CSMS, n),
+        rng.integers(v.ENTERPRISE_CSMS, len(v.CSMS), n),
+    )
     # ~12% still onboarding (joined in the last 120 days), the rest spread over the history
     onboarding = rng.random(n) < 0.12
     age = np.where(onboarding, rng.integers(0, 120, n), rng.integers(120, history_days, n))
@@ -142,9 +147,20 @@ def draw_accounts(rng: np.random.Generator, first: int, n: int, cal: Calendar,
     if len(tops):
         parent[children] = tops[rng.integers(0, len(tops), len(children))]
     return Accounts(
-        index=first + np.arange(n), segment=seg, seats=seats.astype(np.int64), plan=plan,
-        price=price, industry=industry, region=region, owner=owner, since=since,
-        champions=champions, admins=admins, holders=holders, execs=execs, parent=parent,
+        index=first + np.arange(n),
+        segment=seg,
+        seats=seats.astype(np.int64),
+        plan=plan,
+        price=price,
+        industry=industry,
+        region=region,
+        owner=owner,
+        since=since,
+        champions=champions,
+        admins=admins,
+        holders=holders,
+        execs=execs,
+        parent=parent,
         word=rng.integers(0, len(v.COMPANY_WORDS), n),
         ending=industry * 4 + rng.integers(0, 4, n),
     )
@@ -152,15 +168,15 @@ def draw_accounts(rng: np.random.Generator, first: int, n: int, cal: Calendar,
 
 @dataclass
 class Health:
-    h: np.ndarray        # [accounts, days] latent health, float32; ~N(0.4, 1) when healthy
-    lost: np.ndarray     # grid day the primary champion left (days if never)
-    level: np.ndarray    # the account's starting level
+    h: np.ndarray  # [accounts, days] latent health, float32; ~N(0.4, 1) when healthy
+    lost: np.ndarray  # grid day the primary champion left (days if never)
+    level: np.ndarray  # the account's starting level
 
 
 def draw_health(rng: np.random.Generator, acc: Accounts, cal: Calendar) -> Health:
     n, days = acc.n, cal.days
     t = np.arange(days, dtype=np.float32)
-    level = (np.array([0.2, 0.45, 0.7])[acc.segment] + 0.9 * rng.standard_normal(n))
+    level = np.array([0.2, 0.45, 0.7])[acc.segment] + 0.9 * rng.standard_normal(n)
     drift = 0.35 * rng.standard_normal(n) / 365
     h = (level[:, None] + drift[:, None] * (t - cal.first)).astype(np.float32)
     # slow noise: an AR(1) process with a time constant of about two months
@@ -179,15 +195,18 @@ def draw_health(rng: np.random.Generator, acc: Accounts, cal: Calendar) -> Healt
     onset = target - rng.integers(40, 220, n)
     ramp = rng.integers(30, 120, n)
     depth = rng.uniform(1.2, 2.8, n) * declining
-    h -= (depth[:, None] * np.clip((t[None, :] - onset[:, None]) / ramp[:, None], 0, 1)
-          ).astype(np.float32)
+    h -= (depth[:, None] * np.clip((t[None, :] - onset[:, None]) / ramp[:, None], 0, 1)).astype(
+        np.float32
+    )
     # passing trouble unrelated to any renewal: the noise a model has to see through
     dip = rng.random(n) < 0.12
     centre = rng.integers(0, days, n)
     width = rng.integers(20, 90, n)
     dip_depth = rng.uniform(0.8, 2.0, n) * dip
-    h -= (dip_depth[:, None] * np.clip(1 - np.abs(t[None, :] - centre[:, None])
-                                       / width[:, None], 0, 1)).astype(np.float32)
+    h -= (
+        dip_depth[:, None]
+        * np.clip(1 - np.abs(t[None, :] - centre[:, None]) / width[:, None], 0, 1)
+    ).astype(np.float32)
     # some accounts lose their champion: the champion goes silent and health drops
     loses = rng.random(n) < 0.15 * days / 365
     lost = np.where(loses, np.maximum(acc.since + 60, 0) + rng.integers(0, days, n), days)
@@ -197,7 +216,7 @@ def draw_health(rng: np.random.Generator, acc: Accounts, cal: Calendar) -> Healt
 
 
 def tenure(acc: Accounts, a: np.ndarray, day: np.ndarray) -> np.ndarray:
-    return (day - acc.since[a]).astype(np.float64)
+    return np.asarray(day - acc.since[a], dtype=np.float64)
 
 
 def engagement(h: np.ndarray, ten: np.ndarray) -> np.ndarray:
@@ -209,22 +228,24 @@ def engagement(h: np.ndarray, ten: np.ndarray) -> np.ndarray:
 def breadth(h: np.ndarray, ten: np.ndarray) -> np.ndarray:
     """How many features (from the most popular down) an account uses."""
     adoption = sigmoid(-2.0 + 1.1 * h + 2.0 * np.minimum(ten, 540) / 365)
-    return 3 + np.floor(adoption * (len(v.FEATURES) - 3)).astype(np.int64)
+    return np.asarray(3 + np.floor(adoption * (len(v.FEATURES) - 3)), dtype=np.int64)
 
 
-def event_counts(rng: np.random.Generator, acc: Accounts, health: Health, cal: Calendar,
-                 activity: float) -> np.ndarray:
+def event_counts(
+    rng: np.random.Generator, acc: Accounts, health: Health, cal: Calendar, activity: float
+) -> np.ndarray:
     """Product events per account and grid day (before churn is decided)."""
     t = np.arange(cal.days)
     ten = (t[None, :] - acc.since[:, None]).astype(np.float32)
     util = engagement(health.h, ten)
     users = acc.seats[:, None] * util
     lam = (0.5 * activity) * users**0.85 * cal.rhythm[None, :]
-    return rng.poisson(lam).astype(np.int32)
+    return np.asarray(rng.poisson(lam), dtype=np.int32)
 
 
-def _candidates(rng: np.random.Generator, peak: np.ndarray, days: int
-                ) -> tuple[np.ndarray, np.ndarray]:
+def _candidates(
+    rng: np.random.Generator, peak: np.ndarray, days: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Candidate (account, day) pairs at rate ``peak`` per account and day, sorted."""
     count = rng.poisson(peak * days)
     a = np.repeat(np.arange(len(peak)), count)
@@ -238,8 +259,7 @@ def _sorted(rows: Rows, acc_key: str, time_key: str) -> Rows:
     return {k: x[order] for k, x in rows.items()}
 
 
-def draw_tickets(rng: np.random.Generator, acc: Accounts, health: Health, cal: Calendar
-                 ) -> Rows:
+def draw_tickets(rng: np.random.Generator, acc: Accounts, health: Health, cal: Calendar) -> Rows:
     """Support tickets; times in microseconds from grid day 0 (closed: int64 max if never)."""
     h = health.h
     base = 0.0035 * acc.holders**0.65
@@ -254,36 +274,51 @@ def draw_tickets(rng: np.random.Generator, acc: Accounts, health: Health, cal: C
     m = len(a)
     # priority: worse when health is low (low, normal, high, urgent)
     z = rng.standard_normal(m) - 0.45 * hd
-    priority = np.searchsorted(np.array([-0.5, 0.75, 1.6]), z)
-    hours = np.exp(np.log(18) + np.array([0.4, 0.0, -0.5, -1.0])[priority] - 0.3 * hd
-                   + rng.standard_normal(m))
+    priority = np.searchsorted(np.array([-0.4, 0.9, 1.9]), z)
+    hours = np.exp(
+        np.log(18) + np.array([0.4, 0.0, -0.5, -1.0])[priority] - 0.3 * hd + rng.standard_normal(m)
+    )
     stuck = rng.random(m) < sigmoid(-3.0 - 1.5 * hd)
     hours[stuck] = 24 * rng.uniform(20, 150, int(stuck.sum()))
     opened = d * DAY_US + work_time(rng, acc.region[a])
     closed = opened + (hours * 3.6e9).astype(np.int64)
-    csat = np.clip(np.round(3.9 + 0.9 * hd - 0.6 * stuck + 0.9 * rng.standard_normal(m)), 1, 5)
+    csat = np.clip(np.round(4.3 + 0.9 * hd - 0.6 * stuck + 0.9 * rng.standard_normal(m)), 1, 5)
     role = np.searchsorted(np.array([0.25, 0.75]), rng.random(m))  # champion, admin, user
-    return _sorted({"account": a, "opened": opened, "closed": closed, "priority": priority,
-            "csat": csat, "has_csat": rng.random(m) < 0.35, "role": role,
-            "status_draw": rng.random(m)}, "account", "opened")
+    return _sorted(
+        {
+            "account": a,
+            "opened": opened,
+            "closed": closed,
+            "priority": priority,
+            "csat": csat,
+            "has_csat": rng.random(m) < 0.35,
+            "role": role,
+            "status_draw": rng.random(m),
+        },
+        "account",
+        "opened",
+    )
 
 
 # touchpoint kinds in the contract's order: call, meeting, email, qbr, note
-_TOUCH_RATE = np.array([  # per day, by segment (smb, mid-market, enterprise)
-    [1 / 90, 1 / 30, 1 / 21],
-    [1 / 180, 1 / 45, 1 / 30],
-    [1 / 40, 1 / 14, 1 / 7],
-    [0.0, 0.0, 0.0],        # QBRs are scheduled, not random
-    [1 / 60, 1 / 30, 1 / 20],
-])
+_TOUCH_RATE = np.array(
+    [  # per day, by segment (smb, mid-market, enterprise)
+        [1 / 90, 1 / 30, 1 / 21],
+        [1 / 180, 1 / 45, 1 / 30],
+        [1 / 40, 1 / 14, 1 / 7],
+        [0.0, 0.0, 0.0],  # QBRs are scheduled, not random
+        [1 / 60, 1 / 30, 1 / 20],
+    ]
+)
 _EXEC_SHARE = np.array([0.15, 0.35, 0.1, 0.7, 0.0])
 _QBR_EVERY = np.array([0, 182, 91])
 
 
-def draw_touchpoints(rng: np.random.Generator, acc: Accounts, health: Health,
-                     cal: Calendar) -> Rows:
+def draw_touchpoints(
+    rng: np.random.Generator, acc: Accounts, health: Health, cal: Calendar
+) -> Rows:
     h = health.h
-    peak_by_kind = _TOUCH_RATE[:, acc.segment]            # [kinds, accounts]
+    peak_by_kind = _TOUCH_RATE[:, acc.segment]  # [kinds, accounts]
     peak = peak_by_kind.sum(axis=0)
     a, d = _candidates(rng, peak, cal.days)
     u = rng.random(len(a)) * peak[a]
@@ -293,8 +328,10 @@ def draw_touchpoints(rng: np.random.Generator, acc: Accounts, health: Health,
     has = np.flatnonzero(every > 0)
     times = -(-cal.days // 91) + 1
     qa = np.repeat(has, times)
-    qd = (rng.integers(0, 91, len(has)).repeat(times)
-          + np.tile(np.arange(times), len(has)) * every[qa])
+    qd = (
+        rng.integers(0, 91, len(has)).repeat(times)
+        + np.tile(np.arange(times), len(has)) * every[qa]
+    )
     inside = qd < cal.days
     a = np.concatenate([a, qa[inside]])
     d = np.concatenate([d, qd[inside]])
@@ -311,15 +348,21 @@ def draw_touchpoints(rng: np.random.Generator, acc: Accounts, health: Health,
     exec_p = _EXEC_SHARE[kind] * sigmoid(3 * (hd + 0.3)) * np.where(acc.segment[a] == 0, 0.5, 1)
     u = rng.random(m)
     # persona: executive, else champion / admin / user; notes have none (-1)
-    persona = np.where(u < exec_p, 3, np.searchsorted(np.array([0.55, 0.85]),
-                                                      rng.random(m)))
+    persona = np.where(u < exec_p, 3, np.searchsorted(np.array([0.55, 0.85]), rng.random(m)))
     persona[kind == 4] = -1
-    return _sorted({"account": a, "at": d * DAY_US + work_time(rng, acc.region[a]),
-                    "kind": kind, "persona": persona}, "account", "at")
+    return _sorted(
+        {
+            "account": a,
+            "at": d * DAY_US + work_time(rng, acc.region[a]),
+            "kind": kind,
+            "persona": persona,
+        },
+        "account",
+        "at",
+    )
 
 
-def draw_surveys(rng: np.random.Generator, acc: Accounts, health: Health, cal: Calendar
-                 ) -> Rows:
+def draw_surveys(rng: np.random.Generator, acc: Accounts, health: Health, cal: Calendar) -> Rows:
     """NPS waves every ~6 months to a few contacts, and occasional CSAT answers."""
     h, n = health.h, acc.n
     waves = cal.days // 182 + 2
@@ -348,12 +391,25 @@ def draw_surveys(rng: np.random.Generator, acc: Accounts, health: Health, cal: C
     m = len(a)
     hd = h[a, d].astype(np.float64)
     noise = rng.standard_normal(m)
-    nps = np.clip(np.round(7.3 + 1.9 * hd - 0.3 * (role == 3) + 1.5 * noise), 0, 10)
+    nps = np.clip(np.round(7.6 + 1.9 * hd - 0.3 * (role == 3) + 1.5 * noise), 0, 10)
     csat = np.clip(np.round(3.9 + 0.8 * hd + 0.8 * noise), 1, 5)
     score = np.where(kind == 0, nps, csat)
-    sentiment = np.where(kind == 0, np.searchsorted(np.array([6.5, 8.5]), score),
-                         np.searchsorted(np.array([2.5, 3.5]), score))
-    return _sorted({"account": a, "at": d * DAY_US + work_time(rng, acc.region[a]),
-                    "kind": kind, "score": score, "role": role, "sentiment": sentiment,
-                    "comment": rng.random(m) < np.where(kind == 0, 0.2, 0.1),
-                    "comment_draw": rng.random(m)}, "account", "at")
+    sentiment = np.where(
+        kind == 0,
+        np.searchsorted(np.array([6.5, 8.5]), score),
+        np.searchsorted(np.array([2.5, 3.5]), score),
+    )
+    return _sorted(
+        {
+            "account": a,
+            "at": d * DAY_US + work_time(rng, acc.region[a]),
+            "kind": kind,
+            "score": score,
+            "role": role,
+            "sentiment": sentiment,
+            "comment": rng.random(m) < np.where(kind == 0, 0.2, 0.1),
+            "comment_draw": rng.random(m),
+        },
+        "account",
+        "at",
+    )

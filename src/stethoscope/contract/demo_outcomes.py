@@ -27,7 +27,7 @@ from stethoscope.contract.demo_behaviour import (
 
 RENEWED, CHURNED, EXPANDED, CONTRACTED = range(4)
 # log-odds of churn at a renewal, per segment, before behaviour (smb, mid-market, enterprise)
-_BASE = np.array([-2.1, -2.5, -2.9])
+_BASE = np.array([-3.7, -4.3, -4.9])
 
 
 def group_start(groups: np.ndarray) -> np.ndarray:
@@ -39,21 +39,21 @@ def group_start(groups: np.ndarray) -> np.ndarray:
 
 def group_rank(groups: np.ndarray) -> np.ndarray:
     """0, 1, 2, ... within each run of equal (sorted) groups."""
-    return np.arange(len(groups)) - group_start(groups)
+    return np.asarray(np.arange(len(groups)) - group_start(groups))
 
 
 def _keys(account: np.ndarray, at: np.ndarray) -> np.ndarray:
-    return (account.astype(np.int64) << SHIFT) | at
+    return np.asarray((account.astype(np.int64) << SHIFT) + at)
 
 
-def _count_between(keys: np.ndarray, a: np.ndarray, lo: np.ndarray, hi: np.ndarray
-                   ) -> np.ndarray:
+def _count_between(keys: np.ndarray, a: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     """How many sorted ``keys`` of account ``a`` fall in [lo, hi) (times in microseconds)."""
-    return (np.searchsorted(keys, _keys(a, hi)) - np.searchsorted(keys, _keys(a, lo)))
+    return np.searchsorted(keys, _keys(a, hi)) - np.searchsorted(keys, _keys(a, lo))
 
 
-def utilisation(acc: Accounts, health: Health, a: np.ndarray, day: np.ndarray,
-                span: int = 60) -> np.ndarray:
+def utilisation(
+    acc: Accounts, health: Health, a: np.ndarray, day: np.ndarray, span: int = 60
+) -> np.ndarray:
     """Mean share of seats in use over the ``span`` days before ``day``."""
     d = np.maximum(day[:, None] - span + np.arange(span)[None, :], 0)
     ten = (d - acc.since[a][:, None]).astype(np.float64)
@@ -63,17 +63,25 @@ def utilisation(acc: Accounts, health: Health, a: np.ndarray, day: np.ndarray,
 
 @dataclass
 class Outcomes:
-    churn_day: np.ndarray    # grid day of churn per account; cal.days when it did not churn
-    rows: Rows               # account, day, kind, arr_change (sorted by account, day)
-    lines: Rows              # subscription lines: account, product, start, end, quantity, mrr
-    seats: np.ndarray        # seats at the end (or at churn)
-    arr: np.ndarray          # ARR at the end (or at churn)
-    renewal: np.ndarray      # grid day of the upcoming renewal (-1 after churn)
+    churn_day: np.ndarray  # grid day of churn per account; cal.days when it did not churn
+    rows: Rows  # account, day, kind, arr_change (sorted by account, day)
+    lines: Rows  # subscription lines: account, product, start, end, quantity, mrr
+    seats: np.ndarray  # seats at the end (or at churn)
+    arr: np.ndarray  # ARR at the end (or at churn)
+    renewal: np.ndarray  # grid day of the upcoming renewal (-1 after churn)
 
 
-def _renewal_features(acc: Accounts, health: Health, cal: Calendar, counts: np.ndarray,
-                      surveys: Rows, touches: Rows, tickets: Rows, a: np.ndarray,
-                      d: np.ndarray) -> np.ndarray:
+def _renewal_features(
+    acc: Accounts,
+    health: Health,
+    cal: Calendar,
+    counts: np.ndarray,
+    surveys: Rows,
+    touches: Rows,
+    tickets: Rows,
+    a: np.ndarray,
+    d: np.ndarray,
+) -> np.ndarray:
     """Churn log-odds at renewals (a, d) from the behaviour in the months before them."""
     # usage trend: events in the last 60 days against the 60 before, net of seasonality
     cum = np.zeros((acc.n, cal.days + 1), dtype=np.int64)
@@ -93,8 +101,9 @@ def _renewal_features(acc: Accounts, health: Health, cal: Calendar, counts: np.n
     detractor = answered & (surveys["score"][nps][np.maximum(i, 0)] <= 6)
     # executive contact in the last 90 days
     ex = touches["persona"] == 3
-    exec_touches = _count_between(_keys(touches["account"][ex], touches["at"][ex]), a,
-                                  now - 90 * DAY_US, now)
+    exec_touches = _count_between(
+        _keys(touches["account"][ex], touches["at"][ex]), a, now - 90 * DAY_US, now
+    )
     # tickets opened 14 to 365 days ago that are still open
     tkeys = _keys(tickets["account"], tickets["opened"])
     lo = np.searchsorted(tkeys, _keys(a, now - 365 * DAY_US))
@@ -105,14 +114,29 @@ def _renewal_features(acc: Accounts, health: Health, cal: Calendar, counts: np.n
     util = utilisation(acc, health, a, d)
     lost = health.lost[a] < d
     no_exec = (exec_touches == 0) * np.where(acc.segment[a] == 0, 0.4, 1.0)
-    logit: np.ndarray = (_BASE[acc.segment[a]] - 1.6 * trend + 1.3 * detractor
-                         + 0.3 * ~answered + 1.0 * lost + 0.9 * no_exec
-                         + 0.45 * np.minimum(still_open, 3) + 2.0 * (0.5 - util))
+    logit: np.ndarray = (
+        _BASE[acc.segment[a]]
+        - 1.6 * trend
+        + 1.3 * detractor
+        + 0.3 * ~answered
+        + 1.0 * lost
+        + 0.9 * no_exec
+        + 0.45 * np.minimum(still_open, 3)
+        + 2.0 * (0.5 - util)
+    )
     return logit
 
 
-def decide(rng: np.random.Generator, acc: Accounts, health: Health, cal: Calendar,
-           counts: np.ndarray, surveys: Rows, touches: Rows, tickets: Rows) -> Outcomes:
+def decide(
+    rng: np.random.Generator,
+    acc: Accounts,
+    health: Health,
+    cal: Calendar,
+    counts: np.ndarray,
+    surveys: Rows,
+    touches: Rows,
+    tickets: Rows,
+) -> Outcomes:
     n, last = acc.n, cal.days - 1
     years = np.arange(1, (cal.days - int(acc.since.min())) // 365 + 3)
     ann = months_later(cal, np.repeat(acc.since, len(years)), np.tile(12 * years, n))
@@ -131,23 +155,27 @@ def decide(rng: np.random.Generator, acc: Accounts, health: Health, cal: Calenda
     kinds = np.where(rd == churn_day[ra], CHURNED, RENEWED)
 
     # mid-term: half a year after each anniversary (and after the start of the contract)
-    mid = months_later(cal, np.repeat(acc.since, len(years) + 1),
-                       np.tile(12 * np.arange(len(years) + 1) + 6, n)).reshape(n, -1)
-    ma, mk = np.nonzero((mid >= cal.first) & (mid <= last)
-                        & (mid < churn_day[:, None]))
+    mid = months_later(
+        cal, np.repeat(acc.since, len(years) + 1), np.tile(12 * np.arange(len(years) + 1) + 6, n)
+    ).reshape(n, -1)
+    ma, mk = np.nonzero((mid >= cal.first) & (mid <= last) & (mid < churn_day[:, None]))
     md = mid[ma, mk]
     util = utilisation(acc, health, ma, md)
     u = rng.random(len(ma))
-    grow = 0.45 * sigmoid(12 * (util - 0.75))
+    grow = 0.3 * sigmoid(12 * (util - 0.8))
     shrink = 0.35 * sigmoid(12 * (0.3 - util))
-    factor = np.where(u < grow, 1 + rng.uniform(0.1, 0.4, len(ma)),
-                      np.where(u < grow + shrink, 1 - rng.uniform(0.1, 0.3, len(ma)), 1.0))
+    factor = np.where(
+        u < grow,
+        1 + rng.uniform(0.1, 0.4, len(ma)),
+        np.where(u < grow + shrink, 1 - rng.uniform(0.1, 0.3, len(ma)), 1.0),
+    )
     logf = np.log(factor)
     cum = np.cumsum(logf)
     start = group_start(ma)
     after = np.maximum(1, np.round(acc.seats[ma] * np.exp(cum - cum[start] + logf[start])))
-    before = np.where(start == np.arange(len(ma)), acc.seats[ma],
-                      np.roll(after, 1)).astype(np.float64)
+    before = np.where(start == np.arange(len(ma)), acc.seats[ma], np.roll(after, 1)).astype(
+        np.float64
+    )
     change = after - before
     moved = change != 0
     ma, md, change, after = ma[moved], md[moved], change[moved], after[moved]
@@ -161,11 +189,16 @@ def decide(rng: np.random.Generator, acc: Accounts, health: Health, cal: Calenda
     rows = {
         "account": np.concatenate([ra, ma, lines["account"][addon]]),
         "day": np.concatenate([rd, md, lines["start"][addon]]),
-        "kind": np.concatenate([kinds, np.where(change > 0, EXPANDED, CONTRACTED),
-                                np.full(int(addon.sum()), EXPANDED)]),
-        "arr_change": np.concatenate([np.where(kinds == CHURNED, -arr[ra], 0.0),
-                                      change * acc.price[ma],
-                                      12 * lines["mrr"][addon]]),
+        "kind": np.concatenate(
+            [kinds, np.where(change > 0, EXPANDED, CONTRACTED), np.full(int(addon.sum()), EXPANDED)]
+        ),
+        "arr_change": np.concatenate(
+            [
+                np.where(kinds == CHURNED, -arr[ra], 0.0),
+                change * acc.price[ma],
+                12 * lines["mrr"][addon],
+            ]
+        ),
     }
     return Outcomes(churn_day, _merge(rows), lines, seats, arr, renewal)
 
@@ -174,19 +207,27 @@ def _merge(rows: Rows) -> Rows:
     """Sort by (account, day, kind) and add up rows of the same account, day and kind."""
     key = (rows["account"] << 32) | (rows["day"] + (1 << 20)) << 2 | rows["kind"]
     uniq, first, inverse = np.unique(key, return_index=True, return_inverse=True)
-    return {"account": rows["account"][first], "day": rows["day"][first],
-            "kind": rows["kind"][first],
-            "arr_change": np.bincount(inverse, weights=rows["arr_change"],
-                                      minlength=len(uniq))}
+    return {
+        "account": rows["account"][first],
+        "day": rows["day"][first],
+        "kind": rows["kind"][first],
+        "arr_change": np.bincount(inverse, weights=rows["arr_change"], minlength=len(uniq)),
+    }
 
 
 # subscription products: the core plan line, then add-ons
 ADDONS = ("analytics-addon", "compliance-pack", "premium-support")
 
 
-def _subscriptions(rng: np.random.Generator, acc: Accounts, cal: Calendar,
-                   churn_day: np.ndarray, ma: np.ndarray, md: np.ndarray, after: np.ndarray
-                   ) -> tuple[Rows, np.ndarray]:
+def _subscriptions(
+    rng: np.random.Generator,
+    acc: Accounts,
+    cal: Calendar,
+    churn_day: np.ndarray,
+    ma: np.ndarray,
+    md: np.ndarray,
+    after: np.ndarray,
+) -> tuple[Rows, np.ndarray]:
     """Contract lines (product 0 = core, 1.. = ADDONS) and each account's ARR at the end."""
     n = acc.n
     # core lines: one from customer_since, and a new one at each change of seats
@@ -201,11 +242,13 @@ def _subscriptions(rng: np.random.Generator, acc: Accounts, cal: Calendar,
     cmrr = cq * acc.price[ca] / 12
     # add-ons
     core_mrr = acc.seats * acc.price / 12
-    has = np.stack([
-        rng.random(n) < np.array([0.15, 0.3, 0.45])[acc.segment],
-        acc.regulated & (rng.random(n) < 0.85),
-        (acc.segment == 2) & (rng.random(n) < 0.4),
-    ])
+    has = np.stack(
+        [
+            rng.random(n) < np.array([0.15, 0.3, 0.45])[acc.segment],
+            acc.regulated & (rng.random(n) < 0.85),
+            (acc.segment == 2) & (rng.random(n) < 0.4),
+        ]
+    )
     start = np.stack([acc.since + rng.integers(0, 540, n), acc.since, acc.since])
     mrr = np.stack([0.15 * core_mrr, 0.12 * core_mrr + 40, 0.08 * core_mrr])
     has &= (start <= cal.days - 1) & (start < churn_day[None, :])
@@ -222,6 +265,5 @@ def _subscriptions(rng: np.random.Generator, acc: Accounts, cal: Calendar,
     lines = {k: x[order] for k, x in lines.items()}
     # ARR now (or at churn): the lines still running
     running = lines["end"] >= churn_day[lines["account"]]
-    arr = 12 * np.bincount(lines["account"][running], weights=lines["mrr"][running],
-                           minlength=n)
+    arr = 12 * np.bincount(lines["account"][running], weights=lines["mrr"][running], minlength=n)
     return lines, arr

@@ -24,8 +24,15 @@ def _source_tables(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"CREATE TABLE IF NOT EXISTS {q(t.name)} ({cols})")
 
 
+def _results(con: duckdb.DuckDBPyConnection) -> None:
+    from stethoscope.store.results import create_tables
+
+    create_tables(con)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[duckdb.DuckDBPyConnection], None]]] = [
     (1, "source tables of the data contract", _source_tables),
+    (2, "model versions, runs, score history, CSM inputs", _results),
 ]
 
 

@@ -1,0 +1,97 @@
+"""Grading: a metric value onto 0-100, as an Ibis expression per measure.
+
+A missing value grades as missing (NULL) unless the measure grades missing values as a
+number. Rules come first: the first rule whose condition holds sets the grade.
+"""
+
+from __future__ import annotations
+
+import ibis
+import ibis.expr.types as ir
+
+from stethoscope.engine.conditions import Column, compile_condition
+from stethoscope.model.types import (
+    Boolean,
+    Categorical,
+    Decay,
+    Linear,
+    Measure,
+    Nps,
+    Percentile,
+    Tertiles,
+    Thresholds,
+    ZScore,
+)
+
+SEGMENT = "segment"
+
+
+def _clamp(x: ir.NumericValue) -> ir.NumericValue:
+    return ibis.greatest(ibis.literal(0.0), ibis.least(ibis.literal(100.0), x))
+
+
+def _rank(value: ir.NumericValue, within: str, direction: str,
+          segment: ir.Value) -> ir.NumericValue:
+    """Percent rank in [0, 1] among accounts with a value (in the same segment); higher
+    is better after direction. An account alone in its group ranks 0.5."""
+    keys = [value.isnull()] + ([segment] if within == "segment" else [])
+    order = value if direction == "higher" else -value
+    w = ibis.window(group_by=keys, order_by=order)
+    n = value.count().over(ibis.window(group_by=keys))
+    return ibis.cases((value.isnull(), ibis.null("float64")),
+                      (n == 1, ibis.literal(0.5)),
+                      else_=order.percent_rank().over(w))
+
+
+def grade_expr(m: Measure, value: ir.Value, column: Column, segment: ir.Value
+               ) -> ir.NumericValue:
+    g = m.grading
+    lower = m.direction == "lower"  # only rank-based gradings use it
+    num = value
+    grade: ir.Value
+    match g:
+        case Thresholds(points, below):
+            # a step function already says which way is better: direction does not apply
+            cases = [(num >= at, ibis.literal(float(gr))) for at, gr in reversed(points)]
+            grade = ibis.cases(*cases, else_=ibis.literal(float(below)))
+        case Linear(zero, full):
+            grade = _clamp((num.cast("float64") - zero) / (full - zero) * 100)
+        case Percentile(within):
+            grade = _rank(num, within, m.direction, segment) * 100
+        case Tertiles(within, grades):
+            r = _rank(num, within, m.direction, segment)
+            grade = ibis.cases((r.isnull(), ibis.null("float64")),
+                               (r < 1 / 3, ibis.literal(float(grades[0]))),
+                               (r <= 2 / 3, ibis.literal(float(grades[1]))),
+                               else_=ibis.literal(float(grades[2])))
+        case ZScore(within):
+            keys = [num.isnull()] + ([segment] if within == "segment" else [])
+            w = ibis.window(group_by=keys)
+            sd = num.std().over(w)
+            z = ibis.cases((sd == 0, ibis.literal(0.0)),
+                           else_=(num - num.mean().over(w)) / sd)
+            grade = _clamp(50 + 25 * (-z if lower else z))
+        case Nps(detractor, passive, promoter):
+            grade = ibis.cases((num >= 9, ibis.literal(float(promoter))),
+                               (num >= 7, ibis.literal(float(passive))),
+                               (num >= 0, ibis.literal(float(detractor))))
+        case Boolean(true, false):
+            truthy = (value.cast("string").lower().isin(["true", "yes", "1", "1.0"])
+                      if value.type().is_string() else value != 0)
+            grade = ibis.cases((truthy, ibis.literal(float(true))),
+                               else_=ibis.literal(float(false)))
+        case Categorical(grades, other):
+            text = value.cast("string")
+            grade = ibis.cases(*[(text == k, ibis.literal(float(v))) for k, v in grades],
+                               else_=ibis.literal(other, "float64"))
+        case Decay(half_life):
+            grade = 100 * ibis.literal(0.5).pow(num.cast("float64") / half_life)
+        case _:
+            raise AssertionError(g)
+    grade = ibis.cases((value.isnull(), ibis.null("float64")), else_=grade.cast("float64"))
+    if m.missing != "skip":
+        grade = grade.fill_null(float(m.missing))
+    if m.rules:
+        grade = ibis.cases(*[(compile_condition(r.when, column), ibis.literal(float(r.grade)))
+                             for r in m.rules], else_=grade)
+    return grade.cast("float64")

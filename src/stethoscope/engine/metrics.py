@@ -1,0 +1,245 @@
+"""Metrics as of one date, as one Ibis table: a row per active account, a column per metric.
+
+Aggregate metrics over the same table, filters and window share one scan and one GROUP BY
+(the fastest form on DuckDB: one window per aggregate query, joined per account). A window
+of N days ending at the as-of date D covers the calendar days D-N+1 .. D; the as-of date is
+included whole and nothing after it is read.
+
+Besides its value ``m__<metric>``, every aggregate metric has ``age__<metric>``: days from
+the newest row behind it to D (its freshness).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import ibis
+import ibis.expr.types as ir
+
+from stethoscope.contract.schema import TABLES
+from stethoscope.model.types import (
+    Aggregate,
+    Attribute,
+    Filter,
+    InputRef,
+    Metric,
+    Model,
+    PercentChange,
+    Ratio,
+)
+
+if TYPE_CHECKING:
+    from ibis.backends import BaseBackend
+
+
+_COUNTS = ("count", "count_distinct", "active_days", "active_days_per_week", "share")
+
+
+def value_col(metric: str) -> str:
+    return f"m__{metric}"
+
+
+def age_col(metric: str) -> str:
+    return f"age__{metric}"
+
+
+@dataclass(frozen=True)
+class _Scan:
+    """What aggregate metrics share: one table, one filter, one window (shifted back by
+    ``offset_days`` for the earlier window of a percent change)."""
+
+    table: str
+    where: tuple[Filter, ...]
+    window_days: int | None
+    offset_days: int = 0
+
+
+def day_start(d: dt.date) -> dt.datetime:
+    return dt.datetime(d.year, d.month, d.day)
+
+
+def _time(t: ir.Table, table: str) -> ir.Value:
+    col = TABLES[table].time_column
+    assert col is not None, table
+    return t[col]
+
+
+def _bounds(t: ir.Table, table: str, as_of: dt.date, window: int | None,
+            offset: int) -> ir.BooleanValue:
+    """Rows of the window ending ``offset`` days before ``as_of``, nothing after ``as_of``."""
+    end = as_of - dt.timedelta(days=offset)
+    time = _time(t, table)
+    is_date = TABLES[table].column(TABLES[table].time_column or "").type.value == "date"
+    hi: Any = end + dt.timedelta(days=1)
+    cond = time < (ibis.literal(hi) if is_date else ibis.literal(day_start(hi)))
+    if window is not None:
+        lo = end - dt.timedelta(days=window - 1)
+        cond = cond & (time >= (ibis.literal(lo) if is_date else ibis.literal(day_start(lo))))
+    return cond
+
+
+def _where(t: ir.Table, filters: tuple[Filter, ...]) -> ir.BooleanValue | None:
+    cond: ir.BooleanValue | None = None
+    for f in filters:
+        c = t[f.column].isin(list(f.values))
+        c = ~c if f.negated else c
+        cond = c if cond is None else cond & c
+    return cond
+
+
+def _aggregate(t: ir.Table, agg: Aggregate, table: str, as_of: dt.date,
+               window: int | None) -> ir.Value:
+    time = _time(t, table)
+    col = t[agg.column] if agg.column else None
+    match agg.fn:
+        case "count":
+            return t.count()
+        case "count_distinct":
+            assert col is not None
+            return col.nunique()
+        case "active_days" | "active_days_per_week":
+            days = (time.date() if hasattr(time, "date") else time).nunique()
+            if agg.fn == "active_days":
+                return days
+            return days.cast("float64") / ((window or 7) / 7)
+        case "sum":
+            assert col is not None
+            return col.sum()
+        case "avg":
+            assert col is not None
+            return col.mean()
+        case "min":
+            assert col is not None
+            return col.min()
+        case "max":
+            assert col is not None
+            return col.max()
+        case "latest":
+            assert col is not None
+            return col.argmax(time)
+        case "days_since":
+            newest = time.max()
+            newest_day = newest.date() if TABLES[table].column(
+                TABLES[table].time_column or "").type.value == "timestamp" else newest
+            return ibis.literal(as_of).delta(newest_day, unit="day")
+        case "share":
+            assert col is not None
+            used = col.isin(list(agg.share_of))
+            return col.nunique(where=used).cast("float64") / len(agg.share_of) * 100
+    raise AssertionError(agg.fn)
+
+
+def metrics_table(backend: BaseBackend, model: Model, as_of: dt.date,
+                  accounts: ir.Table) -> ir.Table:
+    """``accounts`` (active accounts with attribute columns) joined with every metric."""
+    scans: dict[_Scan, list[tuple[str, Aggregate]]] = defaultdict(list)
+    aggregates = {m.name: m.source for m in model.metrics.values()
+                  if isinstance(m.source, Aggregate)}
+    for name, agg in aggregates.items():
+        scans[_Scan(agg.table, agg.where, agg.window_days)].append((name, agg))
+    for m in model.metrics.values():
+        if isinstance(m.source, PercentChange):
+            base = aggregates[m.source.metric]
+            offset = base.window_days or 0 if m.source.vs == "previous" else 365
+            scans[_Scan(base.table, base.where, base.window_days, offset)].append(
+                (f"{m.source.metric}__{m.source.vs}", base))
+
+    out = accounts
+    for scan, members in scans.items():
+        t = backend.table(scan.table)
+        cond = _bounds(t, scan.table, as_of, scan.window_days, scan.offset_days)
+        extra = _where(t, scan.where)
+        rows = t.filter(cond & extra if extra is not None else cond)
+        end = as_of - dt.timedelta(days=scan.offset_days)
+        values = {value_col(name): _aggregate(rows, agg, scan.table, end, scan.window_days)
+                  for name, agg in members}
+        if scan.offset_days == 0:
+            newest = _time(rows, scan.table).max()
+            values["_newest"] = newest
+        grouped = rows.group_by(rows.account_id.name("_account")).aggregate(**values)
+        out = out.left_join(grouped, out.account_id == grouped._account).drop("_account")
+        if scan.offset_days == 0:
+            day = out._newest.date() if _is_timestamp(scan.table) else out._newest
+            ages = {age_col(name): ibis.literal(as_of).delta(day, unit="day")
+                    for name, _ in members}
+            out = out.mutate(**ages).drop("_newest")
+        # an account without rows counts zero, but only if the table has any data up to
+        # the date: a source that is not connected is unknown, not zero (and not red)
+        counted = [name for name, agg in members if agg.fn in _COUNTS]
+        if counted:
+            whole = backend.table(scan.table)
+            has_data = whole.filter(_bounds(whole, scan.table, end, None, 0)).count() > 0
+            out = out.mutate(**{value_col(n): ibis.cases(
+                (has_data.as_scalar(), out[value_col(n)].fill_null(0)),
+                else_=out[value_col(n)]) for n in counted})
+
+    for m in model.metrics.values():
+        src = m.source
+        if isinstance(src, PercentChange):
+            now, then = out[value_col(src.metric)], out[value_col(f"{src.metric}__{src.vs}")]
+            change = ibis.cases(
+                ((then == 0) & (now == 0), ibis.literal(0.0)),
+                (then == 0, ibis.null("float64")),
+                else_=(now - then).cast("float64") / then * 100,
+            )
+            out = out.mutate(**{value_col(m.name): change}).drop(
+                value_col(f"{src.metric}__{src.vs}"))
+    for m in _ratios_in_order(model):
+        src = m.source
+        assert isinstance(src, Ratio)
+        num, den = out[value_col(src.numerator)], out[value_col(src.denominator)]
+        out = out.mutate(**{value_col(m.name): ibis.cases(
+            (den == 0, ibis.null("float64")), else_=num.cast("float64") / den)})
+    return out
+
+
+def _is_timestamp(table: str) -> bool:
+    t = TABLES[table]
+    return t.column(t.time_column or "").type.value == "timestamp"
+
+
+def _ratios_in_order(model: Model) -> list[Metric]:
+    """Ratios after the ratios they divide (a ratio of ratios works)."""
+    ratios = {m.name: m for m in model.metrics.values() if isinstance(m.source, Ratio)}
+    done: list[Metric] = []
+    seen: set[str] = set()
+
+    def visit(name: str) -> None:
+        if name in seen or name not in ratios:
+            return
+        seen.add(name)
+        src = ratios[name].source
+        assert isinstance(src, Ratio)
+        visit(src.numerator)
+        visit(src.denominator)
+        done.append(ratios[name])
+
+    for name in ratios:
+        visit(name)
+    return done
+
+
+def attribute_expr(accounts: ir.Table, name: str, as_of: dt.date) -> ir.Value:
+    """An account attribute as a metric value as of ``as_of``."""
+    if name == "tenure_days":
+        return ibis.literal(as_of).delta(accounts.customer_since, unit="day")
+    if name == "days_to_renewal":
+        return accounts.renewal_date.delta(ibis.literal(as_of), unit="day")
+    if name.startswith("attributes."):
+        key = name.removeprefix("attributes.")
+        return accounts.attributes.cast("json")[key].unwrap_as("str")
+    return accounts[name]
+
+
+def input_columns(model: Model) -> dict[str, str]:
+    """metric name -> input name, for metrics that read CSM inputs."""
+    return {m.name: m.source.name for m in model.metrics.values()
+            if isinstance(m.source, InputRef)}
+
+
+def attribute_columns(model: Model) -> dict[str, str]:
+    return {m.name: m.source.name for m in model.metrics.values()
+            if isinstance(m.source, Attribute)}

@@ -1,0 +1,163 @@
+"""Scoring as of one date: one Ibis expression, a row per active account.
+
+The result (the *frame*) is wide: for every metric its value and age, for every measure its
+grade, for every group its score, and for every score of the model: the segment and
+scorecard chosen, the score on the model's scale, its band and coverage, and each
+measure's and group's effective weight and contribution (on the scale), which add up to
+the score exactly (before rounding). Column names are built from model names, which the
+model's validation restricts to identifiers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+import ibis
+import ibis.expr.types as ir
+
+from stethoscope.engine import metrics as mx
+from stethoscope.engine.conditions import compile_condition
+from stethoscope.engine.grading import grade_expr
+from stethoscope.engine.rollup import (
+    band,
+    grade_col,
+    group_col,
+    group_scores,
+    leaves,
+    scaled,
+)
+from stethoscope.model.types import Attribute, InputRef, Item, Model
+
+if TYPE_CHECKING:
+    from ibis.backends import BaseBackend
+
+INPUTS_TABLE = "csm_inputs"
+ACCOUNT_COLUMNS = ("account_id", "name", "owner", "segment", "industry", "plan", "arr",
+                   "seats", "customer_since", "renewal_date", "parent_id")
+
+
+def score_col(score: str) -> str:
+    return f"score__{score}"
+
+
+def weight_col(score: str, name: str) -> str:
+    return f"w__{score}__{name}"
+
+
+def contribution_col(score: str, name: str) -> str:
+    return f"c__{score}__{name}"
+
+
+def active_accounts(backend: BaseBackend, as_of: dt.date) -> ir.Table:
+    """Accounts that are customers on ``as_of``: started by then and not churned since."""
+    a = backend.table("accounts")
+    o = backend.table("outcomes")
+    churned = o.filter((o.kind == "churned") & (o.date <= as_of))
+    a = a.filter(a.customer_since <= as_of)
+    gone = churned.join(a, (churned.account_id == a.id) & (churned.date >= a.customer_since))
+    a = a.anti_join(gone.select(gid=gone.account_id), a.id == gone.select(gid=gone.account_id).gid)
+    return a.rename(account_id="id")
+
+
+def _inputs(backend: BaseBackend, model: Model, as_of: dt.date, t: ir.Table) -> ir.Table:
+    refs = {m.name: m.source.name for m in model.metrics.values()
+            if isinstance(m.source, InputRef)}
+    if not refs:
+        return t
+    i = backend.table(INPUTS_TABLE)
+    end = mx.day_start(as_of + dt.timedelta(days=1))
+    live = i.filter((i.created_at < end) & (i.expires_at.isnull() | (i.expires_at >= end))
+                    & (i.revoked_at.isnull() | (i.revoked_at >= end))
+                    & i.name.isin(sorted(set(refs.values()))))
+    latest = live.group_by([live.account_id.name("_acc"), live.name.name("_input")]).aggregate(
+        _num=live.value_number.argmax(live.created_at),
+        _text=live.value_text.argmax(live.created_at),
+        _at=live.created_at.max(),
+    )
+    for metric, name in refs.items():
+        one = latest.filter(latest._input == name).drop("_input")
+        kind = model.metrics[metric].kind
+        t = t.left_join(one, t.account_id == one._acc).drop("_acc")
+        t = t.mutate(**{
+            mx.value_col(metric): t._text if kind == "text" else t._num,
+            mx.age_col(metric): ibis.literal(as_of).delta(t._at.date(), unit="day"),
+        }).drop("_num", "_text", "_at")
+    return t
+
+
+def score_frame(backend: BaseBackend, model: Model, as_of: dt.date) -> ir.Table:
+    """Every active account scored as of ``as_of`` under ``model`` (see module doc)."""
+    accounts = active_accounts(backend, as_of)
+    attrs = {mx.value_col(m.name): mx.attribute_expr(accounts, m.source.name, as_of)
+             for m in model.metrics.values() if isinstance(m.source, Attribute)}
+    base = accounts.select(*ACCOUNT_COLUMNS, accounts.attributes, **attrs)
+    t = mx.metrics_table(backend, model, as_of, base)
+    t = _inputs(backend, model, as_of, t)
+
+    def column(name: str) -> ir.Value:
+        return t[mx.value_col(name)]
+
+    grades = {grade_col(m.name): grade_expr(m, column(m.metric), column, t.segment)
+              for m in model.measures.values()}
+    t = t.mutate(**grades)
+
+    def value(item: Item) -> ir.NumericValue:
+        return t[grade_col(item.name)] if item.kind == "measure" else t[group_col(item.name)]
+
+    t = t.mutate(**{group_col(g): e for g, e in group_scores(model, value).items()})
+    span = (model.scale.max - model.scale.min) / 100
+
+    out: dict[str, ir.Value] = {}
+    for score in model.scores.values():
+        segment = ibis.cases(*[(compile_condition(s.when, column) if s.when is not None
+                                else ibis.literal(True), ibis.literal(s.name))
+                               for s in score.segments], else_=ibis.null("string"))
+        by_segment = {s.name: s.scorecard for s in score.segments}
+        card_of = ibis.cases(*[(segment == s, ibis.literal(c)) for s, c in by_segment.items()],
+                             else_=ibis.null("string"))
+        cards = sorted(set(by_segment.values()))
+        per_card = {c: leaves(model, model.scorecards[c], value) for c in cards}
+
+        def pick(exprs: dict[str, ir.NumericValue], card: ir.StringValue = card_of
+                 ) -> ir.NumericValue:
+            return ibis.cases(*[(card == c, e) for c, e in exprs.items()],
+                              else_=ibis.null("float64"))
+
+        raw: dict[str, ir.NumericValue] = {}
+        cover: dict[str, ir.NumericValue] = {}
+        for c, lv in per_card.items():
+            total = ibis.literal(0.0)
+            known = ibis.literal(0.0)
+            anything = ibis.literal(False)
+            for m, paths in lv.measures.items():
+                g = t[grade_col(m)]
+                for eff, nom in paths:
+                    total = total + eff * g.fill_null(0.0)
+                    known = known + ibis.cases((g.notnull(), nom), else_=ibis.literal(0.0))
+                anything = anything | g.notnull()
+            raw[c] = ibis.cases((anything, total), else_=ibis.null("float64"))
+            cover[c] = known
+        s100 = pick(raw)
+        out[score_col(score.name)] = scaled(s100, model.scale)
+        out[f"band__{score.name}"] = band(scaled(s100, model.scale), model)
+        out[f"coverage__{score.name}"] = pick(cover)
+        out[f"segment__{score.name}"] = segment
+        out[f"scorecard__{score.name}"] = card_of
+        for m in sorted({m for lv in per_card.values() for m in lv.measures}):
+            eff = pick({c: _sum([e for e, _ in lv.measures[m]]) for c, lv in per_card.items()
+                        if m in lv.measures})
+            out[weight_col(score.name, m)] = eff
+            out[contribution_col(score.name, m)] = eff * t[grade_col(m)].fill_null(0.0) * span
+        for g in sorted({g for lv in per_card.values() for g in lv.groups}):
+            eff = pick({c: _sum(lv.groups[g]) for c, lv in per_card.items() if g in lv.groups})
+            out[weight_col(score.name, g)] = eff
+            out[contribution_col(score.name, g)] = eff * t[group_col(g)].fill_null(0.0) * span
+    return t.mutate(**out)
+
+
+def _sum(xs: list[ir.NumericValue]) -> ir.NumericValue:
+    total = xs[0]
+    for x in xs[1:]:
+        total = total + x
+    return total

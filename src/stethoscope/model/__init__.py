@@ -1,0 +1,1 @@
+"""The health model: YAML -> *Spec (as written) -> Model (resolved); presets; validation."""

@@ -1,0 +1,332 @@
+"""The resolved health model: what the engine compiles.
+
+A model file is parsed into ``*Spec`` pydantic models (what the YAML said), checked as a
+whole, and resolved into these frozen dataclasses: names are resolved, defaults filled,
+durations in days, weights as written (the engine normalises them). Nothing here knows
+YAML, files or the engine.
+
+Grades are on 0-100 internally; the overall score is mapped onto the model's scale.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+# -- expressions: conditions of segments and grading rules, parsed safely ----------------
+
+CompareOp = Literal["==", "!=", "<", "<=", ">", ">="]
+Scalar = str | float | bool
+
+
+@dataclass(frozen=True)
+class Name:
+    """A metric (or account attribute metric) by name."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Const:
+    value: Scalar
+
+
+@dataclass(frozen=True)
+class Compare:
+    left: Name | Const
+    op: CompareOp
+    right: Name | Const
+
+
+@dataclass(frozen=True)
+class In:
+    name: Name
+    values: tuple[Scalar, ...]
+    negated: bool = False
+
+
+@dataclass(frozen=True)
+class IsMissing:
+    name: Name
+    negated: bool = False  # `x is not missing`
+
+
+@dataclass(frozen=True)
+class And:
+    items: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class Or:
+    items: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class Not:
+    item: Expr
+
+
+Expr = Compare | In | IsMissing | And | Or | Not
+
+
+# -- metrics ------------------------------------------------------------------------------
+
+AggregateFn = Literal[
+    "count",                 # rows
+    "count_distinct",        # distinct values of `column`
+    "active_days",           # distinct calendar days with a row
+    "active_days_per_week",  # active_days / (window days / 7)
+    "sum", "avg", "min", "max",  # of `column`
+    "latest",                # `column` of the most recent row
+    "days_since",            # days from the most recent row to the as-of date
+    "share",                 # distinct values of `column` among `share_of`, / len(share_of)
+]
+
+
+@dataclass(frozen=True)
+class Filter:
+    """Rows where ``column`` is one of ``values`` (``negated``: is none of them)."""
+
+    column: str
+    values: tuple[Scalar, ...]
+    negated: bool = False
+
+
+@dataclass(frozen=True)
+class Aggregate:
+    """A number computed from the rows of a source table in a window ending at the as-of
+    date: (as_of - window_days, as_of]. ``window_days`` None: all history up to as-of."""
+
+    table: str
+    fn: AggregateFn
+    column: str | None = None
+    window_days: int | None = None
+    where: tuple[Filter, ...] = ()
+    share_of: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PercentChange:
+    """(m(now) - m(then)) / m(then) * 100 for an Aggregate metric ``metric``, where ``then``
+    is the window just before (``previous``) or the same window a year earlier."""
+
+    metric: str
+    vs: Literal["previous", "year_ago"] = "previous"
+
+
+@dataclass(frozen=True)
+class Ratio:
+    numerator: str
+    denominator: str
+
+
+AttributeName = str  # arr, seats, segment, industry, plan, owner, tenure_days,
+#                      days_to_renewal, or attributes.<key>
+
+
+@dataclass(frozen=True)
+class Attribute:
+    name: AttributeName
+
+
+@dataclass(frozen=True)
+class InputRef:
+    """The latest unexpired CSM input of this name as of the date (expired = missing)."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class Metric:
+    name: str
+    source: Aggregate | PercentChange | Ratio | Attribute | InputRef
+    # "number" or "text" (segment, industry, a categorical input ...)
+    kind: Literal["number", "text"] = "number"
+    description: str = ""
+
+
+# -- grading ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Step function: the grade of the highest ``at_least`` the value reaches.
+    ``points`` sorted by at_least ascending; below the first: ``below``."""
+
+    points: tuple[tuple[float, float], ...]
+    below: float = 0.0
+
+
+@dataclass(frozen=True)
+class Linear:
+    """``zero`` maps to 0 and ``full`` to 100, linear between, clamped (zero > full works)."""
+
+    zero: float
+    full: float
+
+
+@dataclass(frozen=True)
+class Percentile:
+    """Percent rank among accounts of the same ``within`` ("all" or "segment")."""
+
+    within: Literal["all", "segment"] = "all"
+
+
+@dataclass(frozen=True)
+class Tertiles:
+    """Thirds by rank among ``within``: top third ``grades[2]``, middle ``grades[1]``,
+    bottom ``grades[0]`` (after applying direction)."""
+
+    within: Literal["all", "segment"] = "all"
+    grades: tuple[float, float, float] = (0.0, 50.0, 100.0)
+
+
+@dataclass(frozen=True)
+class ZScore:
+    """50 + 25 * z within ``within``, clamped to 0-100."""
+
+    within: Literal["all", "segment"] = "all"
+
+
+@dataclass(frozen=True)
+class Nps:
+    detractor: float = 0.0    # 0-6
+    passive: float = 50.0     # 7-8
+    promoter: float = 100.0   # 9-10
+
+
+@dataclass(frozen=True)
+class Boolean:
+    """A number: non-zero is true. Text: 'true', 'yes', '1' are true."""
+
+    true: float = 100.0
+    false: float = 0.0
+
+
+@dataclass(frozen=True)
+class Categorical:
+    grades: tuple[tuple[str, float], ...]
+    other: float | None = None  # a value not listed: this grade, or missing if None
+
+
+@dataclass(frozen=True)
+class Decay:
+    """For a days-since metric: 100 * 0.5 ** (days / half_life_days)."""
+
+    half_life_days: float
+
+
+Grading = Thresholds | Linear | Percentile | Tertiles | ZScore | Nps | Boolean | Categorical | Decay
+
+
+@dataclass(frozen=True)
+class Rule:
+    """When ``when`` holds, the grade is ``grade`` (before the grading is applied)."""
+
+    when: Expr
+    grade: float
+
+
+@dataclass(frozen=True)
+class Measure:
+    name: str
+    metric: str
+    grading: Grading
+    direction: Literal["higher", "lower"] = "higher"
+    # "skip": leave it out and re-weight the rest; a number: grade a missing value so
+    missing: Literal["skip"] | float = "skip"
+    rules: tuple[Rule, ...] = ()
+    description: str = ""
+
+
+# -- composition --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Item:
+    """A weighted member of a group or scorecard: a measure or a group."""
+
+    name: str
+    kind: Literal["measure", "group"]
+    weight: float
+
+
+@dataclass(frozen=True)
+class Group:
+    name: str
+    items: tuple[Item, ...]
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    name: str
+    items: tuple[Item, ...]
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Segment:
+    """Accounts matching ``when`` (None: every account) are graded with ``scorecard``."""
+
+    name: str
+    scorecard: str
+    when: Expr | None = None
+
+
+@dataclass(frozen=True)
+class Score:
+    """One score per account (a model may define several, e.g. health and expansion).
+    The first segment whose condition holds chooses the scorecard."""
+
+    name: str
+    segments: tuple[Segment, ...]
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Scale:
+    min: float = 0.0
+    max: float = 100.0
+    decimals: int = 1
+
+
+@dataclass(frozen=True)
+class Band:
+    """Scores below ``below`` (on the scale) and not in an earlier band; the last band
+    has no ``below``."""
+
+    name: str
+    below: float | None = None
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class InputDef:
+    """A CSM input that measures can read: a gut check, or a manual measure."""
+
+    name: str
+    kind: Literal["number", "boolean", "choice"]
+    choices: tuple[str, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+    expires_days: int | None = None  # default expiry of a new value
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Model:
+    name: str
+    scale: Scale
+    bands: tuple[Band, ...]
+    metrics: dict[str, Metric]
+    measures: dict[str, Measure]
+    groups: dict[str, Group]
+    scorecards: dict[str, Scorecard]
+    scores: dict[str, Score]
+    inputs: dict[str, InputDef] = field(default_factory=dict)
+    description: str = ""
+    # sha256 of the model's canonical form: equal models have equal versions
+    version: str = ""
+    # the text of the file it came from, kept with each model version
+    source: str = ""
