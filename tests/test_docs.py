@@ -38,7 +38,7 @@ def test_every_setting_is_documented() -> None:
 
 
 def test_every_command_is_documented() -> None:
-    from stethoscope.cli import app, data, serve  # noqa: F401  (commands register on import)
+    from stethoscope.cli import app, data, scoring, serve  # noqa: F401  (commands register on import)
 
     text = (DOCS / "reference/cli.md").read_text()
     names = [c.name or (c.callback.__name__ if c.callback else "") for c in app.registered_commands]

@@ -38,6 +38,16 @@ class RemoteProject:
     def close(self) -> None:
         self._http.close()
 
+    def __getattr__(self, name: str) -> Any:
+        # what the server does not offer yet must say so, not fail obscurely
+        if name.startswith("_"):
+            raise AttributeError(name)
+        raise StoreError(
+            f"this command cannot go through the running server yet (PID {self.lease.pid}, "
+            f"{self.lease.url}), which owns the project's database",
+            hint="stop `stethoscope serve`, run the command, then start the server again",
+        )
+
     def __enter__(self) -> RemoteProject:
         return self
 

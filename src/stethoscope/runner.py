@@ -43,6 +43,35 @@ def days(start: dt.date, end: dt.date) -> list[dt.date]:
     return [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
 
 
+def _rollups(con: duckdb.DuckDBPyConnection, backend: object, model: Model,
+             upto: dt.date) -> dict[tuple[str, tuple[object, ...]], str]:
+    """Daily rollups of every source the model aggregates, in day order (so that each
+    date's window reads only its own days), for a run over many dates."""
+    import ibis
+
+    from stethoscope.engine.metrics import rollup_expr, rollup_sources
+
+    out: dict[tuple[str, tuple[object, ...]], str] = {}
+    for i, (source, aggs) in enumerate(rollup_sources(model).items()):
+        name = f"_rollup_{i}"
+        expr = rollup_expr(backend, source, aggs, upto)  # type: ignore[arg-type]
+        _x(con, f"CREATE OR REPLACE TEMP TABLE {name} AS {ibis.to_sql(expr)} ORDER BY _day")
+        out[source] = name
+    return out
+
+
+def frame_into(con: duckdb.DuckDBPyConnection, model: Model, as_of: dt.date,
+               table: str) -> None:
+    """Compute the frame of one date into a temporary table, without storing a run."""
+    import ibis
+
+    from stethoscope.engine.scoring import score_frame
+
+    backend = ibis.duckdb.from_connection(con)
+    frame = score_frame(backend, model, as_of).mutate(as_of=ibis.literal(as_of))
+    _x(con, f"CREATE OR REPLACE TEMP TABLE {q(table)} AS {ibis.to_sql(frame)}")
+
+
 def run(con: duckdb.DuckDBPyConnection, model: Model, dates: list[dt.date], *,
         progress: Progress | None = None) -> RunSummary:
     import ibis
@@ -60,8 +89,9 @@ def run(con: duckdb.DuckDBPyConnection, model: Model, dates: list[dt.date], *,
     accounts = 0
     con.begin()
     try:
+        rollups = _rollups(con, backend, model, dates[-1]) if len(dates) > 1 else None
         for i, d in enumerate(dates):
-            frame = score_frame(backend, model, d).mutate(
+            frame = score_frame(backend, model, d, rollups).mutate(
                 run_id=ibis.literal(run_id), as_of=ibis.literal(d))
             _x(con, f"CREATE OR REPLACE TEMP TABLE _frame AS {ibis.to_sql(frame)}")
             _x(con, f"CREATE TABLE IF NOT EXISTS {q(detail)} AS "

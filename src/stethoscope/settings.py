@@ -29,6 +29,10 @@ class Settings(BaseSettings):
         description="Where everything is stored: a DuckDB file path (relative to the project) "
         "or duckdb:///absolute/path.duckdb; postgresql://... in production.",
     )
+    model: str = Field(
+        "model.yaml",
+        description="The health model file, relative to the project.",
+    )
     lock_timeout: float = Field(
         300.0,
         description="Seconds a command waits for another process that holds the embedded "

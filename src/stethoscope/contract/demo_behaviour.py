@@ -168,7 +168,7 @@ def draw_accounts(
 
 @dataclass
 class Health:
-    h: np.ndarray  # [accounts, days] latent health, float32; ~N(0.4, 1) when healthy
+    h: np.ndarray  # [accounts, days] latent health, float32: about N(0.35, 1), < -1 is trouble
     lost: np.ndarray  # grid day the primary champion left (days if never)
     level: np.ndarray  # the account's starting level
 
@@ -260,7 +260,10 @@ def _sorted(rows: Rows, acc_key: str, time_key: str) -> Rows:
 
 
 def draw_tickets(rng: np.random.Generator, acc: Accounts, health: Health, cal: Calendar) -> Rows:
-    """Support tickets; times in microseconds from grid day 0 (closed: int64 max if never)."""
+    """Support tickets, more of them, more urgent and slower to close when health is low.
+
+    Times are microseconds from grid day 0; ``closed`` may lie after the book (still open).
+    """
     h = health.h
     base = 0.0035 * acc.holders**0.65
     peak = base * np.exp(-0.7 * h.min(axis=1)) * 2.5

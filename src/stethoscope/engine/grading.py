@@ -30,17 +30,19 @@ def _clamp(x: ir.NumericValue) -> ir.NumericValue:
     return ibis.greatest(ibis.literal(0.0), ibis.least(ibis.literal(100.0), x))
 
 
-def _rank(value: ir.NumericValue, within: str, direction: str,
-          segment: ir.Value) -> ir.NumericValue:
-    """Percent rank in [0, 1] among accounts with a value (in the same segment); higher
-    is better after direction. An account alone in its group ranks 0.5."""
+def _rank(value: ir.NumericValue, within: str, direction: str, segment: ir.Value, *,
+          cumulative: bool = False) -> ir.NumericValue:
+    """Rank in [0, 1] among accounts with a value (in the same segment), better is higher
+    after direction: the percent rank (worst 0, best 1), or with ``cumulative`` the share
+    of accounts at or below the value. An account alone in its group ranks 0.5."""
     keys = [value.isnull()] + ([segment] if within == "segment" else [])
     order = value if direction == "higher" else -value
     w = ibis.window(group_by=keys, order_by=order)
     n = value.count().over(ibis.window(group_by=keys))
+    rank = order.cume_dist() if cumulative else order.percent_rank()
     return ibis.cases((value.isnull(), ibis.null("float64")),
                       (n == 1, ibis.literal(0.5)),
-                      else_=order.percent_rank().over(w))
+                      else_=rank.over(w))
 
 
 def grade_expr(m: Measure, value: ir.Value, column: Column, segment: ir.Value
@@ -59,9 +61,10 @@ def grade_expr(m: Measure, value: ir.Value, column: Column, segment: ir.Value
         case Percentile(within):
             grade = _rank(num, within, m.direction, segment) * 100
         case Tertiles(within, grades):
-            r = _rank(num, within, m.direction, segment)
+            # by cumulative share, so that accounts tied at the best value share the top
+            r = _rank(num, within, m.direction, segment, cumulative=True)
             grade = ibis.cases((r.isnull(), ibis.null("float64")),
-                               (r < 1 / 3, ibis.literal(float(grades[0]))),
+                               (r <= 1 / 3, ibis.literal(float(grades[0]))),
                                (r <= 2 / 3, ibis.literal(float(grades[1]))),
                                else_=ibis.literal(float(grades[2])))
         case ZScore(within):

@@ -86,13 +86,15 @@ def _inputs(backend: BaseBackend, model: Model, as_of: dt.date, t: ir.Table) -> 
     return t
 
 
-def score_frame(backend: BaseBackend, model: Model, as_of: dt.date) -> ir.Table:
-    """Every active account scored as of ``as_of`` under ``model`` (see module doc)."""
+def score_frame(backend: BaseBackend, model: Model, as_of: dt.date,
+                rollups: dict[mx.Source, str] | None = None) -> ir.Table:
+    """Every active account scored as of ``as_of`` under ``model`` (see module doc).
+    ``rollups``: daily rollups to read aggregates from (see ``metrics.rollup_expr``)."""
     accounts = active_accounts(backend, as_of)
     attrs = {mx.value_col(m.name): mx.attribute_expr(accounts, m.source.name, as_of)
              for m in model.metrics.values() if isinstance(m.source, Attribute)}
     base = accounts.select(*ACCOUNT_COLUMNS, accounts.attributes, **attrs)
-    t = mx.metrics_table(backend, model, as_of, base)
+    t = mx.metrics_table(backend, model, as_of, base, rollups)
     t = _inputs(backend, model, as_of, t)
 
     def column(name: str) -> ir.Value:
