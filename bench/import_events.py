@@ -38,7 +38,7 @@ import json, resource, sys, time
 from stethoscope.project import Project
 p = Project.open(sys.argv[1])
 p.import_file("accounts", sys.argv[3])
-if len(sys.argv) > 4: p.store.con.execute(f"SET memory_limit = '{sys.argv[4]}'")
+
 t = time.perf_counter()
 r = p.import_file("events", sys.argv[2])
 print(json.dumps({"seconds": time.perf_counter() - t, "rows": r.rows_loaded,

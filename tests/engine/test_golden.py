@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,12 +28,14 @@ def load_golden(project: Project) -> None:
         [str(GOLDEN / "inputs.csv")]).fetchall()
 
 
-@pytest.fixture
-def golden(project: Project) -> Project:
-    shutil.copy(GOLDEN / "model.yaml", project.settings.project_dir / "model.yaml")
-    load_golden(project)
-    project.run(as_of=AS_OF)
-    return project
+@pytest.fixture(scope="module")
+def golden(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Project]:
+    folder = tmp_path_factory.mktemp("golden")
+    shutil.copy(GOLDEN / "model.yaml", folder / "model.yaml")
+    with Project.open(folder) as project:
+        load_golden(project)
+        project.run(as_of=AS_OF)
+        yield project
 
 
 def frame(project: Project, account: str) -> dict[str, Any]:

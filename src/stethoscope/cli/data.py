@@ -29,20 +29,37 @@ def _connect() -> Project | RemoteProject:
 @app.command()
 def init(
     folder: Annotated[Path, typer.Argument(file_okay=False, help="Project folder.")] = Path("."),
+    preset: Annotated[str | None, typer.Option(
+        help="Also write model.yaml from a preset: dear, successscore or four-signals."
+    )] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing model.yaml.")]
+    = False,
 ) -> None:
-    """Create a project: a stethoscope.toml with the default settings."""
+    """Create a project (stethoscope.toml), and with --preset its health model."""
     from stethoscope.settings import PROJECT_FILE
 
     folder.mkdir(parents=True, exist_ok=True)
     file = folder / PROJECT_FILE
-    if file.exists():
-        raise ConfigError(f"{file} already exists")
-    file.write_text(
-        "# Stethoscope project settings; STETHOSCOPE_* environment variables override them.\n"
-        "# See docs/reference/settings.md.\n"
-        'database_url = "stethoscope.duckdb"\n'
-    )
-    output.console.print(f"Created {file}")
+    if file.exists() and preset is None:
+        raise ConfigError(f"{file} already exists",
+                          hint="pass --preset NAME to add a model to the project")
+    if not file.exists():
+        file.write_text(
+            "# Stethoscope project settings; STETHOSCOPE_* environment variables override "
+            "them.\n# See docs/reference/settings.md.\n"
+            'database_url = "stethoscope.duckdb"\nmodel = "model.yaml"\n'
+        )
+        output.console.print(f"Created {file}")
+    if preset is not None:
+        from stethoscope.model.presets import preset_text
+
+        model = folder / "model.yaml"
+        text = preset_text(preset)
+        if model.exists() and not force:
+            raise ConfigError(f"{model} already exists", hint="pass --force to overwrite it")
+        model.write_text(text)
+        output.console.print(f"Wrote {model} from the preset '{preset}'. Check it with "
+                             "`stethoscope validate`, score with `stethoscope run`.")
 
 
 @app.command("import")
@@ -144,9 +161,11 @@ def demo(
             force=force,
             progress=tick,
         )
-    table = Table(
-        title=f"Demo book {r.start} to {r.end} (seed {seed}), loaded in {r.seconds:.1f} s"
+    output.console.print(
+        f"Demo book {r.start} to {r.end} (seed {seed}), loaded in {r.seconds:.1f} s",
+        highlight=False,
     )
+    table = Table()
     table.add_column("table")
     table.add_column("rows", justify="right")
     for name, n in r.counts.items():

@@ -27,7 +27,7 @@ from stethoscope.contract.demo_behaviour import (
 
 RENEWED, CHURNED, EXPANDED, CONTRACTED = range(4)
 # log-odds of churn at a renewal, per segment, before behaviour (smb, mid-market, enterprise)
-_BASE = np.array([-3.7, -4.3, -4.9])
+_BASE = np.array([-3.45, -4.3, -4.9])
 
 
 def group_start(groups: np.ndarray) -> np.ndarray:

@@ -81,7 +81,13 @@ _CATEGORIES = ("detractor (0-6)", "passive (7-8)", "promoter (9-10)", "no respon
 
 
 def signal_report(con: duckdb.DuckDBPyConnection) -> Report:
-    """Churn rate per quartile of usage trend and per NPS category, before each outcome."""
+    """Churn rate per quartile of usage trend and per NPS category, before each outcome.
+
+    ``usage_trend`` rows: ``no events`` (no events in either window; only present when such
+    outcomes exist), then ``Q1 (lowest)`` to ``Q4 (highest)`` with the range of the ratio.
+    ``nps`` rows: detractor, passive, promoter and no response, for those that occur.
+    Every row has ``group``, ``outcomes``, ``churned`` and ``churn_rate``.
+    """
     report: Report = {}
     for key, sql, names in (("usage_trend", _USAGE_TREND, _BUCKETS), ("nps", _NPS, _CATEGORIES)):
         rows = con.execute(sql).fetchall()

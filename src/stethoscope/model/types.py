@@ -95,7 +95,10 @@ class Filter:
 @dataclass(frozen=True)
 class Aggregate:
     """A number computed from the rows of a source table in a window ending at the as-of
-    date: (as_of - window_days, as_of]. ``window_days`` None: all history up to as-of."""
+    date: (as_of - window_days, as_of]. ``window_days`` None: all history up to as-of.
+    ``time_column`` places rows in time (the window, the as-of cut-off, days_since, latest);
+    the loader always fills it (the table's time column unless the model names another,
+    e.g. goals.achieved_at); a row with no time there is not counted."""
 
     table: str
     fn: AggregateFn
@@ -103,6 +106,7 @@ class Aggregate:
     window_days: int | None = None
     where: tuple[Filter, ...] = ()
     share_of: tuple[str, ...] = ()
+    time_column: str | None = None
 
 
 @dataclass(frozen=True)
