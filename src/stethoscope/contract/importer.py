@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 Mode = Literal["append", "upsert", "replace"]
 SHOWN_PROBLEMS = 20
 
-_BATCH, _CHUNK, _TYPED, _BAD = ("_import_batch", "_import_chunk", "_import_typed", "_import_bad")
+_BATCH, _TYPED, _BAD = "_import_batch", "_import_typed", "_import_bad"
 
 
 @dataclass(frozen=True)
@@ -112,22 +112,14 @@ _EXPECTED = {
 }
 
 
-def _problem_query(table: Table, present: set[str]) -> str | None:
-    """Per-value checks of one batch, in one scan: (_row, column, reason, value) rows.
-
-    Reads the raw batch ``r`` beside its typed rows ``t``, so nothing is parsed twice.
-    """
+def _problems_expr(table: Table, present: set[str]) -> str:
+    """Per-value checks of a row, as a list of {col, reason, value} structs (empty when the
+    row is fine), computed in the same pass that types the row."""
     cases: list[str] = []
     for col in table.columns:
         if col.name not in present:
             continue
-        raw = _text(f"r.{q(col.name)}")
-        # the extras column is merged with the file's extra columns: check its own value
-        typed = (
-            typed_expr(col, True).replace(q(col.name), f"r.{q(col.name)}")
-            if col.type is Type.JSON
-            else f"t.{q(col.name)}"
-        )
+        raw, typed = _text(q(col.name)), f"({typed_expr(col, True)})"
 
         def add(cond: str, reason: str, col: Column = col, raw: str = raw) -> None:
             cases.append(
@@ -150,12 +142,8 @@ def _problem_query(table: Table, present: set[str]) -> str | None:
         if col.maximum is not None:
             add(f"{typed} > {col.maximum}", f"must be at most {col.maximum:g}")
     if not cases:
-        return None
-    return (
-        f"SELECT {ROW}, p.col, p.reason, p.value FROM (SELECT r.{ROW}, "
-        f"unnest([{', '.join(cases)}]) AS p FROM {_BATCH} r JOIN {_CHUNK} t "
-        f"USING ({ROW})) WHERE p IS NOT NULL"
-    )
+        return "[]::STRUCT(col VARCHAR, reason VARCHAR, value VARCHAR)[]"
+    return f"list_filter([{', '.join(cases)}], lambda p: p IS NOT NULL)"
 
 
 def _typed_select(table: Table, present: set[str], extras: str | None) -> str:
@@ -174,6 +162,7 @@ def _typed_select(table: Table, present: set[str], extras: str | None) -> str:
                 f"coalesce({ex}, '{{}}'::JSON)) END"
             )
         cols.append(f"{expr} AS {q(col.name)}")
+    cols.append(f"{_problems_expr(table, present)} AS _problems")
     select = f"SELECT {ROW}, {', '.join(cols)} FROM {_BATCH}"
     if table.natural_key:
         parts = ", ".join(f"CAST({q(c)} AS VARCHAR)" for c in table.natural_key)
@@ -305,25 +294,22 @@ def _run(
         extras = None
         if EXTRAS in batch.schema.names:
             extras = "struct" if pa.types.is_struct(batch.schema.field(EXTRAS).type) else "text"
-        # one conversion from Arrow, then every check scans DuckDB's own vectors
-        con.register("_import_arrow", batch)
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {_BATCH} AS SELECT * FROM _import_arrow")
-        con.unregister("_import_arrow")
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {_CHUNK} AS {_typed_select(table, present, extras)}"
-        )
+        # one pass: type every value and list what is wrong with it
+        con.register(_BATCH, batch)
+        select = _typed_select(table, present, extras)
         if not typed:
-            con.execute(f"CREATE TEMP TABLE {_TYPED} AS SELECT * FROM {_CHUNK}")
+            con.execute(f"CREATE TEMP TABLE {_TYPED} AS {select}")
             typed = True
         else:
-            con.execute(f"INSERT INTO {_TYPED} SELECT * FROM {_CHUNK}")
-        checks = _problem_query(table, present)
-        if checks:
-            con.execute(f"INSERT INTO {_BAD} {checks}")
+            con.execute(f"INSERT INTO {_TYPED} {select}")
+        con.unregister(_BATCH)
         rows_read += batch.num_rows
         tick("reading", done, src.total)
-    con.execute(f"DROP TABLE IF EXISTS {_BATCH}")
-    con.execute(f"DROP TABLE IF EXISTS {_CHUNK}")
+    if typed:
+        con.execute(
+            f"INSERT INTO {_BAD} SELECT {ROW}, p.col, p.reason, p.value FROM (SELECT {ROW}, "
+            f"unnest(_problems) AS p FROM {_TYPED} WHERE len(_problems) > 0)"
+        )
     rows_read += len(src.bad_records)
     for b in src.bad_records:
         con.execute(f"INSERT INTO {_BAD} VALUES (?, NULL, ?, NULL)", [b.row, b.reason])
@@ -358,12 +344,7 @@ def _run(
     if typed:
         good = f"FROM {_TYPED} t WHERE NOT EXISTS (SELECT 1 FROM {_BAD} b WHERE b.{ROW} = t.{ROW})"
         if table.name == "events":
-            # a re-sent event (same message_id as one stored or earlier in the file) is a no-op
-            good += (
-                f" AND (t.message_id IS NULL OR (t.{ROW} = (SELECT min(d.{ROW}) FROM "
-                f"{_TYPED} d WHERE d.message_id = t.message_id) AND NOT EXISTS "
-                f"(SELECT 1 FROM events e WHERE e.message_id = t.message_id)))"
-            )
+            good += _resent(con)
         if mode == "upsert":
             key = q(table.key or "id")
             replaced = _count(con, q(table.name), f"{key} IN (SELECT t.{key} {good})")
@@ -391,6 +372,26 @@ def _run(
         src.extras if not table.extras_into else [],
         time.perf_counter() - started,
     )
+
+
+def _resent(con: duckdb.DuckDBPyConnection) -> str:
+    """The condition leaving out re-sent events: a message_id already stored, or earlier
+    in the file. Each half is only added when it can match (both cost a hash of every id)."""
+    out = ""
+    n, distinct = con.execute(
+        f"SELECT count(message_id), count(DISTINCT message_id) FROM {_TYPED}"
+    ).fetchone() or (0, 0)
+    if n > distinct:
+        out += (
+            f" AND (t.message_id IS NULL OR t.{ROW} = (SELECT min(d.{ROW}) FROM {_TYPED} d "
+            f"WHERE d.message_id = t.message_id))"
+        )
+    stored = con.execute(
+        "SELECT count(*) FROM (SELECT 1 FROM events WHERE message_id IS NOT NULL LIMIT 1)"
+    ).fetchone()
+    if n and stored and stored[0]:
+        out += " AND NOT EXISTS (SELECT 1 FROM events e WHERE e.message_id = t.message_id)"
+    return out
 
 
 def _count(con: duckdb.DuckDBPyConnection, rel: str, where: str = "TRUE") -> int:

@@ -139,7 +139,7 @@ def _syntax_message(text: str, e: SyntaxError) -> str:
 def _piece(node: ast.AST) -> str:
     try:
         return ast.unparse(node)[:60]
-    except Exception:  # noqa: BLE001 - unparse of a tree we did not build; be safe
+    except Exception:
         return type(node).__name__
 
 
@@ -149,9 +149,11 @@ def _forbidden(node: ast.AST) -> _Reject:
         what = "arithmetic"
     piece = _piece(node)
     if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
-        extra = f"; define a metric for it, e.g. {{attribute: {piece}}}" if (
-            node.value.id == "attributes"
-        ) else ""
+        extra = (
+            f"; define a metric for it, e.g. {{attribute: {piece}}}"
+            if (node.value.id == "attributes")
+            else ""
+        )
         return _Reject(f"{what} '{piece}' is not allowed{extra}")
     return _Reject(f"{what} '{piece}' is not allowed in a condition")
 
@@ -230,8 +232,8 @@ def _constant(node: ast.AST) -> Scalar:
             and isinstance(inner.value, int | float)
             and not isinstance(inner.value, bool)
         ):
-            value = _number(inner)
-            return -value if isinstance(node.op, ast.USub) else value
+            number = _number(inner)
+            return -number if isinstance(node.op, ast.USub) else number
         raise _Reject(f"arithmetic '{_piece(node)}' is not allowed in a condition")
     if not isinstance(node, ast.Constant):
         if isinstance(node, ast.List | ast.Tuple):
@@ -252,6 +254,7 @@ def _constant(node: ast.AST) -> Scalar:
 
 
 def _number(node: ast.Constant) -> float:
+    assert isinstance(node.value, int | float)
     try:
         number = float(node.value)
     except OverflowError:

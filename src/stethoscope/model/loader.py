@@ -26,7 +26,8 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from stethoscope.errors import ModelError, Problem
-from stethoscope.model.resolve import Resolver, suggest
+from stethoscope.model.resolve import Resolver
+from stethoscope.model.resolve_metrics import suggest
 from stethoscope.model.spec import SECTIONS, ModelSpec, found, keys
 from stethoscope.model.types import Aggregate, Categorical, Group, Model, Scorecard
 
@@ -40,8 +41,10 @@ def load_model(path: Path) -> Model:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ModelError(f"no model file '{path}'", hint="create one with `stethoscope init`, "
-                         "or pass the path of your model") from None
+        raise ModelError(
+            f"no model file '{path}'",
+            hint="create one with `stethoscope init`, or pass the path of your model",
+        ) from None
     except (OSError, UnicodeDecodeError) as e:
         raise ModelError(f"cannot read model '{path}': {e}") from None
     return parse_model(text, str(path))
@@ -59,8 +62,16 @@ def parse_model(text: str, filename: str = "model.yaml") -> Model:
         return f"{filename}:{_line(path, lines)}"
 
     if not isinstance(data, dict):
-        _fail(filename, [Problem(f"{filename}:1", "expected a mapping of model keys (name, "
-                                 f"metrics, measures, ...), got {found(data)}")])
+        _fail(
+            filename,
+            [
+                Problem(
+                    f"{filename}:1",
+                    "expected a mapping of model keys (name, "
+                    f"metrics, measures, ...), got {found(data)}",
+                )
+            ],
+        )
     spec, broken = _validate(data, where, problems)
     model: Model | None = None
     if spec is not None:
@@ -101,8 +112,11 @@ class _Loader(yaml.SafeLoader):
 
 
 _Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers
-            if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")]
+    first: [
+        (tag, rx)
+        for tag, rx in resolvers
+        if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp")
+    ]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 _Loader.add_implicit_resolver(
@@ -110,14 +124,17 @@ _Loader.add_implicit_resolver(
 )
 
 
-def _read_yaml(text: str, filename: str, lines: dict[str, int],
-               problems: list[Problem]) -> Any:
+def _read_yaml(text: str, filename: str, lines: dict[str, int], problems: list[Problem]) -> Any:
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
-            problems.append(Problem(f"{filename}:1", "the file is empty; a model needs at "
-                                    "least name, measures and scorecards"))
+            problems.append(
+                Problem(
+                    f"{filename}:1",
+                    "the file is empty; a model needs at least name, measures and scorecards",
+                )
+            )
             return None
         lines[""] = node.start_mark.line + 1
         count = [0]
@@ -136,8 +153,16 @@ def _read_yaml(text: str, filename: str, lines: dict[str, int],
     return None
 
 
-def _convert(loader: _Loader, node: yaml.Node, path: str, lines: dict[str, int],
-             problems: list[Problem], filename: str, active: set[int], count: list[int]) -> Any:
+def _convert(
+    loader: _Loader,
+    node: yaml.Node,
+    path: str,
+    lines: dict[str, int],
+    problems: list[Problem],
+    filename: str,
+    active: set[int],
+    count: list[int],
+) -> Any:
     """Plain Python values of ``node``; ``lines`` maps each dotted path to its line."""
     count[0] += 1
     if count[0] > MAX_NODES or id(node) in active:
@@ -158,14 +183,18 @@ def _convert(loader: _Loader, node: yaml.Node, path: str, lines: dict[str, int],
     for key_node, value_node in node.value:
         line = key_node.start_mark.line + 1
         if not isinstance(key_node, yaml.ScalarNode):
-            problems.append(Problem(f"{filename}:{line}", f"{path or 'top level'}: a key must "
-                                    "be plain text"))
+            problems.append(
+                Problem(f"{filename}:{line}", f"{path or 'top level'}: a key must be plain text")
+            )
             continue
         key = str(key_node.value)
         p = f"{path}.{key}" if path else key
         if key in out or key in first:
-            problems.append(Problem(f"{filename}:{line}", f"{p}: duplicate key '{key}' (first "
-                                    f"at line {first[key]})"))
+            problems.append(
+                Problem(
+                    f"{filename}:{line}", f"{p}: duplicate key '{key}' (first at line {first[key]})"
+                )
+            )
             continue
         first[key] = line
         lines[p] = line
@@ -199,8 +228,9 @@ def _line(path: str, lines: dict[str, int]) -> int:
 # -- shape checks (pydantic) -------------------------------------------------------------
 
 
-def _validate(data: dict[str, Any], where: Callable[[str], str], problems: list[Problem]
-              ) -> tuple[ModelSpec | None, dict[str, set[str]]]:
+def _validate(
+    data: dict[str, Any], where: Callable[[str], str], problems: list[Problem]
+) -> tuple[ModelSpec | None, dict[str, set[str]]]:
     """The spec, and the names each section wrote that failed their shape check; when
     anything failed, the spec holds only what passed, so whole-model checks still run."""
     try:
@@ -271,8 +301,9 @@ def _message(err: ErrorDetails) -> str:
     if kind == "extra_forbidden":
         key = str(loc[-1])
         allowed = _allowed_keys(loc[:-1])
-        hint = suggest(key, allowed) or (f"; expected one of {', '.join(allowed)}"
-                                         if allowed else "")
+        hint = suggest(key, allowed) or (
+            f"; expected one of {', '.join(allowed)}" if allowed else ""
+        )
         return f"unknown key '{key}'{hint}"
     if kind == "missing":
         return "missing (required)"
@@ -283,7 +314,8 @@ def _message(err: ErrorDetails) -> str:
     if kind in ("too_short", "too_long"):
         n = ctx.get("actual_length")
         lo, hi = _lengths(loc)
-        want = f"{lo}" if lo == hi else (f"at least {lo}" if kind == "too_short" else f"at most {hi}")
+        bound = f"at least {lo}" if kind == "too_short" else f"at most {hi}"
+        want = f"{lo}" if lo == hi else bound
         return f"expected {want} items, got {n}"
     simple = {
         "string_type": "expected text",
@@ -360,8 +392,11 @@ def _canonical(obj: Any) -> Any:
     """A JSON value that equal models share: dataclasses tagged with their class, and
     members of mappings (group weights, where filters, categories) in name order."""
     if isinstance(obj, Model):
-        fields = {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)
-                  if f.name not in ("version", "source")}
+        fields = {
+            f.name: getattr(obj, f.name)
+            for f in dataclasses.fields(obj)
+            if f.name not in ("version", "source")
+        }
         return {"_": "Model", **{k: _canonical(v) for k, v in fields.items()}}
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         out = {f.name: _canonical(getattr(obj, f.name)) for f in dataclasses.fields(obj)}

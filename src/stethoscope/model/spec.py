@@ -148,8 +148,9 @@ class WhereSpec(Spec):
             return {"in": data}
         if not isinstance(data, dict):
             return {"in": [data]}
-        return {k: [v] if k in ("in", "not") and not isinstance(v, list) else v
-                for k, v in data.items()}
+        return {
+            k: [v] if k in ("in", "not") and not isinstance(v, list) else v for k, v in data.items()
+        }
 
 
 class MetricSpec(Spec):

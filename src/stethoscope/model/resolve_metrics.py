@@ -1,0 +1,471 @@
+"""Resolution of the metrics of a model, and what every part of the resolver shares.
+
+A metric reads one source: a table (an aggregate over a window), another metric (percent
+change, ratio), an account attribute or a CSM input. Names a measure or a condition reads
+may also be built-in account attributes (``tenure_days``, ``industry`` ...) or inputs:
+they become implicit metrics ``{attribute: name}`` / ``{input: name}``, so the engine only
+ever sees metrics.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Container, Iterable
+from typing import Literal
+
+from stethoscope.contract.schema import TABLES, Column, Type
+from stethoscope.errors import Problem
+from stethoscope.model import expressions
+from stethoscope.model.spec import SOURCES, MetricSpec, ModelSpec, WhereSpec, duration_days, found
+from stethoscope.model.types import (
+    Aggregate,
+    Attribute,
+    Filter,
+    InputDef,
+    InputRef,
+    Metric,
+    PercentChange,
+    Ratio,
+    Scalar,
+)
+
+Kind = Literal["number", "text"]
+
+# built-in account attributes a metric (or a condition) may read, and their kinds
+ATTRIBUTES: dict[str, Kind] = {
+    "arr": "number",
+    "seats": "number",
+    "segment": "text",
+    "industry": "text",
+    "plan": "text",
+    "owner": "text",
+    "tenure_days": "number",
+    "days_to_renewal": "number",
+}
+ATTRIBUTE_KEY = re.compile(r"^attributes\.[A-Za-z0-9_-]+$")
+NAME = expressions.NAME
+RESERVED = expressions.RESERVED | {"weights", "description"}
+
+NEEDS_COLUMN = frozenset({"count_distinct", "sum", "avg", "min", "max", "latest", "share"})
+NUMERIC = frozenset({"sum", "avg", "min", "max"})
+TABLE_KEYS = ("aggregate", "column", "where", "window", "time_column", "share_of")
+
+
+def suggest(name: str, options: Iterable[str]) -> str:
+    """' (did you mean 'x'?)' for a close option, else ''."""
+    close = difflib.get_close_matches(name, list(options), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+class MetricResolver:
+    """Problems collected by dotted path, names, and the metrics of the model."""
+
+    def __init__(
+        self,
+        spec: ModelSpec,
+        where: Callable[[str], str],
+        broken: dict[str, set[str]] | None = None,
+        written: Container[str] = (),
+    ) -> None:
+        self.spec = spec
+        self.where = where
+        # dotted paths the YAML wrote (tells a short form from a long one)
+        self.written = written
+        # section -> names written but invalid in shape; "" -> top-level keys invalid
+        self.broken = broken or {}
+        self.problems: list[Problem] = []
+        self.inputs: dict[str, InputDef] = {}
+        self.metrics: dict[str, Metric] = {}
+
+    def problem(self, path: str, message: str) -> None:
+        self.problems.append(Problem(self.where(path), f"{path}: {message}"))
+
+    def _broken(self, section: str, name: str) -> bool:
+        names = self.broken.get(section, set())
+        return name in names or "*" in names
+
+    def _name(self, section: str, name: str) -> bool:
+        path = f"{section}.{name}"
+        if not NAME.match(name):
+            self.problem(
+                path,
+                f"a name is lower-case letters, digits and _, starting with a letter; got {name!r}",
+            )
+            return False
+        if name in RESERVED:
+            self.problem(path, f"'{name}' is a reserved word; choose another name")
+            return False
+        return True
+
+    # -- metrics ----------------------------------------------------------------------------
+
+    def _metrics(self) -> None:
+        later: list[tuple[str, MetricSpec]] = []
+        for name, m in self.spec.metrics.items():
+            if not self._name("metrics", name):
+                continue
+            path = f"metrics.{name}"
+            sources = [k for k in SOURCES if getattr(m, k) is not None]
+            if not sources:
+                self.problem(
+                    path, f"expected one of {', '.join(SOURCES)} (where its number comes from)"
+                )
+                continue
+            if len(sources) > 1:
+                self.problem(
+                    path, f"has both {sources[0]} and {sources[1]}; a metric reads one source"
+                )
+                continue
+            source = sources[0]
+            for key in (*TABLE_KEYS, "vs", "kind"):
+                if getattr(m, key) is not None and _owner(key) != source:
+                    self.problem(f"{path}.{key}", f"only for {_owner(key)} metrics")
+            if source in ("percent_change", "ratio"):
+                later.append((name, m))
+            elif source == "table":
+                self._table_metric(name, m)
+            elif source == "attribute":
+                self._attribute_metric(name, m)
+            else:
+                assert m.input is not None
+                kind = self._input_kind(m.input, f"{path}.input")
+                if kind is not None:
+                    self.metrics[name] = Metric(name, InputRef(m.input), kind, m.description)
+        # percent changes first: a ratio may divide one
+        for name, m in sorted(later, key=lambda x: x[1].ratio is not None):
+            self._derived_metric(name, m)
+        self._ratiocycles()
+
+    def _table_metric(self, name: str, m: MetricSpec) -> None:
+        path = f"metrics.{name}"
+        assert m.table is not None
+        if m.table == "accounts":
+            self.problem(
+                f"{path}.table",
+                "accounts has one row per account; read its "
+                "columns with attribute, e.g. {attribute: seats}",
+            )
+            return
+        if m.table not in TABLES:
+            self.problem(
+                f"{path}.table",
+                f"unknown table '{m.table}'"
+                + (suggest(m.table, TABLES) or f"; tables are {', '.join(TABLES)}"),
+            )
+            return
+        table = TABLES[m.table]
+        if m.aggregate is None:
+            self.problem(path, "needs an aggregate, e.g. aggregate: count")
+            return
+        fn = m.aggregate
+        ok = True
+        kind: Kind = "number"
+        if fn in NEEDS_COLUMN and m.column is None:
+            self.problem(path, f"aggregate '{fn}' needs a column")
+            ok = False
+        elif fn not in NEEDS_COLUMN and m.column is not None:
+            self.problem(
+                f"{path}.column",
+                f"aggregate '{fn}' takes no column (it counts rows"
+                " or days; count_distinct counts the values of a column)",
+            )
+            ok = False
+        elif m.column is not None:
+            col = self._column(table.name, m.column, f"{path}.column")
+            if col is None:
+                ok = False
+            elif fn in NUMERIC and col.type not in (Type.INTEGER, Type.FLOAT):
+                self.problem(
+                    f"{path}.column",
+                    f"aggregate '{fn}' needs a numeric column; '{col.name}' is {col.type.value}",
+                )
+                ok = False
+            elif col.type == Type.JSON or (
+                fn != "count_distinct" and col.type in (Type.DATE, Type.TIMESTAMP)
+            ):
+                self.problem(
+                    f"{path}.column",
+                    f"aggregate '{fn}' cannot read "
+                    f"{col.type.value} column '{col.name}'"
+                    + ("; use days_since" if col.type != Type.JSON else ""),
+                )
+                ok = False
+            elif fn == "share" and col.type != Type.STRING:
+                self.problem(
+                    f"{path}.column",
+                    f"aggregate 'share' needs a text column; '{col.name}' is {col.type.value}",
+                )
+                ok = False
+            elif fn == "latest" and col.type == Type.STRING:
+                kind = "text"
+        share_of: tuple[str, ...] = ()
+        if fn == "share":
+            if not m.share_of:
+                self.problem(path, "aggregate 'share' needs share_of (the values to look for)")
+                ok = False
+            elif len(set(m.share_of)) < len(m.share_of):
+                self.problem(f"{path}.share_of", "a value is listed twice")
+                ok = False
+            share_of = tuple(m.share_of or ())
+        elif m.share_of is not None:
+            self.problem(f"{path}.share_of", "only for aggregate 'share'")
+            ok = False
+        if fn == "active_days_per_week" and m.window is None:
+            self.problem(path, "aggregate 'active_days_per_week' needs a window, e.g. 28d")
+            ok = False
+        if m.where is not None and not m.where:
+            self.problem(f"{path}.where", "empty; name a column and its values, or leave where out")
+            ok = False
+        filters = self._where(table.name, m.where or {}, f"{path}.where")
+        time_column = self._time_column(table.name, m.time_column, f"{path}.time_column")
+        if not ok or filters is None or time_column is None:
+            return
+        agg = Aggregate(
+            table=table.name,
+            fn=fn,
+            column=m.column,
+            window_days=duration_days(m.window) if m.window else None,
+            where=filters,
+            share_of=share_of,
+            time_column=time_column,
+        )
+        self.metrics[name] = Metric(name, agg, kind, m.description)
+
+    def _column(self, table: str, column: str, path: str) -> Column | None:
+        t = TABLES[table]
+        if column not in t.names:
+            self.problem(
+                path,
+                f"unknown column '{column}' in table '{table}'"
+                + (suggest(column, t.names) or f"; columns are {', '.join(t.names)}"),
+            )
+            return None
+        return t.column(column)
+
+    def _time_column(self, table: str, written: str | None, path: str) -> str | None:
+        t = TABLES[table]
+        times = [c.name for c in t.columns if c.type in (Type.DATE, Type.TIMESTAMP)]
+        if written is None:
+            return t.time_column
+        if written not in times:
+            self.problem(
+                path,
+                f"expected a date or timestamp column of '{table}' "
+                f"({', '.join(times)}), got {written!r}",
+            )
+            return None
+        return written
+
+    def _where(
+        self, table: str, where: dict[str, WhereSpec], path: str
+    ) -> tuple[Filter, ...] | None:
+        out: list[Filter] = []
+        ok = True
+        for column, w in where.items():
+            p = f"{path}.{column}"
+            col = self._column(table, column, p)
+            if col is None:
+                ok = False
+                continue
+            if col.type in (Type.JSON, Type.DATE, Type.TIMESTAMP):
+                self.problem(
+                    p,
+                    f"cannot filter on {col.type.value} column '{column}'"
+                    + ("; use window" if col.type != Type.JSON else ""),
+                )
+                ok = False
+                continue
+            if w.in_ is not None and w.not_ is not None:
+                self.problem(p, "give the values to keep or not: the values to drop, not both")
+                ok = False
+                continue
+            values = w.in_ if w.in_ is not None else w.not_
+            if not values:
+                self.problem(p, "needs at least one value")
+                ok = False
+                continue
+            checked = self._filter_values(table, col, values, p)
+            if checked is None:
+                ok = False
+                continue
+            out.append(Filter(column, checked, negated=w.not_ is not None))
+        return tuple(out) if ok else None
+
+    def _filter_values(
+        self, table: str, col: Column, values: list[Scalar], path: str
+    ) -> tuple[Scalar, ...] | None:
+        numeric = col.type in (Type.INTEGER, Type.FLOAT)
+        out: list[Scalar] = []
+        for v in values:
+            if isinstance(v, bool) or numeric != isinstance(v, float):
+                want = "numbers" if numeric else "text"
+                self.problem(path, f"{table}.{col.name} holds {want}, got {found(v)}")
+                return None
+            if isinstance(v, str) and col.values is not None:
+                v = v.strip().lower()
+                if v not in col.values:
+                    self.problem(
+                        path,
+                        f"'{v}' is not a value of {table}.{col.name} "
+                        f"(expected {', '.join(col.values)}){suggest(v, col.values)}",
+                    )
+                    return None
+            out.append(v)
+        return tuple(out)
+
+    def _attribute_metric(self, name: str, m: MetricSpec) -> None:
+        path = f"metrics.{name}"
+        attr = m.attribute
+        assert attr is not None
+        if attr in ATTRIBUTES:
+            if m.kind is not None and m.kind != ATTRIBUTES[attr]:
+                self.problem(f"{path}.kind", f"attribute '{attr}' is {ATTRIBUTES[attr]}")
+                return
+            self.metrics[name] = Metric(name, Attribute(attr), ATTRIBUTES[attr], m.description)
+        elif ATTRIBUTE_KEY.match(attr):
+            kind: Kind = m.kind or "text"
+            self.metrics[name] = Metric(name, Attribute(attr), kind, m.description)
+        else:
+            self.problem(
+                f"{path}.attribute",
+                f"unknown attribute '{attr}'"
+                + suggest(attr, ATTRIBUTES)
+                + f"; expected {', '.join(ATTRIBUTES)} or attributes.<key>",
+            )
+
+    def _input_kind(self, name: str, path: str) -> Kind | None:
+        if name in self.inputs:
+            return "text" if self.inputs[name].kind == "choice" else "number"
+        if not self._broken("inputs", name) and name not in self.spec.inputs:
+            self.problem(path, f"unknown input '{name}'" + suggest(name, self.spec.inputs))
+        return None
+
+    def _derived_metric(self, name: str, m: MetricSpec) -> None:
+        path = f"metrics.{name}"
+        if m.percent_change is not None:
+            base = m.percent_change
+            src = self.metrics.get(base)
+            if src is None and base in ATTRIBUTES | self.inputs:
+                self.problem(
+                    f"{path}.percent_change",
+                    f"'{base}' is not a table metric; "
+                    "percent_change needs a table metric with a window",
+                )
+                return
+            if src is None:
+                if base not in self.spec.metrics and not self._broken("metrics", base):
+                    self.problem(
+                        f"{path}.percent_change",
+                        f"unknown metric '{base}'" + suggest(base, self.spec.metrics),
+                    )
+                return
+            if not isinstance(src.source, Aggregate):
+                what = type(src.source).__name__.lower().replace("inputref", "input")
+                self.problem(
+                    f"{path}.percent_change",
+                    f"'{base}' is an {what} metric; "
+                    "percent_change needs a table metric with a window",
+                )
+                return
+            if src.source.window_days is None:
+                self.problem(
+                    f"{path}.percent_change",
+                    f"'{base}' has no window; percent_change compares two windows",
+                )
+                return
+            if src.kind != "number":
+                self.problem(
+                    f"{path}.percent_change", f"'{base}' is text; percent_change needs a number"
+                )
+                return
+            self.metrics[name] = Metric(
+                name, PercentChange(base, m.vs or "previous"), "number", m.description
+            )
+            return
+        assert m.ratio is not None
+        ok = True
+        for i, part in enumerate(m.ratio):
+            kind = self.metric_kind(part, f"{path}.ratio[{i}]")
+            if kind is None:
+                ok = False
+            elif kind != "number":
+                self.problem(f"{path}.ratio[{i}]", f"'{part}' is text; ratio needs numbers")
+                ok = False
+        if ok:
+            self.metrics[name] = Metric(
+                name, Ratio(m.ratio[0], m.ratio[1]), "number", m.description
+            )
+
+    def _ratiocycles(self) -> None:
+        ratios = {n: m.source for n, m in self.metrics.items() if isinstance(m.source, Ratio)}
+
+        def refs(n: str) -> list[str]:
+            r = ratios[n]
+            return [x for x in (r.numerator, r.denominator) if x in ratios]
+
+        for cycle in cycles(list(ratios), refs):
+            self.problem(f"metrics.{cycle[0]}.ratio", "cycle " + " -> ".join(cycle))
+            for n in cycle:
+                self.metrics.pop(n, None)
+
+    def metric_kind(self, name: str, path: str) -> Kind | None:
+        """The kind of the metric ``name``, adding an implicit attribute or input metric if
+        that is what it names; None (and a problem if unknown) when it cannot be used."""
+        if name in self.metrics:
+            return self.metrics[name].kind
+        written = self.spec.metrics.get(name)
+        if written is not None:
+            # a ratio may divide a ratio resolved after it; anything else written but
+            # not resolved was invalid, and is reported already
+            return "number" if written.ratio is not None else None
+        if self._broken("metrics", name):
+            return None
+        if name in ATTRIBUTES:
+            self.metrics[name] = Metric(name, Attribute(name), ATTRIBUTES[name])
+            return ATTRIBUTES[name]
+        if name in self.inputs:
+            kind = self._input_kind(name, path)
+            assert kind is not None
+            self.metrics[name] = Metric(name, InputRef(name), kind)
+            return kind
+        if self._broken("inputs", name) or name in self.spec.inputs:
+            return None
+        self.problem(
+            path,
+            f"unknown metric '{name}'"
+            + suggest(name, [*self.spec.metrics, *ATTRIBUTES, *self.inputs]),
+        )
+        return None
+
+
+def _owner(key: str) -> str:
+    """The kind of metric a key belongs to."""
+    if key in TABLE_KEYS:
+        return "table"
+    return {"vs": "percent_change", "kind": "attribute"}[key]
+
+
+def cycles(nodes: list[str], edges: Callable[[str], list[str]]) -> list[list[str]]:
+    """Each cycle once, as [a, b, ..., a], starting from the first node (in ``nodes``
+    order) that is on it."""
+    cycles: list[list[str]] = []
+    done: set[str] = set()
+    on_cycle: set[str] = set()
+
+    def visit(n: str, stack: list[str]) -> None:
+        if n in stack:
+            cycle = [*stack[stack.index(n) :], n]
+            if not on_cycle & set(cycle):
+                cycles.append(cycle)
+                on_cycle.update(cycle)
+            return
+        if n in done:
+            return
+        for m in edges(n):
+            visit(m, [*stack, n])
+        done.add(n)
+
+    for n in nodes:
+        visit(n, [])
+    return cycles
