@@ -87,6 +87,7 @@ def run(con: duckdb.DuckDBPyConnection, model: Model, dates: list[dt.date], *,
     detail = results.detail_table(model.version)
     history = results.history_rows(list(model.scores))
     accounts = 0
+    d: dt.date | None = None
     con.begin()
     try:
         rollups = _rollups(con, backend, model, dates[-1]) if len(dates) > 1 else None
@@ -113,7 +114,8 @@ def run(con: duckdb.DuckDBPyConnection, model: Model, dates: list[dt.date], *,
         results.finish_run(con, run_id, error=f"{type(e).__name__}: {e}")
         if isinstance(e, StethoscopeError | KeyboardInterrupt):
             raise
-        raise EngineError(f"the run failed on {d}: {e}",
+        where = f" on {d}" if d else ""
+        raise EngineError(f"the run failed{where}: {e}",
                           hint="nothing was written; earlier results are untouched") from e
     results.finish_run(con, run_id, accounts=accounts)
     bands: dict[str, dict[str, int]] = {}

@@ -262,12 +262,13 @@ def metrics_table(backend: BaseBackend, model: Model, as_of: dt.date, accounts: 
         if scan.offset_days == 0:
             values["_newest"] = newest
         grouped = rows.group_by(account.name("_account")).aggregate(**values)
-        out = out.left_join(grouped, out.account_id == grouped._account).drop("_account")
+        joined = out.left_join(grouped, out.account_id == grouped._account)
+        new: dict[str, ir.Value] = {}
         if scan.offset_days == 0:
-            day = out._newest.date() if _is_timestamp(scan.table) else out._newest
-            ages = {age_col(name): ibis.literal(as_of).delta(day, unit="day")
-                    for name, _ in members}
-            out = out.mutate(**ages).drop("_newest")
+            day = joined._newest.date() if _is_timestamp(scan.table) else joined._newest
+            new = {age_col(name): ibis.literal(as_of).delta(day, unit="day")
+                   for name, _ in members}
+        out = _keep(joined, ("_account", "_newest"), new)
         # an account without rows counts zero, but only if the table has any data up to
         # the date: a source that is not connected is unknown, not zero (and not red)
         counted = [name for name, agg in members if agg.fn in _COUNTS]
@@ -292,8 +293,8 @@ def metrics_table(backend: BaseBackend, model: Model, as_of: dt.date, accounts: 
                 (then == 0, ibis.null("float64")),
                 else_=(now - then).cast("float64") / then * 100,
             )
-            out = out.mutate(**{value_col(m.name): change}).drop(
-                value_col(f"{src.metric}__{src.vs}"))
+            out = _keep(out, (value_col(f"{src.metric}__{src.vs}"),),
+                        {value_col(m.name): change})
     for m in _ratios_in_order(model):
         src = m.source
         assert isinstance(src, Ratio)
@@ -301,6 +302,12 @@ def metrics_table(backend: BaseBackend, model: Model, as_of: dt.date, accounts: 
         out = out.mutate(**{value_col(m.name): ibis.cases(
             (den == 0, ibis.null("float64")), else_=num.cast("float64") / den)})
     return out
+
+
+def _keep(t: ir.Table, drop: tuple[str, ...], new: dict[str, ir.Value]) -> ir.Table:
+    """``t`` without the ``drop`` columns, with ``new`` ones: an explicit select, so the SQL
+    is the same on every run (dropping several columns at once is not)."""
+    return t.select(*[c for c in t.columns if c not in drop], **new)
 
 
 def _is_timestamp(table: str) -> bool:

@@ -1,27 +1,28 @@
-"""From measure grades to group scores, scores, coverage, bands and exact contributions.
+"""From measure grades to group scores, scorecard scores, coverage and exact contributions.
 
 For a node (a group or a scorecard) whose members i have weights w_i and grades or scores
 v_i, with p_i = 1 when v_i is known:
 
     score = sum(w_i * v_i * p_i) / sum(w_i * p_i)      (missing when no member is known)
 
-so a missing member is left out and the rest re-weighted. A measure's effective weight is
-the product of its shares w_i * p_i / sum(w_j * p_j) along its path from the scorecard,
-and its contribution is effective weight x grade: contributions add up to the score
-exactly. Coverage is the share of the scorecard's nominal weight (w_i / sum(w_j), along
-the path) whose measures had data.
+so a missing member is left out and the rest re-weighted. A member's effective weight in a
+scorecard is the product of the shares w_i * p_i / sum(w_j * p_j) along its path from the
+scorecard, and a measure's contribution is its effective weight times its grade: the
+contributions add up to the score exactly. Coverage is the share of the scorecard's nominal
+weight (w_i / sum(w_j) along the path) whose measures had data.
+
+Every intermediate is its own column, added level by level (groups bottom-up, weights
+top-down), so the SQL stays linear in the size of the model.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
-from dataclasses import dataclass, field
 
 import ibis
 import ibis.expr.types as ir
 
-from stethoscope.model.types import Item, Model, Scale, Scorecard
+from stethoscope.model.types import Item, Model, Scale
 
 Num = ir.NumericValue
 
@@ -34,66 +35,147 @@ def group_col(group: str) -> str:
     return f"gs__{group}"
 
 
-@dataclass
-class Leaves:
-    """Effective and nominal weights of the measures and groups under a scorecard."""
-
-    measures: dict[str, list[tuple[Num, Num]]] = field(default_factory=lambda: defaultdict(list))
-    groups: dict[str, list[Num]] = field(default_factory=lambda: defaultdict(list))
+def _den_col(node: str) -> str:
+    return f"den__{node}"
 
 
-def group_scores(model: Model, value: Callable[[Item], Num]) -> dict[str, Num]:
-    """Every group's score, members before the groups that hold them."""
-    out: dict[str, Num] = {}
+def card_weight_col(card: str, name: str) -> str:
+    """Effective weight of a measure or group under a scorecard."""
+    return f"ew__{card}__{name}"
 
-    def visit(name: str) -> Num:
-        if name not in out:
-            items = model.groups[name].items
-            for i in items:
-                if i.kind == "group":
-                    visit(i.name)
-            out[name] = _weighted(items, lambda i: out[i.name] if i.kind == "group"
-                                  else value(i))
-        return out[name]
+
+def card_score_col(card: str) -> str:
+    return f"cs__{card}"
+
+
+def card_coverage_col(card: str) -> str:
+    return f"cov__{card}"
+
+
+def _value(t: ir.Table, item: Item) -> Num:
+    return t[grade_col(item.name)] if item.kind == "measure" else t[group_col(item.name)]
+
+
+def _known(t: ir.Table, item: Item) -> Num:
+    """w_i * p_i."""
+    return ibis.cases((_value(t, item).notnull(), ibis.literal(float(item.weight))),
+                      else_=ibis.literal(0.0))
+
+
+def _sum(xs: list[Num]) -> Num:
+    total: Num = ibis.literal(0.0)
+    for x in xs:
+        total = total + x
+    return total
+
+
+def _levels(model: Model) -> list[list[str]]:
+    """Groups by depth: groups of measures only first, then groups holding those, ..."""
+    depth: dict[str, int] = {}
+
+    def visit(g: str) -> int:
+        if g not in depth:
+            depth[g] = 1 + max((visit(i.name) for i in model.groups[g].items
+                                if i.kind == "group"), default=-1)
+        return depth[g]
 
     for g in model.groups:
         visit(g)
+    levels: dict[int, list[str]] = defaultdict(list)
+    for g, d in depth.items():
+        levels[d].append(g)
+    return [sorted(levels[d]) for d in sorted(levels)]
+
+
+def add_groups(t: ir.Table, model: Model) -> ir.Table:
+    """Every group's score and known weight, members before the groups holding them."""
+    for level in _levels(model):
+        cols: dict[str, Num] = {}
+        for g in level:
+            items = model.groups[g].items
+            den = _sum([_known(t, i) for i in items])
+            num = _sum([i.weight * _value(t, i).fill_null(0.0) for i in items])
+            cols[_den_col(g)] = den
+            cols[group_col(g)] = ibis.cases((den == 0, ibis.null("float64")), else_=num / den)
+        t = t.mutate(**cols)
+    return t
+
+
+def _paths(model: Model, card: str) -> list[tuple[str, str, Item]]:
+    """(node, its parent node, item) for every member under a scorecard, top-down;
+    the scorecard's own members have the scorecard as node."""
+    out: list[tuple[str, str, Item]] = []
+    frontier: list[tuple[str, str, tuple[Item, ...]]] = [
+        (card, "", model.scorecards[card].items)]
+    while frontier:
+        nxt: list[tuple[str, str, tuple[Item, ...]]] = []
+        for node, parent, items in frontier:
+            for i in items:
+                out.append((node, parent, i))
+                if i.kind == "group":
+                    nxt.append((i.name, node, model.groups[i.name].items))
+        frontier = nxt
     return out
 
 
-def _weighted(items: tuple[Item, ...], value: Callable[[Item], Num]) -> Num:
-    num: Num = ibis.literal(0.0)
-    den: Num = ibis.literal(0.0)
-    for i in items:
-        v = value(i)
-        num = num + i.weight * v.fill_null(0.0)
-        den = den + ibis.cases((v.notnull(), ibis.literal(float(i.weight))),
-                               else_=ibis.literal(0.0))
-    return ibis.cases((den == 0, ibis.null("float64")), else_=num / den)
+def nominal_weights(model: Model, card: str) -> dict[str, float]:
+    """Each measure's nominal share of a scorecard (all data present)."""
+    out: dict[str, float] = defaultdict(float)
 
-
-def leaves(model: Model, card: Scorecard, value: Callable[[Item], Num]) -> Leaves:
-    """Effective (actual) and nominal weights of every measure and group under ``card``."""
-    out = Leaves()
-
-    def walk(items: tuple[Item, ...], share: Num, nominal: Num) -> None:
+    def walk(items: tuple[Item, ...], share: float) -> None:
         total = sum(i.weight for i in items)
-        den: Num = ibis.literal(0.0)
         for i in items:
-            den = den + ibis.cases((value(i).notnull(), ibis.literal(float(i.weight))),
-                                   else_=ibis.literal(0.0))
-        for i in items:
-            here = ibis.cases((value(i).notnull() & (den > 0), i.weight / den),
-                              else_=ibis.literal(0.0)) * share
-            nom = nominal * (i.weight / total)
             if i.kind == "measure":
-                out.measures[i.name].append((here, nom))
+                out[i.name] += share * i.weight / total
             else:
-                out.groups[i.name].append(here)
-                walk(model.groups[i.name].items, here, nom)
+                walk(model.groups[i.name].items, share * i.weight / total)
 
-    walk(card.items, ibis.literal(1.0), ibis.literal(1.0))
-    return out
+    walk(model.scorecards[card].items, 1.0)
+    return dict(out)
+
+
+def add_scorecards(t: ir.Table, model: Model, cards: list[str]) -> ir.Table:
+    """For each scorecard: its score (0-100), coverage, and the effective weight of every
+    member, top-down one level at a time."""
+    dens = {c: _sum([_known(t, i) for i in model.scorecards[c].items]) for c in cards}
+    t = t.mutate(**{_den_col(c): d for c, d in dens.items()})
+    # effective weights, breadth-first: a member's weight needs its parent's
+    pending = {c: _paths(model, c) for c in cards}
+    done: set[str] = set()
+    while any(pending.values()):
+        cols: dict[str, Num] = {}
+        for c, paths in pending.items():
+            ready = [p for p in paths if p[0] == c or card_weight_col(c, p[0]) in done]
+            for node, _, item in ready:
+                parent = ibis.literal(1.0) if node == c else t[card_weight_col(c, node)]
+                den = t[_den_col(node)]
+                share = ibis.cases((den > 0, _known(t, item) / den), else_=ibis.literal(0.0))
+                name = card_weight_col(c, item.name)
+                # a member reachable twice under one scorecard weighs the sum of its paths
+                cols[name] = cols[name] + parent * share if name in cols else parent * share
+            pending[c] = [p for p in paths if p not in ready]
+        done |= set(cols)
+        t = t.mutate(**cols)
+    out: dict[str, Num] = {}
+    for c in cards:
+        nominal = nominal_weights(model, c)
+        measures = sorted(nominal)
+        score = _sum([t[card_weight_col(c, m)] * t[grade_col(m)].fill_null(0.0)
+                      for m in measures])
+        out[card_score_col(c)] = ibis.cases((t[_den_col(c)] > 0, score),
+                                            else_=ibis.null("float64"))
+        out[card_coverage_col(c)] = _sum([
+            ibis.cases((t[grade_col(m)].notnull(), ibis.literal(nominal[m])),
+                       else_=ibis.literal(0.0)) for m in measures])
+    return t.mutate(**out)
+
+
+def members(model: Model, card: str) -> tuple[list[str], list[str]]:
+    """(measures, groups) under a scorecard."""
+    ms, gs = set(), set()
+    for _, _, i in _paths(model, card):
+        (ms if i.kind == "measure" else gs).add(i.name)
+    return sorted(ms), sorted(gs)
 
 
 def scaled(score: Num, scale: Scale) -> Num:

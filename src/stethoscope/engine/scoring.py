@@ -20,14 +20,18 @@ from stethoscope.engine import metrics as mx
 from stethoscope.engine.conditions import compile_condition
 from stethoscope.engine.grading import grade_expr
 from stethoscope.engine.rollup import (
+    add_groups,
+    add_scorecards,
     band,
+    card_coverage_col,
+    card_score_col,
+    card_weight_col,
     grade_col,
     group_col,
-    group_scores,
-    leaves,
+    members,
     scaled,
 )
-from stethoscope.model.types import Attribute, InputRef, Item, Model
+from stethoscope.model.types import Attribute, InputRef, Model
 
 if TYPE_CHECKING:
     from ibis.backends import BaseBackend
@@ -76,13 +80,13 @@ def _inputs(backend: BaseBackend, model: Model, as_of: dt.date, t: ir.Table) -> 
         _at=live.created_at.max(),
     )
     for metric, name in refs.items():
-        one = latest.filter(latest._input == name).drop("_input")
+        one = latest.filter(latest._input == name)
         kind = model.metrics[metric].kind
-        t = t.left_join(one, t.account_id == one._acc).drop("_acc")
-        t = t.mutate(**{
-            mx.value_col(metric): t._text if kind == "text" else t._num,
-            mx.age_col(metric): ibis.literal(as_of).delta(t._at.date(), unit="day"),
-        }).drop("_num", "_text", "_at")
+        j = t.left_join(one, t.account_id == one._acc)
+        t = j.select(*t.columns, **{
+            mx.value_col(metric): j._text if kind == "text" else j._num,
+            mx.age_col(metric): ibis.literal(as_of).delta(j._at.date(), unit="day"),
+        })
     return t
 
 
@@ -100,66 +104,52 @@ def score_frame(backend: BaseBackend, model: Model, as_of: dt.date,
     def column(name: str) -> ir.Value:
         return t[mx.value_col(name)]
 
-    grades = {grade_col(m.name): grade_expr(m, column(m.metric), column, t.segment)
-              for m in model.measures.values()}
-    t = t.mutate(**grades)
-
-    def value(item: Item) -> ir.NumericValue:
-        return t[grade_col(item.name)] if item.kind == "measure" else t[group_col(item.name)]
-
-    t = t.mutate(**{group_col(g): e for g, e in group_scores(model, value).items()})
+    grades = {
+        grade_col(m.name): grade_expr(m, column(m.metric), column, t.segment)
+        for m in model.measures.values()
+    }
+    t = add_groups(t.mutate(**grades), model)
+    cards = sorted({s.scorecard for score in model.scores.values() for s in score.segments})
+    t = add_scorecards(t, model, cards)
     span = (model.scale.max - model.scale.min) / 100
 
     out: dict[str, ir.Value] = {}
     for score in model.scores.values():
-        segment = ibis.cases(*[(compile_condition(s.when, column) if s.when is not None
-                                else ibis.literal(True), ibis.literal(s.name))
-                               for s in score.segments], else_=ibis.null("string"))
+        segment = ibis.cases(
+            *[
+                (
+                    compile_condition(s.when, column) if s.when is not None
+                    else ibis.literal(True),
+                    ibis.literal(s.name),
+                )
+                for s in score.segments
+            ],
+            else_=ibis.null("string"),
+        )
         by_segment = {s.name: s.scorecard for s in score.segments}
-        card_of = ibis.cases(*[(segment == s, ibis.literal(c)) for s, c in by_segment.items()],
-                             else_=ibis.null("string"))
-        cards = sorted(set(by_segment.values()))
-        per_card = {c: leaves(model, model.scorecards[c], value) for c in cards}
+        card_of = ibis.cases(
+            *[(segment == s, ibis.literal(c)) for s, c in by_segment.items()],
+            else_=ibis.null("string"),
+        )
+        used = sorted(set(by_segment.values()))
 
-        def pick(exprs: dict[str, ir.NumericValue], card: ir.StringValue = card_of
-                 ) -> ir.NumericValue:
-            return ibis.cases(*[(card == c, e) for c, e in exprs.items()],
-                              else_=ibis.null("float64"))
+        def pick(column_of: dict[str, str], card: ir.StringValue = card_of) -> ir.NumericValue:
+            return ibis.cases(
+                *[(card == c, t[col]) for c, col in column_of.items()],
+                else_=ibis.null("float64"),
+            )
 
-        raw: dict[str, ir.NumericValue] = {}
-        cover: dict[str, ir.NumericValue] = {}
-        for c, lv in per_card.items():
-            total = ibis.literal(0.0)
-            known = ibis.literal(0.0)
-            anything = ibis.literal(False)
-            for m, paths in lv.measures.items():
-                g = t[grade_col(m)]
-                for eff, nom in paths:
-                    total = total + eff * g.fill_null(0.0)
-                    known = known + ibis.cases((g.notnull(), nom), else_=ibis.literal(0.0))
-                anything = anything | g.notnull()
-            raw[c] = ibis.cases((anything, total), else_=ibis.null("float64"))
-            cover[c] = known
-        s100 = pick(raw)
+        s100 = pick({c: card_score_col(c) for c in used})
         out[score_col(score.name)] = scaled(s100, model.scale)
         out[f"band__{score.name}"] = band(scaled(s100, model.scale), model)
-        out[f"coverage__{score.name}"] = pick(cover)
+        out[f"coverage__{score.name}"] = pick({c: card_coverage_col(c) for c in used})
         out[f"segment__{score.name}"] = segment
         out[f"scorecard__{score.name}"] = card_of
-        for m in sorted({m for lv in per_card.values() for m in lv.measures}):
-            eff = pick({c: _sum([e for e, _ in lv.measures[m]]) for c, lv in per_card.items()
-                        if m in lv.measures})
-            out[weight_col(score.name, m)] = eff
-            out[contribution_col(score.name, m)] = eff * t[grade_col(m)].fill_null(0.0) * span
-        for g in sorted({g for lv in per_card.values() for g in lv.groups}):
-            eff = pick({c: _sum(lv.groups[g]) for c, lv in per_card.items() if g in lv.groups})
-            out[weight_col(score.name, g)] = eff
-            out[contribution_col(score.name, g)] = eff * t[group_col(g)].fill_null(0.0) * span
+        under = {c: members(model, c) for c in used}
+        for kind in (0, 1):
+            for name in sorted({n for ms in under.values() for n in ms[kind]}):
+                w = pick({c: card_weight_col(c, name) for c in used if name in under[c][kind]})
+                value = t[grade_col(name)] if kind == 0 else t[group_col(name)]
+                out[weight_col(score.name, name)] = w
+                out[contribution_col(score.name, name)] = w * value.fill_null(0.0) * span
     return t.mutate(**out)
-
-
-def _sum(xs: list[ir.NumericValue]) -> ir.NumericValue:
-    total = xs[0]
-    for x in xs[1:]:
-        total = total + x
-    return total

@@ -127,7 +127,7 @@ def _parse(text: str) -> Expr:
 def _syntax_message(text: str, e: SyntaxError) -> str:
     at = f" at column {e.offset}" if e.offset else ""
     hint = ""
-    if re.search(r"(?<![=!<>])=(?!=)", text):
+    if re.search(r"(?<![=!<>:])=(?!=)", text):
         hint = " (compare with ==, not =)"
     elif "&&" in text or "||" in text:
         hint = " (write and / or)"
@@ -260,7 +260,7 @@ def _number(node: ast.Constant) -> float:
     except OverflowError:
         number = float("inf")
     if number != number or number in (float("inf"), float("-inf")):
-        raise _Reject(f"'{_piece(node)[:20]}' is not a finite number")
+        raise _Reject("a number in the condition is too large")
     return number
 
 

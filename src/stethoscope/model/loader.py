@@ -125,8 +125,9 @@ _Loader.add_implicit_resolver(
 
 
 def _read_yaml(text: str, filename: str, lines: dict[str, int], problems: list[Problem]) -> Any:
-    loader = _Loader(text)
+    loader: _Loader | None = None
     try:
+        loader = _Loader(text)
         node = loader.get_single_node()
         if node is None:
             problems.append(
@@ -144,12 +145,21 @@ def _read_yaml(text: str, filename: str, lines: dict[str, int], problems: list[P
         line = mark.line + 1 if mark else 1
         what = " ".join(x for x in (e.context, e.problem) if x)
         problems.append(Problem(f"{filename}:{line}", f"YAML syntax error: {what}"))
+    except yaml.reader.ReaderError as e:
+        line = text[: e.position].count("\n") + 1
+        problems.append(
+            Problem(
+                f"{filename}:{line}",
+                f"YAML syntax error: character #x{e.character:04x} is not allowed in a YAML file",
+            )
+        )
     except yaml.YAMLError as e:
         problems.append(Problem(f"{filename}:1", f"YAML syntax error: {e}"))
     except RecursionError:
-        problems.append(Problem(f"{filename}:1", "YAML nested too deeply"))
+        problems.append(Problem(f"{filename}:1", "YAML syntax error: nested too deeply"))
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return None
 
 

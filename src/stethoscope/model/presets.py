@@ -19,8 +19,9 @@ from stethoscope.model.types import Model
 def list_presets() -> list[str]:
     """The names of the presets, sorted."""
     folder = resources.files("stethoscope.model").joinpath("presets")
-    return sorted(p.name.removesuffix(".yaml") for p in folder.iterdir()
-                  if p.name.endswith(".yaml"))
+    return sorted(
+        p.name.removesuffix(".yaml") for p in folder.iterdir() if p.name.endswith(".yaml")
+    )
 
 
 def preset_text(name: str) -> str:
@@ -29,8 +30,10 @@ def preset_text(name: str) -> str:
     if name not in names:
         from stethoscope.model.resolve_metrics import suggest
 
-        raise ModelError(f"unknown preset '{name}'{suggest(name, names)}",
-                         hint=f"presets are: {', '.join(names)}")
+        raise ModelError(
+            f"unknown preset '{name}'{suggest(name, names)}",
+            hint=f"presets are: {', '.join(names)}",
+        )
     path = resources.files("stethoscope.model").joinpath("presets", f"{name}.yaml")
     return path.read_text(encoding="utf-8")
 

@@ -143,6 +143,7 @@ class Resolver(MetricResolver):
                     "bands",
                     f"the default bands (below 60% and 70% of max) do not fit the scale "
                     f"{scale.min:g}-{scale.max:g}; write bands",
+                    at="scale",
                 )
             return bands
         if not written:
@@ -237,9 +238,9 @@ class Resolver(MetricResolver):
             if key != "boolean" and kind != wants:
                 self.problem(
                     f"{path}.metric",
-                    f"'{m.metric}' is {kind}; {key} grades "
-                    + ("text values" if wants == "text" else "numbers")
-                    + ("" if wants == "text" else " (categories grade text)"),
+                    f"'{m.metric}' is text; {key} grades numbers (categories grade text)"
+                    if wants == "number"
+                    else f"'{m.metric}' is a number; categories grade text",
                 )
                 grading = None
         rules: list[Rule] = []
@@ -370,8 +371,10 @@ class Resolver(MetricResolver):
                 const = right if isinstance(right, Const) else left
                 assert isinstance(name, Name)
                 assert isinstance(const, Const)
+                before = len(self.problems)
                 value = self._value(name.name, kinds[name.name], const.value, path)
-                if kinds[name.name] == "text" and op not in ("==", "!="):
+                typed = len(self.problems) == before
+                if typed and kinds[name.name] == "text" and op not in ("==", "!="):
                     self.problem(path, f"'{op}' compares numbers; '{name.name}' is text")
                 c = Const(value)
                 return Compare(name, op, c) if name is left else Compare(c, op, name)
@@ -468,6 +471,7 @@ class Resolver(MetricResolver):
                     "scores",
                     f"needed when there is more than one scorecard "
                     f"({', '.join(cards)}): say which accounts each one scores",
+                    at="scorecards",
                 )
             return {}
         if not s.scores:

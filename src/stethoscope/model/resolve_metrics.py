@@ -78,8 +78,9 @@ class MetricResolver:
         self.inputs: dict[str, InputDef] = {}
         self.metrics: dict[str, Metric] = {}
 
-    def problem(self, path: str, message: str) -> None:
-        self.problems.append(Problem(self.where(path), f"{path}: {message}"))
+    def problem(self, path: str, message: str, *, at: str | None = None) -> None:
+        """A problem of ``path``, on the line of ``at`` when the path is not written."""
+        self.problems.append(Problem(self.where(at or path), f"{path}: {message}"))
 
     def _broken(self, section: str, name: str) -> bool:
         names = self.broken.get(section, set())
@@ -277,7 +278,7 @@ class MetricResolver:
                 ok = False
                 continue
             if w.in_ is not None and w.not_ is not None:
-                self.problem(p, "give the values to keep or not: the values to drop, not both")
+                self.problem(p, "give either values to keep or not: values to drop, not both")
                 ok = False
                 continue
             values = w.in_ if w.in_ is not None else w.not_
@@ -307,8 +308,8 @@ class MetricResolver:
                 if v not in col.values:
                     self.problem(
                         path,
-                        f"'{v}' is not a value of {table}.{col.name} "
-                        f"(expected {', '.join(col.values)}){suggest(v, col.values)}",
+                        f"'{v}' is not a value of {table}.{col.name}"
+                        f"{suggest(v, col.values)}; expected {', '.join(col.values)}",
                     )
                     return None
             out.append(v)
@@ -361,11 +362,15 @@ class MetricResolver:
                     )
                 return
             if not isinstance(src.source, Aggregate):
-                what = type(src.source).__name__.lower().replace("inputref", "input")
+                what = {
+                    Attribute: "an attribute",
+                    InputRef: "an input",
+                    Ratio: "a ratio",
+                    PercentChange: "a percent_change",
+                }[type(src.source)]
                 self.problem(
                     f"{path}.percent_change",
-                    f"'{base}' is an {what} metric; "
-                    "percent_change needs a table metric with a window",
+                    f"'{base}' is {what} metric; percent_change needs a table metric with a window",
                 )
                 return
             if src.source.window_days is None:

@@ -69,7 +69,7 @@ def _duration(value: Any) -> Any:
     if isinstance(value, str) and DURATION.match(value):
         return value
     raise PydanticCustomError(
-        "duration", "expected a duration like '30d', got {found}", {"found": found(value)}
+        "model_duration", "expected a duration like '30d', got {found}", {"found": found(value)}
     )
 
 
@@ -79,7 +79,9 @@ def _scalar(value: Any) -> Any:
     if isinstance(value, int | float) and value == value and abs(value) != float("inf"):
         return float(value)
     raise PydanticCustomError(
-        "scalar", "expected text, a number or true/false, got {found}", {"found": found(value)}
+        "model_scalar",
+        "expected text, a number or true/false, got {found}",
+        {"found": found(value)},
     )
 
 
@@ -89,7 +91,9 @@ def _missing(value: Any) -> Any:
     if isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 100:
         return float(value)
     raise PydanticCustomError(
-        "missing", "expected 'skip' or a grade from 0 to 100, got {found}", {"found": found(value)}
+        "model_missing",
+        "expected 'skip' or a grade from 0 to 100, got {found}",
+        {"found": found(value)},
     )
 
 
@@ -183,7 +187,15 @@ class ThresholdsSpec(Spec):
     @model_validator(mode="before")
     @classmethod
     def _short_form(cls, data: Any) -> Any:
-        return {"points": data} if isinstance(data, list) else data
+        if isinstance(data, list):
+            return {"points": data}
+        if isinstance(data, dict):
+            return data
+        raise PydanticCustomError(
+            "model_thresholds",
+            "expected [at_least, grade] pairs, e.g. [[0, 0], [5, 50]], got {found}",
+            {"found": found(data)},
+        )
 
 
 class PercentileSpec(Spec):
@@ -254,8 +266,16 @@ class GroupSpec(Spec):
     @model_validator(mode="before")
     @classmethod
     def _short_form(cls, data: Any) -> Any:
-        if isinstance(data, dict) and not ({"weights", "description"} & data.keys()):
+        if not isinstance(data, dict) or "weights" in data:
+            return data
+        if "description" not in data:
             return {"weights": data}
+        if len(data) > 1:
+            raise PydanticCustomError(
+                "model_weights",
+                "with a description, list the members under weights, e.g. "
+                "{description: ..., weights: {usage: 2, logins: 1}}",
+            )
         return data
 
 
