@@ -136,7 +136,7 @@ class MetricResolver:
         # percent changes first: a ratio may divide one
         for name, m in sorted(later, key=lambda x: x[1].ratio is not None):
             self._derived_metric(name, m)
-        self._ratiocycles()
+        self._ratio_cycles()
 
     def _table_metric(self, name: str, m: MetricSpec) -> None:
         path = f"metrics.{name}"
@@ -347,19 +347,8 @@ class MetricResolver:
         if m.percent_change is not None:
             base = m.percent_change
             src = self.metrics.get(base)
-            if src is None and base in ATTRIBUTES | self.inputs:
-                self.problem(
-                    f"{path}.percent_change",
-                    f"'{base}' is not a table metric; "
-                    "percent_change needs a table metric with a window",
-                )
-                return
             if src is None:
-                if base not in self.spec.metrics and not self._broken("metrics", base):
-                    self.problem(
-                        f"{path}.percent_change",
-                        f"unknown metric '{base}'" + suggest(base, self.spec.metrics),
-                    )
+                self._not_a_base(base, f"{path}.percent_change")
                 return
             if not isinstance(src.source, Aggregate):
                 what = {
@@ -402,7 +391,22 @@ class MetricResolver:
                 name, Ratio(m.ratio[0], m.ratio[1]), "number", m.description
             )
 
-    def _ratiocycles(self) -> None:
+    def _not_a_base(self, base: str, path: str) -> None:
+        """Report why ``base``, not resolved (yet), cannot be a percent change's base."""
+        written = self.spec.metrics.get(base)
+        needs = "percent_change needs a table metric with a window"
+        if written is not None and written.ratio is not None:
+            self.problem(path, f"'{base}' is a ratio metric; {needs}")
+        elif written is not None and written.percent_change is not None:
+            self.problem(path, f"'{base}' is a percent_change metric; {needs}")
+        elif written is not None or self._broken("metrics", base):
+            return  # invalid, and reported already
+        elif base in ATTRIBUTES or base in self.inputs:
+            self.problem(path, f"'{base}' is not a table metric; {needs}")
+        else:
+            self.problem(path, f"unknown metric '{base}'" + suggest(base, self.spec.metrics))
+
+    def _ratio_cycles(self) -> None:
         ratios = {n: m.source for n, m in self.metrics.items() if isinstance(m.source, Ratio)}
 
         def refs(n: str) -> list[str]:
@@ -454,7 +458,7 @@ def _owner(key: str) -> str:
 def cycles(nodes: list[str], edges: Callable[[str], list[str]]) -> list[list[str]]:
     """Each cycle once, as [a, b, ..., a], starting from the first node (in ``nodes``
     order) that is on it."""
-    cycles: list[list[str]] = []
+    out: list[list[str]] = []
     done: set[str] = set()
     on_cycle: set[str] = set()
 
@@ -462,7 +466,7 @@ def cycles(nodes: list[str], edges: Callable[[str], list[str]]) -> list[list[str
         if n in stack:
             cycle = [*stack[stack.index(n) :], n]
             if not on_cycle & set(cycle):
-                cycles.append(cycle)
+                out.append(cycle)
                 on_cycle.update(cycle)
             return
         if n in done:
@@ -473,4 +477,4 @@ def cycles(nodes: list[str], edges: Callable[[str], list[str]]) -> list[list[str
 
     for n in nodes:
         visit(n, [])
-    return cycles
+    return out

@@ -1,0 +1,147 @@
+"""Score a large demo book and compare with hand-written DuckDB SQL on the same data.
+
+    python bench/score_book.py [--accounts 1000000] [--activity 0.07] [--days 30]
+
+1. builds the book once (generate + checked import) into bench/out/, reused afterwards;
+2. bare DuckDB: hand-written SQL computing the metrics of the `four-signals` preset as of
+   one date (one aggregate per table, filter and window, joined per account: the fastest
+   form on DuckDB), into a table;
+3. `stethoscope run --as-of` with that preset: metrics, grades, groups, scores, bands,
+   contributions, written to the store as a run;
+4. `stethoscope run --from --to`: a backfill of --days daily dates.
+Each step runs in its own process; peak memory is that process's max RSS. Prints times,
+ratios and peak memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+OUT = Path(__file__).parent / "out"
+
+BARE = """
+import duckdb, json, resource, sys, time
+con = duckdb.connect(sys.argv[1])
+con.execute("SET memory_limit = '4GB'")
+D = sys.argv[2]
+t = time.perf_counter()
+con.execute('''
+CREATE OR REPLACE TEMP TABLE bare AS
+WITH a AS (
+  SELECT id, segment, customer_since FROM accounts a
+  WHERE customer_since <= DATE '{D}' AND NOT EXISTS (
+    SELECT 1 FROM outcomes o WHERE o.account_id = a.id AND o.kind = 'churned'
+    AND o.date <= DATE '{D}' AND o.date >= a.customer_since)),
+active AS (
+  SELECT account_id, count(DISTINCT CAST(timestamp AS DATE)) AS active_days_30d,
+         max(timestamp) AS newest
+  FROM events WHERE timestamp >= DATE '{D}' - INTERVAL 29 DAY
+    AND timestamp < DATE '{D}' + INTERVAL 1 DAY GROUP BY 1),
+setup AS (
+  SELECT account_id, count(DISTINCT event) FILTER (WHERE event IN ('account_setup_completed',
+    'sso_configured', 'first_import_completed', 'user_invited')) * 100.0 / 4 AS setup_done
+  FROM events WHERE timestamp < DATE '{D}' + INTERVAL 1 DAY GROUP BY 1),
+login AS (
+  SELECT account_id, DATE '{D}' - CAST(max(timestamp) AS DATE) AS days_since_login
+  FROM events WHERE event = 'session_started' AND timestamp < DATE '{D}' + INTERVAL 1 DAY
+  GROUP BY 1),
+compliance AS (
+  SELECT account_id, count(*) AS compliance_events_90d FROM events
+  WHERE event IN ('compliance_audit_exported', 'compliance_report_viewed',
+    'compliance_policy_updated') AND timestamp >= DATE '{D}' - INTERVAL 89 DAY
+    AND timestamp < DATE '{D}' + INTERVAL 1 DAY GROUP BY 1),
+nps AS (
+  SELECT account_id, arg_max(score, responded_at) AS nps FROM surveys
+  WHERE kind = 'nps' AND responded_at >= DATE '{D}' - INTERVAL 364 DAY
+    AND responded_at < DATE '{D}' + INTERVAL 1 DAY GROUP BY 1),
+tickets AS (
+  SELECT account_id, count(*) AS tickets_90d FROM tickets
+  WHERE opened_at >= DATE '{D}' - INTERVAL 89 DAY AND opened_at < DATE '{D}' + INTERVAL 1 DAY
+  GROUP BY 1)
+SELECT a.id, a.segment, coalesce(active.active_days_30d, 0) AS active_days_30d,
+  coalesce(setup.setup_done, 0) AS setup_done, login.days_since_login,
+  coalesce(compliance.compliance_events_90d, 0) AS compliance_events_90d, nps.nps,
+  coalesce(tickets.tickets_90d, 0) AS tickets_90d
+FROM a LEFT JOIN active ON active.account_id = a.id LEFT JOIN setup ON setup.account_id = a.id
+LEFT JOIN login ON login.account_id = a.id
+LEFT JOIN compliance ON compliance.account_id = a.id LEFT JOIN nps ON nps.account_id = a.id
+LEFT JOIN tickets ON tickets.account_id = a.id
+'''.replace("{D}", D))
+n = con.execute("SELECT count(*) FROM bare").fetchone()[0]
+print(json.dumps({"seconds": time.perf_counter() - t, "accounts": n,
+                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+OURS = """
+import datetime as dt, json, resource, sys, time
+from stethoscope.project import Project
+p = Project.open(sys.argv[1])
+p.store
+start, end = dt.date.fromisoformat(sys.argv[2]), dt.date.fromisoformat(sys.argv[3])
+t = time.perf_counter()
+r = p.run(as_of=end) if start == end else p.run(start=start, end=end)
+print(json.dumps({"seconds": time.perf_counter() - t, "accounts": r.accounts,
+                  "dates": r.dates,
+                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def run(code: str, *args: str) -> dict[str, float]:
+    out = subprocess.run([sys.executable, "-c", code, *args], check=True,
+                         capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def build(folder: Path, accounts: int, activity: float, end: dt.date) -> None:
+    from stethoscope.model.presets import preset_text
+    from stethoscope.project import Project
+
+    if (folder / "ready").exists():
+        print(f"reusing the book in {folder}")
+        return
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    (folder / "stethoscope.toml").write_text('database_url = "stethoscope.duckdb"\n')
+    (folder / "model.yaml").write_text(preset_text("four-signals"))
+    t = time.perf_counter()
+    with Project.open(folder) as p:
+        r = p.load_demo(accounts=accounts, months=12, seed=0, end=end, activity=activity)
+    print(f"built the book in {time.perf_counter() - t:.0f} s: "
+          + ", ".join(f"{n:,} {k}" for k, n in r.counts.items()))
+    (folder / "ready").write_text("")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--accounts", type=int, default=1_000_000)
+    ap.add_argument("--activity", type=float, default=0.07)
+    ap.add_argument("--days", type=int, default=30)
+    args = ap.parse_args()
+    end = dt.date(2026, 6, 30)
+    folder = OUT / f"book-{args.accounts}-{args.activity}"
+    build(folder, args.accounts, args.activity, end)
+    db = str(folder / "stethoscope.duckdb")
+    bare = run(BARE, db, end.isoformat())
+    one = run(OURS, str(folder), end.isoformat(), end.isoformat())
+    start = end - dt.timedelta(days=args.days - 1)
+    many = run(OURS, str(folder), start.isoformat(), end.isoformat())
+    assert one["accounts"] == bare["accounts"], (one, bare)
+    print(f"accounts scored                 : {one['accounts']:,.0f}")
+    print(f"bare DuckDB SQL, metrics only   : {bare['seconds']:6.1f} s  "
+          f"peak {bare['rss_mb']:,.0f} MB")
+    print(f"stethoscope run (one date)      : {one['seconds']:6.1f} s  "
+          f"peak {one['rss_mb']:,.0f} MB  ratio to bare {one['seconds'] / bare['seconds']:.2f}x")
+    print(f"stethoscope run ({args.days}-day backfill): {many['seconds']:6.1f} s  "
+          f"peak {many['rss_mb']:,.0f} MB  ratio to one run "
+          f"{many['seconds'] / one['seconds']:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
