@@ -94,8 +94,9 @@ print(json.dumps({"seconds": time.perf_counter() - t, "accounts": r.accounts,
 
 
 def run(code: str, *args: str) -> dict[str, float]:
-    out = subprocess.run([sys.executable, "-c", code, *args], check=True,
-                         capture_output=True, text=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code, *args], check=True, capture_output=True, text=True
+    ).stdout
     return json.loads(out.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
@@ -113,8 +114,10 @@ def build(folder: Path, accounts: int, activity: float, end: dt.date) -> None:
     t = time.perf_counter()
     with Project.open(folder) as p:
         r = p.load_demo(accounts=accounts, months=12, seed=0, end=end, activity=activity)
-    print(f"built the book in {time.perf_counter() - t:.0f} s: "
-          + ", ".join(f"{n:,} {k}" for k, n in r.counts.items()))
+    print(
+        f"built the book in {time.perf_counter() - t:.0f} s: "
+        + ", ".join(f"{n:,} {k}" for k, n in r.counts.items())
+    )
     (folder / "ready").write_text("")
 
 
@@ -134,13 +137,18 @@ def main() -> None:
     many = run(OURS, str(folder), start.isoformat(), end.isoformat())
     assert one["accounts"] == bare["accounts"], (one, bare)
     print(f"accounts scored                 : {one['accounts']:,.0f}")
-    print(f"bare DuckDB SQL, metrics only   : {bare['seconds']:6.1f} s  "
-          f"peak {bare['rss_mb']:,.0f} MB")
-    print(f"stethoscope run (one date)      : {one['seconds']:6.1f} s  "
-          f"peak {one['rss_mb']:,.0f} MB  ratio to bare {one['seconds'] / bare['seconds']:.2f}x")
-    print(f"stethoscope run ({args.days}-day backfill): {many['seconds']:6.1f} s  "
-          f"peak {many['rss_mb']:,.0f} MB  ratio to one run "
-          f"{many['seconds'] / one['seconds']:.2f}x")
+    print(
+        f"bare DuckDB SQL, metrics only   : {bare['seconds']:6.1f} s  peak {bare['rss_mb']:,.0f} MB"
+    )
+    print(
+        f"stethoscope run (one date)      : {one['seconds']:6.1f} s  "
+        f"peak {one['rss_mb']:,.0f} MB  ratio to bare {one['seconds'] / bare['seconds']:.2f}x"
+    )
+    print(
+        f"stethoscope run ({args.days}-day backfill): {many['seconds']:6.1f} s  "
+        f"peak {many['rss_mb']:,.0f} MB  ratio to one run "
+        f"{many['seconds'] / one['seconds']:.2f}x"
+    )
 
 
 if __name__ == "__main__":

@@ -207,13 +207,11 @@ class Project:
                 signal_report(con),
             )
 
-
     # -- the health model --------------------------------------------------------------
 
     def model_path(self, path: Path | str | None = None) -> Path:
         p = Path(path) if path else Path(self.settings.model)
-        return p if p.is_absolute() else (Path.cwd() / p if path else
-                                          self.settings.project_dir / p)
+        return p if p.is_absolute() else (Path.cwd() / p if path else self.settings.project_dir / p)
 
     def load_model(self, path: Path | str | None = None) -> Model:
         """The health model (the project's model file unless ``path``), validated."""
@@ -222,8 +220,10 @@ class Project:
 
         file = self.model_path(path)
         if not file.is_file():
-            raise ModelError(f"no model file at {file}",
-                             hint="create one with `stethoscope init --preset four-signals`")
+            raise ModelError(
+                f"no model file at {file}",
+                hint="create one with `stethoscope init --preset four-signals`",
+            )
         return load_model(file)
 
     def validate(self, path: Path | str | None = None) -> Model:
@@ -231,9 +231,15 @@ class Project:
 
     # -- scoring -----------------------------------------------------------------------
 
-    def run(self, *, as_of: date | None = None, start: date | None = None,
-            end: date | None = None, model: Path | str | None = None,
-            progress: Progress | None = None) -> RunSummary:
+    def run(
+        self,
+        *,
+        as_of: date | None = None,
+        start: date | None = None,
+        end: date | None = None,
+        model: Path | str | None = None,
+        progress: Progress | None = None,
+    ) -> RunSummary:
         """Score every account as of a date (default today, UTC), or every day from
         ``start`` to ``end``, and store the results as one atomic run."""
         from stethoscope import runner
@@ -252,10 +258,20 @@ class Project:
         with self._lock:
             return runs(self.store.con, limit)
 
-    def scores(self, *, score: str = "health", as_of: date | None = None,
-               band: str | None = None, segment: str | None = None, owner: str | None = None,
-               sort: str = "score", descending: bool = False, limit: int | None = None,
-               offset: int = 0, model: Path | str | None = None) -> list[dict[str, Any]]:
+    def scores(
+        self,
+        *,
+        score: str = "health",
+        as_of: date | None = None,
+        band: str | None = None,
+        segment: str | None = None,
+        owner: str | None = None,
+        sort: str = "score",
+        descending: bool = False,
+        limit: int | None = None,
+        offset: int = 0,
+        model: Path | str | None = None,
+    ) -> list[dict[str, Any]]:
         """The scored book under the current model, as of a date (default: its latest)."""
         from stethoscope import readouts
 
@@ -265,12 +281,28 @@ class Project:
             day = as_of or readouts.latest_date(self.store.con, m.version)
             if day is None:
                 return []
-            return readouts.book(self.store.con, m.version, score, day, band=band,
-                                 segment=segment, owner=owner, sort=sort,
-                                 descending=descending, limit=limit, offset=offset)
+            return readouts.book(
+                self.store.con,
+                m.version,
+                score,
+                day,
+                band=band,
+                segment=segment,
+                owner=owner,
+                sort=sort,
+                descending=descending,
+                limit=limit,
+                offset=offset,
+            )
 
-    def explain(self, account_id: str, *, as_of: date | None = None, score: str = "health",
-                model: Path | str | None = None) -> Explanation:
+    def explain(
+        self,
+        account_id: str,
+        *,
+        as_of: date | None = None,
+        score: str = "health",
+        model: Path | str | None = None,
+    ) -> Explanation:
         """Why an account has its score: every measure, adding up to it exactly."""
         from stethoscope.engine.explain import explain_row
 
@@ -280,8 +312,15 @@ class Project:
             row = self._frame_row(m, account_id, as_of)
         return explain_row(m, row, score)
 
-    def explain_change(self, account_id: str, *, vs: date, as_of: date | None = None,
-                       score: str = "health", model: Path | str | None = None) -> Change:
+    def explain_change(
+        self,
+        account_id: str,
+        *,
+        vs: date,
+        as_of: date | None = None,
+        score: str = "health",
+        model: Path | str | None = None,
+    ) -> Change:
         """The change of an account's score from ``vs`` to ``as_of``, by measure."""
         from stethoscope.engine.explain import compare, explain_row
 
@@ -301,16 +340,18 @@ class Project:
         if row is None:
             # not stored under this model version: compute it, the same way a run would
             runner.frame_into(con, m, day, "_explain")
-            rows = con.execute("SELECT count(*) FROM _explain WHERE account_id = ?",
-                               [account_id]).fetchone()
+            rows = con.execute(
+                "SELECT count(*) FROM _explain WHERE account_id = ?", [account_id]
+            ).fetchone()
             if not rows or not rows[0]:
-                raise DataError(f"account '{account_id}' is not a scored customer on {day}",
-                                hint="check the id with `stethoscope scores`; an account is "
-                                     "scored from its customer_since date until it churns")
+                raise DataError(
+                    f"account '{account_id}' is not a scored customer on {day}",
+                    hint="check the id with `stethoscope scores`; an account is "
+                    "scored from its customer_since date until it churns",
+                )
             from stethoscope.store.results import row_dicts
 
-            row = row_dicts(con, "SELECT * FROM _explain WHERE account_id = ?",
-                            [account_id])[0]
+            row = row_dicts(con, "SELECT * FROM _explain WHERE account_id = ?", [account_id])[0]
         return row
 
     @staticmethod
@@ -318,11 +359,19 @@ class Project:
         from stethoscope.errors import ModelError
 
         if score not in m.scores:
-            raise ModelError(f"the model has no score '{score}'",
-                             hint=f"scores are: {', '.join(m.scores)}")
+            raise ModelError(
+                f"the model has no score '{score}'", hint=f"scores are: {', '.join(m.scores)}"
+            )
 
-    def diff(self, old: Path | str, new: Path | str | None = None, *,
-             as_of: date | None = None, score: str = "health", top: int = 10) -> ModelDiff:
+    def diff(
+        self,
+        old: Path | str,
+        new: Path | str | None = None,
+        *,
+        as_of: date | None = None,
+        score: str = "health",
+        top: int = 10,
+    ) -> ModelDiff:
         """What changes if model ``old`` is replaced by ``new`` (default: the project's
         model): accounts per band before and after, and the largest movers."""
         from stethoscope import readouts, runner
@@ -332,28 +381,50 @@ class Project:
             self._check_score(m, score)
         with self._lock:
             con = self.store.con
-            day = as_of or readouts.latest_date(con, b.version) or readouts.latest_date(
-                con, a.version) or _today()
+            day = (
+                as_of
+                or readouts.latest_date(con, b.version)
+                or readouts.latest_date(con, a.version)
+                or _today()
+            )
             runner.frame_into(con, a, day, "_diff_old")
             runner.frame_into(con, b, day, "_diff_new")
-            return readouts.diff_frames(con, "_diff_old", "_diff_new", score, day,
-                                        a.version, b.version, top)
+            return readouts.diff_frames(
+                con, "_diff_old", "_diff_new", score, day, a.version, b.version, top
+            )
 
     # -- CSM inputs --------------------------------------------------------------------
 
-    def add_input(self, account_id: str, name: str, value: str, *, reason: str,
-                  author: str, expires: date | None = None,
-                  model: Path | str | None = None) -> dict[str, Any]:
+    def add_input(
+        self,
+        account_id: str,
+        name: str,
+        value: str,
+        *,
+        reason: str,
+        author: str,
+        expires: date | None = None,
+        model: Path | str | None = None,
+    ) -> dict[str, Any]:
         """Record a CSM input (gut check, manual measure) declared by the model."""
         from stethoscope.store import inputs
 
         m = self.load_model(model)
         if name not in m.inputs:
-            raise DataError(f"the model declares no input '{name}'",
-                            hint=f"inputs are: {', '.join(m.inputs) or '(none)'}")
+            raise DataError(
+                f"the model declares no input '{name}'",
+                hint=f"inputs are: {', '.join(m.inputs) or '(none)'}",
+            )
         with self._lock:
-            return inputs.add(self.store.con, m.inputs[name], account_id, value,
-                              reason=reason, author=author, expires=expires)
+            return inputs.add(
+                self.store.con,
+                m.inputs[name],
+                account_id,
+                value,
+                reason=reason,
+                author=author,
+                expires=expires,
+            )
 
     def inputs(self, account_id: str | None = None) -> list[dict[str, Any]]:
         from stethoscope.store import inputs

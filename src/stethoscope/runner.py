@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from stethoscope.contract.importer import q
 from stethoscope.errors import EngineError, StethoscopeError
@@ -20,7 +20,9 @@ from stethoscope.store import results
 
 if TYPE_CHECKING:
     import duckdb
+    from ibis.backends import BaseBackend
 
+    from stethoscope.engine.metrics import Source
     from stethoscope.model.types import Model
 
 
@@ -43,25 +45,25 @@ def days(start: dt.date, end: dt.date) -> list[dt.date]:
     return [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
 
 
-def _rollups(con: duckdb.DuckDBPyConnection, backend: object, model: Model,
-             upto: dt.date) -> dict[tuple[str, tuple[object, ...]], str]:
+def _rollups(
+    con: duckdb.DuckDBPyConnection, backend: BaseBackend, model: Model, upto: dt.date
+) -> dict[Source, str]:
     """Daily rollups of every source the model aggregates, in day order (so that each
     date's window reads only its own days), for a run over many dates."""
     import ibis
 
     from stethoscope.engine.metrics import rollup_expr, rollup_sources
 
-    out: dict[tuple[str, tuple[object, ...]], str] = {}
+    out: dict[Source, str] = {}
     for i, (source, aggs) in enumerate(rollup_sources(model).items()):
         name = f"_rollup_{i}"
-        expr = rollup_expr(backend, source, aggs, upto)  # type: ignore[arg-type]
+        expr = rollup_expr(backend, source, aggs, upto)
         _x(con, f"CREATE OR REPLACE TEMP TABLE {name} AS {ibis.to_sql(expr)} ORDER BY _day")
         out[source] = name
     return out
 
 
-def frame_into(con: duckdb.DuckDBPyConnection, model: Model, as_of: dt.date,
-               table: str) -> None:
+def frame_into(con: duckdb.DuckDBPyConnection, model: Model, as_of: dt.date, table: str) -> None:
     """Compute the frame of one date into a temporary table, without storing a run."""
     import ibis
 
@@ -72,8 +74,13 @@ def frame_into(con: duckdb.DuckDBPyConnection, model: Model, as_of: dt.date,
     _x(con, f"CREATE OR REPLACE TEMP TABLE {q(table)} AS {ibis.to_sql(frame)}")
 
 
-def run(con: duckdb.DuckDBPyConnection, model: Model, dates: list[dt.date], *,
-        progress: Progress | None = None) -> RunSummary:
+def run(
+    con: duckdb.DuckDBPyConnection,
+    model: Model,
+    dates: list[dt.date],
+    *,
+    progress: Progress | None = None,
+) -> RunSummary:
     import ibis
 
     from stethoscope.engine.scoring import score_frame
@@ -93,14 +100,17 @@ def run(con: duckdb.DuckDBPyConnection, model: Model, dates: list[dt.date], *,
         rollups = _rollups(con, backend, model, dates[-1]) if len(dates) > 1 else None
         for i, d in enumerate(dates):
             frame = score_frame(backend, model, d, rollups).mutate(
-                run_id=ibis.literal(run_id), as_of=ibis.literal(d))
+                run_id=ibis.literal(run_id), as_of=ibis.literal(d)
+            )
             _x(con, f"CREATE OR REPLACE TEMP TABLE _frame AS {ibis.to_sql(frame)}")
-            _x(con, f"CREATE TABLE IF NOT EXISTS {q(detail)} AS "
-                        f"SELECT * FROM _frame LIMIT 0")
+            _x(con, f"CREATE TABLE IF NOT EXISTS {q(detail)} AS SELECT * FROM _frame LIMIT 0")
             _x(con, f"DELETE FROM {q(detail)} WHERE as_of = ?", [d])
             _x(con, f"INSERT INTO {q(detail)} BY NAME SELECT * FROM _frame")
-            _x(con, "DELETE FROM score_history WHERE model_version = ? AND as_of = ?",
-                        [model.version, d])
+            _x(
+                con,
+                "DELETE FROM score_history WHERE model_version = ? AND as_of = ?",
+                [model.version, d],
+            )
             params: list[object] = []
             for _ in model.scores:
                 params += [run_id, model.version]
@@ -115,20 +125,33 @@ def run(con: duckdb.DuckDBPyConnection, model: Model, dates: list[dt.date], *,
         if isinstance(e, StethoscopeError | KeyboardInterrupt):
             raise
         where = f" on {d}" if d else ""
-        raise EngineError(f"the run failed{where}: {e}",
-                          hint="nothing was written; earlier results are untouched") from e
+        raise EngineError(
+            f"the run failed{where}: {e}", hint="nothing was written; earlier results are untouched"
+        ) from e
     results.finish_run(con, run_id, accounts=accounts)
     bands: dict[str, dict[str, int]] = {}
     for s in model.scores:
-        rows = _x(con, "SELECT coalesce(band, 'unknown'), count(*) FROM score_history WHERE "
-                  "model_version = ? AND as_of = ? AND score_name = ? GROUP BY 1",
-                  [model.version, dates[-1], s])
+        rows = _x(
+            con,
+            "SELECT coalesce(band, 'unknown'), count(*) FROM score_history WHERE "
+            "model_version = ? AND as_of = ? AND score_name = ? GROUP BY 1",
+            [model.version, dates[-1], s],
+        )
         bands[s] = {b: int(n) for b, n in rows}
-    return RunSummary(run_id, model.version, dates[0].isoformat(), dates[-1].isoformat(),
-                      len(dates), accounts, time.perf_counter() - started, bands)
+    return RunSummary(
+        run_id,
+        model.version,
+        dates[0].isoformat(),
+        dates[-1].isoformat(),
+        len(dates),
+        accounts,
+        time.perf_counter() - started,
+        bands,
+    )
 
 
-def _x(con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None
-       ) -> list[tuple[object, ...]]:
+def _x(
+    con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None
+) -> list[tuple[Any, ...]]:
     """Execute and drain: DuckDB 2 refuses new work while a result is left unread."""
     return con.execute(sql, params or []).fetchall()

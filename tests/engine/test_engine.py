@@ -37,8 +37,7 @@ def frame_rows(project: Project, as_of: dt.date) -> list[dict[str, Any]]:
     return f.order_by("account_id").to_pyarrow().to_pylist()  # type: ignore[no-any-return]
 
 
-def test_data_after_the_as_of_date_never_changes_a_score(golden: Project, tmp_path: Path
-                                                         ) -> None:
+def test_data_after_the_as_of_date_never_changes_a_score(golden: Project, tmp_path: Path) -> None:
     before = frame_rows(golden, AS_OF)
     later = tmp_path / "later"
     later.mkdir()
@@ -46,12 +45,15 @@ def test_data_after_the_as_of_date_never_changes_a_score(golden: Project, tmp_pa
     (later / "events.csv").write_text(
         "account_id,user_id,event,timestamp\n"
         "g1,u1,login,2024-07-01T00:00:00Z\ng3,u5,login,2024-07-01T00:00:00.000001Z\n"
-        "g4,u7,export,2025-01-01T10:00:00Z\n")
-    (later / "surveys.csv").write_text("account_id,kind,score,responded_at\n"
-                                       "g2,nps,10,2024-07-01T00:00:00Z\n")
+        "g4,u7,export,2025-01-01T10:00:00Z\n"
+    )
+    (later / "surveys.csv").write_text(
+        "account_id,kind,score,responded_at\ng2,nps,10,2024-07-01T00:00:00Z\n"
+    )
     (later / "tickets.csv").write_text("id,account_id,opened_at\nt9,g1,2024-07-01T00:00:00Z\n")
-    (later / "outcomes.csv").write_text("account_id,kind,date,arr_change\n"
-                                        "g1,churned,2024-07-01,-12000\n")
+    (later / "outcomes.csv").write_text(
+        "account_id,kind,date,arr_change\ng1,churned,2024-07-01,-12000\n"
+    )
     for table in ("events", "surveys", "tickets", "outcomes"):
         golden.import_file(table, later / f"{table}.csv")
     golden.store.con.execute(
@@ -108,21 +110,24 @@ def test_a_failed_run_leaves_earlier_results_untouched(golden: Project) -> None:
     golden.store.con.execute("ALTER TABLE surveys_gone RENAME TO surveys").fetchall()
     assert golden.scores(as_of=AS_OF) == before
     runs = golden.runs()
-    assert runs[0].status == "failed" and "surveys" in (runs[0].error or "")
+    assert runs[0].status == "failed"
+    assert "surveys" in (runs[0].error or "")
     assert runs[1].status == "ok"
 
 
-def test_model_versions_keep_their_own_history_and_diff(golden: Project, tmp_path: Path
-                                                        ) -> None:
+def test_model_versions_keep_their_own_history_and_diff(golden: Project, tmp_path: Path) -> None:
     golden.run(as_of=AS_OF)
     old = golden.load_model()
     old_scores = golden.scores(as_of=AS_OF)
     model_file = tmp_path / "model.yaml"
     (tmp_path / "old.yaml").write_text(model_file.read_text())
     # weigh support far more: g2 (3 open tickets) and g4 fall, g1 stays green
-    model_file.write_text(model_file.read_text().replace(
-        "standard: {engagement: 50, voice: 30, support: 20}",
-        "standard: {engagement: 20, voice: 10, support: 70}"))
+    model_file.write_text(
+        model_file.read_text().replace(
+            "standard: {engagement: 50, voice: 30, support: 20}",
+            "standard: {engagement: 20, voice: 10, support: 70}",
+        )
+    )
     new = golden.load_model()
     assert new.version != old.version
     golden.run(as_of=AS_OF)
@@ -130,7 +135,8 @@ def test_model_versions_keep_their_own_history_and_diff(golden: Project, tmp_pat
     assert golden.scores(as_of=AS_OF) != old_scores
     d = golden.diff(tmp_path / "old.yaml", as_of=AS_OF)
     # g4: 0.2 * 77.5 + 0.1 * 50 + 0.7 * 50 = 55.5 -> red (was 63.8 yellow)
-    assert d.changed_band == 1 and d.into_band == {"red": 1, "yellow": -1}
+    assert d.changed_band == 1
+    assert d.into_band == {"red": 1, "yellow": -1}
     assert d.transitions["yellow"] == {"red": 1}
     top = d.movers[0]
     assert (top.account_id, top.score_old, top.score_new) == ("g4", 63.8, 55.5)
@@ -154,10 +160,15 @@ def test_inputs_count_until_they_expire_and_need_a_declared_name(golden: Project
     with pytest.raises(DataError, match=r"^unknown account 'nope'"):
         golden.add_input("nope", "gut_check", "5", reason="r", author="ann")
     today = dt.datetime.now(dt.UTC).date()
-    row = golden.add_input("g3", "gut_check", "7", reason="kickoff went well", author="ann",
-                           expires=today + dt.timedelta(days=30))
-    assert (row["author"], row["reason"], row["value_number"]) == ("ann", "kickoff went well",
-                                                                   7.0)
+    row = golden.add_input(
+        "g3",
+        "gut_check",
+        "7",
+        reason="kickoff went well",
+        author="ann",
+        expires=today + dt.timedelta(days=30),
+    )
+    assert (row["author"], row["reason"], row["value_number"]) == ("ann", "kickoff went well", 7.0)
     e = golden.explain("g3", as_of=today)
     assert golden._frame_row(golden.load_model(), "g3", today)["m__gut"] == 7.0
     assert e.account_id == "g3"
@@ -167,7 +178,8 @@ def test_inputs_count_until_they_expire_and_need_a_declared_name(golden: Project
     golden.revoke_input(row["id"], by="bo", reason="wrong account")
     assert golden._frame_row(golden.load_model(), "g3", today)["m__gut"] is None
     audit = golden.inputs("g3")
-    assert audit[0]["revoked_by"] == "bo" and audit[0]["revoke_reason"] == "wrong account"
+    assert audit[0]["revoked_by"] == "bo"
+    assert audit[0]["revoke_reason"] == "wrong account"
 
 
 def test_unknown_score_and_missing_model(golden: Project, tmp_path: Path) -> None:
@@ -183,8 +195,10 @@ def test_compiled_sql_snapshot(golden: Project, dialect: str) -> None:
     """The SQL the golden model compiles to, per dialect: a compiler change shows as a
     diff. Refresh with STETHOSCOPE_UPDATE_SNAPSHOTS=1 after checking the change."""
     backend = ibis.duckdb.from_connection(golden.store.con)
-    sql = ibis.to_sql(score_frame(backend, load_model(GOLDEN / "model.yaml"), AS_OF),
-                      dialect=dialect) + "\n"
+    sql = (
+        ibis.to_sql(score_frame(backend, load_model(GOLDEN / "model.yaml"), AS_OF), dialect=dialect)
+        + "\n"
+    )
     path = SNAPSHOTS / f"golden.{dialect}.sql"
     if os.environ.get("STETHOSCOPE_UPDATE_SNAPSHOTS") or not path.exists():
         path.parent.mkdir(exist_ok=True)

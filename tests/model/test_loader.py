@@ -770,6 +770,11 @@ def test_scores_bands_and_scale_problems(scores: str, message: str) -> None:
             "model.yaml:1  name: expected lower-case letters, digits, - and _, got 'Tiny Model'",
         ),
         (MINIMAL.replace("name: tiny\n", ""), "model.yaml:1  name: missing (required)"),
+        ("name: t\nscorecards: {main: {usage: 1}}\n", "model.yaml:1  measures: missing (required)"),
+        (
+            "name: t\nmeasures: 3\nscorecards: {main: {usage: 1}}\n",
+            "model.yaml:2  measures: expected a mapping (key: value), got 3",
+        ),
         (
             MINIMAL + "metric: {}\n",
             "model.yaml:8  metric: unknown key 'metric' (did you mean 'metrics'?)",

@@ -4,8 +4,8 @@ raw lock error ever reaching the user (docs/concepts/storage.md)."""
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -114,14 +114,14 @@ def test_cli_goes_through_a_running_server(folder: Path, server: subprocess.Pope
     assert (folder / "e.rejects.csv").read_text().splitlines()[1].startswith('3,"zz",')
 
 
-def test_demo_goes_through_a_running_server(folder: Path,
-                                            server: subprocess.Popen[str]) -> None:
+def test_demo_goes_through_a_running_server(folder: Path, server: subprocess.Popen[str]) -> None:
     r = run_cli("demo", "--accounts", "30", "--months", "3", "--end", "2025-06-30", cwd=folder)
     assert r.returncode == 0, r.stderr
     assert re.search(r"│ accounts +│ +30 │", r.stdout), r.stdout
     # the store now holds data: a second demo needs --force, and says so through the server
     r = run_cli("demo", "--accounts", "30", "--months", "3", cwd=folder)
-    assert r.returncode == 1 and "pass --force to replace it" in r.stderr
+    assert r.returncode == 1
+    assert "pass --force to replace it" in r.stderr
 
 
 def test_server_requires_its_token(folder: Path, server: subprocess.Popen[str]) -> None:

@@ -29,11 +29,15 @@ def _connect() -> Project | RemoteProject:
 @app.command()
 def init(
     folder: Annotated[Path, typer.Argument(file_okay=False, help="Project folder.")] = Path("."),
-    preset: Annotated[str | None, typer.Option(
-        help="Also write model.yaml from a preset: dear, successscore or four-signals."
-    )] = None,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing model.yaml.")]
-    = False,
+    preset: Annotated[
+        str | None,
+        typer.Option(
+            help="Also write model.yaml from a preset: dear, successscore or four-signals."
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite an existing model.yaml.")
+    ] = False,
 ) -> None:
     """Create a project (stethoscope.toml), and with --preset its health model."""
     from stethoscope.settings import PROJECT_FILE
@@ -41,8 +45,9 @@ def init(
     folder.mkdir(parents=True, exist_ok=True)
     file = folder / PROJECT_FILE
     if file.exists() and preset is None:
-        raise ConfigError(f"{file} already exists",
-                          hint="pass --preset NAME to add a model to the project")
+        raise ConfigError(
+            f"{file} already exists", hint="pass --preset NAME to add a model to the project"
+        )
     if not file.exists():
         file.write_text(
             "# Stethoscope project settings; STETHOSCOPE_* environment variables override "
@@ -58,8 +63,10 @@ def init(
         if model.exists() and not force:
             raise ConfigError(f"{model} already exists", hint="pass --force to overwrite it")
         model.write_text(text)
-        output.console.print(f"Wrote {model} from the preset '{preset}'. Check it with "
-                             "`stethoscope validate`, score with `stethoscope run`.")
+        output.console.print(
+            f"Wrote {model} from the preset '{preset}'. Check it with "
+            "`stethoscope validate`, score with `stethoscope run`."
+        )
 
 
 @app.command("import")

@@ -23,8 +23,9 @@ if TYPE_CHECKING:
     from stethoscope.engine.explain import Change, Explanation
     from stethoscope.project import Project
 
-ModelOpt = Annotated[Path | None, typer.Option("--model", help="Model file (default: the "
-                                               "project's model.yaml).")]
+ModelOpt = Annotated[
+    Path | None, typer.Option("--model", help="Model file (default: the project's model.yaml).")
+]
 ScoreOpt = Annotated[str, typer.Option("--score", help="Which score of the model.")]
 DateOpt = Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"])]
 
@@ -48,35 +49,51 @@ def _num(x: Any, decimals: int = 1) -> str:
 
 
 @app.command()
-def validate(model: Annotated[Path | None, typer.Argument(
-        help="Model file (default: the project's model.yaml).")] = None) -> None:
+def validate(
+    model: Annotated[
+        Path | None, typer.Argument(help="Model file (default: the project's model.yaml).")
+    ] = None,
+) -> None:
     """Check a health model and report every problem at once, with file:line."""
     with _connect() as project:
         m = project.validate(model)
     output.console.print(
         f"[green]ok[/] {m.name}: {len(m.metrics)} metrics, {len(m.measures)} measures, "
         f"{len(m.groups)} groups, {len(m.scorecards)} scorecards, scores "
-        f"{', '.join(m.scores)} (version {m.version[:12]})", highlight=False)
+        f"{', '.join(m.scores)} (version {m.version[:12]})",
+        highlight=False,
+    )
 
 
 @app.command()
 def run(
-    as_of: Annotated[datetime | None, typer.Option(
-        "--as-of", formats=["%Y-%m-%d"], help="Score as of this date (default: today, UTC).")]
-    = None,
-    start: Annotated[datetime | None, typer.Option(
-        "--from", formats=["%Y-%m-%d"], help="Backfill daily history from this date.")] = None,
-    end: Annotated[datetime | None, typer.Option(
-        "--to", formats=["%Y-%m-%d"], help="... to this date (default: today).")] = None,
+    as_of: Annotated[
+        datetime | None,
+        typer.Option(
+            "--as-of", formats=["%Y-%m-%d"], help="Score as of this date (default: today, UTC)."
+        ),
+    ] = None,
+    start: Annotated[
+        datetime | None,
+        typer.Option("--from", formats=["%Y-%m-%d"], help="Backfill daily history from this date."),
+    ] = None,
+    end: Annotated[
+        datetime | None,
+        typer.Option("--to", formats=["%Y-%m-%d"], help="... to this date (default: today)."),
+    ] = None,
     model: ModelOpt = None,
 ) -> None:
     """Score every account and store the results as one run."""
     with _connect() as project, output.progress_bar("dates") as tick:
-        r = project.run(as_of=_day(as_of), start=_day(start), end=_day(end), model=model,
-                        progress=tick)
+        r = project.run(
+            as_of=_day(as_of), start=_day(start), end=_day(end), model=model, progress=tick
+        )
     span = r.as_of_from if r.dates == 1 else f"{r.as_of_from} to {r.as_of_to} ({r.dates} days)"
-    output.console.print(f"Run {r.run_id}: scored {r.accounts:,} accounts as of {span} in "
-                         f"{r.seconds:.1f} s (model {r.model_version[:12]})", highlight=False)
+    output.console.print(
+        f"Run {r.run_id}: scored {r.accounts:,} accounts as of {span} in "
+        f"{r.seconds:.1f} s (model {r.model_version[:12]})",
+        highlight=False,
+    )
     for score, bands in r.bands.items():
         parts = ", ".join(f"{n:,} {b}" for b, n in bands.items())
         output.console.print(f"  {score}: {parts}", highlight=False)
@@ -90,8 +107,15 @@ def runs(limit: Annotated[int, typer.Option(min=1)] = 20) -> None:
     t = Table("run", "status", "as of", "accounts", "started", "model", "error")
     for r in rows:
         span = r.as_of_from if r.as_of_from == r.as_of_to else f"{r.as_of_from}..{r.as_of_to}"
-        t.add_row(r.id, r.status, span, _num(r.accounts), r.started_at[:19],
-                  r.model_version[:12], (r.error or "")[:60])
+        t.add_row(
+            r.id,
+            r.status,
+            span,
+            _num(r.accounts),
+            r.started_at[:19],
+            r.model_version[:12],
+            (r.error or "")[:60],
+        )
     output.console.print(t)
 
 
@@ -100,8 +124,9 @@ def scores(
     band: Annotated[str | None, typer.Option(help="Only this band.")] = None,
     segment: Annotated[str | None, typer.Option(help="Only this segment.")] = None,
     owner: Annotated[str | None, typer.Option(help="Only this owner (CSM).")] = None,
-    sort: Annotated[str, typer.Option(help="score, name, arr, renewal_date, change_7d, "
-                                      "change_30d or coverage.")] = "score",
+    sort: Annotated[
+        str, typer.Option(help="score, name, arr, renewal_date, change_7d, change_30d or coverage.")
+    ] = "score",
     desc: Annotated[bool, typer.Option("--desc", help="Sort descending.")] = False,
     limit: Annotated[int | None, typer.Option(min=1)] = None,
     as_of: Annotated[datetime | None, typer.Option("--as-of", formats=["%Y-%m-%d"])] = None,
@@ -113,9 +138,17 @@ def scores(
     if format not in ("table", "json", "csv"):
         raise typer.BadParameter("expected table, json or csv", param_hint="--format")
     with _connect() as project:
-        rows = project.scores(score=score, as_of=_day(as_of), band=band, segment=segment,
-                              owner=owner, sort=sort, descending=desc, limit=limit,
-                              model=model)
+        rows = project.scores(
+            score=score,
+            as_of=_day(as_of),
+            band=band,
+            segment=segment,
+            owner=owner,
+            sort=sort,
+            descending=desc,
+            limit=limit,
+            model=model,
+        )
     if format == "json":
         sys.stdout.write(json.dumps(rows, default=str, indent=1) + "\n")
         return
@@ -127,14 +160,32 @@ def scores(
     if not rows:
         output.note("No scores yet: run `stethoscope run` first.")
         return
-    t = Table("account", "name", "owner", "segment", "ARR", "score", "band", "7d", "30d",
-              "coverage", title=f"{score} as of the latest run" if not as_of else
-              f"{score} as of {as_of.date()}")
+    t = Table(
+        "account",
+        "name",
+        "owner",
+        "segment",
+        "ARR",
+        "score",
+        "band",
+        "7d",
+        "30d",
+        "coverage",
+        title=f"{score} as of the latest run" if not as_of else f"{score} as of {as_of.date()}",
+    )
     for r in rows:
-        t.add_row(r["account_id"], r["name"], r["owner"], r["segment"], _num(r["arr"], 0),
-                  _num(r["score"]), r["band"] or "unknown", _num(r["change_7d"]),
-                  _num(r["change_30d"]),
-                  f"{r['coverage'] * 100:.0f}%" if r["coverage"] is not None else "-")
+        t.add_row(
+            r["account_id"],
+            r["name"],
+            r["owner"],
+            r["segment"],
+            _num(r["arr"], 0),
+            _num(r["score"]),
+            r["band"] or "unknown",
+            _num(r["change_7d"]),
+            _num(r["change_30d"]),
+            f"{r['coverage'] * 100:.0f}%" if r["coverage"] is not None else "-",
+        )
     output.console.print(t)
 
 
@@ -142,8 +193,10 @@ def scores(
 def explain(
     account: Annotated[str, typer.Argument(help="Account id.")],
     as_of: Annotated[datetime | None, typer.Option("--as-of", formats=["%Y-%m-%d"])] = None,
-    vs: Annotated[datetime | None, typer.Option(
-        "--vs", formats=["%Y-%m-%d"], help="Explain the change since this date.")] = None,
+    vs: Annotated[
+        datetime | None,
+        typer.Option("--vs", formats=["%Y-%m-%d"], help="Explain the change since this date."),
+    ] = None,
     format: Annotated[str, typer.Option(help="table or json.")] = "table",
     score: ScoreOpt = "health",
     model: ModelOpt = None,
@@ -154,8 +207,9 @@ def explain(
         raise typer.BadParameter("expected table or json", param_hint="--format")
     with _connect() as project:
         if vs is not None:
-            change = project.explain_change(account, vs=vs.date(), as_of=_day(as_of),
-                                            score=score, model=model)
+            change = project.explain_change(
+                account, vs=vs.date(), as_of=_day(as_of), score=score, model=model
+            )
             _print(asdict(change), format) if format == "json" else _show_change(change)
             return
         e = project.explain(account, as_of=_day(as_of), score=score, model=model)
@@ -167,15 +221,32 @@ def _print(data: dict[str, Any], format: str) -> None:
 
 
 def _show(e: Explanation) -> None:
-    title = (f"{e.account_name or e.account_id} ({e.account_id}), {e.score_name} as of "
-             f"{e.as_of}: {_num(e.score)} {e.band or 'unknown'}")
-    t = Table("group", "measure", "metric value", "grade", "weight", "contribution", "age",
-              title=title, caption=f"scorecard {e.scorecard}, segment {e.segment}, coverage "
-              f"{(e.coverage or 0) * 100:.0f}%, model {e.model_version[:12]}")
+    title = (
+        f"{e.account_name or e.account_id} ({e.account_id}), {e.score_name} as of "
+        f"{e.as_of}: {_num(e.score)} {e.band or 'unknown'}"
+    )
+    t = Table(
+        "group",
+        "measure",
+        "metric value",
+        "grade",
+        "weight",
+        "contribution",
+        "age",
+        title=title,
+        caption=f"scorecard {e.scorecard}, segment {e.segment}, coverage "
+        f"{(e.coverage or 0) * 100:.0f}%, model {e.model_version[:12]}",
+    )
     for m in e.measures:
-        t.add_row(m.group or "", m.measure, _num(m.value, 2), _num(m.grade),
-                  f"{m.weight * 100:.1f}%", _num(m.contribution),
-                  f"{m.age_days} d" if m.age_days is not None else "-")
+        t.add_row(
+            m.group or "",
+            m.measure,
+            _num(m.value, 2),
+            _num(m.grade),
+            f"{m.weight * 100:.1f}%",
+            _num(m.contribution),
+            f"{m.age_days} d" if m.age_days is not None else "-",
+        )
     if e.floor:
         t.add_row("", "(scale floor)", "", "", "", _num(e.floor), "")
     t.add_row("", "[bold]score[/]", "", "", "", f"[bold]{_num(e.score)}[/]", "")
@@ -183,12 +254,25 @@ def _show(e: Explanation) -> None:
 
 
 def _show_change(c: Change) -> None:
-    t = Table("measure", "value then", "value now", "grade then", "grade now", "change",
-              title=f"{c.account_id} {c.score_name}: {_num(c.score_from)} on {c.date_from} -> "
-                    f"{_num(c.score_to)} on {c.date_to} ({_num(c.change)})")
+    t = Table(
+        "measure",
+        "value then",
+        "value now",
+        "grade then",
+        "grade now",
+        "change",
+        title=f"{c.account_id} {c.score_name}: {_num(c.score_from)} on {c.date_from} -> "
+        f"{_num(c.score_to)} on {c.date_to} ({_num(c.change)})",
+    )
     for ln in c.lines:
-        t.add_row(ln.measure, _num(ln.value_from, 2), _num(ln.value_to, 2),
-                  _num(ln.grade_from), _num(ln.grade_to), f"{ln.change:+.1f}")
+        t.add_row(
+            ln.measure,
+            _num(ln.value_from, 2),
+            _num(ln.value_to, 2),
+            _num(ln.grade_from),
+            _num(ln.grade_to),
+            f"{ln.change:+.1f}",
+        )
     t.add_row("[bold]total[/]", "", "", "", "", f"[bold]{_num(c.change)}[/]")
     output.console.print(t)
 
@@ -196,31 +280,43 @@ def _show_change(c: Change) -> None:
 @app.command("input")
 def input_(
     account: Annotated[str, typer.Argument(help="Account id.")],
-    name: Annotated[str, typer.Argument(help="The input, as the model declares it "
-                                        "(e.g. gut_check).")],
+    name: Annotated[
+        str, typer.Argument(help="The input, as the model declares it (e.g. gut_check).")
+    ],
     value: Annotated[str, typer.Argument(help="Its value: a number, yes/no, or a choice.")],
     reason: Annotated[str, typer.Option(help="Why: kept with the value.")],
-    expires: Annotated[datetime | None, typer.Option(
-        formats=["%Y-%m-%d"], help="From this date the value no longer counts.")] = None,
-    author: Annotated[str | None, typer.Option(help="Who says so (default: your user).")]
-    = None,
+    expires: Annotated[
+        datetime | None,
+        typer.Option(formats=["%Y-%m-%d"], help="From this date the value no longer counts."),
+    ] = None,
+    author: Annotated[str | None, typer.Option(help="Who says so (default: your user).")] = None,
     model: ModelOpt = None,
 ) -> None:
     """Record a CSM input: a gut check or a manual measure, with a reason and expiry."""
     with _connect() as project:
-        row = project.add_input(account, name, value, reason=reason,
-                                author=author or getpass.getuser(), expires=_day(expires),
-                                model=model)
+        row = project.add_input(
+            account,
+            name,
+            value,
+            reason=reason,
+            author=author or getpass.getuser(),
+            expires=_day(expires),
+            model=model,
+        )
     until = f", until {row['expires_at']:%Y-%m-%d}" if row["expires_at"] else ""
-    output.console.print(f"Recorded {name} = {value} for {account} by {row['author']}{until} "
-                         f"(input {row['id']}). It counts from the next run.", highlight=False)
+    output.console.print(
+        f"Recorded {name} = {value} for {account} by {row['author']}{until} "
+        f"(input {row['id']}). It counts from the next run.",
+        highlight=False,
+    )
 
 
 @app.command()
 def diff(
     old: Annotated[Path, typer.Argument(help="The model as it was (a YAML file).")],
-    new: Annotated[Path | None, typer.Argument(help="The model as it would be (default: "
-                                               "the project's model).")] = None,
+    new: Annotated[
+        Path | None, typer.Argument(help="The model as it would be (default: the project's model).")
+    ] = None,
     as_of: Annotated[datetime | None, typer.Option("--as-of", formats=["%Y-%m-%d"])] = None,
     score: ScoreOpt = "health",
     top: Annotated[int, typer.Option(min=0, help="How many movers to list.")] = 10,
@@ -229,9 +325,12 @@ def diff(
     movers, scored on the same data as of the same date."""
     with _connect() as project:
         d = project.diff(old, new, as_of=_day(as_of), score=score, top=top)
-    output.console.print(f"{d.score_name} as of {d.as_of}: {d.changed_band:,} of "
-                         f"{d.accounts:,} accounts change band "
-                         f"({d.version_old[:12]} -> {d.version_new[:12]})", highlight=False)
+    output.console.print(
+        f"{d.score_name} as of {d.as_of}: {d.changed_band:,} of "
+        f"{d.accounts:,} accounts change band "
+        f"({d.version_old[:12]} -> {d.version_new[:12]})",
+        highlight=False,
+    )
     if d.into_band:
         output.console.print("  " + ", ".join(f"{n:+,} {b}" for b, n in d.into_band.items()))
     bands = sorted({b for row in d.transitions.values() for b in row} | set(d.transitions))
@@ -242,6 +341,11 @@ def diff(
     if d.movers:
         m = Table("account", "name", "old", "new", "change", title="largest movers")
         for mv in d.movers:
-            m.add_row(mv.account_id, mv.name, f"{_num(mv.score_old)} {mv.band_old}",
-                      f"{_num(mv.score_new)} {mv.band_new}", _num(mv.change))
+            m.add_row(
+                mv.account_id,
+                mv.name,
+                f"{_num(mv.score_old)} {mv.band_old}",
+                f"{_num(mv.score_new)} {mv.band_new}",
+                _num(mv.change),
+            )
         output.console.print(m)

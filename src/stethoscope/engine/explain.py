@@ -22,19 +22,19 @@ from stethoscope.model.types import Model
 @dataclass(frozen=True)
 class MeasureLine:
     measure: str
-    group: str | None        # the group that holds it (None: directly on the scorecard)
+    group: str | None  # the group that holds it (None: directly on the scorecard)
     metric: str
-    value: Any               # the metric value (None: missing)
-    grade: float | None      # 0-100
-    weight: float            # effective share of the score, 0-1 (0 when missing)
-    contribution: float      # on the scale, rounded
-    age_days: int | None     # age of the newest data behind the value
+    value: Any  # the metric value (None: missing)
+    grade: float | None  # 0-100
+    weight: float  # effective share of the score, 0-1 (0 when missing)
+    contribution: float  # on the scale, rounded
+    age_days: int | None  # age of the newest data behind the value
 
 
 @dataclass(frozen=True)
 class GroupLine:
     group: str
-    score: float | None      # 0-100
+    score: float | None  # 0-100
     weight: float
     contribution: float
 
@@ -51,7 +51,7 @@ class Explanation:
     coverage: float | None
     segment: str | None
     scorecard: str | None
-    floor: float             # the scale's minimum: contributions + floor = score
+    floor: float  # the scale's minimum: contributions + floor = score
     measures: list[MeasureLine]
     groups: list[GroupLine]
 
@@ -82,12 +82,12 @@ class Change:
 
 def round_parts(parts: list[float], total: float, decimals: int) -> list[float]:
     """Round ``parts`` to ``decimals`` so that they add up to ``total`` (already rounded)."""
-    unit = 10 ** decimals
+    unit = 10**decimals
     scaled = [p * unit for p in parts]
     floors = [math.floor(s + 1e-9) for s in scaled]
     missing = round(total * unit) - sum(floors)
     order = sorted(range(len(parts)), key=lambda i: scaled[i] - floors[i], reverse=True)
-    for i in order[:max(0, missing)]:
+    for i in order[: max(0, missing)]:
         floors[i] += 1
     if missing < 0:  # only by float noise; take from the smallest remainders
         for i in list(reversed(order))[:-missing]:
@@ -120,23 +120,49 @@ def explain_row(model: Model, row: dict[str, Any], score_name: str) -> Explanati
     names = sorted(parents, key=lambda m: (parents[m] or "", m))
     raw = [float(row.get(contribution_col(s, m)) or 0.0) for m in names]
     floor = model.scale.min
-    shown = round_parts(raw, (score - floor) if score is not None else sum(raw),
-                        model.scale.decimals)
+    shown = round_parts(
+        raw, (score - floor) if score is not None else sum(raw), model.scale.decimals
+    )
     measures = []
     for m, c in zip(names, shown, strict=True):
         metric = model.measures[m].metric
         age = row.get(age_col(metric))
-        measures.append(MeasureLine(
-            m, parents[m], metric, row.get(value_col(metric)), row.get(grade_col(m)),
-            float(row.get(weight_col(s, m)) or 0.0), c, int(age) if age is not None else None))
-    groups = [GroupLine(g, row.get(group_col(g)), float(row.get(weight_col(s, g)) or 0.0),
-                        round(sum(x.contribution for x in measures if x.group == g),
-                              model.scale.decimals))
-              for g in sorted({p for p in parents.values() if p})]
+        measures.append(
+            MeasureLine(
+                m,
+                parents[m],
+                metric,
+                row.get(value_col(metric)),
+                row.get(grade_col(m)),
+                float(row.get(weight_col(s, m)) or 0.0),
+                c,
+                int(age) if age is not None else None,
+            )
+        )
+    groups = [
+        GroupLine(
+            g,
+            row.get(group_col(g)),
+            float(row.get(weight_col(s, g)) or 0.0),
+            round(sum(x.contribution for x in measures if x.group == g), model.scale.decimals),
+        )
+        for g in sorted({p for p in parents.values() if p})
+    ]
     return Explanation(
-        row["account_id"], row.get("name"), str(row["as_of"]), s, model.version, score,
-        row.get(f"band__{s}"), row.get(f"coverage__{s}"), row.get(f"segment__{s}"),
-        scorecard, floor, measures, groups)
+        row["account_id"],
+        row.get("name"),
+        str(row["as_of"]),
+        s,
+        model.version,
+        score,
+        row.get(f"band__{s}"),
+        row.get(f"coverage__{s}"),
+        row.get(f"segment__{s}"),
+        scorecard,
+        floor,
+        measures,
+        groups,
+    )
 
 
 def compare(before: Explanation, after: Explanation, decimals: int) -> Change:
@@ -151,10 +177,31 @@ def compare(before: Explanation, after: Explanation, decimals: int) -> Change:
         delta = round(cy - cx, decimals)
         if delta == 0 and (x and y and x.grade == y.grade):
             continue
-        lines.append(ChangeLine(name, x.value if x else None, y.value if y else None,
-                                x.grade if x else None, y.grade if y else None, cx, cy, delta))
+        lines.append(
+            ChangeLine(
+                name,
+                x.value if x else None,
+                y.value if y else None,
+                x.grade if x else None,
+                y.grade if y else None,
+                cx,
+                cy,
+                delta,
+            )
+        )
     lines.sort(key=lambda ln: (-abs(ln.change), ln.measure))
-    change = (round(after.score - before.score, decimals)
-              if after.score is not None and before.score is not None else None)
-    return Change(after.account_id, after.score_name, before.as_of, after.as_of,
-                  before.score, after.score, change, lines)
+    change = (
+        round(after.score - before.score, decimals)
+        if after.score is not None and before.score is not None
+        else None
+    )
+    return Change(
+        after.account_id,
+        after.score_name,
+        before.as_of,
+        after.as_of,
+        before.score,
+        after.score,
+        change,
+        lines,
+    )

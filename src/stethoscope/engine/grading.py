@@ -30,8 +30,14 @@ def _clamp(x: ir.NumericValue) -> ir.NumericValue:
     return ibis.greatest(ibis.literal(0.0), ibis.least(ibis.literal(100.0), x))
 
 
-def _rank(value: ir.NumericValue, within: str, direction: str, segment: ir.Value, *,
-          cumulative: bool = False) -> ir.NumericValue:
+def _rank(
+    value: ir.NumericValue,
+    within: str,
+    direction: str,
+    segment: ir.Value,
+    *,
+    cumulative: bool = False,
+) -> ir.NumericValue:
     """Rank in [0, 1] among accounts with a value (in the same segment), better is higher
     after direction: the percent rank (worst 0, best 1), or with ``cumulative`` the share
     of accounts at or below the value. An account alone in its group ranks 0.5."""
@@ -40,13 +46,12 @@ def _rank(value: ir.NumericValue, within: str, direction: str, segment: ir.Value
     w = ibis.window(group_by=keys, order_by=order)
     n = value.count().over(ibis.window(group_by=keys))
     rank = order.cume_dist() if cumulative else order.percent_rank()
-    return ibis.cases((value.isnull(), ibis.null("float64")),
-                      (n == 1, ibis.literal(0.5)),
-                      else_=rank.over(w))
+    return ibis.cases(
+        (value.isnull(), ibis.null("float64")), (n == 1, ibis.literal(0.5)), else_=rank.over(w)
+    )
 
 
-def grade_expr(m: Measure, value: ir.Value, column: Column, segment: ir.Value
-               ) -> ir.NumericValue:
+def grade_expr(m: Measure, value: ir.Value, column: Column, segment: ir.Value) -> ir.NumericValue:
     g = m.grading
     lower = m.direction == "lower"  # only rank-based gradings use it
     num = value
@@ -63,30 +68,39 @@ def grade_expr(m: Measure, value: ir.Value, column: Column, segment: ir.Value
         case Tertiles(within, grades):
             # by cumulative share, so that accounts tied at the best value share the top
             r = _rank(num, within, m.direction, segment, cumulative=True)
-            grade = ibis.cases((r.isnull(), ibis.null("float64")),
-                               (r <= 1 / 3, ibis.literal(float(grades[0]))),
-                               (r <= 2 / 3, ibis.literal(float(grades[1]))),
-                               else_=ibis.literal(float(grades[2])))
+            grade = ibis.cases(
+                (r.isnull(), ibis.null("float64")),
+                (r <= 1 / 3, ibis.literal(float(grades[0]))),
+                (r <= 2 / 3, ibis.literal(float(grades[1]))),
+                else_=ibis.literal(float(grades[2])),
+            )
         case ZScore(within):
             keys = [num.isnull()] + ([segment] if within == "segment" else [])
             w = ibis.window(group_by=keys)
             sd = num.std().over(w)
-            z = ibis.cases((sd == 0, ibis.literal(0.0)),
-                           else_=(num - num.mean().over(w)) / sd)
+            z = ibis.cases((sd == 0, ibis.literal(0.0)), else_=(num - num.mean().over(w)) / sd)
             grade = _clamp(50 + 25 * (-z if lower else z))
         case Nps(detractor, passive, promoter):
-            grade = ibis.cases((num >= 9, ibis.literal(float(promoter))),
-                               (num >= 7, ibis.literal(float(passive))),
-                               (num >= 0, ibis.literal(float(detractor))))
+            grade = ibis.cases(
+                (num >= 9, ibis.literal(float(promoter))),
+                (num >= 7, ibis.literal(float(passive))),
+                (num >= 0, ibis.literal(float(detractor))),
+            )
         case Boolean(true, false):
-            truthy = (value.cast("string").lower().isin(["true", "yes", "1", "1.0"])
-                      if value.type().is_string() else value != 0)
-            grade = ibis.cases((truthy, ibis.literal(float(true))),
-                               else_=ibis.literal(float(false)))
+            truthy = (
+                value.cast("string").lower().isin(["true", "yes", "1", "1.0"])
+                if value.type().is_string()
+                else value != 0
+            )
+            grade = ibis.cases(
+                (truthy, ibis.literal(float(true))), else_=ibis.literal(float(false))
+            )
         case Categorical(grades, other):
             text = value.cast("string")
-            grade = ibis.cases(*[(text == k, ibis.literal(float(v))) for k, v in grades],
-                               else_=ibis.literal(other, "float64"))
+            grade = ibis.cases(
+                *[(text == k, ibis.literal(float(v))) for k, v in grades],
+                else_=ibis.literal(other, "float64"),
+            )
         case Decay(half_life):
             grade = 100 * ibis.literal(0.5).pow(num.cast("float64") / half_life)
         case _:
@@ -95,6 +109,8 @@ def grade_expr(m: Measure, value: ir.Value, column: Column, segment: ir.Value
     if m.missing != "skip":
         grade = grade.fill_null(float(m.missing))
     if m.rules:
-        grade = ibis.cases(*[(compile_condition(r.when, column), ibis.literal(float(r.grade)))
-                             for r in m.rules], else_=grade)
+        grade = ibis.cases(
+            *[(compile_condition(r.when, column), ibis.literal(float(r.grade))) for r in m.rules],
+            else_=grade,
+        )
     return grade.cast("float64")

@@ -67,8 +67,9 @@ def _time(t: ir.Table, table: str) -> ir.Value:
     return t[col]
 
 
-def _bounds(t: ir.Table, table: str, as_of: dt.date, window: int | None,
-            offset: int) -> ir.BooleanValue:
+def _bounds(
+    t: ir.Table, table: str, as_of: dt.date, window: int | None, offset: int
+) -> ir.BooleanValue:
     """Rows of the window ending ``offset`` days before ``as_of``, nothing after ``as_of``."""
     end = as_of - dt.timedelta(days=offset)
     time = _time(t, table)
@@ -90,8 +91,9 @@ def _where(t: ir.Table, filters: tuple[Filter, ...]) -> ir.BooleanValue | None:
     return cond
 
 
-def _aggregate(t: ir.Table, agg: Aggregate, table: str, as_of: dt.date,
-               window: int | None) -> ir.Value:
+def _aggregate(
+    t: ir.Table, agg: Aggregate, table: str, as_of: dt.date, window: int | None
+) -> ir.Value:
     time = _time(t, table)
     col = t[agg.column] if agg.column else None
     match agg.fn:
@@ -122,8 +124,11 @@ def _aggregate(t: ir.Table, agg: Aggregate, table: str, as_of: dt.date,
             return col.argmax(time)
         case "days_since":
             newest = time.max()
-            newest_day = newest.date() if TABLES[table].column(
-                TABLES[table].time_column or "").type.value == "timestamp" else newest
+            newest_day = (
+                newest.date()
+                if TABLES[table].column(TABLES[table].time_column or "").type.value == "timestamp"
+                else newest
+            )
             return ibis.literal(as_of).delta(newest_day, unit="day")
         case "share":
             assert col is not None
@@ -145,8 +150,9 @@ def rollup_sources(model: Model) -> dict[Source, list[Aggregate]]:
     return out
 
 
-def rollup_expr(backend: BaseBackend, source: Source, aggs: list[Aggregate],
-                upto: dt.date) -> ir.Table:
+def rollup_expr(
+    backend: BaseBackend, source: Source, aggs: list[Aggregate], upto: dt.date
+) -> ir.Table:
     """Rows of ``source`` up to ``upto``, summed per account and day (and per value of the
     columns that are counted distinct), so that any window of whole days can be
     aggregated from it exactly."""
@@ -178,8 +184,9 @@ def rollup_expr(backend: BaseBackend, source: Source, aggs: list[Aggregate],
     return t.group_by(**keys).aggregate(**values)
 
 
-def _aggregate_rollup(r: ir.Table, agg: Aggregate, table: str, as_of: dt.date,
-                      window: int | None) -> ir.Value:
+def _aggregate_rollup(
+    r: ir.Table, agg: Aggregate, table: str, as_of: dt.date, window: int | None
+) -> ir.Value:
     col = agg.column
     match agg.fn:
         case "count":
@@ -204,13 +211,15 @@ def _aggregate_rollup(r: ir.Table, agg: Aggregate, table: str, as_of: dt.date,
             return ibis.literal(as_of).delta(r._day.max(), unit="day")
         case "share":
             k = r[f"_k_{col}"]
-            return k.nunique(where=k.isin(list(agg.share_of))).cast("float64") / len(
-                agg.share_of) * 100
+            return (
+                k.nunique(where=k.isin(list(agg.share_of))).cast("float64")
+                / len(agg.share_of)
+                * 100
+            )
     raise AssertionError(agg.fn)
 
 
-def _rollup_window(r: ir.Table, as_of: dt.date, window: int | None,
-                   offset: int) -> ir.Table:
+def _rollup_window(r: ir.Table, as_of: dt.date, window: int | None, offset: int) -> ir.Table:
     end = as_of - dt.timedelta(days=offset)
     cond = r._day <= end
     if window is not None:
@@ -218,16 +227,22 @@ def _rollup_window(r: ir.Table, as_of: dt.date, window: int | None,
     return r.filter(cond)
 
 
-def metrics_table(backend: BaseBackend, model: Model, as_of: dt.date, accounts: ir.Table,
-                  rollups: dict[Source, str] | None = None) -> ir.Table:
+def metrics_table(
+    backend: BaseBackend,
+    model: Model,
+    as_of: dt.date,
+    accounts: ir.Table,
+    rollups: dict[Source, str] | None = None,
+) -> ir.Table:
     """``accounts`` (active accounts with attribute columns) joined with every metric.
 
     With ``rollups`` (source -> name of a table made from ``rollup_expr``), aggregates read
     the daily rollups instead of the raw rows: the same numbers, for a fraction of the work
     when many dates are scored."""
     scans: dict[_Scan, list[tuple[str, Aggregate]]] = defaultdict(list)
-    aggregates = {m.name: m.source for m in model.metrics.values()
-                  if isinstance(m.source, Aggregate)}
+    aggregates = {
+        m.name: m.source for m in model.metrics.values() if isinstance(m.source, Aggregate)
+    }
     for name, agg in aggregates.items():
         scans[_Scan(agg.table, agg.where, agg.window_days)].append((name, agg))
     for m in model.metrics.values():
@@ -235,18 +250,19 @@ def metrics_table(backend: BaseBackend, model: Model, as_of: dt.date, accounts: 
             base = aggregates[m.source.metric]
             offset = base.window_days or 0 if m.source.vs == "previous" else 365
             scans[_Scan(base.table, base.where, base.window_days, offset)].append(
-                (f"{m.source.metric}__{m.source.vs}", base))
+                (f"{m.source.metric}__{m.source.vs}", base)
+            )
 
     out = accounts
     for scan, members in scans.items():
         end = as_of - dt.timedelta(days=scan.offset_days)
         rollup = (rollups or {}).get((scan.table, scan.where))
         if rollup is not None:
-            rows = _rollup_window(backend.table(rollup), as_of, scan.window_days,
-                                  scan.offset_days)
-            values = {value_col(name): _aggregate_rollup(rows, agg, scan.table, end,
-                                                         scan.window_days)
-                      for name, agg in members}
+            rows = _rollup_window(backend.table(rollup), as_of, scan.window_days, scan.offset_days)
+            values = {
+                value_col(name): _aggregate_rollup(rows, agg, scan.table, end, scan.window_days)
+                for name, agg in members
+            }
             newest: ir.Value = rows._ts.max()
             account: ir.Value = rows._account
         else:
@@ -254,9 +270,10 @@ def metrics_table(backend: BaseBackend, model: Model, as_of: dt.date, accounts: 
             cond = _bounds(t, scan.table, as_of, scan.window_days, scan.offset_days)
             extra = _where(t, scan.where)
             rows = t.filter(cond & extra if extra is not None else cond)
-            values = {value_col(name): _aggregate(rows, agg, scan.table, end,
-                                                  scan.window_days)
-                      for name, agg in members}
+            values = {
+                value_col(name): _aggregate(rows, agg, scan.table, end, scan.window_days)
+                for name, agg in members
+            }
             newest = _time(rows, scan.table).max()
             account = rows.account_id
         if scan.offset_days == 0:
@@ -266,8 +283,7 @@ def metrics_table(backend: BaseBackend, model: Model, as_of: dt.date, accounts: 
         new: dict[str, ir.Value] = {}
         if scan.offset_days == 0:
             day = joined._newest.date() if _is_timestamp(scan.table) else joined._newest
-            new = {age_col(name): ibis.literal(as_of).delta(day, unit="day")
-                   for name, _ in members}
+            new = {age_col(name): ibis.literal(as_of).delta(day, unit="day") for name, _ in members}
         out = _keep(joined, ("_account", "_newest"), new)
         # an account without rows counts zero, but only if the table has any data up to
         # the date: a source that is not connected is unknown, not zero (and not red)
@@ -280,9 +296,15 @@ def metrics_table(backend: BaseBackend, model: Model, as_of: dt.date, accounts: 
                 whole = backend.table(scan.table)
                 upto = whole.filter(_bounds(whole, scan.table, end, None, 0))
             has_data = upto.limit(1).count() > 0
-            out = out.mutate(**{value_col(n): ibis.cases(
-                (has_data.as_scalar(), out[value_col(n)].fill_null(0)),
-                else_=out[value_col(n)]) for n in counted})
+            out = out.mutate(
+                **{
+                    value_col(n): ibis.cases(
+                        (has_data.as_scalar(), out[value_col(n)].fill_null(0)),
+                        else_=out[value_col(n)],
+                    )
+                    for n in counted
+                }
+            )
 
     for m in model.metrics.values():
         src = m.source
@@ -293,14 +315,18 @@ def metrics_table(backend: BaseBackend, model: Model, as_of: dt.date, accounts: 
                 (then == 0, ibis.null("float64")),
                 else_=(now - then).cast("float64") / then * 100,
             )
-            out = _keep(out, (value_col(f"{src.metric}__{src.vs}"),),
-                        {value_col(m.name): change})
+            out = _keep(out, (value_col(f"{src.metric}__{src.vs}"),), {value_col(m.name): change})
     for m in _ratios_in_order(model):
         src = m.source
         assert isinstance(src, Ratio)
         num, den = out[value_col(src.numerator)], out[value_col(src.denominator)]
-        out = out.mutate(**{value_col(m.name): ibis.cases(
-            (den == 0, ibis.null("float64")), else_=num.cast("float64") / den)})
+        out = out.mutate(
+            **{
+                value_col(m.name): ibis.cases(
+                    (den == 0, ibis.null("float64")), else_=num.cast("float64") / den
+                )
+            }
+        )
     return out
 
 
@@ -350,10 +376,10 @@ def attribute_expr(accounts: ir.Table, name: str, as_of: dt.date) -> ir.Value:
 
 def input_columns(model: Model) -> dict[str, str]:
     """metric name -> input name, for metrics that read CSM inputs."""
-    return {m.name: m.source.name for m in model.metrics.values()
-            if isinstance(m.source, InputRef)}
+    return {m.name: m.source.name for m in model.metrics.values() if isinstance(m.source, InputRef)}
 
 
 def attribute_columns(model: Model) -> dict[str, str]:
-    return {m.name: m.source.name for m in model.metrics.values()
-            if isinstance(m.source, Attribute)}
+    return {
+        m.name: m.source.name for m in model.metrics.values() if isinstance(m.source, Attribute)
+    }

@@ -18,13 +18,14 @@ top-down), so the SQL stays linear in the size of the model.
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import TypeAlias
 
 import ibis
 import ibis.expr.types as ir
 
 from stethoscope.model.types import Item, Model, Scale
 
-Num = ir.NumericValue
+Num: TypeAlias = ir.NumericValue
 
 
 def grade_col(measure: str) -> str:
@@ -58,8 +59,9 @@ def _value(t: ir.Table, item: Item) -> Num:
 
 def _known(t: ir.Table, item: Item) -> Num:
     """w_i * p_i."""
-    return ibis.cases((_value(t, item).notnull(), ibis.literal(float(item.weight))),
-                      else_=ibis.literal(0.0))
+    return ibis.cases(
+        (_value(t, item).notnull(), ibis.literal(float(item.weight))), else_=ibis.literal(0.0)
+    )
 
 
 def _sum(xs: list[Num]) -> Num:
@@ -75,8 +77,9 @@ def _levels(model: Model) -> list[list[str]]:
 
     def visit(g: str) -> int:
         if g not in depth:
-            depth[g] = 1 + max((visit(i.name) for i in model.groups[g].items
-                                if i.kind == "group"), default=-1)
+            depth[g] = 1 + max(
+                (visit(i.name) for i in model.groups[g].items if i.kind == "group"), default=-1
+            )
         return depth[g]
 
     for g in model.groups:
@@ -105,8 +108,7 @@ def _paths(model: Model, card: str) -> list[tuple[str, str, Item]]:
     """(node, its parent node, item) for every member under a scorecard, top-down;
     the scorecard's own members have the scorecard as node."""
     out: list[tuple[str, str, Item]] = []
-    frontier: list[tuple[str, str, tuple[Item, ...]]] = [
-        (card, "", model.scorecards[card].items)]
+    frontier: list[tuple[str, str, tuple[Item, ...]]] = [(card, "", model.scorecards[card].items)]
     while frontier:
         nxt: list[tuple[str, str, tuple[Item, ...]]] = []
         for node, parent, items in frontier:
@@ -160,19 +162,23 @@ def add_scorecards(t: ir.Table, model: Model, cards: list[str]) -> ir.Table:
     for c in cards:
         nominal = nominal_weights(model, c)
         measures = sorted(nominal)
-        score = _sum([t[card_weight_col(c, m)] * t[grade_col(m)].fill_null(0.0)
-                      for m in measures])
-        out[card_score_col(c)] = ibis.cases((t[_den_col(c)] > 0, score),
-                                            else_=ibis.null("float64"))
-        out[card_coverage_col(c)] = _sum([
-            ibis.cases((t[grade_col(m)].notnull(), ibis.literal(nominal[m])),
-                       else_=ibis.literal(0.0)) for m in measures])
+        score = _sum([t[card_weight_col(c, m)] * t[grade_col(m)].fill_null(0.0) for m in measures])
+        out[card_score_col(c)] = ibis.cases((t[_den_col(c)] > 0, score), else_=ibis.null("float64"))
+        out[card_coverage_col(c)] = _sum(
+            [
+                ibis.cases(
+                    (t[grade_col(m)].notnull(), ibis.literal(nominal[m])), else_=ibis.literal(0.0)
+                )
+                for m in measures
+            ]
+        )
     return t.mutate(**out)
 
 
 def members(model: Model, card: str) -> tuple[list[str], list[str]]:
     """(measures, groups) under a scorecard."""
-    ms, gs = set(), set()
+    ms: set[str] = set()
+    gs: set[str] = set()
     for _, _, i in _paths(model, card):
         (ms if i.kind == "measure" else gs).add(i.name)
     return sorted(ms), sorted(gs)

@@ -37,8 +37,19 @@ if TYPE_CHECKING:
     from ibis.backends import BaseBackend
 
 INPUTS_TABLE = "csm_inputs"
-ACCOUNT_COLUMNS = ("account_id", "name", "owner", "segment", "industry", "plan", "arr",
-                   "seats", "customer_since", "renewal_date", "parent_id")
+ACCOUNT_COLUMNS = (
+    "account_id",
+    "name",
+    "owner",
+    "segment",
+    "industry",
+    "plan",
+    "arr",
+    "seats",
+    "customer_since",
+    "renewal_date",
+    "parent_id",
+)
 
 
 def score_col(score: str) -> str:
@@ -65,15 +76,17 @@ def active_accounts(backend: BaseBackend, as_of: dt.date) -> ir.Table:
 
 
 def _inputs(backend: BaseBackend, model: Model, as_of: dt.date, t: ir.Table) -> ir.Table:
-    refs = {m.name: m.source.name for m in model.metrics.values()
-            if isinstance(m.source, InputRef)}
+    refs = {m.name: m.source.name for m in model.metrics.values() if isinstance(m.source, InputRef)}
     if not refs:
         return t
     i = backend.table(INPUTS_TABLE)
     end = mx.day_start(as_of + dt.timedelta(days=1))
-    live = i.filter((i.created_at < end) & (i.expires_at.isnull() | (i.expires_at >= end))
-                    & (i.revoked_at.isnull() | (i.revoked_at >= end))
-                    & i.name.isin(sorted(set(refs.values()))))
+    live = i.filter(
+        (i.created_at < end)
+        & (i.expires_at.isnull() | (i.expires_at >= end))
+        & (i.revoked_at.isnull() | (i.revoked_at >= end))
+        & i.name.isin(sorted(set(refs.values())))
+    )
     latest = live.group_by([live.account_id.name("_acc"), live.name.name("_input")]).aggregate(
         _num=live.value_number.argmax(live.created_at),
         _text=live.value_text.argmax(live.created_at),
@@ -83,20 +96,27 @@ def _inputs(backend: BaseBackend, model: Model, as_of: dt.date, t: ir.Table) -> 
         one = latest.filter(latest._input == name)
         kind = model.metrics[metric].kind
         j = t.left_join(one, t.account_id == one._acc)
-        t = j.select(*t.columns, **{
-            mx.value_col(metric): j._text if kind == "text" else j._num,
-            mx.age_col(metric): ibis.literal(as_of).delta(j._at.date(), unit="day"),
-        })
+        t = j.select(
+            *t.columns,
+            **{
+                mx.value_col(metric): j._text if kind == "text" else j._num,
+                mx.age_col(metric): ibis.literal(as_of).delta(j._at.date(), unit="day"),
+            },
+        )
     return t
 
 
-def score_frame(backend: BaseBackend, model: Model, as_of: dt.date,
-                rollups: dict[mx.Source, str] | None = None) -> ir.Table:
+def score_frame(
+    backend: BaseBackend, model: Model, as_of: dt.date, rollups: dict[mx.Source, str] | None = None
+) -> ir.Table:
     """Every active account scored as of ``as_of`` under ``model`` (see module doc).
     ``rollups``: daily rollups to read aggregates from (see ``metrics.rollup_expr``)."""
     accounts = active_accounts(backend, as_of)
-    attrs = {mx.value_col(m.name): mx.attribute_expr(accounts, m.source.name, as_of)
-             for m in model.metrics.values() if isinstance(m.source, Attribute)}
+    attrs = {
+        mx.value_col(m.name): mx.attribute_expr(accounts, m.source.name, as_of)
+        for m in model.metrics.values()
+        if isinstance(m.source, Attribute)
+    }
     base = accounts.select(*ACCOUNT_COLUMNS, accounts.attributes, **attrs)
     t = mx.metrics_table(backend, model, as_of, base, rollups)
     t = _inputs(backend, model, as_of, t)
@@ -118,8 +138,7 @@ def score_frame(backend: BaseBackend, model: Model, as_of: dt.date,
         segment = ibis.cases(
             *[
                 (
-                    compile_condition(s.when, column) if s.when is not None
-                    else ibis.literal(True),
+                    compile_condition(s.when, column) if s.when is not None else ibis.literal(True),
                     ibis.literal(s.name),
                 )
                 for s in score.segments

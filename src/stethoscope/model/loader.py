@@ -267,9 +267,11 @@ def _validate(
         else:
             clean[key] = value
     # required keys, missing or invalid: a stand-in so the rest can be checked
-    clean.setdefault("name", "model")
-    clean.setdefault("measures", {})
-    clean.setdefault("scorecards", {})
+    for key, stand_in in (("name", "model"), ("measures", {}), ("scorecards", {})):
+        if key not in clean:
+            clean[key] = stand_in
+            broken[""].add(key)
+            broken.setdefault(key, {"*"})
     try:
         return ModelSpec.model_validate(clean), broken
     except ValidationError:  # pragma: no cover - every failing key was dropped above

@@ -8,7 +8,7 @@ import tempfile
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -20,6 +20,9 @@ from stethoscope.contract.schema import FORMATS, MODES
 from stethoscope.errors import AuthError, DataError
 from stethoscope.project import Project
 from stethoscope.service import errors
+
+if TYPE_CHECKING:
+    from stethoscope.contract.importer import Mode
 
 _bearer = HTTPBearer(auto_error=False)
 
@@ -91,10 +94,10 @@ def create_app(project: Project, token: str) -> FastAPI:
                 path,
                 format=format,
                 mapping=mapping,
-                mode=mode,
+                mode=cast("Mode", mode),
                 skip_bad=skip_bad,
                 rejects_path=rejects,
-            )  # type: ignore[arg-type]
+            )
             body = asdict(result) | {"file": name}
             body["rejects_csv"] = rejects.read_text() if result.rejects_path else None
             body["rejects_path"] = None

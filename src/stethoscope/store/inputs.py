@@ -44,14 +44,24 @@ def parse_value(d: InputDef, raw: str) -> tuple[float | None, str | None]:
     except ValueError:
         raise DataError(f"input '{d.name}' is a number, got {raw!r}") from None
     if (d.minimum is not None and value < d.minimum) or (
-            d.maximum is not None and value > d.maximum):
-        raise DataError(f"input '{d.name}' must be from {d.minimum:g} to {d.maximum:g}, "
-                        f"got {raw!r}")
+        d.maximum is not None and value > d.maximum
+    ):
+        raise DataError(
+            f"input '{d.name}' must be from {d.minimum:g} to {d.maximum:g}, got {raw!r}"
+        )
     return value, None
 
 
-def add(con: duckdb.DuckDBPyConnection, d: InputDef, account_id: str, raw: str, *,
-        reason: str, author: str, expires: dt.date | None = None) -> dict[str, Any]:
+def add(
+    con: duckdb.DuckDBPyConnection,
+    d: InputDef,
+    account_id: str,
+    raw: str,
+    *,
+    reason: str,
+    author: str,
+    expires: dt.date | None = None,
+) -> dict[str, Any]:
     if not reason.strip():
         raise DataError("a reason is required", hint="say why, e.g. --reason 'exec sponsor left'")
     found = con.execute("SELECT count(*) FROM accounts WHERE id = ?", [account_id]).fetchone()
@@ -64,25 +74,35 @@ def add(con: duckdb.DuckDBPyConnection, d: InputDef, account_id: str, raw: str, 
     expires_at = dt.datetime(expires.year, expires.month, expires.day) if expires else None
     if expires_at is not None and expires_at <= now:
         raise DataError(f"the expiry {expires} is not in the future")
-    row = {"id": uuid.uuid4().hex[:12], "account_id": account_id, "name": d.name,
-           "value_number": number, "value_text": text, "author": author,
-           "reason": reason.strip(), "created_at": now, "expires_at": expires_at}
-    con.execute("INSERT INTO csm_inputs (id, account_id, name, value_number, value_text, "
-                "author, reason, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                list(row.values())).fetchall()
+    row = {
+        "id": uuid.uuid4().hex[:12],
+        "account_id": account_id,
+        "name": d.name,
+        "value_number": number,
+        "value_text": text,
+        "author": author,
+        "reason": reason.strip(),
+        "created_at": now,
+        "expires_at": expires_at,
+    }
+    con.execute(
+        "INSERT INTO csm_inputs (id, account_id, name, value_number, value_text, "
+        "author, reason, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        list(row.values()),
+    ).fetchall()
     return row
 
 
 def revoke(con: duckdb.DuckDBPyConnection, input_id: str, *, by: str, reason: str) -> None:
-    n = con.execute("UPDATE csm_inputs SET revoked_at = ?, revoked_by = ?, revoke_reason = ? "
-                    "WHERE id = ? AND revoked_at IS NULL", [_now(), by, reason, input_id]
-                    ).fetchone()
+    n = con.execute(
+        "UPDATE csm_inputs SET revoked_at = ?, revoked_by = ?, revoke_reason = ? "
+        "WHERE id = ? AND revoked_at IS NULL",
+        [_now(), by, reason, input_id],
+    ).fetchone()
     if not n or not n[0]:
         raise DataError(f"no live input with id '{input_id}'")
 
 
-def listing(con: duckdb.DuckDBPyConnection, account_id: str | None = None
-            ) -> list[dict[str, Any]]:
+def listing(con: duckdb.DuckDBPyConnection, account_id: str | None = None) -> list[dict[str, Any]]:
     where, params = ("WHERE account_id = ?", [account_id]) if account_id else ("", [])
-    return row_dicts(con, f"SELECT * FROM csm_inputs {where} ORDER BY created_at DESC, id",
-                     params)
+    return row_dicts(con, f"SELECT * FROM csm_inputs {where} ORDER BY created_at DESC, id", params)

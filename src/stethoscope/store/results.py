@@ -74,22 +74,33 @@ def new_run_id() -> str:
 
 
 def save_version(con: duckdb.DuckDBPyConnection, model: Model) -> None:
-    con.execute("INSERT INTO model_versions VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                [model.version, model.name, dt.datetime.now(dt.UTC).replace(tzinfo=None),
-                 model.source])
+    con.execute(
+        "INSERT INTO model_versions VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        [model.version, model.name, dt.datetime.now(dt.UTC).replace(tzinfo=None), model.source],
+    )
 
 
-def start_run(con: duckdb.DuckDBPyConnection, run_id: str, model: Model, start: dt.date,
-              end: dt.date) -> None:
-    con.execute("INSERT INTO runs (id, model_version, as_of_from, as_of_to, started_at, status)"
-                " VALUES (?, ?, ?, ?, ?, 'running')",
-                [run_id, model.version, start, end, _now()])
+def start_run(
+    con: duckdb.DuckDBPyConnection, run_id: str, model: Model, start: dt.date, end: dt.date
+) -> None:
+    con.execute(
+        "INSERT INTO runs (id, model_version, as_of_from, as_of_to, started_at, status)"
+        " VALUES (?, ?, ?, ?, ?, 'running')",
+        [run_id, model.version, start, end, _now()],
+    )
 
 
-def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, *, accounts: int | None = None,
-               error: str | None = None) -> None:
-    con.execute("UPDATE runs SET finished_at = ?, status = ?, accounts = ?, error = ? "
-                "WHERE id = ?", [_now(), "failed" if error else "ok", accounts, error, run_id])
+def finish_run(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    *,
+    accounts: int | None = None,
+    error: str | None = None,
+) -> None:
+    con.execute(
+        "UPDATE runs SET finished_at = ?, status = ?, accounts = ?, error = ? WHERE id = ?",
+        [_now(), "failed" if error else "ok", accounts, error, run_id],
+    )
 
 
 def _now() -> dt.datetime:
@@ -97,11 +108,26 @@ def _now() -> dt.datetime:
 
 
 def runs(con: duckdb.DuckDBPyConnection, limit: int = 50) -> list[RunRecord]:
-    rows = con.execute("SELECT id, model_version, as_of_from, as_of_to, started_at, "
-                       "finished_at, status, accounts, error FROM runs "
-                       "ORDER BY started_at DESC LIMIT ?", [limit]).fetchall()
-    return [RunRecord(r[0], r[1], str(r[2]), str(r[3]), str(r[4]),
-                      str(r[5]) if r[5] else None, r[6], r[7], r[8]) for r in rows]
+    rows = con.execute(
+        "SELECT id, model_version, as_of_from, as_of_to, started_at, "
+        "finished_at, status, accounts, error FROM runs "
+        "ORDER BY started_at DESC LIMIT ?",
+        [limit],
+    ).fetchall()
+    return [
+        RunRecord(
+            r[0],
+            r[1],
+            str(r[2]),
+            str(r[3]),
+            str(r[4]),
+            str(r[5]) if r[5] else None,
+            r[6],
+            r[7],
+            r[8],
+        )
+        for r in rows
+    ]
 
 
 def history_rows(score_names: list[str]) -> str:
@@ -115,8 +141,9 @@ def history_rows(score_names: list[str]) -> str:
     return " UNION ALL ".join(parts)
 
 
-def row_dicts(con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None
-              ) -> list[dict[str, Any]]:
+def row_dicts(
+    con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None
+) -> list[dict[str, Any]]:
     cur = con.execute(sql, params or [])
     names = [d[0] for d in cur.description or []]
     return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
