@@ -7,6 +7,7 @@ or, when a server already owns the project's embedded database, a ``RemoteProjec
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 import threading
 import time
@@ -219,6 +220,8 @@ class Project:
         from stethoscope.model.loader import load_model
 
         file = self.model_path(path)
+        with contextlib.suppress(ValueError):
+            file = file.relative_to(Path.cwd())  # errors name the file as the user sees it
         if not file.is_file():
             raise ModelError(
                 f"no model file at {file}",

@@ -42,6 +42,11 @@ def init(
     """Create a project (stethoscope.toml), and with --preset its health model."""
     from stethoscope.settings import PROJECT_FILE
 
+    text = None
+    if preset is not None:
+        from stethoscope.model.presets import preset_text
+
+        text = preset_text(preset)  # an unknown preset fails before anything is written
     folder.mkdir(parents=True, exist_ok=True)
     file = folder / PROJECT_FILE
     if file.exists() and preset is None:
@@ -55,11 +60,8 @@ def init(
             'database_url = "stethoscope.duckdb"\nmodel = "model.yaml"\n'
         )
         output.console.print(f"Created {file}")
-    if preset is not None:
-        from stethoscope.model.presets import preset_text
-
+    if text is not None:
         model = folder / "model.yaml"
-        text = preset_text(preset)
         if model.exists() and not force:
             raise ConfigError(f"{model} already exists", hint="pass --force to overwrite it")
         model.write_text(text)

@@ -52,6 +52,7 @@ class _Scan:
     ``offset_days`` for the earlier window of a percent change)."""
 
     table: str
+    time: str  # the column that places rows in time
     where: tuple[Filter, ...]
     window_days: int | None
     offset_days: int = 0
@@ -61,19 +62,21 @@ def day_start(d: dt.date) -> dt.datetime:
     return dt.datetime(d.year, d.month, d.day)
 
 
-def _time(t: ir.Table, table: str) -> ir.Value:
-    col = TABLES[table].time_column
-    assert col is not None, table
-    return t[col]
+def time_of(agg: Aggregate) -> str:
+    """The column that places an aggregate's rows in time."""
+    col = agg.time_column or TABLES[agg.table].time_column
+    assert col is not None, agg.table
+    return col
 
 
 def _bounds(
-    t: ir.Table, table: str, as_of: dt.date, window: int | None, offset: int
+    t: ir.Table, table: str, time_col: str, as_of: dt.date, window: int | None, offset: int
 ) -> ir.BooleanValue:
-    """Rows of the window ending ``offset`` days before ``as_of``, nothing after ``as_of``."""
+    """Rows of the window ending ``offset`` days before ``as_of``, nothing after ``as_of``.
+    A row without a time (say, a goal not yet achieved) is in no window."""
     end = as_of - dt.timedelta(days=offset)
-    time = _time(t, table)
-    is_date = TABLES[table].column(TABLES[table].time_column or "").type.value == "date"
+    time = t[time_col]
+    is_date = not _is_timestamp(table, time_col)
     hi: Any = end + dt.timedelta(days=1)
     cond = time < (ibis.literal(hi) if is_date else ibis.literal(day_start(hi)))
     if window is not None:
@@ -94,7 +97,7 @@ def _where(t: ir.Table, filters: tuple[Filter, ...]) -> ir.BooleanValue | None:
 def _aggregate(
     t: ir.Table, agg: Aggregate, table: str, as_of: dt.date, window: int | None
 ) -> ir.Value:
-    time = _time(t, table)
+    time = t[time_of(agg)]
     col = t[agg.column] if agg.column else None
     match agg.fn:
         case "count":
@@ -103,7 +106,7 @@ def _aggregate(
             assert col is not None
             return col.nunique()
         case "active_days" | "active_days_per_week":
-            days = (time.date() if hasattr(time, "date") else time).nunique()
+            days = (time.date() if _is_timestamp(table, time_of(agg)) else time).nunique()
             if agg.fn == "active_days":
                 return days
             return days.cast("float64") / ((window or 7) / 7)
@@ -124,11 +127,7 @@ def _aggregate(
             return col.argmax(time)
         case "days_since":
             newest = time.max()
-            newest_day = (
-                newest.date()
-                if TABLES[table].column(TABLES[table].time_column or "").type.value == "timestamp"
-                else newest
-            )
+            newest_day = newest.date() if _is_timestamp(table, time_of(agg)) else newest
             return ibis.literal(as_of).delta(newest_day, unit="day")
         case "share":
             assert col is not None
@@ -139,14 +138,15 @@ def _aggregate(
 
 # -- daily rollups: many as-of dates from one pass over the raw rows ---------------------
 
-Source = tuple[str, tuple[Filter, ...]]  # (table, where): rows that aggregate metrics read
+# (table, time column, where): the rows that aggregate metrics read, placed in time
+Source = tuple[str, str, tuple[Filter, ...]]
 
 
 def rollup_sources(model: Model) -> dict[Source, list[Aggregate]]:
     out: dict[Source, list[Aggregate]] = defaultdict(list)
     for m in model.metrics.values():
         if isinstance(m.source, Aggregate):
-            out[(m.source.table, m.source.where)].append(m.source)
+            out[(m.source.table, time_of(m.source), m.source.where)].append(m.source)
     return out
 
 
@@ -156,13 +156,13 @@ def rollup_expr(
     """Rows of ``source`` up to ``upto``, summed per account and day (and per value of the
     columns that are counted distinct), so that any window of whole days can be
     aggregated from it exactly."""
-    table, where = source
+    table, time_col, where = source
     t = backend.table(table)
-    cond = _bounds(t, table, upto, None, 0)
+    cond = _bounds(t, table, time_col, upto, None, 0)
     extra = _where(t, where)
     t = t.filter(cond & extra if extra is not None else cond)
-    time = _time(t, table)
-    day = time.date() if _is_timestamp(table) else time
+    time = t[time_col]
+    day = time.date() if _is_timestamp(table, time_col) else time
     keys = {"_account": t.account_id, "_day": day}
     for a in aggs:
         if a.fn in ("count_distinct", "share") and a.column:
@@ -244,19 +244,19 @@ def metrics_table(
         m.name: m.source for m in model.metrics.values() if isinstance(m.source, Aggregate)
     }
     for name, agg in aggregates.items():
-        scans[_Scan(agg.table, agg.where, agg.window_days)].append((name, agg))
+        scans[_Scan(agg.table, time_of(agg), agg.where, agg.window_days)].append((name, agg))
     for m in model.metrics.values():
         if isinstance(m.source, PercentChange):
             base = aggregates[m.source.metric]
             offset = base.window_days or 0 if m.source.vs == "previous" else 365
-            scans[_Scan(base.table, base.where, base.window_days, offset)].append(
+            scans[_Scan(base.table, time_of(base), base.where, base.window_days, offset)].append(
                 (f"{m.source.metric}__{m.source.vs}", base)
             )
 
     out = accounts
     for scan, members in scans.items():
         end = as_of - dt.timedelta(days=scan.offset_days)
-        rollup = (rollups or {}).get((scan.table, scan.where))
+        rollup = (rollups or {}).get((scan.table, scan.time, scan.where))
         if rollup is not None:
             rows = _rollup_window(backend.table(rollup), as_of, scan.window_days, scan.offset_days)
             values = {
@@ -267,14 +267,14 @@ def metrics_table(
             account: ir.Value = rows._account
         else:
             t = backend.table(scan.table)
-            cond = _bounds(t, scan.table, as_of, scan.window_days, scan.offset_days)
+            cond = _bounds(t, scan.table, scan.time, as_of, scan.window_days, scan.offset_days)
             extra = _where(t, scan.where)
             rows = t.filter(cond & extra if extra is not None else cond)
             values = {
                 value_col(name): _aggregate(rows, agg, scan.table, end, scan.window_days)
                 for name, agg in members
             }
-            newest = _time(rows, scan.table).max()
+            newest = rows[scan.time].max()
             account = rows.account_id
         if scan.offset_days == 0:
             values["_newest"] = newest
@@ -282,7 +282,8 @@ def metrics_table(
         joined = out.left_join(grouped, out.account_id == grouped._account)
         new: dict[str, ir.Value] = {}
         if scan.offset_days == 0:
-            day = joined._newest.date() if _is_timestamp(scan.table) else joined._newest
+            day = (joined._newest.date() if _is_timestamp(scan.table, scan.time)
+                   else joined._newest)
             new = {age_col(name): ibis.literal(as_of).delta(day, unit="day") for name, _ in members}
         out = _keep(joined, ("_account", "_newest"), new)
         # an account without rows counts zero, but only if the table has any data up to
@@ -294,7 +295,7 @@ def metrics_table(
                 upto = whole.filter(whole._day <= end)
             else:
                 whole = backend.table(scan.table)
-                upto = whole.filter(_bounds(whole, scan.table, end, None, 0))
+                upto = whole.filter(_bounds(whole, scan.table, scan.time, end, None, 0))
             has_data = upto.limit(1).count() > 0
             out = out.mutate(
                 **{
@@ -336,9 +337,8 @@ def _keep(t: ir.Table, drop: tuple[str, ...], new: dict[str, ir.Value]) -> ir.Ta
     return t.select(*[c for c in t.columns if c not in drop], **new)
 
 
-def _is_timestamp(table: str) -> bool:
-    t = TABLES[table]
-    return t.column(t.time_column or "").type.value == "timestamp"
+def _is_timestamp(table: str, column: str) -> bool:
+    return TABLES[table].column(column).type.value == "timestamp"
 
 
 def _ratios_in_order(model: Model) -> list[Metric]:
@@ -369,8 +369,9 @@ def attribute_expr(accounts: ir.Table, name: str, as_of: dt.date) -> ir.Value:
     if name == "days_to_renewal":
         return accounts.renewal_date.delta(ibis.literal(as_of), unit="day")
     if name.startswith("attributes."):
-        key = name.removeprefix("attributes.")
-        return accounts.attributes.cast("json")[key].unwrap_as("str")
+        # a JSON string as its text; true, false and numbers as their JSON text
+        value = accounts.attributes.cast("json")[name.removeprefix("attributes.")]
+        return ibis.coalesce(value.str, value.cast("string"))
     return accounts[name]
 
 

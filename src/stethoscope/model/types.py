@@ -79,7 +79,7 @@ AggregateFn = Literal[
     "sum", "avg", "min", "max",  # of `column`
     "latest",                # `column` of the most recent row
     "days_since",            # days from the most recent row to the as-of date
-    "share",                 # distinct values of `column` among `share_of`, / len(share_of)
+    "share",  # percent (0-100) of the `share_of` values seen in `column`
 ]
 
 
