@@ -63,6 +63,21 @@ def _rollups(
     return out
 
 
+_AS_OF = "stethoscope_as_of"
+
+
+def _as_of_variable() -> Any:
+    """The as-of date as DuckDB's ``getvariable``: folded into the plan as a constant, so
+    filters on it still prune, while the SQL stays the same from date to date."""
+    import ibis
+
+    @ibis.udf.scalar.builtin(name="getvariable")
+    def getvariable(name: str) -> dt.date:  # type: ignore[empty-body]
+        ...
+
+    return getvariable(_AS_OF).name("as_of_date")
+
+
 def frame_into(con: duckdb.DuckDBPyConnection, model: Model, as_of: dt.date, table: str) -> None:
     """Compute the frame of one date into a temporary table, without storing a run."""
     import ibis
@@ -98,25 +113,36 @@ def run(
     con.begin()
     try:
         rollups = _rollups(con, backend, model, dates[-1]) if len(dates) > 1 else None
+        # one query for every date: compiled once, the date set before each execution
+        day = _as_of_variable() if len(dates) > 1 else ibis.literal(dates[0])
+        frame = score_frame(backend, model, day, rollups).mutate(
+            run_id=ibis.literal(run_id), as_of=day
+        )
+        sql = ibis.to_sql(frame)
         for i, d in enumerate(dates):
-            frame = score_frame(backend, model, d, rollups).mutate(
-                run_id=ibis.literal(run_id), as_of=ibis.literal(d)
-            )
-            _x(con, f"CREATE OR REPLACE TEMP TABLE _frame AS {ibis.to_sql(frame)}")
-            _x(con, f"CREATE TABLE IF NOT EXISTS {q(detail)} AS SELECT * FROM _frame LIMIT 0")
-            _x(con, f"DELETE FROM {q(detail)} WHERE as_of = ?", [d])
-            _x(con, f"INSERT INTO {q(detail)} BY NAME SELECT * FROM _frame")
-            _x(
-                con,
-                "DELETE FROM score_history WHERE model_version = ? AND as_of = ?",
-                [model.version, d],
-            )
-            params: list[object] = []
-            for _ in model.scores:
-                params += [run_id, model.version]
-            _x(con, f"INSERT INTO score_history {history}", params)
-            accounts = int(_x(con, "SELECT count(*) FROM _frame")[0][0])
+            # a date object's isoformat: digits and dashes only
+            _x(con, f"SET VARIABLE {_AS_OF} = DATE '{d.isoformat()}'")
+            if i == 0:
+                _x(con, f"CREATE OR REPLACE TEMP TABLE _frame AS {sql}")
+            else:
+                _x(con, f"INSERT INTO _frame {sql}")
             tick("scoring", i + 1, len(dates))
+        # then replace what the dates had under this version, in one statement per table
+        tick("saving", 0, 0)
+        first, last = dates[0], dates[-1]
+        _x(con, f"CREATE TABLE IF NOT EXISTS {q(detail)} AS SELECT * FROM _frame LIMIT 0")
+        _x(con, f"DELETE FROM {q(detail)} WHERE as_of BETWEEN ? AND ?", [first, last])
+        _x(con, f"INSERT INTO {q(detail)} BY NAME SELECT * FROM _frame")
+        _x(
+            con,
+            "DELETE FROM score_history WHERE model_version = ? AND as_of BETWEEN ? AND ?",
+            [model.version, first, last],
+        )
+        params: list[object] = []
+        for _ in model.scores:
+            params += [run_id, model.version]
+        _x(con, f"INSERT INTO score_history {history}", params)
+        accounts = int(_x(con, "SELECT count(*) FROM _frame WHERE as_of = ?", [last])[0][0])
         _x(con, "DROP TABLE IF EXISTS _frame")
         con.commit()
     except BaseException as e:

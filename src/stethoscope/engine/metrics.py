@@ -58,8 +58,21 @@ class _Scan:
     offset_days: int = 0
 
 
-def day_start(d: dt.date) -> dt.datetime:
-    return dt.datetime(d.year, d.month, d.day)
+# An as-of date is an Ibis date expression: a literal for one date, or a value the runner
+# sets before each date of a backfill, so that the query is compiled once.
+Day = ir.DateValue
+
+
+def as_day(d: dt.date | Day) -> Day:
+    return ibis.literal(d) if isinstance(d, dt.date) else d
+
+
+def shift(d: Day, days: int) -> Day:
+    return d + ibis.interval(days=days) if days else d
+
+
+def day_start(d: Day) -> ir.TimestampValue:
+    return d.cast("timestamp")
 
 
 def time_of(agg: Aggregate) -> str:
@@ -70,18 +83,18 @@ def time_of(agg: Aggregate) -> str:
 
 
 def _bounds(
-    t: ir.Table, table: str, time_col: str, as_of: dt.date, window: int | None, offset: int
+    t: ir.Table, table: str, time_col: str, as_of: Day, window: int | None, offset: int
 ) -> ir.BooleanValue:
     """Rows of the window ending ``offset`` days before ``as_of``, nothing after ``as_of``.
     A row without a time (say, a goal not yet achieved) is in no window."""
-    end = as_of - dt.timedelta(days=offset)
+    end = shift(as_of, -offset)
     time = t[time_col]
     is_date = not _is_timestamp(table, time_col)
-    hi: Any = end + dt.timedelta(days=1)
-    cond = time < (ibis.literal(hi) if is_date else ibis.literal(day_start(hi)))
+    hi = shift(end, 1)
+    cond = time < (hi if is_date else day_start(hi))
     if window is not None:
-        lo = end - dt.timedelta(days=window - 1)
-        cond = cond & (time >= (ibis.literal(lo) if is_date else ibis.literal(day_start(lo))))
+        lo = shift(end, -(window - 1))
+        cond = cond & (time >= (lo if is_date else day_start(lo)))
     return cond
 
 
@@ -95,7 +108,7 @@ def _where(t: ir.Table, filters: tuple[Filter, ...]) -> ir.BooleanValue | None:
 
 
 def _aggregate(
-    t: ir.Table, agg: Aggregate, table: str, as_of: dt.date, window: int | None
+    t: ir.Table, agg: Aggregate, table: str, as_of: Day, window: int | None
 ) -> ir.Value:
     time = t[time_of(agg)]
     col = t[agg.column] if agg.column else None
@@ -128,7 +141,7 @@ def _aggregate(
         case "days_since":
             newest = time.max()
             newest_day = newest.date() if _is_timestamp(table, time_of(agg)) else newest
-            return ibis.literal(as_of).delta(newest_day, unit="day")
+            return as_of.delta(newest_day, unit="day")
         case "share":
             assert col is not None
             used = col.isin(list(agg.share_of))
@@ -158,7 +171,7 @@ def rollup_expr(
     aggregated from it exactly."""
     table, time_col, where = source
     t = backend.table(table)
-    cond = _bounds(t, table, time_col, upto, None, 0)
+    cond = _bounds(t, table, time_col, as_day(upto), None, 0)
     extra = _where(t, where)
     t = t.filter(cond & extra if extra is not None else cond)
     time = t[time_col]
@@ -185,7 +198,7 @@ def rollup_expr(
 
 
 def _aggregate_rollup(
-    r: ir.Table, agg: Aggregate, table: str, as_of: dt.date, window: int | None
+    r: ir.Table, agg: Aggregate, table: str, as_of: Day, window: int | None
 ) -> ir.Value:
     col = agg.column
     match agg.fn:
@@ -208,7 +221,7 @@ def _aggregate_rollup(
         case "latest":
             return r[f"_l_{col}"].argmax(r._ts)
         case "days_since":
-            return ibis.literal(as_of).delta(r._day.max(), unit="day")
+            return as_of.delta(r._day.max(), unit="day")
         case "share":
             k = r[f"_k_{col}"]
             return (
@@ -219,8 +232,8 @@ def _aggregate_rollup(
     raise AssertionError(agg.fn)
 
 
-def _rollup_window(r: ir.Table, as_of: dt.date, window: int | None, offset: int) -> ir.Table:
-    end = as_of - dt.timedelta(days=offset)
+def _rollup_window(r: ir.Table, as_of: Day, window: int | None, offset: int) -> ir.Table:
+    end = shift(as_of, -offset)
     cond = r._day <= end
     if window is not None:
         cond = cond & (r._day >= end - dt.timedelta(days=window - 1))
@@ -230,7 +243,7 @@ def _rollup_window(r: ir.Table, as_of: dt.date, window: int | None, offset: int)
 def metrics_table(
     backend: BaseBackend,
     model: Model,
-    as_of: dt.date,
+    as_of: Day,
     accounts: ir.Table,
     rollups: dict[Source, str] | None = None,
 ) -> ir.Table:
@@ -255,7 +268,7 @@ def metrics_table(
 
     out = accounts
     for scan, members in scans.items():
-        end = as_of - dt.timedelta(days=scan.offset_days)
+        end = shift(as_of, -scan.offset_days)
         rollup = (rollups or {}).get((scan.table, scan.time, scan.where))
         if rollup is not None:
             rows = _rollup_window(backend.table(rollup), as_of, scan.window_days, scan.offset_days)
@@ -284,7 +297,7 @@ def metrics_table(
         if scan.offset_days == 0:
             day = (joined._newest.date() if _is_timestamp(scan.table, scan.time)
                    else joined._newest)
-            new = {age_col(name): ibis.literal(as_of).delta(day, unit="day") for name, _ in members}
+            new = {age_col(name): as_of.delta(day, unit="day") for name, _ in members}
         out = _keep(joined, ("_account", "_newest"), new)
         # an account without rows counts zero, but only if the table has any data up to
         # the date: a source that is not connected is unknown, not zero (and not red)
@@ -362,12 +375,12 @@ def _ratios_in_order(model: Model) -> list[Metric]:
     return done
 
 
-def attribute_expr(accounts: ir.Table, name: str, as_of: dt.date) -> ir.Value:
+def attribute_expr(accounts: ir.Table, name: str, as_of: Day) -> ir.Value:
     """An account attribute as a metric value as of ``as_of``."""
     if name == "tenure_days":
-        return ibis.literal(as_of).delta(accounts.customer_since, unit="day")
+        return as_of.delta(accounts.customer_since, unit="day")
     if name == "days_to_renewal":
-        return accounts.renewal_date.delta(ibis.literal(as_of), unit="day")
+        return accounts.renewal_date.delta(as_of, unit="day")
     if name.startswith("attributes."):
         # a JSON string as its text; true, false and numbers as their JSON text
         value = accounts.attributes.cast("json")[name.removeprefix("attributes.")]

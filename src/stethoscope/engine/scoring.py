@@ -64,7 +64,7 @@ def contribution_col(score: str, name: str) -> str:
     return f"c__{score}__{name}"
 
 
-def active_accounts(backend: BaseBackend, as_of: dt.date) -> ir.Table:
+def active_accounts(backend: BaseBackend, as_of: mx.Day) -> ir.Table:
     """Accounts that are customers on ``as_of``: started by then and not churned since."""
     a = backend.table("accounts")
     o = backend.table("outcomes")
@@ -75,12 +75,12 @@ def active_accounts(backend: BaseBackend, as_of: dt.date) -> ir.Table:
     return a.rename(account_id="id")
 
 
-def _inputs(backend: BaseBackend, model: Model, as_of: dt.date, t: ir.Table) -> ir.Table:
+def _inputs(backend: BaseBackend, model: Model, as_of: mx.Day, t: ir.Table) -> ir.Table:
     refs = {m.name: m.source.name for m in model.metrics.values() if isinstance(m.source, InputRef)}
     if not refs:
         return t
     i = backend.table(INPUTS_TABLE)
-    end = mx.day_start(as_of + dt.timedelta(days=1))
+    end = mx.day_start(mx.shift(as_of, 1))
     live = i.filter(
         (i.created_at < end)
         & (i.expires_at.isnull() | (i.expires_at >= end))
@@ -100,17 +100,21 @@ def _inputs(backend: BaseBackend, model: Model, as_of: dt.date, t: ir.Table) -> 
             *t.columns,
             **{
                 mx.value_col(metric): j._text if kind == "text" else j._num,
-                mx.age_col(metric): ibis.literal(as_of).delta(j._at.date(), unit="day"),
+                mx.age_col(metric): as_of.delta(j._at.date(), unit="day"),
             },
         )
     return t
 
 
 def score_frame(
-    backend: BaseBackend, model: Model, as_of: dt.date, rollups: dict[mx.Source, str] | None = None
+    backend: BaseBackend,
+    model: Model,
+    as_of: dt.date | mx.Day,
+    rollups: dict[mx.Source, str] | None = None,
 ) -> ir.Table:
     """Every active account scored as of ``as_of`` under ``model`` (see module doc).
     ``rollups``: daily rollups to read aggregates from (see ``metrics.rollup_expr``)."""
+    as_of = mx.as_day(as_of)
     accounts = active_accounts(backend, as_of)
     attrs = {
         mx.value_col(m.name): mx.attribute_expr(accounts, m.source.name, as_of)

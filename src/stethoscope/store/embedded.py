@@ -67,6 +67,8 @@ def connect(
         try:
             con = duckdb.connect(str(path), read_only=read_only)
             con.execute("SET TimeZone = 'UTC'")
+            # DuckDB would draw its own progress bar into our output on long queries
+            con.execute("SET enable_progress_bar = false")
             if memory_limit:
                 con.execute("SET memory_limit = ?", [memory_limit])
             return con

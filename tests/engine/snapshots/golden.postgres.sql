@@ -1,40 +1,40 @@
-WITH "t9" AS (
-  SELECT
-    *
-  FROM "events" AS "t3"
-  WHERE
-    "t3"."timestamp" < CAST('2024-07-01T00:00:00' AS TIMESTAMP)
-), "t11" AS (
+WITH "t6" AS (
   SELECT
     *
   FROM "accounts" AS "t4"
   WHERE
     "t4"."customer_since" <= MAKE_DATE(2024, 6, 30)
-), "t23" AS (
+), "t9" AS (
   SELECT
-    "t13"."account_id" AS "_acc",
-    "t13"."name" AS "_input",
+    *
+  FROM "events" AS "t3"
+  WHERE
+    "t3"."timestamp" < CAST(MAKE_DATE(2024, 6, 30) + INTERVAL '1 DAY' AS TIMESTAMP)
+), "t24" AS (
+  SELECT
+    "t16"."account_id" AS "_acc",
+    "t16"."name" AS "_input",
     (
-      ARRAY_AGG("t13"."value_number" ORDER BY "t13"."created_at" DESC NULLS LAST) FILTER(WHERE
-        "t13"."created_at" IS NOT NULL)
+      ARRAY_AGG("t16"."value_number" ORDER BY "t16"."created_at" DESC NULLS LAST) FILTER(WHERE
+        "t16"."created_at" IS NOT NULL)
     )[1] AS "_num",
     (
-      ARRAY_AGG("t13"."value_text" ORDER BY "t13"."created_at" DESC NULLS LAST) FILTER(WHERE
-        "t13"."created_at" IS NOT NULL)
+      ARRAY_AGG("t16"."value_text" ORDER BY "t16"."created_at" DESC NULLS LAST) FILTER(WHERE
+        "t16"."created_at" IS NOT NULL)
     )[1] AS "_text",
-    MAX("t13"."created_at") AS "_at"
+    MAX("t16"."created_at") AS "_at"
   FROM (
     SELECT
       *
     FROM "csm_inputs" AS "t0"
     WHERE
-      "t0"."created_at" < CAST('2024-07-01T00:00:00' AS TIMESTAMP)
+      "t0"."created_at" < CAST(MAKE_DATE(2024, 6, 30) + INTERVAL '1 DAY' AS TIMESTAMP)
       AND (
         (
           "t0"."expires_at" IS NULL
         )
         OR (
-          "t0"."expires_at" >= CAST('2024-07-01T00:00:00' AS TIMESTAMP)
+          "t0"."expires_at" >= CAST(MAKE_DATE(2024, 6, 30) + INTERVAL '1 DAY' AS TIMESTAMP)
         )
       )
       AND (
@@ -42,11 +42,11 @@ WITH "t9" AS (
           "t0"."revoked_at" IS NULL
         )
         OR (
-          "t0"."revoked_at" >= CAST('2024-07-01T00:00:00' AS TIMESTAMP)
+          "t0"."revoked_at" >= CAST(MAKE_DATE(2024, 6, 30) + INTERVAL '1 DAY' AS TIMESTAMP)
         )
       )
       AND "t0"."name" IN ('deployed', 'gut_check')
-  ) AS "t13"
+  ) AS "t16"
   GROUP BY
     1,
     2
@@ -3471,9 +3471,9 @@ FROM (
                             *
                           FROM "tickets" AS "t2"
                           WHERE
-                            "t2"."opened_at" < CAST('2024-07-01T00:00:00' AS TIMESTAMP)
+                            "t2"."opened_at" < CAST(MAKE_DATE(2024, 6, 30) + INTERVAL '1 DAY' AS TIMESTAMP)
                           LIMIT 1
-                        ) AS "t14"
+                        ) AS "t15"
                       )
                       THEN COALESCE("t45"."m__tickets_90d", 0)
                       ELSE "t45"."m__tickets_90d"
@@ -3507,10 +3507,10 @@ FROM (
                       "t44"."age__events_30d",
                       "t44"."age__active_days_30d",
                       "t44"."age__users_30d",
-                      "t33"."m__days_since_event",
-                      CAST(EXTRACT(epoch FROM CAST(MAKE_DATE(2024, 6, 30) AS TIMESTAMP) - CAST(DATE("t33"."_newest") AS TIMESTAMP)) / 86400 AS BIGINT) AS "age__days_since_event",
-                      "t24"."m__nps",
-                      CAST(EXTRACT(epoch FROM CAST(MAKE_DATE(2024, 6, 30) AS TIMESTAMP) - CAST(DATE("t24"."_newest") AS TIMESTAMP)) / 86400 AS BIGINT) AS "age__nps",
+                      "t34"."m__days_since_event",
+                      CAST(EXTRACT(epoch FROM CAST(MAKE_DATE(2024, 6, 30) AS TIMESTAMP) - CAST(DATE("t34"."_newest") AS TIMESTAMP)) / 86400 AS BIGINT) AS "age__days_since_event",
+                      "t25"."m__nps",
+                      CAST(EXTRACT(epoch FROM CAST(MAKE_DATE(2024, 6, 30) AS TIMESTAMP) - CAST(DATE("t25"."_newest") AS TIMESTAMP)) / 86400 AS BIGINT) AS "age__nps",
                       "t26"."m__tickets_90d",
                       CAST(EXTRACT(epoch FROM CAST(MAKE_DATE(2024, 6, 30) AS TIMESTAMP) - CAST(DATE("t26"."_newest") AS TIMESTAMP)) / 86400 AS BIGINT) AS "age__tickets_90d"
                     FROM (
@@ -3537,9 +3537,9 @@ FROM (
                             FROM (
                               SELECT
                                 *
-                              FROM "t9" AS "t15"
+                              FROM "t9" AS "t17"
                               LIMIT 1
-                            ) AS "t18"
+                            ) AS "t20"
                           )
                           THEN COALESCE("t42"."m__events_30d", 0)
                           ELSE "t42"."m__events_30d"
@@ -3551,9 +3551,9 @@ FROM (
                             FROM (
                               SELECT
                                 *
-                              FROM "t9" AS "t15"
+                              FROM "t9" AS "t17"
                               LIMIT 1
-                            ) AS "t18"
+                            ) AS "t20"
                           )
                           THEN COALESCE("t42"."m__active_days_30d", 0)
                           ELSE "t42"."m__active_days_30d"
@@ -3565,9 +3565,9 @@ FROM (
                             FROM (
                               SELECT
                                 *
-                              FROM "t9" AS "t15"
+                              FROM "t9" AS "t17"
                               LIMIT 1
-                            ) AS "t18"
+                            ) AS "t20"
                           )
                           THEN COALESCE("t42"."m__users_30d", 0)
                           ELSE "t42"."m__users_30d"
@@ -3592,12 +3592,12 @@ FROM (
                           "t41"."m__tenure_days",
                           "t41"."m__industry",
                           "t41"."m__seats",
-                          "t30"."m__events_30d",
-                          "t30"."m__active_days_30d",
-                          "t30"."m__users_30d",
-                          CAST(EXTRACT(epoch FROM CAST(MAKE_DATE(2024, 6, 30) AS TIMESTAMP) - CAST(DATE("t30"."_newest") AS TIMESTAMP)) / 86400 AS BIGINT) AS "age__events_30d",
-                          CAST(EXTRACT(epoch FROM CAST(MAKE_DATE(2024, 6, 30) AS TIMESTAMP) - CAST(DATE("t30"."_newest") AS TIMESTAMP)) / 86400 AS BIGINT) AS "age__active_days_30d",
-                          CAST(EXTRACT(epoch FROM CAST(MAKE_DATE(2024, 6, 30) AS TIMESTAMP) - CAST(DATE("t30"."_newest") AS TIMESTAMP)) / 86400 AS BIGINT) AS "age__users_30d"
+                          "t31"."m__events_30d",
+                          "t31"."m__active_days_30d",
+                          "t31"."m__users_30d",
+                          CAST(EXTRACT(epoch FROM CAST(MAKE_DATE(2024, 6, 30) AS TIMESTAMP) - CAST(DATE("t31"."_newest") AS TIMESTAMP)) / 86400 AS BIGINT) AS "age__events_30d",
+                          CAST(EXTRACT(epoch FROM CAST(MAKE_DATE(2024, 6, 30) AS TIMESTAMP) - CAST(DATE("t31"."_newest") AS TIMESTAMP)) / 86400 AS BIGINT) AS "age__active_days_30d",
+                          CAST(EXTRACT(epoch FROM CAST(MAKE_DATE(2024, 6, 30) AS TIMESTAMP) - CAST(DATE("t31"."_newest") AS TIMESTAMP)) / 86400 AS BIGINT) AS "age__users_30d"
                         FROM (
                           SELECT
                             "t39"."id" AS "account_id",
@@ -3617,106 +3617,106 @@ FROM (
                             "t39"."seats" AS "m__seats"
                           FROM (
                             SELECT
-                              "t19"."id",
-                              "t19"."name",
-                              "t19"."owner",
-                              "t19"."segment",
-                              "t19"."industry",
-                              "t19"."plan",
-                              "t19"."arr",
-                              "t19"."seats",
-                              "t19"."customer_since",
-                              "t19"."renewal_date",
-                              "t19"."parent_id",
-                              "t19"."attributes"
-                            FROM "t11" AS "t19"
+                              "t18"."id",
+                              "t18"."name",
+                              "t18"."owner",
+                              "t18"."segment",
+                              "t18"."industry",
+                              "t18"."plan",
+                              "t18"."arr",
+                              "t18"."seats",
+                              "t18"."customer_since",
+                              "t18"."renewal_date",
+                              "t18"."parent_id",
+                              "t18"."attributes"
+                            FROM "t6" AS "t18"
                             WHERE
                               NOT EXISTS(
                                 SELECT
                                   1
                                 FROM (
                                   SELECT
-                                    "t17"."account_id" AS "gid"
+                                    "t14"."account_id" AS "gid"
                                   FROM (
                                     SELECT
                                       *
                                     FROM "outcomes" AS "t5"
                                     WHERE
                                       "t5"."kind" = 'churned' AND "t5"."date" <= MAKE_DATE(2024, 6, 30)
-                                  ) AS "t17"
-                                  INNER JOIN "t11" AS "t20"
-                                    ON "t17"."account_id" = "t20"."id" AND "t17"."date" >= "t20"."customer_since"
-                                ) AS "t34"
+                                  ) AS "t14"
+                                  INNER JOIN "t6" AS "t19"
+                                    ON "t14"."account_id" = "t19"."id" AND "t14"."date" >= "t19"."customer_since"
+                                ) AS "t33"
                                 WHERE
-                                  "t19"."id" = "t34"."gid"
+                                  "t18"."id" = "t33"."gid"
                               )
                           ) AS "t39"
                         ) AS "t41"
                         LEFT OUTER JOIN (
                           SELECT
-                            "t10"."account_id" AS "_account",
+                            "t13"."account_id" AS "_account",
                             COUNT(*) AS "m__events_30d",
-                            COUNT(DISTINCT DATE("t10"."timestamp")) AS "m__active_days_30d",
-                            COUNT(DISTINCT "t10"."user_id") AS "m__users_30d",
-                            MAX("t10"."timestamp") AS "_newest"
+                            COUNT(DISTINCT DATE("t13"."timestamp")) AS "m__active_days_30d",
+                            COUNT(DISTINCT "t13"."user_id") AS "m__users_30d",
+                            MAX("t13"."timestamp") AS "_newest"
                           FROM (
                             SELECT
                               *
                             FROM "events" AS "t3"
                             WHERE
-                              "t3"."timestamp" < CAST('2024-07-01T00:00:00' AS TIMESTAMP)
-                              AND "t3"."timestamp" >= CAST('2024-06-01T00:00:00' AS TIMESTAMP)
-                          ) AS "t10"
+                              "t3"."timestamp" < CAST(MAKE_DATE(2024, 6, 30) + INTERVAL '1 DAY' AS TIMESTAMP)
+                              AND "t3"."timestamp" >= CAST(MAKE_DATE(2024, 6, 30) + INTERVAL '-29 DAY' AS TIMESTAMP)
+                          ) AS "t13"
                           GROUP BY
                             1
-                        ) AS "t30"
-                          ON "t41"."account_id" = "t30"."_account"
+                        ) AS "t31"
+                          ON "t41"."account_id" = "t31"."_account"
                       ) AS "t42"
                     ) AS "t44"
                     LEFT OUTER JOIN (
                       SELECT
-                        "t15"."account_id" AS "_account",
-                        CAST(EXTRACT(epoch FROM CAST(MAKE_DATE(2024, 6, 30) AS TIMESTAMP) - CAST(DATE(MAX("t15"."timestamp")) AS TIMESTAMP)) / 86400 AS BIGINT) AS "m__days_since_event",
-                        MAX("t15"."timestamp") AS "_newest"
-                      FROM "t9" AS "t15"
+                        "t17"."account_id" AS "_account",
+                        CAST(EXTRACT(epoch FROM CAST(MAKE_DATE(2024, 6, 30) AS TIMESTAMP) - CAST(DATE(MAX("t17"."timestamp")) AS TIMESTAMP)) / 86400 AS BIGINT) AS "m__days_since_event",
+                        MAX("t17"."timestamp") AS "_newest"
+                      FROM "t9" AS "t17"
                       GROUP BY
                         1
-                    ) AS "t33"
-                      ON "t44"."account_id" = "t33"."_account"
+                    ) AS "t34"
+                      ON "t44"."account_id" = "t34"."_account"
                     LEFT OUTER JOIN (
                       SELECT
-                        "t6"."account_id" AS "_account",
+                        "t10"."account_id" AS "_account",
                         (
-                          ARRAY_AGG("t6"."score" ORDER BY "t6"."responded_at" DESC NULLS LAST) FILTER(WHERE
-                            "t6"."responded_at" IS NOT NULL)
+                          ARRAY_AGG("t10"."score" ORDER BY "t10"."responded_at" DESC NULLS LAST) FILTER(WHERE
+                            "t10"."responded_at" IS NOT NULL)
                         )[1] AS "m__nps",
-                        MAX("t6"."responded_at") AS "_newest"
+                        MAX("t10"."responded_at") AS "_newest"
                       FROM (
                         SELECT
                           *
                         FROM "surveys" AS "t1"
                         WHERE
-                          "t1"."responded_at" < CAST('2024-07-01T00:00:00' AS TIMESTAMP)
-                          AND "t1"."responded_at" >= CAST('2023-07-02T00:00:00' AS TIMESTAMP)
+                          "t1"."responded_at" < CAST(MAKE_DATE(2024, 6, 30) + INTERVAL '1 DAY' AS TIMESTAMP)
+                          AND "t1"."responded_at" >= CAST(MAKE_DATE(2024, 6, 30) + INTERVAL '-364 DAY' AS TIMESTAMP)
                           AND "t1"."kind" IN ('nps')
-                      ) AS "t6"
+                      ) AS "t10"
                       GROUP BY
                         1
-                    ) AS "t24"
-                      ON "t44"."account_id" = "t24"."_account"
+                    ) AS "t25"
+                      ON "t44"."account_id" = "t25"."_account"
                     LEFT OUTER JOIN (
                       SELECT
-                        "t8"."account_id" AS "_account",
+                        "t11"."account_id" AS "_account",
                         COUNT(*) AS "m__tickets_90d",
-                        MAX("t8"."opened_at") AS "_newest"
+                        MAX("t11"."opened_at") AS "_newest"
                       FROM (
                         SELECT
                           *
                         FROM "tickets" AS "t2"
                         WHERE
-                          "t2"."opened_at" < CAST('2024-07-01T00:00:00' AS TIMESTAMP)
-                          AND "t2"."opened_at" >= CAST('2024-04-02T00:00:00' AS TIMESTAMP)
-                      ) AS "t8"
+                          "t2"."opened_at" < CAST(MAKE_DATE(2024, 6, 30) + INTERVAL '1 DAY' AS TIMESTAMP)
+                          AND "t2"."opened_at" >= CAST(MAKE_DATE(2024, 6, 30) + INTERVAL '-89 DAY' AS TIMESTAMP)
+                      ) AS "t11"
                       GROUP BY
                         1
                     ) AS "t26"
@@ -3726,7 +3726,7 @@ FROM (
                 LEFT OUTER JOIN (
                   SELECT
                     *
-                  FROM "t23" AS "t28"
+                  FROM "t24" AS "t28"
                   WHERE
                     "t28"."_input" = 'gut_check'
                 ) AS "t37"
@@ -3734,7 +3734,7 @@ FROM (
                 LEFT OUTER JOIN (
                   SELECT
                     *
-                  FROM "t23" AS "t28"
+                  FROM "t24" AS "t28"
                   WHERE
                     "t28"."_input" = 'deployed'
                 ) AS "t38"
