@@ -71,7 +71,7 @@ def _as_of_variable() -> Any:
     filters on it still prune, while the SQL stays the same from date to date."""
     import ibis
 
-    @ibis.udf.scalar.builtin(name="getvariable")
+    @ibis.udf.scalar.builtin(name="getvariable")  # type: ignore[untyped-decorator]
     def getvariable(name: str) -> dt.date:  # type: ignore[empty-body]
         ...
 

@@ -34,14 +34,14 @@ def test_preset_scores_the_demo_book_and_explains_exactly(demo: Path, preset: st
         for score, bands in r.bands.items():
             # every band of the model is used, and no active account is left unscored
             assert set(bands) == {b.name for b in model.bands}, (score, bands)
-        rows = row_dicts(p.store.con, f'SELECT * FROM "{detail_table(model.version)}" '
-                                      "WHERE as_of = ?", [END])
+        rows = row_dicts(
+            p.store.con, f'SELECT * FROM "{detail_table(model.version)}" WHERE as_of = ?', [END]
+        )
     assert len(rows) == r.accounts
     for row in rows:
         for score in model.scores:
             e = explain_row(model, row, score)
             if e.score is None:
                 continue
-            total = round(sum(m.contribution for m in e.measures) + e.floor,
-                          model.scale.decimals)
+            total = round(sum(m.contribution for m in e.measures) + e.floor, model.scale.decimals)
             assert total == e.score, (preset, score, row["account_id"])

@@ -174,12 +174,7 @@ def demo(
         f"Demo book {r.start} to {r.end} (seed {seed}), loaded in {r.seconds:.1f} s",
         highlight=False,
     )
-    table = Table()
-    table.add_column("table")
-    table.add_column("rows", justify="right")
-    for name, n in r.counts.items():
-        table.add_row(name, f"{n:,}")
-    output.console.print(table)
+    output.console.print(_counts(r.counts))
     output.console.print(format_signal_report(r.signal))
 
 
@@ -192,11 +187,15 @@ def status() -> None:
         f"Project   {s.project}\nDatabase  {s.database}"
         + (f"\nServed by {s.served_by}" if s.served_by else "")
     )
+    output.console.print(_counts(s.counts))
+    if s.events_from:
+        output.console.print(f"Events from {s.events_from} to {s.events_to}")
+
+
+def _counts(counts: dict[str, int]) -> Table:
     table = Table()
     table.add_column("table")
     table.add_column("rows", justify="right")
-    for name, n in s.counts.items():
+    for name, n in counts.items():
         table.add_row(name, f"{n:,}")
-    output.console.print(table)
-    if s.events_from:
-        output.console.print(f"Events from {s.events_from} to {s.events_to}")
+    return table

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypeAlias, cast
 
 import ibis
 import ibis.expr.types as ir
@@ -60,11 +60,11 @@ class _Scan:
 
 # An as-of date is an Ibis date expression: a literal for one date, or a value the runner
 # sets before each date of a backfill, so that the query is compiled once.
-Day = ir.DateValue
+Day: TypeAlias = ir.DateValue
 
 
 def as_day(d: dt.date | Day) -> Day:
-    return ibis.literal(d) if isinstance(d, dt.date) else d
+    return cast(Day, ibis.literal(d)) if isinstance(d, dt.date) else d
 
 
 def shift(d: Day, days: int) -> Day:
@@ -107,9 +107,7 @@ def _where(t: ir.Table, filters: tuple[Filter, ...]) -> ir.BooleanValue | None:
     return cond
 
 
-def _aggregate(
-    t: ir.Table, agg: Aggregate, table: str, as_of: Day, window: int | None
-) -> ir.Value:
+def _aggregate(t: ir.Table, agg: Aggregate, table: str, as_of: Day, window: int | None) -> ir.Value:
     time = t[time_of(agg)]
     col = t[agg.column] if agg.column else None
     match agg.fn:
@@ -295,8 +293,7 @@ def metrics_table(
         joined = out.left_join(grouped, out.account_id == grouped._account)
         new: dict[str, ir.Value] = {}
         if scan.offset_days == 0:
-            day = (joined._newest.date() if _is_timestamp(scan.table, scan.time)
-                   else joined._newest)
+            day = joined._newest.date() if _is_timestamp(scan.table, scan.time) else joined._newest
             new = {age_col(name): as_of.delta(day, unit="day") for name, _ in members}
         out = _keep(joined, ("_account", "_newest"), new)
         # an account without rows counts zero, but only if the table has any data up to

@@ -72,13 +72,16 @@ Expr = Compare | In | IsMissing | And | Or | Not
 # -- metrics ------------------------------------------------------------------------------
 
 AggregateFn = Literal[
-    "count",                 # rows
-    "count_distinct",        # distinct values of `column`
-    "active_days",           # distinct calendar days with a row
+    "count",  # rows
+    "count_distinct",  # distinct values of `column`
+    "active_days",  # distinct calendar days with a row
     "active_days_per_week",  # active_days / (window days / 7)
-    "sum", "avg", "min", "max",  # of `column`
-    "latest",                # `column` of the most recent row
-    "days_since",            # days from the most recent row to the as-of date
+    "sum",
+    "avg",
+    "min",
+    "max",  # of `column`
+    "latest",  # `column` of the most recent row
+    "days_since",  # days from the most recent row to the as-of date
     "share",  # percent (0-100) of the `share_of` values seen in `column`
 ]
 
@@ -194,9 +197,9 @@ class ZScore:
 
 @dataclass(frozen=True)
 class Nps:
-    detractor: float = 0.0    # 0-6
-    passive: float = 50.0     # 7-8
-    promoter: float = 100.0   # 9-10
+    detractor: float = 0.0  # 0-6
+    passive: float = 50.0  # 7-8
+    promoter: float = 100.0  # 9-10
 
 
 @dataclass(frozen=True)
