@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -307,13 +307,21 @@ class Project:
         model: Path | str | None = None,
     ) -> Explanation:
         """Why an account has its score: every measure, adding up to it exactly."""
-        from stethoscope.engine.explain import explain_row
+        from stethoscope import readouts
+        from stethoscope.engine.explain import TREND_DAYS, explain_row, with_trends
 
         m = self.load_model(model)
         self._check_score(m, score)
         with self._lock:
             row = self._frame_row(m, account_id, as_of)
-        return explain_row(m, row, score)
+            day = row["as_of"]
+            past = {
+                n: readouts.frame_row(
+                    self.store.con, m.version, account_id, day - timedelta(days=n)
+                )
+                for n in TREND_DAYS
+            }
+        return with_trends(explain_row(m, row, score), m, past)
 
     def explain_change(
         self,

@@ -249,8 +249,29 @@ def _show(e: Explanation) -> None:
         )
     if e.floor:
         t.add_row("", "(scale floor)", "", "", "", _num(e.floor), "")
+    for g in e.groups:
+        t.add_row(
+            f"[dim]{g.group}[/]",
+            "[dim](group score)[/]",
+            "",
+            _num(g.score),
+            "",
+            _num(g.contribution),
+            "",
+        )
     t.add_row("", "[bold]score[/]", "", "", "", f"[bold]{_num(e.score)}[/]", "")
     output.console.print(t)
+    moves = [
+        f"{name} " + " / ".join(_signed(by[d]) for d in sorted(by))
+        for name, by in e.trends.items()
+        if any(v is not None for v in by.values())
+    ]
+    if moves:
+        output.console.print("change over 7 / 30 / 90 days: " + "; ".join(moves), highlight=False)
+
+
+def _signed(x: float | None) -> str:
+    return "-" if x is None else f"{x:+.1f}"
 
 
 def _show_change(c: Change) -> None:

@@ -10,7 +10,7 @@ moved, and those add up to the change exactly.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from stethoscope.engine.metrics import age_col, value_col
@@ -54,6 +54,35 @@ class Explanation:
     floor: float  # the scale's minimum: contributions + floor = score
     measures: list[MeasureLine]
     groups: list[GroupLine]
+    # change of the score and of each group score over 7, 30 and 90 days, from stored
+    # history under the same model version (None where there is no score to compare)
+    trends: dict[str, dict[int, float | None]] = field(default_factory=dict)
+
+
+TREND_DAYS = (7, 30, 90)
+
+
+def with_trends(
+    e: Explanation, model: Model, past: dict[int, dict[str, Any] | None]
+) -> Explanation:
+    """``e`` with the change of its score and group scores against ``past`` frame rows."""
+    out: dict[str, dict[int, float | None]] = {"score": {}}
+    for g in e.groups:
+        out[g.group] = {}
+    for days in TREND_DAYS:
+        then = past.get(days)
+        before = then.get(score_col(e.score_name)) if then else None
+        out["score"][days] = (
+            round(e.score - before, model.scale.decimals)
+            if e.score is not None and before is not None
+            else None
+        )
+        for g in e.groups:
+            old = then.get(group_col(g.group)) if then else None
+            out[g.group][days] = (
+                round(g.score - old, 2) if g.score is not None and old is not None else None
+            )
+    return replace(e, trends=out)
 
 
 @dataclass(frozen=True)
