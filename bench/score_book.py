@@ -126,10 +126,16 @@ def main() -> None:
     ap.add_argument("--accounts", type=int, default=1_000_000)
     ap.add_argument("--activity", type=float, default=0.07)
     ap.add_argument("--days", type=int, default=30)
+    ap.add_argument("--build-only", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     end = dt.date(2026, 6, 30)
     folder = OUT / f"book-{args.accounts}-{args.activity}"
-    build(folder, args.accounts, args.activity, end)
+    if args.build_only:
+        build(folder, args.accounts, args.activity, end)
+        return
+    # build in a child too: a process forked from a big parent inherits its peak memory
+    subprocess.run([sys.executable, __file__, "--build-only", "--accounts", str(args.accounts),
+                    "--activity", str(args.activity)], check=True)
     db = str(folder / "stethoscope.duckdb")
     bare = run(BARE, db, end.isoformat())
     one = run(OURS, str(folder), end.isoformat(), end.isoformat())
