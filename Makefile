@@ -19,11 +19,13 @@ install: $(PY)
 install-test: $(PY)
 	$(UV) pip install --quiet --python $(PY) -e '.[test]'
 
-# Generate the demo book into $(DEMO)/ and show what it holds.
+# Generate the demo book into $(DEMO)/, score it with the four-signals preset, and show the
+# red accounts with the most ARR.
 demo: install
-	@test -f $(DEMO)/stethoscope.toml || $(STETH) init $(DEMO)
+	@test -f $(DEMO)/model.yaml || $(STETH) init $(DEMO) --preset four-signals
 	$(STETH) --project $(DEMO) demo --force
-	$(STETH) --project $(DEMO) status
+	$(STETH) --project $(DEMO) run
+	COLUMNS=120 $(STETH) --project $(DEMO) scores --band red --sort arr --desc --limit 10
 
 # The whole suite. pytest's exit code 5 (no test collected) is a failure: a suite that
 # runs nothing proves nothing.

@@ -134,8 +134,18 @@ def main() -> None:
         build(folder, args.accounts, args.activity, end)
         return
     # build in a child too: a process forked from a big parent inherits its peak memory
-    subprocess.run([sys.executable, __file__, "--build-only", "--accounts", str(args.accounts),
-                    "--activity", str(args.activity)], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            __file__,
+            "--build-only",
+            "--accounts",
+            str(args.accounts),
+            "--activity",
+            str(args.activity),
+        ],
+        check=True,
+    )
     db = str(folder / "stethoscope.duckdb")
     bare = run(BARE, db, end.isoformat())
     one = run(OURS, str(folder), end.isoformat(), end.isoformat())

@@ -161,6 +161,10 @@ def scores(
         output.note("No scores yet: run `stethoscope run` first.")
         return
     t = Table(
+        title=f"{score} as of the latest run" if not as_of else f"{score} as of {as_of.date()}",
+    )
+    # ids, numbers and bands never wrap; names and owners give way on a narrow terminal
+    for name in (
         "account",
         "name",
         "owner",
@@ -171,13 +175,17 @@ def scores(
         "7d",
         "30d",
         "coverage",
-        title=f"{score} as of the latest run" if not as_of else f"{score} as of {as_of.date()}",
-    )
+    ):
+        t.add_column(
+            name,
+            no_wrap=name not in ("name", "owner", "segment"),
+            justify="right" if name in ("ARR", "score", "7d", "30d", "coverage") else "left",
+        )
     for r in rows:
         t.add_row(
             r["account_id"],
             r["name"],
-            r["owner"],
+            (r["owner"] or "").split("@")[0],
             r["segment"],
             _num(r["arr"], 0),
             _num(r["score"]),
