@@ -20,9 +20,7 @@ from stethoscope.store import results
 
 if TYPE_CHECKING:
     import duckdb
-    from ibis.backends import BaseBackend
 
-    from stethoscope.engine.metrics import Source
     from stethoscope.model.types import Model
 
 
@@ -43,24 +41,6 @@ def days(start: dt.date, end: dt.date) -> list[dt.date]:
     if end < start:
         raise EngineError(f"--from {start} is after --to {end}")
     return [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
-
-
-def _rollups(
-    con: duckdb.DuckDBPyConnection, backend: BaseBackend, model: Model, upto: dt.date
-) -> dict[Source, str]:
-    """Daily rollups of every source the model aggregates, in day order (so that each
-    date's window reads only its own days), for a run over many dates."""
-    import ibis
-
-    from stethoscope.engine.metrics import rollup_expr, rollup_sources
-
-    out: dict[Source, str] = {}
-    for i, (source, aggs) in enumerate(rollup_sources(model).items()):
-        name = f"_rollup_{i}"
-        expr = rollup_expr(backend, source, aggs, upto)
-        _x(con, f"CREATE OR REPLACE TEMP TABLE {name} AS {ibis.to_sql(expr)} ORDER BY _day")
-        out[source] = name
-    return out
 
 
 _AS_OF = "stethoscope_as_of"
@@ -112,12 +92,9 @@ def run(
     d: dt.date | None = None
     con.begin()
     try:
-        rollups = _rollups(con, backend, model, dates[-1]) if len(dates) > 1 else None
         # one query for every date: compiled once, the date set before each execution
         day = _as_of_variable() if len(dates) > 1 else ibis.literal(dates[0])
-        frame = score_frame(backend, model, day, rollups).mutate(
-            run_id=ibis.literal(run_id), as_of=day
-        )
+        frame = score_frame(backend, model, day).mutate(run_id=ibis.literal(run_id), as_of=day)
         sql = ibis.to_sql(frame)
         for i, d in enumerate(dates):
             # a date object's isoformat: digits and dashes only

@@ -147,109 +147,13 @@ def _aggregate(t: ir.Table, agg: Aggregate, table: str, as_of: Day, window: int 
     raise AssertionError(agg.fn)
 
 
-# -- daily rollups: many as-of dates from one pass over the raw rows ---------------------
-
-# (table, time column, where): the rows that aggregate metrics read, placed in time
-Source = tuple[str, str, tuple[Filter, ...]]
-
-
-def rollup_sources(model: Model) -> dict[Source, list[Aggregate]]:
-    out: dict[Source, list[Aggregate]] = defaultdict(list)
-    for m in model.metrics.values():
-        if isinstance(m.source, Aggregate):
-            out[(m.source.table, time_of(m.source), m.source.where)].append(m.source)
-    return out
-
-
-def rollup_expr(
-    backend: BaseBackend, source: Source, aggs: list[Aggregate], upto: dt.date
-) -> ir.Table:
-    """Rows of ``source`` up to ``upto``, summed per account and day (and per value of the
-    columns that are counted distinct), so that any window of whole days can be
-    aggregated from it exactly."""
-    table, time_col, where = source
-    t = backend.table(table)
-    cond = _bounds(t, table, time_col, as_day(upto), None, 0)
-    extra = _where(t, where)
-    t = t.filter(cond & extra if extra is not None else cond)
-    time = t[time_col]
-    day = time.date() if _is_timestamp(table, time_col) else time
-    keys = {"_account": t.account_id, "_day": day}
-    for a in aggs:
-        if a.fn in ("count_distinct", "share") and a.column:
-            keys[f"_k_{a.column}"] = t[a.column]
-    values: dict[str, ir.Value] = {"_n": t.count(), "_ts": time.max()}
-    for a in aggs:
-        c = a.column
-        if c is None:
-            continue
-        if a.fn in ("sum", "avg"):
-            values[f"_s_{c}"] = t[c].sum()
-            values[f"_c_{c}"] = t[c].count()
-        elif a.fn == "min":
-            values[f"_mn_{c}"] = t[c].min()
-        elif a.fn == "max":
-            values[f"_mx_{c}"] = t[c].max()
-        elif a.fn == "latest":
-            values[f"_l_{c}"] = t[c].argmax(time)
-    return t.group_by(**keys).aggregate(**values)
-
-
-def _aggregate_rollup(
-    r: ir.Table, agg: Aggregate, table: str, as_of: Day, window: int | None
-) -> ir.Value:
-    col = agg.column
-    match agg.fn:
-        case "count":
-            return r._n.sum()
-        case "count_distinct":
-            return r[f"_k_{col}"].nunique()
-        case "active_days":
-            return r._day.nunique()
-        case "active_days_per_week":
-            return r._day.nunique().cast("float64") / ((window or 7) / 7)
-        case "sum":
-            return r[f"_s_{col}"].sum()
-        case "avg":
-            return r[f"_s_{col}"].sum().cast("float64") / r[f"_c_{col}"].sum()
-        case "min":
-            return r[f"_mn_{col}"].min()
-        case "max":
-            return r[f"_mx_{col}"].max()
-        case "latest":
-            return r[f"_l_{col}"].argmax(r._ts)
-        case "days_since":
-            return as_of.delta(r._day.max(), unit="day")
-        case "share":
-            k = r[f"_k_{col}"]
-            return (
-                k.nunique(where=k.isin(list(agg.share_of))).cast("float64")
-                / len(agg.share_of)
-                * 100
-            )
-    raise AssertionError(agg.fn)
-
-
-def _rollup_window(r: ir.Table, as_of: Day, window: int | None, offset: int) -> ir.Table:
-    end = shift(as_of, -offset)
-    cond = r._day <= end
-    if window is not None:
-        cond = cond & (r._day >= end - dt.timedelta(days=window - 1))
-    return r.filter(cond)
-
-
 def metrics_table(
     backend: BaseBackend,
     model: Model,
     as_of: Day,
     accounts: ir.Table,
-    rollups: dict[Source, str] | None = None,
 ) -> ir.Table:
-    """``accounts`` (active accounts with attribute columns) joined with every metric.
-
-    With ``rollups`` (source -> name of a table made from ``rollup_expr``), aggregates read
-    the daily rollups instead of the raw rows: the same numbers, for a fraction of the work
-    when many dates are scored."""
+    """``accounts`` (active accounts with attribute columns) joined with every metric."""
     scans: dict[_Scan, list[tuple[str, Aggregate]]] = defaultdict(list)
     aggregates = {
         m.name: m.source for m in model.metrics.values() if isinstance(m.source, Aggregate)
@@ -267,29 +171,17 @@ def metrics_table(
     out = accounts
     for scan, members in scans.items():
         end = shift(as_of, -scan.offset_days)
-        rollup = (rollups or {}).get((scan.table, scan.time, scan.where))
-        if rollup is not None:
-            rows = _rollup_window(backend.table(rollup), as_of, scan.window_days, scan.offset_days)
-            values = {
-                value_col(name): _aggregate_rollup(rows, agg, scan.table, end, scan.window_days)
-                for name, agg in members
-            }
-            newest: ir.Value = rows._ts.max()
-            account: ir.Value = rows._account
-        else:
-            t = backend.table(scan.table)
-            cond = _bounds(t, scan.table, scan.time, as_of, scan.window_days, scan.offset_days)
-            extra = _where(t, scan.where)
-            rows = t.filter(cond & extra if extra is not None else cond)
-            values = {
-                value_col(name): _aggregate(rows, agg, scan.table, end, scan.window_days)
-                for name, agg in members
-            }
-            newest = rows[scan.time].max()
-            account = rows.account_id
+        t = backend.table(scan.table)
+        cond = _bounds(t, scan.table, scan.time, as_of, scan.window_days, scan.offset_days)
+        extra = _where(t, scan.where)
+        rows = t.filter(cond & extra if extra is not None else cond)
+        values = {
+            value_col(name): _aggregate(rows, agg, scan.table, end, scan.window_days)
+            for name, agg in members
+        }
         if scan.offset_days == 0:
-            values["_newest"] = newest
-        grouped = rows.group_by(account.name("_account")).aggregate(**values)
+            values["_newest"] = rows[scan.time].max()
+        grouped = rows.group_by(rows.account_id.name("_account")).aggregate(**values)
         joined = out.left_join(grouped, out.account_id == grouped._account)
         new: dict[str, ir.Value] = {}
         if scan.offset_days == 0:
@@ -300,12 +192,8 @@ def metrics_table(
         # the date: a source that is not connected is unknown, not zero (and not red)
         counted = [name for name, agg in members if agg.fn in _COUNTS]
         if counted:
-            if rollup is not None:
-                whole = backend.table(rollup)
-                upto = whole.filter(whole._day <= end)
-            else:
-                whole = backend.table(scan.table)
-                upto = whole.filter(_bounds(whole, scan.table, scan.time, end, None, 0))
+            whole = backend.table(scan.table)
+            upto = whole.filter(_bounds(whole, scan.table, scan.time, end, None, 0))
             has_data = upto.limit(1).count() > 0
             out = out.mutate(
                 **{

@@ -110,10 +110,8 @@ def score_frame(
     backend: BaseBackend,
     model: Model,
     as_of: dt.date | mx.Day,
-    rollups: dict[mx.Source, str] | None = None,
 ) -> ir.Table:
-    """Every active account scored as of ``as_of`` under ``model`` (see module doc).
-    ``rollups``: daily rollups to read aggregates from (see ``metrics.rollup_expr``)."""
+    """Every active account scored as of ``as_of`` under ``model`` (see module doc)."""
     as_of = mx.as_day(as_of)
     accounts = active_accounts(backend, as_of)
     attrs = {
@@ -122,7 +120,7 @@ def score_frame(
         if isinstance(m.source, Attribute)
     }
     base = accounts.select(*ACCOUNT_COLUMNS, accounts.attributes, **attrs)
-    t = mx.metrics_table(backend, model, as_of, base, rollups)
+    t = mx.metrics_table(backend, model, as_of, base)
     t = _inputs(backend, model, as_of, t)
 
     def column(name: str) -> ir.Value:
