@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stethoscope.contract.importer import ImportResult, Mode, import_file
-from stethoscope.contract.schema import TABLES
+from stethoscope.contract.schema import TABLES, q
 from stethoscope.errors import DataError, StoreBusyError, StoreError
 from stethoscope.progress import Progress, silent
 from stethoscope.settings import Settings, load_settings
@@ -186,7 +186,7 @@ class Project:
                 con.begin()
                 try:
                     for name in reversed(TABLES):
-                        con.execute(f'DELETE FROM "{name}"')
+                        con.execute(f"DELETE FROM {q(name)}")
                     for name in TABLES:
                         import_file(
                             con,

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
-from stethoscope.contract.importer import q
+from stethoscope.contract.schema import q
 from stethoscope.errors import EngineError
 from stethoscope.store.results import detail_table, row_dicts
 
@@ -171,6 +171,3 @@ def diff_frames(
         movers,
         {k: v for k, v in sorted(into.items()) if v},
     )
-
-
-Direction = Literal["asc", "desc"]

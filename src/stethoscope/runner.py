@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from stethoscope.contract.importer import q
+from stethoscope.contract.schema import q
 from stethoscope.errors import EngineError, StethoscopeError
 from stethoscope.progress import Progress, silent
 from stethoscope.store import results

@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING, Literal
 import pyarrow as pa
 
 from stethoscope.contract.readers import EXTRAS, ROW, Source, open_source
-from stethoscope.contract.schema import MODES, TABLES, Column, Table, Type
+from stethoscope.contract.schema import MODES, SQL_TYPES, TABLES, Column, Table, Type, q
+from stethoscope.contract.schema import table as get_table
 from stethoscope.errors import DataError, Problem
 from stethoscope.progress import Progress, silent
 
@@ -52,11 +53,6 @@ class ImportResult:
     # columns of the file that the table has no place for (tables without extras_into)
     ignored_columns: list[str]
     seconds: float
-
-
-def q(name: str) -> str:
-    """Quote an identifier of our own contract."""
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _text(expr: str) -> str:
@@ -98,8 +94,6 @@ def _json_source(raw: str) -> str:
 
 
 def _sql_type(t: Type) -> str:
-    from stethoscope.contract.schema import SQL_TYPES
-
     return SQL_TYPES[t]
 
 
@@ -247,8 +241,6 @@ def import_file(
     With ``atomic`` (the default) the import is its own transaction; without, the caller
     has begun one (to load several files at once) and commits or rolls back.
     """
-    from stethoscope.contract.schema import table as get_table
-
     started = time.perf_counter()
     table = get_table(table_name)
     if mode not in MODES:

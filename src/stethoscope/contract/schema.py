@@ -377,6 +377,12 @@ def table(name: str) -> Table:
         ) from None
 
 
+def q(name: str) -> str:
+    """Quote an identifier of our own schema (table, column, model name) for SQL. User text
+    never goes through here: it travels as bound parameters or Arrow data."""
+    return '"' + name.replace('"', '""') + '"'
+
+
 def arrow_schema(t: Table) -> pa.Schema:
     """The Arrow schema of a table as stored (JSON travels as a string)."""
     import pyarrow as pa

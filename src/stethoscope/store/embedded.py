@@ -110,8 +110,7 @@ class EmbeddedStore:
         self.con.close()
 
     def counts(self) -> dict[str, int]:
-        from stethoscope.contract.importer import q
-        from stethoscope.contract.schema import TABLES
+        from stethoscope.contract.schema import TABLES, q
 
         out = {}
         for name in TABLES:

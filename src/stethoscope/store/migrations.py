@@ -9,8 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from stethoscope.contract.importer import q
-from stethoscope.contract.schema import SQL_TYPES, TABLES
+from stethoscope.contract.schema import SQL_TYPES, TABLES, q
 
 if TYPE_CHECKING:
     import duckdb

@@ -19,7 +19,7 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from stethoscope.contract.importer import q
+from stethoscope.contract.schema import q
 
 if TYPE_CHECKING:
     import duckdb
