@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 import httpx
 import pytest
@@ -20,12 +21,13 @@ from stethoscope.store.lease import lease_path, read_lease
 from tests.conftest import ACCOUNTS_CSV, run_cli
 
 HOLD = """
-import sys, time
+import select, sys
 from stethoscope.project import Project
 p = Project.open(sys.argv[1])
 p.store
 print("ready", flush=True)
-time.sleep(float(sys.argv[2]))
+# keep the file until told to let go (a line on stdin), or for at most argv[2] seconds
+select.select([sys.stdin], [], [], float(sys.argv[2]))
 """
 
 
@@ -36,14 +38,33 @@ def folder(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def hold(folder: Path, seconds: float) -> subprocess.Popen[str]:
-    """Another process that opens the project's database and keeps it for a while."""
+def hold(folder: Path, seconds: float = 60) -> subprocess.Popen[str]:
+    """Another process that opens the project's database and keeps it until released."""
     p = subprocess.Popen(
-        [sys.executable, "-c", HOLD, str(folder), str(seconds)], stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", HOLD, str(folder), str(seconds)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     assert p.stdout is not None
     assert p.stdout.readline().strip() == "ready"
     return p
+
+
+def release(holder: subprocess.Popen[str]) -> None:
+    holder.communicate("go\n", timeout=10)
+    assert holder.returncode == 0
+
+
+def wait_for_line(stream: IO[str] | None, text: str) -> str:
+    """Read ``stream`` until a line holding ``text`` (a process telling it is waiting)."""
+    assert stream is not None
+    seen = ""
+    while line := stream.readline():
+        seen += line
+        if text in line:
+            return seen
+    raise AssertionError(f"no line with {text!r} in {seen!r}")
 
 
 @pytest.fixture
@@ -67,16 +88,25 @@ def server(folder: Path) -> Iterator[subprocess.Popen[str]]:
 
 
 def test_cli_waits_for_another_process_then_proceeds(folder: Path) -> None:
-    holder = hold(folder, 2.0)
-    r = run_cli("import", "accounts", "accounts.csv", cwd=folder)
-    holder.communicate()
-    assert r.returncode == 0, r.stderr
-    assert "Imported 2 of 2 rows into accounts" in r.stdout
-    # the user is told who holds the file, not shown DuckDB's lock error
-    assert "in use by `python -c ...`" in r.stderr
-    assert f"(PID {holder.pid})" in r.stderr
-    assert "IO Error" not in r.stderr
-    assert "Traceback" not in r.stderr
+    holder = hold(folder)
+    cli = subprocess.Popen(
+        [sys.executable, "-m", "stethoscope", "import", "accounts", "accounts.csv"],
+        cwd=folder,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    # the command waits, and tells the user who holds the file (not DuckDB's lock error)
+    said = wait_for_line(cli.stderr, "waiting:")
+    release(holder)
+    out, err = cli.communicate(timeout=60)
+    err = said + err
+    assert cli.returncode == 0, err
+    assert "Imported 2 of 2 rows into accounts" in out
+    assert "in use by `python -c ...`" in err
+    assert f"(PID {holder.pid})" in err
+    assert "IO Error" not in err
+    assert "Traceback" not in err
 
 
 def test_cli_gives_up_after_lock_timeout_with_a_clear_error(folder: Path) -> None:
@@ -139,7 +169,7 @@ def test_server_requires_its_token(folder: Path, server: subprocess.Popen[str]) 
 
 
 def test_server_started_while_cli_holds_the_file_waits_for_it(folder: Path) -> None:
-    holder = hold(folder, 2.0)
+    holder = hold(folder)
     p = subprocess.Popen(
         [sys.executable, "-m", "stethoscope", "serve", "--port", "0"],
         cwd=folder,
@@ -148,16 +178,18 @@ def test_server_started_while_cli_holds_the_file_waits_for_it(folder: Path) -> N
         text=True,
     )
     try:
+        said = wait_for_line(p.stderr, "waiting:")
+        assert read_lease(folder / "stethoscope.duckdb") is None  # no lease while waiting
+        release(holder)
         deadline = time.monotonic() + 30
         while read_lease(folder / "stethoscope.duckdb") is None:
             assert p.poll() is None
             assert time.monotonic() < deadline
             time.sleep(0.05)
-        holder.communicate(timeout=5)
-        assert holder.returncode == 0
     finally:
         p.send_signal(signal.SIGTERM)
         out, err = p.communicate(timeout=15)
+    err = said + err
     assert "waiting: the database" in err
     assert f"(PID {holder.pid})" in err
     assert "Stethoscope serving" in out, (p.returncode, out, err)

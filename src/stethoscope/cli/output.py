@@ -37,7 +37,7 @@ def print_error(e: StethoscopeError) -> None:
 
 
 def note(message: str) -> None:
-    err.print(f"[dim]{message}[/]", highlight=False)
+    err.print(f"[dim]{message}[/]", highlight=False, soft_wrap=True)
 
 
 @contextmanager
