@@ -9,8 +9,8 @@
 3. `stethoscope run --as-of` with that preset: metrics, grades, groups, scores, bands,
    contributions, written to the store as a run;
 4. `stethoscope run --from --to`: a backfill of --days daily dates.
-Each step runs in its own process; peak memory is that process's max RSS. Prints times,
-ratios and peak memory.
+Each step runs in its own process; peak memory is that process's max RSS. Steps 2 and 3 run
+alternately --repeat times and the best of each counts. Prints times, ratios and peak memory.
 """
 
 from __future__ import annotations
@@ -45,9 +45,10 @@ active AS (
   FROM events WHERE timestamp >= DATE '{D}' - INTERVAL 29 DAY
     AND timestamp < DATE '{D}' + INTERVAL 1 DAY GROUP BY 1),
 setup AS (
-  SELECT account_id, count(DISTINCT event) FILTER (WHERE event IN ('account_setup_completed',
-    'sso_configured', 'first_import_completed', 'user_invited')) * 100.0 / 4 AS setup_done
-  FROM events WHERE timestamp < DATE '{D}' + INTERVAL 1 DAY GROUP BY 1),
+  SELECT account_id, count(DISTINCT event) * 100.0 / 4 AS setup_done
+  FROM events WHERE event IN ('account_setup_completed', 'sso_configured',
+    'first_import_completed', 'user_invited') AND timestamp < DATE '{D}' + INTERVAL 1 DAY
+  GROUP BY 1),
 login AS (
   SELECT account_id, DATE '{D}' - CAST(max(timestamp) AS DATE) AS days_since_login
   FROM events WHERE event = 'session_started' AND timestamp < DATE '{D}' + INTERVAL 1 DAY
@@ -101,6 +102,10 @@ def run(code: str, *args: str) -> dict[str, float]:
 
 
 def build(folder: Path, accounts: int, activity: float, end: dt.date) -> None:
+    """Generate the book to Parquet and bulk-load it. The checked import is measured by
+    bench/import_events.py; here the subject is scoring, so the files go in as they are."""
+    from stethoscope.contract.demo import generate_book
+    from stethoscope.contract.schema import TABLES, q
     from stethoscope.model.presets import preset_text
     from stethoscope.project import Project
 
@@ -112,11 +117,24 @@ def build(folder: Path, accounts: int, activity: float, end: dt.date) -> None:
     (folder / "stethoscope.toml").write_text('database_url = "stethoscope.duckdb"\n')
     (folder / "model.yaml").write_text(preset_text("four-signals"))
     t = time.perf_counter()
+    book = generate_book(
+        folder / "files", accounts=accounts, months=12, seed=0, end=end, activity=activity
+    )
+    print(f"generated in {time.perf_counter() - t:.0f} s")
     with Project.open(folder) as p:
-        r = p.load_demo(accounts=accounts, months=12, seed=0, end=end, activity=activity)
+        con = p.store.con
+        for name in TABLES:
+            cols = ", ".join(q(c.name) for c in TABLES[name].columns)
+            con.execute(
+                f"INSERT INTO {q(name)} ({cols}) SELECT {cols} FROM read_parquet(?)",
+                [str(book.paths[name])],
+            )
+            con.execute("CHECKPOINT")
+        counts = p.store.counts()
+    shutil.rmtree(folder / "files")
     print(
         f"built the book in {time.perf_counter() - t:.0f} s: "
-        + ", ".join(f"{n:,} {k}" for k, n in r.counts.items())
+        + ", ".join(f"{n:,} {k}" for k, n in counts.items())
     )
     (folder / "ready").write_text("")
 
@@ -126,6 +144,7 @@ def main() -> None:
     ap.add_argument("--accounts", type=int, default=1_000_000)
     ap.add_argument("--activity", type=float, default=0.07)
     ap.add_argument("--days", type=int, default=30)
+    ap.add_argument("--repeat", type=int, default=3, help="best of this many (default 3)")
     ap.add_argument("--build-only", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     end = dt.date(2026, 6, 30)
@@ -147,8 +166,16 @@ def main() -> None:
         check=True,
     )
     db = str(folder / "stethoscope.duckdb")
-    bare = run(BARE, db, end.isoformat())
-    one = run(OURS, str(folder), end.isoformat(), end.isoformat())
+    # alternately, best of --repeat: a busy moment of the machine does not decide the ratio
+    # (the first run of a model version also compiles its query, which later runs read back)
+    bares, ones = [], []
+    for _ in range(args.repeat):
+        bares.append(run(BARE, db, end.isoformat()))
+        ones.append(run(OURS, str(folder), end.isoformat(), end.isoformat()))
+    bare = min(bares, key=lambda r: r["seconds"])
+    one = min(ones, key=lambda r: r["seconds"])
+    print("bare runs: " + ", ".join(f"{r['seconds']:.1f} s" for r in bares))
+    print("one-date runs: " + ", ".join(f"{r['seconds']:.1f} s" for r in ones))
     start = end - dt.timedelta(days=args.days - 1)
     many = run(OURS, str(folder), start.isoformat(), end.isoformat())
     assert one["accounts"] == bare["accounts"], (one, bare)

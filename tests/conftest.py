@@ -1,14 +1,19 @@
 from __future__ import annotations
 
 import os
+import secrets
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from stethoscope.project import Project
+
+PG_ENV = "STETHOSCOPE_TEST_POSTGRES_URL"
+# the two stores every scoring test runs on; the Postgres one needs a server (see below)
+STORES = ["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 
 @pytest.fixture
@@ -51,3 +56,70 @@ def run_cli(
         text=True,
         timeout=timeout,
     )
+
+
+def _url_db(url: str, name: str) -> str:
+    head, _, tail = url.partition("://")
+    authority, _, rest = tail.partition("/")
+    query = rest.partition("?")[2]
+    return f"{head}://{authority}/{name}" + (f"?{query}" if query else "")
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> str:
+    """The URL of the test Postgres server (STETHOSCOPE_TEST_POSTGRES_URL). Without one the
+    Postgres tests skip, saying why; on CI (CI=true) they fail instead."""
+    url = os.environ.get(PG_ENV)
+    on_ci = os.environ.get("CI", "").lower() == "true"
+    why = None
+    if not url:
+        why = f"{PG_ENV} is not set (make test sets it)"
+    else:
+        try:
+            import psycopg
+
+            psycopg.connect(_url_db(url, "postgres"), connect_timeout=5).close()
+        except ImportError:
+            why = "psycopg is not installed (pip install -e '.[test]')"
+        except Exception as e:
+            why = f"Postgres at {url} is unreachable: {str(e).strip()}"
+    if why:
+        if on_ci:
+            pytest.fail(f"{why}; the Postgres tests must run on CI", pytrace=False)
+        pytest.skip(why)
+    assert url is not None
+    return url
+
+
+@pytest.fixture(scope="session")
+def new_postgres_database(postgres_server: str) -> Iterator[Callable[[], str]]:
+    """new() -> the URL of a fresh, empty database (stethoscope_t_<random>) on the test
+    server; every one made is dropped at the end of the session."""
+    import psycopg
+
+    admin = _url_db(postgres_server, "postgres")
+    made: list[str] = []
+
+    def new() -> str:
+        name = f"stethoscope_t_{secrets.token_hex(6)}"
+        with psycopg.connect(admin, autocommit=True) as con:
+            con.execute(f'CREATE DATABASE "{name}"')
+        made.append(name)
+        return _url_db(postgres_server, name)
+
+    yield new
+    with psycopg.connect(admin, autocommit=True) as con:
+        for name in made:
+            con.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def open_project(request: pytest.FixtureRequest, store: str, folder: Path) -> Project:
+    """A project in ``folder`` on a fresh store of kind ``store`` (duckdb: a file in the
+    folder; postgres: a new database on the test server)."""
+    if store == "postgres":
+        new: Callable[[], str] = request.getfixturevalue("new_postgres_database")
+        url = new()
+    else:
+        url = "stethoscope.duckdb"
+    (folder / "stethoscope.toml").write_text(f"database_url = {url!r}\n")
+    return Project.open(folder)

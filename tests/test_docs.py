@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+import typer
 
 from stethoscope.contract.schema import TABLES
 from stethoscope.settings import Settings
@@ -38,10 +39,18 @@ def test_every_setting_is_documented() -> None:
 
 
 def test_every_command_is_documented() -> None:
-    from stethoscope.cli import app, data, scoring, serve  # noqa: F401  (commands register on import)
+    from stethoscope.cli import admin, app, data, scoring, serve, users  # noqa: F401  (commands register on import)
+
+    def names(typer_app: typer.Typer) -> list[str]:
+        commands = typer_app.registered_commands
+        return [c.name or (c.callback.__name__ if c.callback else "") for c in commands]
 
     text = (DOCS / "reference/cli.md").read_text()
-    names = [c.name or (c.callback.__name__ if c.callback else "") for c in app.registered_commands]
-    assert names
-    for name in names:
+    commands = names(app)
+    for group in app.registered_groups:
+        assert group.name
+        assert group.typer_instance
+        commands += [f"{group.name} {sub}" for sub in names(group.typer_instance)]
+    assert "keys create" in commands
+    for name in commands:
         assert f"\n## {name.rstrip('_')}\n" in text, name

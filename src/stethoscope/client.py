@@ -7,11 +7,13 @@ and turns the server's error envelope back into the same exception a local call 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 import httpx
+from pydantic import TypeAdapter
 
 from stethoscope import errors
 from stethoscope.contract.importer import ImportResult, Mode
@@ -19,10 +21,24 @@ from stethoscope.contract.readers import detect_format
 from stethoscope.errors import Problem, StethoscopeError, StoreError
 from stethoscope.progress import Progress, silent
 from stethoscope.project import DemoResult, Status
+from stethoscope.runner import RunSummary
 from stethoscope.settings import Settings
+from stethoscope.store.audit import AuditEntry
+from stethoscope.store.keys import ApiKey, NewKey
 from stethoscope.store.lease import Lease
+from stethoscope.store.privacy import Erasure
+from stethoscope.store.results import RunRecord
+
+if TYPE_CHECKING:
+    from stethoscope.engine.explain import Change, Explanation
+    from stethoscope.model.types import Model
 
 _CHUNK = 1 << 20
+_PAGE = 500
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
 
 
 class RemoteProject:
@@ -158,3 +174,180 @@ class RemoteProject:
             "force": force,
         }
         return DemoResult(**self._call("POST", "/api/demo", json=body))
+
+    def runs(
+        self, limit: int = 50, *, offset: int = 0, status: str | None = None
+    ) -> list[RunRecord]:
+        params: dict[str, Any] = {"limit": limit, "offset": offset}
+        if status:
+            params["status"] = status
+        body = self._call("GET", "/api/runs", params=params)
+        return [RunRecord(**r) for r in body["runs"]]
+
+    # -- scoring: the same read-outs as a local Project, from the server's REST API --------
+
+    def validate(self, path: Path | str | None = None) -> Model:
+        # reading a model file needs no database: checked here, as a local command would
+        from stethoscope.project import Project
+
+        return Project(self.settings).validate(path)
+
+    def run(
+        self,
+        *,
+        as_of: date | None = None,
+        start: date | None = None,
+        end: date | None = None,
+        model: Path | str | None = None,
+        progress: Progress | None = None,
+    ) -> RunSummary:
+        self._project_model(model)
+        if progress:
+            progress("scoring on the server", 0, 0)
+        body: dict[str, Any] = {}
+        if start or end:
+            body = {"from": _iso(start or end), "to": _iso(end)}
+        elif as_of:
+            body = {"as_of": as_of.isoformat()}
+        out = self._call("POST", "/api/runs", json=body)
+        return RunSummary(**out)
+
+    def scores(
+        self,
+        *,
+        score: str = "health",
+        as_of: date | None = None,
+        band: str | None = None,
+        segment: str | None = None,
+        owner: str | None = None,
+        sort: str = "score",
+        descending: bool = False,
+        limit: int | None = None,
+        offset: int = 0,
+        model: Path | str | None = None,
+        groups: bool = False,
+    ) -> list[dict[str, Any]]:
+        self._project_model(model)
+        params: dict[str, Any] = {
+            "score": score,
+            "sort": sort,
+            "order": "desc" if descending else "asc",
+            "offset": offset,
+        }
+        params |= {
+            k: v
+            for k, v in {
+                "as_of": _iso(as_of),
+                "band": band,
+                "segment": segment,
+                "owner": owner,
+            }.items()
+            if v is not None
+        }
+        rows: list[dict[str, Any]] = []
+        while limit is None or len(rows) < limit:
+            want = _PAGE if limit is None else min(_PAGE, limit - len(rows))
+            page = self._call("GET", "/api/scores", params=params | {"limit": want})
+            rows += page["items"]
+            if page["next_offset"] is None:
+                break
+            params["offset"] = page["next_offset"]
+        for r in rows:
+            if not groups:
+                r.pop("groups", None)
+            if r.get("renewal_date"):
+                r["renewal_date"] = date.fromisoformat(r["renewal_date"])
+        return rows
+
+    def explain(
+        self,
+        account_id: str,
+        *,
+        as_of: date | None = None,
+        score: str = "health",
+        model: Path | str | None = None,
+    ) -> Explanation:
+        from stethoscope.engine.explain import Explanation
+
+        self._project_model(model)
+        body = self._call(
+            "GET",
+            f"/api/accounts/{quote(account_id, safe='')}/explain",
+            params={k: v for k, v in {"as_of": _iso(as_of), "score": score}.items() if v},
+        )
+        return TypeAdapter(Explanation).validate_python(body)
+
+    def explain_change(
+        self,
+        account_id: str,
+        *,
+        vs: date,
+        as_of: date | None = None,
+        score: str = "health",
+        model: Path | str | None = None,
+    ) -> Change:
+        from stethoscope.engine.explain import Change
+
+        self._project_model(model)
+        params = {"vs": vs.isoformat(), "score": score}
+        if as_of:
+            params["as_of"] = as_of.isoformat()
+        body = self._call(
+            "GET", f"/api/accounts/{quote(account_id, safe='')}/explain", params=params
+        )
+        return TypeAdapter(Change).validate_python(body)
+
+    def add_input(
+        self,
+        account_id: str,
+        name: str,
+        value: str,
+        *,
+        reason: str,
+        author: str,
+        expires: date | None = None,
+        model: Path | str | None = None,
+    ) -> dict[str, Any]:
+        # the server records its own caller as the author: this machine's local token
+        self._project_model(model)
+        body = {"name": name, "value": value, "reason": reason, "expires": _iso(expires)}
+        row = self._call("POST", f"/api/accounts/{quote(account_id, safe='')}/inputs", json=body)
+        if row.get("expires_at"):
+            row["expires_at"] = datetime.fromisoformat(row["expires_at"])
+        return dict(row)
+
+    def _project_model(self, model: Path | str | None) -> None:
+        """The server scores with the project's model file; another file cannot be sent."""
+        from stethoscope.project import Project
+
+        local = Project(self.settings)
+        if model is not None and local.model_path(model).resolve() != local.model_path().resolve():
+            raise StoreError(
+                f"the running server (PID {self.lease.pid}, {self.lease.url}) scores with the "
+                f"project's model ({self.settings.model}); --model {model} cannot go through it",
+                hint="stop `stethoscope serve` to use another model file, or make it the "
+                "project's model",
+            )
+
+    def create_key(self, name: str, role: str) -> NewKey:
+        body = self._call("POST", "/api/keys", json={"name": name, "role": role})
+        secret = body.pop("secret")
+        return NewKey(ApiKey(**body), secret)
+
+    def keys(self, *, revoked: bool = False) -> list[ApiKey]:
+        body = self._call("GET", "/api/keys", params={"revoked": revoked})
+        return [ApiKey(**k) for k in body["keys"]]
+
+    def revoke_key(self, key_id: str) -> ApiKey:
+        return ApiKey(**self._call("DELETE", f"/api/keys/{quote(key_id, safe='')}"))
+
+    def audit(self, limit: int = 50, *, action: str | None = None) -> list[AuditEntry]:
+        params: dict[str, Any] = {"limit": limit}
+        if action:
+            params["action"] = action
+        body = self._call("GET", "/api/audit", params=params)
+        return [AuditEntry(**e) for e in body["entries"]]
+
+    def forget(self, *, account_id: str | None = None, contact_id: str | None = None) -> Erasure:
+        body = {"account_id": account_id, "contact_id": contact_id}
+        return Erasure(**self._call("POST", "/api/admin/forget", json=body))

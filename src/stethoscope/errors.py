@@ -7,7 +7,9 @@
     ├── EngineError                  scoring failed on the backend
     ├── StoreError                   the store cannot be opened or written
     │   └── StoreBusyError           another process holds the embedded database
-    └── AuthError                    missing or insufficient credential
+    │       └── RunInProgressError   a run is already in progress in this process
+    └── AuthError                    missing or invalid credential (HTTP 401)
+        └── ForbiddenError           a valid credential whose role may not do this (403)
 
 Every error carries a one-line message and, optionally, a list of ``Problem``
 (where, what) and a hint telling the user what to do next. The CLI prints them
@@ -77,5 +79,13 @@ class StoreBusyError(StoreError):
     pass
 
 
+class RunInProgressError(StoreBusyError):
+    pass
+
+
 class AuthError(StethoscopeError):
+    pass
+
+
+class ForbiddenError(AuthError):
     pass

@@ -11,7 +11,7 @@ import contextlib
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from stethoscope.contract.importer import ImportResult, Mode, import_file
 from stethoscope.contract.schema import TABLES, q
-from stethoscope.errors import DataError, StoreBusyError, StoreError
+from stethoscope.errors import DataError, RunInProgressError, StoreBusyError, StoreError
 from stethoscope.progress import Progress, silent
 from stethoscope.settings import Settings, load_settings
 
@@ -27,10 +27,15 @@ if TYPE_CHECKING:
     from stethoscope.client import RemoteProject
     from stethoscope.engine.explain import Change, Explanation
     from stethoscope.model.types import Model
-    from stethoscope.readouts import ModelDiff
+    from stethoscope.readouts import ModelDiff, Page
     from stethoscope.runner import RunSummary
-    from stethoscope.store.embedded import EmbeddedStore
-    from stethoscope.store.results import RunRecord
+    from stethoscope.store.audit import AuditEntry
+    from stethoscope.store.embedded import EmbeddedStore, ServerStore
+    from stethoscope.store.ingest import Membership, Track, Written
+    from stethoscope.store.keys import ApiKey, NewKey
+    from stethoscope.store.privacy import Erasure
+    from stethoscope.store.results import RunRecord, RunStart, Trigger
+    from stethoscope.store.users import User
 
 
 @dataclass(frozen=True)
@@ -63,8 +68,11 @@ class Project:
     def __init__(self, settings: Settings, *, on_wait: Callable[[str], None] | None = None) -> None:
         self.settings = settings
         self._on_wait = on_wait
-        self._store: EmbeddedStore | None = None
+        self._store: EmbeddedStore | ServerStore | None = None
         self._lock = threading.RLock()
+        # one run at a time: a second is refused at once, not queued behind the first
+        self._run_guard = threading.Lock()
+        self._running: RunStart | None = None
 
     @classmethod
     def open(cls, project_dir: Path | str | None = None, **kwargs: Any) -> Project:
@@ -72,25 +80,40 @@ class Project:
 
     @property
     def database(self) -> Path:
+        """The embedded database file (a Postgres store has none: see ``database_label``)."""
         path = self.settings.database_path
         if path is None:
             raise StoreError(
-                "Postgres stores are not supported yet",
-                hint="use a DuckDB file path as database_url",
+                "the store is a Postgres database, not a file",
+                hint="database_url names a Postgres server",
             )
         return path
 
     @property
-    def store(self) -> EmbeddedStore:
-        if self._store is None:
-            from stethoscope.store.embedded import EmbeddedStore
+    def database_label(self) -> str:
+        """Where the store is, to show a person: the file, or the Postgres URL without
+        its password."""
+        path = self.settings.database_path
+        if path is not None:
+            return str(path)
+        from stethoscope.store.database import redacted
 
-            self._store = EmbeddedStore(
-                self.database,
-                timeout=self.settings.lock_timeout,
-                on_wait=self._on_wait,
-                memory_limit=self.settings.memory_limit,
-            )
+        return redacted(self.settings.database_url)
+
+    @property
+    def store(self) -> EmbeddedStore | ServerStore:
+        if self._store is None:
+            from stethoscope.store.embedded import EmbeddedStore, ServerStore
+
+            if self.settings.database_path is None:
+                self._store = ServerStore(self.settings.database_url)
+            else:
+                self._store = EmbeddedStore(
+                    self.database,
+                    timeout=self.settings.lock_timeout,
+                    on_wait=self._on_wait,
+                    memory_limit=self.settings.memory_limit,
+                )
         return self._store
 
     def close(self) -> None:
@@ -121,7 +144,7 @@ class Project:
     ) -> ImportResult:
         """Import a CSV, Parquet or JSON Lines file into a source table (see the contract)."""
         with self._lock:
-            return import_file(
+            result = import_file(
                 self.store.con,
                 table,
                 Path(path),
@@ -132,16 +155,38 @@ class Project:
                 rejects_path=Path(rejects_path) if rejects_path else None,
                 progress=progress,
             )
+            if table in ("accounts", "contacts"):
+                self.attach_pending()
+            return result
+
+    def ingest(self, calls: Sequence[Track | Membership], *, received_at: datetime) -> Written:
+        """Store the calls of one ingest request (service.ingest) in one transaction,
+        committed on return; see store.ingest for how an event finds its account."""
+        from stethoscope.store import ingest
+        from stethoscope.store.embedded import transaction
+
+        with self._lock, transaction(self.store.con) as con:
+            return ingest.write(con, calls, received_at=received_at)
+
+    def attach_pending(self) -> int:
+        """Move the ingested events that wait for their account into events, as far as
+        their accounts are known now; the number moved. Runs after an import of accounts
+        or contacts and before every run."""
+        from stethoscope.store import ingest
+        from stethoscope.store.embedded import transaction
+
+        with self._lock, transaction(self.store.con) as con:
+            return ingest.attach(con)
 
     def status(self) -> Status:
         with self._lock:
             con = self.store.con
             first, last = con.execute(
-                "SELECT min(timestamp), max(timestamp) FROM events"
+                'SELECT min("timestamp"), max("timestamp") FROM events'
             ).fetchone() or (None, None)
             return Status(
                 str(self.settings.project_dir),
-                str(self.database),
+                self.database_label,
                 self.store.counts(),
                 first.isoformat() if first else None,
                 last.isoformat() if last else None,
@@ -242,24 +287,58 @@ class Project:
         end: date | None = None,
         model: Path | str | None = None,
         progress: Progress | None = None,
+        trigger: Trigger = "cli",
     ) -> RunSummary:
         """Score every account as of a date (default today, UTC), or every day from
-        ``start`` to ``end``, and store the results as one atomic run."""
+        ``start`` to ``end``, and store the results as one atomic run, recorded with its
+        ``trigger``. While a run is in progress, another raises RunInProgressError."""
         from stethoscope import runner
+        from stethoscope.store.results import RunStart, starting
 
-        m = self.load_model(model)
-        if start or end:
-            dates = runner.days(start or end or _today(), end or _today())
-        else:
-            dates = [as_of or _today()]
+        if not self._run_guard.acquire(blocking=False):
+            raise RunInProgressError(
+                f"a run is already in progress ({self._running or 'starting'})",
+                hint="wait for it to finish (`stethoscope runs` lists it), then run again",
+            )
+        self._running = running = RunStart(trigger, datetime.now(UTC))
+        # the guard is freed before the store: whoever waits for the store then finds no run
         with self._lock:
-            return runner.run(self.store.con, m, dates, progress=progress)
+            try:
+                m = self.load_model(model)
+                if start or end:
+                    dates = runner.days(start or end or _today(), end or _today())
+                else:
+                    dates = [as_of or _today()]
+                self.attach_pending()
+                with starting(running):
+                    return runner.run(self.store.con, m, dates, progress=progress)
+            finally:
+                self._running = None
+                self._run_guard.release()
 
-    def runs(self, limit: int = 50) -> list[RunRecord]:
+    def runs(
+        self, limit: int = 50, *, offset: int = 0, status: str | None = None
+    ) -> list[RunRecord]:
+        """Runs, newest first; only those with ``status`` (running, ok, failed) when given."""
         from stethoscope.store.results import runs
 
         with self._lock:
-            return runs(self.store.con, limit)
+            return runs(self.store.con, limit, offset=offset, status=status)
+
+    def run_record(self, run_id: str) -> RunRecord | None:
+        from stethoscope.store.results import run
+
+        with self._lock:
+            return run(self.store.con, run_id)
+
+    def last_scored(self, upto: date, *, model: Path | str | None = None) -> date | None:
+        """The latest day, at or before ``upto``, that a successful run scored under the
+        model's current version: where the schedule's catch-up starts from."""
+        from stethoscope.store.results import last_scored
+
+        m = self.load_model(model)
+        with self._lock:
+            return last_scored(self.store.con, m.version, upto)
 
     def scores(
         self,
@@ -274,8 +353,10 @@ class Project:
         limit: int | None = None,
         offset: int = 0,
         model: Path | str | None = None,
+        groups: bool = False,
     ) -> list[dict[str, Any]]:
-        """The scored book under the current model, as of a date (default: its latest)."""
+        """The scored book under the current model, as of a date (default: its latest);
+        with ``groups``, each row has its group scores too."""
         from stethoscope import readouts
 
         m = self.load_model(model)
@@ -284,7 +365,7 @@ class Project:
             day = as_of or readouts.latest_date(self.store.con, m.version)
             if day is None:
                 return []
-            return readouts.book(
+            rows = readouts.book(
                 self.store.con,
                 m.version,
                 score,
@@ -297,6 +378,7 @@ class Project:
                 limit=limit,
                 offset=offset,
             )
+            return readouts.with_groups(self.store.con, m, day, rows) if groups else rows
 
     def explain(
         self,
@@ -362,7 +444,12 @@ class Project:
                 )
             from stethoscope.store.results import row_dicts
 
-            row = row_dicts(con, "SELECT * FROM _explain WHERE account_id = ?", [account_id])[0]
+            row = row_dicts(
+                con,
+                "SELECT e.*, a.name FROM _explain e LEFT JOIN accounts a ON a.id = e.account_id "
+                "WHERE e.account_id = ?",
+                [account_id],
+            )[0]
         return row
 
     @staticmethod
@@ -376,18 +463,20 @@ class Project:
 
     def diff(
         self,
-        old: Path | str,
-        new: Path | str | None = None,
+        old: Model | Path | str,
+        new: Model | Path | str | None = None,
         *,
         as_of: date | None = None,
         score: str = "health",
         top: int = 10,
     ) -> ModelDiff:
         """What changes if model ``old`` is replaced by ``new`` (default: the project's
-        model): accounts per band before and after, and the largest movers."""
+        model), each a file or a model (e.g. a ``stored_model``): accounts per band before
+        and after, and the largest movers."""
         from stethoscope import readouts, runner
+        from stethoscope.model.types import Model
 
-        a, b = self.load_model(old), self.load_model(new)
+        a, b = (m if isinstance(m, Model) else self.load_model(m) for m in (old, new))
         for m in (a, b):
             self._check_score(m, score)
         with self._lock:
@@ -404,6 +493,133 @@ class Project:
                 con, "_diff_old", "_diff_new", score, day, a.version, b.version, top
             )
 
+    # -- listings with their totals, for the API's pages -------------------------------
+
+    def latest_as_of(self, *, model: Path | str | None = None) -> date | None:
+        """The latest date scored under the model's current version, or None."""
+        from stethoscope import readouts
+
+        m = self.load_model(model)
+        with self._lock:
+            return readouts.latest_date(self.store.con, m.version)
+
+    def count_scores(
+        self,
+        *,
+        as_of: date,
+        score: str = "health",
+        band: str | None = None,
+        segment: str | None = None,
+        owner: str | None = None,
+        model: Path | str | None = None,
+    ) -> int:
+        """How many rows ``scores`` has as of a date with these filters, on every page."""
+        from stethoscope import readouts
+
+        m = self.load_model(model)
+        self._check_score(m, score)
+        with self._lock:
+            return readouts.book_total(
+                self.store.con, m.version, score, as_of, band=band, segment=segment, owner=owner
+            )
+
+    def accounts(
+        self,
+        *,
+        segment: str | None = None,
+        owner: str | None = None,
+        search: str | None = None,
+        sort: str = "name",
+        descending: bool = False,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> Page:
+        """Accounts as imported, filtered; ``search`` is text in the name or id."""
+        from stethoscope import readouts
+
+        with self._lock:
+            return readouts.accounts(
+                self.store.con,
+                segment=segment,
+                owner=owner,
+                search=search,
+                sort=sort,
+                descending=descending,
+                limit=limit,
+                offset=offset,
+            )
+
+    def account(self, account_id: str) -> dict[str, Any] | None:
+        from stethoscope import readouts
+
+        with self._lock:
+            return readouts.account(self.store.con, account_id)
+
+    def current_scores(
+        self, account_id: str, *, model: Path | str | None = None
+    ) -> list[dict[str, Any]]:
+        """An account's scores on the latest date it was scored under the current model."""
+        from stethoscope import readouts
+
+        m = self.load_model(model)
+        with self._lock:
+            return readouts.current_scores(self.store.con, m.version, account_id)
+
+    def history(
+        self,
+        account_id: str,
+        *,
+        start: date | None = None,
+        end: date | None = None,
+        score: str | None = None,
+        model_version: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> Page:
+        """An account's stored scores over a span of dates, under every model version
+        (or ``model_version``)."""
+        from stethoscope import readouts
+
+        with self._lock:
+            return readouts.history(
+                self.store.con,
+                account_id,
+                start=start,
+                end=end,
+                score_name=score,
+                version=model_version,
+                limit=limit,
+                offset=offset,
+            )
+
+    def model_versions(self, *, limit: int = 50, offset: int = 0) -> Page:
+        """The model versions that have scored, newest first."""
+        from stethoscope import readouts
+
+        with self._lock:
+            return readouts.model_versions(self.store.con, limit=limit, offset=offset)
+
+    def stored_model(self, version: str) -> Model:
+        """A stored model version, named in full or by its first characters (at least 6)."""
+        from dataclasses import replace
+
+        from stethoscope import readouts
+        from stethoscope.model.loader import parse_model
+
+        found = []
+        if len(version) >= 6:
+            with self._lock:
+                found = readouts.stored_model_source(self.store.con, version)
+        if len(found) != 1:
+            what = "no stored model version" if not found else "more than one model version"
+            raise DataError(
+                f"{what} starts with '{version}'",
+                hint="list the stored versions with GET /api/models; give at least 6 characters",
+            )
+        full, text = found[0]
+        # named as it was stored, even if this release would resolve the text differently
+        return replace(parse_model(text, f"model version {full[:12]}"), version=full)
+
     # -- CSM inputs --------------------------------------------------------------------
 
     def add_input(
@@ -416,9 +632,11 @@ class Project:
         author: str,
         expires: date | None = None,
         model: Path | str | None = None,
+        actor: str | None = None,
     ) -> dict[str, Any]:
-        """Record a CSM input (gut check, manual measure) declared by the model."""
-        from stethoscope.store import inputs
+        """Record a CSM input (gut check, manual measure) declared by the model; ``actor``
+        (default: this process's user) is who entered it, for the audit log."""
+        from stethoscope.store import audit, inputs
 
         m = self.load_model(model)
         if name not in m.inputs:
@@ -434,6 +652,7 @@ class Project:
                 value,
                 reason=reason,
                 author=author,
+                actor=actor or audit.local_actor(),
                 expires=expires,
             )
 
@@ -443,11 +662,107 @@ class Project:
         with self._lock:
             return inputs.listing(self.store.con, account_id)
 
-    def revoke_input(self, input_id: str, *, by: str, reason: str) -> None:
-        from stethoscope.store import inputs
+    def revoke_input(
+        self, input_id: str, *, by: str, reason: str, actor: str | None = None
+    ) -> None:
+        from stethoscope.store import audit, inputs
 
         with self._lock:
-            inputs.revoke(self.store.con, input_id, by=by, reason=reason)
+            inputs.revoke(
+                self.store.con, input_id, by=by, reason=reason, actor=actor or audit.local_actor()
+            )
+
+    # -- credentials, audit, privacy ---------------------------------------------------
+    # ``actor`` is who acts, for the audit log: an API key ("key:NAME"), or by default the
+    # user of this process ("cli:USER").
+
+    def create_key(self, name: str, role: str, *, actor: str | None = None) -> NewKey:
+        """A new API key; its secret is in the result and nowhere else."""
+        from stethoscope.store import audit, keys
+
+        with self._lock:
+            return keys.create(self.store.con, name, role, actor=actor or audit.local_actor())
+
+    def keys(self, *, revoked: bool = False) -> list[ApiKey]:
+        from stethoscope.store import keys
+
+        with self._lock:
+            return keys.listing(self.store.con, revoked=revoked)
+
+    def revoke_key(self, key_id: str, *, actor: str | None = None) -> ApiKey:
+        from stethoscope.store import audit, keys
+
+        with self._lock:
+            return keys.revoke(self.store.con, key_id, actor=actor or audit.local_actor())
+
+    def authenticate(self, secret: str) -> ApiKey | None:
+        """The live API key with this secret, or None."""
+        from stethoscope.store import keys
+
+        with self._lock:
+            return keys.verify(self.store.con, secret)
+
+    # -- dashboard users (store.users) ---------------------------------------------------
+
+    def create_user(self, name: str, role: str, password: str, *, actor: str | None = None) -> User:
+        """A person who may sign in to the dashboard, with a role (admin, editor, viewer)."""
+        from stethoscope.store import audit, users
+
+        with self._lock:
+            return users.create(
+                self.store.con, name, role, password, actor=actor or audit.local_actor()
+            )
+
+    def users(self) -> list[User]:
+        from stethoscope.store import users
+
+        with self._lock:
+            return users.listing(self.store.con)
+
+    def user(self, user_id: str) -> User | None:
+        from stethoscope.store import users
+
+        with self._lock:
+            return users.get(self.store.con, user_id)
+
+    def sign_in(self, name: str, password: str) -> User | None:
+        """The live user with this name and password, or None (and an audit log entry)."""
+        from stethoscope.store import users
+
+        with self._lock:
+            return users.verify(self.store.con, name, password)
+
+    def service_secret(self, name: str) -> str:
+        """A random secret of the service, made on first use and kept in the store."""
+        from stethoscope.store import users
+
+        with self._lock:
+            return users.secret(self.store.con, name)
+
+    def audit(self, limit: int = 50, *, action: str | None = None) -> list[AuditEntry]:
+        from stethoscope.store import audit
+
+        with self._lock:
+            return audit.entries(self.store.con, limit, action=action)
+
+    def forget(
+        self,
+        *,
+        account_id: str | None = None,
+        contact_id: str | None = None,
+        actor: str | None = None,
+    ) -> Erasure:
+        """Erase the personal data of an account or of a contact (one, not both) from the
+        store, in one transaction; see docs/concepts/privacy.md."""
+        from stethoscope.store import audit, privacy
+
+        who = actor or audit.local_actor()
+        with self._lock:
+            if account_id is not None and contact_id is None:
+                return privacy.forget_account(self.store.con, account_id, actor=who)
+            if contact_id is not None and account_id is None:
+                return privacy.forget_contact(self.store.con, contact_id, actor=who)
+        raise DataError("forget needs an account id or a contact id, not both")
 
 
 def _today() -> date:

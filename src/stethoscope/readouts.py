@@ -1,24 +1,38 @@
 """Reading scores back: the book as of a date with trends, one account's frame row, and
-the difference two model versions make. Plain SQL over the store, parameters bound."""
+the difference two model versions make; and the listings the API pages through (accounts,
+an account's score history, stored model versions), each with its total. Plain SQL over
+the store, parameters bound."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from stethoscope.contract.schema import q
+from stethoscope.contract.schema import ACCOUNTS, q
 from stethoscope.errors import EngineError
+from stethoscope.store.database import dialect
 from stethoscope.store.results import detail_table, row_dicts
 
 if TYPE_CHECKING:
-    import duckdb
+    from stethoscope.model.types import Model
+    from stethoscope.store.database import Connection
 
 SORTS = ("score", "name", "arr", "renewal_date", "change_7d", "change_30d", "coverage")
+ACCOUNT_SORTS = ("name", "arr", "renewal_date")
 TREND_DAYS = (7, 30, 90)
 
 
-def latest_date(con: duckdb.DuckDBPyConnection, version: str) -> dt.date | None:
+@dataclass(frozen=True)
+class Page:
+    """One page of a listing, and how many rows the whole listing has."""
+
+    items: list[dict[str, Any]]
+    total: int
+
+
+def latest_date(con: Connection, version: str) -> dt.date | None:
     row = con.execute(
         "SELECT max(as_of) FROM score_history WHERE model_version = ?", [version]
     ).fetchone()
@@ -26,7 +40,7 @@ def latest_date(con: duckdb.DuckDBPyConnection, version: str) -> dt.date | None:
 
 
 def book(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     version: str,
     score_name: str,
     as_of: dt.date,
@@ -42,24 +56,13 @@ def book(
     """Scored accounts as of a date, with their score 7, 30 and 90 days before."""
     if sort not in SORTS:
         raise EngineError(f"cannot sort by '{sort}'", hint=f"sort by one of {', '.join(SORTS)}")
-    trends = ", ".join(
-        f"round(h.score - (SELECT p.score FROM score_history p WHERE p.model_version = "
-        f"h.model_version AND p.score_name = h.score_name AND p.account_id = h.account_id "
-        f"AND p.as_of = h.as_of - INTERVAL {n} DAY), 6) AS change_{n}d"
-        for n in TREND_DAYS
-    )
-    where = ["h.model_version = ?", "h.score_name = ?", "h.as_of = ?"]
-    params: list[Any] = [version, score_name, as_of]
-    for col, val in (("h.band", band), ("a.segment", segment), ("a.owner", owner)):
-        if val is not None:
-            where.append(f"{col} = ?")
-            params.append(val)
+    where, params = _book_where(version, score_name, as_of, band, segment, owner)
     order = f"{q(sort)} {'DESC' if descending else 'ASC'} NULLS LAST, account_id"
     sql = (
         f"SELECT * FROM (SELECT h.account_id, a.name, a.owner, a.segment, a.arr, "
         f"a.renewal_date, h.score, h.band, h.coverage, h.segment AS model_segment, "
-        f"h.scorecard, {trends} FROM score_history h JOIN accounts a ON a.id = h.account_id "
-        f"WHERE {' AND '.join(where)}) ORDER BY {order}"
+        f"h.scorecard, {_trends(con)} FROM score_history h JOIN accounts a "
+        f"ON a.id = h.account_id WHERE {where}) AS b ORDER BY {order}"
     )
     if limit is not None:
         sql += " LIMIT ? OFFSET ?"
@@ -67,8 +70,128 @@ def book(
     return row_dicts(con, sql, params)
 
 
+def book_total(
+    con: Connection,
+    version: str,
+    score_name: str,
+    as_of: dt.date,
+    *,
+    band: str | None = None,
+    segment: str | None = None,
+    owner: str | None = None,
+) -> int:
+    """How many rows ``book`` has with these filters, without limit and offset."""
+    where, params = _book_where(version, score_name, as_of, band, segment, owner)
+    row = con.execute(
+        f"SELECT count(*) FROM score_history h JOIN accounts a ON a.id = h.account_id "
+        f"WHERE {where}",
+        params,
+    ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _book_where(
+    version: str,
+    score_name: str,
+    as_of: dt.date,
+    band: str | None,
+    segment: str | None,
+    owner: str | None,
+) -> tuple[str, list[Any]]:
+    where = ["h.model_version = ?", "h.score_name = ?", "h.as_of = ?"]
+    params: list[Any] = [version, score_name, as_of]
+    for col, val in (("h.band", band), ("a.segment", segment), ("a.owner", owner)):
+        if val is not None:
+            where.append(f"{col} = ?")
+            params.append(val)
+    return " AND ".join(where), params
+
+
+def _trends(con: Connection) -> str:
+    """Columns change_7d, change_30d, change_90d of score_history row ``h``."""
+    return ", ".join(
+        _round6(
+            con,
+            f"h.score - (SELECT p.score FROM score_history p WHERE p.model_version = "
+            f"h.model_version AND p.score_name = h.score_name AND p.account_id = h.account_id "
+            f"AND p.as_of = h.as_of - {_days(con, n)})",
+        )
+        + f" AS change_{n}d"
+        for n in TREND_DAYS
+    )
+
+
+def _days(con: Connection, n: int) -> str:
+    return f"INTERVAL '{n} days'" if dialect(con) == "postgres" else f"INTERVAL {n} DAY"
+
+
+def _round6(con: Connection, expr: str) -> str:
+    """``expr`` rounded to 6 decimals, a double (Postgres rounds numerics only)."""
+    if dialect(con) == "postgres":
+        return f"CAST(round(CAST({expr} AS NUMERIC), 6) AS DOUBLE PRECISION)"
+    return f"round({expr}, 6)"
+
+
+def with_groups(
+    con: Connection, model: Model, as_of: dt.date, rows: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """``rows`` of ``book`` with ``groups``: the score of each group under the row's
+    scorecard (nested groups too), from the stored frame of ``as_of``."""
+    from stethoscope.engine.rollup import group_col
+
+    table = detail_table(model.version)
+    stored = {
+        r[0]
+        for r in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]
+        ).fetchall()
+    }
+    cols = [g for g in model.groups if group_col(g) in stored]
+    values: dict[str, dict[str, Any]] = {}
+    if rows and cols:
+        for r in row_dicts(
+            con,
+            f"SELECT account_id, {', '.join(q(group_col(g)) for g in cols)} FROM {q(table)} "
+            f"WHERE as_of = ? AND {_in_list(con, 'account_id')}",
+            [as_of, [r["account_id"] for r in rows]],
+        ):
+            values[r["account_id"]] = r
+    for r in rows:
+        stored_row = values.get(r["account_id"], {})
+        r["groups"] = {
+            g: stored_row.get(group_col(g)) for g in scorecard_groups(model, r["scorecard"])
+        }
+    return rows
+
+
+def _in_list(con: Connection, column: str) -> str:
+    """``column`` is one of the values of a list parameter."""
+    if dialect(con) == "postgres":
+        return f"{column} = ANY(?)"
+    return f"list_contains(?, {column})"
+
+
+def scorecard_groups(model: Model, scorecard: str | None) -> list[str]:
+    """The groups a scorecard holds, nested ones too, in the order they are written."""
+    out: list[str] = []
+    if scorecard is None or scorecard not in model.scorecards:
+        return out
+
+    def walk(name: str) -> None:
+        if name not in out:
+            out.append(name)
+            for i in model.groups[name].items:
+                if i.kind == "group":
+                    walk(i.name)
+
+    for item in model.scorecards[scorecard].items:
+        if item.kind == "group":
+            walk(item.name)
+    return out
+
+
 def frame_row(
-    con: duckdb.DuckDBPyConnection, version: str, account_id: str, as_of: dt.date
+    con: Connection, version: str, account_id: str, as_of: dt.date
 ) -> dict[str, Any] | None:
     """The stored frame row of an account as of a date under a model version."""
     table = detail_table(version)
@@ -78,7 +201,10 @@ def frame_row(
     if not exists or not exists[0]:
         return None
     rows = row_dicts(
-        con, f"SELECT * FROM {q(table)} WHERE account_id = ? AND as_of = ?", [account_id, as_of]
+        con,
+        f"SELECT d.*, a.name FROM {q(table)} d LEFT JOIN accounts a ON a.id = d.account_id "
+        "WHERE d.account_id = ? AND d.as_of = ?",
+        [account_id, as_of],
     )
     return rows[0] if rows else None
 
@@ -110,7 +236,7 @@ class ModelDiff:
 
 
 def diff_frames(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     old: str,
     new: str,
     score_name: str,
@@ -123,15 +249,16 @@ def diff_frames(
     s = score_name
     base = (
         f"SELECT coalesce(o.account_id, n.account_id) AS account_id, "
-        f"coalesce(o.name, n.name) AS name, o.{q('score__' + s)} AS score_old, "
+        f"a.name, o.{q('score__' + s)} AS score_old, "
         f"n.{q('score__' + s)} AS score_new, coalesce(o.{q('band__' + s)}, 'unknown') "
         f"AS band_old, coalesce(n.{q('band__' + s)}, 'unknown') AS band_new "
-        f"FROM {q(old)} o FULL JOIN {q(new)} n USING (account_id)"
+        f"FROM {q(old)} o FULL JOIN {q(new)} n USING (account_id) "
+        f"LEFT JOIN accounts a ON a.id = account_id"
     )
     transitions: dict[str, dict[str, int]] = {}
     total = changed = 0
     for bo, bn, n in con.execute(
-        f"SELECT band_old, band_new, count(*) FROM ({base}) GROUP BY ALL ORDER BY ALL"
+        f"SELECT band_old, band_new, count(*) FROM ({base}) AS d GROUP BY 1, 2 ORDER BY 1, 2"
     ).fetchall():
         transitions.setdefault(bo, {})[bn] = int(n)
         total += int(n)
@@ -154,8 +281,8 @@ def diff_frames(
         )
         for r in row_dicts(
             con,
-            f"SELECT *, round(score_new - score_old, 6) AS change "
-            f"FROM ({base}) ORDER BY abs(score_new - score_old) DESC "
+            f"SELECT *, {_round6(con, 'score_new - score_old')} AS change "
+            f"FROM ({base}) AS d ORDER BY abs(score_new - score_old) DESC "
             f"NULLS LAST, account_id LIMIT ?",
             [top],
         )
@@ -171,3 +298,132 @@ def diff_frames(
         movers,
         {k: v for k, v in sorted(into.items()) if v},
     )
+
+
+def accounts(
+    con: Connection,
+    *,
+    segment: str | None = None,
+    owner: str | None = None,
+    search: str | None = None,
+    sort: str = "name",
+    descending: bool = False,
+    limit: int = 50,
+    offset: int = 0,
+) -> Page:
+    """Accounts, filtered by segment and owner and by ``search``: text found, whatever
+    its case, in the name or the id."""
+    if sort not in ACCOUNT_SORTS:
+        raise EngineError(
+            f"cannot sort accounts by '{sort}'", hint=f"sort by one of {', '.join(ACCOUNT_SORTS)}"
+        )
+    where: list[str] = ["TRUE"]
+    params: list[Any] = []
+    for col, val in (("segment", segment), ("owner", owner)):
+        if val is not None:
+            where.append(f"{col} = ?")
+            params.append(val)
+    if search:
+        where.append("(strpos(lower(name), lower(?)) > 0 OR strpos(lower(id), lower(?)) > 0)")
+        params += [search, search]
+    cond = " AND ".join(where)
+    total = con.execute(f"SELECT count(*) FROM accounts WHERE {cond}", params).fetchone()
+    order = f"{q(sort)} {'DESC' if descending else 'ASC'} NULLS LAST, id"
+    rows = row_dicts(
+        con,
+        f"SELECT {_ACCOUNT_COLUMNS} FROM accounts WHERE {cond} ORDER BY {order} LIMIT ? OFFSET ?",
+        [*params, limit, offset],
+    )
+    return Page([_account(r) for r in rows], int(total[0]) if total else 0)
+
+
+_ACCOUNT_COLUMNS = ", ".join(q(c) for c in ACCOUNTS.names)
+
+
+def account(con: Connection, account_id: str) -> dict[str, Any] | None:
+    rows = row_dicts(con, f"SELECT {_ACCOUNT_COLUMNS} FROM accounts WHERE id = ?", [account_id])
+    return _account(rows[0]) if rows else None
+
+
+def _account(row: dict[str, Any]) -> dict[str, Any]:
+    # JSON comes back from DuckDB as its text
+    if isinstance(row.get("attributes"), str):
+        row["attributes"] = json.loads(row["attributes"])
+    return row
+
+
+def current_scores(con: Connection, version: str, account_id: str) -> list[dict[str, Any]]:
+    """Each score of an account on the latest date it was scored under ``version``, with
+    its change over 7, 30 and 90 days."""
+    return row_dicts(
+        con,
+        f"SELECT h.score_name, h.as_of, h.score, h.band, h.coverage, h.segment, h.scorecard, "
+        f"{_trends(con)} FROM score_history h WHERE h.model_version = ? AND h.account_id = ? "
+        f"AND h.as_of = (SELECT max(as_of) FROM score_history WHERE model_version = ? "
+        f"AND account_id = ?) ORDER BY h.score_name",
+        [version, account_id, version, account_id],
+    )
+
+
+def history(
+    con: Connection,
+    account_id: str,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    score_name: str | None = None,
+    version: str | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> Page:
+    """An account's stored scores from ``start`` to ``end`` (both included), by date,
+    then score name and model version."""
+    where: list[str] = ["account_id = ?"]
+    params: list[Any] = [account_id]
+    for cond, val in (
+        ("as_of >= ?", start),
+        ("as_of <= ?", end),
+        ("score_name = ?", score_name),
+        ("model_version = ?", version),
+    ):
+        if val is not None:
+            where.append(cond)
+            params.append(val)
+    cond = " AND ".join(where)
+    total = con.execute(f"SELECT count(*) FROM score_history WHERE {cond}", params).fetchone()
+    rows = row_dicts(
+        con,
+        f"SELECT as_of, score_name, model_version, score, band, coverage, segment, scorecard, "
+        f"run_id FROM score_history WHERE {cond} ORDER BY as_of, score_name, model_version "
+        f"LIMIT ? OFFSET ?",
+        [*params, limit, offset],
+    )
+    return Page(rows, int(total[0]) if total else 0)
+
+
+def model_versions(con: Connection, *, limit: int = 50, offset: int = 0) -> Page:
+    """Stored model versions, newest first, with the span of dates their successful runs
+    scored (from the runs: far fewer rows than the history)."""
+    total = con.execute("SELECT count(*) FROM model_versions").fetchone()
+    rows = row_dicts(
+        con,
+        "SELECT v.version, v.name, v.created_at, min(r.as_of_from) AS scored_from, "
+        "max(r.as_of_to) AS scored_to FROM model_versions v LEFT JOIN runs r "
+        "ON r.model_version = v.version AND r.status = 'ok' GROUP BY v.version, v.name, "
+        "v.created_at "
+        "ORDER BY v.created_at DESC, v.version LIMIT ? OFFSET ?",
+        [limit, offset],
+    )
+    return Page(rows, int(total[0]) if total else 0)
+
+
+def stored_model_source(con: Connection, version: str) -> list[tuple[str, str]]:
+    """(version, text) of the stored model versions starting with ``version``."""
+    return [
+        (r[0], r[1])
+        for r in con.execute(
+            "SELECT version, source FROM model_versions WHERE starts_with(version, ?) "
+            "ORDER BY version LIMIT 2",
+            [version],
+        ).fetchall()
+    ]

@@ -16,12 +16,11 @@ from typing import TYPE_CHECKING, Any
 from stethoscope.contract.schema import q
 from stethoscope.errors import EngineError, StethoscopeError
 from stethoscope.progress import Progress, silent
-from stethoscope.store import results
+from stethoscope.store import database, results
 
 if TYPE_CHECKING:
-    import duckdb
-
     from stethoscope.model.types import Model
+    from stethoscope.store.database import Connection, Dialect
 
 
 @dataclass(frozen=True)
@@ -44,72 +43,170 @@ def days(start: dt.date, end: dt.date) -> list[dt.date]:
 
 
 _AS_OF = "stethoscope_as_of"
+_RUN_ID = "stethoscope_run_id"
+# On Postgres the same two values are custom settings of the session (set_config)
+_SETTINGS = {_AS_OF: "stethoscope.as_of", _RUN_ID: "stethoscope.run_id"}
 
 
-def _as_of_variable() -> Any:
-    """The as-of date as DuckDB's ``getvariable``: folded into the plan as a constant, so
-    filters on it still prune, while the SQL stays the same from date to date."""
+def _variable(name: str, dtype: type, dialect: Dialect = "duckdb") -> Any:
+    """A DuckDB variable (``getvariable``) in an Ibis expression: folded into the plan as a
+    constant, so filters on it still prune, while the SQL stays the same from run to run
+    and date to date. On Postgres, a custom setting (``current_setting``), likewise."""
     import ibis
 
-    @ibis.udf.scalar.builtin(name="getvariable")  # type: ignore[untyped-decorator]
-    def getvariable(name: str) -> dt.date:  # type: ignore[empty-body]
-        ...
+    if dialect == "postgres":
 
-    return getvariable(_AS_OF).name("as_of_date")
+        @ibis.udf.scalar.builtin(name="current_setting")  # type: ignore[untyped-decorator]
+        def setting(name: str) -> str:  # type: ignore[empty-body]
+            ...
+
+        value = setting(_SETTINGS[name])
+        return value.cast("date") if dtype is dt.date else value
+
+    if dtype is dt.date:
+
+        @ibis.udf.scalar.builtin(name="getvariable")  # type: ignore[untyped-decorator]
+        def get(name: str) -> dt.date:  # type: ignore[empty-body]
+            ...
+
+    else:
+
+        @ibis.udf.scalar.builtin(name="getvariable")  # type: ignore[untyped-decorator]
+        def get(name: str) -> str:  # type: ignore[empty-body]
+            ...
+
+    return get(name)
 
 
-def frame_into(con: duckdb.DuckDBPyConnection, model: Model, as_of: dt.date, table: str) -> None:
+def frame_sql(con: Connection, model: Model) -> str:
+    """The SQL of a model's frame, with the as-of date and run id as variables; compiled
+    once per model version, dialect (and code version), then read from the store."""
+    from stethoscope.store import compiled
+
+    dialect = database.dialect(con)
+    k = compiled.key(model.version, dialect)
+    sql = compiled.get(con, k)
+    if sql is None:
+        import ibis
+
+        from stethoscope.engine.scoring import score_frame
+
+        day = _variable(_AS_OF, dt.date, dialect).name("as_of_date")
+        if isinstance(con, database.PostgresConnection):
+            backend = con.ibis()
+        else:
+            backend = ibis.duckdb.from_connection(con)
+        frame = score_frame(backend, model, day)
+        sql = ibis.to_sql(
+            frame.mutate(run_id=_variable(_RUN_ID, str, dialect), as_of=day), dialect=dialect
+        )
+        if dialect == "postgres":
+            sql = _fenced(sql)
+        compiled.put(con, k, model.version, dialect, sql)
+    return sql
+
+
+def _fenced(sql: str) -> str:
+    """The query with every subquery kept as written (``OFFSET 0``, which changes no row).
+
+    Ibis nests one SELECT per step of the model; Postgres pulls nested subqueries up into
+    their parent, copying each expression into every place that uses it, and planning the
+    frame of a larger model then took minutes instead of milliseconds."""
+    import sqlglot
+    from sqlglot import exp
+
+    tree = sqlglot.parse_one(sql, dialect="postgres")
+    for sub in tree.find_all(exp.Subquery):
+        inner = sub.this
+        if (
+            isinstance(inner, exp.Select)
+            and not inner.args.get("offset")
+            and not inner.args.get("limit")
+        ):
+            inner.set("offset", exp.Offset(expression=exp.Literal.number(0)))
+    return tree.sql(dialect="postgres")
+
+
+def _set(con: Connection, name: str, value: dt.date | str) -> None:
+    if database.dialect(con) == "postgres":
+        text = value.isoformat() if isinstance(value, dt.date) else value
+        _x(con, "SELECT set_config(?, ?, false)", [_SETTINGS[name], text])
+    else:
+        _x(con, f"SET VARIABLE {name} = ?", [value])
+
+
+def frame_into(con: Connection, model: Model, as_of: dt.date, table: str) -> None:
     """Compute the frame of one date into a temporary table, without storing a run."""
-    import ibis
+    sql = frame_sql(con, model)
+    _set(con, _AS_OF, as_of)
+    _set(con, _RUN_ID, "")
+    if database.dialect(con) == "postgres":
+        _x(con, f"DROP TABLE IF EXISTS {q(table)}")
+        _x(con, f"CREATE TEMP TABLE {q(table)} AS {sql}")
+    else:
+        _x(con, f"CREATE OR REPLACE TEMP TABLE {q(table)} AS {sql}")
 
-    from stethoscope.engine.scoring import score_frame
 
-    backend = ibis.duckdb.from_connection(con)
-    frame = score_frame(backend, model, as_of).mutate(as_of=ibis.literal(as_of))
-    _x(con, f"CREATE OR REPLACE TEMP TABLE {q(table)} AS {ibis.to_sql(frame)}")
+def _insert(con: Connection, table: str, sql: str) -> str:
+    """INSERT of the frame's rows into ``table``, column by name."""
+    if database.dialect(con) == "duckdb":
+        return f"INSERT INTO {q(table)} BY NAME {sql}"
+    cols = ", ".join(
+        q(r[0])
+        for r in _x(
+            con,
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+            "AND table_schema = current_schema() ORDER BY ordinal_position",
+            [table],
+        )
+    )
+    return f"INSERT INTO {q(table)} ({cols}) SELECT {cols} FROM ({sql}) AS f"
 
 
 def run(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     model: Model,
     dates: list[dt.date],
     *,
     progress: Progress | None = None,
 ) -> RunSummary:
-    import ibis
+    with database.run_lock(con):
+        return _run(con, model, dates, progress)
 
-    from stethoscope.engine.scoring import score_frame
 
+def _run(
+    con: Connection, model: Model, dates: list[dt.date], progress: Progress | None
+) -> RunSummary:
     tick = progress or silent
     started = time.perf_counter()
-    backend = ibis.duckdb.from_connection(con)
     run_id = results.new_run_id()
     results.save_version(con, model)
     results.start_run(con, run_id, model, dates[0], dates[-1])
     detail = results.detail_table(model.version)
-    history = results.history_rows(list(model.scores))
+    history = results.history_rows(detail, list(model.scores))
     accounts = 0
     d: dt.date | None = None
-    con.begin()
+    began = False
     try:
         # one query for every date: compiled once, the date set before each execution
-        day = _as_of_variable() if len(dates) > 1 else ibis.literal(dates[0])
-        frame = score_frame(backend, model, day).mutate(run_id=ibis.literal(run_id), as_of=day)
-        sql = ibis.to_sql(frame)
-        for i, d in enumerate(dates):
-            # a date object's isoformat: digits and dashes only
-            _x(con, f"SET VARIABLE {_AS_OF} = DATE '{d.isoformat()}'")
-            if i == 0:
-                _x(con, f"CREATE OR REPLACE TEMP TABLE _frame AS {sql}")
-            else:
-                _x(con, f"INSERT INTO _frame {sql}")
-            tick("scoring", i + 1, len(dates))
-        # then replace what the dates had under this version, in one statement per table
-        tick("saving", 0, 0)
+        sql = frame_sql(con, model)
         first, last = dates[0], dates[-1]
-        _x(con, f"CREATE TABLE IF NOT EXISTS {q(detail)} AS SELECT * FROM _frame LIMIT 0")
+        _set(con, _RUN_ID, run_id)
+        _set(con, _AS_OF, first)
+        # The version's table is created before the run's transaction, not in it: DuckDB
+        # 2.0 cannot read back, in the same transaction, rows it wrote to disk early (over
+        # one row group) into a table created in that transaction.
+        _x(con, f"CREATE TABLE IF NOT EXISTS {q(detail)} AS SELECT * FROM ({sql}) AS f LIMIT 0")
+        insert = _insert(con, detail, sql)
+        con.begin()
+        began = True
+        # what the dates had under this version is replaced (in this transaction)
         _x(con, f"DELETE FROM {q(detail)} WHERE as_of BETWEEN ? AND ?", [first, last])
-        _x(con, f"INSERT INTO {q(detail)} BY NAME SELECT * FROM _frame")
+        for i, d in enumerate(dates):
+            _set(con, _AS_OF, d)
+            _x(con, insert)
+            tick("scoring", i + 1, len(dates))
+        tick("saving", 0, 0)
         _x(
             con,
             "DELETE FROM score_history WHERE model_version = ? AND as_of BETWEEN ? AND ?",
@@ -117,13 +214,19 @@ def run(
         )
         params: list[object] = []
         for _ in model.scores:
-            params += [run_id, model.version]
+            params += [model.version, run_id]
         _x(con, f"INSERT INTO score_history {history}", params)
-        accounts = int(_x(con, "SELECT count(*) FROM _frame WHERE as_of = ?", [last])[0][0])
-        _x(con, "DROP TABLE IF EXISTS _frame")
+        accounts = int(
+            _x(
+                con,
+                f"SELECT count(*) FROM {q(detail)} WHERE run_id = ? AND as_of = ?",
+                [run_id, last],
+            )[0][0]
+        )
         con.commit()
     except BaseException as e:
-        con.rollback()
+        if began:
+            con.rollback()
         results.finish_run(con, run_id, error=f"{type(e).__name__}: {e}")
         if isinstance(e, StethoscopeError | KeyboardInterrupt):
             raise
@@ -153,8 +256,6 @@ def run(
     )
 
 
-def _x(
-    con: duckdb.DuckDBPyConnection, sql: str, params: list[object] | None = None
-) -> list[tuple[Any, ...]]:
+def _x(con: Connection, sql: str, params: list[object] | None = None) -> list[tuple[Any, ...]]:
     """Execute and drain: DuckDB 2 refuses new work while a result is left unread."""
     return con.execute(sql, params or []).fetchall()

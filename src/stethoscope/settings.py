@@ -12,7 +12,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from stethoscope.errors import ConfigError, Problem
@@ -46,6 +46,40 @@ class Settings(BaseSettings):
     )
     host: str = Field("127.0.0.1", description="Address `stethoscope serve` listens on.")
     port: int = Field(8765, description="Port `stethoscope serve` listens on.")
+    schedule: str = Field(
+        "0 2 * * *",
+        description="When `stethoscope serve` scores the book: a cron expression (minute hour "
+        "day month weekday) in schedule_timezone; empty turns scheduled runs off.",
+    )
+    schedule_timezone: str = Field(
+        "UTC",
+        description="Time zone of the schedule and of the day a scheduled run scores "
+        "(an IANA name like Europe/Berlin).",
+    )
+    schedule_retries: int = Field(
+        3, ge=0, description="How many times a failed scheduled run is tried again."
+    )
+    schedule_retry_delay: float = Field(
+        300.0, ge=0, description="Seconds between a failed scheduled run and its next try."
+    )
+
+    @field_validator("schedule")
+    @classmethod
+    def _check_schedule(cls, value: str) -> str:
+        return check_cron(value)
+
+    @field_validator("schedule_timezone")
+    @classmethod
+    def _check_timezone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo
+
+        try:
+            ZoneInfo(value)
+        except (ValueError, KeyError):  # ZoneInfoNotFoundError is a KeyError
+            raise ValueError(
+                f"unknown time zone {value!r}: expected an IANA name like 'UTC' or 'Europe/Berlin'"
+            ) from None
+        return value
 
     @classmethod
     def settings_customise_sources(
@@ -69,6 +103,30 @@ class Settings(BaseSettings):
             url = url.removeprefix("duckdb://")
         path = Path(url).expanduser()
         return path if path.is_absolute() else self.project_dir / path
+
+
+def check_cron(expression: str) -> str:
+    """A cron expression of five fields (or an alias like @daily) that fires; '' for none."""
+    import datetime as dt
+
+    from croniter import croniter
+
+    expression = " ".join(expression.split())
+    if not expression:
+        return ""
+    expected = (
+        "expected a cron expression of 5 fields (minute hour day month weekday) like "
+        "'0 2 * * *', or '' to turn scheduled runs off"
+    )
+    if not expression.startswith("@") and len(expression.split()) != 5:
+        raise ValueError(f"{expected}; got {expression!r}")
+    try:
+        croniter(expression, dt.datetime(2000, 1, 1, tzinfo=dt.UTC)).get_next(dt.datetime)
+    except ValueError as e:  # croniter's errors are ValueErrors
+        # CroniterBadDateError: valid fields that never meet, like '0 0 30 2 *'
+        problem = "it never fires" if "find next date" in str(e) else str(e)
+        raise ValueError(f"{expected}; got {expression!r}: {problem}") from None
+    return expression
 
 
 def find_project(start: Path | None = None) -> Path:

@@ -1,8 +1,10 @@
 """The golden book: five accounts whose scores were computed by hand (see the numbers in
-the comments), scored by the real engine on DuckDB, compared to the decimal."""
+the comments), scored by the real engine on each store (DuckDB and Postgres), compared to
+the decimal."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import shutil
 from collections.abc import Iterator
@@ -12,6 +14,7 @@ from typing import Any
 import pytest
 
 from stethoscope.project import Project
+from tests.conftest import STORES, open_project
 
 GOLDEN = Path(__file__).parent.parent / "fixtures" / "golden"
 AS_OF = dt.date(2024, 6, 30)
@@ -20,20 +23,32 @@ AS_OF = dt.date(2024, 6, 30)
 def load_golden(project: Project) -> None:
     for table in ("accounts", "events", "surveys", "tickets", "outcomes"):
         project.import_file(table, GOLDEN / f"{table}.csv")
-    project.store.con.execute(
-        "INSERT INTO csm_inputs (id, account_id, name, value_number, value_text, author, "
-        "reason, created_at, expires_at, revoked_at) SELECT id, account_id, name, "
-        "value_number, value_text, author, reason, created_at, expires_at, revoked_at "
-        "FROM read_csv(?, header = true, all_varchar = false)",
-        [str(GOLDEN / "inputs.csv")],
-    ).fetchall()
+    with (GOLDEN / "inputs.csv").open() as f:
+        for r in csv.DictReader(f):
+            row = [_value(k, v) for k, v in r.items()]
+            project.store.con.execute(
+                f"INSERT INTO csm_inputs ({', '.join(r)}) VALUES ({', '.join('?' * len(r))})",
+                row,
+            ).fetchall()
 
 
-@pytest.fixture(scope="module")
-def golden(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Project]:
+def _value(column: str, text: str) -> object:
+    if not text:
+        return None
+    if column == "value_number":
+        return float(text)
+    if column.endswith("_at"):
+        return dt.datetime.fromisoformat(text)
+    return text
+
+
+@pytest.fixture(scope="module", params=STORES)
+def golden(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Project]:
     folder = tmp_path_factory.mktemp("golden")
     shutil.copy(GOLDEN / "model.yaml", folder / "model.yaml")
-    with Project.open(folder) as project:
+    with open_project(request, request.param, folder) as project:
         load_golden(project)
         project.run(as_of=AS_OF)
         yield project

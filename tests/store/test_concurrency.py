@@ -19,6 +19,7 @@ import pytest
 
 from stethoscope.store.lease import lease_path, read_lease
 from tests.conftest import ACCOUNTS_CSV, run_cli
+from tests.serving import Serving
 
 HOLD = """
 import select, sys
@@ -69,22 +70,8 @@ def wait_for_line(stream: IO[str] | None, text: str) -> str:
 
 @pytest.fixture
 def server(folder: Path) -> Iterator[subprocess.Popen[str]]:
-    p = subprocess.Popen(
-        [sys.executable, "-m", "stethoscope", "serve", "--port", "0"],
-        cwd=folder,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    db = folder / "stethoscope.duckdb"
-    deadline = time.monotonic() + 30
-    while read_lease(db) is None:
-        assert p.poll() is None, p.communicate()
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.05)
-    yield p
-    p.send_signal(signal.SIGTERM)
-    p.communicate(timeout=15)
+    with Serving(folder) as s:
+        yield s.process
 
 
 def test_cli_waits_for_another_process_then_proceeds(folder: Path) -> None:
@@ -214,3 +201,45 @@ def test_stale_lease_of_a_dead_server_is_ignored(folder: Path) -> None:
     r = run_cli("import", "accounts", "accounts.csv", cwd=folder)
     assert r.returncode == 0, r.stderr
     assert os.path.exists(folder / "stethoscope.duckdb")
+
+
+def test_scoring_commands_go_through_a_running_server(tmp_path: Path) -> None:
+    from stethoscope.model.presets import preset_text
+
+    # no schedule: the test's own runs are the only ones
+    (tmp_path / "stethoscope.toml").write_text('database_url = "s.duckdb"\nschedule = ""\n')
+    (tmp_path / "model.yaml").write_text(preset_text("four-signals"))
+    (tmp_path / "other.yaml").write_text(preset_text("dear"))
+    with Serving(tmp_path, "s.duckdb"):
+        ok = run_cli("validate", cwd=tmp_path)
+        assert ok.returncode == 0, ok.stderr
+        r = run_cli(
+            "demo", "--accounts", "40", "--months", "4", "--end", "2025-06-30", cwd=tmp_path
+        )
+        assert r.returncode == 0, r.stderr
+        r = run_cli("run", "--from", "2025-06-20", "--to", "2025-06-30", cwd=tmp_path)
+        assert r.returncode == 0, r.stderr
+        assert "scored 40 accounts as of 2025-06-20 to 2025-06-30 (11 days)" in r.stdout
+        r = run_cli("scores", "--format", "json", "--as-of", "2025-06-30", cwd=tmp_path)
+        assert r.returncode == 0, r.stderr
+        rows = json.loads(r.stdout)
+        assert rows
+        assert {"account_id", "score", "band", "change_7d"} <= set(rows[0])
+        one = rows[0]["account_id"]
+        r = run_cli("explain", one, "--as-of", "2025-06-30", "--format", "json", cwd=tmp_path)
+        assert r.returncode == 0, r.stderr
+        e = json.loads(r.stdout)
+        assert e["score"] == rows[0]["score"]
+        r = run_cli("explain", one, "--vs", "2025-06-20", "--as-of", "2025-06-30", cwd=tmp_path)
+        assert r.returncode == 0, r.stderr
+        r = run_cli("input", one, "gut_check", "2", "--reason", "quiet champion", cwd=tmp_path)
+        assert r.returncode == 0, r.stderr
+        assert f"for {one} by local" in r.stdout
+        # another model file cannot be sent to the server: said plainly
+        r = run_cli("run", "--model", "other.yaml", cwd=tmp_path)
+        assert r.returncode == 1
+        assert "--model other.yaml cannot go through it" in r.stderr
+        # an unknown account comes back as the error a local command gives
+        r = run_cli("explain", "nobody", "--as-of", "2025-06-30", cwd=tmp_path)
+        assert r.returncode == 1
+        assert "nobody" in r.stderr

@@ -104,7 +104,7 @@ def runs(limit: Annotated[int, typer.Option(min=1)] = 20) -> None:
     """Recent runs with their status, dates and errors."""
     with _connect() as project:
         rows = project.runs(limit)
-    t = Table("run", "status", "as of", "accounts", "started", "model", "error")
+    t = Table("run", "status", "as of", "accounts", "started", "model", "trigger", "error")
     for r in rows:
         span = r.as_of_from if r.as_of_from == r.as_of_to else f"{r.as_of_from}..{r.as_of_to}"
         t.add_row(
@@ -114,6 +114,7 @@ def runs(limit: Annotated[int, typer.Option(min=1)] = 20) -> None:
             _num(r.accounts),
             r.started_at[:19],
             r.model_version[:12],
+            r.trigger,
             (r.error or "")[:60],
         )
     output.console.print(t)

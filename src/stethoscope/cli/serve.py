@@ -15,7 +15,12 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on (0: any free).")] = None,
 ) -> None:
-    """Run the API server. While it runs, other commands on this project go through it."""
+    """Run the API server, and the scheduled runs. While it runs, other commands on this
+    project go through it."""
     from stethoscope.service.server import run
 
-    run(state.project, host=host, port=port, on_wait=output.note, say=output.console.print)
+    def say(message: str) -> None:
+        # a server's log: errors quoted in it are not markup, and long lines are not wrapped
+        output.console.print(message, markup=False, highlight=False, soft_wrap=True)
+
+    run(state.project, host=host, port=port, on_wait=output.note, say=say)

@@ -1,6 +1,6 @@
 """Does behaviour foretell churn? Churn rates by usage trend and by NPS, in set-based SQL.
 
-Run over any DuckDB connection holding ``accounts``, ``events``, ``surveys`` and
+Run over any store (DuckDB or Postgres) holding ``accounts``, ``events``, ``surveys`` and
 ``outcomes`` with the contract's columns (the demo book, or a customer's own data). Only
 renewals and churns are counted, and only those with 150 days of event history before
 them (measured from the first event in the data), so that the trend is not an artefact of
@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    import duckdb
+    from stethoscope.store.database import Connection
 
 Report = dict[str, list[dict[str, object]]]
 
@@ -24,7 +24,7 @@ WITH scope AS (
     FROM outcomes AS o
     JOIN accounts AS a ON a.id = o.account_id
     WHERE o.kind IN ('renewed', 'churned')
-      AND o.date - INTERVAL 150 DAY >= (SELECT min(timestamp) FROM events)
+      AND o.date - INTERVAL '150 days' >= (SELECT min("timestamp") FROM events)
 )"""
 
 # events in [date - 90d, date - 30d) against [date - 150d, date - 90d); accounts with no
@@ -35,13 +35,13 @@ _USAGE_TREND = (
     + """,
 usage AS (
     SELECT s.account_id, s.date, s.churned,
-           count(e.timestamp) FILTER (WHERE e.timestamp >= s.date - INTERVAL 90 DAY) AS recent,
-           count(e.timestamp) FILTER (WHERE e.timestamp < s.date - INTERVAL 90 DAY) AS prior
+           count(e.timestamp) FILTER (WHERE e.timestamp >= s.date - INTERVAL '90 days') AS recent,
+           count(e.timestamp) FILTER (WHERE e.timestamp < s.date - INTERVAL '90 days') AS prior
     FROM scope AS s
     LEFT JOIN events AS e
       ON e.account_id = s.account_id
-     AND e.timestamp >= s.date - INTERVAL 150 DAY
-     AND e.timestamp < s.date - INTERVAL 30 DAY
+     AND e.timestamp >= s.date - INTERVAL '150 days'
+     AND e.timestamp < s.date - INTERVAL '30 days'
     GROUP BY s.account_id, s.date, s.churned
 ),
 ranked AS (
@@ -61,12 +61,12 @@ _NPS = (
     _SCOPE
     + """,
 latest AS (
-    SELECT s.account_id, s.date, s.churned, arg_max(v.score, v.responded_at) AS score
+    SELECT s.account_id, s.date, s.churned, {latest_score} AS score
     FROM scope AS s
     LEFT JOIN surveys AS v
       ON v.account_id = s.account_id
      AND v.kind = 'nps'
-     AND v.responded_at < s.date - INTERVAL 30 DAY
+     AND v.responded_at < s.date - INTERVAL '30 days'
     GROUP BY s.account_id, s.date, s.churned
 )
 SELECT CASE WHEN score IS NULL THEN 3 WHEN score <= 6 THEN 0 WHEN score <= 8 THEN 1 ELSE 2 END
@@ -80,7 +80,7 @@ _BUCKETS = ("no events", "Q1 (lowest)", "Q2", "Q3", "Q4 (highest)")
 _CATEGORIES = ("detractor (0-6)", "passive (7-8)", "promoter (9-10)", "no response")
 
 
-def signal_report(con: duckdb.DuckDBPyConnection) -> Report:
+def signal_report(con: Connection) -> Report:
     """Churn rate per quartile of usage trend and per NPS category, before each outcome.
 
     ``usage_trend`` rows: ``no events`` (no events in either window; only present when such
@@ -89,7 +89,16 @@ def signal_report(con: duckdb.DuckDBPyConnection) -> Report:
     Every row has ``group``, ``outcomes``, ``churned`` and ``churn_rate``.
     """
     report: Report = {}
-    for key, sql, names in (("usage_trend", _USAGE_TREND, _BUCKETS), ("nps", _NPS, _CATEGORIES)):
+    from stethoscope.store.database import dialect
+
+    latest = (
+        "(array_agg(v.score ORDER BY v.responded_at DESC) FILTER (WHERE v.responded_at "
+        "IS NOT NULL))[1]"
+        if dialect(con) == "postgres"
+        else "arg_max(v.score, v.responded_at)"
+    )
+    nps = _NPS.replace("{latest_score}", latest)
+    for key, sql, names in (("usage_trend", _USAGE_TREND, _BUCKETS), ("nps", nps, _CATEGORIES)):
         rows = con.execute(sql).fetchall()
         report[key] = []
         for group, low, high, outcomes, churned in rows:

@@ -10,6 +10,11 @@ The whole import is one transaction on the store's DuckDB connection:
    otherwise write the good rows (append, upsert or replace) and the rejected rows to a
    side file, then commit.
 
+On a Postgres store, DuckDB stays the file engine: steps 1 and 2's checks within the file
+run in an in-memory DuckDB; the typed rows and their problems are then copied into
+temporary tables of the Postgres session (COPY), where the checks against stored data run
+and the rows are written, all in the store's transaction.
+
 Only identifiers of our own contract appear in the SQL built here; user column names
 travel inside a struct column and values are never pasted into SQL.
 """
@@ -19,18 +24,29 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, cast
 
 import pyarrow as pa
 
 from stethoscope.contract.readers import EXTRAS, ROW, Source, open_source
-from stethoscope.contract.schema import MODES, SQL_TYPES, TABLES, Column, Table, Type, q
+from stethoscope.contract.schema import (
+    MODES,
+    SQL_TYPES,
+    TABLES,
+    Column,
+    Table,
+    Type,
+    derived_key,
+    q,
+)
 from stethoscope.contract.schema import table as get_table
 from stethoscope.errors import DataError, Problem
 from stethoscope.progress import Progress, silent
 
 if TYPE_CHECKING:
     import duckdb
+
+    from stethoscope.store.database import Connection
 
 Mode = Literal["append", "upsert", "replace"]
 SHOWN_PROBLEMS = 20
@@ -55,8 +71,13 @@ class ImportResult:
     seconds: float
 
 
+# what surrounds a value and is not part of it: ASCII white space (space, tab, line breaks,
+# vertical tab, form feed); a value of nothing else is missing
+_BLANK = "' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)"
+
+
 def _text(expr: str) -> str:
-    return f"NULLIF(trim(CAST({expr} AS VARCHAR)), '')"
+    return f"NULLIF(trim(CAST({expr} AS VARCHAR), {_BLANK}), '')"
 
 
 def typed_expr(col: Column, present: bool) -> str:
@@ -159,16 +180,16 @@ def _typed_select(table: Table, present: set[str], extras: str | None) -> str:
     cols.append(f"{_problems_expr(table, present)} AS _problems")
     select = f"SELECT {ROW}, {', '.join(cols)} FROM {_BATCH}"
     if table.natural_key:
-        parts = ", ".join(f"CAST({q(c)} AS VARCHAR)" for c in table.natural_key)
-        derived = f"md5(CAST(to_json(list_value({parts})) AS VARCHAR))"
+        derived = derived_key(table)
         key = q(table.key or "id")
         select = f"SELECT * REPLACE (coalesce({key}, {derived}) AS {key}) FROM ({select})"
     return select
 
 
-def _key_problems(table: Table, mode: Mode) -> list[str]:
-    """Checks that need every row at once, or the stored tables."""
-    out: list[str] = []
+def _key_problems(table: Table, mode: Mode) -> list[tuple[str, bool]]:
+    """Checks that need every row at once, or the stored tables: (SQL, whether it reads
+    stored tables)."""
+    out: list[tuple[str, bool]] = []
     key = table.key
     if key:
         k = q(key)
@@ -180,15 +201,21 @@ def _key_problems(table: Table, mode: Mode) -> list[str]:
         # a derived key is a hash: naming it would not help anyone find the row
         shown = "NULL" if table.natural_key else k
         out.append(
-            f"SELECT {ROW}, '{key}', '{what} row ' || first, {shown} FROM ("
-            f"SELECT {ROW}, {k}, min({ROW}) OVER (PARTITION BY {k}) AS first "
-            f"FROM {_TYPED} WHERE {k} IS NOT NULL) WHERE {ROW} <> first"
+            (
+                f"SELECT {ROW}, '{key}', '{what} row ' || first, {shown} FROM ("
+                f"SELECT {ROW}, {k}, min({ROW}) OVER (PARTITION BY {k}) AS first "
+                f"FROM {_TYPED} WHERE {k} IS NOT NULL) WHERE {ROW} <> first",
+                False,
+            )
         )
         if mode == "append":
             out.append(
-                f"SELECT t.{ROW}, '{key}', '{key} {{value}} is already stored (import "
-                f"with mode upsert to update it)', t.{k} FROM {_TYPED} t WHERE EXISTS "
-                f"(SELECT 1 FROM {q(table.name)} s WHERE s.{k} = t.{k})"
+                (
+                    f"SELECT t.{ROW}, '{key}', '{key} {{value}} is already stored (import "
+                    f"with mode upsert to update it)', t.{k} FROM {_TYPED} t WHERE EXISTS "
+                    f"(SELECT 1 FROM {q(table.name)} s WHERE s.{k} = t.{k})",
+                    True,
+                )
             )
     known = "accounts"
     for col in table.columns:
@@ -206,25 +233,34 @@ def _key_problems(table: Table, mode: Mode) -> list[str]:
             else f"EXISTS (SELECT 1 FROM {known} a WHERE a.id = t.{c})"
         )
         out.append(
-            f"SELECT t.{ROW}, '{col.name}', 'unknown account {{value}}', t.{c} FROM {_TYPED} t "
-            f"WHERE t.{c} IS NOT NULL AND NOT ({stored}{in_file})"
+            (
+                f"SELECT t.{ROW}, '{col.name}', 'unknown account {{value}}', t.{c} FROM "
+                f"{_TYPED} t WHERE t.{c} IS NOT NULL AND NOT ({stored}{in_file})",
+                True,
+            )
         )
     if table.name == "accounts":
         out.append(
-            f"SELECT {ROW}, 'parent_id', 'an account cannot be its own parent', "
-            f"parent_id FROM {_TYPED} WHERE parent_id = id"
+            (
+                f"SELECT {ROW}, 'parent_id', 'an account cannot be its own parent', "
+                f"parent_id FROM {_TYPED} WHERE parent_id = id",
+                False,
+            )
         )
     for check in table.checks:
         out.append(
-            f"SELECT {ROW}, '{check.column}', '{check.reason}', "
-            f"CAST({q(check.column)} AS VARCHAR) FROM {_TYPED} "
-            f"WHERE NOT ({check.predicate})"
+            (
+                f"SELECT {ROW}, '{check.column}', '{check.reason}', "
+                f"CAST({q(check.column)} AS VARCHAR) FROM {_TYPED} "
+                f"WHERE NOT ({check.predicate})",
+                False,
+            )
         )
     return out
 
 
 def import_file(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     table_name: str,
     path: Path,
     *,
@@ -264,7 +300,7 @@ def import_file(
 
 
 def _run(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     table: Table,
     src: Source,
     mode: Mode,
@@ -273,12 +309,45 @@ def _run(
     progress: Progress | None,
     started: float,
 ) -> ImportResult:
-    """Type and check batch by batch (only the typed rows are kept, in a temporary table
-    that DuckDB may spill to disk), then check across rows, then write."""
+    """Type and check on the file engine: the store's DuckDB connection, or an in-memory
+    DuckDB beside a Postgres store."""
+    from stethoscope.store.database import PostgresConnection
+
+    if not isinstance(con, PostgresConnection):
+        file_engine = cast("duckdb.DuckDBPyConnection", con)
+        return _import(
+            file_engine, con, table, src, mode, skip_bad, rejects_path, progress, started
+        )
+    import duckdb
+
+    stage = duckdb.connect()
+    try:
+        stage.execute("SET TimeZone = 'UTC'")
+        stage.execute("SET enable_progress_bar = false")
+        return _import(stage, con, table, src, mode, skip_bad, rejects_path, progress, started)
+    finally:
+        stage.close()
+
+
+def _import(
+    stage: duckdb.DuckDBPyConnection,
+    con: Connection,
+    table: Table,
+    src: Source,
+    mode: Mode,
+    skip_bad: bool,
+    rejects_path: Path | None,
+    progress: Progress | None,
+    started: float,
+) -> ImportResult:
+    """Type and check batch by batch on ``stage`` (only the typed rows are kept, in a
+    temporary table that DuckDB may spill to disk), then check across rows, then write on
+    ``con`` (the same connection, unless the store is Postgres)."""
     tick = progress or silent
+    shipped = stage is not con
     present = set(src.present)
     rows_read = 0
-    con.execute(
+    stage.execute(
         f"CREATE TEMP TABLE {_BAD} ({ROW} BIGINT, col VARCHAR, reason VARCHAR, value VARCHAR)"
     )
     typed = False
@@ -287,28 +356,35 @@ def _run(
         if EXTRAS in batch.schema.names:
             extras = "struct" if pa.types.is_struct(batch.schema.field(EXTRAS).type) else "text"
         # one pass: type every value and list what is wrong with it
-        con.register(_BATCH, batch)
+        stage.register(_BATCH, batch)
         select = _typed_select(table, present, extras)
         if not typed:
-            con.execute(f"CREATE TEMP TABLE {_TYPED} AS {select}")
+            stage.execute(f"CREATE TEMP TABLE {_TYPED} AS {select}")
             typed = True
         else:
-            con.execute(f"INSERT INTO {_TYPED} {select}")
-        con.unregister(_BATCH)
+            stage.execute(f"INSERT INTO {_TYPED} {select}")
+        stage.unregister(_BATCH)
         rows_read += batch.num_rows
         tick("reading", done, src.total)
     if typed:
-        con.execute(
+        stage.execute(
             f"INSERT INTO {_BAD} SELECT {ROW}, p.col, p.reason, p.value FROM (SELECT {ROW}, "
             f"unnest(_problems) AS p FROM {_TYPED} WHERE len(_problems) > 0)"
         )
     rows_read += len(src.bad_records)
     for b in src.bad_records:
-        con.execute(f"INSERT INTO {_BAD} VALUES (?, NULL, ?, NULL)", [b.row, b.reason])
+        stage.execute(f"INSERT INTO {_BAD} VALUES (?, NULL, ?, NULL)", [b.row, b.reason])
     tick("checking", 0, 0)
-    if typed:
-        for check in _key_problems(table, mode):
-            con.execute(f"INSERT INTO {_BAD} {check}")
+    checks = _key_problems(table, mode) if typed else []
+    for check, stored in checks:
+        if not (shipped and stored):
+            stage.execute(f"INSERT INTO {_BAD} {check}")
+    if shipped:
+        # the rest runs where the stored data is, in the store's transaction
+        _ship(stage, con, table, typed)
+        for check, stored in checks:
+            if stored:
+                con.execute(f"INSERT INTO {_BAD} {check}")
     problems = con.execute(
         f"SELECT {ROW}, col, reason, value FROM {_BAD} ORDER BY {ROW}, col LIMIT {SHOWN_PROBLEMS}"
     ).fetchall()
@@ -325,7 +401,11 @@ def _run(
             hint="fix the file and import again, or pass --skip-bad to load the good rows "
             "and write the rejected ones to a side file",
         )
-    written = _write_rejects(con, src, table, rejects_path) if n_bad_rows else None
+    written = None
+    if n_bad_rows:
+        if shipped:
+            _ship_back(con, stage)
+        written = _write_rejects(stage, src, table, rejects_path)
 
     tick("writing", 0, 0)
     replaced = 0
@@ -366,7 +446,48 @@ def _run(
     )
 
 
-def _resent(con: duckdb.DuckDBPyConnection) -> str:
+def _ship(stage: duckdb.DuckDBPyConnection, con: Connection, table: Table, typed: bool) -> None:
+    """Copy the typed rows and the problems found so far from ``stage`` into temporary
+    tables of the same names on the Postgres store ``con`` (COPY of CSV written by DuckDB:
+    both read and write it losslessly, NULL apart from the empty string)."""
+    import tempfile
+
+    from stethoscope.store.database import PostgresConnection, ddl
+
+    assert isinstance(con, PostgresConnection)
+    parts = [(_BAD, f"{ROW} BIGINT, col VARCHAR, reason VARCHAR, value VARCHAR")]
+    if typed:
+        cols = ", ".join(f"{q(c.name)} {_sql_type(c.type)}" for c in table.columns)
+        parts.append((_TYPED, f"{ROW} BIGINT, {cols}"))
+    names = {_BAD: f"{ROW}, col, reason, value", _TYPED: ", ".join([ROW, *map(q, table.names)])}
+    with tempfile.TemporaryDirectory(prefix="stethoscope-import-") as tmp:
+        for name, columns in parts:
+            con.execute(ddl(con, f"CREATE TEMP TABLE {name} ({columns})"))
+            path = Path(tmp) / f"{name}.csv"
+            target = str(path).replace("'", "''")
+            stage.execute(
+                f"COPY (SELECT {names[name]} FROM {name}) TO '{target}' "
+                "(HEADER false, FORCE_QUOTE *)"
+            )
+            with (
+                con.raw.cursor() as cur,
+                cur.copy(f"COPY {name} ({names[name]}) FROM STDIN (FORMAT csv)") as copy,
+                path.open("rb") as f,
+            ):
+                while chunk := f.read(1 << 20):
+                    copy.write(chunk)
+
+
+def _ship_back(con: Connection, stage: duckdb.DuckDBPyConnection) -> None:
+    """The problems of every row, from the store back to the file engine (for the rejects
+    file, written there from the file)."""
+    rows = con.execute(f"SELECT {ROW}, col, reason, value FROM {_BAD}").fetchall()
+    stage.execute(f"DELETE FROM {_BAD}")
+    if rows:
+        stage.executemany(f"INSERT INTO {_BAD} VALUES (?, ?, ?, ?)", rows)
+
+
+def _resent(con: Connection) -> str:
     """The condition leaving out re-sent events: a message_id already stored, or earlier
     in the file. Each half is only added when it can match (both cost a hash of every id)."""
     out = ""
@@ -379,19 +500,19 @@ def _resent(con: duckdb.DuckDBPyConnection) -> str:
             f"WHERE d.message_id = t.message_id))"
         )
     stored = con.execute(
-        "SELECT count(*) FROM (SELECT 1 FROM events WHERE message_id IS NOT NULL LIMIT 1)"
+        "SELECT count(*) FROM (SELECT 1 FROM events WHERE message_id IS NOT NULL LIMIT 1) AS s"
     ).fetchone()
     if n and stored and stored[0]:
         out += " AND NOT EXISTS (SELECT 1 FROM events e WHERE e.message_id = t.message_id)"
     return out
 
 
-def _count(con: duckdb.DuckDBPyConnection, rel: str, where: str = "TRUE") -> int:
+def _count(con: Connection, rel: str, where: str = "TRUE") -> int:
     row = con.execute(f"SELECT count(*) FROM {rel} WHERE {where}").fetchone()
     return int(row[0]) if row else 0
 
 
-def _check_orphans(con: duckdb.DuckDBPyConnection, table: Table) -> None:
+def _check_orphans(con: Connection, table: Table) -> None:
     """Replacing accounts must not leave rows elsewhere pointing at accounts that are gone."""
     if table.name != "accounts":
         return

@@ -383,6 +383,13 @@ def q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def derived_key(t: Table, values: dict[str, str] | None = None) -> str:
+    """SQL of the key of a row derived from its natural key, as the importer derives it for a
+    row that comes without one; ``values`` puts SQL expressions (ours) in place of columns."""
+    parts = ", ".join(f"CAST({(values or {}).get(c, q(c))} AS VARCHAR)" for c in t.natural_key)
+    return f"md5(CAST(to_json(list_value({parts})) AS VARCHAR))"
+
+
 def arrow_schema(t: Table) -> pa.Schema:
     """The Arrow schema of a table as stored (JSON travels as a string)."""
     import pyarrow as pa

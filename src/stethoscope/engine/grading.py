@@ -40,14 +40,18 @@ def _rank(
 ) -> ir.NumericValue:
     """Rank in [0, 1] among accounts with a value (in the same segment), better is higher
     after direction: the percent rank (worst 0, best 1), or with ``cumulative`` the share
-    of accounts at or below the value. An account alone in its group ranks 0.5."""
+    of accounts at or below the value. Accounts tied at a value share the best rank of the
+    tie (all tied at the best value rank 1); an account alone in its group ranks 0.5."""
     keys = [value.isnull()] + ([segment] if within == "segment" else [])
     order = value if direction == "higher" else -value
     w = ibis.window(group_by=keys, order_by=order)
     n = value.count().over(ibis.window(group_by=keys))
-    rank = order.cume_dist() if cumulative else order.percent_rank()
+    share = order.cume_dist().over(w)  # accounts at or below, ties included, over n
+    # without cumulative: (accounts at or below - 1) / (n - 1), the percent rank with ties
+    # taking their best
+    rank = share if cumulative else ((share * n).round() - 1) / (n - 1)
     return ibis.cases(
-        (value.isnull(), ibis.null("float64")), (n == 1, ibis.literal(0.5)), else_=rank.over(w)
+        (value.isnull(), ibis.null("float64")), (n == 1, ibis.literal(0.5)), else_=rank
     )
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeAlias, cast
 
 import ibis
+import ibis.expr.datatypes as idt
 import ibis.expr.types as ir
 
 from stethoscope.contract.schema import TABLES
@@ -98,6 +99,16 @@ def _bounds(
     return cond
 
 
+def _filters(agg: Aggregate) -> tuple[Filter, ...]:
+    """The rows an aggregate reads: its filters, and for a share, the listed values only
+    (a filter before the scan, not inside the count: far faster, and the metric's
+    freshness is then that of the rows it counts)."""
+    if agg.fn == "share":
+        assert agg.column is not None
+        return (*agg.where, Filter(agg.column, agg.share_of))
+    return agg.where
+
+
 def _where(t: ir.Table, filters: tuple[Filter, ...]) -> ir.BooleanValue | None:
     cond: ir.BooleanValue | None = None
     for f in filters:
@@ -141,9 +152,9 @@ def _aggregate(t: ir.Table, agg: Aggregate, table: str, as_of: Day, window: int 
             newest_day = newest.date() if _is_timestamp(table, time_of(agg)) else newest
             return as_of.delta(newest_day, unit="day")
         case "share":
+            # the rows are those of the listed values already (see _filters)
             assert col is not None
-            used = col.isin(list(agg.share_of))
-            return col.nunique(where=used).cast("float64") / len(agg.share_of) * 100
+            return col.nunique().cast("float64") / len(agg.share_of) * 100
     raise AssertionError(agg.fn)
 
 
@@ -159,14 +170,14 @@ def metrics_table(
         m.name: m.source for m in model.metrics.values() if isinstance(m.source, Aggregate)
     }
     for name, agg in aggregates.items():
-        scans[_Scan(agg.table, time_of(agg), agg.where, agg.window_days)].append((name, agg))
+        scans[_Scan(agg.table, time_of(agg), _filters(agg), agg.window_days)].append((name, agg))
     for m in model.metrics.values():
         if isinstance(m.source, PercentChange):
             base = aggregates[m.source.metric]
             offset = base.window_days or 0 if m.source.vs == "previous" else 365
-            scans[_Scan(base.table, time_of(base), base.where, base.window_days, offset)].append(
-                (f"{m.source.metric}__{m.source.vs}", base)
-            )
+            scans[
+                _Scan(base.table, time_of(base), _filters(base), base.window_days, offset)
+            ].append((f"{m.source.metric}__{m.source.vs}", base))
 
     out = accounts
     for scan, members in scans.items():
@@ -268,9 +279,18 @@ def attribute_expr(accounts: ir.Table, name: str, as_of: Day) -> ir.Value:
         return accounts.renewal_date.delta(as_of, unit="day")
     if name.startswith("attributes."):
         # a JSON string as its text; true, false and numbers as their JSON text
-        value = accounts.attributes.cast("json")[name.removeprefix("attributes.")]
+        key = name.removeprefix("attributes.")
+        if ibis.get_backend(accounts).name == "postgres":
+            # Ibis 12 compiles .str on Postgres to invalid SQL; this function is the same
+            return _json_text(accounts.attributes, key)
+        value = accounts.attributes.cast("json")[key]
         return ibis.coalesce(value.str, value.cast("string"))
     return accounts[name]
+
+
+@ibis.udf.scalar.builtin(name="jsonb_extract_path_text")  # type: ignore[untyped-decorator]
+def _json_text(document: idt.JSON, key: str) -> str:  # type: ignore[empty-body]
+    """Postgres: the value under ``key`` as text (a string unquoted), NULL if absent."""
 
 
 def input_columns(model: Model) -> dict[str, str]:

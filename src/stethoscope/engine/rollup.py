@@ -36,6 +36,10 @@ def group_col(group: str) -> str:
     return f"gs__{group}"
 
 
+# prefixes of the per-scorecard working columns: the frame keeps only each score's result
+SCRATCH = ("den__", "ew__", "cs__", "cov__")
+
+
 def _den_col(node: str) -> str:
     return f"den__{node}"
 

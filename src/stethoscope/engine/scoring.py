@@ -20,6 +20,7 @@ from stethoscope.engine import metrics as mx
 from stethoscope.engine.conditions import compile_condition
 from stethoscope.engine.grading import grade_expr
 from stethoscope.engine.rollup import (
+    SCRATCH,
     add_groups,
     add_scorecards,
     band,
@@ -50,6 +51,8 @@ ACCOUNT_COLUMNS = (
     "renewal_date",
     "parent_id",
 )
+
+_DESCRIPTIVE = frozenset(ACCOUNT_COLUMNS[1:]) - {"segment"} | {"attributes"}
 
 
 def score_col(score: str) -> str:
@@ -173,4 +176,8 @@ def score_frame(
                 value = t[grade_col(name)] if kind == 0 else t[group_col(name)]
                 out[weight_col(score.name, name)] = w
                 out[contribution_col(score.name, name)] = w * value.fill_null(0.0) * span
-    return t.mutate(**out)
+    t = t.mutate(**out)
+    # the frame keeps what scoring computed (and the segment that percentile grading ranks
+    # within); the account's own descriptive columns are read from `accounts` when shown,
+    # the scorecards' working columns are dropped once each score has picked its own
+    return t.select(*[c for c in t.columns if c not in _DESCRIPTIVE and not c.startswith(SCRATCH)])

@@ -1,8 +1,12 @@
-"""The FastAPI application that ``stethoscope serve`` runs."""
+"""The FastAPI application that ``stethoscope serve`` runs.
+
+Every endpoint under /api asks for the least role it needs (see ``service.auth`` and
+docs/concepts/security.md); /healthz answers anyone. The dashboard (``service.web``) is at
+/, for users signed in with a session cookie.
+"""
 
 from __future__ import annotations
 
-import hmac
 import shutil
 import tempfile
 from dataclasses import asdict
@@ -12,19 +16,21 @@ from typing import TYPE_CHECKING, Annotated, Any, cast
 
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
 from stethoscope.contract.readers import parse_mapping
 from stethoscope.contract.schema import FORMATS, MODES
-from stethoscope.errors import AuthError, DataError
+from stethoscope.errors import DataError
 from stethoscope.project import Project
-from stethoscope.service import errors
+from stethoscope.service import api_admin, api_inputs, api_scores, api_upserts, auth, errors, web
+from stethoscope.service.auth import require
+from stethoscope.service.ingest import router as ingest_router
+from stethoscope.service.runs_api import router as runs_router
+from stethoscope.service.runs_api import start_router as start_runs_router
 
 if TYPE_CHECKING:
     from stethoscope.contract.importer import Mode
-
-_bearer = HTTPBearer(auto_error=False)
 
 
 class DemoRequest(BaseModel):
@@ -46,28 +52,22 @@ def create_app(project: Project, token: str) -> FastAPI:
         redoc_url=None,
     )
     errors.install(app)
-
-    def authorised(
-        creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-    ) -> None:
-        if creds is None:
-            raise AuthError("a credential is required", hint="send Authorization: Bearer <token>")
-        if not hmac.compare_digest(creds.credentials.encode(), token.encode()):
-            raise AuthError("the credential is not valid")
-
-    auth = [Depends(authorised)]
+    auth.install(app, project, token)
+    viewer = [Depends(require("viewer"))]
+    editor = [Depends(require("editor"))]
+    admin = [Depends(require("admin"))]
 
     @app.get("/healthz", tags=["service"])
     def healthz() -> dict[str, Any]:
         """Liveness: answers without a credential."""
         return {"ok": True}
 
-    @app.get("/api/status", dependencies=auth, tags=["data"])
+    @app.get("/api/status", dependencies=viewer, tags=["data"])
     def status() -> dict[str, Any]:
         """Rows per source table and the span of the events."""
         return asdict(project.status())
 
-    @app.post("/api/tables/{table}/import", dependencies=auth, tags=["data"])
+    @app.post("/api/tables/{table}/import", dependencies=editor, tags=["data"])
     async def import_table(
         table: str,
         request: Request,
@@ -104,9 +104,19 @@ def create_app(project: Project, token: str) -> FastAPI:
             shutil.rmtree(tmp, ignore_errors=True)
         return body
 
-    @app.post("/api/demo", dependencies=auth, tags=["data"])
+    @app.post("/api/demo", dependencies=admin, tags=["data"])
     def demo(req: DemoRequest) -> dict[str, Any]:
         """Generate the demo book and load it (replacing the source tables with force)."""
         return asdict(project.load_demo(**req.model_dump()))
 
+    app.include_router(runs_router(project, viewer))
+    app.include_router(start_runs_router(project, editor))
+    app.include_router(api_scores.router(project))
+    app.include_router(api_inputs.router(project))
+    app.include_router(api_upserts.router(project))
+    app.include_router(ingest_router(project))
+    app.include_router(api_admin.router(project))
+    # the dashboard, at the server's own address (docs/dashboard.md)
+    app.include_router(web.router(project))
+    app.mount("/static", StaticFiles(directory=web.STATIC), name="static")
     return app

@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException
 from stethoscope.errors import (
     AuthError,
     ConfigError,
+    ForbiddenError,
     StethoscopeError,
     StoreBusyError,
 )
@@ -29,6 +30,7 @@ def envelope(
     errors: list[dict[str, Any]] | None = None,
     hint: str | None = None,
     more: int = 0,
+    headers: dict[str, str] | None = None,
 ) -> JSONResponse:
     body = {
         "ok": False,
@@ -39,10 +41,12 @@ def envelope(
         "hint": hint,
         "more": more,
     }
-    return JSONResponse(body, status_code=status)
+    return JSONResponse(body, status_code=status, headers=headers)
 
 
 def status_of(e: StethoscopeError) -> int:
+    if isinstance(e, ForbiddenError):
+        return 403
     if isinstance(e, AuthError):
         return 401
     if isinstance(e, StoreBusyError):
@@ -59,8 +63,16 @@ def install(app: FastAPI) -> None:
             {"loc": [p.where, *([p.column] if p.column else [])], "msg": p.message}
             for p in e.problems
         ]
+        status = status_of(e)
         return envelope(
-            status_of(e), e.message, type=type(e).__name__, errors=errors, hint=e.hint, more=e.more
+            status,
+            e.message,
+            type=type(e).__name__,
+            errors=errors,
+            hint=e.hint,
+            more=e.more,
+            # a 401 names the scheme to use (RFC 9110)
+            headers={"WWW-Authenticate": "Bearer"} if status == 401 else None,
         )
 
     @app.exception_handler(RequestValidationError)

@@ -1,4 +1,5 @@
-"""Running the service: own the database, publish the lease, serve until stopped."""
+"""Running the service: own the database, publish the lease, run the schedule (see
+``service.schedule``), serve until stopped."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import uvicorn
 
 from stethoscope.project import Project
 from stethoscope.service.app import create_app
+from stethoscope.service.schedule import Scheduler
 from stethoscope.store.lease import remove_lease, write_lease
 
 
@@ -43,13 +45,25 @@ def run(
         uvicorn.Config(create_app(project, token), log_level="warning", access_log=False)
     )
     say(f"Stethoscope serving {project.settings.project_dir} at {url} (PID {os.getpid()})")
+    scheduler = Scheduler.from_settings(project, say=say)
+    if scheduler is None:
+        say("Scheduled runs are off (the schedule setting is empty)")
+    else:
+        say(f"Next scheduled run: {scheduler.describe_next()}")
     # until uvicorn takes over the signals, a SIGTERM must still run the clean-up below
     signal.signal(signal.SIGTERM, _exit)
-    lease = write_lease(project.database, url, token)
+    # a Postgres store is shared by any number of processes: no lease, no forwarding
+    path = project.settings.database_path
+    lease = write_lease(path, url, token) if path is not None else None
     try:
+        if scheduler is not None:
+            scheduler.start()
         server.run(sockets=[sock])
     finally:
-        remove_lease(project.database, lease)
+        if scheduler is not None:
+            scheduler.stop()
+        if path is not None and lease is not None:
+            remove_lease(path, lease)
         project.close()
 
 

@@ -11,15 +11,20 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from stethoscope.errors import StoreBusyError, StoreError
 from stethoscope.store.migrations import migrate
 
 if TYPE_CHECKING:
     import duckdb
+
+    from stethoscope.store.database import Connection, Dialect
+
+C = TypeVar("C", bound="Connection")
 
 _LOCK = re.compile(r"Could not set lock on file .*?(?:\(PID (\d+)\))?", re.S)
 _PID = re.compile(r"\(PID (\d+)\)")
@@ -94,6 +99,8 @@ def connect(
 class EmbeddedStore:
     """The DuckDB file of a project, with its schema up to date."""
 
+    dialect: Dialect = "duckdb"
+
     def __init__(
         self,
         path: Path,
@@ -110,10 +117,51 @@ class EmbeddedStore:
         self.con.close()
 
     def counts(self) -> dict[str, int]:
-        from stethoscope.contract.schema import TABLES, q
+        return counts(self.con)
 
-        out = {}
-        for name in TABLES:
-            row = self.con.execute(f"SELECT count(*) FROM {q(name)}").fetchone()
-            out[name] = int(row[0]) if row else 0
-        return out
+
+class ServerStore:
+    """A Postgres database, with its schema up to date: many processes may use it at once."""
+
+    dialect: Dialect = "postgres"
+
+    def __init__(self, url: str) -> None:
+        from stethoscope.store.database import connect_postgres
+
+        self.url = url
+        self.con = connect_postgres(url)
+        try:
+            migrate(self.con)
+        except BaseException:
+            self.con.close()
+            raise
+
+    def close(self) -> None:
+        self.con.close()
+
+    def counts(self) -> dict[str, int]:
+        return counts(self.con)
+
+
+def counts(con: Connection) -> dict[str, int]:
+    """Rows per source table."""
+    from stethoscope.contract.schema import TABLES, q
+
+    out = {}
+    for name in TABLES:
+        row = con.execute(f"SELECT count(*) FROM {q(name)}").fetchone()
+        out[name] = int(row[0]) if row else 0
+    return out
+
+
+@contextmanager
+def transaction(con: C) -> Iterator[C]:
+    """All or nothing: commit what the block wrote, or roll it back if the block raises.
+    DuckDB has no nested transactions: do not open one inside another."""
+    con.begin()
+    try:
+        yield con
+    except BaseException:
+        con.rollback()
+        raise
+    con.commit()

@@ -12,12 +12,13 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 from stethoscope.errors import DataError
+from stethoscope.store import audit
+from stethoscope.store.embedded import transaction
 from stethoscope.store.results import row_dicts
 
 if TYPE_CHECKING:
-    import duckdb
-
     from stethoscope.model.types import InputDef
+    from stethoscope.store.database import Connection
 
 TRUE, FALSE = ("true", "yes", "y", "1", "done"), ("false", "no", "n", "0", "not done")
 
@@ -53,15 +54,18 @@ def parse_value(d: InputDef, raw: str) -> tuple[float | None, str | None]:
 
 
 def add(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     d: InputDef,
     account_id: str,
     raw: str,
     *,
     reason: str,
     author: str,
+    actor: str,
     expires: dt.date | None = None,
 ) -> dict[str, Any]:
+    """Record an input; ``author`` is who says so, ``actor`` who entered it (the audit
+    log's actor, e.g. ``cli:ann`` or ``key:crm-sync``)."""
     if not reason.strip():
         raise DataError("a reason is required", hint="say why, e.g. --reason 'exec sponsor left'")
     found = con.execute("SELECT count(*) FROM accounts WHERE id = ?", [account_id]).fetchone()
@@ -74,8 +78,9 @@ def add(
     expires_at = dt.datetime(expires.year, expires.month, expires.day) if expires else None
     if expires_at is not None and expires_at <= now:
         raise DataError(f"the expiry {expires} is not in the future")
+    input_id = uuid.uuid4().hex[:12]
     row = {
-        "id": uuid.uuid4().hex[:12],
+        "id": input_id,
         "account_id": account_id,
         "name": d.name,
         "value_number": number,
@@ -85,24 +90,30 @@ def add(
         "created_at": now,
         "expires_at": expires_at,
     }
-    con.execute(
-        "INSERT INTO csm_inputs (id, account_id, name, value_number, value_text, "
-        "author, reason, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        list(row.values()),
-    ).fetchall()
+    with transaction(con):
+        con.execute(
+            "INSERT INTO csm_inputs (id, account_id, name, value_number, value_text, "
+            "author, reason, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            list(row.values()),
+        ).fetchall()
+        # ids only: the reason is free text and may name people
+        audit.record(con, actor, "input.add", input_id, {"account_id": account_id, "name": d.name})
     return row
 
 
-def revoke(con: duckdb.DuckDBPyConnection, input_id: str, *, by: str, reason: str) -> None:
-    n = con.execute(
-        "UPDATE csm_inputs SET revoked_at = ?, revoked_by = ?, revoke_reason = ? "
-        "WHERE id = ? AND revoked_at IS NULL",
-        [_now(), by, reason, input_id],
-    ).fetchone()
-    if not n or not n[0]:
-        raise DataError(f"no live input with id '{input_id}'")
+def revoke(con: Connection, input_id: str, *, by: str, reason: str, actor: str) -> None:
+    with transaction(con):
+        rows = con.execute(
+            "UPDATE csm_inputs SET revoked_at = ?, revoked_by = ?, revoke_reason = ? "
+            "WHERE id = ? AND revoked_at IS NULL RETURNING account_id, name",
+            [_now(), by, reason, input_id],
+        ).fetchall()
+        if not rows:
+            raise DataError(f"no live input with id '{input_id}'")
+        account_id, name = rows[0]
+        audit.record(con, actor, "input.revoke", input_id, {"account_id": account_id, "name": name})
 
 
-def listing(con: duckdb.DuckDBPyConnection, account_id: str | None = None) -> list[dict[str, Any]]:
+def listing(con: Connection, account_id: str | None = None) -> list[dict[str, Any]]:
     where, params = ("WHERE account_id = ?", [account_id]) if account_id else ("", [])
     return row_dicts(con, f"SELECT * FROM csm_inputs {where} ORDER BY created_at DESC, id", params)

@@ -1,7 +1,10 @@
 """Schema migrations of the store: an ordered list, each applied once, in a transaction.
 
 The applied versions are recorded in ``stethoscope_migrations``; opening a store applies
-what is missing, so a database made by an older Stethoscope is upgraded in place.
+what is missing, so a database made by an older Stethoscope is upgraded in place. The same
+list runs on DuckDB and on Postgres (whose DDL is transactional too): the DDL is written
+with DuckDB's type names and ``database.ddl`` gives Postgres its own (DOUBLE PRECISION,
+JSONB). On Postgres one process migrates at a time; the others wait and find it done.
 """
 
 from __future__ import annotations
@@ -10,33 +13,111 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from stethoscope.contract.schema import SQL_TYPES, TABLES, q
+from stethoscope.store.database import ddl, migrating
 
 if TYPE_CHECKING:
-    import duckdb
+    from stethoscope.store.database import Connection
 
 
-def _source_tables(con: duckdb.DuckDBPyConnection) -> None:
+def _source_tables(con: Connection) -> None:
     for t in TABLES.values():
         cols = ", ".join(
             f"{q(c.name)} {SQL_TYPES[c.type]}{' NOT NULL' if c.required else ''}" for c in t.columns
         )
-        con.execute(f"CREATE TABLE IF NOT EXISTS {q(t.name)} ({cols})")
+        con.execute(ddl(con, f"CREATE TABLE IF NOT EXISTS {q(t.name)} ({cols})"))
 
 
-def _results(con: duckdb.DuckDBPyConnection) -> None:
+def _results(con: Connection) -> None:
     from stethoscope.store.results import create_tables
 
     create_tables(con)
 
 
-MIGRATIONS: list[tuple[int, str, Callable[[duckdb.DuckDBPyConnection], None]]] = [
+def _run_trigger(con: Connection) -> None:
+    con.execute("ALTER TABLE runs ADD COLUMN IF NOT EXISTS trigger VARCHAR")
+    # until now every run was started through the facade directly: the CLI or Python
+    con.execute("UPDATE runs SET trigger = 'cli' WHERE trigger IS NULL")
+
+
+def _keys_and_audit(con: Connection) -> None:
+    # written out here rather than imported: a migration stays as it was first applied
+    con.execute(
+        "CREATE TABLE api_keys (id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, "
+        "role VARCHAR NOT NULL, secret_sha256 VARCHAR NOT NULL UNIQUE, prefix VARCHAR NOT NULL, "
+        "created_at TIMESTAMP NOT NULL, created_by VARCHAR NOT NULL, revoked_at TIMESTAMP, "
+        "revoked_by VARCHAR, last_used_at TIMESTAMP)"
+    )
+    con.execute("CREATE SEQUENCE audit_log_id START 1")
+    con.execute(
+        ddl(
+            con,
+            "CREATE TABLE audit_log (id BIGINT PRIMARY KEY DEFAULT nextval('audit_log_id'), "
+            '"at" TIMESTAMP NOT NULL, actor VARCHAR NOT NULL, action VARCHAR NOT NULL, '
+            "target VARCHAR, detail JSON)",
+        )
+    )
+
+
+def _ingest(con: Connection) -> None:
+    # see store.ingest; a user is a Segment userId (kind 'user') or anonymousId ('anonymous')
+    con.execute(
+        "CREATE TABLE user_accounts (kind VARCHAR NOT NULL, id VARCHAR NOT NULL, "
+        'account_id VARCHAR NOT NULL, via VARCHAR NOT NULL, "timestamp" TIMESTAMP NOT NULL, '
+        "received_at TIMESTAMP NOT NULL, PRIMARY KEY (kind, id))"
+    )
+    con.execute(
+        ddl(
+            con,
+            "CREATE TABLE pending_events (message_id VARCHAR PRIMARY KEY, user_id VARCHAR, "
+            "anonymous_id VARCHAR, group_id VARCHAR, event VARCHAR NOT NULL, "
+            '"timestamp" TIMESTAMP NOT NULL, properties JSON, received_at TIMESTAMP NOT NULL)',
+        )
+    )
+    # every message_id the ingest has taken, so that a re-sent call is known by one lookup
+    con.execute(
+        "CREATE TABLE ingested_messages (message_id VARCHAR PRIMARY KEY, "
+        "received_at TIMESTAMP NOT NULL)"
+    )
+
+
+def _compiled(con: Connection) -> None:
+    from stethoscope.store.compiled import DDL
+
+    con.execute(DDL)
+
+
+def _users(con: Connection) -> None:
+    # people who sign in to the dashboard (store.users), and the secrets the service keeps
+    # (the key that signs session cookies), each made once and kept
+    con.execute(
+        "CREATE TABLE users (id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL UNIQUE, "
+        "role VARCHAR NOT NULL, password_hash VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL, "
+        "created_by VARCHAR NOT NULL, disabled_at TIMESTAMP)"
+    )
+    con.execute(
+        "CREATE TABLE service_secrets (name VARCHAR PRIMARY KEY, secret VARCHAR NOT NULL, "
+        "created_at TIMESTAMP NOT NULL)"
+    )
+
+
+MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "source tables of the data contract", _source_tables),
     (2, "model versions, runs, score history, CSM inputs", _results),
+    (3, "runs record what triggered them: cli, api or schedule", _run_trigger),
+    (4, "API keys and the audit log", _keys_and_audit),
+    (5, "users' accounts and pending events of the Segment-compatible ingest", _ingest),
+    (6, "compiled scoring queries", _compiled),
+    (7, "dashboard users and the service's secrets", _users),
 ]
 
 
-def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
+def migrate(con: Connection) -> list[int]:
     """Apply every migration not yet applied; return the versions applied now."""
+    with migrating(con):
+        return _migrate(con)
+
+
+def _migrate(con: Connection) -> list[int]:
     con.execute(
         "CREATE TABLE IF NOT EXISTS stethoscope_migrations "
         "(version INTEGER PRIMARY KEY, name VARCHAR, applied_at TIMESTAMP DEFAULT now())"

@@ -1,7 +1,8 @@
 """Runs, model versions and score history: what scoring writes and what read-outs read.
 
 - ``model_versions``: every model that scored, by version (its content hash), with its text.
-- ``runs``: one row per run, with status, dates, duration and the error of a failed run.
+- ``runs``: one row per run, with status, dates, duration, the error of a failed run and its
+  trigger: what started it (``cli``: the CLI or the Python facade, ``api``, ``schedule``).
 - ``score_history``: a row per (model version, as-of date, account, score): the score, band,
   coverage, segment and scorecard. History under several model versions coexists.
 - ``score_detail__<version>``: per model version, the whole frame of a run (every metric
@@ -16,15 +17,17 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from stethoscope.contract.schema import q
 
 if TYPE_CHECKING:
-    import duckdb
-
     from stethoscope.model.types import Model
+    from stethoscope.store.database import Connection
 
 DDL = """
 CREATE TABLE IF NOT EXISTS model_versions (
@@ -46,14 +49,20 @@ CREATE TABLE IF NOT EXISTS csm_inputs (
 """
 
 
-def create_tables(con: duckdb.DuckDBPyConnection) -> None:
+def create_tables(con: Connection) -> None:
+    from stethoscope.store.database import ddl
+
     for stmt in DDL.split(";"):
         if stmt.strip():
-            con.execute(stmt)
+            con.execute(ddl(con, stmt))
 
 
 def detail_table(version: str) -> str:
     return f"score_detail__{version[:16]}"
+
+
+Trigger = Literal["cli", "api", "schedule"]
+STATUSES = ("running", "ok", "failed")
 
 
 @dataclass(frozen=True)
@@ -67,31 +76,69 @@ class RunRecord:
     status: str
     accounts: int | None
     error: str | None
+    trigger: str
+
+
+@dataclass
+class RunStart:
+    """A run on its way: what started it, and its id once the runner has recorded it."""
+
+    trigger: Trigger
+    started_at: dt.datetime
+    run_id: str | None = None
+
+    def __str__(self) -> str:
+        started = f"triggered by {self.trigger}, started {self.started_at:%Y-%m-%d %H:%M:%S} UTC"
+        return f"run id {self.run_id}, {started}" if self.run_id else started
+
+
+# The runner writes the run's row but the trigger is its caller's: the facade hands it down
+# in this context instead of through the runner's arguments, which are about scoring.
+_starting: ContextVar[RunStart | None] = ContextVar("stethoscope_run_start", default=None)
+
+
+@contextmanager
+def starting(run: RunStart) -> Iterator[RunStart]:
+    """Within this block, ``start_run`` records ``run.trigger`` and fills ``run.run_id``."""
+    token = _starting.set(run)
+    try:
+        yield run
+    finally:
+        _starting.reset(token)
 
 
 def new_run_id() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
 
 
-def save_version(con: duckdb.DuckDBPyConnection, model: Model) -> None:
-    con.execute(
-        "INSERT INTO model_versions VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+def save_version(con: Connection, model: Model, *, actor: str | None = None) -> None:
+    """Store the model under its version, once; a new version is recorded in the audit log
+    as saved by ``actor`` (default: this process's user)."""
+    from stethoscope.store import audit
+
+    saved = con.execute(
+        "INSERT INTO model_versions VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING version",
         [model.version, model.name, dt.datetime.now(dt.UTC).replace(tzinfo=None), model.source],
-    )
+    ).fetchall()
+    if saved:
+        audit.record(
+            con, actor or audit.local_actor(), "model.save", model.version, {"name": model.name}
+        )
 
 
-def start_run(
-    con: duckdb.DuckDBPyConnection, run_id: str, model: Model, start: dt.date, end: dt.date
-) -> None:
+def start_run(con: Connection, run_id: str, model: Model, start: dt.date, end: dt.date) -> None:
+    run = _starting.get()
+    if run is not None:
+        run.run_id = run_id
     con.execute(
-        "INSERT INTO runs (id, model_version, as_of_from, as_of_to, started_at, status)"
-        " VALUES (?, ?, ?, ?, ?, 'running')",
-        [run_id, model.version, start, end, _now()],
+        "INSERT INTO runs (id, model_version, as_of_from, as_of_to, started_at, status, trigger)"
+        " VALUES (?, ?, ?, ?, ?, 'running', ?)",
+        [run_id, model.version, start, end, _now(), run.trigger if run else "cli"],
     )
 
 
 def finish_run(
-    con: duckdb.DuckDBPyConnection,
+    con: Connection,
     run_id: str,
     *,
     accounts: int | None = None,
@@ -107,43 +154,64 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
-def runs(con: duckdb.DuckDBPyConnection, limit: int = 50) -> list[RunRecord]:
+_RUN_COLUMNS = (
+    "id, model_version, as_of_from, as_of_to, started_at, finished_at, status, accounts, "
+    "error, trigger"
+)
+
+
+def _record(r: tuple[Any, ...]) -> RunRecord:
+    return RunRecord(
+        r[0], r[1], str(r[2]), str(r[3]), str(r[4]), str(r[5]) if r[5] else None, *r[6:]
+    )
+
+
+def runs(
+    con: Connection,
+    limit: int = 50,
+    *,
+    offset: int = 0,
+    status: str | None = None,
+) -> list[RunRecord]:
+    """Runs, newest first; only those with ``status`` when given."""
+    where, params = ("WHERE status = ?", [status]) if status else ("", [])
     rows = con.execute(
-        "SELECT id, model_version, as_of_from, as_of_to, started_at, "
-        "finished_at, status, accounts, error FROM runs "
-        "ORDER BY started_at DESC LIMIT ?",
-        [limit],
+        f"SELECT {_RUN_COLUMNS} FROM runs {where} "
+        "ORDER BY started_at DESC, id DESC LIMIT ? OFFSET ?",
+        [*params, limit, offset],
     ).fetchall()
-    return [
-        RunRecord(
-            r[0],
-            r[1],
-            str(r[2]),
-            str(r[3]),
-            str(r[4]),
-            str(r[5]) if r[5] else None,
-            r[6],
-            r[7],
-            r[8],
-        )
-        for r in rows
-    ]
+    return [_record(r) for r in rows]
 
 
-def history_rows(score_names: list[str]) -> str:
-    """SQL turning a frame (as ``_frame``, with ``as_of``) into score_history rows."""
+def run(con: Connection, run_id: str) -> RunRecord | None:
+    row = con.execute(f"SELECT {_RUN_COLUMNS} FROM runs WHERE id = ?", [run_id]).fetchone()
+    return _record(row) if row else None
+
+
+def last_scored(con: Connection, model_version: str, upto: dt.date) -> dt.date | None:
+    """The latest as-of date, at or before ``upto``, that a successful run scored under
+    ``model_version``."""
+    row = con.execute(
+        "SELECT max(as_of_to) FROM runs WHERE status = 'ok' AND model_version = ? "
+        "AND as_of_to <= ?",
+        [model_version, upto],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def history_rows(detail: str, score_names: list[str]) -> str:
+    """SQL turning a run's rows of the detail table into score_history rows; parameters:
+    (model version, run id) per score."""
     parts = [
-        f"SELECT ? AS run_id, ? AS model_version, as_of, account_id, '{s}' AS score_name, "
+        f"SELECT run_id, ? AS model_version, as_of, account_id, '{s}' AS score_name, "
         f"{q('score__' + s)}, {q('band__' + s)}, {q('coverage__' + s)}, "
-        f"{q('segment__' + s)}, {q('scorecard__' + s)} FROM _frame"
+        f"{q('segment__' + s)}, {q('scorecard__' + s)} FROM {q(detail)} WHERE run_id = ?"
         for s in score_names
     ]
     return " UNION ALL ".join(parts)
 
 
-def row_dicts(
-    con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None
-) -> list[dict[str, Any]]:
+def row_dicts(con: Connection, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
     cur = con.execute(sql, params or [])
     names = [d[0] for d in cur.description or []]
     return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]

@@ -47,17 +47,7 @@ WITH "t6" AS (
 )
 SELECT
   "t55"."account_id",
-  "t55"."name",
-  "t55"."owner",
   "t55"."segment",
-  "t55"."industry",
-  "t55"."plan",
-  "t55"."arr",
-  "t55"."seats",
-  "t55"."customer_since",
-  "t55"."renewal_date",
-  "t55"."parent_id",
-  "t55"."attributes",
   "t55"."m__tenure_days",
   "t55"."m__industry",
   "t55"."m__seats",
@@ -88,50 +78,9 @@ SELECT
   "t55"."g__setup",
   "t55"."g__industry_fit",
   "t55"."g__deployed",
-  "t55"."den__adoption",
   "t55"."gs__adoption",
-  "t55"."den__voice",
   "t55"."gs__voice",
-  "t55"."den__engagement",
   "t55"."gs__engagement",
-  "t55"."den__expansion",
-  "t55"."den__onboarding",
-  "t55"."den__regulated",
-  "t55"."den__standard",
-  "t55"."ew__expansion__licence",
-  "t55"."ew__expansion__activity",
-  "t55"."ew__onboarding__setup",
-  "t55"."ew__onboarding__deployed",
-  "t55"."ew__onboarding__activity",
-  "t55"."ew__regulated__engagement",
-  "t55"."ew__regulated__voice",
-  "t55"."ew__regulated__support",
-  "t55"."ew__regulated__industry_fit",
-  "t55"."ew__standard__engagement",
-  "t55"."ew__standard__voice",
-  "t55"."ew__standard__support",
-  "t55"."ew__regulated__adoption",
-  "t55"."ew__regulated__setup",
-  "t55"."ew__regulated__sentiment",
-  "t55"."ew__regulated__gut",
-  "t55"."ew__standard__adoption",
-  "t55"."ew__standard__setup",
-  "t55"."ew__standard__sentiment",
-  "t55"."ew__standard__gut",
-  "t55"."ew__regulated__activity",
-  "t55"."ew__regulated__days",
-  "t55"."ew__regulated__breadth",
-  "t55"."ew__standard__activity",
-  "t55"."ew__standard__days",
-  "t55"."ew__standard__breadth",
-  "t55"."cs__expansion",
-  "t55"."cov__expansion",
-  "t55"."cs__onboarding",
-  "t55"."cov__onboarding",
-  "t55"."cs__regulated",
-  "t55"."cov__regulated",
-  "t55"."cs__standard",
-  "t55"."cov__standard",
   CAST(ROUND(
     (
       (
@@ -3241,10 +3190,23 @@ FROM (
                       ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
                     ) = 1
                     THEN 0.5
-                    ELSE PERCENT_RANK() OVER (
-                      PARTITION BY "t48"."m__users_30d" IS NULL, "t48"."segment"
-                      ORDER BY "t48"."m__users_30d" ASC
-                      ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+                    ELSE (
+                      CAST(ROUND(
+                        CUME_DIST() OVER (
+                          PARTITION BY "t48"."m__users_30d" IS NULL, "t48"."segment"
+                          ORDER BY "t48"."m__users_30d" ASC
+                          ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+                        ) * COUNT("t48"."m__users_30d") OVER (
+                          PARTITION BY "t48"."m__users_30d" IS NULL, "t48"."segment"
+                          ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+                        ),
+                        0
+                      ) AS BIGINT) - 1
+                    ) / (
+                      COUNT("t48"."m__users_30d") OVER (
+                        PARTITION BY "t48"."m__users_30d" IS NULL, "t48"."segment"
+                        ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
+                      ) - 1
                     )
                   END * 100
                 END AS "g__breadth",

@@ -1,0 +1,69 @@
+"""Administration over HTTP, for the admin role: API keys, the audit log, erasure."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel, Field, model_validator
+
+from stethoscope.project import Project
+from stethoscope.service.auth import Principal, require
+
+Admin = Annotated[Principal, Depends(require("admin"))]
+
+
+class KeyRequest(BaseModel):
+    name: str = Field(min_length=1, max_length=64, examples=["segment-prod"])
+    role: Literal["admin", "editor", "viewer", "ingest"]
+
+
+class ForgetRequest(BaseModel):
+    """Exactly one of the two."""
+
+    account_id: str | None = Field(None, min_length=1)
+    contact_id: str | None = Field(None, min_length=1)
+
+    @model_validator(mode="after")
+    def _one(self) -> ForgetRequest:
+        if (self.account_id is None) == (self.contact_id is None):
+            raise ValueError("give account_id or contact_id, not both")
+        return self
+
+
+def router(project: Project) -> APIRouter:
+    api = APIRouter(prefix="/api", tags=["admin"], dependencies=[Depends(require("admin"))])
+
+    @api.post("/keys", status_code=201)
+    def create_key(req: KeyRequest, who: Admin) -> dict[str, Any]:
+        """Create an API key. The answer holds its secret: the only time it is shown."""
+        new = project.create_key(req.name, req.role, actor=who.actor)
+        return asdict(new.key) | {"secret": new.secret}
+
+    @api.get("/keys")
+    def list_keys(revoked: bool = False) -> dict[str, Any]:
+        """API keys (never their secrets); revoked ones too with ?revoked=true."""
+        return {"keys": [asdict(k) for k in project.keys(revoked=revoked)]}
+
+    @api.delete("/keys/{key_id}")
+    def revoke_key(key_id: str, who: Admin) -> dict[str, Any]:
+        """Revoke a key: requests with it are refused from now on."""
+        return asdict(project.revoke_key(key_id, actor=who.actor))
+
+    @api.get("/audit")
+    def audit(
+        limit: Annotated[int, Query(ge=1, le=10_000)] = 50,
+        action: str | None = None,
+    ) -> dict[str, Any]:
+        """The latest audit log entries, newest first; only ``action``'s when given."""
+        return {"entries": [asdict(e) for e in project.audit(limit, action=action)]}
+
+    @api.post("/admin/forget")
+    def forget(req: ForgetRequest, who: Admin) -> dict[str, Any]:
+        """Erase an account's or a contact's personal data from the store (GDPR, CCPA):
+        see docs/concepts/privacy.md. Answers the rows deleted and updated per table."""
+        e = project.forget(account_id=req.account_id, contact_id=req.contact_id, actor=who.actor)
+        return asdict(e)
+
+    return api

@@ -1,0 +1,110 @@
+"""What the REST API's routers share: the page of a listing, the query parameters that page
+and sort it, and errors that name the request field they are about.
+
+Every listing answers ``{"items": [...], "total": N, "limit": L, "offset": O,
+"next_offset": O + L or null}``. Every error is the service's one envelope
+(``service.errors``); an ``ApiProblem`` puts the field's location in it as FastAPI does for
+a request that fails validation: ``["query", "as_of"]``, ``["path", "account_id"]``,
+``["body", "rows", 3, "arr"]``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Annotated, Any, Generic, Literal, TypeVar
+
+from fastapi import Query, Request, Response
+from fastapi.routing import APIRoute
+from pydantic import BaseModel, Field
+
+from stethoscope.errors import StethoscopeError
+from stethoscope.service.errors import envelope
+
+T = TypeVar("T", bound=BaseModel)
+
+MAX_LIMIT = 1000
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Rows per page.")]
+Offset = Annotated[int, Query(ge=0, description="Rows to skip: the `next_offset` of a page.")]
+Order = Annotated[Literal["asc", "desc"], Query(description="Sort direction.")]
+Loc = Sequence[str | int]
+
+
+class Page(BaseModel, Generic[T]):
+    """One page of a listing."""
+
+    items: list[T]
+    total: int = Field(description="Rows of the whole listing, on every page.")
+    limit: int
+    offset: int
+    next_offset: int | None = Field(description="The offset of the next page; null on the last.")
+
+
+def page(
+    model: type[T], rows: list[dict[str, Any]], total: int, limit: int, offset: int
+) -> dict[str, Any]:
+    """The fields of a ``Page[model]`` of ``rows`` (for ``Page[model](**...)`` or a subclass)."""
+    return {
+        "items": [model.model_validate(r) for r in rows],
+        "total": total,
+        "limit": limit,
+        "offset": offset,
+        "next_offset": offset + limit if offset + limit < total else None,
+    }
+
+
+class ApiProblem(Exception):
+    """An error about one field of the request (or the whole ``["body"]``)."""
+
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        loc: Loc,
+        *,
+        type: str = "RequestError",
+        hint: str | None = None,
+        errors: list[dict[str, Any]] | None = None,
+        more: int = 0,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.type = type
+        self.hint = hint
+        self.errors = errors if errors is not None else [{"loc": list(loc), "msg": message}]
+        self.more = more
+
+    @classmethod
+    def of(cls, e: StethoscopeError, loc: Loc, status: int = 400) -> ApiProblem:
+        """A domain error raised by the facade, placed at ``loc``."""
+        msgs = [str(p) for p in e.problems] or [e.message]
+        return cls(
+            status,
+            e.message,
+            loc,
+            type=type(e).__name__,
+            hint=e.hint,
+            errors=[{"loc": list(loc), "msg": m} for m in msgs],
+            more=e.more,
+        )
+
+
+def not_found(what: str, value: str, loc: Loc) -> ApiProblem:
+    return ApiProblem(404, f"no {what} '{value}'", loc, type="NotFoundError")
+
+
+class EnvelopeRoute(APIRoute):
+    """A route that answers an ``ApiProblem`` with the error envelope."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def route(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except ApiProblem as e:
+                return envelope(
+                    e.status, e.message, type=e.type, errors=e.errors, hint=e.hint, more=e.more
+                )
+
+        return route

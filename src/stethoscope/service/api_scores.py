@@ -1,0 +1,430 @@
+"""Reading the book over HTTP: accounts, scores, an account's history and explanation, and
+the model versions. Every endpoint here needs the viewer role, and calls the facade
+methods that the CLI's read-outs call (``scores``, ``explain``, ``diff``)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Path, Query
+from pydantic import BaseModel, Field
+
+from stethoscope.errors import DataError, StethoscopeError
+from stethoscope.service.api_common import (
+    ApiProblem,
+    EnvelopeRoute,
+    Limit,
+    Offset,
+    Order,
+    Page,
+    not_found,
+    page,
+)
+from stethoscope.service.auth import require
+
+if TYPE_CHECKING:
+    from stethoscope.model.types import Model
+    from stethoscope.project import Project
+
+AccountId = Annotated[str, Path(description="The account's id (accounts.id).")]
+# readouts.ACCOUNT_SORTS and readouts.SORTS, spelt out for the type checker and OpenAPI
+AccountSort = Literal["name", "arr", "renewal_date"]
+ScoreSort = Literal["score", "name", "arr", "renewal_date", "change_7d", "change_30d", "coverage"]
+ScoreName = Annotated[str, Query(description="Which score of the model.")]
+
+
+class Account(BaseModel):
+    """An account as imported (see the data contract's accounts table)."""
+
+    id: str
+    name: str
+    owner: str | None
+    segment: str | None
+    industry: str | None
+    plan: str | None
+    arr: float | None
+    seats: int | None
+    customer_since: date
+    renewal_date: date | None
+    parent_id: str | None
+    attributes: dict[str, Any] | None
+
+
+class CurrentScore(BaseModel):
+    score_name: str
+    as_of: date = Field(description="The latest date the account was scored.")
+    score: float | None
+    band: str | None
+    coverage: float | None = Field(description="Share of the scorecard's weight with data, 0-1.")
+    segment: str | None = Field(description="The model's segment that chose the scorecard.")
+    scorecard: str | None
+    change_7d: float | None
+    change_30d: float | None
+    change_90d: float | None
+
+
+class AccountDetail(Account):
+    model_version: str = Field(description="The version of the project's model, now.")
+    scores: list[CurrentScore] = Field(description="Empty until a run has scored the account.")
+
+
+class ScoreRow(BaseModel):
+    """One account's score as of the page's date: what `stethoscope scores` shows."""
+
+    account_id: str
+    name: str | None
+    owner: str | None
+    segment: str | None = Field(description="The account's segment, as imported.")
+    arr: float | None
+    renewal_date: date | None
+    score: float | None
+    band: str | None
+    coverage: float | None
+    model_segment: str | None = Field(description="The model's segment that chose the scorecard.")
+    scorecard: str | None
+    change_7d: float | None
+    change_30d: float | None
+    change_90d: float | None
+    groups: dict[str, float | None] = Field(
+        description="Score (0-100) of each group under the scorecard, nested ones too."
+    )
+
+
+class ScorePage(Page[ScoreRow]):
+    score_name: str
+    as_of: date | None = Field(description="The date of the scores; null before any run.")
+    model_version: str
+
+
+class HistoryRow(BaseModel):
+    as_of: date
+    score_name: str
+    model_version: str
+    score: float | None
+    band: str | None
+    coverage: float | None
+    segment: str | None
+    scorecard: str | None
+    run_id: str
+
+
+class MeasureLine(BaseModel):
+    measure: str
+    group: str | None = Field(description="The group that holds it; null: on the scorecard.")
+    metric: str
+    value: Any = Field(description="The metric's value; null when missing.")
+    grade: float | None = Field(description="0-100.")
+    weight: float = Field(description="Effective share of the score, 0-1 (0 when missing).")
+    contribution: float = Field(description="On the scale; with the floor, adds up to the score.")
+    age_days: int | None = Field(description="Age of the newest data behind the value.")
+
+
+class GroupLine(BaseModel):
+    group: str
+    score: float | None
+    weight: float
+    contribution: float
+
+
+class Explanation(BaseModel):
+    """Why an account has its score: as `stethoscope explain --format json`."""
+
+    account_id: str
+    account_name: str | None
+    as_of: date
+    score_name: str
+    model_version: str
+    score: float | None
+    band: str | None
+    coverage: float | None
+    segment: str | None
+    scorecard: str | None
+    floor: float = Field(description="The scale's minimum: contributions + floor = score.")
+    measures: list[MeasureLine]
+    groups: list[GroupLine]
+    trends: dict[str, dict[int, float | None]] = Field(
+        description="Change of the score and of each group score over 7, 30 and 90 days."
+    )
+
+
+class ChangeLine(BaseModel):
+    measure: str
+    value_from: Any
+    value_to: Any
+    grade_from: float | None
+    grade_to: float | None
+    contribution_from: float
+    contribution_to: float
+    change: float
+
+
+class Change(BaseModel):
+    """The change of a score between two dates, by measure: `explain --vs` as JSON. The
+    lines' changes add up exactly to ``change``."""
+
+    account_id: str
+    score_name: str
+    date_from: date
+    date_to: date
+    score_from: float | None
+    score_to: float | None
+    change: float | None
+    lines: list[ChangeLine] = Field(description="Measures that moved, largest change first.")
+
+
+class ModelVersion(BaseModel):
+    version: str
+    name: str
+    created_at: datetime = Field(description="When it first scored (UTC).")
+    scored_from: date | None = Field(description="First date its successful runs scored.")
+    scored_to: date | None = Field(description="Last date its successful runs scored.")
+    active: bool = Field(description="Whether it is the project's model file now.")
+
+
+class ActiveModel(BaseModel):
+    version: str
+    name: str
+    description: str
+    scores: list[str]
+    text: str = Field(description="The model file's YAML, as written.")
+    scored_to: date | None = Field(description="Latest date scored under it; null if none.")
+
+
+class Mover(BaseModel):
+    account_id: str
+    name: str | None
+    score_old: float | None
+    score_new: float | None
+    band_old: str | None
+    band_new: str | None
+    change: float | None
+
+
+class ModelDiff(BaseModel):
+    """What replacing one model by another does to the book: as `stethoscope diff`."""
+
+    as_of: date
+    score_name: str
+    version_old: str
+    version_new: str
+    accounts: int
+    transitions: dict[str, dict[str, int]] = Field(
+        description="Accounts by old band, then new band ('unknown': no score)."
+    )
+    changed_band: int
+    movers: list[Mover]
+    into_band: dict[str, int] = Field(description="Accounts that newly land in each band.")
+
+
+def router(project: Project) -> APIRouter:
+    api = APIRouter(
+        prefix="/api",
+        dependencies=[Depends(require("viewer"))],
+        route_class=EnvelopeRoute,
+    )
+
+    def model_with(score: str) -> Model:
+        m = project.load_model()
+        if score not in m.scores:
+            raise ApiProblem(
+                400,
+                f"the model has no score '{score}'",
+                ["query", "score"],
+                hint=f"scores are: {', '.join(m.scores)}",
+            )
+        return m
+
+    def known(account_id: str) -> dict[str, Any]:
+        found = project.account(account_id)
+        if found is None:
+            raise not_found("account", account_id, ["path", "account_id"])
+        return found
+
+    @api.get("/accounts", tags=["accounts"])
+    def accounts(
+        limit: Limit = 50,
+        offset: Offset = 0,
+        segment: Annotated[str | None, Query(description="Only this segment.")] = None,
+        owner: Annotated[str | None, Query(description="Only this owner (CSM).")] = None,
+        search: Annotated[
+            str | None, Query(min_length=1, description="Text in the name or id, any case.")
+        ] = None,
+        sort: Annotated[AccountSort, Query(description="The column to sort by.")] = "name",
+        order: Order = "asc",
+    ) -> Page[Account]:
+        """Accounts as imported, filtered and sorted."""
+        got = project.accounts(
+            segment=segment,
+            owner=owner,
+            search=search,
+            sort=sort,
+            descending=order == "desc",
+            limit=limit,
+            offset=offset,
+        )
+        return Page[Account](**page(Account, got.items, got.total, limit, offset))
+
+    @api.get("/accounts/{account_id}", tags=["accounts"])
+    def account(account_id: AccountId) -> AccountDetail:
+        """An account, with each of its scores on the latest date it was scored."""
+        found = known(account_id)
+        return AccountDetail(
+            **found,
+            model_version=project.load_model().version,
+            scores=[CurrentScore(**r) for r in project.current_scores(account_id)],
+        )
+
+    @api.get("/accounts/{account_id}/history", tags=["accounts"])
+    def history(
+        account_id: AccountId,
+        limit: Limit = 100,
+        offset: Offset = 0,
+        start: Annotated[date | None, Query(alias="from", description="First date.")] = None,
+        end: Annotated[date | None, Query(alias="to", description="Last date.")] = None,
+        score: Annotated[str | None, Query(description="Only this score.")] = None,
+        model_version: Annotated[
+            str | None, Query(description="Only this model version (default: every one).")
+        ] = None,
+    ) -> Page[HistoryRow]:
+        """An account's stored scores over a span of dates, by date, score name and model
+        version."""
+        known(account_id)
+        if start and end and end < start:
+            raise ApiProblem(400, f"'to' ({end}) is before 'from' ({start})", ["query", "to"])
+        got = project.history(
+            account_id,
+            start=start,
+            end=end,
+            score=score,
+            model_version=model_version,
+            limit=limit,
+            offset=offset,
+        )
+        return Page[HistoryRow](**page(HistoryRow, got.items, got.total, limit, offset))
+
+    @api.get("/accounts/{account_id}/explain", tags=["accounts"])
+    def explain(
+        account_id: AccountId,
+        as_of: Annotated[
+            date | None, Query(description="Explain the score of this date (default: latest).")
+        ] = None,
+        vs: Annotated[
+            date | None, Query(description="Explain instead the change since this date.")
+        ] = None,
+        score: ScoreName = "health",
+    ) -> Explanation | Change:
+        """Every measure's value, grade, weight and contribution, adding up exactly to the
+        score; with ``vs``, the change since that date attributed to the measures that
+        moved, adding up exactly to the change. A date not stored under the current model
+        is computed on the spot (and not stored)."""
+        known(account_id)
+        model_with(score)
+        try:
+            if vs is not None:
+                c = project.explain_change(account_id, vs=vs, as_of=as_of, score=score)
+                return Change(**asdict(c))
+            return Explanation(**asdict(project.explain(account_id, as_of=as_of, score=score)))
+        except DataError as e:
+            # the account exists: it is not a customer on one of the dates
+            raise ApiProblem.of(e, ["path", "account_id"]) from None
+
+    @api.get("/scores", tags=["scores"])
+    def scores(
+        limit: Limit = 50,
+        offset: Offset = 0,
+        score: ScoreName = "health",
+        as_of: Annotated[
+            date | None, Query(description="Scores of this date (default: the latest run's).")
+        ] = None,
+        band: Annotated[str | None, Query(description="Only this band.")] = None,
+        segment: Annotated[
+            str | None, Query(description="Only this segment (the account's).")
+        ] = None,
+        owner: Annotated[str | None, Query(description="Only this owner (CSM).")] = None,
+        sort: Annotated[ScoreSort, Query(description="The column to sort by.")] = "score",
+        order: Order = "asc",
+    ) -> ScorePage:
+        """The scored book: what `stethoscope scores` lists, with group scores."""
+        m = model_with(score)
+        day = as_of or project.latest_as_of()
+        if day is None:
+            empty = page(ScoreRow, [], 0, limit, offset)
+            return ScorePage(**empty, score_name=score, as_of=None, model_version=m.version)
+        filters: dict[str, Any] = {"band": band, "segment": segment, "owner": owner}
+        rows = project.scores(
+            score=score,
+            as_of=day,
+            sort=sort,
+            descending=order == "desc",
+            limit=limit,
+            offset=offset,
+            groups=True,
+            **filters,
+        )
+        total = project.count_scores(as_of=day, score=score, **filters)
+        return ScorePage(
+            **page(ScoreRow, rows, total, limit, offset),
+            score_name=score,
+            as_of=day,
+            model_version=m.version,
+        )
+
+    @api.get("/models", tags=["models"])
+    def models(limit: Limit = 50, offset: Offset = 0) -> Page[ModelVersion]:
+        """The model versions that have scored, newest first."""
+        try:
+            active: str | None = project.load_model().version
+        except StethoscopeError:
+            active = None  # a broken model file is no reason not to list the stored ones
+        got = project.model_versions(limit=limit, offset=offset)
+        rows = [r | {"active": r["version"] == active} for r in got.items]
+        return Page[ModelVersion](**page(ModelVersion, rows, got.total, limit, offset))
+
+    @api.get("/models/active", tags=["models"])
+    def active_model() -> ActiveModel:
+        """The project's model file now: its version, name and text."""
+        m = project.load_model()
+        return ActiveModel(
+            version=m.version,
+            name=m.name,
+            description=m.description,
+            scores=list(m.scores),
+            text=m.source,
+            scored_to=project.latest_as_of(),
+        )
+
+    @api.get("/models/diff", tags=["models"])
+    def diff(
+        old: Annotated[str, Query(min_length=6, description="A stored version, or its start.")],
+        new: Annotated[
+            str | None,
+            Query(min_length=6, description="A stored version (default: the active model)."),
+        ] = None,
+        as_of: Annotated[
+            date | None, Query(description="Score both as of this date (default: latest).")
+        ] = None,
+        score: ScoreName = "health",
+        top: Annotated[int, Query(ge=0, le=1000, description="How many movers to list.")] = 10,
+    ) -> ModelDiff:
+        """What replacing model ``old`` by ``new`` does to the book, scored on the same data
+        as of the same date: accounts changing band, and the largest movers."""
+        models: list[Model] = []
+        for field, version in (("old", old), ("new", new)):
+            try:
+                m = project.stored_model(version) if version else project.load_model()
+            except DataError as e:
+                raise ApiProblem.of(e, ["query", field]) from None
+            if score not in m.scores:
+                raise ApiProblem(
+                    400,
+                    f"the model version {m.version[:12]} has no score '{score}'",
+                    ["query", "score"],
+                    hint=f"its scores are: {', '.join(m.scores)}",
+                )
+            models.append(m)
+        d = project.diff(models[0], models[1], as_of=as_of, score=score, top=top)
+        return ModelDiff(**asdict(d))
+
+    return api

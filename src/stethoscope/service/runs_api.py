@@ -1,0 +1,95 @@
+"""The runs of a project over HTTP: who scored what, when, and how it ended."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Query, params
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from stethoscope.project import Project
+from stethoscope.store.results import STATUSES
+
+
+def router(project: Project, auth_dependencies: Sequence[params.Depends]) -> APIRouter:
+    """``GET /api/runs`` and ``GET /api/runs/{id}``, behind ``auth_dependencies``."""
+    api = APIRouter(prefix="/api/runs", dependencies=auth_dependencies, tags=["runs"])
+
+    @api.get("")
+    def runs(
+        limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+        offset: Annotated[int, Query(ge=0)] = 0,
+        status: Annotated[str | None, Query(pattern="^(" + "|".join(STATUSES) + ")$")] = None,
+    ) -> dict[str, Any]:
+        """Runs, newest first, with their trigger (cli, api, schedule), status and error;
+        ``next_offset`` is the offset of the next page, or null on the last."""
+        # one more than asked: whether a next page exists, without counting every run
+        rows = project.runs(limit + 1, offset=offset, status=status)
+        return {
+            "runs": [asdict(r) for r in rows[:limit]],
+            "limit": limit,
+            "offset": offset,
+            "next_offset": offset + limit if len(rows) > limit else None,
+        }
+
+    @api.get("/{run_id}")
+    def run(run_id: str) -> dict[str, Any]:
+        """One run."""
+        record = project.run_record(run_id)
+        if record is None:
+            raise HTTPException(404, f"no run '{run_id}'")
+        return asdict(record)
+
+    return api
+
+
+class RunRequest(BaseModel):
+    """One date (``as_of``, default today, UTC), or every day from ``from`` to ``to``."""
+
+    model_config = ConfigDict(populate_by_name=True, extra="forbid")
+
+    as_of: date | None = None
+    start: date | None = Field(None, alias="from", description="Backfill from this date.")
+    end: date | None = Field(None, alias="to", description="... to this date (default: today).")
+
+    @model_validator(mode="after")
+    def _one_way(self) -> RunRequest:
+        if self.as_of is not None and (self.start or self.end):
+            raise ValueError("give as_of, or from and to, not both")
+        if self.start and self.end and self.end < self.start:
+            raise ValueError(f"'to' ({self.end}) is before 'from' ({self.start})")
+        return self
+
+
+class RunStarted(BaseModel):
+    """A finished run (``stethoscope run`` prints the same)."""
+
+    run_id: str
+    model_version: str
+    as_of_from: date
+    as_of_to: date
+    dates: int
+    accounts: int
+    seconds: float
+    bands: dict[str, dict[str, int]] = Field(
+        description="Accounts per band on the last date, per score."
+    )
+
+
+def start_router(project: Project, auth_dependencies: Sequence[params.Depends]) -> APIRouter:
+    """``POST /api/runs``, behind ``auth_dependencies`` (editor)."""
+    api = APIRouter(prefix="/api/runs", dependencies=auth_dependencies, tags=["runs"])
+
+    @api.post("", status_code=201)
+    def start(req: RunRequest | None = None) -> RunStarted:
+        """Score every account as of a date, or every day of a span, under the project's
+        model, as one atomic run recorded with the trigger ``api``; answers when it has
+        finished. While a run is in progress another is refused (503)."""
+        req = req or RunRequest.model_validate({})
+        summary = project.run(as_of=req.as_of, start=req.start, end=req.end, trigger="api")
+        return RunStarted(**asdict(summary))
+
+    return api

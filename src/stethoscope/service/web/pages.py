@@ -1,0 +1,349 @@
+"""The dashboard's routes: sign-in and sign-out, Portfolio (``/``), Accounts
+(``/accounts``) and Account (``/accounts/{id}``), with its form for CSM inputs.
+
+Every page needs a signed-in user (else it redirects to /signin), and answers its data as
+JSON with ``?format=json`` (401 without a session). Every POST checks the form's CSRF
+token first (403), then the user's role (403).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+from urllib.parse import quote, urlencode
+
+from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from stethoscope.errors import DataError
+from stethoscope.service.auth import GRANTS
+from stethoscope.service.errors import envelope
+from stethoscope.service.web import views
+from stethoscope.service.web.session import CSRF_FIELD, Sessions
+
+if TYPE_CHECKING:
+    from stethoscope.project import Project
+    from stethoscope.store.users import User
+
+HERE = Path(__file__).parent
+STATIC = HERE / "static"
+# every page: only this site's styles and forms, never in a frame, never cached (it shows
+# the book), never sniffed as another type
+PAGE_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self' data:; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-store",
+}
+Format = Annotated[Literal["html", "json"], Query(description="json: the page's data.")]
+
+
+def _templates() -> Jinja2Templates:
+    env = Environment(
+        loader=FileSystemLoader(HERE / "templates"),
+        autoescape=True,  # every value is escaped unless a template says otherwise
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["money"] = lambda v: "" if v is None else f"{v:,.0f}"
+    env.filters["num"] = lambda v, d=1: "" if v is None else f"{v:,.{d}f}"
+    env.filters["signed"] = lambda v, d=1: "" if v is None else f"{v:+,.{d}f}"
+    env.filters["pct"] = lambda v: "" if v is None else f"{v * 100:.0f}%"
+    env.globals["urlencode"] = urlencode
+    env.globals["sparkline"] = sparkline
+    return Jinja2Templates(env=env)
+
+
+def sparkline(
+    timeline: list[dict[str, Any]], low: float, high: float, width: int = 600, height: int = 80
+) -> list[str]:
+    """SVG polyline points of scores over time, one line per run of consecutive dates with
+    a score (a day without one breaks the line); x spans the first to the last date, y the
+    scale."""
+    days = [r["as_of"] for r in timeline]
+    if not days:
+        return []
+    span = max((days[-1] - days[0]).days, 1)
+    lines: list[str] = []
+    current: list[str] = []
+    previous: dt.date | None = None
+    for r in timeline:
+        gap = previous is not None and (r["as_of"] - previous).days > 1
+        if r["score"] is None or gap:
+            if current:
+                lines.append(" ".join(current))
+            current = []
+        if r["score"] is not None:
+            x = (r["as_of"] - days[0]).days / span * width
+            y = height - (r["score"] - low) / ((high - low) or 1) * height
+            current.append(f"{x:.1f},{y:.1f}")
+        previous = r["as_of"]
+    if current:
+        lines.append(" ".join(current))
+    return lines
+
+
+def _may_edit(user: User) -> bool:
+    return "editor" in GRANTS[user.role]
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path of this site: never another host (//evil.example, /\\evil.example)."""
+    if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return "/"
+    return target
+
+
+def router(project: Project) -> APIRouter:
+    web = APIRouter(include_in_schema=False)
+    sessions = Sessions(project)
+    templates = _templates()
+
+    def render(
+        request: Request,
+        name: str,
+        user: User | None,
+        data: dict[str, Any],
+        status: int = 200,
+        **extra: Any,
+    ) -> Response:
+        token, cookie = sessions.ensure_csrf(request)
+        context = {
+            "user": user,
+            "may_edit": user is not None and _may_edit(user),
+            "csrf_field": CSRF_FIELD,
+            "csrf_token": token,
+            "path": request.url.path,
+            **data,
+            **extra,
+        }
+        response = templates.TemplateResponse(request, name, context, status_code=status)
+        response.headers.update(PAGE_HEADERS)
+        sessions.set_csrf(response, cookie)
+        return response
+
+    def signed_out(request: Request, format: str) -> Response:
+        if format == "json":
+            return envelope(401, "sign in first", type="AuthError", hint="POST /signin")
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse("/signin?" + urlencode({"next": target}), status_code=303)
+
+    def answer(
+        request: Request, format: str, name: str, user: User, data: dict[str, Any]
+    ) -> Response:
+        if format == "json":
+            return JSONResponse(jsonable_encoder(data))
+        return render(request, name, user, data)
+
+    # -- signing in and out --------------------------------------------------------------
+
+    @web.get("/signin")
+    def signin_page(request: Request, next: str | None = None) -> Response:
+        user = sessions.user(request)
+        if user is not None:
+            return RedirectResponse(_safe_next(next), status_code=303)
+        return render(request, "signin.html", None, {"next": _safe_next(next), "error": None})
+
+    @web.post("/signin")
+    async def signin(request: Request) -> Response:
+        form = await request.form()
+        if not sessions.csrf_ok(request, form.get(CSRF_FIELD)):
+            return _forbidden("the form is missing its CSRF token, or it is stale: reload it")
+        name, password = str(form.get("name") or ""), str(form.get("password") or "")
+        target = _safe_next(str(form.get("next") or "/"))
+        user = await run_in_threadpool(project.sign_in, name.strip(), password)
+        if user is None:
+            return render(
+                request,
+                "signin.html",
+                None,
+                {"next": target, "error": "Unknown user or wrong password.", "name": name},
+                status=401,
+            )
+        response = RedirectResponse(target, status_code=303)
+        sessions.sign_in(response, user)
+        return response
+
+    @web.post("/signout")
+    async def signout(request: Request) -> Response:
+        form = await request.form()
+        if not sessions.csrf_ok(request, form.get(CSRF_FIELD)):
+            return _forbidden("the form is missing its CSRF token, or it is stale: reload it")
+        response = RedirectResponse("/signin", status_code=303)
+        sessions.sign_out(response)
+        return response
+
+    # -- pages ---------------------------------------------------------------------------
+
+    @web.get("/")
+    def portfolio_page(request: Request, format: Format = "html") -> Response:
+        user = sessions.user(request)
+        if user is None:
+            return signed_out(request, format)
+        return answer(request, format, "portfolio.html", user, views.portfolio(project))
+
+    @web.get("/accounts")
+    def accounts_page(
+        request: Request,
+        format: Format = "html",
+        band: str | None = None,
+        owner: str | None = None,
+        segment: str | None = None,
+        q: str | None = None,
+        mine: bool = False,
+        sort: Annotated[str, Query(pattern="^(" + "|".join(views.SORTS) + ")$")] = "score",
+        order: Literal["asc", "desc"] = "asc",
+        page: Annotated[int, Query(ge=1)] = 1,
+    ) -> Response:
+        user = sessions.user(request)
+        if user is None:
+            return signed_out(request, format)
+        data = views.accounts(
+            project,
+            band=band or None,
+            owner=user.name if mine else owner or None,
+            segment=segment or None,
+            search=(q or "").strip() or None,
+            sort=sort,
+            descending=order == "desc",
+            page=page,
+        )
+        data["mine"] = mine
+        if format == "json":
+            return JSONResponse(jsonable_encoder(data))
+        kept = {
+            "band": band,
+            "owner": None if mine else owner,
+            "segment": segment,
+            "q": q,
+            "mine": "1" if mine else None,
+            "sort": sort,
+            "order": order,
+        }
+
+        def link(**changes: Any) -> str:
+            """This listing's address with some parameters changed (None drops one)."""
+            params = {k: v for k, v in (kept | changes).items() if v not in (None, "")}
+            return "/accounts?" + urlencode(params)
+
+        return render(request, "accounts.html", user, data, link=link)
+
+    @web.get("/accounts/{account_id}")
+    def account_page(
+        request: Request,
+        account_id: str,
+        format: Format = "html",
+        vs: dt.date | None = None,
+        as_of: dt.date | None = None,
+        added: str | None = None,
+    ) -> Response:
+        user = sessions.user(request)
+        if user is None:
+            return signed_out(request, format)
+        data = views.account(project, account_id, vs=vs, as_of=as_of)
+        if data is None:
+            return _not_found(request, format, user, account_id)
+        if format == "json":
+            return JSONResponse(jsonable_encoder(data))
+        # after a form: say which input was added (one of this account's, else nothing)
+        added_input = next((i for i in data["inputs"] if added and i["id"] == added), None)
+        return render(
+            request,
+            "account.html",
+            user,
+            data,
+            form=_blank_form(),
+            form_error=None,
+            added=added_input,
+        )
+
+    @web.post("/accounts/{account_id}/inputs")
+    async def add_input(request: Request, account_id: str) -> Response:
+        user = await run_in_threadpool(sessions.user, request)
+        if user is None:
+            return signed_out(request, "html")
+        form = await request.form()
+        if not sessions.csrf_ok(request, form.get(CSRF_FIELD)):
+            return _forbidden("the form is missing its CSRF token, or it is stale: reload it")
+        if not _may_edit(user):
+            return _forbidden(
+                f"the user '{user.name}' has the role {user.role}, which may not add inputs"
+            )
+        if await run_in_threadpool(project.account, account_id) is None:
+            return _not_found(request, "html", user, account_id)
+        fields = {k: str(form.get(k) or "").strip() for k in ("name", "value", "reason", "expires")}
+        try:
+            expires = _expiry(fields["expires"])
+            if not fields["reason"]:
+                raise DataError("say why: a reason is required")
+            if not fields["value"]:
+                raise DataError("a value is required")
+            row = await run_in_threadpool(
+                lambda: project.add_input(
+                    account_id,
+                    fields["name"],
+                    fields["value"],
+                    reason=fields["reason"],
+                    author=f"user:{user.name}",
+                    expires=expires,
+                    actor=f"user:{user.id}",
+                )
+            )
+        except DataError as e:
+            data = await run_in_threadpool(views.account, project, account_id)
+            assert data is not None
+            return render(
+                request,
+                "account.html",
+                user,
+                data,
+                status=400,
+                form=fields,
+                form_error=e.message,
+                added=None,
+            )
+        target = f"/accounts/{quote(account_id, safe='')}?" + urlencode({"added": row["id"]})
+        return RedirectResponse(target + "#inputs", status_code=303)
+
+    def _not_found(request: Request, format: str, user: User, account_id: str) -> Response:
+        if format == "json":
+            return envelope(404, f"no account '{account_id}'", type="NotFoundError")
+        return render(
+            request, "error.html", user, {"message": f"No account '{account_id}'."}, status=404
+        )
+
+    return web
+
+
+def _blank_form() -> dict[str, str]:
+    return {"name": "", "value": "", "reason": "", "expires": ""}
+
+
+def _expiry(text: str) -> dt.date | None:
+    if not text:
+        return None
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        raise DataError(f"expected a date like 2025-12-31 for the expiry, got {text!r}") from None
+    if day <= dt.datetime.now(dt.UTC).date():
+        raise DataError(f"the expiry {day} is not in the future")
+    return day
+
+
+def _forbidden(message: str) -> Response:
+    # plain text: a refused form has nothing to show but why
+    return HTMLResponse(f"<!doctype html><title>Forbidden</title><p>{_escape(message)}</p>", 403)
+
+
+def _escape(text: str) -> str:
+    from markupsafe import escape
+
+    return str(escape(text))

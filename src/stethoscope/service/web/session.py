@@ -1,0 +1,123 @@
+"""Who is signed in to the dashboard, and whether a form was sent by the dashboard.
+
+A session is a cookie holding the user's id, signed (itsdangerous, HMAC-SHA1 over a key the
+store keeps: ``service_secrets``, made once) and dated, so it cannot be forged and lapses
+after ``MAX_AGE``. It is ``Secure``, ``HttpOnly`` and ``SameSite=Lax``: never sent over
+plain HTTP to another host than localhost, never read by scripts, never sent with a
+cross-site POST. Each request finds the user again in the store, so a disabled user is out
+at once.
+
+Every form carries a CSRF token that must match the one in a second signed cookie (the
+double-submit pattern, with a signed cookie so that it cannot be planted); a POST whose
+token is missing or differs is refused with 403 before anything else is done. Signing in
+issues a new token.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from typing import TYPE_CHECKING, Any
+
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+if TYPE_CHECKING:
+    from fastapi import Request, Response
+
+    from stethoscope.project import Project
+    from stethoscope.store.users import User
+
+SESSION_COOKIE = "stethoscope_session"
+CSRF_COOKIE = "stethoscope_csrf"
+CSRF_FIELD = "csrf_token"
+MAX_AGE = 12 * 3600  # seconds a session lasts after signing in
+
+
+class Sessions:
+    """Sign and read the dashboard's cookies with the project's session key."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self._signer: URLSafeTimedSerializer | None = None
+
+    @property
+    def signer(self) -> URLSafeTimedSerializer:
+        if self._signer is None:
+            # made on first use, not at start-up: creating the app touches no store
+            key = self.project.service_secret("session")
+            self._signer = URLSafeTimedSerializer(key, salt="stethoscope.web")
+        return self._signer
+
+    def _set(self, response: Response, name: str, value: str, max_age: int | None) -> None:
+        response.set_cookie(
+            name,
+            value,
+            max_age=max_age,
+            path="/",
+            secure=True,
+            httponly=True,
+            samesite="lax",
+        )
+
+    # -- the session ---------------------------------------------------------------------
+
+    def user(self, request: Request) -> User | None:
+        """The signed-in user of a request, or None."""
+        raw = request.cookies.get(SESSION_COOKIE)
+        if not raw:
+            return None
+        try:
+            data: Any = self.signer.loads(raw, max_age=MAX_AGE)
+        except BadSignature:  # also SignatureExpired
+            return None
+        if not isinstance(data, dict) or not isinstance(data.get("u"), str):
+            return None
+        user = self.project.user(data["u"])
+        return user if user is not None and user.disabled_at is None else None
+
+    def sign_in(self, response: Response, user: User) -> None:
+        self._set(response, SESSION_COOKIE, self.signer.dumps({"u": user.id}), MAX_AGE)
+        self._set(response, CSRF_COOKIE, self.signer.dumps({"c": _token()}), None)
+
+    def sign_out(self, response: Response) -> None:
+        for name in (SESSION_COOKIE, CSRF_COOKIE):
+            response.delete_cookie(name, path="/", secure=True, httponly=True, samesite="lax")
+
+    # -- CSRF ----------------------------------------------------------------------------
+
+    def csrf(self, request: Request) -> str | None:
+        """The request's CSRF token (from its cookie), or None."""
+        raw = request.cookies.get(CSRF_COOKIE)
+        if not raw:
+            return None
+        try:
+            data: Any = self.signer.loads(raw)
+        except BadSignature:
+            return None
+        token = data.get("c") if isinstance(data, dict) else None
+        return token if isinstance(token, str) else None
+
+    def ensure_csrf(self, request: Request) -> tuple[str, str | None]:
+        """The token for the forms of a page, and the cookie to set when it is new."""
+        token = self.csrf(request)
+        if token is not None:
+            return token, None
+        token = _token()
+        return token, self.signer.dumps({"c": token})
+
+    def set_csrf(self, response: Response, cookie: str | None) -> None:
+        if cookie is not None:
+            self._set(response, CSRF_COOKIE, cookie, None)
+
+    def csrf_ok(self, request: Request, sent: object) -> bool:
+        """Whether a form's token is the one of the request's cookie."""
+        expected = self.csrf(request)
+        return (
+            expected is not None
+            and isinstance(sent, str)
+            and hmac.compare_digest(sent.encode(), expected.encode())
+        )
+
+
+def _token() -> str:
+    return secrets.token_urlsafe(32)

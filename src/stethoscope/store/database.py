@@ -1,0 +1,256 @@
+"""The store's connection: DuckDB in-process (the embedded default) or a Postgres server.
+
+Stethoscope's SQL is written once against a small interface, the one a DuckDB connection
+already has: ``execute(sql, params)`` with ``?`` placeholders returning a cursor with
+``fetchall``, ``fetchone`` and ``description``, and ``begin``/``commit``/``rollback``.
+On DuckDB the connection itself is used, untouched. On Postgres, ``PostgresConnection``
+gives a psycopg connection that interface: placeholders are translated, a statement
+without a result answers its row count (as DuckDB does), and transactions are explicit.
+Where the SQL itself differs, the module that owns it chooses by ``dialect(con)``.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, Literal, Protocol, cast
+
+from stethoscope.errors import RunInProgressError, StoreError
+
+if TYPE_CHECKING:
+    import psycopg
+    from ibis.backends import BaseBackend
+
+    from stethoscope.settings import Settings
+
+Dialect = Literal["duckdb", "postgres"]
+
+
+class Cursor(Protocol):
+    @property
+    def description(self) -> Sequence[Sequence[Any]] | None: ...
+
+    def fetchall(self) -> list[tuple[Any, ...]]: ...
+
+    def fetchone(self) -> tuple[Any, ...] | None: ...
+
+
+class Connection(Protocol):
+    """What the store's code uses of a connection (a DuckDB connection is one)."""
+
+    def execute(self, query: str, parameters: object = ..., /) -> Cursor: ...
+
+    def begin(self) -> Any: ...
+
+    def commit(self) -> Any: ...
+
+    def rollback(self) -> Any: ...
+
+    def close(self) -> None: ...
+
+
+def is_postgres_url(url: str) -> bool:
+    return url.startswith(("postgresql://", "postgres://", "postgresql+"))
+
+
+@functools.lru_cache(maxsize=4096)
+def translate(sql: str) -> str:
+    """``?`` placeholders to psycopg's ``%s``, and ``%`` to ``%%``, outside quoted text and
+    identifiers only (a ``?`` inside a string literal stays a character)."""
+    out: list[str] = []
+    quote: str | None = None
+    for ch in sql:
+        if quote:
+            if ch == quote:
+                quote = None
+            out.append("%%" if ch == "%" else ch)
+        elif ch in ("'", '"'):
+            quote = ch
+            out.append(ch)
+        elif ch == "?":
+            out.append("%s")
+        elif ch == "%":
+            out.append("%%")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+class PostgresCursor:
+    """A psycopg cursor that answers like DuckDB's: a statement without rows (INSERT,
+    UPDATE, DELETE without RETURNING) fetches one row holding the number of rows it changed."""
+
+    def __init__(self, cursor: psycopg.Cursor[Any]) -> None:
+        self._cursor = cursor
+
+    @property
+    def description(self) -> list[tuple[Any, ...]] | None:
+        d = self._cursor.description
+        return (
+            None if d is None else [(c.name, c.type_code, None, None, None, None, None) for c in d]
+        )
+
+    @property
+    def rowcount(self) -> int:
+        return self._cursor.rowcount
+
+    def fetchall(self) -> list[tuple[Any, ...]]:
+        if self._cursor.description is None:
+            return [(self._cursor.rowcount,)]
+        return self._cursor.fetchall()
+
+    def fetchone(self) -> tuple[Any, ...] | None:
+        if self._cursor.description is None:
+            return (self._cursor.rowcount,)
+        return self._cursor.fetchone()
+
+
+class PostgresConnection:
+    """A psycopg connection with the interface of a DuckDB connection (see the module).
+
+    It runs in autocommit mode, like DuckDB: a statement outside ``begin()`` commits on
+    its own; ``begin()`` opens a transaction that ``commit()`` or ``rollback()`` ends.
+    """
+
+    dialect: Dialect = "postgres"
+
+    def __init__(self, raw: psycopg.Connection[Any]) -> None:
+        self.raw = raw
+        self._backend: BaseBackend | None = None
+
+    def execute(self, query: str, parameters: object = None, /) -> PostgresCursor:
+        if parameters:
+            cur = self.raw.execute(translate(query), cast("Sequence[Any]", parameters))
+        else:
+            cur = self.raw.execute(query)
+        return PostgresCursor(cur)
+
+    def executemany(self, query: str, rows: Sequence[Sequence[Any]]) -> None:
+        with self.raw.cursor() as cur:
+            cur.executemany(translate(query), rows)
+
+    def begin(self) -> None:
+        self.raw.execute("BEGIN")
+
+    def commit(self) -> None:
+        self.raw.execute("COMMIT")
+
+    def rollback(self) -> None:
+        self.raw.execute("ROLLBACK")
+
+    @property
+    def in_transaction(self) -> bool:
+        from psycopg.pq import TransactionStatus
+
+        return self.raw.info.transaction_status != TransactionStatus.IDLE
+
+    def close(self) -> None:
+        self.raw.close()
+
+    def ibis(self) -> BaseBackend:
+        """An Ibis backend on this very connection (so it sees this transaction)."""
+        if self._backend is None:
+            import ibis
+
+            self._backend = ibis.postgres.from_connection(self.raw)
+        return self._backend
+
+
+def dialect(con: object) -> Dialect:
+    return "postgres" if isinstance(con, PostgresConnection) else "duckdb"
+
+
+def connect_postgres(url: str, *, application: str = "stethoscope") -> PostgresConnection:
+    """Open a session on the Postgres store: UTC, autocommit (see PostgresConnection)."""
+    try:
+        import psycopg
+    except ImportError:
+        raise StoreError(
+            "a Postgres store needs the psycopg package",
+            hint="install it with `pip install 'stethoscope[postgres]'`",
+        ) from None
+    if url.startswith("postgresql+"):
+        url = "postgresql://" + url.split("://", 1)[1]
+    try:
+        raw = psycopg.connect(
+            url, autocommit=True, application_name=application, options="-c TimeZone=UTC"
+        )
+    except psycopg.Error as e:
+        raise StoreError(
+            f"cannot connect to the Postgres store: {str(e).strip()}",
+            hint="check database_url (STETHOSCOPE_DATABASE_URL) and that the server is running",
+        ) from None
+    return PostgresConnection(raw)
+
+
+def connect(settings: Settings) -> Connection:
+    """The store's connection for ``settings``: the DuckDB file, waiting for it while
+    another process holds it, or a session on the Postgres server."""
+    if is_postgres_url(settings.database_url):
+        return connect_postgres(settings.database_url)
+    from stethoscope.store.embedded import connect as connect_file
+
+    path = settings.database_path
+    assert path is not None
+    return connect_file(path, timeout=settings.lock_timeout, memory_limit=settings.memory_limit)
+
+
+# pg_advisory_lock keys: any fixed bigint unique to what it guards
+_MIGRATE_LOCK = 0x5737_0001
+_RUN_LOCK = 0x5737_0002
+# held by an ingest transaction till it ends (store.ingest)
+INGEST_LOCK = 0x5737_0003
+
+
+@contextmanager
+def migrating(con: Connection) -> Iterator[None]:
+    """On Postgres, one process at a time migrates (others wait, then find it done)."""
+    if not isinstance(con, PostgresConnection):
+        yield
+        return
+    con.execute("SELECT pg_advisory_lock(?)", [_MIGRATE_LOCK]).fetchall()
+    try:
+        yield
+    finally:
+        con.execute("SELECT pg_advisory_unlock(?)", [_MIGRATE_LOCK]).fetchall()
+
+
+@contextmanager
+def run_lock(con: Connection) -> Iterator[None]:
+    """On Postgres, runs never overlap across processes: a second run is refused at once.
+    (On DuckDB one process owns the file, and the facade guards its own threads.)"""
+    if not isinstance(con, PostgresConnection):
+        yield
+        return
+    got = con.execute("SELECT pg_try_advisory_lock(?)", [_RUN_LOCK]).fetchone()
+    if not got or not got[0]:
+        raise RunInProgressError(
+            "a run is already in progress on this database (another process)",
+            hint="wait for it to finish (`stethoscope runs` lists it), then run again",
+        )
+    try:
+        yield
+    finally:
+        con.execute("SELECT pg_advisory_unlock(?)", [_RUN_LOCK]).fetchall()
+
+
+_DDL_TYPES = ((re.compile(r"\bDOUBLE\b"), "DOUBLE PRECISION"), (re.compile(r"\bJSON\b"), "JSONB"))
+
+
+def ddl(con: Connection, sql: str) -> str:
+    """DDL written with DuckDB's type names, in the dialect of ``con`` (ours only)."""
+    if dialect(con) == "postgres":
+        for pattern, name in _DDL_TYPES:
+            sql = pattern.sub(name, sql)
+    return sql
+
+
+def sql_type(con: Connection, name: str) -> str:
+    return ddl(con, name)
+
+
+def redacted(url: str) -> str:
+    """A database URL without its password, to show or log."""
+    return re.sub(r"(://[^:/@]+):[^@/]*@", r"\1:***@", url)

@@ -1,0 +1,333 @@
+"""Product usage sent by tracking libraries (``service.ingest``): stored in ``events`` when
+its account is known, kept in ``pending_events`` until it is.
+
+An event's account is, in this order:
+
+1. the account the call names itself: Segment's ``groupId``, else ``context.groupId``;
+2. the account its user was last put in by a ``group`` or ``identify`` call
+   (``user_accounts``), by userId, then by anonymousId;
+3. the account of the contact whose id is the userId (``contacts``).
+
+An event whose account is not in ``accounts`` yet, or that has none, waits in
+``pending_events``; ``attach`` moves every waiting event whose account has appeared since.
+Every message_id the ingest takes is kept in ``ingested_messages`` (its primary key), so a
+re-sent call is known by one index lookup, however many events are stored, and skipped.
+(Events imported from files are checked against ``events`` by the import; ``attach`` drops
+a waiting event whose message_id an import stored meanwhile.) Callers run ``write`` and
+``attach`` inside a transaction of their own.
+
+The SQL is the same on DuckDB and Postgres; only the staging of a request's calls differs:
+a view on Arrow data on DuckDB, a temporary table filled by COPY on Postgres. On Postgres,
+where several processes may ingest at once, a transaction that writes takes a lock held
+until it ends, so a message_id re-sent while the first request is still running is seen.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from stethoscope.errors import StoreError
+
+if TYPE_CHECKING:
+    from stethoscope.store.database import Connection, Cursor, PostgresConnection
+
+# the calls of a request while ``write`` runs: a view on an Arrow table (DuckDB) or a
+# temporary table of the session, emptied at every commit (Postgres)
+_STAGE = "_ingest_stage"
+_STAGE_COLUMNS = (
+    "pos",
+    "account_id",
+    "message_id",
+    "user_id",
+    "anonymous_id",
+    "group_id",
+    "event",
+    "timestamp",
+    "properties",
+)
+_STAGE_TABLE = (
+    f"CREATE TEMPORARY TABLE IF NOT EXISTS {_STAGE} (pos BIGINT, account_id VARCHAR, "
+    "message_id VARCHAR, "
+    "user_id VARCHAR, anonymous_id VARCHAR, group_id VARCHAR, event VARCHAR, "
+    '"timestamp" TIMESTAMP, properties VARCHAR) ON COMMIT DELETE ROWS'
+)
+
+# the account of a row ``r`` of the stage or of pending_events (see the module's docstring)
+_ACCOUNT = (
+    "coalesce(r.group_id, "
+    "(SELECT m.account_id FROM user_accounts m WHERE m.kind = 'user' AND m.id = r.user_id), "
+    "(SELECT m.account_id FROM user_accounts m WHERE m.kind = 'anonymous' "
+    "AND m.id = r.anonymous_id), "
+    "(SELECT min(c.account_id) FROM contacts c WHERE c.id = r.user_id))"
+)
+_KNOWN = "EXISTS (SELECT 1 FROM accounts a WHERE a.id = placed.account_id)"
+_NOT_IN_EVENTS = "NOT EXISTS (SELECT 1 FROM events e WHERE e.message_id = {t}.message_id)"
+_EVENT_COLUMNS = 'account_id, user_id, event, "timestamp", properties, message_id'
+
+# the latest call (by its own timestamp) decides which account a user is in
+_UPSERT_MEMBER = (
+    'INSERT INTO user_accounts (kind, id, account_id, via, "timestamp", received_at) '
+    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (kind, id) DO UPDATE SET "
+    'account_id = excluded.account_id, via = excluded.via, "timestamp" = excluded."timestamp", '
+    'received_at = excluded.received_at WHERE excluded."timestamp" >= user_accounts."timestamp"'
+)
+
+
+@dataclass(frozen=True)
+class Track:
+    """A track call, mapped onto the events contract."""
+
+    message_id: str
+    event: str
+    # when it happened, in UTC without a zone
+    timestamp: dt.datetime
+    user_id: str | None = None
+    anonymous_id: str | None = None
+    # the account the call names itself (groupId or context.groupId), if any
+    group_id: str | None = None
+    # a JSON object, as text
+    properties: str | None = None
+
+
+@dataclass(frozen=True)
+class Membership:
+    """A user put in an account by a group call, or by the traits of an identify call."""
+
+    account_id: str
+    via: Literal["group", "identify"]
+    timestamp: dt.datetime
+    user_id: str | None = None
+    anonymous_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Written:
+    """What ``write`` did with the calls of one request."""
+
+    # events stored in events, and kept in pending_events until their account is known
+    stored: int
+    pending: int
+    # events whose message_id was already stored (or earlier in the request)
+    skipped: int
+    memberships: int
+    # waiting events moved into events because of this request's memberships
+    attached: int
+
+
+def write(
+    store: Connection,
+    calls: Sequence[Track | Membership],
+    *,
+    received_at: dt.datetime,
+) -> Written:
+    """Store the calls of one request: memberships first, then the events."""
+    from stethoscope.store.database import PostgresConnection, ddl
+
+    con = store
+    _serialize(con)
+    members = [
+        (kind, who, m.account_id, m.via, m.timestamp, received_at)
+        for m in calls
+        if isinstance(m, Membership)
+        for kind, who in (("user", m.user_id), ("anonymous", m.anonymous_id))
+        if who is not None
+    ]
+    if members:
+        con.executemany(_UPSERT_MEMBER, members)  # type: ignore[attr-defined]
+    all_tracks = [t for t in calls if isinstance(t, Track)]
+    tracks = _claim(con, all_tracks, received_at)
+    stored = pending = 0
+    if tracks:
+        accounts = _place(con, tracks)
+        if isinstance(con, PostgresConnection):
+            _stage_postgres(con, tracks, accounts)
+        else:
+            con.register(_STAGE, _stage(tracks, accounts))  # type: ignore[attr-defined]
+        try:
+            stored = _inserted(
+                con.execute(
+                    ddl(
+                        con,
+                        f"INSERT INTO events ({_EVENT_COLUMNS}) SELECT account_id, user_id, "
+                        'event, "timestamp", CAST(properties AS JSON), message_id FROM '
+                        f"{_STAGE} WHERE account_id IS NOT NULL",
+                    )
+                )
+            )
+            # the rest has no known account yet
+            pending = _inserted(
+                con.execute(
+                    ddl(
+                        con,
+                        "INSERT INTO pending_events (message_id, user_id, anonymous_id, "
+                        'group_id, event, "timestamp", properties, received_at) SELECT '
+                        'message_id, user_id, anonymous_id, group_id, event, "timestamp", '
+                        f"CAST(properties AS JSON), ? FROM {_STAGE} WHERE account_id IS NULL",
+                    ),
+                    [received_at],
+                )
+            )
+        finally:
+            if not isinstance(con, PostgresConnection):
+                con.unregister(_STAGE)  # type: ignore[attr-defined]
+    attached = attach(con) if members else 0
+    n_members = sum(isinstance(c, Membership) for c in calls)
+    return Written(stored, pending, len(all_tracks) - stored - pending, n_members, attached)
+
+
+def _claim(con: Connection, tracks: list[Track], received_at: dt.datetime) -> list[Track]:
+    """The calls whose message_id no earlier request (nor an earlier call of this one)
+    brought: each message_id is inserted into ingested_messages, and those it already held
+    are left out (a primary key lookup each, not a scan of the events)."""
+    first: dict[str, Track] = {}
+    for t in tracks:
+        first.setdefault(t.message_id, t)
+    if not first:
+        return []
+    ids = list(first)
+    taken: set[str] = set()
+    for i in range(0, len(ids), _CLAIM_CHUNK):
+        chunk = ids[i : i + _CLAIM_CHUNK]
+        values = ", ".join(["(?, ?)"] * len(chunk))
+        rows = con.execute(
+            f"INSERT INTO ingested_messages (message_id, received_at) VALUES {values} "
+            "ON CONFLICT DO NOTHING RETURNING message_id",
+            [v for m in chunk for v in (m, received_at)],
+        ).fetchall()
+        taken |= {r[0] for r in rows}
+    return [t for m, t in first.items() if m in taken]
+
+
+# message ids per INSERT of _claim (two parameters each), ids per IN list of _place
+_CLAIM_CHUNK = 500
+
+
+def _place(con: Connection, tracks: list[Track]) -> list[str | None]:
+    """Each call's account, in the order of the module's docstring, where that account is
+    in ``accounts`` (else None: it waits). Looked up for the ids of this request only, and
+    only as far as needed: a call that names its account reads no mapping and no contact."""
+    out: list[str | None] = [t.group_id for t in tracks]
+    users = {t.user_id for t, a in zip(tracks, out, strict=True) if a is None and t.user_id}
+    anons = {
+        t.anonymous_id for t, a in zip(tracks, out, strict=True) if a is None and t.anonymous_id
+    }
+    mapped: dict[tuple[str, str], str] = {}
+    for kind, ids in (("user", users), ("anonymous", anons)):
+        for chunk in _chunks(sorted(ids)):
+            rows = con.execute(
+                "SELECT id, account_id FROM user_accounts WHERE kind = ? AND id IN "
+                f"({', '.join('?' * len(chunk))})",
+                [kind, *chunk],
+            ).fetchall()
+            mapped |= {(kind, r[0]): r[1] for r in rows}
+    for i, t in enumerate(tracks):
+        if out[i] is None:
+            out[i] = mapped.get(("user", t.user_id or "")) or mapped.get(
+                ("anonymous", t.anonymous_id or "")
+            )
+    contacts = sorted(
+        {t.user_id for t, a in zip(tracks, out, strict=True) if a is None and t.user_id}
+    )
+    of_contact: dict[str, str] = {}
+    for chunk in _chunks(contacts):
+        rows = con.execute(
+            "SELECT id, min(account_id) FROM contacts WHERE id IN "
+            f"({', '.join('?' * len(chunk))}) GROUP BY id",
+            chunk,
+        ).fetchall()
+        of_contact |= {r[0]: r[1] for r in rows}
+    for i, t in enumerate(tracks):
+        if out[i] is None and t.user_id:
+            out[i] = of_contact.get(t.user_id)
+    known: set[str] = set()
+    for chunk in _chunks(sorted({a for a in out if a is not None})):
+        rows = con.execute(
+            f"SELECT id FROM accounts WHERE id IN ({', '.join('?' * len(chunk))})", chunk
+        ).fetchall()
+        known |= {r[0] for r in rows}
+    return [a if a in known else None for a in out]
+
+
+def _chunks(ids: list[str]) -> list[list[str]]:
+    return [ids[i : i + _CLAIM_CHUNK] for i in range(0, len(ids), _CLAIM_CHUNK)]
+
+
+def attach(con: Connection) -> int:
+    """Move every waiting event whose account is known now into events; the number moved.
+    A waiting event whose message_id reached events meanwhile (by an import) is dropped."""
+    _serialize(con)
+    # nothing to move (the common case): no look at the events at all
+    placeable = con.execute(
+        f"SELECT count(*) FROM (SELECT {_ACCOUNT} AS account_id FROM pending_events r) placed "
+        f"WHERE {_KNOWN}"
+    ).fetchone()
+    if not placeable or not placeable[0]:
+        return 0
+    moved = _inserted(
+        con.execute(
+            f"INSERT INTO events ({_EVENT_COLUMNS}) SELECT account_id, user_id, event, "
+            '"timestamp", properties, message_id FROM '
+            f"(SELECT r.*, {_ACCOUNT} AS account_id FROM pending_events r) placed "
+            f"WHERE {_KNOWN} AND {_NOT_IN_EVENTS.format(t='placed')}"
+        )
+    )
+    con.execute(
+        "DELETE FROM pending_events p "
+        "WHERE EXISTS (SELECT 1 FROM events e WHERE e.message_id = p.message_id)"
+    ).fetchall()
+    return moved
+
+
+def _serialize(con: Connection) -> None:
+    """On Postgres, wait for other processes' ingest transactions to end (see the module)."""
+    from stethoscope.store.database import INGEST_LOCK, PostgresConnection
+
+    if isinstance(con, PostgresConnection):
+        # outside one, the lock and the stage would not outlive their own statement
+        if not con.in_transaction:
+            raise StoreError("the ingest writes inside a transaction: begin one first")
+        con.execute("SELECT pg_advisory_xact_lock(?)", [INGEST_LOCK]).fetchall()
+
+
+def _stage_postgres(
+    con: PostgresConnection, tracks: list[Track], accounts: list[str | None]
+) -> None:
+    """The calls in this session's stage table, alone (it empties at commit, and a caller
+    may write twice in one transaction)."""
+    con.execute(_STAGE_TABLE).fetchall()
+    con.execute(f"DELETE FROM {_STAGE}").fetchall()
+    names = ", ".join(f'"{c}"' for c in _STAGE_COLUMNS)
+    with con.raw.cursor() as cur, cur.copy(f"COPY {_STAGE} ({names}) FROM STDIN") as copy:
+        for pos, (t, account) in enumerate(zip(tracks, accounts, strict=True)):
+            row = (pos, account, t.message_id, t.user_id, t.anonymous_id, t.group_id, t.event)
+            copy.write_row((*row, t.timestamp, t.properties))
+
+
+def _stage(tracks: list[Track], accounts: list[str | None]) -> object:
+    import pyarrow as pa
+
+    def column(name: str) -> list[object]:
+        return [getattr(t, name) for t in tracks]
+
+    text = pa.string()
+    return pa.table(
+        {
+            "pos": pa.array(range(len(tracks)), pa.int64()),
+            "account_id": pa.array(accounts, text),
+            "message_id": pa.array(column("message_id"), text),
+            "user_id": pa.array(column("user_id"), text),
+            "anonymous_id": pa.array(column("anonymous_id"), text),
+            "group_id": pa.array(column("group_id"), text),
+            "event": pa.array(column("event"), text),
+            "timestamp": pa.array(column("timestamp"), pa.timestamp("us")),
+            "properties": pa.array(column("properties"), text),
+        }
+    )
+
+
+def _inserted(result: Cursor) -> int:
+    row = result.fetchone()
+    return int(row[0]) if row else 0

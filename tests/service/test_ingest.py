@@ -1,0 +1,850 @@
+"""The Segment-compatible ingest (docs/concepts/ingest.md): Segment's own Python library and
+plain HTTP, against the real app served by uvicorn on a real project."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+import shutil
+import socket
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from segment.analytics import Client
+from segment.analytics import request as segment_request
+from segment.analytics.request import APIError
+
+from stethoscope.errors import DataError
+from stethoscope.project import Project
+from stethoscope.service.app import create_app
+from stethoscope.service.ingest import (
+    MAX_BATCH_BYTES,
+    MAX_CALL_BYTES,
+    PayloadError,
+    parse_batch,
+    parse_call,
+)
+from stethoscope.store.database import PostgresConnection, connect_postgres
+from stethoscope.store.ingest import Membership, Track
+from tests.conftest import ACCOUNTS_CSV, STORES, open_project
+from tests.service.conftest import TOKEN
+
+GOLDEN = Path(__file__).parent.parent / "fixtures" / "golden"
+T0 = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC)
+
+
+class Server:
+    """The app served by uvicorn in a thread, on a free port of this machine; ``headers``
+    holds the headers of every request it received."""
+
+    def __init__(self, project: Project) -> None:
+        app = create_app(project, TOKEN)
+        self.headers: list[dict[str, str]] = []
+
+        async def recording(scope: Any, receive: Any, send: Any) -> None:
+            if scope["type"] == "http":
+                self.headers.append({k.decode(): v.decode() for k, v in scope["headers"]})
+            await app(scope, receive, send)
+
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        config = uvicorn.Config(
+            recording, log_level="warning", access_log=False, lifespan="off", ws="none"
+        )
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]})
+
+    def __enter__(self) -> Server:
+        self.thread.start()
+        for _ in range(500):
+            if self.server.started:
+                return self
+            self.thread.join(0.01)
+        raise RuntimeError("the server did not start")
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(10)
+        self.sock.close()
+
+
+@pytest.fixture
+def store() -> str:
+    """The kind of store of ``project``: a test parametrizes it over STORES to run on both."""
+    return "duckdb"
+
+
+@pytest.fixture
+def project(request: pytest.FixtureRequest, store: str, tmp_path: Path) -> Iterator[Project]:
+    with open_project(request, store, tmp_path) as p:
+        yield p
+
+
+@pytest.fixture
+def book(project: Project, write: Callable[[str, str], Path]) -> Project:
+    """The project with two accounts, a1 and a2."""
+    project.import_file("accounts", write("accounts.csv", ACCOUNTS_CSV))
+    return project
+
+
+@pytest.fixture
+def server(book: Project) -> Iterator[Server]:
+    with Server(book) as s:
+        yield s
+
+
+@pytest.fixture
+def key(project: Project) -> str:
+    return project.create_key("segment", "ingest").secret
+
+
+@pytest.fixture
+def http(server: Server, key: str) -> Iterator[httpx.Client]:
+    """An HTTP client sending the ingest key as Segment's libraries do."""
+    with httpx.Client(base_url=server.url, auth=(key, "")) as c:
+        yield c
+
+
+@pytest.fixture
+def segment(server: Server, key: str) -> Iterator[Callable[..., Client]]:
+    """segment(**options) -> a Client of Segment's library, sending to the server."""
+    clients: list[Client] = []
+
+    def make(**options: Any) -> Client:
+        client = Client(write_key=options.pop("write_key", key), host=server.url, **options)
+        clients.append(client)
+        return client
+
+    yield make
+    for c in clients:
+        if not c.sync_mode:
+            c.shutdown()
+    # the library keeps one HTTP session for the process: close its connections to this server
+    segment_request._session.close()
+
+
+def rows(project: Project, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
+    """Read through a connection of its own: it sees only what was committed."""
+    if isinstance(project.store.con, PostgresConnection):
+        other = connect_postgres(project.settings.database_url)
+        try:
+            return other.execute(sql, params or []).fetchall()
+        finally:
+            other.close()
+    cursor = project.store.con.cursor()
+    try:
+        return cursor.execute(sql, params or []).fetchall()
+    finally:
+        cursor.close()
+
+
+def events(project: Project) -> list[tuple[Any, ...]]:
+    return rows(
+        project,
+        "SELECT account_id, user_id, event, timestamp, CAST(properties AS VARCHAR), message_id "
+        "FROM events ORDER BY timestamp, message_id",
+    )
+
+
+def pending(project: Project) -> list[str]:
+    return [r[0] for r in rows(project, "SELECT message_id FROM pending_events ORDER BY 1")]
+
+
+def ok(r: httpx.Response) -> None:
+    """The answer of a request that was taken: Segment's."""
+    assert r.status_code == 200, r.text
+    assert r.json() == {"success": True}
+
+
+def naive(t: dt.datetime) -> dt.datetime:
+    return t.astimezone(dt.UTC).replace(tzinfo=None)
+
+
+def track(message_id: str, **fields: Any) -> dict[str, Any]:
+    return {
+        "type": "track",
+        "userId": "u1",
+        "event": "report_created",
+        "timestamp": T0.isoformat(),
+        "messageId": message_id,
+        "context": {"groupId": "a1"},
+        **fields,
+    }
+
+
+# -- Segment's Python library ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_segment_library_sends_track_identify_and_group(
+    segment: Callable[..., Client], book: Project
+) -> None:
+    client = segment(sync_mode=True)
+    client.track(
+        "u1",
+        "report_created",
+        {"rows": 3, "format": "pdf"},
+        context={"groupId": "a1"},
+        timestamp=T0,
+        message_id="m-track",
+    )
+    # a group call puts u2 in a2; identify traits put u3 in a1
+    client.group("u2", "a2", {"name": "Beta"}, timestamp=T0)
+    client.track("u2", "login", timestamp=T0 + dt.timedelta(minutes=1), message_id="m-login")
+    client.identify("u3", {"email": "x@a1.example", "company": {"id": "a1", "name": "Acme"}})
+    client.track("u3", "export", timestamp=T0 + dt.timedelta(minutes=2), message_id="m-export")
+    got = events(book)
+    assert [(r[0], r[1], r[2], r[5]) for r in got] == [
+        ("a1", "u1", "report_created", "m-track"),
+        ("a2", "u2", "login", "m-login"),
+        ("a1", "u3", "export", "m-export"),
+    ]
+    assert json.loads(got[0][4]) == {"rows": 3, "format": "pdf"}
+    # the library sends sentAt: the timestamp moves only by the time the request took
+    assert abs(got[0][3] - naive(T0)) < dt.timedelta(seconds=5)
+    assert rows(book, "SELECT kind, id, account_id, via FROM user_accounts ORDER BY id") == [
+        ("user", "u2", "a2", "group"),
+        ("user", "u3", "a1", "identify"),
+    ]
+    assert pending(book) == []
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_segment_library_batches_with_gzip(
+    segment: Callable[..., Client], server: Server, book: Project
+) -> None:
+    failures: list[Any] = []
+    client = segment(
+        gzip=True, upload_interval=0.05, on_error=lambda e, batch: failures.append((e, batch))
+    )
+    for i in range(30):
+        client.track(f"u{i % 3}", "login", context={"groupId": "a2"}, message_id=f"g-{i}")
+    client.flush()
+    assert failures == []
+    assert len(events(book)) == 30
+    sent = [h for h in server.headers if h.get("content-encoding") == "gzip"]
+    assert sent, "the library did not send gzip"
+    assert all(h["authorization"].startswith("Basic ") for h in sent)
+
+
+def test_segment_library_with_a_wrong_key_gets_401(segment: Callable[..., Client]) -> None:
+    client = segment(sync_mode=True, write_key="sk_not-a-key")
+    with pytest.raises(APIError) as e:
+        client.track("u1", "login", context={"groupId": "a1"})
+    assert e.value.status == 401
+
+
+# -- HTTP: what a call becomes -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_answer_is_segments_and_every_endpoint_takes_its_call(
+    http: httpx.Client, book: Project
+) -> None:
+    r = http.post("/v1/track", json=track("m1"))
+    assert r.status_code == 200
+    assert r.json() == {"success": True}
+    assert http.post("/v1/group", json={"userId": "u7", "groupId": "a2"}).json() == {
+        "success": True
+    }
+    assert http.post(
+        "/v1/identify", json={"userId": "u8", "traits": {"account_id": "a1"}}
+    ).is_success
+    # /v1/import is analytics-ruby's and analytics-java's name for /v1/batch
+    r = http.post("/v1/import", json={"batch": [track("m2", userId="u7", context={})]})
+    assert r.json() == {"success": True}
+    assert [(e[0], e[1], e[5]) for e in events(book)] == [("a1", "u1", "m1"), ("a2", "u7", "m2")]
+    assert rows(book, "SELECT id, account_id FROM user_accounts ORDER BY id") == [
+        ("u7", "a2"),
+        ("u8", "a1"),
+    ]
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_account_of_a_track_call_in_order(http: httpx.Client, book: Project) -> None:
+    ok(http.post("/v1/group", json={"userId": "u1", "groupId": "a2", "timestamp": T0.isoformat()}))
+    ok(http.post("/v1/group", json={"anonymousId": "anon-1", "groupId": "a1"}))
+    calls = [
+        # groupId wins over context.groupId, which wins over the user's group
+        track("by-group-id", groupId="a2", context={"groupId": "a1"}),
+        track("by-context", context={"groupId": "a1"}),
+        track("by-user", context={}),
+        # no userId: the anonymousId's group
+        {**track("by-anonymous", context={}), "userId": None, "anonymousId": "anon-1"},
+    ]
+    r = http.post("/v1/batch", json={"batch": calls})
+    assert r.status_code == 200, r.json()
+    # a batch's context applies to its calls
+    calls = [{**track("by-batch-context", context=None), "userId": "u-new"}]
+    r = http.post("/v1/batch", json={"batch": calls, "context": {"groupId": "a1"}})
+    assert r.status_code == 200, r.json()
+    placed = {e[5]: e[0] for e in events(book)}
+    assert placed == {
+        "by-group-id": "a2",
+        "by-context": "a1",
+        "by-user": "a2",
+        "by-anonymous": "a1",
+        "by-batch-context": "a1",
+    }
+
+
+@pytest.mark.parametrize(
+    ("traits", "context", "account"),
+    [
+        ({"account_id": "a1", "accountId": "a2"}, {}, "a1"),
+        ({"accountId": "a2", "groupId": "a1"}, {}, "a2"),
+        ({"group_id": "a2", "groupId": "a1"}, {}, "a2"),
+        ({"groupId": "a2", "company": {"id": "a1"}}, {}, "a2"),
+        ({"company": {"id": "a2", "name": "Beta"}}, {"groupId": "a1"}, "a2"),
+        ({"company": "Beta Inc."}, {"groupId": "a1"}, "a1"),
+        ({"email": "x@example.com", "company": "Beta Inc."}, {}, None),
+    ],
+)
+def test_identify_traits_that_name_the_account(
+    http: httpx.Client,
+    book: Project,
+    traits: dict[str, Any],
+    context: dict[str, Any],
+    account: str | None,
+) -> None:
+    r = http.post("/v1/identify", json={"userId": "u1", "traits": traits, "context": context})
+    assert r.status_code == 200, r.json()
+    got = rows(book, "SELECT account_id FROM user_accounts WHERE id = 'u1'")
+    assert got == ([(account,)] if account else [])
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_the_latest_group_call_decides_the_users_account(http: httpx.Client, book: Project) -> None:
+    late, early = T0.isoformat(), (T0 - dt.timedelta(days=1)).isoformat()
+    ok(http.post("/v1/group", json={"userId": "u1", "groupId": "a1", "timestamp": late}))
+    # delivered after, but happened before: it does not move the user back
+    ok(http.post("/v1/group", json={"userId": "u1", "groupId": "a2", "timestamp": early}))
+    assert rows(book, "SELECT account_id FROM user_accounts") == [("a1",)]
+    later = (T0 + dt.timedelta(hours=1)).isoformat()
+    ok(http.post("/v1/group", json={"userId": "u1", "groupId": "a2", "timestamp": later}))
+    assert rows(book, "SELECT account_id FROM user_accounts") == [("a2",)]
+
+
+def test_timestamps_as_segment_reckons_them(http: httpx.Client, book: Project) -> None:
+    before = naive(dt.datetime.now(dt.UTC))
+    # the device's clock is an hour fast; by it, the call happened 5 minutes before it was sent
+    device_now = dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)
+    paris = dt.timezone(dt.timedelta(hours=1))
+    skewed = {
+        "originalTimestamp": (device_now - dt.timedelta(minutes=5)).astimezone(paris).isoformat(),
+        "sentAt": device_now.isoformat(),
+    }
+    calls = [
+        track("explicit", sentAt=None),
+        {**track("original"), "timestamp": None, "originalTimestamp": "2026-03-01T08:00:00Z"},
+        {**track("skewed"), "timestamp": None, **skewed},
+        {**track("received"), "timestamp": None},
+        # a zone-less time is UTC
+        track("no-zone", timestamp="2026-03-02T09:30:00"),
+    ]
+    assert http.post("/v1/batch", json={"batch": calls}).status_code == 200
+    after = naive(dt.datetime.now(dt.UTC))
+    at = {e[5]: e[3] for e in events(book)}
+    assert at["explicit"] == naive(T0)
+    assert at["original"] == dt.datetime(2026, 3, 1, 8)
+    assert before - dt.timedelta(minutes=5, seconds=5) <= at["skewed"]
+    assert at["skewed"] <= after - dt.timedelta(minutes=5) + dt.timedelta(seconds=5)
+    assert before <= at["received"] <= after
+    assert at["no-zone"] == naive(T0)
+    # a batch's sentAt applies to its calls: one an hour fast moves them back an hour
+    sent = (dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)).isoformat()
+    ok(http.post("/v1/batch", json={"batch": [track("batch-sent")], "sentAt": sent}))
+    moved = {e[5]: e[3] for e in events(book)}["batch-sent"]
+    assert abs(moved - (naive(T0) - dt.timedelta(hours=1))) < dt.timedelta(seconds=5)
+
+
+def test_page_screen_and_alias_in_a_batch_are_left_out(http: httpx.Client, book: Project) -> None:
+    calls = [
+        {"type": "page", "userId": "u1", "name": "Home"},
+        {"type": "screen", "anonymousId": "x", "name": "Settings"},
+        {"type": "alias", "previousId": "x", "userId": "u1"},
+        track("kept"),
+    ]
+    assert http.post("/v1/batch", json={"batch": calls}).status_code == 200
+    assert [e[5] for e in events(book)] == ["kept"]
+
+
+# -- at-least-once delivery --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_a_resent_message_id_is_stored_once(http: httpx.Client, book: Project) -> None:
+    for _ in range(3):
+        assert http.post("/v1/track", json=track("same")).status_code == 200
+    batch = [track("same"), track("twice-in-batch"), track("twice-in-batch", event="other")]
+    assert http.post("/v1/batch", json={"batch": batch}).status_code == 200
+    assert [(e[2], e[5]) for e in events(book)] == [
+        ("report_created", "same"),
+        ("report_created", "twice-in-batch"),
+    ]
+    # the same across the pending events: waiting, re-sent, then attached, then re-sent
+    waiting = track("waits", context={"groupId": "a9"})
+    for _ in range(2):
+        assert http.post("/v1/track", json=waiting).status_code == 200
+    assert pending(book) == ["waits"]
+    book.store.con.execute(
+        "INSERT INTO accounts (id, name, customer_since) VALUES ('a9', 'Nine', DATE '2025-01-01')"
+    ).fetchall()
+    assert book.attach_pending() == 1
+    assert http.post("/v1/track", json=waiting).status_code == 200
+    assert pending(book) == []
+    assert sum(e[5] == "waits" for e in events(book)) == 1
+
+
+def test_a_call_without_message_id_gets_one(http: httpx.Client, book: Project) -> None:
+    call = track("x")
+    del call["messageId"]
+    ok(http.post("/v1/track", json=call))
+    (stored,) = events(book)
+    assert len(stored[5]) == 36  # a UUID
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_a_batch_is_one_transaction(http: httpx.Client, book: Project) -> None:
+    """Nothing of a refused batch is stored, whatever came before its bad call."""
+    batch = [track("good-1"), track("good-2"), track("bad", event="")]
+    r = http.post("/v1/batch", json={"batch": batch})
+    assert r.status_code == 400
+    assert events(book) == []
+    assert pending(book) == []
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("store", ["postgres"])
+def test_resent_while_the_first_is_running_is_stored_once_on_postgres(book: Project) -> None:
+    """Processes sharing a Postgres store: requests carrying the same calls at once (a
+    library retrying a slow request) store each call once, events and pending alike."""
+    calls = [
+        Track(f"m{i}", "login", naive(T0), user_id="u1", group_id="a1" if i % 2 else "a9")
+        for i in range(300)
+    ]
+    others = [Project.open(book.settings.project_dir) for _ in range(4)]
+    start = threading.Barrier(len(others))
+    failures: list[BaseException] = []
+
+    def send(p: Project) -> None:
+        try:
+            p.store  # noqa: B018  (connected before the race starts)
+            start.wait()
+            p.ingest(calls, received_at=naive(T0))
+        except BaseException as e:
+            failures.append(e)
+
+    threads = [threading.Thread(target=send, args=(p,)) for p in others]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    for p in others:
+        p.close()
+    assert failures == []
+    assert rows(book, "SELECT count(*), count(DISTINCT message_id) FROM events") == [(150, 150)]
+    assert len(pending(book)) == 150
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("store", ["postgres"])
+def test_a_write_outside_a_transaction_is_refused_on_postgres(book: Project) -> None:
+    from stethoscope.errors import StoreError
+    from stethoscope.store import ingest
+
+    call = Track("m1", "login", naive(T0), user_id="u1", group_id="a1")
+    with pytest.raises(StoreError, match=r"^the ingest writes inside a transaction"):
+        ingest.write(book.store.con, [call], received_at=naive(T0))
+    assert events(book) == []
+
+
+# -- events whose account is not known yet -----------------------------------------------
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_an_event_for_an_unknown_account_waits_for_its_import(
+    http: httpx.Client, book: Project, write: Callable[[str, str], Path]
+) -> None:
+    r = http.post("/v1/track", json=track("early", context={"groupId": "a3"}))
+    assert r.json() == {"success": True}
+    assert events(book) == []
+    assert pending(book) == ["early"]
+    more = "id,name,customer_since\na3,Gamma,2025-05-01\n"
+    book.import_file("accounts", write("more.csv", more), mode="upsert")
+    assert [(e[0], e[5]) for e in events(book)] == [("a3", "early")]
+    assert pending(book) == []
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_an_event_of_an_unmapped_user_waits_for_a_group_call(
+    http: httpx.Client, book: Project
+) -> None:
+    ok(http.post("/v1/track", json=track("who", userId="u5", context={})))
+    ok(
+        http.post(
+            "/v1/track", json={**track("anon", context={}), "userId": None, "anonymousId": "z"}
+        )
+    )
+    assert pending(book) == ["anon", "who"]
+    # identify without an account trait maps nobody
+    ok(http.post("/v1/identify", json={"userId": "u5", "traits": {"plan": "pro"}}))
+    assert pending(book) == ["anon", "who"]
+    ok(http.post("/v1/group", json={"userId": "u5", "groupId": "a2"}))
+    assert [(e[0], e[5]) for e in events(book)] == [("a2", "who")]
+    ok(http.post("/v1/identify", json={"anonymousId": "z", "traits": {"company": {"id": "a1"}}}))
+    assert [(e[0], e[5]) for e in events(book)] == [("a1", "anon"), ("a2", "who")]
+    assert pending(book) == []
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_a_mapping_to_an_unknown_account_waits_too(
+    http: httpx.Client, book: Project, write: Callable[[str, str], Path]
+) -> None:
+    ok(http.post("/v1/group", json={"userId": "u6", "groupId": "a4"}))
+    ok(http.post("/v1/track", json=track("mapped-early", userId="u6", context={})))
+    assert pending(book) == ["mapped-early"]
+    book.import_file("accounts", write("a4.csv", "id,name,customer_since\na4,D,2025-01-01\n"))
+    assert [(e[0], e[5]) for e in events(book)] == [("a4", "mapped-early")]
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_a_contact_import_places_its_users_events(
+    http: httpx.Client, book: Project, write: Callable[[str, str], Path]
+) -> None:
+    ok(http.post("/v1/track", json=track("by-contact", userId="c-17", context={})))
+    assert pending(book) == ["by-contact"]
+    book.import_file("contacts", write("contacts.csv", "id,account_id\nc-17,a2\n"))
+    assert [(e[0], e[1], e[5]) for e in events(book)] == [("a2", "c-17", "by-contact")]
+
+
+def test_a_run_attaches_what_waits_first(tmp_path: Path) -> None:
+    shutil.copy(GOLDEN / "model.yaml", tmp_path / "model.yaml")
+    with Project.open(tmp_path) as project:
+        project.import_file("accounts", GOLDEN / "accounts.csv")
+        call = track("before-run", context={"groupId": "g6"}, timestamp="2024-06-20T10:00:00Z")
+        project.ingest(parse_call(call, "track", naive(T0)), received_at=naive(T0))
+        assert pending(project) == ["before-run"]
+        # the account arrives by a way that has no hook: only the run will attach the event
+        project.store.con.execute(
+            "INSERT INTO accounts (id, name, segment, customer_since) "
+            "VALUES ('g6', 'Six', 'smb', DATE '2023-01-01')"
+        ).fetchall()
+        project.run(as_of=dt.date(2024, 6, 30))
+        assert pending(project) == []
+        assert [(e[0], e[5]) for e in events(project) if e[5]] == [("g6", "before-run")]
+
+
+# -- refusals ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "loc", "msg"),
+    [
+        ("/v1/track", {**track("m"), "event": None}, ["body", "event"], "a value is required"),
+        (
+            "/v1/track",
+            {**track("m"), "event": 42},
+            ["body", "event"],
+            "expected a non-empty string, got 42",
+        ),
+        (
+            "/v1/track",
+            {**track("m"), "timestamp": "yesterday"},
+            ["body", "timestamp"],
+            'expected an ISO 8601 date-time like 2026-05-01T12:00:00Z, got "yesterday"',
+        ),
+        (
+            "/v1/track",
+            {**track("m"), "properties": [1, 2]},
+            ["body", "properties"],
+            "expected a JSON object, got a list",
+        ),
+        (
+            "/v1/track",
+            {**track("m"), "userId": None},
+            ["body", "userId"],
+            "a userId or an anonymousId is required",
+        ),
+        (
+            "/v1/track",
+            {**track("m"), "userId": {"id": 1}},
+            ["body", "userId"],
+            "expected a string or a number, got an object",
+        ),
+        (
+            "/v1/track",
+            {**track("m"), "type": "identify"},
+            ["body", "type"],
+            "expected 'track' (or no type) at /v1/track, got \"identify\"",
+        ),
+        (
+            "/v1/track",
+            {**track("m"), "context": {"groupId": True}},
+            ["body", "context.groupId"],
+            "expected a string or a number, got true",
+        ),
+        (
+            "/v1/track",
+            # in UTC this is before year 1
+            {**track("m"), "timestamp": "0001-01-01T00:00:00+01:00"},
+            ["body", "timestamp"],
+            "expected an ISO 8601 date-time like 2026-05-01T12:00:00Z, "
+            'got "0001-01-01T00:00:00+01:00"',
+        ),
+        (
+            "/v1/track",
+            {**track("m"), "timestamp": "0001-01-01T00:30:00", "sentAt": "9999-01-01T00:00:00"},
+            ["body", "sentAt"],
+            "correcting the timestamp by sentAt leaves the calendar",
+        ),
+        (
+            "/v1/group",
+            {"userId": "u1"},
+            ["body", "groupId"],
+            "a groupId (the account's id) is required",
+        ),
+        (
+            "/v1/identify",
+            {"userId": "u1", "traits": {"account_id": ["a1"]}},
+            ["body", "traits.account_id"],
+            "expected a string or a number, got a list",
+        ),
+        ("/v1/batch", {"batch": {}}, ["body", "batch"], "expected a list of calls, got an object"),
+        (
+            "/v1/batch",
+            {"batch": [track("ok"), {**track("m"), "type": "purchase"}]},
+            ["batch[1]", "type"],
+            'expected one of track, identify, group, page, screen, alias, got "purchase"',
+        ),
+        ("/v1/batch", {"batch": ["track"]}, ["batch[0]"], 'expected a JSON object, got "track"'),
+        ("/v1/track", [track("m")], ["body"], "expected a JSON object, got a list"),
+    ],
+)
+def test_a_malformed_call_gets_400_naming_the_field(
+    http: httpx.Client, book: Project, path: str, body: Any, loc: list[str], msg: str
+) -> None:
+    r = http.post(path, json=body)
+    assert r.status_code == 400, r.text
+    answer = r.json()
+    assert answer["ok"] is False
+    assert answer["type"] == "DataError"
+    assert {"loc": loc, "msg": msg} in answer["errors"]
+    assert events(book) == []
+
+
+def test_every_problem_of_a_batch_is_listed(http: httpx.Client) -> None:
+    batch = [track("ok"), {**track("m"), "event": ""}, {**track("n"), "timestamp": 5}]
+    answer = http.post("/v1/batch", json={"batch": batch}).json()
+    assert answer["error"] == "invalid batch"
+    assert [e["loc"] for e in answer["errors"]] == [
+        ["batch[1]", "event"],
+        ["batch[2]", "timestamp"],
+    ]
+    assert answer["hint"] == "see docs/concepts/ingest.md for the fields each call takes"
+
+
+@pytest.mark.parametrize(
+    ("content", "headers", "reason"),
+    [
+        (b"{not json", {}, "Expecting property name enclosed in double quotes"),
+        (b'{"batch": [NaN]}', {}, "NaN is not a JSON number"),
+        (b"\xff\xfe\x00", {}, "codec can't decode"),
+        (b"not gzip at all", {"Content-Encoding": "gzip"}, "incorrect header check"),
+        (gzip.compress(b'{"batch": []}')[:-6], {"Content-Encoding": "gzip"}, "it ends too early"),
+    ],
+)
+def test_a_body_that_is_not_json_gets_400(
+    http: httpx.Client, content: bytes, headers: dict[str, str], reason: str
+) -> None:
+    r = http.post("/v1/batch", content=content, headers=headers)
+    assert r.status_code == 400
+    (problem,) = r.json()["errors"]
+    assert problem["loc"] == ["body"]
+    assert reason in problem["msg"]
+
+
+def test_a_batch_in_gzip(http: httpx.Client, book: Project) -> None:
+    body = json.dumps({"batch": [track(f"z{i}") for i in range(50)]}).encode()
+    r = http.post("/v1/batch", content=gzip.compress(body), headers={"Content-Encoding": "gzip"})
+    assert r.status_code == 200, r.text
+    assert len(events(book)) == 50
+    # several gzip members in one body are read one after the other
+    body = json.dumps({"batch": [track(f"y{i}") for i in range(50)]}).encode()
+    two = gzip.compress(body[:1000]) + gzip.compress(body[1000:])
+    r = http.post("/v1/batch", content=two, headers={"Content-Encoding": "gzip"})
+    assert r.status_code == 200, r.text
+    assert len(events(book)) == 100
+
+
+def test_an_unknown_encoding_gets_415(http: httpx.Client) -> None:
+    r = http.post("/v1/track", content=b"x", headers={"Content-Encoding": "br"})
+    assert r.status_code == 415
+    assert r.json()["error"] == "the body is encoded as 'br'"
+
+
+def _padded(message_id: str, size: int) -> dict[str, Any]:
+    """A track call whose compact JSON takes exactly ``size`` bytes."""
+    call = track(message_id, properties={"pad": ""})
+    room = size - len(json.dumps(call, separators=(",", ":")).encode())
+    call["properties"]["pad"] = "x" * room
+    return call
+
+
+def test_limits_get_413(http: httpx.Client, book: Project) -> None:
+    # at the limit is taken
+    at_limit = json.dumps(_padded("at-limit", MAX_CALL_BYTES), separators=(",", ":"))
+    assert http.post("/v1/track", content=at_limit).status_code == 200
+    over = json.dumps(_padded("over", MAX_CALL_BYTES + 1), separators=(",", ":"))
+    r = http.post("/v1/track", content=over)
+    assert r.status_code == 413
+    answer = r.json()
+    assert answer["error"] == "the body is larger than 32 KB, the most a call may take"
+    assert answer["type"] == "PayloadError"
+    # a batch may take 500 KB, each of its calls 32 KB
+    calls = [_padded(f"b{i}", 30_000) for i in range(17)]
+    r = http.post("/v1/batch", json={"batch": calls})
+    assert r.status_code == 200, r.text[:300]
+    big = [_padded(f"c{i}", 30_000) for i in range(18)]
+    assert len(json.dumps({"batch": big}).encode()) > MAX_BATCH_BYTES
+    r = http.post("/v1/batch", json={"batch": big})
+    assert r.status_code == 413
+    assert r.json()["error"] == "the body is larger than 500 KB, the most a batch may take"
+    one_too_big = [track("small"), _padded("large", MAX_CALL_BYTES + 1)]
+    r = http.post("/v1/batch", json={"batch": one_too_big})
+    assert r.status_code == 413
+    assert r.json()["errors"] == [
+        {"loc": ["batch[1]"], "msg": "the call takes 32,769 bytes, more than 32,768"}
+    ]
+    # a body sent in chunks, without a Content-Length, is cut off as it passes the limit
+    chunks = (b" " * 65_536 for _ in range(10))
+    r = http.post("/v1/batch", content=chunks)
+    assert r.status_code == 413
+    # a small gzip body that unzips to more than the limit
+    bomb = gzip.compress(b'{"batch": [' + b" " * (MAX_BATCH_BYTES * 4) + b"]}")
+    assert len(bomb) < 10_000
+    r = http.post("/v1/batch", content=bomb, headers={"Content-Encoding": "gzip"})
+    assert r.status_code == 413
+    assert {e[5] for e in events(book)} == {"at-limit"} | {f"b{i}" for i in range(17)}
+
+
+# -- credentials -------------------------------------------------------------------------
+
+
+def test_ingest_wants_an_ingest_or_admin_key(server: Server, project: Project) -> None:
+    with httpx.Client(base_url=server.url) as anonymous:
+        r = anonymous.post("/v1/track", json=track("m"))
+        assert r.status_code == 401
+        assert r.json()["error"] == "a credential is required"
+        r = anonymous.post("/v1/batch", json={"batch": []}, auth=("sk_unknown", ""))
+        assert r.status_code == 401
+        for role in ("viewer", "editor"):
+            secret = project.create_key(f"{role}-key", role).secret
+            r = anonymous.post("/v1/track", json=track("m"), auth=(secret, ""))
+            assert r.status_code == 403, role
+            assert r.json()["type"] == "ForbiddenError"
+        admin = project.create_key("admin-key", "admin").secret
+        r = anonymous.post("/v1/track", json=track("by-admin"), auth=(admin, ""))
+        assert r.status_code == 200
+        r = anonymous.post(
+            "/v1/track", json=track("by-bearer"), headers={"Authorization": f"Bearer {admin}"}
+        )
+        assert r.status_code == 200
+    assert {e[5] for e in events(project)} == {"by-admin", "by-bearer"}
+
+
+# -- the parser, on anything a client may send ---------------------------------------------
+
+_json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text()
+    # lone surrogates too: JSON's \ud800 escapes make them
+    | st.text(st.characters(exclude_categories=()), max_size=3),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=12,
+)
+_fields = st.sampled_from(
+    [
+        "type",
+        "userId",
+        "anonymousId",
+        "event",
+        "groupId",
+        "properties",
+        "traits",
+        "context",
+        "timestamp",
+        "originalTimestamp",
+        "sentAt",
+        "messageId",
+    ]
+)
+_offsets = st.timedeltas(min_value=dt.timedelta(hours=-23), max_value=dt.timedelta(hours=23))
+# date-times of any year, with or without a zone, as ISO 8601 text
+_times = st.datetimes(timezones=st.none() | st.builds(dt.timezone, _offsets)).map(
+    lambda t: t.isoformat()
+)
+_calls = st.dictionaries(
+    _fields, _json_values | _times | st.sampled_from(["track", "group", "identify"])
+)
+
+
+def _outcome(parse: Callable[[], list[Track | Membership]]) -> list[Track | Membership] | DataError:
+    try:
+        return parse()
+    except DataError as e:
+        return e
+
+
+def _strict(text: str) -> Any:
+    """JSON as DuckDB reads it: no NaN or infinity, valid UTF-8."""
+    text.encode("utf-8")
+
+    def refuse(constant: str) -> None:
+        raise AssertionError(constant)
+
+    return json.loads(text, parse_constant=refuse)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(kind=st.sampled_from(["track", "identify", "group"]), payload=_calls | _json_values)
+def test_the_parser_takes_or_refuses_any_call(kind: str, payload: Any) -> None:
+    outcome = _outcome(lambda: parse_call(payload, kind, naive(T0)))
+    if isinstance(outcome, DataError):
+        assert outcome.problems
+        assert not isinstance(outcome, PayloadError)
+        return
+    for call in outcome:
+        for value in (call.user_id, call.anonymous_id):
+            assert value is None or value.encode("utf-8")
+        assert call.user_id or call.anonymous_id
+        if isinstance(call, Track):
+            assert call.event.strip()
+            assert call.event.encode("utf-8")
+            assert call.properties is None or isinstance(_strict(call.properties), dict)
+        else:
+            assert call.account_id.encode("utf-8")
+
+
+@settings(max_examples=200, deadline=None)
+@given(batch=st.lists(_calls, max_size=5), sent_at=st.none() | st.text() | _times)
+def test_the_parser_takes_or_refuses_any_batch(batch: list[Any], sent_at: Any) -> None:
+    outcome = _outcome(lambda: parse_batch({"batch": batch, "sentAt": sent_at}, naive(T0)))
+    if isinstance(outcome, DataError):
+        assert not isinstance(outcome, PayloadError), "no call here is over 32 KB"
+        assert outcome.problems
+        assert all(p.where.startswith(("batch[", "body")) for p in outcome.problems)
+    else:
+        assert len(outcome) <= len(batch)
