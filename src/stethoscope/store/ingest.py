@@ -258,8 +258,11 @@ def _chunks(ids: list[str]) -> list[list[str]]:
 def attach(con: Connection) -> int:
     """Move every waiting event whose account is known now into events; the number moved.
     A waiting event whose message_id reached events meanwhile (by an import) is dropped."""
+    waiting = con.execute("SELECT count(*) FROM pending_events").fetchone()
+    if not waiting or not waiting[0]:
+        return 0  # the common case, and a cheap one: no lookup in accounts or contacts
     _serialize(con)
-    # nothing to move (the common case): no look at the events at all
+    # none of them can be placed yet: no look at the events at all
     placeable = con.execute(
         f"SELECT count(*) FROM (SELECT {_ACCOUNT} AS account_id FROM pending_events r) placed "
         f"WHERE {_KNOWN}"
