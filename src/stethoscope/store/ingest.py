@@ -55,15 +55,6 @@ _STAGE_TABLE = (
     '"timestamp" TIMESTAMP, properties VARCHAR) ON COMMIT DELETE ROWS'
 )
 
-# the account of a row ``r`` of the stage or of pending_events (see the module's docstring)
-_ACCOUNT = (
-    "coalesce(r.group_id, "
-    "(SELECT m.account_id FROM user_accounts m WHERE m.kind = 'user' AND m.id = r.user_id), "
-    "(SELECT m.account_id FROM user_accounts m WHERE m.kind = 'anonymous' "
-    "AND m.id = r.anonymous_id), "
-    "(SELECT min(c.account_id) FROM contacts c WHERE c.id = r.user_id))"
-)
-_KNOWN = "EXISTS (SELECT 1 FROM accounts a WHERE a.id = placed.account_id)"
 _NOT_IN_EVENTS = "NOT EXISTS (SELECT 1 FROM events e WHERE e.message_id = {t}.message_id)"
 _EVENT_COLUMNS = 'account_id, user_id, event, "timestamp", properties, message_id'
 
@@ -257,31 +248,44 @@ def _chunks(ids: list[str]) -> list[list[str]]:
 
 def attach(con: Connection) -> int:
     """Move every waiting event whose account is known now into events; the number moved.
-    A waiting event whose message_id reached events meanwhile (by an import) is dropped."""
-    waiting = con.execute("SELECT count(*) FROM pending_events").fetchone()
-    if not waiting or not waiting[0]:
-        return 0  # the common case, and a cheap one: no lookup in accounts or contacts
-    _serialize(con)
-    # none of them can be placed yet: no look at the events at all
-    placeable = con.execute(
-        f"SELECT count(*) FROM (SELECT {_ACCOUNT} AS account_id FROM pending_events r) placed "
-        f"WHERE {_KNOWN}"
-    ).fetchone()
-    if not placeable or not placeable[0]:
-        return 0
-    moved = _inserted(
-        con.execute(
-            f"INSERT INTO events ({_EVENT_COLUMNS}) SELECT account_id, user_id, event, "
-            '"timestamp", properties, message_id FROM '
-            f"(SELECT r.*, {_ACCOUNT} AS account_id FROM pending_events r) placed "
-            f"WHERE {_KNOWN} AND {_NOT_IN_EVENTS.format(t='placed')}"
-        )
-    )
-    con.execute(
-        "DELETE FROM pending_events p "
-        "WHERE EXISTS (SELECT 1 FROM events e WHERE e.message_id = p.message_id)"
+    A waiting event whose message_id reached events meanwhile (by an import) is dropped.
+    The waiting events are placed as ``write`` places calls (``_place``: lookups for their
+    own ids only), so a backlog that cannot be placed yet costs little to look at again."""
+    waiting = con.execute(
+        "SELECT message_id, user_id, anonymous_id, group_id FROM pending_events"
     ).fetchall()
+    if not waiting:
+        return 0  # the common case
+    _serialize(con)
+    calls = [Track(m, "", _NO_TIME, u, a, g) for m, u, a, g in waiting]
+    placed = [
+        (t.message_id, account)
+        for t, account in zip(calls, _place(con, calls), strict=True)
+        if account is not None
+    ]
+    moved = 0
+    for i in range(0, len(placed), _CLAIM_CHUNK):
+        chunk = placed[i : i + _CLAIM_CHUNK]
+        values = ", ".join(["(?, ?)"] * len(chunk))
+        moved += _inserted(
+            con.execute(
+                f"INSERT INTO events ({_EVENT_COLUMNS}) SELECT v.account_id, p.user_id, "
+                'p.event, p."timestamp", p.properties, p.message_id FROM pending_events p '
+                f"JOIN (VALUES {values}) AS v (message_id, account_id) "
+                f"ON v.message_id = p.message_id WHERE {_NOT_IN_EVENTS.format(t='p')}",
+                [x for pair in chunk for x in pair],
+            )
+        )
+    if placed:
+        con.execute(
+            "DELETE FROM pending_events p "
+            "WHERE EXISTS (SELECT 1 FROM events e WHERE e.message_id = p.message_id)"
+        ).fetchall()
     return moved
+
+
+# a placeholder time for waiting events being placed (placing reads no time)
+_NO_TIME = dt.datetime(1970, 1, 1)
 
 
 def _serialize(con: Connection) -> None:
