@@ -70,6 +70,7 @@ class Project:
         self._on_wait = on_wait
         self._store: EmbeddedStore | ServerStore | None = None
         self._lock = threading.RLock()
+        self._models: dict[tuple[str, int, int], Model] = {}
         # one run at a time: a second is refused at once, not queued behind the first
         self._run_guard = threading.Lock()
         self._running: RunStart | None = None
@@ -272,7 +273,14 @@ class Project:
                 f"no model file at {file}",
                 hint="create one with `stethoscope init --preset four-signals`",
             )
-        return load_model(file)
+        # a server reads the model on every request: parsed once per version of the file
+        stat = file.stat()
+        key = (str(file.resolve()), stat.st_mtime_ns, stat.st_size)
+        cached = self._models.get(key)
+        if cached is None:
+            cached = load_model(file)
+            self._models = {key: cached}
+        return cached
 
     def validate(self, path: Path | str | None = None) -> Model:
         return self.load_model(path)

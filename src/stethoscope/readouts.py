@@ -107,12 +107,13 @@ def _book_where(
     return " AND ".join(where), params
 
 
-def _trends(con: Connection) -> str:
-    """Columns change_7d, change_30d, change_90d of score_history row ``h``."""
+def _trends(con: Connection, source: str = "score_history") -> str:
+    """Columns change_7d, change_30d, change_90d of score_history row ``h``, the earlier
+    scores read from ``source`` (score_history, or a part of it named in a WITH)."""
     return ", ".join(
         _round6(
             con,
-            f"h.score - (SELECT p.score FROM score_history p WHERE p.model_version = "
+            f"h.score - (SELECT p.score FROM {source} p WHERE p.model_version = "
             f"h.model_version AND p.score_name = h.score_name AND p.account_id = h.account_id "
             f"AND p.as_of = h.as_of - {_days(con, n)})",
         )
@@ -355,13 +356,15 @@ def _account(row: dict[str, Any]) -> dict[str, Any]:
 def current_scores(con: Connection, version: str, account_id: str) -> list[dict[str, Any]]:
     """Each score of an account on the latest date it was scored under ``version``, with
     its change over 7, 30 and 90 days."""
+    # the account's own rows first: the trends then look up only among them
     return row_dicts(
         con,
-        f"SELECT h.score_name, h.as_of, h.score, h.band, h.coverage, h.segment, h.scorecard, "
-        f"{_trends(con)} FROM score_history h WHERE h.model_version = ? AND h.account_id = ? "
-        f"AND h.as_of = (SELECT max(as_of) FROM score_history WHERE model_version = ? "
-        f"AND account_id = ?) ORDER BY h.score_name",
-        [version, account_id, version, account_id],
+        "WITH mine AS MATERIALIZED (SELECT * FROM score_history WHERE model_version = ? "
+        "AND account_id = ?) "
+        "SELECT h.score_name, h.as_of, h.score, h.band, h.coverage, h.segment, h.scorecard, "
+        f"{_trends(con, 'mine')} FROM mine h "
+        "WHERE h.as_of = (SELECT max(as_of) FROM mine) ORDER BY h.score_name",
+        [version, account_id],
     )
 
 
