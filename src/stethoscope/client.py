@@ -313,7 +313,8 @@ class RemoteProject:
         body = {"name": name, "value": value, "reason": reason, "expires": _iso(expires)}
         row = self._call("POST", f"/api/accounts/{quote(account_id, safe='')}/inputs", json=body)
         if row.get("expires_at"):
-            row["expires_at"] = datetime.fromisoformat(row["expires_at"])
+            # in UTC without a zone, as the facade's own add_input answers
+            row["expires_at"] = datetime.fromisoformat(row["expires_at"]).replace(tzinfo=None)
         return dict(row)
 
     def _project_model(self, model: Path | str | None) -> None:

@@ -36,9 +36,20 @@ class RunSummary:
     bands: dict[str, dict[str, int]]
 
 
+# the most dates one run scores: ten years of daily history (a longer span is a mistake,
+# or several runs)
+MAX_DATES = 3660
+
+
 def days(start: dt.date, end: dt.date) -> list[dt.date]:
     if end < start:
         raise EngineError(f"--from {start} is after --to {end}")
+    if (end - start).days + 1 > MAX_DATES:
+        raise EngineError(
+            f"--from {start} --to {end} is {(end - start).days + 1:,} days; a run scores at "
+            f"most {MAX_DATES:,} (ten years)",
+            hint="score the span in several runs",
+        )
     return [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
 
 

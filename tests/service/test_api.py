@@ -526,7 +526,7 @@ def test_expired_inputs_are_listed_on_request(fresh: Book) -> None:
     )
     assert r.status_code == 201, r.json()
     gut = r.json()
-    assert gut["expires_at"] == f"{tomorrow}T00:00:00"
+    assert gut["expires_at"] == f"{tomorrow}T00:00:00Z"
     # a day later it has expired
     fresh.project.store.con.execute(
         "UPDATE csm_inputs SET expires_at = expires_at - INTERVAL 2 DAY WHERE id = ?", [gut["id"]]

@@ -11,11 +11,12 @@ a request that fails validation: ``["query", "as_of"]``, ``["path", "account_id"
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine, Sequence
+from datetime import UTC, datetime
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from fastapi import Query, Request, Response
 from fastapi.routing import APIRoute
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 from stethoscope.errors import StethoscopeError
 from stethoscope.service.errors import envelope
@@ -23,10 +24,24 @@ from stethoscope.service.errors import envelope
 T = TypeVar("T", bound=BaseModel)
 
 MAX_LIMIT = 1000
+# the largest integer every JSON reader keeps exactly; a larger one also overflows the
+# store's 64-bit OFFSET
+MAX_OFFSET = 2**53 - 1
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Rows per page.")]
-Offset = Annotated[int, Query(ge=0, description="Rows to skip: the `next_offset` of a page.")]
+Offset = Annotated[
+    int,
+    Query(ge=0, le=MAX_OFFSET, description="Rows to skip: the `next_offset` of a page."),
+]
 Order = Annotated[Literal["asc", "desc"], Query(description="Sort direction.")]
 Loc = Sequence[str | int]
+
+
+def _utc(t: datetime) -> datetime:
+    return t if t.tzinfo is not None else t.replace(tzinfo=UTC)
+
+
+# the store keeps times in UTC without a zone; OpenAPI's date-time (RFC 3339) needs one
+UtcDateTime = Annotated[datetime, AfterValidator(_utc)]
 
 
 class Page(BaseModel, Generic[T]):

@@ -21,6 +21,7 @@ from stethoscope.service.api_common import (
     Limit,
     Offset,
     Page,
+    UtcDateTime,
     not_found,
     page,
 )
@@ -70,9 +71,9 @@ class Input(BaseModel):
     value: float | str | None = Field(description="The number, or the choice.")
     author: str
     reason: str
-    created_at: datetime
-    expires_at: datetime | None
-    revoked_at: datetime | None
+    created_at: UtcDateTime
+    expires_at: UtcDateTime | None
+    revoked_at: UtcDateTime | None
     revoked_by: str | None
     revoke_reason: str | None
     status: Literal["live", "expired", "revoked"]

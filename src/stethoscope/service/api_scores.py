@@ -5,7 +5,7 @@ methods that the CLI's read-outs call (``scores``, ``explain``, ``diff``)."""
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import date, datetime
+from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query
@@ -19,6 +19,7 @@ from stethoscope.service.api_common import (
     Offset,
     Order,
     Page,
+    UtcDateTime,
     not_found,
     page,
 )
@@ -177,7 +178,7 @@ class Change(BaseModel):
 class ModelVersion(BaseModel):
     version: str
     name: str
-    created_at: datetime = Field(description="When it first scored (UTC).")
+    created_at: UtcDateTime = Field(description="When it first scored.")
     scored_from: date | None = Field(description="First date its successful runs scored.")
     scored_to: date | None = Field(description="Last date its successful runs scored.")
     active: bool = Field(description="Whether it is the project's model file now.")

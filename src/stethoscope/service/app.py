@@ -62,12 +62,14 @@ def create_app(project: Project, token: str) -> FastAPI:
         """Liveness: answers without a credential."""
         return {"ok": True}
 
-    @app.get("/api/status", dependencies=viewer, tags=["data"])
+    @app.get("/api/status", dependencies=viewer, tags=["data"], responses=errors.RESPONSES)
     def status() -> dict[str, Any]:
         """Rows per source table and the span of the events."""
         return asdict(project.status())
 
-    @app.post("/api/tables/{table}/import", dependencies=editor, tags=["data"])
+    @app.post(
+        "/api/tables/{table}/import", dependencies=editor, tags=["data"], responses=errors.RESPONSES
+    )
     async def import_table(
         table: str,
         request: Request,
@@ -104,18 +106,18 @@ def create_app(project: Project, token: str) -> FastAPI:
             shutil.rmtree(tmp, ignore_errors=True)
         return body
 
-    @app.post("/api/demo", dependencies=admin, tags=["data"])
+    @app.post("/api/demo", dependencies=admin, tags=["data"], responses=errors.RESPONSES)
     def demo(req: DemoRequest) -> dict[str, Any]:
         """Generate the demo book and load it (replacing the source tables with force)."""
         return asdict(project.load_demo(**req.model_dump()))
 
-    app.include_router(runs_router(project, viewer))
-    app.include_router(start_runs_router(project, editor))
-    app.include_router(api_scores.router(project))
-    app.include_router(api_inputs.router(project))
-    app.include_router(api_upserts.router(project))
+    app.include_router(runs_router(project, viewer), responses=errors.RESPONSES)
+    app.include_router(start_runs_router(project, editor), responses=errors.RESPONSES)
+    app.include_router(api_scores.router(project), responses=errors.RESPONSES)
+    app.include_router(api_inputs.router(project), responses=errors.RESPONSES)
+    app.include_router(api_upserts.router(project), responses=errors.RESPONSES)
     app.include_router(ingest_router(project))
-    app.include_router(api_admin.router(project))
+    app.include_router(api_admin.router(project), responses=errors.RESPONSES)
     # the dashboard, at the server's own address (docs/dashboard.md)
     app.include_router(web.router(project))
     app.mount("/static", StaticFiles(directory=web.STATIC), name="static")

@@ -6,11 +6,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
 from stethoscope.errors import (
@@ -20,6 +21,31 @@ from stethoscope.errors import (
     StethoscopeError,
     StoreBusyError,
 )
+
+
+class ErrorLine(BaseModel):
+    loc: list[str | int]
+    msg: str
+
+
+class ErrorEnvelope(BaseModel):
+    """The body of every error the service answers."""
+
+    ok: Literal[False]
+    status: int
+    type: str
+    error: str
+    errors: list[ErrorLine]
+    hint: str | None
+    more: int
+
+
+# what an /api route declares besides its answer: any 4xx (a request that fails validation
+# is a 400, not FastAPI's 422, which declaring 4XX leaves out) and a store busy with a run
+RESPONSES: dict[int | str, dict[str, Any]] = {
+    "4XX": {"model": ErrorEnvelope, "description": "The request was refused: why, and where."},
+    503: {"model": ErrorEnvelope, "description": "The store is busy; try again later."},
+}
 
 
 def envelope(

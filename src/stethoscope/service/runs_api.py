@@ -11,6 +11,7 @@ from fastapi import APIRouter, HTTPException, Query, params
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from stethoscope.project import Project
+from stethoscope.service.api_common import MAX_OFFSET
 from stethoscope.store.results import STATUSES
 
 
@@ -21,7 +22,7 @@ def router(project: Project, auth_dependencies: Sequence[params.Depends]) -> API
     @api.get("")
     def runs(
         limit: Annotated[int, Query(ge=1, le=1000)] = 50,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
         status: Annotated[str | None, Query(pattern="^(" + "|".join(STATUSES) + ")$")] = None,
     ) -> dict[str, Any]:
         """Runs, newest first, with their trigger (cli, api, schedule), status and error;
