@@ -42,6 +42,11 @@ demo: install
 	$(STETH) --project $(DEMO) demo --force
 	$(STETH) --project $(DEMO) run
 	COLUMNS=120 $(STETH) --project $(DEMO) scores --band red --sort arr --desc --limit 10
+	@echo
+	@echo "Next: why an account scores as it does:  $(STETH) --project $(DEMO) explain ACCOUNT"
+	@echo "      the service (API, ingest, nightly runs, dashboard sign-in):"
+	@echo "      $(STETH) --project $(DEMO) users create --name you@example.com --role admin"
+	@echo "      $(STETH) --project $(DEMO) serve   # then open http://127.0.0.1:8765/"
 
 # The whole suite. pytest's exit code 5 (no test collected) is a failure: a suite that
 # runs nothing proves nothing.
