@@ -24,6 +24,7 @@ from stethoscope.progress import Progress, silent
 from stethoscope.settings import Settings, load_settings
 
 if TYPE_CHECKING:
+    from stethoscope.backtest.replay import Backtest
     from stethoscope.client import RemoteProject
     from stethoscope.engine.explain import Change, Explanation
     from stethoscope.model.types import Model
@@ -771,6 +772,239 @@ class Project:
             if contact_id is not None and account_id is None:
                 return privacy.forget_contact(self.store.con, contact_id, actor=who)
         raise DataError("forget needs an account id or a contact id, not both")
+
+    # -- backtests, calibration and the churn forecast (stethoscope.backtest) ------------
+
+    def _observing(
+        self,
+        start: date | None,
+        end: date | None,
+        every: int,
+        horizon: int,
+        lead: int,
+        score: str,
+        level: str,
+        method: str,
+    ) -> Any:
+        from stethoscope.backtest.observations import observation_dates
+        from stethoscope.backtest.replay import Settings
+
+        if level not in ("account", "parent"):
+            raise DataError(f"--level must be account or parent, got '{level}'")
+        if method not in ("isotonic", "platt"):
+            raise DataError(f"--probability must be isotonic or platt, got '{method}'")
+        dates = observation_dates(
+            self.store.con, start=start, end=end, every=every, horizon=horizon, lead=lead
+        )
+        return Settings(tuple(dates), every, horizon, lead, score, level, method)  # type: ignore[arg-type]
+
+    def backtest(
+        self,
+        *,
+        model: Path | str | None = None,
+        start: date | None = None,
+        end: date | None = None,
+        every: int = 30,
+        horizon: int = 90,
+        lead: int = 0,
+        score: str = "health",
+        level: str = "account",
+        method: str = "isotonic",
+        save: bool = True,
+        progress: Progress | None = None,
+    ) -> Backtest:
+        """Score every active account at observation dates from ``start`` to ``end``
+        (every ``every`` days) with only the data known then, label each by whether it
+        churned within ``horizon`` days (after ``lead``), and report how well the score
+        predicted it (docs/concepts/backtesting.md). Kept in the store with ``save``."""
+        from stethoscope.backtest.replay import backtest
+        from stethoscope.store import backtests
+
+        m = self.load_model(model)
+        with self._lock:
+            settings = self._observing(start, end, every, horizon, lead, score, level, method)
+            b = backtest(
+                self.store.con, m, settings, file=str(self.model_path(model)), progress=progress
+            )
+            if save:
+                backtests.save(self.store.con, b.to_json(observations=False))
+            return b
+
+    def compare_models(
+        self,
+        a: Path | str,
+        b: Path | str,
+        *,
+        start: date | None = None,
+        end: date | None = None,
+        every: int = 30,
+        horizon: int = 90,
+        lead: int = 0,
+        score: str = "health",
+        level: str = "account",
+        replicates: int = 1000,
+        seed: int = 0,
+        save: bool = True,
+        progress: Progress | None = None,
+    ) -> dict[str, Any]:
+        """Two model files backtested on the same observations: each one's report, and the
+        difference of their AUCs with a bootstrap confidence interval."""
+        from stethoscope.backtest import compare
+        from stethoscope.backtest.replay import backtest
+        from stethoscope.store import backtests
+
+        ma, mb = self.load_model(a), self.load_model(b)
+        with self._lock:
+            settings = self._observing(start, end, every, horizon, lead, score, level, "isotonic")
+            ra = backtest(self.store.con, ma, settings, file=str(a), progress=progress)
+            rb = backtest(self.store.con, mb, settings, file=str(b), progress=progress)
+            oa, ob = compare.aligned(ra.observations, rb.observations)
+            out = {
+                "kind": "compare",
+                "settings": settings.to_json(),
+                "a": ra.to_json(observations=False),
+                "b": rb.to_json(observations=False),
+                "difference": compare.difference(oa, ob, replicates=replicates, seed=seed),
+            }
+            if save:
+                backtests.save(self.store.con, out)
+            return out
+
+    def calibrate(
+        self,
+        out: Path | str,
+        *,
+        model: Path | str | None = None,
+        start: date | None = None,
+        end: date | None = None,
+        every: int = 30,
+        horizon: int = 90,
+        lead: int = 0,
+        score: str = "health",
+        force: bool = False,
+        progress: Progress | None = None,
+    ) -> dict[str, Any]:
+        """Fit the score's weights and band thresholds on backtest observations and write
+        them as a new model file ``out`` (never the model it starts from); the fit, with
+        old and new AUC on held-out dates."""
+        from stethoscope.backtest.calibrate import calibrate, model_text
+        from stethoscope.backtest.observations import observe
+        from stethoscope.model.loader import parse_model
+
+        m = self.load_model(model)
+        source = self.model_path(model)
+        target = Path(out)
+        if target.resolve() == source.resolve():
+            raise DataError(
+                f"--out {target} is the model being calibrated; calibrate never overwrites it",
+                hint="name a new file, e.g. --out model.calibrated.yaml",
+            )
+        if target.exists() and not force:
+            raise DataError(f"{target} exists", hint="choose another --out, or pass --force")
+        with self._lock:
+            settings = self._observing(start, end, every, horizon, lead, score, "account", "isotonic")
+            obs = observe(
+                self.store.con,
+                m,
+                score,
+                list(settings.dates),
+                horizon=horizon,
+                lead=lead,
+                progress=progress,
+            )
+        fit = calibrate(obs, m, score, horizon=horizon, lead=lead)
+        text = model_text(m, fit, source=str(source.name), when=_today())
+        new = parse_model(text, str(target))  # the file it writes is a valid model
+        target.write_text(text)
+        return fit.to_json() | {
+            "settings": settings.to_json(),
+            "model": {"from": str(source), "version": m.version},
+            "out": {"file": str(target), "version": new.version},
+        }
+
+    def churn_forecast(
+        self,
+        *,
+        model: Path | str | None = None,
+        as_of: date | None = None,
+        every: int = 30,
+        horizon: int = 90,
+        lead: int = 0,
+        score: str = "health",
+        level: str = "account",
+        method: str = "isotonic",
+        top: int = 20,
+    ) -> dict[str, Any]:
+        """Revenue at risk: each account's probability of churning within ``horizon``
+        days of ``as_of`` (default: the last day of data), from its score through a
+        mapping fitted on a backtest of the model, and the expected churned ARR per
+        segment, owner and renewal month."""
+        from stethoscope.backtest.observations import data_span, observe
+        from stethoscope.backtest.probability import ChurnMapping, expected_loss
+        from stethoscope.backtest.replay import backtest
+
+        m = self.load_model(model)
+        with self._lock:
+            settings = self._observing(None, None, every, horizon, lead, score, level, method)
+            b = backtest(self.store.con, m, settings, progress=None)
+            fitted = b.report["probability"]
+            if fitted is None:
+                raise DataError(
+                    "the backtest holds no churn to fit a probability on",
+                    hint="import outcomes, or widen --horizon",
+                )
+            mapping = ChurnMapping.from_json(fitted)
+            day = as_of or data_span(self.store.con)[1]
+            now = observe(
+                self.store.con, m, score, [day], horizon=horizon, lead=0, level=level  # type: ignore[arg-type]
+            )
+        prob = mapping.predict(now.score)
+        import numpy as np
+
+        arr = np.nan_to_num(now["arr"])
+        loss = np.nan_to_num(prob) * arr
+        order = np.argsort(-loss, kind="stable")[:top]
+        return {
+            "kind": "forecast",
+            "as_of": day.isoformat(),
+            "horizon_days": horizon,
+            "score": score,
+            "level": level,
+            "model": {"name": m.name, "version": m.version},
+            "fitted_on": b.settings.to_json() | {"auc": b.report["auc"]},
+            "mapping": fitted,
+            "accounts": len(now),
+            "arr": float(arr.sum()),
+            "expected_churned_arr": float(loss.sum()),
+            "expected_churned_accounts": float(np.nansum(prob)),
+            **expected_loss(
+                prob,
+                now["arr"],
+                {
+                    "segment": now["segment"],
+                    "owner": now["owner"],
+                    "renewal_month": now["renewal_month"],
+                },
+            ),
+            "top_accounts": [
+                {
+                    "account_id": str(now["account_id"][i]),
+                    "score": None if np.isnan(now.score[i]) else float(now.score[i]),
+                    "band": now["band"][i],
+                    "arr": float(arr[i]),
+                    "churn_probability": None if np.isnan(prob[i]) else float(prob[i]),
+                    "expected_churned_arr": float(loss[i]),
+                }
+                for i in order
+            ],
+        }
+
+    def latest_backtest(self) -> dict[str, Any] | None:
+        """The latest backtest (or comparison) report kept in the store, or None."""
+        from stethoscope.store import backtests
+
+        with self._lock:
+            return backtests.latest(self.store.con)
 
 
 def _today() -> date:

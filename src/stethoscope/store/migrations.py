@@ -100,6 +100,12 @@ def _users(con: Connection) -> None:
     )
 
 
+def _backtests(con: Connection) -> None:
+    from stethoscope.store.backtests import create_tables
+
+    create_tables(con)
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "source tables of the data contract", _source_tables),
     (2, "model versions, runs, score history, CSM inputs", _results),
@@ -108,6 +114,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (5, "users' accounts and pending events of the Segment-compatible ingest", _ingest),
     (6, "compiled scoring queries", _compiled),
     (7, "dashboard users and the service's secrets", _users),
+    (10, "backtest reports", _backtests),
 ]
 
 

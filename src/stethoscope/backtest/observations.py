@@ -1,0 +1,259 @@
+"""Observations of a backtest: every active account scored at each observation date, with
+only the data known then, and labelled by whether it churned within the horizon.
+
+Each date is one execution of the engine's compiled frame query (the as-of date is a
+variable of the SQL, so one compiled query scores every date); the rows stay in the
+database, and only the columns a backtest reads leave it, once, as arrays. The label comes
+from ``outcomes`` (``labels.py``). At the parent level an account family (a top-level
+account and everything under it) is one observation whose score and grades roll up from
+its members by ARR weight (``hierarchy.py``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+
+from stethoscope.contract.schema import q
+from stethoscope.engine.rollup import members
+from stethoscope.errors import DataError
+
+if TYPE_CHECKING:
+    from stethoscope.model.types import Model
+    from stethoscope.progress import Progress
+    from stethoscope.store.database import Connection
+
+Level = Literal["account", "parent"]
+
+OBS = "_bt_obs"
+_FRAME = "_bt_frame"
+# text columns of an observation, then numbers (NaN for missing)
+TEXT = ("account_id", "band", "scorecard", "segment", "owner", "renewal_month", "parent_id")
+NUMBERS = ("score", "coverage", "arr", "churned_arr", "label")
+
+
+@dataclass
+class Observations:
+    """One row per (observation date, account): its score, band, grades and label, as
+    columns (numpy arrays). ``grades`` are the measures' grades (0-100), ``groups`` the
+    group scores; NaN where missing. ``label`` is 1 when the account churned within the
+    horizon after the date, else 0."""
+
+    as_of: np.ndarray  # datetime64[D]
+    cols: dict[str, np.ndarray]
+    grades: dict[str, np.ndarray] = field(default_factory=dict)
+    groups: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.as_of)
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self.cols[name]
+
+    @property
+    def score(self) -> np.ndarray:
+        return self.cols["score"]
+
+    @property
+    def label(self) -> np.ndarray:
+        return self.cols["label"]
+
+    @property
+    def dates(self) -> list[dt.date]:
+        return [d.astype(object) for d in np.unique(self.as_of)]
+
+    def take(self, mask: np.ndarray) -> Observations:
+        return Observations(
+            self.as_of[mask],
+            {k: v[mask] for k, v in self.cols.items()},
+            {k: v[mask] for k, v in self.grades.items()},
+            {k: v[mask] for k, v in self.groups.items()},
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        """Columnar, JSON-ready: every figure of a report can be recomputed from it."""
+
+        def nums(a: np.ndarray) -> list[float | None]:
+            return [None if np.isnan(x) else float(x) for x in a]
+
+        out: dict[str, Any] = {"as_of": [str(d) for d in self.as_of]}
+        for k in TEXT:
+            out[k] = [None if v is None else str(v) for v in self.cols[k]]
+        for k in NUMBERS:
+            out[k] = nums(self.cols[k])
+        out["grades"] = {k: nums(v) for k, v in self.grades.items()}
+        out["groups"] = {k: nums(v) for k, v in self.groups.items()}
+        return out
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Observations:
+        def nums(xs: list[float | None]) -> np.ndarray:
+            return np.array([np.nan if x is None else x for x in xs], dtype=float)
+
+        cols: dict[str, np.ndarray] = {k: np.array(data[k], dtype=object) for k in TEXT}
+        cols |= {k: nums(data[k]) for k in NUMBERS}
+        return cls(
+            np.array(data["as_of"], dtype="datetime64[D]"),
+            cols,
+            {k: nums(v) for k, v in data["grades"].items()},
+            {k: nums(v) for k, v in data["groups"].items()},
+        )
+
+    def dumps(self) -> str:
+        return json.dumps(self.to_json())
+
+
+def graded(model: Model, score: str) -> tuple[list[str], list[str]]:
+    """(measures, groups) that a score reads, under any of its scorecards."""
+    ms: set[str] = set()
+    gs: set[str] = set()
+    for s in model.scores[score].segments:
+        m, g = members(model, s.scorecard)
+        ms |= set(m)
+        gs |= set(g)
+    return sorted(ms), sorted(gs)
+
+
+def data_span(con: Connection) -> tuple[dt.date, dt.date]:
+    """The first and last day the book has data for: events, and outcomes at the end."""
+    row = con.execute(
+        'SELECT min(CAST("timestamp" AS DATE)), max(CAST("timestamp" AS DATE)) FROM events'
+    ).fetchone()
+    since = con.execute("SELECT min(customer_since) FROM accounts").fetchone()
+    outcome = con.execute("SELECT max(date) FROM outcomes").fetchone()
+    first = (row[0] if row else None) or (since[0] if since else None)
+    ends = [d for d in (row[1] if row else None, outcome[0] if outcome else None) if d]
+    end = max(ends) if ends else None
+    if first is None or end is None:
+        raise DataError(
+            "the book has no events and no outcomes to backtest against",
+            hint="import events and outcomes (or `stethoscope demo`) first",
+        )
+    return first, end
+
+
+def observation_dates(
+    con: Connection,
+    *,
+    start: dt.date | None,
+    end: dt.date | None,
+    every: int,
+    horizon: int,
+    lead: int = 0,
+) -> list[dt.date]:
+    """``start``, ``start + every``, ... up to ``end``. By default the span ends where the
+    last label is complete (the last data day minus lead and horizon) and holds twelve
+    dates, starting no earlier than 30 days into the data (metrics need a window of
+    history). A date whose horizon reaches past the data is refused: its label would
+    count as "did not churn" what the data has not seen yet."""
+    first, last = data_span(con)
+    problems: list[str] = []
+    if every < 1 or horizon < 1 or lead < 0:
+        problems.append(f"--every {every}d, --horizon {horizon}d, --lead {lead}d must be positive")
+    latest = last - dt.timedelta(days=horizon + lead)
+    stop = end or latest
+    begin = start or max(first + dt.timedelta(days=30), stop - dt.timedelta(days=11 * every))
+    if stop > latest:
+        problems.append(
+            f"--to {stop}: its horizon ends on {stop + dt.timedelta(days=horizon + lead)}, after "
+            f"the last day of data ({last}); the latest complete observation date is {latest}"
+        )
+    if begin > stop:
+        problems.append(f"--from {begin} is after --to {stop}")
+    if problems:
+        raise DataError(
+            "cannot choose observation dates: " + "; ".join(problems),
+            hint="choose --from/--to inside the data, or a shorter --horizon",
+        )
+    n = (stop - begin).days // every + 1
+    return [begin + dt.timedelta(days=i * every) for i in range(n)]
+
+
+def observe(
+    con: Connection,
+    model: Model,
+    score: str,
+    dates: list[dt.date],
+    *,
+    horizon: int,
+    lead: int = 0,
+    level: Level = "account",
+    progress: Progress | None = None,
+) -> Observations:
+    """Score every active account at each date (one compiled query, run per date, rows
+    kept in the database), label it, and read the result as arrays."""
+    from stethoscope import runner
+    from stethoscope.backtest import hierarchy, labels
+
+    measures, groups = graded(model, score)
+    cols = [
+        f"{q('score__' + score)} AS score",
+        f"{q('band__' + score)} AS band",
+        f"{q('scorecard__' + score)} AS scorecard",
+        f"{q('coverage__' + score)} AS coverage",
+        *[f"{q('g__' + m)} AS {q('g__' + m)}" for m in measures],
+        *[f"{q('gs__' + g)} AS {q('gs__' + g)}" for g in groups],
+    ]
+    select = f"SELECT CAST(as_of AS DATE) AS as_of, account_id, {', '.join(cols)} FROM {_FRAME}"
+    for i, d in enumerate(dates):
+        runner.frame_into(con, model, d, _FRAME)
+        if i == 0:
+            _temp(con, OBS, f"{select} LIMIT 0")
+        con.execute(f"INSERT INTO {OBS} {select}").fetchall()
+        if progress:
+            progress("scoring dates", i + 1, len(dates))
+    con.execute(f"DROP TABLE IF EXISTS {_FRAME}").fetchall()
+    labelled = labels.labelled(con, OBS, horizon=horizon, lead=lead)
+    if level == "parent":
+        labelled = hierarchy.families(con, labelled, model, measures, groups)
+    return read(con, labelled, measures, groups)
+
+
+def _temp(con: Connection, name: str, sql: str) -> None:
+    con.execute(f"DROP TABLE IF EXISTS {q(name)}").fetchall()
+    con.execute(f"CREATE TEMP TABLE {q(name)} AS {sql}").fetchall()
+
+
+def read(con: Connection, table: str, measures: list[str], groups: list[str]) -> Observations:
+    """The labelled observations in ``table`` as arrays, ordered by date and account."""
+    from stethoscope.store import database
+
+    names = ["as_of", *TEXT, *NUMBERS]
+    names += [f"g__{m}" for m in measures] + [f"gs__{g}" for g in groups]
+    sql = f"SELECT {', '.join(q(n) for n in names)} FROM {q(table)} ORDER BY as_of, account_id"
+    if database.dialect(con) == "duckdb":
+        arrays = con.execute(sql).fetchnumpy()  # type: ignore[attr-defined]
+        data = {n: _plain(arrays[n]) for n in names}
+    else:
+        rows = con.execute(sql).fetchall()
+        data = {n: np.array([r[i] for r in rows], dtype=object) for i, n in enumerate(names)}
+    as_of = np.array(data["as_of"], dtype="datetime64[D]")
+    cols = {k: np.array(data[k], dtype=object) for k in TEXT}
+    cols |= {k: _floats(data[k]) for k in NUMBERS}
+    return Observations(
+        as_of,
+        cols,
+        {m: _floats(data[f"g__{m}"]) for m in measures},
+        {g: _floats(data[f"gs__{g}"]) for g in groups},
+    )
+
+
+def _plain(a: Any) -> np.ndarray:
+    """A numpy array with None (objects) or NaN (numbers) where DuckDB's mask says null."""
+    if isinstance(a, np.ma.MaskedArray):
+        if a.dtype.kind in "fiub":
+            return np.asarray(a.astype(float).filled(np.nan))
+        out = np.asarray(a.data, dtype=object).copy()
+        out[np.ma.getmaskarray(a)] = None
+        return out
+    return np.asarray(a)
+
+
+def _floats(a: np.ndarray) -> np.ndarray:
+    if a.dtype == object:
+        return np.array([np.nan if x is None else float(x) for x in a], dtype=float)
+    return a.astype(float)

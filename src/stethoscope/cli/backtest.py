@@ -1,0 +1,281 @@
+"""Commands that judge a model against real churn: backtest (and --compare), calibrate,
+forecast. They read the whole history, so they run on the store directly: while a server
+owns the project's database they say so instead of going through it."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from stethoscope.cli import output
+from stethoscope.cli.app import app, state
+from stethoscope.errors import DataError, StoreBusyError
+
+if TYPE_CHECKING:
+    from stethoscope.project import Project
+
+DateOpt = Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"])]
+
+
+def _days(text: str, option: str) -> int:
+    from stethoscope.model.spec import DURATION, duration_days
+
+    if text == "0d" and option == "--lead":
+        return 0
+    if not DURATION.match(text):
+        raise DataError(f"{option}: expected a duration like '30d', '2w' or '1y', got '{text}'")
+    return duration_days(text)
+
+
+def _local() -> Project:
+    from stethoscope.client import RemoteProject
+    from stethoscope.project import connect
+
+    project = connect(state.project, on_wait=output.note)
+    if isinstance(project, RemoteProject):
+        url = project.lease.url
+        project.close()
+        raise StoreBusyError(
+            f"a server ({url}) owns the project's database; backtests, calibration and "
+            "forecasts cannot go through a running server",
+            hint="stop the server (or run on a copy of the database), then run the command again",
+        )
+    return project
+
+
+def _emit(data: dict[str, Any], fmt: str, out: Path | None) -> None:
+    from stethoscope.backtest import report
+
+    if fmt == "table":
+        report.print_summary(data)
+        if out:
+            out.write_text(json.dumps(data, indent=1, default=str))
+            output.note(f"wrote {out}")
+        return
+    text = report.html(data) if fmt == "html" else json.dumps(data, default=str)
+    if out:
+        out.write_text(text)
+        output.note(f"wrote {out}")
+    else:
+        output.console.out(text, highlight=False, soft_wrap=True)
+
+
+Every = Annotated[str, typer.Option("--every", help="Days between observation dates.")]
+Horizon = Annotated[
+    str, typer.Option("--horizon", help="Churn counts when it happens this long after a date.")
+]
+Lead = Annotated[
+    str, typer.Option("--lead", help="Lead time: churn this soon after a date is left out.")
+]
+Score = Annotated[str, typer.Option("--score", help="Which score of the model.")]
+Level = Annotated[str, typer.Option("--level", help="account, or parent (account families).")]
+Out = Annotated[Path | None, typer.Option("--out", help="Write the report to this file.")]
+
+
+@app.command()
+def backtest(
+    model: Annotated[Path | None, typer.Option("--model", help="Model file.")] = None,
+    start: Annotated[
+        datetime | None,
+        typer.Option("--from", formats=["%Y-%m-%d"], help="First observation date."),
+    ] = None,
+    end: Annotated[
+        datetime | None,
+        typer.Option(
+            "--to", formats=["%Y-%m-%d"], help="Last one (default: the last with a full horizon)."
+        ),
+    ] = None,
+    every: Every = "30d",
+    horizon: Horizon = "90d",
+    lead: Lead = "0d",
+    score: Score = "health",
+    level: Level = "account",
+    probability: Annotated[
+        str, typer.Option("--probability", help="isotonic or platt.")
+    ] = "isotonic",
+    compare: Annotated[
+        tuple[Path, Path] | None,
+        typer.Option("--compare", help="Two model files on the same observations."),
+    ] = None,
+    bootstrap: Annotated[
+        int, typer.Option("--bootstrap", min=10, help="Resamples for --compare's interval.")
+    ] = 1000,
+    fmt: Annotated[str, typer.Option("--format", help="table, json or html.")] = "table",
+    out: Out = None,
+    observations: Annotated[
+        bool,
+        typer.Option(
+            "--observations/--no-observations", help="Include every observation in JSON."
+        ),
+    ] = True,
+) -> None:
+    """Replay the model against history: does its score predict churn?"""
+    if fmt not in ("table", "json", "html"):
+        raise DataError(f"--format must be table, json or html, got '{fmt}'")
+    args = {
+        "start": start.date() if start else None,
+        "end": end.date() if end else None,
+        "every": _days(every, "--every"),
+        "horizon": _days(horizon, "--horizon"),
+        "lead": _days(lead, "--lead"),
+        "score": score,
+        "level": level,
+    }
+    with _local() as project, output.progress_bar("dates") as tick:
+        if compare:
+            data = project.compare_models(
+                compare[0], compare[1], replicates=bootstrap, progress=tick, **args
+            )
+        else:
+            b = project.backtest(model=model, method=probability, progress=tick, **args)
+            data = b.to_json(observations=observations and fmt == "json")
+    _emit(data, fmt, out)
+
+
+@app.command()
+def calibrate(
+    out: Annotated[Path, typer.Option("--out", help="The new model file to write.")],
+    model: Annotated[Path | None, typer.Option("--model", help="Model file to start from.")] = None,
+    start: Annotated[
+        datetime | None, typer.Option("--from", formats=["%Y-%m-%d"], help="First date.")
+    ] = None,
+    end: Annotated[
+        datetime | None, typer.Option("--to", formats=["%Y-%m-%d"], help="Last date.")
+    ] = None,
+    every: Every = "30d",
+    horizon: Horizon = "90d",
+    lead: Lead = "0d",
+    score: Score = "health",
+    force: Annotated[bool, typer.Option("--force", help="Replace --out if it exists.")] = False,
+    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+) -> None:
+    """Fit weights and band thresholds on backtest observations into a NEW model file."""
+    with _local() as project, output.progress_bar("dates") as tick:
+        r = project.calibrate(
+            out,
+            model=model,
+            start=start.date() if start else None,
+            end=end.date() if end else None,
+            every=_days(every, "--every"),
+            horizon=_days(horizon, "--horizon"),
+            lead=_days(lead, "--lead"),
+            score=score,
+            force=force,
+            progress=tick,
+        )
+    if fmt == "json":
+        output.console.out(json.dumps(r), highlight=False, soft_wrap=True)
+        return
+    _print_calibration(r)
+
+
+def _print_calibration(r: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    c = output.console
+    h = r["held_out"]
+
+    def f(v: float | None) -> str:
+        return "-" if v is None else f"{v:.3f}"
+
+    c.print(
+        f"Wrote {r['out']['file']} (version {r['out']['version'][:12]}) from "
+        f"{r['model']['from']}.\nHeld-out AUC on {len(h['dates'])} later dates "
+        f"({h['observations']:,} observations): old {f(h['old_auc'])}, new {f(h['new_auc'])}",
+        highlight=False,
+    )
+    for card in r["scorecards"]:
+        t = Table("member", "old weight", "new weight", title=f"scorecard {card['scorecard']}")
+        total = sum(card["old"].values()) or 1
+        for n, w in card["old"].items():
+            new = "(kept)" if card["new"] is None else str(card["new"].get(n, 0))
+            t.add_row(n, f"{w / total * 100:.0f}", new)
+        c.print(t)
+        if card["note"]:
+            c.print(f"  {card['note']}", highlight=False)
+    t = Table("band", "old below", "new below")
+    for b in r["bands"]:
+        t.add_row(b["name"], str(b["old_below"] or "-"), str(b["below"] or "-"))
+    c.print(t)
+    for fl in r["adds_nothing"]:
+        c.print(f"adds nothing: {fl['scorecard']}.{fl['member']} ({fl['why']})", highlight=False)
+    for p in r["correlated"]:
+        c.print(
+            f"correlated: {p['a']} and {p['b']} (r = {p['correlation']:.2f}): candidates for "
+            "one group",
+            highlight=False,
+        )
+
+
+@app.command()
+def forecast(
+    model: Annotated[Path | None, typer.Option("--model", help="Model file.")] = None,
+    as_of: Annotated[
+        datetime | None,
+        typer.Option("--as-of", formats=["%Y-%m-%d"], help="Date to forecast from."),
+    ] = None,
+    every: Every = "30d",
+    horizon: Horizon = "90d",
+    score: Score = "health",
+    level: Level = "account",
+    probability: Annotated[str, typer.Option("--probability", help="isotonic or platt.")] = (
+        "isotonic"
+    ),
+    top: Annotated[int, typer.Option("--top", min=0, help="Accounts most at risk to list.")] = 10,
+    fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
+) -> None:
+    """Revenue at risk: churn probability per account, expected churned ARR per segment,
+    owner and renewal month."""
+    with _local() as project:
+        r = project.churn_forecast(
+            model=model,
+            as_of=as_of.date() if as_of else None,
+            every=_days(every, "--every"),
+            horizon=_days(horizon, "--horizon"),
+            score=score,
+            level=level,
+            method=probability,
+            top=top,
+        )
+    if fmt == "json":
+        output.console.out(json.dumps(r), highlight=False, soft_wrap=True)
+        return
+    from rich.table import Table
+
+    c = output.console
+    c.print(
+        f"As of {r['as_of']}: {r['accounts']:,} accounts, ARR {r['arr']:,.0f}; expected to "
+        f"churn within {r['horizon_days']} days: {r['expected_churned_arr']:,.0f} ARR "
+        f"({r['expected_churned_accounts']:.1f} accounts). Probability fitted on a backtest "
+        f"of {r['fitted_on']['from']} to {r['fitted_on']['to']} "
+        f"(AUC {r['fitted_on']['auc'] or 0:.3f}).",
+        highlight=False,
+    )
+    for key in ("segment", "owner", "renewal_month"):
+        t = Table(key, "accounts", "ARR", "expected churned ARR", "mean probability")
+        for row in r[key][: 12 if key != "renewal_month" else None]:
+            p = row["mean_probability"]
+            t.add_row(
+                row[key],
+                f"{row['accounts']:,}",
+                f"{row['arr']:,.0f}",
+                f"{row['expected_churned_arr']:,.0f}",
+                "-" if p is None else f"{p * 100:.1f}%",
+            )
+        c.print(t)
+    if r["top_accounts"]:
+        t = Table("account", "score", "band", "ARR", "probability", "expected churned ARR")
+        for a in r["top_accounts"]:
+            t.add_row(
+                a["account_id"],
+                "-" if a["score"] is None else f"{a['score']:g}",
+                str(a["band"] or "-"),
+                f"{a['arr']:,.0f}",
+                "-" if a["churn_probability"] is None else f"{a['churn_probability'] * 100:.1f}%",
+                f"{a['expected_churned_arr']:,.0f}",
+            )
+        c.print(t)

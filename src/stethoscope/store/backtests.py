@@ -1,0 +1,51 @@
+"""Backtest reports kept in the store, so the dashboard can show the latest one.
+
+A report is kept as its JSON without the observations (those can be millions of rows);
+every figure and chart of the report is in it.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from stethoscope.store.database import Connection
+
+
+def create_tables(con: Connection) -> None:
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS backtest_reports (id VARCHAR PRIMARY KEY, "
+        "created_at TIMESTAMP NOT NULL, kind VARCHAR NOT NULL, model_name VARCHAR, "
+        "model_version VARCHAR, report VARCHAR NOT NULL)"
+    )
+
+
+def save(con: Connection, report: dict[str, Any]) -> str:
+    rid = "bt_" + secrets.token_hex(6)
+    model = report.get("model") or report.get("b", {}).get("model") or {}
+    con.execute(
+        "INSERT INTO backtest_reports VALUES (?, ?, ?, ?, ?, ?)",
+        [
+            rid,
+            datetime.now(UTC).replace(tzinfo=None),
+            report["kind"],
+            model.get("name"),
+            model.get("version"),
+            json.dumps(report),
+        ],
+    ).fetchall()
+    return rid
+
+
+def latest(con: Connection) -> dict[str, Any] | None:
+    row = con.execute(
+        "SELECT id, created_at, report FROM backtest_reports ORDER BY created_at DESC, id "
+        "LIMIT 1"
+    ).fetchone()
+    if row is None:
+        return None
+    out: dict[str, Any] = json.loads(row[2])
+    return out | {"id": row[0], "created_at": row[1].isoformat() + "Z"}
