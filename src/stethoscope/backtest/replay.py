@@ -60,7 +60,7 @@ class Backtest:
             **self.report,
         }
         if observations:
-            out["observations"] = self.observations.to_json()
+            out["rows"] = self.observations.to_json()
         return out
 
 

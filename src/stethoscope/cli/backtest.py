@@ -5,6 +5,7 @@ owns the project's database they say so instead of going through it."""
 from __future__ import annotations
 
 import json
+import sys
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -61,7 +62,7 @@ def _emit(data: dict[str, Any], fmt: str, out: Path | None) -> None:
         out.write_text(text)
         output.note(f"wrote {out}")
     else:
-        output.console.out(text, highlight=False, soft_wrap=True)
+        sys.stdout.write(text + "\n")
 
 
 Every = Annotated[str, typer.Option("--every", help="Days between observation dates.")]
@@ -168,7 +169,7 @@ def calibrate(
             progress=tick,
         )
     if fmt == "json":
-        output.console.out(json.dumps(r), highlight=False, soft_wrap=True)
+        sys.stdout.write(json.dumps(r) + "\n")
         return
     _print_calibration(r)
 
@@ -242,7 +243,7 @@ def forecast(
             top=top,
         )
     if fmt == "json":
-        output.console.out(json.dumps(r), highlight=False, soft_wrap=True)
+        sys.stdout.write(json.dumps(r) + "\n")
         return
     from rich.table import Table
 
