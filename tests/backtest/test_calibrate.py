@@ -1,0 +1,116 @@
+"""Calibration on a book whose churn is caused by one known measure: the fitted weights put
+most of the weight on it, and the held-out AUC rises."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+
+from stethoscope import runner
+from stethoscope.project import Project
+
+END = dt.date(2025, 6, 30)
+MODEL = """\
+name: three-even
+scale: {min: 0, max: 100, decimals: 1}
+bands:
+  - {name: red, below: 40}
+  - {name: yellow, below: 60}
+  - {name: green}
+metrics:
+  active_days_30d: {table: events, aggregate: active_days, window: 30d}
+  tickets_90d: {table: tickets, aggregate: count, window: 90d}
+  nps: {table: surveys, where: {kind: nps}, aggregate: latest, column: score, window: 365d}
+measures:
+  usage: {metric: active_days_30d, percentile: {}}
+  tickets: {metric: tickets_90d, percentile: {}, direction: lower}
+  nps: {metric: nps, nps: {}}
+scorecards:
+  main: {usage: 1, tickets: 1, nps: 1}
+scores:
+  health:
+    segments: [{scorecard: main}]
+"""
+EVERY, HORIZON = 30, 90
+
+
+def _churn_caused_by_tickets(p: Project, dates: list[dt.date]) -> int:
+    """Replace the book's churn: at each date, an active account churns 20 days later with a
+    probability that depends on its tickets grade then, and on nothing else."""
+    con = p.store.con
+    con.execute("DELETE FROM outcomes WHERE kind = 'churned'").fetchall()
+    model = p.load_model()
+    rng = np.random.default_rng(7)
+    n = 0
+    for d in dates:
+        runner.frame_into(con, model, d, "_cause")
+        rows = con.execute("SELECT account_id, g__tickets FROM _cause ORDER BY account_id").fetchall()
+        grade = np.array([g for _, g in rows], dtype=float)
+        p_churn = 1 / (1 + np.exp(-(-5.0 + 0.055 * (100 - grade))))
+        for (acc, _), hit in zip(rows, rng.random(len(rows)) < p_churn, strict=True):
+            if hit:
+                con.execute(
+                    "INSERT INTO outcomes (id, account_id, kind, date, arr_change) "
+                    "VALUES (?, ?, 'churned', ?, -1000)",
+                    [f"c_{acc}_{d}", acc, d + dt.timedelta(days=20)],
+                ).fetchall()
+                n += 1
+    return n
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("caused")
+    (folder / "model.yaml").write_text(MODEL)
+    with Project.open(folder) as p:
+        p.load_demo(accounts=400, months=12, end=END)
+        first = END - dt.timedelta(days=330)
+        dates = [first + dt.timedelta(days=EVERY * i) for i in range(12)]
+        assert _churn_caused_by_tickets(p, dates) > 60
+    return folder
+
+
+def test_calibrate_puts_most_weight_on_the_cause_and_held_out_auc_rises(
+    book: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "calibrated.yaml"
+    before = (book / "model.yaml").read_text()
+    with Project.open(book) as p:
+        r = p.calibrate(out, start=END - dt.timedelta(days=300), every=EVERY, horizon=HORIZON)
+        old = p.backtest(start=END - dt.timedelta(days=300), every=EVERY, horizon=HORIZON, save=False)
+        new = p.backtest(
+            model=out, start=END - dt.timedelta(days=300), every=EVERY, horizon=HORIZON, save=False
+        )
+    (card,) = r["scorecards"]
+    weights = card["new"]
+    assert sum(weights.values()) == 100
+    assert all(isinstance(w, int) for w in weights.values())
+    assert weights["tickets"] > 60, weights
+    assert weights["tickets"] == max(weights.values())
+    h = r["held_out"]
+    assert len(h["dates"]) >= 5 and h["observations"] > 500
+    assert h["new_auc"] > h["old_auc"] + 0.03, h
+    # the new file is a new model; the user's file is untouched
+    assert (book / "model.yaml").read_text() == before
+    written = yaml.safe_load(out.read_text())
+    assert written["scorecards"]["main"] == weights
+    assert r["out"]["version"] != r["model"]["version"]
+    # measures that add nothing are pointed out
+    flagged = {f["member"] for f in r["adds_nothing"]}
+    assert "tickets" not in flagged
+    # thresholds are increasing, and on the scale
+    below = [b["below"] for b in r["bands"] if b["below"] is not None]
+    assert below == sorted(below) and all(0 <= x <= 100 for x in below)
+    # the new model, backtested, also ranks churn better
+    assert new.report["auc"] > old.report["auc"]
+
+
+def test_calibrate_refuses_to_overwrite_its_model(book: Path) -> None:
+    from stethoscope.errors import DataError
+
+    with Project.open(book) as p, pytest.raises(DataError, match="never overwrites"):
+        p.calibrate(book / "model.yaml")
