@@ -146,6 +146,13 @@ def _set(con: Connection, name: str, value: dt.date | str) -> None:
         _x(con, f"SET VARIABLE {name} = ?", [value])
 
 
+def use_date(con: Connection, as_of: dt.date) -> None:
+    """Set the as-of date (and no run id) that ``frame_sql`` reads, for a caller that runs
+    the frame's SQL inside a statement of its own (a backtest keeps a few of its columns)."""
+    _set(con, _AS_OF, as_of)
+    _set(con, _RUN_ID, "")
+
+
 def frame_into(con: Connection, model: Model, as_of: dt.date, table: str) -> None:
     """Compute the frame of one date into a temporary table, without storing a run."""
     sql = frame_sql(con, model)

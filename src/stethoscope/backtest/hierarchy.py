@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from stethoscope.contract.schema import q
-from stethoscope.store.database import ddl
+from stethoscope.store.database import ddl, dialect
 
 if TYPE_CHECKING:
     from stethoscope.model.types import Model
@@ -57,12 +57,19 @@ def families(
         params += [b.below, b.name]
     params.append(model.bands[-1].name)
     graded = [f"g__{m}" for m in measures] + [f"gs__{g}" for g in groups]
+    score = mean("score").removesuffix(' AS "score"')
+    digits = int(model.scale.decimals)
+    # Postgres rounds to decimals only a NUMERIC
+    rounded = (
+        f"CAST(round(CAST({score} AS NUMERIC), {digits}) AS DOUBLE)"
+        if dialect(con) == "postgres"
+        else f"round({score}, {digits})"
+    )
     sql = f"""CREATE TEMP TABLE {FAMILIES} AS
     {ROOTS},
     f AS (
         SELECT o.as_of, coalesce(t.root, o.account_id) AS account_id,
-               round(CAST({mean("score").removesuffix(' AS "score"')} AS DOUBLE),
-                     {int(model.scale.decimals)}) AS score,
+               {rounded} AS score,
                {mean("coverage")}, {", ".join(mean(c) for c in graded) or "0 AS _none"},
                min(o.scorecard) AS scorecard, max(o.label) AS label,
                sum(o.churned_arr) AS churned_arr, sum(o.arr) AS arr,

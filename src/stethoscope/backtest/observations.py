@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 Level = Literal["account", "parent"]
 
 OBS = "_bt_obs"
-_FRAME = "_bt_frame"
 # text columns of an observation, then numbers (NaN for missing)
 TEXT = ("account_id", "band", "scorecard", "segment", "owner", "renewal_month", "parent_id")
 NUMBERS = ("score", "coverage", "arr", "churned_arr", "label")
@@ -198,15 +197,19 @@ def observe(
         *[f"{q('g__' + m)} AS {q('g__' + m)}" for m in measures],
         *[f"{q('gs__' + g)} AS {q('gs__' + g)}" for g in groups],
     ]
-    select = f"SELECT CAST(as_of AS DATE) AS as_of, account_id, {', '.join(cols)} FROM {_FRAME}"
+    # only the columns kept are computed: the database prunes the rest of the frame
+    frame = runner.frame_sql(con, model)
+    select = (
+        f"SELECT CAST(as_of AS DATE) AS as_of, account_id, {', '.join(cols)} "
+        f"FROM ({frame}) AS f"
+    )
     for i, d in enumerate(dates):
-        runner.frame_into(con, model, d, _FRAME)
+        runner.use_date(con, d)
         if i == 0:
             _temp(con, OBS, f"{select} LIMIT 0")
         con.execute(f"INSERT INTO {OBS} {select}").fetchall()
         if progress:
             progress("scoring dates", i + 1, len(dates))
-    con.execute(f"DROP TABLE IF EXISTS {_FRAME}").fetchall()
     labelled = labels.labelled(con, OBS, horizon=horizon, lead=lead)
     if level == "parent":
         labelled = hierarchy.families(con, labelled, model, measures, groups)

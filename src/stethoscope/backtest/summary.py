@@ -121,7 +121,9 @@ def _item(
 ) -> dict[str, Any]:
     m = np.ones(len(obs), dtype=bool)
     if uses is not None:
-        m = np.isin(obs["scorecard"].astype(str), uses.get(name, []))
+        m = np.zeros(len(obs), dtype=bool)
+        for card in uses.get(name, []):
+            m |= obs["scorecard"] == card
     return {**metrics.item(name, grade[m], obs.label[m]), "scorecards": (uses or {}).get(name)}
 
 

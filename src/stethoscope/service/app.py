@@ -24,6 +24,7 @@ from stethoscope.contract.schema import FORMATS, MODES
 from stethoscope.errors import DataError
 from stethoscope.project import Project
 from stethoscope.service import api_admin, api_inputs, api_scores, api_upserts, auth, errors, web
+from stethoscope.service.web import backtest_page
 from stethoscope.service.auth import require
 from stethoscope.service.ingest import router as ingest_router
 from stethoscope.service.runs_api import router as runs_router
@@ -120,5 +121,6 @@ def create_app(project: Project, token: str) -> FastAPI:
     app.include_router(api_admin.router(project), responses=errors.RESPONSES)
     # the dashboard, at the server's own address (docs/dashboard.md)
     app.include_router(web.router(project))
+    app.include_router(backtest_page.router(project))
     app.mount("/static", StaticFiles(directory=web.STATIC), name="static")
     return app

@@ -1,0 +1,26 @@
+"""The dashboard's page of the latest backtest report."""
+
+from __future__ import annotations
+
+from tests.web.conftest import Book
+
+
+def test_backtest_page_shows_the_latest_report(fresh: Book) -> None:
+    b = fresh.browser()
+    assert b.get("/model/backtest").status_code == 303
+    assert b.get("/model/backtest?format=json").status_code == 401
+    viewer = fresh.browser("viewer")
+    none = viewer.get("/model/backtest")
+    assert none.status_code == 404 and "No backtest yet" in none.text
+    assert viewer.get("/model/backtest?format=json").json()["ok"] is False
+    made = fresh.project.backtest(every=7, horizon=30)
+    page = viewer.get("/model/backtest")
+    assert page.status_code == 200
+    assert page.text.count("<svg") >= 2
+    assert f"Backtest of {made.model['name']}" in page.text
+    csp = page.headers["content-security-policy"]
+    assert "script-src" not in csp and "default-src 'none'" in csp
+    data = viewer.get("/model/backtest?format=json").json()
+    assert data["observations"] == made.report["observations"]
+    assert data["model"]["version"] == made.model["version"]
+    assert "rows" not in data  # the store keeps the figures, not every observation
