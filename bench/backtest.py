@@ -70,7 +70,8 @@ print(json.dumps({"seconds": time.perf_counter() - t, "code": code,
 
 def _bare_script() -> str:
     spec = importlib.util.spec_from_file_location("score_book", HERE / "score_book.py")
-    assert spec and spec.loader
+    assert spec
+    assert spec.loader
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return str(mod.BARE)
@@ -142,7 +143,9 @@ def main() -> None:
                 if name not in best or r["seconds"] < best[name]["seconds"]:
                     best[name] = r
         figures = json.loads(report.read_text())
-        parent = backtest(folder, Path(tmp) / "parent.json", "--no-observations", "--level", "parent")
+        parent = backtest(
+            folder, Path(tmp) / "parent.json", "--no-observations", "--level", "parent"
+        )
         rows = backtest(folder, Path(tmp) / "rows.json")
         size = (Path(tmp) / "rows.json").stat().st_size / 1e6
     b, e, bt = best["bare"]["seconds"], best["engine"]["seconds"], best["backtest"]["seconds"]

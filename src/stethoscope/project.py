@@ -902,7 +902,9 @@ class Project:
         if target.exists() and not force:
             raise DataError(f"{target} exists", hint="choose another --out, or pass --force")
         with self._lock:
-            settings = self._observing(start, end, every, horizon, lead, score, "account", "isotonic")
+            settings = self._observing(
+                start, end, every, horizon, lead, score, "account", "isotonic"
+            )
             obs = observe(
                 self.store.con,
                 m,
@@ -956,7 +958,13 @@ class Project:
             mapping = ChurnMapping.from_json(fitted)
             day = as_of or data_span(self.store.con)[1]
             now = observe(
-                self.store.con, m, score, [day], horizon=horizon, lead=0, level=level  # type: ignore[arg-type]
+                self.store.con,
+                m,
+                score,
+                [day],
+                horizon=horizon,
+                lead=0,
+                level=level,  # type: ignore[arg-type]
             )
         prob = mapping.predict(now.score)
         import numpy as np

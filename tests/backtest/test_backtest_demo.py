@@ -5,6 +5,7 @@ recomputed here from the observations in its JSON, independently of the code tha
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import math
 from collections import defaultdict
@@ -76,16 +77,19 @@ def check_reproducible(r: dict[str, Any]) -> None:
     rates = []
     for b, fig in zip(bands, r["bands"], strict=True):
         xs = [x for x in rows if x["band"] == b]
-        assert fig["band"] == b and fig["observations"] == len(xs)
+        assert fig["band"] == b
+        assert fig["observations"] == len(xs)
         assert fig["churned"] == sum(x["label"] for x in xs)
         assert fig["churned_arr"] == pytest.approx(sum(x["churned_arr"] for x in xs))
         if xs:
             rates.append(fig["churned"] / len(xs))
-    assert r["monotonic"] == all(a >= b for a, b in zip(rates, rates[1:], strict=False))
+    assert r["monotonic"] == all(a >= b for a, b in itertools.pairwise(rates))
     # churned ARR red/yellow at the account's last observation before it churned
     last: dict[str, dict[str, Any]] = {}
     for x in rows:
-        if x["label"] == 1 and (x["account_id"] not in last or x["as_of"] > last[x["account_id"]]["as_of"]):
+        if x["label"] == 1 and (
+            x["account_id"] not in last or x["as_of"] > last[x["account_id"]]["as_of"]
+        ):
             last[x["account_id"]] = x
     total = sum(x["churned_arr"] for x in last.values())
     flagged = sum(x["churned_arr"] for x in last.values() if x["band"] in bands[:-1])
@@ -125,7 +129,8 @@ def check_reproducible(r: dict[str, Any]) -> None:
             assert sum(c["observations"] for c in it["cohorts"]) == len(graded)
             assert sum(c["churned"] for c in it["cohorts"]) == sum(x["label"] for x in graded)
     # ROC ends at (1, 1) and starts at (0, 0)
-    assert r["roc"][0] == [0.0, 0.0] and r["roc"][-1] == [1.0, 1.0]
+    assert r["roc"][0] == [0.0, 0.0]
+    assert r["roc"][-1] == [1.0, 1.0]
 
 
 @pytest.mark.parametrize("preset", list_presets())
@@ -180,12 +185,21 @@ def test_cli_backtest_compare_calibrate_forecast(demo: Path, tmp_path: Path) -> 
     r = run_cli("backtest", "--format", "html", "--out", str(tmp_path / "r.html"), cwd=demo)
     assert r.returncode == 0, r.stderr
     page = (tmp_path / "r.html").read_text()
-    assert page.count("<svg") >= 4 and "http" not in page.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    assert page.count("<svg") >= 4
+    assert "http" not in page.replace('xmlns="http://www.w3.org/2000/svg"', "")
     r = run_cli("backtest", cwd=demo)
-    assert r.returncode == 0 and "top-decile lift" in r.stdout, r.stderr
+    assert r.returncode == 0, r.stderr
+    assert "top-decile lift" in r.stdout
     r = run_cli(
-        "backtest", "--compare", "model.yaml", str(tmp_path / "b.yaml"), "--bootstrap", "200",
-        "--format", "json", cwd=demo,
+        "backtest",
+        "--compare",
+        "model.yaml",
+        str(tmp_path / "b.yaml"),
+        "--bootstrap",
+        "200",
+        "--format",
+        "json",
+        cwd=demo,
     )
     assert r.returncode == 0, r.stderr
     cmp = json.loads(r.stdout)["difference"]
@@ -195,7 +209,8 @@ def test_cli_backtest_compare_calibrate_forecast(demo: Path, tmp_path: Path) -> 
     assert cmp["auc_a"] == pytest.approx(data["auc"])
     before = (demo / "model.yaml").read_text()
     r = run_cli("calibrate", "--out", "model.yaml", cwd=demo)
-    assert r.returncode == 1 and "never overwrites" in r.stderr
+    assert r.returncode == 1
+    assert "never overwrites" in r.stderr
     r = run_cli("calibrate", "--out", str(tmp_path / "new.yaml"), cwd=demo)
     assert r.returncode == 0, r.stderr
     assert "Held-out AUC" in r.stdout
@@ -206,7 +221,10 @@ def test_cli_backtest_compare_calibrate_forecast(demo: Path, tmp_path: Path) -> 
     assert r.returncode == 0, r.stderr
     f = json.loads(r.stdout)
     for key in ("segment", "owner", "renewal_month"):
-        assert sum(x["expected_churned_arr"] for x in f[key]) == pytest.approx(f["expected_churned_arr"])
+        assert sum(x["expected_churned_arr"] for x in f[key]) == pytest.approx(
+            f["expected_churned_arr"]
+        )
     assert 0 < f["expected_churned_arr"] < f["arr"]
     r = run_cli("backtest", "--to", "2026-01-01", cwd=demo)
-    assert r.returncode == 1 and "after the last day of data" in r.stderr
+    assert r.returncode == 1
+    assert "after the last day of data" in r.stderr

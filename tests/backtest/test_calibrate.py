@@ -48,7 +48,9 @@ def _churn_caused_by_tickets(p: Project, dates: list[dt.date]) -> int:
     n = 0
     for d in dates:
         runner.frame_into(con, model, d, "_cause")
-        rows = con.execute("SELECT account_id, g__tickets FROM _cause ORDER BY account_id").fetchall()
+        rows = con.execute(
+            "SELECT account_id, g__tickets FROM _cause ORDER BY account_id"
+        ).fetchall()
         grade = np.array([g for _, g in rows], dtype=float)
         p_churn = 1 / (1 + np.exp(-(-5.0 + 0.055 * (100 - grade))))
         for (acc, _), hit in zip(rows, rng.random(len(rows)) < p_churn, strict=True):
@@ -81,7 +83,9 @@ def test_calibrate_puts_most_weight_on_the_cause_and_held_out_auc_rises(
     before = (book / "model.yaml").read_text()
     with Project.open(book) as p:
         r = p.calibrate(out, start=END - dt.timedelta(days=300), every=EVERY, horizon=HORIZON)
-        old = p.backtest(start=END - dt.timedelta(days=300), every=EVERY, horizon=HORIZON, save=False)
+        old = p.backtest(
+            start=END - dt.timedelta(days=300), every=EVERY, horizon=HORIZON, save=False
+        )
         new = p.backtest(
             model=out, start=END - dt.timedelta(days=300), every=EVERY, horizon=HORIZON, save=False
         )
@@ -92,7 +96,8 @@ def test_calibrate_puts_most_weight_on_the_cause_and_held_out_auc_rises(
     assert weights["tickets"] > 60, weights
     assert weights["tickets"] == max(weights.values())
     h = r["held_out"]
-    assert len(h["dates"]) >= 5 and h["observations"] > 500
+    assert len(h["dates"]) >= 5
+    assert h["observations"] > 500
     assert h["new_auc"] > h["old_auc"] + 0.03, h
     # the new file is a new model; the user's file is untouched
     assert (book / "model.yaml").read_text() == before
@@ -104,7 +109,8 @@ def test_calibrate_puts_most_weight_on_the_cause_and_held_out_auc_rises(
     assert "tickets" not in flagged
     # thresholds are increasing, and on the scale
     below = [b["below"] for b in r["bands"] if b["below"] is not None]
-    assert below == sorted(below) and all(0 <= x <= 100 for x in below)
+    assert below == sorted(below)
+    assert all(0 <= x <= 100 for x in below)
     # the new model, backtested, also ranks churn better
     assert new.report["auc"] > old.report["auc"]
 

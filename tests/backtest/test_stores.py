@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 
@@ -32,13 +31,14 @@ def books(
         p.close()
 
 
-
 @pytest.mark.parametrize("level", ["account", "parent"])
 def test_duckdb_and_postgres_backtest_alike(books: dict[str, Project], level: str) -> None:
     duck, pg = (
-        books[s].backtest(every=30, horizon=90, level=level).to_json() for s in ("duckdb", "postgres")
+        books[s].backtest(every=30, horizon=90, level=level).to_json()
+        for s in ("duckdb", "postgres")
     )
-    assert duck["observations"] > 500 and duck["churned"] > 10
+    assert duck["observations"] > 500
+    assert duck["churned"] > 10
     assert duck["rows"]["account_id"] == pg["rows"]["account_id"]
     assert duck["rows"]["label"] == pg["rows"]["label"]
     assert duck["rows"]["score"] == pytest.approx(pg["rows"]["score"])
@@ -46,4 +46,5 @@ def test_duckdb_and_postgres_backtest_alike(books: dict[str, Project], level: st
         assert duck[key] == pytest.approx(pg[key]), key
     assert duck["bands"] == pg["bands"]
     stored = books["postgres"].latest_backtest()
-    assert stored is not None and stored["auc"] == pytest.approx(pg["auc"])
+    assert stored is not None
+    assert stored["auc"] == pytest.approx(pg["auc"])

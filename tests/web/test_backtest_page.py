@@ -11,7 +11,8 @@ def test_backtest_page_shows_the_latest_report(fresh: Book) -> None:
     assert b.get("/model/backtest?format=json").status_code == 401
     viewer = fresh.browser("viewer")
     none = viewer.get("/model/backtest")
-    assert none.status_code == 404 and "No backtest yet" in none.text
+    assert none.status_code == 404
+    assert "No backtest yet" in none.text
     assert viewer.get("/model/backtest?format=json").json()["ok"] is False
     made = fresh.project.backtest(every=7, horizon=30)
     page = viewer.get("/model/backtest")
@@ -19,7 +20,8 @@ def test_backtest_page_shows_the_latest_report(fresh: Book) -> None:
     assert page.text.count("<svg") >= 2
     assert f"Backtest of {made.model['name']}" in page.text
     csp = page.headers["content-security-policy"]
-    assert "script-src" not in csp and "default-src 'none'" in csp
+    assert "script-src" not in csp
+    assert "default-src 'none'" in csp
     data = viewer.get("/model/backtest?format=json").json()
     assert data["observations"] == made.report["observations"]
     assert data["model"]["version"] == made.model["version"]

@@ -1,1 +1,2 @@
-"""Backtesting and calibration: does the score predict churn, and which weights would predict it better (docs/concepts/backtesting.md)."""
+"""Backtesting and calibration: does the score predict churn, and which weights would
+predict it better (docs/concepts/backtesting.md)."""

@@ -133,9 +133,7 @@ def _rows(obs: Observations, dates: list[dt.date]) -> np.ndarray:
     return np.isin(obs.as_of, np.array(dates, dtype="datetime64[D]"))
 
 
-def _choose_c(
-    obs: Observations, x: np.ndarray, dates: list[dt.date], gap: int
-) -> float:
+def _choose_c(obs: Observations, x: np.ndarray, dates: list[dt.date], gap: int) -> float:
     """The C of the grid with the best AUC on the last date, fitted on the dates before
     it (1.0 when there are too few)."""
     if len(dates) < 2:
@@ -209,8 +207,7 @@ def calibrate(
                     names,
                     old,
                     None,
-                    f"kept: {int(y[in_card].sum())} churned observations, fewer than "
-                    f"{MIN_CHURNED}",
+                    f"kept: {int(y[in_card].sum())} churned observations, fewer than {MIN_CHURNED}",
                 )
             )
             final_w[card] = old_w
@@ -256,7 +253,7 @@ def _bands(model: Model, score: np.ndarray, y: np.ndarray) -> list[dict[str, Any
     red below twice the base rate, yellow below the base rate. A boundary the curve never
     crosses keeps its old value."""
     ok = ~np.isnan(score)
-    out = []
+    out: list[dict[str, Any]] = []
     bands = list(model.bands)
     if not ok.any() or not 0 < y[ok].sum() < ok.sum():
         return [{"name": b.name, "below": b.below, "old_below": b.below} for b in bands]
@@ -274,7 +271,7 @@ def _bands(model: Model, score: np.ndarray, y: np.ndarray) -> list[dict[str, Any
         under = grid[p < target]
         below = round(float(under.min()), model.scale.decimals) if len(under) else b.below
         if below <= last:
-            below = b.below if b.below > last else last + 10 ** -model.scale.decimals
+            below = b.below if b.below > last else last + 10**-model.scale.decimals
         last = below
         out.append(
             {"name": b.name, "below": below, "old_below": b.below, "churn_probability_at": target}
@@ -320,7 +317,9 @@ def _correlated(obs: Observations, model: Model, score: str) -> list[dict[str, A
                 continue
             r = float(np.corrcoef(ga[m], gb[m])[0, 1])
             if abs(r) >= STRONG_CORRELATION:
-                out.append({"a": a, "b": b, "correlation": round(r, 3), "observations": int(m.sum())})
+                out.append(
+                    {"a": a, "b": b, "correlation": round(r, 3), "observations": int(m.sum())}
+                )
     return sorted(out, key=lambda p: -abs(p["correlation"]))
 
 
@@ -340,7 +339,11 @@ def model_text(model: Model, cal: Calibration, *, source: str, when: dt.date) ->
         else:
             data["scorecards"][f.scorecard] = weights
     data["bands"] = [
-        {k: v for k, v in (("name", b.name), ("below", nb["below"]), ("label", b.label)) if v not in (None, "")}
+        {
+            k: v
+            for k, v in (("name", b.name), ("below", nb["below"]), ("label", b.label))
+            if v not in (None, "")
+        }
         for b, nb in zip(model.bands, cal.bands, strict=True)
     ]
     h = cal.to_json()["held_out"]

@@ -50,7 +50,7 @@ def families(
 
     bands = [b for b in model.bands if b.below is not None]
     band = "CASE WHEN f.score IS NULL THEN NULL "
-    band += " ".join(f"WHEN f.score < CAST(? AS DOUBLE) THEN ?" for _ in bands)
+    band += " ".join("WHEN f.score < CAST(? AS DOUBLE) THEN ?" for _ in bands)
     band += " ELSE ? END"
     params: list[object] = []
     for b in bands:

@@ -8,6 +8,7 @@ scores below one that did not churn (ties count half), the area under the ROC cu
 
 from __future__ import annotations
 
+import itertools
 import math
 from typing import Any
 
@@ -123,7 +124,7 @@ def monotonic(rates: list[dict[str, Any]]) -> bool:
     """Whether the churn rate never rises from the worst band to the best (bands without
     observations are passed over)."""
     r = [b["churn_rate"] for b in rates if b["churn_rate"] is not None]
-    return all(a >= b for a, b in zip(r, r[1:], strict=False))
+    return all(a >= b for a, b in itertools.pairwise(r))
 
 
 def churned_arr_flagged(

@@ -200,8 +200,7 @@ def observe(
     # only the columns kept are computed: the database prunes the rest of the frame
     frame = runner.frame_sql(con, model)
     select = (
-        f"SELECT CAST(as_of AS DATE) AS as_of, account_id, {', '.join(cols)} "
-        f"FROM ({frame}) AS f"
+        f"SELECT CAST(as_of AS DATE) AS as_of, account_id, {', '.join(cols)} FROM ({frame}) AS f"
     )
     for i, d in enumerate(dates):
         runner.use_date(con, d)
@@ -249,7 +248,7 @@ def _plain(a: Any) -> np.ndarray:
     """A numpy array with None (objects) or NaN (numbers) where DuckDB's mask says null."""
     if isinstance(a, np.ma.MaskedArray):
         if a.dtype.kind in "fiub":
-            return np.asarray(a.astype(float).filled(np.nan))
+            return np.asarray(np.ma.filled(a.astype(float), np.nan))
         out = np.asarray(a.data, dtype=object).copy()
         out[np.ma.getmaskarray(a)] = None
         return out

@@ -91,7 +91,7 @@ def expected_loss(
     a = np.nan_to_num(arr)
     for name, key in by.items():
         keys = np.array(["(none)" if k is None else str(k) for k in key], dtype=object)
-        rows = []
+        rows: list[dict[str, Any]] = []
         for k in np.unique(keys):
             m = keys == k
             scored = m & ~np.isnan(prob)
@@ -109,6 +109,6 @@ def expected_loss(
         if name == "renewal_month":
             rows.sort(key=lambda r: str(r[key_name]))
         else:
-            rows.sort(key=lambda r: (-r["expected_churned_arr"], str(r[key_name])))
+            rows.sort(key=lambda r: (-float(r["expected_churned_arr"]), str(r[key_name])))
         out[name] = rows
     return out

@@ -69,9 +69,7 @@ def model_info(model: Model, file: str | None = None) -> dict[str, Any]:
         "name": model.name,
         "version": model.version,
         "file": file,
-        "bands": [
-            {"name": b.name, "below": b.below, "label": b.label} for b in model.bands
-        ],
+        "bands": [{"name": b.name, "below": b.below, "label": b.label} for b in model.bands],
         "scale": {"min": model.scale.min, "max": model.scale.max},
     }
 
@@ -114,6 +112,4 @@ def backtest(
         method=settings.method,
         uses=summary.uses(model, settings.score),
     )
-    return Backtest(
-        model_info(model, file), settings, report, obs, time.perf_counter() - started
-    )
+    return Backtest(model_info(model, file), settings, report, obs, time.perf_counter() - started)

@@ -38,10 +38,16 @@ def headline(r: dict[str, Any]) -> list[tuple[str, str]]:
             f"{len(r['dates'])}: {s['from']} to {s['to']}, every {s['every_days']}d",
         ),
         ("horizon / lead", f"{s['horizon_days']}d / {s['lead_days']}d"),
-        ("observations", f"{r['observations']:,} ({r['accounts']:,} accounts, {r['scored']:,} scored)"),
+        (
+            "observations",
+            f"{r['observations']:,} ({r['accounts']:,} accounts, {r['scored']:,} scored)",
+        ),
         ("churned", f"{r['churned']:,} ({_pct(r['churn_rate'])})"),
         ("AUC", _n(r["auc"])),
-        ("top-decile lift", "-" if r["lift_top_decile"] is None else f"{r['lift_top_decile']:.2f}x"),
+        (
+            "top-decile lift",
+            "-" if r["lift_top_decile"] is None else f"{r['lift_top_decile']:.2f}x",
+        ),
         ("churn falls band by band", "yes" if r["monotonic"] else "NO"),
         (
             f"churned ARR {'/'.join(flagged['bands'])} beforehand",
@@ -257,9 +263,7 @@ def html(r: dict[str, Any]) -> str:
         "data known then, labelled by whether it churned within the horizon after it. "
         "AUC: the chance that a churned account scored below one that stayed (0.5 is "
         "chance). Lift: churn among the lowest-scored tenth of each date over churn among "
-        "all. See docs/concepts/backtesting.md.</p>"
-        + _table(["", ""], rows)
-        + _sections(r)
+        "all. See docs/concepts/backtesting.md.</p>" + _table(["", ""], rows) + _sections(r)
     )
     return _page(f"Backtest of {r['model']['name']}", body)
 

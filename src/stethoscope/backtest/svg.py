@@ -9,6 +9,8 @@ from html import escape
 W, H = 360, 260
 PAD_L, PAD_R, PAD_T, PAD_B = 48, 12, 24, 40
 COLOURS = ("#1f5fa8", "#c8553d", "#2a9d8f", "#8a5a9e", "#e9a03b")
+# bars named like the usual bands take their colour
+NAMED = {"red": "#c8553d", "yellow": "#e9a03b", "green": "#2a9d8f"}
 
 
 def _x(v: float, lo: float, hi: float) -> float:
@@ -19,7 +21,14 @@ def _y(v: float, lo: float, hi: float) -> float:
     return H - PAD_B - (v - lo) / ((hi - lo) or 1) * (H - PAD_T - PAD_B)
 
 
-def _frame(title: str, xlabel: str, ylabel: str, xr: tuple[float, float], yr: tuple[float, float], pct_y: bool) -> list[str]:
+def _frame(
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    xr: tuple[float, float],
+    yr: tuple[float, float],
+    pct_y: bool,
+) -> list[str]:
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {H}" width="{W}" '
         f'height="{H}" role="img" aria-label="{escape(title)}">',
@@ -105,7 +114,7 @@ def bars(title: str, items: list[tuple[str, float]], *, ylabel: str, pct_y: bool
         text = f"{v * 100:.1f}%" if pct_y else f"{v:.3g}"
         out += [
             f'<rect x="{x:.1f}" y="{y:.1f}" width="{width * 0.7:.1f}" '
-            f'height="{H - PAD_B - y:.1f}" fill="{COLOURS[i % len(COLOURS)]}"/>',
+            f'height="{H - PAD_B - y:.1f}" fill="{NAMED.get(name, COLOURS[i % len(COLOURS)])}"/>',
             f'<text x="{x + width * 0.35:.1f}" y="{y - 4:.1f}" text-anchor="middle" '
             f'font-size="11">{text}</text>',
             f'<text x="{x + width * 0.35:.1f}" y="{H - PAD_B + 14}" text-anchor="middle" '

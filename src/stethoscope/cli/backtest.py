@@ -109,15 +109,13 @@ def backtest(
     out: Out = None,
     observations: Annotated[
         bool,
-        typer.Option(
-            "--observations/--no-observations", help="Include every observation in JSON."
-        ),
+        typer.Option("--observations/--no-observations", help="Include every observation in JSON."),
     ] = True,
 ) -> None:
     """Replay the model against history: does its score predict churn?"""
     if fmt not in ("table", "json", "html"):
         raise DataError(f"--format must be table, json or html, got '{fmt}'")
-    args = {
+    args: dict[str, Any] = {
         "start": start.date() if start else None,
         "end": end.date() if end else None,
         "every": _days(every, "--every"),

@@ -24,11 +24,11 @@ from stethoscope.contract.schema import FORMATS, MODES
 from stethoscope.errors import DataError
 from stethoscope.project import Project
 from stethoscope.service import api_admin, api_inputs, api_scores, api_upserts, auth, errors, web
-from stethoscope.service.web import backtest_page
 from stethoscope.service.auth import require
 from stethoscope.service.ingest import router as ingest_router
 from stethoscope.service.runs_api import router as runs_router
 from stethoscope.service.runs_api import start_router as start_runs_router
+from stethoscope.service.web import backtest_page
 
 if TYPE_CHECKING:
     from stethoscope.contract.importer import Mode

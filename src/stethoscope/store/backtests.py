@@ -42,8 +42,7 @@ def save(con: Connection, report: dict[str, Any]) -> str:
 
 def latest(con: Connection) -> dict[str, Any] | None:
     row = con.execute(
-        "SELECT id, created_at, report FROM backtest_reports ORDER BY created_at DESC, id "
-        "LIMIT 1"
+        "SELECT id, created_at, report FROM backtest_reports ORDER BY created_at DESC, id LIMIT 1"
     ).fetchone()
     if row is None:
         return None

@@ -51,7 +51,9 @@ def router(project: Project) -> APIRouter:
         report = await run_in_threadpool(project.latest_backtest)
         if format == "json":
             if report is None:
-                return envelope(404, "no backtest yet", type="DataError", hint="run `stethoscope backtest`")
+                return envelope(
+                    404, "no backtest yet", type="DataError", hint="run `stethoscope backtest`"
+                )
             return JSONResponse(jsonable_encoder(report), headers={"Cache-Control": "no-store"})
         if report is None:
             return HTMLResponse(_NONE, status_code=404, headers=PAGE_HEADERS)
