@@ -228,3 +228,12 @@ def test_cli_backtest_compare_calibrate_forecast(demo: Path, tmp_path: Path) -> 
     r = run_cli("backtest", "--to", "2026-01-01", cwd=demo)
     assert r.returncode == 1
     assert "after the last day of data" in r.stderr
+
+
+def test_platt_probability_is_reproducible_too(demo: Path) -> None:
+    (demo / "model.yaml").write_text(preset_text("four-signals"))
+    with Project.open(demo) as p:
+        r = json.loads(json.dumps(p.backtest(method="platt", save=False).to_json()))
+    assert r["calibration"]["mapping"]["method"] == "platt"
+    assert r["calibration"]["mapping"]["b"] < 0  # a higher score, a lower probability
+    check_reproducible(r)
