@@ -123,20 +123,30 @@ class Book:
         self.project = project
         self.owners = {"a1": "dana@x.example", "a2": "lee@x.example", "a3": ""}
         self.segments = {"a1": "smb", "a2": "enterprise", "a3": "smb"}
+        self.since = {a: "2024-01-01" for a in self.owners}
+
+    def load(self, table: str, csv: str) -> None:
+        path = self.folder / f"{table}.csv"
+        path.write_text(csv)
+        self.project.import_file(table, path)
 
     def score(self, day: dt.date, **levels: float) -> None:
         """Set each account's score (its level) and run as of ``day``."""
+        self.put(**levels)
+        self.project.run(as_of=day)
+
+    def put(self, **levels: float) -> None:
+        """Write the accounts with these levels (no run)."""
         lines = ["id,name,owner,segment,customer_since,renewal_date,level"]
         for acc, level in levels.items():
             renewal = (DAY0 + dt.timedelta(days=40)).isoformat()
             lines.append(
-                f"{acc},Acct {acc},{self.owners[acc]},{self.segments[acc]},2024-01-01,"
+                f"{acc},Acct {acc},{self.owners[acc]},{self.segments[acc]},{self.since[acc]},"
                 f"{renewal},{level}"
             )
         path = self.folder / "accounts.csv"
         path.write_text("\n".join(lines) + "\n")
         self.project.import_file("accounts", path, mode="upsert")
-        self.project.run(as_of=day)
 
 
 @pytest.fixture

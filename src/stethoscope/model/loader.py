@@ -377,6 +377,12 @@ def _message(err: ErrorDetails, root: type[BaseModel] = ModelSpec) -> str:
     }
     if kind in simple:
         return f"{simple[kind]}, got {found(value)}"
+    bounds = {"greater_than": "gt", "greater_than_equal": "ge", "less_than": "lt",
+              "less_than_equal": "le"}
+    if kind in bounds:
+        words = {"gt": "greater than", "ge": "at least", "lt": "less than", "le": "at most"}
+        bound = bounds[kind]
+        return f"expected a number {words[bound]} {found(ctx.get(bound))}, got {found(value)}"
     return str(err["msg"])
 
 
