@@ -23,7 +23,16 @@ from stethoscope.contract.readers import parse_mapping
 from stethoscope.contract.schema import FORMATS, MODES
 from stethoscope.errors import DataError
 from stethoscope.project import Project
-from stethoscope.service import api_admin, api_inputs, api_scores, api_upserts, auth, errors, web
+from stethoscope.service import (
+    api_admin,
+    api_alerts,
+    api_inputs,
+    api_scores,
+    api_upserts,
+    auth,
+    errors,
+    web,
+)
 from stethoscope.service.auth import require
 from stethoscope.service.ingest import router as ingest_router
 from stethoscope.service.runs_api import router as runs_router
@@ -118,6 +127,7 @@ def create_app(project: Project, token: str) -> FastAPI:
     app.include_router(api_upserts.router(project), responses=errors.RESPONSES)
     app.include_router(ingest_router(project))
     app.include_router(api_admin.router(project), responses=errors.RESPONSES)
+    app.include_router(api_alerts.router(project), responses=errors.RESPONSES)
     # the dashboard, at the server's own address (docs/dashboard.md)
     app.include_router(web.router(project))
     app.mount("/static", StaticFiles(directory=web.STATIC), name="static")
