@@ -86,9 +86,9 @@ def test_invalid_rules_answer_with_every_problem(book_factory: Callable[..., Boo
     # the file is named as the user sees it: relative to the working folder, when under it
     assert body["error"].endswith("model.yaml' (3 problems)")
     assert [e["loc"][0].split("/")[-1] for e in body["errors"]] == [
+        "model.yaml:14",
         "model.yaml:15",
-        "model.yaml:16",
-        "model.yaml:16",
+        "model.yaml:15",
     ]
     assert [e["msg"] for e in body["errors"]] == [
         "alerts.rules.a: a 'below' rule needs threshold: alert when the score "
