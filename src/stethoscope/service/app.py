@@ -37,6 +37,7 @@ from stethoscope.service.auth import require
 from stethoscope.service.ingest import router as ingest_router
 from stethoscope.service.runs_api import router as runs_router
 from stethoscope.service.runs_api import start_router as start_runs_router
+from stethoscope.service.web import tasks as web_tasks
 
 if TYPE_CHECKING:
     from stethoscope.contract.importer import Mode
@@ -130,5 +131,6 @@ def create_app(project: Project, token: str) -> FastAPI:
     app.include_router(api_alerts.router(project), responses=errors.RESPONSES)
     # the dashboard, at the server's own address (docs/dashboard.md)
     app.include_router(web.router(project))
+    app.include_router(web_tasks.router(project))
     app.mount("/static", StaticFiles(directory=web.STATIC), name="static")
     return app
