@@ -373,9 +373,7 @@ class RemoteProject:
         params = {k: v for k, v in filters.items() if v is not None}
         return list(self._call("GET", "/api/alerts/outcomes", params=params)["outcomes"])
 
-    def evaluate_alerts(
-        self, *, start: date | None = None, end: date | None = None
-    ) -> list[Any]:
+    def evaluate_alerts(self, *, start: date | None = None, end: date | None = None) -> list[Any]:
         from stethoscope.alerts.evaluation import Evaluation
 
         body = {"from": _iso(start), "to": _iso(end)}

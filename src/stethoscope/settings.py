@@ -79,8 +79,10 @@ class Settings(BaseSettings):
         60.0, gt=0, description="Seconds between the server's sends of waiting deliveries."
     )
     alert_retry_delay: float = Field(
-        60.0, gt=0, description="Seconds before a failed delivery is tried again; doubled "
-        "after each failure, up to alert_retry_max."
+        60.0,
+        gt=0,
+        description="Seconds before a failed delivery is tried again; doubled "
+        "after each failure, up to alert_retry_max.",
     )
     alert_retry_max: float = Field(
         3600.0, gt=0, description="Most seconds between two tries of a failed delivery."
@@ -94,14 +96,11 @@ class Settings(BaseSettings):
     smtp_port: int = Field(587, ge=1, le=65535, description="SMTP server port.")
     smtp_security: Literal["starttls", "tls", "none"] = Field(
         "starttls",
-        description="starttls (upgrade a plain connection), tls (SMTP over TLS, port 465) "
-        "or none.",
+        description="starttls (upgrade a plain connection), tls (SMTP over TLS, port 465) or none.",
     )
     smtp_username: str = Field("", description="SMTP user name; empty: no authentication.")
     smtp_password: str = Field("", description="SMTP password (best set in the environment).")
-    smtp_from: str = Field(
-        "stethoscope@localhost", description="The From address of alert emails."
-    )
+    smtp_from: str = Field("stethoscope@localhost", description="The From address of alert emails.")
     smtp_timeout: float = Field(30.0, gt=0, description="Seconds an SMTP exchange may take.")
     sync_webhook_url: str = Field(
         "",

@@ -36,7 +36,8 @@ def test_tasks_alerts_report_and_export_over_the_api(book_factory: Callable[...,
     ]
     tasks = api.get("/api/tasks", params={"owner": "dana@x.example"}, headers=viewer).json()
     [task] = tasks["tasks"]
-    assert task["playbook"] == "red" and task["due_on"] == "2025-03-04"
+    assert task["playbook"] == "red"
+    assert task["due_on"] == "2025-03-04"
 
     r = api.post(f"/api/tasks/{task['id']}", json={"status": "dismissed"}, headers=editor)
     assert r.status_code == 400
@@ -44,7 +45,8 @@ def test_tasks_alerts_report_and_export_over_the_api(book_factory: Callable[...,
     r = api.post(f"/api/tasks/{task['id']}", json={"status": "done"}, headers=viewer)
     assert r.status_code == 403
     r = api.post(f"/api/tasks/{task['id']}", json={"status": "done"}, headers=editor)
-    assert r.status_code == 200 and r.json()["status"] == "done"
+    assert r.status_code == 200
+    assert r.json()["status"] == "done"
     assert r.json()["updated_by"] == "key:csm"
     assert api.get("/api/tasks/999", headers=viewer).status_code == 404
     audit = api.get("/api/audit", params={"action": "task.done"}, headers=bearer(TOKEN)).json()
@@ -91,8 +93,7 @@ def test_invalid_rules_answer_with_every_problem(book_factory: Callable[..., Boo
         "model.yaml:15",
     ]
     assert [e["msg"] for e in body["errors"]] == [
-        "alerts.rules.a: a 'below' rule needs threshold: alert when the score "
-        "is below it",
+        "alerts.rules.a: a 'below' rule needs threshold: alert when the score is below it",
         "alerts.rules.b: a 'drop' rule needs points: alert when the score drops "
         "by this many points",
         "alerts.rules.b: a 'drop' rule needs within: the days over which the "

@@ -37,6 +37,7 @@ def test_alerts_and_tasks_from_the_command_line(tmp_path: Path) -> None:
     assert r.stdout.startswith("Alert rules OK (alerts.yaml): 1 rules (act), 14 playbooks.")
     r = run_cli("run", "--as-of", "2025-03-01", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
+    assert "  alerts: 1 opened, 0 resolved" in r.stdout
     alerts = json.loads(run_cli("alerts", "list", "--json", cwd=tmp_path).stdout)
     assert [(a["rule"], a["account_id"], a["status"]) for a in alerts] == [("act", "a1", "open")]
     tasks = json.loads(run_cli("tasks", "list", "--status", "open", "--json", cwd=tmp_path).stdout)
@@ -56,7 +57,9 @@ def test_alerts_and_tasks_from_the_command_line(tmp_path: Path) -> None:
     assert r.stdout.splitlines()[0] == (
         "account_id,name,owner,segment,arr,renewal_date,as_of,score_name,score,band,coverage"
     )
-    assert r.stdout.splitlines()[1].startswith("a1,Acme,dana@x.example,smb,,,2025-03-01,health,50.0,red")
+    assert r.stdout.splitlines()[1].startswith(
+        "a1,Acme,dana@x.example,smb,,,2025-03-01,health,50.0,red"
+    )
 
 
 def test_a_run_with_invalid_rules_is_refused_with_file_lines(tmp_path: Path) -> None:
@@ -72,4 +75,5 @@ def test_a_run_with_invalid_rules_is_refused_with_file_lines(tmp_path: Path) -> 
     ]
     # refused before it started: no run recorded
     r = run_cli("runs", cwd=tmp_path)
-    assert r.returncode == 0 and "2025-03-01" not in r.stdout
+    assert r.returncode == 0
+    assert "2025-03-01" not in r.stdout

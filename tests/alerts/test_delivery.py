@@ -171,7 +171,8 @@ def test_digest_rules_send_one_message_per_recipient_at_the_digest_hour(
     book.score(day(0), a1=50, a2=40)
     assert box.messages == []
     [first, *_] = book.project.deliveries()
-    assert first["due_at"].hour == 8 and first["due_at"].minute == 0
+    assert first["due_at"].hour == 8
+    assert first["due_at"].minute == 0
     book.project.drain_outbox(at=first["due_at"])
     assert len(box.messages) == 1
     to, msg = box.messages[0]
@@ -221,12 +222,31 @@ def test_a_signed_webhook_per_run_carries_the_changed_scores(
     book.score(day(1), a1=55, a2=90)
     book.score(day(2), a1=55, a2=90)  # nothing changed: nothing posted
     assert len(receiver.posts) == 2
-    path, headers, body = receiver.posts[1]
+    _path, headers, body = receiver.posts[1]
     expected = "sha256=" + hmac.new(b"s3cret", body, hashlib.sha256).hexdigest()
     assert headers["X-Stethoscope-Signature"] == expected
     payload = json.loads(body)
     assert (payload["as_of"], payload["previous_as_of"]) == ("2025-03-02", "2025-03-01")
-    assert [(c["account_id"], c["score"], c["band"], c["previous_band"]) for c in payload["changed"]] == [
-        ("a1", 55.0, "red", "green")
-    ]
+    assert [
+        (c["account_id"], c["score"], c["band"], c["previous_band"]) for c in payload["changed"]
+    ] == [("a1", 55.0, "red", "green")]
     assert len(receiver.json(0)["changed"]) == 2
+
+
+def test_a_scheduled_run_evaluates_the_rules_and_sends(
+    book_factory: Callable[..., Book], smtp: tuple[int, Mailbox]
+) -> None:
+    from stethoscope.service.schedule import Scheduler
+    from tests.service.test_schedule import FakeClock
+
+    port, box = smtp
+    book = book_factory(ACT, smtp_settings(port))
+    book.put(a1=50, a2=90)
+    tick = dt.datetime.combine(day(1), dt.time(2), tzinfo=dt.UTC)
+    sched = Scheduler(book.project, "0 2 * * *", clock=FakeClock(tick), say=lambda _: None)
+    run = sched.tick(tick)
+    assert run is not None
+    assert run.as_of_to == str(day(0))
+    assert [r.trigger for r in book.project.runs()] == ["schedule"]
+    assert [m[0] for m in box.messages] == [["dana@x.example"]]
+    assert [(a["account_id"], a["opened_on"]) for a in book.project.alerts()] == [("a1", day(0))]

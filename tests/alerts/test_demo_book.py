@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -55,8 +54,14 @@ def test_ninety_days_of_history_open_alerts_and_tasks(demo: Project) -> None:
 @pytest.mark.slow
 def test_the_report_measures_precision_against_the_books_churn(demo: Project) -> None:
     report = {r["rule"]: r for r in demo.alert_report()}
-    assert set(report) == {"investigate", "act", "sudden-drop", "turned-red", "detractor",
-                           "adoption-red"}
+    assert set(report) == {
+        "investigate",
+        "act",
+        "sudden-drop",
+        "turned-red",
+        "detractor",
+        "adoption-red",
+    }
     # recomputed here from the rows, in Python, for every rule
     con = demo.store.con
     churn = {
@@ -74,7 +79,7 @@ def test_the_report_measures_precision_against_the_books_churn(demo: Project) ->
             [START, END],
         ).fetchall()
     }
-    churned = {a for a, d in churn.items() if a in book and START < d}
+    churned = {a for a, d in churn.items() if a in book and d > START}
     assert churned, "the demo book churns accounts within the 90 days"
     alerts = demo.alerts(limit=100_000)
     for rule, row in report.items():
@@ -87,7 +92,9 @@ def test_the_report_measures_precision_against_the_books_churn(demo: Project) ->
             and a["opened_on"] <= churn[a["account_id"]] <= a["opened_on"] + dt.timedelta(180)
         }
         caught = {
-            c for c in churned if any(a["account_id"] == c and a["opened_on"] <= churn[c] for a in mine)
+            c
+            for c in churned
+            if any(a["account_id"] == c and a["opened_on"] <= churn[c] for a in mine)
         }
         assert row["alerts"] == len(mine), rule
         assert row["alerted"] == len(alerted), rule
@@ -106,7 +113,8 @@ def test_the_report_measures_precision_against_the_books_churn(demo: Project) ->
 @pytest.mark.slow
 def test_outcomes_per_alert_name_the_later_score_and_renewal(demo: Project) -> None:
     rows = demo.alert_outcomes(rule="act", limit=100_000)
-    assert rows and all(r["rule"] == "act" for r in rows)
+    assert rows
+    assert all(r["rule"] == "act" for r in rows)
     early = [r for r in rows if r["opened_on"] <= END - dt.timedelta(days=30)]
     assert all(r["score_later"] is not None for r in early)
     assert {r["outcome"] for r in rows} <= {"renewed", "churned", None}

@@ -100,7 +100,9 @@ def test_a_renewal_near_while_not_green(book_factory: Callable[..., Book]) -> No
 
 
 def test_rules_for_some_segments_only(book_factory: Callable[..., Book]) -> None:
-    book = book_factory(rules("      kind: below\n      threshold: 60\n      segments: [enterprise]\n"))
+    book = book_factory(
+        rules("      kind: below\n      threshold: 60\n      segments: [enterprise]\n")
+    )
     book.score(day(0), a1=50, a2=50)
     assert opened(book) == [("a2", day(0), "open")]
 
@@ -130,7 +132,10 @@ def test_a_playbook_that_opts_in_emails_the_customer_contacts(
     book.score(day(0), a1=50)
     [d] = book.project.deliveries()
     assert (d["kind"], d["channel"], d["recipient"], d["subject"]) == (
-        "customer", "email", "kim@cust.example", "Hello Acct a1"
+        "customer",
+        "email",
+        "kim@cust.example",
+        "Hello Acct a1",
     )
     assert d["body"] == "Hi Kim, book me at https://cal.example/dana"
     assert d["status"] == "pending"  # due in two days

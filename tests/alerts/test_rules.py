@@ -20,8 +20,8 @@ WITH_GROUP = MODEL.replace(
 
 def test_a_rules_file_with_mistakes_lists_them_all_at_their_lines() -> None:
     model = parse_model(WITH_GROUP)
+    text = (SNAPSHOTS / "bad_rules.yaml").read_text()
     with pytest.raises(ModelError) as e:
-        text = (SNAPSHOTS / "bad_rules.yaml").read_text()
         parse_rules(text, "bad_rules.yaml", model, channels=["slack"])
     snapshot = SNAPSHOTS / "bad_rules.txt"
     if not snapshot.exists():  # pragma: no cover - writing a new snapshot
@@ -31,7 +31,9 @@ def test_a_rules_file_with_mistakes_lists_them_all_at_their_lines() -> None:
 
 
 def test_rules_in_the_model_file_are_placed_at_its_lines() -> None:
-    text = WITH_GROUP + "alerts:\n  rules:\n    act: {kind: below}\n    x: {kind: red, measure: lvl}\n"
+    text = (
+        WITH_GROUP + "alerts:\n  rules:\n    act: {kind: below}\n    x: {kind: red, measure: lvl}\n"
+    )
     model = parse_model(text)  # the model itself is valid, and its version ignores alerts
     assert model.version == parse_model(WITH_GROUP).version
     with pytest.raises(ModelError) as e:
@@ -57,8 +59,16 @@ def test_the_starting_rules_and_playbooks_are_valid_on_a_model_with_the_seed_ban
     assert rules.rules["investigate"].delivery == "digest"
     # seed 003's actions per band and D.E.A.R. dimension, seed 000's NPS sequences
     assert {
-        "red", "yellow", "green", "red-deployment", "red-engagement", "red-adoption", "red-roi",
-        "nps-detractor", "nps-passive", "nps-promoter",
+        "red",
+        "yellow",
+        "green",
+        "red-deployment",
+        "red-engagement",
+        "red-adoption",
+        "red-roi",
+        "nps-detractor",
+        "nps-passive",
+        "nps-promoter",
     } <= set(rules.playbooks)
     detractor = rules.playbooks["nps-detractor"]
     assert not detractor.email_customers  # writing to customers is opted into, not default
@@ -66,9 +76,7 @@ def test_the_starting_rules_and_playbooks_are_valid_on_a_model_with_the_seed_ban
 
 
 def test_a_project_playbook_replaces_the_preset_of_its_name() -> None:
-    text = (
-        "rules: {}\nplaybooks:\n  red:\n    steps:\n      - title: Call them today\n"
-    )
+    text = "rules: {}\nplaybooks:\n  red:\n    steps:\n      - title: Call them today\n"
     rules = parse_rules(text, "rules.yaml", parse_model(MODEL))
     assert [s.title for s in rules.playbooks["red"].steps] == ["Call them today"]
     assert "green" in rules.playbooks

@@ -125,9 +125,26 @@ MATRIX: list[Case] = [
         ]
     ),
     Case("GET", "/api/alerts/deliveries", ADMINS, _fixed("GET", "/api/alerts/deliveries")),
-    Case("POST", "/api/alerts/deliveries/send", EDITORS, _fixed("POST", "/api/alerts/deliveries/send")),
-    Case("POST", "/api/alerts/evaluate", EDITORS, _fixed("POST", "/api/alerts/evaluate", json={}), succeeds=False),
-    Case("POST", "/api/tasks/{task_id}", EDITORS, _fixed("POST", "/api/tasks/1", json={"status": "done"}), succeeds=False),
+    Case(
+        "POST",
+        "/api/alerts/deliveries/send",
+        EDITORS,
+        _fixed("POST", "/api/alerts/deliveries/send"),
+    ),
+    Case(
+        "POST",
+        "/api/alerts/evaluate",
+        EDITORS,
+        _fixed("POST", "/api/alerts/evaluate", json={}),
+        succeeds=False,
+    ),
+    Case(
+        "POST",
+        "/api/tasks/{task_id}",
+        EDITORS,
+        _fixed("POST", "/api/tasks/1", json={"status": "done"}),
+        succeeds=False,
+    ),
 ]
 
 

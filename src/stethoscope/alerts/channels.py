@@ -63,11 +63,15 @@ def send_email(settings: Settings, to: str, subject: str, body: str) -> None:
         smtp: smtplib.SMTP
         if settings.smtp_security == "tls":
             smtp = smtplib.SMTP_SSL(
-                settings.smtp_host, settings.smtp_port, timeout=settings.smtp_timeout,
+                settings.smtp_host,
+                settings.smtp_port,
+                timeout=settings.smtp_timeout,
                 context=context,
             )
         else:
-            smtp = smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=settings.smtp_timeout)
+            smtp = smtplib.SMTP(
+                settings.smtp_host, settings.smtp_port, timeout=settings.smtp_timeout
+            )
         with smtp:
             if settings.smtp_security == "starttls":
                 smtp.starttls(context=context)

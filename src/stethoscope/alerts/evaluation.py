@@ -95,7 +95,8 @@ def condition(model: Model, rule: Rule, day: dt.date, *, holding: bool) -> Sql:
             [*hp, day, rule.threshold + slack],
         )
     if kind == "drop":
-        assert rule.points is not None and rule.within_days is not None
+        assert rule.points is not None
+        assert rule.within_days is not None
         start = day - dt.timedelta(days=rule.within_days)
         return (
             f"SELECT h.account_id, h.score, h.band, p.peak - h.score AS value FROM ({h}) h "
@@ -139,7 +140,7 @@ def condition(model: Model, rule: Rule, day: dt.date, *, holding: bool) -> Sql:
         wparams = [] if holding else [due - dt.timedelta(days=STALLED_GRACE), due]
         return (
             "SELECT h.account_id, h.score, h.band, "
-            "CAST(CAST(? AS DATE) - a.customer_since AS DOUBLE) AS value "
+            "CAST(CAST(? AS DATE) - a.customer_since AS FLOAT8) AS value "
             f"FROM ({h}) h JOIN accounts a ON a.id = h.account_id "
             f"WHERE TRUE {window}"
             "AND NOT EXISTS (SELECT 1 FROM events e WHERE e.account_id = h.account_id "
@@ -151,7 +152,7 @@ def condition(model: Model, rule: Rule, day: dt.date, *, holding: bool) -> Sql:
         bands = _in(rule.bands)
         return (
             "SELECT h.account_id, h.score, h.band, "
-            "CAST(a.renewal_date - CAST(? AS DATE) AS DOUBLE) AS value "
+            "CAST(a.renewal_date - CAST(? AS DATE) AS FLOAT8) AS value "
             f"FROM ({h}) h JOIN accounts a ON a.id = h.account_id "
             f"WHERE a.renewal_date >= ? AND a.renewal_date <= ? AND h.band IN {bands}",
             [day, *hp, day, day + dt.timedelta(days=rule.within_days), *rule.bands],

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from stethoscope.alerts import templates
 from stethoscope.store import alerts as store
 from stethoscope.store.alerts import Delivery
+from stethoscope.store.results import row_dicts
 
 if TYPE_CHECKING:
     from stethoscope.alerts.rules import Rule, Rules
@@ -68,7 +69,7 @@ def compose(
     if not alert_ids:
         return []
     t = at or store.now()
-    rows = store.row_dicts(
+    rows = row_dicts(
         con,
         "SELECT al.*, a.name AS account_name, a.owner, a.arr, a.renewal_date, "
         "t.id AS task_id, t.due_on, t.playbook, t.steps FROM alerts al "
@@ -178,7 +179,7 @@ def _customer_emails(
     for step in playbook.steps:
         if not step.email_contact or not step.template:
             continue
-        contacts = store.row_dicts(
+        contacts = row_dicts(
             con,
             "SELECT id, name, email FROM contacts WHERE account_id = ? AND lower(role) = ? "
             "AND email IS NOT NULL ORDER BY id",

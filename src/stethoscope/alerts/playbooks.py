@@ -95,5 +95,3 @@ def playbook(name: str, p: PlaybookSpec) -> Playbook:
         for s in p.steps
     )
     return Playbook(name, p.description, p.email_customers, steps)
-
-

@@ -28,8 +28,8 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from stethoscope.errors import ModelError, Problem
 from stethoscope.alerts.playbooks import Playbook, PlaybookSpec, playbook, presets
+from stethoscope.errors import ModelError, Problem
 from stethoscope.model.spec import Duration, Spec, duration_days, found
 
 if typing.TYPE_CHECKING:
@@ -65,7 +65,7 @@ class RuleSpec(Spec):
     segments: list[str] | None = None
     severity: Literal["info", "investigate", "act"] = "act"
     delivery: Literal["immediate", "digest"] = "immediate"
-    channels: list[str] = [EMAIL]
+    channels: list[str] = Field(default_factory=lambda: [EMAIL])
     task: TaskSpec | None = None
     subject: str | None = None
     template: str | None = None
@@ -77,14 +77,14 @@ class PersonSpec(Spec):
 
 
 class RoutingSpec(Spec):
-    fallback: dict[str, str] = {}
-    people: dict[str, PersonSpec] = {}
+    fallback: dict[str, str] = Field(default_factory=dict)
+    people: dict[str, PersonSpec] = Field(default_factory=dict)
 
 
 class AlertsSpec(Spec):
-    rules: dict[str, RuleSpec] = {}
+    rules: dict[str, RuleSpec] = Field(default_factory=dict)
     routing: RoutingSpec = RoutingSpec()
-    playbooks: dict[str, PlaybookSpec] = {}
+    playbooks: dict[str, PlaybookSpec] = Field(default_factory=dict)
 
 
 # -- resolved ----------------------------------------------------------------------------
@@ -195,8 +195,16 @@ def parse_rules(
         if data is None:
             return Rules({}, Routing(), presets(), filename)
     if not isinstance(data, dict):
-        _fail(filename, [Problem(where(key), f"{key or 'top level'}: expected a mapping of "
-                                 f"rules, routing and playbooks, got {found(data)}")])
+        _fail(
+            filename,
+            [
+                Problem(
+                    where(key),
+                    f"{key or 'top level'}: expected a mapping of "
+                    f"rules, routing and playbooks, got {found(data)}",
+                )
+            ],
+        )
     shape, locs = shape_problems(data, AlertsSpec, where, key)
     problems += shape
     clean = _without(data, locs)
@@ -288,7 +296,11 @@ class _Resolver:
         routing = Routing(
             dict(self.spec.routing.fallback),
             {n: p.email for n, p in self.spec.routing.people.items() if p.email},
-            {n: p.scheduling_link for n, p in self.spec.routing.people.items() if p.scheduling_link},
+            {
+                n: p.scheduling_link
+                for n, p in self.spec.routing.people.items()
+                if p.scheduling_link
+            },
         )
         problems += self.problems
         return Rules(rules, routing, playbooks)
@@ -354,7 +366,9 @@ class _Resolver:
             kind=r.kind,
             description=r.description,
             score=r.score,
-            threshold=r.threshold if r.threshold is not None else (red if r.kind == "red" else None),
+            threshold=r.threshold
+            if r.threshold is not None
+            else (red if r.kind == "red" else None),
             points=r.points,
             within_days=duration_days(r.within) if r.within else None,
             hysteresis=r.hysteresis,

@@ -5,9 +5,10 @@ A template sees ``account`` (id, name, owner, segment, arr, renewal_date), ``rul
 kind, description, severity), ``score``, ``band``, ``value`` (what the rule measured: the
 score, the drop in points, the group's score ...), ``as_of``, ``moved`` (the measures whose
 contributions moved most over the last 7 days, from the engine's explain: measure,
-change in points and the day it is measured since), ``link`` (the account's page on the dashboard) and ``task`` (due date
-and steps, when the alert opened one). Templates come from the rules file, so they are
-rendered by Jinja2's sandbox: no attribute of Python's internals is reachable from one.
+change in points and the day it is measured since), ``link`` (the account's page on the
+dashboard) and ``task`` (due date and steps, when the alert opened one). Templates come
+from the rules file, so they are rendered by Jinja2's sandbox: no attribute of Python's
+internals is reachable from one.
 """
 
 from __future__ import annotations

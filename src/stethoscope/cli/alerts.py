@@ -46,8 +46,9 @@ def _date(text: str | None, option: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise typer.BadParameter(f"expected a date like 2025-06-30, got {text!r}",
-                                 param_hint=option) from None
+        raise typer.BadParameter(
+            f"expected a date like 2025-06-30, got {text!r}", param_hint=option
+        ) from None
 
 
 def _print(rows: list[dict[str, Any]], columns: list[str], as_json: bool, empty: str) -> None:
@@ -78,7 +79,7 @@ def alerts_init(
         raise DataError(f"{path} exists already", hint="edit it, or pass another path")
     path.write_text(preset_rules_text())
     output.console.print(
-        f"Wrote {path}. Use it with alert_rules = \"{path}\" in stethoscope.toml, then "
+        f'Wrote {path}. Use it with alert_rules = "{path}" in stethoscope.toml, then '
         "`stethoscope alerts validate`.",
         highlight=False,
         soft_wrap=True,
@@ -110,8 +111,18 @@ def alerts_list(
     """List alerts, newest first."""
     with _connect() as project:
         rows = project.alerts(status=status, rule=rule, account_id=account, limit=limit)
-    cols = ["id", "opened_on", "rule", "account_id", "account_name", "recipient", "score",
-            "band", "status", "resolved_on"]
+    cols = [
+        "id",
+        "opened_on",
+        "rule",
+        "account_id",
+        "account_name",
+        "recipient",
+        "score",
+        "band",
+        "status",
+        "resolved_on",
+    ]
     _print(rows, cols, as_json, "No alerts.")
 
 
@@ -142,8 +153,19 @@ def alerts_report(
     accounts never alerted (recall), tasks done."""
     with _connect() as project:
         rows = project.alert_report(horizon_days=horizon)
-    cols = ["rule", "alerts", "alerted", "churned_after", "precision", "churned", "missed",
-            "recall", "tasks_done", "tasks_dismissed", "tasks_open"]
+    cols = [
+        "rule",
+        "alerts",
+        "alerted",
+        "churned_after",
+        "precision",
+        "churned",
+        "missed",
+        "recall",
+        "tasks_done",
+        "tasks_dismissed",
+        "tasks_open",
+    ]
     _print(rows, cols, as_json, "No alerts yet.")
 
 
@@ -156,24 +178,40 @@ def alerts_outcomes(
     """Per alert: its task's status, the score 30 days later, the next renewal or churn."""
     with _connect() as project:
         rows = project.alert_outcomes(rule=rule, limit=limit)
-    cols = ["id", "opened_on", "rule", "account_id", "score", "task_status", "score_later",
-            "outcome", "outcome_on"]
+    cols = [
+        "id",
+        "opened_on",
+        "rule",
+        "account_id",
+        "score",
+        "task_status",
+        "score_later",
+        "outcome",
+        "outcome_on",
+    ]
     _print(rows, cols, as_json, "No alerts.")
 
 
 @alerts_app.command("deliveries")
 def alerts_deliveries(
-    status: Annotated[
-        str | None, typer.Option(help="pending, retrying, sent or skipped.")
-    ] = None,
+    status: Annotated[str | None, typer.Option(help="pending, retrying, sent or skipped.")] = None,
     limit: LimitOpt = 50,
     as_json: JsonOpt = False,
 ) -> None:
     """The outbox: every message, its channel, recipient, status, attempts, last error."""
     with _connect() as project:
         rows = project.deliveries(status=status, limit=limit)
-    cols = ["id", "kind", "channel", "recipient", "subject", "status", "attempts", "due_at",
-            "last_error"]
+    cols = [
+        "id",
+        "kind",
+        "channel",
+        "recipient",
+        "subject",
+        "status",
+        "attempts",
+        "due_at",
+        "last_error",
+    ]
     _print(rows, cols, as_json, "No deliveries.")
 
 
@@ -196,8 +234,8 @@ def alerts_send() -> None:
 def tasks_list(
     owner: Annotated[str | None, typer.Option(help="Only this person's tasks.")] = None,
     status: Annotated[
-        str | None, typer.Option(help="open (with snoozed ones due again), done, snoozed, "
-                                 "dismissed.")
+        str | None,
+        typer.Option(help="open (with snoozed ones due again), done, snoozed, dismissed."),
     ] = None,
     account: Annotated[str | None, typer.Option(help="Only this account's tasks.")] = None,
     limit: LimitOpt = 50,
@@ -231,8 +269,9 @@ def tasks_show(task_id: Annotated[int, typer.Argument(help="The task's id.")]) -
         out.print(f"  {i}. {s['title']}{when}{mail}", highlight=False)
 
 
-def _change(task_id: int, status: str, reason: str | None = None,
-            until: dt.date | None = None) -> None:
+def _change(
+    task_id: int, status: str, reason: str | None = None, until: dt.date | None = None
+) -> None:
     with _connect() as project:
         t = project.update_task(task_id, status, reason=reason, until=until)
     output.console.print(f"Task {t['id']} is {t['status']}.", highlight=False)

@@ -377,8 +377,12 @@ def _message(err: ErrorDetails, root: type[BaseModel] = ModelSpec) -> str:
     }
     if kind in simple:
         return f"{simple[kind]}, got {found(value)}"
-    bounds = {"greater_than": "gt", "greater_than_equal": "ge", "less_than": "lt",
-              "less_than_equal": "le"}
+    bounds = {
+        "greater_than": "gt",
+        "greater_than_equal": "ge",
+        "less_than": "lt",
+        "less_than_equal": "le",
+    }
     if kind in bounds:
         words = {"gt": "greater than", "ge": "at least", "lt": "less than", "le": "at most"}
         bound = bounds[kind]
@@ -386,9 +390,7 @@ def _message(err: ErrorDetails, root: type[BaseModel] = ModelSpec) -> str:
     return str(err["msg"])
 
 
-def _walk(
-    loc: tuple[int | str, ...], root: type[BaseModel] = ModelSpec
-) -> tuple[Any, list[Any]]:
+def _walk(loc: tuple[int | str, ...], root: type[BaseModel] = ModelSpec) -> tuple[Any, list[Any]]:
     """The type of ``root`` at ``loc`` and its constraints (None when loc leaves it)."""
     current: Any = root
     meta: list[Any] = []

@@ -112,7 +112,7 @@ def router(project: Project) -> APIRouter:
     def evaluate(_: Editor, req: EvaluateRequest | None = None) -> dict[str, Any]:
         """Evaluate the rules on scored dates not yet evaluated (after adding rules, say);
         a run evaluates its own dates by itself."""
-        req = req or EvaluateRequest()
+        req = req or EvaluateRequest.model_validate({})
         done = project.evaluate_alerts(start=req.start, end=req.end)
         return {"evaluations": [vars(e) for e in done]}
 

@@ -14,9 +14,9 @@ from types import FrameType
 
 import uvicorn
 
+from stethoscope.alerts.outbox import Drainer
 from stethoscope.project import Project
 from stethoscope.service.app import create_app
-from stethoscope.alerts.outbox import Drainer
 from stethoscope.service.schedule import Scheduler
 from stethoscope.store.lease import remove_lease, write_lease
 

@@ -170,8 +170,12 @@ def alerts(
 ) -> list[dict[str, Any]]:
     """Alerts, newest first, filtered by what is given."""
     where, params = _filters(
-        {"al.status": status, "al.rule": rule, "al.account_id": account_id,
-         "al.recipient": recipient}
+        {
+            "al.status": status,
+            "al.rule": rule,
+            "al.account_id": account_id,
+            "al.recipient": recipient,
+        }
     )
     return row_dicts(
         con,

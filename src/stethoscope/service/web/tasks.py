@@ -39,7 +39,11 @@ def router(project: Project) -> APIRouter:
     templates = _templates()
 
     def page(
-        request: Request, user: User, owner: str, status: str, error: str | None = None,
+        request: Request,
+        user: User,
+        owner: str,
+        status: str,
+        error: str | None = None,
         code: int = 200,
     ) -> Response:
         rows = project.tasks(owner=owner, status=status, limit=200)
@@ -110,8 +114,9 @@ def router(project: Project) -> APIRouter:
                 )
             )
         except DataError as e:
+            message = e.message
             return await run_in_threadpool(
-                lambda: page(request, user, back_to, "open", error=e.message, code=400)
+                lambda: page(request, user, back_to, "open", error=message, code=400)
             )
         target = "/tasks" + ("" if back_to == user.name else "?" + urlencode({"owner": back_to}))
         return RedirectResponse(target, status_code=303)
