@@ -45,8 +45,6 @@ class AlertsMixin:
     def alert_rules(self, model: Path | str | None = None) -> Rules:
         """The project's alert rules (the ``alert_rules`` file, else the ``alerts:`` key of
         the model file), checked against the model; a ModelError lists every problem."""
-        from stethoscope.alerts.rules import load_rules
-
         m = self.load_model(model)
         channels = list(self.settings.alert_channels)
         if self.settings.alert_rules:
@@ -55,14 +53,31 @@ class AlertsMixin:
                 path = self.settings.project_dir / path
             with contextlib.suppress(ValueError):
                 path = path.relative_to(Path.cwd())
-            return load_rules(path, m, channels=channels)
+            return self._cached_rules(path, m, channels, embedded=False)
         model_file = Path(self.settings.model) if model is None else Path(model)
         if not model_file.is_absolute():
             base = self.settings.project_dir if model is None else Path.cwd()
             model_file = base / model_file
         with contextlib.suppress(ValueError):
             model_file = model_file.relative_to(Path.cwd())
-        return load_rules(model_file, m, channels=channels, embedded=True)
+        return self._cached_rules(model_file, m, channels, embedded=True)
+
+    def _cached_rules(self, path: Path, m: Model, channels: list[str], *, embedded: bool) -> Rules:
+        """The rules of ``path``, read once per version of the file and of the model (a run
+        and the server's requests read them often)."""
+        from stethoscope.alerts.rules import load_rules
+
+        try:
+            stat = path.stat()
+        except OSError:
+            return load_rules(path, m, channels=channels, embedded=embedded)
+        key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size, m.version, tuple(channels))
+        cache: dict[tuple[Any, ...], Rules] = self.__dict__.setdefault("_rules_cache", {})
+        if key not in cache:
+            rules = load_rules(path, m, channels=channels, embedded=embedded)
+            cache.clear()
+            cache[key] = rules
+        return cache[key]
 
     def _after_run(self, m: Model, summary: RunSummary, rules: Rules) -> list[Evaluation]:
         """Evaluate the rules on the run's dates, queue what to send, and send it."""
