@@ -284,7 +284,9 @@ class Project(AlertsMixin):
         return cached
 
     def validate(self, path: Path | str | None = None) -> Model:
-        return self.load_model(path)
+        model = self.load_model(path)
+        self.alert_rules(path)  # the model file's alert rules too, or the rules file
+        return model
 
     # -- scoring -----------------------------------------------------------------------
 

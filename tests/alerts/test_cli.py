@@ -73,6 +73,7 @@ def test_a_run_with_invalid_rules_is_refused_with_file_lines(tmp_path: Path) -> 
         "'threshold'?)",
         "Hint: run `stethoscope alerts validate` after editing.",
     ]
+    assert run_cli("validate", cwd=tmp_path).stderr.splitlines()[:2] == r.stderr.splitlines()[:2]
     # refused before it started: no run recorded
     r = run_cli("runs", cwd=tmp_path)
     assert r.returncode == 0

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from stethoscope.contract.schema import q
+from stethoscope.store import audit
 from stethoscope.store.alerts import now
 from stethoscope.store.results import detail_table
 
@@ -249,6 +250,19 @@ def evaluate(
         "UPDATE alert_evaluations SET opened = ?, resolved = ? WHERE model_version = ? "
         "AND as_of = ?",
         [result.opened, result.resolved, model.version, day],
+    )
+    # who opened the alerts and tasks: counts only, as the audit log keeps no personal data
+    audit.record(
+        con,
+        actor,
+        "alerts.evaluate",
+        day.isoformat(),
+        {
+            "opened": result.opened,
+            "resolved": result.resolved,
+            "tasks": result.tasks,
+            "run_id": run_id,
+        },
     )
     return result
 
