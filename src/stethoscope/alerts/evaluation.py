@@ -208,8 +208,8 @@ def evaluate(
         resolved = con.execute(
             "UPDATE alerts SET status = 'resolved', resolved_on = ? "
             "WHERE rule = ? AND status = 'open' AND opened_on < ? "
-            f"AND account_id IN (SELECT account_id FROM ({scored}) s) "
-            f"AND account_id NOT IN (SELECT account_id FROM ({hold}) x)",
+            f"AND account_id IN (SELECT s.account_id FROM ({scored}) s "
+            f"WHERE NOT EXISTS (SELECT 1 FROM ({hold}) x WHERE x.account_id = s.account_id))",
             [day, rule.name, day, *sp, *hp],
         ).fetchone()
         result.resolved += int(resolved[0]) if resolved else 0
