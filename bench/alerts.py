@@ -66,8 +66,10 @@ def main() -> None:
                 f"evaluate {len(done)} dates, 7 rules: {evaluation:.1f} s "
                 f"({evaluation / len(done):.2f} s per date; {opened:,} alerts, {tasks:,} tasks)"
             )
-            print(f"per date: scoring {backfill / r.dates:.2f} s, evaluation "
-                  f"{evaluation / len(done):.2f} s")
+            print(
+                f"per date: scoring {backfill / r.dates:.2f} s, evaluation "
+                f"{evaluation / len(done):.2f} s"
+            )
             report = p.alert_report()
             for x in report:
                 print(f"  {x['rule']}: {x['alerted']:,} accounts, precision {x['precision']}")

@@ -141,3 +141,15 @@ def test_a_playbook_that_opts_in_emails_the_customer_contacts(
     assert d["status"] == "pending"  # due in two days
     [t] = book.project.tasks()
     assert [s["email_contact"] for s in t["steps"]] == [None, "champion"]
+
+
+def test_a_date_before_the_latest_evaluated_is_not_evaluated(
+    book_factory: Callable[..., Book],
+) -> None:
+    book = book_factory(rules("      kind: below\n      threshold: 60\n"))
+    book.score(day(5), a1=80)
+    book.score(day(1), a1=50)  # older history scored later: no alert back in time
+    assert opened(book) == []
+    assert [e.skipped for e in book.project.last_evaluation] == [True]
+    book.score(day(6), a1=50)
+    assert opened(book) == [("a1", day(6), "open")]

@@ -15,7 +15,8 @@ is resolved; then an alert is opened for every firing account with no open alert
 rule and none opened within the rule's cooldown. A new alert that asks for a task opens
 one for its recipient, with the steps of its playbook. Recipients are routed in the same
 statement: the account's owner, else the rule set's fallback for the account's segment,
-else its fallback for any segment (``*``). A date is evaluated once per model version.
+else its fallback for any segment (``*``). A date is evaluated once per model version, and
+never one before the latest evaluated (alerts move forward in time).
 """
 
 from __future__ import annotations
@@ -190,12 +191,20 @@ def evaluate(
     actor: str = "alerts",
 ) -> Evaluation:
     """Evaluate every rule on ``day`` (in the caller's transaction)."""
+    result = Evaluation(day.isoformat())
+    # alerts move forward in time: a date before one already evaluated (a backfill of older
+    # history after newer runs) would reopen and resolve alerts out of order
+    later = con.execute(
+        "SELECT max(as_of) FROM alert_evaluations WHERE model_version = ?", [model.version]
+    ).fetchone()
+    if later and later[0] is not None and later[0] > day:
+        result.skipped = True
+        return result
     done = con.execute(
         "INSERT INTO alert_evaluations VALUES (?, ?, ?, 0, 0) ON CONFLICT DO NOTHING "
         "RETURNING as_of",
         [model.version, day, now()],
     ).fetchall()
-    result = Evaluation(day.isoformat())
     if not done:
         result.skipped = True
         return result

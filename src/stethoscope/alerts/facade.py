@@ -32,6 +32,8 @@ _DRAIN_GUARD = threading.Lock()
 class AlertsMixin:
     settings: Settings
     _lock: threading.RLock
+    # what evaluating the rules did in the last run or evaluation (the CLI prints it)
+    last_evaluation: list[Evaluation]
 
     if TYPE_CHECKING:
 
