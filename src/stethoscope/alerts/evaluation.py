@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from stethoscope.contract.schema import q
@@ -55,7 +55,7 @@ class Evaluation:
     resolved: int = 0
     tasks: int = 0
     skipped: bool = False  # already evaluated on this date under this model version
-    alert_ids: list[int] = field(default_factory=list)
+    batch: str = ""  # marks the alerts this evaluation opened
 
 
 Sql = tuple[str, list[Any]]
@@ -208,7 +208,7 @@ def evaluate(
     if not done:
         result.skipped = True
         return result
-    batch = uuid.uuid4().hex
+    batch = result.batch = uuid.uuid4().hex
     created = now()
     who, who_params = _routing(rules)
     for rule in rules.rules.values():
@@ -233,7 +233,7 @@ def evaluate(
             f"FROM ({fire}) f JOIN accounts a ON a.id = f.account_id "
             "WHERE NOT EXISTS (SELECT 1 FROM alerts x WHERE x.rule = ? "
             "AND x.account_id = f.account_id AND (x.status = 'open' OR x.opened_on > ?)) "
-            f"{segments}RETURNING id",
+            f"{segments}",
             [
                 rule.name,
                 rule.kind,
@@ -249,10 +249,9 @@ def evaluate(
                 cooldown,
                 *rule.segments,
             ],
-        ).fetchall()
-        new = [int(r[0]) for r in ids]
-        result.opened += len(new)
-        result.alert_ids += new
+        ).fetchone()
+        new = int(ids[0]) if ids else 0
+        result.opened += new
         if new and rule.due_days is not None:
             result.tasks += _open_tasks(con, rules, rule, batch, day, created, actor)
     con.execute(

@@ -104,8 +104,8 @@ class AlertsMixin:
         try:
             # without rules nothing is evaluated: dates stay open for rules added later
             results = [evaluate(con, m, rules, d, run_id=run_id) for d in dates if rules.rules]
-            new = [i for r in results for i in r.alert_ids]
-            deliveries = outbox.compose(con, m, rules, self.settings, new)
+            batches = [r.batch for r in results if r.batch]
+            deliveries = outbox.compose(con, m, rules, self.settings, batches)
             url = self.settings.sync_webhook_url
             if url and run_id and dates:
                 hook = sync.webhook(

@@ -60,13 +60,17 @@ def compose(
     model: Model,
     rules: Rules,
     settings: Settings,
-    alert_ids: list[int],
+    batches: list[str],
     *,
     at: dt.datetime | None = None,
 ) -> list[Delivery]:
-    """The deliveries of the alerts ``alert_ids`` that are still open, and the customer
-    emails of their tasks' playbooks (only where a playbook opts in)."""
-    if not alert_ids:
+    """The deliveries of the alerts opened in ``batches`` that are still open, and the
+    customer emails of their tasks' playbooks (only where a playbook opts in). Only rules
+    that send anything are read."""
+    sending = [
+        r.name for r in rules.rules.values() if r.channels or _emails_customers(rules, r.playbook)
+    ]
+    if not batches or not sending:
         return []
     t = at or store.now()
     rows = row_dicts(
@@ -75,18 +79,21 @@ def compose(
         "t.id AS task_id, t.due_on, t.playbook, t.steps FROM alerts al "
         "LEFT JOIN accounts a ON a.id = al.account_id "
         "LEFT JOIN tasks t ON t.alert_id = al.id "
-        f"WHERE al.status = 'open' AND al.id IN ({', '.join('?' for _ in alert_ids)}) "
-        "ORDER BY al.id",
-        alert_ids,
+        f"WHERE al.status = 'open' AND al.batch IN ({', '.join('?' for _ in batches)}) "
+        f"AND al.rule IN ({', '.join('?' for _ in sending)}) ORDER BY al.id",
+        [*batches, *sending],
     )
     out: list[Delivery] = []
     for r in rows:
-        rule = rules.rules.get(r["rule"])
-        if rule is None:
-            continue
+        rule = rules.rules[r["rule"]]
         out += _alert_deliveries(con, model, rules, settings, rule, r, t)
         out += _customer_emails(con, rules, r, t)
     return out
+
+
+def _emails_customers(rules: Rules, playbook: str | None) -> bool:
+    p = rules.playbooks.get(playbook) if playbook else None
+    return p is not None and p.email_customers and any(s.email_contact for s in p.steps)
 
 
 def _alert_deliveries(
