@@ -352,3 +352,74 @@ class RemoteProject:
     def forget(self, *, account_id: str | None = None, contact_id: str | None = None) -> Erasure:
         body = {"account_id": account_id, "contact_id": contact_id}
         return Erasure(**self._call("POST", "/api/admin/forget", json=body))
+
+    # -- alerts and tasks: the same methods as a local Project, over /api/alerts and /api/tasks
+
+    def alert_rules(self, model: Path | str | None = None) -> Any:
+        # reading the rules needs no database: checked here, as a local command would
+        from stethoscope.project import Project
+
+        return Project(self.settings).alert_rules(model)
+
+    def alerts(self, **filters: Any) -> list[dict[str, Any]]:
+        params = {k: v for k, v in filters.items() if v is not None}
+        return list(self._call("GET", "/api/alerts", params=params)["alerts"])
+
+    def alert_report(self, *, horizon_days: int = 180) -> list[dict[str, Any]]:
+        body = self._call("GET", "/api/alerts/report", params={"horizon_days": horizon_days})
+        return list(body["rules"])
+
+    def alert_outcomes(self, **filters: Any) -> list[dict[str, Any]]:
+        params = {k: v for k, v in filters.items() if v is not None}
+        return list(self._call("GET", "/api/alerts/outcomes", params=params)["outcomes"])
+
+    def evaluate_alerts(self, *, start: date | None = None, end: date | None = None) -> list[Any]:
+        from stethoscope.alerts.evaluation import Evaluation
+
+        body = {"from": _iso(start), "to": _iso(end)}
+        out = self._call("POST", "/api/alerts/evaluate", json=body)
+        return [Evaluation(**e) for e in out["evaluations"]]
+
+    def deliveries(self, **filters: Any) -> list[dict[str, Any]]:
+        params = {k: v for k, v in filters.items() if v is not None}
+        return list(self._call("GET", "/api/alerts/deliveries", params=params)["deliveries"])
+
+    def drain_outbox(self) -> Any:
+        from stethoscope.alerts.outbox import Drained
+
+        return Drained(**self._call("POST", "/api/alerts/deliveries/send"))
+
+    def tasks(self, **filters: Any) -> list[dict[str, Any]]:
+        params = {k: v for k, v in filters.items() if v is not None}
+        return list(self._call("GET", "/api/tasks", params=params)["tasks"])
+
+    def task(self, task_id: int) -> dict[str, Any] | None:
+        try:
+            return dict(self._call("GET", f"/api/tasks/{task_id}"))
+        except StethoscopeError as e:
+            if e.message == f"no task '{task_id}'":
+                return None
+            raise
+
+    def update_task(
+        self,
+        task_id: int,
+        status: str,
+        *,
+        reason: str | None = None,
+        until: date | None = None,
+    ) -> dict[str, Any]:
+        body = {"status": status, "reason": reason, "until": _iso(until)}
+        return dict(self._call("POST", f"/api/tasks/{task_id}", json=body))
+
+    def export_scores(
+        self, *, fmt: str = "csv", as_of: date | None = None, score: str | None = None
+    ) -> str:
+        params = {"format": fmt, "as_of": _iso(as_of), "score": score}
+        try:
+            r = self._http.get("/api/export", params={k: v for k, v in params.items() if v})
+        except httpx.HTTPError as e:
+            raise StoreError(f"the server at {self.lease.url} did not answer: {e}") from None
+        if r.is_success:
+            return r.text
+        return str(self._call("GET", "/api/export", params=params))

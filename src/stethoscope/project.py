@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from stethoscope.alerts.facade import AlertsMixin
 from stethoscope.contract.importer import ImportResult, Mode, import_file
 from stethoscope.contract.schema import TABLES, q
 from stethoscope.errors import DataError, RunInProgressError, StoreBusyError, StoreError
@@ -59,7 +60,7 @@ class DemoResult:
     signal: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
 
-class Project:
+class Project(AlertsMixin):
     """A Stethoscope project: its settings and its store, used from one process.
 
     Methods are safe to call from several threads (the server's request handlers): work on
@@ -284,7 +285,9 @@ class Project:
         return cached
 
     def validate(self, path: Path | str | None = None) -> Model:
-        return self.load_model(path)
+        model = self.load_model(path)
+        self.alert_rules(path)  # the model file's alert rules too, or the rules file
+        return model
 
     # -- scoring -----------------------------------------------------------------------
 
@@ -314,13 +317,16 @@ class Project:
         with self._lock:
             try:
                 m = self.load_model(model)
+                rules = self.alert_rules(model)  # invalid rules refuse the run, as a model does
                 if start or end:
                     dates = runner.days(start or end or _today(), end or _today())
                 else:
                     dates = [as_of or _today()]
                 self.attach_pending()
                 with starting(running):
-                    return runner.run(self.store.con, m, dates, progress=progress)
+                    summary = runner.run(self.store.con, m, dates, progress=progress)
+                self._after_run(m, summary, rules)
+                return summary
             finally:
                 self._running = None
                 self._run_guard.release()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
@@ -61,6 +61,54 @@ class Settings(BaseSettings):
     )
     schedule_retry_delay: float = Field(
         300.0, ge=0, description="Seconds between a failed scheduled run and its next try."
+    )
+    alert_rules: str = Field(
+        "",
+        description="A file of alert rules, relative to the project; empty: the `alerts:` "
+        "key of the model file (docs/concepts/alerts.md).",
+    )
+    alert_channels: dict[str, str] = Field(
+        default_factory=dict,
+        description="Named chat and webhook channels for alert rules: name = apprise URL "
+        "(slack://..., workflows://... for Teams, json://host/path); `email` is always there.",
+    )
+    alert_digest_hour: int = Field(
+        8, ge=0, le=23, description="Hour of the day (UTC) when digest alerts are sent."
+    )
+    alert_drain_interval: float = Field(
+        60.0, gt=0, description="Seconds between the server's sends of waiting deliveries."
+    )
+    alert_retry_delay: float = Field(
+        60.0,
+        gt=0,
+        description="Seconds before a failed delivery is tried again; doubled "
+        "after each failure, up to alert_retry_max.",
+    )
+    alert_retry_max: float = Field(
+        3600.0, gt=0, description="Most seconds between two tries of a failed delivery."
+    )
+    public_url: str = Field(
+        "",
+        description="The dashboard's address as people reach it, for links in alerts "
+        "(default: http://host:port).",
+    )
+    smtp_host: str = Field("", description="SMTP server for alert emails; empty: no email.")
+    smtp_port: int = Field(587, ge=1, le=65535, description="SMTP server port.")
+    smtp_security: Literal["starttls", "tls", "none"] = Field(
+        "starttls",
+        description="starttls (upgrade a plain connection), tls (SMTP over TLS, port 465) or none.",
+    )
+    smtp_username: str = Field("", description="SMTP user name; empty: no authentication.")
+    smtp_password: str = Field("", description="SMTP password (best set in the environment).")
+    smtp_from: str = Field("stethoscope@localhost", description="The From address of alert emails.")
+    smtp_timeout: float = Field(30.0, gt=0, description="Seconds an SMTP exchange may take.")
+    sync_webhook_url: str = Field(
+        "",
+        description="Posted after every run with the scores that changed (JSON, signed); "
+        "empty: no outbound sync.",
+    )
+    sync_webhook_secret: str = Field(
+        "", description="Key of the HMAC-SHA256 signature of the sync webhook."
     )
 
     @field_validator("schedule")

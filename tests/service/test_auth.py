@@ -111,6 +111,40 @@ MATRIX: list[Case] = [
             ("PUT", "/api/tables/{table}/rows", "/api/tables/accounts/rows"),
         ]
     ),
+    # alerts, tasks and the export
+    *(
+        Case("GET", path, VIEWERS, _fixed("GET", url), succeeds=ok)
+        for path, url, ok in [
+            ("/api/alerts", "/api/alerts", True),
+            ("/api/alerts/report", "/api/alerts/report", True),
+            ("/api/alerts/outcomes", "/api/alerts/outcomes", True),
+            ("/api/alerts/rules", "/api/alerts/rules", False),
+            ("/api/tasks", "/api/tasks", True),
+            ("/api/tasks/{task_id}", "/api/tasks/1", False),
+            ("/api/export", "/api/export", False),
+        ]
+    ),
+    Case("GET", "/api/alerts/deliveries", ADMINS, _fixed("GET", "/api/alerts/deliveries")),
+    Case(
+        "POST",
+        "/api/alerts/deliveries/send",
+        EDITORS,
+        _fixed("POST", "/api/alerts/deliveries/send"),
+    ),
+    Case(
+        "POST",
+        "/api/alerts/evaluate",
+        EDITORS,
+        _fixed("POST", "/api/alerts/evaluate", json={}),
+        succeeds=False,
+    ),
+    Case(
+        "POST",
+        "/api/tasks/{task_id}",
+        EDITORS,
+        _fixed("POST", "/api/tasks/1", json={"status": "done"}),
+        succeeds=False,
+    ),
 ]
 
 

@@ -48,7 +48,7 @@ def root(
 
 def main() -> None:
     # commands register themselves on `app` when imported
-    from stethoscope.cli import admin, backtest, data, scoring, serve, users  # noqa: F401
+    from stethoscope.cli import admin, alerts, backtest, data, scoring, serve, users  # noqa: F401
 
     try:
         app()

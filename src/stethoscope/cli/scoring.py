@@ -97,6 +97,10 @@ def run(
     for score, bands in r.bands.items():
         parts = ", ".join(f"{n:,} {b}" for b, n in bands.items())
         output.console.print(f"  {score}: {parts}", highlight=False)
+    # what the run's alert rules did (a local run only: the server keeps its own)
+    if evaluated := vars(project).get("last_evaluation"):
+        opened, resolved = sum(e.opened for e in evaluated), sum(e.resolved for e in evaluated)
+        output.console.print(f"  alerts: {opened:,} opened, {resolved:,} resolved", highlight=False)
 
 
 @app.command()

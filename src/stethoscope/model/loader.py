@@ -278,6 +278,39 @@ def _validate(
         return None, broken
 
 
+def read_yaml(text: str, filename: str) -> tuple[Any, dict[str, int], list[Problem]]:
+    """The plain values of a YAML file written like the model (YAML 1.2 booleans, dates as
+    text), the line of each dotted path, and the problems of its syntax."""
+    lines: dict[str, int] = {}
+    problems: list[Problem] = []
+    data = _read_yaml(text, filename, lines, problems)
+    return data, lines, problems
+
+
+def line_of(path: str, lines: dict[str, int]) -> int:
+    """The line of ``path``, or of its nearest ancestor written in the file."""
+    return _line(path, lines)
+
+
+def shape_problems(
+    data: Any, root: type[BaseModel], where: Callable[[str], str], prefix: str = ""
+) -> tuple[list[Problem], list[tuple[int | str, ...]]]:
+    """Every shape problem of ``data`` against the spec ``root``, worded as for a model
+    (``where`` turns a dotted path into ``file:line``; ``prefix`` is the path of ``data`` in
+    its file), and the pydantic location of each."""
+    try:
+        root.model_validate(data)
+        return [], []
+    except ValidationError as e:
+        errors = e.errors(include_url=False)
+    out = []
+    for err in errors:
+        path = _written_path(err["loc"], data)
+        full = f"{prefix}.{path}" if prefix and path else (prefix or path)
+        out.append(Problem(where(full), f"{full or 'top level'}: {_message(err, root)}"))
+    return out, [err["loc"] for err in errors]
+
+
 VIRTUAL = ("points", "in")
 
 
@@ -307,12 +340,12 @@ def _written_path(loc: tuple[int | str, ...], data: Any) -> str:
     return out
 
 
-def _message(err: ErrorDetails) -> str:
+def _message(err: ErrorDetails, root: type[BaseModel] = ModelSpec) -> str:
     kind, value, ctx = err["type"], err.get("input"), err.get("ctx") or {}
     loc = err["loc"]
     if kind == "extra_forbidden":
         key = str(loc[-1])
-        allowed = _allowed_keys(loc[:-1])
+        allowed = _allowed_keys(loc[:-1], root)
         hint = suggest(key, allowed) or (
             f"; expected one of {', '.join(allowed)}" if allowed else ""
         )
@@ -325,7 +358,7 @@ def _message(err: ErrorDetails) -> str:
         return f"expected one of {', '.join(options)}, got {found(value)}{close}"
     if kind in ("too_short", "too_long"):
         n = ctx.get("actual_length")
-        lo, hi = _lengths(loc)
+        lo, hi = _lengths(loc, root)
         bound = f"at least {lo}" if kind == "too_short" else f"at most {hi}"
         want = f"{lo}" if lo == hi else bound
         return f"expected {want} items, got {n}"
@@ -344,12 +377,22 @@ def _message(err: ErrorDetails) -> str:
     }
     if kind in simple:
         return f"{simple[kind]}, got {found(value)}"
+    bounds = {
+        "greater_than": "gt",
+        "greater_than_equal": "ge",
+        "less_than": "lt",
+        "less_than_equal": "le",
+    }
+    if kind in bounds:
+        words = {"gt": "greater than", "ge": "at least", "lt": "less than", "le": "at most"}
+        bound = bounds[kind]
+        return f"expected a number {words[bound]} {found(ctx.get(bound))}, got {found(value)}"
     return str(err["msg"])
 
 
-def _walk(loc: tuple[int | str, ...]) -> tuple[Any, list[Any]]:
-    """The type of ModelSpec at ``loc`` and its constraints (None when loc leaves it)."""
-    current: Any = ModelSpec
+def _walk(loc: tuple[int | str, ...], root: type[BaseModel] = ModelSpec) -> tuple[Any, list[Any]]:
+    """The type of ``root`` at ``loc`` and its constraints (None when loc leaves it)."""
+    current: Any = root
     meta: list[Any] = []
     for seg in loc:
         current, _ = _strip(current)
@@ -384,14 +427,16 @@ def _strip(t: Any) -> tuple[Any, list[Any]]:
             return t, meta
 
 
-def _allowed_keys(loc: tuple[int | str, ...]) -> list[str]:
-    t, _ = _walk(loc)
+def _allowed_keys(loc: tuple[int | str, ...], root: type[BaseModel] = ModelSpec) -> list[str]:
+    t, _ = _walk(loc, root)
     return keys(t) if isinstance(t, type) and issubclass(t, BaseModel) else []
 
 
-def _lengths(loc: tuple[int | str, ...]) -> tuple[int | None, int | None]:
+def _lengths(
+    loc: tuple[int | str, ...], root: type[BaseModel] = ModelSpec
+) -> tuple[int | None, int | None]:
     """(min_length, max_length) of the list at ``loc``."""
-    _, meta = _walk(loc)
+    _, meta = _walk(loc, root)
     lo = next((m.min_length for m in meta if hasattr(m, "min_length")), None)
     hi = next((m.max_length for m in meta if hasattr(m, "max_length")), None)
     return lo, hi

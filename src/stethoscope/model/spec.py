@@ -305,6 +305,8 @@ class ModelSpec(Spec):
     groups: dict[str, GroupSpec] = {}
     scorecards: dict[str, ScorecardSpec]
     scores: dict[str, ScoreSpec] | None = None
+    # alert rules, checked in shape and against the model by stethoscope.alerts.rules
+    alerts: dict[str, Any] | None = None
 
 
 # sections holding named entries, in the order they are resolved

@@ -23,12 +23,22 @@ from stethoscope.contract.readers import parse_mapping
 from stethoscope.contract.schema import FORMATS, MODES
 from stethoscope.errors import DataError
 from stethoscope.project import Project
-from stethoscope.service import api_admin, api_inputs, api_scores, api_upserts, auth, errors, web
+from stethoscope.service import (
+    api_admin,
+    api_alerts,
+    api_inputs,
+    api_scores,
+    api_upserts,
+    auth,
+    errors,
+    web,
+)
 from stethoscope.service.auth import require
 from stethoscope.service.ingest import router as ingest_router
 from stethoscope.service.runs_api import router as runs_router
 from stethoscope.service.runs_api import start_router as start_runs_router
 from stethoscope.service.web import backtest_page
+from stethoscope.service.web import tasks as web_tasks
 
 if TYPE_CHECKING:
     from stethoscope.contract.importer import Mode
@@ -119,8 +129,10 @@ def create_app(project: Project, token: str) -> FastAPI:
     app.include_router(api_upserts.router(project), responses=errors.RESPONSES)
     app.include_router(ingest_router(project))
     app.include_router(api_admin.router(project), responses=errors.RESPONSES)
+    app.include_router(api_alerts.router(project), responses=errors.RESPONSES)
     # the dashboard, at the server's own address (docs/dashboard.md)
     app.include_router(web.router(project))
     app.include_router(backtest_page.router(project))
+    app.include_router(web_tasks.router(project))
     app.mount("/static", StaticFiles(directory=web.STATIC), name="static")
     return app

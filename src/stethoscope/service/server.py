@@ -14,6 +14,7 @@ from types import FrameType
 
 import uvicorn
 
+from stethoscope.alerts.outbox import Drainer
 from stethoscope.project import Project
 from stethoscope.service.app import create_app
 from stethoscope.service.schedule import Scheduler
@@ -55,11 +56,15 @@ def run(
     # a Postgres store is shared by any number of processes: no lease, no forwarding
     path = project.settings.database_path
     lease = write_lease(path, url, token) if path is not None else None
+    # alert deliveries waiting for their time, or for a channel that was down
+    outbox = Drainer(project.drain_outbox, project.settings.alert_drain_interval)
     try:
         if scheduler is not None:
             scheduler.start()
+        outbox.start()
         server.run(sockets=[sock])
     finally:
+        outbox.stop()
         if scheduler is not None:
             scheduler.stop()
         if path is not None and lease is not None:

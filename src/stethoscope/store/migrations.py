@@ -106,6 +106,13 @@ def _backtests(con: Connection) -> None:
     create_tables(con)
 
 
+def _alerts(con: Connection) -> None:
+    from stethoscope.store.alerts import DDL
+
+    for stmt in DDL:
+        con.execute(ddl(con, stmt))
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "source tables of the data contract", _source_tables),
     (2, "model versions, runs, score history, CSM inputs", _results),
@@ -114,6 +121,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (5, "users' accounts and pending events of the Segment-compatible ingest", _ingest),
     (6, "compiled scoring queries", _compiled),
     (7, "dashboard users and the service's secrets", _users),
+    (9, "alerts, tasks, the outbox of deliveries and alert evaluations", _alerts),
     (10, "backtest reports", _backtests),
 ]
 

@@ -1,0 +1,296 @@
+"""The alert methods of the facade: ``Project`` inherits them from ``AlertsMixin``, so the
+CLI, the API and the dashboard call ``project.tasks(...)`` like any other method.
+
+After every successful run (``Project.run``, whoever started it: the CLI, the API or the
+schedule) the rules are evaluated on each date the run scored, the deliveries of the new
+alerts and the sync webhook are written to the outbox in one transaction, and the outbox
+is drained. The rules are read before the run: invalid rules refuse the run, as an invalid
+model does, rather than failing after it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from stethoscope.alerts.evaluation import Evaluation
+    from stethoscope.alerts.outbox import Drained
+    from stethoscope.alerts.rules import Rules
+    from stethoscope.model.types import Model
+    from stethoscope.runner import RunSummary
+    from stethoscope.settings import Settings
+    from stethoscope.store.embedded import EmbeddedStore, ServerStore
+
+_DRAIN_GUARD = threading.Lock()
+
+
+class AlertsMixin:
+    settings: Settings
+    _lock: threading.RLock
+    # what evaluating the rules did in the last run or evaluation (the CLI prints it)
+    last_evaluation: list[Evaluation]
+
+    if TYPE_CHECKING:
+
+        @property
+        def store(self) -> EmbeddedStore | ServerStore: ...
+
+        def load_model(self, path: Path | str | None = None) -> Model: ...
+
+    # -- rules -------------------------------------------------------------------------
+
+    def alert_rules(self, model: Path | str | None = None) -> Rules:
+        """The project's alert rules (the ``alert_rules`` file, else the ``alerts:`` key of
+        the model file), checked against the model; a ModelError lists every problem."""
+        m = self.load_model(model)
+        channels = list(self.settings.alert_channels)
+        if self.settings.alert_rules:
+            path = Path(self.settings.alert_rules)
+            if not path.is_absolute():
+                path = self.settings.project_dir / path
+            with contextlib.suppress(ValueError):
+                path = path.relative_to(Path.cwd())
+            return self._cached_rules(path, m, channels, embedded=False)
+        model_file = Path(self.settings.model) if model is None else Path(model)
+        if not model_file.is_absolute():
+            base = self.settings.project_dir if model is None else Path.cwd()
+            model_file = base / model_file
+        with contextlib.suppress(ValueError):
+            model_file = model_file.relative_to(Path.cwd())
+        return self._cached_rules(model_file, m, channels, embedded=True)
+
+    def _cached_rules(self, path: Path, m: Model, channels: list[str], *, embedded: bool) -> Rules:
+        """The rules of ``path``, read once per version of the file and of the model (a run
+        and the server's requests read them often)."""
+        from stethoscope.alerts.rules import load_rules
+
+        try:
+            stat = path.stat()
+        except OSError:
+            return load_rules(path, m, channels=channels, embedded=embedded)
+        key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size, m.version, tuple(channels))
+        cache: dict[tuple[Any, ...], Rules] = self.__dict__.setdefault("_rules_cache", {})
+        if key not in cache:
+            rules = load_rules(path, m, channels=channels, embedded=embedded)
+            cache.clear()
+            cache[key] = rules
+        return cache[key]
+
+    def _after_run(self, m: Model, summary: RunSummary, rules: Rules) -> list[Evaluation]:
+        """Evaluate the rules on the run's dates, queue what to send, and send it."""
+        from stethoscope.runner import days
+
+        first = dt.date.fromisoformat(summary.as_of_from)
+        last = dt.date.fromisoformat(summary.as_of_to)
+        with self._lock:
+            out = self._evaluate(m, rules, days(first, last), summary.run_id)
+        self.drain_outbox()
+        return out
+
+    def _evaluate(
+        self, m: Model, rules: Rules, dates: list[dt.date], run_id: str | None
+    ) -> list[Evaluation]:
+        from stethoscope.alerts import outbox, sync
+        from stethoscope.alerts.evaluation import evaluate
+        from stethoscope.store import alerts as store
+
+        con = self.store.con
+        con.begin()
+        try:
+            # without rules nothing is evaluated: dates stay open for rules added later
+            results = [evaluate(con, m, rules, d, run_id=run_id) for d in dates if rules.rules]
+            batches = [r.batch for r in results if r.batch]
+            deliveries = outbox.compose(con, m, rules, self.settings, batches)
+            url = self.settings.sync_webhook_url
+            if url and run_id and dates:
+                hook = sync.webhook(
+                    con, url, run_id=run_id, version=m.version, first=dates[0], last=dates[-1]
+                )
+                if hook is not None:
+                    deliveries.append(hook)
+            store.queue(con, deliveries)
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
+        self.last_evaluation = results
+        return results
+
+    def evaluate_alerts(
+        self,
+        *,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+        model: Path | str | None = None,
+    ) -> list[Evaluation]:
+        """Evaluate the rules on the scored dates from ``start`` to ``end`` (default: the
+        latest scored date) not evaluated yet, e.g. after adding rules; then send."""
+        from stethoscope import readouts
+
+        m = self.load_model(model)
+        rules = self.alert_rules(model)
+        with self._lock:
+            con = self.store.con
+            latest = readouts.latest_date(con, m.version)
+            if latest is None:
+                return []
+            lo, hi = start or end or latest, end or latest
+            rows = con.execute(
+                "SELECT DISTINCT as_of FROM score_history WHERE model_version = ? "
+                "AND as_of >= ? AND as_of <= ? ORDER BY as_of",
+                [m.version, lo, hi],
+            ).fetchall()
+            out = self._evaluate(m, rules, [r[0] for r in rows], None)
+        self.drain_outbox()
+        return out
+
+    # -- the outbox --------------------------------------------------------------------
+
+    def drain_outbox(self, *, at: dt.datetime | None = None) -> Drained:
+        """Send every delivery that is due (at ``at``, naive UTC; default now). One drain at
+        a time per process; the store is not held while a message is sent."""
+        from stethoscope.alerts import outbox
+
+        @contextlib.contextmanager
+        def held() -> Iterator[None]:
+            with self._lock:
+                yield
+
+        with _DRAIN_GUARD:
+            return outbox.drain(held, self.store.con, self.settings, at=at)
+
+    def deliveries(
+        self, *, status: str | None = None, limit: int = 50, offset: int = 0
+    ) -> list[dict[str, Any]]:
+        from stethoscope.store import alerts as store
+
+        with self._lock:
+            return store.deliveries(self.store.con, status=status, limit=limit, offset=offset)
+
+    # -- alerts and what became of them ------------------------------------------------
+
+    def alerts(
+        self,
+        *,
+        status: str | None = None,
+        rule: str | None = None,
+        account_id: str | None = None,
+        recipient: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[dict[str, Any]]:
+        from stethoscope.store import alerts as store
+
+        with self._lock:
+            return store.alerts(
+                self.store.con,
+                status=status,
+                rule=rule,
+                account_id=account_id,
+                recipient=recipient,
+                limit=limit,
+                offset=offset,
+            )
+
+    def alert_report(self, *, horizon_days: int = 180) -> list[dict[str, Any]]:
+        """Per rule: alerts, accounts alerted, how many churned after, precision, churned
+        accounts never alerted, recall, tasks done (see alerts.outcomes)."""
+        from stethoscope.alerts import outcomes
+
+        with self._lock:
+            return outcomes.report(self.store.con, horizon_days=horizon_days)
+
+    def alert_outcomes(
+        self, *, rule: str | None = None, limit: int = 100, offset: int = 0
+    ) -> list[dict[str, Any]]:
+        from stethoscope.alerts import outcomes
+
+        with self._lock:
+            return outcomes.alert_outcomes(self.store.con, rule=rule, limit=limit, offset=offset)
+
+    # -- tasks -------------------------------------------------------------------------
+
+    def tasks(
+        self,
+        *,
+        owner: str | None = None,
+        status: str | None = None,
+        account_id: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[dict[str, Any]]:
+        """Tasks, soonest due first; ``status='open'`` includes snoozed tasks whose date
+        has come."""
+        from stethoscope.store import alerts as store
+
+        with self._lock:
+            return store.tasks(
+                self.store.con,
+                owner=owner,
+                status=status,
+                account_id=account_id,
+                limit=limit,
+                offset=offset,
+            )
+
+    def task(self, task_id: int) -> dict[str, Any] | None:
+        from stethoscope.store import alerts as store
+
+        with self._lock:
+            return store.task(self.store.con, task_id)
+
+    def update_task(
+        self,
+        task_id: int,
+        status: str,
+        *,
+        reason: str | None = None,
+        until: dt.date | None = None,
+        actor: str | None = None,
+    ) -> dict[str, Any]:
+        """Mark a task done, snoozed (until a date), dismissed (with a reason) or open
+        again; recorded in the audit log as done by ``actor``."""
+        from stethoscope.store import alerts as store
+        from stethoscope.store import audit
+
+        with self._lock:
+            return store.update_task(
+                self.store.con,
+                task_id,
+                status,
+                actor=actor or audit.local_actor(),
+                reason=reason,
+                snooze_until=until,
+            )
+
+    # -- outbound sync -----------------------------------------------------------------
+
+    def export_scores(
+        self,
+        *,
+        fmt: str = "csv",
+        as_of: dt.date | None = None,
+        score: str | None = None,
+        model: Path | str | None = None,
+    ) -> str:
+        """The scored book on a date (default: the latest) as CSV or JSON."""
+        from stethoscope import readouts
+        from stethoscope.alerts import sync
+        from stethoscope.errors import DataError
+
+        if fmt not in ("csv", "json"):
+            raise DataError(f"unknown export format '{fmt}'", hint="use csv or json")
+        m = self.load_model(model)
+        with self._lock:
+            day = as_of or readouts.latest_date(self.store.con, m.version)
+            if day is None:
+                raise DataError(
+                    "nothing is scored under the current model yet",
+                    hint="score the book with `stethoscope run` first",
+                )
+            return sync.export(self.store.con, m.version, day, fmt=fmt, score=score)
