@@ -237,3 +237,17 @@ def test_platt_probability_is_reproducible_too(demo: Path) -> None:
     assert r["calibration"]["mapping"]["method"] == "platt"
     assert r["calibration"]["mapping"]["b"] < 0  # a higher score, a lower probability
     check_reproducible(r)
+
+
+def test_backtest_commands_say_they_cannot_go_through_a_running_server(tmp_path: Path) -> None:
+    from tests.serving import Serving
+
+    (tmp_path / "stethoscope.toml").write_text('database_url = "stethoscope.duckdb"\n')
+    (tmp_path / "model.yaml").write_text(preset_text("four-signals"))
+    with Serving(tmp_path):
+        for args in (["backtest"], ["calibrate", "--out", "new.yaml"], ["forecast"]):
+            r = run_cli(*args, cwd=tmp_path)
+            assert r.returncode == 1, (args, r.stdout, r.stderr)
+            assert "cannot go through a running server" in r.stderr
+            assert "Traceback" not in r.stderr
+    assert not (tmp_path / "new.yaml").exists()
