@@ -207,6 +207,12 @@ def test_cli_backtest_compare_calibrate_forecast(demo: Path, tmp_path: Path) -> 
     lo, hi = cmp["ci95"]
     assert lo <= cmp["difference"] <= hi
     assert cmp["auc_a"] == pytest.approx(data["auc"])
+    r = run_cli(
+        "backtest", "--compare", "model.yaml", str(tmp_path / "b.yaml"), "--bootstrap", "50",
+        "--format", "html", "--out", str(tmp_path / "cmp.html"), cwd=demo,
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert "against" in (tmp_path / "cmp.html").read_text()
     before = (demo / "model.yaml").read_text()
     r = run_cli("calibrate", "--out", "model.yaml", cwd=demo)
     assert r.returncode == 1
