@@ -207,6 +207,12 @@ def test_cli_backtest_compare_calibrate_forecast(demo: Path, tmp_path: Path) -> 
     lo, hi = cmp["ci95"]
     assert lo <= cmp["difference"] <= hi
     assert cmp["auc_a"] == pytest.approx(data["auc"])
+    r = run_cli(
+        "backtest", "--compare", "model.yaml", str(tmp_path / "b.yaml"), "--bootstrap", "50",
+        "--format", "html", "--out", str(tmp_path / "cmp.html"), cwd=demo,
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert "against" in (tmp_path / "cmp.html").read_text()
     before = (demo / "model.yaml").read_text()
     r = run_cli("calibrate", "--out", "model.yaml", cwd=demo)
     assert r.returncode == 1
@@ -237,3 +243,17 @@ def test_platt_probability_is_reproducible_too(demo: Path) -> None:
     assert r["calibration"]["mapping"]["method"] == "platt"
     assert r["calibration"]["mapping"]["b"] < 0  # a higher score, a lower probability
     check_reproducible(r)
+
+
+def test_backtest_commands_say_they_cannot_go_through_a_running_server(tmp_path: Path) -> None:
+    from tests.serving import Serving
+
+    (tmp_path / "stethoscope.toml").write_text('database_url = "stethoscope.duckdb"\n')
+    (tmp_path / "model.yaml").write_text(preset_text("four-signals"))
+    with Serving(tmp_path):
+        for args in (["backtest"], ["calibrate", "--out", "new.yaml"], ["forecast"]):
+            r = run_cli(*args, cwd=tmp_path)
+            assert r.returncode == 1, (args, r.stdout, r.stderr)
+            assert "cannot go through a running server" in r.stderr
+            assert "Traceback" not in r.stderr
+    assert not (tmp_path / "new.yaml").exists()

@@ -351,7 +351,8 @@ def model_text(model: Model, cal: Calibration, *, source: str, when: dt.date) ->
         f"# {model.name}, calibrated by `stethoscope calibrate` on {when.isoformat()} from "
         f"{source} (version {model.version[:12]}).\n"
         f"# Held-out AUC of '{cal.score}' on {len(h['dates'])} later dates: "
-        f"{_fmt(h['old_auc'])} with the old weights, {_fmt(h['new_auc'])} with these.\n"
+        f"{_fmt(h['old_auc'])} with the old weights, {_fmt(h['new_auc'])} with weights fitted\n"
+        "# this way on the dates before each (these weights are fitted on every date).\n"
         "# Review the weights and thresholds before using this file as the project's model.\n"
     )
     return header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
