@@ -772,6 +772,108 @@ class Project:
                 return privacy.forget_contact(self.store.con, contact_id, actor=who)
         raise DataError("forget needs an account id or a contact id, not both")
 
+    # -- the book from above, for the dashboard (stethoscope.overview) ------------------
+
+    def book_overview(
+        self,
+        *,
+        as_of: date,
+        score: str = "health",
+        owner: str | None = None,
+        renew_days: int = 90,
+        history_from: date | None = None,
+        drops_since: date | None = None,
+        top: int = 10,
+    ) -> dict[str, Any]:
+        """The scored book as of a date in a few rows: per band (with renewals due within
+        ``renew_days``), per band on each date since ``history_from``, per segment and
+        owner, the ``top`` biggest drops since ``drops_since`` and the soonest renewals;
+        only ``owner``'s accounts when given."""
+        from stethoscope import overview as o
+
+        m = self.load_model()
+        self._check_score(m, score)
+        until = as_of + timedelta(days=renew_days)
+        v = m.version
+        with self._lock:
+            con = self.store.con
+            return {
+                "summary": o.summary(con, v, score, as_of, renew_until=until, owner=owner),
+                "history": o.band_history(con, v, score, history_from or as_of, as_of, owner=owner)
+                if history_from
+                else [],
+                "segments": o.breakdown(con, v, score, as_of, "segment", owner=owner),
+                "owners": o.breakdown(con, v, score, as_of, "owner", owner=owner),
+                "drops": o.drops(con, v, score, as_of, drops_since, limit=top, owner=owner)
+                if drops_since
+                else [],
+                "renewals_due": o.renewals_due(con, v, score, as_of, until, limit=top, owner=owner),
+            }
+
+    def book_page(
+        self,
+        *,
+        as_of: date,
+        score: str = "health",
+        band: str | None = None,
+        segment: str | None = None,
+        owner: str | None = None,
+        search: str | None = None,
+        sort: str = "score",
+        descending: bool = False,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> Page:
+        """One page of the scored book as of a date: filtered, ``search`` in the name or
+        id (any case), sorted; the rows of ``scores``, and how many match."""
+        from stethoscope import overview, readouts
+
+        m = self.load_model()
+        self._check_score(m, score)
+        with self._lock:
+            rows, total = overview.book_page(
+                self.store.con,
+                m.version,
+                score,
+                as_of,
+                band=band,
+                segment=segment,
+                owner=owner,
+                search=search,
+                sort=sort,
+                descending=descending,
+                limit=limit,
+                offset=offset,
+            )
+        return readouts.Page(rows, total)
+
+    def measure_coverage(self, *, as_of: date, score: str = "health") -> dict[str, Any]:
+        """How many accounts scored on a date each measure of the model could grade, and
+        the accounts by the share of their scorecard's weight that had data."""
+        from stethoscope import overview
+
+        m = self.load_model()
+        self._check_score(m, score)
+        with self._lock:
+            return overview.measure_coverage(self.store.con, m, score, as_of)
+
+    def activity(
+        self, account_id: str, *, start: date, end: date, limit: int = 30
+    ) -> dict[str, Any]:
+        """An account's usage per week, tickets, survey answers and conversations."""
+        from stethoscope import overview
+
+        with self._lock:
+            return overview.activity(self.store.con, account_id, start, end, limit=limit)
+
+    def account_scores(self, account_id: str, *, start: date, end: date) -> list[dict[str, Any]]:
+        """Every stored score of an account over a span of dates, under every model
+        version (one read, however many versions and scores)."""
+        from stethoscope import overview
+
+        with self._lock:
+            return overview.account_rows(self.store.con, account_id, start, end)
+
 
 def _today() -> date:
     return datetime.now(UTC).date()

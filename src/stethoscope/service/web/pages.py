@@ -23,7 +23,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from stethoscope.errors import DataError
 from stethoscope.service.auth import GRANTS
 from stethoscope.service.errors import envelope
-from stethoscope.service.web import views
+from stethoscope.service.web import charts, views
 from stethoscope.service.web.session import CSRF_FIELD, Sessions
 
 if TYPE_CHECKING:
@@ -57,37 +57,10 @@ def _templates() -> Jinja2Templates:
     env.filters["signed"] = lambda v, d=1: "" if v is None else f"{v:+,.{d}f}"
     env.filters["pct"] = lambda v: "" if v is None else f"{v * 100:.0f}%"
     env.globals["urlencode"] = urlencode
-    env.globals["sparkline"] = sparkline
+    env.globals["stacked_bands"] = charts.stacked_bands
+    env.globals["trend_chart"] = charts.trend
+    env.globals["spark"] = charts.spark
     return Jinja2Templates(env=env)
-
-
-def sparkline(
-    timeline: list[dict[str, Any]], low: float, high: float, width: int = 600, height: int = 80
-) -> list[str]:
-    """SVG polyline points of scores over time, one line per run of consecutive dates with
-    a score (a day without one breaks the line); x spans the first to the last date, y the
-    scale."""
-    days = [r["as_of"] for r in timeline]
-    if not days:
-        return []
-    span = max((days[-1] - days[0]).days, 1)
-    lines: list[str] = []
-    current: list[str] = []
-    previous: dt.date | None = None
-    for r in timeline:
-        gap = previous is not None and (r["as_of"] - previous).days > 1
-        if r["score"] is None or gap:
-            if current:
-                lines.append(" ".join(current))
-            current = []
-        if r["score"] is not None:
-            x = (r["as_of"] - days[0]).days / span * width
-            y = height - (r["score"] - low) / ((high - low) or 1) * height
-            current.append(f"{x:.1f},{y:.1f}")
-        previous = r["as_of"]
-    if current:
-        lines.append(" ".join(current))
-    return lines
 
 
 def _may_edit(user: User) -> bool:
@@ -183,11 +156,12 @@ def router(project: Project) -> APIRouter:
     # -- pages ---------------------------------------------------------------------------
 
     @web.get("/")
-    def portfolio_page(request: Request, format: Format = "html") -> Response:
+    def portfolio_page(request: Request, format: Format = "html", mine: bool = False) -> Response:
         user = sessions.user(request)
         if user is None:
             return signed_out(request, format)
-        return answer(request, format, "portfolio.html", user, views.portfolio(project))
+        data = views.portfolio(project, owner=user.name if mine else None)
+        return answer(request, format, "portfolio.html", user, data)
 
     @web.get("/accounts")
     def accounts_page(

@@ -1,0 +1,344 @@
+"""The scored book seen from above, for the dashboard: set-based read-outs that answer with
+a few rows however large the book is.
+
+- ``summary``: accounts and ARR per band, and the renewals due in a span, per band;
+- ``band_history``: accounts and ARR per band on each scored date (the stacked chart);
+- ``breakdown``: accounts and ARR per band for each segment or owner;
+- ``drops``: the accounts whose score fell most since a date;
+- ``renewals_due``: the soonest renewals;
+- ``book_page``: one filtered, searched, sorted page of the book, and its total;
+- ``measure_coverage``: how many scored accounts each measure could grade;
+- ``activity``: an account's recent usage per week and its tickets, survey answers and
+  conversations.
+
+Every query filters, groups and limits in the store (DuckDB or Postgres); parameters are
+bound, identifiers quoted with ``q``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any, Literal
+
+from stethoscope.contract.schema import q
+from stethoscope.errors import EngineError
+from stethoscope.readouts import SORTS, TREND_DAYS, _round6
+from stethoscope.store.results import detail_table, row_dicts
+
+if TYPE_CHECKING:
+    from stethoscope.model.types import Model
+    from stethoscope.store.database import Connection
+
+Breakdown = Literal["segment", "owner"]
+_SCORED = "h.model_version = ? AND h.score_name = ? AND h.as_of = ?"
+_FROM = "score_history h JOIN accounts a ON a.id = h.account_id"
+
+
+def _filters(
+    owner: str | None = None,
+    band: str | None = None,
+    segment: str | None = None,
+    search: str | None = None,
+) -> tuple[str, list[Any]]:
+    where: list[str] = []
+    params: list[Any] = []
+    for col, val in (("a.owner", owner), ("h.band", band), ("a.segment", segment)):
+        if val is not None:
+            where.append(f"{col} = ?")
+            params.append(val)
+    if search:
+        # text found, whatever its case, in the name or the id
+        where.append("(strpos(lower(a.name), lower(?)) > 0 OR strpos(lower(a.id), lower(?)) > 0)")
+        params += [search, search]
+    return "".join(f" AND {w}" for w in where), params
+
+
+def summary(
+    con: Connection,
+    version: str,
+    score_name: str,
+    as_of: dt.date,
+    *,
+    renew_until: dt.date,
+    owner: str | None = None,
+) -> list[dict[str, Any]]:
+    """Per band (None: no band), the accounts and ARR, and those renewing after ``as_of``
+    up to ``renew_until``."""
+    extra, params = _filters(owner=owner)
+    renewing = "CASE WHEN a.renewal_date > ? AND a.renewal_date <= ?"
+    return row_dicts(
+        con,
+        f"SELECT h.band, count(*) AS accounts, coalesce(sum(a.arr), 0) AS arr, "
+        f"sum({renewing} THEN 1 ELSE 0 END) AS renewing, "
+        f"coalesce(sum({renewing} THEN a.arr END), 0) AS renewing_arr "
+        f"FROM {_FROM} WHERE {_SCORED}{extra} GROUP BY h.band",
+        [as_of, renew_until, as_of, renew_until, version, score_name, as_of, *params],
+    )
+
+
+def band_history(
+    con: Connection,
+    version: str,
+    score_name: str,
+    start: dt.date,
+    end: dt.date,
+    *,
+    owner: str | None = None,
+) -> list[dict[str, Any]]:
+    """Accounts per band on each date from ``start`` to ``end`` a run scored (only
+    ``owner``'s accounts when given: then the accounts table is joined)."""
+    extra, params = _filters(owner=owner)
+    source = _FROM if owner else "score_history h"
+    return row_dicts(
+        con,
+        f"SELECT h.as_of, h.band, count(*) AS accounts "
+        f"FROM {source} WHERE h.model_version = ? AND h.score_name = ? AND h.as_of >= ? "
+        f"AND h.as_of <= ?{extra} GROUP BY h.as_of, h.band ORDER BY h.as_of, h.band",
+        [version, score_name, start, end, *params],
+    )
+
+
+def breakdown(
+    con: Connection,
+    version: str,
+    score_name: str,
+    as_of: dt.date,
+    by: Breakdown,
+    *,
+    owner: str | None = None,
+) -> list[dict[str, Any]]:
+    """(key, band, accounts, arr) for each segment or owner (key None: not set)."""
+    column = {"segment": "a.segment", "owner": "a.owner"}[by]
+    extra, params = _filters(owner=owner)
+    return row_dicts(
+        con,
+        f"SELECT {column} AS key, h.band, count(*) AS accounts, coalesce(sum(a.arr), 0) AS arr "
+        f"FROM {_FROM} WHERE {_SCORED}{extra} GROUP BY {column}, h.band",
+        [version, score_name, as_of, *params],
+    )
+
+
+_BRIEF = "h.account_id, a.name, a.owner, a.segment, a.arr, a.renewal_date, h.score, h.band"
+
+
+def drops(
+    con: Connection,
+    version: str,
+    score_name: str,
+    as_of: dt.date,
+    since: dt.date,
+    *,
+    limit: int,
+    owner: str | None = None,
+) -> list[dict[str, Any]]:
+    """The accounts whose score fell most from ``since`` to ``as_of``, largest first."""
+    extra, params = _filters(owner=owner)
+    change = _round6(con, "h.score - p.score")
+    return row_dicts(
+        con,
+        f"SELECT {_BRIEF}, p.score AS score_before, {change} AS change FROM {_FROM} "
+        f"JOIN score_history p ON p.account_id = h.account_id AND p.model_version = "
+        f"h.model_version AND p.score_name = h.score_name AND p.as_of = ? "
+        f"WHERE {_SCORED} AND h.score < p.score{extra} "
+        f"ORDER BY h.score - p.score, h.account_id LIMIT ?",
+        [since, version, score_name, as_of, *params, limit],
+    )
+
+
+def renewals_due(
+    con: Connection,
+    version: str,
+    score_name: str,
+    as_of: dt.date,
+    until: dt.date,
+    *,
+    limit: int,
+    owner: str | None = None,
+) -> list[dict[str, Any]]:
+    """The scored accounts renewing after ``as_of`` up to ``until``, soonest first."""
+    extra, params = _filters(owner=owner)
+    return row_dicts(
+        con,
+        f"SELECT {_BRIEF} FROM {_FROM} WHERE {_SCORED} AND a.renewal_date > ? "
+        f"AND a.renewal_date <= ?{extra} ORDER BY a.renewal_date, h.account_id LIMIT ?",
+        [version, score_name, as_of, as_of, until, *params, limit],
+    )
+
+
+def book_page(
+    con: Connection,
+    version: str,
+    score_name: str,
+    as_of: dt.date,
+    *,
+    band: str | None = None,
+    segment: str | None = None,
+    owner: str | None = None,
+    search: str | None = None,
+    sort: str = "score",
+    descending: bool = False,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[dict[str, Any]], int]:
+    """One page of the scored book, filtered and searched, and how many rows match.
+
+    The trends are computed for the page's rows only, unless the sort needs them all."""
+    if sort not in SORTS:
+        raise EngineError(f"cannot sort by '{sort}'", hint=f"sort by one of {', '.join(SORTS)}")
+    extra, params = _filters(owner=owner, band=band, segment=segment, search=search)
+    scored = [version, score_name, as_of]
+    total = con.execute(
+        f"SELECT count(*) FROM {_FROM} WHERE {_SCORED}{extra}", [*scored, *params]
+    ).fetchone()
+    columns = (
+        "h.account_id, a.name, a.owner, a.segment, a.arr, a.renewal_date, h.score, h.band, "
+        "h.coverage, h.segment AS model_segment, h.scorecard"
+    )
+    direction = "DESC" if descending else "ASC"
+    trends, joins, trend_params = _trend_joins(con, version, score_name, as_of)
+    if sort.startswith("change_"):
+        # sorted by a trend: every matching row needs it before the page is cut
+        sql = (
+            f"SELECT * FROM (SELECT {columns}, {trends} FROM {_FROM} {joins} "
+            f"WHERE {_SCORED}{extra}) AS b ORDER BY {q(sort)} {direction} NULLS LAST, "
+            "account_id LIMIT ? OFFSET ?"
+        )
+        all_params = [*trend_params, *scored, *params, limit, offset]
+    else:
+        key = {"name": "a.name", "arr": "a.arr", "renewal_date": "a.renewal_date"}.get(
+            sort, f"h.{sort}"
+        )
+        # the page first, then the trends of its rows only
+        page = (
+            f"SELECT {columns}, h.model_version, h.score_name FROM {_FROM} "
+            f"WHERE {_SCORED}{extra} ORDER BY {key} {direction} NULLS LAST, h.account_id "
+            "LIMIT ? OFFSET ?"
+        )
+        names = (
+            "h.account_id, h.name, h.owner, h.segment, h.arr, h.renewal_date, h.score, "
+            "h.band, h.coverage, h.model_segment, h.scorecard"
+        )
+        sql = (
+            f"SELECT {names}, {trends} FROM ({page}) AS h {joins} "
+            f"ORDER BY {q(sort)} {direction} NULLS LAST, h.account_id"
+        )
+        all_params = [*scored, *params, limit, offset, *trend_params]
+    rows = row_dicts(con, sql, all_params)
+    return rows, int(total[0]) if total else 0
+
+
+def _trend_joins(
+    con: Connection, version: str, score_name: str, as_of: dt.date
+) -> tuple[str, str, list[Any]]:
+    """Columns change_7d, change_30d, change_90d of row ``h`` and the joins they need:
+    the earlier scores looked up on fixed dates, so the store reads only those dates."""
+    columns, joins, params = [], [], []
+    for n in TREND_DAYS:
+        p = f"p{n}"
+        columns.append(_round6(con, f"h.score - {p}.score") + f" AS change_{n}d")
+        joins.append(
+            f"LEFT JOIN score_history {p} ON {p}.model_version = ? AND {p}.score_name = ? "
+            f"AND {p}.as_of = ? AND {p}.account_id = h.account_id"
+        )
+        params += [version, score_name, as_of - dt.timedelta(days=n)]
+    return ", ".join(columns), " ".join(joins), params
+
+
+def measure_coverage(
+    con: Connection, model: Model, score_name: str, as_of: dt.date
+) -> dict[str, Any]:
+    """For each measure, how many of the accounts scored on ``as_of`` have a grade for it
+    (their data allowed grading it) and a value of its metric; and the accounts by how
+    much of their scorecard's weight had data (seed 000: how many accounts can be placed
+    with confidence)."""
+    from stethoscope.engine.metrics import value_col
+    from stethoscope.engine.rollup import grade_col
+
+    table = detail_table(model.version)
+    stored = {
+        r[0]
+        for r in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]
+        ).fetchall()
+    }
+    measures = [m for m in model.measures.values() if grade_col(m.name) in stored]
+    counts: dict[str, Any] = {}
+    if measures:
+        parts = ["count(*) AS accounts"]
+        for m in measures:
+            parts.append(f"count({q(grade_col(m.name))}) AS {q('g_' + m.name)}")
+            if value_col(m.metric) in stored:
+                parts.append(f"count({q(value_col(m.metric))}) AS {q('v_' + m.name)}")
+        found = row_dicts(
+            con, f"SELECT {', '.join(parts)} FROM {q(table)} WHERE as_of = ?", [as_of]
+        )
+        counts = found[0] if found else {}
+    total = int(counts.get("accounts") or 0)
+    rows = [
+        {
+            "measure": m.name,
+            "metric": m.metric,
+            "graded": int(counts.get("g_" + m.name) or 0),
+            "with_value": counts.get("v_" + m.name),
+            "accounts": total,
+        }
+        for m in measures
+    ]
+    bands = row_dicts(
+        con,
+        "SELECT count(*) AS accounts, "
+        "count(*) FILTER (WHERE h.coverage >= 0.999999) AS full_coverage, "
+        "count(*) FILTER (WHERE h.coverage >= 0.75 AND h.coverage < 0.999999) AS most, "
+        "count(*) FILTER (WHERE h.coverage >= 0.5 AND h.coverage < 0.75) AS half, "
+        "count(*) FILTER (WHERE h.coverage < 0.5 OR h.coverage IS NULL) AS little "
+        f"FROM score_history h WHERE {_SCORED}",
+        [model.version, score_name, as_of],
+    )
+    return {"as_of": as_of, "measures": rows, "confidence": bands[0] if bands else {}}
+
+
+def activity(
+    con: Connection, account_id: str, start: dt.date, end: dt.date, *, limit: int = 30
+) -> dict[str, Any]:
+    """An account's activity from ``start`` to ``end`` (both included): product usage per
+    week (events and active users), and its tickets, survey answers and conversations,
+    newest first (at most ``limit``)."""
+    until = end + dt.timedelta(days=1)
+    week = "CAST(date_trunc('week', \"timestamp\") AS DATE)"
+    usage = row_dicts(
+        con,
+        f"SELECT {week} AS week, count(*) AS events, count(DISTINCT user_id) AS users "
+        'FROM events WHERE account_id = ? AND "timestamp" >= ? AND "timestamp" < ? '
+        "GROUP BY 1 ORDER BY 1",
+        [account_id, start, until],
+    )
+    items = row_dicts(
+        con,
+        "SELECT * FROM ("
+        "SELECT opened_at AS happened_at, 'ticket' AS kind, "
+        "concat_ws(', ', priority, status) AS what, NULL AS detail FROM tickets "
+        "WHERE account_id = ? AND opened_at >= ? AND opened_at < ? "
+        "UNION ALL SELECT responded_at, 'survey', "
+        "concat(upper(kind), ' ', CAST(CAST(score AS INTEGER) AS VARCHAR)), comment "
+        "FROM surveys WHERE account_id = ? AND responded_at >= ? AND responded_at < ? "
+        "UNION ALL SELECT occurred_at, 'conversation', concat_ws(' with ', kind, persona), "
+        "NULL FROM touchpoints WHERE account_id = ? AND occurred_at >= ? AND occurred_at < ?"
+        ") AS t ORDER BY happened_at DESC, kind LIMIT ?",
+        [account_id, start, until] * 3 + [limit],
+    )
+    return {"from": start, "to": end, "usage": usage, "items": items}
+
+
+def account_rows(
+    con: Connection, account_id: str, start: dt.date, end: dt.date
+) -> list[dict[str, Any]]:
+    """Every stored score of an account from ``start`` to ``end``, under every model
+    version, by date: one read of the history (the account's own rows first, so the other
+    conditions look only among them)."""
+    return row_dicts(
+        con,
+        "WITH mine AS MATERIALIZED (SELECT * FROM score_history WHERE account_id = ?) "
+        "SELECT as_of, score_name, model_version, score, band, coverage, segment, scorecard "
+        "FROM mine WHERE as_of >= ? AND as_of <= ? ORDER BY as_of, score_name, model_version",
+        [account_id, start, end],
+    )
