@@ -23,7 +23,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from stethoscope.errors import DataError
 from stethoscope.service.auth import GRANTS
 from stethoscope.service.errors import envelope
-from stethoscope.service.web import charts, views
+from stethoscope.service.web import charts, model_page, runs_page, views
+from stethoscope.service.web.routing import PageKit
 from stethoscope.service.web.session import CSRF_FIELD, Sessions
 
 if TYPE_CHECKING:
@@ -285,6 +286,10 @@ def router(project: Project) -> APIRouter:
             )
         target = f"/accounts/{quote(account_id, safe='')}?" + urlencode({"added": row["id"]})
         return RedirectResponse(target + "#inputs", status_code=303)
+
+    kit = PageKit(sessions, render, signed_out, answer, _forbidden, _may_edit)
+    model_page.add_routes(web, project, kit)
+    runs_page.add_routes(web, project, kit)
 
     def _not_found(request: Request, format: str, user: User, account_id: str) -> Response:
         if format == "json":
