@@ -874,6 +874,43 @@ class Project:
         with self._lock:
             return overview.account_rows(self.store.con, account_id, start, end)
 
+    # -- dashboard sessions and sign-in attempts (store.web_sessions) -------------------
+
+    def open_session(self, user_id: str, *, lasts: timedelta, address: str) -> str:
+        """A new dashboard session of a user; its id, for the session cookie."""
+        from stethoscope.store import web_sessions
+
+        with self._lock:
+            return web_sessions.open_session(self.store.con, user_id, lasts, address)
+
+    def session_user(self, session_id: str) -> User | None:
+        """The user of a live session (not signed out, not expired), or None."""
+        from stethoscope.store import web_sessions
+
+        with self._lock:
+            return web_sessions.session_user(self.store.con, session_id)
+
+    def close_session(self, session_id: str) -> bool:
+        """Sign a session out everywhere; whether it was live."""
+        from stethoscope.store import web_sessions
+
+        with self._lock:
+            return web_sessions.close_session(self.store.con, session_id)
+
+    def signin_wait(self, name: str, address: str) -> int:
+        """Seconds before ``name`` may try to sign in again from ``address`` (0: now)."""
+        from stethoscope.store import web_sessions
+
+        with self._lock:
+            return web_sessions.wait(self.store.con, name, address)
+
+    def signin_failed(self, name: str, address: str) -> None:
+        """Count a failed sign-in against the name and the address."""
+        from stethoscope.store import web_sessions
+
+        with self._lock:
+            web_sessions.failed(self.store.con, name, address)
+
 
 def _today() -> date:
     return datetime.now(UTC).date()

@@ -100,6 +100,19 @@ def _users(con: Connection) -> None:
     )
 
 
+def _web_sessions(con: Connection) -> None:
+    # written out here rather than imported: a migration stays as it was first applied
+    con.execute(
+        "CREATE TABLE web_sessions (id_sha256 VARCHAR PRIMARY KEY, user_id VARCHAR NOT NULL, "
+        "created_at TIMESTAMP NOT NULL, expires_at TIMESTAMP NOT NULL, revoked_at TIMESTAMP, "
+        "address VARCHAR)"
+    )
+    con.execute(
+        "CREATE TABLE signin_attempts (name VARCHAR NOT NULL, address VARCHAR NOT NULL, "
+        '"at" TIMESTAMP NOT NULL)'
+    )
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "source tables of the data contract", _source_tables),
     (2, "model versions, runs, score history, CSM inputs", _results),
@@ -108,6 +121,11 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (5, "users' accounts and pending events of the Segment-compatible ingest", _ingest),
     (6, "compiled scoring queries", _compiled),
     (7, "dashboard users and the service's secrets", _users),
+    (
+        11,
+        "dashboard sessions (revoked at sign-out) and failed sign-ins (rate limit)",
+        _web_sessions,
+    ),
 ]
 
 

@@ -130,10 +130,23 @@ def router(project: Project) -> APIRouter:
         form = await request.form()
         if not sessions.csrf_ok(request, form.get(CSRF_FIELD)):
             return _forbidden("the form is missing its CSRF token, or it is stale: reload it")
-        name, password = str(form.get("name") or ""), str(form.get("password") or "")
+        name, password = str(form.get("name") or "").strip(), str(form.get("password") or "")
         target = _safe_next(str(form.get("next") or "/"))
-        user = await run_in_threadpool(project.sign_in, name.strip(), password)
+        address = request.client.host if request.client else "unknown"
+        wait = await run_in_threadpool(project.signin_wait, name, address)
+        if wait:
+            minutes = max(1, round(wait / 60))
+            error = (
+                "Too many failed sign-ins for this user or from this address: try again in "
+                f"{minutes} minute{'s' if minutes > 1 else ''}."
+            )
+            data = {"next": target, "error": error, "name": name}
+            response = render(request, "signin.html", None, data, status=429)
+            response.headers["Retry-After"] = str(wait)
+            return response
+        user = await run_in_threadpool(project.sign_in, name, password)
         if user is None:
+            await run_in_threadpool(project.signin_failed, name, address)
             return render(
                 request,
                 "signin.html",
@@ -142,7 +155,7 @@ def router(project: Project) -> APIRouter:
                 status=401,
             )
         response = RedirectResponse(target, status_code=303)
-        sessions.sign_in(response, user)
+        await run_in_threadpool(sessions.sign_in, response, user, address)
         return response
 
     @web.post("/signout")
@@ -151,7 +164,7 @@ def router(project: Project) -> APIRouter:
         if not sessions.csrf_ok(request, form.get(CSRF_FIELD)):
             return _forbidden("the form is missing its CSRF token, or it is stale: reload it")
         response = RedirectResponse("/signin", status_code=303)
-        sessions.sign_out(response)
+        await run_in_threadpool(sessions.sign_out, request, response)
         return response
 
     # -- pages ---------------------------------------------------------------------------
