@@ -342,3 +342,20 @@ def account_rows(
         "FROM mine WHERE as_of >= ? AND as_of <= ? ORDER BY as_of, score_name, model_version",
         [account_id, start, end],
     )
+
+
+def account_audit(con: Connection, account_id: str, *, limit: int = 20) -> list[dict[str, Any]]:
+    """The audit log's entries about an account (its CSM inputs added and revoked),
+    newest first."""
+    import json
+
+    rows = row_dicts(
+        con,
+        'SELECT id, "at", actor, action, target, CAST(detail AS VARCHAR) AS detail '
+        "FROM audit_log WHERE target = ? OR detail->>'account_id' = ? "
+        "ORDER BY id DESC LIMIT ?",
+        [account_id, account_id, limit],
+    )
+    for r in rows:
+        r["detail"] = json.loads(r["detail"]) if r["detail"] else {}
+    return rows

@@ -874,6 +874,13 @@ class Project:
         with self._lock:
             return overview.account_rows(self.store.con, account_id, start, end)
 
+    def account_audit(self, account_id: str, *, limit: int = 20) -> list[dict[str, Any]]:
+        """The audit log's entries about an account, newest first."""
+        from stethoscope import overview
+
+        with self._lock:
+            return overview.account_audit(self.store.con, account_id, limit=limit)
+
     # -- dashboard sessions and sign-in attempts (store.web_sessions) -------------------
 
     def open_session(self, user_id: str, *, lasts: timedelta, address: str) -> str:

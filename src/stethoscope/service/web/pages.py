@@ -231,6 +231,7 @@ def router(project: Project) -> APIRouter:
         vs: dt.date | None = None,
         as_of: dt.date | None = None,
         added: str | None = None,
+        rescored: str | None = None,
     ) -> Response:
         user = sessions.user(request)
         if user is None:
@@ -250,6 +251,7 @@ def router(project: Project) -> APIRouter:
             form=_blank_form(),
             form_error=None,
             added=added_input,
+            rescored=rescored if rescored and rescored.replace("-", "").isalnum() else None,
         )
 
     @web.post("/accounts/{account_id}/inputs")
@@ -296,6 +298,7 @@ def router(project: Project) -> APIRouter:
                 form=fields,
                 form_error=e.message,
                 added=None,
+                rescored=None,
             )
         target = f"/accounts/{quote(account_id, safe='')}?" + urlencode({"added": row["id"]})
         return RedirectResponse(target + "#inputs", status_code=303)

@@ -1,7 +1,7 @@
 """The Runs page (``/runs``): the recent runs with what started them, the dates they
 scored, their status, duration, accounts and error; filtered by status, paged. An editor
-may score the book again as of its latest date (``POST /runs``): a CSM input counts from
-the next run, and this is the next run."""
+may score the book as of today (``POST /runs``), as the nightly run would: a CSM input
+counts from the next run, and this is the next run."""
 
 from __future__ import annotations
 
@@ -79,11 +79,10 @@ def add_routes(web: APIRouter, project: Project, kit: PageKit) -> None:
         back = str(form.get("back") or "/runs").split("#")[0]
         if not back.startswith("/") or back.startswith(("//", "/\\")):
             back = "/runs"
-        day = await run_in_threadpool(project.latest_as_of)
+        # as of today, as the nightly run would: an input entered today counts from today
+        today = dt.datetime.now(dt.UTC).date()
         try:
-            summary = await run_in_threadpool(
-                lambda: project.run(as_of=day or dt.datetime.now(dt.UTC).date(), trigger="api")
-            )
+            summary = await run_in_threadpool(lambda: project.run(as_of=today, trigger="api"))
         except StethoscopeError as e:
             data = await run_in_threadpool(runs_view, project, status=None, page=1)
             return kit.render(

@@ -315,10 +315,17 @@ def account(
         "as_of": as_of,
         "inputs": inputs,
         "declared_inputs": declared,
+        "audit": _with_names(project, project.account_audit(account_id)),
         "activity": project.activity(
             account_id, start=last - dt.timedelta(days=ACTIVITY_DAYS), end=last
         ),
     }
+
+
+def _with_names(project: Project, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Audit entries with ``who``: the user's name for an actor ``user:ID``."""
+    names = {f"user:{u.id}": u.name for u in project.users()}
+    return [e | {"who": names.get(e["actor"], e["actor"])} for e in entries]
 
 
 def current_scores(rows: list[dict[str, Any]], version: str) -> list[dict[str, Any]]:
