@@ -247,12 +247,12 @@ def _trend_joins(
 def measure_coverage(
     con: Connection, model: Model, score_name: str, as_of: dt.date
 ) -> dict[str, Any]:
-    """For each measure, how many of the accounts scored on ``as_of`` have a grade for it
-    (their data allowed grading it) and a value of its metric; and the accounts by how
-    much of their scorecard's weight had data (seed 000: how many accounts can be placed
-    with confidence)."""
-    from stethoscope.engine.metrics import value_col
+    """For each measure, how many of the accounts scored on ``as_of`` it applies to (their
+    scorecard holds it) and how many of those it could grade (their data gave it a grade);
+    and the accounts by how much of their scorecard's weight had data (seed 000: how many
+    accounts can be placed with confidence)."""
     from stethoscope.engine.rollup import grade_col
+    from stethoscope.readouts import scorecard_groups
 
     table = detail_table(model.version)
     stored = {
@@ -261,40 +261,53 @@ def measure_coverage(
             "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]
         ).fetchall()
     }
+    card = f"scorecard__{score_name}"
     measures = [m for m in model.measures.values() if grade_col(m.name) in stored]
-    counts: dict[str, Any] = {}
-    if measures:
-        parts = ["count(*) AS accounts"]
-        for m in measures:
-            parts.append(f"count({q(grade_col(m.name))}) AS {q('g_' + m.name)}")
-            if value_col(m.metric) in stored:
-                parts.append(f"count({q(value_col(m.metric))}) AS {q('v_' + m.name)}")
-        found = row_dicts(
-            con, f"SELECT {', '.join(parts)} FROM {q(table)} WHERE as_of = ?", [as_of]
+    per_card: list[dict[str, Any]] = []
+    if measures and card in stored:
+        parts = [f"{q(card)} AS scorecard", "count(*) AS accounts"]
+        parts += [f"count({q(grade_col(m.name))}) AS {q('g_' + m.name)}" for m in measures]
+        per_card = row_dicts(
+            con,
+            f"SELECT {', '.join(parts)} FROM {q(table)} WHERE as_of = ? "
+            f"AND {q('score__' + score_name)} IS NOT NULL GROUP BY {q(card)}",
+            [as_of],
         )
-        counts = found[0] if found else {}
-    total = int(counts.get("accounts") or 0)
-    rows = [
-        {
-            "measure": m.name,
-            "metric": m.metric,
-            "graded": int(counts.get("g_" + m.name) or 0),
-            "with_value": counts.get("v_" + m.name),
-            "accounts": total,
-        }
-        for m in measures
-    ]
+
+    def holds(scorecard: str | None) -> set[str]:
+        if scorecard not in model.scorecards:
+            return set()
+        names = {i.name for i in model.scorecards[scorecard].items if i.kind == "measure"}
+        for g in scorecard_groups(model, scorecard):
+            names |= {i.name for i in model.groups[g].items if i.kind == "measure"}
+        return names
+
+    held = {r["scorecard"]: holds(r["scorecard"]) for r in per_card}
+    rows = []
+    for m in measures:
+        cards = [r for r in per_card if m.name in held[r["scorecard"]]]
+        rows.append(
+            {
+                "measure": m.name,
+                "metric": m.metric,
+                "scorecards": sorted(str(r["scorecard"]) for r in cards),
+                "applies": sum(int(r["accounts"]) for r in cards),
+                "graded": sum(int(r["g_" + m.name] or 0) for r in cards),
+            }
+        )
     bands = row_dicts(
         con,
         "SELECT count(*) AS accounts, "
-        "count(*) FILTER (WHERE h.coverage >= 0.999999) AS full_coverage, "
-        "count(*) FILTER (WHERE h.coverage >= 0.75 AND h.coverage < 0.999999) AS most, "
-        "count(*) FILTER (WHERE h.coverage >= 0.5 AND h.coverage < 0.75) AS half, "
-        "count(*) FILTER (WHERE h.coverage < 0.5 OR h.coverage IS NULL) AS little "
+        "sum(CASE WHEN h.coverage >= 0.999999 THEN 1 ELSE 0 END) AS full_coverage, "
+        "sum(CASE WHEN h.coverage >= 0.75 AND h.coverage < 0.999999 THEN 1 ELSE 0 END) "
+        "AS most, "
+        "sum(CASE WHEN h.coverage >= 0.5 AND h.coverage < 0.75 THEN 1 ELSE 0 END) AS half, "
+        "sum(CASE WHEN h.coverage < 0.5 OR h.coverage IS NULL THEN 1 ELSE 0 END) AS little "
         f"FROM score_history h WHERE {_SCORED}",
         [model.version, score_name, as_of],
     )
-    return {"as_of": as_of, "measures": rows, "confidence": bands[0] if bands else {}}
+    confidence = {k: int(v or 0) for k, v in (bands[0] if bands else {}).items()}
+    return {"as_of": as_of, "measures": rows, "confidence": confidence}
 
 
 def activity(

@@ -22,9 +22,24 @@ def test_model_page_says_the_model_in_words_with_coverage(book: Book) -> None:
     scored = p.count_scores(as_of=day)
     cov = {c["measure"]: c for c in data["coverage"]["measures"]}
     frame = p.scores(as_of=day)
-    assert all(c["accounts"] == scored for c in cov.values())
+    # gut_check is on every scorecard: it applies to every account, graded where entered
     gut = cov["gut_check"]
-    assert 0 <= gut["graded"] <= scored
+    assert gut["applies"] == scored
+    assert gut["graded"] == sum(
+        1
+        for r in frame
+        if p.explain(r["account_id"]).measures
+        and any(
+            m.measure == "gut_check" and m.grade is not None
+            for m in p.explain(r["account_id"]).measures
+        )
+    )
+    # each measure applies to the accounts whose scorecard holds it
+    cards = {r["scorecard"] for r in frame}
+    for c in cov.values():
+        assert c["applies"] == sum(1 for r in frame if r["scorecard"] in c["scorecards"])
+        assert 0 <= c["graded"] <= c["applies"]
+    assert cards
     conf = data["coverage"]["confidence"]
     assert conf["accounts"] == scored
     assert conf["full_coverage"] == sum(1 for r in frame if r["coverage"] >= 0.999999)

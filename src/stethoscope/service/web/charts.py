@@ -78,13 +78,15 @@ def trend(
     thresholds: Sequence[tuple[str, float]],
     markers: Sequence[dict[str, Any]],
     older: Sequence[Sequence[dict[str, Any]]] = (),
+    zones: Sequence[str] = (),
     width: int = 880,
     height: int = 200,
 ) -> Markup:
     """An account's score over time under the current model (a line, broken where a day
-    has no score), the scores earlier model versions gave (dashed), the bands' thresholds,
-    and a marker where each model version started scoring: a model change is not
-    mistaken for the customer's behaviour."""
+    has no score), the scores earlier model versions gave (dashed), the bands' thresholds
+    (``thresholds``: the bands with an upper bound, worst first; ``zones``: every band's
+    name, worst first, whose ranges are shaded), and a marker where each model version
+    started scoring: a model change is not mistaken for the customer's behaviour."""
     every = [r for series in [timeline, *older] for r in series]
     if not every:
         return Markup("")
@@ -101,6 +103,18 @@ def trend(
         return top + plot_h - (value - low) / ((high - low) or 1) * plot_h
 
     body = [f'<rect x="{left}" y="{top}" width="{plot_w}" height="{plot_h}" class="frame"></rect>']
+    # each band's range as a faint zone behind the line (its name in the tooltip)
+    floor = low
+    for i, band in enumerate(zones):
+        ceiling = thresholds[i][1] if i < len(thresholds) else high
+        y0, y1 = y_of(min(ceiling, high)), y_of(max(floor, low))
+        if y1 > y0:
+            body.append(
+                f'<rect x="{left}" y="{y0:.1f}" width="{plot_w}" height="{y1 - y0:.1f}" '
+                f'class="zone {_band_class(band)}"><title>{escape(band)}: {floor:g} to '
+                f"{min(ceiling, high):g}</title></rect>"
+            )
+        floor = ceiling
     for name, below in thresholds:
         y = y_of(below)
         body.append(
@@ -176,3 +190,32 @@ def spark(
         f'<svg class="spark" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
         f'aria-hidden="true"><polyline points="{xy}"></polyline></svg>'
     )
+
+
+def weekly(usage: Sequence[dict[str, Any]], width: int = 420, height: int = 110) -> Markup:
+    """Product usage per week as bars (events), each with its tooltip."""
+    if not usage:
+        return Markup("")
+    left, bottom, top = 34, 16, 6
+    plot_w, plot_h = width - left - 4, height - bottom - top
+    most = max(int(u["events"]) for u in usage) or 1
+    step = plot_w / len(usage)
+    body = [
+        f'<text x="{left - 4}" y="{top + 8}" class="axis" text-anchor="end">{most:,}</text>',
+        f'<text x="{left - 4}" y="{top + plot_h}" class="axis" text-anchor="end">0</text>',
+    ]
+    for i, u in enumerate(usage):
+        h = int(u["events"]) / most * plot_h
+        body.append(
+            f'<rect x="{left + i * step + 1:.1f}" y="{top + plot_h - h:.1f}" '
+            f'width="{max(step - 2, 1):.1f}" height="{h:.1f}" class="bar"><title>week of '
+            f"{u['week']}: {int(u['events']):,} events, {int(u['users'])} active users"
+            "</title></rect>"
+        )
+    body.append(f'<text x="{left}" y="{height - 3}" class="axis">{usage[0]["week"]}</text>')
+    body.append(
+        f'<text x="{width - 4}" y="{height - 3}" class="axis" text-anchor="end">'
+        f"{usage[-1]['week']}</text>"
+    )
+    label = f"Events per week from {usage[0]['week']} to {usage[-1]['week']}"
+    return _svg(width, height, label, body, "weekly")

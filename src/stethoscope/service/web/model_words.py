@@ -122,7 +122,7 @@ def grading(m: t.Measure) -> str:
 
 def missing(m: t.Measure) -> str:
     if m.missing == "skip":
-        return "left out; its weight goes to the other measures (the coverage shows it)"
+        return "left out, its weight shared by the others"
     return f"graded {m.missing:g}"
 
 

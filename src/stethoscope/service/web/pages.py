@@ -61,6 +61,7 @@ def _templates() -> Jinja2Templates:
     env.globals["stacked_bands"] = charts.stacked_bands
     env.globals["trend_chart"] = charts.trend
     env.globals["spark"] = charts.spark
+    env.globals["weekly_chart"] = charts.weekly
     return Jinja2Templates(env=env)
 
 

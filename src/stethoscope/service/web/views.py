@@ -300,6 +300,7 @@ def account(
         "account": found,
         "score_name": score,
         "scale": {"min": model.scale.min, "max": model.scale.max},
+        "bands": bands_of(model),
         "thresholds": [(b.name, b.below) for b in model.bands if b.below is not None],
         "timeline": timeline,
         "older_versions": [{"version": v, "timeline": t} for v, t in older.items()],
