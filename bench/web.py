@@ -76,14 +76,21 @@ def prepare(accounts: int, activity: float, days: int) -> Path:
 
 
 def sign_in(client: httpx.Client, name: str) -> None:
+    """Sign in and keep the session's cookies on the client. They are Secure, which
+    httpx sends only over https, so they go as a header (a browser sends them to
+    localhost over http)."""
     page = client.get("/signin")
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
     assert token, page.text
+    jar = dict(page.cookies.items())
     r = client.post(
         "/signin",
         data={"csrf_token": token.group(1), "name": name, "password": PASSWORD, "next": "/"},
+        headers={"Cookie": "; ".join(f"{k}={v}" for k, v in jar.items())},
     )
     assert r.status_code == 303, r.text
+    jar |= dict(r.cookies.items())
+    client.headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in jar.items())
 
 
 def pages(client: httpx.Client, owner: str) -> dict[str, str]:
@@ -94,9 +101,10 @@ def pages(client: httpx.Client, owner: str) -> dict[str, str]:
     week = (as_of - dt.timedelta(days=7)).isoformat()
     return {
         "portfolio": "/",
+        "portfolio, my book": "/?mine=1",
         "accounts (first page)": "/accounts",
         "accounts, red, by ARR": "/accounts?band=red&sort=arr&order=desc",
-        "accounts, one owner, red": "/accounts?" + httpx.QueryParams(owner=owner, band="red"),
+        "accounts, one owner, red": "/accounts?" + str(httpx.QueryParams(owner=owner, band="red")),
         "accounts, my book": "/accounts?mine=1",
         "accounts, search": "/accounts?q=ac",
         "accounts, page 500": "/accounts?page=500",

@@ -1,9 +1,9 @@
 """The scored book seen from above, for the dashboard: set-based read-outs that answer with
 a few rows however large the book is.
 
-- ``summary``: accounts and ARR per band, and the renewals due in a span, per band;
-- ``band_history``: accounts and ARR per band on each scored date (the stacked chart);
-- ``breakdown``: accounts and ARR per band for each segment or owner;
+- ``aggregates``: accounts and ARR per band (with the renewals due in a span), per segment
+  and band, per owner and band, in one pass;
+- ``band_history``: accounts per band on each scored date (the stacked chart);
 - ``drops``: the accounts whose score fell most since a date;
 - ``renewals_due``: the soonest renewals;
 - ``book_page``: one filtered, searched, sorted page of the book, and its total;
@@ -18,7 +18,7 @@ bound, identifiers quoted with ``q``.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from stethoscope.contract.schema import q
 from stethoscope.errors import EngineError
@@ -29,7 +29,6 @@ if TYPE_CHECKING:
     from stethoscope.model.types import Model
     from stethoscope.store.database import Connection
 
-Breakdown = Literal["segment", "owner"]
 _SCORED = "h.model_version = ? AND h.score_name = ? AND h.as_of = ?"
 _FROM = "score_history h JOIN accounts a ON a.id = h.account_id"
 
@@ -53,7 +52,7 @@ def _filters(
     return "".join(f" AND {w}" for w in where), params
 
 
-def summary(
+def aggregates(
     con: Connection,
     version: str,
     score_name: str,
@@ -61,19 +60,36 @@ def summary(
     *,
     renew_until: dt.date,
     owner: str | None = None,
-) -> list[dict[str, Any]]:
-    """Per band (None: no band), the accounts and ARR, and those renewing after ``as_of``
-    up to ``renew_until``."""
+) -> dict[str, list[dict[str, Any]]]:
+    """In one pass over the scored book: per band (None: no band) the accounts and ARR, and
+    those renewing after ``as_of`` up to ``renew_until`` (``bands``); and (key, band,
+    accounts, arr) for each segment (``segments``) and each owner (``owners``)."""
     extra, params = _filters(owner=owner)
     renewing = "CASE WHEN a.renewal_date > ? AND a.renewal_date <= ?"
-    return row_dicts(
+    rows = row_dicts(
         con,
-        f"SELECT h.band, count(*) AS accounts, coalesce(sum(a.arr), 0) AS arr, "
-        f"sum({renewing} THEN 1 ELSE 0 END) AS renewing, "
+        f"SELECT h.band, a.segment, a.owner, GROUPING(a.segment) AS by_segment, "
+        f"GROUPING(a.owner) AS by_owner, count(*) AS accounts, "
+        f"coalesce(sum(a.arr), 0) AS arr, sum({renewing} THEN 1 ELSE 0 END) AS renewing, "
         f"coalesce(sum({renewing} THEN a.arr END), 0) AS renewing_arr "
-        f"FROM {_FROM} WHERE {_SCORED}{extra} GROUP BY h.band",
+        f"FROM {_FROM} WHERE {_SCORED}{extra} "
+        "GROUP BY GROUPING SETS ((h.band), (h.band, a.segment), (h.band, a.owner))",
         [as_of, renew_until, as_of, renew_until, version, score_name, as_of, *params],
     )
+    out: dict[str, list[dict[str, Any]]] = {"bands": [], "segments": [], "owners": []}
+    for r in rows:
+        # GROUPING(x) is 0 where the row is grouped by x
+        if r["by_segment"] == 0:
+            out["segments"].append({"key": r["segment"], **_counts(r)})
+        elif r["by_owner"] == 0:
+            out["owners"].append({"key": r["owner"], **_counts(r)})
+        else:
+            out["bands"].append(_counts(r) | {k: r[k] for k in ("renewing", "renewing_arr")})
+    return out
+
+
+def _counts(r: dict[str, Any]) -> dict[str, Any]:
+    return {"band": r["band"], "accounts": int(r["accounts"]), "arr": r["arr"]}
 
 
 def band_history(
@@ -98,26 +114,6 @@ def band_history(
     )
 
 
-def breakdown(
-    con: Connection,
-    version: str,
-    score_name: str,
-    as_of: dt.date,
-    by: Breakdown,
-    *,
-    owner: str | None = None,
-) -> list[dict[str, Any]]:
-    """(key, band, accounts, arr) for each segment or owner (key None: not set)."""
-    column = {"segment": "a.segment", "owner": "a.owner"}[by]
-    extra, params = _filters(owner=owner)
-    return row_dicts(
-        con,
-        f"SELECT {column} AS key, h.band, count(*) AS accounts, coalesce(sum(a.arr), 0) AS arr "
-        f"FROM {_FROM} WHERE {_SCORED}{extra} GROUP BY {column}, h.band",
-        [version, score_name, as_of, *params],
-    )
-
-
 _BRIEF = "h.account_id, a.name, a.owner, a.segment, a.arr, a.renewal_date, h.score, h.band"
 
 
@@ -131,17 +127,27 @@ def drops(
     limit: int,
     owner: str | None = None,
 ) -> list[dict[str, Any]]:
-    """The accounts whose score fell most from ``since`` to ``as_of``, largest first."""
-    extra, params = _filters(owner=owner)
-    change = _round6(con, "h.score - p.score")
+    """The accounts whose score fell most from ``since`` to ``as_of``, largest first: the
+    two dates' scores side by side in one pass, the accounts table read for the few
+    listed only."""
+    mine, params = ("", [])
+    if owner is not None:
+        mine, params = " AND account_id IN (SELECT id FROM accounts WHERE owner = ?)", [owner]
+    change = _round6(con, "w.now - w.before")
     return row_dicts(
         con,
-        f"SELECT {_BRIEF}, p.score AS score_before, {change} AS change FROM {_FROM} "
-        f"JOIN score_history p ON p.account_id = h.account_id AND p.model_version = "
-        f"h.model_version AND p.score_name = h.score_name AND p.as_of = ? "
-        f"WHERE {_SCORED} AND h.score < p.score{extra} "
-        f"ORDER BY h.score - p.score, h.account_id LIMIT ?",
-        [since, version, score_name, as_of, *params, limit],
+        "WITH two AS (SELECT account_id, max(CASE WHEN as_of = ? THEN score END) AS now, "
+        "max(CASE WHEN as_of = ? THEN score END) AS before, "
+        "max(CASE WHEN as_of = ? THEN band END) AS band FROM score_history "
+        f"WHERE model_version = ? AND score_name = ? AND as_of IN (?, ?){mine} "
+        "GROUP BY account_id), "
+        "worst AS (SELECT * FROM two WHERE now < before ORDER BY now - before, account_id "
+        "LIMIT ?) "
+        "SELECT w.account_id, a.name, a.owner, a.segment, a.arr, a.renewal_date, "
+        f"w.now AS score, w.band, w.before AS score_before, {change} AS change "
+        "FROM worst w JOIN accounts a ON a.id = w.account_id "
+        "ORDER BY w.now - w.before, w.account_id",
+        [as_of, since, as_of, version, score_name, as_of, since, *params, limit],
     )
 
 
@@ -187,8 +193,12 @@ def book_page(
         raise EngineError(f"cannot sort by '{sort}'", hint=f"sort by one of {', '.join(SORTS)}")
     extra, params = _filters(owner=owner, band=band, segment=segment, search=search)
     scored = [version, score_name, as_of]
+    # the accounts table is read for the page's rows only, unless a filter or the sort
+    # needs it for every row
+    own = owner is None and segment is None and not search
+    source = "score_history h" if own else _FROM
     total = con.execute(
-        f"SELECT count(*) FROM {_FROM} WHERE {_SCORED}{extra}", [*scored, *params]
+        f"SELECT count(*) FROM {source} WHERE {_SCORED}{extra}", [*scored, *params]
     ).fetchone()
     columns = (
         "h.account_id, a.name, a.owner, a.segment, a.arr, a.renewal_date, h.score, h.band, "
@@ -209,11 +219,17 @@ def book_page(
             sort, f"h.{sort}"
         )
         # the page first, then the trends of its rows only
-        page = (
-            f"SELECT {columns}, h.model_version, h.score_name FROM {_FROM} "
-            f"WHERE {_SCORED}{extra} ORDER BY {key} {direction} NULLS LAST, h.account_id "
-            "LIMIT ? OFFSET ?"
-        )
+        if own and key.startswith("h."):
+            page = (
+                f"SELECT {columns} FROM (SELECT * FROM score_history h WHERE {_SCORED}{extra} "
+                f"ORDER BY {key} {direction} NULLS LAST, h.account_id LIMIT ? OFFSET ?) AS h "
+                "JOIN accounts a ON a.id = h.account_id"
+            )
+        else:
+            page = (
+                f"SELECT {columns} FROM {_FROM} WHERE {_SCORED}{extra} "
+                f"ORDER BY {key} {direction} NULLS LAST, h.account_id LIMIT ? OFFSET ?"
+            )
         names = (
             "h.account_id, h.name, h.owner, h.segment, h.arr, h.renewal_date, h.score, "
             "h.band, h.coverage, h.model_segment, h.scorecard"

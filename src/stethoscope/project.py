@@ -797,13 +797,14 @@ class Project:
         v = m.version
         with self._lock:
             con = self.store.con
+            groups = o.aggregates(con, v, score, as_of, renew_until=until, owner=owner)
             return {
-                "summary": o.summary(con, v, score, as_of, renew_until=until, owner=owner),
+                "summary": groups["bands"],
                 "history": o.band_history(con, v, score, history_from or as_of, as_of, owner=owner)
                 if history_from
                 else [],
-                "segments": o.breakdown(con, v, score, as_of, "segment", owner=owner),
-                "owners": o.breakdown(con, v, score, as_of, "owner", owner=owner),
+                "segments": groups["segments"],
+                "owners": groups["owners"],
                 "drops": o.drops(con, v, score, as_of, drops_since, limit=top, owner=owner)
                 if drops_since
                 else [],
