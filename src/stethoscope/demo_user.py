@@ -1,6 +1,7 @@
 """The demo's sign-in: ``python -m stethoscope.demo_user PROJECT`` makes sure the demo book
 has an editor named after the owner of the most accounts (so "My book" shows them), with
-a random password made once and kept beside the book (``demo-password``, mode 600), and
+a random password made once and kept beside the book (``demo-password``, mode 600; the
+name in ``demo-user``), and
 prints the name and password. Run by ``make demo``; not for a real project."""
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ def ensure(folder: Path) -> tuple[str, str]:
         p.create_user(name, "editor", password)
     saved.write_text(password + "\n")
     os.chmod(saved, 0o600)
+    (folder / "demo-user").write_text(name + "\n")
     return name, password
 
 
