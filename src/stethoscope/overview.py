@@ -3,7 +3,7 @@ a few rows however large the book is.
 
 - ``aggregates``: accounts and ARR per band (with the renewals due in a span), per segment
   and band, per owner and band, in one pass;
-- ``band_history``: accounts per band on each scored date (the stacked chart);
+- ``band_history``: accounts per band on chosen dates (the stacked chart);
 - ``drops``: the accounts whose score fell most since a date;
 - ``renewals_due``: the soonest renewals;
 - ``book_page``: one filtered, searched, sorted page of the book, and its total;
@@ -39,16 +39,25 @@ def _filters(
     segment: str | None = None,
     search: str | None = None,
 ) -> tuple[str, list[Any]]:
+    """Conditions on score_history row ``h``. Those on the account (owner, segment, text in
+    its name or id) pick the accounts first (a semi-join on the accounts table): the
+    history is then read for those accounts only, and needs no join to be filtered."""
     where: list[str] = []
     params: list[Any] = []
-    for col, val in (("a.owner", owner), ("h.band", band), ("a.segment", segment)):
+    if band is not None:
+        where.append("h.band = ?")
+        params.append(band)
+    picks: list[str] = []
+    for col, val in (("owner", owner), ("segment", segment)):
         if val is not None:
-            where.append(f"{col} = ?")
+            picks.append(f"{col} = ?")
             params.append(val)
     if search:
         # text found, whatever its case, in the name or the id
-        where.append("(strpos(lower(a.name), lower(?)) > 0 OR strpos(lower(a.id), lower(?)) > 0)")
+        picks.append("(strpos(lower(name), lower(?)) > 0 OR strpos(lower(id), lower(?)) > 0)")
         params += [search, search]
+    if picks:
+        where.append(f"h.account_id IN (SELECT id FROM accounts WHERE {' AND '.join(picks)})")
     return "".join(f" AND {w}" for w in where), params
 
 
@@ -96,21 +105,20 @@ def band_history(
     con: Connection,
     version: str,
     score_name: str,
-    start: dt.date,
-    end: dt.date,
+    days: list[dt.date],
     *,
     owner: str | None = None,
 ) -> list[dict[str, Any]]:
-    """Accounts per band on each date from ``start`` to ``end`` a run scored (only
-    ``owner``'s accounts when given: then the accounts table is joined)."""
+    """Accounts per band on each of ``days`` a run scored (only ``owner``'s accounts when
+    given). A few chosen dates, not a span: the store reads only their rows."""
     extra, params = _filters(owner=owner)
-    source = _FROM if owner else "score_history h"
+    marks = ", ".join("?" for _ in days)
     return row_dicts(
         con,
-        f"SELECT h.as_of, h.band, count(*) AS accounts "
-        f"FROM {source} WHERE h.model_version = ? AND h.score_name = ? AND h.as_of >= ? "
-        f"AND h.as_of <= ?{extra} GROUP BY h.as_of, h.band ORDER BY h.as_of, h.band",
-        [version, score_name, start, end, *params],
+        f"SELECT h.as_of, h.band, count(*) AS accounts FROM score_history h "
+        f"WHERE h.model_version = ? AND h.score_name = ? AND h.as_of IN ({marks}){extra} "
+        "GROUP BY h.as_of, h.band ORDER BY h.as_of, h.band",
+        [version, score_name, *days, *params],
     )
 
 
@@ -130,15 +138,13 @@ def drops(
     """The accounts whose score fell most from ``since`` to ``as_of``, largest first: the
     two dates' scores side by side in one pass, the accounts table read for the few
     listed only."""
-    mine, params = ("", [])
-    if owner is not None:
-        mine, params = " AND account_id IN (SELECT id FROM accounts WHERE owner = ?)", [owner]
+    mine, params = _filters(owner=owner)
     change = _round6(con, "w.now - w.before")
     return row_dicts(
         con,
         "WITH two AS (SELECT account_id, max(CASE WHEN as_of = ? THEN score END) AS now, "
         "max(CASE WHEN as_of = ? THEN score END) AS before, "
-        "max(CASE WHEN as_of = ? THEN band END) AS band FROM score_history "
+        "max(CASE WHEN as_of = ? THEN band END) AS band FROM score_history h "
         f"WHERE model_version = ? AND score_name = ? AND as_of IN (?, ?){mine} "
         "GROUP BY account_id), "
         "worst AS (SELECT * FROM two WHERE now < before ORDER BY now - before, account_id "
@@ -193,10 +199,9 @@ def book_page(
         raise EngineError(f"cannot sort by '{sort}'", hint=f"sort by one of {', '.join(SORTS)}")
     extra, params = _filters(owner=owner, band=band, segment=segment, search=search)
     scored = [version, score_name, as_of]
-    # the accounts table is read for the page's rows only, unless a filter or the sort
-    # needs it for every row
-    own = owner is None and segment is None and not search
-    source = "score_history h" if own else _FROM
+    # filters pick accounts by a semi-join: the accounts table is joined for the page's
+    # rows only, unless the sort is one of its columns
+    source = "score_history h"
     total = con.execute(
         f"SELECT count(*) FROM {source} WHERE {_SCORED}{extra}", [*scored, *params]
     ).fetchone()
@@ -219,7 +224,7 @@ def book_page(
             sort, f"h.{sort}"
         )
         # the page first, then the trends of its rows only
-        if own and key.startswith("h."):
+        if key.startswith("h."):
             page = (
                 f"SELECT {columns} FROM (SELECT * FROM score_history h WHERE {_SCORED}{extra} "
                 f"ORDER BY {key} {direction} NULLS LAST, h.account_id LIMIT ? OFFSET ?) AS h "

@@ -781,12 +781,12 @@ class Project:
         score: str = "health",
         owner: str | None = None,
         renew_days: int = 90,
-        history_from: date | None = None,
+        history: Sequence[date] = (),
         drops_since: date | None = None,
         top: int = 10,
     ) -> dict[str, Any]:
         """The scored book as of a date in a few rows: per band (with renewals due within
-        ``renew_days``), per band on each date since ``history_from``, per segment and
+        ``renew_days``), per band on each date of ``history``, per segment and
         owner, the ``top`` biggest drops since ``drops_since`` and the soonest renewals;
         only ``owner``'s accounts when given."""
         from stethoscope import overview as o
@@ -800,8 +800,8 @@ class Project:
             groups = o.aggregates(con, v, score, as_of, renew_until=until, owner=owner)
             return {
                 "summary": groups["bands"],
-                "history": o.band_history(con, v, score, history_from or as_of, as_of, owner=owner)
-                if history_from
+                "history": o.band_history(con, v, score, list(history), owner=owner)
+                if history
                 else [],
                 "segments": groups["segments"],
                 "owners": groups["owners"],

@@ -26,6 +26,7 @@ from stethoscope.service.errors import envelope
 from stethoscope.service.web import charts, model_page, runs_page, views
 from stethoscope.service.web.routing import PageKit
 from stethoscope.service.web.session import CSRF_FIELD, Sessions
+from stethoscope.service.web.timing import TimedRoute
 
 if TYPE_CHECKING:
     from stethoscope.project import Project
@@ -88,7 +89,7 @@ def _safe_next(target: str | None) -> str:
 
 
 def router(project: Project) -> APIRouter:
-    web = APIRouter(include_in_schema=False)
+    web = APIRouter(include_in_schema=False, route_class=TimedRoute)
     sessions = Sessions(project)
     templates = _templates()
 

@@ -22,7 +22,7 @@ TREND_DAYS = (7, 30, 90)  # the changes shown beside a score
 RENEWAL_DAYS = 90  # "upcoming" renewals: within this many days of the scores' date
 DROPS = 10  # how many of the week's biggest drops the portfolio lists
 TIMELINE_DAYS = 365  # an account's timeline: its scores over this many days
-HISTORY_DAYS = 90  # the portfolio's bands over time: this many days back
+HISTORY_WEEKS = 13  # the portfolio's bands over time: the scores' date and each week before
 OWNERS = 15  # the portfolio's breakdown by owner: the owners with the most ARR at risk
 ACTIVITY_DAYS = 90  # an account's recent activity: this many days back
 
@@ -40,7 +40,7 @@ def bands_of(model: Model) -> list[dict[str, Any]]:
 def portfolio(project: Project, score: str = "health", owner: str | None = None) -> dict[str, Any]:
     """The book at a glance as of its latest scores (only ``owner``'s accounts when given):
     accounts and ARR per band, ARR at risk (the accounts in the worst band), the share of
-    each band on each date of the last ``HISTORY_DAYS`` days, renewals due soon by band,
+    each band on the same weekday of the last ``HISTORY_WEEKS`` weeks, renewals due soon by band,
     accounts per band by segment and by owner, and the week's biggest drops. Every figure
     is an aggregate the store computes (stethoscope.overview)."""
     model = project.load_model()
@@ -76,7 +76,7 @@ def portfolio(project: Project, score: str = "health", owner: str | None = None)
         score=score,
         owner=owner,
         renew_days=RENEWAL_DAYS,
-        history_from=day - dt.timedelta(days=HISTORY_DAYS),
+        history=[day - dt.timedelta(weeks=w) for w in range(HISTORY_WEEKS - 1, -1, -1)],
         drops_since=week_before,
         top=DROPS,
     )
