@@ -50,7 +50,8 @@ def latest_date(con: Connection, version: str) -> dt.date | None:
                 "SELECT max(as_of) FROM score_history WHERE as_of > ? AND model_version = ?",
                 [ran[0], version],
             ).fetchone()
-            return later[0] if later and later[0] is not None else ran[0]
+            day: dt.date = later[0] if later and later[0] is not None else ran[0]
+            return day
     row = con.execute(
         "SELECT max(as_of) FROM score_history WHERE model_version = ?", [version]
     ).fetchone()

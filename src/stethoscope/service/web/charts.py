@@ -92,8 +92,8 @@ def trend(
         return Markup("")
     left, bottom, top, right = 34, 18, 8, 8
     plot_w, plot_h = width - left - right, height - bottom - top
-    first = min(r["as_of"] for r in every)
-    last = max(r["as_of"] for r in every)
+    first: dt.date = min(r["as_of"] for r in every)
+    last: dt.date = max(r["as_of"] for r in every)
     span = max((last - first).days, 1)
 
     def x_of(day: dt.date) -> float:
