@@ -38,8 +38,8 @@ def stacked_bands(
         return Markup("")
     left, bottom, top = 34, 18, 6
     plot_w, plot_h = width - left - 4, height - bottom - top
-    step = plot_w / len(history)
-    bar = max(step - (1 if step > 3 else 0), 0.5)
+    step = min(plot_w / len(history), 64)  # a few dates: narrow bars, left to right
+    bar = max(step - (2 if step > 6 else 0), 0.5)
     body = [
         f'<text x="{left - 4}" y="{top + 4}" class="axis" text-anchor="end">100%</text>',
         f'<text x="{left - 4}" y="{top + plot_h}" class="axis" text-anchor="end">0%</text>',
@@ -64,7 +64,8 @@ def stacked_bands(
     first, last = history[0]["as_of"], history[-1]["as_of"]
     body.append(f'<text x="{left}" y="{height - 4}" class="axis">{first}</text>')
     body.append(
-        f'<text x="{left + plot_w}" y="{height - 4}" class="axis" text-anchor="end">{last}</text>'
+        f'<text x="{left + len(history) * step:.1f}" y="{height - 4}" class="axis" '
+        f'text-anchor="end">{last}</text>'
     )
     label = f"Share of accounts per band on each scored date, {first} to {last}"
     return _svg(width, height, label, body, "stacked")
