@@ -30,15 +30,22 @@ def _band_class(name: str | None) -> str:
 
 
 def stacked_bands(
-    history: Sequence[dict[str, Any]], bands: Sequence[str], width: int = 880, height: int = 180
+    history: Sequence[dict[str, Any]],
+    bands: Sequence[str],
+    dates: Sequence[dt.date] = (),
+    width: int = 880,
+    height: int = 180,
 ) -> Markup:
     """Accounts per band on each date, stacked to 100% (worst band at the bottom): how the
-    book's health is distributed over time. ``history``: rows of date, counts per band."""
+    book's health is distributed over time. ``history``: rows of date, counts per band;
+    ``dates``: the slots of the chart, left to right (a date without a row stays empty),
+    by default the history's dates."""
     if not history:
         return Markup("")
+    slots = list(dates) or [row["as_of"] for row in history]
     left, bottom, top = 34, 18, 6
     plot_w, plot_h = width - left - 4, height - bottom - top
-    step = min(plot_w / len(history), 64)  # a few dates: narrow bars, left to right
+    step = plot_w / len(slots)
     bar = max(step - (2 if step > 6 else 0), 0.5)
     body = [
         f'<text x="{left - 4}" y="{top + 4}" class="axis" text-anchor="end">100%</text>',
@@ -46,10 +53,12 @@ def stacked_bands(
         f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" '
         'class="baseline"></line>',
     ]
-    for i, row in enumerate(history):
+    for row in history:
+        if row["as_of"] not in slots:
+            continue
         total = sum(row["counts"].values()) or 1
         y = top + plot_h
-        x = left + i * step
+        x = left + slots.index(row["as_of"]) * step
         for name in bands:
             n = row["counts"].get(name, 0)
             if not n:
@@ -61,11 +70,10 @@ def stacked_bands(
                 f'class="{_band_class(name)}"><title>{escape(str(row["as_of"]))}: '
                 f"{escape(name)} {n:,} ({n / total:.0%})</title></rect>"
             )
-    first, last = history[0]["as_of"], history[-1]["as_of"]
+    first, last = slots[0], slots[-1]
     body.append(f'<text x="{left}" y="{height - 4}" class="axis">{first}</text>')
     body.append(
-        f'<text x="{left + len(history) * step:.1f}" y="{height - 4}" class="axis" '
-        f'text-anchor="end">{last}</text>'
+        f'<text x="{left + plot_w}" y="{height - 4}" class="axis" text-anchor="end">{last}</text>'
     )
     label = f"Share of accounts per band on each scored date, {first} to {last}"
     return _svg(width, height, label, body, "stacked")

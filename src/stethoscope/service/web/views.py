@@ -64,6 +64,7 @@ def portfolio(project: Project, score: str = "health", owner: str | None = None)
         "drops": [],
         "week_before": None,
         "history": [],
+        "history_dates": [],
         "segments": [],
         "owners": [],
         "owners_total": 0,
@@ -71,12 +72,13 @@ def portfolio(project: Project, score: str = "health", owner: str | None = None)
     if day is None:
         return empty
     week_before = day - dt.timedelta(days=7)
+    weeks = [day - dt.timedelta(weeks=w) for w in range(HISTORY_WEEKS - 1, -1, -1)]
     o = project.book_overview(
         as_of=day,
         score=score,
         owner=owner,
         renew_days=RENEWAL_DAYS,
-        history=[day - dt.timedelta(weeks=w) for w in range(HISTORY_WEEKS - 1, -1, -1)],
+        history=weeks,
         drops_since=week_before,
         top=DROPS,
     )
@@ -113,6 +115,7 @@ def portfolio(project: Project, score: str = "health", owner: str | None = None)
         "drops": [_brief(r) | {"change_7d": r["change"]} for r in o["drops"]],
         "week_before": week_before,
         "history": _history(o["history"]),
+        "history_dates": weeks,
         "segments": _breakdown(o["segments"], names),
         "owners": _breakdown(o["owners"], names)[:OWNERS],
         "owners_total": len({r["key"] for r in o["owners"]}),
