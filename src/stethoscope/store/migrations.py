@@ -103,9 +103,9 @@ def _users(con: Connection) -> None:
 def _web_sessions(con: Connection) -> None:
     # written out here rather than imported: a migration stays as it was first applied
     con.execute(
-        "CREATE TABLE web_sessions (id_sha256 VARCHAR PRIMARY KEY, user_id VARCHAR NOT NULL, "
-        "created_at TIMESTAMP NOT NULL, expires_at TIMESTAMP NOT NULL, revoked_at TIMESTAMP, "
-        "address VARCHAR)"
+        "CREATE TABLE web_sessions (id_sha256 VARCHAR PRIMARY KEY, "
+        "dashboard_user VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL, "
+        "expires_at TIMESTAMP NOT NULL, revoked_at TIMESTAMP, address VARCHAR)"
     )
     con.execute(
         "CREATE TABLE signin_attempts (name VARCHAR NOT NULL, address VARCHAR NOT NULL, "

@@ -1,6 +1,8 @@
 """The dashboard's sessions and sign-in attempts, kept in the store.
 
-- ``web_sessions``: a row per sign-in; the session cookie names its id (signed). A request
+- ``web_sessions``: a row per sign-in, of a dashboard user (``dashboard_user``: a
+  ``users`` id, a person of the team, not a customer's contact); the session cookie names
+  its id (signed). A request
   counts only while its row is live: not revoked, not expired, its user not disabled.
   Signing out revokes the row, so a copy of the cookie is worth nothing afterwards, in any
   browser and any server process.
@@ -44,7 +46,7 @@ def open_session(con: Connection, user_id: str, lasts: dt.timedelta, address: st
     now = _now()
     with transaction(con):
         con.execute(
-            "INSERT INTO web_sessions (id_sha256, user_id, created_at, expires_at, address) "
+            "INSERT INTO web_sessions (id_sha256, dashboard_user, created_at, expires_at, address) "
             "VALUES (?, ?, ?, ?, ?)",
             [_digest(session_id), user_id, now, now + lasts, address],
         )
@@ -60,7 +62,7 @@ def session_user(con: Connection, session_id: str) -> User | None:
     """The user of a live session, or None (unknown, revoked, expired, user disabled)."""
     cols = ", ".join(f"u.{c.strip()}" for c in _COLUMNS.split(","))
     row = con.execute(
-        f"SELECT {cols} FROM web_sessions s JOIN users u ON u.id = s.user_id "
+        f"SELECT {cols} FROM web_sessions s JOIN users u ON u.id = s.dashboard_user "
         "WHERE s.id_sha256 = ? AND s.revoked_at IS NULL AND s.expires_at > ? "
         "AND u.disabled_at IS NULL",
         [_digest(session_id), _now()],
@@ -73,7 +75,7 @@ def close_session(con: Connection, session_id: str) -> bool:
     with transaction(con):
         rows = con.execute(
             "UPDATE web_sessions SET revoked_at = ? WHERE id_sha256 = ? AND revoked_at IS NULL "
-            "RETURNING user_id",
+            "RETURNING dashboard_user",
             [_now(), _digest(session_id)],
         ).fetchall()
     return bool(rows)
