@@ -35,18 +35,26 @@ chromium:
 	    || echo "note: could not install chromium; the browser tests will skip" >&2; \
 	  fi; }
 
-# Generate the demo book into $(DEMO)/, score it with the four-signals preset, and show the
-# red accounts with the most ARR.
+# Generate the demo book into $(DEMO)/, score its last $(DEMO_DAYS) days with the four-signals preset, show the
+# red accounts with the most ARR, then serve the dashboard on it with a demo sign-in (an
+# editor who owns accounts; its password is made once and kept in $(DEMO)/demo-password).
+# `make demo SERVE=no` stops before serving.
+SERVE   ?= yes
+DEMO_DAYS ?= 30
 demo: install
 	@test -f $(DEMO)/model.yaml || $(STETH) init $(DEMO) --preset four-signals
 	$(STETH) --project $(DEMO) demo --force
-	$(STETH) --project $(DEMO) run
+	$(STETH) --project $(DEMO) run --from $$($(PY) -c 'import datetime as d; print(d.datetime.now(d.UTC).date() - d.timedelta(days=$(DEMO_DAYS) - 1))')
 	COLUMNS=120 $(STETH) --project $(DEMO) scores --band red --sort arr --desc --limit 10
+	@$(PY) -m stethoscope.demo_user $(DEMO)
 	@echo
 	@echo "Next: why an account scores as it does:  $(STETH) --project $(DEMO) explain ACCOUNT"
-	@echo "      the service (API, ingest, nightly runs, dashboard sign-in):"
-	@echo "      $(STETH) --project $(DEMO) users create --name you@example.com --role admin"
-	@echo "      $(STETH) --project $(DEMO) serve   # then open http://127.0.0.1:8765/"
+	@if [ "$(SERVE)" = "no" ]; then \
+	  echo "      the dashboard:  $(STETH) --project $(DEMO) serve   # then open http://127.0.0.1:8765/"; \
+	else \
+	  echo "The dashboard: open http://127.0.0.1:8765/ and sign in as above (Ctrl-C stops it)."; \
+	  exec $(STETH) --project $(DEMO) serve; \
+	fi
 
 # The whole suite. pytest's exit code 5 (no test collected) is a failure: a suite that
 # runs nothing proves nothing.

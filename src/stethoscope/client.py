@@ -28,6 +28,7 @@ from stethoscope.store.keys import ApiKey, NewKey
 from stethoscope.store.lease import Lease
 from stethoscope.store.privacy import Erasure
 from stethoscope.store.results import RunRecord
+from stethoscope.store.users import User
 
 if TYPE_CHECKING:
     from stethoscope.engine.explain import Change, Explanation
@@ -423,3 +424,10 @@ class RemoteProject:
         if r.is_success:
             return r.text
         return str(self._call("GET", "/api/export", params=params))
+
+    def create_user(self, name: str, role: str, password: str) -> User:
+        body = {"name": name, "role": role, "password": password}
+        return User(**self._call("POST", "/api/users", json=body))
+
+    def users(self) -> list[User]:
+        return [User(**u) for u in self._call("GET", "/api/users")["users"]]

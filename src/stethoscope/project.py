@@ -1020,6 +1020,153 @@ class Project(AlertsMixin):
         with self._lock:
             return backtests.latest(self.store.con)
 
+    # -- the book from above, for the dashboard (stethoscope.overview) ------------------
+
+    def book_overview(
+        self,
+        *,
+        as_of: date,
+        score: str = "health",
+        owner: str | None = None,
+        renew_days: int = 90,
+        history: Sequence[date] = (),
+        drops_since: date | None = None,
+        top: int = 10,
+    ) -> dict[str, Any]:
+        """The scored book as of a date in a few rows: per band (with renewals due within
+        ``renew_days``), per band on each date of ``history``, per segment and
+        owner, the ``top`` biggest drops since ``drops_since`` and the soonest renewals;
+        only ``owner``'s accounts when given."""
+        from stethoscope import overview as o
+
+        m = self.load_model()
+        self._check_score(m, score)
+        until = as_of + timedelta(days=renew_days)
+        v = m.version
+        with self._lock:
+            con = self.store.con
+            groups = o.aggregates(con, v, score, as_of, renew_until=until, owner=owner)
+            return {
+                "summary": groups["bands"],
+                "history": o.band_history(con, v, score, list(history), owner=owner)
+                if history
+                else [],
+                "segments": groups["segments"],
+                "owners": groups["owners"],
+                "drops": o.drops(con, v, score, as_of, drops_since, limit=top, owner=owner)
+                if drops_since
+                else [],
+                "renewals_due": o.renewals_due(con, v, score, as_of, until, limit=top, owner=owner),
+            }
+
+    def book_page(
+        self,
+        *,
+        as_of: date,
+        score: str = "health",
+        band: str | None = None,
+        segment: str | None = None,
+        owner: str | None = None,
+        search: str | None = None,
+        sort: str = "score",
+        descending: bool = False,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> Page:
+        """One page of the scored book as of a date: filtered, ``search`` in the name or
+        id (any case), sorted; the rows of ``scores``, and how many match."""
+        from stethoscope import overview, readouts
+
+        m = self.load_model()
+        self._check_score(m, score)
+        with self._lock:
+            rows, total = overview.book_page(
+                self.store.con,
+                m.version,
+                score,
+                as_of,
+                band=band,
+                segment=segment,
+                owner=owner,
+                search=search,
+                sort=sort,
+                descending=descending,
+                limit=limit,
+                offset=offset,
+            )
+        return readouts.Page(rows, total)
+
+    def measure_coverage(self, *, as_of: date, score: str = "health") -> dict[str, Any]:
+        """How many accounts scored on a date each measure of the model could grade, and
+        the accounts by the share of their scorecard's weight that had data."""
+        from stethoscope import overview
+
+        m = self.load_model()
+        self._check_score(m, score)
+        with self._lock:
+            return overview.measure_coverage(self.store.con, m, score, as_of)
+
+    def activity(
+        self, account_id: str, *, start: date, end: date, limit: int = 30
+    ) -> dict[str, Any]:
+        """An account's usage per week, tickets, survey answers and conversations."""
+        from stethoscope import overview
+
+        with self._lock:
+            return overview.activity(self.store.con, account_id, start, end, limit=limit)
+
+    def account_scores(self, account_id: str, *, start: date, end: date) -> list[dict[str, Any]]:
+        """Every stored score of an account over a span of dates, under every model
+        version (one read, however many versions and scores)."""
+        from stethoscope import overview
+
+        with self._lock:
+            return overview.account_rows(self.store.con, account_id, start, end)
+
+    def account_audit(self, account_id: str, *, limit: int = 20) -> list[dict[str, Any]]:
+        """The audit log's entries about an account, newest first."""
+        from stethoscope import overview
+
+        with self._lock:
+            return overview.account_audit(self.store.con, account_id, limit=limit)
+
+    # -- dashboard sessions and sign-in attempts (store.web_sessions) -------------------
+
+    def open_session(self, user_id: str, *, lasts: timedelta, address: str) -> str:
+        """A new dashboard session of a user; its id, for the session cookie."""
+        from stethoscope.store import web_sessions
+
+        with self._lock:
+            return web_sessions.open_session(self.store.con, user_id, lasts, address)
+
+    def session_user(self, session_id: str) -> User | None:
+        """The user of a live session (not signed out, not expired), or None."""
+        from stethoscope.store import web_sessions
+
+        with self._lock:
+            return web_sessions.session_user(self.store.con, session_id)
+
+    def close_session(self, session_id: str) -> bool:
+        """Sign a session out everywhere; whether it was live."""
+        from stethoscope.store import web_sessions
+
+        with self._lock:
+            return web_sessions.close_session(self.store.con, session_id)
+
+    def signin_wait(self, name: str, address: str) -> int:
+        """Seconds before ``name`` may try to sign in again from ``address`` (0: now)."""
+        from stethoscope.store import web_sessions
+
+        with self._lock:
+            return web_sessions.wait(self.store.con, name, address)
+
+    def signin_failed(self, name: str, address: str) -> None:
+        """Count a failed sign-in against the name and the address."""
+        from stethoscope.store import web_sessions
+
+        with self._lock:
+            web_sessions.failed(self.store.con, name, address)
+
 
 def _today() -> date:
     return datetime.now(UTC).date()

@@ -33,6 +33,25 @@ class Page:
 
 
 def latest_date(con: Connection, version: str) -> dt.date | None:
+    """The latest date with stored scores under ``version``."""
+    # the runs say it in a few rows; the history is read only to check that date (one
+    # date's rows), or when it has none (e.g. an erasure): a full scan of the history
+    ran = con.execute(
+        "SELECT max(as_of_to) FROM runs WHERE model_version = ? AND status = 'ok'", [version]
+    ).fetchone()
+    if ran and ran[0] is not None:
+        stored = con.execute(
+            "SELECT count(*) FROM (SELECT 1 FROM score_history WHERE as_of = ? "
+            "AND model_version = ? LIMIT 1) AS one",
+            [ran[0], version],
+        ).fetchone()
+        if stored and stored[0]:
+            later = con.execute(
+                "SELECT max(as_of) FROM score_history WHERE as_of > ? AND model_version = ?",
+                [ran[0], version],
+            ).fetchone()
+            day: dt.date = later[0] if later and later[0] is not None else ran[0]
+            return day
     row = con.execute(
         "SELECT max(as_of) FROM score_history WHERE model_version = ?", [version]
     ).fetchone()

@@ -42,6 +42,11 @@ def _revoke_key(project: Project) -> tuple[str, str, dict[str, Any]]:
     return "DELETE", f"/api/keys/{victim.key.id}", {}
 
 
+def _new_user() -> tuple[str, str, dict[str, Any]]:
+    body = {"name": f"u-{uuid.uuid4().hex[:8]}", "role": "viewer", "password": "long enough"}
+    return "POST", "/api/users", {"json": body}
+
+
 @dataclass(frozen=True)
 class Case:
     method: str
@@ -80,6 +85,8 @@ MATRIX: list[Case] = [
     Case("GET", "/api/keys", ADMINS, _fixed("GET", "/api/keys")),
     Case("DELETE", "/api/keys/{key_id}", ADMINS, _revoke_key),
     Case("GET", "/api/audit", ADMINS, _fixed("GET", "/api/audit")),
+    Case("POST", "/api/users", ADMINS, lambda _: _new_user()),
+    Case("GET", "/api/users", ADMINS, _fixed("GET", "/api/users")),
     Case(
         "POST",
         "/api/admin/forget",

@@ -10,6 +10,8 @@ def test_backtest_page_shows_the_latest_report(fresh: Book) -> None:
     assert b.get("/model/backtest").status_code == 303
     assert b.get("/model/backtest?format=json").status_code == 401
     viewer = fresh.browser("viewer")
+    assert "No backtest yet" in viewer.get("/model").text
+    assert viewer.get("/model?format=json").json()["backtest"] is None
     none = viewer.get("/model/backtest")
     assert none.status_code == 404
     assert "No backtest yet" in none.text
@@ -26,3 +28,10 @@ def test_backtest_page_shows_the_latest_report(fresh: Book) -> None:
     assert data["observations"] == made.report["observations"]
     assert data["model"]["version"] == made.model["version"]
     assert "rows" not in data  # the store keeps the figures, not every observation
+    # the Model page says what the latest backtest found and links to the whole report
+    model_page = viewer.get("/model").text
+    assert 'href="/model/backtest"' in model_page
+    assert f"AUC <strong>{made.report['auc']:,.3f}</strong>" in model_page
+    headline = viewer.get("/model?format=json").json()["backtest"]
+    assert headline["auc"] == made.report["auc"]
+    assert headline["model_version"] == made.model["version"]

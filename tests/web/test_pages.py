@@ -337,26 +337,42 @@ def test_account_timeline_is_the_stored_history(book: Book) -> None:
     assert len(timeline) == 9
     html = b.get(f"/accounts/{account}").text
     # the gap between the two runs breaks the line; the lone first score is a dot
-    assert html.count("<polyline ") == 1
-    assert html.count("<circle ") == 1
+    assert html.count('class="line"></polyline>') == 1
+    assert html.count('r="3" class="line"></circle>') == 1
+    # every score has its tooltip with its date and band
+    assert html.count('class="hit"><title>') == 9
     assert html.count("<td>2025-06-2") >= 7
 
 
-def test_sparkline_scales_and_breaks_at_gaps() -> None:
-    from stethoscope.service.web.pages import sparkline
+def test_the_trend_chart_scales_and_breaks_at_gaps() -> None:
+    from stethoscope.service.web.charts import trend
 
     d = dt.date(2025, 1, 1)
     rows = [
-        {"as_of": d, "score": 0.0},
-        {"as_of": d + dt.timedelta(days=1), "score": 100.0},
-        {"as_of": d + dt.timedelta(days=2), "score": None},
-        {"as_of": d + dt.timedelta(days=3), "score": 50.0},
-        {"as_of": d + dt.timedelta(days=4), "score": 50.0},
-        {"as_of": d + dt.timedelta(days=10), "score": 25.0},
+        {"as_of": d + dt.timedelta(days=n), "score": v, "band": "x"}
+        for n, v in ((0, 0.0), (1, 100.0), (2, None), (3, 50.0), (4, 50.0), (10, 25.0))
     ]
-    assert sparkline(rows, 0, 100, width=100, height=10) == [
-        "0.0,10.0 10.0,0.0",
-        "30.0,5.0 40.0,5.0",
-        "100.0,7.5",
+    svg = str(trend(rows, low=0, high=100, thresholds=[], markers=[], width=110, height=36))
+    # plot: x from 34 to 102 over 10 days, y from 8 (100) to 18 (0)
+    assert '<polyline points="34.0,18.0 40.8,8.0" class="line">' in svg
+    assert '<polyline points="54.4,13.0 61.2,13.0" class="line">' in svg
+    assert '<circle cx="102.0" cy="15.5" r="3" class="line">' in svg
+    assert 'aria-label="Score from 2025-01-01 to 2025-01-11, scale 0 to 100"' in svg
+    assert str(trend([], low=0, high=100, thresholds=[], markers=[])) == ""
+
+
+def test_model_versions_are_marked_on_the_trend() -> None:
+    from stethoscope.service.web.charts import trend
+
+    d = dt.date(2025, 1, 1)
+    new = [{"as_of": d + dt.timedelta(days=5), "score": 40.0, "band": "red"}]
+    old = [{"as_of": d, "score": 60.0, "band": "green"}]
+    markers = [
+        {"as_of": d, "label": "a 1234"},
+        {"as_of": d + dt.timedelta(days=5), "label": "b 5678"},
     ]
-    assert sparkline([], 0, 100) == []
+    svg = str(trend(new, low=0, high=100, thresholds=[("red", 50)], markers=markers, older=[old]))
+    assert svg.count('class="marker">') == 2
+    assert "model version b 5678 from 2025-01-06" in svg
+    assert 'class="older">' in svg
+    assert "<title>red below 50</title>" in svg

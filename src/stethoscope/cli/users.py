@@ -10,9 +10,9 @@ from rich.table import Table
 
 from stethoscope.cli import output
 from stethoscope.cli.app import app, state
-from stethoscope.errors import StoreError
 
 if TYPE_CHECKING:
+    from stethoscope.client import RemoteProject
     from stethoscope.project import Project
 
 users_app = typer.Typer(
@@ -23,18 +23,12 @@ app.add_typer(users_app, name="users")
 ROLE_HELP = "admin (everything), editor (CSM inputs, and reads), viewer (reads)."
 
 
-def _project() -> Project:
-    from stethoscope.project import Project, connect
+def _project() -> Project | RemoteProject:
+    """The project, or the running server that owns its database (users are then made
+    and listed through its API, with its local token)."""
+    from stethoscope.project import connect
 
-    project = connect(state.project, on_wait=output.note)
-    if not isinstance(project, Project):
-        # the running server owns the database, and its API does not manage users (yet)
-        project.close()
-        raise StoreError(
-            "the server owns the project's database: users cannot be managed while it runs",
-            hint="stop `stethoscope serve`, run the command, then start it again",
-        )
-    return project
+    return connect(state.project, on_wait=output.note)
 
 
 def _password(from_stdin: bool) -> str:

@@ -19,6 +19,12 @@ class KeyRequest(BaseModel):
     role: Literal["admin", "editor", "viewer", "ingest"]
 
 
+class UserRequest(BaseModel):
+    name: str = Field(min_length=1, max_length=128, examples=["amara.diallo@example.com"])
+    role: Literal["admin", "editor", "viewer"]
+    password: str = Field(min_length=1, max_length=1024)
+
+
 class ForgetRequest(BaseModel):
     """Exactly one of the two."""
 
@@ -65,5 +71,16 @@ def router(project: Project) -> APIRouter:
         see docs/concepts/privacy.md. Answers the rows deleted and updated per table."""
         e = project.forget(account_id=req.account_id, contact_id=req.contact_id, actor=who.actor)
         return asdict(e)
+
+    @api.post("/users", status_code=201)
+    def create_user(req: UserRequest, who: Admin) -> dict[str, Any]:
+        """Create a dashboard user (what `stethoscope users create` does through a running
+        server). The store keeps the password's Argon2id hash only."""
+        return asdict(project.create_user(req.name, req.role, req.password, actor=who.actor))
+
+    @api.get("/users")
+    def list_users() -> dict[str, Any]:
+        """The dashboard's users, never their password hashes."""
+        return {"users": [asdict(u) for u in project.users()]}
 
     return api

@@ -113,6 +113,19 @@ def _alerts(con: Connection) -> None:
         con.execute(ddl(con, stmt))
 
 
+def _web_sessions(con: Connection) -> None:
+    # written out here rather than imported: a migration stays as it was first applied
+    con.execute(
+        "CREATE TABLE web_sessions (id_sha256 VARCHAR PRIMARY KEY, "
+        "dashboard_user VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL, "
+        "expires_at TIMESTAMP NOT NULL, revoked_at TIMESTAMP, address VARCHAR)"
+    )
+    con.execute(
+        "CREATE TABLE signin_attempts (name VARCHAR NOT NULL, address VARCHAR NOT NULL, "
+        '"at" TIMESTAMP NOT NULL)'
+    )
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "source tables of the data contract", _source_tables),
     (2, "model versions, runs, score history, CSM inputs", _results),
@@ -123,6 +136,11 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (7, "dashboard users and the service's secrets", _users),
     (9, "alerts, tasks, the outbox of deliveries and alert evaluations", _alerts),
     (10, "backtest reports", _backtests),
+    (
+        11,
+        "dashboard sessions (revoked at sign-out) and failed sign-ins (rate limit)",
+        _web_sessions,
+    ),
 ]
 
 

@@ -23,8 +23,10 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from stethoscope.errors import DataError
 from stethoscope.service.auth import GRANTS
 from stethoscope.service.errors import envelope
-from stethoscope.service.web import views
+from stethoscope.service.web import charts, model_page, runs_page, views
+from stethoscope.service.web.routing import PageKit
 from stethoscope.service.web.session import CSRF_FIELD, Sessions
+from stethoscope.service.web.timing import TimedRoute
 
 if TYPE_CHECKING:
     from stethoscope.project import Project
@@ -56,38 +58,23 @@ def _templates() -> Jinja2Templates:
     env.filters["num"] = lambda v, d=1: "" if v is None else f"{v:,.{d}f}"
     env.filters["signed"] = lambda v, d=1: "" if v is None else f"{v:+,.{d}f}"
     env.filters["pct"] = lambda v: "" if v is None else f"{v * 100:.0f}%"
+    env.filters["value"] = _value
     env.globals["urlencode"] = urlencode
-    env.globals["sparkline"] = sparkline
+    env.globals["stacked_bands"] = charts.stacked_bands
+    env.globals["trend_chart"] = charts.trend
+    env.globals["spark"] = charts.spark
+    env.globals["weekly_chart"] = charts.weekly
     return Jinja2Templates(env=env)
 
 
-def sparkline(
-    timeline: list[dict[str, Any]], low: float, high: float, width: int = 600, height: int = 80
-) -> list[str]:
-    """SVG polyline points of scores over time, one line per run of consecutive dates with
-    a score (a day without one breaks the line); x spans the first to the last date, y the
-    scale."""
-    days = [r["as_of"] for r in timeline]
-    if not days:
-        return []
-    span = max((days[-1] - days[0]).days, 1)
-    lines: list[str] = []
-    current: list[str] = []
-    previous: dt.date | None = None
-    for r in timeline:
-        gap = previous is not None and (r["as_of"] - previous).days > 1
-        if r["score"] is None or gap:
-            if current:
-                lines.append(" ".join(current))
-            current = []
-        if r["score"] is not None:
-            x = (r["as_of"] - days[0]).days / span * width
-            y = height - (r["score"] - low) / ((high - low) or 1) * height
-            current.append(f"{x:.1f},{y:.1f}")
-        previous = r["as_of"]
-    if current:
-        lines.append(" ".join(current))
-    return lines
+def _value(v: Any) -> str:
+    """A metric's raw value as a person reads it: missing, a word, or a number with at most
+    two decimals."""
+    if v is None:
+        return "missing"
+    if isinstance(v, bool) or not isinstance(v, int | float):
+        return str(v)
+    return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.2f}"
 
 
 def _may_edit(user: User) -> bool:
@@ -102,7 +89,7 @@ def _safe_next(target: str | None) -> str:
 
 
 def router(project: Project) -> APIRouter:
-    web = APIRouter(include_in_schema=False)
+    web = APIRouter(include_in_schema=False, route_class=TimedRoute)
     sessions = Sessions(project)
     templates = _templates()
 
@@ -156,10 +143,23 @@ def router(project: Project) -> APIRouter:
         form = await request.form()
         if not sessions.csrf_ok(request, form.get(CSRF_FIELD)):
             return _forbidden("the form is missing its CSRF token, or it is stale: reload it")
-        name, password = str(form.get("name") or ""), str(form.get("password") or "")
+        name, password = str(form.get("name") or "").strip(), str(form.get("password") or "")
         target = _safe_next(str(form.get("next") or "/"))
-        user = await run_in_threadpool(project.sign_in, name.strip(), password)
+        address = request.client.host if request.client else "unknown"
+        wait = await run_in_threadpool(project.signin_wait, name, address)
+        if wait:
+            minutes = max(1, round(wait / 60))
+            error = (
+                "Too many failed sign-ins for this user or from this address: try again in "
+                f"{minutes} minute{'s' if minutes > 1 else ''}."
+            )
+            data = {"next": target, "error": error, "name": name}
+            response = render(request, "signin.html", None, data, status=429)
+            response.headers["Retry-After"] = str(wait)
+            return response
+        user = await run_in_threadpool(project.sign_in, name, password)
         if user is None:
+            await run_in_threadpool(project.signin_failed, name, address)
             return render(
                 request,
                 "signin.html",
@@ -168,7 +168,7 @@ def router(project: Project) -> APIRouter:
                 status=401,
             )
         response = RedirectResponse(target, status_code=303)
-        sessions.sign_in(response, user)
+        await run_in_threadpool(sessions.sign_in, response, user, address)
         return response
 
     @web.post("/signout")
@@ -177,17 +177,18 @@ def router(project: Project) -> APIRouter:
         if not sessions.csrf_ok(request, form.get(CSRF_FIELD)):
             return _forbidden("the form is missing its CSRF token, or it is stale: reload it")
         response = RedirectResponse("/signin", status_code=303)
-        sessions.sign_out(response)
+        await run_in_threadpool(sessions.sign_out, request, response)
         return response
 
     # -- pages ---------------------------------------------------------------------------
 
     @web.get("/")
-    def portfolio_page(request: Request, format: Format = "html") -> Response:
+    def portfolio_page(request: Request, format: Format = "html", mine: bool = False) -> Response:
         user = sessions.user(request)
         if user is None:
             return signed_out(request, format)
-        return answer(request, format, "portfolio.html", user, views.portfolio(project))
+        data = views.portfolio(project, owner=user.name if mine else None)
+        return answer(request, format, "portfolio.html", user, data)
 
     @web.get("/accounts")
     def accounts_page(
@@ -243,6 +244,7 @@ def router(project: Project) -> APIRouter:
         vs: dt.date | None = None,
         as_of: dt.date | None = None,
         added: str | None = None,
+        rescored: str | None = None,
     ) -> Response:
         user = sessions.user(request)
         if user is None:
@@ -262,6 +264,7 @@ def router(project: Project) -> APIRouter:
             form=_blank_form(),
             form_error=None,
             added=added_input,
+            rescored=rescored if rescored and rescored.replace("-", "").isalnum() else None,
         )
 
     @web.post("/accounts/{account_id}/inputs")
@@ -308,9 +311,14 @@ def router(project: Project) -> APIRouter:
                 form=fields,
                 form_error=e.message,
                 added=None,
+                rescored=None,
             )
         target = f"/accounts/{quote(account_id, safe='')}?" + urlencode({"added": row["id"]})
         return RedirectResponse(target + "#inputs", status_code=303)
+
+    kit = PageKit(sessions, render, signed_out, answer, _forbidden, _may_edit)
+    model_page.add_routes(web, project, kit)
+    runs_page.add_routes(web, project, kit)
 
     def _not_found(request: Request, format: str, user: User, account_id: str) -> Response:
         if format == "json":

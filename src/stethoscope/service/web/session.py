@@ -1,11 +1,11 @@
 """Who is signed in to the dashboard, and whether a form was sent by the dashboard.
 
-A session is a cookie holding the user's id, signed (itsdangerous, HMAC-SHA1 over a key the
-store keeps: ``service_secrets``, made once) and dated, so it cannot be forged and lapses
-after ``MAX_AGE``. It is ``Secure``, ``HttpOnly`` and ``SameSite=Lax``: never sent over
-plain HTTP to another host than localhost, never read by scripts, never sent with a
-cross-site POST. Each request finds the user again in the store, so a disabled user is out
-at once.
+A session is a row in the store (``store.web_sessions``) and a cookie naming it, signed
+(itsdangerous, HMAC-SHA1 over a key the store keeps: ``service_secrets``, made once) and
+dated, so it cannot be forged and lapses after ``MAX_AGE``. It is ``Secure``, ``HttpOnly``
+and ``SameSite=Lax``: never sent over plain HTTP to another host than localhost, never read
+by scripts, never sent with a cross-site POST. Each request finds the session and its user
+in the store, so a signed-out session or a disabled user is out at once.
 
 Every form carries a CSRF token that must match the one in a second signed cookie (the
 double-submit pattern, with a signed cookie so that it cannot be planted); a POST whose
@@ -15,6 +15,7 @@ issues a new token.
 
 from __future__ import annotations
 
+import datetime as dt
 import hmac
 import secrets
 from typing import TYPE_CHECKING, Any
@@ -63,6 +64,11 @@ class Sessions:
 
     def user(self, request: Request) -> User | None:
         """The signed-in user of a request, or None."""
+        session_id = self.session_id(request)
+        return None if session_id is None else self.project.session_user(session_id)
+
+    def session_id(self, request: Request) -> str | None:
+        """The id of the session the request's cookie names (signed and in date), or None."""
         raw = request.cookies.get(SESSION_COOKIE)
         if not raw:
             return None
@@ -70,16 +76,24 @@ class Sessions:
             data: Any = self.signer.loads(raw, max_age=MAX_AGE)
         except BadSignature:  # also SignatureExpired
             return None
-        if not isinstance(data, dict) or not isinstance(data.get("u"), str):
+        if not isinstance(data, dict) or not isinstance(data.get("s"), str):
             return None
-        user = self.project.user(data["u"])
-        return user if user is not None and user.disabled_at is None else None
+        return str(data["s"])
 
-    def sign_in(self, response: Response, user: User) -> None:
-        self._set(response, SESSION_COOKIE, self.signer.dumps({"u": user.id}), MAX_AGE)
+    def sign_in(self, response: Response, user: User, address: str) -> None:
+        """Open a session for the user and give the browser its cookie (and a new CSRF
+        token)."""
+        session_id = self.project.open_session(
+            user.id, lasts=dt.timedelta(seconds=MAX_AGE), address=address
+        )
+        self._set(response, SESSION_COOKIE, self.signer.dumps({"s": session_id}), MAX_AGE)
         self._set(response, CSRF_COOKIE, self.signer.dumps({"c": _token()}), None)
 
-    def sign_out(self, response: Response) -> None:
+    def sign_out(self, request: Request, response: Response) -> None:
+        """Revoke the request's session in the store and drop the browser's cookies."""
+        session_id = self.session_id(request)
+        if session_id is not None:
+            self.project.close_session(session_id)
         for name in (SESSION_COOKIE, CSRF_COOKIE):
             response.delete_cookie(name, path="/", secure=True, httponly=True, samesite="lax")
 

@@ -18,13 +18,13 @@ if TYPE_CHECKING:
 # sorts of the accounts page: those of the scored book (readouts.SORTS)
 SORTS = ("score", "name", "arr", "renewal_date", "change_7d", "change_30d", "coverage")
 PAGE_SIZE = 50
+TREND_DAYS = (7, 30, 90)  # the changes shown beside a score
 RENEWAL_DAYS = 90  # "upcoming" renewals: within this many days of the scores' date
 DROPS = 10  # how many of the week's biggest drops the portfolio lists
 TIMELINE_DAYS = 365  # an account's timeline: its scores over this many days
-
-
-def _arr(rows: list[dict[str, Any]]) -> float:
-    return round(sum(r["arr"] or 0.0 for r in rows), 2)
+HISTORY_WEEKS = 13  # the portfolio's bands over time: the scores' date and each week before
+OWNERS = 15  # the portfolio's breakdown by owner: the owners with the most ARR at risk
+ACTIVITY_DAYS = 90  # an account's recent activity: this many days back
 
 
 def bands_of(model: Model) -> list[dict[str, Any]]:
@@ -37,56 +37,124 @@ def bands_of(model: Model) -> list[dict[str, Any]]:
     return out
 
 
-def portfolio(project: Project, score: str = "health") -> dict[str, Any]:
-    """The book at a glance as of its latest scores: accounts and ARR per band, ARR at
-    risk (the accounts in the worst band), renewals due soon by band, the week's biggest
-    drops."""
+def portfolio(project: Project, score: str = "health", owner: str | None = None) -> dict[str, Any]:
+    """The book at a glance as of its latest scores (only ``owner``'s accounts when given):
+    accounts and ARR per band, ARR at risk (the accounts in the worst band), the share of
+    each band on the same weekday of the last ``HISTORY_WEEKS`` weeks, renewals due soon by band,
+    accounts per band by segment and by owner, and the week's biggest drops. Every figure
+    is an aggregate the store computes (stethoscope.overview)."""
     model = project.load_model()
     day = project.latest_as_of()
     bands = bands_of(model)
-    rows = project.scores(score=score, as_of=day) if day else []
     names = [b["name"] for b in bands]
-    per_band = []
-    for b in bands:
-        inside = [r for r in rows if r["band"] == b["name"]]
-        per_band.append(b | {"accounts": len(inside), "arr": _arr(inside)})
-    unbanded = [r for r in rows if r["band"] not in names]
     worst = names[0] if names else None
-    at_risk = [r for r in rows if r["band"] == worst]
-    renewals: list[dict[str, Any]] = []
-    due: list[dict[str, Any]] = []
-    if day is not None:
-        until = day + dt.timedelta(days=RENEWAL_DAYS)
-        due = sorted(
-            (r for r in rows if r["renewal_date"] and day < r["renewal_date"] <= until),
-            key=lambda r: (r["renewal_date"], r["account_id"]),
-        )
-        for b in bands:
-            inside = [r for r in due if r["band"] == b["name"]]
-            renewals.append({"band": b["name"], "accounts": len(inside), "arr": _arr(inside)})
-    drops = sorted(
-        (r for r in rows if r["change_7d"] is not None and r["change_7d"] < 0),
-        key=lambda r: (r["change_7d"], r["account_id"]),
-    )[:DROPS]
-    return {
+    empty: dict[str, Any] = {
         "score_name": score,
         "as_of": day,
         "model_version": model.version,
-        "accounts": len(rows),
-        "arr": _arr(rows),
-        "bands": per_band,
-        "unbanded": {"accounts": len(unbanded), "arr": _arr(unbanded)},
-        "at_risk": {"band": worst, "accounts": len(at_risk), "arr": _arr(at_risk)},
+        "owner": owner,
+        "accounts": 0,
+        "arr": 0.0,
+        "bands": [b | {"accounts": 0, "arr": 0.0, "share": 0.0} for b in bands],
+        "unbanded": {"accounts": 0, "arr": 0.0},
+        "at_risk": {"band": worst, "accounts": 0, "arr": 0.0},
         "renewal_days": RENEWAL_DAYS,
-        "renewals": renewals,
-        "renewals_due": [_brief(r) for r in due[:DROPS]],
-        "drops": [_brief(r) for r in drops],
-        "week_before": day - dt.timedelta(days=7) if day else None,
+        "renewals": [{"band": n, "accounts": 0, "arr": 0.0} for n in names],
+        "renewals_due": [],
+        "drops": [],
+        "week_before": None,
+        "history": [],
+        "history_dates": [],
+        "segments": [],
+        "owners": [],
+        "owners_total": 0,
+    }
+    if day is None:
+        return empty
+    week_before = day - dt.timedelta(days=7)
+    weeks = [day - dt.timedelta(weeks=w) for w in range(HISTORY_WEEKS - 1, -1, -1)]
+    o = project.book_overview(
+        as_of=day,
+        score=score,
+        owner=owner,
+        renew_days=RENEWAL_DAYS,
+        history=weeks,
+        drops_since=week_before,
+        top=DROPS,
+    )
+    by_band = {r["band"]: r for r in o["summary"]}
+    accounts = sum(int(r["accounts"]) for r in o["summary"])
+    per_band = []
+    for b in bands:
+        r = by_band.get(b["name"], {})
+        n = int(r.get("accounts") or 0)
+        per_band.append(
+            b
+            | {"accounts": n, "arr": _money(r.get("arr")), "share": n / accounts if accounts else 0}
+        )
+    others = [r for r in o["summary"] if r["band"] not in names]
+    at_risk = per_band[0] if per_band else {"accounts": 0, "arr": 0.0}
+    return empty | {
+        "accounts": accounts,
+        "arr": _money(sum(r["arr"] or 0 for r in o["summary"])),
+        "bands": per_band,
+        "unbanded": {
+            "accounts": sum(int(r["accounts"]) for r in others),
+            "arr": _money(sum(r["arr"] or 0 for r in others)),
+        },
+        "at_risk": {"band": worst, "accounts": at_risk["accounts"], "arr": at_risk["arr"]},
+        "renewals": [
+            {
+                "band": n,
+                "accounts": int(by_band.get(n, {}).get("renewing") or 0),
+                "arr": _money(by_band.get(n, {}).get("renewing_arr")),
+            }
+            for n in names
+        ],
+        "renewals_due": [_brief(r) for r in o["renewals_due"]],
+        "drops": [_brief(r) | {"change_7d": r["change"]} for r in o["drops"]],
+        "week_before": week_before,
+        "history": _history(o["history"]),
+        "history_dates": weeks,
+        "segments": _breakdown(o["segments"], names),
+        "owners": _breakdown(o["owners"], names)[:OWNERS],
+        "owners_total": len({r["key"] for r in o["owners"]}),
     }
 
 
+def _money(value: Any) -> float:
+    return round(float(value or 0), 2)
+
+
+def _history(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Rows (date, band, accounts) as one row per date with the counts per band."""
+    out: dict[dt.date, dict[str, int]] = {}
+    for r in rows:
+        out.setdefault(r["as_of"], {})[r["band"] or ""] = int(r["accounts"])
+    return [{"as_of": d, "counts": c} for d, c in sorted(out.items())]
+
+
+def _breakdown(rows: list[dict[str, Any]], bands: list[str]) -> list[dict[str, Any]]:
+    """Rows (key, band, accounts, arr) as one row per key: accounts per band, ARR, ARR in
+    the worst band; the keys with the most ARR at risk first."""
+    out: dict[str | None, dict[str, Any]] = {}
+    worst = bands[0] if bands else None
+    for r in rows:
+        k = out.setdefault(
+            r["key"], {"key": r["key"], "accounts": 0, "arr": 0.0, "at_risk": 0.0, "bands": {}}
+        )
+        k["accounts"] += int(r["accounts"])
+        k["arr"] += float(r["arr"] or 0)
+        k["bands"][r["band"] or ""] = int(r["accounts"])
+        if r["band"] == worst:
+            k["at_risk"] += float(r["arr"] or 0)
+    for k in out.values():
+        k["arr"], k["at_risk"] = round(k["arr"], 2), round(k["at_risk"], 2)
+    return sorted(out.values(), key=lambda k: (-k["at_risk"], -k["arr"], str(k["key"])))
+
+
 def _brief(r: dict[str, Any]) -> dict[str, Any]:
-    keys = ("account_id", "name", "owner", "arr", "renewal_date", "score", "band", "change_7d")
+    keys = ("account_id", "name", "owner", "arr", "renewal_date", "score", "band")
     return {k: r[k] for k in keys}
 
 
@@ -102,8 +170,7 @@ def accounts(
     descending: bool = False,
     page: int = 1,
 ) -> dict[str, Any]:
-    """One page of the scored book, filtered and sorted. Band, owner and segment are
-    filtered by the store; ``search`` (text in the name or id, any case) over those rows."""
+    """One page of the scored book, filtered, searched and sorted by the store."""
     model = project.load_model()
     day = project.latest_as_of()
     filters: dict[str, Any] = {"band": band, "owner": owner, "segment": segment}
@@ -112,28 +179,23 @@ def accounts(
     page = max(page, 1)
     offset = (page - 1) * PAGE_SIZE
     if day is not None:
-        common: dict[str, Any] = {
-            "score": score,
-            "as_of": day,
-            "sort": sort,
-            "descending": descending,
-        }
-        if search:
-            needle = search.casefold()
-            found = [
-                r
-                for r in project.scores(**common, **filters)
-                if needle in (r["name"] or "").casefold() or needle in r["account_id"].casefold()
-            ]
-            total, items = len(found), found[offset : offset + PAGE_SIZE]
-        else:
-            total = project.count_scores(as_of=day, score=score, **filters)
-            items = project.scores(**common, **filters, limit=PAGE_SIZE, offset=offset)
+        found = project.book_page(
+            as_of=day,
+            score=score,
+            search=search,
+            sort=sort,
+            descending=descending,
+            limit=PAGE_SIZE,
+            offset=offset,
+            **filters,
+        )
+        items, total = found.items, found.total
     pages = max(1, math.ceil(total / PAGE_SIZE))
     return {
         "score_name": score,
         "as_of": day,
         "model_version": model.version,
+        "scale": {"min": model.scale.min, "max": model.scale.max},
         "bands": [b.name for b in model.bands],
         "filters": filters | {"search": search},
         "sort": sort,
@@ -170,17 +232,31 @@ def account(
     if found is None:
         return None
     model = project.load_model()
+    last = project.latest_as_of() or dt.datetime.now(dt.UTC).date()
+    day = as_of or last
+    # one read of the account's stored scores of the last year, under every version
+    rows = project.account_scores(
+        account_id, start=last - dt.timedelta(days=TIMELINE_DAYS), end=last
+    )
+    mine = [r for r in rows if r["score_name"] == score]
+    timeline = [
+        {"as_of": r["as_of"], "score": r["score"], "band": r["band"]}
+        for r in mine
+        if r["model_version"] == model.version
+    ]
+    if vs is None and any(t["as_of"] == day - dt.timedelta(days=7) for t in timeline):
+        vs = day - dt.timedelta(days=7)  # by default, the change over the last week
     explanation: dict[str, Any] | None = None
     problem: str | None = None
     try:
-        explanation = asdict(project.explain(account_id, as_of=as_of, score=score))
+        explanation = asdict(project.explain(account_id, as_of=day, score=score))
     except DataError as e:
         problem = e.message
     change: dict[str, Any] | None = None
     change_problem: str | None = None
     if vs is not None:
         try:
-            change = asdict(project.explain_change(account_id, vs=vs, as_of=as_of, score=score))
+            change = asdict(project.explain_change(account_id, vs=vs, as_of=day, score=score))
         except DataError as e:
             change_problem = e.message
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
@@ -204,26 +280,37 @@ def account(
         }
         for i in model.inputs.values()
     ]
-    # the stored scores of the last year up to the latest scored date, under this model
-    last = project.latest_as_of() or dt.datetime.now(dt.UTC).date()
-    history = project.history(
-        account_id,
-        start=last - dt.timedelta(days=TIMELINE_DAYS),
-        end=last,
-        score=score,
-        model_version=model.version,
-        limit=TIMELINE_DAYS + 1,
-    )
-    timeline = [
-        {"as_of": r["as_of"], "score": r["score"], "band": r["band"]} for r in history.items
-    ]
+    versions = {v["version"]: v for v in project.model_versions(limit=100).items}
+    older: dict[str, list[dict[str, Any]]] = {}
+    for r in mine:
+        if r["model_version"] != model.version:
+            older.setdefault(r["model_version"], []).append(
+                {"as_of": r["as_of"], "score": r["score"], "band": r["band"]}
+            )
+    markers = []
+    for version in dict.fromkeys(r["model_version"] for r in mine):
+        first = min(r["as_of"] for r in mine if r["model_version"] == version)
+        v = versions.get(version, {})
+        markers.append(
+            {
+                "as_of": first,
+                "version": version,
+                "label": f"{v.get('name') or 'model'} {version[:8]}",
+                "current": version == model.version,
+            }
+        )
     return {
         "account": found,
         "score_name": score,
         "scale": {"min": model.scale.min, "max": model.scale.max},
+        "bands": bands_of(model),
+        "thresholds": [(b.name, b.below) for b in model.bands if b.below is not None],
         "timeline": timeline,
+        "older_versions": [{"version": v, "timeline": t} for v, t in older.items()],
+        # a marker where each version's scores start, when there is more than one
+        "version_markers": markers if len(markers) > 1 else [],
         "model_version": model.version,
-        "scores": project.current_scores(account_id),
+        "scores": current_scores(rows, model.version),
         "explanation": explanation,
         "explain_problem": problem,
         "change": change,
@@ -232,4 +319,39 @@ def account(
         "as_of": as_of,
         "inputs": inputs,
         "declared_inputs": declared,
+        "audit": _with_names(project, project.account_audit(account_id)),
+        "activity": project.activity(
+            account_id, start=last - dt.timedelta(days=ACTIVITY_DAYS), end=last
+        ),
     }
+
+
+def _with_names(project: Project, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Audit entries with ``who``: the user's name for an actor ``user:ID``."""
+    names = {f"user:{u.id}": u.name for u in project.users()}
+    return [e | {"who": names.get(e["actor"], e["actor"])} for e in entries]
+
+
+def current_scores(rows: list[dict[str, Any]], version: str) -> list[dict[str, Any]]:
+    """Each score on the latest date ``version`` scored, with its change over 7, 30 and
+    90 days (as ``Project.current_scores``), from an account's stored rows."""
+    rows = [r for r in rows if r["model_version"] == version]
+    if not rows:
+        return []
+    latest = max(r["as_of"] for r in rows)
+    by = {(r["score_name"], r["as_of"]): r["score"] for r in rows}
+    out = []
+    for r in rows:
+        if r["as_of"] != latest:
+            continue
+        row = {
+            k: r[k]
+            for k in ("score_name", "as_of", "score", "band", "coverage", "segment", "scorecard")
+        }
+        for n in TREND_DAYS:
+            before = by.get((r["score_name"], latest - dt.timedelta(days=n)))
+            row[f"change_{n}d"] = (
+                None if before is None or r["score"] is None else round(r["score"] - before, 6)
+            )
+        out.append(row)
+    return sorted(out, key=lambda r: r["score_name"])

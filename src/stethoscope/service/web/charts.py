@@ -1,0 +1,230 @@
+"""The dashboard's charts: inline SVG drawn on the server.
+
+No script and no file from elsewhere: a chart is part of the page, so it shows without
+JavaScript, prints, and passes the page's Content-Security-Policy (presentation attributes,
+no inline styles). Each chart has a role="img" with a text label, a <title> on each mark (a
+tooltip), and the page shows the same numbers as a table: colour is never the only signal.
+Values are numbers the server computed; text is escaped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from markupsafe import Markup, escape
+
+
+def _svg(width: int, height: int, label: str, body: list[str], cls: str) -> Markup:
+    return Markup(  # noqa: S704 (numbers we computed; every text escaped)
+        f'<svg class="chart {cls}" viewBox="0 0 {width} {height}" width="{width}" '
+        f'height="{height}" role="img" aria-label="{escape(label)}">' + "".join(body) + "</svg>"
+    )
+
+
+def _band_class(name: str | None) -> str:
+    # a class per band name the model declares; anything else has no colour of its own
+    safe = "".join(c for c in (name or "none") if c.isalnum() or c in "-_")
+    return f"fill-{safe}"
+
+
+def stacked_bands(
+    history: Sequence[dict[str, Any]],
+    bands: Sequence[str],
+    dates: Sequence[dt.date] = (),
+    width: int = 880,
+    height: int = 180,
+) -> Markup:
+    """Accounts per band on each date, stacked to 100% (worst band at the bottom): how the
+    book's health is distributed over time. ``history``: rows of date, counts per band;
+    ``dates``: the slots of the chart, left to right (a date without a row stays empty),
+    by default the history's dates."""
+    if not history:
+        return Markup("")
+    slots = list(dates) or [row["as_of"] for row in history]
+    left, bottom, top = 34, 18, 6
+    plot_w, plot_h = width - left - 4, height - bottom - top
+    step = plot_w / len(slots)
+    bar = max(step - (2 if step > 6 else 0), 0.5)
+    body = [
+        f'<text x="{left - 4}" y="{top + 4}" class="axis" text-anchor="end">100%</text>',
+        f'<text x="{left - 4}" y="{top + plot_h}" class="axis" text-anchor="end">0%</text>',
+        f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" '
+        'class="baseline"></line>',
+    ]
+    for row in history:
+        if row["as_of"] not in slots:
+            continue
+        total = sum(row["counts"].values()) or 1
+        y = top + plot_h
+        x = left + slots.index(row["as_of"]) * step
+        for name in bands:
+            n = row["counts"].get(name, 0)
+            if not n:
+                continue
+            h = n / total * plot_h
+            y -= h
+            body.append(
+                f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{h:.1f}" '
+                f'class="{_band_class(name)}"><title>{escape(str(row["as_of"]))}: '
+                f"{escape(name)} {n:,} ({n / total:.0%})</title></rect>"
+            )
+    first, last = slots[0], slots[-1]
+    body.append(f'<text x="{left}" y="{height - 4}" class="axis">{first}</text>')
+    body.append(
+        f'<text x="{left + plot_w}" y="{height - 4}" class="axis" text-anchor="end">{last}</text>'
+    )
+    label = f"Share of accounts per band on each scored date, {first} to {last}"
+    return _svg(width, height, label, body, "stacked")
+
+
+def trend(
+    timeline: Sequence[dict[str, Any]],
+    *,
+    low: float,
+    high: float,
+    thresholds: Sequence[tuple[str, float]],
+    markers: Sequence[dict[str, Any]],
+    older: Sequence[Sequence[dict[str, Any]]] = (),
+    zones: Sequence[str] = (),
+    width: int = 880,
+    height: int = 200,
+) -> Markup:
+    """An account's score over time under the current model (a line, broken where a day
+    has no score), the scores earlier model versions gave (dashed), the bands' thresholds
+    (``thresholds``: the bands with an upper bound, worst first; ``zones``: every band's
+    name, worst first, whose ranges are shaded), and a marker where each model version
+    started scoring: a model change is not mistaken for the customer's behaviour."""
+    every = [r for series in [timeline, *older] for r in series]
+    if not every:
+        return Markup("")
+    left, bottom, top, right = 34, 18, 8, 8
+    plot_w, plot_h = width - left - right, height - bottom - top
+    first: dt.date = min(r["as_of"] for r in every)
+    last: dt.date = max(r["as_of"] for r in every)
+    span = max((last - first).days, 1)
+
+    def x_of(day: dt.date) -> float:
+        return left + (day - first).days / span * plot_w
+
+    def y_of(value: float) -> float:
+        return top + plot_h - (value - low) / ((high - low) or 1) * plot_h
+
+    body = [f'<rect x="{left}" y="{top}" width="{plot_w}" height="{plot_h}" class="frame"></rect>']
+    # each band's range as a faint zone behind the line (its name in the tooltip)
+    floor = low
+    for i, band in enumerate(zones):
+        ceiling = thresholds[i][1] if i < len(thresholds) else high
+        y0, y1 = y_of(min(ceiling, high)), y_of(max(floor, low))
+        if y1 > y0:
+            body.append(
+                f'<rect x="{left}" y="{y0:.1f}" width="{plot_w}" height="{y1 - y0:.1f}" '
+                f'class="zone {_band_class(band)}"><title>{escape(band)}: {floor:g} to '
+                f"{min(ceiling, high):g}</title></rect>"
+            )
+        floor = ceiling
+    for name, below in thresholds:
+        y = y_of(below)
+        body.append(
+            f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" '
+            f'class="threshold"><title>{escape(name)} below {below:g}</title></line>'
+            f'<text x="{left - 4}" y="{y + 4:.1f}" class="axis" text-anchor="end">'
+            f"{below:g}</text>"
+        )
+
+    def draw(series: Sequence[dict[str, Any]], cls: str) -> None:
+        run: list[str] = []
+
+        def flush() -> None:
+            if len(run) > 1:
+                body.append(f'<polyline points="{" ".join(run)}" class="{cls}"></polyline>')
+            elif run:
+                cx, cy = run[0].split(",")
+                body.append(f'<circle cx="{cx}" cy="{cy}" r="3" class="{cls}"></circle>')
+
+        previous: dt.date | None = None
+        for r in series:
+            if r["score"] is None or (previous and (r["as_of"] - previous).days > 1):
+                flush()
+                run = []
+            if r["score"] is not None:
+                run.append(f"{x_of(r['as_of']):.1f},{y_of(r['score']):.1f}")
+            previous = r["as_of"]
+        flush()
+
+    for series in older:
+        draw(series, "older")
+    draw(timeline, "line")
+    for r in timeline:
+        if r["score"] is not None:
+            body.append(
+                f'<circle cx="{x_of(r["as_of"]):.1f}" cy="{y_of(r["score"]):.1f}" r="6" '
+                f'class="hit"><title>{r["as_of"]}: {r["score"]:g} '
+                f"({escape(r['band'] or 'no band')})</title></circle>"
+            )
+    for m in markers:
+        x = x_of(m["as_of"])
+        body.append(
+            f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{top + plot_h}" class="marker">'
+            f"<title>model version {escape(m['label'])} from {m['as_of']}</title></line>"
+            f'<text x="{x + 3:.1f}" y="{top + 11}" class="marker-label">'
+            f"model {escape(m['label'])}</text>"
+        )
+    body.append(f'<text x="{left}" y="{height - 4}" class="axis">{first}</text>')
+    body.append(
+        f'<text x="{left + plot_w}" y="{height - 4}" class="axis" text-anchor="end">{last}</text>'
+    )
+    label = f"Score from {first} to {last}, scale {low:g} to {high:g}"
+    if markers:
+        label += "; model versions start on " + ", ".join(str(m["as_of"]) for m in markers)
+    return _svg(width, height, label, body, "trend")
+
+
+def spark(
+    points: Sequence[tuple[int, float | None]], low: float, high: float, width: int = 72
+) -> Markup:
+    """A small line of a few scores: ``points`` are (days before the last, score)."""
+    known = [(d, s) for d, s in points if s is not None]
+    if len(known) < 2:
+        return Markup("")
+    height = 20
+    span = max(d for d, _ in known) or 1
+    xy = " ".join(
+        f"{width - d / span * (width - 4) - 2:.1f},"
+        f"{height - 2 - (s - low) / ((high - low) or 1) * (height - 4):.1f}"
+        for d, s in sorted(known, key=lambda p: -p[0])
+    )
+    return Markup(  # noqa: S704 (numbers we computed; every text escaped)
+        f'<svg class="spark" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'aria-hidden="true"><polyline points="{xy}"></polyline></svg>'
+    )
+
+
+def weekly(usage: Sequence[dict[str, Any]], width: int = 420, height: int = 110) -> Markup:
+    """Product usage per week as bars (events), each with its tooltip."""
+    if not usage:
+        return Markup("")
+    left, bottom, top = 34, 16, 6
+    plot_w, plot_h = width - left - 4, height - bottom - top
+    most = max(int(u["events"]) for u in usage) or 1
+    step = plot_w / len(usage)
+    body = [
+        f'<text x="{left - 4}" y="{top + 8}" class="axis" text-anchor="end">{most:,}</text>',
+        f'<text x="{left - 4}" y="{top + plot_h}" class="axis" text-anchor="end">0</text>',
+    ]
+    for i, u in enumerate(usage):
+        h = int(u["events"]) / most * plot_h
+        body.append(
+            f'<rect x="{left + i * step + 1:.1f}" y="{top + plot_h - h:.1f}" '
+            f'width="{max(step - 2, 1):.1f}" height="{h:.1f}" class="bar"><title>week of '
+            f"{u['week']}: {int(u['events']):,} events, {int(u['users'])} active users"
+            "</title></rect>"
+        )
+    body.append(f'<text x="{left}" y="{height - 3}" class="axis">{usage[0]["week"]}</text>')
+    body.append(
+        f'<text x="{width - 4}" y="{height - 3}" class="axis" text-anchor="end">'
+        f"{usage[-1]['week']}</text>"
+    )
+    label = f"Events per week from {usage[0]['week']} to {usage[-1]['week']}"
+    return _svg(width, height, label, body, "weekly")

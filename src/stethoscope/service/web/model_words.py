@@ -1,0 +1,200 @@
+"""The health model in plain words, for the Model page: what each metric counts, how each
+measure is graded, how scorecards weigh their groups and measures, and which accounts each
+segment takes. Reads the resolved model only."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from stethoscope.model import types as t
+
+if TYPE_CHECKING:
+    from stethoscope.model.types import Model
+
+_FN = {
+    "count": "the number of rows",
+    "count_distinct": "the number of distinct values of {col}",
+    "active_days": "the number of days with any row",
+    "active_days_per_week": "the days with any row per week",
+    "sum": "the sum of {col}",
+    "avg": "the average of {col}",
+    "min": "the lowest {col}",
+    "max": "the highest {col}",
+    "latest": "the most recent {col}",
+    "days_since": "the days since the most recent row",
+    "share": "the share (0-100) of {share} seen in {col}",
+}
+_OPS = {"==": "is", "!=": "is not", "<": "<", "<=": "≤", ">": ">", ">=": "≥"}
+
+
+def _value(v: t.Scalar) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float):
+        return f"{v:g}"
+    return f"'{v}'"
+
+
+def _operand(o: t.Name | t.Const) -> str:
+    return o.name if isinstance(o, t.Name) else _value(o.value)
+
+
+def condition(e: t.Expr) -> str:
+    """A condition as a person would say it."""
+    if isinstance(e, t.Compare):
+        return f"{_operand(e.left)} {_OPS[e.op]} {_operand(e.right)}"
+    if isinstance(e, t.In):
+        values = ", ".join(_value(v) for v in e.values)
+        return f"{e.name.name} is {'none' if e.negated else 'one'} of {values}"
+    if isinstance(e, t.IsMissing):
+        return f"{e.name.name} is {'known' if e.negated else 'missing'}"
+    if isinstance(e, t.And):
+        return " and ".join(_group(i) for i in e.items)
+    if isinstance(e, t.Or):
+        return " or ".join(_group(i) for i in e.items)
+    return f"not ({condition(e.item)})"
+
+
+def _group(e: t.Expr) -> str:
+    text = condition(e)
+    return f"({text})" if isinstance(e, t.And | t.Or) else text
+
+
+def metric(m: t.Metric) -> str:
+    """What a metric computes."""
+    s = m.source
+    if isinstance(s, t.Aggregate):
+        what = _FN[s.fn].format(col=s.column or "", share=", ".join(s.share_of))
+        text = f"{what} in {s.table}"
+        if s.where:
+            text += " where " + " and ".join(
+                f"{f.column} is {'not ' if f.negated else ''}"
+                f"{' or '.join(_value(v) for v in f.values)}"
+                for f in s.where
+            )
+        window = f"the last {s.window_days} days" if s.window_days else "all history"
+        return f"{text}, over {window}"
+    if isinstance(s, t.PercentChange):
+        against = "the window before" if s.vs == "previous" else "the same window a year before"
+        return f"the percent change of {s.metric} against {against}"
+    if isinstance(s, t.Ratio):
+        return f"{s.numerator} divided by {s.denominator}"
+    if isinstance(s, t.Attribute):
+        return f"the account's {s.name}"
+    return f"the CSM input {s.name} (its live value)"
+
+
+def grading(m: t.Measure) -> str:
+    """How a measure turns its metric's value into a grade from 0 to 100."""
+    g = m.grading
+    among = {"all": "all scored accounts", "segment": "the accounts of the same segment"}
+    if isinstance(g, t.Thresholds):
+        steps = "; ".join(f"at least {at:g}: {grade:g}" for at, grade in g.points)
+        text = f"in steps: {steps}; below {g.points[0][0]:g}: {g.below:g}"
+    elif isinstance(g, t.Linear):
+        text = f"on a line: {g.zero:g} gives 0, {g.full:g} gives 100, in between in proportion"
+    elif isinstance(g, t.Percentile):
+        text = f"by percent rank among {among[g.within]}"
+    elif isinstance(g, t.Tertiles):
+        low, mid, high = g.grades
+        text = (
+            f"in thirds among {among[g.within]}: the best third {high:g}, the middle "
+            f"{mid:g}, the worst {low:g}"
+        )
+    elif isinstance(g, t.ZScore):
+        text = f"50 + 25 x its z-score among {among[g.within]}, kept within 0-100"
+    elif isinstance(g, t.Nps):
+        text = (
+            f"as NPS: detractor (0-6) {g.detractor:g}, passive (7-8) {g.passive:g}, "
+            f"promoter (9-10) {g.promoter:g}"
+        )
+    elif isinstance(g, t.Boolean):
+        text = f"yes {g.true:g}, no {g.false:g}"
+    elif isinstance(g, t.Categorical):
+        text = ", ".join(f"'{k}' {v:g}" for k, v in g.grades)
+        text += "; any other value " + ("is missing" if g.other is None else f"{g.other:g}")
+    else:
+        text = f"decaying: 100, halved every {g.half_life_days:g} days"
+    if isinstance(g, t.Percentile | t.Tertiles | t.ZScore | t.Linear | t.Thresholds):
+        text += "; " + ("higher is better" if m.direction == "higher" else "lower is better")
+    return text
+
+
+def missing(m: t.Measure) -> str:
+    if m.missing == "skip":
+        return "left out, its weight shared by the others"
+    return f"graded {m.missing:g}"
+
+
+def describe(model: Model) -> dict[str, Any]:
+    """The model as plain data with words: scores and their segments, scorecards with the
+    weights of their items as shares, measures with their grading, metrics, inputs."""
+
+    def items(parent: tuple[t.Item, ...]) -> list[dict[str, Any]]:
+        total = sum(i.weight for i in parent) or 1
+        out = []
+        for i in parent:
+            row: dict[str, Any] = {
+                "name": i.name,
+                "kind": i.kind,
+                "weight": i.weight,
+                "share": i.weight / total,
+            }
+            if i.kind == "group":
+                row["items"] = items(model.groups[i.name].items)
+                row["description"] = model.groups[i.name].description
+            else:
+                row["description"] = model.measures[i.name].description
+            out.append(row)
+        return out
+
+    return {
+        "name": model.name,
+        "description": model.description,
+        "version": model.version,
+        "scale": {"min": model.scale.min, "max": model.scale.max, "decimals": model.scale.decimals},
+        "scores": [
+            {
+                "name": s.name,
+                "description": s.description,
+                "segments": [
+                    {
+                        "name": seg.name,
+                        "scorecard": seg.scorecard,
+                        "when": "every other account" if seg.when is None else condition(seg.when),
+                    }
+                    for seg in s.segments
+                ],
+            }
+            for s in model.scores.values()
+        ],
+        "scorecards": [
+            {"name": c.name, "description": c.description, "items": items(c.items)}
+            for c in model.scorecards.values()
+        ],
+        "measures": [
+            {
+                "name": m.name,
+                "metric": m.metric,
+                "metric_words": metric(model.metrics[m.metric]),
+                "metric_description": model.metrics[m.metric].description,
+                "grading": grading(m),
+                "missing": missing(m),
+                "rules": [{"when": condition(r.when), "grade": r.grade} for r in m.rules],
+                "description": m.description,
+            }
+            for m in model.measures.values()
+        ],
+        "inputs": [
+            {
+                "name": i.name,
+                "kind": i.kind,
+                "choices": list(i.choices),
+                "minimum": i.minimum,
+                "maximum": i.maximum,
+                "expires_days": i.expires_days,
+                "description": i.description,
+            }
+            for i in model.inputs.values()
+        ],
+    }
