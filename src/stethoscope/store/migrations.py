@@ -100,6 +100,15 @@ def _users(con: Connection) -> None:
     )
 
 
+def _current_scores(con: Connection) -> None:
+    from stethoscope.store import current
+
+    current.create(con)
+    current.rebuild(con)
+    # an account read by its id (the API's account endpoints) is then a lookup, not a scan
+    con.execute("CREATE INDEX accounts_id ON accounts (id)")
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "source tables of the data contract", _source_tables),
     (2, "model versions, runs, score history, CSM inputs", _results),
@@ -108,6 +117,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (5, "users' accounts and pending events of the Segment-compatible ingest", _ingest),
     (6, "compiled scoring queries", _compiled),
     (7, "dashboard users and the service's secrets", _users),
+    (8, "current scores, kept by every run, and an index on accounts' ids", _current_scores),
 ]
 
 
