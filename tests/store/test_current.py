@@ -150,7 +150,8 @@ def _scored_on(con: Connection, day: dt.date, version: str | None = None) -> str
         "AND (CAST(? AS VARCHAR) IS NULL OR model_version = ?)",
         [day, version, version],
     ).fetchone()
-    assert row and row[0]
+    assert row
+    assert row[0]
     return str(row[0])
 
 
