@@ -162,6 +162,7 @@ def _not_a_customer_yet(con: Connection, account: str) -> None:
     ).fetchall()
 
 
+@pytest.mark.parametrize("store", STORES)
 def test_readers_see_committed_scores_while_a_run_writes(book: Project) -> None:
     """Reads on other threads do not wait for a run and see the scores as they were
     before it, then after it, never half of it."""
