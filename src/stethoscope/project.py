@@ -33,7 +33,6 @@ if TYPE_CHECKING:
     from stethoscope.store.database import Connection
     from stethoscope.store.embedded import EmbeddedStore, ServerStore
     from stethoscope.store.ingest import Membership, Track, Written
-    from stethoscope.store.ingest_group import Waiting
     from stethoscope.store.keys import ApiKey, NewKey
     from stethoscope.store.privacy import Erasure
     from stethoscope.store.readers import Readers
@@ -78,9 +77,6 @@ class Project:
         self._store: EmbeddedStore | ServerStore | None = None
         self._lock = threading.RLock()
         self._readers: Readers | None = None
-        # ingest requests waiting for the writer (see ``ingest``)
-        self._ingest_queue = threading.Lock()
-        self._ingest_waiting: list[Waiting] = []
         self._models: dict[tuple[str, int, int], Model] = {}
         # one run at a time: a second is refused at once, not queued behind the first
         self._run_guard = threading.Lock()
@@ -196,25 +192,13 @@ class Project:
             return result
 
     def ingest(self, calls: Sequence[Track | Membership], *, received_at: datetime) -> Written:
-        """Store the calls of one ingest request (service.ingest), committed on return;
-        see store.ingest for how an event finds its account.
+        """Store the calls of one ingest request (service.ingest) in one transaction,
+        committed on return; see store.ingest for how an event finds its account."""
+        from stethoscope.store import ingest
+        from stethoscope.store.embedded import transaction
 
-        Requests that arrive while another is being written wait together, and the first
-        of them to get the writer writes them all in one transaction (group commit: one
-        lookup, one insert and one commit for several requests); each returns only once
-        that transaction has committed. If it fails, each request is written again alone,
-        so one request's failure is its own."""
-        from stethoscope.store.ingest_group import Waiting
-
-        mine = Waiting(calls, received_at)
-        with self._ingest_queue:
-            self._ingest_waiting.append(mine)
-        with self._lock:
-            if not mine.done:
-                with self._ingest_queue:
-                    group, self._ingest_waiting = self._ingest_waiting, []
-                mine.write_group(self.store.con, group)
-        return mine.result()
+        with self._lock, transaction(self.store.con) as con:
+            return ingest.write(con, calls, received_at=received_at)
 
     def attach_pending(self) -> int:
         """Move the ingested events that wait for their account into events, as far as

@@ -48,13 +48,12 @@ _STAGE_COLUMNS = (
     "event",
     "timestamp",
     "properties",
-    "received_at",
 )
 _STAGE_TABLE = (
     f"CREATE TEMPORARY TABLE IF NOT EXISTS {_STAGE} (pos BIGINT, account_id VARCHAR, "
     "message_id VARCHAR, "
     "user_id VARCHAR, anonymous_id VARCHAR, group_id VARCHAR, event VARCHAR, "
-    '"timestamp" TIMESTAMP, properties VARCHAR, received_at TIMESTAMP) ON COMMIT DELETE ROWS'
+    '"timestamp" TIMESTAMP, properties VARCHAR) ON COMMIT DELETE ROWS'
 )
 
 _NOT_IN_EVENTS = "NOT EXISTS (SELECT 1 FROM events e WHERE e.message_id = {t}.message_id)"
@@ -117,25 +116,12 @@ def write(
     received_at: dt.datetime,
 ) -> Written:
     """Store the calls of one request: memberships first, then the events."""
-    return write_many(store, [(calls, received_at)])[0]
-
-
-def write_many(
-    store: Connection, requests: Sequence[tuple[Sequence[Track | Membership], dt.datetime]]
-) -> list[Written]:
-    """Store the calls of several requests (each with the time it was received) as one
-    write: one lookup of their accounts, one claim of their message ids, one insert; each
-    call keeps the time of its own request, and a message_id sent twice is the first
-    request's. Every membership is stored before any event is placed, so for requests
-    without memberships (all but the last, say) this is writing them one after the other.
-    Returns what each request did, in order (``attached`` is the group's)."""
     from stethoscope.store.database import PostgresConnection, ddl
 
     con = store
     _serialize(con)
     members = [
         (kind, who, m.account_id, m.via, m.timestamp, received_at)
-        for calls, received_at in requests
         for m in calls
         if isinstance(m, Membership)
         for kind, who in (("user", m.user_id), ("anonymous", m.anonymous_id))
@@ -143,109 +129,84 @@ def write_many(
     ]
     if members:
         con.executemany(_UPSERT_MEMBER, members)  # type: ignore[attr-defined]
-    sent = [
-        (t, received_at, i)
-        for i, (calls, received_at) in enumerate(requests)
-        for t in calls
-        if isinstance(t, Track)
-    ]
-    claimed = _claim(con, sent)
-    tracks = [t for t, _, _ in claimed]
-    accounts = _place(con, tracks) if tracks else []
+    all_tracks = [t for t in calls if isinstance(t, Track)]
+    tracks = _claim(con, all_tracks, received_at)
+    stored = pending = 0
     if tracks:
-        times = [at for _, at, _ in claimed]
+        accounts = _place(con, tracks)
         if isinstance(con, PostgresConnection):
-            _stage_postgres(con, tracks, accounts, times)
+            _stage_postgres(con, tracks, accounts)
         else:
-            con.register(_STAGE, _stage(tracks, accounts, times))  # type: ignore[attr-defined]
+            con.register(_STAGE, _stage(tracks, accounts))  # type: ignore[attr-defined]
         try:
-            con.execute(
-                ddl(
-                    con,
-                    f"INSERT INTO events ({_EVENT_COLUMNS}) SELECT account_id, user_id, "
-                    'event, "timestamp", CAST(properties AS JSON), message_id FROM '
-                    f"{_STAGE} WHERE account_id IS NOT NULL",
+            stored = _inserted(
+                con.execute(
+                    ddl(
+                        con,
+                        f"INSERT INTO events ({_EVENT_COLUMNS}) SELECT account_id, user_id, "
+                        'event, "timestamp", CAST(properties AS JSON), message_id FROM '
+                        f"{_STAGE} WHERE account_id IS NOT NULL",
+                    )
                 )
-            ).fetchall()
+            )
             # the rest has no known account yet
-            con.execute(
-                ddl(
-                    con,
-                    "INSERT INTO pending_events (message_id, user_id, anonymous_id, "
-                    'group_id, event, "timestamp", properties, received_at) SELECT '
-                    'message_id, user_id, anonymous_id, group_id, event, "timestamp", '
-                    f"CAST(properties AS JSON), received_at FROM {_STAGE} "
-                    "WHERE account_id IS NULL",
+            pending = _inserted(
+                con.execute(
+                    ddl(
+                        con,
+                        "INSERT INTO pending_events (message_id, user_id, anonymous_id, "
+                        'group_id, event, "timestamp", properties, received_at) SELECT '
+                        'message_id, user_id, anonymous_id, group_id, event, "timestamp", '
+                        f"CAST(properties AS JSON), ? FROM {_STAGE} WHERE account_id IS NULL",
+                    ),
+                    [received_at],
                 )
-            ).fetchall()
+            )
         finally:
             if not isinstance(con, PostgresConnection):
                 con.unregister(_STAGE)  # type: ignore[attr-defined]
     attached = attach(con) if members else 0
-    stored = [0] * len(requests)
-    pending = [0] * len(requests)
-    for (_, _, i), account in zip(claimed, accounts, strict=True):
-        if account is None:
-            pending[i] += 1
-        else:
-            stored[i] += 1
-    out = []
-    for i, (calls, _) in enumerate(requests):
-        n_tracks = sum(isinstance(c, Track) for c in calls)
-        n_members = len(calls) - n_tracks
-        out.append(
-            Written(stored[i], pending[i], n_tracks - stored[i] - pending[i], n_members, attached)
-        )
-    return out
+    n_members = sum(isinstance(c, Membership) for c in calls)
+    return Written(stored, pending, len(all_tracks) - stored - pending, n_members, attached)
 
 
-Sent = tuple[Track, dt.datetime, int]
-
-
-def _claim(con: Connection, sent: list[Sent]) -> list[Sent]:
-    """The calls (with their request's time and index) whose message_id no earlier request
-    (nor an earlier call) brought: each message_id is inserted into ingested_messages, and
-    those it already held are left out (a primary key lookup each, not a scan of the
-    events)."""
-    first: dict[str, Sent] = {}
-    for call in sent:
-        first.setdefault(call[0].message_id, call)
+def _claim(con: Connection, tracks: list[Track], received_at: dt.datetime) -> list[Track]:
+    """The calls whose message_id no earlier request (nor an earlier call of this one)
+    brought: each message_id is inserted into ingested_messages, and those it already held
+    are left out (a primary key lookup each, not a scan of the events)."""
+    first: dict[str, Track] = {}
+    for t in tracks:
+        first.setdefault(t.message_id, t)
     if not first:
         return []
     ids = list(first)
-    times = [first[m][1] for m in ids]
     taken: set[str] = set()
     if dialect(con) == "duckdb":
         import pyarrow as pa
 
         # a parameter per id makes DuckDB bind and plan a long VALUES list: the ids go in as
         # Arrow data instead (about 2.5x faster for 500)
-        claims = pa.table(
-            {
-                "message_id": pa.array(ids, pa.string()),
-                "received_at": pa.array(times, pa.timestamp("us")),
-            }
-        )
-        con.register(_CLAIMED, claims)  # type: ignore[attr-defined]
+        con.register(_CLAIMED, pa.table({"message_id": pa.array(ids, pa.string())}))  # type: ignore[attr-defined]
         try:
             rows = con.execute(
-                "INSERT INTO ingested_messages (message_id, received_at) SELECT message_id, "
-                f"received_at FROM {_CLAIMED} ON CONFLICT DO NOTHING RETURNING message_id"
+                f"INSERT INTO ingested_messages (message_id, received_at) SELECT message_id, ? "
+                f"FROM {_CLAIMED} ON CONFLICT DO NOTHING RETURNING message_id",
+                [received_at],
             ).fetchall()
         finally:
             con.unregister(_CLAIMED)  # type: ignore[attr-defined]
         taken = {r[0] for r in rows}
-        return [c for m, c in first.items() if m in taken]
+        return [t for m, t in first.items() if m in taken]
     for i in range(0, len(ids), _CLAIM_CHUNK):
-        chunk = list(zip(ids[i : i + _CLAIM_CHUNK], times[i : i + _CLAIM_CHUNK], strict=True))
+        chunk = ids[i : i + _CLAIM_CHUNK]
         values = ", ".join(["(?, ?)"] * len(chunk))
         rows = con.execute(
             f"INSERT INTO ingested_messages (message_id, received_at) VALUES {values} "
             "ON CONFLICT DO NOTHING RETURNING message_id",
-            [v for pair in chunk for v in pair],
+            [v for m in chunk for v in (m, received_at)],
         ).fetchall()
         taken |= {r[0] for r in rows}
-    return [c for m, c in first.items() if m in taken]
+    return [t for m, t in first.items() if m in taken]
 
 
 # message ids per INSERT of _claim on Postgres (two parameters each)
@@ -358,10 +319,7 @@ def _serialize(con: Connection) -> None:
 
 
 def _stage_postgres(
-    con: PostgresConnection,
-    tracks: list[Track],
-    accounts: list[str | None],
-    times: list[dt.datetime],
+    con: PostgresConnection, tracks: list[Track], accounts: list[str | None]
 ) -> None:
     """The calls in this session's stage table, alone (it empties at commit, and a caller
     may write twice in one transaction)."""
@@ -369,12 +327,12 @@ def _stage_postgres(
     con.execute(f"DELETE FROM {_STAGE}").fetchall()
     names = ", ".join(f'"{c}"' for c in _STAGE_COLUMNS)
     with con.raw.cursor() as cur, cur.copy(f"COPY {_STAGE} ({names}) FROM STDIN") as copy:
-        for pos, (t, account, at) in enumerate(zip(tracks, accounts, times, strict=True)):
+        for pos, (t, account) in enumerate(zip(tracks, accounts, strict=True)):
             row = (pos, account, t.message_id, t.user_id, t.anonymous_id, t.group_id, t.event)
-            copy.write_row((*row, t.timestamp, t.properties, at))
+            copy.write_row((*row, t.timestamp, t.properties))
 
 
-def _stage(tracks: list[Track], accounts: list[str | None], times: list[dt.datetime]) -> object:
+def _stage(tracks: list[Track], accounts: list[str | None]) -> object:
     import pyarrow as pa
 
     def column(name: str) -> list[object]:
@@ -392,7 +350,6 @@ def _stage(tracks: list[Track], accounts: list[str | None], times: list[dt.datet
             "event": pa.array(column("event"), text),
             "timestamp": pa.array(column("timestamp"), pa.timestamp("us")),
             "properties": pa.array(column("properties"), text),
-            "received_at": pa.array(times, pa.timestamp("us")),
         }
     )
 
