@@ -1,12 +1,18 @@
 """The service under load: ingest throughput and API latency on a scored demo book.
 
-    python bench/service.py [--accounts 100000] [--events 200000] [--batch 500]
+    python bench/service.py [--accounts 100000] [--days 30] [--events 200000] [--batch 500]
                             [--senders 4] [--requests 4000] [--concurrency 200]
+                            [--seconds 20]
 
-1. copies the demo book of bench/score_book.py (built there if missing) and scores it;
+1. copies the demo book of bench/score_book.py (built there if missing) and scores its
+   last --days dates (one backfill: the score history a month of nightly runs leaves);
 2. starts `stethoscope serve` on the copy (a real process; no schedule);
-3. API latency: --requests GET /api/accounts/{id} (an account with its current scores),
-   --concurrency at a time, ids drawn from the book; prints p50 / p99 / max;
+3. API latency: GET /api/accounts/{id} (an account with its current scores, with a viewer
+   key), --concurrency requests in flight at all times, each for an account drawn at
+   random from the book; prints p50 / p99 / max and the requests per second, and the CPU
+   seconds the server and the load generator used. Two load generators: wrk (C, Debian's
+   `wrk` package) for --seconds, when installed, and Python's httpx (--requests requests),
+   which itself takes much of the CPU of a small machine;
 4. ingest: --events track calls in /v1/batch requests of --batch calls from --senders
    threads, each request answered only once committed; prints events per second, then
    checks every event is stored once.
@@ -18,11 +24,15 @@ import argparse
 import asyncio
 import base64
 import datetime as dt
+import os
 import random
+import re
+import resource
 import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -56,6 +66,75 @@ def latency(url: str, token: str, ids: list[str], requests: int, concurrency: in
         return times
 
     return asyncio.run(main())
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU seconds (user and system) a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+WRK_SCRIPT = """
+local ids = {}
+for line in io.lines(os.getenv("BENCH_IDS")) do ids[#ids + 1] = line end
+wrk.headers["Authorization"] = "Bearer " .. os.getenv("BENCH_TOKEN")
+math.randomseed(os.time())
+request = function()
+  return wrk.format("GET", "/api/accounts/" .. ids[math.random(#ids)])
+end
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %d %d %d %d %d\\n", summary.requests,
+    summary.errors.status + summary.errors.connect + summary.errors.read
+    + summary.errors.write + summary.errors.timeout,
+    latency:percentile(50), latency:percentile(99), latency.max))
+end
+"""
+
+
+def wrk_latency(
+    url: str, token: str, ids: list[str], seconds: int, concurrency: int
+) -> tuple[int, float, float, float]:
+    """(requests, p50, p99, max in seconds) of wrk holding ``concurrency`` GETs in flight."""
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "ids").write_text("\n".join(ids) + "\n")
+        (Path(tmp) / "get.lua").write_text(WRK_SCRIPT)
+        script = str(Path(tmp) / "get.lua")
+        out = subprocess.run(
+            [
+                "wrk",
+                "-t1",
+                f"-c{concurrency}",
+                f"-d{seconds}s",
+                "--timeout",
+                "60s",
+                "-s",
+                script,
+                url,
+            ],
+            env={**os.environ, "BENCH_IDS": str(Path(tmp) / "ids"), "BENCH_TOKEN": token},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    m = re.search(r"RESULT (\d+) (\d+) (\d+) (\d+) (\d+)", out)
+    assert m, out
+    requests, failed, p50, p99, top = (int(g) for g in m.groups())
+    # every request answered 200 (wrk counts other statuses and socket errors)
+    assert failed == 0, out
+    assert requests > 0, out
+    return requests, p50 / 1e6, p99 / 1e6, top / 1e6
+
+
+def drain(url: str, token: str, account: str) -> None:
+    """Wait until the server has answered what a load generator left in flight: until one
+    request is answered within half a second (at most two minutes)."""
+    deadline = time.monotonic() + 120
+    with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"}) as c:
+        while time.monotonic() < deadline:
+            t = time.perf_counter()
+            c.get(f"/api/accounts/{account}", timeout=120).raise_for_status()
+            if time.perf_counter() - t < 0.5:
+                return
 
 
 def ingest(url: str, key: str, ids: list[str], events: int, batch: int, senders: int) -> float:
@@ -103,11 +182,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--accounts", type=int, default=100_000)
     ap.add_argument("--activity", type=float, default=0.07)
+    ap.add_argument("--days", type=int, default=30)
     ap.add_argument("--events", type=int, default=200_000)
     ap.add_argument("--batch", type=int, default=500)
     ap.add_argument("--senders", type=int, default=4)
     ap.add_argument("--requests", type=int, default=4000)
     ap.add_argument("--concurrency", type=int, default=200)
+    ap.add_argument("--seconds", type=int, default=20)
     args = ap.parse_args()
     book = OUT / f"book-{args.accounts}-{args.activity}"
     if not (book / "ready").exists():
@@ -132,8 +213,13 @@ def main() -> None:
 
     t = time.perf_counter()
     with Project.open(folder) as p:
-        p.run(as_of=dt.date(2026, 6, 30))
-        print(f"scored the copy in {time.perf_counter() - t:.1f} s")
+        last = dt.date(2026, 6, 30)
+        p.run(start=last - dt.timedelta(days=args.days - 1), end=last)
+        history = p.store.con.execute("SELECT count(*) FROM score_history").fetchone()[0]
+        print(
+            f"scored {args.days} dates of the copy in {time.perf_counter() - t:.1f} s "
+            f"({history:,} score-history rows)"
+        )
         ids = [r[0] for r in p.store.con.execute("SELECT id FROM accounts").fetchall()]
         viewer = p.create_key("bench-viewer", "viewer").secret
         writer = p.create_key("bench-ingest", "ingest").secret
@@ -141,12 +227,34 @@ def main() -> None:
 
     with Serving(folder) as s:
         url = s.lease.url
+        server = s.process.pid
         latency(url, viewer, ids, 200, args.concurrency)  # warm up
+        what = f"GET /api/accounts/{{id}}, {args.concurrency} in flight"
+        if shutil.which("wrk"):
+            busy, child = cpu_seconds(server), resource.getrusage(resource.RUSAGE_CHILDREN)
+            t = time.perf_counter()
+            n, p50, p99, top = wrk_latency(url, viewer, ids, args.seconds, args.concurrency)
+            wall = time.perf_counter() - t
+            used = resource.getrusage(resource.RUSAGE_CHILDREN)
+            client = used.ru_utime + used.ru_stime - child.ru_utime - child.ru_stime
+            print(
+                f"{what} (wrk, {args.seconds} s): {n:,} requests, {n / wall:,.0f}/s, "
+                f"p50 {p50 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms, max {top * 1000:.0f} ms; "
+                f"CPU: server {cpu_seconds(server) - busy:.1f} s, wrk {client:.1f} s"
+            )
+            drain(url, viewer, ids[0])
+        else:
+            print("wrk is not installed (apt-get install wrk): measuring with httpx only")
+        busy, mine = cpu_seconds(server), time.process_time()
+        t = time.perf_counter()
         times = sorted(latency(url, viewer, ids, args.requests, args.concurrency))
+        wall = time.perf_counter() - t
         q = statistics.quantiles(times, n=100)
         print(
-            f"GET /api/accounts/{{id}}, {args.requests:,} requests, {args.concurrency} at a time: "
-            f"p50 {q[49] * 1000:.0f} ms, p99 {q[98] * 1000:.0f} ms, max {times[-1] * 1000:.0f} ms"
+            f"{what} (httpx, {args.requests:,} requests): {args.requests / wall:,.0f}/s, "
+            f"p50 {q[49] * 1000:.0f} ms, p99 {q[98] * 1000:.0f} ms, max {times[-1] * 1000:.0f} ms; "
+            f"CPU: server {cpu_seconds(server) - busy:.1f} s, "
+            f"httpx {time.process_time() - mine:.1f} s"
         )
         seconds = ingest(url, writer, ids, args.events, args.batch, args.senders)
         sent = args.events // args.senders * args.senders

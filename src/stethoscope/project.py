@@ -11,7 +11,7 @@ import contextlib
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -32,10 +32,12 @@ if TYPE_CHECKING:
     from stethoscope.readouts import ModelDiff, Page
     from stethoscope.runner import RunSummary
     from stethoscope.store.audit import AuditEntry
+    from stethoscope.store.database import Connection
     from stethoscope.store.embedded import EmbeddedStore, ServerStore
     from stethoscope.store.ingest import Membership, Track, Written
     from stethoscope.store.keys import ApiKey, NewKey
     from stethoscope.store.privacy import Erasure
+    from stethoscope.store.readers import Readers
     from stethoscope.store.results import RunRecord, RunStart, Trigger
     from stethoscope.store.users import User
 
@@ -63,8 +65,12 @@ class DemoResult:
 class Project(AlertsMixin):
     """A Stethoscope project: its settings and its store, used from one process.
 
-    Methods are safe to call from several threads (the server's request handlers): work on
-    the store is serialised, as DuckDB has one writer.
+    Methods are safe to call from several threads (the server's request handlers). Writes
+    are serialised on the store's connection (DuckDB has one writer; on Postgres the same
+    rule keeps each write one transaction of one session). Methods that only read do not
+    wait for a write: each borrows a connection of its own (store.readers) and sees what was
+    committed when its statement began, never a write half done. A thread inside a write
+    reads through the writer's connection, and so sees its own uncommitted work.
     """
 
     def __init__(self, settings: Settings, *, on_wait: Callable[[str], None] | None = None) -> None:
@@ -72,6 +78,7 @@ class Project(AlertsMixin):
         self._on_wait = on_wait
         self._store: EmbeddedStore | ServerStore | None = None
         self._lock = threading.RLock()
+        self._readers: Readers | None = None
         self._models: dict[tuple[str, int, int], Model] = {}
         # one run at a time: a second is refused at once, not queued behind the first
         self._run_guard = threading.Lock()
@@ -121,9 +128,33 @@ class Project(AlertsMixin):
 
     def close(self) -> None:
         with self._lock:
+            if self._readers is not None:
+                self._readers.close()
+                self._readers = None
             if self._store is not None:
                 self._store.close()
                 self._store = None
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[Connection]:
+        """A connection to read from without waiting for a write (see the class)."""
+        # RLock._is_owned: whether this thread holds it (then it reads its own writes)
+        if self._lock._is_owned():  # type: ignore[attr-defined]
+            yield self.store.con
+            return
+        readers = self._readers
+        if readers is None:
+            with self._lock:
+                if self._readers is None:
+                    self._readers = self._make_readers()
+                readers = self._readers
+        with readers.connection() as con:
+            yield con
+
+    def _make_readers(self) -> Readers:
+        from stethoscope.store.readers import Readers
+
+        return Readers(self.store.reader)
 
     def __enter__(self) -> Project:
         return self
@@ -182,15 +213,16 @@ class Project(AlertsMixin):
             return ingest.attach(con)
 
     def status(self) -> Status:
-        with self._lock:
-            con = self.store.con
+        from stethoscope.store.embedded import counts
+
+        with self._reading() as con:
             first, last = con.execute(
                 'SELECT min("timestamp"), max("timestamp") FROM events'
             ).fetchone() or (None, None)
             return Status(
                 str(self.settings.project_dir),
                 self.database_label,
-                self.store.counts(),
+                counts(con),
                 first.isoformat() if first else None,
                 last.isoformat() if last else None,
             )
@@ -337,14 +369,14 @@ class Project(AlertsMixin):
         """Runs, newest first; only those with ``status`` (running, ok, failed) when given."""
         from stethoscope.store.results import runs
 
-        with self._lock:
-            return runs(self.store.con, limit, offset=offset, status=status)
+        with self._reading() as con:
+            return runs(con, limit, offset=offset, status=status)
 
     def run_record(self, run_id: str) -> RunRecord | None:
         from stethoscope.store.results import run
 
-        with self._lock:
-            return run(self.store.con, run_id)
+        with self._reading() as con:
+            return run(con, run_id)
 
     def last_scored(self, upto: date, *, model: Path | str | None = None) -> date | None:
         """The latest day, at or before ``upto``, that a successful run scored under the
@@ -352,8 +384,8 @@ class Project(AlertsMixin):
         from stethoscope.store.results import last_scored
 
         m = self.load_model(model)
-        with self._lock:
-            return last_scored(self.store.con, m.version, upto)
+        with self._reading() as con:
+            return last_scored(con, m.version, upto)
 
     def scores(
         self,
@@ -376,12 +408,12 @@ class Project(AlertsMixin):
 
         m = self.load_model(model)
         self._check_score(m, score)
-        with self._lock:
-            day = as_of or readouts.latest_date(self.store.con, m.version)
+        with self._reading() as con:
+            day = as_of or readouts.latest_date(con, m.version)
             if day is None:
                 return []
             rows = readouts.book(
-                self.store.con,
+                con,
                 m.version,
                 score,
                 day,
@@ -393,7 +425,7 @@ class Project(AlertsMixin):
                 limit=limit,
                 offset=offset,
             )
-            return readouts.with_groups(self.store.con, m, day, rows) if groups else rows
+            return readouts.with_groups(con, m, day, rows) if groups else rows
 
     def explain(
         self,
@@ -515,8 +547,8 @@ class Project(AlertsMixin):
         from stethoscope import readouts
 
         m = self.load_model(model)
-        with self._lock:
-            return readouts.latest_date(self.store.con, m.version)
+        with self._reading() as con:
+            return readouts.latest_date(con, m.version)
 
     def count_scores(
         self,
@@ -533,9 +565,9 @@ class Project(AlertsMixin):
 
         m = self.load_model(model)
         self._check_score(m, score)
-        with self._lock:
+        with self._reading() as con:
             return readouts.book_total(
-                self.store.con, m.version, score, as_of, band=band, segment=segment, owner=owner
+                con, m.version, score, as_of, band=band, segment=segment, owner=owner
             )
 
     def accounts(
@@ -552,9 +584,9 @@ class Project(AlertsMixin):
         """Accounts as imported, filtered; ``search`` is text in the name or id."""
         from stethoscope import readouts
 
-        with self._lock:
+        with self._reading() as con:
             return readouts.accounts(
-                self.store.con,
+                con,
                 segment=segment,
                 owner=owner,
                 search=search,
@@ -567,8 +599,8 @@ class Project(AlertsMixin):
     def account(self, account_id: str) -> dict[str, Any] | None:
         from stethoscope import readouts
 
-        with self._lock:
-            return readouts.account(self.store.con, account_id)
+        with self._reading() as con:
+            return readouts.account(con, account_id)
 
     def current_scores(
         self, account_id: str, *, model: Path | str | None = None
@@ -577,8 +609,8 @@ class Project(AlertsMixin):
         from stethoscope import readouts
 
         m = self.load_model(model)
-        with self._lock:
-            return readouts.current_scores(self.store.con, m.version, account_id)
+        with self._reading() as con:
+            return readouts.current_scores(con, m.version, account_id)
 
     def history(
         self,
@@ -595,9 +627,9 @@ class Project(AlertsMixin):
         (or ``model_version``)."""
         from stethoscope import readouts
 
-        with self._lock:
+        with self._reading() as con:
             return readouts.history(
-                self.store.con,
+                con,
                 account_id,
                 start=start,
                 end=end,
@@ -611,8 +643,8 @@ class Project(AlertsMixin):
         """The model versions that have scored, newest first."""
         from stethoscope import readouts
 
-        with self._lock:
-            return readouts.model_versions(self.store.con, limit=limit, offset=offset)
+        with self._reading() as con:
+            return readouts.model_versions(con, limit=limit, offset=offset)
 
     def stored_model(self, version: str) -> Model:
         """A stored model version, named in full or by its first characters (at least 6)."""
@@ -623,8 +655,8 @@ class Project(AlertsMixin):
 
         found = []
         if len(version) >= 6:
-            with self._lock:
-                found = readouts.stored_model_source(self.store.con, version)
+            with self._reading() as con:
+                found = readouts.stored_model_source(con, version)
         if len(found) != 1:
             what = "no stored model version" if not found else "more than one model version"
             raise DataError(
@@ -674,8 +706,8 @@ class Project(AlertsMixin):
     def inputs(self, account_id: str | None = None) -> list[dict[str, Any]]:
         from stethoscope.store import inputs
 
-        with self._lock:
-            return inputs.listing(self.store.con, account_id)
+        with self._reading() as con:
+            return inputs.listing(con, account_id)
 
     def revoke_input(
         self, input_id: str, *, by: str, reason: str, actor: str | None = None
@@ -701,8 +733,8 @@ class Project(AlertsMixin):
     def keys(self, *, revoked: bool = False) -> list[ApiKey]:
         from stethoscope.store import keys
 
-        with self._lock:
-            return keys.listing(self.store.con, revoked=revoked)
+        with self._reading() as con:
+            return keys.listing(con, revoked=revoked)
 
     def revoke_key(self, key_id: str, *, actor: str | None = None) -> ApiKey:
         from stethoscope.store import audit, keys
@@ -714,8 +746,16 @@ class Project(AlertsMixin):
         """The live API key with this secret, or None."""
         from stethoscope.store import keys
 
-        with self._lock:
-            return keys.verify(self.store.con, secret)
+        with self._reading() as con:
+            key = keys.lookup(con, secret)
+        # last_used_at is noted at most once a minute, and never waits for a write
+        # (a run, an ingest): when the writer is busy, a later request notes it
+        if key is not None and keys.due(key) and self._lock.acquire(blocking=False):
+            try:
+                key = keys.touch(self.store.con, key)
+            finally:
+                self._lock.release()
+        return key
 
     # -- dashboard users (store.users) ---------------------------------------------------
 
@@ -731,14 +771,14 @@ class Project(AlertsMixin):
     def users(self) -> list[User]:
         from stethoscope.store import users
 
-        with self._lock:
-            return users.listing(self.store.con)
+        with self._reading() as con:
+            return users.listing(con)
 
     def user(self, user_id: str) -> User | None:
         from stethoscope.store import users
 
-        with self._lock:
-            return users.get(self.store.con, user_id)
+        with self._reading() as con:
+            return users.get(con, user_id)
 
     def sign_in(self, name: str, password: str) -> User | None:
         """The live user with this name and password, or None (and an audit log entry)."""
@@ -757,8 +797,8 @@ class Project(AlertsMixin):
     def audit(self, limit: int = 50, *, action: str | None = None) -> list[AuditEntry]:
         from stethoscope.store import audit
 
-        with self._lock:
-            return audit.entries(self.store.con, limit, action=action)
+        with self._reading() as con:
+            return audit.entries(con, limit, action=action)
 
     def forget(
         self,

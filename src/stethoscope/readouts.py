@@ -374,17 +374,10 @@ def _account(row: dict[str, Any]) -> dict[str, Any]:
 
 def current_scores(con: Connection, version: str, account_id: str) -> list[dict[str, Any]]:
     """Each score of an account on the latest date it was scored under ``version``, with
-    its change over 7, 30 and 90 days."""
-    # the account's own rows first: the trends then look up only among them
-    return row_dicts(
-        con,
-        "WITH mine AS MATERIALIZED (SELECT * FROM score_history WHERE model_version = ? "
-        "AND account_id = ?) "
-        "SELECT h.score_name, h.as_of, h.score, h.band, h.coverage, h.segment, h.scorecard, "
-        f"{_trends(con, 'mine')} FROM mine h "
-        "WHERE h.as_of = (SELECT max(as_of) FROM mine) ORDER BY h.score_name",
-        [version, account_id],
-    )
+    its change over 7, 30 and 90 days: kept by every run (store.current), looked up."""
+    from stethoscope.store import current
+
+    return current.of_account(con, version, account_id)
 
 
 def history(

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from stethoscope.contract.schema import q
 from stethoscope.errors import EngineError, StethoscopeError
 from stethoscope.progress import Progress, silent
-from stethoscope.store import database, results
+from stethoscope.store import current, database, results
 
 if TYPE_CHECKING:
     from stethoscope.model.types import Model
@@ -234,6 +234,7 @@ def _run(
         for _ in model.scores:
             params += [model.version, run_id]
         _x(con, f"INSERT INTO score_history {history}", params)
+        current.refresh(con, model.version, run_id, first, last)
         accounts = int(
             _x(
                 con,

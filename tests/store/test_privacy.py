@@ -265,10 +265,25 @@ def test_forget_account_leaves_nothing_of_it_anywhere(project: Project) -> None:
     # the fixture put the account in every kind of table there is
     tables = {k.split(".")[0] for k in before}
     detail = next(t for t in tables if t.startswith("score_detail__"))
-    assert tables >= {*TABLES, "score_history", detail, "csm_inputs", "audit_log", "_explain"}
+    assert tables >= {
+        *TABLES,
+        "score_history",
+        "current_scores",
+        detail,
+        "csm_inputs",
+        "audit_log",
+        "_explain",
+    }
     counts = {
         t: con.execute(f"SELECT count(*) FROM {q(t)} WHERE account_id = 'acme'").fetchone()
-        for t in [*list(TABLES)[1:], "score_history", detail, "csm_inputs", "user_accounts"]
+        for t in [
+            *list(TABLES)[1:],
+            "score_history",
+            "current_scores",
+            detail,
+            "csm_inputs",
+            "user_accounts",
+        ]
     }
     others = snapshot(con, ["beta", "kid"])
 

@@ -22,7 +22,7 @@ from stethoscope.store.migrations import migrate
 if TYPE_CHECKING:
     import duckdb
 
-    from stethoscope.store.database import Connection, Dialect
+    from stethoscope.store.database import Connection, Dialect, PostgresConnection
 
 C = TypeVar("C", bound="Connection")
 
@@ -119,6 +119,12 @@ class EmbeddedStore:
     def counts(self) -> dict[str, int]:
         return counts(self.con)
 
+    def reader(self) -> duckdb.DuckDBPyConnection:
+        """Another connection of the same database, to read beside the writer (store.readers)."""
+        con = self.con.cursor()
+        con.execute("SET TimeZone = 'UTC'")
+        return con
+
 
 class ServerStore:
     """A Postgres database, with its schema up to date: many processes may use it at once."""
@@ -141,6 +147,12 @@ class ServerStore:
 
     def counts(self) -> dict[str, int]:
         return counts(self.con)
+
+    def reader(self) -> PostgresConnection:
+        """Another session, to read beside the writer (store.readers)."""
+        from stethoscope.store.database import connect_postgres
+
+        return connect_postgres(self.url)
 
 
 def counts(con: Connection) -> dict[str, int]:

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from stethoscope.errors import StoreError
+from stethoscope.store.database import dialect
 
 if TYPE_CHECKING:
     from stethoscope.store.database import Connection, Cursor, PostgresConnection
@@ -180,6 +181,22 @@ def _claim(con: Connection, tracks: list[Track], received_at: dt.datetime) -> li
         return []
     ids = list(first)
     taken: set[str] = set()
+    if dialect(con) == "duckdb":
+        import pyarrow as pa
+
+        # a parameter per id makes DuckDB bind and plan a long VALUES list: the ids go in as
+        # Arrow data instead (about 2.5x faster for 500)
+        con.register(_CLAIMED, pa.table({"message_id": pa.array(ids, pa.string())}))  # type: ignore[attr-defined]
+        try:
+            rows = con.execute(
+                f"INSERT INTO ingested_messages (message_id, received_at) SELECT message_id, ? "
+                f"FROM {_CLAIMED} ON CONFLICT DO NOTHING RETURNING message_id",
+                [received_at],
+            ).fetchall()
+        finally:
+            con.unregister(_CLAIMED)  # type: ignore[attr-defined]
+        taken = {r[0] for r in rows}
+        return [t for m, t in first.items() if m in taken]
     for i in range(0, len(ids), _CLAIM_CHUNK):
         chunk = ids[i : i + _CLAIM_CHUNK]
         values = ", ".join(["(?, ?)"] * len(chunk))
@@ -192,8 +209,17 @@ def _claim(con: Connection, tracks: list[Track], received_at: dt.datetime) -> li
     return [t for m, t in first.items() if m in taken]
 
 
-# message ids per INSERT of _claim (two parameters each), ids per IN list of _place
+# message ids per INSERT of _claim on Postgres (two parameters each)
 _CLAIM_CHUNK = 500
+_CLAIMED = "_ingest_claimed"
+
+
+def _among(con: Connection, column: str) -> str:
+    """``column`` is one of the values of a list parameter: DuckDB reads the list as a
+    table (a list of 500 ids is then 10x faster than as 500 parameters or list_contains)."""
+    if dialect(con) == "postgres":
+        return f"{column} = ANY(?)"
+    return f"{column} IN (SELECT unnest(?))"
 
 
 def _place(con: Connection, tracks: list[Track]) -> list[str | None]:
@@ -207,11 +233,10 @@ def _place(con: Connection, tracks: list[Track]) -> list[str | None]:
     }
     mapped: dict[tuple[str, str], str] = {}
     for kind, ids in (("user", users), ("anonymous", anons)):
-        for chunk in _chunks(sorted(ids)):
+        if ids:
             rows = con.execute(
-                "SELECT id, account_id FROM user_accounts WHERE kind = ? AND id IN "
-                f"({', '.join('?' * len(chunk))})",
-                [kind, *chunk],
+                f"SELECT id, account_id FROM user_accounts WHERE kind = ? AND {_among(con, 'id')}",
+                [kind, sorted(ids)],
             ).fetchall()
             mapped |= {(kind, r[0]): r[1] for r in rows}
     for i, t in enumerate(tracks):
@@ -223,27 +248,21 @@ def _place(con: Connection, tracks: list[Track]) -> list[str | None]:
         {t.user_id for t, a in zip(tracks, out, strict=True) if a is None and t.user_id}
     )
     of_contact: dict[str, str] = {}
-    for chunk in _chunks(contacts):
+    if contacts:
         rows = con.execute(
-            "SELECT id, min(account_id) FROM contacts WHERE id IN "
-            f"({', '.join('?' * len(chunk))}) GROUP BY id",
-            chunk,
+            f"SELECT id, min(account_id) FROM contacts WHERE {_among(con, 'id')} GROUP BY id",
+            [contacts],
         ).fetchall()
         of_contact |= {r[0]: r[1] for r in rows}
     for i, t in enumerate(tracks):
         if out[i] is None and t.user_id:
             out[i] = of_contact.get(t.user_id)
+    named = sorted({a for a in out if a is not None})
     known: set[str] = set()
-    for chunk in _chunks(sorted({a for a in out if a is not None})):
-        rows = con.execute(
-            f"SELECT id FROM accounts WHERE id IN ({', '.join('?' * len(chunk))})", chunk
-        ).fetchall()
-        known |= {r[0] for r in rows}
+    if named:
+        rows = con.execute(f"SELECT id FROM accounts WHERE {_among(con, 'id')}", [named]).fetchall()
+        known = {r[0] for r in rows}
     return [a if a in known else None for a in out]
-
-
-def _chunks(ids: list[str]) -> list[list[str]]:
-    return [ids[i : i + _CLAIM_CHUNK] for i in range(0, len(ids), _CLAIM_CHUNK)]
 
 
 def attach(con: Connection) -> int:

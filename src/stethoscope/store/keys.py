@@ -14,7 +14,7 @@ import hashlib
 import re
 import secrets
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from stethoscope.errors import DataError
@@ -129,18 +129,25 @@ def revoke(con: Connection, key_id: str, *, actor: str) -> ApiKey:
     return get(con, key_id)
 
 
-def verify(con: Connection, secret: str) -> ApiKey | None:
-    """The live key whose secret this is, or None; notes when it was last used."""
+def lookup(con: Connection, secret: str) -> ApiKey | None:
+    """The live key whose secret this is, or None (a read only)."""
     if not secret.startswith(PREFIX):
         return None
     row = con.execute(
         f"SELECT {_COLUMNS} FROM api_keys WHERE secret_sha256 = ? AND revoked_at IS NULL",
         [digest(secret)],
     ).fetchone()
-    if row is None:
-        return None
-    now, last = _now(), row[-1]
-    if not isinstance(last, dt.datetime) or now - last >= TOUCH_EVERY:
-        con.execute("UPDATE api_keys SET last_used_at = ? WHERE id = ?", [now, row[0]]).fetchall()
-        row = (*row[:-1], now)
-    return _key(row)
+    return None if row is None else _key(row)
+
+
+def due(key: ApiKey) -> bool:
+    """Whether the key's use is to be noted now: never noted, or not for TOUCH_EVERY."""
+    last = key.last_used_at
+    return last is None or _now() - dt.datetime.fromisoformat(last) >= TOUCH_EVERY
+
+
+def touch(con: Connection, key: ApiKey) -> ApiKey:
+    """Note that the key is used now."""
+    now = _now()
+    con.execute("UPDATE api_keys SET last_used_at = ? WHERE id = ?", [now, key.id]).fetchall()
+    return replace(key, last_used_at=str(now))

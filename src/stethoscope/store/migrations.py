@@ -100,6 +100,15 @@ def _users(con: Connection) -> None:
     )
 
 
+def _current_scores(con: Connection) -> None:
+    from stethoscope.store import current
+
+    current.create(con)
+    current.rebuild(con)
+    # an account read by its id (the API's account endpoints) is then a lookup, not a scan
+    con.execute("CREATE INDEX accounts_id ON accounts (id)")
+
+
 def _backtests(con: Connection) -> None:
     from stethoscope.store.backtests import create_tables
 
@@ -134,6 +143,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (5, "users' accounts and pending events of the Segment-compatible ingest", _ingest),
     (6, "compiled scoring queries", _compiled),
     (7, "dashboard users and the service's secrets", _users),
+    (8, "current scores, kept by every run, and an index on accounts' ids", _current_scores),
     (9, "alerts, tasks, the outbox of deliveries and alert evaluations", _alerts),
     (10, "backtest reports", _backtests),
     (

@@ -72,7 +72,7 @@ FREE_TEXT: tuple[tuple[str, str], ...] = (
 )
 # Tables holding rows of an account (by account_id), besides the source tables and the
 # per-version detail tables: forget_account deletes the account's rows from each.
-RESULT_TABLES: tuple[str, ...] = ("score_history", "csm_inputs")
+RESULT_TABLES: tuple[str, ...] = ("score_history", "current_scores", "csm_inputs")
 DETAIL_PREFIX = "score_detail__"
 # JSON columns, with the column naming the account a row belongs to.
 JSON_COLUMNS: tuple[tuple[str, str, str], ...] = (

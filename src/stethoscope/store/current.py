@@ -1,0 +1,192 @@
+"""Current scores: each account's scores on the latest date it was scored, per model
+version, with their trends, kept by every run so that reading them is a lookup.
+
+``current_scores`` holds a row per (model version, account, score): the score_history row
+of the account's latest as-of date under that version (the latest over all of its scores),
+and ``change_7d``, ``change_30d``, ``change_90d``: the score minus the score of that many
+days before, null where that day has none. It is what ``readouts.current_scores`` would
+compute from score_history, and is read by the account's id through an index instead of
+scanning the history (docs/concepts/storage.md).
+
+A run calls ``refresh`` inside its own transaction, after it has replaced the history of
+its dates: the rows it may have changed are recomputed, and no others. ``rebuild``
+recomputes every row from score_history (the migration that made the table uses it).
+``forget`` deletes an account's rows with its history (store.privacy).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from stethoscope.store.database import Connection
+
+TABLE = "current_scores"
+TREND_DAYS = (7, 30, 90)
+COLUMNS = (
+    "model_version",
+    "account_id",
+    "score_name",
+    "as_of",
+    "score",
+    "band",
+    "coverage",
+    "segment",
+    "scorecard",
+    *(f"change_{n}d" for n in TREND_DAYS),
+)
+DDL = (
+    "CREATE TABLE current_scores (model_version VARCHAR NOT NULL, account_id VARCHAR NOT NULL, "
+    "score_name VARCHAR NOT NULL, as_of DATE NOT NULL, score DOUBLE, band VARCHAR, "
+    "coverage DOUBLE, segment VARCHAR, scorecard VARCHAR, change_7d DOUBLE, "
+    "change_30d DOUBLE, change_90d DOUBLE)",
+    # DuckDB looks an index up only for an equality on its one column: so the account alone
+    # (an account has a row per score and model version, a handful)
+    "CREATE INDEX current_scores_account ON current_scores (account_id)",
+)
+# the accounts whose row a refresh recomputes, with their latest date (null: to look up)
+_LATEST = "_current_latest"
+
+
+def create(con: Connection) -> None:
+    from stethoscope.store.database import ddl
+
+    for stmt in DDL:
+        con.execute(ddl(con, stmt))
+
+
+def of_account(con: Connection, version: str, account_id: str) -> list[dict[str, Any]]:
+    """The account's current scores under ``version``, by score name."""
+    cur = con.execute(
+        f"SELECT {', '.join(COLUMNS)} FROM current_scores WHERE account_id = ?", [account_id]
+    )
+    rows = [dict(zip(COLUMNS, r, strict=True)) for r in cur.fetchall()]
+    mine = [r for r in rows if r.pop("model_version") == version]
+    for r in mine:
+        del r["account_id"]
+    return sorted(mine, key=lambda r: str(r["score_name"]))
+
+
+def refresh(con: Connection, version: str, run_id: str, first: dt.date, last: dt.date) -> None:
+    """Bring the rows of ``version`` up to date after run ``run_id`` replaced its history
+    from ``first`` to ``last``. Recomputed are the accounts the run scored, and those whose
+    current date lies in the span (the run may no longer score them there) or is 7, 30 or
+    90 days after a date of the span (a trend reads that date)."""
+    near = " OR ".join(
+        f"c.as_of BETWEEN CAST(? AS DATE) + {_days(con, n)} AND CAST(? AS DATE) + {_days(con, n)}"
+        for n in (0, *TREND_DAYS)
+    )
+    _x(con, f"DROP TABLE IF EXISTS {_LATEST}")
+    # An account's latest date is its current date if that is after the span (the history
+    # there is untouched), else the run's latest for it. A current date inside the span
+    # that the run no longer scores leaves only older history: looked up below, for those
+    # accounts alone. One outside the span and not scored by the run stays.
+    _x(
+        con,
+        f"CREATE TEMPORARY TABLE {_LATEST} AS "
+        "WITH ran AS (SELECT account_id, max(as_of) AS ran_to FROM score_history "
+        "WHERE model_version = ? AND run_id = ? GROUP BY account_id), "
+        "cur AS (SELECT account_id, max(as_of) AS as_of FROM current_scores "
+        "WHERE model_version = ? GROUP BY account_id) "
+        "SELECT coalesce(r.account_id, c.account_id) AS account_id, CASE "
+        "WHEN r.ran_to IS NULL THEN CASE WHEN c.as_of BETWEEN ? AND ? THEN NULL "
+        "ELSE c.as_of END "
+        "WHEN c.as_of > ? THEN c.as_of ELSE r.ran_to END AS as_of "
+        "FROM ran r FULL JOIN cur c ON c.account_id = r.account_id "
+        f"WHERE r.account_id IS NOT NULL OR {near}",
+        [
+            version,
+            run_id,
+            version,
+            first,
+            last,
+            last,
+            *[d for _ in (0, *TREND_DAYS) for d in (first, last)],
+        ],
+    )
+    lost = _x(con, f"SELECT count(*) FROM {_LATEST} WHERE as_of IS NULL")[0][0]
+    if lost:
+        _x(
+            con,
+            f"UPDATE {_LATEST} SET as_of = (SELECT max(h.as_of) FROM score_history h "
+            f"WHERE h.model_version = ? AND h.account_id = {_LATEST}.account_id) "
+            "WHERE as_of IS NULL",
+            [version],
+        )
+    _x(
+        con,
+        "DELETE FROM current_scores WHERE model_version = ? "
+        f"AND account_id IN (SELECT account_id FROM {_LATEST})",
+        [version],
+    )
+    _fill(con, version)
+    _x(con, f"DROP TABLE {_LATEST}")
+
+
+def rebuild(con: Connection) -> None:
+    """Recompute every row from score_history, under every model version."""
+    versions = [r[0] for r in _x(con, "SELECT DISTINCT model_version FROM score_history")]
+    _x(con, "DELETE FROM current_scores")
+    for version in versions:
+        _x(con, f"DROP TABLE IF EXISTS {_LATEST}")
+        _x(
+            con,
+            f"CREATE TEMPORARY TABLE {_LATEST} AS SELECT account_id, max(as_of) AS as_of "
+            "FROM score_history WHERE model_version = ? GROUP BY account_id",
+            [version],
+        )
+        _fill(con, version)
+        _x(con, f"DROP TABLE {_LATEST}")
+
+
+def _fill(con: Connection, version: str) -> None:
+    """Insert the rows of the accounts in _LATEST: their history on that date, with the
+    trends. Each read of score_history is bounded by the dates it needs, so that DuckDB
+    skips the row groups of other dates (the history is written date by date)."""
+    span = _x(con, f"SELECT min(as_of), max(as_of) FROM {_LATEST}")[0]
+    if span[0] is None:
+        return
+    lo, hi = span
+    trends = ", ".join(
+        f"{_round6(con, f'h.score - p{n}.score')} AS change_{n}d" for n in TREND_DAYS
+    )
+    joins = " ".join(
+        f"LEFT JOIN (SELECT account_id, score_name, as_of, score FROM score_history "
+        f"WHERE model_version = ? AND as_of BETWEEN ? AND ?) p{n} "
+        f"ON p{n}.account_id = h.account_id AND p{n}.score_name = h.score_name "
+        f"AND p{n}.as_of = h.as_of - {_days(con, n)}"
+        for n in TREND_DAYS
+    )
+    params: list[Any] = [version, lo, hi]
+    for n in TREND_DAYS:
+        params += [version, lo - dt.timedelta(days=n), hi - dt.timedelta(days=n)]
+    _x(
+        con,
+        f"INSERT INTO current_scores ({', '.join(COLUMNS)}) "
+        "SELECT h.model_version, h.account_id, h.score_name, h.as_of, h.score, h.band, "
+        f"h.coverage, h.segment, h.scorecard, {trends} "
+        "FROM (SELECT * FROM score_history WHERE model_version = ? AND as_of BETWEEN ? AND ?) h "
+        f"JOIN {_LATEST} l ON l.account_id = h.account_id AND l.as_of = h.as_of {joins}",
+        params,
+    )
+
+
+def _days(con: Connection, n: int) -> str:
+    from stethoscope.store.database import dialect
+
+    return f"INTERVAL '{n} days'" if dialect(con) == "postgres" else f"INTERVAL {n} DAY"
+
+
+def _round6(con: Connection, expr: str) -> str:
+    """``expr`` rounded to 6 decimals, a double (Postgres rounds numerics only), as
+    readouts rounds the trends of the book."""
+    from stethoscope.store.database import dialect
+
+    if dialect(con) == "postgres":
+        return f"CAST(round(CAST({expr} AS NUMERIC), 6) AS DOUBLE PRECISION)"
+    return f"round({expr}, 6)"
+
+
+def _x(con: Connection, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
+    return con.execute(sql, params or []).fetchall()
