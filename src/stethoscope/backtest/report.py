@@ -13,15 +13,15 @@ from typing import Any
 from stethoscope.backtest import svg
 
 
-def _pct(v: float | None, digits: int = 1) -> str:
+def pct(v: float | None, digits: int = 1) -> str:
     return "-" if v is None else f"{v * 100:.{digits}f}%"
 
 
-def _n(v: float | None, digits: int = 3) -> str:
+def num(v: float | None, digits: int = 3) -> str:
     return "-" if v is None else f"{v:.{digits}f}"
 
 
-def _money(v: float | None) -> str:
+def money(v: float | None) -> str:
     return "-" if v is None else f"{v:,.0f}"
 
 
@@ -42,8 +42,8 @@ def headline(r: dict[str, Any]) -> list[tuple[str, str]]:
             "observations",
             f"{r['observations']:,} ({r['accounts']:,} accounts, {r['scored']:,} scored)",
         ),
-        ("churned", f"{r['churned']:,} ({_pct(r['churn_rate'])})"),
-        ("AUC", _n(r["auc"])),
+        ("churned", f"{r['churned']:,} ({pct(r['churn_rate'])})"),
+        ("AUC", num(r["auc"])),
         (
             "top-decile lift",
             "-" if r["lift_top_decile"] is None else f"{r['lift_top_decile']:.2f}x",
@@ -51,70 +51,14 @@ def headline(r: dict[str, Any]) -> list[tuple[str, str]]:
         ("churn falls band by band", "yes" if r["monotonic"] else "NO"),
         (
             f"churned ARR {'/'.join(flagged['bands'])} beforehand",
-            f"{_pct(flagged['share'])} of {_money(flagged['churned_arr'])}",
+            f"{pct(flagged['share'])} of {money(flagged['churned_arr'])}",
         ),
         (
             "calibration (Brier / ECE)",
-            f"{_n(cal.get('brier'), 4)} / {_n(cal.get('ece'), 4)}"
+            f"{num(cal.get('brier'), 4)} / {num(cal.get('ece'), 4)}"
             + ("" if cal.get("out_of_time", True) else " (in sample)"),
         ),
     ]
-
-
-def print_summary(r: dict[str, Any]) -> None:
-    from rich.table import Table
-
-    from stethoscope.cli.output import console
-
-    if r.get("kind") == "compare":
-        _print_compare(r)
-        return
-    t = Table(show_header=False, title="Backtest", title_justify="left")
-    for k, v in headline(r):
-        t.add_row(k, v)
-    console.print(t)
-    b = Table("band", "observations", "churned", "churn rate", "ARR", "churned ARR")
-    for row in r["bands"]:
-        b.add_row(
-            row["band"],
-            f"{row['observations']:,}",
-            f"{row['churned']:,}",
-            _pct(row["churn_rate"]),
-            _money(row["arr"]),
-            _money(row["churned_arr"]),
-        )
-    console.print(b)
-    m = Table("measure / group", "AUC", "coverage", "churn rate by grade, lowest cohort first")
-    for kind in ("measures", "groups"):
-        for it in r[kind]:
-            curve = "  ".join(
-                f"{c['low']:.0f}-{c['high']:.0f}: {_pct(c['churn_rate'])}" for c in it["cohorts"]
-            )
-            name = it["name"] if kind == "measures" else f"[group] {it['name']}"
-            m.add_row(name, _n(it["auc"]), _pct(it["coverage"], 0), curve)
-    console.print(m)
-
-
-def _print_compare(r: dict[str, Any]) -> None:
-    from rich.table import Table
-
-    from stethoscope.cli.output import console
-
-    d = r["difference"]
-    t = Table("", "A", "B", title="Two models on the same observations", title_justify="left")
-    t.add_row("model", r["a"]["model"]["name"], r["b"]["model"]["name"])
-    t.add_row("file", str(r["a"]["model"]["file"]), str(r["b"]["model"]["file"]))
-    t.add_row("AUC", _n(d["auc_a"]), _n(d["auc_b"]))
-    t.add_row("top-decile lift", _n(r["a"]["lift_top_decile"], 2), _n(r["b"]["lift_top_decile"], 2))
-    t.add_row("monotonic bands", str(r["a"]["monotonic"]), str(r["b"]["monotonic"]))
-    console.print(t)
-    ci = d["ci95"]
-    console.print(
-        f"AUC B - A = {d['difference']:+.4f} (95% CI {ci[0]:+.4f} to {ci[1]:+.4f}; "
-        f"{d['bootstrap']['replicates']} bootstrap resamples of accounts) on "
-        f"{d['observations']:,} observations, {d['churned']:,} churned",
-        highlight=False,
-    )
 
 
 # -- HTML --------------------------------------------------------------------------------
@@ -158,7 +102,7 @@ def _roc(series: list[tuple[str, list[list[float]]]]) -> str:
 def _sections(r: dict[str, Any]) -> str:
     cal = r["calibration"]
     charts = [
-        _roc([(f"AUC {_n(r['auc'])}", r["roc"])]),
+        _roc([(f"AUC {num(r['auc'])}", r["roc"])]),
         svg.bars(
             "Churn rate by band",
             [(b["band"], b["churn_rate"] or 0.0) for b in r["bands"]],
@@ -190,9 +134,9 @@ def _sections(r: dict[str, Any]) -> str:
                     b["band"],
                     f"{b['observations']:,}",
                     f"{b['churned']:,}",
-                    _pct(b["churn_rate"]),
-                    _money(b["arr"]),
-                    _money(b["churned_arr"]),
+                    pct(b["churn_rate"]),
+                    money(b["arr"]),
+                    money(b["churned_arr"]),
                 ]
                 for b in r["bands"]
             ],
@@ -207,7 +151,7 @@ def _sections(r: dict[str, Any]) -> str:
         out.append(f"<h2>{title}: churn rate by grade cohort</h2>")
         curves = [
             svg.lines(
-                f"{it['name']} (AUC {_n(it['auc'])})",
+                f"{it['name']} (AUC {num(it['auc'])})",
                 [("", [(c["mean_grade"], c["churn_rate"]) for c in it["cohorts"]])],
                 xlabel="grade",
                 ylabel="churn rate",
@@ -224,10 +168,10 @@ def _sections(r: dict[str, Any]) -> str:
                 [
                     [
                         it["name"],
-                        _n(it["auc"]),
-                        _pct(it["coverage"], 0),
+                        num(it["auc"]),
+                        pct(it["coverage"], 0),
                         ", ".join(it.get("scorecards") or []),
-                        _pct(it["missing"]["churn_rate"]),
+                        pct(it["missing"]["churn_rate"]),
                     ]
                     for it in r[kind]
                 ],
@@ -242,8 +186,8 @@ def _sections(r: dict[str, Any]) -> str:
                     d["as_of"],
                     f"{d['observations']:,}",
                     f"{d['churned']:,}",
-                    _pct(d["churn_rate"]),
-                    _n(d["auc"]),
+                    pct(d["churn_rate"]),
+                    num(d["auc"]),
                 ]
                 for d in r["by_date"]
             ],
@@ -272,10 +216,10 @@ def _compare_html(r: dict[str, Any]) -> str:
     d = r["difference"]
     ci = d["ci95"] or [None, None]
     rows = [
-        ["AUC A", _n(d["auc_a"])],
-        ["AUC B", _n(d["auc_b"])],
+        ["AUC A", num(d["auc_a"])],
+        ["AUC B", num(d["auc_b"])],
         ["B - A", f"{d['difference']:+.4f}"],
-        ["95% interval", f"{_n(ci[0], 4)} to {_n(ci[1], 4)}"],
+        ["95% interval", f"{num(ci[0], 4)} to {num(ci[1], 4)}"],
         ["observations", f"{d['observations']:,} ({d['churned']:,} churned)"],
         ["bootstrap", f"{d['bootstrap']['replicates']} resamples of accounts"],
     ]
@@ -284,7 +228,7 @@ def _compare_html(r: dict[str, Any]) -> str:
         f"<h1>{escape(a['model']['name'])} (A) against {escape(b['model']['name'])} (B)</h1>"
         + _table(["", ""], rows)
         + "<div class='charts'>"
-        + _roc([(f"A {_n(d['auc_a'])}", a["roc"]), (f"B {_n(d['auc_b'])}", b["roc"])])
+        + _roc([(f"A {num(d['auc_a'])}", a["roc"]), (f"B {num(d['auc_b'])}", b["roc"])])
         + "</div>"
         + f"<h2>A: {escape(a['model']['name'])}</h2>"
         + _sections(a)

@@ -52,7 +52,7 @@ def _emit(data: dict[str, Any], fmt: str, out: Path | None) -> None:
     from stethoscope.backtest import report
 
     if fmt == "table":
-        report.print_summary(data)
+        _print_summary(data)
         if out:
             out.write_text(json.dumps(data, indent=1, default=str))
             output.note(f"wrote {out}")
@@ -278,3 +278,61 @@ def forecast(
                 f"{a['expected_churned_arr']:,.0f}",
             )
         c.print(t)
+
+
+def _print_summary(r: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    from stethoscope.backtest.report import headline, money, num, pct
+
+    if r.get("kind") == "compare":
+        _print_compare(r)
+        return
+    t = Table(show_header=False, title="Backtest", title_justify="left")
+    for k, v in headline(r):
+        t.add_row(k, v)
+    output.console.print(t)
+    b = Table("band", "observations", "churned", "churn rate", "ARR", "churned ARR")
+    for row in r["bands"]:
+        b.add_row(
+            row["band"],
+            f"{row['observations']:,}",
+            f"{row['churned']:,}",
+            pct(row["churn_rate"]),
+            money(row["arr"]),
+            money(row["churned_arr"]),
+        )
+    output.console.print(b)
+    m = Table("measure / group", "AUC", "coverage", "churn rate by grade, lowest cohort first")
+    for kind in ("measures", "groups"):
+        for it in r[kind]:
+            curve = "  ".join(
+                f"{c['low']:.0f}-{c['high']:.0f}: {pct(c['churn_rate'])}" for c in it["cohorts"]
+            )
+            name = it["name"] if kind == "measures" else f"[group] {it['name']}"
+            m.add_row(name, num(it["auc"]), pct(it["coverage"], 0), curve)
+    output.console.print(m)
+
+
+def _print_compare(r: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    from stethoscope.backtest.report import num
+
+    d = r["difference"]
+    t = Table("", "A", "B", title="Two models on the same observations", title_justify="left")
+    t.add_row("model", r["a"]["model"]["name"], r["b"]["model"]["name"])
+    t.add_row("file", str(r["a"]["model"]["file"]), str(r["b"]["model"]["file"]))
+    t.add_row("AUC", num(d["auc_a"]), num(d["auc_b"]))
+    t.add_row(
+        "top-decile lift", num(r["a"]["lift_top_decile"], 2), num(r["b"]["lift_top_decile"], 2)
+    )
+    t.add_row("monotonic bands", str(r["a"]["monotonic"]), str(r["b"]["monotonic"]))
+    output.console.print(t)
+    ci = d["ci95"]
+    output.console.print(
+        f"AUC B - A = {d['difference']:+.4f} (95% CI {ci[0]:+.4f} to {ci[1]:+.4f}; "
+        f"{d['bootstrap']['replicates']} bootstrap resamples of accounts) on "
+        f"{d['observations']:,} observations, {d['churned']:,} churned",
+        highlight=False,
+    )
