@@ -67,11 +67,10 @@ class AlertsMixin:
         with contextlib.suppress(ValueError):
             model_file = model_file.relative_to(Path.cwd())
         if not _ALERTS_KEY.search(m.source):
-            # the model file has no alerts: nothing to read twice
-            from stethoscope.alerts.playbooks import presets
+            # the model file has no alerts: nothing to read twice (nor the playbooks)
             from stethoscope.alerts.rules import Routing, Rules
 
-            return Rules({}, Routing(), presets(), str(model_file))
+            return Rules({}, Routing(), {}, str(model_file))
         return self._cached_rules(model_file, m, channels, embedded=True)
 
     def _cached_rules(self, path: Path, m: Model, channels: list[str], *, embedded: bool) -> Rules:
