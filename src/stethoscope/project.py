@@ -358,10 +358,11 @@ class Project(AlertsMixin):
                 with starting(running):
                     summary = runner.run(self.store.con, m, dates, progress=progress)
                 self._after_run(m, summary, rules)
-                return summary
             finally:
                 self._running = None
                 self._run_guard.release()
+        self.drain_outbox()  # what the run's alerts send, without holding the store meanwhile
+        return summary
 
     def runs(
         self, limit: int = 50, *, offset: int = 0, status: str | None = None

@@ -99,3 +99,10 @@ def test_invalid_rules_answer_with_every_problem(book_factory: Callable[..., Boo
         "alerts.rules.b: a 'drop' rule needs within: the days over which the "
         "drop is measured, like '7d'",
     ]
+
+
+def test_the_rules_endpoint_lists_the_preset_playbooks(book_factory: Callable[..., Book]) -> None:
+    book = book_factory("")
+    body = Api(create_app(book.project, TOKEN)).get("/api/alerts/rules", headers=bearer(TOKEN))
+    assert body.json()["rules"] == []
+    assert {"red", "nps-detractor", "green"} <= set(body.json()["playbooks"])

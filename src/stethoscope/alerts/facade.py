@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,6 +28,9 @@ if TYPE_CHECKING:
     from stethoscope.store.embedded import EmbeddedStore, ServerStore
 
 _DRAIN_GUARD = threading.Lock()
+# an `alerts:` key anywhere (a model without one has no rules to read; a false match only
+# costs reading the file)
+_ALERTS_KEY = re.compile(r"\balerts[\"']?\s*:")
 
 
 class AlertsMixin:
@@ -62,6 +66,11 @@ class AlertsMixin:
             model_file = base / model_file
         with contextlib.suppress(ValueError):
             model_file = model_file.relative_to(Path.cwd())
+        if not _ALERTS_KEY.search(m.source):
+            # the model file has no alerts: nothing to read twice (nor the playbooks)
+            from stethoscope.alerts.rules import Routing, Rules
+
+            return Rules({}, Routing(), {}, str(model_file))
         return self._cached_rules(model_file, m, channels, embedded=True)
 
     def _cached_rules(self, path: Path, m: Model, channels: list[str], *, embedded: bool) -> Rules:
@@ -82,15 +91,17 @@ class AlertsMixin:
         return cache[key]
 
     def _after_run(self, m: Model, summary: RunSummary, rules: Rules) -> list[Evaluation]:
-        """Evaluate the rules on the run's dates, queue what to send, and send it."""
+        """Evaluate the rules on the run's dates and queue what to send (the caller sends
+        it once it has let go of the store)."""
         from stethoscope.runner import days
 
+        if not rules.rules and not self.settings.sync_webhook_url:
+            self.last_evaluation = []
+            return []
         first = dt.date.fromisoformat(summary.as_of_from)
         last = dt.date.fromisoformat(summary.as_of_to)
         with self._lock:
-            out = self._evaluate(m, rules, days(first, last), summary.run_id)
-        self.drain_outbox()
-        return out
+            return self._evaluate(m, rules, days(first, last), summary.run_id)
 
     def _evaluate(
         self, m: Model, rules: Rules, dates: list[dt.date], run_id: str | None

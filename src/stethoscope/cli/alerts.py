@@ -91,10 +91,12 @@ def alerts_validate() -> None:
     """Check the alert rules against the model: every problem at once, at file:line."""
     with _connect() as project:
         rules = project.alert_rules()
+    from stethoscope.alerts.playbooks import presets
+
     names = ", ".join(rules.rules) or "none"
     output.console.print(
         f"Alert rules OK ({rules.source}): {len(rules.rules)} rules ({names}), "
-        f"{len(rules.playbooks)} playbooks.",
+        f"{len(rules.playbooks or presets())} playbooks.",
         highlight=False,
         soft_wrap=True,
     )

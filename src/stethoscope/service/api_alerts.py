@@ -101,11 +101,13 @@ def router(project: Project) -> APIRouter:
     def rules(_: Viewer) -> dict[str, Any]:
         """The project's alert rules as resolved (an invalid rules file answers 400 with
         every problem at its file:line), and the playbooks they may use."""
+        from stethoscope.alerts.playbooks import presets
+
         r = project.alert_rules()
         return {
             "source": r.source,
             "rules": [vars(rule) for rule in r.rules.values()],
-            "playbooks": sorted(r.playbooks),
+            "playbooks": sorted(r.playbooks or presets()),
         }
 
     @api.post("/alerts/evaluate")
