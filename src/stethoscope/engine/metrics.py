@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeAlias, cast
 
@@ -48,7 +49,7 @@ def age_col(metric: str) -> str:
 
 
 @dataclass(frozen=True)
-class _Scan:
+class Scan:
     """What aggregate metrics share: one table, one filter, one window (shifted back by
     ``offset_days`` for the earlier window of a percent change)."""
 
@@ -158,31 +159,45 @@ def _aggregate(t: ir.Table, agg: Aggregate, table: str, as_of: Day, window: int 
     raise AssertionError(agg.fn)
 
 
+Members: TypeAlias = list[tuple[str, Aggregate]]
+# A source for a scan's rows in place of its table (a backfill's staged rows): the scan's
+# rows for every date of the backfill, the same aggregates for each
+Sources: TypeAlias = Callable[[Scan], ir.Table | None]
+
+
+def scans_of(model: Model) -> dict[Scan, Members]:
+    """The model's aggregate metrics by the scan they share, in the model's order (the
+    earlier window of a percent change is a scan of its own, named ``<metric>__<vs>``)."""
+    scans: dict[Scan, Members] = defaultdict(list)
+    aggregates = {
+        m.name: m.source for m in model.metrics.values() if isinstance(m.source, Aggregate)
+    }
+    for name, agg in aggregates.items():
+        scans[Scan(agg.table, time_of(agg), _filters(agg), agg.window_days)].append((name, agg))
+    for m in model.metrics.values():
+        if isinstance(m.source, PercentChange):
+            base = aggregates[m.source.metric]
+            offset = base.window_days or 0 if m.source.vs == "previous" else 365
+            scans[Scan(base.table, time_of(base), _filters(base), base.window_days, offset)].append(
+                (f"{m.source.metric}__{m.source.vs}", base)
+            )
+    return dict(scans)
+
+
 def metrics_table(
     backend: BaseBackend,
     model: Model,
     as_of: Day,
     accounts: ir.Table,
+    sources: Sources | None = None,
 ) -> ir.Table:
-    """``accounts`` (active accounts with attribute columns) joined with every metric."""
-    scans: dict[_Scan, list[tuple[str, Aggregate]]] = defaultdict(list)
-    aggregates = {
-        m.name: m.source for m in model.metrics.values() if isinstance(m.source, Aggregate)
-    }
-    for name, agg in aggregates.items():
-        scans[_Scan(agg.table, time_of(agg), _filters(agg), agg.window_days)].append((name, agg))
-    for m in model.metrics.values():
-        if isinstance(m.source, PercentChange):
-            base = aggregates[m.source.metric]
-            offset = base.window_days or 0 if m.source.vs == "previous" else 365
-            scans[
-                _Scan(base.table, time_of(base), _filters(base), base.window_days, offset)
-            ].append((f"{m.source.metric}__{m.source.vs}", base))
-
+    """``accounts`` (active accounts with attribute columns) joined with every metric;
+    a scan reads ``sources(scan)`` when that gives a table, else its own table."""
     out = accounts
-    for scan, members in scans.items():
+    for scan, members in scans_of(model).items():
         end = shift(as_of, -scan.offset_days)
-        t = backend.table(scan.table)
+        staged = sources(scan) if sources else None
+        t = staged if staged is not None else backend.table(scan.table)
         cond = _bounds(t, scan.table, scan.time, as_of, scan.window_days, scan.offset_days)
         extra = _where(t, scan.where)
         rows = t.filter(cond & extra if extra is not None else cond)
