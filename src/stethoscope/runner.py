@@ -179,8 +179,10 @@ def backfill_sql(con: Connection, model: Model) -> Backfill:
         if dialect == "postgres":
             queries = [_fenced(x) for x in queries]
         text = json.dumps(
-            {"stages": [[n, x] for (n, _), x in zip(exprs.values(), queries, strict=False)],
-             "frame": queries[-1]}
+            {
+                "stages": [[n, x] for (n, _), x in zip(exprs.values(), queries, strict=False)],
+                "frame": queries[-1],
+            }
         )
         compiled.put(con, k, model.version, label, text)
     data = json.loads(text)
