@@ -148,25 +148,27 @@ def backfill_sql(con: Connection, model: Model) -> Backfill:
     if text is None:
         import ibis
 
-        from stethoscope.engine.metrics import Scan
+        from stethoscope.engine.metrics import Scan, Source
         from stethoscope.engine.scoring import score_frame
-        from stethoscope.engine.staging import stage, stage_name, staged_scans
+        from stethoscope.engine.staging import daily, stage, stage_name, staged_scans
 
         backend = con.ibis() if isinstance(con, database.PostgresConnection) else None
         if backend is None:
             backend = ibis.duckdb.from_connection(con)
         first = _variable(_FROM, dt.date, dialect).name("stage_from")
         last = _variable(_TO, dt.date, dialect).name("stage_to")
+        scans = staged_scans(model)
         exprs = {
             scan: (stage_name(i), stage(backend, scan, members, first, last))
-            for i, (scan, members) in enumerate(staged_scans(model))
+            for i, (scan, members) in enumerate(scans)
         }
+        per_day = {scan for scan, members in scans if daily(scan, members)}
 
-        def source(scan: Scan) -> Any:
+        def source(scan: Scan) -> Source | None:
             if scan not in exprs:
                 return None
             name, expr = exprs[scan]
-            return ibis.table(expr.schema(), name=name)
+            return Source(ibis.table(expr.schema(), name=name), scan in per_day)
 
         day = _variable(_AS_OF, dt.date, dialect).name("as_of_date")
         frame = score_frame(backend, model, day, source)

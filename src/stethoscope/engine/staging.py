@@ -63,6 +63,12 @@ def staged_scans(model: Model) -> list[tuple[Scan, Members]]:
     return [(s, m) for s, m in scans_of(model).items() if _stageable(s, m)]
 
 
+def daily(scan: Scan, members: Members) -> bool:
+    """Whether the staged rows of ``scan`` are one per account and day: every member is
+    reduced and none keeps distinct values apart."""
+    return all(a.fn in _REDUCIBLE and a.fn not in ("count_distinct", "share") for _, a in members)
+
+
 def _stageable(scan: Scan, members: Members) -> bool:
     return scan.window_days is not None or all(a.fn in _REDUCIBLE for _, a in members)
 
