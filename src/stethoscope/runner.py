@@ -55,8 +55,16 @@ def days(start: dt.date, end: dt.date) -> list[dt.date]:
 
 _AS_OF = "stethoscope_as_of"
 _RUN_ID = "stethoscope_run_id"
-# On Postgres the same two values are custom settings of the session (set_config)
-_SETTINGS = {_AS_OF: "stethoscope.as_of", _RUN_ID: "stethoscope.run_id"}
+# the first and last date of a backfill, for the rows it stages
+_FROM = "stethoscope_from"
+_TO = "stethoscope_to"
+# On Postgres the same values are custom settings of the session (set_config)
+_SETTINGS = {
+    _AS_OF: "stethoscope.as_of",
+    _RUN_ID: "stethoscope.run_id",
+    _FROM: "stethoscope.from",
+    _TO: "stethoscope.to",
+}
 
 
 def _variable(name: str, dtype: type, dialect: Dialect = "duckdb") -> Any:
@@ -115,6 +123,91 @@ def frame_sql(con: Connection, model: Model) -> str:
             sql = _fenced(sql)
         compiled.put(con, k, model.version, dialect, sql)
     return sql
+
+
+@dataclass(frozen=True)
+class Backfill:
+    """The queries of a backfill: each staged scan's rows (table name, SQL) for the
+    backfill's dates, and the frame of one date reading them."""
+
+    stages: list[tuple[str, str]]
+    frame: str
+
+
+def backfill_sql(con: Connection, model: Model) -> Backfill:
+    """The SQL of a backfill (see engine.staging), compiled once per model version,
+    dialect and code version like ``frame_sql``; the dates are variables."""
+    import json
+
+    from stethoscope.store import compiled
+
+    dialect = database.dialect(con)
+    label = f"{dialect}+backfill"
+    k = compiled.key(model.version, label)
+    text = compiled.get(con, k)
+    if text is None:
+        import ibis
+
+        from stethoscope.engine.metrics import Scan, Source
+        from stethoscope.engine.scoring import score_frame
+        from stethoscope.engine.staging import daily, stage, stage_name, staged_scans
+
+        backend = con.ibis() if isinstance(con, database.PostgresConnection) else None
+        if backend is None:
+            backend = ibis.duckdb.from_connection(con)
+        first = _variable(_FROM, dt.date, dialect).name("stage_from")
+        last = _variable(_TO, dt.date, dialect).name("stage_to")
+        scans = staged_scans(model)
+        exprs = {
+            scan: (stage_name(i), stage(backend, scan, members, first, last))
+            for i, (scan, members) in enumerate(scans)
+        }
+        per_day = {scan for scan, members in scans if daily(scan, members)}
+
+        def source(scan: Scan) -> Source | None:
+            if scan not in exprs:
+                return None
+            name, expr = exprs[scan]
+            return Source(ibis.table(expr.schema(), name=name), scan in per_day)
+
+        day = _variable(_AS_OF, dt.date, dialect).name("as_of_date")
+        frame = score_frame(backend, model, day, source)
+        queries = [
+            *[ibis.to_sql(e, dialect=dialect) for _, e in exprs.values()],
+            ibis.to_sql(
+                frame.mutate(run_id=_variable(_RUN_ID, str, dialect), as_of=day), dialect=dialect
+            ),
+        ]
+        if dialect == "postgres":
+            queries = [_fenced(x) for x in queries]
+        text = json.dumps(
+            {
+                "stages": [[n, x] for (n, _), x in zip(exprs.values(), queries, strict=False)],
+                "frame": queries[-1],
+            }
+        )
+        compiled.put(con, k, model.version, label, text)
+    data = json.loads(text)
+    return Backfill([(n, x) for n, x in data["stages"]], data["frame"])
+
+
+def _stage(con: Connection, backfill: Backfill, first: dt.date, last: dt.date) -> None:
+    """The staged rows of a backfill from ``first`` to ``last``, as temporary tables."""
+    _set(con, _FROM, first)
+    _set(con, _TO, last)
+    for name, sql in backfill.stages:
+        if database.dialect(con) == "postgres":
+            _x(con, f"DROP TABLE IF EXISTS {q(name)}")
+            _x(con, f"CREATE TEMP TABLE {q(name)} AS {sql}")
+            # temporary tables are never analysed automatically: plan with their sizes
+            _x(con, f"ANALYZE {q(name)}")
+        else:
+            _x(con, f"CREATE OR REPLACE TEMP TABLE {q(name)} AS {sql}")
+
+
+def _unstage(con: Connection, backfill: Backfill) -> None:
+    for name, _ in backfill.stages:
+        _x(con, f"DROP TABLE IF EXISTS {q(name)}")
 
 
 def _fenced(sql: str) -> str:
@@ -205,10 +298,17 @@ def _run(
     accounts = 0
     d: dt.date | None = None
     began = False
+    backfill: Backfill | None = None
     try:
-        # one query for every date: compiled once, the date set before each execution
-        sql = frame_sql(con, model)
         first, last = dates[0], dates[-1]
+        # one query for every date: compiled once, the date set before each execution;
+        # a backfill's query reads the rows of its dates, staged once (engine.staging)
+        if len(dates) > 1:
+            backfill = backfill_sql(con, model)
+            _stage(con, backfill, first, last)
+            sql = backfill.frame
+        else:
+            sql = frame_sql(con, model)
         _set(con, _RUN_ID, run_id)
         _set(con, _AS_OF, first)
         # The version's table is created before the run's transaction, not in it: DuckDB
@@ -246,6 +346,8 @@ def _run(
     except BaseException as e:
         if began:
             con.rollback()
+        if backfill is not None:
+            _unstage(con, backfill)
         results.finish_run(con, run_id, error=f"{type(e).__name__}: {e}")
         if isinstance(e, StethoscopeError | KeyboardInterrupt):
             raise
@@ -253,6 +355,8 @@ def _run(
         raise EngineError(
             f"the run failed{where}: {e}", hint="nothing was written; earlier results are untouched"
         ) from e
+    if backfill is not None:
+        _unstage(con, backfill)
     results.finish_run(con, run_id, accounts=accounts)
     bands: dict[str, dict[str, int]] = {}
     for s in model.scores:

@@ -80,7 +80,9 @@ def grade_expr(m: Measure, value: ir.Value, column: Column, segment: ir.Value) -
             )
         case ZScore(within):
             keys = [num.isnull()] + ([segment] if within == "segment" else [])
-            w = ibis.window(group_by=keys)
+            # the whole group, summed in the order of the values: the mean and deviation
+            # then do not depend on the order rows arrive in (a backfill's plan differs)
+            w = ibis.window(group_by=keys, order_by=num, preceding=None, following=None)
             sd = num.std().over(w)
             z = ibis.cases((sd == 0, ibis.literal(0.0)), else_=(num - num.mean().over(w)) / sd)
             grade = _clamp(50 + 25 * (-z if lower else z))

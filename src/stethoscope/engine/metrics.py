@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeAlias, cast
 
@@ -48,7 +49,7 @@ def age_col(metric: str) -> str:
 
 
 @dataclass(frozen=True)
-class _Scan:
+class Scan:
     """What aggregate metrics share: one table, one filter, one window (shifted back by
     ``offset_days`` for the earlier window of a percent change)."""
 
@@ -118,7 +119,9 @@ def _where(t: ir.Table, filters: tuple[Filter, ...]) -> ir.BooleanValue | None:
     return cond
 
 
-def _aggregate(t: ir.Table, agg: Aggregate, table: str, as_of: Day, window: int | None) -> ir.Value:
+def _aggregate(
+    t: ir.Table, agg: Aggregate, table: str, as_of: Day, window: int | None, daily: bool = False
+) -> ir.Value:
     time = t[time_of(agg)]
     col = t[agg.column] if agg.column else None
     match agg.fn:
@@ -128,7 +131,10 @@ def _aggregate(t: ir.Table, agg: Aggregate, table: str, as_of: Day, window: int 
             assert col is not None
             return col.nunique()
         case "active_days" | "active_days_per_week":
-            days = (time.date() if _is_timestamp(table, time_of(agg)) else time).nunique()
+            if daily:  # the rows are days already: counting them is far cheaper
+                days = t.count()
+            else:
+                days = (time.date() if _is_timestamp(table, time_of(agg)) else time).nunique()
             if agg.fn == "active_days":
                 return days
             return days.cast("float64") / ((window or 7) / 7)
@@ -158,36 +164,61 @@ def _aggregate(t: ir.Table, agg: Aggregate, table: str, as_of: Day, window: int 
     raise AssertionError(agg.fn)
 
 
+Members: TypeAlias = list[tuple[str, Aggregate]]
+
+
+@dataclass(frozen=True)
+class Source:
+    """Rows a scan reads in place of its table (a backfill's staged rows), which give the
+    same aggregates for every date they serve; ``daily``: one row per account and day, so
+    that an account's active days are its rows."""
+
+    table: ir.Table
+    daily: bool = False
+
+
+Sources: TypeAlias = Callable[[Scan], Source | None]
+
+
+def scans_of(model: Model) -> dict[Scan, Members]:
+    """The model's aggregate metrics by the scan they share, in the model's order (the
+    earlier window of a percent change is a scan of its own, named ``<metric>__<vs>``)."""
+    scans: dict[Scan, Members] = defaultdict(list)
+    aggregates = {
+        m.name: m.source for m in model.metrics.values() if isinstance(m.source, Aggregate)
+    }
+    for name, agg in aggregates.items():
+        scans[Scan(agg.table, time_of(agg), _filters(agg), agg.window_days)].append((name, agg))
+    for m in model.metrics.values():
+        if isinstance(m.source, PercentChange):
+            base = aggregates[m.source.metric]
+            offset = base.window_days or 0 if m.source.vs == "previous" else 365
+            scans[Scan(base.table, time_of(base), _filters(base), base.window_days, offset)].append(
+                (f"{m.source.metric}__{m.source.vs}", base)
+            )
+    return dict(scans)
+
+
 def metrics_table(
     backend: BaseBackend,
     model: Model,
     as_of: Day,
     accounts: ir.Table,
+    sources: Sources | None = None,
 ) -> ir.Table:
-    """``accounts`` (active accounts with attribute columns) joined with every metric."""
-    scans: dict[_Scan, list[tuple[str, Aggregate]]] = defaultdict(list)
-    aggregates = {
-        m.name: m.source for m in model.metrics.values() if isinstance(m.source, Aggregate)
-    }
-    for name, agg in aggregates.items():
-        scans[_Scan(agg.table, time_of(agg), _filters(agg), agg.window_days)].append((name, agg))
-    for m in model.metrics.values():
-        if isinstance(m.source, PercentChange):
-            base = aggregates[m.source.metric]
-            offset = base.window_days or 0 if m.source.vs == "previous" else 365
-            scans[
-                _Scan(base.table, time_of(base), _filters(base), base.window_days, offset)
-            ].append((f"{m.source.metric}__{m.source.vs}", base))
-
+    """``accounts`` (active accounts with attribute columns) joined with every metric;
+    a scan reads ``sources(scan)`` when that gives a table, else its own table."""
     out = accounts
-    for scan, members in scans.items():
+    for scan, members in scans_of(model).items():
         end = shift(as_of, -scan.offset_days)
-        t = backend.table(scan.table)
+        staged = sources(scan) if sources else None
+        t = staged.table if staged is not None else backend.table(scan.table)
+        daily = staged is not None and staged.daily
         cond = _bounds(t, scan.table, scan.time, as_of, scan.window_days, scan.offset_days)
         extra = _where(t, scan.where)
         rows = t.filter(cond & extra if extra is not None else cond)
         values = {
-            value_col(name): _aggregate(rows, agg, scan.table, end, scan.window_days)
+            value_col(name): _aggregate(rows, agg, scan.table, end, scan.window_days, daily)
             for name, agg in members
         }
         if scan.offset_days == 0:

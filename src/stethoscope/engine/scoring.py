@@ -38,21 +38,6 @@ if TYPE_CHECKING:
     from ibis.backends import BaseBackend
 
 INPUTS_TABLE = "csm_inputs"
-ACCOUNT_COLUMNS = (
-    "account_id",
-    "name",
-    "owner",
-    "segment",
-    "industry",
-    "plan",
-    "arr",
-    "seats",
-    "customer_since",
-    "renewal_date",
-    "parent_id",
-)
-
-_DESCRIPTIVE = frozenset(ACCOUNT_COLUMNS[1:]) - {"segment"} | {"attributes"}
 
 
 def score_col(score: str) -> str:
@@ -113,8 +98,10 @@ def score_frame(
     backend: BaseBackend,
     model: Model,
     as_of: dt.date | mx.Day,
+    sources: mx.Sources | None = None,
 ) -> ir.Table:
-    """Every active account scored as of ``as_of`` under ``model`` (see module doc)."""
+    """Every active account scored as of ``as_of`` under ``model`` (see module doc); the
+    metrics' scans read ``sources`` where it gives a table (a backfill's staged rows)."""
     as_of = mx.as_day(as_of)
     accounts = active_accounts(backend, as_of)
     attrs = {
@@ -122,8 +109,11 @@ def score_frame(
         for m in model.metrics.values()
         if isinstance(m.source, Attribute)
     }
-    base = accounts.select(*ACCOUNT_COLUMNS, accounts.attributes, **attrs)
-    t = mx.metrics_table(backend, model, as_of, base)
+    # what scoring reads of the account: its metrics and the segment that percentile
+    # grading ranks within; the rest is read from `accounts` when shown (carrying it
+    # through every join and rank window of the query made each of them slower)
+    base = accounts.select("account_id", "segment", **attrs)
+    t = mx.metrics_table(backend, model, as_of, base, sources)
     t = _inputs(backend, model, as_of, t)
 
     def column(name: str) -> ir.Value:
@@ -177,7 +167,5 @@ def score_frame(
                 out[weight_col(score.name, name)] = w
                 out[contribution_col(score.name, name)] = w * value.fill_null(0.0) * span
     t = t.mutate(**out)
-    # the frame keeps what scoring computed (and the segment that percentile grading ranks
-    # within); the account's own descriptive columns are read from `accounts` when shown,
     # the scorecards' working columns are dropped once each score has picked its own
-    return t.select(*[c for c in t.columns if c not in _DESCRIPTIVE and not c.startswith(SCRATCH)])
+    return t.select(*[c for c in t.columns if not c.startswith(SCRATCH)])
