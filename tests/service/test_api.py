@@ -797,3 +797,12 @@ def test_every_api_endpoint_is_documented(book: Book) -> None:
             for method in operations:
                 endpoint = f"`{method.upper()} {path}`"
                 assert any(endpoint in h for h in headings), endpoint
+
+
+@pytest.mark.parametrize("name", ["%00", "a%00.csv", ".hidden.csv", "../", "a%0Ab.csv"])
+def test_import_refuses_an_unusable_file_name(fresh: Book, name: str) -> None:
+    # schemathesis found a NUL in the name answered with a 500
+    r = fresh.send("POST", f"/api/tables/accounts/import?filename={name}", content=b"id,name\n")
+    body = r.json()
+    assert r.status_code == 400, body
+    assert body["error"].startswith("unusable file name")

@@ -441,7 +441,7 @@ def test_serve_says_its_next_run_and_runs_can_be_listed_through_it(
         # listing does not wait for the run: it shows it running until it has finished)
         auth = {"Authorization": f"Bearer {lease.token}"}
         while not (
-            (runs := httpx.get(f"{lease.url}/api/runs", headers=auth).json()["runs"])
+            (runs := httpx.get(f"{lease.url}/api/runs", headers=auth, timeout=60).json()["runs"])
             and runs[0]["status"] != "running"
         ):
             assert time.monotonic() < deadline, "no scheduled run"

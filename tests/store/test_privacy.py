@@ -159,7 +159,36 @@ def fill(p: Project) -> None:
             "INSERT INTO pending_events VALUES (?, ?, ?, ?, 'login', ?, ?, ?)",
             [message, user, anonymous, group, AS_OF, json.dumps(properties), AS_OF],
         ).fetchall()
+    # what the alerts layer keeps: an alert and its task per account, the messages composed
+    # for them (to the owner; and, by a playbook that emails customers, to acme's Ann Lee)
+    for account, owner in [("acme", "dana@x.example"), ("beta", "lee@x.example")]:
+        con.execute(
+            "INSERT INTO alerts (rule, kind, severity, account_id, recipient, opened_on, score, "
+            "band, value, status, model_version, batch, created_at) VALUES "
+            "('act', 'below', 'act', ?, ?, ?, 55, 'red', 55, 'open', 'v', 'b1', ?)",
+            [account, owner, AS_OF, AS_OF],
+        ).fetchall()
+        con.execute(
+            "INSERT INTO tasks (alert_id, account_id, owner, title, steps, due_on, status, "
+            "reason, created_at, updated_at, updated_by) SELECT max(id), ?, ?, 'Call them', "
+            "'[]', ?, 'snoozed', ?, ?, ?, 'dana' FROM alerts",
+            [account, owner, AS_OF, REASONS[account], AS_OF, AS_OF],
+        ).fetchall()
+        for recipient, body in [
+            (owner, f"{account} fell to 55"),
+            ("Ann.Lee@acme.example", "Dear Ann Lee"),
+        ]:
+            if account == "acme" or recipient == owner:
+                con.execute(
+                    "INSERT INTO deliveries (kind, alert_id, task_id, channel, recipient, body, "
+                    "digest, status, attempts, due_at, created_at) SELECT 'alert', max(a.id), "
+                    "max(t.id), 'email', ?, ?, false, 'pending', 0, ?, ? FROM alerts a, tasks t",
+                    [recipient, body, AS_OF, AS_OF],
+                ).fetchall()
 
+
+# why each account's task waits (acme's names its contact)
+REASONS = {"acme": "Ann Lee asked to wait", "beta": "a quiet month"}
 
 # message_id, user_id, anonymous_id, group_id, properties
 PENDING = [
@@ -271,6 +300,9 @@ def test_forget_account_leaves_nothing_of_it_anywhere(project: Project) -> None:
         "current_scores",
         detail,
         "csm_inputs",
+        "alerts",
+        "tasks",
+        "deliveries",
         "audit_log",
         "_explain",
     }
@@ -282,6 +314,8 @@ def test_forget_account_leaves_nothing_of_it_anywhere(project: Project) -> None:
             "current_scores",
             detail,
             "csm_inputs",
+            "alerts",
+            "tasks",
             "user_accounts",
         ]
     }
@@ -294,7 +328,8 @@ def test_forget_account_leaves_nothing_of_it_anywhere(project: Project) -> None:
     assert e.subject == "account"
     deleted = {t: n[0] for t, n in counts.items() if n and n[0]}
     # the ingest's waiting events placed in acme (by user, anonymous id, group) went too
-    assert e.deleted == {"accounts": 1, "pending_events": 3} | deleted
+    # and the messages composed for its alerts and tasks
+    assert e.deleted == {"accounts": 1, "pending_events": 3, "deliveries": 2} | deleted
     assert deleted["user_accounts"] == 2
     # a child account lost its parent, beta's event its user (a contact of acme), a waiting
     # event placed elsewhere its user, and the three audit entries about acme's inputs their
@@ -348,13 +383,15 @@ def test_forget_contact_erases_the_person_and_keeps_what_they_did(project: Proje
     for needle in ("ann.lee", "ann lee", "c-ann", "anon-ann"):
         assert occurrences(con, needle) == {}, needle
     # and, of the ingest's, her places and her waiting events that name no account
-    assert e.deleted == {"contacts": 1, "user_accounts": 2, "pending_events": 2}
+    # her pending message too (the mixed-case address included)
+    assert e.deleted == {"contacts": 1, "user_accounts": 2, "pending_events": 2, "deliveries": 1}
     assert e.updated == {
         "accounts": 1,
         "events": 4,
         "surveys": 2,
         "goals": 1,
         "csm_inputs": 2,
+        "tasks": 1,
         "tickets": 1,
         "touchpoints": 1,
         "pending_events": 2,

@@ -93,8 +93,11 @@ def create_app(project: Project, token: str) -> FastAPI:
         """Import a file sent as the request body; the same checks as `stethoscope import`."""
         mapping = parse_mapping(map or [])
         name = Path(filename).name
-        if not name or name.startswith("."):
-            raise DataError(f"unusable file name {filename!r}")
+        if not name or name.startswith(".") or any(ord(c) < 32 or c == "\x7f" for c in name):
+            raise DataError(
+                f"unusable file name {filename!r}",
+                hint="send the file's own name, without control characters",
+            )
         with tempfile.TemporaryDirectory(prefix="stethoscope-upload-") as tmp:
             path = Path(tmp) / name
             with path.open("wb") as f:

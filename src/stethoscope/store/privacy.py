@@ -69,10 +69,15 @@ FREE_TEXT: tuple[tuple[str, str], ...] = (
     ("goals", "name"),
     ("csm_inputs", "reason"),
     ("csm_inputs", "revoke_reason"),
+    ("tasks", "reason"),
 )
 # Tables holding rows of an account (by account_id), besides the source tables and the
 # per-version detail tables: forget_account deletes the account's rows from each.
 RESULT_TABLES: tuple[str, ...] = ("score_history", "current_scores", "csm_inputs")
+# The alerts layer's rows of an account (store.alerts); the messages composed for its alerts
+# and tasks (``deliveries``, which name no account) go with them, sent or not.
+ALERT_TABLES: tuple[str, ...] = ("tasks", "alerts")
+DELIVERIES = "deliveries"
 DETAIL_PREFIX = "score_detail__"
 # JSON columns, with the column naming the account a row belongs to.
 JSON_COLUMNS: tuple[tuple[str, str, str], ...] = (
@@ -94,7 +99,7 @@ _PENDING_ACCOUNT = (
 KNOWN_COLUMNS: frozenset[tuple[str, str]] = frozenset(
     {(t, "account_id") for t in TABLES if t != "accounts"}
     | {("accounts", "id"), ("accounts", "parent_id")}
-    | {(t, "account_id") for t in RESULT_TABLES}
+    | {(t, "account_id") for t in (*RESULT_TABLES, *ALERT_TABLES)}
     | set(CONTACT_REFERENCES)
     | {(USER_ACCOUNTS, "id"), (USER_ACCOUNTS, "account_id")}
     | {(PENDING, "user_id"), (PENDING, "anonymous_id"), (PENDING, "group_id")}
@@ -156,7 +161,13 @@ def forget_account(store: Connection, account_id: str, *, actor: str) -> Erasure
             sql.among("user_id"),
             [contacts],
         )
-        for table in (*RESULT_TABLES, *_detail_tables(con)):
+        w.delete_where(
+            DELIVERIES,
+            "alert_id IN (SELECT id FROM alerts WHERE account_id = ?) "
+            "OR task_id IN (SELECT id FROM tasks WHERE account_id = ?)",
+            [account_id, account_id],
+        )
+        for table in (*RESULT_TABLES, *ALERT_TABLES, *_detail_tables(con)):
             w.delete(table, "account_id", account_id)
         # earlier entries keep what happened, no longer to which account
         w.update("audit_log", sql.set_account_id, [ref], sql.account_id_is, [account_id])
@@ -204,6 +215,12 @@ def forget_contact(store: Connection, contact_id: str, *, actor: str) -> Erasure
                     _scrub_json(w, who, table, column, (sql.among("account_id"), [scope]))
                 elif column not in (*TABLES["accounts"].names, "account_id", "run_id"):
                     _redact_text(w, who, table, column, scope)
+        # messages to the person (a playbook's customer email), sent or waiting, go with them
+        emails = [r[1].lower() for r in person if r[1]]
+        if emails:
+            w.delete_where(
+                DELIVERIES, f"lower(recipient) IN ({', '.join('?' for _ in emails)})", emails
+            )
         _unlink(w, [contact_id])
         w.delete("contacts", "id", contact_id)
         _drop_scratch(con)
