@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from stethoscope.contract.schema import q
 from stethoscope.errors import EngineError
-from stethoscope.readouts import SORTS, TREND_DAYS, _round6
+from stethoscope.readouts import SORTS, TREND_DAYS, _round6, account_conditions
 from stethoscope.store.results import detail_table, row_dicts
 
 if TYPE_CHECKING:
@@ -47,15 +47,8 @@ def _filters(
     if band is not None:
         where.append("h.band = ?")
         params.append(band)
-    picks: list[str] = []
-    for col, val in (("owner", owner), ("segment", segment)):
-        if val is not None:
-            picks.append(f"{col} = ?")
-            params.append(val)
-    if search:
-        # text found, whatever its case, in the name or the id
-        picks.append("(strpos(lower(name), lower(?)) > 0 OR strpos(lower(id), lower(?)) > 0)")
-        params += [search, search]
+    picks, picked = account_conditions(segment=segment, owner=owner, search=search)
+    params += picked
     if picks:
         where.append(f"h.account_id IN (SELECT id FROM accounts WHERE {' AND '.join(picks)})")
     return "".join(f" AND {w}" for w in where), params

@@ -320,6 +320,23 @@ def diff_frames(
     )
 
 
+def account_conditions(
+    *, segment: str | None, owner: str | None, search: str | None
+) -> tuple[list[str], list[Any]]:
+    """Conditions on the accounts table, with their parameters: its segment and owner, and
+    ``search``, text found, whatever its case, in the name or the id."""
+    where: list[str] = []
+    params: list[Any] = []
+    for col, val in (("segment", segment), ("owner", owner)):
+        if val is not None:
+            where.append(f"{col} = ?")
+            params.append(val)
+    if search:
+        where.append("(strpos(lower(name), lower(?)) > 0 OR strpos(lower(id), lower(?)) > 0)")
+        params += [search, search]
+    return where, params
+
+
 def accounts(
     con: Connection,
     *,
@@ -337,16 +354,8 @@ def accounts(
         raise EngineError(
             f"cannot sort accounts by '{sort}'", hint=f"sort by one of {', '.join(ACCOUNT_SORTS)}"
         )
-    where: list[str] = ["TRUE"]
-    params: list[Any] = []
-    for col, val in (("segment", segment), ("owner", owner)):
-        if val is not None:
-            where.append(f"{col} = ?")
-            params.append(val)
-    if search:
-        where.append("(strpos(lower(name), lower(?)) > 0 OR strpos(lower(id), lower(?)) > 0)")
-        params += [search, search]
-    cond = " AND ".join(where)
+    where, params = account_conditions(segment=segment, owner=owner, search=search)
+    cond = " AND ".join(["TRUE", *where])
     total = con.execute(f"SELECT count(*) FROM accounts WHERE {cond}", params).fetchone()
     order = f"{q(sort)} {'DESC' if descending else 'ASC'} NULLS LAST, id"
     rows = row_dicts(
