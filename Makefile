@@ -5,6 +5,8 @@ PY      := $(VENV)/bin/python
 UV      := $(VENV)/bin/uv
 STETH   := $(VENV)/bin/stethoscope
 DEMO    ?= .demo
+# pytest-xdist workers for `make test` (files are spread over them; 0 runs in one process)
+TEST_WORKERS ?= 2
 export STETHOSCOPE_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
 .PHONY: demo test install install-test chromium lint bench clean
@@ -59,7 +61,7 @@ demo: install
 # The whole suite. pytest's exit code 5 (no test collected) is a failure: a suite that
 # runs nothing proves nothing.
 test: install-test
-	@$(PY) -m pytest $(PYTEST_ARGS); rc=$$?; \
+	@$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$rc
 
 lint: install-test
