@@ -125,6 +125,22 @@ def wrk_latency(
     return requests, p50 / 1e6, p99 / 1e6, top / 1e6
 
 
+def ready(url: str, token: str) -> str:
+    """Wait until the server's read model holds an exact copy (at most two minutes); what
+    GET /api/status says of it."""
+    deadline = time.monotonic() + 120
+    with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {token}"}) as c:
+        while True:
+            model = c.get("/api/status", timeout=60).raise_for_status().json()["read_model"]
+            if model["exact"] or not model["enabled"] or time.monotonic() > deadline:
+                return (
+                    f"{model['accounts']:,} accounts in memory, made in {model['seconds']} s"
+                    if model["exact"]
+                    else f"no exact copy ({model})"
+                )
+            time.sleep(0.2)
+
+
 def drain(url: str, token: str, account: str) -> None:
     """Wait until the server has answered what a load generator left in flight: until one
     request is answered within half a second (at most two minutes)."""
@@ -228,6 +244,7 @@ def main() -> None:
     with Serving(folder) as s:
         url = s.lease.url
         server = s.process.pid
+        print(f"read model: {ready(url, viewer)}")
         latency(url, viewer, ids, 200, args.concurrency)  # warm up
         what = f"GET /api/accounts/{{id}}, {args.concurrency} in flight"
         if shutil.which("wrk"):

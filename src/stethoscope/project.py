@@ -23,6 +23,7 @@ from stethoscope.contract.schema import TABLES, q
 from stethoscope.errors import DataError, RunInProgressError, StoreBusyError, StoreError
 from stethoscope.progress import Progress, silent
 from stethoscope.settings import Settings, load_settings
+from stethoscope.write_lock import WriteLock
 
 if TYPE_CHECKING:
     from stethoscope.backtest.replay import Backtest
@@ -77,9 +78,12 @@ class Project(AlertsMixin):
         self.settings = settings
         self._on_wait = on_wait
         self._store: EmbeddedStore | ServerStore | None = None
-        self._lock = threading.RLock()
+        self._lock = WriteLock()
         self._readers: Readers | None = None
         self._models: dict[tuple[str, int, int], Model] = {}
+        # the API key last authenticated (by its secret's digest) and the write generation
+        # it was read at: a server's requests mostly come with the same few keys
+        self._keys: dict[str, tuple[int, ApiKey]] = {}
         # one run at a time: a second is refused at once, not queued behind the first
         self._run_guard = threading.Lock()
         self._running: RunStart | None = None
@@ -111,6 +115,18 @@ class Project(AlertsMixin):
         return redacted(self.settings.database_url)
 
     @property
+    def generation(self) -> int:
+        """A count of this process's writes (see stethoscope.write_lock): a copy of stored
+        data read at generation N is exact while this is still N, where ``sole_writer``."""
+        return self._lock.generation
+
+    @property
+    def sole_writer(self) -> bool:
+        """Whether no other process can write the store: the embedded database, which
+        the process holds locked. A Postgres store is shared by any number of processes."""
+        return self.settings.database_path is not None
+
+    @property
     def store(self) -> EmbeddedStore | ServerStore:
         if self._store is None:
             from stethoscope.store.embedded import EmbeddedStore, ServerStore
@@ -138,8 +154,7 @@ class Project(AlertsMixin):
     @contextlib.contextmanager
     def _reading(self) -> Iterator[Connection]:
         """A connection to read from without waiting for a write (see the class)."""
-        # RLock._is_owned: whether this thread holds it (then it reads its own writes)
-        if self._lock._is_owned():  # type: ignore[attr-defined]
+        if self._lock.held():  # a thread inside a write reads its own writes
             yield self.store.con
             return
         readers = self._readers
@@ -199,7 +214,8 @@ class Project(AlertsMixin):
         from stethoscope.store import ingest
         from stethoscope.store.embedded import transaction
 
-        with self._lock, transaction(self.store.con) as con:
+        # events are read by runs: no copy the server keeps in memory changes
+        with self._lock.keeping_reads(), transaction(self.store.con) as con:
             return ingest.write(con, calls, received_at=received_at)
 
     def attach_pending(self) -> int:
@@ -209,7 +225,7 @@ class Project(AlertsMixin):
         from stethoscope.store import ingest
         from stethoscope.store.embedded import transaction
 
-        with self._lock, transaction(self.store.con) as con:
+        with self._lock.keeping_reads(), transaction(self.store.con) as con:
             return ingest.attach(con)
 
     def status(self) -> Status:
@@ -603,6 +619,14 @@ class Project(AlertsMixin):
         with self._reading() as con:
             return readouts.account(con, account_id)
 
+    def accounts_now(self, version: str) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
+        """Every account with its current scores under the model ``version``, by id: what
+        ``account`` and ``current_scores`` give one account at a time, in one read."""
+        from stethoscope import readouts
+
+        with self._reading() as con:
+            yield from readouts.accounts_now(con, version)
+
     def current_scores(
         self, account_id: str, *, model: Path | str | None = None
     ) -> list[dict[str, Any]]:
@@ -747,16 +771,31 @@ class Project(AlertsMixin):
         """The live API key with this secret, or None."""
         from stethoscope.store import keys
 
-        with self._reading() as con:
-            key = keys.lookup(con, secret)
+        digest = keys.digest(secret)
+        key = self.known_key(digest)
+        if key is None:
+            with self._reading() as con:
+                key = keys.lookup(con, secret)
         # last_used_at is noted at most once a minute, and never waits for a write
         # (a run, an ingest): when the writer is busy, a later request notes it
-        if key is not None and keys.due(key) and self._lock.acquire(blocking=False):
+        if key is not None and keys.due(key) and self._lock.try_keeping_reads():
             try:
                 key = keys.touch(self.store.con, key)
             finally:
                 self._lock.release()
+        if key is not None and self.sole_writer:
+            self._keys = {digest: (self.generation, key)}
         return key
+
+    def known_key(self, digest: str) -> ApiKey | None:
+        """The live key of this secret digest as last looked up, when no write since can
+        have revoked it and its use need not be noted yet; otherwise None (look it up)."""
+        from stethoscope.store import keys
+
+        known = self._keys.get(digest)
+        if known is None or known[0] != self.generation or keys.due(known[1]):
+            return None
+        return known[1]
 
     # -- dashboard users (store.users) ---------------------------------------------------
 
@@ -1184,7 +1223,7 @@ class Project(AlertsMixin):
         """The user of a live session (not signed out, not expired), or None."""
         from stethoscope.store import web_sessions
 
-        with self._lock:
+        with self._lock.keeping_reads():
             return web_sessions.session_user(self.store.con, session_id)
 
     def close_session(self, session_id: str) -> bool:

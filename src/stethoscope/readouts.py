@@ -16,6 +16,8 @@ from stethoscope.store.database import dialect
 from stethoscope.store.results import detail_table, row_dicts
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from stethoscope.model.types import Model
     from stethoscope.store.database import Connection
 
@@ -387,6 +389,36 @@ def current_scores(con: Connection, version: str, account_id: str) -> list[dict[
     from stethoscope.store import current
 
     return current.of_account(con, version, account_id)
+
+
+def accounts_now(
+    con: Connection, version: str, *, chunk: int = 10_000
+) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
+    """Every account (as ``account``) with its current scores under ``version`` (as
+    ``current_scores``), by id: one query, read ``chunk`` rows at a time."""
+    from stethoscope.store import current
+
+    names = ACCOUNTS.names
+    scores = [c for c in current.COLUMNS if c not in ("model_version", "account_id")]
+    cur = con.execute(
+        f"SELECT {', '.join('a.' + q(c) for c in names)}, "
+        f"{', '.join('s.' + q(c) for c in scores)} FROM accounts a "
+        "LEFT JOIN current_scores s ON s.account_id = a.id AND s.model_version = ? "
+        "ORDER BY a.id, s.score_name",
+        [version],
+    )
+    width = len(names)
+    last: tuple[dict[str, Any], list[dict[str, Any]]] | None = None
+    while rows := cur.fetchmany(chunk):
+        for row in rows:
+            if last is None or last[0]["id"] != row[0]:
+                if last is not None:
+                    yield last
+                last = (_account(dict(zip(names, row[:width], strict=True))), [])
+            if row[width] is not None:  # the score's name: null without scores
+                last[1].append(dict(zip(scores, row[width:], strict=True)))
+    if last is not None:
+        yield last
 
 
 def history(

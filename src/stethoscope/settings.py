@@ -46,6 +46,12 @@ class Settings(BaseSettings):
     )
     host: str = Field("127.0.0.1", description="Address `stethoscope serve` listens on.")
     port: int = Field(8765, description="Port `stethoscope serve` listens on.")
+    read_model: bool = Field(
+        True,
+        description="Whether `stethoscope serve` answers GET /api/accounts/{id} from a copy "
+        "of each account and its current scores kept in memory and renewed after every "
+        "write (embedded store only; about 1 KB an account).",
+    )
     schedule: str = Field(
         "0 2 * * *",
         description="When `stethoscope serve` scores the book: a cron expression (minute hour "

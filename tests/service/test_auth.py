@@ -16,6 +16,7 @@ from fastapi import Depends, FastAPI
 from stethoscope.errors import DataError
 from stethoscope.project import Project
 from stethoscope.service.auth import Principal, require_ingest
+from stethoscope.store import keys
 from tests.conftest import ACCOUNTS_CSV
 from tests.service.conftest import TOKEN, Api, bearer
 
@@ -354,7 +355,9 @@ def test_secret_is_stored_only_as_a_hash(api: Api, project: Project) -> None:
     assert stored[0] not in str(listed)
 
 
-def test_last_used_at_is_noted_at_most_once_a_minute(api: Api, project: Project) -> None:
+def test_last_used_at_is_noted_at_most_once_a_minute(
+    api: Api, project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
     new = project.create_key("reader", "viewer")
 
     def last_used() -> Any:
@@ -369,20 +372,19 @@ def test_last_used_at_is_noted_at_most_once_a_minute(api: Api, project: Project)
     first = last_used()
     assert first is not None
     assert abs(dt.datetime.now(dt.UTC).replace(tzinfo=None) - first) < dt.timedelta(seconds=5)
-    # a minute ago: the next request notes it again; within the minute it does not write
-    earlier = first - dt.timedelta(seconds=61)
-    project.store.con.execute(
-        "UPDATE api_keys SET last_used_at = ? WHERE id = ?", [earlier, new.key.id]
-    ).fetchall()
+
+    # the clock the keys are noted by, moved on
+    def at(when: dt.datetime) -> None:
+        monkeypatch.setattr(keys, "_now", lambda: when)
+
+    # within the minute the next requests do not write; a minute on, one notes it again
+    at(first + dt.timedelta(seconds=30))
     api.get("/api/status", headers=bearer(new.secret))
-    second = last_used()
-    assert second > earlier
-    recent = second - dt.timedelta(seconds=30)
-    project.store.con.execute(
-        "UPDATE api_keys SET last_used_at = ? WHERE id = ?", [recent, new.key.id]
-    ).fetchall()
+    assert last_used() == first
+    at(first + dt.timedelta(seconds=61))
     api.get("/api/status", headers=bearer(new.secret))
-    assert last_used() == recent
+    api.get("/api/status", headers=bearer(new.secret))
+    assert last_used() == first + dt.timedelta(seconds=61)
 
 
 def test_keys_and_erasures_are_audited_with_their_actor(api: Api, secrets: dict[str, str]) -> None:

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from stethoscope.runner import RunSummary
     from stethoscope.settings import Settings
     from stethoscope.store.embedded import EmbeddedStore, ServerStore
+    from stethoscope.write_lock import WriteLock
 
 _DRAIN_GUARD = threading.Lock()
 # an `alerts:` key anywhere (a model without one has no rules to read; a false match only
@@ -35,7 +36,7 @@ _ALERTS_KEY = re.compile(r"\balerts[\"']?\s*:")
 
 class AlertsMixin:
     settings: Settings
-    _lock: threading.RLock
+    _lock: WriteLock
     # what evaluating the rules did in the last run or evaluation (the CLI prints it)
     last_evaluation: list[Evaluation]
 

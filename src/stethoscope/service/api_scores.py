@@ -8,7 +8,7 @@ from dataclasses import asdict
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Response
 from pydantic import BaseModel, Field
 
 from stethoscope.errors import DataError, StethoscopeError
@@ -28,6 +28,7 @@ from stethoscope.service.auth import require
 if TYPE_CHECKING:
     from stethoscope.model.types import Model
     from stethoscope.project import Project
+    from stethoscope.service.read_model import ReadModel
 
 AccountId = Annotated[str, Path(description="The account's id (accounts.id).")]
 # readouts.ACCOUNT_SORTS and readouts.SORTS, spelt out for the type checker and OpenAPI
@@ -219,7 +220,16 @@ class ModelDiff(BaseModel):
     into_band: dict[str, int] = Field(description="Accounts that newly land in each band.")
 
 
-def router(project: Project) -> APIRouter:
+def encode_detail(account: dict[str, Any], scores: list[dict[str, Any]], version: str) -> bytes:
+    """The body of ``GET /api/accounts/{id}``: an account as ``Project.account`` gives it,
+    its current scores (``Project.current_scores``), the model version now."""
+    detail = AccountDetail(
+        **account, model_version=version, scores=[CurrentScore(**r) for r in scores]
+    )
+    return detail.model_dump_json().encode()
+
+
+def router(project: Project, reads: ReadModel) -> APIRouter:
     api = APIRouter(
         prefix="/api",
         dependencies=[Depends(require("viewer"))],
@@ -267,15 +277,14 @@ def router(project: Project) -> APIRouter:
         )
         return Page[Account](**page(Account, got.items, got.total, limit, offset))
 
-    @api.get("/accounts/{account_id}", tags=["accounts"])
-    def account(account_id: AccountId) -> AccountDetail:
+    @api.get("/accounts/{account_id}", tags=["accounts"], response_model=AccountDetail)
+    def account(account_id: AccountId) -> Response:
         """An account, with each of its scores on the latest date it was scored."""
-        found = known(account_id)
-        return AccountDetail(
-            **found,
-            model_version=project.load_model().version,
-            scores=[CurrentScore(**r) for r in project.current_scores(account_id)],
-        )
+        version = project.load_model().version
+        body = reads.get(account_id, version)
+        if body is None:
+            body = encode_detail(known(account_id), project.current_scores(account_id), version)
+        return Response(body, media_type="application/json")
 
     @api.get("/accounts/{account_id}/history", tags=["accounts"])
     def history(

@@ -34,7 +34,9 @@ from stethoscope.service import (
     web,
 )
 from stethoscope.service.auth import require
+from stethoscope.service.hot_path import AccountHotPath
 from stethoscope.service.ingest import router as ingest_router
+from stethoscope.service.read_model import ReadModel
 from stethoscope.service.runs_api import router as runs_router
 from stethoscope.service.runs_api import start_router as start_runs_router
 from stethoscope.service.web import backtest_page
@@ -64,6 +66,10 @@ def create_app(project: Project, token: str) -> FastAPI:
     )
     errors.install(app)
     auth.install(app, project, token)
+    # GET /api/accounts/{id} from memory, also before FastAPI routes it (service.hot_path)
+    reads = ReadModel(project, api_scores.encode_detail)
+    app.state.read_model = reads
+    app.add_middleware(AccountHotPath, reads=reads, credentials=app.state.credentials)
     viewer = [Depends(require("viewer"))]
     editor = [Depends(require("editor"))]
     admin = [Depends(require("admin"))]
@@ -75,8 +81,9 @@ def create_app(project: Project, token: str) -> FastAPI:
 
     @app.get("/api/status", dependencies=viewer, tags=["data"], responses=errors.RESPONSES)
     def status() -> dict[str, Any]:
-        """Rows per source table and the span of the events."""
-        return asdict(project.status())
+        """Rows per source table and the span of the events, and the read model: whether
+        the server answers GET /api/accounts/{id} from memory now."""
+        return asdict(project.status()) | {"read_model": reads.describe()}
 
     @app.post(
         "/api/tables/{table}/import", dependencies=editor, tags=["data"], responses=errors.RESPONSES
@@ -127,7 +134,7 @@ def create_app(project: Project, token: str) -> FastAPI:
 
     app.include_router(runs_router(project, viewer), responses=errors.RESPONSES)
     app.include_router(start_runs_router(project, editor), responses=errors.RESPONSES)
-    app.include_router(api_scores.router(project), responses=errors.RESPONSES)
+    app.include_router(api_scores.router(project, reads), responses=errors.RESPONSES)
     app.include_router(api_inputs.router(project), responses=errors.RESPONSES)
     app.include_router(api_upserts.router(project), responses=errors.RESPONSES)
     app.include_router(ingest_router(project))

@@ -32,7 +32,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from stethoscope.errors import AuthError, ForbiddenError
-from stethoscope.store.keys import ROLES
+from stethoscope.store.keys import ROLES, digest
 
 if TYPE_CHECKING:
     from stethoscope.project import Project
@@ -76,6 +76,14 @@ class Credentials:
             raise ValueError("the local token must not be empty")
         self.project = project
         self.token = token
+
+    def known(self, secret: str) -> Principal | None:
+        """Who ``secret`` is, when that is known without reading or writing the store
+        (``Project.known_key``); None: ask ``principal``."""
+        if hmac.compare_digest(secret.encode(), self.token.encode()):
+            return LOCAL
+        key = self.project.known_key(digest(secret))
+        return None if key is None else Principal(key.name, key.role, key.id)
 
     def principal(self, secret: str) -> Principal:
         if hmac.compare_digest(secret.encode(), self.token.encode()):

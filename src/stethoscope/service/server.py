@@ -42,9 +42,8 @@ def run(
     sock.listen(2048)
     url = f"http://{host if ':' not in host else f'[{host}]'}:{port}"
     token = secrets.token_urlsafe(32)
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(project, token), log_level="warning", access_log=False)
-    )
+    app = create_app(project, token)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
     say(f"Stethoscope serving {project.settings.project_dir} at {url} (PID {os.getpid()})")
     scheduler = Scheduler.from_settings(project, say=say)
     if scheduler is None:
@@ -62,8 +61,10 @@ def run(
         if scheduler is not None:
             scheduler.start()
         outbox.start()
+        app.state.read_model.start()  # each account's answer, read into memory at once
         server.run(sockets=[sock])
     finally:
+        app.state.read_model.stop()
         outbox.stop()
         if scheduler is not None:
             scheduler.stop()

@@ -2,7 +2,8 @@
 
 Stethoscope's SQL is written once against a small interface, the one a DuckDB connection
 already has: ``execute(sql, params)`` with ``?`` placeholders returning a cursor with
-``fetchall``, ``fetchone`` and ``description``, and ``begin``/``commit``/``rollback``.
+``fetchall``, ``fetchone``, ``fetchmany`` and ``description``, and
+``begin``/``commit``/``rollback``.
 On DuckDB the connection itself is used, untouched. On Postgres, ``PostgresConnection``
 gives a psycopg connection that interface: placeholders are translated, a statement
 without a result answers its row count (as DuckDB does), and transactions are explicit.
@@ -35,6 +36,8 @@ class Cursor(Protocol):
     def fetchall(self) -> list[tuple[Any, ...]]: ...
 
     def fetchone(self) -> tuple[Any, ...] | None: ...
+
+    def fetchmany(self, size: int = ...) -> list[tuple[Any, ...]]: ...
 
 
 class Connection(Protocol):
@@ -105,6 +108,9 @@ class PostgresCursor:
         if self._cursor.description is None:
             return (self._cursor.rowcount,)
         return self._cursor.fetchone()
+
+    def fetchmany(self, size: int = 1) -> list[tuple[Any, ...]]:
+        return self._cursor.fetchmany(size)
 
 
 class PostgresConnection:
