@@ -159,7 +159,7 @@ class Project(AlertsMixin):
             return
         readers = self._readers
         if readers is None:
-            with self._lock:
+            with self._lock.keeping_reads():
                 if self._readers is None:
                     self._readers = self._make_readers()
                 readers = self._readers

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import time
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NoReturn
 
+import httpx
 import pytest
 
 from stethoscope.model.presets import preset_text
@@ -19,6 +21,7 @@ from stethoscope.service.app import create_app
 from stethoscope.service.read_model import ReadModel
 from stethoscope.store.ingest import Track
 from tests.service.conftest import TOKEN, bearer
+from tests.serving import Serving
 
 with warnings.catch_warnings():
     warnings.filterwarnings("ignore", r"Using `httpx` with `starlette\.testclient`")
@@ -197,3 +200,33 @@ def test_no_copy_where_other_processes_write_or_when_turned_off(tmp_path: Path) 
         assert not reads.enabled
         assert reads.renew() is None
         assert reads.get("a1", "v1") is None
+
+
+def test_a_running_server_makes_its_copy_and_keeps_it_through_reads_and_ingest(
+    built: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "served"
+    shutil.copytree(built, folder)
+    with (folder / "stethoscope.toml").open("a") as f:
+        f.write('schedule = ""\n')
+    with Project.open(folder) as p:
+        viewer = p.create_key("viewer", "viewer").secret
+        writer = p.create_key("writer", "ingest").secret
+        account = p.accounts(limit=1).items[0]["id"]
+    with Serving(folder) as s, httpx.Client(base_url=s.lease.url, timeout=30) as c:
+
+        def state() -> dict[str, Any]:
+            r = c.get("/api/status", headers=bearer(viewer))
+            return r.raise_for_status().json()["read_model"]  # type: ignore[no-any-return]
+
+        deadline = time.monotonic() + 30
+        while not state()["exact"]:
+            assert time.monotonic() < deadline, state()
+            time.sleep(0.1)
+        assert state()["accounts"] == 30
+        event = {"type": "track", "event": "login", "userId": "u1", "groupId": account}
+        r = c.post("/v1/track", json=event, headers=bearer(writer))
+        assert r.status_code == 200, r.text
+        for _ in range(20):
+            assert c.get(f"/api/accounts/{account}", headers=bearer(viewer)).status_code == 200
+        assert state()["exact"]

@@ -14,7 +14,6 @@ import contextlib
 import datetime as dt
 import re
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -168,13 +167,9 @@ class AlertsMixin:
         a time per process; the store is not held while a message is sent."""
         from stethoscope.alerts import outbox
 
-        @contextlib.contextmanager
-        def held() -> Iterator[None]:
-            with self._lock:
-                yield
-
+        # deliveries change nothing the server's read model copies
         with _DRAIN_GUARD:
-            return outbox.drain(held, self.store.con, self.settings, at=at)
+            return outbox.drain(self._lock.keeping_reads, self.store.con, self.settings, at=at)
 
     def deliveries(
         self, *, status: str | None = None, limit: int = 50, offset: int = 0
