@@ -8,6 +8,8 @@ or, when a server already owns the project's embedded database, a ``RemoteProjec
 from __future__ import annotations
 
 import contextlib
+import functools
+import os
 import tempfile
 import threading
 import time
@@ -80,10 +82,10 @@ class Project(AlertsMixin):
         self._store: EmbeddedStore | ServerStore | None = None
         self._lock = WriteLock()
         self._readers: Readers | None = None
-        self._models: dict[tuple[str, int, int], Model] = {}
+        self._models: dict[tuple[int, int, int, int], Model] = {}
         # the API key last authenticated (by its secret's digest) and the write generation
         # it was read at: a server's requests mostly come with the same few keys
-        self._keys: dict[str, tuple[int, ApiKey]] = {}
+        self._keys: dict[str, tuple[int, datetime, ApiKey]] = {}
         # one run at a time: a second is refused at once, not queued behind the first
         self._run_guard = threading.Lock()
         self._running: RunStart | None = None
@@ -307,8 +309,15 @@ class Project(AlertsMixin):
     # -- the health model --------------------------------------------------------------
 
     def model_path(self, path: Path | str | None = None) -> Path:
-        p = Path(path) if path else Path(self.settings.model)
-        return p if p.is_absolute() else (Path.cwd() / p if path else self.settings.project_dir / p)
+        if not path:
+            return self._model_file
+        p = Path(path)
+        return p if p.is_absolute() else Path.cwd() / p
+
+    @functools.cached_property
+    def _model_file(self) -> Path:
+        p = Path(self.settings.model)
+        return p if p.is_absolute() else self.settings.project_dir / p
 
     def load_model(self, path: Path | str | None = None) -> Model:
         """The health model (the project's model file unless ``path``), validated."""
@@ -316,18 +325,22 @@ class Project(AlertsMixin):
         from stethoscope.model.loader import load_model
 
         file = self.model_path(path)
-        with contextlib.suppress(ValueError):
-            file = file.relative_to(Path.cwd())  # errors name the file as the user sees it
-        if not file.is_file():
-            raise ModelError(
-                f"no model file at {file}",
-                hint="create one with `stethoscope init --preset four-signals`",
-            )
-        # a server reads the model on every request: parsed once per version of the file
-        stat = file.stat()
-        key = (str(file.resolve()), stat.st_mtime_ns, stat.st_size)
-        cached = self._models.get(key)
+        # a server reads the model on every request: parsed once per version of the file,
+        # known by one stat of it
+        try:
+            stat = os.stat(file)
+        except OSError:
+            stat = None
+        key = None if stat is None else (stat.st_dev, stat.st_ino, stat.st_mtime_ns, stat.st_size)
+        cached = self._models.get(key) if key is not None else None
         if cached is None:
+            with contextlib.suppress(ValueError):
+                file = file.relative_to(Path.cwd())  # errors name the file as the user sees it
+            if key is None or not file.is_file():
+                raise ModelError(
+                    f"no model file at {file}",
+                    hint="create one with `stethoscope init --preset four-signals`",
+                )
             cached = load_model(file)
             self._models = {key: cached}
         return cached
@@ -784,7 +797,7 @@ class Project(AlertsMixin):
             finally:
                 self._lock.release()
         if key is not None and self.sole_writer:
-            self._keys = {digest: (self.generation, key)}
+            self._keys = {digest: (self.generation, keys.due_at(key), key)}
         return key
 
     def known_key(self, digest: str) -> ApiKey | None:
@@ -793,9 +806,9 @@ class Project(AlertsMixin):
         from stethoscope.store import keys
 
         known = self._keys.get(digest)
-        if known is None or known[0] != self.generation or keys.due(known[1]):
+        if known is None or known[0] != self.generation or keys.now() >= known[1]:
             return None
-        return known[1]
+        return known[2]
 
     # -- dashboard users (store.users) ---------------------------------------------------
 

@@ -17,7 +17,7 @@ import pytest
 
 from stethoscope.model.presets import preset_text
 from stethoscope.project import Project
-from stethoscope.service.app import create_app
+from stethoscope.service.app import create_app, serving
 from stethoscope.service.read_model import ReadModel
 from stethoscope.store.ingest import Track
 from tests.service.conftest import TOKEN, bearer
@@ -48,7 +48,7 @@ class Served:
         self.project = Project.open(folder)
         self.app = create_app(self.project, TOKEN)
         self.reads: ReadModel = self.app.state.read_model
-        self.client = TestClient(self.app)
+        self.client = TestClient(serving(self.app))
         self.keys = {
             role: self.project.create_key(f"{role}-key", role).secret
             for role in ("admin", "editor", "viewer", "ingest")

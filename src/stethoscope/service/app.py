@@ -43,6 +43,8 @@ from stethoscope.service.web import backtest_page
 from stethoscope.service.web import tasks as web_tasks
 
 if TYPE_CHECKING:
+    from starlette.types import ASGIApp
+
     from stethoscope.contract.importer import Mode
 
 
@@ -66,10 +68,9 @@ def create_app(project: Project, token: str) -> FastAPI:
     )
     errors.install(app)
     auth.install(app, project, token)
-    # GET /api/accounts/{id} from memory, also before FastAPI routes it (service.hot_path)
+    # GET /api/accounts/{id} from memory (service.read_model; see also ``serving``)
     reads = ReadModel(project, api_scores.encode_detail)
     app.state.read_model = reads
-    app.add_middleware(AccountHotPath, reads=reads, credentials=app.state.credentials)
     viewer = [Depends(require("viewer"))]
     editor = [Depends(require("editor"))]
     admin = [Depends(require("admin"))]
@@ -146,3 +147,10 @@ def create_app(project: Project, token: str) -> FastAPI:
     app.include_router(web_tasks.router(project))
     app.mount("/static", StaticFiles(directory=web.STATIC), name="static")
     return app
+
+
+def serving(app: FastAPI) -> ASGIApp:
+    """What the server runs: ``app`` behind the hot path, which answers GET
+    /api/accounts/{id} from the read model before FastAPI sees the request
+    (service.hot_path)."""
+    return AccountHotPath(app, app.state.read_model, app.state.credentials)

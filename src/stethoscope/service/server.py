@@ -16,7 +16,7 @@ import uvicorn
 
 from stethoscope.alerts.outbox import Drainer
 from stethoscope.project import Project
-from stethoscope.service.app import create_app
+from stethoscope.service.app import create_app, serving
 from stethoscope.service.schedule import Scheduler
 from stethoscope.store.lease import remove_lease, write_lease
 
@@ -43,7 +43,7 @@ def run(
     url = f"http://{host if ':' not in host else f'[{host}]'}:{port}"
     token = secrets.token_urlsafe(32)
     app = create_app(project, token)
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False))
+    server = uvicorn.Server(uvicorn.Config(serving(app), log_level="warning", access_log=False))
     say(f"Stethoscope serving {project.settings.project_dir} at {url} (PID {os.getpid()})")
     scheduler = Scheduler.from_settings(project, say=say)
     if scheduler is None:

@@ -142,8 +142,18 @@ def lookup(con: Connection, secret: str) -> ApiKey | None:
 
 def due(key: ApiKey) -> bool:
     """Whether the key's use is to be noted now: never noted, or not for TOUCH_EVERY."""
+    return _now() >= due_at(key)
+
+
+def due_at(key: ApiKey) -> dt.datetime:
+    """When the key's use is to be noted next (naive UTC)."""
     last = key.last_used_at
-    return last is None or _now() - dt.datetime.fromisoformat(last) >= TOUCH_EVERY
+    return dt.datetime.min if last is None else dt.datetime.fromisoformat(last) + TOUCH_EVERY
+
+
+def now() -> dt.datetime:
+    """The time keys are noted at: naive UTC, whole seconds."""
+    return _now()
 
 
 def touch(con: Connection, key: ApiKey) -> ApiKey:
