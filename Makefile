@@ -69,7 +69,14 @@ lint: install-test
 	$(VENV)/bin/ruff format --check src tests bench
 	$(VENV)/bin/mypy src
 
+# bench/service.py measures latency with wrk (Debian's package, C) when it is there, and
+# falls back to Python's httpx, which takes much of a small machine's CPU itself.
 bench: install-test
+	@command -v wrk >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    timeout 600 apt-get install -y -qq wrk >/dev/null 2>&1 \
+	    || echo "note: could not install wrk; bench/service.py measures with httpx only" >&2; \
+	  fi; }
 	@ls bench/*.py >/dev/null 2>&1 && for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
 clean:
