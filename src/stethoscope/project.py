@@ -54,6 +54,8 @@ class Status:
     events_from: str | None = None
     events_to: str | None = None
     served_by: str | None = None
+    # a server's read model (service.read_model), as GET /api/status says it
+    read_model: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)

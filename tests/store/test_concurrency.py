@@ -121,6 +121,15 @@ def test_cli_goes_through_a_running_server(folder: Path, server: subprocess.Pope
     assert lease is not None
     assert f"Served by {lease.url}" in r.stdout
     assert "│ accounts      │    2 │" in r.stdout
+    # the server's read model: none without a model file, then renewed after the import
+    assert "In memory" in r.stdout
+    deadline = time.monotonic() + 30
+    while "In memory nothing: no model file at" not in (r := run_cli("status", cwd=folder)).stdout:
+        assert time.monotonic() < deadline, r.stdout
+    r = run_cli("init", "--preset", "four-signals", cwd=folder)
+    assert r.returncode == 0, r.stderr
+    while "In memory 2 accounts" not in (r := run_cli("status", cwd=folder)).stdout:
+        assert time.monotonic() < deadline + 30, r.stdout
     # errors come back as the same message a local import gives, and exit 1
     (folder / "e.csv").write_text("account_id,event,timestamp\na1,x,2024-05-01\nzz,x,2024-05-01\n")
     r = run_cli("import", "events", "e.csv", cwd=folder)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, cast
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 from rich.table import Table
@@ -186,10 +186,24 @@ def status() -> None:
     output.console.print(
         f"Project   {s.project}\nDatabase  {s.database}"
         + (f"\nServed by {s.served_by}" if s.served_by else "")
+        + _read_model(s.read_model)
     )
     output.console.print(_counts(s.counts))
     if s.events_from:
         output.console.print(f"Events from {s.events_from} to {s.events_to}")
+
+
+def _read_model(model: dict[str, Any] | None) -> str:
+    """The server's read model, in a line (nothing outside a server)."""
+    if not model:
+        return ""
+    if not model["enabled"]:
+        return "\nIn memory off (GET /api/accounts/{id} reads the store)"
+    if model.get("error"):
+        return f"\nIn memory nothing: {model['error']}"
+    if not model["exact"]:
+        return "\nIn memory being renewed (GET /api/accounts/{id} reads the store meanwhile)"
+    return f"\nIn memory {model['accounts']:,} accounts (made in {model['seconds']:.1f} s)"
 
 
 def _counts(counts: dict[str, int]) -> Table:

@@ -28,6 +28,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from stethoscope.errors import StethoscopeError
+
 if TYPE_CHECKING:
     from stethoscope.project import Project
 
@@ -57,6 +59,8 @@ class ReadModel:
         self._copy: Copy | None = None
         self._making = threading.Lock()
         self._next_at = 0.0
+        # why the last copy could not be made (no model file, say), until one is
+        self._error: str | None = None
 
     def start(self) -> None:
         """Make the first copy in the background, and renew stale ones from now on."""
@@ -80,13 +84,18 @@ class ReadModel:
         return None
 
     def describe(self) -> dict[str, Any]:
-        """What ``GET /api/status`` says of it: on or off, and whether the copy is exact."""
+        """What ``GET /api/status`` says of it: on or off, and whether the copy is exact
+        (a stale one is renewed)."""
         copy = self._copy
+        exact = copy is not None and copy.generation == self.project.generation
+        if not exact:
+            self.renew_soon()
         return {
             "enabled": self.enabled,
             "accounts": None if copy is None else len(copy.bodies),
-            "exact": copy is not None and copy.generation == self.project.generation,
+            "exact": exact,
             "seconds": None if copy is None else round(copy.seconds, 3),
+            "error": self._error,
         }
 
     def renew_soon(self) -> None:
@@ -108,9 +117,13 @@ class ReadModel:
     def _renew(self) -> None:
         try:
             self._make()
-        except Exception:  # a failed copy leaves requests to the store, never half answered
+        except StethoscopeError as e:  # no model file, say: the endpoint says so too
+            self._error = e.message
+            self._next_at = time.monotonic() + 2
+        except Exception as e:  # a failed copy leaves requests to the store, never half answered
             log.exception("could not make the read model's copy; reading the store instead")
-            self._next_at = time.monotonic() + 10
+            self._error = f"{type(e).__name__}: {e}"
+            self._next_at = time.monotonic() + 2
         finally:
             self._making.release()
 
@@ -124,7 +137,7 @@ class ReadModel:
         }
         seconds = time.monotonic() - started
         copy = Copy(generation, version, bodies, seconds)
-        self._copy = copy
+        self._copy, self._error = copy, None
         self._next_at = time.monotonic() + 9 * seconds
         log.info("read model: %d accounts in %.2f s", len(bodies), seconds)
         return copy
