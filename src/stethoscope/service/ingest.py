@@ -160,7 +160,7 @@ def parse_batch(payload: Any, received_at: dt.datetime) -> list[Track | Membersh
     calls: list[Track | Membership] = []
     times: dict[str, dt.datetime] = {}
     for i, m in enumerate(messages):
-        call = _track(m, sent_at, context, received_at, times)
+        call: Track | Membership | None = _track(m, sent_at, context, received_at, times)
         if call is None:
             call = _call(m, f"batch[{i}]", None, sent_at, context, received_at, problems)
         if call:
