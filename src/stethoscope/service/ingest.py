@@ -145,7 +145,7 @@ def parse_batch(payload: Any, received_at: dt.datetime) -> list[Track | Membersh
     oversize = [
         Problem(f"batch[{i}]", f"the call takes {size:,} bytes, more than {MAX_CALL_BYTES:,}")
         for i, m in enumerate(messages)
-        if (size := _size(m)) > MAX_CALL_BYTES
+        if _rough_size(m) > MAX_CALL_BYTES // 2 and (size := _size(m)) > MAX_CALL_BYTES
     ]
     if oversize:
         raise PayloadError(
@@ -511,13 +511,19 @@ def _compact(value: Any) -> str:
 
 
 def _size(value: Any) -> int:
-    """Bytes of a call as compact JSON, as Segment's libraries measure it (or less: a
-    small exponent may be written shorter, 1e-7 for 1e-07)."""
+    """Bytes of a call as compact JSON, as Segment's libraries measure it (or less)."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return len(text.encode("utf-8", "surrogatepass"))
+
+
+def _rough_size(value: Any) -> int:
+    """``_size`` within a third, 6x faster: pydantic_core's JSON, which writes a float
+    a byte longer or shorter at most (6.103515625e-05 as 0.00006103515625, 1e-07 as 1e-7)
+    and each float in at least 3 bytes."""
     try:
-        return len(to_json(value))  # 6x faster than json.dumps
+        return len(to_json(value))
     except PydanticSerializationError:  # a lone surrogate, which UTF-8 cannot hold
-        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-        return len(text.encode("utf-8", "surrogatepass"))
+        return _size(value)
 
 
 def _shown(value: Any) -> str:
