@@ -249,7 +249,7 @@ def main() -> None:
 
     if args.ingest_only:
         with Serving(folder) as s:
-            sent = ingest_report(s.lease.url, writer, ids, args)
+            sent = ingest_report(s.lease.url, s.process.pid, writer, ids, args)
         check_stored(folder, sent, before)
         return
     with Serving(folder) as s:
@@ -283,17 +283,23 @@ def main() -> None:
             f"CPU: server {cpu_seconds(server) - busy:.1f} s, "
             f"httpx {time.process_time() - mine:.1f} s"
         )
-        sent = ingest_report(url, writer, ids, args)
+        sent = ingest_report(url, server, writer, ids, args)
     check_stored(folder, sent, before)
 
 
-def ingest_report(url: str, writer: str, ids: list[str], args: argparse.Namespace) -> int:
-    """Run the ingest, print its figure; the number of events sent."""
+def ingest_report(
+    url: str, server: int, writer: str, ids: list[str], args: argparse.Namespace
+) -> int:
+    """Run the ingest, print its figure and the CPU seconds the server and the senders
+    took; the number of events sent."""
+    busy, mine = cpu_seconds(server), time.process_time()
     seconds = ingest(url, writer, ids, args.events, args.batch, args.senders)
     sent = int(args.events // args.senders * args.senders)
     print(
         f"ingest: {sent:,} events in /v1/batch requests of {args.batch} from {args.senders} "
-        f"senders in {seconds:.1f} s: {sent / seconds:,.0f} events/s (each request committed)"
+        f"senders in {seconds:.1f} s: {sent / seconds:,.0f} events/s (each request committed); "
+        f"CPU: server {cpu_seconds(server) - busy:.1f} s, senders (and encoding their bodies) "
+        f"{time.process_time() - mine:.1f} s"
     )
     return sent
 
