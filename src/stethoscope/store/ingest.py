@@ -16,10 +16,12 @@ re-sent call is known by one index lookup, however many events are stored, and s
 a waiting event whose message_id an import stored meanwhile.) Callers run ``write`` and
 ``attach`` inside a transaction of their own.
 
-The SQL is the same on DuckDB and Postgres; only the staging of a request's calls differs:
-a view on Arrow data on DuckDB, a temporary table filled by COPY on Postgres. On Postgres,
-where several processes may ingest at once, a transaction that writes takes a lock held
-until it ends, so a message_id re-sent while the first request is still running is seen.
+The SQL is the same on DuckDB and Postgres but for two things: the staging of a request's
+calls (a view on Arrow data on DuckDB, a temporary table filled by COPY on Postgres), and
+the claiming of their message ids on DuckDB, which tries a plain INSERT first (``commit``).
+On Postgres, where several processes may ingest at once, a transaction that writes takes a
+lock held until it ends, so a message_id re-sent while the first request is still running
+is seen.
 """
 
 from __future__ import annotations
