@@ -2,7 +2,7 @@
 
     python bench/service.py [--accounts 100000] [--days 30] [--events 200000] [--batch 500]
                             [--senders 4] [--requests 4000] [--concurrency 200]
-                            [--seconds 20]
+                            [--seconds 20] [--ingest-only]
 
 1. copies the demo book of bench/score_book.py (built there if missing) and scores its
    last --days dates (one backfill: the score history a month of nightly runs leaves);
@@ -15,7 +15,7 @@
    which itself takes much of the CPU of a small machine;
 4. ingest: --events track calls in /v1/batch requests of --batch calls from --senders
    threads, each request answered only once committed; prints events per second, then
-   checks every event is stored once.
+   checks every event is stored once. --ingest-only skips 1's scoring and 3.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ import argparse
 import asyncio
 import base64
 import datetime as dt
+import json
 import os
 import random
 import re
@@ -154,25 +155,39 @@ def drain(url: str, token: str, account: str) -> None:
 
 
 def ingest(url: str, key: str, ids: list[str], events: int, batch: int, senders: int) -> float:
+    """Seconds the senders took; the request bodies (each call with a messageId of its
+    own) are encoded before the clock starts, so that the senders take little of the CPU
+    the server needs."""
     auth = "Basic " + base64.b64encode(f"{key}:".encode()).decode()
     per = events // senders
+    bodies = [
+        [
+            json.dumps(
+                {
+                    "batch": [
+                        {
+                            "type": "track",
+                            "userId": f"bench-{worker}",
+                            "event": "report_created",
+                            "groupId": random.choice(ids),
+                            "timestamp": "2026-06-30T12:00:00Z",
+                            "messageId": str(uuid.uuid4()),
+                            "properties": {"n": start + i},
+                        }
+                        for i in range(min(batch, per - start))
+                    ]
+                }
+            ).encode()
+            for start in range(0, per, batch)
+        ]
+        for worker in range(senders)
+    ]
+    headers = {"Authorization": auth, "Content-Type": "application/json"}
 
     def send(worker: int) -> None:
-        with httpx.Client(base_url=url, headers={"Authorization": auth}, timeout=120) as c:
-            for start in range(0, per, batch):
-                calls = [
-                    {
-                        "type": "track",
-                        "userId": f"bench-{worker}",
-                        "event": "report_created",
-                        "groupId": random.choice(ids),
-                        "timestamp": "2026-06-30T12:00:00Z",
-                        "messageId": str(uuid.uuid4()),
-                        "properties": {"n": start + i},
-                    }
-                    for i in range(min(batch, per - start))
-                ]
-                r = c.post("/v1/batch", json={"batch": calls})
+        with httpx.Client(base_url=url, headers=headers, timeout=120) as c:
+            for body in bodies[worker]:
+                r = c.post("/v1/batch", content=body)
                 assert r.status_code == 200, r.text
 
     failures: list[BaseException] = []
@@ -205,6 +220,11 @@ def main() -> None:
     ap.add_argument("--requests", type=int, default=4000)
     ap.add_argument("--concurrency", type=int, default=200)
     ap.add_argument("--seconds", type=int, default=20)
+    ap.add_argument(
+        "--ingest-only",
+        action="store_true",
+        help="measure the ingest alone: no scoring of the copy, no API latency",
+    )
     args = ap.parse_args()
     book = OUT / f"book-{args.accounts}-{args.activity}"
     if not (book / "ready").exists():
@@ -220,7 +240,8 @@ def main() -> None:
             ],
             check=True,
         )
-    folder = OUT / f"service-{args.accounts}"
+    # a folder of this run's own: another run of the script may be going on
+    folder = OUT / f"service-{args.accounts}-{os.getpid()}"
     shutil.rmtree(folder, ignore_errors=True)
     shutil.copytree(book, folder)
     (folder / "stethoscope.toml").write_text('database_url = "stethoscope.duckdb"\nschedule = ""\n')
@@ -230,17 +251,23 @@ def main() -> None:
     t = time.perf_counter()
     with Project.open(folder) as p:
         last = dt.date(2026, 6, 30)
-        p.run(start=last - dt.timedelta(days=args.days - 1), end=last)
-        history = p.store.con.execute("SELECT count(*) FROM score_history").fetchone()[0]
-        print(
-            f"scored {args.days} dates of the copy in {time.perf_counter() - t:.1f} s "
-            f"({history:,} score-history rows)"
-        )
+        if not args.ingest_only:
+            p.run(start=last - dt.timedelta(days=args.days - 1), end=last)
+            history = p.store.con.execute("SELECT count(*) FROM score_history").fetchone()[0]
+            print(
+                f"scored {args.days} dates of the copy in {time.perf_counter() - t:.1f} s "
+                f"({history:,} score-history rows)"
+            )
         ids = [r[0] for r in p.store.con.execute("SELECT id FROM accounts").fetchall()]
         viewer = p.create_key("bench-viewer", "viewer").secret
         writer = p.create_key("bench-ingest", "ingest").secret
         before = p.store.con.execute("SELECT count(*) FROM events").fetchone()[0]
 
+    if args.ingest_only:
+        with Serving(folder) as s:
+            sent = ingest_report(s.lease.url, s.process.pid, writer, ids, args)
+        check_stored(folder, sent, before)
+        return
     with Serving(folder) as s:
         url = s.lease.url
         server = s.process.pid
@@ -273,12 +300,31 @@ def main() -> None:
             f"CPU: server {cpu_seconds(server) - busy:.1f} s, "
             f"httpx {time.process_time() - mine:.1f} s"
         )
-        seconds = ingest(url, writer, ids, args.events, args.batch, args.senders)
-        sent = args.events // args.senders * args.senders
-        print(
-            f"ingest: {sent:,} events in /v1/batch requests of {args.batch} from {args.senders} "
-            f"senders in {seconds:.1f} s: {sent / seconds:,.0f} events/s (each request committed)"
-        )
+        sent = ingest_report(url, server, writer, ids, args)
+    check_stored(folder, sent, before)
+
+
+def ingest_report(
+    url: str, server: int, writer: str, ids: list[str], args: argparse.Namespace
+) -> int:
+    """Run the ingest, print its figure and the CPU seconds the server and the senders
+    took; the number of events sent."""
+    busy, mine = cpu_seconds(server), time.process_time()
+    seconds = ingest(url, writer, ids, args.events, args.batch, args.senders)
+    sent = int(args.events // args.senders * args.senders)
+    print(
+        f"ingest: {sent:,} events in /v1/batch requests of {args.batch} from {args.senders} "
+        f"senders in {seconds:.1f} s: {sent / seconds:,.0f} events/s (each request committed); "
+        f"CPU: server {cpu_seconds(server) - busy:.1f} s, senders (and encoding their bodies) "
+        f"{time.process_time() - mine:.1f} s"
+    )
+    return sent
+
+
+def check_stored(folder: Path, sent: int, before: int) -> None:
+    """Every event sent is stored once; then the copy goes."""
+    from stethoscope.project import Project
+
     with Project.open(folder) as p:
         after = p.store.con.execute(
             "SELECT count(*), count(DISTINCT message_id) FROM events WHERE user_id LIKE 'bench-%'"

@@ -216,11 +216,10 @@ class Project(AlertsMixin):
         """Store the calls of one ingest request (service.ingest) in one transaction,
         committed on return; see store.ingest for how an event finds its account."""
         from stethoscope.store import ingest
-        from stethoscope.store.embedded import transaction
 
         # events are read by runs: no copy the server keeps in memory changes
-        with self._lock.keeping_reads(), transaction(self.store.con) as con:
-            return ingest.write(con, calls, received_at=received_at)
+        with self._lock.keeping_reads():
+            return ingest.commit(self.store.con, calls, received_at=received_at)
 
     def attach_pending(self) -> int:
         """Move the ingested events that wait for their account into events, as far as

@@ -29,6 +29,10 @@ from stethoscope.service.ingest import (
     MAX_BATCH_BYTES,
     MAX_CALL_BYTES,
     PayloadError,
+    _call,
+    _rough_size,
+    _size,
+    _track,
     parse_batch,
     parse_call,
 )
@@ -405,6 +409,29 @@ def test_a_resent_message_id_is_stored_once(http: httpx.Client, book: Project) -
     assert sum(e[5] == "waits" for e in events(book)) == 1
 
 
+@pytest.mark.parametrize("store", STORES)
+def test_a_request_with_a_resent_call_is_written_whole(http: httpx.Client, book: Project) -> None:
+    """On DuckDB a request is first written claiming its message ids by a plain INSERT,
+    which a re-sent one makes fail; the request is then written again: its group call
+    counts once, and its new calls are stored, placed by that group call."""
+    ok(http.post("/v1/track", json=track("old")))
+    batch = [
+        {"type": "group", "userId": "u7", "groupId": "a2", "timestamp": T0.isoformat()},
+        track("old"),
+        track("new-1", userId="u7", context={}),
+        track("new-1", userId="u7", context={}, event="twice"),
+        track("new-2", context={"groupId": "a9"}),
+    ]
+    ok(http.post("/v1/batch", json={"batch": batch}))
+    assert [(e[0], e[1], e[2], e[5]) for e in events(book)] == [
+        ("a2", "u7", "report_created", "new-1"),
+        ("a1", "u1", "report_created", "old"),
+    ]
+    assert pending(book) == ["new-2"]
+    assert rows(book, "SELECT kind, id, account_id FROM user_accounts") == [("user", "u7", "a2")]
+    assert rows(book, "SELECT count(*) FROM ingested_messages") == [(3,)]
+
+
 def test_a_call_without_message_id_gets_one(http: httpx.Client, book: Project) -> None:
     call = track("x")
     del call["messageId"]
@@ -723,6 +750,17 @@ def test_limits_get_413(http: httpx.Client, book: Project) -> None:
     r = http.post("/v1/batch", json={"batch": big})
     assert r.status_code == 413
     assert r.json()["error"] == "the body is larger than 500 KB, the most a batch may take"
+    # measured as UTF-8 holds it, a lone surrogate (which it cannot) as 3 bytes
+    lone = _padded("lone", MAX_CALL_BYTES)
+    lone["properties"]["pad"] = "\ud800" + lone["properties"]["pad"][3:]
+    r = http.post("/v1/batch", content=json.dumps({"batch": [lone]}).encode())
+    assert r.status_code == 400, r.text  # under the limit, and refused for its surrogate
+    lone["properties"]["pad"] += "x"
+    r = http.post("/v1/batch", content=json.dumps({"batch": [lone]}).encode())
+    assert r.status_code == 413
+    assert r.json()["errors"] == [
+        {"loc": ["batch[0]"], "msg": "the call takes 32,769 bytes, more than 32,768"}
+    ]
     one_too_big = [track("small"), _padded("large", MAX_CALL_BYTES + 1)]
     r = http.post("/v1/batch", json={"batch": one_too_big})
     assert r.status_code == 413
@@ -852,3 +890,55 @@ def test_the_parser_takes_or_refuses_any_batch(batch: list[Any], sent_at: Any) -
         assert all(p.where.startswith(("batch[", "body")) for p in outcome.problems)
     else:
         assert len(outcome) <= len(batch)
+
+
+_plain_ids = st.none() | st.sampled_from(["", "u1", "a1", "é", "\ud800"])
+_track_calls = st.fixed_dictionaries(
+    {"type": st.just("track")},
+    optional={
+        "userId": _plain_ids | _json_values,
+        "anonymousId": _plain_ids,
+        "messageId": _plain_ids,
+        "event": st.sampled_from(["login", " ", "", "\ud800"]) | _json_values,
+        "groupId": _plain_ids | st.integers(),
+        "context": st.none() | st.fixed_dictionaries({}, optional={"groupId": _plain_ids}),
+        "properties": st.none() | st.dictionaries(st.text(), _json_values, max_size=3),
+        "timestamp": st.none() | _times | st.text(max_size=5),
+        "originalTimestamp": st.none() | _times,
+        "sentAt": st.none() | _times,
+    },
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    call=_track_calls,
+    sent_at=st.none() | st.datetimes(),
+    context=st.fixed_dictionaries({}, optional={"groupId": _plain_ids}),
+)
+def test_the_fast_reading_of_a_track_call_is_the_full_one(
+    call: dict[str, Any], sent_at: dt.datetime | None, context: dict[str, Any]
+) -> None:
+    """A track call the fast path takes is read as the full path reads it; any other it
+    leaves to the full path."""
+    fast = _track(call, sent_at, context, naive(T0), {})
+    problems: list[Any] = []
+    full = _call(call, "batch[0]", None, sent_at, context, naive(T0), problems)
+    if fast is not None:
+        assert problems == []
+        assert fast == full
+
+
+@settings(max_examples=300, deadline=None)
+@given(value=_json_values)
+def test_a_call_measured_roughly_is_measured_within_a_third(value: Any) -> None:
+    """A batch's calls are measured exactly only where the rough measure says they may
+    be over half the limit: so no call over it is missed."""
+    exact = _size(value)
+    assert exact == len(
+        json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode(
+            "utf-8", "surrogatepass"
+        )
+    )
+    assert 3 * _rough_size(value) >= 2 * exact
+    assert _rough_size(value) <= 2 * exact

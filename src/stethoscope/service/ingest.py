@@ -27,6 +27,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
+from pydantic_core import PydanticSerializationError, to_json
 
 from stethoscope.errors import DataError, Problem
 from stethoscope.project import Project
@@ -144,7 +145,7 @@ def parse_batch(payload: Any, received_at: dt.datetime) -> list[Track | Membersh
     oversize = [
         Problem(f"batch[{i}]", f"the call takes {size:,} bytes, more than {MAX_CALL_BYTES:,}")
         for i, m in enumerate(messages)
-        if (size := _size(m)) > MAX_CALL_BYTES
+        if _rough_size(m) > MAX_CALL_BYTES // 2 and (size := _size(m)) > MAX_CALL_BYTES
     ]
     if oversize:
         raise PayloadError(
@@ -156,9 +157,12 @@ def parse_batch(payload: Any, received_at: dt.datetime) -> list[Track | Membersh
             "properties or traits",
             status=413,
         )
-    calls = []
+    calls: list[Track | Membership] = []
+    times: dict[str, dt.datetime] = {}
     for i, m in enumerate(messages):
-        call = _call(m, f"batch[{i}]", None, sent_at, context, received_at, problems)
+        call: Track | Membership | None = _track(m, sent_at, context, received_at, times)
+        if call is None:
+            call = _call(m, f"batch[{i}]", None, sent_at, context, received_at, problems)
         if call:
             calls.append(call)
     if problems:
@@ -223,6 +227,80 @@ def _call(
     if f.failed or account is None or timestamp is None:
         return None
     return Membership(account, "identify", timestamp, user_id, anonymous_id)
+
+
+def _track(
+    message: Any,
+    batch_sent_at: dt.datetime | None,
+    batch_context: dict[str, Any],
+    received_at: dt.datetime,
+    times: dict[str, dt.datetime],
+) -> Track | None:
+    """A track call of a batch as ``_call`` reads it, when every field it reads is plainly
+    valid (strings where ids go, no sentAt of its own); else None, and ``_call`` reads it,
+    finding its problems. The common call, read in a third of ``_call``'s time: the fields
+    are checked by type only, and ``times`` keeps the batch's timestamps already read."""
+    if type(message) is not dict or message.get("type") != "track":
+        return None
+    get = message.get
+    user_id, anonymous_id, message_id = get("userId"), get("anonymousId"), get("messageId")
+    event, properties, group_id = get("event"), get("properties"), get("groupId")
+    context = get("context")
+    if (
+        (user_id is not None and type(user_id) is not str)
+        or (anonymous_id is not None and type(anonymous_id) is not str)
+        or not (user_id or anonymous_id)
+        or type(message_id) is not str
+        or not message_id
+        or type(event) is not str
+        or not event.strip()
+        or (properties is not None and type(properties) is not dict)
+        or (group_id is not None and type(group_id) is not str)
+        or (context is not None and type(context) is not dict)
+        or get("sentAt") is not None
+    ):
+        return None
+    if not group_id:
+        own = context or {}
+        group_id = own["groupId"] if "groupId" in own else batch_context.get("groupId")
+        if group_id is not None and type(group_id) is not str:
+            return None
+    text = None
+    if properties is not None:
+        try:
+            text = _compact(properties)
+        except ValueError:
+            return None
+    for v in (user_id, anonymous_id, message_id, event, group_id, text):
+        if v is not None and not v.isascii() and not _utf8(v):
+            return None
+    said = get("timestamp")
+    if said is None:
+        said = get("originalTimestamp")
+    if said is None:
+        timestamp = received_at
+    elif type(said) is not str:
+        return None
+    elif (timestamp := times.get(said)) is None:  # type: ignore[assignment]
+        try:
+            t = dt.datetime.fromisoformat(said)
+            if t.tzinfo is not None:
+                t = t.astimezone(dt.UTC).replace(tzinfo=None)
+            timestamp = t if batch_sent_at is None else t + (received_at - batch_sent_at)
+        except (ValueError, OverflowError):
+            return None
+        times[said] = timestamp
+    return Track(
+        message_id, event, timestamp, user_id or None, anonymous_id or None, group_id or None, text
+    )
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate
+        return False
+    return True
 
 
 def _trait_account(f: _Fields, traits: dict[str, Any], context: dict[str, Any]) -> str | None:
@@ -424,14 +502,28 @@ def _refusal(e: PayloadError) -> Response:
     )
 
 
+# one encoder for every call: json.dumps would build one per call
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
 def _compact(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return _COMPACT.encode(value)
 
 
 def _size(value: Any) -> int:
     """Bytes of a call as compact JSON, as Segment's libraries measure it (or less)."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     return len(text.encode("utf-8", "surrogatepass"))
+
+
+def _rough_size(value: Any) -> int:
+    """``_size`` within a third, 6x faster: pydantic_core's JSON, which writes a float
+    a byte longer or shorter at most (6.103515625e-05 as 0.00006103515625, 1e-07 as 1e-7)
+    and each float in at least 3 bytes."""
+    try:
+        return len(to_json(value))
+    except PydanticSerializationError:  # a lone surrogate, which UTF-8 cannot hold
+        return _size(value)
 
 
 def _shown(value: Any) -> str:

@@ -16,10 +16,12 @@ re-sent call is known by one index lookup, however many events are stored, and s
 a waiting event whose message_id an import stored meanwhile.) Callers run ``write`` and
 ``attach`` inside a transaction of their own.
 
-The SQL is the same on DuckDB and Postgres; only the staging of a request's calls differs:
-a view on Arrow data on DuckDB, a temporary table filled by COPY on Postgres. On Postgres,
-where several processes may ingest at once, a transaction that writes takes a lock held
-until it ends, so a message_id re-sent while the first request is still running is seen.
+The SQL is the same on DuckDB and Postgres but for two things: the staging of a request's
+calls (a view on Arrow data on DuckDB, a temporary table filled by COPY on Postgres), and
+the claiming of their message ids on DuckDB, which tries a plain INSERT first (``commit``).
+On Postgres, where several processes may ingest at once, a transaction that writes takes a
+lock held until it ends, so a message_id re-sent while the first request is still running
+is seen.
 """
 
 from __future__ import annotations
@@ -109,13 +111,40 @@ class Written:
     attached: int
 
 
+def commit(
+    con: Connection, calls: Sequence[Track | Membership], *, received_at: dt.datetime
+) -> Written:
+    """``write`` in a transaction of its own, committed on return. On DuckDB the message
+    ids are first claimed by a plain INSERT (4x faster than ON CONFLICT DO NOTHING for 500
+    ids); when one of them was claimed before (a re-sent call, the rare case), that INSERT
+    fails, the transaction is rolled back, and the calls are written again, claimed the
+    slow way."""
+    from stethoscope.store.embedded import transaction
+
+    if dialect(con) == "duckdb":
+        try:
+            with transaction(con) as c:
+                return write(c, calls, received_at=received_at, first_try=True)
+        except _Claimed:
+            pass
+    with transaction(con) as c:
+        return write(c, calls, received_at=received_at)
+
+
+class _Claimed(Exception):
+    """A message id of the request was claimed before: write the request again."""
+
+
 def write(
     store: Connection,
     calls: Sequence[Track | Membership],
     *,
     received_at: dt.datetime,
+    first_try: bool = False,
 ) -> Written:
-    """Store the calls of one request: memberships first, then the events."""
+    """Store the calls of one request: memberships first, then the events. ``first_try``
+    (DuckDB): claim the message ids with a plain INSERT, raising ``_Claimed`` (the
+    transaction is then aborted) when one was claimed before."""
     from stethoscope.store.database import PostgresConnection, ddl
 
     con = store
@@ -130,7 +159,10 @@ def write(
     if members:
         con.executemany(_UPSERT_MEMBER, members)  # type: ignore[attr-defined]
     all_tracks = [t for t in calls if isinstance(t, Track)]
-    tracks = _claim(con, all_tracks, received_at)
+    if first_try:  # claimed below, from the stage
+        tracks = list(_firsts(all_tracks).values())
+    else:
+        tracks = _claim(con, all_tracks, received_at)
     stored = pending = 0
     if tracks:
         accounts = _place(con, tracks)
@@ -138,7 +170,10 @@ def write(
             _stage_postgres(con, tracks, accounts)
         else:
             con.register(_STAGE, _stage(tracks, accounts))  # type: ignore[attr-defined]
-        try:
+        if first_try:
+            _claim_staged(con, received_at)
+        # an INSERT of no rows still takes a millisecond or two
+        if any(a is not None for a in accounts):
             stored = _inserted(
                 con.execute(
                     ddl(
@@ -149,7 +184,8 @@ def write(
                     )
                 )
             )
-            # the rest has no known account yet
+        # the rest has no known account yet
+        if any(a is None for a in accounts):
             pending = _inserted(
                 con.execute(
                     ddl(
@@ -162,9 +198,10 @@ def write(
                     [received_at],
                 )
             )
-        finally:
-            if not isinstance(con, PostgresConnection):
-                con.unregister(_STAGE)  # type: ignore[attr-defined]
+        # not on failure: DuckDB then refuses every statement until the rollback, and
+        # the next register replaces the view
+        if not isinstance(con, PostgresConnection):
+            con.unregister(_STAGE)  # type: ignore[attr-defined]
     attached = attach(con) if members else 0
     n_members = sum(isinstance(c, Membership) for c in calls)
     return Written(stored, pending, len(all_tracks) - stored - pending, n_members, attached)
@@ -174,9 +211,7 @@ def _claim(con: Connection, tracks: list[Track], received_at: dt.datetime) -> li
     """The calls whose message_id no earlier request (nor an earlier call of this one)
     brought: each message_id is inserted into ingested_messages, and those it already held
     are left out (a primary key lookup each, not a scan of the events)."""
-    first: dict[str, Track] = {}
-    for t in tracks:
-        first.setdefault(t.message_id, t)
+    first = _firsts(tracks)
     if not first:
         return []
     ids = list(first)
@@ -207,6 +242,29 @@ def _claim(con: Connection, tracks: list[Track], received_at: dt.datetime) -> li
         ).fetchall()
         taken |= {r[0] for r in rows}
     return [t for m, t in first.items() if m in taken]
+
+
+def _claim_staged(con: Connection, received_at: dt.datetime) -> None:
+    """Claim the message ids of the stage (DuckDB) by a plain INSERT; ``_Claimed`` when
+    one was claimed before."""
+    import duckdb
+
+    try:
+        con.execute(
+            f"INSERT INTO ingested_messages (message_id, received_at) SELECT message_id, ? "
+            f"FROM {_STAGE}",
+            [received_at],
+        ).fetchall()
+    except duckdb.ConstraintException:  # a duplicate key; DuckDB aborted the transaction
+        raise _Claimed from None
+
+
+def _firsts(tracks: list[Track]) -> dict[str, Track]:
+    """The first call of each message_id, by message_id, in order."""
+    first: dict[str, Track] = {}
+    for t in tracks:
+        first.setdefault(t.message_id, t)
+    return first
 
 
 # message ids per INSERT of _claim on Postgres (two parameters each)
@@ -335,21 +393,18 @@ def _stage_postgres(
 def _stage(tracks: list[Track], accounts: list[str | None]) -> object:
     import pyarrow as pa
 
-    def column(name: str) -> list[object]:
-        return [getattr(t, name) for t in tracks]
-
     text = pa.string()
     return pa.table(
         {
             "pos": pa.array(range(len(tracks)), pa.int64()),
             "account_id": pa.array(accounts, text),
-            "message_id": pa.array(column("message_id"), text),
-            "user_id": pa.array(column("user_id"), text),
-            "anonymous_id": pa.array(column("anonymous_id"), text),
-            "group_id": pa.array(column("group_id"), text),
-            "event": pa.array(column("event"), text),
-            "timestamp": pa.array(column("timestamp"), pa.timestamp("us")),
-            "properties": pa.array(column("properties"), text),
+            "message_id": pa.array([t.message_id for t in tracks], text),
+            "user_id": pa.array([t.user_id for t in tracks], text),
+            "anonymous_id": pa.array([t.anonymous_id for t in tracks], text),
+            "group_id": pa.array([t.group_id for t in tracks], text),
+            "event": pa.array([t.event for t in tracks], text),
+            "timestamp": pa.array([t.timestamp for t in tracks], pa.timestamp("us")),
+            "properties": pa.array([t.properties for t in tracks], text),
         }
     )
 
