@@ -88,6 +88,8 @@ class Project(AlertsMixin):
         # the API key last authenticated (by its secret's digest) and the write generation
         # it was read at: a server's requests mostly come with the same few keys
         self._keys: dict[str, tuple[int, datetime, ApiKey]] = {}
+        # the accounts' ids, and the write generation they were read at (``_account_ids``)
+        self._accounts_known: tuple[int, frozenset[str]] | None = None
         # one run at a time: a second is refused at once, not queued behind the first
         self._run_guard = threading.Lock()
         self._running: RunStart | None = None
@@ -219,7 +221,19 @@ class Project(AlertsMixin):
 
         # events are read by runs: no copy the server keeps in memory changes
         with self._lock.keeping_reads():
-            return ingest.commit(self.store.con, calls, received_at=received_at)
+            accounts = self._account_ids() if self.sole_writer else None
+            return ingest.commit(self.store.con, calls, received_at=received_at, accounts=accounts)
+
+    def _account_ids(self) -> frozenset[str]:
+        """Every id in ``accounts``, read again after a write that may have changed them
+        (see stethoscope.write_lock); an ingest no longer looks up its accounts. Called
+        holding the write lock, where ``sole_writer``."""
+        known = self._accounts_known
+        if known is None or known[0] != self.generation:
+            rows = self.store.con.execute("SELECT id FROM accounts").fetchall()
+            known = (self.generation, frozenset(r[0] for r in rows))
+            self._accounts_known = known
+        return known[1]
 
     def attach_pending(self) -> int:
         """Move the ingested events that wait for their account into events, as far as

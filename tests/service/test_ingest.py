@@ -510,6 +510,15 @@ def test_an_event_for_an_unknown_account_waits_for_its_import(
     book.import_file("accounts", write("more.csv", more), mode="upsert")
     assert [(e[0], e[5]) for e in events(book)] == [("a3", "early")]
     assert pending(book) == []
+    # the next call for it is stored at once (the ingest's copy of the accounts' ids is
+    # read again after the import); and one for an erased account waits again
+    r = http.post("/v1/track", json=track("later", context={"groupId": "a3"}))
+    assert r.json() == {"success": True}
+    assert [e[5] for e in events(book)] == ["early", "later"]
+    book.forget(account_id="a3")
+    r = http.post("/v1/track", json=track("after", context={"groupId": "a3"}))
+    assert r.json() == {"success": True}
+    assert pending(book) == ["after"]
 
 
 @pytest.mark.parametrize("store", STORES)
