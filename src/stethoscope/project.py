@@ -87,7 +87,7 @@ class Project(AlertsMixin):
         self._models: dict[tuple[int, int, int, int], Model] = {}
         # the API key last authenticated (by its secret's digest) and the write generation
         # it was read at: a server's requests mostly come with the same few keys
-        self._keys: dict[str, tuple[int, datetime, ApiKey]] = {}
+        self._keys: dict[str, tuple[int, float, ApiKey]] = {}
         # the accounts' ids, and the write generation they were read at (``_account_ids``)
         self._accounts_known: tuple[int, frozenset[str]] | None = None
         # one run at a time: a second is refused at once, not queued behind the first
@@ -336,9 +336,6 @@ class Project(AlertsMixin):
 
     def load_model(self, path: Path | str | None = None) -> Model:
         """The health model (the project's model file unless ``path``), validated."""
-        from stethoscope.errors import ModelError
-        from stethoscope.model.loader import load_model
-
         file = self.model_path(path)
         # a server reads the model on every request: parsed once per version of the file,
         # known by one stat of it
@@ -348,16 +345,20 @@ class Project(AlertsMixin):
             stat = None
         key = None if stat is None else (stat.st_dev, stat.st_ino, stat.st_mtime_ns, stat.st_size)
         cached = self._models.get(key) if key is not None else None
-        if cached is None:
-            with contextlib.suppress(ValueError):
-                file = file.relative_to(Path.cwd())  # errors name the file as the user sees it
-            if key is None or not file.is_file():
-                raise ModelError(
-                    f"no model file at {file}",
-                    hint="create one with `stethoscope init --preset four-signals`",
-                )
-            cached = load_model(file)
-            self._models = {key: cached}
+        if cached is not None:
+            return cached
+        from stethoscope.errors import ModelError
+        from stethoscope.model.loader import load_model
+
+        with contextlib.suppress(ValueError):
+            file = file.relative_to(Path.cwd())  # errors name the file as the user sees it
+        if key is None or not file.is_file():
+            raise ModelError(
+                f"no model file at {file}",
+                hint="create one with `stethoscope init --preset four-signals`",
+            )
+        cached = load_model(file)
+        self._models = {key: cached}
         return cached
 
     def validate(self, path: Path | str | None = None) -> Model:
@@ -812,16 +813,16 @@ class Project(AlertsMixin):
             finally:
                 self._lock.release()
         if key is not None and self.sole_writer:
-            self._keys = {digest: (self.generation, keys.due_at(key), key)}
+            # until its use is to be noted again, by this process's clock
+            due = time.monotonic() + (keys.due_at(key) - keys.now()).total_seconds()
+            self._keys = {digest: (self.generation, due, key)}
         return key
 
     def known_key(self, digest: str) -> ApiKey | None:
         """The live key of this secret digest as last looked up, when no write since can
         have revoked it and its use need not be noted yet; otherwise None (look it up)."""
-        from stethoscope.store import keys
-
         known = self._keys.get(digest)
-        if known is None or known[0] != self.generation or keys.now() >= known[1]:
+        if known is None or known[0] != self.generation or time.monotonic() >= known[1]:
             return None
         return known[2]
 

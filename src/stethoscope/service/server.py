@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import secrets
 import signal
@@ -43,7 +44,12 @@ def run(
     url = f"http://{host if ':' not in host else f'[{host}]'}:{port}"
     token = secrets.token_urlsafe(32)
     app = create_app(project, token)
-    server = uvicorn.Server(uvicorn.Config(serving(app), log_level="warning", access_log=False))
+    # asyncio's event loop, not uvloop's: uvloop answers more requests a second, but with
+    # 200 connections at once some of them wait over a second now and then (the 99th
+    # percentile of bench/service.py: 1.6 s against 60-80 ms; docs/benchmarks.md)
+    server = uvicorn.Server(
+        uvicorn.Config(serving(app), log_level="warning", access_log=False, loop="asyncio")
+    )
     say(f"Stethoscope serving {project.settings.project_dir} at {url} (PID {os.getpid()})")
     scheduler = Scheduler.from_settings(project, say=say)
     if scheduler is None:
@@ -62,6 +68,9 @@ def run(
             scheduler.start()
         outbox.start()
         app.state.read_model.start()  # each account's answer, read into memory at once
+        # what is loaded by now (the application, its libraries) lives as long as the
+        # server: the garbage collector need not walk it again and again
+        gc.freeze()
         server.run(sockets=[sock])
     finally:
         app.state.read_model.stop()

@@ -146,9 +146,11 @@ def due(key: ApiKey) -> bool:
 
 
 def due_at(key: ApiKey) -> dt.datetime:
-    """When the key's use is to be noted next (naive UTC)."""
+    """When the key's use is to be noted next (naive UTC; long ago if never noted)."""
     last = key.last_used_at
-    return dt.datetime.min if last is None else dt.datetime.fromisoformat(last) + TOUCH_EVERY
+    if last is None:
+        return dt.datetime(2000, 1, 1)
+    return dt.datetime.fromisoformat(last) + TOUCH_EVERY
 
 
 def now() -> dt.datetime:
