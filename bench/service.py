@@ -41,7 +41,9 @@ import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import httpx
 
@@ -49,6 +51,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.score_book import OUT
 from tests.serving import Serving
+
+T = TypeVar("T")
 
 
 def latency(url: str, token: str, ids: list[str], requests: int, concurrency: int) -> list[float]:
@@ -279,16 +283,14 @@ def main() -> None:
         latency(url, viewer, ids, 200, args.concurrency)  # warm up
         what = f"GET /api/accounts/{{id}}, {args.concurrency} in flight"
         if shutil.which("wrk"):
-            busy, child = cpu_seconds(server), resource.getrusage(resource.RUSAGE_CHILDREN)
-            t = time.perf_counter()
-            n, p50, p99, top = wrk_latency(url, viewer, ids, args.seconds, args.concurrency)
-            wall = time.perf_counter() - t
-            used = resource.getrusage(resource.RUSAGE_CHILDREN)
-            client = used.ru_utime + used.ru_stime - child.ru_utime - child.ru_stime
+            got, wall, busy, client = with_wrk(
+                server, lambda: wrk_latency(url, viewer, ids, args.seconds, args.concurrency)
+            )
+            n, p50, p99, top = got
             print(
                 f"{what} (wrk, {args.seconds} s): {n:,} requests, {n / wall:,.0f}/s, "
                 f"p50 {p50 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms, max {top * 1000:.0f} ms; "
-                f"CPU: server {cpu_seconds(server) - busy:.1f} s, wrk {client:.1f} s"
+                f"CPU: server {busy:.1f} s, wrk {client:.1f} s"
             )
             drain(url, viewer, ids[0])
         else:
@@ -326,19 +328,28 @@ def ingest_report(
     )
     if not shutil.which("wrk"):
         return sent, sent
-    busy, child = cpu_seconds(server), resource.getrusage(resource.RUSAGE_CHILDREN)
-    t = time.perf_counter()
-    answered = wrk_ingest(url, writer, ids, args.seconds, args.batch, args.senders)
-    wall = time.perf_counter() - t
-    used = resource.getrusage(resource.RUSAGE_CHILDREN)
-    client = used.ru_utime + used.ru_stime - child.ru_utime - child.ru_stime
+    answered, wall, busy, client = with_wrk(
+        server, lambda: wrk_ingest(url, writer, ids, args.seconds, args.batch, args.senders)
+    )
     print(
         f"ingest (wrk, {args.seconds} s): {answered * args.batch:,} events in {answered:,} "
         f"/v1/batch requests of {args.batch} from {args.senders} connections: "
         f"{answered * args.batch / wall:,.0f} events/s (each request committed); CPU: server "
-        f"{cpu_seconds(server) - busy:.1f} s, wrk {client:.1f} s"
+        f"{busy:.1f} s, wrk {client:.1f} s"
     )
     return sent + answered * args.batch, sent + (answered + args.senders) * args.batch
+
+
+def with_wrk(server: int, run: Callable[[], T]) -> tuple[T, float, float, float]:
+    """What ``run`` (which runs wrk) gives, with the wall seconds it took and the CPU
+    seconds the server and wrk used meanwhile."""
+    busy, child = cpu_seconds(server), resource.getrusage(resource.RUSAGE_CHILDREN)
+    t = time.perf_counter()
+    got = run()
+    wall = time.perf_counter() - t
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    client = used.ru_utime + used.ru_stime - child.ru_utime - child.ru_stime
+    return got, wall, cpu_seconds(server) - busy, client
 
 
 WRK_INGEST = """

@@ -1,14 +1,26 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
+import shutil
+import warnings
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
+from httpx import Response
 
+from stethoscope.model.presets import preset_text
 from stethoscope.project import Project
-from stethoscope.service.app import create_app
+from stethoscope.service.app import create_app, serving
+
+with warnings.catch_warnings():
+    # Starlette asks for the httpx2 fork for its test client; httpx still works, and is
+    # what the project depends on
+    warnings.filterwarnings("ignore", r"Using `httpx` with `starlette\.testclient`")
+    from fastapi.testclient import TestClient
 
 # the server's local token, as its lease would hold it
 TOKEN = "local-token-of-the-test-server"
@@ -50,3 +62,54 @@ def app(project: Project) -> FastAPI:
 @pytest.fixture
 def api(app: FastAPI) -> Api:
     return Api(app)
+
+
+# -- a scored book: the demo book under the successscore preset (two scores, groups, a
+# gut-check input), scored 30 days before its end and on each of its last 8 days
+
+END = dt.date(2025, 6, 30)
+START = END - dt.timedelta(days=30)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The scored book, closed: each fixture below works on its own copy of it."""
+    folder = tmp_path_factory.mktemp("api-book")
+    (folder / "stethoscope.toml").write_text('database_url = "stethoscope.duckdb"\n')
+    (folder / "model.yaml").write_text(preset_text("successscore"))
+    with Project.open(folder) as p:
+        p.load_demo(accounts=40, months=4, end=END)
+        p.run(as_of=START)
+        p.run(start=END - dt.timedelta(days=7), end=END)
+    return folder
+
+
+class Book:
+    """A copy of the book, its app and a key per role."""
+
+    def __init__(self, built: Path, folder: Path) -> None:
+        shutil.copytree(built, folder)
+        self.folder = folder
+        self.project = Project.open(folder)
+        # as the server runs it: behind the hot path (service.hot_path)
+        self.app = create_app(self.project, TOKEN)
+        self.client = TestClient(serving(self.app))
+        self.keys = {
+            role: self.project.create_key(f"{role}-key", role).secret
+            for role in ("admin", "editor", "viewer", "ingest")
+        }
+
+    def get(self, url: str, role: str = "viewer", **params: Any) -> Response:
+        return self.client.get(url, params=params, headers=bearer(self.keys[role]))
+
+    def ok(self, url: str, **params: Any) -> Any:
+        r = self.get(url, **params)
+        assert r.status_code == 200, r.json()
+        return r.json()
+
+    def send(self, method: str, url: str, role: str = "editor", **kwargs: Any) -> Response:
+        return self.client.request(method, url, headers=bearer(self.keys[role]), **kwargs)
+
+    def close(self) -> None:
+        self.client.close()
+        self.project.close()

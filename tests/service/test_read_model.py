@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import time
-import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, NoReturn
@@ -15,47 +14,24 @@ from typing import Any, NoReturn
 import httpx
 import pytest
 
-from stethoscope.model.presets import preset_text
 from stethoscope.project import Project
-from stethoscope.service.app import create_app, serving
 from stethoscope.service.read_model import ReadModel
 from stethoscope.store.ingest import Track
-from tests.service.conftest import TOKEN, bearer
+from tests.service.conftest import TOKEN, Book, bearer
 from tests.serving import Serving
-
-with warnings.catch_warnings():
-    warnings.filterwarnings("ignore", r"Using `httpx` with `starlette\.testclient`")
-    from fastapi.testclient import TestClient
 
 END = dt.date(2025, 6, 30)
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("read-model-book")
-    (folder / "stethoscope.toml").write_text('database_url = "stethoscope.duckdb"\n')
-    (folder / "model.yaml").write_text(preset_text("successscore"))
-    with Project.open(folder) as p:
-        p.load_demo(accounts=30, months=4, end=END)
-        p.run(start=END - dt.timedelta(days=7), end=END)
-    return folder
+class Served(Book):
+    """A copy of the book served as the server serves it, with a key per role."""
 
-
-class Served:
     def __init__(self, built: Path, folder: Path) -> None:
-        shutil.copytree(built, folder)
-        self.folder = folder
-        self.project = Project.open(folder)
-        self.app = create_app(self.project, TOKEN)
+        super().__init__(built, folder)
         self.reads: ReadModel = self.app.state.read_model
-        self.client = TestClient(serving(self.app))
-        self.keys = {
-            role: self.project.create_key(f"{role}-key", role).secret
-            for role in ("admin", "editor", "viewer", "ingest")
-        }
         self.ids = sorted(a["id"] for a in self.project.accounts(limit=1000).items)
 
-    def get(self, account_id: str, secret: str | None = None) -> Any:
+    def fetch(self, account_id: str, secret: str | None = None) -> Any:
         return self.client.get(
             f"/api/accounts/{account_id}", headers=bearer(secret or self.keys["viewer"])
         )
@@ -75,8 +51,7 @@ class Served:
 def served(built: Path, tmp_path: Path) -> Iterator[Served]:
     s = Served(built, tmp_path / "book")
     yield s
-    s.client.close()
-    s.project.close()
+    s.close()
 
 
 def test_the_copy_answers_byte_for_byte_what_the_store_answers(
@@ -84,7 +59,7 @@ def test_the_copy_answers_byte_for_byte_what_the_store_answers(
 ) -> None:
     assert served.reads.enabled
     # no copy yet (the server makes one when it starts): the store answers
-    stored = {a: served.get(a) for a in served.ids}
+    stored = {a: served.fetch(a) for a in served.ids}
     assert all(r.status_code == 200 for r in stored.values())
     copy = served.reads.renew()
     assert copy is not None
@@ -92,12 +67,12 @@ def test_the_copy_answers_byte_for_byte_what_the_store_answers(
     served.from_memory(monkeypatch)
     for secret in (served.keys["viewer"], served.keys["admin"], TOKEN):
         for a in served.ids:
-            got = served.get(a, secret)
+            got = served.fetch(a, secret)
             assert got.status_code == 200
             assert got.content == stored[a].content
             assert got.headers["content-type"] == stored[a].headers["content-type"]
             assert got.headers["content-length"] == stored[a].headers["content-length"]
-    body = served.get(served.ids[0]).json()
+    body = served.fetch(served.ids[0]).json()
     assert {s["score_name"] for s in body["scores"]} == {"health", "expansion"}
     assert body["model_version"] == served.project.load_model().version
 
@@ -107,7 +82,7 @@ def test_a_write_makes_the_copy_stale_at_once(
 ) -> None:
     account = served.ids[0]
     served.reads.renew()
-    before = served.get(account).json()
+    before = served.fetch(account).json()
     generation = served.project.generation
     row = {k: before[k] for k in ("id", "name", "customer_since")} | {"arr": 4321.5}
     r = served.client.put(
@@ -115,24 +90,24 @@ def test_a_write_makes_the_copy_stale_at_once(
     )
     assert r.status_code == 200, r.json()
     assert served.project.generation > generation
-    assert served.get(account).json()["arr"] == 4321.5  # from the store: the copy is stale
+    assert served.fetch(account).json()["arr"] == 4321.5  # from the store: the copy is stale
 
     # a run replaces the current scores: as of an earlier date, the scores' date moves
     served.reads.renew()
     served.project.run(as_of=END + dt.timedelta(days=1))
-    got = served.get(account).json()
+    got = served.fetch(account).json()
     assert {s["as_of"] for s in got["scores"]} == {(END + dt.timedelta(days=1)).isoformat()}
 
     # an erased account is gone, from the copy too
     served.reads.renew()
     served.project.forget(account_id=account)
-    assert served.get(account).status_code == 404
+    assert served.fetch(account).status_code == 404
 
     # a renewed copy holds what the store holds now
-    stored = served.get(served.ids[1]).content
+    stored = served.fetch(served.ids[1]).content
     served.reads.renew()
     served.from_memory(monkeypatch)
-    assert served.get(served.ids[1]).content == stored
+    assert served.fetch(served.ids[1]).content == stored
 
 
 def test_an_ingest_keeps_the_copy(served: Served, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -143,19 +118,19 @@ def test_an_ingest_keeps_the_copy(served: Served, monkeypatch: pytest.MonkeyPatc
     served.project.ingest([call], received_at=at)
     assert served.project.generation == generation
     served.from_memory(monkeypatch)
-    assert served.get(served.ids[0]).status_code == 200
+    assert served.fetch(served.ids[0]).status_code == 200
 
 
 def test_a_changed_model_file_is_not_answered_from_the_copy(served: Served) -> None:
     served.reads.renew()
-    old = served.get(served.ids[0]).json()["model_version"]
+    old = served.fetch(served.ids[0]).json()["model_version"]
     model = served.folder / "model.yaml"
     text = model.read_text()
     assert "\nname: successscore\n" in text
     model.write_text(text.replace("\nname: successscore\n", "\nname: successscore-2\n", 1))
     new = served.project.load_model().version
     assert new != old
-    got = served.get(served.ids[0]).json()
+    got = served.fetch(served.ids[0]).json()
     # nothing was scored under the new version yet: no current scores
     assert (got["model_version"], got["scores"]) == (new, [])
 
@@ -163,20 +138,20 @@ def test_a_changed_model_file_is_not_answered_from_the_copy(served: Served) -> N
 def test_credentials_are_checked_on_the_hot_path(served: Served) -> None:
     served.reads.renew()
     account = served.ids[0]
-    assert served.get(account).status_code == 200  # the viewer key, now known
+    assert served.fetch(account).status_code == 200  # the viewer key, now known
     nobody = served.client.get(f"/api/accounts/{account}")
     assert (nobody.status_code, nobody.json()["error"]) == (401, "a credential is required")
     basic = served.client.get(f"/api/accounts/{account}", headers={"Authorization": "Basic eDo="})
     assert basic.status_code == 401
-    assert served.get(account, "sk_not_a_key").status_code == 401
-    ingest = served.get(account, served.keys["ingest"])
+    assert served.fetch(account, "sk_not_a_key").status_code == 401
+    ingest = served.fetch(account, served.keys["ingest"])
     assert (ingest.status_code, ingest.json()["type"]) == (403, "ForbiddenError")
-    missing = served.get("nobody")
+    missing = served.fetch("nobody")
     assert (missing.status_code, missing.json()["error"]) == (404, "no account 'nobody'")
     # a revoked key is refused at once, though it was known a moment ago
     viewer = next(k for k in served.project.keys(revoked=False) if k.name == "viewer-key")
     served.project.revoke_key(viewer.id)
-    assert served.get(account).status_code == 401
+    assert served.fetch(account).status_code == 401
     # other requests under the prefix go on to the application
     history = served.client.get(
         f"/api/accounts/{served.ids[1]}/history", headers=bearer(served.keys["admin"])
@@ -223,7 +198,7 @@ def test_a_running_server_makes_its_copy_and_keeps_it_through_reads_and_ingest(
         while not state()["exact"]:
             assert time.monotonic() < deadline, state()
             time.sleep(0.1)
-        assert state()["accounts"] == 30
+        assert state()["accounts"] == 40
         event = {"type": "track", "event": "login", "userId": "u1", "groupId": account}
         r = c.post("/v1/track", json=event, headers=bearer(writer))
         assert r.status_code == 200, r.text
