@@ -377,7 +377,7 @@ response = function(status, headers, body)
   if status ~= 200 then failed = failed + 1 end
 end
 done = function(summary, latency, requests)
-  io.write(string.format("RESULT %d %d\n", summary.requests,
+  io.write(string.format("RESULT %d %d\\n", summary.requests,
     failed + summary.errors.connect + summary.errors.read + summary.errors.write
     + summary.errors.status + summary.errors.timeout))
 end
