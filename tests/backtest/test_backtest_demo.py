@@ -178,7 +178,10 @@ def test_parent_level_rolls_families_up_by_arr(demo: Path) -> None:
 def test_cli_backtest_compare_calibrate_forecast(demo: Path, tmp_path: Path) -> None:
     (demo / "model.yaml").write_text(preset_text("four-signals"))
     (tmp_path / "b.yaml").write_text(preset_text("four-signals").replace("usage: 30", "usage: 60"))
-    r = run_cli("backtest", "--format", "json", "--out", str(tmp_path / "r.json"), cwd=demo)
+    # every 60 days (the presets' test above backtests every 30): each of the 6 dates
+    # scores the book once
+    every = ["--every", "60d"]
+    r = run_cli("backtest", *every, "--format", "json", "--out", str(tmp_path / "r.json"), cwd=demo)
     assert r.returncode == 0, r.stderr
     data = json.loads((tmp_path / "r.json").read_text())
     check_reproducible(data)
@@ -199,6 +202,7 @@ def test_cli_backtest_compare_calibrate_forecast(demo: Path, tmp_path: Path) -> 
         str(tmp_path / "b.yaml"),
         "--bootstrap",
         "200",
+        *every,
         "--format",
         "json",
         cwd=demo,
