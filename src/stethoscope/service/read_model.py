@@ -76,9 +76,8 @@ class ReadModel:
     def get(self, account_id: str, version: str) -> bytes | None:
         """The account's answer under the model ``version``, when the copy holds it and is
         exact; None: ask the store (and a stale copy is renewed in the background)."""
-        copy = self._copy
-        exact = copy is not None and copy.generation == self.project.generation
-        if exact and copy is not None and copy.version == version:
+        copy, now = self._copy, (self.project.generation, version)
+        if copy is not None and (copy.generation, copy.version) == now:
             return copy.bodies.get(account_id)
         self.renew_soon()
         return None
