@@ -4,11 +4,17 @@ until the ``with`` block ends."""
 from __future__ import annotations
 
 import signal
+import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
+import uvicorn
+from fastapi import FastAPI
+
+from stethoscope.service.server import config
 from stethoscope.store.lease import Lease, read_lease
 
 
@@ -44,3 +50,32 @@ class Serving:
         self.process.send_signal(signal.SIGTERM)
         self.stdout, self.stderr = self.process.communicate(timeout=60)
         self.returncode = self.process.returncode
+
+
+class InThread:
+    """``with InThread(app) as url:`` serves ``app`` as ``stethoscope serve`` does
+    (``service.server.config``: behind the hot path, on asyncio's loop) from a thread of
+    this process, at a free port of 127.0.0.1; the server stops when the block ends."""
+
+    def __init__(self, app: FastAPI) -> None:
+        self.server = uvicorn.Server(config(app))
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(128)
+        self.thread = threading.Thread(
+            target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True
+        )
+
+    def __enter__(self) -> str:
+        self.thread.start()
+        deadline = time.monotonic() + 30
+        while not self.server.started:
+            assert self.thread.is_alive(), "server stopped while starting"
+            assert time.monotonic() < deadline, "server did not start"
+            time.sleep(0.01)
+        return f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=30)
+        self.sock.close()

@@ -14,7 +14,7 @@ from httpx import Response
 
 from stethoscope.model.presets import preset_text
 from stethoscope.project import Project
-from stethoscope.service.app import create_app, serving
+from stethoscope.service.app import create_app
 
 with warnings.catch_warnings():
     # Starlette asks for the httpx2 fork for its test client; httpx still works, and is
@@ -91,9 +91,8 @@ class Book:
         shutil.copytree(built, folder)
         self.folder = folder
         self.project = Project.open(folder)
-        # as the server runs it: behind the hot path (service.hot_path)
         self.app = create_app(self.project, TOKEN)
-        self.client = TestClient(serving(self.app))
+        self.client: TestClient | httpx.Client = TestClient(self.app)
         self.keys = {
             role: self.project.create_key(f"{role}-key", role).secret
             for role in ("admin", "editor", "viewer", "ingest")

@@ -5,14 +5,17 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Annotated, Any
 
 import pytest
 from fastapi import Depends, FastAPI
 
+import stethoscope.project as project_module
 from stethoscope.errors import DataError
 from stethoscope.project import Project
 from stethoscope.service.auth import Principal, require_ingest
@@ -390,6 +393,31 @@ def test_last_used_at_is_noted_at_most_once_a_minute(
     api.get("/api/status", headers=bearer(new.secret))
     api.get("/api/status", headers=bearer(new.secret))
     assert last_used() == first + dt.timedelta(seconds=61)
+
+
+def test_when_a_keys_use_is_due_one_request_notes_it_while_the_others_go_on(
+    project: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    new = project.create_key("reader", "viewer")
+    digest = keys.digest(new.secret)
+    noted = project.authenticate(new.secret)
+    assert noted is not None
+    assert noted.last_used_at is not None
+    assert project.known_key(digest) == noted
+
+    # a minute on, by both clocks: the server's (monotonic) and the one keys are noted by
+    later = time.monotonic() + 61
+    monkeypatch.setattr(project_module, "time", SimpleNamespace(monotonic=lambda: later))
+    at = dt.datetime.fromisoformat(noted.last_used_at) + dt.timedelta(seconds=61)
+    monkeypatch.setattr(keys, "_now", lambda: at)
+    # one request is told to look the key up (and note its use); the others meanwhile
+    # are answered as before, without reading the store or waiting for its writer
+    assert project.known_key(digest) is None
+    assert [project.known_key(digest) for _ in range(3)] == [noted] * 3
+    again = project.authenticate(new.secret)
+    assert again is not None
+    assert again.last_used_at == str(at)
+    assert project.known_key(digest) == again
 
 
 def test_keys_and_erasures_are_audited_with_their_actor(api: Api, secrets: dict[str, str]) -> None:

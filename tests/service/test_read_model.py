@@ -1,11 +1,13 @@
 """The read model (service.read_model) and the hot path (service.hot_path): GET
 /api/accounts/{id} answered from memory says byte for byte what the store says, a write
-makes the copy stale at once, and the credential rules are those of every endpoint."""
+makes the copy stale at once, the credential rules are those of every endpoint, and HTTP
+(keep-alive, pipelining, HTTP/1.0) works as it does for the application's answers."""
 
 from __future__ import annotations
 
 import datetime as dt
 import shutil
+import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,22 +16,33 @@ from typing import Any, NoReturn
 import httpx
 import pytest
 
+from stethoscope.errors import AuthError
 from stethoscope.project import Project
 from stethoscope.service.read_model import ReadModel
 from stethoscope.store.ingest import Track
 from tests.service.conftest import TOKEN, Book, bearer
-from tests.serving import Serving
+from tests.serving import InThread, Serving
 
 END = dt.date(2025, 6, 30)
 
 
 class Served(Book):
-    """A copy of the book served as the server serves it, with a key per role."""
+    """A copy of the book served as the server serves it (over HTTP, behind the hot
+    path), with a key per role."""
 
     def __init__(self, built: Path, folder: Path) -> None:
         super().__init__(built, folder)
         self.reads: ReadModel = self.app.state.read_model
         self.ids = sorted(a["id"] for a in self.project.accounts(limit=1000).items)
+        self.client.close()
+        self.serving = InThread(self.app)
+        self.url = self.serving.__enter__()
+        self.client = httpx.Client(base_url=self.url, timeout=30)
+
+    def close(self) -> None:
+        self.client.close()
+        self.serving.__exit__()
+        self.project.close()
 
     def fetch(self, account_id: str, secret: str | None = None) -> Any:
         return self.client.get(
@@ -158,6 +171,62 @@ def test_credentials_are_checked_on_the_hot_path(served: Served) -> None:
     )
     assert history.status_code == 200
     assert history.json()["total"] > 0
+
+
+def test_the_protocol_answers_over_keep_alive_pipelined_and_http_1_0_connections(
+    served: Served, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    served.reads.renew()
+    a, b = served.ids[:2]
+    expected = {x: served.fetch(x).content for x in (a, b)}  # the viewer key is known now
+
+    # from here the application refuses every credential it checks: what still answers
+    # 200 was answered by the protocol (service.hot_path), before the application
+    def refused(secret: str) -> NoReturn:
+        raise AuthError("checked by the application")
+
+    monkeypatch.setattr(served.app.state.credentials, "principal", refused)
+    for x in (a, b, a):  # one kept-alive connection
+        got = served.fetch(x)
+        assert (got.status_code, got.content) == (200, expected[x])
+        assert got.headers["content-type"] == "application/json"
+        assert "date" in got.headers
+
+    def request(account: str, version: str = "1.1", url: str = "") -> bytes:
+        return (
+            f"GET {url or '/api/accounts/' + account} HTTP/{version}\r\nHost: test\r\n"
+            f"Authorization: Bearer {served.keys['viewer']}\r\n\r\n"
+        ).encode()
+
+    host, port = served.url.removeprefix("http://").split(":")
+    # two requests in one write: both answered, in order, on the connection
+    with socket.create_connection((host, int(port)), timeout=10) as raw:
+        raw.sendall(request(a) + request(b))
+        data = b""
+        while data.count(b"HTTP/1.1 200 OK") < 2 or not data.endswith(expected[b]):
+            data += raw.recv(65536)
+        assert data.index(expected[a]) < data.index(expected[b])
+    # HTTP/1.0 asks for no keep-alive: answered, then closed
+    with socket.create_connection((host, int(port)), timeout=10) as raw:
+        raw.sendall(request(a, "1.0"))
+        data = b""
+        while chunk := raw.recv(65536):
+            data += chunk
+        assert data.startswith(b"HTTP/1.1 200 OK\r\n")
+        assert data.endswith(b"\r\n\r\n" + expected[a])
+
+    # what the protocol leaves to the application, which refuses the credential or the
+    # method: a query string, an id with an escape, HEAD, a path below the account's
+    leaves = [
+        served.client.get(
+            f"/api/accounts/{a}", params={"x": "1"}, headers=bearer(served.keys["viewer"])
+        ),
+        served.fetch(f"%{ord(a[0]):02X}{a[1:]}"),
+        served.client.head(f"/api/accounts/{a}", headers=bearer(served.keys["viewer"])),
+        served.client.get(f"/api/accounts/{a}/history", headers=bearer(served.keys["viewer"])),
+    ]
+    assert [r.status_code for r in leaves] == [401, 401, 405, 401]
+    assert leaves[0].json()["error"] == "checked by the application"
 
 
 def test_no_copy_where_other_processes_write_or_when_turned_off(tmp_path: Path) -> None:

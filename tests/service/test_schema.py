@@ -1,6 +1,7 @@
-"""The REST API against its own OpenAPI schema: schemathesis sends generated requests to
-every operation of the real app on a small scored book, as admin, and checks that none
-answers a server error and that every answer is documented (status, content type, body)."""
+"""The REST API against its own OpenAPI schema: schemathesis sends generated requests over
+HTTP to every operation of the real app, served as the server serves it, on a small scored
+book, as admin, and checks that none answers a server error and that every answer is
+documented (status, content type, body)."""
 
 from __future__ import annotations
 
@@ -15,8 +16,9 @@ from schemathesis import Case, GenerationMode, checks
 
 from stethoscope.model.presets import preset_text
 from stethoscope.project import Project
-from stethoscope.service.app import create_app, serving
+from stethoscope.service.app import create_app
 from tests.service.conftest import TOKEN, bearer
+from tests.serving import InThread
 
 END = dt.date(2025, 6, 30)
 CHECKS = [
@@ -35,9 +37,9 @@ def api_schema(tmp_path_factory: pytest.TempPathFactory) -> Iterator[schemathesi
     with Project.open(folder) as project:
         project.load_demo(accounts=20, months=3, end=END)
         project.run(as_of=END)
-        # as the server runs it: behind the hot path (service.hot_path)
-        app = serving(create_app(project, TOKEN))
-        yield schemathesis.openapi.from_asgi("/api/openapi.json", app)
+        # as the server runs it, over HTTP: behind the hot path (service.hot_path)
+        with InThread(create_app(project, TOKEN)) as url:
+            yield schemathesis.openapi.from_url(f"{url}/api/openapi.json")
 
 
 def test_every_operation_conforms_to_schema(

@@ -34,7 +34,6 @@ from stethoscope.service import (
     web,
 )
 from stethoscope.service.auth import require
-from stethoscope.service.hot_path import AccountHotPath
 from stethoscope.service.ingest import router as ingest_router
 from stethoscope.service.read_model import ReadModel
 from stethoscope.service.runs_api import router as runs_router
@@ -43,8 +42,6 @@ from stethoscope.service.web import backtest_page
 from stethoscope.service.web import tasks as web_tasks
 
 if TYPE_CHECKING:
-    from starlette.types import ASGIApp
-
     from stethoscope.contract.importer import Mode
 
 
@@ -68,7 +65,7 @@ def create_app(project: Project, token: str) -> FastAPI:
     )
     errors.install(app)
     auth.install(app, project, token)
-    # GET /api/accounts/{id} from memory (service.read_model; see also ``serving``)
+    # GET /api/accounts/{id} from memory (service.read_model; see also service.hot_path)
     reads = ReadModel(project, api_scores.encode_detail)
     app.state.read_model = reads
     viewer = [Depends(require("viewer"))]
@@ -147,10 +144,3 @@ def create_app(project: Project, token: str) -> FastAPI:
     app.include_router(web_tasks.router(project))
     app.mount("/static", StaticFiles(directory=web.STATIC), name="static")
     return app
-
-
-def serving(app: FastAPI) -> ASGIApp:
-    """What the server runs: ``app`` behind the hot path, which answers GET
-    /api/accounts/{id} from the read model before FastAPI sees the request
-    (service.hot_path)."""
-    return AccountHotPath(app, app.state.read_model, app.state.credentials)

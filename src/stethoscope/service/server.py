@@ -14,10 +14,12 @@ from pathlib import Path
 from types import FrameType
 
 import uvicorn
+from fastapi import FastAPI
 
 from stethoscope.alerts.outbox import Drainer
 from stethoscope.project import Project
-from stethoscope.service.app import create_app, serving
+from stethoscope.service.app import create_app
+from stethoscope.service.hot_path import HotPath, protocol
 from stethoscope.service.schedule import Scheduler
 from stethoscope.store.lease import remove_lease, write_lease
 
@@ -44,12 +46,7 @@ def run(
     url = f"http://{host if ':' not in host else f'[{host}]'}:{port}"
     token = secrets.token_urlsafe(32)
     app = create_app(project, token)
-    # asyncio's event loop, not uvloop's: uvloop answers more requests a second, but with
-    # 200 connections at once some of them wait over a second now and then (the 99th
-    # percentile of bench/service.py: 1.6 s against 60-80 ms; docs/benchmarks.md)
-    server = uvicorn.Server(
-        uvicorn.Config(serving(app), log_level="warning", access_log=False, loop="asyncio")
-    )
+    server = uvicorn.Server(config(app))
     say(f"Stethoscope serving {project.settings.project_dir} at {url} (PID {os.getpid()})")
     scheduler = Scheduler.from_settings(project, say=say)
     if scheduler is None:
@@ -80,6 +77,19 @@ def run(
         if path is not None and lease is not None:
             remove_lease(path, lease)
         project.close()
+
+
+def config(app: FastAPI) -> uvicorn.Config:
+    """How the server runs ``app``: behind the hot path, which answers GET
+    /api/accounts/{id} from the read model before the application sees the request
+    (service.hot_path)."""
+    hot = HotPath(app.state.read_model, app.state.credentials)
+    # asyncio's event loop, not uvloop's: uvloop answers more requests a second, but with
+    # 200 connections at once some of them wait over a second now and then (the 99th
+    # percentile of bench/service.py: 1.6 s against 60-80 ms; docs/benchmarks.md)
+    return uvicorn.Config(
+        app, log_level="warning", access_log=False, loop="asyncio", http=protocol(hot)
+    )
 
 
 def _exit(signum: int, frame: FrameType | None) -> None:
