@@ -8,7 +8,9 @@
    form on DuckDB), into a table;
 3. `stethoscope run --as-of` with that preset: metrics, grades, groups, scores, bands,
    contributions, written to the store as a run;
-4. `stethoscope run --from --to`: a backfill of --days daily dates.
+4. `stethoscope run --from --to`: a backfill of --days daily dates;
+5. what any backfill of --days dates must write: the stored rows of one date (detail and
+   score_history) written --days times in one transaction, as a ratio to one run.
 Each step runs in its own process; peak memory is that process's max RSS. Steps 2 and 3 run
 alternately --repeat times and the best of each counts. Prints times, ratios and peak memory.
 """
@@ -91,6 +93,37 @@ r = p.run(as_of=end) if start == end else p.run(start=start, end=end)
 print(json.dumps({"seconds": time.perf_counter() - t, "accounts": r.accounts,
                   "dates": r.dates,
                   "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+# What any backfill of N dates must write, whatever computes it: the stored rows of one date
+# (the detail table's and score_history's, as the run wrote them) written N times, with
+# their dates changed, into fresh tables of the same columns in one transaction.
+WRITES = """
+import duckdb, json, sys, time
+con = duckdb.connect(sys.argv[1])
+n, day = int(sys.argv[2]), sys.argv[3]
+detail = con.execute(
+    "SELECT table_name FROM information_schema.tables WHERE table_name LIKE 'score_detail__%'"
+).fetchone()[0]
+con.execute(f"CREATE TEMP TABLE d AS SELECT * FROM {detail} WHERE as_of = ?", [day])
+con.execute("CREATE TEMP TABLE h AS SELECT * FROM score_history WHERE as_of = ?", [day])
+rows = con.execute("SELECT count(*) FROM d").fetchone()[0]
+con.execute("CREATE TABLE bench_detail AS SELECT * FROM d LIMIT 0")
+con.execute("CREATE TABLE bench_history AS SELECT * FROM h LIMIT 0")
+t = time.perf_counter()
+con.begin()
+for i in range(n):
+    con.execute("INSERT INTO bench_detail SELECT * REPLACE (as_of - ? AS as_of) FROM d", [i])
+detail_s = time.perf_counter() - t
+for i in range(n):
+    con.execute("INSERT INTO bench_history SELECT * REPLACE (as_of - ? AS as_of) FROM h", [i])
+con.commit()
+total = time.perf_counter() - t
+con.execute("DROP TABLE bench_detail")
+con.execute("DROP TABLE bench_history")
+print(json.dumps({"seconds": total, "detail_seconds": detail_s, "rows": rows,
+                  "columns": len(con.execute("SELECT * FROM d LIMIT 0").description)}))
 """
 
 
@@ -204,6 +237,13 @@ def measure(folder: Path, end: dt.date, days: int, repeat: int) -> None:
         f"peak {many['rss_mb']:,.0f} MB  ratio to one run "
         f"{many['seconds'] / one['seconds']:.2f}x"
     )
+    if days > 1:
+        floor = run(WRITES, db, str(days), end.isoformat())
+        print(
+            f"writing {days} dates' stored rows alone: {floor['seconds']:6.1f} s "
+            f"(detail, {floor['columns']:.0f} columns: {floor['detail_seconds']:.1f} s; "
+            f"then score_history) = {floor['seconds'] / one['seconds']:.2f}x one run"
+        )
 
 
 if __name__ == "__main__":

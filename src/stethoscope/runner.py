@@ -332,7 +332,7 @@ def _run(
         )
         params: list[object] = []
         for _ in model.scores:
-            params += [model.version, run_id]
+            params += [model.version, run_id, first, last]
         _x(con, f"INSERT INTO score_history {history}", params)
         current.refresh(con, model.version, run_id, first, last)
         accounts = int(

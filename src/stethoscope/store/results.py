@@ -201,11 +201,13 @@ def last_scored(con: Connection, model_version: str, upto: dt.date) -> dt.date |
 
 def history_rows(detail: str, score_names: list[str]) -> str:
     """SQL turning a run's rows of the detail table into score_history rows; parameters:
-    (model version, run id) per score."""
+    (model version, run id, first date, last date) per score. The run's dates bound the
+    read, so that DuckDB skips the row groups of other dates (written date by date)."""
     parts = [
         f"SELECT run_id, ? AS model_version, as_of, account_id, '{s}' AS score_name, "
         f"{q('score__' + s)}, {q('band__' + s)}, {q('coverage__' + s)}, "
-        f"{q('segment__' + s)}, {q('scorecard__' + s)} FROM {q(detail)} WHERE run_id = ?"
+        f"{q('segment__' + s)}, {q('scorecard__' + s)} FROM {q(detail)} "
+        "WHERE run_id = ? AND as_of BETWEEN ? AND ?"
         for s in score_names
     ]
     return " UNION ALL ".join(parts)
