@@ -122,8 +122,25 @@ con.commit()
 total = time.perf_counter() - t
 con.execute("DROP TABLE bench_detail")
 con.execute("DROP TABLE bench_history")
+# the same with only what scoring cannot derive from the rest and the model: the metrics'
+# values and ages and the measures' grades (weights, contributions, group scores and the
+# scores follow from the grades row by row; the scores are in score_history too)
+names = [c[0] for c in con.execute("SELECT * FROM d LIMIT 0").description]
+inputs = [c for c in names if c.split("__")[0] in ("account_id", "segment", "m", "age", "g",
+                                                    "run_id", "as_of")]
+cols = ", ".join(inputs)
+moved = ", ".join("as_of - ? AS as_of" if c == "as_of" else c for c in inputs)
+con.execute(f"CREATE TABLE bench_inputs AS SELECT {cols} FROM d LIMIT 0")
+t = time.perf_counter()
+con.begin()
+for i in range(n):
+    con.execute(f"INSERT INTO bench_inputs SELECT {moved} FROM d", [i])
+con.commit()
+inputs_s = time.perf_counter() - t
+con.execute("DROP TABLE bench_inputs")
 print(json.dumps({"seconds": total, "detail_seconds": detail_s, "rows": rows,
-                  "columns": len(con.execute("SELECT * FROM d LIMIT 0").description)}))
+                  "columns": len(names), "inputs_columns": len(inputs),
+                  "inputs_seconds": inputs_s}))
 """
 
 
@@ -243,6 +260,12 @@ def measure(folder: Path, end: dt.date, days: int, repeat: int) -> None:
             f"writing {days} dates' stored rows alone: {floor['seconds']:6.1f} s "
             f"(detail, {floor['columns']:.0f} columns: {floor['detail_seconds']:.1f} s; "
             f"then score_history) = {floor['seconds'] / one['seconds']:.2f}x one run"
+        )
+        slim = floor["seconds"] - floor["detail_seconds"] + floor["inputs_seconds"]
+        print(
+            f"  with a detail of inputs only ({floor['inputs_columns']:.0f} columns: "
+            f"{floor['inputs_seconds']:.1f} s): {slim:6.1f} s = "
+            f"{slim / one['seconds']:.2f}x one run"
         )
 
 
