@@ -5,7 +5,7 @@
 1. builds the book once (generate + checked import) into bench/out/, reused afterwards;
 2. bare DuckDB: hand-written SQL computing the metrics of the `four-signals` preset as of
    one date (one aggregate per table, filter and window, joined per account: the fastest
-   form on DuckDB), into a table;
+   form on DuckDB), into a table; for the backfill's dates, one such query per date;
 3. `stethoscope run --as-of` with that preset: metrics, grades, groups, scores, bands,
    contributions, written to the store as a run;
 4. `stethoscope run --from --to`: a backfill of --days daily dates;
@@ -32,10 +32,10 @@ BARE = """
 import duckdb, json, resource, sys, time
 con = duckdb.connect(sys.argv[1])
 con.execute("SET memory_limit = '4GB'")
-D = sys.argv[2]
-t = time.perf_counter()
-con.execute('''
-CREATE OR REPLACE TEMP TABLE bare AS
+import datetime as dt
+first = dt.date.fromisoformat(sys.argv[2])
+last = dt.date.fromisoformat(sys.argv[3] if len(sys.argv) > 3 else sys.argv[2])
+Q = '''
 WITH a AS (
   SELECT id, segment, customer_since FROM accounts a
   WHERE customer_since <= DATE '{D}' AND NOT EXISTS (
@@ -68,7 +68,8 @@ tickets AS (
   SELECT account_id, count(*) AS tickets_90d FROM tickets
   WHERE opened_at >= DATE '{D}' - INTERVAL 89 DAY AND opened_at < DATE '{D}' + INTERVAL 1 DAY
   GROUP BY 1)
-SELECT a.id, a.segment, coalesce(active.active_days_30d, 0) AS active_days_30d,
+SELECT a.id, DATE '{D}' AS as_of, a.segment,
+  coalesce(active.active_days_30d, 0) AS active_days_30d,
   coalesce(setup.setup_done, 0) AS setup_done, login.days_since_login,
   coalesce(compliance.compliance_events_90d, 0) AS compliance_events_90d, nps.nps,
   coalesce(tickets.tickets_90d, 0) AS tickets_90d
@@ -76,8 +77,14 @@ FROM a LEFT JOIN active ON active.account_id = a.id LEFT JOIN setup ON setup.acc
 LEFT JOIN login ON login.account_id = a.id
 LEFT JOIN compliance ON compliance.account_id = a.id LEFT JOIN nps ON nps.account_id = a.id
 LEFT JOIN tickets ON tickets.account_id = a.id
-'''.replace("{D}", D))
-n = con.execute("SELECT count(*) FROM bare").fetchone()[0]
+'''
+t = time.perf_counter()
+# one query per date, as one would write it by hand: the first makes the table
+for i in range((last - first).days + 1):
+    D = (first + dt.timedelta(days=i)).isoformat()
+    into = "CREATE OR REPLACE TEMP TABLE bare AS " if i == 0 else "INSERT INTO bare "
+    con.execute(into + Q.replace("{D}", D))
+n = con.execute("SELECT count(*) FROM bare WHERE as_of = ?", [last]).fetchone()[0]
 print(json.dumps({"seconds": time.perf_counter() - t, "accounts": n,
                   "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
@@ -240,6 +247,7 @@ def measure(folder: Path, end: dt.date, days: int, repeat: int) -> None:
     print("one-date runs: " + ", ".join(f"{r['seconds']:.1f} s" for r in ones))
     start = end - dt.timedelta(days=days - 1)
     many = run(OURS, str(folder), start.isoformat(), end.isoformat())
+    bare_many = run(BARE, db, start.isoformat(), end.isoformat()) if days > 1 else bare
     assert one["accounts"] == bare["accounts"], (one, bare)
     print(f"accounts scored                 : {one['accounts']:,.0f}")
     print(
@@ -255,6 +263,11 @@ def measure(folder: Path, end: dt.date, days: int, repeat: int) -> None:
         f"{many['seconds'] / one['seconds']:.2f}x"
     )
     if days > 1:
+        print(
+            f"bare DuckDB SQL ({days} dates, one query each): {bare_many['seconds']:6.1f} s  "
+            f"peak {bare_many['rss_mb']:,.0f} MB; the backfill is "
+            f"{many['seconds'] / bare_many['seconds']:.2f}x that"
+        )
         floor = run(WRITES, db, str(days), end.isoformat())
         print(
             f"writing {days} dates' stored rows alone: {floor['seconds']:6.1f} s "
