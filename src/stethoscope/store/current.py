@@ -17,10 +17,9 @@ recomputes every row from score_history (the migration that made the table uses 
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from stethoscope.store.database import Connection
+from stethoscope.store.database import Connection, ddl, dialect
 
 TABLE = "current_scores"
 TREND_DAYS = (7, 30, 90)
@@ -55,8 +54,6 @@ _VALUES = tuple(c for c in COLUMNS if c not in _KEY)
 
 
 def create(con: Connection) -> None:
-    from stethoscope.store.database import ddl
-
     for stmt in DDL:
         con.execute(ddl(con, stmt))
 
@@ -138,7 +135,7 @@ def refresh(con: Connection, version: str, run_id: str, first: dt.date, last: dt
     # account), sorted by it, and the update joins on that.
     _x(con, f"DROP TABLE IF EXISTS {_NEW}")
     key = " AND ".join(f"c.{k} = n.{k}" for k in _KEY)
-    duck = _dialect(con) == "duckdb"
+    duck = dialect(con) == "duckdb"
     rows = _rows_of_latest(con, version)
     if rows is not None:
         sql, params = rows
@@ -194,8 +191,10 @@ def _fill(con: Connection, version: str) -> None:
 
 
 def _rows_of_latest(con: Connection, version: str) -> tuple[str, list[Any]] | None:
-    """The SELECT of the rows of the accounts in _LATEST and its parameters; None when
-    _LATEST has no date."""
+    """The SELECT of the rows of the accounts in _LATEST, in the order of COLUMNS, and its
+    parameters; None when _LATEST has no date. Each read of score_history is bounded by the
+    dates it needs, so that DuckDB skips the row groups of other dates (the history is
+    written date by date)."""
     span = _x(con, f"SELECT min(as_of), max(as_of) FROM {_LATEST}")[0]
     if span[0] is None:
         return None
@@ -203,14 +202,6 @@ def _rows_of_latest(con: Connection, version: str) -> tuple[str, list[Any]] | No
     params: list[Any] = [version, lo, hi]
     for n in TREND_DAYS:
         params += [version, lo - dt.timedelta(days=n), hi - dt.timedelta(days=n)]
-    return _rows(con, version), params
-
-
-def _rows(con: Connection, version: str) -> str:
-    """The SELECT of the rows of the accounts in _LATEST, in the order of COLUMNS; its
-    parameters: (version, first date, last date) for the history, then for each trend. Each
-    read of score_history is bounded by the dates it needs, so that DuckDB skips the row
-    groups of other dates (the history is written date by date)."""
     trends = ", ".join(
         f"{_round6(con, f'h.score - p{n}.score')} AS change_{n}d" for n in TREND_DAYS
     )
@@ -221,28 +212,23 @@ def _rows(con: Connection, version: str) -> str:
         f"AND p{n}.as_of = h.as_of - {_days(con, n)}"
         for n in TREND_DAYS
     )
-    return (
+    sql = (
         "SELECT h.model_version, h.account_id, h.score_name, h.as_of, h.score, h.band, "
         f"h.coverage, h.segment, h.scorecard, {trends} "
         "FROM (SELECT * FROM score_history WHERE model_version = ? AND as_of BETWEEN ? AND ?) h "
         f"JOIN {_LATEST} l ON l.account_id = h.account_id AND l.as_of = h.as_of {joins}"
     )
-
-
-def _dialect(con: Connection) -> str:
-    from stethoscope.store.database import dialect
-
-    return dialect(con)
+    return sql, params
 
 
 def _days(con: Connection, n: int) -> str:
-    return f"INTERVAL '{n} days'" if _dialect(con) == "postgres" else f"INTERVAL {n} DAY"
+    return f"INTERVAL '{n} days'" if dialect(con) == "postgres" else f"INTERVAL {n} DAY"
 
 
 def _round6(con: Connection, expr: str) -> str:
     """``expr`` rounded to 6 decimals, a double (Postgres rounds numerics only), as
     readouts rounds the trends of the book."""
-    if _dialect(con) == "postgres":
+    if dialect(con) == "postgres":
         return f"CAST(round(CAST({expr} AS NUMERIC), 6) AS DOUBLE PRECISION)"
     return f"round({expr}, 6)"
 
