@@ -121,7 +121,11 @@ def _table(name: str, columns: dict[str, pa.Array | np.ndarray]) -> pa.Table:
     schema = arrow_schema(TABLES[name])
     arrays = []
     for f in schema:
-        col = columns[f.name]
+        col = columns.get(f.name)
+        if col is None:  # an optional column the generator leaves empty
+            assert f.nullable, f.name
+            arrays.append(pa.nulls(next(len(c) for c in columns.values()), type=f.type))
+            continue
         arrays.append(
             pa.array(col, type=f.type) if isinstance(col, np.ndarray) else col.cast(f.type)
         )

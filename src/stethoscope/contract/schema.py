@@ -146,6 +146,12 @@ ACCOUNTS = Table(
             Type.JSON,
             "Free-form JSON object. Extra columns in an imported file are folded in here.",
         ),
+        Column(
+            "updated_at",
+            Type.TIMESTAMP,
+            "When these values took effect (e.g. the CRM's last-modified time); "
+            "empty: the time of the import.",
+        ),
     ),
 )
 
@@ -208,6 +214,14 @@ SUBSCRIPTIONS = Table(
         Column("quantity", Type.INTEGER, "Quantity, usually seats.", minimum=0),
         Column("start_date", Type.DATE, "First day of the line.", required=True),
         Column("end_date", Type.DATE, "Last day of the line; empty while it runs."),
+        Column(
+            "term_months",
+            Type.INTEGER,
+            "Months in one billing term: 1 monthly, 6 six-monthly, 12 annual. "
+            "A line with no end_date renews at the end of every term.",
+            minimum=1,
+            maximum=120,
+        ),
     ),
     checks=(RowCheck("end_date", "end_date >= start_date", "end_date is before start_date"),),
 )

@@ -135,6 +135,12 @@ def _web_sessions(con: Connection) -> None:
     )
 
 
+def _contract_time(con: Connection) -> None:
+    # written out here rather than read from the contract: a migration stays as first applied
+    con.execute("ALTER TABLE accounts ADD COLUMN IF NOT EXISTS updated_at TIMESTAMP")
+    con.execute("ALTER TABLE subscriptions ADD COLUMN IF NOT EXISTS term_months BIGINT")
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "source tables of the data contract", _source_tables),
     (2, "model versions, runs, score history, CSM inputs", _results),
@@ -151,6 +157,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
         "dashboard sessions (revoked at sign-out) and failed sign-ins (rate limit)",
         _web_sessions,
     ),
+    (12, "accounts.updated_at and subscriptions.term_months", _contract_time),
 ]
 
 
