@@ -440,3 +440,41 @@ def test_white_space_around_a_value_is_not_part_of_it(project: Project, write) -
     assert (r.rows_loaded, r.rows_rejected) == (3, 2)
     seats = project.store.con.execute("SELECT id, seats FROM accounts ORDER BY id").fetchall()
     assert seats == [("a0", 5), ("a1", 7), ("a2", None)]
+
+
+def test_the_rejects_file_escapes_formulas_and_keeps_numbers(
+    project: Project,
+    write,  # type: ignore[no-untyped-def]
+) -> None:
+    text = (
+        "id,name,customer_since,arr,=cmd\n"
+        'a1,"=HYPERLINK(""http://evil.example"",""x"")",2024-01-01,-5,@SUM(1+1)\n'
+        "a2,+cmd,2024-01-01,12,-1+1\n"
+        "a3,Fine,someday,-1.5,-2\n"
+    )
+    r = project.import_file("accounts", write("accounts.csv", text), skip_bad=True)
+    assert (r.rows_loaded, r.rows_rejected) == (1, 2)
+    with open(r.rejects_path or "", newline="") as f:
+        rejected = list(csv.reader(f))
+    assert rejected == [
+        ["_row", "id", "name", "customer_since", "arr", "'=cmd", "_errors"],
+        [
+            "2",
+            "a1",
+            """'=HYPERLINK("http://evil.example","x")""",
+            "2024-01-01",
+            "-5",
+            "'@SUM(1+1)",
+            "arr: must be at least 0",
+        ],
+        [
+            "4",
+            "a3",
+            "Fine",
+            "someday",
+            "-1.5",
+            "-2",
+            "arr: must be at least 0; customer_since: expected a date like 2024-01-31",
+        ],
+    ]
+    assert rows(project, "SELECT id, name FROM accounts") == [("a2", "+cmd")]

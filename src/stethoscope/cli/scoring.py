@@ -3,7 +3,6 @@ input, diff."""
 
 from __future__ import annotations
 
-import csv
 import getpass
 import json
 import sys
@@ -158,9 +157,10 @@ def scores(
         sys.stdout.write(json.dumps(rows, default=str, indent=1) + "\n")
         return
     if format == "csv":
-        w = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["account_id"])
-        w.writeheader()
-        w.writerows(rows)
+        from stethoscope.spreadsheet import write_csv
+
+        header = list(rows[0]) if rows else ["account_id"]
+        write_csv(sys.stdout, header, ([r[k] for k in header] for r in rows))
         return
     if not rows:
         output.note("No scores yet: run `stethoscope run` first.")

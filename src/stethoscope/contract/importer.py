@@ -556,7 +556,8 @@ def _write_rejects(
     rejected rows only.
     """
     import pyarrow.compute as pc
-    import pyarrow.csv as pacsv
+
+    from stethoscope.spreadsheet import write_csv
 
     path = _rejects_path(src, path)
     bad_rows = pa.array(
@@ -596,7 +597,8 @@ def _write_rejects(
         rejected = rejected.append_column(
             "_text", pa.array([texts.get(r) for r in rows], pa.string())
         )
-    pacsv.write_csv(rejected, path)
+    with path.open("w", encoding="utf-8", newline="") as out:
+        write_csv(out, rejected.column_names, zip(*rejected.to_pydict().values(), strict=True))
     return path
 
 
