@@ -21,6 +21,7 @@ travel inside a struct column and values are never pasted into SQL.
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +31,10 @@ import pyarrow as pa
 
 from stethoscope.contract.readers import EXTRAS, ROW, Source, open_source
 from stethoscope.contract.schema import (
+    FIRST_DATE,
+    FIRST_TIME,
+    FUTURE_YEARS,
+    LAST_DATE,
     MODES,
     SQL_TYPES,
     TABLES,
@@ -37,6 +42,7 @@ from stethoscope.contract.schema import (
     Table,
     Type,
     derived_key,
+    last_time,
     q,
 )
 from stethoscope.contract.schema import table as get_table
@@ -127,25 +133,66 @@ _EXPECTED = {
 }
 
 
-def _problems_expr(table: Table, present: set[str]) -> str:
+# a JSON text holding U+0000 (its escape, not preceded by another backslash)
+_JSON_NUL = r"(^|[^\\])(\\\\)*\\u0000"
+
+
+def _shown(raw: str) -> str:
+    """A value as a problem names it: cut short, U+0000 drawn as its symbol (the problems
+    travel to a Postgres store, which cannot hold U+0000)."""
+    return (
+        f"replace(CASE WHEN length({raw}) > 100 THEN left({raw}, 97) || '...' ELSE {raw} END, "
+        "chr(0), chr(9216))"
+    )
+
+
+def _problems_expr(table: Table, present: set[str], merged: dict[str, str]) -> str:
     """Per-value checks of a row, as a list of {col, reason, value} structs (empty when the
-    row is fine), computed in the same pass that types the row."""
+    row is fine), computed in the same pass that types the row. ``merged``: the JSON
+    column that extra columns are folded into, and the SQL of its value with them."""
     cases: list[str] = []
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     for col in table.columns:
-        if col.name not in present:
+        if col.name not in present and col.name not in merged:
             continue
-        raw, typed = _text(q(col.name)), f"({typed_expr(col, True)})"
+        raw, typed = _text(q(col.name)), f"({typed_expr(col, col.name in present)})"
 
         def add(cond: str, reason: str, col: Column = col, raw: str = raw) -> None:
             cases.append(
                 f"CASE WHEN {cond} THEN {{'col': '{col.name}', 'reason': '{reason}', "
-                f"'value': {raw}}} END"
+                f"'value': {_shown(raw)}}} END"
             )
 
+        if col.type is Type.JSON:
+            text = f"CAST(({merged.get(col.name, typed)}) AS VARCHAR)"
+            # ``raw`` is the column's text only when it is in the file: checked as merged
+            add(f"regexp_matches({text}, '{_JSON_NUL}')", _NUL, raw=text)
+            add(
+                f"length({text}) > {col.longest}",
+                f"holds more than {col.longest:,} characters of JSON",
+                raw=text,
+            )
+        if col.name not in present:
+            continue
+        if col.type is Type.STRING:
+            add(f"strpos(CAST({q(col.name)} AS VARCHAR), chr(0)) > 0", _NUL)
+            add(f"length({raw}) > {col.longest}", f"holds more than {col.longest:,} characters")
         if col.required and not (col.name == table.key and table.key_is_derived):
             add(f"{raw} IS NULL", "a value is required")
         if col.type is not Type.STRING:
             add(f"{raw} IS NOT NULL AND {typed} IS NULL", f"expected {_EXPECTED[col.type]}")
+        if col.type is Type.TIMESTAMP:
+            first, last = FIRST_TIME, last_time(now).replace(microsecond=0)
+            add(
+                f"{typed} NOT BETWEEN TIMESTAMP '{first}' AND TIMESTAMP '{last}'",
+                f"expected a time from {first.date()} to {last.date()} (now + "
+                f"{FUTURE_YEARS} years)",
+            )
+        if col.type is Type.DATE:
+            add(
+                f"{typed} NOT BETWEEN DATE '{FIRST_DATE}' AND DATE '{LAST_DATE}'",
+                f"expected a date from {FIRST_DATE} to {LAST_DATE}",
+            )
         if col.values:
             vals = ", ".join(f"'{v}'" for v in col.values)
             add(
@@ -161,8 +208,12 @@ def _problems_expr(table: Table, present: set[str]) -> str:
     return f"list_filter([{', '.join(cases)}], lambda p: p IS NOT NULL)"
 
 
+_NUL = "holds the character U+0000 (NUL), which no store keeps: remove it"
+
+
 def _typed_select(table: Table, present: set[str], extras: str | None) -> str:
     cols = []
+    merged: dict[str, str] = {}
     for col in table.columns:
         expr = typed_expr(col, col.name in present)
         if col.name == table.extras_into and extras is not None:
@@ -176,8 +227,9 @@ def _typed_select(table: Table, present: set[str], extras: str | None) -> str:
                 f"json_merge_patch(coalesce({expr}, '{{}}'::JSON), "
                 f"coalesce({ex}, '{{}}'::JSON)) END"
             )
+            merged[col.name] = expr
         cols.append(f"{expr} AS {q(col.name)}")
-    cols.append(f"{_problems_expr(table, present)} AS _problems")
+    cols.append(f"{_problems_expr(table, present, merged)} AS _problems")
     select = f"SELECT {ROW}, {', '.join(cols)} FROM {_BATCH}"
     if table.natural_key:
         derived = derived_key(table)
@@ -460,13 +512,18 @@ def _ship(stage: duckdb.DuckDBPyConnection, con: Connection, table: Table, typed
         cols = ", ".join(f"{q(c.name)} {_sql_type(c.type)}" for c in table.columns)
         parts.append((_TYPED, f"{ROW} BIGINT, {cols}"))
     names = {_BAD: f"{ROW}, col, reason, value", _TYPED: ", ".join([ROW, *map(q, table.names)])}
+    # a row refused already stays behind: its values may be what Postgres cannot hold
+    where = {
+        _BAD: "",
+        _TYPED: f" WHERE NOT EXISTS (SELECT 1 FROM {_BAD} b WHERE b.{ROW} = {_TYPED}.{ROW})",
+    }
     with tempfile.TemporaryDirectory(prefix="stethoscope-import-") as tmp:
         for name, columns in parts:
             con.execute(ddl(con, f"CREATE TEMP TABLE {name} ({columns})"))
             path = Path(tmp) / f"{name}.csv"
             target = str(path).replace("'", "''")
             stage.execute(
-                f"COPY (SELECT {names[name]} FROM {name}) TO '{target}' "
+                f"COPY (SELECT {names[name]} FROM {name}{where[name]}) TO '{target}' "
                 "(HEADER false, FORCE_QUOTE *)"
             )
             with (
