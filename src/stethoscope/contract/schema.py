@@ -11,6 +11,7 @@ without a zone; dates are calendar dates.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -59,6 +60,15 @@ FIRST_TIME = dt.datetime(1970, 1, 1)
 FUTURE_YEARS = 5
 FIRST_DATE = dt.date(1900, 1, 1)
 LAST_DATE = dt.date(2199, 12, 31)
+
+
+# U+0000 in JSON text: its escape, not preceded by another backslash
+_JSON_NUL = re.compile(r"(?<!\\)(\\\\)*\\u0000")
+
+
+def json_holds_nul(text: str) -> bool:
+    """JSON text (as json.dumps writes it) holds U+0000 in a key or a value."""
+    return "\\u0000" in text and _JSON_NUL.search(text) is not None
 
 
 def last_time(now: dt.datetime) -> dt.datetime:

@@ -21,7 +21,7 @@ import json
 import math
 import uuid
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request, Response
@@ -29,6 +29,13 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from pydantic_core import PydanticSerializationError, to_json
 
+from stethoscope.contract.schema import (
+    EVENTS,
+    FIRST_TIME,
+    ID_MAX_CHARS,
+    json_holds_nul,
+    last_time,
+)
 from stethoscope.errors import DataError, Problem
 from stethoscope.project import Project
 from stethoscope.service.auth import require_ingest
@@ -50,6 +57,11 @@ IGNORED: tuple[str, ...] = ("page", "screen", "alias")
 ACCOUNT_TRAITS: tuple[str, ...] = ("account_id", "accountId", "group_id", "groupId")
 
 _HINT = "see docs/concepts/ingest.md for the fields each call takes"
+# the most characters of an event name (ids: ID_MAX_CHARS), as for an imported file
+EVENT_MAX_CHARS = EVENTS.column("event").longest or 0
+# how far ahead of its arrival sentAt may move an event (the sender's clock is behind)
+MAX_AHEAD = dt.timedelta(days=1)
+NUL = "holds the character U+0000 (NUL), which no store keeps: remove it"
 # a field that is absent, told apart from one that is null
 _MISSING: Any = object()
 
@@ -81,12 +93,15 @@ def router(project: Project) -> APIRouter:
         try:
             payload = _json(await _read(request, MAX_CALL_BYTES if kind else MAX_BATCH_BYTES))
             if kind:
-                calls = parse_call(payload, kind, received_at)
+                batch = Batch(parse_call(payload, kind, received_at))
             else:
-                calls = parse_batch(payload, received_at)
+                batch = read_batch(payload, received_at)
         except PayloadError as e:  # the other DataErrors are the app's 400s
             return _refusal(e)
-        await run_in_threadpool(project.ingest, calls, received_at=received_at)
+        if batch.calls:
+            await run_in_threadpool(project.ingest, batch.calls, received_at=received_at)
+        if batch.problems:
+            return _refused_calls(batch)
         return JSONResponse({"success": True})
 
     @api.post("/track")
@@ -125,9 +140,33 @@ def parse_call(payload: Any, kind: str, received_at: dt.datetime) -> list[Track 
     return [call] if call else []
 
 
+@dataclass
+class Batch:
+    """The calls of a batch that can be stored, in order, and the problems of the others."""
+
+    calls: list[Track | Membership]
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def refused(self) -> int:
+        """The calls refused: those named by a problem."""
+        return len({p.where for p in self.problems})
+
+
 def parse_batch(payload: Any, received_at: dt.datetime) -> list[Track | Membership]:
     """The calls of a batch, in order, or a DataError listing every problem (a
-    PayloadError when a call is over MAX_CALL_BYTES)."""
+    PayloadError when a call is over MAX_CALL_BYTES): all or nothing."""
+    batch = read_batch(payload, received_at)
+    if batch.problems:
+        raise _invalid("invalid batch", batch.problems)
+    return batch.calls
+
+
+def read_batch(payload: Any, received_at: dt.datetime) -> Batch:
+    """The calls of a batch that can be stored, and the problems of each other call; a
+    DataError when the batch itself is malformed (its sentAt, its context, its list), a
+    PayloadError when a call is over MAX_CALL_BYTES. A bad call is refused alone: the
+    good calls sent with it are not lost (Segment's libraries drop a batch refused)."""
     problems: list[Problem] = []
     if not isinstance(payload, dict):
         raise _invalid(
@@ -157,6 +196,8 @@ def parse_batch(payload: Any, received_at: dt.datetime) -> list[Track | Membersh
             "properties or traits",
             status=413,
         )
+    # a problem of the batch itself is every call's
+    whole = bool(problems)
     calls: list[Track | Membership] = []
     times: dict[str, dt.datetime] = {}
     for i, m in enumerate(messages):
@@ -165,9 +206,9 @@ def parse_batch(payload: Any, received_at: dt.datetime) -> list[Track | Membersh
             call = _call(m, f"batch[{i}]", None, sent_at, context, received_at, problems)
         if call:
             calls.append(call)
-    if problems:
+    if whole:
         raise _invalid("invalid batch", problems)
-    return calls
+    return Batch(calls, problems)
 
 
 def _call(
@@ -204,17 +245,10 @@ def _call(
         event = f.text("event")
         properties = f.object("properties")
         group_id = f.id("groupId") or f.id("context.groupId", context.get("groupId"))
+        text = None if properties is None else f.json("properties", properties)
         if f.failed or event is None or timestamp is None:
             return None
-        return Track(
-            message_id,
-            event,
-            timestamp,
-            user_id,
-            anonymous_id,
-            group_id,
-            None if properties is None else f.json("properties", properties),
-        )
+        return Track(message_id, event, timestamp, user_id, anonymous_id, group_id, text)
     traits = f.object("traits") or {}
     if kind == "group":
         account = f.id("groupId")
@@ -271,8 +305,13 @@ def _track(
             text = _compact(properties)
         except ValueError:
             return None
+    for v in (user_id, anonymous_id, message_id, group_id):
+        if v is not None and len(v) > ID_MAX_CHARS:
+            return None
+    if len(event) > EVENT_MAX_CHARS or (text is not None and "\\u0000" in text):
+        return None
     for v in (user_id, anonymous_id, message_id, event, group_id, text):
-        if v is not None and not v.isascii() and not _utf8(v):
+        if v is not None and (("\x00" in v) or (not v.isascii() and not _utf8(v))):
             return None
     said = get("timestamp")
     if said is None:
@@ -288,6 +327,12 @@ def _track(
                 t = t.astimezone(dt.UTC).replace(tzinfo=None)
             timestamp = t if batch_sent_at is None else t + (received_at - batch_sent_at)
         except (ValueError, OverflowError):
+            return None
+        # outside the window, or moved too far by sentAt: ``_call`` says why
+        last = last_time(received_at)
+        if not (FIRST_TIME <= t <= last and FIRST_TIME <= timestamp <= last) or (
+            timestamp > received_at + MAX_AHEAD >= t
+        ):
             return None
         times[said] = timestamp
     return Track(
@@ -346,7 +391,7 @@ class _Fields:
             self.problem(field, f"expected a string or a number, got {_shown(value)}")
             return None
         text = value if isinstance(value, str) else str(value)
-        return text if self._unicode(field, text) else None
+        return text if self._storable(field, text, ID_MAX_CHARS) else None
 
     def text(self, field: str) -> str | None:
         """A required non-empty string."""
@@ -357,7 +402,7 @@ class _Fields:
         if not isinstance(value, str) or not value.strip():
             self.problem(field, f"expected a non-empty string, got {_shown(value)}")
             return None
-        return value if self._unicode(field, value) else None
+        return value if self._storable(field, value, EVENT_MAX_CHARS) else None
 
     def object(self, field: str) -> dict[str, Any] | None:
         value = self.message.get(field)
@@ -372,19 +417,36 @@ class _Fields:
         except ValueError:  # only a number that JSON cannot hold: NaN or infinity
             self.problem(field, "holds a number JSON cannot hold (NaN or infinity)")
             return None
+        if json_holds_nul(text):
+            self.problem(field, f"{_nul_at(value)} {NUL}")
+            return None
         return text if self._unicode(field, text) else None
 
-    def time(self, field: str) -> dt.datetime | None:
-        """An ISO 8601 date-time, in UTC without a zone (a time without one is UTC)."""
+    def time(self, field: str, received_at: dt.datetime | None = None) -> dt.datetime | None:
+        """An ISO 8601 date-time, in UTC without a zone (a time without one is UTC); with
+        ``received_at``, one within FIRST_TIME .. received_at + FUTURE_YEARS."""
         value = self.message.get(field)
         if value is None:
             return None
         if isinstance(value, str):
             try:
                 t = dt.datetime.fromisoformat(value)
-                return t if t.tzinfo is None else t.astimezone(dt.UTC).replace(tzinfo=None)
+                if t.tzinfo is not None:
+                    t = t.astimezone(dt.UTC).replace(tzinfo=None)
             except (ValueError, OverflowError):  # not a date-time; in UTC before year 1
                 pass
+            else:
+                if received_at is None:
+                    return t
+                last = last_time(received_at)
+                if FIRST_TIME <= t <= last:
+                    return t
+                self.problem(
+                    field,
+                    f"expected a time from {FIRST_TIME.date()} to {last.date()}, got "
+                    f"{_shown(value)}",
+                )
+                return None
         self.problem(
             field, f"expected an ISO 8601 date-time like 2026-05-01T12:00:00Z, got {_shown(value)}"
         )
@@ -396,20 +458,51 @@ class _Fields:
         """When the call happened, as Segment reckons it: its timestamp, else its
         originalTimestamp, else when it was received; moved by the sender's clock skew
         (receivedAt - sentAt) when it says when it was sent."""
-        own = self.time("timestamp")
+        own = self.time("timestamp", received_at)
         if own is None and "timestamp" not in self.bad:
-            own = self.time("originalTimestamp")
+            own = self.time("originalTimestamp", received_at)
         if self.bad & {"timestamp", "originalTimestamp", "sentAt"}:
             return None
         if own is None:
             return received_at
         if sent_at is None:
             return own
+        shift = received_at - sent_at
         try:
-            return own + (received_at - sent_at)
-        except OverflowError:
-            self.problem("sentAt", "correcting the timestamp by sentAt leaves the calendar")
+            t: dt.datetime | None = own + shift
+        except OverflowError:  # past year 9999, or before year 1
+            t = None
+        # a time already ahead (in the window) is the sender's to say; the clock's
+        # correction may not take one further than a day ahead, nor past the window
+        last = last_time(received_at)
+        if shift > dt.timedelta(0) and (
+            t is None or t > received_at + MAX_AHEAD >= own or t > last
+        ):
+            self.problem(
+                "sentAt",
+                f"correcting the timestamp by sentAt (the sender's clock is {_skew(shift)} "
+                "behind) puts the event more than a day after it arrived: check the "
+                "sender's clock",
+            )
             return None
+        if t is None or t < FIRST_TIME:
+            self.problem(
+                "sentAt",
+                f"correcting the timestamp by sentAt (the sender's clock is {_skew(-shift)} "
+                f"ahead) puts the event before {FIRST_TIME.date()}: check the sender's clock",
+            )
+            return None
+        return t
+
+    def _storable(self, field: str, text: str, longest: int) -> bool:
+        """``text`` is valid Unicode without U+0000, at most ``longest`` characters."""
+        if "\x00" in text:
+            self.problem(field, NUL)
+            return False
+        if len(text) > longest:
+            self.problem(field, f"holds {len(text):,} characters, more than {longest:,}")
+            return False
+        return self._unicode(field, text)
 
     def _unicode(self, field: str, text: str) -> bool:
         try:
@@ -479,6 +572,25 @@ def _json(body: bytes) -> Any:
         raise _invalid("the body is not valid JSON", [Problem("body", reason)]) from None
 
 
+def _nul_at(value: dict[str, Any], path: str = "") -> str:
+    """Where in ``value`` U+0000 is first found: 'the key' or 'the value of' a path."""
+    for k, v in value.items():
+        here = f"{path}.{k}" if path else k
+        if "\x00" in k:
+            return f"the key {_shown(here)}"
+        if isinstance(v, str) and "\x00" in v:
+            return f"the value of {_shown(here)}"
+        if isinstance(v, list):
+            v = {str(i): x for i, x in enumerate(v)}
+        if isinstance(v, dict) and (found := _nul_at(v, here)):
+            return found
+    return ""
+
+
+def _skew(delta: dt.timedelta) -> str:
+    return f"{delta.days:,} days" if delta.days else str(delta)
+
+
 def _too_large(limit: int) -> PayloadError:
     what = "a call" if limit == MAX_CALL_BYTES else "a batch"
     return PayloadError(
@@ -491,6 +603,23 @@ def _too_large(limit: int) -> PayloadError:
 def _invalid(message: str, problems: list[Problem]) -> DataError:
     shown = problems[:50]
     return DataError(message, shown, hint=_HINT, more=len(problems) - len(shown))
+
+
+def _refused_calls(batch: Batch) -> Response:
+    """400 for the refused calls of a batch whose other calls are committed."""
+    shown = batch.problems[:50]
+    n = batch.refused
+    return envelope(
+        400,
+        f"invalid batch: {n:,} call{'s' if n != 1 else ''} refused, {len(batch.calls):,} committed",
+        type="DataError",
+        errors=[
+            {"loc": [p.where, *([p.column] if p.column else [])], "msg": p.message} for p in shown
+        ],
+        hint="the committed calls are stored and need not be sent again; fix the refused "
+        f"ones: {_HINT}",
+        more=len(batch.problems) - len(shown),
+    )
 
 
 def _refusal(e: PayloadError) -> Response:
