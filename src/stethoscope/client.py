@@ -113,6 +113,7 @@ class RemoteProject:
         skip_bad: bool = False,
         rejects_path: Path | str | None = None,
         progress: Progress | None = None,
+        encoding: str | None = None,
     ) -> ImportResult:
         path = Path(path)
         if not path.is_file():
@@ -137,6 +138,8 @@ class RemoteProject:
             "skip_bad": skip_bad,
             "map": [f"{t}={s}" for t, s in (mapping or {}).items()],
         }
+        if encoding:
+            params["encoding"] = encoding
         body = self._call("POST", f"/api/tables/{table}/import", params=params, content=upload())
         rejects_csv = body.pop("rejects_csv", None)
         if rejects_csv is not None:

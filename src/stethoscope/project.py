@@ -196,8 +196,10 @@ class Project(AlertsMixin):
         skip_bad: bool = False,
         rejects_path: Path | str | None = None,
         progress: Progress | None = None,
+        encoding: str | None = None,
     ) -> ImportResult:
-        """Import a CSV, Parquet or JSON Lines file into a source table (see the contract)."""
+        """Import a CSV, Parquet or JSON Lines file into a source table (see the contract);
+        ``encoding`` names the text encoding of a CSV or JSON Lines file (default UTF-8)."""
         with self._lock:
             result = import_file(
                 self.store.con,
@@ -209,6 +211,7 @@ class Project(AlertsMixin):
                 skip_bad=skip_bad,
                 rejects_path=Path(rejects_path) if rejects_path else None,
                 progress=progress,
+                encoding=encoding,
             )
             if table in ("accounts", "contacts"):
                 self.attach_pending()

@@ -107,6 +107,13 @@ def import_(
             help="Where --skip-bad writes rejected rows (default: FILE.rejects.csv beside FILE)."
         ),
     ] = None,
+    encoding: Annotated[
+        str | None,
+        typer.Option(
+            help="Text encoding of a CSV or JSON Lines file (default utf-8), e.g. cp1252 "
+            "for a CSV saved by Excel on Windows."
+        ),
+    ] = None,
 ) -> None:
     """Import a file into a source table, checked against the data contract.
 
@@ -127,6 +134,7 @@ def import_(
             skip_bad=skip_bad,
             rejects_path=rejects,
             progress=tick,
+            encoding=encoding,
         )
     msg = f"Imported {r.rows_loaded:,} of {r.rows_read:,} rows into {r.table} ({r.seconds:.1f} s)"
     if r.rows_replaced:

@@ -323,11 +323,13 @@ def import_file(
     rejects_path: Path | None = None,
     progress: Progress | None = None,
     atomic: bool = True,
+    encoding: str | None = None,
 ) -> ImportResult:
     """Import ``path`` into ``table_name`` on ``con``, all or (with ``skip_bad``) the good rows.
 
     With ``atomic`` (the default) the import is its own transaction; without, the caller
     has begun one (to load several files at once) and commits or rolls back.
+    ``encoding``: of a CSV or JSON Lines file's text (default UTF-8).
     """
     started = time.perf_counter()
     table = get_table(table_name)
@@ -338,7 +340,7 @@ def import_file(
             f"{table.name} have no key to upsert on",
             hint="use mode append (a message_id makes a re-sent event a no-op) or replace",
         )
-    src = open_source(table, path, format=format, mapping=mapping)
+    src = open_source(table, path, format=format, mapping=mapping, encoding=encoding)
     if not atomic:
         return _run(con, table, src, mode, skip_bad, rejects_path, progress, started)
     con.begin()
@@ -622,7 +624,9 @@ def _write_rejects(
         pa.int64(),
     )
     texts = {b.row: b.text for b in src.bad_records}
-    again = open_source(table, src.path, format=src.format, mapping=src.mapping)
+    again = open_source(
+        table, src.path, format=src.format, mapping=src.mapping, encoding=src.encoding
+    )
     parts = [
         batch.filter(pc.is_in(batch.column(ROW), value_set=bad_rows))
         for batch, _ in again.batches()

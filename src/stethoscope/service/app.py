@@ -94,6 +94,14 @@ def create_app(project: Project, token: str) -> FastAPI:
         mode: Annotated[str, Query(pattern="^(" + "|".join(MODES) + ")$")] = "append",
         skip_bad: bool = False,
         map: Annotated[list[str] | None, Query()] = None,
+        encoding: Annotated[
+            str | None,
+            Query(
+                max_length=40,
+                description="The text encoding of a CSV or JSON Lines file (default utf-8), "
+                "e.g. cp1252 for a CSV saved by Excel on Windows.",
+            ),
+        ] = None,
     ) -> dict[str, Any]:
         """Import a file sent as the request body; the same checks as `stethoscope import`."""
         mapping = parse_mapping(map or [])
@@ -118,6 +126,7 @@ def create_app(project: Project, token: str) -> FastAPI:
                 mode=cast("Mode", mode),
                 skip_bad=skip_bad,
                 rejects_path=rejects,
+                encoding=encoding,
             )
             body = asdict(result) | {"file": name}
             body["rejects_csv"] = rejects.read_text() if result.rejects_path else None
