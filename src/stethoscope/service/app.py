@@ -10,7 +10,6 @@ from __future__ import annotations
 import shutil
 import tempfile
 from dataclasses import asdict
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, cast
 
@@ -33,6 +32,7 @@ from stethoscope.service import (
     errors,
     web,
 )
+from stethoscope.service.api_common import Day
 from stethoscope.service.auth import require
 from stethoscope.service.ingest import router as ingest_router
 from stethoscope.service.read_model import ReadModel
@@ -49,7 +49,7 @@ class DemoRequest(BaseModel):
     accounts: int = Field(2000, ge=1, le=10_000_000)
     months: int = Field(12, ge=1, le=60)
     seed: int = 0
-    end: date | None = None
+    end: Day | None = None
     activity: float = Field(1.0, gt=0, le=100)
     force: bool = False
 

@@ -11,7 +11,7 @@ from fastapi import APIRouter, HTTPException, Query, params
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from stethoscope.project import Project
-from stethoscope.service.api_common import MAX_OFFSET
+from stethoscope.service.api_common import MAX_OFFSET, Day
 from stethoscope.store.results import STATUSES
 
 
@@ -52,9 +52,9 @@ class RunRequest(BaseModel):
 
     model_config = ConfigDict(populate_by_name=True, extra="forbid")
 
-    as_of: date | None = None
-    start: date | None = Field(None, alias="from", description="Backfill from this date.")
-    end: date | None = Field(None, alias="to", description="... to this date (default: today).")
+    as_of: Day | None = None
+    start: Day | None = Field(None, alias="from", description="Backfill from this date.")
+    end: Day | None = Field(None, alias="to", description="... to this date (default: today).")
 
     @model_validator(mode="after")
     def _one_way(self) -> RunRequest:

@@ -21,6 +21,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from stethoscope.errors import DataError
+from stethoscope.service.api_common import Day
 from stethoscope.service.auth import GRANTS
 from stethoscope.service.errors import envelope
 from stethoscope.service.web import charts, model_page, runs_page, views
@@ -241,8 +242,8 @@ def router(project: Project) -> APIRouter:
         request: Request,
         account_id: str,
         format: Format = "html",
-        vs: dt.date | None = None,
-        as_of: dt.date | None = None,
+        vs: Day | None = None,
+        as_of: Day | None = None,
         added: str | None = None,
         rescored: str | None = None,
     ) -> Response:
