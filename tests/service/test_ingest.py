@@ -25,8 +25,8 @@ from segment.analytics.request import APIError
 from stethoscope.errors import DataError
 from stethoscope.project import Project
 from stethoscope.service.app import create_app
-from stethoscope.service.ingest import (
-    MAX_BATCH_BYTES,
+from stethoscope.service.ingest import MAX_BATCH_BYTES
+from stethoscope.service.ingest_calls import (
     MAX_CALL_BYTES,
     PayloadError,
     _call,
