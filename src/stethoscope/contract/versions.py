@@ -1,0 +1,74 @@
+"""Accounts with history: every import of ``accounts`` adds versions, and the accounts table
+holds each account's current one.
+
+A row imported into ``accounts`` is a *version* of its account, valid from its
+``updated_at`` (when its values took effect). Without one it is valid from the time of the
+import, except for an account's first version, which counts from ``customer_since``:
+nothing earlier is known, and a change imported later with an ``updated_at`` in the past
+then falls after it (a demo or a CRM export giving first the values, then the dated
+changes). A version is valid until the next one takes effect (``valid_to``); the current
+version has none, and is the account's row in ``accounts``.
+
+- Several rows of one account in one file, each with its own ``updated_at``, are versions
+  of it; rows of one account with the same (or no) ``updated_at`` are duplicates.
+- A version with the ``valid_from`` of a stored one replaces it (importing the same file
+  twice changes nothing); one dated before stored versions goes into the history, and the
+  current row stays the latest.
+- ``replace`` drops the versions of accounts not in the file with them.
+
+The engine reads the version in force on each as-of date (engine.attributes).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from stethoscope.contract.schema import TABLES, q
+
+if TYPE_CHECKING:
+    from stethoscope.store.database import Connection
+
+VERSIONS = "account_versions"
+_NEW = "_import_versions"
+
+
+def write(con: Connection, good: str, *, replace: bool, at: dt.datetime) -> int:
+    """Write the rows ``good`` selects (``FROM <typed rows> t WHERE ...``, one transaction
+    with the caller's) as versions valid from ``at`` or their ``updated_at``, and make each
+    touched account's row in ``accounts`` its current version; the rows written."""
+    names = TABLES["accounts"].names
+    cols = ", ".join(q(c) for c in names)
+    con.execute(f"DROP TABLE IF EXISTS {_NEW}")
+    con.execute(
+        f"CREATE TEMP TABLE {_NEW} AS SELECT {', '.join('t.' + q(c) for c in names)}, "
+        "coalesce(t.updated_at, CASE WHEN EXISTS (SELECT 1 FROM account_versions v WHERE "
+        "v.id = t.id) THEN CAST(? AS TIMESTAMP) ELSE CAST(t.customer_since AS TIMESTAMP) END) "
+        f"AS valid_from {good}",
+        [at],
+    )
+    if replace:
+        con.execute(f"DELETE FROM {VERSIONS} WHERE id NOT IN (SELECT id FROM {_NEW})")
+    con.execute(
+        f"DELETE FROM {VERSIONS} WHERE EXISTS (SELECT 1 FROM {_NEW} n WHERE "
+        f"n.id = {VERSIONS}.id AND n.valid_from = {VERSIONS}.valid_from)"
+    )
+    con.execute(
+        f"INSERT INTO {VERSIONS} ({cols}, valid_from, valid_to) "
+        f"SELECT {cols}, valid_from, NULL FROM {_NEW}"
+    )
+    touched = f"(SELECT DISTINCT id FROM {_NEW})"
+    con.execute(
+        f"UPDATE {VERSIONS} SET valid_to = n.next FROM (SELECT id, valid_from, "
+        "lead(valid_from) OVER (PARTITION BY id ORDER BY valid_from) AS next "
+        f"FROM {VERSIONS} WHERE id IN {touched}) AS n "
+        f"WHERE {VERSIONS}.id = n.id AND {VERSIONS}.valid_from = n.valid_from"
+    )
+    con.execute(f"DELETE FROM accounts WHERE id IN {touched}")
+    con.execute(
+        f"INSERT INTO accounts ({cols}) SELECT {cols} FROM {VERSIONS} "
+        f"WHERE valid_to IS NULL AND id IN {touched}"
+    )
+    row = con.execute(f"SELECT count(*) FROM {_NEW}").fetchone()
+    con.execute(f"DROP TABLE {_NEW}")
+    return int(row[0]) if row else 0
