@@ -32,6 +32,7 @@ import pyarrow as pa
 from stethoscope.contract import versions
 from stethoscope.contract.readers import EXTRAS, ROW, Source, open_source
 from stethoscope.contract.schema import (
+    END_DATES,
     MODES,
     SQL_TYPES,
     TABLES,
@@ -54,7 +55,6 @@ Mode = Literal["append", "upsert", "replace"]
 # how a file's end dates are read: the last day of the line (inclusive, as stored), or
 # the first day after it (exclusive, as Stripe's current_period_end), stored minus one day
 EndDates = Literal["inclusive", "exclusive"]
-END_DATES: tuple[str, ...] = ("inclusive", "exclusive")
 SHOWN_PROBLEMS = 20
 
 _BATCH, _TYPED, _BAD = "_import_batch", "_import_typed", "_import_bad"
@@ -221,26 +221,7 @@ def _key_problems(table: Table, mode: Mode) -> list[tuple[str, bool]]:
             )
         )
         if table.name == "accounts":
-            out.append(
-                (
-                    f"SELECT {ROW}, 'updated_at', 'account {{value}} has several rows: give "
-                    f"each the time its values took effect', id FROM (SELECT {ROW}, id, "
-                    "updated_at, count(updated_at) OVER (PARTITION BY id) AS timed, "
-                    f"min({ROW}) OVER (PARTITION BY id, updated_at) AS first FROM {_TYPED} "
-                    f"WHERE id IS NOT NULL) WHERE timed > 0 AND updated_at IS NULL "
-                    f"AND {ROW} = first",
-                    False,
-                )
-            )
-        if mode == "append":
-            out.append(
-                (
-                    f"SELECT t.{ROW}, '{key}', '{key} {{value}} is already stored (import "
-                    f"with mode upsert to update it)', t.{k} FROM {_TYPED} t WHERE EXISTS "
-                    f"(SELECT 1 FROM {q(table.name)} s WHERE s.{k} = t.{k})",
-                    True,
-                )
-            )
+            out.append((versions.untimed(_TYPED, ROW), False))
     known = "accounts"
     for col in table.columns:
         if not col.references_account and col.name != "parent_id":

@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 # how `import` writes into a table, and the file formats it reads
 MODES: tuple[str, ...] = ("append", "upsert", "replace")
 FORMATS: tuple[str, ...] = ("csv", "parquet", "jsonl")
+# how `import` reads end dates: the last day of a line, or the day after it (stored minus one)
+END_DATES: tuple[str, ...] = ("inclusive", "exclusive")
 
 
 class Type(StrEnum):

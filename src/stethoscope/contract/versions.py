@@ -33,6 +33,20 @@ VERSIONS = "account_versions"
 _NEW = "_import_versions"
 
 
+def untimed(typed: str, row: str) -> str:
+    """SQL of the problems of the rows ``typed`` holds (our own temporary table; ``row``
+    numbers the file's rows): a row without ``updated_at`` beside other rows of its
+    account, which cannot be told apart from them in time. (Rows with the same
+    ``updated_at`` are duplicates, found with the other duplicate keys.)"""
+    return (
+        f"SELECT {row}, 'updated_at', 'account {{value}} has several rows: give each the "
+        f"time its values took effect', id FROM (SELECT {row}, id, updated_at, "
+        "count(updated_at) OVER (PARTITION BY id) AS timed, "
+        f"min({row}) OVER (PARTITION BY id, updated_at) AS first FROM {typed} "
+        f"WHERE id IS NOT NULL) AS f WHERE timed > 0 AND updated_at IS NULL AND {row} = first"
+    )
+
+
 def write(con: Connection, good: str, *, replace: bool, at: dt.datetime) -> int:
     """Write the rows ``good`` selects (``FROM <typed rows> t WHERE ...``, one transaction
     with the caller's) as versions valid from ``at`` or their ``updated_at``, and make each
