@@ -222,6 +222,15 @@ def _key_problems(table: Table, mode: Mode) -> list[tuple[str, bool]]:
         )
         if table.name == "accounts":
             out.append((versions.untimed(_TYPED, ROW), False))
+        if mode == "append":
+            out.append(
+                (
+                    f"SELECT t.{ROW}, '{key}', '{key} {{value}} is already stored (import "
+                    f"with mode upsert to update it)', t.{k} FROM {_TYPED} t WHERE EXISTS "
+                    f"(SELECT 1 FROM {q(table.name)} s WHERE s.{k} = t.{k})",
+                    True,
+                )
+            )
     known = "accounts"
     for col in table.columns:
         if not col.references_account and col.name != "parent_id":

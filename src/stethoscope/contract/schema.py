@@ -152,7 +152,8 @@ ACCOUNTS = Table(
             "updated_at",
             Type.TIMESTAMP,
             "When these values took effect (e.g. the CRM's last-modified time); "
-            "empty: the time of the import.",
+            "empty: the time of the import (for an account's first version, its "
+            "customer_since).",
         ),
     ),
 )
