@@ -330,12 +330,16 @@ def test_forget_account_leaves_nothing_of_it_anywhere(project: Project) -> None:
     # the ingest's waiting events placed in acme (by user, anonymous id, group) went too
     # and the messages composed for its alerts and tasks
     # its versions went with it (one: imported once), and the child's lost the parent too
-    assert e.deleted == {
-        "accounts": 1,
-        "account_versions": 1,
-        "pending_events": 3,
-        "deliveries": 2,
-    } | deleted
+    assert (
+        e.deleted
+        == {
+            "accounts": 1,
+            "account_versions": 1,
+            "pending_events": 3,
+            "deliveries": 2,
+        }
+        | deleted
+    )
     assert deleted["user_accounts"] == 2
     # a child account lost its parent, beta's event its user (a contact of acme), a waiting
     # event placed elsewhere its user, and the three audit entries about acme's inputs their
