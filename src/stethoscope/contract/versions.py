@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 
 VERSIONS = "account_versions"
 _NEW = "_import_versions"
+# the columns whose values make a version (not when it was written)
+_VALUES = tuple(c for c in TABLES["accounts"].names if c not in ("id", "updated_at"))
 
 
 def untimed(typed: str, row: str) -> str:
@@ -63,13 +65,21 @@ def write(con: Connection, good: str, *, replace: bool, at: dt.datetime) -> int:
     )
     if replace:
         con.execute(f"DELETE FROM {VERSIONS} WHERE id NOT IN (SELECT id FROM {_NEW})")
+    # a row with the values of the version in force at its time changes nothing: a sync
+    # that sends every account every day adds no version for the ones that did not change
+    same = " AND ".join(f"v.{q(c)} IS NOT DISTINCT FROM n.{q(c)}" for c in _VALUES)
+    fresh = (
+        f"FROM {_NEW} n WHERE NOT EXISTS (SELECT 1 FROM {VERSIONS} v WHERE v.id = n.id AND "
+        "v.valid_from < n.valid_from AND (v.valid_to IS NULL OR v.valid_to > n.valid_from) "
+        f"AND {same})"
+    )
     con.execute(
         f"DELETE FROM {VERSIONS} WHERE EXISTS (SELECT 1 FROM {_NEW} n WHERE "
         f"n.id = {VERSIONS}.id AND n.valid_from = {VERSIONS}.valid_from)"
     )
     con.execute(
         f"INSERT INTO {VERSIONS} ({cols}, valid_from, valid_to) "
-        f"SELECT {cols}, valid_from, NULL FROM {_NEW}"
+        f"SELECT {', '.join('n.' + q(c) for c in names)}, n.valid_from, NULL {fresh}"
     )
     touched = f"(SELECT DISTINCT id FROM {_NEW})"
     con.execute(
