@@ -119,11 +119,15 @@ class AlertsMixin:
             deliveries = outbox.compose(con, m, rules, self.settings, batches)
             url = self.settings.sync_webhook_url
             if url and run_id and dates:
-                hook = sync.webhook(
-                    con, url, run_id=run_id, version=m.version, first=dates[0], last=dates[-1]
+                deliveries += sync.webhook(
+                    con,
+                    url,
+                    run_id=run_id,
+                    version=m.version,
+                    first=dates[0],
+                    last=dates[-1],
+                    page_size=self.settings.sync_webhook_page_size,
                 )
-                if hook is not None:
-                    deliveries.append(hook)
             store.queue(con, deliveries)
             con.commit()
         except BaseException:
