@@ -18,12 +18,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from stethoscope.alerts.evaluation import Evaluation
+    from stethoscope.alerts.evaluation import Evaluation, Preview
     from stethoscope.alerts.outbox import Drained
     from stethoscope.alerts.rules import Rules
     from stethoscope.model.types import Model
     from stethoscope.runner import RunSummary
     from stethoscope.settings import Settings
+    from stethoscope.store.database import Connection
     from stethoscope.store.embedded import EmbeddedStore, ServerStore
     from stethoscope.write_lock import WriteLock
 
@@ -45,6 +46,8 @@ class AlertsMixin:
         def store(self) -> EmbeddedStore | ServerStore: ...
 
         def load_model(self, path: Path | str | None = None) -> Model: ...
+
+        def _reading(self) -> contextlib.AbstractContextManager[Connection]: ...
 
     # -- rules -------------------------------------------------------------------------
 
@@ -163,6 +166,18 @@ class AlertsMixin:
             out = self._evaluate(m, rules, [r[0] for r in rows], None)
         self.drain_outbox()
         return out
+
+    def preview_alerts(self, model: Path | str | None = None) -> list[Preview]:
+        """A dry run: per rule, how many accounts it fires on at the latest scored date and
+        how many alerts it would open there (nothing is written). Empty before a run."""
+        from stethoscope import readouts
+        from stethoscope.alerts.evaluation import preview
+
+        m = self.load_model(model)
+        rules = self.alert_rules(model)
+        with self._reading() as con:
+            latest = readouts.latest_date(con, m.version)
+            return [] if latest is None else preview(con, m, rules, latest)
 
     # -- the outbox --------------------------------------------------------------------
 
