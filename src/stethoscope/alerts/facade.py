@@ -195,8 +195,8 @@ class AlertsMixin:
     ) -> list[dict[str, Any]]:
         from stethoscope.store import alerts as store
 
-        with self._lock:
-            return store.deliveries(self.store.con, status=status, limit=limit, offset=offset)
+        with self._reading() as con:
+            return store.deliveries(con, status=status, limit=limit, offset=offset)
 
     # -- alerts and what became of them ------------------------------------------------
 
@@ -212,9 +212,9 @@ class AlertsMixin:
     ) -> list[dict[str, Any]]:
         from stethoscope.store import alerts as store
 
-        with self._lock:
+        with self._reading() as con:
             return store.alerts(
-                self.store.con,
+                con,
                 status=status,
                 rule=rule,
                 account_id=account_id,
@@ -228,16 +228,16 @@ class AlertsMixin:
         accounts never alerted, recall, tasks done (see alerts.outcomes)."""
         from stethoscope.alerts import outcomes
 
-        with self._lock:
-            return outcomes.report(self.store.con, horizon_days=horizon_days)
+        with self._reading() as con:
+            return outcomes.report(con, horizon_days=horizon_days)
 
     def alert_outcomes(
         self, *, rule: str | None = None, limit: int = 100, offset: int = 0
     ) -> list[dict[str, Any]]:
         from stethoscope.alerts import outcomes
 
-        with self._lock:
-            return outcomes.alert_outcomes(self.store.con, rule=rule, limit=limit, offset=offset)
+        with self._reading() as con:
+            return outcomes.alert_outcomes(con, rule=rule, limit=limit, offset=offset)
 
     # -- tasks -------------------------------------------------------------------------
 
@@ -254,9 +254,9 @@ class AlertsMixin:
         has come."""
         from stethoscope.store import alerts as store
 
-        with self._lock:
+        with self._reading() as con:
             return store.tasks(
-                self.store.con,
+                con,
                 owner=owner,
                 status=status,
                 account_id=account_id,
@@ -267,8 +267,8 @@ class AlertsMixin:
     def task(self, task_id: int) -> dict[str, Any] | None:
         from stethoscope.store import alerts as store
 
-        with self._lock:
-            return store.task(self.store.con, task_id)
+        with self._reading() as con:
+            return store.task(con, task_id)
 
     def update_task(
         self,
@@ -312,11 +312,11 @@ class AlertsMixin:
         if fmt not in ("csv", "json"):
             raise DataError(f"unknown export format '{fmt}'", hint="use csv or json")
         m = self.load_model(model)
-        with self._lock:
-            day = as_of or readouts.latest_date(self.store.con, m.version)
+        with self._reading() as con:
+            day = as_of or readouts.latest_date(con, m.version)
             if day is None:
                 raise DataError(
                     "nothing is scored under the current model yet",
                     hint="score the book with `stethoscope run` first",
                 )
-            return sync.export(self.store.con, m.version, day, fmt=fmt, score=score)
+            return sync.export(con, m.version, day, fmt=fmt, score=score)
