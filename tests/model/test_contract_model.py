@@ -38,6 +38,11 @@ CASES = [
         "metrics.x.change: only for contract metrics",
     ),
     (
+        "y: {percent_change: x}\n  x: {contract: mrr}",
+        "metrics.y.percent_change: 'x' is a contract metric; for its change write "
+        "{contract: ..., change: 90d, as: percent}",
+    ),
+    (
         "x: {contract: mrr, attribute: arr}",
         "metrics.x: has both attribute and contract; a metric reads one source",
     ),

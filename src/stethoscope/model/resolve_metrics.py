@@ -377,9 +377,15 @@ class MetricResolver:
             if src is None:
                 self._not_a_base(base, f"{path}.percent_change")
                 return
+            if isinstance(src.source, Contract):
+                self.problem(
+                    f"{path}.percent_change",
+                    f"'{base}' is a contract metric; for its change write "
+                    "{contract: ..., change: 90d, as: percent}",
+                )
+                return
             if not isinstance(src.source, Aggregate):
                 what = {
-                    Contract: "a contract",
                     Attribute: "an attribute",
                     InputRef: "an input",
                     Ratio: "a ratio",
