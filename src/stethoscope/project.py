@@ -30,6 +30,7 @@ from stethoscope.write_lock import WriteLock
 if TYPE_CHECKING:
     from stethoscope.backtest.replay import Backtest
     from stethoscope.client import RemoteProject
+    from stethoscope.data_warnings import DataWarning
     from stethoscope.engine.explain import Change, Explanation
     from stethoscope.model.types import Model
     from stethoscope.readouts import ModelDiff, Page
@@ -365,6 +366,19 @@ class Project(AlertsMixin):
         model = self.load_model(path)
         self.alert_rules(path)  # the model file's alert rules too, or the rules file
         return model
+
+    def data_warnings(self, model: Path | str | None = None) -> list[DataWarning]:
+        """The model's measures whose data the store does not hold: a source with no rows,
+        event names that never occur, an attribute no account has (none before a store
+        exists: nothing is created to look)."""
+        from stethoscope.data_warnings import data_warnings
+
+        m = self.load_model(model)
+        path = self.settings.database_path
+        if self._store is None and path is not None and not path.exists():
+            return []
+        with self._reading() as con:
+            return data_warnings(con, m)
 
     # -- scoring -----------------------------------------------------------------------
 
