@@ -609,6 +609,17 @@ class Project(AlertsMixin):
         with self._reading() as con:
             return readouts.latest_date(con, m.version)
 
+    def first_as_of(self, *, model: Path | str | None = None) -> date | None:
+        """The first date scored under the model's current version, or None: trends (the
+        7- and 30-day changes) exist from that date plus their days."""
+        m = self.load_model(model)
+        with self._reading() as con:
+            row = con.execute(
+                "SELECT min(as_of_from) FROM runs WHERE model_version = ? AND status = 'ok'",
+                [m.version],
+            ).fetchone()
+        return row[0] if row else None
+
     def count_scores(
         self,
         *,
