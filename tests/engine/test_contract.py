@@ -252,3 +252,16 @@ def test_nothing_dated_after_a_date_changes_what_it_reads(
         assert [r for r in late if r["account_id"] != "c5"] == [
             r for r in before if r["account_id"] != "c5"
         ]
+
+
+def test_a_contract_metric_without_lines_is_warned_of(project: Project) -> None:
+    from stethoscope.data_warnings import data_warnings
+    from stethoscope.model.loader import parse_model
+
+    project.import_file("accounts", BOOK / "accounts.csv")
+    model = parse_model((BOOK / "model.yaml").read_text())
+    warned = {w.metric: w.message for w in data_warnings(project.store.con, model)}
+    assert warned["mrr"] == "it reads subscriptions, which has no rows: missing for every account"
+    assert "days_to_renewal" not in warned  # the accounts have renewal dates
+    project.import_file("subscriptions", BOOK / "subscriptions.csv")
+    assert data_warnings(project.store.con, model) == []
