@@ -16,7 +16,7 @@ import httpx
 from pydantic import TypeAdapter
 
 from stethoscope import errors
-from stethoscope.contract.importer import ImportResult, Mode
+from stethoscope.contract.importer import EndDates, ImportResult, Mode
 from stethoscope.contract.readers import detect_format
 from stethoscope.errors import Problem, StethoscopeError, StoreError
 from stethoscope.progress import Progress, silent
@@ -114,6 +114,7 @@ class RemoteProject:
         rejects_path: Path | str | None = None,
         progress: Progress | None = None,
         encoding: str | None = None,
+        end_dates: EndDates = "inclusive",
     ) -> ImportResult:
         path = Path(path)
         if not path.is_file():
@@ -136,6 +137,7 @@ class RemoteProject:
             "format": fmt,
             "mode": mode,
             "skip_bad": skip_bad,
+            "end_dates": end_dates,
             "map": [f"{t}={s}" for t, s in (mapping or {}).items()],
         }
         if encoding:
@@ -195,6 +197,12 @@ class RemoteProject:
         from stethoscope.project import Project
 
         return Project(self.settings).validate(path)
+
+    def data_warnings(self, model: Path | str | None = None) -> list[Any]:
+        # the server reads its own model and store
+        from stethoscope.data_warnings import DataWarning
+
+        return [DataWarning(**w) for w in self._call("GET", "/api/models/warnings")["warnings"]]
 
     def run(
         self,
@@ -372,6 +380,12 @@ class RemoteProject:
     def alert_report(self, *, horizon_days: int = 180) -> list[dict[str, Any]]:
         body = self._call("GET", "/api/alerts/report", params={"horizon_days": horizon_days})
         return list(body["rules"])
+
+    def preview_alerts(self) -> list[Any]:
+        # the server previews its own model and rules
+        from stethoscope.alerts.evaluation import Preview
+
+        return [Preview(**r) for r in self._call("GET", "/api/alerts/preview")["rules"]]
 
     def alert_outcomes(self, **filters: Any) -> list[dict[str, Any]]:
         params = {k: v for k, v in filters.items() if v is not None}
