@@ -544,25 +544,25 @@ class Project(AlertsMixin):
         row = readouts.frame_row(con, m.version, account_id, day)
         if row is None:
             # not stored under this model version: compute it, the same way a run would (in
-            # a temporary table of the reading connection, which a run does not wait for)
-            runner.frame_into(con, m, day, "_explain", keep_compiled=False)
-            rows = con.execute(
-                "SELECT count(*) FROM _explain WHERE account_id = ?", [account_id]
-            ).fetchone()
-            if not rows or not rows[0]:
+            # a temporary table of the reading connection, which a run does not wait for,
+            # dropped once read: a reader's tables outlive the read, and `forget` must find
+            # no copy of an account there)
+            from stethoscope.store.results import row_dicts
+
+            with runner.temporary_frame(con, m, day, "_explain"):
+                found = row_dicts(
+                    con,
+                    "SELECT e.*, a.name FROM _explain e "
+                    "LEFT JOIN accounts a ON a.id = e.account_id WHERE e.account_id = ?",
+                    [account_id],
+                )
+            if not found:
                 raise DataError(
                     f"account '{account_id}' is not a scored customer on {day}",
                     hint="check the id with `stethoscope scores`; an account is "
                     "scored from its customer_since date until it churns",
                 )
-            from stethoscope.store.results import row_dicts
-
-            row = row_dicts(
-                con,
-                "SELECT e.*, a.name FROM _explain e LEFT JOIN accounts a ON a.id = e.account_id "
-                "WHERE e.account_id = ?",
-                [account_id],
-            )[0]
+            row = found[0]
         return row
 
     @staticmethod
@@ -599,11 +599,13 @@ class Project(AlertsMixin):
                 or readouts.latest_date(con, a.version)
                 or _today()
             )
-            runner.frame_into(con, a, day, "_diff_old", keep_compiled=False)
-            runner.frame_into(con, b, day, "_diff_new", keep_compiled=False)
-            return readouts.diff_frames(
-                con, "_diff_old", "_diff_new", score, day, a.version, b.version, top
-            )
+            with (
+                runner.temporary_frame(con, a, day, "_diff_old"),
+                runner.temporary_frame(con, b, day, "_diff_new"),
+            ):
+                return readouts.diff_frames(
+                    con, "_diff_old", "_diff_new", score, day, a.version, b.version, top
+                )
 
     # -- listings with their totals, for the API's pages -------------------------------
 
