@@ -267,3 +267,14 @@ def test_train_and_test_never_share_a_date_nor_a_label_window(model: Model) -> N
     shuffled.cols["label"][later] = 1 - shuffled.cols["label"][later]
     again, _, _ = _Job(shuffled, model, "health", HORIZON, flatten=False).judge("weights")
     np.testing.assert_array_equal(held, again)
+
+
+def test_churn_by_score_is_the_isotonic_fit_the_backtest_uses() -> None:
+    from stethoscope.backtest import probability
+
+    rng = np.random.default_rng(3)
+    s = np.round(rng.uniform(0, 100, 3000), 1)
+    y = (rng.random(3000) < 0.3 - 0.002 * s).astype(float)
+    grid, p = cf.churn_by_score(s, y)
+    np.testing.assert_allclose(p, probability.fit(s, y, "isotonic").predict(grid))
+    assert (np.diff(p) <= 0).all()

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from stethoscope.backtest import metrics, probability
+from stethoscope.backtest import metrics
 
 if TYPE_CHECKING:
     from stethoscope.model.types import Item, Model
@@ -341,6 +341,23 @@ def assign_bands(model: Model, score: np.ndarray, cuts: list[dict[str, Any]]) ->
     return out
 
 
+def churn_by_score(score: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct scores and an isotonic (never rising with the score) fit of churn at
+    each, by pooling adjacent violators: what ``probability.fit(..., "isotonic")`` gives at
+    those scores, without importing scikit-learn (6 s cold on this machine) for it."""
+    grid, inverse = np.unique(score, return_inverse=True)
+    n = np.bincount(inverse).astype(float)
+    k = np.bincount(inverse, weights=y)
+    blocks: list[list[float]] = []  # [churned, observations, distinct scores]
+    for nn, kk in zip(n, k, strict=True):
+        blocks.append([kk, nn, 1])
+        while len(blocks) > 1 and blocks[-2][0] / blocks[-2][1] < blocks[-1][0] / blocks[-1][1]:
+            last = blocks.pop()
+            blocks[-1] = [blocks[-1][0] + last[0], blocks[-1][1] + last[1], blocks[-1][2] + last[2]]
+    p = np.concatenate([np.full(int(b[2]), b[0] / b[1]) for b in blocks])
+    return grid, p
+
+
 def band_cuts(model: Model, score: np.ndarray, y: np.ndarray) -> list[dict[str, Any]]:
     """New band thresholds on the new score: with N bands, boundary i (worst first) is the
     lowest score whose fitted churn probability falls below base rate x 2^(N-2-i), e.g.
@@ -351,10 +368,8 @@ def band_cuts(model: Model, score: np.ndarray, y: np.ndarray) -> list[dict[str, 
     bands = list(model.bands)
     if not ok.any() or not 0 < y[ok].sum() < ok.sum():
         return [{"name": b.name, "below": b.below, "old_below": b.below} for b in bands]
-    mapping = probability.fit(score[ok], y[ok], "isotonic")
     base = float(y[ok].mean())
-    grid = np.unique(score[ok])
-    p = mapping.predict(grid)
+    grid, p = churn_by_score(score[ok], y[ok])
     last = -np.inf
     n = len(bands)
     for i, b in enumerate(bands):

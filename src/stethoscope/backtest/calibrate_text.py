@@ -63,7 +63,8 @@ def header(model: Model, cal: Calibration, *, source: str, when: dt.date) -> str
         "each fitted only on dates before it):",
     ]
     for s in cal.steps:
-        changes = f" ({', '.join(s.changes)})" if s.changes else ""
+        what = ", ".join(s.changes) + ("" if s.kept else "; not written: lower AUC")
+        changes = f" ({what})" if what else ""
         lines.append(
             f"  {s.name:<8} AUC {_fmt(s.auc)}  top-decile lift {_fmt(s.lift, 2)}  "
             f"churn by band {band_rates(s.bands)}{changes}"
