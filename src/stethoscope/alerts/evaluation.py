@@ -211,7 +211,7 @@ def evaluate(
     batch = result.batch = uuid.uuid4().hex
     created = now()
     who, who_params = _routing(rules)
-    for rule in rules.rules.values():
+    for rule in by_severity(rules):
         scored, sp = _scored(model.version, rule, day)
         hold, hp = condition(model, rule, day, holding=True)
         resolved = con.execute(
@@ -224,6 +224,7 @@ def evaluate(
         result.resolved += int(resolved[0]) if resolved else 0
         fire, fp = condition(model, rule, day, holding=False)
         segments = f"AND a.segment IN {_in(rule.segments)} " if rule.segments else ""
+        graver, gp = _graver_open(rule)
         cooldown = day - dt.timedelta(days=rule.cooldown_days)
         ids = con.execute(
             "INSERT INTO alerts (rule, kind, severity, account_id, recipient, segment, "
@@ -233,7 +234,7 @@ def evaluate(
             f"FROM ({fire}) f JOIN accounts a ON a.id = f.account_id "
             "WHERE NOT EXISTS (SELECT 1 FROM alerts x WHERE x.rule = ? "
             "AND x.account_id = f.account_id AND (x.status = 'open' OR x.opened_on > ?)) "
-            f"{segments}",
+            f"{segments}{graver}",
             [
                 rule.name,
                 rule.kind,
@@ -248,6 +249,7 @@ def evaluate(
                 rule.name,
                 cooldown,
                 *rule.segments,
+                *gp,
             ],
         ).fetchone()
         new = int(ids[0]) if ids else 0
@@ -273,6 +275,64 @@ def evaluate(
         },
     )
     return result
+
+
+def by_severity(rules: Rules) -> list[Rule]:
+    """The rules, gravest first (in the file's order within a severity): an act rule opens
+    its alert before an investigate rule looks at the same account on the same date."""
+    from stethoscope.alerts.rules import SEVERITIES
+
+    return sorted(rules.rules.values(), key=lambda r: -SEVERITIES.index(r.severity))
+
+
+def _graver_open(rule: Rule) -> Sql:
+    """A condition on the firing account ``f``: no open alert of a graver severity, so an
+    account with an open 'act' alert (and its task) gets no 'investigate' one as well."""
+    from stethoscope.alerts.rules import SEVERITIES
+
+    graver = SEVERITIES[SEVERITIES.index(rule.severity) + 1 :]
+    if not graver:
+        return "", []
+    return (
+        "AND NOT EXISTS (SELECT 1 FROM alerts g WHERE g.account_id = f.account_id "
+        f"AND g.status = 'open' AND g.severity IN {_in(graver)}) ",
+        list(graver),
+    )
+
+
+@dataclass
+class Preview:
+    """What a rule would do on a date, written nowhere: accounts it fires on, of those
+    scored, and how many of them have no open alert of it (what it would open)."""
+
+    rule: str
+    kind: str
+    severity: str
+    as_of: str
+    fires: int
+    scored: int
+    would_open: int
+
+
+def preview(con: Connection, model: Model, rules: Rules, day: dt.date) -> list[Preview]:
+    """Every rule's firing condition on ``day``, counted (read-only: a dry run)."""
+    out = []
+    for rule in rules.rules.values():
+        scored, sp = _scored(model.version, rule, day)
+        fire, fp = condition(model, rule, day, holding=False)
+        segments = f"AND a.segment IN {_in(rule.segments)} " if rule.segments else ""
+        row = con.execute(
+            f"SELECT (SELECT count(*) FROM ({scored}) s), count(f.account_id), "
+            "count(f.account_id) FILTER (WHERE NOT EXISTS (SELECT 1 FROM alerts x "
+            "WHERE x.rule = ? AND x.account_id = f.account_id AND x.status = 'open')) "
+            f"FROM ({fire}) f JOIN accounts a ON a.id = f.account_id WHERE TRUE {segments}",
+            [*sp, rule.name, *fp, *rule.segments],
+        ).fetchone()
+        assert row is not None
+        out.append(
+            Preview(rule.name, rule.kind, rule.severity, day.isoformat(), row[1], row[0], row[2])
+        )
+    return out
 
 
 def _open_tasks(
