@@ -53,7 +53,8 @@ class Curve:
 
     def to_yaml(self) -> dict[str, object]:
         """The ``thresholds`` key of a measure, long form."""
-        return {"points": [[_plain(a), _plain(g)] for a, g in self.points], "below": self.below}
+        points = [[_plain(a), _plain(g)] for a, g in self.points]
+        return {"points": points, "below": _plain(self.below)}
 
     def to_json(self) -> dict[str, object]:
         return {

@@ -29,6 +29,17 @@ def model_text(model: Model, cal: Calibration, *, source: str, when: dt.date) ->
     original are not carried over; its keys and their order are)."""
     import yaml
 
+    class Dumper(yaml.SafeDumper):
+        """Lists of numbers (thresholds' points, linear's pair) on one line."""
+
+    def seq(dumper: yaml.SafeDumper, data: list[Any]) -> yaml.Node:
+        flat = all(not isinstance(x, dict | list) for x in data)
+        pairs = all(
+            isinstance(x, list) and all(not isinstance(v, dict | list) for v in x) for x in data
+        )
+        return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=flat or pairs)
+
+    Dumper.add_representer(list, seq)
     data = yaml.safe_load(model.source)
     for f in cal.cards:
         if f.new is not None:
@@ -49,8 +60,8 @@ def model_text(model: Model, cal: Calibration, *, source: str, when: dt.date) ->
         }
         for b, nb in zip(model.bands, cal.bands, strict=True)
     ]
-    return header(model, cal, source=source, when=when) + yaml.safe_dump(
-        data, sort_keys=False, allow_unicode=True, width=100
+    return header(model, cal, source=source, when=when) + yaml.dump(
+        data, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=100
     )
 
 
