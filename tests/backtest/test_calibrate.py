@@ -214,6 +214,10 @@ def test_the_new_file_backtests_as_calibrate_reported(
             model=book / "grouped.yaml", start=START, every=EVERY, horizon=HORIZON, save=False
         )
     assert new.report["auc"] > old.report["auc"] + 0.1
+    # the backtest of the old model already says tickets runs the wrong way
+    reversed_ = {m["name"] for m in old.report["measures"] if m["reversed"]}
+    assert "tickets" in reversed_
+    assert "tickets" not in {m["name"] for m in new.report["measures"] if m["reversed"]}
     splits = r["held_out"]["splits"]
     assert len(splits) >= 5
     for s in splits:

@@ -288,6 +288,7 @@ def _print_summary(r: dict[str, Any]) -> None:
                 f"{c['low']:.0f}-{c['high']:.0f}: {pct(c['churn_rate'])}" for c in it["cohorts"]
             )
             name = it["name"] if kind == "measures" else f"[group] {it['name']}"
+            name += " (reversed)" if it.get("reversed") else ""
             m.add_row(name, num(it["auc"]), pct(it["coverage"], 0), curve)
     output.console.print(m)
 
