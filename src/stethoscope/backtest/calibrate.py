@@ -329,7 +329,7 @@ class _Job:
 
     def drop(self, step: str, fits: dict[str, MeasureFit]) -> None:
         """Leave a step's changes out of the file (it lowered the held-out AUC)."""
-        why = f"not written: the model with the {step} scored a lower held-out AUC"
+        why = f"not written: the {step} did not raise the held-out AUC"
         for f in fits.values():
             if step == "flips" and f.flipped:
                 f.flipped = False
@@ -345,11 +345,11 @@ class _Job:
             self.final_curves.clear()
 
     def better(self, held: np.ndarray, before: np.ndarray) -> bool:
-        """Whether held-out scores ``held`` rank churn at least as well as ``before``,
-        on the observations both scored."""
+        """Whether held-out scores ``held`` rank churn better than ``before``, on the
+        observations both scored (a tie keeps the simpler model: no change)."""
         m = self.common & ~np.isnan(held) & ~np.isnan(before)
         new, old = metrics.auc(held[m], self.y[m]), metrics.auc(before[m], self.y[m])
-        return new is not None and (old is None or new >= old)
+        return new is not None and (old is None or new > old)
 
     # -- the steps ----------------------------------------------------------------------
 

@@ -74,7 +74,7 @@ def header(model: Model, cal: Calibration, *, source: str, when: dt.date) -> str
         "each fitted only on dates before it):",
     ]
     for s in cal.steps:
-        what = ", ".join(s.changes) + ("" if s.kept else "; not written: lower AUC")
+        what = ", ".join(s.changes) + ("" if s.kept else "; not written: no higher AUC")
         changes = f" ({what})" if what else ""
         lines.append(
             f"  {s.name:<8} AUC {_fmt(s.auc)}  top-decile lift {_fmt(s.lift, 2)}  "

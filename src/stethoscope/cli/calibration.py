@@ -25,7 +25,7 @@ def print_calibration(r: dict[str, Any]) -> None:
     t = Table("step", "AUC", "top-decile lift", "churn by band, worst first", "changes")
     for s in r["steps"]:
         bands = " / ".join(f"{b['band']} {pct(b['churn_rate'])}" for b in s["bands"])
-        changes = ", ".join(s["changes"]) + ("" if s["kept"] else " (not written: lower AUC)")
+        changes = ", ".join(s["changes"]) + ("" if s["kept"] else " (not written: no higher AUC)")
         t.add_row(s["step"], num(s["auc"]), num(s["lift_top_decile"], 2), bands, changes)
     c.print(t)
     for card in r["scorecards"]:
