@@ -1039,7 +1039,7 @@ class Project(AlertsMixin):
                 list(settings.dates),
                 horizon=horizon,
                 lead=lead,
-                values=curves,
+                values=curves or flips,
                 progress=progress,
             )
         fit = calibrate(

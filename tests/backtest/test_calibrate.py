@@ -12,6 +12,8 @@ import pytest
 import yaml
 
 from stethoscope import runner
+from stethoscope.backtest.calibrate_curves import percentile_grades
+from stethoscope.backtest.observations import observe
 from stethoscope.model.loader import load_model
 from stethoscope.model.types import Thresholds
 from stethoscope.project import Project
@@ -213,11 +215,24 @@ def test_the_new_file_backtests_as_calibrate_reported(
         old = p.backtest(
             model=book / "grouped.yaml", start=START, every=EVERY, horizon=HORIZON, save=False
         )
+        raw = observe(
+            p.store.con,
+            p.load_model(book / "grouped.yaml"),
+            "health",
+            list(old.settings.dates),
+            horizon=HORIZON,
+            values=True,
+        )
     assert new.report["auc"] > old.report["auc"] + 0.1
     # the backtest of the old model already says tickets runs the wrong way
     reversed_ = {m["name"] for m in old.report["measures"] if m["reversed"]}
     assert "tickets" in reversed_
     assert "tickets" not in {m["name"] for m in new.report["measures"] if m["reversed"]}
+    # what calibrate judged as tickets turned round is what the engine grades from the file
+    if not r["measures"][[m["measure"] for m in r["measures"]].index("tickets")]["curve"]:
+        judged = percentile_grades(raw.values["tickets_90d"], raw.as_of, None, lower=True)
+        np.testing.assert_allclose(new.observations.grades["tickets"], judged, atol=1e-9)
+        assert not np.allclose(judged, 100 - raw.grades["tickets"])  # ties: not 100 - g
     splits = r["held_out"]["splits"]
     assert len(splits) >= 5
     for s in splits:

@@ -32,9 +32,14 @@ import numpy as np
 
 from stethoscope.backtest import calibrate_fit as cf
 from stethoscope.backtest import metrics
-from stethoscope.backtest.calibrate_curves import Curve, fit_curve, reversed_
+from stethoscope.backtest.calibrate_curves import (
+    Curve,
+    fit_curve,
+    percentile_grades,
+    reversed_,
+)
 from stethoscope.backtest.observations import Observations
-from stethoscope.model.types import Boolean, Categorical, Decay
+from stethoscope.model.types import Boolean, Categorical, Decay, Percentile
 
 if TYPE_CHECKING:
     from stethoscope.model.types import Model
@@ -264,6 +269,21 @@ class _Job:
         self.split_curves: list[dict[str, Curve]] = [{} for _ in self.splits]
         self.final_flips: set[str] = set()
         self.final_curves: dict[str, Curve] = {}
+        self._flipped: dict[str, np.ndarray] = {}
+
+    def flipped(self, name: str) -> np.ndarray:
+        """A measure's grades turned round as the new file grades it: 100 - g, except a
+        percentile (without rules) ranked again the other way, ties and all."""
+        if name not in self._flipped:
+            m = self.model.measures[name]
+            values = self.obs.values.get(m.metric)
+            g = 100 - self.obs.grades[name]
+            if isinstance(m.grading, Percentile) and values is not None and not m.rules:
+                within = self.obs["segment"] if m.grading.within == "segment" else None
+                lower = m.direction == "higher"  # the new direction
+                g = _missing(percentile_grades(values, self.obs.as_of, within, lower), m.missing)
+            self._flipped[name] = g
+        return self._flipped[name]
 
     def uses(self, measure: str) -> np.ndarray:
         return np.isin(self.card_of, [c for c in self.cards if measure in self.under[c]])
@@ -307,7 +327,7 @@ class _Job:
         curved = np.full(len(self.obs), np.nan)
         for i, s in enumerate(self.splits):
             te = use & cf.rows(self.obs.as_of, [s.test])
-            g = 100 - base if fit.measure in self.split_flips[i] else base
+            g = self.flipped(fit.measure) if fit.measure in self.split_flips[i] else base
             current[te] = g[te]
             tr = use & cf.rows(self.obs.as_of, s.train)
             curve = fit_curve(values[tr], y[tr])
@@ -368,7 +388,7 @@ class _Job:
         out = dict(self.obs.grades)
         if step in ("flips", "curves"):
             for m in self.final_flips if split is None else self.split_flips[split]:
-                out[m] = 100 - out[m]
+                out[m] = self.flipped(m)
         if step == "curves":
             for m in self.final_curves:
                 curve = self.final_curves[m] if split is None else self.split_curves[split].get(m)

@@ -161,6 +161,30 @@ def _rounded(bins: list[list[float]], whole: bool) -> list[list[float]]:
     return out
 
 
+def percentile_grades(
+    values: np.ndarray, as_of: np.ndarray, within: np.ndarray | None, lower: bool
+) -> np.ndarray:
+    """The engine's ``percentile`` grading of raw ``values`` (see engine/grading.py), among
+    the observations of the same date (and ``within`` group, e.g. segment): the share of the
+    others an account ranks at or above, ties taking the best rank of the tie, 50 when
+    alone. A flipped percentile measure is graded by this with its new direction: with ties
+    (every account with no tickets), that is not 100 minus the old grade."""
+    out = np.full(len(values), np.nan)
+    keys = (
+        as_of.astype(str) if within is None else np.char.add(as_of.astype(str), within.astype(str))
+    )
+    known = ~np.isnan(values)
+    for key in np.unique(keys[known]):
+        m = known & (keys == key)
+        v = values[m]
+        s = np.sort(v)
+        n = len(v)
+        # accounts ranked at or below each one, better being lower values when ``lower``
+        below = n - np.searchsorted(s, v, side="left") if lower else np.searchsorted(s, v, "right")
+        out[m] = 50.0 if n == 1 else (below - 1) / (n - 1) * 100
+    return out
+
+
 def reversed_(auc: float | None, churned: int, retained: int) -> bool:
     """Whether a grade's AUC is clearly under 0.5: under ``REVERSED_BELOW`` and under 0.5
     by two standard errors (Hanley and McNeil's)."""
