@@ -118,8 +118,8 @@ def _curve(entry: dict[str, Any], thresholds: dict[str, Any]) -> None:
 
 def _flip(entry: dict[str, Any], m: Measure) -> None:
     """The measure turned round: every grade g becomes 100 - g (rules and a graded missing
-    value too); a percentile or zscore by its direction (a percentile's ties then take the
-    other end of the tie, so it is 100 - g up to ties)."""
+    value too); a percentile or zscore by its direction (a percentile is then ranked again,
+    ties taking the best rank of the tie: ``calibrate`` judges it so)."""
     g = m.grading
     for key in (*GRADINGS, "other"):
         entry.pop(key, None)
