@@ -43,17 +43,33 @@ scores:
     segments: [{scorecard: main}]
 """
 
+TWO_CARDS = MODEL.replace(
+    "  main: {engagement: 1, support: 1}",
+    "  main: {engagement: 1, support: 1}\n  smb: {engagement: 1}",
+).replace(
+    "segments: [{scorecard: main}]",
+    "segments: [{when: \"segment == 'smb'\", scorecard: smb}, {scorecard: main}]",
+)
+
 
 def _rank(v: np.ndarray) -> np.ndarray:
     return np.argsort(np.argsort(v, kind="stable"), kind="stable") / (len(v) - 1) * 100
 
 
 def book(
-    model: Model, *, seed: int = 0, accounts: int = 400, dates: int = 12, coarse: bool = False
+    model: Model,
+    *,
+    seed: int = 0,
+    accounts: int = 400,
+    dates: int = 12,
+    coarse: bool = False,
+    smb: bool = False,
 ) -> Observations:
     """Observations of ``accounts`` on ``dates`` monthly dates, graded as ``model`` grades
     (tickets by percentile "higher is better", or ``coarse``ly: any ticket grades 0);
-    churn rises with tickets, falls with active days and is higher among NPS detractors."""
+    churn rises with tickets, falls with active days and is higher among NPS detractors.
+    With ``smb``, every other account is scored by the scorecard ``smb``, and churns by its
+    NPS alone."""
     rng = np.random.default_rng(seed)
     parts: dict[str, list[np.ndarray]] = {}
     for i in range(dates):
@@ -62,6 +78,8 @@ def book(
         nps = np.where(rng.random(accounts) < 0.3, np.nan, rng.integers(0, 11, accounts))
         detractor = np.where(np.isnan(nps), 0.0, nps <= 6)
         logit = -2.8 + 0.5 * np.minimum(tickets, 6) - 0.05 * (active - 15) + 0.6 * detractor
+        small = (np.arange(accounts) % 2 == 1) & smb
+        logit = np.where(small, -3.0 + 2.5 * detractor, logit)
         label = (rng.random(accounts) < 1 / (1 + np.exp(-logit))).astype(float)
         g_tickets = np.where(tickets < 1, 100.0, 0.0) if coarse else _rank(tickets)
         g_nps = np.where(np.isnan(nps), np.nan, np.where(nps >= 9, 100, np.where(nps >= 7, 50, 0)))
@@ -70,6 +88,7 @@ def book(
             "as_of": np.full(accounts, day),
             "account_id": np.array([f"a{j:03d}" for j in range(accounts)], dtype=object),
             "label": label,
+            "card": np.where(small, "smb", "main").astype(object),
             "usage": _rank(active),
             "tickets": g_tickets,
             "nps": g_nps,
@@ -81,11 +100,15 @@ def book(
     col = {k: np.concatenate(v) for k, v in parts.items()}
     n = len(col["label"])
     grades = {m: col[m] for m in ("usage", "tickets", "nps")}
-    old = cf.score(cf.weights_of(model), "main", grades, n)
+    old = np.full(n, np.nan)
+    for card in np.unique(col["card"]):
+        m = col["card"] == card
+        sub = {k: v[m] for k, v in grades.items()}
+        old[m] = cf.score(cf.weights_of(model), str(card), sub, int(m.sum()))
     bands = model.bands
     cols = {
         "account_id": col["account_id"],
-        "scorecard": np.full(n, "main", dtype=object),
+        "scorecard": col["card"],
         "band": cf.assign_bands(model, old, [{"name": b.name, "below": b.below} for b in bands]),
         "score": old,
         "label": col["label"],
@@ -216,15 +239,7 @@ def test_nesting_reproduces_the_flat_fit_or_says_how_far_it_is() -> None:
     assert nested.gap["main"] < 1
     # a group shared by two scorecards that want it mixed differently inside: only
     # approximately, and the gap says so
-    two = parse_model(
-        MODEL.replace(
-            "  main: {engagement: 1, support: 1}",
-            "  main: {engagement: 1, support: 1}\n  smb: {engagement: 1}",
-        ).replace(
-            "segments: [{scorecard: main}]",
-            "segments: [{when: \"segment == 'smb'\", scorecard: smb}, {scorecard: main}]",
-        )
-    )
+    two = parse_model(TWO_CARDS)
     apart = cf.nest(
         two,
         {"main": {"usage": 0.45, "nps": 0.05, "tickets": 0.5}, "smb": {"usage": 0.1, "nps": 0.9}},
@@ -234,6 +249,24 @@ def test_nesting_reproduces_the_flat_fit_or_says_how_far_it_is() -> None:
     assert tree.cards["main"] == {"engagement": 40, "support": 60}
     assert tree.groups["engagement"] == {"usage": 75, "nps": 25}
     assert tree.gap["main"] < 0.5
+
+
+def test_groups_that_cannot_reproduce_the_fit_say_so_and_flatten_can(model: Model) -> None:
+    two = parse_model(TWO_CARDS)
+    obs = book(two, smb=True)
+    cal = calibrate(obs, two, "health", horizon=HORIZON, curves=False)
+    cards = {c.scorecard: c for c in cal.cards}
+    # main wants engagement mostly usage, smb wants it all NPS: one group cannot be both
+    assert cards["main"].flat["usage"] > cards["main"].flat.get("nps", 0)
+    assert set(cards["smb"].flat) == {"nps"}
+    worst = max(cards.values(), key=lambda c: c.gap or 0)
+    assert worst.gap is not None
+    assert worst.gap > 2
+    assert "--flatten writes the scorecard flat" in worst.note
+    flat = calibrate(obs, two, "health", horizon=HORIZON, curves=False, flatten=True)
+    assert {c.scorecard: c.new for c in flat.cards} == {c.scorecard: c.flat for c in flat.cards}
+    steps = {s.name: s.auc for s in cal.steps}
+    assert {s.name: s.auc for s in flat.steps}["flips"] > steps["flips"]  # type: ignore[operator]
 
 
 def test_flatten_writes_the_scorecard_of_measures(model: Model) -> None:
