@@ -63,7 +63,7 @@ Sql = tuple[str, list[Any]]
 
 def _scored(version: str, rule: Rule, day: dt.date) -> Sql:
     return (
-        "SELECT account_id, score, band FROM score_history "
+        "SELECT account_id, score, band, scorecard, segment FROM score_history "
         "WHERE model_version = ? AND as_of = ? AND score_name = ?",
         [version, day, rule.score],
     )
@@ -100,13 +100,16 @@ def condition(model: Model, rule: Rule, day: dt.date, *, holding: bool) -> Sql:
         assert rule.points is not None
         assert rule.within_days is not None
         start = day - dt.timedelta(days=rule.within_days)
+        # a drop that came with a move to another scorecard or segment is the model's doing,
+        # not the customer's: it does not fire (an open alert still resolves as usual)
+        moved, mp = ("", []) if holding else _moved(v, rule, start, day)
         return (
             f"SELECT h.account_id, h.score, h.band, p.peak - h.score AS value FROM ({h}) h "
             "JOIN (SELECT account_id, max(score) AS peak FROM score_history "
             "WHERE model_version = ? AND score_name = ? AND as_of >= ? AND as_of < ? "
             "GROUP BY account_id) p ON p.account_id = h.account_id "
-            "WHERE p.peak - h.score >= ?",
-            [*hp, v, rule.score, start, day, rule.points - slack],
+            f"WHERE p.peak - h.score >= ?{moved}",
+            [*hp, v, rule.score, start, day, rule.points - slack, *mp],
         )
     if kind == "band_change":
         to = _in(rule.to)
@@ -115,12 +118,15 @@ def condition(model: Model, rule: Rule, day: dt.date, *, holding: bool) -> Sql:
                 f"SELECT account_id, score, band, score AS value FROM ({h}) h WHERE band IN {to}",
                 [*hp, *rule.to],
             )
+        # entering a band by a move to another scorecard or segment does not fire either
         return (
             f"SELECT h.account_id, h.score, h.band, h.score AS value FROM ({h}) h "
             "JOIN score_history p ON p.account_id = h.account_id AND p.model_version = ? "
             "AND p.score_name = ? AND p.as_of = (SELECT max(as_of) FROM score_history "
             "WHERE model_version = ? AND score_name = ? AND as_of < ?) "
-            f"WHERE h.band IN {to} AND p.band NOT IN {to}",
+            f"WHERE h.band IN {to} AND p.band NOT IN {to} "
+            "AND p.scorecard IS NOT DISTINCT FROM h.scorecard "
+            "AND p.segment IS NOT DISTINCT FROM h.segment",
             [*hp, v, rule.score, v, rule.score, day, *rule.to, *rule.to],
         )
     if kind == "detractor":
@@ -160,6 +166,17 @@ def condition(model: Model, rule: Rule, day: dt.date, *, holding: bool) -> Sql:
             [day, *hp, day, day + dt.timedelta(days=rule.within_days), *rule.bands],
         )
     raise AssertionError(kind)  # pragma: no cover - the rules' kinds are a Literal
+
+
+def _moved(version: str, rule: Rule, start: dt.date, day: dt.date) -> Sql:
+    """A condition on the scored account ``h``: read on the same scorecard and segment on
+    every scored date from ``start`` up to ``day``."""
+    return (
+        " AND NOT EXISTS (SELECT 1 FROM score_history c WHERE c.account_id = h.account_id "
+        "AND c.model_version = ? AND c.score_name = ? AND c.as_of >= ? AND c.as_of < ? "
+        "AND (c.scorecard IS DISTINCT FROM h.scorecard OR c.segment IS DISTINCT FROM h.segment))",
+        [version, rule.score, start, day],
+    )
 
 
 def _midnight(day: dt.date) -> dt.datetime:
