@@ -104,7 +104,7 @@ class Step:
     flat_auc: float | None  # the flat fit itself, before nesting (None for the old model)
     lift: float | None
     bands: list[dict[str, Any]]
-    monotonic: bool
+    monotonic: bool | None  # None: fewer than two bands hold observations
     # False: this step lowered the held-out AUC, and the file leaves its changes out
     kept: bool = True
 
