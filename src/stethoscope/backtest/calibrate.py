@@ -12,8 +12,9 @@ The changes are made in steps, each on top of the last, and each is judged the s
    ``calibrate_curves.reversed_``) is turned round (``100 - grade``: its direction, or its
    grading's grades, reversed) before the weights are refitted.
 3. **curves**: a numeric measure's grading is replaced by a step curve fitted on the raw
-   metric against churn (``calibrate_curves.fit_curve``), where that curve's held-out
-   AUC beats the measure's current grading by ``CURVE_GAIN``; the weights are refitted.
+   metric against churn (``calibrate_curves.fit_curve``), where curves fitted on earlier
+   dates beat the measure's current grading by ``CURVE_GAIN`` of AUC on the held-out dates
+   (a split: those among its training dates); the weights are refitted.
 
 Held out, in time order: for each observation date with earlier dates whose labels were
 complete by then (``calibrate_fit.splits``), every decision (flips, curves, the
@@ -38,7 +39,7 @@ from stethoscope.backtest.calibrate_curves import (
     percentile_grades,
     reversed_,
 )
-from stethoscope.backtest.observations import Observations
+from stethoscope.backtest.observations import Observations, graded
 from stethoscope.model.types import Boolean, Categorical, Decay, Percentile
 
 if TYPE_CHECKING:
@@ -48,7 +49,6 @@ if TYPE_CHECKING:
 # close to chance, adds nothing worth its place
 SMALL_WEIGHT = 2
 CHANCE = 0.52
-STRONG_CORRELATION = 0.8
 # a fitted curve replaces a grading when its held-out AUC is at least this much higher
 CURVE_GAIN = 0.01
 # the nested model reproducing the flat fit only to within more points than this is said
@@ -241,7 +241,7 @@ def calibrate(
         int(job.common.sum()),
         cf.band_cuts(model, job.scaled(everywhere), obs.label),
         _flags(job, cards_fit, final),
-        _correlated(obs, model, score),
+        cf.correlated_pairs(obs.grades, graded(model, score)[0]),
         float(np.median(chosen)) if chosen else 1.0,
         flatten,
     )
@@ -315,8 +315,9 @@ class _Job:
         return fit
 
     def try_curve(self, fit: MeasureFit) -> None:
-        """Fit the measure's curve per split, judge it held out against its grading, and
-        keep it (fitted on every date) when it wins by ``CURVE_GAIN``."""
+        """Fit the measure's curve per split and judge it held out against its grading:
+        a split uses its curve when the curve won on the held-out dates among its own
+        training dates, and the file when it won on all of them, by ``CURVE_GAIN``."""
         measure = self.model.measures[fit.measure]
         values = self.obs.values.get(measure.metric)
         if values is None or measure.rules or isinstance(measure.grading, Boolean | Categorical):
@@ -325,21 +326,33 @@ class _Job:
         base = self.obs.grades[fit.measure]
         current = np.full(len(self.obs), np.nan)
         curved = np.full(len(self.obs), np.nan)
+        fitted: list[Curve | None] = []
         for i, s in enumerate(self.splits):
             te = use & cf.rows(self.obs.as_of, [s.test])
             g = self.flipped(fit.measure) if fit.measure in self.split_flips[i] else base
             current[te] = g[te]
             tr = use & cf.rows(self.obs.as_of, s.train)
             curve = fit_curve(values[tr], y[tr])
-            if curve is None:
-                curved[te] = g[te]
-                continue
-            self.split_curves[i][fit.measure] = curve
-            curved[te] = _missing(curve.grade(values), measure.missing)[te]
-        ho = use & self.test
-        fit.grade_auc = metrics.auc(current[ho], y[ho])
-        fit.curve_auc = metrics.auc(curved[ho], y[ho])
-        if fit.curve_auc is None or fit.curve_auc < (fit.grade_auc or 0.5) + CURVE_GAIN:
+            fitted.append(curve)
+            curved[te] = (
+                g[te] if curve is None else _missing(curve.grade(values), measure.missing)[te]
+            )
+
+        def wins(rows: np.ndarray) -> tuple[bool, float | None, float | None]:
+            a, b = metrics.auc(curved[rows], y[rows]), metrics.auc(current[rows], y[rows])
+            return a is not None and a >= (b or 0.5) + CURVE_GAIN, a, b
+
+        # a training date scored by a curve fitted on the dates before it is the same
+        # whichever later split reads it: the held-out dates among a split's training
+        # dates judge its curve without a look at its own held-out date
+        for i, (s, curve) in enumerate(zip(self.splits, fitted, strict=True)):
+            inner = use & cf.rows(
+                self.obs.as_of, [t.test for t in self.splits if t.test in s.train]
+            )
+            if curve is not None and inner.any() and wins(inner)[0]:
+                self.split_curves[i][fit.measure] = curve
+        won, fit.curve_auc, fit.grade_auc = wins(use & self.test)
+        if not won:
             return
         final = fit_curve(values[use], y[use])
         if final is not None:
@@ -363,6 +376,8 @@ class _Job:
                 s.clear()
         else:
             self.final_curves.clear()
+            for c in self.split_curves:
+                c.clear()
 
     def better(self, held: np.ndarray, before: np.ndarray) -> bool:
         """Whether held-out scores ``held`` rank churn better than ``before``, on the
@@ -379,7 +394,7 @@ class _Job:
         if step == "flips":
             names = sorted(set().union(self.final_flips, *self.split_flips))
             return [f"flip {n}" for n in names]
-        names = sorted(set(self.final_curves))
+        names = sorted(set(self.final_curves).union(*self.split_curves))
         return [f"curve {n}" for n in names]
 
     def grades(self, step: str, split: int | None) -> Grades:
@@ -390,11 +405,10 @@ class _Job:
             for m in self.final_flips if split is None else self.split_flips[split]:
                 out[m] = self.flipped(m)
         if step == "curves":
-            for m in self.final_curves:
-                curve = self.final_curves[m] if split is None else self.split_curves[split].get(m)
-                if curve is not None:
-                    measure = self.model.measures[m]
-                    out[m] = _missing(curve.grade(self.obs.values[measure.metric]), measure.missing)
+            curves = self.final_curves if split is None else self.split_curves[split]
+            for m, curve in curves.items():
+                measure = self.model.measures[m]
+                out[m] = _missing(curve.grade(self.obs.values[measure.metric]), measure.missing)
         return out
 
     def judge(self, step: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -567,23 +581,3 @@ def _flags(job: _Job, fits: list[CardFit], g: Grades) -> list[dict[str, Any]]:
                     {"scorecard": f.scorecard, "member": n, "auc": own, "why": "; ".join(reasons)}
                 )
     return out
-
-
-def _correlated(obs: Observations, model: Model, score: str) -> list[dict[str, Any]]:
-    """Pairs of measures whose grades correlate strongly: candidates for one group."""
-    from stethoscope.backtest.observations import graded
-
-    names, _ = graded(model, score)
-    out = []
-    for i, a in enumerate(names):
-        for b in names[i + 1 :]:
-            ga, gb = obs.grades[a], obs.grades[b]
-            m = ~np.isnan(ga) & ~np.isnan(gb)
-            if m.sum() < 30 or ga[m].std() == 0 or gb[m].std() == 0:
-                continue
-            r = float(np.corrcoef(ga[m], gb[m])[0, 1])
-            if abs(r) >= STRONG_CORRELATION:
-                out.append(
-                    {"a": a, "b": b, "correlation": round(r, 3), "observations": int(m.sum())}
-                )
-    return sorted(out, key=lambda p: -abs(p["correlation"]))

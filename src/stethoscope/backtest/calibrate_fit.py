@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 C_GRID = (0.01, 0.1, 1.0, 10.0)
 # fewer churned observations than this to fit on: weights are left as they are
 MIN_CHURNED = 10
+STRONG_CORRELATION = 0.8
 
 # node (a scorecard or a group) -> member -> weight
 Weights = dict[str, dict[str, float]]
@@ -326,6 +327,27 @@ def group_shares(nested: Nested, flat: dict[str, float], card: str) -> dict[str,
             for g in {p for p in path[:-1]}:
                 out[g] += flat.get(m, 0.0) / total * 100 / len(paths)
     return {g: round(v, 1) for g, v in sorted(out.items())}
+
+
+def correlated_pairs(
+    grades: dict[str, np.ndarray], names: list[str], *, at_least: float = STRONG_CORRELATION
+) -> list[dict[str, Any]]:
+    """Pairs of ``names`` whose grades (or values) correlate by ``at_least`` (|r|) where
+    both are known, over at least 30 observations: candidates for one group, strongest
+    first."""
+    out = []
+    for i, a in enumerate(names):
+        for b in names[i + 1 :]:
+            ga, gb = grades[a], grades[b]
+            m = ~np.isnan(ga) & ~np.isnan(gb)
+            if m.sum() < 30 or ga[m].std() == 0 or gb[m].std() == 0:
+                continue
+            r = float(np.corrcoef(ga[m], gb[m])[0, 1])
+            if abs(r) >= at_least:
+                out.append(
+                    {"a": a, "b": b, "correlation": round(r, 3), "observations": int(m.sum())}
+                )
+    return sorted(out, key=lambda p: -abs(p["correlation"]))
 
 
 # -- bands ---------------------------------------------------------------------------
