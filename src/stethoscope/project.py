@@ -1036,12 +1036,18 @@ class Project(AlertsMixin):
         lead: int = 0,
         score: str = "health",
         force: bool = False,
+        flips: bool = True,
+        curves: bool = True,
+        flatten: bool = False,
         progress: Progress | None = None,
     ) -> dict[str, Any]:
-        """Fit the score's weights and band thresholds on backtest observations and write
-        them as a new model file ``out`` (never the model it starts from); the fit, with
-        old and new AUC on held-out dates."""
-        from stethoscope.backtest.calibrate import calibrate, model_text
+        """Fit the score's weights at every level (and, with ``flips`` and ``curves``,
+        reversed measures turned round and grading curves from the data) and band
+        thresholds on backtest observations, and write them as a new model file ``out``
+        (never the model it starts from); the fit, with each step's held-out figures
+        (docs/concepts/backtesting.md). ``flatten``: scorecards written flat."""
+        from stethoscope.backtest.calibrate import calibrate
+        from stethoscope.backtest.calibrate_text import model_text
         from stethoscope.backtest.observations import observe
         from stethoscope.model.loader import parse_model
 
@@ -1066,9 +1072,19 @@ class Project(AlertsMixin):
                 list(settings.dates),
                 horizon=horizon,
                 lead=lead,
+                values=curves or flips,
                 progress=progress,
             )
-        fit = calibrate(obs, m, score, horizon=horizon, lead=lead)
+        fit = calibrate(
+            obs,
+            m,
+            score,
+            horizon=horizon,
+            lead=lead,
+            flips=flips,
+            curves=curves,
+            flatten=flatten,
+        )
         text = model_text(m, fit, source=str(source.name), when=_today())
         new = parse_model(text, str(target))  # the file it writes is a valid model
         target.write_text(text)
