@@ -60,6 +60,11 @@ def _sane_day(day: date) -> date:
 Day = Annotated[date, BeforeValidator(_iso_day), AfterValidator(_sane_day)]
 
 
+def iso_day(text: str) -> date:
+    """A date a form sends, as ``Day`` reads one; a ValueError if it is not one."""
+    return _sane_day(date.fromisoformat(_iso_day(text)))
+
+
 def _utc(t: datetime) -> datetime:
     return t if t.tzinfo is not None else t.replace(tzinfo=UTC)
 

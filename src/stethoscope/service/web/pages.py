@@ -21,7 +21,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from stethoscope.errors import DataError
-from stethoscope.service.api_common import Day
+from stethoscope.service.api_common import Day, iso_day
 from stethoscope.service.auth import GRANTS
 from stethoscope.service.errors import envelope
 from stethoscope.service.web import charts, model_page, runs_page, views
@@ -339,7 +339,7 @@ def _expiry(text: str) -> dt.date | None:
     if not text:
         return None
     try:
-        day = dt.date.fromisoformat(text)
+        day = iso_day(text)
     except ValueError:
         raise DataError(f"expected a date like 2025-12-31 for the expiry, got {text!r}") from None
     if day <= dt.datetime.now(dt.UTC).date():
