@@ -23,7 +23,7 @@ from stethoscope.errors import DataError
 
 Unit = Literal["d", "mo"]
 
-_STEP = re.compile(r"^([1-9][0-9]{0,4})(d|w|mo|y)$")
+_STEP = re.compile(r"^([1-9][0-9]{0,5})(d|w|mo|y)$")
 # how a written unit is kept: (unit, multiplier)
 _UNITS: dict[str, tuple[Unit, int]] = {
     "d": ("d", 1),
@@ -41,6 +41,8 @@ class Step:
     unit: Unit
 
     def __str__(self) -> str:
+        if self.unit == "mo" and self.count % 12 == 0:
+            return f"{self.count // 12}y"
         return f"{self.count}{self.unit}"
 
     @property
