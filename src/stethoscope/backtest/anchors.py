@@ -51,8 +51,9 @@ def renewal_pairs(
 ) -> list[dt.date]:
     """Make the temporary table ``table`` (account_id, as_of): every account at each of
     its term ends minus ``lead`` days (module doc), for the dates from ``start`` to
-    ``end``; return the distinct dates, in order. The accounts are not checked for being
-    customers then: the scoring keeps only those it scores on the date."""
+    ``end``, when the account is a customer then (started, not churned: the accounts a
+    run of that date scores), so that no date is scored for nobody; return the distinct
+    dates, in order."""
     lo, hi = start + dt.timedelta(days=lead), end + dt.timedelta(days=lead)
     first_line = con.execute("SELECT min(start_date) FROM subscriptions").fetchall()[0][0]
     renew_lo, renew_hi = con.execute(
@@ -88,9 +89,14 @@ def renewal_pairs(
             SELECT account_id, term_end FROM line_ends
             UNION
             SELECT account_id, term_end FROM renewals
+        ), pairs AS (
+            SELECT DISTINCT account_id, CAST(term_end - CAST(? AS INTEGER) AS DATE) AS as_of
+            FROM ends WHERE term_end BETWEEN ? AND ?
         )
-        SELECT DISTINCT account_id, CAST(term_end - CAST(? AS INTEGER) AS DATE) AS as_of
-        FROM ends WHERE term_end BETWEEN ? AND ?"""
+        SELECT p.account_id, p.as_of FROM pairs p JOIN accounts a ON a.id = p.account_id
+        WHERE a.customer_since <= p.as_of AND NOT EXISTS (
+            SELECT 1 FROM outcomes o WHERE o.account_id = p.account_id AND o.kind = 'churned'
+            AND o.date <= p.as_of AND o.date >= a.customer_since)"""
     con.execute(f"DROP TABLE IF EXISTS {q(table)}").fetchall()
     con.execute(f"CREATE TEMPORARY TABLE {q(table)} (account_id VARCHAR, as_of DATE)").fetchall()
     con.execute(
