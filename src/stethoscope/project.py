@@ -954,6 +954,14 @@ class Project(AlertsMixin):
             raise DataError(f"--probability must be isotonic or platt, got '{method}'")
         if anchor not in ("calendar", "renewal"):
             raise DataError(f"--anchor must be calendar or renewal, got '{anchor}'")
+        if anchor == "renewal" and level == "parent":
+            # a family rolls up its members scored on a date; anchored, a date holds only
+            # the members renewing then, so the family's score would be a part of it
+            raise DataError(
+                "--anchor renewal observes accounts at their own term ends; it cannot roll "
+                "them up into families (--level parent)",
+                hint="use --level account with --anchor renewal",
+            )
         step = (
             parse_step(every)
             if isinstance(every, str)

@@ -152,6 +152,8 @@ def test_calibrate_reads_the_same_anchored_observations(book: Project, tmp_path:
 def test_an_anchored_backtest_needs_a_horizon_that_reaches_the_term_end(book: Project) -> None:
     with pytest.raises(DataError, match=r"^--horizon 3d ends before the term end"):
         book.backtest(horizon=3, lead=5, anchor="renewal", save=False)
+    with pytest.raises(DataError, match=r"^--anchor renewal observes accounts at their own"):
+        book.backtest(lead=5, anchor="renewal", level="parent", save=False)
 
 
 def test_calendar_dates_end_on_the_to_date(book: Project) -> None:
