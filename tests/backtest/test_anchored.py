@@ -3,10 +3,10 @@ calendar dates of a backtest ending on its --to, on a small hand-built book, on 
 
 The book (every account a customer from 2024-01-01; events from 2024-01-02 to 2025-08-31):
 
-- ``annual``: a line from 2024-02-10 to 2025-02-09 billed yearly (its end date is its only
-  term end: a second term would start 2025-02-10, after it); churned 2025-02-09;
-- ``monthly``: an open monthly line from 2024-10-31 (terms end on the same day of the
-  month, clamped: Nov 30, Dec 31, Jan 31, Feb 28, Mar 31, ...); churned 2025-04-02;
+- ``annual``: a line from 2024-02-10 to 2025-02-09 billed yearly (its first term ends on
+  its end date, one term end); churned 2025-02-09;
+- ``monthly``: an open monthly line from 2024-11-01 (terms end on the day before the same
+  day of a later month: Nov 30, Dec 31, Jan 31, Feb 28, Mar 31, ...); churned 2025-04-02;
 - ``renewal``: no line; renewal date 2025-06-15, so term ends on every June 15;
 - ``no_term``: a line stating no term; renewal date 2024-09-20;
 - ``late``: a customer from 2025-05-01 with renewal date 2025-03-01 (only 2026-03-01 comes
@@ -52,7 +52,7 @@ late,Late,2025-05-01,2025-03-01
 
 SUBSCRIPTIONS = """account_id,product,mrr,start_date,end_date,term_months
 annual,core,100,2024-02-10,2025-02-09,12
-monthly,core,50,2024-10-31,,1
+monthly,core,50,2024-11-01,,1
 no_term,core,70,2024-03-01,,
 """
 

@@ -6,10 +6,12 @@ leave is made. The term ends of an account come from its subscription lines, as 
 SQL over the store:
 
 - a line with an ``end_date``: its end date (the line's last day, as the contract says);
-- a line with ``term_months``: ``start_date + k * term_months`` months for k = 1, 2, ...
-  (the day of the month kept, clamped to the month's end: a line started on January 31
-  with monthly terms ends terms on Feb 28 (29), Mar 31, Apr 30, ...), up to its end date
-  when it has one (earlier terms of a line that later ended are renewals too);
+- a line with ``term_months``: the last day of each of its terms, the day before
+  ``start_date + k * term_months`` months for k = 1, 2, ... (counted from the start each
+  time, the day of the month clamped to the month's end, so month ends never drift: a
+  monthly line started on November 1 ends terms on Nov 30, Dec 31, Jan 31, Feb 28, ...),
+  up to its end date when it has one (earlier terms of a line that later ended are
+  renewals too). This is the term end engine/contract.py reads as of a date;
 - an account with no line stating a term (no end_date, no term_months on any line): its
   ``accounts.renewal_date`` and the same day every year before and after it (the table
   holds the current renewal date only, so earlier renewals are taken to be yearly).
@@ -65,7 +67,8 @@ def renewal_pairs(
     years = 1
     if renew_lo and renew_hi:
         years = max(abs(renew_hi.year - lo.year), abs(hi.year - renew_lo.year)) + 1
-    line_term = _plus_months(con, "s.start_date", "k.k * s.term_months")
+    # the last day of term k (end dates are last days too, inclusive)
+    line_term = f"CAST({_plus_months(con, 's.start_date', 'k.k * s.term_months')} - 1 AS DATE)"
     renewal = _plus_months(con, "a.renewal_date", "12 * y.k")
     sql = f"""
         WITH line_ends AS (
