@@ -8,8 +8,10 @@ error in ``runs``.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -208,6 +210,17 @@ def _stage(con: Connection, backfill: Backfill, first: dt.date, last: dt.date) -
 def _unstage(con: Connection, backfill: Backfill) -> None:
     for name, _ in backfill.stages:
         _x(con, f"DROP TABLE IF EXISTS {q(name)}")
+
+
+@contextlib.contextmanager
+def staged(con: Connection, backfill: Backfill, first: dt.date, last: dt.date) -> Iterator[None]:
+    """The staged rows of a backfill from ``first`` to ``last`` while the block runs, for a
+    caller that runs ``backfill.frame`` per date inside statements of its own."""
+    _stage(con, backfill, first, last)
+    try:
+        yield
+    finally:
+        _unstage(con, backfill)
 
 
 def _fenced(sql: str) -> str:

@@ -1,0 +1,464 @@
+"""Candidate metrics for ``stethoscope discover``, written in the model language.
+
+Each candidate is a metric as a model file would hold it (``{table: events, aggregate:
+count, window: 30d}``), with the helper metrics it reads (the base of a percent change, the
+two sides of a ratio), so a starter model is a selection of candidates copied as they are.
+
+Candidates come from a table of small generators, one per source (``GENERATORS``): each
+reads what the book holds up to the cut-off date (which tables have rows, the commonest
+event names, which ticket priorities and touchpoint personas occur) and yields candidates.
+Adding a kind of metric is a generator of a few lines appended to the table.
+
+A candidate with a ``caveat`` reads a value the store keeps only as it is today (an
+account's ARR, seats or renewal date, a ticket's status), not as it was on the observation
+date: its association can be leakage, so discover reports it and leaves it out of the
+starter model.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from stethoscope.contract.schema import TABLES, q
+
+if TYPE_CHECKING:
+    from stethoscope.store.database import Connection
+
+Spec = dict[str, Any]
+
+# the window of "recent" activity, and the longer one of sparse sources (tickets, calls)
+WINDOW = 30
+LONG = 90
+YEAR = 365
+STATIC = "reads today's value, not the value on the observation date (no history)"
+STATUS = "reads each ticket's status today, not on the observation date"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A metric to try: ``name`` is the metric judged; ``metrics`` holds it and every
+    metric it reads, as model-file mappings."""
+
+    name: str
+    family: str
+    description: str
+    metrics: dict[str, Spec]
+    caveat: str | None = None
+
+    @property
+    def spec(self) -> Spec:
+        return self.metrics[self.name]
+
+
+@dataclass
+class Book:
+    """What the book holds up to the cut-off: tables with rows, the commonest event names,
+    and a few vocabularies the generators look at."""
+
+    tables: set[str]
+    events: list[str]
+    has_users: bool = False
+    priorities: set[str] = field(default_factory=set)
+    personas: set[str] = field(default_factory=set)
+    touchpoint_kinds: set[str] = field(default_factory=set)
+    survey_kinds: set[str] = field(default_factory=set)
+    has_csat: bool = False
+    has_renewal: bool = False
+
+
+def _w(days: int) -> str:
+    return f"{days}d"
+
+
+def _one(name: str, family: str, description: str, spec: Spec, **kw: Any) -> Candidate:
+    return Candidate(name, family, description, {name: spec}, **kw)
+
+
+def _change(name: str, family: str, description: str, base: str, base_spec: Spec) -> Candidate:
+    return Candidate(
+        name, family, description, {base: base_spec, name: {"percent_change": base}}
+    )
+
+
+def _ratio(
+    name: str, family: str, description: str, parts: dict[str, Spec], caveat: str | None = None
+) -> Candidate:
+    a, b = parts
+    return Candidate(name, family, description, {**parts, name: {"ratio": [a, b]}}, caveat)
+
+
+# -- generators: one per source; each yields candidates for what the book holds ---------
+
+
+def _events(book: Book) -> Iterator[Candidate]:
+    if "events" not in book.tables:
+        return
+    count = {"table": "events", "aggregate": "count", "window": _w(WINDOW)}
+    days = {"table": "events", "aggregate": "active_days", "window": _w(WINDOW)}
+    yield _one("events_30d", "events", "Events in the last 30 days.", count)
+    yield _one("active_days_30d", "events", "Days with any event in the last 30.", days)
+    yield _one(
+        "active_days_90d",
+        "events",
+        "Days with any event in the last 90.",
+        {**days, "window": _w(LONG)},
+    )
+    yield _change(
+        "events_change_30d",
+        "events",
+        "Events in 30 days against the 30 before, in percent.",
+        "events_30d",
+        count,
+    )
+    yield _change(
+        "events_change_90d",
+        "events",
+        "Events in 90 days against the 90 before, in percent.",
+        "events_90d",
+        {**count, "window": _w(LONG)},
+    )
+    yield _change(
+        "active_days_change_30d",
+        "events",
+        "Active days in 30 against the 30 before, in percent.",
+        "active_days_30d",
+        days,
+    )
+    yield _one(
+        "days_since_event",
+        "events",
+        "Days since the last event.",
+        {"table": "events", "aggregate": "days_since"},
+    )
+    breadth = {
+        "table": "events",
+        "aggregate": "count_distinct",
+        "column": "event",
+        "window": _w(WINDOW),
+    }
+    yield _one("event_types_30d", "events", "Kinds of event used in 30 days.", breadth)
+    yield _ratio(
+        "events_per_day_30d",
+        "events",
+        "Events per active day, 30 days.",
+        {"events_30d": count, "active_days_30d": days},
+    )
+    if book.has_users:
+        users = {
+            "table": "events",
+            "aggregate": "count_distinct",
+            "column": "user_id",
+            "window": _w(WINDOW),
+        }
+        yield _one("users_30d", "events", "Distinct users with an event in 30 days.", users)
+        yield _change(
+            "users_change_30d",
+            "events",
+            "Active users in 30 days against the 30 before, in percent.",
+            "users_30d",
+            users,
+        )
+        yield _ratio(
+            "events_per_user_30d",
+            "events",
+            "Events per active user, 30 days.",
+            {"events_30d": count, "users_30d": users},
+        )
+        yield _ratio(
+            "users_per_seat_30d",
+            "events",
+            "Active users in 30 days per licensed seat (accounts.seats).",
+            {"users_30d": users, "seats": {"attribute": "seats"}},
+            STATIC,
+        )
+
+
+def _event_types(book: Book) -> Iterator[Candidate]:
+    total = {"table": "events", "aggregate": "count", "window": _w(WINDOW)}
+    names = slugs(book.events)
+    for event, slug in zip(book.events, names, strict=True):
+        where = {"event": event}
+        count = {"table": "events", "where": where, "aggregate": "count", "window": _w(WINDOW)}
+        days = {**count, "aggregate": "active_days"}
+        family = f"event {event}"
+        n, d = f"{slug}_30d", f"{slug}_days_30d"
+        yield _one(n, family, f"{event} events in 30 days.", count)
+        yield _one(d, family, f"Days with a {event} event in 30.", days)
+        yield _change(
+            f"{slug}_change_30d",
+            family,
+            f"{event} events in 30 days against the 30 before, in percent.",
+            n,
+            count,
+        )
+        yield _ratio(
+            f"{slug}_share_30d",
+            family,
+            f"{event} events per event of any kind, 30 days.",
+            {n: count, "events_30d": total},
+        )
+
+
+def _tickets(book: Book) -> Iterator[Candidate]:
+    if "tickets" not in book.tables:
+        return
+    base = {"table": "tickets", "aggregate": "count", "window": _w(LONG)}
+    yield _one("tickets_90d", "tickets", "Tickets opened in 90 days.", base)
+    urgent = sorted(book.priorities & {"high", "urgent"})
+    if urgent:
+        yield _one(
+            "tickets_high_90d",
+            "tickets",
+            f"Tickets of priority {' or '.join(urgent)} opened in 90 days.",
+            {"table": "tickets", "where": {"priority": urgent}, "aggregate": "count", "window": _w(LONG)},
+        )
+    yield _one(
+        "tickets_open",
+        "tickets",
+        "Tickets opened in the last year and not solved or closed.",
+        {
+            "table": "tickets",
+            "where": {"status": {"not": ["solved", "closed"]}},
+            "aggregate": "count",
+            "window": _w(YEAR),
+        },
+        caveat=STATUS,
+    )
+    yield _one(
+        "days_since_ticket",
+        "tickets",
+        "Days since the last ticket was opened.",
+        {"table": "tickets", "aggregate": "days_since"},
+    )
+    if book.has_csat:
+        yield _one(
+            "ticket_csat_180d",
+            "tickets",
+            "Mean CSAT of tickets opened in 180 days.",
+            {"table": "tickets", "aggregate": "avg", "column": "csat", "window": "180d"},
+        )
+
+
+def _surveys(book: Book) -> Iterator[Candidate]:
+    if "surveys" not in book.tables:
+        return
+    for kind in sorted(book.survey_kinds & {"nps", "csat"}):
+        where = {"kind": kind}
+        yield _one(
+            f"{kind}_latest",
+            "surveys",
+            f"The latest {kind.upper()} answer of the last year.",
+            {
+                "table": "surveys",
+                "where": where,
+                "aggregate": "latest",
+                "column": "score",
+                "window": _w(YEAR),
+            },
+        )
+        yield _one(
+            f"{kind}_mean_365d",
+            "surveys",
+            f"The mean {kind.upper()} answer of the last year.",
+            {
+                "table": "surveys",
+                "where": where,
+                "aggregate": "avg",
+                "column": "score",
+                "window": _w(YEAR),
+            },
+        )
+        yield _one(
+            f"{kind}_answers_365d",
+            "surveys",
+            f"{kind.upper()} answers in the last year.",
+            {"table": "surveys", "where": where, "aggregate": "count", "window": _w(YEAR)},
+        )
+
+
+def _touchpoints(book: Book) -> Iterator[Candidate]:
+    if "touchpoints" not in book.tables:
+        return
+    yield _one(
+        "days_since_touchpoint",
+        "touchpoints",
+        "Days since the last conversation of any kind.",
+        {"table": "touchpoints", "aggregate": "days_since"},
+    )
+    yield _one(
+        "touchpoints_90d",
+        "touchpoints",
+        "Conversations in 90 days.",
+        {"table": "touchpoints", "aggregate": "count", "window": _w(LONG)},
+    )
+    meetings = sorted(book.touchpoint_kinds & {"meeting", "qbr", "call"})
+    if meetings:
+        yield _one(
+            "days_since_meeting",
+            "touchpoints",
+            f"Days since the last {', '.join(meetings)}.",
+            {"table": "touchpoints", "where": {"kind": meetings}, "aggregate": "days_since"},
+        )
+    for persona in sorted(book.personas & {"executive", "champion"}):
+        yield _one(
+            f"days_since_{persona}",
+            "touchpoints",
+            f"Days since the last conversation with a {persona}.",
+            {"table": "touchpoints", "where": {"persona": persona}, "aggregate": "days_since"},
+        )
+    yield _one(
+        "personas_180d",
+        "touchpoints",
+        "Personas spoken with in 180 days.",
+        {"table": "touchpoints", "aggregate": "count_distinct", "column": "persona", "window": "180d"},
+    )
+
+
+def _goals(book: Book) -> Iterator[Candidate]:
+    if "goals" not in book.tables:
+        return
+    goals = {"table": "goals", "aggregate": "count"}
+    achieved = {"table": "goals", "aggregate": "count", "time_column": "achieved_at"}
+    yield _one(
+        "goals_achieved_365d",
+        "goals",
+        "Goals achieved in the last year.",
+        {**achieved, "window": _w(YEAR)},
+    )
+    yield _ratio(
+        "goals_achieved_share",
+        "goals",
+        "Goals achieved per goal set, all history.",
+        {"goals_achieved": achieved, "goals_set": goals},
+    )
+
+
+def _attributes(book: Book) -> Iterator[Candidate]:
+    yield _one(
+        "tenure_days",
+        "account",
+        "Days since the account became a customer.",
+        {"attribute": "tenure_days"},
+    )
+    if book.has_renewal:
+        yield _one(
+            "days_to_renewal",
+            "account",
+            "Days to accounts.renewal_date.",
+            {"attribute": "days_to_renewal"},
+            caveat=STATIC,
+        )
+    for name, what in (("seats", "Licensed seats."), ("arr", "Annual recurring revenue.")):
+        yield _one(name, "account", what, {"attribute": name}, caveat=STATIC)
+
+
+Generator = Callable[[Book], Iterator[Candidate]]
+
+GENERATORS: tuple[Generator, ...] = (
+    _events,
+    _event_types,
+    _tickets,
+    _surveys,
+    _touchpoints,
+    _goals,
+    _attributes,
+)
+
+
+def candidates(book: Book) -> list[Candidate]:
+    """Every candidate the generators make of ``book``, in their order; a later candidate
+    whose name (or a helper's) is taken by a different metric is left out."""
+    out: dict[str, Candidate] = {}
+    specs: dict[str, Spec] = {}
+    for generate in GENERATORS:
+        for c in generate(book):
+            # an event named like an overall metric would give one name two meanings
+            if c.name in out or any(specs.get(n, s) != s for n, s in c.metrics.items()):
+                continue
+            out[c.name] = c
+            specs |= c.metrics
+    return list(out.values())
+
+
+def metrics_of(chosen: list[Candidate]) -> dict[str, Spec]:
+    """The model-file ``metrics`` of these candidates and their helpers, each once."""
+    out: dict[str, Spec] = {}
+    for c in chosen:
+        for name, spec in c.metrics.items():
+            out.setdefault(name, spec)
+    return out
+
+
+def slugs(names: list[str]) -> list[str]:
+    """Metric names for event names: lower case, letters, digits and ``_``, starting with a
+    letter, at most 32 characters, distinct (a suffix where two would meet)."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for n in names:
+        s = re.sub(r"[^a-z0-9]+", "_", n.lower()).strip("_")[:32].rstrip("_") or "event"
+        if not s[0].isalpha():
+            s = f"ev_{s}"
+        base, i = s, 2
+        while s in seen or s in _RESERVED:
+            s = f"{base[:29]}_{i}"
+            i += 1
+        seen.add(s)
+        out.append(s)
+    return out
+
+
+# names an event slug must not take: the overall candidates' own, and the model's words
+_RESERVED = {"events", "true", "false", "missing", "weights", "description"}
+
+
+# -- what the book holds -----------------------------------------------------------------
+
+
+def read_book(con: Connection, until: dt.date, *, events: int) -> Book:
+    """What the book holds up to the end of ``until``: a few small queries."""
+    end = until + dt.timedelta(days=1)
+
+    def upto(table: str, extra: str = "") -> str:
+        time = TABLES[table].time_column
+        return f"FROM {q(table)} WHERE {q(time or '')} < CAST(? AS DATE){extra}"
+
+    def values(table: str, column: str) -> set[str]:
+        rows = con.execute(
+            f"SELECT DISTINCT {q(column)} {upto(table, f' AND {q(column)} IS NOT NULL')}", [end]
+        ).fetchall()
+        return {str(r[0]) for r in rows}
+
+    present: set[str] = set()
+    for name in ("events", "tickets", "surveys", "touchpoints", "goals"):
+        if con.execute(f"SELECT 1 {upto(name)} LIMIT 1", [end]).fetchall():
+            present.add(name)
+    book = Book(present, [])
+    if "events" in present:
+        book.events = [
+            str(r[0])
+            for r in con.execute(
+                f"SELECT event, count(*) AS n {upto('events')} GROUP BY event "
+                "ORDER BY n DESC, event LIMIT ?",
+                [end, events],
+            ).fetchall()
+        ]
+        book.has_users = bool(
+            con.execute(f"SELECT 1 {upto('events', ' AND user_id IS NOT NULL')} LIMIT 1", [end])
+            .fetchall()
+        )
+    if "tickets" in present:
+        book.priorities = values("tickets", "priority")
+        book.has_csat = bool(values("tickets", "csat"))
+    if "surveys" in present:
+        book.survey_kinds = values("surveys", "kind")
+    if "touchpoints" in present:
+        book.personas = values("touchpoints", "persona")
+        book.touchpoint_kinds = values("touchpoints", "kind")
+    book.has_renewal = bool(
+        con.execute("SELECT 1 FROM accounts WHERE renewal_date IS NOT NULL LIMIT 1").fetchall()
+    )
+    return book
