@@ -79,9 +79,7 @@ def _one(name: str, family: str, description: str, spec: Spec, **kw: Any) -> Can
 
 
 def _change(name: str, family: str, description: str, base: str, base_spec: Spec) -> Candidate:
-    return Candidate(
-        name, family, description, {base: base_spec, name: {"percent_change": base}}
-    )
+    return Candidate(name, family, description, {base: base_spec, name: {"percent_change": base}})
 
 
 def _ratio(
@@ -214,7 +212,12 @@ def _tickets(book: Book) -> Iterator[Candidate]:
             "tickets_high_90d",
             "tickets",
             f"Tickets of priority {' or '.join(urgent)} opened in 90 days.",
-            {"table": "tickets", "where": {"priority": urgent}, "aggregate": "count", "window": _w(LONG)},
+            {
+                "table": "tickets",
+                "where": {"priority": urgent},
+                "aggregate": "count",
+                "window": _w(LONG),
+            },
         )
     yield _one(
         "tickets_open",
@@ -314,7 +317,12 @@ def _touchpoints(book: Book) -> Iterator[Candidate]:
         "personas_180d",
         "touchpoints",
         "Personas spoken with in 180 days.",
-        {"table": "touchpoints", "aggregate": "count_distinct", "column": "persona", "window": "180d"},
+        {
+            "table": "touchpoints",
+            "aggregate": "count_distinct",
+            "column": "persona",
+            "window": "180d",
+        },
     )
 
 
@@ -447,8 +455,9 @@ def read_book(con: Connection, until: dt.date, *, events: int) -> Book:
             ).fetchall()
         ]
         book.has_users = bool(
-            con.execute(f"SELECT 1 {upto('events', ' AND user_id IS NOT NULL')} LIMIT 1", [end])
-            .fetchall()
+            con.execute(
+                f"SELECT 1 {upto('events', ' AND user_id IS NOT NULL')} LIMIT 1", [end]
+            ).fetchall()
         )
     if "tickets" in present:
         book.priorities = values("tickets", "priority")

@@ -327,9 +327,7 @@ def discover(
         progress("judging candidates", 0, 0)
     judged = discover_stats.judge(values, chosen, horizon=horizon, lead=lead)
     t2 = time.perf_counter()
-    starter = discover_model.starter(
-        values, chosen, judged, settings=settings, measures=measures
-    )
+    starter = discover_model.starter(values, chosen, judged, settings=settings, measures=measures)
     t3 = time.perf_counter()
     report: dict[str, Any] = {
         "observations": len(values),

@@ -107,7 +107,9 @@ def grading(x: np.ndarray, y: np.ndarray, direction: str) -> tuple[list[tuple[fl
     lo, hi = float(rate.min()), float(rate.max())
     grades = [50 if hi <= lo else round(100 * (hi - r) / (hi - lo)) for r in rate]
     points = [
-        (float(edges[i]), int(grades[i])) for i in range(1, len(edges)) if grades[i] != grades[i - 1]
+        (float(edges[i]), int(grades[i]))
+        for i in range(1, len(edges))
+        if grades[i] != grades[i - 1]
     ]
     return points, int(grades[0])
 
@@ -156,7 +158,8 @@ def _hundred(w: np.ndarray) -> np.ndarray:
     base = np.floor(raw).astype(int)
     for j in np.argsort(-(raw - base), kind="stable")[: 100 - base.sum()]:
         base[j] += 1
-    return base
+    out: np.ndarray = base
+    return out
 
 
 def _choose_c(grades: np.ndarray, y: np.ndarray, as_of: np.ndarray, gap: tuple[int, int]) -> float:
@@ -178,7 +181,7 @@ def _choose_c(grades: np.ndarray, y: np.ndarray, as_of: np.ndarray, gap: tuple[i
 
 def select(judgement: Judgement, n: int) -> list[Judged]:
     """The candidates a starter model takes (module doc, 1)."""
-    out = []
+    out: list[Judged] = []
     for j in judgement.leaders():
         if len(out) >= n:
             break
@@ -201,7 +204,8 @@ def fit(
         return f"{int(y.sum())} churned observations, fewer than {MIN_CHURNED} to fit on"
     measures = []
     for j in select(judgement, n):
-        assert j.direction is not None and j.auc is not None
+        assert j.direction is not None
+        assert j.auc is not None
         points, below = grading(values.values[j.name][rows], y, j.direction)
         if points:  # a grading that gives everyone the same grade tells nobody apart
             measures.append(Measure(j.name, j.direction, j.auc, points, below))
@@ -258,13 +262,12 @@ def scores(fitted: Fitted, values: Values, rows: np.ndarray) -> np.ndarray:
 def band_of(score: np.ndarray, bands: list[float]) -> np.ndarray:
     names = np.array([b for b, _ in BANDS], dtype=object)
     which = np.searchsorted(np.array(bands), score, side="right")
-    out = names[np.clip(which, 0, len(names) - 1)]
-    return np.where(np.isnan(score), None, out)
+    out: np.ndarray = names[np.clip(which, 0, len(names) - 1)]
+    out[np.isnan(score)] = None
+    return out
 
 
-def figures(
-    fitted: Fitted, values: Values, rows: np.ndarray
-) -> dict[str, Any]:
+def figures(fitted: Fitted, values: Values, rows: np.ndarray) -> dict[str, Any]:
     """AUC, top-decile lift and churn by band of the fitted score on ``rows``."""
     s = scores(fitted, values, rows)
     y = values.label[rows]

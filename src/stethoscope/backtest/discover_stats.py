@@ -124,9 +124,7 @@ def oriented(x: np.ndarray, y: np.ndarray) -> tuple[float | None, str | None]:
     return (a, "higher") if a >= 0.5 else (1 - a, "lower")
 
 
-def held_out(
-    x: np.ndarray, y: np.ndarray, fit: np.ndarray, test: np.ndarray
-) -> float | None:
+def held_out(x: np.ndarray, y: np.ndarray, fit: np.ndarray, test: np.ndarray) -> float | None:
     """The AUC on ``test`` rows of the direction read on ``fit`` rows."""
     a_fit = metrics.auc(x[fit], y[fit])
     a_test = metrics.auc(x[test], y[test])
@@ -198,7 +196,8 @@ def rank_correlations(columns: list[np.ndarray]) -> np.ndarray:
         cov = count * sxy - s * s.T
         var = (count * ss - s**2) * (count * ss - s**2).T
         r = np.where((count >= OVERLAP) & (var > 0), cov / np.sqrt(var), 0.0)
-    return np.abs(np.nan_to_num(r))
+    out: np.ndarray = np.abs(np.nan_to_num(r))
+    return out
 
 
 def _ranks(v: np.ndarray) -> np.ndarray:

@@ -82,8 +82,10 @@ def model_text(
         "# Review every measure (direction, thresholds) before adopting it; "
         "`stethoscope backtest` it on later dates."
     )
-    return "\n".join(lines) + "\n" + yaml.dump(
-        data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100
+    return (
+        "\n".join(lines)
+        + "\n"
+        + yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
     )
 
 
