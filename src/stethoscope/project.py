@@ -1062,7 +1062,7 @@ class Project(AlertsMixin):
     ) -> Discovery:
         """The traits of lost customers: candidate metrics of the book judged against churn
         on observation dates up to ``to``, and a starter model of the best uncorrelated
-        ones, written to ``out`` (docs/concepts/backtesting.md#discover)."""
+        ones, written to ``out`` (docs/concepts/backtesting.md, "Discover")."""
         from stethoscope.backtest.discover import discover
         from stethoscope.model.loader import parse_model
 

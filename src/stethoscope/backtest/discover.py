@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -232,7 +233,9 @@ def compute(
                 con.execute(f"DROP TABLE IF EXISTS {t}").fetchall()
 
 
-def _part(con: Connection, part: list[Candidate], dates: list[dt.date], table: str) -> Any:
+def _part(
+    con: Connection, part: list[Candidate], dates: list[dt.date], table: str
+) -> Iterator[dt.date]:
     """Compute one part's candidates into ``table``, date by date (a generator: one step
     per date)."""
     from stethoscope import runner
@@ -270,6 +273,24 @@ def _read(con: Connection, source: str, names: list[str]) -> Values:
         _floats(data["label"]),
         {n: _floats(data[f"v__{n}"]) for n in names},
     )
+
+
+def _check_churn(con: Connection, settings: Settings) -> None:
+    """Refuse early, before any candidate is computed, when no churn falls in any label
+    window of the observation dates."""
+    first = settings.dates[0] + dt.timedelta(days=settings.lead)
+    last = settings.dates[-1] + dt.timedelta(days=settings.lead + settings.horizon)
+    row = con.execute(
+        "SELECT count(*) FROM outcomes WHERE kind = 'churned' AND date > ? AND date <= ?",
+        [first, last],
+    ).fetchone()
+    if not row or not row[0]:
+        raise DataError(
+            f"no account churned within {settings.horizon} days of the "
+            f"{len(settings.dates)} observation dates ({settings.dates[0]} to "
+            f"{settings.dates[-1]}): there are no lost customers to learn from",
+            hint="import outcomes with kind 'churned' (and 'renewed'), or a longer history",
+        )
 
 
 @dataclass
@@ -310,17 +331,17 @@ def discover(
 
     started = time.perf_counter()
     settings = observation_dates(con, every=every, horizon=horizon, lead=lead, to=to)
+    _check_churn(con, settings)
     book = read_book(con, settings.until, events=events)
     chosen = candidates(book)
     t0 = time.perf_counter()
     values = compute(con, chosen, settings, progress=progress)
     t1 = time.perf_counter()
     churned = int(values.label.sum())
-    if not len(values) or churned == 0:
+    if churned == 0:
         raise DataError(
-            f"no account churned within {horizon} days of the {len(settings.dates)} "
-            f"observation dates ({settings.dates[0]} to {settings.dates[-1]}, "
-            f"{len(values):,} observations): there are no lost customers to learn from",
+            f"none of the {len(values):,} observations on {len(settings.dates)} dates "
+            f"churned within {horizon} days: there are no lost customers to learn from",
             hint="import outcomes with kind 'churned' (and 'renewed'), or a longer history",
         )
     if progress:

@@ -101,7 +101,7 @@ def html(r: dict[str, Any]) -> str:
         "healthy value (0.5 is chance); 'healthier' says which way is healthy; 'held out' "
         "is that direction, read on the earlier dates, judged on the later ones. A candidate "
         "'same as' another correlates with that stronger one. See "
-        "docs/concepts/backtesting.md#discover.</p>",
+        "docs/concepts/backtesting.md (Discover).</p>",
         _table(["", ""], [[k, v] for k, v in headline(r)]),
     ]
     m = r["model"]
