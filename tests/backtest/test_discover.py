@@ -254,3 +254,35 @@ def test_candidates_come_from_what_the_book_holds() -> None:
     # every candidate is a metric of the model language, with what it reads
     for c in candidates(book):
         assert c.name in c.metrics
+
+
+@pytest.mark.postgres
+def test_duckdb_and_postgres_compute_the_same_candidates(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    from stethoscope.backtest import discover as d
+    from stethoscope.backtest.candidates import read_book
+    from tests.conftest import open_project
+
+    got = {}
+    for store in ("duckdb", "postgres"):
+        with open_project(request, store, _made(tmp_path / store)) as p:
+            p.load_demo(accounts=60, months=8, end=END, seed=5)
+            con = p.store.con
+            s = d.observation_dates(con, every="1mo", horizon=60, lead=0, to=None)
+            chosen = candidates(read_book(con, s.until, events=2))
+            got[store] = (s, [c.name for c in chosen], d.compute(con, chosen, s))
+    (s1, n1, duck), (s2, n2, pg) = got["duckdb"], got["postgres"]
+    assert s1 == s2
+    assert n1 == n2
+    assert len(duck) > 100
+    assert duck.label.sum() > 0
+    assert (duck.account_id == pg.account_id).all()
+    assert (duck.label == pg.label).all()
+    for name in n1:
+        np.testing.assert_allclose(duck.values[name], pg.values[name], rtol=1e-9, err_msg=name)
+
+
+def _made(folder: Path) -> Path:
+    folder.mkdir()
+    return folder
