@@ -65,7 +65,14 @@ def test_report_shape_and_figures_recomputed(found: dict[str, Any]) -> None:
     # every label window ends by --to
     for d in s["dates"]:
         assert dt.date.fromisoformat(d) + dt.timedelta(days=HORIZON) <= TO
-    assert found["book"]["tables"] == ["events", "goals", "surveys", "tickets", "touchpoints"]
+    assert found["book"]["tables"] == [
+        "events",
+        "goals",
+        "subscriptions",
+        "surveys",
+        "tickets",
+        "touchpoints",
+    ]
     assert len(found["book"]["events"]) == 4
     names = [c["name"] for c in found["candidates"]]
     assert len(names) == len(set(names)) > 40

@@ -68,6 +68,7 @@ class Book:
     survey_kinds: set[str] = field(default_factory=set)
     has_csat: bool = False
     has_renewal: bool = False
+    line_columns: set[str] = field(default_factory=set)
 
 
 def _w(days: int) -> str:
@@ -345,6 +346,40 @@ def _goals(book: Book) -> Iterator[Candidate]:
     )
 
 
+def _subscriptions(book: Book) -> Iterator[Candidate]:
+    """Contract lines placed in time by their start (what is known once a line starts)."""
+    if "subscriptions" not in book.tables:
+        return
+    lines = {"table": "subscriptions"}
+    yield _one(
+        "days_since_line_start",
+        "subscriptions",
+        "Days since the newest subscription line started (a renewal, upgrade or add-on).",
+        {**lines, "aggregate": "days_since"},
+    )
+    yield _one(
+        "lines_started_365d",
+        "subscriptions",
+        "Subscription lines started in the last year.",
+        {**lines, "aggregate": "count", "window": _w(YEAR)},
+    )
+    for column, what in (("mrr", "MRR"), ("quantity", "quantity (seats)")):
+        if column in book.line_columns:
+            yield _one(
+                f"line_{column}_latest",
+                "subscriptions",
+                f"The {what} of the newest subscription line.",
+                {**lines, "aggregate": "latest", "column": column},
+            )
+    if "term_months" in book.line_columns:
+        yield _one(
+            "term_months_latest",
+            "subscriptions",
+            "The billing term in months of the newest subscription line (1 monthly, 12 annual).",
+            {**lines, "aggregate": "latest", "column": "term_months"},
+        )
+
+
 def _attributes(book: Book) -> Iterator[Candidate]:
     yield _one(
         "tenure_days",
@@ -373,6 +408,7 @@ GENERATORS: tuple[Generator, ...] = (
     _surveys,
     _touchpoints,
     _goals,
+    _subscriptions,
     _attributes,
 )
 
@@ -441,7 +477,7 @@ def read_book(con: Connection, until: dt.date, *, events: int) -> Book:
         return {str(r[0]) for r in rows}
 
     present: set[str] = set()
-    for name in ("events", "tickets", "surveys", "touchpoints", "goals"):
+    for name in ("events", "tickets", "surveys", "touchpoints", "goals", "subscriptions"):
         if con.execute(f"SELECT 1 {upto(name)} LIMIT 1", [end]).fetchall():
             present.add(name)
     book = Book(present, [])
@@ -467,6 +503,14 @@ def read_book(con: Connection, until: dt.date, *, events: int) -> Book:
     if "touchpoints" in present:
         book.personas = values("touchpoints", "persona")
         book.touchpoint_kinds = values("touchpoints", "kind")
+    if "subscriptions" in present:
+        book.line_columns = {
+            c
+            for c in ("mrr", "quantity", "term_months")
+            if con.execute(
+                f"SELECT 1 {upto('subscriptions', f' AND {q(c)} IS NOT NULL')} LIMIT 1", [end]
+            ).fetchall()
+        }
     book.has_renewal = bool(
         con.execute("SELECT 1 FROM accounts WHERE renewal_date IS NOT NULL LIMIT 1").fetchall()
     )
