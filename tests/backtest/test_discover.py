@@ -172,6 +172,12 @@ def test_nothing_after_to_changes_the_model(
         con.execute(
             "UPDATE tickets SET priority = 'urgent' WHERE opened_at >= ?", [after]
         ).fetchall()
+        # tickets open on --to: closed (and rated) after it
+        con.execute(
+            "UPDATE tickets SET status = 'closed', csat = 1, closed_at = ? "
+            "WHERE opened_at < ? AND (closed_at IS NULL OR closed_at >= ?)",
+            [after + dt.timedelta(days=3), after, after],
+        ).fetchall()
         con.execute("DELETE FROM outcomes WHERE date > ?", [TO]).fetchall()
         con.execute(
             "INSERT INTO outcomes (id, account_id, kind, date) SELECT 'x' || id, id, "

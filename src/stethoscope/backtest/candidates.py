@@ -10,9 +10,11 @@ event names, which ticket priorities and touchpoint personas occur) and yields c
 Adding a kind of metric is a generator of a few lines appended to the table.
 
 A candidate with a ``caveat`` reads a value the store keeps only as it is today (an
-account's ARR, seats or renewal date, a ticket's status), not as it was on the observation
-date: its association can be leakage, so discover reports it and leaves it out of the
-starter model.
+account's ARR, seats or renewal date), not as it was on the observation date: its
+association can be leakage, so discover reports it and leaves it out of the starter model.
+Values known only later are placed by when they became known: a ticket's CSAT by its
+``closed_at``, and tickets open on the date as the share closed by then (a ticket's
+``status`` is only known as it is today).
 """
 
 from __future__ import annotations
@@ -35,7 +37,6 @@ WINDOW = 30
 LONG = 90
 YEAR = 365
 STATIC = "reads today's value, not the value on the observation date (no history)"
-STATUS = "reads each ticket's status today, not on the observation date"
 
 
 @dataclass(frozen=True)
@@ -220,17 +221,20 @@ def _tickets(book: Book) -> Iterator[Candidate]:
                 "window": _w(LONG),
             },
         )
-    yield _one(
-        "tickets_open",
+    # tickets still open on the date: their status is only known as it is today, so the
+    # share of all tickets opened by then that were closed by then (closed_at) stands in
+    yield _ratio(
+        "tickets_closed_share",
         "tickets",
-        "Tickets opened in the last year and not solved or closed.",
+        "Tickets closed by the date per ticket opened by then, all history.",
         {
-            "table": "tickets",
-            "where": {"status": {"not": ["solved", "closed"]}},
-            "aggregate": "count",
-            "window": _w(YEAR),
+            "tickets_closed": {
+                "table": "tickets",
+                "aggregate": "count",
+                "time_column": "closed_at",
+            },
+            "tickets_opened": {"table": "tickets", "aggregate": "count"},
         },
-        caveat=STATUS,
     )
     yield _one(
         "days_since_ticket",
@@ -242,8 +246,14 @@ def _tickets(book: Book) -> Iterator[Candidate]:
         yield _one(
             "ticket_csat_180d",
             "tickets",
-            "Mean CSAT of tickets opened in 180 days.",
-            {"table": "tickets", "aggregate": "avg", "column": "csat", "window": "180d"},
+            "Mean CSAT of tickets closed in 180 days.",
+            {
+                "table": "tickets",
+                "aggregate": "avg",
+                "column": "csat",
+                "time_column": "closed_at",
+                "window": "180d",
+            },
         )
 
 
