@@ -299,3 +299,21 @@ def test_duckdb_and_postgres_compute_the_same_candidates(
 def _made(folder: Path) -> Path:
     folder.mkdir()
     return folder
+
+
+def test_dates_step_by_calendar_months_back_from_the_last_complete_one(book: Path) -> None:
+    from stethoscope.backtest import discover as d
+
+    with Project.open(book) as p:
+        s = d.observation_dates(p.store.con, every="1mo", horizon=90, lead=0, to=None)
+        assert s.dates[-1] == END - dt.timedelta(days=90)
+        assert [x.day for x in s.dates] == [s.dates[-1].day] * len(s.dates)
+        assert d.observation_dates(p.store.con, every="2w", horizon=90, lead=0, to=None).dates[
+            -2
+        ] == END - dt.timedelta(days=104)
+        with pytest.raises(DataError, match=r"holds 0 observation date\(s\) every 1mo"):
+            p.discover(to=dt.date(2024, 8, 1))
+    assert d._back(dt.date(2025, 3, 31), 1, (1, "mo")) == dt.date(2025, 2, 28)
+    assert d._back(dt.date(2025, 3, 31), 13, (1, "mo")) == dt.date(2024, 2, 29)
+    with pytest.raises(DataError, match=r"^--every: expected a step like 30d, 2w or 1mo"):
+        d.parse_every("monthly")
