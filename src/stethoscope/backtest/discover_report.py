@@ -38,7 +38,15 @@ def headline(r: dict[str, Any]) -> list[tuple[str, str]]:
     if m:
         rows.append(("starter model AUC (in sample)", num(m["in_sample"]["auc"])))
         h = m["held_out"]
-        if h:
+        if not h:
+            rows.append(
+                (
+                    "starter model AUC (held out)",
+                    "- (no earlier dates whose labels end before the later half begins, or "
+                    "too few churned on them: judge it with a backtest after --to)",
+                )
+            )
+        else:
             rows.append(
                 (
                     "starter model AUC (held out)",
