@@ -19,7 +19,8 @@ import pytest
 from sklearn.metrics import roc_auc_score
 
 from stethoscope.backtest import discover_model, discover_stats
-from stethoscope.backtest.candidates import Book, candidates, slugs
+from stethoscope.backtest.candidates import candidates, slugs
+from stethoscope.backtest.discover_book import Book
 from stethoscope.errors import DataError
 from stethoscope.model.loader import parse_model
 from stethoscope.project import Project
@@ -65,7 +66,7 @@ def test_report_shape_and_figures_recomputed(found: dict[str, Any]) -> None:
     # every label window ends by --to
     for d in s["dates"]:
         assert dt.date.fromisoformat(d) + dt.timedelta(days=HORIZON) <= TO
-    assert found["book"]["tables"] == [
+    assert found["book"]["tables"] == [  # goals, subscriptions: the demo's, up to --to
         "events",
         "goals",
         "subscriptions",
@@ -87,13 +88,16 @@ def test_report_shape_and_figures_recomputed(found: dict[str, Any]) -> None:
             assert sum(k["observations"] for k in c["cohorts"]) / n == pytest.approx(c["coverage"])
             churned = sum(k["churned"] for k in c["cohorts"]) + c["missing"]["churned"]
             assert churned == found["churned"]
-    # the groups partition the judged candidates, each led by its strongest
+    # the groups partition the judged candidates, each led by its strongest (a member
+    # stronger than its leader carries a caveat the leader has not)
     judged = {c["name"]: c for c in found["candidates"] if c["auc"] is not None}
     for g in found["groups"]:
         for m in g["members"]:
             assert judged[m["name"]]["group"] == g["leader"]
             assert m["correlation"] > discover_stats.SAME
-            assert judged[m["name"]]["auc"] <= g["auc"]
+            if judged[m["name"]]["auc"] > g["auc"]:
+                assert judged[m["name"]]["caveat"]
+                assert not judged[g["leader"]]["caveat"]
 
 
 def test_known_drivers_rank_near_the_top(found: dict[str, Any]) -> None:
@@ -104,14 +108,23 @@ def test_known_drivers_rank_near_the_top(found: dict[str, Any]) -> None:
     def best(test: Any) -> int:
         return min(c["rank"] for c in ranked if test(c))
 
-    assert best(lambda c: c["name"] == "users_per_seat_30d") <= 3  # seat use
-    assert best(lambda c: c["name"].startswith("nps_")) <= 5
-    assert best(lambda c: c["name"] == "days_since_executive") <= 5
+    assert best(lambda c: c["name"].startswith("users_per_")) <= 5  # seat use
+    assert best(lambda c: c["name"].startswith("nps_")) <= 8
+    assert best(lambda c: c["name"] == "days_since_executive") <= 8
     assert best(lambda c: c["family"] == "events" or c["family"].startswith("event ")) <= 10
     assert best(lambda c: c["family"] == "tickets") <= 20
     assert best(lambda c: "change" in c["name"]) <= 20  # the usage trend
     # read the healthy way, the strongest are far from chance, and point the right way
     assert ranked[0]["auc"] > 0.75
+    # the demo writes a churned account's last contract line with the churn as its end,
+    # read as known from the line's start: a value almost only churned accounts have
+    term_end = next(c for c in ranked if c["name"] == "days_to_term_end")
+    assert term_end["caveat"].endswith("it may be written from the churn itself")
+    assert term_end["coverage_churned"] > 2 * term_end["coverage_stayed"]
+    # seat use in force by the contract leads its group (the accounts' seats have no history)
+    assert next(c for c in ranked if c["name"] == "users_per_contract_seat_30d")["group"] == (
+        "users_per_contract_seat_30d"
+    )
     direction = {c["name"]: c["direction"] for c in ranked}
     assert direction["nps_latest"] == direction["users_per_seat_30d"] == "higher"
     assert direction["days_since_executive"] == direction["tickets_90d"] == "lower"
@@ -177,6 +190,11 @@ def test_nothing_after_to_changes_the_model(
             "UPDATE tickets SET status = 'closed', csat = 1, closed_at = ? "
             "WHERE opened_at < ? AND (closed_at IS NULL OR closed_at >= ?)",
             [after + dt.timedelta(days=3), after, after],
+        ).fetchall()
+        con.execute(
+            "INSERT INTO subscriptions (id, account_id, product, mrr, quantity, start_date) "
+            "SELECT 'late-' || id, id, 'late', 999, 99, CAST(? AS DATE) FROM accounts",
+            [after],
         ).fetchall()
         con.execute("DELETE FROM outcomes WHERE date > ?", [TO]).fetchall()
         con.execute(
@@ -274,7 +292,7 @@ def test_duckdb_and_postgres_compute_the_same_candidates(
     request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
     from stethoscope.backtest import discover as d
-    from stethoscope.backtest.candidates import read_book
+    from stethoscope.backtest.discover_book import read_book
     from tests.conftest import open_project
 
     got = {}

@@ -10,8 +10,11 @@ event names, which ticket priorities and touchpoint personas occur) and yields c
 Adding a kind of metric is a generator of a few lines appended to the table.
 
 A candidate with a ``caveat`` reads a value the store keeps only as it is today (an
-account's ARR, seats or renewal date), not as it was on the observation date: its
-association can be leakage, so discover reports it and leaves it out of the starter model.
+account's ARR, seats or renewal date when the accounts were imported once, without
+history), not as it was on the observation date: its association can be leakage, so
+discover reports it and leaves it out of the starter model. Once accounts have history
+(an account imported again with changed values), attributes read the version in force on
+the date, and the caveat goes.
 Values known only later are placed by when they became known: a ticket's CSAT by its
 ``closed_at``, and tickets open on the date as the share closed by then (a ticket's
 ``status`` is only known as it is today).
@@ -19,16 +22,12 @@ Values known only later are placed by when they became known: a ticket's CSAT by
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any
 
-from stethoscope.contract.schema import TABLES, q
-
-if TYPE_CHECKING:
-    from stethoscope.store.database import Connection
+from stethoscope.backtest.discover_book import Book
 
 Spec = dict[str, Any]
 
@@ -53,23 +52,6 @@ class Candidate:
     @property
     def spec(self) -> Spec:
         return self.metrics[self.name]
-
-
-@dataclass
-class Book:
-    """What the book holds up to the cut-off: tables with rows, the commonest event names,
-    and a few vocabularies the generators look at."""
-
-    tables: set[str]
-    events: list[str]
-    has_users: bool = False
-    priorities: set[str] = field(default_factory=set)
-    personas: set[str] = field(default_factory=set)
-    touchpoint_kinds: set[str] = field(default_factory=set)
-    survey_kinds: set[str] = field(default_factory=set)
-    has_csat: bool = False
-    has_renewal: bool = False
-    line_columns: set[str] = field(default_factory=set)
 
 
 def _w(days: int) -> str:
@@ -173,7 +155,7 @@ def _events(book: Book) -> Iterator[Candidate]:
             "events",
             "Active users in 30 days per licensed seat (accounts.seats).",
             {"users_30d": users, "seats": {"attribute": "seats"}},
-            STATIC,
+            None if book.attribute_history else STATIC,
         )
 
 
@@ -390,6 +372,62 @@ def _subscriptions(book: Book) -> Iterator[Candidate]:
         )
 
 
+def _contract(book: Book) -> Iterator[Candidate]:
+    """The contract in force on the date (subscription lines started by then and not ended
+    before it)."""
+    if "subscriptions" not in book.tables:
+        return
+    yield _one("mrr", "contract", "MRR of the lines in force.", {"contract": "mrr"})
+    seats = {"contract": "seats"}
+    yield _one("contract_seats", "contract", "Seats (quantity) of the lines in force.", seats)
+    yield _one(
+        "days_to_term_end",
+        "contract",
+        "Days to the end of the main line's current term.",
+        {"contract": "days_to_term_end"},
+    )
+    yield _one(
+        "days_since_contract_change",
+        "contract",
+        "Days since MRR or seats in force last changed.",
+        {"contract": "days_since_change"},
+    )
+    if "term_months" in book.line_columns:
+        yield _one(
+            "bill_period",
+            "contract",
+            "Billing term of the main line in months (1 monthly, 12 annual).",
+            {"contract": "term_months"},
+        )
+    yield _one(
+        "mrr_change_90d",
+        "contract",
+        "MRR in force against 90 days before, in percent.",
+        {"contract": "mrr", "change": _w(LONG), "as": "percent"},
+    )
+    yield _one(
+        "seat_change_90d",
+        "contract",
+        "Seats in force minus those 90 days before.",
+        {"contract": "seats", "change": _w(LONG)},
+    )
+    if book.has_users:
+        yield _ratio(
+            "users_per_contract_seat_30d",
+            "contract",
+            "Active users in 30 days per seat in force (licence utilisation).",
+            {
+                "users_30d": {
+                    "table": "events",
+                    "aggregate": "count_distinct",
+                    "column": "user_id",
+                    "window": _w(WINDOW),
+                },
+                "contract_seats": seats,
+            },
+        )
+
+
 def _attributes(book: Book) -> Iterator[Candidate]:
     yield _one(
         "tenure_days",
@@ -397,16 +435,17 @@ def _attributes(book: Book) -> Iterator[Candidate]:
         "Days since the account became a customer.",
         {"attribute": "tenure_days"},
     )
+    static = None if book.attribute_history else STATIC
     if book.has_renewal:
         yield _one(
             "days_to_renewal",
             "account",
-            "Days to accounts.renewal_date.",
+            "Days to the contract's term end, else to accounts.renewal_date.",
             {"attribute": "days_to_renewal"},
-            caveat=STATIC,
+            caveat=static,
         )
     for name, what in (("seats", "Licensed seats."), ("arr", "Annual recurring revenue.")):
-        yield _one(name, "account", what, {"attribute": name}, caveat=STATIC)
+        yield _one(name, "account", what, {"attribute": name}, caveat=static)
 
 
 Generator = Callable[[Book], Iterator[Candidate]]
@@ -419,6 +458,7 @@ GENERATORS: tuple[Generator, ...] = (
     _touchpoints,
     _goals,
     _subscriptions,
+    _contract,
     _attributes,
 )
 
@@ -467,61 +507,3 @@ def slugs(names: list[str]) -> list[str]:
 
 # names an event slug must not take: the overall candidates' own, and the model's words
 _RESERVED = {"events", "true", "false", "missing", "weights", "description"}
-
-
-# -- what the book holds -----------------------------------------------------------------
-
-
-def read_book(con: Connection, until: dt.date, *, events: int) -> Book:
-    """What the book holds up to the end of ``until``: a few small queries."""
-    end = until + dt.timedelta(days=1)
-
-    def upto(table: str, extra: str = "") -> str:
-        time = TABLES[table].time_column
-        return f"FROM {q(table)} WHERE {q(time or '')} < CAST(? AS DATE){extra}"
-
-    def values(table: str, column: str) -> set[str]:
-        rows = con.execute(
-            f"SELECT DISTINCT {q(column)} {upto(table, f' AND {q(column)} IS NOT NULL')}", [end]
-        ).fetchall()
-        return {str(r[0]) for r in rows}
-
-    present: set[str] = set()
-    for name in ("events", "tickets", "surveys", "touchpoints", "goals", "subscriptions"):
-        if con.execute(f"SELECT 1 {upto(name)} LIMIT 1", [end]).fetchall():
-            present.add(name)
-    book = Book(present, [])
-    if "events" in present:
-        book.events = [
-            str(r[0])
-            for r in con.execute(
-                f"SELECT event, count(*) AS n {upto('events')} GROUP BY event "
-                "ORDER BY n DESC, event LIMIT ?",
-                [end, events],
-            ).fetchall()
-        ]
-        book.has_users = bool(
-            con.execute(
-                f"SELECT 1 {upto('events', ' AND user_id IS NOT NULL')} LIMIT 1", [end]
-            ).fetchall()
-        )
-    if "tickets" in present:
-        book.priorities = values("tickets", "priority")
-        book.has_csat = bool(values("tickets", "csat"))
-    if "surveys" in present:
-        book.survey_kinds = values("surveys", "kind")
-    if "touchpoints" in present:
-        book.personas = values("touchpoints", "persona")
-        book.touchpoint_kinds = values("touchpoints", "kind")
-    if "subscriptions" in present:
-        book.line_columns = {
-            c
-            for c in ("mrr", "quantity", "term_months")
-            if con.execute(
-                f"SELECT 1 {upto('subscriptions', f' AND {q(c)} IS NOT NULL')} LIMIT 1", [end]
-            ).fetchall()
-        }
-    book.has_renewal = bool(
-        con.execute("SELECT 1 FROM accounts WHERE renewal_date IS NOT NULL LIMIT 1").fetchall()
-    )
-    return book

@@ -27,7 +27,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from stethoscope.backtest.candidates import Book, Candidate, candidates, metrics_of, read_book
+from stethoscope.backtest.candidates import Candidate, candidates, metrics_of
+from stethoscope.backtest.discover_book import Book, read_book
 from stethoscope.contract.schema import q
 from stethoscope.errors import DataError
 

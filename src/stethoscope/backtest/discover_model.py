@@ -2,7 +2,8 @@
 and weighted on the observations, as a model file for a person to review.
 
 1. **Selection**: group leaders (``discover_stats``), strongest first, that are stable over
-   time, read no value without history (``caveat``), have a value for at least
+   time, carry no ``caveat`` (a value without history, or one present mostly when the
+   account churned), have a value for at least
    ``MIN_COVERAGE`` of the observations and an AUC of at least ``MIN_AUC``; at most N.
 2. **Grading**: each measure grades its metric with readable ``thresholds``: the metric's
    quintile cohorts (or its values, when few), their churn rates made monotone in the
@@ -186,7 +187,7 @@ def select(judgement: Judgement, n: int) -> list[Judged]:
         if len(out) >= n:
             break
         if (
-            j.candidate.caveat is None
+            j.caveat is None
             and j.stable
             and j.coverage >= MIN_COVERAGE
             and (j.auc or 0.0) >= MIN_AUC

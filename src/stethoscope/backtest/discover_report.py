@@ -83,8 +83,14 @@ def candidate_row(c: dict[str, Any]) -> list[str]:
         num(c["auc_held_out"]),
         pct(c["coverage"], 0),
         grouped,
-        "static" if c["caveat"] else "",
+        _tag(c["caveat"]),
     ]
+
+
+def _tag(caveat: str | None) -> str:
+    if not caveat:
+        return ""
+    return "churn-only" if "written from the churn" in caveat else "static"
 
 
 CANDIDATE_HEAD = [
@@ -169,7 +175,7 @@ def html(r: dict[str, Any]) -> str:
     caveats = sorted({c["caveat"] for c in r["candidates"] if c["caveat"]})
     if caveats:
         body.append(
-            "<p class='note'>Static (left out of the starter model): "
+            "<p class='note'>Caveats (left out of the starter model): "
             + "; ".join(escape(c) for c in caveats)
             + ".</p>"
         )

@@ -2,7 +2,8 @@
 
 For each candidate, from the observations alone (numpy, no loop over rows):
 
-- **coverage**: the share of observations with a value;
+- **coverage**: the share of observations with a value, also among the churned and among
+  the others: a value present mostly when the account churned is suspect (``caveat``);
 - **AUC** and **direction**: the chance that a churned observation has a *lower* value than
   one that stayed (``metrics.auc``); above 0.5 the metric is "higher is healthier", below
   it "lower is healthier" and the AUC shown is 1 - that, so every AUC reads the same way
@@ -14,9 +15,10 @@ For each candidate, from the observations alone (numpy, no loop over rows):
   when there are few), as "Fighting Churn with Data" plots them, and the churn rate of the
   observations without a value.
 
-Candidates are grouped by rank correlation: in order of AUC, each candidate joins the first
-stronger one it correlates with beyond ``SAME`` (|Spearman| on observations where both have
-a value), or leads a group of its own. Only group leaders go into a starter model.
+Candidates are grouped by rank correlation: in order of AUC (those with a caveat last),
+each candidate joins the first stronger one it correlates with beyond ``SAME`` (|Spearman|
+on observations where both have a value), or leads a group of its own. Only group leaders
+go into a starter model.
 """
 
 from __future__ import annotations
@@ -41,6 +43,10 @@ FEW_VALUES = 6
 # shared ones
 CORRELATION_ROWS = 40_000
 OVERLAP = 30
+# a value present this many times as often for churned observations as for the rest (and
+# for fewer than half of the rest) is suspect: see Judged.caveat
+LOPSIDED = 2.0
+LOPSIDED_STAYED = 0.5
 
 
 @dataclass
@@ -54,8 +60,25 @@ class Judged:
     auc_held_out: float | None
     cohorts: list[dict[str, Any]]
     missing: dict[str, Any]
+    coverage_churned: float | None = None
+    coverage_stayed: float | None = None
     leader: str | None = None  # the stronger candidate it says the same as
     correlation: float | None = None
+
+    @property
+    def caveat(self) -> str | None:
+        """The candidate's own caveat, or: its value is there mostly when the account
+        churned, as when a feed writes the churn into the data (a contract's end date
+        set when the customer cancelled, read as known from the line's start)."""
+        if self.candidate.caveat:
+            return self.candidate.caveat
+        c, s = self.coverage_churned, self.coverage_stayed
+        if c is not None and s is not None and s < LOPSIDED_STAYED and c >= LOPSIDED * s:
+            return (
+                f"has a value for {c:.0%} of churned observations and {s:.0%} of the others: "
+                "it may be written from the churn itself"
+            )
+        return None
 
     @property
     def name(self) -> str:
@@ -74,8 +97,10 @@ class Judged:
             "description": c.description,
             "metric": c.spec,
             "helpers": {k: v for k, v in c.metrics.items() if k != c.name},
-            "caveat": c.caveat,
+            "caveat": self.caveat,
             "coverage": self.coverage,
+            "coverage_churned": self.coverage_churned,
+            "coverage_stayed": self.coverage_stayed,
             "auc": self.auc,
             "direction": self.direction,
             "auc_held_out": self.auc_held_out,
@@ -217,18 +242,26 @@ def judge(values: Values, chosen: list[Candidate], *, horizon: int, lead: int) -
         x = values.values[c.name]
         a, direction = oriented(x, y)
         split = held_out(x, y, fit, test) if fit_dates else None
+        has = ~np.isnan(x)
         items.append(
             Judged(
                 c,
-                float((~np.isnan(x)).mean()) if len(x) else 0.0,
+                float(has.mean()) if len(x) else 0.0,
                 a,
                 direction,
                 split,
                 **cohorts(x, y),
+                coverage_churned=float(has[y == 1].mean()) if (y == 1).any() else None,
+                coverage_stayed=float(has[y == 0].mean()) if (y == 0).any() else None,
             )
         )
     items.sort(key=lambda j: (-(j.auc or 0.0), j.name))
-    judged = [j for j in items if j.auc is not None]
+    # a group is led by its strongest candidate without a caveat where it has one, so that
+    # a sound metric is not hidden behind a suspect one saying the same
+    judged = sorted(
+        (j for j in items if j.auc is not None),
+        key=lambda j: (j.caveat is not None, -(j.auc or 0.0), j.name),
+    )
     r = rank_correlations([values.values[j.name] for j in judged])
     leaders: list[int] = []
     for i, j in enumerate(judged):
