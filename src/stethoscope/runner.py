@@ -8,10 +8,10 @@ error in ``runs``.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -214,7 +214,7 @@ def _unstage(con: Connection, backfill: Backfill) -> None:
         _x(con, f"DROP TABLE IF EXISTS {q(name)}")
 
 
-@contextlib.contextmanager
+@contextmanager
 def staged(con: Connection, backfill: Backfill, first: dt.date, last: dt.date) -> Iterator[None]:
     """The staged rows of a backfill from ``first`` to ``last`` while the block runs, for a
     caller that runs ``backfill.frame`` per date inside statements of its own."""
@@ -273,6 +273,18 @@ def frame_into(
         _x(con, f"CREATE TEMP TABLE {q(table)} AS {sql}")
     else:
         _x(con, f"CREATE OR REPLACE TEMP TABLE {q(table)} AS {sql}")
+
+
+@contextmanager
+def temporary_frame(con: Connection, model: Model, as_of: dt.date, table: str) -> Iterator[None]:
+    """The frame of one date in a temporary table of a reading connection while the block
+    runs, dropped after it: its compiled SQL is not written (a reader writes nothing a run
+    could collide with), and no copy of an account outlives the read."""
+    frame_into(con, model, as_of, table, keep_compiled=False)
+    try:
+        yield
+    finally:
+        _x(con, f"DROP TABLE IF EXISTS {q(table)}")
 
 
 def _insert(con: Connection, table: str, sql: str) -> str:
