@@ -28,6 +28,7 @@ from stethoscope.settings import Settings, load_settings
 from stethoscope.write_lock import WriteLock
 
 if TYPE_CHECKING:
+    from stethoscope.backtest.discover import Discovery
     from stethoscope.backtest.replay import Backtest
     from stethoscope.client import RemoteProject
     from stethoscope.data_warnings import DataWarning
@@ -1150,6 +1151,49 @@ class Project(AlertsMixin):
             "model": {"from": str(source), "version": m.version},
             "out": {"file": str(target), "version": new.version},
         }
+
+    def discover(
+        self,
+        *,
+        out: Path | str | None = None,
+        every: str = "1mo",
+        horizon: int = 90,
+        lead: int = 0,
+        to: date | None = None,
+        events: int = 15,
+        measures: int = 8,
+        force: bool = False,
+        progress: Progress | None = None,
+    ) -> Discovery:
+        """The traits of lost customers: candidate metrics of the book judged against churn
+        on observation dates up to ``to``, and a starter model of the best uncorrelated
+        ones, written to ``out`` (docs/concepts/backtesting.md, "Discover")."""
+        from stethoscope.backtest.discover import discover
+        from stethoscope.model.loader import parse_model
+
+        target = Path(out) if out is not None else None
+        if target is not None and target.exists() and not force:
+            raise DataError(f"{target} exists", hint="choose another --out, or pass --force")
+        with self._lock:
+            d = discover(
+                self.store.con,
+                every=every,
+                horizon=horizon,
+                lead=lead,
+                to=to,
+                events=events,
+                measures=measures,
+                progress=progress,
+            )
+        if target is not None:
+            if d.model_text is None:
+                raise DataError(
+                    f"no starter model to write to {target}: {d.report['model_problem']}",
+                    hint="see the candidates in the report (--format json) for what was found",
+                )
+            parse_model(d.model_text, str(target))  # the file it writes is a valid model
+            target.write_text(d.model_text)
+        return d
 
     def churn_forecast(
         self,

@@ -221,6 +221,17 @@ def unstage_backfill(con: Connection, backfill: Backfill) -> None:
         _x(con, f"DROP TABLE IF EXISTS {q(name)}")
 
 
+@contextmanager
+def staged(con: Connection, backfill: Backfill, first: dt.date, last: dt.date) -> Iterator[None]:
+    """The staged rows of a backfill from ``first`` to ``last`` while the block runs, for a
+    caller that runs ``backfill.frame`` per date inside statements of its own."""
+    _stage(con, backfill, first, last)
+    try:
+        yield
+    finally:
+        _unstage(con, backfill)
+
+
 def _fenced(sql: str) -> str:
     """The query with every subquery kept as written (``OFFSET 0``, which changes no row).
 
