@@ -225,11 +225,11 @@ def unstage_backfill(con: Connection, backfill: Backfill) -> None:
 def staged(con: Connection, backfill: Backfill, first: dt.date, last: dt.date) -> Iterator[None]:
     """The staged rows of a backfill from ``first`` to ``last`` while the block runs, for a
     caller that runs ``backfill.frame`` per date inside statements of its own."""
-    _stage(con, backfill, first, last)
+    stage_backfill(con, backfill, first, last)
     try:
         yield
     finally:
-        _unstage(con, backfill)
+        unstage_backfill(con, backfill)
 
 
 def _fenced(sql: str) -> str:
