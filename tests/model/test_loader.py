@@ -304,8 +304,8 @@ CASES = [
         "metric",
         "x: {table: events, aggregate: count, foo: 1}",
         "metrics.x.foo: unknown key 'foo'; expected one of description, table, aggregate, "
-        "column, where, window, time_column, share_of, percent_change, vs, ratio, attribute, "
-        "kind, input",
+        "column, where, window, time_column, share_of, per, scale, percent_change, vs, ratio, "
+        "attribute, kind, input",
     ),
     (
         "metric",
@@ -419,6 +419,97 @@ CASES = [
         "x: {table: goals, aggregate: count, time_column: name}",
         "metrics.x.time_column: expected a date or timestamp column of 'goals' (set_at, "
         "achieved_at), got 'name'",
+    ),
+    # keys of a JSON column, rates per user, tenure scaling (issue 18)
+    (
+        "metric",
+        "x: {table: events, aggregate: sum, column: propertes.value}",
+        "metrics.x.column: unknown column 'propertes' in table 'events' (did you mean "
+        "'properties'?)",
+    ),
+    (
+        "metric",
+        "x: {table: events, aggregate: sum, column: event.value}",
+        "metrics.x.column: 'event' is a string column; only a JSON column has keys (in "
+        "'events': properties)",
+    ),
+    (
+        "metric",
+        "x: {table: tickets, aggregate: sum, column: priority.value}",
+        "metrics.x.column: 'priority' is a string column; only a JSON column has keys "
+        "('tickets' has none)",
+    ),
+    (
+        "metric",
+        "x: {table: events, aggregate: sum, column: properties}",
+        "metrics.x.column: aggregate 'sum' needs a numeric column; 'properties' is json",
+    ),
+    (
+        "metric",
+        "x: {table: events, aggregate: latest, column: properties}",
+        "metrics.x.column: aggregate 'latest' cannot read json column 'properties'; read one "
+        "of its keys, e.g. properties.value",
+    ),
+    (
+        "metric",
+        "x: {table: events, aggregate: days_since, column: properties.value}",
+        "metrics.x.column: aggregate 'days_since' takes no column (it counts rows or days; "
+        "count_distinct counts the values of a column)",
+    ),
+    (
+        "metric",
+        "x: {table: events, aggregate: sum, column: properties.a.b}",
+        "metrics.x.column: unknown column 'properties.a.b' in table 'events' (did you mean "
+        "'properties'?)",
+    ),
+    (
+        "metric",
+        "x: {table: events, aggregate: count, where: {properties: pro}}",
+        "metrics.x.where.properties: cannot filter on json column 'properties'; filter on one "
+        "of its keys, e.g. properties.plan",
+    ),
+    (
+        "metric",
+        "x: {table: events, aggregate: count, where: {propertis.plan: pro}}",
+        "metrics.x.where.propertis.plan: unknown column 'propertis' in table 'events' (did you "
+        "mean 'properties'?)",
+    ),
+    (
+        "metric",
+        "x: {table: events, aggregate: count, where: {properties.plan: {in: []}}}",
+        "metrics.x.where.properties.plan: needs at least one value",
+    ),
+    (
+        "metric",
+        "x: {table: events, aggregate: avg, column: properties.value, per: user}",
+        "metrics.x.per: per divides a total (count, count_distinct, sum); aggregate 'avg' is "
+        "not one",
+    ),
+    (
+        "metric",
+        "x: {table: events, aggregate: count, per: users, window: 30d}",
+        "metrics.x.per: expected 'user', got 'users' (did you mean 'user'?)",
+    ),
+    (
+        "metric",
+        "x: {table: events, aggregate: count, scale: tenure}",
+        "metrics.x.scale: scale: tenure needs a window (the days it scales to), e.g. window: 30d",
+    ),
+    (
+        "metric",
+        "x: {table: events, aggregate: days_since, scale: tenure, window: 30d}",
+        "metrics.x.scale: scale: tenure extrapolates a total (count, sum, active_days, "
+        "active_days_per_week); aggregate 'days_since' is not one",
+    ),
+    (
+        "metric",
+        "x: {table: events, aggregate: count, scale: tenur, window: 30d}",
+        "metrics.x.scale: expected 'tenure', got 'tenur' (did you mean 'tenure'?)",
+    ),
+    (
+        "metric",
+        "x: {ratio: [events_30d, seats], per: user}",
+        "metrics.x.per: only for table metrics",
     ),
     (
         "metric",

@@ -114,7 +114,8 @@ def score_frame(
     # through every join and rank window of the query made each of them slower)
     base = accounts.select("account_id", "segment", **attrs)
     t = mx.metrics_table(backend, model, as_of, base, sources)
-    t = _inputs(backend, model, as_of, t)
+    # ratios last: they may divide any number metric, inputs included
+    t = mx.add_ratios(_inputs(backend, model, as_of, t), model)
 
     def column(name: str) -> ir.Value:
         return t[mx.value_col(name)]
