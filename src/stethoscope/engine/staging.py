@@ -14,7 +14,12 @@ aggregates as the whole table:
   to the newest row per (value, day) inside the backfill's dates, and per value before
   them (where every date sees them all): the same values, days and newest times remain;
 - counts, sums, averages, minimums, maximums and latest values keep every row in their
-  windows (a reduced row would change them); such an all-history scan is not staged.
+  windows (a reduced row would change them); such an all-history scan is not staged;
+- a key of the events' JSON properties that a scan reads (``properties.value``, a filter on
+  ``properties.plan``) is staged as its text, extracted once: every date then reads a plain
+  column. On a 1,000-account book of 1.4M events (a fifth with properties), a backfill of 30
+  dates took 41.7 s staged so, 54.3 s with those scans reading the events table and its JSON
+  for every date (bench/property_metrics.py).
 
 The date query then reads the staged rows and applies its own window and filters as
 before, so a backfill gives exactly what single runs of each date give (tested for every
