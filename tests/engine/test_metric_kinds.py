@@ -24,8 +24,10 @@ from pathlib import Path
 from typing import Any
 
 import ibis
+import pyarrow as pa
 import pytest
 
+from stethoscope.engine.properties import number_of
 from stethoscope.engine.scoring import score_frame
 from stethoscope.model.loader import load_model
 from stethoscope.project import Project
@@ -197,6 +199,45 @@ def test_nothing_after_the_as_of_date_counts(kinds: Project, tmp_path: Path) -> 
         assert computed(kinds) == stored(kinds)
     finally:
         con.execute("DELETE FROM events WHERE user_id LIKE 'late%'").fetchall()
+
+
+# text a property may hold, and the number both stores must read from it (None: missing)
+NUMBERS = {
+    "12.5": 12.5,
+    "-3": -3.0,
+    "+4.": 4.0,
+    ".5": 0.5,
+    "1e3": 1000.0,
+    "1E-2": 0.01,
+    "1e99": 1e99,
+    "0.1": 0.1,
+    "1e400": None,  # beyond a double: not infinity on one store and an error on the other
+    "1" * 201: None,
+    " 7": None,
+    "7\n": None,
+    "abc": None,
+    "": None,
+    "0x10": None,
+    "nan": None,
+    "inf": None,
+    "1,5": None,
+    "1_000": None,
+    "\u0663": None,  # an Arabic-Indic digit
+    "1.2.3": None,
+    "--1": None,
+    "true": None,
+}
+
+
+def test_both_stores_read_the_same_numbers_from_text(kinds: Project) -> None:
+    con = kinds.store.con
+    backend = (
+        con.ibis() if isinstance(con, PostgresConnection) else ibis.duckdb.from_connection(con)
+    )
+    texts = list(NUMBERS)
+    t = ibis.memtable(pa.table({"i": list(range(len(texts))), "text": texts}))
+    rows = backend.to_pyarrow(t.select("i", n=number_of(t.text)).order_by("i")).to_pylist()
+    assert {texts[r["i"]]: r["n"] for r in rows} == NUMBERS
 
 
 @pytest.mark.parametrize("store", STORES)

@@ -1001,6 +1001,54 @@ metrics:
     assert m.metrics["arr"].source == Attribute("arr")
 
 
+def test_properties_rates_and_ratios_of_any_number_metric() -> None:
+    m = parse_model(
+        MINIMAL.replace(
+            "metrics:\n",
+            """\
+inputs:
+  gut: {kind: number}
+metrics:
+  deals: {table: events, where: {event: deal, properties.plan: {not: [free, 3, true]}},
+          aggregate: sum, column: properties.value, per: user, scale: tenure, window: 30d}
+  plans: {table: events, aggregate: count_distinct, column: properties.plan-name}
+  quota: {attribute: attributes.quota, kind: number}
+  trend: {percent_change: deals}
+  of_quota: {ratio: [deals, quota]}
+  per_gut: {ratio: [trend, gut]}
+  of_ratio: {ratio: [of_quota, per_gut]}
+""",
+        )
+    )
+    assert m.metrics["deals"].source == Aggregate(
+        "events",
+        "sum",
+        "properties.value",
+        30,
+        (Filter("event", ("deal",)), Filter("properties.plan", ("free", 3.0, True), True)),
+        time_column="timestamp",
+        per="user",
+        scale="tenure",
+    )
+    plans = m.metrics["plans"].source
+    assert isinstance(plans, Aggregate)
+    assert (plans.column, plans.per, plans.scale) == ("properties.plan-name", None, None)
+    assert m.metrics["trend"].source == PercentChange("deals")
+    assert m.metrics["of_quota"].source == Ratio("deals", "quota")
+    assert m.metrics["per_gut"].source == Ratio("trend", "gut")
+    assert m.metrics["gut"].source == InputRef("gut")
+    assert m.metrics["of_ratio"].source == Ratio("of_quota", "per_gut")
+
+
+def test_a_model_without_the_new_keys_keeps_the_version_it_had() -> None:
+    """Stored history is keyed by version: keys added to Aggregate (per, scale) change no
+    existing model's version (this is MINIMAL's version before they existed)."""
+    version = "5ebda0a177c3b87f8c3ab7165881894b1cd7331be2fbd1efb153ea4a44a4fd4b"
+    assert parse_model(MINIMAL).version == version
+    rated = MINIMAL.replace("window: 30d}", "window: 30d, per: user}")
+    assert parse_model(rated).version != version
+
+
 # -- the version ---------------------------------------------------------------------------
 
 REFORMATTED = """\
