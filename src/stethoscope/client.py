@@ -370,6 +370,12 @@ class RemoteProject:
         body = self._call("GET", "/api/alerts/report", params={"horizon_days": horizon_days})
         return list(body["rules"])
 
+    def preview_alerts(self) -> list[Any]:
+        # the server previews its own model and rules
+        from stethoscope.alerts.evaluation import Preview
+
+        return [Preview(**r) for r in self._call("GET", "/api/alerts/preview")["rules"]]
+
     def alert_outcomes(self, **filters: Any) -> list[dict[str, Any]]:
         params = {k: v for k, v in filters.items() if v is not None}
         return list(self._call("GET", "/api/alerts/outcomes", params=params)["outcomes"])

@@ -309,6 +309,12 @@ def _show_change(c: Change) -> None:
         )
     t.add_row("[bold]total[/]", "", "", "", "", f"[bold]{_num(c.change)}[/]")
     output.console.print(t)
+    for what in c.moved:
+        output.console.print(
+            f"[yellow]note[/] the model moved the account ({what}): the change is partly the "
+            "model's, read on another scorecard or segment, not the customer's",
+            highlight=False,
+        )
 
 
 @app.command("input")

@@ -174,6 +174,11 @@ class Change(BaseModel):
     score_to: float | None
     change: float | None
     lines: list[ChangeLine] = Field(description="Measures that moved, largest change first.")
+    moved: list[str] = Field(
+        default_factory=list,
+        description="What the model changed rather than the customer, e.g. 'scorecard "
+        "onboarding → standard' or 'segment smb → mid-market'.",
+    )
 
 
 class ModelVersion(BaseModel):
