@@ -532,6 +532,12 @@ CASES = [
         "x: {ratio: [events_30d, plan]}",
         "metrics.x.ratio[1]: 'plan' is text; ratio needs numbers",
     ),
+    (
+        "metric",
+        "x: {ratio: [events_30d, q]}\n  q: {attribute: attributes.quota}",
+        "metrics.x.ratio[1]: 'q' is text; ratio needs numbers (read attributes.quota as a "
+        "number with kind: number)",
+    ),
     ("metric", "x: {ratio: [x, seats]}", "metrics.x.ratio: cycle x -> x"),
     ("metric", "x: {ratio: [events_30d]}", "metrics.x.ratio: expected 2 items, got 1"),
     (

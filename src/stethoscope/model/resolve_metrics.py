@@ -466,7 +466,13 @@ class MetricResolver:
             if kind is None:
                 ok = False
             elif kind != "number":
-                self.problem(f"{path}.ratio[{i}]", f"'{part}' is text; ratio needs numbers")
+                read = self.metrics[part].source
+                hint = (
+                    f" (read {read.name} as a number with kind: number)"
+                    if isinstance(read, Attribute) and ATTRIBUTE_KEY.match(read.name)
+                    else ""
+                )
+                self.problem(f"{path}.ratio[{i}]", f"'{part}' is text; ratio needs numbers{hint}")
                 ok = False
         if ok:
             self.metrics[name] = Metric(
