@@ -193,6 +193,12 @@ class RemoteProject:
 
         return Project(self.settings).validate(path)
 
+    def data_warnings(self, model: Path | str | None = None) -> list[Any]:
+        # the server reads its own model and store
+        from stethoscope.data_warnings import DataWarning
+
+        return [DataWarning(**w) for w in self._call("GET", "/api/models/warnings")["warnings"]]
+
     def run(
         self,
         *,

@@ -30,6 +30,7 @@ from stethoscope.write_lock import WriteLock
 if TYPE_CHECKING:
     from stethoscope.backtest.replay import Backtest
     from stethoscope.client import RemoteProject
+    from stethoscope.data_warnings import DataWarning
     from stethoscope.engine.explain import Change, Explanation
     from stethoscope.model.types import Model
     from stethoscope.readouts import ModelDiff, Page
@@ -366,6 +367,19 @@ class Project(AlertsMixin):
         self.alert_rules(path)  # the model file's alert rules too, or the rules file
         return model
 
+    def data_warnings(self, model: Path | str | None = None) -> list[DataWarning]:
+        """The model's measures whose data the store does not hold: a source with no rows,
+        event names that never occur, an attribute no account has (none before a store
+        exists: nothing is created to look)."""
+        from stethoscope.data_warnings import data_warnings
+
+        m = self.load_model(model)
+        path = self.settings.database_path
+        if self._store is None and path is not None and not path.exists():
+            return []
+        with self._reading() as con:
+            return data_warnings(con, m)
+
     # -- scoring -----------------------------------------------------------------------
 
     def run(
@@ -594,6 +608,17 @@ class Project(AlertsMixin):
         m = self.load_model(model)
         with self._reading() as con:
             return readouts.latest_date(con, m.version)
+
+    def first_as_of(self, *, model: Path | str | None = None) -> date | None:
+        """The first date scored under the model's current version, or None: trends (the
+        7- and 30-day changes) exist from that date plus their days."""
+        m = self.load_model(model)
+        with self._reading() as con:
+            row = con.execute(
+                "SELECT min(as_of_from) FROM runs WHERE model_version = ? AND status = 'ok'",
+                [m.version],
+            ).fetchone()
+        return row[0] if row else None
 
     def count_scores(
         self,

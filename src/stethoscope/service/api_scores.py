@@ -410,6 +410,13 @@ def router(project: Project, reads: ReadModel) -> APIRouter:
             scored_to=project.latest_as_of(),
         )
 
+    @api.get("/models/warnings", tags=["models"])
+    def warnings() -> dict[str, Any]:
+        """The active model's measures whose data the store does not hold: a source table
+        with no rows, event names that never occur, an attribute no account has (what
+        `stethoscope validate` and `run` warn of)."""
+        return {"warnings": [asdict(w) for w in project.data_warnings()]}
+
     @api.get("/models/diff", tags=["models"])
     def diff(
         old: Annotated[str, Query(min_length=6, description="A stored version, or its start.")],
