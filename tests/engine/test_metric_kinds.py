@@ -41,6 +41,7 @@ AS_OF = dt.date(2024, 6, 30)
 
 EXPECTED: dict[str, dict[str, Any]] = {
     "k1": {
+        "quota": 301.0,  # attributes.quota read as a number
         "deal_sum_30d": 150.5,  # 100 + "50.5"; "abc" is missing, not an error
         "deal_avg_30d": 75.25,  # of the two numbers
         "deal_min_30d": 50.5,
@@ -59,10 +60,11 @@ EXPECTED: dict[str, dict[str, Any]] = {
         "deal_per_seat": 15.05,  # 150.5 / 10
         "deal_per_gut": 21.5,  # 150.5 / 7 (an input)
         "trend_per_seat": 30.0,  # 300 / 10 (a percent change)
-        "deal_share_of_quota": 0.5,  # 150.5 / "301" (an attribute kept as text)
+        "deal_share_of_quota": 0.5,  # 150.5 / 301 (an attribute of kind number)
         "per_seat_per_user": 7.525,  # 15.05 / 2 (a ratio of a ratio and a rate)
     },
     "k2": {
+        "quota": None,  # 'n/a': missing, not a failed run
         "deal_sum_30d": 30.0,  # true is not a number
         "deal_avg_30d": 30.0,
         "deal_min_30d": 30.0,
@@ -85,6 +87,7 @@ EXPECTED: dict[str, dict[str, Any]] = {
         "per_seat_per_user": None,
     },
     "k3": {
+        "quota": 40.0,
         "deal_sum_30d": None,  # sums are missing without rows; counts are 0
         "deal_avg_30d": None,
         "deal_min_30d": None,

@@ -361,19 +361,12 @@ def add_ratios(out: ir.Table, model: Model) -> ir.Table:
     for m in _ratios_in_order(model):
         src = m.source
         assert isinstance(src, Ratio)
-        num, den = _number(out[value_col(src.numerator)]), _number(out[value_col(src.denominator)])
+        num = out[value_col(src.numerator)].cast("float64")
+        den = out[value_col(src.denominator)].cast("float64")
         out = out.mutate(
             **{value_col(m.name): ibis.cases((den == 0, ibis.null("float64")), else_=num / den)}
         )
     return out
-
-
-def _number(value: ir.Value) -> ir.FloatingValue:
-    """A metric as a number: a text one (an ``attributes.<key>`` read as a number) is its
-    number when it holds one, else missing."""
-    if value.type().is_string():
-        return props.number_of(cast(ir.StringValue, value))
-    return cast(ir.FloatingValue, value.cast("float64"))
 
 
 def _keep(t: ir.Table, drop: tuple[str, ...], new: dict[str, ir.Value]) -> ir.Table:

@@ -292,23 +292,9 @@ FROM (
         ELSE "t73"."m__events_trend" / CAST("t73"."m__seats" AS DOUBLE)
       END AS "m__trend_per_seat",
       CASE
-        WHEN CASE
-          WHEN REGEXP_MATCHES(
-            "t73"."m__quota",
-            '^[-+]?([0-9]{1,200}(\.[0-9]{0,200})?|\.[0-9]{1,200})([eE][-+]?[0-9]{1,2})?$'
-          )
-          THEN CAST("t73"."m__quota" AS DOUBLE)
-          ELSE CAST(NULL AS DOUBLE)
-        END = 0
+        WHEN "t73"."m__quota" = 0
         THEN CAST(NULL AS DOUBLE)
-        ELSE "t73"."m__deal_sum_30d" / CASE
-          WHEN REGEXP_MATCHES(
-            "t73"."m__quota",
-            '^[-+]?([0-9]{1,200}(\.[0-9]{0,200})?|\.[0-9]{1,200})([eE][-+]?[0-9]{1,2})?$'
-          )
-          THEN CAST("t73"."m__quota" AS DOUBLE)
-          ELSE CAST(NULL AS DOUBLE)
-        END
+        ELSE "t73"."m__deal_sum_30d" / "t73"."m__quota"
       END AS "m__deal_share_of_quota",
       CASE
         WHEN "t73"."m__events_per_user_30d" = 0
@@ -994,16 +980,32 @@ FROM (
                                 SELECT
                                   "t52"."account_id",
                                   "t52"."segment",
-                                  COALESCE(
-                                    CASE
-                                      WHEN JSON_TYPE("t52"."attributes" -> '$.quota') = 'VARCHAR'
-                                      THEN (
-                                        "t52"."attributes" -> '$.quota'
-                                      ) ->> '$'
-                                      ELSE NULL
-                                    END,
-                                    CAST("t52"."attributes" -> '$.quota' AS TEXT)
-                                  ) AS "m__quota",
+                                  CASE
+                                    WHEN REGEXP_MATCHES(
+                                      COALESCE(
+                                        CASE
+                                          WHEN JSON_TYPE("t52"."attributes" -> '$.quota') = 'VARCHAR'
+                                          THEN (
+                                            "t52"."attributes" -> '$.quota'
+                                          ) ->> '$'
+                                          ELSE NULL
+                                        END,
+                                        CAST("t52"."attributes" -> '$.quota' AS TEXT)
+                                      ),
+                                      '^[-+]?([0-9]{1,200}(\.[0-9]{0,200})?|\.[0-9]{1,200})([eE][-+]?[0-9]{1,2})?$'
+                                    )
+                                    THEN CAST(COALESCE(
+                                      CASE
+                                        WHEN JSON_TYPE("t52"."attributes" -> '$.quota') = 'VARCHAR'
+                                        THEN (
+                                          "t52"."attributes" -> '$.quota'
+                                        ) ->> '$'
+                                        ELSE NULL
+                                      END,
+                                      CAST("t52"."attributes" -> '$.quota' AS TEXT)
+                                    ) AS DOUBLE)
+                                    ELSE CAST(NULL AS DOUBLE)
+                                  END AS "m__quota",
                                   "t52"."seats" AS "m__seats"
                                 FROM (
                                   SELECT

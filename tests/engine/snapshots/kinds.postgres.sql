@@ -292,17 +292,9 @@ FROM (
         ELSE "t73"."m__events_trend" / CAST("t73"."m__seats" AS DOUBLE PRECISION)
       END AS "m__trend_per_seat",
       CASE
-        WHEN CASE
-          WHEN "t73"."m__quota" ~ '^[-+]?([0-9]{1,200}(\.[0-9]{0,200})?|\.[0-9]{1,200})([eE][-+]?[0-9]{1,2})?$'
-          THEN CAST("t73"."m__quota" AS DOUBLE PRECISION)
-          ELSE CAST(NULL AS DOUBLE PRECISION)
-        END = 0
+        WHEN "t73"."m__quota" = 0
         THEN CAST(NULL AS DOUBLE PRECISION)
-        ELSE CAST("t73"."m__deal_sum_30d" AS DOUBLE PRECISION) / CASE
-          WHEN "t73"."m__quota" ~ '^[-+]?([0-9]{1,200}(\.[0-9]{0,200})?|\.[0-9]{1,200})([eE][-+]?[0-9]{1,2})?$'
-          THEN CAST("t73"."m__quota" AS DOUBLE PRECISION)
-          ELSE CAST(NULL AS DOUBLE PRECISION)
-        END
+        ELSE CAST("t73"."m__deal_sum_30d" AS DOUBLE PRECISION) / "t73"."m__quota"
       END AS "m__deal_share_of_quota",
       CASE
         WHEN "t73"."m__events_per_user_30d" = 0
@@ -1012,7 +1004,11 @@ FROM (
                                 SELECT
                                   "t52"."account_id",
                                   "t52"."segment",
-                                  JSONB_EXTRACT_PATH_TEXT("t52"."attributes", 'quota') AS "m__quota",
+                                  CASE
+                                    WHEN JSONB_EXTRACT_PATH_TEXT("t52"."attributes", 'quota') ~ '^[-+]?([0-9]{1,200}(\.[0-9]{0,200})?|\.[0-9]{1,200})([eE][-+]?[0-9]{1,2})?$'
+                                    THEN CAST(JSONB_EXTRACT_PATH_TEXT("t52"."attributes", 'quota') AS DOUBLE PRECISION)
+                                    ELSE CAST(NULL AS DOUBLE PRECISION)
+                                  END AS "m__quota",
                                   "t52"."seats" AS "m__seats"
                                 FROM (
                                   SELECT
