@@ -33,6 +33,7 @@ from stethoscope.store.users import User
 if TYPE_CHECKING:
     from stethoscope.engine.explain import Change, Explanation
     from stethoscope.model.types import Model
+    from stethoscope.steps import Step
 
 _CHUNK = 1 << 20
 _PAGE = 500
@@ -207,6 +208,7 @@ class RemoteProject:
         as_of: date | None = None,
         start: date | None = None,
         end: date | None = None,
+        every: str | Step | None = None,
         model: Path | str | None = None,
         progress: Progress | None = None,
     ) -> RunSummary:
@@ -216,6 +218,8 @@ class RemoteProject:
         body: dict[str, Any] = {}
         if start or end:
             body = {"from": _iso(start or end), "to": _iso(end)}
+        if every is not None:
+            body["every"] = str(every)
         elif as_of:
             body = {"as_of": as_of.isoformat()}
         out = self._call("POST", "/api/runs", json=body)

@@ -730,11 +730,22 @@ def test_start_a_run(fresh: Book) -> None:
     assert (done["as_of_from"], done["as_of_to"], done["dates"]) == ("2025-06-01", "2025-06-02", 2)
     assert sum(done["bands"]["health"].values()) == done["accounts"]
     assert fresh.ok("/api/scores", as_of="2025-06-02")["total"] == done["accounts"]
+    weekly = run(fresh, {"from": "2025-05-05", "to": "2025-05-20", "every": "1w"})
+    assert (weekly["as_of_from"], weekly["as_of_to"], weekly["dates"], weekly["every"]) == (
+        "2025-05-05",
+        "2025-05-19",
+        3,
+        "7d",
+    )
+    assert fresh.ok("/api/scores", as_of="2025-05-12")["total"] > 0
+    assert fresh.ok("/api/scores", as_of="2025-05-13")["total"] == 0
     for body, loc in (
         ({"as_of": "2025-06-01", "from": "2025-05-01"}, ["body"]),
         ({"from": "2025-06-02", "to": "2025-06-01"}, ["body"]),
         ({"asof": "2025-06-01"}, ["body", "asof"]),
         ({"as_of": "June"}, ["body", "as_of"]),
+        ({"from": "2025-06-01", "every": "month"}, ["body", "every"]),
+        ({"every": "7d"}, ["body"]),
     ):
         _error(fresh.send("POST", "/api/runs", json=body), 400, loc)
 
