@@ -63,7 +63,7 @@ def create_app(project: Project, token: str) -> FastAPI:
         docs_url="/api/docs",
         redoc_url=None,
     )
-    errors.install(app)
+    errors.install(app, page=web.failure_page)
     auth.install(app, project, token)
     # GET /api/accounts/{id} from memory (service.read_model; see also service.hot_path)
     reads = ReadModel(project, api_scores.encode_detail)

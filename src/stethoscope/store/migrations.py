@@ -141,6 +141,12 @@ def _contract_time(con: Connection) -> None:
     con.execute("ALTER TABLE subscriptions ADD COLUMN IF NOT EXISTS term_months BIGINT")
 
 
+def _run_process(con: Connection) -> None:
+    # which process made a run: an interrupted run's error names it (store.results)
+    con.execute("ALTER TABLE runs ADD COLUMN IF NOT EXISTS host VARCHAR")
+    con.execute("ALTER TABLE runs ADD COLUMN IF NOT EXISTS pid BIGINT")
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "source tables of the data contract", _source_tables),
     (2, "model versions, runs, score history, CSM inputs", _results),
@@ -158,6 +164,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
         _web_sessions,
     ),
     (12, "accounts.updated_at and subscriptions.term_months", _contract_time),
+    (13, "runs record the host and process that made them", _run_process),
 ]
 
 
