@@ -32,7 +32,7 @@ from pydantic_core import PydanticSerializationError, to_json
 from stethoscope.errors import DataError, Problem
 from stethoscope.project import Project
 from stethoscope.service.auth import require_ingest
-from stethoscope.service.errors import envelope
+from stethoscope.service.errors import ErrorEnvelope, envelope
 from stethoscope.store.ingest import Membership, Track
 
 # Segment's limits: a call (and each call of a batch) at most 32 KB, a batch 500 KB, as
@@ -69,10 +69,24 @@ def router(project: Project) -> APIRouter:
         tags=["ingest"],
         dependencies=[Depends(require_ingest)],
         responses={
-            200: {"description": 'Committed: `{"success": true}`'},
-            400: {"description": "A malformed call: every problem, with its place and field"},
-            413: {"description": "A call over 32 KB, or a batch over 500 KB"},
-            415: {"description": "A Content-Encoding other than gzip"},
+            200: {
+                "description": 'Committed: `{"success": true}`',
+                "content": {"application/json": {"schema": _SUCCESS}},
+            },
+            400: {
+                "model": ErrorEnvelope,
+                "description": "A malformed call: every problem, with its place and field",
+            },
+            401: {
+                "model": ErrorEnvelope,
+                "description": "No credential, or one that is unknown or revoked",
+            },
+            403: {"model": ErrorEnvelope, "description": "A key whose role may not ingest"},
+            413: {
+                "model": ErrorEnvelope,
+                "description": "A call over 32 KB, or a batch over 500 KB",
+            },
+            415: {"model": ErrorEnvelope, "description": "A Content-Encoding other than gzip"},
         },
     )
 
@@ -89,22 +103,22 @@ def router(project: Project) -> APIRouter:
         await run_in_threadpool(project.ingest, calls, received_at=received_at)
         return JSONResponse({"success": True})
 
-    @api.post("/track")
+    @api.post("/track", openapi_extra=_body("track", _call_schema("track")))
     async def track(request: Request) -> Response:
         """Record an action of a user: an event of the user's account."""
         return await receive(request, "track")
 
-    @api.post("/identify")
+    @api.post("/identify", openapi_extra=_body("identify", _call_schema("identify")))
     async def identify(request: Request) -> Response:
         """Tell who a user is; traits naming an account put the user in it."""
         return await receive(request, "identify")
 
-    @api.post("/group")
+    @api.post("/group", openapi_extra=_body("group", _call_schema("group")))
     async def group(request: Request) -> Response:
         """Put a user in an account (the groupId)."""
         return await receive(request, "group")
 
-    @api.post("/batch")
+    @api.post("/batch", openapi_extra=_body("batch", _BATCH))
     async def batch(request: Request) -> Response:
         """Several calls at once: {"batch": [...], "sentAt": ..., "context": {...}}."""
         return await receive(request, None)
@@ -114,6 +128,67 @@ def router(project: Project) -> APIRouter:
         return await receive(request, None)
 
     return api
+
+
+# What the operations declare they take (OpenAPI): the fields of Segment's calls that
+# Stethoscope reads; any other field is taken and left out, as Segment's API does.
+_SUCCESS = {"type": "object", "properties": {"success": {"type": "boolean", "const": True}}}
+_IDS = {
+    "userId": {"type": "string", "description": "The user (userId or anonymousId is needed)."},
+    "anonymousId": {"type": "string"},
+    "messageId": {"type": "string", "description": "Stored once, however often it is sent."},
+    "timestamp": {"type": "string", "format": "date-time"},
+    "context": {"type": "object"},
+}
+_FIELDS: dict[str, dict[str, Any]] = {
+    "track": {
+        "event": {"type": "string", "description": "The event's name."},
+        "properties": {"type": "object"},
+    },
+    "identify": {"traits": {"type": "object", "description": "account_id names the account."}},
+    "group": {"groupId": {"type": "string", "description": "The account."}, "traits": {}},
+}
+_REQUIRED = {"track": ["event"], "identify": [], "group": ["groupId"]}
+
+
+def _call_schema(kind: str) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": _IDS | _FIELDS[kind],
+        "required": _REQUIRED[kind],
+    }
+
+
+_BATCH = {
+    "type": "object",
+    "properties": {
+        "batch": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"type": {"enum": [*CALLS, *IGNORED]}},
+                "required": ["type"],
+            },
+        },
+        "sentAt": {"type": "string", "format": "date-time"},
+        "context": {"type": "object"},
+    },
+    "required": ["batch"],
+}
+
+
+def _body(kind: str, schema: dict[str, Any]) -> dict[str, Any]:
+    """The request body an ingest operation declares: JSON, or gzip of it."""
+    return {
+        "requestBody": {
+            "required": True,
+            "description": f"A {kind} call as Segment's HTTP Tracking API sends it "
+            "(Content-Encoding: gzip is taken)",
+            "content": {"application/json": {"schema": schema}},
+        },
+        # the write key as the HTTP Basic user name (Segment's libraries), or Bearer
+        "security": [{"HTTPBasic": []}, {"HTTPBearer": []}],
+    }
 
 
 def parse_call(payload: Any, kind: str, received_at: dt.datetime) -> list[Track | Membership]:

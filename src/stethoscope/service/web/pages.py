@@ -174,7 +174,7 @@ def router(project: Project) -> APIRouter:
         if wait:
             minutes = max(1, round(wait / 60))
             error = (
-                "Too many failed sign-ins for this user or from this address: try again in "
+                "Too many failed sign-ins from this address: try again in "
                 f"{minutes} minute{'s' if minutes > 1 else ''}."
             )
             data = {"next": target, "error": error, "name": name}
