@@ -113,7 +113,7 @@ def portfolio(project: Project, score: str = "health", owner: str | None = None)
             for n in names
         ],
         "renewals_due": [_brief(r) for r in o["renewals_due"]],
-        "drops": [_brief(r) | {"change_7d": r["change"]} for r in o["drops"]],
+        "drops": [_brief(r) | {"change_7d": r["change"], "moved": r["moved"]} for r in o["drops"]],
         "week_before": week_before,
         "history": _history(o["history"]),
         "history_dates": weeks,
