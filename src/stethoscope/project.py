@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stethoscope.alerts.facade import AlertsMixin
-from stethoscope.contract.importer import ImportResult, Mode, import_file
+from stethoscope.contract.importer import EndDates, ImportResult, Mode, import_file
 from stethoscope.contract.schema import TABLES, q
 from stethoscope.errors import DataError, RunInProgressError, StoreBusyError, StoreError
 from stethoscope.progress import Progress, silent
@@ -197,8 +197,11 @@ class Project(AlertsMixin):
         skip_bad: bool = False,
         rejects_path: Path | str | None = None,
         progress: Progress | None = None,
+        end_dates: EndDates = "inclusive",
     ) -> ImportResult:
-        """Import a CSV, Parquet or JSON Lines file into a source table (see the contract)."""
+        """Import a CSV, Parquet or JSON Lines file into a source table (see the contract);
+        ``end_dates``: whether the file's end dates are the last day (``inclusive``) or the
+        day after it (``exclusive``)."""
         with self._lock:
             result = import_file(
                 self.store.con,
@@ -210,6 +213,7 @@ class Project(AlertsMixin):
                 skip_bad=skip_bad,
                 rejects_path=Path(rejects_path) if rejects_path else None,
                 progress=progress,
+                end_dates=end_dates,
             )
             if table in ("accounts", "contacts"):
                 self.attach_pending()
@@ -301,6 +305,8 @@ class Project(AlertsMixin):
                 try:
                     for name in reversed(TABLES):
                         con.execute(f"DELETE FROM {q(name)}")
+                    # the accounts' earlier values go with them (contract.versions)
+                    con.execute("DELETE FROM account_versions")
                     for name in TABLES:
                         import_file(
                             con,
@@ -608,6 +614,17 @@ class Project(AlertsMixin):
         m = self.load_model(model)
         with self._reading() as con:
             return readouts.latest_date(con, m.version)
+
+    def first_as_of(self, *, model: Path | str | None = None) -> date | None:
+        """The first date scored under the model's current version, or None: trends (the
+        7- and 30-day changes) exist from that date plus their days."""
+        m = self.load_model(model)
+        with self._reading() as con:
+            row = con.execute(
+                "SELECT min(as_of_from) FROM runs WHERE model_version = ? AND status = 'ok'",
+                [m.version],
+            ).fetchone()
+        return row[0] if row else None
 
     def count_scores(
         self,
