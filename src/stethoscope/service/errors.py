@@ -57,6 +57,10 @@ class ErrorEnvelope(BaseModel):
 RESPONSES: dict[int | str, dict[str, Any]] = {
     "4XX": {"model": ErrorEnvelope, "description": "The request was refused: why, and where."},
     503: {"model": ErrorEnvelope, "description": "The store is busy; try again later."},
+    500: {
+        "model": ErrorEnvelope,
+        "description": "An unexpected error; its request_id is in the server's log.",
+    },
 }
 
 
@@ -144,7 +148,12 @@ class Unexpected:
             )
             if started:
                 raise
-            response = unexpected(request_id) if wants_json(scope) else self.page(request_id)
+            response: Response = unexpected(request_id)
+            if not wants_json(scope):
+                try:
+                    response = self.page(request_id)
+                except Exception:  # the envelope says it all the same
+                    log.exception("the error page failed (request id %s)", request_id)
             response.headers["X-Request-ID"] = request_id
             await response(scope, receive, send)
 
