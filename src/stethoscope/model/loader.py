@@ -224,7 +224,7 @@ def _convert(
                 )
             )
             continue
-        if node.flow_style and _split_by_comma(value_node, previous_node):
+        if node.flow_style and _split_by_comma(key_node, value_node, previous_node):
             text = f"{out[previous]}, {key}"
             problems.append(
                 Problem(
@@ -242,17 +242,22 @@ def _convert(
     return out
 
 
-def _split_by_comma(value: yaml.Node, previous: yaml.Node | None) -> bool:
-    """Whether a key without a value in a flow mapping (``{a: b, c}``) is most likely the
-    rest of the plain text before it, cut by a comma: ``{description: Logins, weekly}``."""
-    return (
+def _split_by_comma(key: yaml.Node, value: yaml.Node, previous: yaml.Node | None) -> bool:
+    """Whether a key without a colon in a flow mapping (``{a: b, c}``) is most likely the
+    rest of the plain text before it, cut by a comma: ``{description: Logins, weekly}``.
+    (``{a: b, c:}`` is a key written with no value, and says so as it is.)"""
+    if not (
         isinstance(previous, yaml.ScalarNode)
         and previous.style is None
         and previous.tag == "tag:yaml.org,2002:str"
         and isinstance(value, yaml.ScalarNode)
         and value.tag == "tag:yaml.org,2002:null"
         and value.value == ""
-    )
+    ):
+        return False
+    buffer = key.end_mark.buffer
+    between = buffer[key.end_mark.pointer : value.start_mark.pointer] if buffer else ":"
+    return ":" not in between
 
 
 def _scalar(loader: _Loader, node: yaml.ScalarNode) -> Any:
