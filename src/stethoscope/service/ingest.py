@@ -33,6 +33,7 @@ from stethoscope.errors import DataError, Problem
 from stethoscope.project import Project
 from stethoscope.service.auth import require_ingest
 from stethoscope.service.errors import ErrorEnvelope, envelope
+from stethoscope.service.ingest_schema import SUCCESS, batch_schema, body, call_schema
 from stethoscope.store.ingest import Membership, Track
 
 # Segment's limits: a call (and each call of a batch) at most 32 KB, a batch 500 KB, as
@@ -71,7 +72,7 @@ def router(project: Project) -> APIRouter:
         responses={
             200: {
                 "description": 'Committed: `{"success": true}`',
-                "content": {"application/json": {"schema": _SUCCESS}},
+                "content": {"application/json": {"schema": SUCCESS}},
             },
             400: {
                 "model": ErrorEnvelope,
@@ -103,22 +104,22 @@ def router(project: Project) -> APIRouter:
         await run_in_threadpool(project.ingest, calls, received_at=received_at)
         return JSONResponse({"success": True})
 
-    @api.post("/track", openapi_extra=_body("track", _call_schema("track")))
+    @api.post("/track", openapi_extra=body("track", call_schema("track")))
     async def track(request: Request) -> Response:
         """Record an action of a user: an event of the user's account."""
         return await receive(request, "track")
 
-    @api.post("/identify", openapi_extra=_body("identify", _call_schema("identify")))
+    @api.post("/identify", openapi_extra=body("identify", call_schema("identify")))
     async def identify(request: Request) -> Response:
         """Tell who a user is; traits naming an account put the user in it."""
         return await receive(request, "identify")
 
-    @api.post("/group", openapi_extra=_body("group", _call_schema("group")))
+    @api.post("/group", openapi_extra=body("group", call_schema("group")))
     async def group(request: Request) -> Response:
         """Put a user in an account (the groupId)."""
         return await receive(request, "group")
 
-    @api.post("/batch", openapi_extra=_body("batch", _BATCH))
+    @api.post("/batch", openapi_extra=body("batch", batch_schema([*CALLS, *IGNORED])))
     async def batch(request: Request) -> Response:
         """Several calls at once: {"batch": [...], "sentAt": ..., "context": {...}}."""
         return await receive(request, None)
@@ -128,67 +129,6 @@ def router(project: Project) -> APIRouter:
         return await receive(request, None)
 
     return api
-
-
-# What the operations declare they take (OpenAPI): the fields of Segment's calls that
-# Stethoscope reads; any other field is taken and left out, as Segment's API does.
-_SUCCESS = {"type": "object", "properties": {"success": {"type": "boolean", "const": True}}}
-_IDS = {
-    "userId": {"type": "string", "description": "The user (userId or anonymousId is needed)."},
-    "anonymousId": {"type": "string"},
-    "messageId": {"type": "string", "description": "Stored once, however often it is sent."},
-    "timestamp": {"type": "string", "format": "date-time"},
-    "context": {"type": "object"},
-}
-_FIELDS: dict[str, dict[str, Any]] = {
-    "track": {
-        "event": {"type": "string", "description": "The event's name."},
-        "properties": {"type": "object"},
-    },
-    "identify": {"traits": {"type": "object", "description": "account_id names the account."}},
-    "group": {"groupId": {"type": "string", "description": "The account."}, "traits": {}},
-}
-_REQUIRED = {"track": ["event"], "identify": [], "group": ["groupId"]}
-
-
-def _call_schema(kind: str) -> dict[str, Any]:
-    return {
-        "type": "object",
-        "properties": _IDS | _FIELDS[kind],
-        "required": _REQUIRED[kind],
-    }
-
-
-_BATCH = {
-    "type": "object",
-    "properties": {
-        "batch": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {"type": {"enum": [*CALLS, *IGNORED]}},
-                "required": ["type"],
-            },
-        },
-        "sentAt": {"type": "string", "format": "date-time"},
-        "context": {"type": "object"},
-    },
-    "required": ["batch"],
-}
-
-
-def _body(kind: str, schema: dict[str, Any]) -> dict[str, Any]:
-    """The request body an ingest operation declares: JSON, or gzip of it."""
-    return {
-        "requestBody": {
-            "required": True,
-            "description": f"A {kind} call as Segment's HTTP Tracking API sends it "
-            "(Content-Encoding: gzip is taken)",
-            "content": {"application/json": {"schema": schema}},
-        },
-        # the write key as the HTTP Basic user name (Segment's libraries), or Bearer
-        "security": [{"HTTPBasic": []}, {"HTTPBearer": []}],
-    }
 
 
 def parse_call(payload: Any, kind: str, received_at: dt.datetime) -> list[Track | Membership]:
