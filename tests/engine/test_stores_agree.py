@@ -1,5 +1,7 @@
-"""The same demo book scored on DuckDB and on Postgres: every account's score and band,
-and every measure's grade, agree exactly."""
+"""The same demo book, with CSM inputs, scored on DuckDB and on Postgres: every stored
+column agrees exactly (scores, bands, coverage; every metric value and age, grade, group
+score, effective weight and contribution of the run's frame). Ties at the scale's
+decimals are tests/engine/test_rounding.py's."""
 
 from __future__ import annotations
 
@@ -29,6 +31,9 @@ def books(
     for store in ("duckdb", "postgres"):
         p = open_project(request, store, tmp_path_factory.mktemp(store))
         p.load_demo(accounts=120, months=6, end=END, seed=7)
+        (p.settings.project_dir / "model.yaml").write_text(preset_text("successscore"))
+        for i, r in enumerate(p.accounts(limit=6).items):  # gut checks, as CSMs enter them
+            p.add_input(r["id"], "gut_check", str(i * 2), reason="checked", author="t")
         projects[store] = p
     yield projects
     for p in projects.values():
@@ -51,11 +56,9 @@ def scored(p: Project, preset: str) -> tuple[list[dict[str, Any]], list[dict[str
         "ORDER BY as_of, account_id",
         list(DATES),
     )
-    grades = [
-        {k: v for k, v in r.items() if k.startswith(("g__", "gs__")) or k == "account_id"}
-        for r in frame
-    ]
-    return book, grades
+    # every column, but the run's id, which differs by nature
+    stored = [{k: v for k, v in r.items() if k != "run_id"} for r in frame]
+    return book, stored
 
 
 @pytest.mark.parametrize("preset", list_presets())
@@ -67,6 +70,7 @@ def test_duckdb_and_postgres_score_the_demo_book_alike(
     assert len(duck_book) > 100
     assert pg_book == duck_book
     assert len(pg_grades) == len(duck_grades)
+    assert any(k.startswith("c__") for k in duck_grades[0])  # contributions are compared
     for d, p in zip(duck_grades, pg_grades, strict=True):
         assert p == d, d["account_id"]
 

@@ -1116,8 +1116,15 @@ def test_load_model_without_a_file(tmp_path: Path) -> None:
     with pytest.raises(ModelError, match=r"^no model file '.*nope\.yaml'\n"):
         load_model(tmp_path / "nope.yaml")
     (tmp_path / "bin.yaml").write_bytes(b"\xff\xfe\x00")
-    with pytest.raises(ModelError, match=r"^cannot read model"):
+    with pytest.raises(
+        ModelError,
+        match=r"^invalid model .*bin\.yaml' \(1 problem\)\n"
+        r".*bin\.yaml:1  expected UTF-8 text, got the byte 0xff at column 1",
+    ):
         load_model(tmp_path / "bin.yaml")
+    (tmp_path / "folder.yaml").mkdir()
+    with pytest.raises(ModelError, match=r"^cannot read model"):
+        load_model(tmp_path / "folder.yaml")
 
 
 # -- robustness ----------------------------------------------------------------------------

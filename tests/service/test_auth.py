@@ -109,6 +109,7 @@ MATRIX: list[Case] = [
             ("/api/models", "/api/models"),
             ("/api/models/active", "/api/models/active"),
             ("/api/models/diff", "/api/models/diff"),
+            ("/api/models/warnings", "/api/models/warnings"),
             ("/api/inputs", "/api/inputs"),
         ]
     ),
@@ -128,6 +129,7 @@ MATRIX: list[Case] = [
         for path, url, ok in [
             ("/api/alerts", "/api/alerts", True),
             ("/api/alerts/report", "/api/alerts/report", True),
+            ("/api/alerts/preview", "/api/alerts/preview", False),
             ("/api/alerts/outcomes", "/api/alerts/outcomes", True),
             ("/api/alerts/rules", "/api/alerts/rules", False),
             ("/api/tasks", "/api/tasks", True),

@@ -41,10 +41,21 @@ def test_failed_sign_ins_wait_then_clear(project: Project) -> None:
     for _ in range(web_sessions.NAME_LIMIT - 1):
         project.signin_failed("dana@x.example", "10.0.0.1")
     assert project.signin_wait("dana@x.example", "10.0.0.1") == 0
-    project.signin_failed("dana@x.example", "10.0.0.2")
-    wait = project.signin_wait("dana@x.example", "10.0.0.3")
+    project.signin_failed("dana@x.example", "10.0.0.1")
+    wait = project.signin_wait("dana@x.example", "10.0.0.1")
     assert 0 < wait <= web_sessions.WINDOW.total_seconds()
     assert project.signin_wait("lee@x.example", "10.0.0.1") == 0
-    # signing in forgives the name's failures
+    # signing in forgives the name's failures from that address
     project.open_session(user.id, lasts=dt.timedelta(hours=1), address="10.0.0.1")
-    assert project.signin_wait("dana@x.example", "10.0.0.3") == 0
+    assert project.signin_wait("dana@x.example", "10.0.0.1") == 0
+
+
+def test_a_name_alone_cannot_lock_its_user_out(project: Project) -> None:
+    """Failures for a name, from however many other addresses, never make its user wait:
+    the name is limited per address (issue 17)."""
+    for n in range(3 * web_sessions.NAME_LIMIT):
+        address = f"10.0.1.{n // web_sessions.NAME_LIMIT}"
+        project.signin_failed("dana@x.example", address)
+    assert project.signin_wait("dana@x.example", "10.0.1.0") > 0  # the guessers wait
+    assert project.signin_wait("dana@x.example", "10.0.1.2") > 0
+    assert project.signin_wait("dana@x.example", "192.168.7.7") == 0  # dana does not

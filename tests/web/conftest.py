@@ -50,13 +50,14 @@ class Browser:
     """The real app through httpx's ASGI transport, keeping cookies like a browser. The
     base URL is https, as the session cookies are Secure."""
 
-    def __init__(self, app: FastAPI) -> None:
+    def __init__(self, app: FastAPI, address: str = "127.0.0.1") -> None:
         self.app = app
+        self.address = address  # the client's, as the server sees it
         self.cookies = httpx.Cookies()
 
     def request(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
         async def send() -> httpx.Response:
-            transport = httpx.ASGITransport(app=self.app)
+            transport = httpx.ASGITransport(app=self.app, client=(self.address, 123))
             async with httpx.AsyncClient(
                 transport=transport, base_url="https://test", cookies=self.cookies
             ) as c:

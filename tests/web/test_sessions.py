@@ -7,7 +7,7 @@ import datetime as dt
 
 from stethoscope.service.web.session import SESSION_COOKIE
 from stethoscope.store import web_sessions
-from tests.web.conftest import PASSWORD, Book, user_name
+from tests.web.conftest import PASSWORD, Book, Browser, user_name
 
 
 def test_signing_out_revokes_the_session_for_every_copy_of_its_cookie(fresh: Book) -> None:
@@ -51,8 +51,11 @@ def test_failed_sign_ins_are_limited_per_name(fresh: Book) -> None:
     assert r.status_code == 429
     assert "Too many failed sign-ins" in r.text
     assert 0 < int(r.headers["retry-after"]) <= web_sessions.WINDOW.total_seconds()
-    # another user is not held up by it
+    # another user is not held up by it, nor this one from another address: failing to
+    # sign in as someone does not lock them out
     assert b.sign_in(user_name(fresh.project, "viewer")).status_code == 303
+    elsewhere = Browser(fresh.app, address="198.51.100.7")
+    assert elsewhere.sign_in(name, PASSWORD).status_code == 303
     # once the failures are out of the window, the name may sign in, which clears them
     fresh.project.store.con.execute('UPDATE signin_attempts SET "at" = "at" - INTERVAL 16 MINUTE')
     assert fresh.browser().sign_in(name).status_code == 303

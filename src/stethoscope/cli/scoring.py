@@ -55,7 +55,11 @@ def validate(
     ] = None,
 ) -> None:
     """Check a health model and report every problem at once, with file:line."""
-    with _connect() as project:
+    from stethoscope.project import Project
+
+    # a model file and its alert rules are checked without the store: opened here, it
+    # would be created in whatever folder the command runs
+    with Project.open(state.project) as project:
         m = project.validate(model)
         warnings = project.data_warnings(model)
     output.console.print(

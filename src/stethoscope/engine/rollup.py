@@ -21,6 +21,7 @@ from collections import defaultdict
 from typing import TypeAlias
 
 import ibis
+import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 
 from stethoscope.model.types import Item, Model, Scale
@@ -189,8 +190,15 @@ def members(model: Model, card: str) -> tuple[list[str], list[str]]:
 
 
 def scaled(score: Num, scale: Scale) -> Num:
-    """A 0-100 score on the model's scale, rounded to its decimals."""
-    return (scale.min + (scale.max - scale.min) * score / 100).round(scale.decimals)
+    """A 0-100 score on the model's scale, rounded to its decimals, half away from zero.
+
+    Rounded as a decimal, not as a double: ROUND of the double 8.35 (stored as
+    8.3499999999999996) is 8.3 on DuckDB but 8.4 on Postgres, which rounds its decimal
+    text, so a score at a band's edge could fall in another band on another store. As
+    DECIMAL(38, 9) (nine decimals, far below any scale's, far above a double's noise on
+    a score) both read 8.350000000 and round it to 8.4."""
+    raw = scale.min + (scale.max - scale.min) * score / 100
+    return raw.cast(dt.Decimal(38, 9)).round(scale.decimals).cast("float64")
 
 
 def band(score: Num, model: Model) -> ir.StringValue:

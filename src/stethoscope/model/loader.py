@@ -39,14 +39,31 @@ MAX_NODES = 200_000
 def load_model(path: Path) -> Model:
     """The model in the file ``path``, or a ModelError listing every problem."""
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise ModelError(
             f"no model file '{path}'",
             hint="create one with `stethoscope init`, or pass the path of your model",
         ) from None
-    except (OSError, UnicodeDecodeError) as e:
+    except OSError as e:
         raise ModelError(f"cannot read model '{path}': {e}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        column = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
+        raise ModelError(
+            f"invalid model '{path}' (1 problem)",
+            [
+                Problem(
+                    f"{path}:{line}",
+                    f"expected UTF-8 text, got the byte 0x{data[e.start]:02x} at column "
+                    f"{column} (the file is in another encoding, such as Windows-1252)",
+                )
+            ],
+            hint="save the file as UTF-8 (in most editors: Save As, encoding UTF-8), then "
+            "run `stethoscope validate`",
+        ) from None
     return parse_model(text, str(path))
 
 
@@ -190,6 +207,7 @@ def _convert(
     assert isinstance(node, yaml.MappingNode)
     out: dict[str, Any] = {}
     first: dict[str, int] = {}
+    previous, previous_node = "", None
     for key_node, value_node in node.value:
         line = key_node.start_mark.line + 1
         if not isinstance(key_node, yaml.ScalarNode):
@@ -206,10 +224,40 @@ def _convert(
                 )
             )
             continue
+        if node.flow_style and _split_by_comma(key_node, value_node, previous_node):
+            text = f"{out[previous]}, {key}"
+            problems.append(
+                Problem(
+                    f"{filename}:{line}",
+                    f"{path}.{previous}: the comma after '{out[previous]}' ends the value in a "
+                    f"{{...}} mapping, so '{key}' was read as a key of its own; quote the "
+                    f'text: {previous}: "{text}"',
+                )
+            )
+            continue
         first[key] = line
         lines[p] = line
         out[key] = _convert(loader, value_node, p, lines, problems, filename, active, count)
+        previous, previous_node = key, value_node
     return out
+
+
+def _split_by_comma(key: yaml.Node, value: yaml.Node, previous: yaml.Node | None) -> bool:
+    """Whether a key without a colon in a flow mapping (``{a: b, c}``) is most likely the
+    rest of the plain text before it, cut by a comma: ``{description: Logins, weekly}``.
+    (``{a: b, c:}`` is a key written with no value, and says so as it is.)"""
+    if not (
+        isinstance(previous, yaml.ScalarNode)
+        and previous.style is None
+        and previous.tag == "tag:yaml.org,2002:str"
+        and isinstance(value, yaml.ScalarNode)
+        and value.tag == "tag:yaml.org,2002:null"
+        and value.value == ""
+    ):
+        return False
+    buffer = key.end_mark.buffer
+    between = buffer[key.end_mark.pointer : value.start_mark.pointer] if buffer else ":"
+    return ":" not in between
 
 
 def _scalar(loader: _Loader, node: yaml.ScalarNode) -> Any:

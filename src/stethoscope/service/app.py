@@ -63,7 +63,7 @@ def create_app(project: Project, token: str) -> FastAPI:
         docs_url="/api/docs",
         redoc_url=None,
     )
-    errors.install(app)
+    errors.install(app, page=web.failure_page)
     auth.install(app, project, token)
     # GET /api/accounts/{id} from memory (service.read_model; see also service.hot_path)
     reads = ReadModel(project, api_scores.encode_detail)
@@ -147,6 +147,7 @@ def create_app(project: Project, token: str) -> FastAPI:
     app.include_router(api_inputs.router(project), responses=errors.RESPONSES)
     app.include_router(api_upserts.router(project), responses=errors.RESPONSES)
     app.include_router(ingest_router(project))
+    _declare_basic(app)
     app.include_router(api_admin.router(project), responses=errors.RESPONSES)
     app.include_router(api_alerts.router(project), responses=errors.RESPONSES)
     # the dashboard, at the server's own address (docs/dashboard.md)
@@ -155,3 +156,22 @@ def create_app(project: Project, token: str) -> FastAPI:
     app.include_router(web_tasks.router(project))
     app.mount("/static", StaticFiles(directory=web.STATIC), name="static")
     return app
+
+
+def _declare_basic(app: FastAPI) -> None:
+    """The OpenAPI schema's HTTP Basic scheme, which the ingest operations name (/v1 reads
+    the header itself: a Segment write key, or Bearer)."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        schema = build()
+        schemes = schema.setdefault("components", {}).setdefault("securitySchemes", {})
+        schemes["HTTPBasic"] = {
+            "type": "http",
+            "scheme": "basic",
+            "description": "An ingest key as the user name and an empty password, as "
+            "Segment's libraries send a write key (the ingest endpoints, /v1, only).",
+        }
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

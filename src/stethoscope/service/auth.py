@@ -24,9 +24,9 @@ import base64
 import binascii
 import functools
 import hmac
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -132,17 +132,48 @@ def require(role: str) -> Callable[..., Principal]:
         request: Request,
         bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     ) -> Principal:
-        if bearer is None:
-            scheme = request.headers.get("authorization", "").partition(" ")[0].lower()
-            if scheme == "basic":
-                raise AuthError(
-                    "HTTP Basic credentials are taken only by the ingest endpoints (/v1)",
-                    hint="send Authorization: Bearer <key>",
-                )
-            raise AuthError("a credential is required", hint="send Authorization: Bearer <key>")
-        return _allowed(_credentials(request).principal(bearer.credentials), role)
+        return _bearer_principal(request, None if bearer is None else bearer.credentials, role)
 
+    _ROLE_OF[dependency] = role
     return dependency
+
+
+def _bearer_principal(request: Request, secret: str | None, role: str) -> Principal:
+    if secret is None:
+        scheme = request.headers.get("authorization", "").partition(" ")[0].lower()
+        if scheme == "basic":
+            raise AuthError(
+                "HTTP Basic credentials are taken only by the ingest endpoints (/v1)",
+                hint="send Authorization: Bearer <key>",
+            )
+        raise AuthError("a credential is required", hint="send Authorization: Bearer <key>")
+    return _allowed(_credentials(request).principal(secret), role)
+
+
+def check_before_body(request: Request) -> None:
+    """Check the request's credential as its route would, for a request refused before its
+    dependencies ran: FastAPI reads a JSON body before it solves them, so a body that is
+    not JSON would otherwise be a 400 to a caller with no credential at all, telling
+    them what the endpoint takes. Raises AuthError or ForbiddenError."""
+    dependant = getattr(request.scope.get("route"), "dependant", None)
+    for role in _roles(dependant):
+        if role == "ingest":
+            require_ingest(request)
+            continue
+        scheme, _, secret = request.headers.get("authorization", "").partition(" ")
+        bearer = secret.strip() if scheme.lower() == "bearer" and secret.strip() else None
+        _bearer_principal(request, bearer, role)
+
+
+def _roles(dependant: Any) -> Iterator[str]:
+    """The roles the route's dependencies (all the way down) ask for."""
+    if dependant is None:
+        return
+    role = _ROLE_OF.get(getattr(dependant, "call", None))
+    if role is not None:
+        yield role
+    for sub in getattr(dependant, "dependencies", ()):
+        yield from _roles(sub)
 
 
 def require_ingest(request: Request) -> Principal:
@@ -168,3 +199,7 @@ def require_ingest(request: Request) -> Principal:
             hint="send the write key as the HTTP Basic user name, or Authorization: Bearer <key>",
         )
     return _allowed(_credentials(request).principal(secret), "ingest")
+
+
+# the role each of our credential dependencies asks for (check_before_body)
+_ROLE_OF: dict[Any, str] = {require_ingest: "ingest"}

@@ -2,17 +2,27 @@
 
 {"ok": false, "status": 400, "type": "DataError", "error": "...",
  "errors": [{"loc": ["accounts.csv row 3", "arr"], "msg": "..."}], "hint": "...", "more": 0}
+
+An error nobody expected (a bug, a store that fails under the server) is a 500 in the same
+envelope, with a ``request_id`` that is also in the server's log beside the traceback, or,
+for a dashboard page, the error page saying that id (``Unexpected``).
 """
 
 from __future__ import annotations
 
+import logging
+import secrets
+from collections.abc import Callable
 from typing import Any, Literal
 
 from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException
+from starlette.routing import BaseRoute, Match
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from stethoscope.errors import (
     AuthError,
@@ -21,6 +31,7 @@ from stethoscope.errors import (
     StethoscopeError,
     StoreBusyError,
 )
+from stethoscope.service.auth import check_before_body
 
 
 class ErrorLine(BaseModel):
@@ -38,6 +49,7 @@ class ErrorEnvelope(BaseModel):
     errors: list[ErrorLine]
     hint: str | None
     more: int
+    request_id: str | None = None  # a 500's: the same id is in the server's log
 
 
 # what an /api route declares besides its answer: any 4xx (a request that fails validation
@@ -45,6 +57,10 @@ class ErrorEnvelope(BaseModel):
 RESPONSES: dict[int | str, dict[str, Any]] = {
     "4XX": {"model": ErrorEnvelope, "description": "The request was refused: why, and where."},
     503: {"model": ErrorEnvelope, "description": "The store is busy; try again later."},
+    500: {
+        "model": ErrorEnvelope,
+        "description": "An unexpected error; its request_id is in the server's log.",
+    },
 }
 
 
@@ -57,8 +73,9 @@ def envelope(
     hint: str | None = None,
     more: int = 0,
     headers: dict[str, str] | None = None,
+    request_id: str | None = None,
 ) -> JSONResponse:
-    body = {
+    body: dict[str, Any] = {
         "ok": False,
         "status": status,
         "type": type,
@@ -67,6 +84,8 @@ def envelope(
         "hint": hint,
         "more": more,
     }
+    if request_id is not None:
+        body["request_id"] = request_id
     return JSONResponse(body, status_code=status, headers=headers)
 
 
@@ -82,30 +101,138 @@ def status_of(e: StethoscopeError) -> int:
     return 400
 
 
-def install(app: FastAPI) -> None:
+log = logging.getLogger(__name__)
+# where a request wants JSON whatever it is: the API, the ingest, the health check
+JSON_PATHS = ("/api/", "/v1/", "/healthz")
+
+
+def new_request_id() -> str:
+    return secrets.token_hex(8)
+
+
+class Unexpected:
+    """ASGI middleware answering any exception no handler took: a 500 in the envelope (a
+    page: the error page), with a request id logged beside the traceback.
+
+    Starlette's own last resort (ServerErrorMiddleware) answers a plain-text 500 and raises
+    the exception again, to the server, which then closes the connection; this one answers
+    and does not raise, so a keep-alive connection goes on serving. An exception after the
+    answer has started (a body streamed half-way) still goes to the server: what was sent
+    cannot be taken back, and closing the connection is how the client learns it is cut."""
+
+    def __init__(self, app: ASGIApp, page: Callable[[str], Response]) -> None:
+        self.app = app
+        self.page = page
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watched(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watched)
+        except Exception:
+            request_id = new_request_id()
+            log.exception(
+                "unexpected error answering %s %s (request id %s)",
+                scope.get("method"),
+                scope.get("path"),
+                request_id,
+            )
+            if started:
+                raise
+            response: Response = unexpected(request_id)
+            if not wants_json(scope):
+                try:
+                    response = self.page(request_id)
+                except Exception:  # the envelope says it all the same
+                    log.exception("the error page failed (request id %s)", request_id)
+            response.headers["X-Request-ID"] = request_id
+            await response(scope, receive, send)
+
+
+def wants_json(scope: Scope) -> bool:
+    path: str = scope.get("path", "")
+    return path.startswith(JSON_PATHS) or b"format=json" in scope.get("query_string", b"")
+
+
+def unexpected(request_id: str) -> JSONResponse:
+    return envelope(
+        500,
+        "an unexpected error stopped this request; it is in the server's log under its "
+        f"request id {request_id}",
+        type="InternalError",
+        hint="try again; if it happens again, give the request id to whoever runs the server",
+        request_id=request_id,
+    )
+
+
+def domain(e: StethoscopeError) -> JSONResponse:
+    """The envelope of a domain error."""
+    errors = [
+        {"loc": [p.where, *([p.column] if p.column else [])], "msg": p.message} for p in e.problems
+    ]
+    status = status_of(e)
+    return envelope(
+        status,
+        e.message,
+        type=type(e).__name__,
+        errors=errors,
+        hint=e.hint,
+        more=e.more,
+        # a 401 names the scheme to use (RFC 9110)
+        headers={"WWW-Authenticate": "Bearer"} if status == 401 else None,
+    )
+
+
+def install(app: FastAPI, page: Callable[[str], Response]) -> None:
+    """The envelope for every error of ``app``; ``page(request_id)``: the dashboard's page
+    for an unexpected error."""
+    app.add_middleware(Unexpected, page=page)
+
     @app.exception_handler(StethoscopeError)
     async def _domain(_: Request, e: StethoscopeError) -> JSONResponse:
-        errors = [
-            {"loc": [p.where, *([p.column] if p.column else [])], "msg": p.message}
-            for p in e.problems
-        ]
-        status = status_of(e)
-        return envelope(
-            status,
-            e.message,
-            type=type(e).__name__,
-            errors=errors,
-            hint=e.hint,
-            more=e.more,
-            # a 401 names the scheme to use (RFC 9110)
-            headers={"WWW-Authenticate": "Bearer"} if status == 401 else None,
-        )
+        return domain(e)
 
     @app.exception_handler(RequestValidationError)
-    async def _invalid(_: Request, e: RequestValidationError) -> JSONResponse:
+    async def _invalid(request: Request, e: RequestValidationError) -> JSONResponse:
+        if any(err["loc"][:1] == ("body",) for err in e.errors()):
+            try:  # who may send it, before what was sent (auth.check_before_body)
+                await run_in_threadpool(check_before_body, request)
+            except StethoscopeError as refused:
+                return domain(refused)
         errors = [{"loc": list(err["loc"]), "msg": err["msg"]} for err in e.errors()]
         return envelope(400, "invalid request", type="RequestError", errors=errors)
 
     @app.exception_handler(HTTPException)
-    async def _http(_: Request, e: HTTPException) -> JSONResponse:
-        return envelope(e.status_code, str(e.detail), type="HTTPError")
+    async def _http(request: Request, e: HTTPException) -> JSONResponse:
+        headers = dict(e.headers or {})
+        if e.status_code == 405:
+            # every method of the path, not only those of the first route Starlette tried
+            headers["Allow"] = ", ".join(allowed(app, request.scope))
+        return envelope(e.status_code, str(e.detail), type="HTTPError", headers=headers or None)
+
+
+def allowed(app: FastAPI, scope: Scope) -> list[str]:
+    """The methods the routes at the request's path answer (RFC 9110: a 405 says them).
+    Asked of each route as Starlette's router asks, method by method: a route may be a
+    whole included router, which answers whether any of its routes matches."""
+    found = []
+    for method in METHODS:
+        asked = {**scope, "method": method}
+        if any(
+            isinstance(r, BaseRoute) and r.matches(asked)[0] == Match.FULL
+            for r in app.router.routes
+        ):
+            found.append(method)
+    return found
+
+
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")

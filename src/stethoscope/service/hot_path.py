@@ -16,8 +16,9 @@ as soon as its headers are read, when everything it needs is in memory:
   its client is reading what it is sent.
 
 Anything else (no or unknown credential, a role that may not read, an account the copy
-does not hold, a stale copy, any other request, and an error of the hot path itself) goes
-on to the application, which answers as it always does, errors included. The body is the
+does not hold, a stale copy, any other request, and an error of the hot path itself,
+logged) goes on to the application, which answers as it always does, errors included (an
+unexpected one in the envelope, with a request id: ``service.errors.Unexpected``). The body is the
 one the endpoint itself sends (``api_scores.encode_detail``), with the same status and
 headers.
 """
@@ -73,26 +74,38 @@ def protocol(hot: HotPath) -> type[HttpToolsProtocol]:
 
     class HotPathProtocol(HttpToolsProtocol):
         def on_headers_complete(self) -> None:
-            body = None
-            if self._may_answer():
-                try:
-                    body = hot.answer(self.parser.get_method(), self.url, self.headers)
-                except Exception:  # the application answers, with its error envelope if need be
-                    log.exception("the hot path failed; the application answers instead")
-            if body is None:
+            # Anything that fails here, before a byte is written, is logged and the
+            # application answers instead: the same answer, or its error envelope. Raised
+            # out of this callback it would reach the HTTP parser, and uvicorn would answer
+            # a plain-text 400 and close the connection.
+            try:
+                answer = self._answer()
+            except Exception:
+                log.exception("the hot path failed; the application answers instead")
+                answer = None
+            if answer is None:
                 super().on_headers_complete()
                 return
-            head = [b"HTTP/1.1 200 OK\r\n"]
-            for name, value in self.server_state.default_headers:  # date, server
-                head += [name, b": ", value, b"\r\n"]
-            head.append(b"content-length: %d\r\ncontent-type: application/json\r\n\r\n" % len(body))
-            self.transport.write(b"".join(head) + body)
+            self.transport.write(answer)
             # what uvicorn does when a response is complete: the request's body (if any)
             # is dropped, a next request on the connection is read, keep-alive is timed
             self.cycle = ANSWERED
             if not self.parser.should_keep_alive():
                 self.transport.close()
             self.on_response_complete()
+
+        def _answer(self) -> bytes | None:
+            """The whole HTTP answer (head and body), or None: the application answers."""
+            if not self._may_answer():
+                return None
+            body = hot.answer(self.parser.get_method(), self.url, self.headers)
+            if body is None:
+                return None
+            head = [b"HTTP/1.1 200 OK\r\n"]
+            for name, value in self.server_state.default_headers:  # date, server
+                head += [name, b": ", value, b"\r\n"]
+            head.append(b"content-length: %d\r\ncontent-type: application/json\r\n\r\n" % len(body))
+            return b"".join(head) + body
 
         def _may_answer(self) -> bool:
             cycle = self.cycle

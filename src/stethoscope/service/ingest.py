@@ -33,9 +33,11 @@ from fastapi.responses import JSONResponse
 from stethoscope.errors import Problem
 from stethoscope.project import Project
 from stethoscope.service.auth import require_ingest
-from stethoscope.service.errors import envelope
+from stethoscope.service.errors import ErrorEnvelope, envelope
 from stethoscope.service.ingest_calls import (
+    CALLS,
     HINT,
+    IGNORED,
     MAX_CALL_BYTES,
     Batch,
     PayloadError,
@@ -43,6 +45,7 @@ from stethoscope.service.ingest_calls import (
     parse_call,
     read_batch,
 )
+from stethoscope.service.ingest_schema import SUCCESS, batch_schema, body, call_schema
 
 # Segment's limit of a batch (a call's is MAX_CALL_BYTES), as JSON without compression
 MAX_BATCH_BYTES = 500 * 1024
@@ -57,10 +60,24 @@ def router(project: Project) -> APIRouter:
         tags=["ingest"],
         dependencies=[Depends(require_ingest)],
         responses={
-            200: {"description": 'Committed: `{"success": true}`'},
-            400: {"description": "A malformed call: every problem, with its place and field"},
-            413: {"description": "A call over 32 KB, or a batch over 500 KB"},
-            415: {"description": "A Content-Encoding other than gzip"},
+            200: {
+                "description": 'Committed: `{"success": true}`',
+                "content": {"application/json": {"schema": SUCCESS}},
+            },
+            400: {
+                "model": ErrorEnvelope,
+                "description": "A malformed call: every problem, with its place and field",
+            },
+            401: {
+                "model": ErrorEnvelope,
+                "description": "No credential, or one that is unknown or revoked",
+            },
+            403: {"model": ErrorEnvelope, "description": "A key whose role may not ingest"},
+            413: {
+                "model": ErrorEnvelope,
+                "description": "A call over 32 KB, or a batch over 500 KB",
+            },
+            415: {"model": ErrorEnvelope, "description": "A Content-Encoding other than gzip"},
         },
     )
 
@@ -80,22 +97,22 @@ def router(project: Project) -> APIRouter:
             return _refused_calls(batch)
         return JSONResponse({"success": True})
 
-    @api.post("/track")
+    @api.post("/track", openapi_extra=body("track", call_schema("track")))
     async def track(request: Request) -> Response:
         """Record an action of a user: an event of the user's account."""
         return await receive(request, "track")
 
-    @api.post("/identify")
+    @api.post("/identify", openapi_extra=body("identify", call_schema("identify")))
     async def identify(request: Request) -> Response:
         """Tell who a user is; traits naming an account put the user in it."""
         return await receive(request, "identify")
 
-    @api.post("/group")
+    @api.post("/group", openapi_extra=body("group", call_schema("group")))
     async def group(request: Request) -> Response:
         """Put a user in an account (the groupId)."""
         return await receive(request, "group")
 
-    @api.post("/batch")
+    @api.post("/batch", openapi_extra=body("batch", batch_schema([*CALLS, *IGNORED])))
     async def batch(request: Request) -> Response:
         """Several calls at once: {"batch": [...], "sentAt": ..., "context": {...}}."""
         return await receive(request, None)

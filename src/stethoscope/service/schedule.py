@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
 
@@ -33,6 +34,7 @@ from stethoscope.errors import StethoscopeError
 if TYPE_CHECKING:
     from stethoscope.project import Project
     from stethoscope.runner import RunSummary
+    from stethoscope.settings import Settings
 
 # The most days one catch-up scores: a server that was down for a year should not hold the
 # store for the whole backfill on start (`stethoscope run --from` does the rest on purpose).
@@ -60,6 +62,28 @@ class SystemClock:
             if stop.wait(min(left, 60.0)):
                 return False
         return not stop.is_set()
+
+
+@dataclass(frozen=True)
+class NextRun:
+    """When the schedule scores next, and as of which day (what a page says of an account
+    not scored yet)."""
+
+    at: dt.datetime
+    as_of: dt.date
+    schedule: str
+    timezone: str
+
+
+def next_run(settings: Settings, *, clock: Clock | None = None) -> NextRun | None:
+    """The next scheduled run under ``settings``, or None when scheduled runs are off."""
+    if not settings.schedule:
+        return None
+    zone = ZoneInfo(settings.schedule_timezone)
+    now = (clock or SystemClock()).now().astimezone(zone)
+    at: dt.datetime = croniter(settings.schedule, now).get_next(dt.datetime)
+    # the same day the scheduler scores at that tick (Scheduler.as_of)
+    return NextRun(at, at.date() - dt.timedelta(days=1), settings.schedule, zone.key)
 
 
 class Scheduler:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import gc
+import logging
 import os
 import secrets
 import signal
@@ -32,6 +33,7 @@ def run(
     on_wait: Callable[[str], None] | None = None,
     say: Callable[[str], None] = print,
 ) -> None:
+    _log_to_stderr()
     project = Project.open(project_dir, on_wait=on_wait)
     host = host or project.settings.host
     port = project.settings.port if port is None else port
@@ -90,6 +92,17 @@ def config(app: FastAPI) -> uvicorn.Config:
     return uvicorn.Config(
         app, log_level="warning", access_log=False, loop="asyncio", http=protocol(hot)
     )
+
+
+def _log_to_stderr() -> None:
+    """The service's own log on stderr, beside uvicorn's: an unexpected error's traceback
+    under the request id its answer gave (service.errors.Unexpected)."""
+    log = logging.getLogger("stethoscope")
+    if not log.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
 
 
 def _exit(signum: int, frame: FrameType | None) -> None:

@@ -180,8 +180,16 @@ def connect_postgres(url: str, *, application: str = "stethoscope") -> PostgresC
     if url.startswith("postgresql+"):
         url = "postgresql://" + url.split("://", 1)[1]
     try:
+        # The server probes an idle client every 10 s after 30 s of silence, and ends the
+        # session after 3 unanswered probes: a run's host that lost power frees the run
+        # lock (and so lets its row be marked interrupted) in about a minute, not after
+        # the two hours of the kernel's default.
         raw = psycopg.connect(
-            url, autocommit=True, application_name=application, options="-c TimeZone=UTC"
+            url,
+            autocommit=True,
+            application_name=application,
+            options="-c TimeZone=UTC -c tcp_keepalives_idle=30 -c tcp_keepalives_interval=10 "
+            "-c tcp_keepalives_count=3",
         )
     except psycopg.Error as e:
         raise StoreError(

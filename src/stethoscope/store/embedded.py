@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from stethoscope.errors import StoreBusyError, StoreError
 from stethoscope.store.migrations import migrate
+from stethoscope.store.results import interrupt_dead
 
 if TYPE_CHECKING:
     import duckdb
@@ -112,6 +113,7 @@ class EmbeddedStore:
         self.path = path
         self.con = connect(path, timeout=timeout, on_wait=on_wait, memory_limit=memory_limit)
         migrate(self.con)
+        interrupt_dead(self.con, holding_run_lock=False)  # a run its process never finished
 
     def close(self) -> None:
         self.con.close()
@@ -138,6 +140,7 @@ class ServerStore:
         self.con = connect_postgres(url)
         try:
             migrate(self.con)
+            interrupt_dead(self.con, holding_run_lock=False)
         except BaseException:
             self.con.close()
             raise

@@ -163,6 +163,12 @@ def _account_versions(con: Connection) -> None:
     )
 
 
+def _run_process(con: Connection) -> None:
+    # which process made a run: an interrupted run's error names it (store.results)
+    con.execute("ALTER TABLE runs ADD COLUMN IF NOT EXISTS host VARCHAR")
+    con.execute("ALTER TABLE runs ADD COLUMN IF NOT EXISTS pid BIGINT")
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "source tables of the data contract", _source_tables),
     (2, "model versions, runs, score history, CSM inputs", _results),
@@ -181,6 +187,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     ),
     (12, "accounts.updated_at and subscriptions.term_months", _contract_time),
     (13, "account versions: the values of each account over time", _account_versions),
+    (14, "runs record the host and process that made them", _run_process),
 ]
 
 

@@ -2,7 +2,8 @@
 
 - ``model_versions``: every model that scored, by version (its content hash), with its text.
 - ``runs``: one row per run, with status, dates, duration, the error of a failed run and its
-  trigger: what started it (``cli``: the CLI or the Python facade, ``api``, ``schedule``).
+  trigger: what started it (``cli``: the CLI or the Python facade, ``api``, ``schedule``),
+  and the host and process id that ran it.
 - ``score_history``: a row per (model version, as-of date, account, score): the score, band,
   coverage, segment and scorecard. History under several model versions coexists.
 - ``score_detail__<version>``: per model version, the whole frame of a run (every metric
@@ -11,11 +12,22 @@
 
 A run writes in one transaction: results of a failed run are never half there, and the
 results it replaces (same version and dates) stay until it succeeds.
+
+A run whose process died (SIGKILL, out of memory, power lost) cannot record its end: its
+row stays ``running``. ``interrupt_dead`` marks such rows failed ("interrupted"), when the
+store is opened and when the next run starts. A live run is told from a dead one by the
+lock every run holds from its first write to its last (``database.run_lock``): on
+Postgres a session's advisory lock, which the server frees when the session ends, however
+the client died and from whichever host; on DuckDB the file, which one process holds. So
+no heartbeat to write and no lease to time out: whoever holds the lock knows every other
+``running`` row is dead. The host and pid only say which process it was.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
+import socket
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -127,14 +139,57 @@ def save_version(con: Connection, model: Model, *, actor: str | None = None) -> 
 
 
 def start_run(con: Connection, run_id: str, model: Model, start: dt.date, end: dt.date) -> None:
+    """Record a run as running; called under the run lock, so any other ``running`` row
+    is a dead run's first (``interrupt_dead``)."""
+    interrupt_dead(con, holding_run_lock=True)
     run = _starting.get()
     if run is not None:
         run.run_id = run_id
     con.execute(
-        "INSERT INTO runs (id, model_version, as_of_from, as_of_to, started_at, status, trigger)"
-        " VALUES (?, ?, ?, ?, ?, 'running', ?)",
-        [run_id, model.version, start, end, _now(), run.trigger if run else "cli"],
+        "INSERT INTO runs (id, model_version, as_of_from, as_of_to, started_at, status, "
+        "trigger, host, pid) VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?)",
+        [run_id, model.version, start, end, _now(), run.trigger if run else "cli", *_process()],
     )
+
+
+def interrupt_dead(con: Connection, *, holding_run_lock: bool) -> list[str]:
+    """Mark failed, as interrupted, every ``running`` row whose process is gone; return
+    their ids. Without the run lock this takes it if it is free (Postgres), and does
+    nothing while another session holds it: a run is live, and the next run start will
+    look again. On DuckDB this process holds the file, so the rows of other processes are
+    dead; its own are left alone (another thread, or another project object on the same
+    file, may be making that run still)."""
+    from stethoscope.errors import RunInProgressError
+    from stethoscope.store.database import dialect, run_lock
+
+    if not holding_run_lock and dialect(con) == "postgres":
+        try:
+            with run_lock(con):
+                return interrupt_dead(con, holding_run_lock=True)
+        except RunInProgressError:
+            return []
+    sql = "SELECT id, host, pid FROM runs WHERE status = 'running'"
+    found = con.execute(sql).fetchall()
+    if dialect(con) == "duckdb":
+        found = [r for r in found if (r[1], r[2]) != _process()]
+    now = _now()
+    for run_id, host, pid in found:
+        who = f"process {pid} on {host}" if pid is not None else "its process"
+        con.execute(
+            "UPDATE runs SET status = 'failed', finished_at = ?, error = ? "
+            "WHERE id = ? AND status = 'running'",
+            [
+                now,
+                f"interrupted: {who} ended before the run finished (found {now:%Y-%m-%d %H:%M:%S}"
+                " UTC); nothing of it was written",
+                run_id,
+            ],
+        )
+    return [r[0] for r in found]
+
+
+def _process() -> tuple[str, int]:
+    return socket.gethostname(), os.getpid()
 
 
 def finish_run(

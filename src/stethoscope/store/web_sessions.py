@@ -7,10 +7,12 @@
   Signing out revokes the row, so a copy of the cookie is worth nothing afterwards, in any
   browser and any server process.
 - ``signin_attempts``: the failed sign-ins of the last window, by the name tried and the
-  client's address. A name with ``NAME_LIMIT`` failures in ``WINDOW``, or an address with
-  ``ADDRESS_LIMIT``, must wait until the oldest of them is out of the window: guessing
-  passwords takes years, a person who mistyped waits minutes. A successful sign-in clears
-  the name's failures.
+  client's address. A name with ``NAME_LIMIT`` failures in ``WINDOW`` from one address, or
+  an address with ``ADDRESS_LIMIT`` over all names, must wait until the oldest of them is
+  out of the window: guessing passwords takes years, a person who mistyped waits minutes.
+  The name is limited per address, never on its own: otherwise anyone who knows a user's
+  name could keep that user out by failing to sign in as them (docs/concepts/security.md).
+  A successful sign-in clears the failures of its name from its address.
 """
 
 from __future__ import annotations
@@ -50,10 +52,11 @@ def open_session(con: Connection, user_id: str, lasts: dt.timedelta, address: st
             "VALUES (?, ?, ?, ?, ?)",
             [_digest(session_id), user_id, now, now + lasts, address],
         )
-        # the name's failures are forgiven once it signs in
+        # the name's failures from this address are forgiven once it signs in from there
         con.execute(
-            "DELETE FROM signin_attempts WHERE name = (SELECT name FROM users WHERE id = ?)",
-            [user_id],
+            "DELETE FROM signin_attempts WHERE name = (SELECT name FROM users WHERE id = ?) "
+            "AND address = ?",
+            [user_id, address],
         )
     return session_id
 
@@ -86,11 +89,14 @@ def wait(con: Connection, name: str, address: str) -> int:
     now = _now()
     since = now - WINDOW
     waits = [0.0]
-    for column, value, limit in (("name", name, NAME_LIMIT), ("address", address, ADDRESS_LIMIT)):
+    for where, values, limit in (
+        ("name = ? AND address = ?", [name[:200], address], NAME_LIMIT),
+        ("address = ?", [address], ADDRESS_LIMIT),
+    ):
         row = con.execute(
             f'SELECT count(*), min("at") FROM (SELECT "at" FROM signin_attempts '
-            f'WHERE {column} = ? AND "at" > ? ORDER BY "at" DESC LIMIT ?) AS recent',
-            [value, since, limit],
+            f'WHERE {where} AND "at" > ? ORDER BY "at" DESC LIMIT ?) AS recent',
+            [*values, since, limit],
         ).fetchone()
         if row and row[0] >= limit:
             waits.append((row[1] + WINDOW - now).total_seconds())

@@ -81,8 +81,8 @@ SELECT
   "t64"."gs__adoption",
   "t64"."gs__voice",
   "t64"."gs__engagement",
-  CAST(ROUND(
-    (
+  CAST(CAST(ROUND(
+    CAST((
       (
         CASE
           WHEN CASE
@@ -190,12 +190,12 @@ SELECT
           ELSE CAST(NULL AS DOUBLE)
         END * 100.0
       ) / 100
-    ) + 0.0,
+    ) + 0.0 AS DECIMAL(38, 9)),
     1
-  ) AS DOUBLE) AS "score__health",
+  ) AS DECIMAL(38, 1)) AS DOUBLE) AS "score__health",
   CASE
-    WHEN CAST(ROUND(
-      (
+    WHEN CAST(CAST(ROUND(
+      CAST((
         (
           CASE
             WHEN CASE
@@ -303,12 +303,12 @@ SELECT
             ELSE CAST(NULL AS DOUBLE)
           END * 100.0
         ) / 100
-      ) + 0.0,
+      ) + 0.0 AS DECIMAL(38, 9)),
       1
-    ) AS DOUBLE) IS NULL
+    ) AS DECIMAL(38, 1)) AS DOUBLE) IS NULL
     THEN CAST(NULL AS TEXT)
-    WHEN CAST(ROUND(
-      (
+    WHEN CAST(CAST(ROUND(
+      CAST((
         (
           CASE
             WHEN CASE
@@ -416,12 +416,12 @@ SELECT
             ELSE CAST(NULL AS DOUBLE)
           END * 100.0
         ) / 100
-      ) + 0.0,
+      ) + 0.0 AS DECIMAL(38, 9)),
       1
-    ) AS DOUBLE) < 60.0
+    ) AS DECIMAL(38, 1)) AS DOUBLE) < 60.0
     THEN 'red'
-    WHEN CAST(ROUND(
-      (
+    WHEN CAST(CAST(ROUND(
+      CAST((
         (
           CASE
             WHEN CASE
@@ -529,9 +529,9 @@ SELECT
             ELSE CAST(NULL AS DOUBLE)
           END * 100.0
         ) / 100
-      ) + 0.0,
+      ) + 0.0 AS DECIMAL(38, 9)),
       1
-    ) AS DOUBLE) < 70.0
+    ) AS DECIMAL(38, 1)) AS DOUBLE) < 70.0
     THEN 'yellow'
     ELSE 'green'
   END AS "band__health",
@@ -2386,8 +2386,8 @@ SELECT
     THEN "t64"."ew__standard__voice"
     ELSE CAST(NULL AS DOUBLE)
   END * COALESCE("t64"."gs__voice", 0.0) * 1.0 AS "c__health__voice",
-  CAST(ROUND(
-    (
+  CAST(CAST(ROUND(
+    CAST((
       (
         CASE
           WHEN CASE
@@ -2399,12 +2399,12 @@ SELECT
           ELSE CAST(NULL AS DOUBLE)
         END * 100.0
       ) / 100
-    ) + 0.0,
+    ) + 0.0 AS DECIMAL(38, 9)),
     1
-  ) AS DOUBLE) AS "score__expansion",
+  ) AS DECIMAL(38, 1)) AS DOUBLE) AS "score__expansion",
   CASE
-    WHEN CAST(ROUND(
-      (
+    WHEN CAST(CAST(ROUND(
+      CAST((
         (
           CASE
             WHEN CASE
@@ -2416,12 +2416,12 @@ SELECT
             ELSE CAST(NULL AS DOUBLE)
           END * 100.0
         ) / 100
-      ) + 0.0,
+      ) + 0.0 AS DECIMAL(38, 9)),
       1
-    ) AS DOUBLE) IS NULL
+    ) AS DECIMAL(38, 1)) AS DOUBLE) IS NULL
     THEN CAST(NULL AS TEXT)
-    WHEN CAST(ROUND(
-      (
+    WHEN CAST(CAST(ROUND(
+      CAST((
         (
           CASE
             WHEN CASE
@@ -2433,12 +2433,12 @@ SELECT
             ELSE CAST(NULL AS DOUBLE)
           END * 100.0
         ) / 100
-      ) + 0.0,
+      ) + 0.0 AS DECIMAL(38, 9)),
       1
-    ) AS DOUBLE) < 60.0
+    ) AS DECIMAL(38, 1)) AS DOUBLE) < 60.0
     THEN 'red'
-    WHEN CAST(ROUND(
-      (
+    WHEN CAST(CAST(ROUND(
+      CAST((
         (
           CASE
             WHEN CASE
@@ -2450,9 +2450,9 @@ SELECT
             ELSE CAST(NULL AS DOUBLE)
           END * 100.0
         ) / 100
-      ) + 0.0,
+      ) + 0.0 AS DECIMAL(38, 9)),
       1
-    ) AS DOUBLE) < 70.0
+    ) AS DECIMAL(38, 1)) AS DOUBLE) < 70.0
     THEN 'yellow'
     ELSE 'green'
   END AS "band__expansion",

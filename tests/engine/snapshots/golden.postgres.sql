@@ -87,8 +87,8 @@ SELECT
   "t64"."gs__adoption",
   "t64"."gs__voice",
   "t64"."gs__engagement",
-  CAST(ROUND(
-    CAST((
+  CAST(CAST(ROUND(
+    CAST(CAST((
       CAST((
         CASE
           WHEN CASE
@@ -196,12 +196,12 @@ SELECT
           ELSE CAST(NULL AS DOUBLE PRECISION)
         END * 100.0
       ) AS DOUBLE PRECISION) / 100
-    ) + 0.0 AS DECIMAL),
+    ) + 0.0 AS DECIMAL(38, 9)) AS DECIMAL),
     1
-  ) AS DOUBLE PRECISION) AS "score__health",
+  ) AS DECIMAL(38, 1)) AS DOUBLE PRECISION) AS "score__health",
   CASE
-    WHEN CAST(ROUND(
-      CAST((
+    WHEN CAST(CAST(ROUND(
+      CAST(CAST((
         CAST((
           CASE
             WHEN CASE
@@ -309,12 +309,12 @@ SELECT
             ELSE CAST(NULL AS DOUBLE PRECISION)
           END * 100.0
         ) AS DOUBLE PRECISION) / 100
-      ) + 0.0 AS DECIMAL),
+      ) + 0.0 AS DECIMAL(38, 9)) AS DECIMAL),
       1
-    ) AS DOUBLE PRECISION) IS NULL
+    ) AS DECIMAL(38, 1)) AS DOUBLE PRECISION) IS NULL
     THEN CAST(NULL AS VARCHAR)
-    WHEN CAST(ROUND(
-      CAST((
+    WHEN CAST(CAST(ROUND(
+      CAST(CAST((
         CAST((
           CASE
             WHEN CASE
@@ -422,12 +422,12 @@ SELECT
             ELSE CAST(NULL AS DOUBLE PRECISION)
           END * 100.0
         ) AS DOUBLE PRECISION) / 100
-      ) + 0.0 AS DECIMAL),
+      ) + 0.0 AS DECIMAL(38, 9)) AS DECIMAL),
       1
-    ) AS DOUBLE PRECISION) < 60.0
+    ) AS DECIMAL(38, 1)) AS DOUBLE PRECISION) < 60.0
     THEN 'red'
-    WHEN CAST(ROUND(
-      CAST((
+    WHEN CAST(CAST(ROUND(
+      CAST(CAST((
         CAST((
           CASE
             WHEN CASE
@@ -535,9 +535,9 @@ SELECT
             ELSE CAST(NULL AS DOUBLE PRECISION)
           END * 100.0
         ) AS DOUBLE PRECISION) / 100
-      ) + 0.0 AS DECIMAL),
+      ) + 0.0 AS DECIMAL(38, 9)) AS DECIMAL),
       1
-    ) AS DOUBLE PRECISION) < 70.0
+    ) AS DECIMAL(38, 1)) AS DOUBLE PRECISION) < 70.0
     THEN 'yellow'
     ELSE 'green'
   END AS "band__health",
@@ -2392,8 +2392,8 @@ SELECT
     THEN "t64"."ew__standard__voice"
     ELSE CAST(NULL AS DOUBLE PRECISION)
   END * COALESCE("t64"."gs__voice", 0.0) * 1.0 AS "c__health__voice",
-  CAST(ROUND(
-    CAST((
+  CAST(CAST(ROUND(
+    CAST(CAST((
       CAST((
         CASE
           WHEN CASE
@@ -2405,12 +2405,12 @@ SELECT
           ELSE CAST(NULL AS DOUBLE PRECISION)
         END * 100.0
       ) AS DOUBLE PRECISION) / 100
-    ) + 0.0 AS DECIMAL),
+    ) + 0.0 AS DECIMAL(38, 9)) AS DECIMAL),
     1
-  ) AS DOUBLE PRECISION) AS "score__expansion",
+  ) AS DECIMAL(38, 1)) AS DOUBLE PRECISION) AS "score__expansion",
   CASE
-    WHEN CAST(ROUND(
-      CAST((
+    WHEN CAST(CAST(ROUND(
+      CAST(CAST((
         CAST((
           CASE
             WHEN CASE
@@ -2422,12 +2422,12 @@ SELECT
             ELSE CAST(NULL AS DOUBLE PRECISION)
           END * 100.0
         ) AS DOUBLE PRECISION) / 100
-      ) + 0.0 AS DECIMAL),
+      ) + 0.0 AS DECIMAL(38, 9)) AS DECIMAL),
       1
-    ) AS DOUBLE PRECISION) IS NULL
+    ) AS DECIMAL(38, 1)) AS DOUBLE PRECISION) IS NULL
     THEN CAST(NULL AS VARCHAR)
-    WHEN CAST(ROUND(
-      CAST((
+    WHEN CAST(CAST(ROUND(
+      CAST(CAST((
         CAST((
           CASE
             WHEN CASE
@@ -2439,12 +2439,12 @@ SELECT
             ELSE CAST(NULL AS DOUBLE PRECISION)
           END * 100.0
         ) AS DOUBLE PRECISION) / 100
-      ) + 0.0 AS DECIMAL),
+      ) + 0.0 AS DECIMAL(38, 9)) AS DECIMAL),
       1
-    ) AS DOUBLE PRECISION) < 60.0
+    ) AS DECIMAL(38, 1)) AS DOUBLE PRECISION) < 60.0
     THEN 'red'
-    WHEN CAST(ROUND(
-      CAST((
+    WHEN CAST(CAST(ROUND(
+      CAST(CAST((
         CAST((
           CASE
             WHEN CASE
@@ -2456,9 +2456,9 @@ SELECT
             ELSE CAST(NULL AS DOUBLE PRECISION)
           END * 100.0
         ) AS DOUBLE PRECISION) / 100
-      ) + 0.0 AS DECIMAL),
+      ) + 0.0 AS DECIMAL(38, 9)) AS DECIMAL),
       1
-    ) AS DOUBLE PRECISION) < 70.0
+    ) AS DECIMAL(38, 1)) AS DOUBLE PRECISION) < 70.0
     THEN 'yellow'
     ELSE 'green'
   END AS "band__expansion",

@@ -47,8 +47,8 @@ SELECT
   "t75"."m__per_seat_per_user",
   "t75"."g__deals",
   "t75"."g__depth",
-  CAST(ROUND(
-    (
+  CAST(CAST(ROUND(
+    CAST((
       (
         CASE
           WHEN CASE
@@ -60,12 +60,12 @@ SELECT
           ELSE CAST(NULL AS DOUBLE)
         END * 100.0
       ) / 100
-    ) + 0.0,
+    ) + 0.0 AS DECIMAL(38, 9)),
     1
-  ) AS DOUBLE) AS "score__health",
+  ) AS DECIMAL(38, 1)) AS DOUBLE) AS "score__health",
   CASE
-    WHEN CAST(ROUND(
-      (
+    WHEN CAST(CAST(ROUND(
+      CAST((
         (
           CASE
             WHEN CASE
@@ -77,12 +77,12 @@ SELECT
             ELSE CAST(NULL AS DOUBLE)
           END * 100.0
         ) / 100
-      ) + 0.0,
+      ) + 0.0 AS DECIMAL(38, 9)),
       1
-    ) AS DOUBLE) IS NULL
+    ) AS DECIMAL(38, 1)) AS DOUBLE) IS NULL
     THEN CAST(NULL AS TEXT)
-    WHEN CAST(ROUND(
-      (
+    WHEN CAST(CAST(ROUND(
+      CAST((
         (
           CASE
             WHEN CASE
@@ -94,12 +94,12 @@ SELECT
             ELSE CAST(NULL AS DOUBLE)
           END * 100.0
         ) / 100
-      ) + 0.0,
+      ) + 0.0 AS DECIMAL(38, 9)),
       1
-    ) AS DOUBLE) < 60.0
+    ) AS DECIMAL(38, 1)) AS DOUBLE) < 60.0
     THEN 'red'
-    WHEN CAST(ROUND(
-      (
+    WHEN CAST(CAST(ROUND(
+      CAST((
         (
           CASE
             WHEN CASE
@@ -111,9 +111,9 @@ SELECT
             ELSE CAST(NULL AS DOUBLE)
           END * 100.0
         ) / 100
-      ) + 0.0,
+      ) + 0.0 AS DECIMAL(38, 9)),
       1
-    ) AS DOUBLE) < 70.0
+    ) AS DECIMAL(38, 1)) AS DOUBLE) < 70.0
     THEN 'yellow'
     ELSE 'green'
   END AS "band__health",

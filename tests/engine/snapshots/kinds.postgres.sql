@@ -47,8 +47,8 @@ SELECT
   "t75"."m__per_seat_per_user",
   "t75"."g__deals",
   "t75"."g__depth",
-  CAST(ROUND(
-    CAST((
+  CAST(CAST(ROUND(
+    CAST(CAST((
       CAST((
         CASE
           WHEN CASE
@@ -60,12 +60,12 @@ SELECT
           ELSE CAST(NULL AS DOUBLE PRECISION)
         END * 100.0
       ) AS DOUBLE PRECISION) / 100
-    ) + 0.0 AS DECIMAL),
+    ) + 0.0 AS DECIMAL(38, 9)) AS DECIMAL),
     1
-  ) AS DOUBLE PRECISION) AS "score__health",
+  ) AS DECIMAL(38, 1)) AS DOUBLE PRECISION) AS "score__health",
   CASE
-    WHEN CAST(ROUND(
-      CAST((
+    WHEN CAST(CAST(ROUND(
+      CAST(CAST((
         CAST((
           CASE
             WHEN CASE
@@ -77,12 +77,12 @@ SELECT
             ELSE CAST(NULL AS DOUBLE PRECISION)
           END * 100.0
         ) AS DOUBLE PRECISION) / 100
-      ) + 0.0 AS DECIMAL),
+      ) + 0.0 AS DECIMAL(38, 9)) AS DECIMAL),
       1
-    ) AS DOUBLE PRECISION) IS NULL
+    ) AS DECIMAL(38, 1)) AS DOUBLE PRECISION) IS NULL
     THEN CAST(NULL AS VARCHAR)
-    WHEN CAST(ROUND(
-      CAST((
+    WHEN CAST(CAST(ROUND(
+      CAST(CAST((
         CAST((
           CASE
             WHEN CASE
@@ -94,12 +94,12 @@ SELECT
             ELSE CAST(NULL AS DOUBLE PRECISION)
           END * 100.0
         ) AS DOUBLE PRECISION) / 100
-      ) + 0.0 AS DECIMAL),
+      ) + 0.0 AS DECIMAL(38, 9)) AS DECIMAL),
       1
-    ) AS DOUBLE PRECISION) < 60.0
+    ) AS DECIMAL(38, 1)) AS DOUBLE PRECISION) < 60.0
     THEN 'red'
-    WHEN CAST(ROUND(
-      CAST((
+    WHEN CAST(CAST(ROUND(
+      CAST(CAST((
         CAST((
           CASE
             WHEN CASE
@@ -111,9 +111,9 @@ SELECT
             ELSE CAST(NULL AS DOUBLE PRECISION)
           END * 100.0
         ) AS DOUBLE PRECISION) / 100
-      ) + 0.0 AS DECIMAL),
+      ) + 0.0 AS DECIMAL(38, 9)) AS DECIMAL),
       1
-    ) AS DOUBLE PRECISION) < 70.0
+    ) AS DECIMAL(38, 1)) AS DOUBLE PRECISION) < 70.0
     THEN 'yellow'
     ELSE 'green'
   END AS "band__health",

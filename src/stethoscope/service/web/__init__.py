@@ -3,6 +3,6 @@
 
 from __future__ import annotations
 
-from stethoscope.service.web.pages import STATIC, router
+from stethoscope.service.web.pages import STATIC, failure_page, router
 
-__all__ = ["STATIC", "router"]
+__all__ = ["STATIC", "failure_page", "router"]

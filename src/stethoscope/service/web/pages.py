@@ -9,6 +9,7 @@ token first (403), then the user's role (403).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 from urllib.parse import quote, urlencode
@@ -76,6 +77,29 @@ def _value(v: Any) -> str:
     if isinstance(v, bool) or not isinstance(v, int | float):
         return str(v)
     return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.2f}"
+
+
+@functools.cache
+def _failure_templates() -> Jinja2Templates:
+    return _templates()
+
+
+def failure_page(request_id: str) -> Response:
+    """The page for an error nobody expected: nothing read from the store (it may be what
+    failed), the request id the server's log has beside the traceback."""
+    html = (
+        _failure_templates()
+        .get_template("error.html")
+        .render(
+            user=None,
+            path="",
+            title="Something went wrong",
+            message="An unexpected error stopped this page. Try again; if it happens again, "
+            f"give the request id {request_id} to whoever runs the server: its log has the "
+            "details under that id.",
+        )
+    )
+    return HTMLResponse(html, status_code=500, headers=PAGE_HEADERS)
 
 
 def _may_edit(user: User) -> bool:
@@ -151,7 +175,7 @@ def router(project: Project) -> APIRouter:
         if wait:
             minutes = max(1, round(wait / 60))
             error = (
-                "Too many failed sign-ins for this user or from this address: try again in "
+                "Too many failed sign-ins from this address: try again in "
                 f"{minutes} minute{'s' if minutes > 1 else ''}."
             )
             data = {"next": target, "error": error, "name": name}

@@ -10,6 +10,7 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from stethoscope.errors import DataError
+from stethoscope.service.schedule import next_run
 
 if TYPE_CHECKING:
     from stethoscope.model.types import Model
@@ -317,9 +318,16 @@ def account(
                 "current": version == model.version,
             }
         )
+    scores = current_scores(rows, model.version)
+    head = next((s for s in scores if s["score_name"] == score), None)
+    coming = next_run(project.settings)
     return {
         "account": found,
         "score_name": score,
+        # the score the page leads with; None before the account's first score, when the
+        # page says when the schedule scores next (None too when scheduled runs are off)
+        "head": head,
+        "next_run": None if coming is None else asdict(coming),
         "scale": {"min": model.scale.min, "max": model.scale.max},
         "bands": bands_of(model),
         "thresholds": [(b.name, b.below) for b in model.bands if b.below is not None],
@@ -328,7 +336,7 @@ def account(
         # a marker where each version's scores start, when there is more than one
         "version_markers": markers if len(markers) > 1 else [],
         "model_version": model.version,
-        "scores": current_scores(rows, model.version),
+        "scores": scores,
         "explanation": explanation,
         "explain_problem": problem,
         "change": change,
