@@ -37,8 +37,23 @@ from stethoscope.contract.demo_behaviour import (
     sigmoid,
     work_time,
 )
-from stethoscope.contract.demo_outcomes import ADDONS, Outcomes, decide, group_rank
+from stethoscope.contract.demo_causes import CAUSES_FILE, Causes, draw_causes, rule, write_causes
+from stethoscope.contract.demo_contract import (
+    BILLING_EVENTS,
+    OWNER,
+    PLAN,
+    SEGMENT,
+    attribute_changes,
+    billing_events,
+    draw_contracts,
+    draw_deals,
+    term_starts,
+)
+from stethoscope.contract.demo_outcomes import ADDONS, RUNNING, Outcomes, decide, group_rank
 from stethoscope.contract.schema import TABLES, arrow_schema
+
+CHANGES_FILE = "accounts_changes.parquet"
+CAUSE_MODES = ("random",)
 
 CHUNK = 5_000
 # events are written in batches of about this many rows
@@ -51,6 +66,10 @@ class BookInfo:
     rows: dict[str, int]  # table name -> rows written
     start: date  # first day of generated activity
     end: date  # last day (inclusive)
+    # accounts rows as they changed during the book, to upsert after ``paths["accounts"]``
+    changes: Path
+    # the drawn causes of churn (``causes="random"``), for tests only; None otherwise
+    causes: Path | None = None
 
 
 def generate_book(
@@ -61,37 +80,49 @@ def generate_book(
     seed: int = 0,
     end: date | None = None,
     activity: float = 1.0,
+    causes: str | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> BookInfo:
     """Write a demo customer book of ``accounts`` accounts and ``months`` of activity.
 
     The same arguments give the same tables. ``activity`` multiplies the volume of product
-    events; ``progress`` is called with the number of accounts done after each chunk.
-    Files appear only when the whole book is written.
+    events; ``causes="random"`` draws the causes of churn from the seed (``demo_causes``)
+    and writes them to ``causes.json`` beside the tables; ``progress`` is called with the
+    number of accounts done after each chunk. Files appear only when the whole book is written.
     """
     if accounts < 1 or months < 1 or not activity > 0:
         raise ValueError(
             f"need accounts >= 1, months >= 1 and activity > 0; got "
             f"accounts={accounts}, months={months}, activity={activity}"
         )
+    if causes is not None and causes not in CAUSE_MODES:
+        raise ValueError(f"causes: expected one of {', '.join(CAUSE_MODES)}, got {causes!r}")
+    drawn = draw_causes(seed) if causes else None
     end = end or datetime.now(UTC).date()
     start = _months_before(end, months)
     cal = calendar(start, end)
     # customer_since is spread over this many days before the end
     history = max(3 * 365, (end - start).days + 365)
     out_dir.mkdir(parents=True, exist_ok=True)
-    paths = {name: out_dir / f"{name}.parquet" for name in TABLES}
-    parts = {name: out_dir / f".{name}.parquet.part" for name in TABLES}
-    rows = dict.fromkeys(TABLES, 0)
+    files = {name: f"{name}.parquet" for name in TABLES} | {CHANGES: CHANGES_FILE}
+    paths = {name: out_dir / f for name, f in files.items()}
+    parts = {name: out_dir / f".{f}.part" for name, f in files.items()}
+    rows = dict.fromkeys(files, 0)
+    causes_path, causes_part = out_dir / CAUSES_FILE, out_dir / f".{CAUSES_FILE}.part"
     writers = {
-        name: pq.ParquetWriter(parts[name], arrow_schema(t), compression="zstd")
-        for name, t in TABLES.items()
+        name: pq.ParquetWriter(
+            parts[name], arrow_schema(TABLES[_table_of(name)]), compression="zstd"
+        )
+        for name in files
     }
     try:
         for chunk, first in enumerate(range(0, accounts, CHUNK)):
             n = min(CHUNK, accounts - first)
             rng = np.random.default_rng([seed % 2**64, chunk])
-            for name, table in _chunk(rng, first, n, cal, history, activity):
+            # the contract, deals and attribute changes draw from a stream of their own, so
+            # that they left the default book's behaviour and churn as they were
+            extra = np.random.default_rng([seed % 2**64, chunk, 1])
+            for name, table in _chunk(rng, extra, first, n, cal, history, activity, drawn):
                 if table.num_rows:
                     writers[name].write_table(table)
                     rows[name] += table.num_rows
@@ -99,15 +130,30 @@ def generate_book(
                 progress(first + n)
         for w in writers.values():
             w.close()
-        for name in TABLES:
+        if drawn:
+            write_causes(drawn, causes_part)
+            causes_part.replace(causes_path)
+        else:  # a book of another run in the same folder must not leave its causes behind
+            causes_path.unlink(missing_ok=True)
+        for name in files:
             parts[name].replace(paths[name])
     except BaseException:
         for w in writers.values():
             w.close()
-        for p in parts.values():
+        for p in [*parts.values(), causes_part]:
             p.unlink(missing_ok=True)
         raise
-    return BookInfo(paths, rows, start, end)
+    changes = paths.pop(CHANGES)
+    del rows[CHANGES]
+    return BookInfo(paths, rows, start, end, changes, causes_path if drawn else None)
+
+
+# the name of the accounts changes among the files written
+CHANGES = "accounts changes"
+
+
+def _table_of(name: str) -> str:
+    return "accounts" if name == CHANGES else name
 
 
 def _months_before(day: date, months: int) -> date:
@@ -185,21 +231,38 @@ class _Book:
 
 
 def _chunk(
-    rng: np.random.Generator, first: int, n: int, cal: Calendar, history: int, activity: float
+    rng: np.random.Generator,
+    extra: np.random.Generator,
+    first: int,
+    n: int,
+    cal: Calendar,
+    history: int,
+    activity: float,
+    causes: Causes | None,
 ) -> Iterator[tuple[str, pa.Table]]:
     acc = draw_accounts(rng, first, n, cal, history)
+    draw_contracts(extra, acc, loose_seats=causes is not None)
+    # per-user depth is a cause of its own in a random book: accounts differ in intensity
+    intensity = np.exp(0.45 * extra.standard_normal(n)) if causes else None
+    starts = term_starts(cal, acc)
     health = draw_health(rng, acc, cal)
-    counts = event_counts(rng, acc, health, cal, activity)
+    counts = event_counts(rng, acc, health, cal, activity, intensity)
     tickets = draw_tickets(rng, acc, health, cal)
     touches = draw_touchpoints(rng, acc, health, cal)
     surveys = draw_surveys(rng, acc, health, cal)
-    out = decide(rng, acc, health, cal, counts, surveys, touches, tickets)
+    deals = draw_deals(extra, acc, cal)
+    churn = rule(causes, acc, health, cal, counts, surveys, tickets, deals) if causes else None
+    out = decide(rng, acc, health, cal, counts, surveys, touches, tickets, starts, churn)
     counts[np.arange(cal.days)[None, :] >= out.churn_day[:, None]] = 0
+    billing = billing_events(extra, acc, cal, out.lines, deals, out.churn_day)
+    changes = attribute_changes(extra, acc, cal, starts, out.churn_day)
     book = _Book(rng, acc, health, cal, out)
     yield "accounts", _accounts(book)
+    yield CHANGES, _accounts(book, changes)
     yield "contacts", _contacts(book)
     yield from (("events", t) for t in _events(book, counts))
-    yield "subscriptions", _subscriptions(book)
+    yield "events", _billing_events(book, extra, billing)
+    yield "subscriptions", _subscriptions(book, changes)
     yield "tickets", _tickets(book, tickets)
     yield "surveys", _surveys(book, surveys)
     yield "touchpoints", _touchpoints(book, touches)
@@ -207,19 +270,32 @@ def _chunk(
     yield "outcomes", _outcomes(book)
 
 
-def _accounts(b: _Book) -> pa.Table:
+def _accounts(b: _Book, changes: Rows | None = None) -> pa.Table:
+    """Every account as it started; with ``changes``, the rows of accounts that changed.
+
+    A change row is the whole row with the new owner, plan or segment and ``updated_at``
+    when it took effect, to be upserted after the first rows.
+    """
     acc, out = b.acc, b.out
+    owner, plan, segment = acc.owner.copy(), acc.plan.copy(), acc.segment.copy()
+    updated = acc.since * DAY_US
+    if changes is not None:
+        for kind, column in ((OWNER, owner), (PLAN, plan), (SEGMENT, segment)):
+            k = changes["kind"] == kind
+            column[changes["account"][k]] = changes["value"][k]
+        updated = updated.copy()
+        updated[changes["account"]] = changes["us"]
     words, endings = v.strings(v.COMPANY_WORDS), v.strings(v.COMPANY_ENDINGS)
     regulated = v.pick(v.strings(("false", "true")), acc.regulated.astype(np.int64))
-    return _table(
+    table = _table(
         "accounts",
         {
             "id": b.ids,
             "name": v.join(v.pick(words, acc.word), " ", v.pick(endings, acc.ending)),
-            "owner": v.pick(v.strings(v.CSMS), acc.owner),
-            "segment": v.pick(v.strings(v.SEGMENTS), acc.segment),
+            "owner": v.pick(v.strings(v.CSMS), owner),
+            "segment": v.pick(v.strings(v.SEGMENTS), segment),
             "industry": v.pick(v.strings(v.INDUSTRIES), acc.industry),
-            "plan": v.pick(v.strings(v.PLANS), acc.plan),
+            "plan": v.pick(v.strings(v.PLANS), plan),
             "arr": np.round(out.arr, 2),
             "seats": out.seats,
             "customer_since": _dates(b.cal, acc.since),
@@ -232,8 +308,10 @@ def _accounts(b: _Book) -> pa.Table:
                 regulated,
                 "}",
             ),
+            "updated_at": _times(b.cal, updated),
         },
     )
+    return table if changes is None else table.take(pa.array(changes["account"]))
 
 
 def _contacts(b: _Book) -> pa.Table:
@@ -379,12 +457,19 @@ def _event_batch(b: _Book, window: np.ndarray, lo: int, setup: Rows) -> pa.Table
     )
 
 
-def _subscriptions(b: _Book) -> pa.Table:
+def _subscriptions(b: _Book, changes: Rows) -> pa.Table:
     acc, cal, lines = b.acc, b.cal, b.out.lines
     a, product = lines["account"], lines["product"]
     products = v.strings(tuple(f"platform-{p}" for p in v.PLANS) + ADDONS)
-    name = np.where(product == 0, acc.plan[a], len(v.PLANS) - 1 + product)
-    ends = lines["end"] < cal.days
+    # the core line names the plan in force when it starts
+    new_plan = changes["kind"] == PLAN
+    plan_day = np.full(acc.n, RUNNING)
+    plan_day[changes["account"][new_plan]] = changes["day"][new_plan]
+    plan = acc.plan.copy()
+    plan[changes["account"][new_plan]] = changes["value"][new_plan]
+    core_plan = np.where(lines["start"] >= plan_day[a], plan[a], acc.plan[a])
+    name = np.where(product == 0, core_plan, len(v.PLANS) - 1 + product)
+    running = lines["end"] == RUNNING
     return _table(
         "subscriptions",
         {
@@ -394,7 +479,25 @@ def _subscriptions(b: _Book) -> pa.Table:
             "mrr": np.round(lines["mrr"], 2),
             "quantity": lines["quantity"],
             "start_date": _dates(cal, lines["start"]),
-            "end_date": pa.array(_dates(cal, np.minimum(lines["end"], cal.days)), mask=~ends),
+            "end_date": pa.array(_dates(cal, np.where(running, 0, lines["end"])), mask=running),
+            "term_months": acc.term[a],
+        },
+    )
+
+
+def _billing_events(b: _Book, extra: np.random.Generator, rows: Rows) -> pa.Table:
+    """Invoices and deals, sent by the billing system and the CRM: no user, a value."""
+    a, value = rows["account"], rows["value"]
+    text = pa.compute.cast(pa.array(np.round(value, 2)), pa.string())
+    return _table(
+        "events",
+        {
+            "account_id": v.pick(b.ids, a),
+            "user_id": pa.nulls(len(a), pa.string()),
+            "event": v.pick(v.strings(BILLING_EVENTS), rows["kind"]),
+            "timestamp": _times(b.cal, rows["us"]),
+            "properties": v.join('{"value": ', text, ', "currency": "USD"}'),
+            "message_id": v.uuids(extra, np.ones(len(a), dtype=bool)),
         },
     )
 
