@@ -121,6 +121,8 @@ def draw_deals(extra: np.random.Generator, acc: Accounts, cal: Calendar) -> Rows
     day = extra.integers(0, cal.days, len(a))
     arr = acc.licences * acc.price
     value = np.round(0.15 * arr[a] * np.exp(0.6 * extra.standard_normal(len(a))), 2)
+    customer = day >= acc.since[a]
+    a, day, value = a[customer], day[customer], value[customer]
     order = np.lexsort((day, a))
     return {"account": a[order], "day": day[order], "value": value[order]}
 

@@ -137,7 +137,8 @@ def connect_book(folder: Path) -> duckdb.DuckDBPyConnection:
 
 def monthly_dates(start: date, end: date, horizon_days: int) -> list[date]:
     """The same day of each month after ``start`` whose label window ends by ``end``."""
-    out, k = [], 1
+    out: list[date] = []
+    k = 1
     while True:
         m = start.month - 1 + k
         y, mo = start.year + m // 12, m % 12 + 1
@@ -149,9 +150,7 @@ def monthly_dates(start: date, end: date, horizon_days: int) -> list[date]:
         k += 1
 
 
-def observe(
-    con: duckdb.DuckDBPyConnection, dates: list[date], horizon_days: int
-) -> Observations:
+def observe(con: duckdb.DuckDBPyConnection, dates: list[date], horizon_days: int) -> Observations:
     """Every feature of ``POOL`` and the label, per account alive on each of ``dates``.
 
     ``con`` holds the book's tables (``connect_book``, or a DuckDB store); rows on or after
@@ -193,9 +192,7 @@ def observe(
     )
 
 
-def _term_ends(
-    since: np.ndarray, term: np.ndarray, t: np.ndarray, horizon_days: int
-) -> np.ndarray:
+def _term_ends(since: np.ndarray, term: np.ndarray, t: np.ndarray, horizon_days: int) -> np.ndarray:
     """How many term starts (customer_since + k * term months, k >= 1) fall in (t, t + h]."""
     month = since.astype("datetime64[M]")
     dom = (since - month.astype("datetime64[D]")).astype(np.int64)
@@ -204,9 +201,9 @@ def _term_ends(
     count = np.zeros(len(t), dtype=np.int64)
     for step in range(horizon_days // 28 + 4):
         target = month + (first + step) * term
-        length = (
-            (target + 1).astype("datetime64[D]") - target.astype("datetime64[D]")
-        ).astype(np.int64)
+        length = ((target + 1).astype("datetime64[D]") - target.astype("datetime64[D]")).astype(
+            np.int64
+        )
         day = target.astype("datetime64[D]") + np.minimum(dom, length - 1)
         count += (day > t) & (day <= t + horizon_days)
     return count
