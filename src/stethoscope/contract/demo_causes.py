@@ -99,7 +99,7 @@ POOL: dict[str, Feature] = {
         1.0,
     ),
     "usage_trend": Feature(
-        "ln((events with a user in the last 30 days + 1) / (those 60 to 30 days before + 1))",
+        "ln((events with a user in the last 90 days + 1) / (those 180 to 90 days before + 1))",
         -1,
         (-1,),
         0.0,
@@ -253,18 +253,22 @@ def features(
     users are the users the account engaged that month (the event writer draws each event's
     user among them), which the written events show almost exactly.
     """
-    span = np.arange(-60, 0)
-    days = d[:, None] + span[None, :]
+    cum = np.zeros((acc.n, cal.days + 1), dtype=np.int64)
+    np.cumsum(counts, axis=1, out=cum[:, 1:])
+    quarter = cum[a, d] - cum[a, d - 90]
+    before = cum[a, d - 90] - cum[a, d - 180]
+    del cum
+    days = d[:, None] + np.arange(-30, 0)[None, :]
     c = counts[a[:, None], days]
-    recent, prior = c[:, 30:].sum(axis=1), c[:, :30].sum(axis=1)
-    window = days[:, 30:]
+    recent = c.sum(axis=1)
+    window = days
     ten = (window - acc.since[a][:, None]).astype(np.float64)
     h = health.h[a[:, None], window].astype(np.float64)
     engaged = np.clip(
         np.round(acc.seats[a][:, None] * engagement(h, ten)), 1, acc.holders[a][:, None]
     )
     lost = window >= health.lost[a][:, None]
-    users = np.where(c[:, 30:] > 0, np.maximum(engaged - lost, 1), 0).max(axis=1)
+    users = np.where(c > 0, np.maximum(engaged - lost, 1), 0).max(axis=1)
     now = d * DAY_US
     # the latest NPS answer before d
     nps = surveys["kind"] == 0
@@ -285,5 +289,5 @@ def features(
         "tickets": np.log1p(opened),
         "nps": score.astype(np.float64),
         "champion_loss": ((health.lost[a] <= d - 30) | (recent == 0)).astype(np.float64),
-        "usage_trend": np.log((recent + 1) / (prior + 1)),
+        "usage_trend": np.log((quarter + 1) / (before + 1)),
     }

@@ -40,13 +40,20 @@ daily AS (
     SELECT account_id, user_id, "timestamp"::DATE AS day, count(*) AS n
     FROM events WHERE user_id IS NOT NULL GROUP BY ALL
 ),
+per_day AS (SELECT account_id, day, sum(n) AS n FROM daily GROUP BY ALL),
 usage AS (
     SELECT o.account_id, o.t,
-           coalesce(sum(e.n) FILTER (WHERE e.day >= o.t - 30), 0) AS recent,
-           coalesce(sum(e.n) FILTER (WHERE e.day < o.t - 30), 0) AS prior,
-           count(DISTINCT e.user_id) FILTER (WHERE e.day >= o.t - 30) AS users
+           sum(e.n) FILTER (WHERE e.day >= o.t - 30) AS recent,
+           sum(e.n) FILTER (WHERE e.day >= o.t - 90) AS quarter,
+           sum(e.n) FILTER (WHERE e.day < o.t - 90) AS before
+    FROM obs AS o JOIN per_day AS e
+      ON e.account_id = o.account_id AND e.day >= o.t - 180 AND e.day < o.t
+    GROUP BY ALL
+),
+users AS (
+    SELECT o.account_id, o.t, count(DISTINCT e.user_id) AS n
     FROM obs AS o JOIN daily AS e
-      ON e.account_id = o.account_id AND e.day >= o.t - 60 AND e.day < o.t
+      ON e.account_id = o.account_id AND e.day >= o.t - 30 AND e.day < o.t
     GROUP BY ALL
 ),
 champion AS (
@@ -88,11 +95,13 @@ churn AS (SELECT account_id, date FROM outcomes WHERE kind = 'churned')
 SELECT o.account_id, o.t, o.customer_since,
        coalesce(c.date > o.t AND c.date <= o.t + $horizon, false) AS churned,
        l.term, l.quantity,
-       coalesce(u.recent, 0), coalesce(u.prior, 0), coalesce(u.users, 0),
+       coalesce(u.recent, 0), coalesce(u.quarter, 0), coalesce(u.before, 0),
+       coalesce(us.n, 0),
        ca.account_id IS NOT NULL AS champion_active,
        coalesce(dl.value, 0), coalesce(op.n, 0), n.score
 FROM obs AS o
 LEFT JOIN usage AS u USING (account_id, t)
+LEFT JOIN users AS us USING (account_id, t)
 LEFT JOIN champion_active AS ca USING (account_id, t)
 LEFT JOIN deals AS dl USING (account_id, t)
 LEFT JOIN opened AS op USING (account_id, t)
@@ -164,13 +173,16 @@ def observe(con: duckdb.DuckDBPyConnection, dates: list[date], horizon_days: int
         rows = con.execute(sql).fetchnumpy()
     finally:
         con.unregister("dates")
-    (acc, t, since, churned, term, quantity, recent, prior, users, active, value, opened, score) = (
-        rows[k] for k in rows
+    (acc, t, since, churned, term, quantity, recent, quarter, before, users, active, value) = (
+        rows[k] for k in list(rows)[:12]
     )
+    opened, score = (rows[k] for k in list(rows)[12:])
     t = np.asarray(t, dtype="datetime64[D]")
     since = np.asarray(since, dtype="datetime64[D]")
     term = np.asarray(np.nan_to_num(np.asarray(term, dtype=np.float64), nan=12), dtype=np.int64)
-    recent, prior, users = (np.asarray(c, dtype=np.float64) for c in (recent, prior, users))
+    recent, quarter, before, users = (
+        np.asarray(c, dtype=np.float64) for c in (recent, quarter, before, users)
+    )
     quantity = np.maximum(np.nan_to_num(np.asarray(quantity, dtype=np.float64), nan=1.0), 1)
     nps = np.nan_to_num(np.asarray(score, dtype=np.float64), nan=NPS_MISSING)
     ends = _term_ends(since, term, t, horizon_days)
@@ -182,7 +194,7 @@ def observe(con: duckdb.DuckDBPyConnection, dates: list[date], horizon_days: int
         "tickets": np.log1p(np.asarray(opened, dtype=np.float64)),
         "nps": nps,
         "champion_loss": (~np.asarray(active, dtype=bool)).astype(np.float64),
-        "usage_trend": np.log((recent + 1) / (prior + 1)),
+        "usage_trend": np.log((quarter + 1) / (before + 1)),
         "term_end": (ends > 0).astype(np.float64),
         "log_exposure": np.where(ends > 0, np.log(np.maximum(ends, 1) * term / 12), 0.0),
     }
