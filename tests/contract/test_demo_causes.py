@@ -71,7 +71,7 @@ def test_causes_are_drawn_per_seed_with_direction_and_strength() -> None:
         for c in d.causes:
             assert c.direction in POOL[c.name].directions
             assert c.reversed == (c.direction != POOL[c.name].conventional)
-            assert 0.5 < c.strength < 1.6
+            assert 0.9 <= c.strength <= 1.8
         assert 0.02 <= d.random_churn <= 0.05
 
 

@@ -193,6 +193,8 @@ class _Book:
         self, rng: np.random.Generator, acc: Accounts, health: Health, cal: Calendar, out: Outcomes
     ) -> None:
         self.rng, self.acc, self.health, self.cal, self.out = rng, acc, health, cal, out
+        # churn decided at every term end (--causes random), not at anniversaries
+        self.caused = False
         self.ids = v.ids("acc_", acc.index + 1, 6)
         self.contacts = acc.holders + acc.execs
         self.offset = np.concatenate([[0], np.cumsum(self.contacts)[:-1]])
@@ -257,6 +259,7 @@ def _chunk(
     billing = billing_events(extra, acc, cal, out.lines, deals, out.churn_day)
     changes = attribute_changes(extra, acc, cal, starts, out.churn_day)
     book = _Book(rng, acc, health, cal, out)
+    book.caused = causes is not None
     yield "accounts", _accounts(book)
     yield CHANGES, _accounts(book, changes)
     yield "contacts", _contacts(book)
@@ -587,7 +590,9 @@ def _goals(b: _Book) -> pa.Table:
     a0 = np.repeat(np.arange(n), initial)
     set0 = acc.since[a0] + rng.integers(7, 48, len(a0))
     renewed = out.rows["kind"] == 0
-    pick = renewed & (rng.random(len(renewed)) < 0.6)
+    # about 0.6 new goals a year at renewals, however often the account renews
+    per_term = np.where(b.caused, acc.term[out.rows["account"]] / 12, 1.0)
+    pick = renewed & (rng.random(len(renewed)) < 0.6 * per_term)
     a1 = out.rows["account"][pick]
     set1 = out.rows["day"][pick] + rng.integers(0, 30, len(a1))
     a = np.concatenate([a0, a1])
@@ -606,7 +611,7 @@ def _goals(b: _Book) -> pa.Table:
         {
             "id": b.row_ids(a, "-g"),
             "account_id": v.pick(b.ids, a),
-            "name": v.pick(v.strings(v.GOALS), names[a, group_rank(a)]),
+            "name": v.pick(v.strings(v.GOALS), names[a, group_rank(a) % len(v.GOALS)]),
             "set_at": _dates(cal, set_day),
             "achieved_at": pa.array(_dates(cal, done), mask=~achieved),
         },

@@ -160,7 +160,7 @@ def draw_causes(seed: int) -> Causes:
         if two_way:
             directions[two_way[0]] *= -1
     strengths = np.where(
-        np.isin(chosen, BINARY), rng.uniform(0.9, 1.5, k), rng.uniform(0.6, 1.1, k)
+        np.isin(chosen, BINARY), rng.uniform(1.2, 1.8, k), rng.uniform(0.9, 1.4, k)
     )
     causes = tuple(
         Cause(
