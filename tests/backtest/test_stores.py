@@ -41,7 +41,9 @@ def test_duckdb_and_postgres_backtest_alike(books: dict[str, Project], level: st
     assert duck["churned"] > 10
     assert duck["rows"]["account_id"] == pg["rows"]["account_id"]
     assert duck["rows"]["label"] == pg["rows"]["label"]
-    assert duck["rows"]["score"] == pytest.approx(pg["rows"]["score"])
+    # a score on a rounding tie (x.x5 at one decimal) may round one unit apart: the stores
+    # add the same floats in different orders
+    assert duck["rows"]["score"] == pytest.approx(pg["rows"]["score"], abs=0.1 + 1e-9)
     for key in ("auc", "lift_top_decile", "churn_rate", "monotonic"):
         assert duck[key] == pytest.approx(pg[key]), key
     assert duck["bands"] == pg["bands"]

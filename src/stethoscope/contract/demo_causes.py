@@ -99,7 +99,7 @@ POOL: dict[str, Feature] = {
         1.0,
     ),
     "usage_trend": Feature(
-        "ln((events with a user in the last 90 days + 1) / (those 180 to 90 days before + 1))",
+        "ln((events with a user in the last 60 days + 1) / (those 120 to 60 days before + 1))",
         -1,
         (-1,),
         0.0,
@@ -108,6 +108,17 @@ POOL: dict[str, Feature] = {
 }
 BINARY = ("contract_term", "champion_loss")
 NPS_MISSING = 7.0
+# a window reaching before the book's first day counts what it covers, scaled to its full
+# length, but never as if it covered less than MIN_COVER days; a trend whose halves cover
+# fewer is unknown (0)
+MIN_COVER = 30
+# each half of usage_trend: long enough to outlast noise, short enough to be known early
+TREND_DAYS = 60
+
+
+def covered(days: np.ndarray) -> np.ndarray:
+    """The divisor of a window's count that covers ``days`` days of the book."""
+    return np.maximum(np.asarray(days, dtype=np.float64), MIN_COVER)
 
 
 @dataclass(frozen=True)
@@ -247,40 +258,55 @@ def features(
     d: np.ndarray,
     licensed: np.ndarray,
 ) -> dict[str, np.ndarray]:
-    """Every feature of ``POOL`` for decisions (a, d), from the behaviour before day ``d``.
+    """Every feature of ``POOL`` for decisions (a, d), as the book shows it before day ``d``.
 
-    Counts of events, tickets, deals and NPS answers are the rows the book writes. Distinct
-    users are the users the account engaged that month (the event writer draws each event's
-    user among them), which the written events show almost exactly.
+    Only what the book writes counts: events, tickets, deals and NPS answers from its first
+    day on, with ``covered`` scaling a window that reaches before that day, exactly as
+    ``demo_oracle`` reads the tables. Distinct users are the users the account engaged
+    (the event writer draws each event's user among them), which the written events show
+    almost exactly.
     """
+    first = cal.first
+
+    def bounds(lo: int, hi: int) -> tuple[np.ndarray, np.ndarray]:
+        start = np.maximum(d - lo, first)
+        return start, np.maximum(d - hi, start)
+
     cum = np.zeros((acc.n, cal.days + 1), dtype=np.int64)
     np.cumsum(counts, axis=1, out=cum[:, 1:])
-    quarter = cum[a, d] - cum[a, d - 90]
-    before = cum[a, d - 90] - cum[a, d - 180]
+    (q0, q1), (b0, b1) = bounds(TREND_DAYS, 0), bounds(2 * TREND_DAYS, TREND_DAYS)
+    quarter = (cum[a, q1] - cum[a, q0]) * TREND_DAYS / covered(q1 - q0)
+    before = (cum[a, b1] - cum[a, b0]) * TREND_DAYS / covered(b1 - b0)
+    (t0, t1), (y0, y1) = bounds(90, 0), bounds(180, 0)
+    known = np.minimum(q1 - q0, b1 - b0) >= MIN_COVER
     del cum
     days = d[:, None] + np.arange(-30, 0)[None, :]
-    c = counts[a[:, None], days]
+    c = np.where(days >= first, counts[a[:, None], days], 0)
     recent = c.sum(axis=1)
-    window = days
-    ten = (window - acc.since[a][:, None]).astype(np.float64)
-    h = health.h[a[:, None], window].astype(np.float64)
+    ten = (days - acc.since[a][:, None]).astype(np.float64)
+    h = health.h[a[:, None], days].astype(np.float64)
     engaged = np.clip(
         np.round(acc.seats[a][:, None] * engagement(h, ten)), 1, acc.holders[a][:, None]
     )
-    lost = window >= health.lost[a][:, None]
+    lost = days >= health.lost[a][:, None]
     users = np.where(c > 0, np.maximum(engaged - lost, 1), 0).max(axis=1)
     now = d * DAY_US
-    # the latest NPS answer before d
+    # the latest NPS answer before d, given inside the book
     nps = surveys["kind"] == 0
     keys = (surveys["account"][nps].astype(np.int64) << SHIFT) + surveys["at"][nps]
-    i = np.searchsorted(keys, (a.astype(np.int64) << SHIFT) + now) - 1
-    answered = (i >= 0) & (surveys["account"][nps][np.maximum(i, 0)] == a)
-    score = np.where(answered, surveys["score"][nps][np.maximum(i, 0)], NPS_MISSING)
+    i = np.maximum(np.searchsorted(keys, (a.astype(np.int64) << SHIFT) + now) - 1, 0)
+    answered = (
+        (len(keys) > 0)
+        & (surveys["account"][nps][i] == a)
+        & (surveys["at"][nps][i] >= first * DAY_US)
+    )
+    score = np.where(answered, surveys["score"][nps][i], NPS_MISSING)
     tkeys = (tickets["account"].astype(np.int64) << SHIFT) + tickets["opened"]
-    opened = _window_sum(tkeys, np.arange(len(tkeys) + 1), a, now - 90 * DAY_US, now)
+    opened = _window_sum(tkeys, np.arange(len(tkeys) + 1), a, t0 * DAY_US, now)
+    opened = opened * 90 / covered(t1 - t0)
     dkeys = (deals["account"].astype(np.int64) << SHIFT) + deals["day"]
     dcum = np.concatenate([[0.0], np.cumsum(deals["value"])])
-    value = _window_sum(dkeys, dcum, a, d - 180, d)
+    value = _window_sum(dkeys, dcum, a, y0, y1) * 180 / covered(y1 - y0)
     return {
         "contract_term": (acc.term[a] == 1).astype(np.float64),
         "seat_utilisation": users / licensed,
@@ -289,5 +315,5 @@ def features(
         "tickets": np.log1p(opened),
         "nps": score.astype(np.float64),
         "champion_loss": ((health.lost[a] <= d - 30) | (recent == 0)).astype(np.float64),
-        "usage_trend": np.log((quarter + 1) / (before + 1)),
+        "usage_trend": np.where(known, np.log((quarter + 1) / (before + 1)), 0.0),
     }

@@ -20,7 +20,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from stethoscope.contract.demo_causes import NPS_MISSING, POOL, Causes, read_causes
+from stethoscope.contract.demo_causes import (
+    MIN_COVER,
+    NPS_MISSING,
+    POOL,
+    TREND_DAYS,
+    Causes,
+    covered,
+    read_causes,
+)
 
 if TYPE_CHECKING:
     import duckdb
@@ -44,10 +52,10 @@ per_day AS (SELECT account_id, day, sum(n) AS n FROM daily GROUP BY ALL),
 usage AS (
     SELECT o.account_id, o.t,
            sum(e.n) FILTER (WHERE e.day >= o.t - 30) AS recent,
-           sum(e.n) FILTER (WHERE e.day >= o.t - 90) AS quarter,
-           sum(e.n) FILTER (WHERE e.day < o.t - 90) AS before
+           sum(e.n) FILTER (WHERE e.day >= o.t - $trend) AS quarter,
+           sum(e.n) FILTER (WHERE e.day < o.t - $trend) AS before
     FROM obs AS o JOIN per_day AS e
-      ON e.account_id = o.account_id AND e.day >= o.t - 180 AND e.day < o.t
+      ON e.account_id = o.account_id AND e.day >= o.t - 2 * $trend AND e.day < o.t
     GROUP BY ALL
 ),
 users AS (
@@ -126,6 +134,9 @@ class Observations:
 @dataclass(frozen=True)
 class OracleFit:
     auc: float  # out of time, on the test observations
+    # the same, on test observations with a term end inside the horizon: what behaviour
+    # tells once the contract has said who can churn
+    auc_at_term_end: float
     train_rows: int
     train_churned: int
     test_rows: int
@@ -159,17 +170,26 @@ def monthly_dates(start: date, end: date, horizon_days: int) -> list[date]:
         k += 1
 
 
-def observe(con: duckdb.DuckDBPyConnection, dates: list[date], horizon_days: int) -> Observations:
+def observe(
+    con: duckdb.DuckDBPyConnection,
+    dates: list[date],
+    horizon_days: int,
+    data_start: date | None = None,
+) -> Observations:
     """Every feature of ``POOL`` and the label, per account alive on each of ``dates``.
 
     ``con`` holds the book's tables (``connect_book``, or a DuckDB store); rows on or after
-    an observation date are never read for its features.
+    an observation date are never read for its features. ``data_start`` is the book's
+    first day (default: the day of its first event): a window reaching before it is scaled
+    to its length from the days it covers.
     """
+    if data_start is None:
+        data_start = con.execute('SELECT min("timestamp")::DATE FROM events').fetchall()[0][0]
     import pyarrow as pa
 
     con.register("dates", pa.table({"t": pa.array(dates, pa.date32())}))
     try:
-        sql = _SQL.replace("$horizon", str(int(horizon_days)))
+        sql = _SQL.replace("$horizon", str(int(horizon_days))).replace("$trend", str(TREND_DAYS))
         rows = con.execute(sql).fetchnumpy()
     finally:
         con.unregister("dates")
@@ -186,15 +206,28 @@ def observe(con: duckdb.DuckDBPyConnection, dates: list[date], horizon_days: int
     quantity = np.maximum(np.nan_to_num(np.asarray(quantity, dtype=np.float64), nan=1.0), 1)
     nps = np.nan_to_num(np.asarray(score, dtype=np.float64), nan=NPS_MISSING)
     ends = _term_ends(since, term, t, horizon_days)
+    # windows reaching before the book's first day: as the generator reads them
+    ds = np.datetime64(data_start, "D")
+
+    def days(lo: int, hi: int) -> np.ndarray:
+        start = np.maximum(t - lo, ds)
+        return np.asarray(np.maximum((t - hi - start).astype(np.int64), 0))
+
+    vq, vb = days(TREND_DAYS, 0), days(2 * TREND_DAYS, TREND_DAYS)
+    quarter = quarter * TREND_DAYS / covered(vq)
+    before = before * TREND_DAYS / covered(vb)
+    trend = np.where(np.minimum(vq, vb) >= MIN_COVER, np.log((quarter + 1) / (before + 1)), 0.0)
+    value = np.asarray(value, dtype=np.float64) * 180 / covered(days(180, 0))
+    opened = np.asarray(opened, dtype=np.float64) * 90 / covered(days(90, 0))
     x = {
         "contract_term": (term == 1).astype(np.float64),
         "seat_utilisation": users / quantity,
         "user_depth": np.log((recent + 1) / np.maximum(users, 1)),
-        "deal_value": np.log1p(np.asarray(value, dtype=np.float64)),
-        "tickets": np.log1p(np.asarray(opened, dtype=np.float64)),
+        "deal_value": np.log1p(value),
+        "tickets": np.log1p(opened),
         "nps": nps,
         "champion_loss": (~np.asarray(active, dtype=bool)).astype(np.float64),
-        "usage_trend": np.log((quarter + 1) / (before + 1)),
+        "usage_trend": trend,
         "term_end": (ends > 0).astype(np.float64),
         "log_exposure": np.where(ends > 0, np.log(np.maximum(ends, 1) * term / 12), 0.0),
     }
@@ -240,9 +273,12 @@ def oracle_fit(
     sd[sd == 0] = 1
     z = (x - mean) / sd
     model = LogisticRegression(C=1.0, max_iter=1000).fit(z[train], obs.churned[train])
-    auc = float(roc_auc_score(obs.churned[test], model.decision_function(z[test])))
+    score = model.decision_function(z)
+    auc = float(roc_auc_score(obs.churned[test], score[test]))
+    at_end = test & (obs.x["term_end"] > 0)
     return OracleFit(
         auc=auc,
+        auc_at_term_end=float(roc_auc_score(obs.churned[at_end], score[at_end])),
         train_rows=int(train.sum()),
         train_churned=int(obs.churned[train].sum()),
         test_rows=int(test.sum()),
@@ -269,5 +305,5 @@ def oracle_auc(
     """
     drawn = causes if isinstance(causes, Causes) else read_causes(causes)
     con = connect_book(book) if isinstance(book, Path) else book
-    obs = observe(con, monthly_dates(start, end, horizon_days), horizon_days)
+    obs = observe(con, monthly_dates(start, end, horizon_days), horizon_days, start)
     return oracle_fit(obs, fit_until, test_from, drawn.names + CONTRACT_COLUMNS)
