@@ -195,6 +195,12 @@ class RemoteProject:
 
         return Project(self.settings).validate(path)
 
+    def data_warnings(self, model: Path | str | None = None) -> list[Any]:
+        # the server reads its own model and store
+        from stethoscope.data_warnings import DataWarning
+
+        return [DataWarning(**w) for w in self._call("GET", "/api/models/warnings")["warnings"]]
+
     def run(
         self,
         *,
@@ -371,6 +377,12 @@ class RemoteProject:
     def alert_report(self, *, horizon_days: int = 180) -> list[dict[str, Any]]:
         body = self._call("GET", "/api/alerts/report", params={"horizon_days": horizon_days})
         return list(body["rules"])
+
+    def preview_alerts(self) -> list[Any]:
+        # the server previews its own model and rules
+        from stethoscope.alerts.evaluation import Preview
+
+        return [Preview(**r) for r in self._call("GET", "/api/alerts/preview")["rules"]]
 
     def alert_outcomes(self, **filters: Any) -> list[dict[str, Any]]:
         params = {k: v for k, v in filters.items() if v is not None}

@@ -130,23 +130,35 @@ def drops(
 ) -> list[dict[str, Any]]:
     """The accounts whose score fell most from ``since`` to ``as_of``, largest first: the
     two dates' scores side by side in one pass, the accounts table read for the few
-    listed only."""
+    listed only. A drop that came with a change of scorecard or segment (an account leaving
+    onboarding, say) is the model's doing, not the customer's: it says so in ``moved``
+    (e.g. "scorecard onboarding → standard") and is listed after the customers' own drops."""
     mine, params = _filters(owner=owner)
     change = _round6(con, "w.now - w.before")
+    pivot = [as_of, since, as_of, as_of, since, as_of, since]
     return row_dicts(
         con,
         "WITH two AS (SELECT account_id, max(CASE WHEN as_of = ? THEN score END) AS now, "
         "max(CASE WHEN as_of = ? THEN score END) AS before, "
-        "max(CASE WHEN as_of = ? THEN band END) AS band FROM score_history h "
+        "max(CASE WHEN as_of = ? THEN band END) AS band, "
+        "max(CASE WHEN as_of = ? THEN scorecard END) AS card, "
+        "max(CASE WHEN as_of = ? THEN scorecard END) AS card_before, "
+        "max(CASE WHEN as_of = ? THEN segment END) AS seg, "
+        "max(CASE WHEN as_of = ? THEN segment END) AS seg_before FROM score_history h "
         f"WHERE model_version = ? AND score_name = ? AND as_of IN (?, ?){mine} "
         "GROUP BY account_id), "
-        "worst AS (SELECT * FROM two WHERE now < before ORDER BY now - before, account_id "
-        "LIMIT ?) "
+        "marked AS (SELECT *, CASE "
+        "WHEN card IS DISTINCT FROM card_before THEN 'scorecard ' || "
+        "COALESCE(card_before, '-') || ' → ' || COALESCE(card, '-') "
+        "WHEN seg IS DISTINCT FROM seg_before THEN 'segment ' || "
+        "COALESCE(seg_before, '-') || ' → ' || COALESCE(seg, '-') END AS moved FROM two), "
+        "worst AS (SELECT * FROM marked WHERE now < before "
+        "ORDER BY moved IS NOT NULL, now - before, account_id LIMIT ?) "
         "SELECT w.account_id, a.name, a.owner, a.segment, a.arr, a.renewal_date, "
-        f"w.now AS score, w.band, w.before AS score_before, {change} AS change "
+        f"w.now AS score, w.band, w.before AS score_before, {change} AS change, w.moved "
         "FROM worst w JOIN accounts a ON a.id = w.account_id "
-        "ORDER BY w.now - w.before, w.account_id",
-        [as_of, since, as_of, version, score_name, as_of, since, *params, limit],
+        "ORDER BY w.moved IS NOT NULL, w.now - w.before, w.account_id",
+        [*pivot, version, score_name, as_of, since, *params, limit],
     )
 
 

@@ -31,6 +31,7 @@ from stethoscope.write_lock import WriteLock
 if TYPE_CHECKING:
     from stethoscope.backtest.replay import Backtest
     from stethoscope.client import RemoteProject
+    from stethoscope.data_warnings import DataWarning
     from stethoscope.engine.explain import Change, Explanation
     from stethoscope.model.types import Model
     from stethoscope.readouts import ModelDiff, Page
@@ -393,6 +394,19 @@ class Project(AlertsMixin):
         self.alert_rules(path)  # the model file's alert rules too, or the rules file
         return model
 
+    def data_warnings(self, model: Path | str | None = None) -> list[DataWarning]:
+        """The model's measures whose data the store does not hold: a source with no rows,
+        event names that never occur, an attribute no account has (none before a store
+        exists: nothing is created to look)."""
+        from stethoscope.data_warnings import data_warnings
+
+        m = self.load_model(model)
+        path = self.settings.database_path
+        if self._store is None and path is not None and not path.exists():
+            return []
+        with self._reading() as con:
+            return data_warnings(con, m)
+
     # -- scoring -----------------------------------------------------------------------
 
     def run(
@@ -514,13 +528,11 @@ class Project(AlertsMixin):
 
         m = self.load_model(model)
         self._check_score(m, score)
-        with self._lock:
-            row = self._frame_row(m, account_id, as_of)
+        with self._reading() as con:
+            row = self._frame_row(con, m, account_id, as_of)
             day = row["as_of"]
             past = {
-                n: readouts.frame_row(
-                    self.store.con, m.version, account_id, day - timedelta(days=n)
-                )
+                n: readouts.frame_row(con, m.version, account_id, day - timedelta(days=n))
                 for n in TREND_DAYS
             }
         return with_trends(explain_row(m, row, score), m, past)
@@ -539,20 +551,22 @@ class Project(AlertsMixin):
 
         m = self.load_model(model)
         self._check_score(m, score)
-        with self._lock:
-            after = explain_row(m, self._frame_row(m, account_id, as_of), score)
-            before = explain_row(m, self._frame_row(m, account_id, vs), score)
+        with self._reading() as con:
+            after = explain_row(m, self._frame_row(con, m, account_id, as_of), score)
+            before = explain_row(m, self._frame_row(con, m, account_id, vs), score)
         return compare(before, after, m.scale.decimals)
 
-    def _frame_row(self, m: Model, account_id: str, as_of: date | None) -> dict[str, Any]:
+    def _frame_row(
+        self, con: Connection, m: Model, account_id: str, as_of: date | None
+    ) -> dict[str, Any]:
         from stethoscope import readouts, runner
 
-        con = self.store.con
         day = as_of or readouts.latest_date(con, m.version) or _today()
         row = readouts.frame_row(con, m.version, account_id, day)
         if row is None:
-            # not stored under this model version: compute it, the same way a run would
-            runner.frame_into(con, m, day, "_explain")
+            # not stored under this model version: compute it, the same way a run would (in
+            # a temporary table of the reading connection, which a run does not wait for)
+            runner.frame_into(con, m, day, "_explain", keep_compiled=False)
             rows = con.execute(
                 "SELECT count(*) FROM _explain WHERE account_id = ?", [account_id]
             ).fetchone()
@@ -599,16 +613,15 @@ class Project(AlertsMixin):
         a, b = (m if isinstance(m, Model) else self.load_model(m) for m in (old, new))
         for m in (a, b):
             self._check_score(m, score)
-        with self._lock:
-            con = self.store.con
+        with self._reading() as con:
             day = (
                 as_of
                 or readouts.latest_date(con, b.version)
                 or readouts.latest_date(con, a.version)
                 or _today()
             )
-            runner.frame_into(con, a, day, "_diff_old")
-            runner.frame_into(con, b, day, "_diff_new")
+            runner.frame_into(con, a, day, "_diff_old", keep_compiled=False)
+            runner.frame_into(con, b, day, "_diff_new", keep_compiled=False)
             return readouts.diff_frames(
                 con, "_diff_old", "_diff_new", score, day, a.version, b.version, top
             )
@@ -622,6 +635,17 @@ class Project(AlertsMixin):
         m = self.load_model(model)
         with self._reading() as con:
             return readouts.latest_date(con, m.version)
+
+    def first_as_of(self, *, model: Path | str | None = None) -> date | None:
+        """The first date scored under the model's current version, or None: trends (the
+        7- and 30-day changes) exist from that date plus their days."""
+        m = self.load_model(model)
+        with self._reading() as con:
+            row = con.execute(
+                "SELECT min(as_of_from) FROM runs WHERE model_version = ? AND status = 'ok'",
+                [m.version],
+            ).fetchone()
+        return row[0] if row else None
 
     def count_scores(
         self,
@@ -1160,8 +1184,8 @@ class Project(AlertsMixin):
         """The latest backtest (or comparison) report kept in the store, or None."""
         from stethoscope.store import backtests
 
-        with self._lock:
-            return backtests.latest(self.store.con)
+        with self._reading() as con:
+            return backtests.latest(con)
 
     # -- the book from above, for the dashboard (stethoscope.overview) ------------------
 
@@ -1186,8 +1210,7 @@ class Project(AlertsMixin):
         self._check_score(m, score)
         until = as_of + timedelta(days=renew_days)
         v = m.version
-        with self._lock:
-            con = self.store.con
+        with self._reading() as con:
             groups = o.aggregates(con, v, score, as_of, renew_until=until, owner=owner)
             return {
                 "summary": groups["bands"],
@@ -1222,9 +1245,9 @@ class Project(AlertsMixin):
 
         m = self.load_model()
         self._check_score(m, score)
-        with self._lock:
+        with self._reading() as con:
             rows, total = overview.book_page(
-                self.store.con,
+                con,
                 m.version,
                 score,
                 as_of,
@@ -1246,8 +1269,8 @@ class Project(AlertsMixin):
 
         m = self.load_model()
         self._check_score(m, score)
-        with self._lock:
-            return overview.measure_coverage(self.store.con, m, score, as_of)
+        with self._reading() as con:
+            return overview.measure_coverage(con, m, score, as_of)
 
     def activity(
         self, account_id: str, *, start: date, end: date, limit: int = 30
@@ -1255,23 +1278,23 @@ class Project(AlertsMixin):
         """An account's usage per week, tickets, survey answers and conversations."""
         from stethoscope import overview
 
-        with self._lock:
-            return overview.activity(self.store.con, account_id, start, end, limit=limit)
+        with self._reading() as con:
+            return overview.activity(con, account_id, start, end, limit=limit)
 
     def account_scores(self, account_id: str, *, start: date, end: date) -> list[dict[str, Any]]:
         """Every stored score of an account over a span of dates, under every model
         version (one read, however many versions and scores)."""
         from stethoscope import overview
 
-        with self._lock:
-            return overview.account_rows(self.store.con, account_id, start, end)
+        with self._reading() as con:
+            return overview.account_rows(con, account_id, start, end)
 
     def account_audit(self, account_id: str, *, limit: int = 20) -> list[dict[str, Any]]:
         """The audit log's entries about an account, newest first."""
         from stethoscope import overview
 
-        with self._lock:
-            return overview.account_audit(self.store.con, account_id, limit=limit)
+        with self._reading() as con:
+            return overview.account_audit(con, account_id, limit=limit)
 
     # -- dashboard sessions and sign-in attempts (store.web_sessions) -------------------
 

@@ -97,9 +97,10 @@ def _variable(name: str, dtype: type, dialect: Dialect = "duckdb") -> Any:
     return get(name)
 
 
-def frame_sql(con: Connection, model: Model) -> str:
+def frame_sql(con: Connection, model: Model, *, keep: bool = True) -> str:
     """The SQL of a model's frame, with the as-of date and run id as variables; compiled
-    once per model version, dialect (and code version), then read from the store."""
+    once per model version, dialect (and code version), then read from the store (and kept
+    there with ``keep``: a reading connection writes nothing a run could collide with)."""
     from stethoscope.store import compiled
 
     dialect = database.dialect(con)
@@ -121,7 +122,8 @@ def frame_sql(con: Connection, model: Model) -> str:
         )
         if dialect == "postgres":
             sql = _fenced(sql)
-        compiled.put(con, k, model.version, dialect, sql)
+        if keep:
+            compiled.put(con, k, model.version, dialect, sql)
     return sql
 
 
@@ -246,9 +248,11 @@ def use_date(con: Connection, as_of: dt.date) -> None:
     _set(con, _RUN_ID, "")
 
 
-def frame_into(con: Connection, model: Model, as_of: dt.date, table: str) -> None:
+def frame_into(
+    con: Connection, model: Model, as_of: dt.date, table: str, *, keep_compiled: bool = True
+) -> None:
     """Compute the frame of one date into a temporary table, without storing a run."""
-    sql = frame_sql(con, model)
+    sql = frame_sql(con, model, keep=keep_compiled)
     _set(con, _AS_OF, as_of)
     _set(con, _RUN_ID, "")
     if database.dialect(con) == "postgres":

@@ -114,7 +114,12 @@ class Settings(BaseSettings):
         "empty: no outbound sync.",
     )
     sync_webhook_secret: str = Field(
-        "", description="Key of the HMAC-SHA256 signature of the sync webhook."
+        "",
+        description="Key of the sync webhook's Standard Webhooks signature: whsec_<base64>, "
+        "or any text (its UTF-8 bytes).",
+    )
+    sync_webhook_page_size: int = Field(
+        500, ge=1, le=100_000, description="Changed scores per sync webhook body, at most."
     )
 
     @field_validator("schedule")

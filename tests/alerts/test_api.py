@@ -93,9 +93,10 @@ def test_invalid_rules_answer_with_every_problem(book_factory: Callable[..., Boo
         "model.yaml:15",
     ]
     assert [e["msg"] for e in body["errors"]] == [
-        "alerts.rules.a: a 'below' rule needs threshold: alert when the score is below it",
-        "alerts.rules.b: a 'drop' rule needs points: alert when the score drops "
-        "by this many points",
+        "alerts.rules.a: a 'below' rule needs threshold (a score on the model's scale) or "
+        "band (alert in that band or a worse one), one of them",
+        "alerts.rules.b: a 'drop' rule needs points (on the model's scale) or percent (of "
+        "the scale's range), one of them: alert when the score drops by this much",
         "alerts.rules.b: a 'drop' rule needs within: the days over which the "
         "drop is measured, like '7d'",
     ]

@@ -4,12 +4,15 @@ new drop alerts again; a receiver that is down gets its delivery later, once."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
-import hashlib
-import hmac
 import json
 from collections.abc import Callable
 
+import pytest
+from standardwebhooks.webhooks import Webhook, WebhookVerificationError
+
+from stethoscope.alerts.channels import signed_headers
 from stethoscope.store import audit
 from tests.alerts.conftest import DAY0, Book, Mailbox, Receiver
 
@@ -183,7 +186,6 @@ def test_digest_rules_send_one_message_per_recipient_at_the_digest_hour(
 def test_tasks_change_status_with_an_audit_trail(
     book_factory: Callable[..., Book], smtp: tuple[int, Mailbox]
 ) -> None:
-    import pytest
 
     from stethoscope.errors import DataError
 
@@ -223,14 +225,58 @@ def test_a_signed_webhook_per_run_carries_the_changed_scores(
     book.score(day(2), a1=55, a2=90)  # nothing changed: nothing posted
     assert len(receiver.posts) == 2
     _path, headers, body = receiver.posts[1]
-    expected = "sha256=" + hmac.new(b"s3cret", body, hashlib.sha256).hexdigest()
-    assert headers["X-Stethoscope-Signature"] == expected
-    payload = json.loads(body)
+    # a receiver verifies with the Standard Webhooks library and the secret as whsec_<base64>
+    hook = Webhook("whsec_" + base64.b64encode(b"s3cret").decode())
+    payload = hook.verify(body, headers)
     assert (payload["as_of"], payload["previous_as_of"]) == ("2025-03-02", "2025-03-01")
+    assert (payload["page"], payload["pages"]) == (1, 1)
     assert [
         (c["account_id"], c["score"], c["band"], c["previous_band"]) for c in payload["changed"]
     ] == [("a1", 55.0, "red", "green")]
     assert len(receiver.json(0)["changed"]) == 2
+    assert headers["webhook-id"] != receiver.posts[0][1]["webhook-id"]
+
+
+def test_a_sync_webhook_cannot_be_replayed_or_altered(
+    book_factory: Callable[..., Book], receiver: Receiver
+) -> None:
+    receiver.start()
+    url = f"http://127.0.0.1:{receiver.port}/crm"
+    secret = "whsec_" + base64.b64encode(b"0123456789abcdef0123456789abcdef").decode()
+    book = book_factory("", f'sync_webhook_url = "{url}"\nsync_webhook_secret = "{secret}"\n')
+    book.score(day(0), a1=80, a2=90)
+    [(_path, headers, body)] = receiver.posts
+    hook = Webhook(secret)
+    assert hook.verify(body, headers)["changed"]
+    # the same message replayed ten minutes later: its signed timestamp gives it away
+    stale = int(headers["webhook-timestamp"]) - 600
+    old = signed_headers(secret, body, dt.datetime.fromtimestamp(stale, dt.UTC))
+    with pytest.raises(WebhookVerificationError, match="too old"):
+        hook.verify(body, old)
+    # a fresh timestamp with the old signature, or another body: the signature fails
+    moved = {**headers, "webhook-timestamp": str(int(headers["webhook-timestamp"]) + 1)}
+    with pytest.raises(WebhookVerificationError, match="No matching signature"):
+        hook.verify(body, moved)
+    with pytest.raises(WebhookVerificationError, match="No matching signature"):
+        hook.verify(body.replace(b'"a1"', b'"a9"'), headers)
+    # a retry of the same message keeps its id, so a receiver drops the repeat
+    again = signed_headers(secret, body, dt.datetime.now(dt.UTC))
+    assert again["webhook-id"] == headers["webhook-id"]
+
+
+def test_a_first_run_sends_the_book_in_bounded_pages(
+    book_factory: Callable[..., Book], receiver: Receiver
+) -> None:
+    receiver.start()
+    url = f"http://127.0.0.1:{receiver.port}/crm"
+    book = book_factory(
+        "", f'sync_webhook_url = "{url}"\nsync_webhook_secret = "k"\nsync_webhook_page_size = 1\n'
+    )
+    book.score(day(0), a1=80, a2=90)
+    pages = [json.loads(body) for _path, _headers, body in receiver.posts]
+    assert [(p["page"], p["pages"], len(p["changed"])) for p in pages] == [(1, 2, 1), (2, 2, 1)]
+    assert sorted(c["account_id"] for p in pages for c in p["changed"]) == ["a1", "a2"]
+    assert len({h["webhook-id"] for _path, h, _body in receiver.posts}) == 2
 
 
 def test_a_scheduled_run_evaluates_the_rules_and_sends(

@@ -103,9 +103,16 @@ def test_the_report_measures_precision_against_the_books_churn(demo: Project) ->
         assert row["churned"] == len(churned), rule
         assert row["missed"] == len(churned - caught), rule
         assert row["recall"] == round(len(caught) / len(churned), 4), rule
-    # the health rules catch most of the churn the book has; an alert is no coin toss:
-    # alerted accounts churn more often than the book's scored accounts do
-    assert report["investigate"]["recall"] >= 0.5
+    # the health rules together catch most of the churn the book has (an account with an
+    # open act alert gets no investigate one as well); an alert is no coin toss: alerted
+    # accounts churn more often than the book's scored accounts do
+    health = [a for a in alerts if a["rule"] in ("investigate", "act")]
+    caught = {
+        c
+        for c in churned
+        if any(a["account_id"] == c and a["opened_on"] <= churn[c] for a in health)
+    }
+    assert len(caught) / len(churned) >= 0.5
     base = len(churned) / len(book)
     assert report["adoption-red"]["precision"] > base
 

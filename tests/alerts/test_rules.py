@@ -39,8 +39,8 @@ def test_rules_in_the_model_file_are_placed_at_its_lines() -> None:
     with pytest.raises(ModelError) as e:
         parse_rules(text, "model.yaml", model, key="alerts")
     assert [str(p) for p in e.value.problems] == [
-        "model.yaml:16  alerts.rules.act: a 'below' rule needs threshold: alert when the "
-        "score is below it",
+        "model.yaml:16  alerts.rules.act: a 'below' rule needs threshold (a score on the "
+        "model's scale) or band (alert in that band or a worse one), one of them",
         "model.yaml:17  alerts.rules.x.measure: unknown measure 'lvl' (did you mean 'level'?); "
         "expected one of level",
     ]

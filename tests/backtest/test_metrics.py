@@ -46,3 +46,6 @@ def test_lift_and_monotonic_by_hand() -> None:
     rates = [{"churn_rate": 0.3}, {"churn_rate": None}, {"churn_rate": 0.1}]
     assert metrics.monotonic(rates)
     assert not metrics.monotonic([{"churn_rate": 0.1}, {"churn_rate": 0.2}])
+    # every observation in one band: nothing to compare, not "yes" (issue 17 item 9)
+    assert metrics.monotonic([{"churn_rate": 0.3}, {"churn_rate": None}]) is None
+    assert metrics.monotonic([]) is None

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
-from tests.web.conftest import END, Book, user_name
+from stethoscope.service.app import create_app
+from tests.service.conftest import TOKEN
+from tests.web.conftest import END, PASSWORD, Book, Browser, user_name
 
 
 def test_breakdowns_by_segment_and_owner_add_up(book: Book) -> None:
@@ -56,3 +59,39 @@ def test_my_portfolio_is_the_owners_book(book: Book) -> None:
     assert [o["key"] for o in data["owners"]] == [owner]
     assert sum(sum(h["counts"].values()) for h in data["history"][-1:]) == len(mine)
     assert 'href="/">The whole book' in book.browser("editor").get("/?mine=1").text
+
+
+def test_charts_start_at_the_first_scored_week(book: Book) -> None:
+    data = book.browser("viewer").get("/?format=json").json()
+    first = END - dt.timedelta(days=30)  # the book's first scored date
+    assert data["history_from"] == str(first)
+    assert data["history_dates"][0] >= str(first)
+    assert data["history_dates"][0] < str(first + dt.timedelta(days=7))
+
+
+def test_a_young_book_says_from_when_its_trends_exist(tmp_path: Path) -> None:
+    from stethoscope.model.presets import preset_text
+    from stethoscope.project import Project
+    from stethoscope.service.web import views
+
+    (tmp_path / "stethoscope.toml").write_text('database_url = "stethoscope.duckdb"\n')
+    (tmp_path / "model.yaml").write_text(preset_text("four-signals"))
+    with Project.open(tmp_path) as p:
+        p.load_demo(accounts=20, months=2, end=END)
+        p.run(start=END - dt.timedelta(days=9), end=END)
+        page = views.accounts(p)
+        first = END - dt.timedelta(days=9)
+        # 10 days of history: the 7-day change exists, the 30-day one from day 30
+        assert page["first_scored"] == first
+        assert page["trends_from"] == {"change_30d": first + dt.timedelta(days=30)}
+        assert all(r["change_30d"] is None for r in page["items"])
+        folio = views.portfolio(p)
+        assert folio["history_dates"] == [END - dt.timedelta(days=7), END]
+        p.create_user("v@x.example", "viewer", PASSWORD)
+        browser = Browser(create_app(p, TOKEN))
+        assert browser.sign_in("v@x.example").status_code == 303
+        html = browser.get("/accounts").text
+        assert (
+            f"Scored since {first}: the 30-day change is available from "
+            f"{first + dt.timedelta(days=30)}. Until then its column is empty."
+        ) in " ".join(html.split())

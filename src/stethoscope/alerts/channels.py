@@ -7,16 +7,19 @@ webhook of the outbound sync.
 - a named channel of the ``alert_channels`` setting: an apprise URL, e.g.
   ``slack://TokenA/TokenB/TokenC/#cs``, ``workflows://...`` (Microsoft Teams) or
   ``json://host/path`` (a generic JSON webhook: apprise posts title, message and type).
-- ``sync``: the JSON body posted as is, signed with HMAC-SHA256 of ``sync_webhook_secret``
-  in ``X-Stethoscope-Signature: sha256=<hex>`` (see ``alerts.sync``).
+- ``sync``: the JSON body posted as is, signed as the Standard Webhooks specification says
+  with ``sync_webhook_secret`` (``webhook-id``, ``webhook-timestamp``, ``webhook-signature``;
+  see ``post_signed`` and ``alerts.sync``).
 
 A send either returns or raises ``ChannelError`` saying why; the outbox retries it.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import datetime as dt
 import hashlib
-import hmac
 import smtplib
 import ssl
 from email.message import EmailMessage
@@ -24,8 +27,6 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from stethoscope.settings import Settings
-
-SIGNATURE_HEADER = "X-Stethoscope-Signature"
 
 
 class ChannelError(Exception):
@@ -100,17 +101,48 @@ def send_apprise(url: str, title: str, body: str) -> None:
             raise ChannelError("the channel did not take the message (apprise reported a failure)")
 
 
-def signature(secret: str, body: bytes) -> str:
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+def webhook_id(body: bytes) -> str:
+    """The message id of a sync body: its digest. A body names its run and page, so the id is
+    unique per message, and a retry of the same message carries the same id (a receiver
+    dedupes on it, as the specification intends)."""
+    return "msg_" + hashlib.sha256(body).hexdigest()[:32]
+
+
+def signing_key(secret: str) -> bytes:
+    """A ``whsec_<base64>`` secret, as Standard Webhooks libraries take it, is its decoded
+    bytes; any other text is its UTF-8 bytes (a receiver verifies with ``whsec_`` and the
+    base64 of that text)."""
+    if secret.startswith("whsec_"):
+        try:
+            return base64.b64decode(secret.removeprefix("whsec_"), validate=True)
+        except binascii.Error:
+            raise ChannelError(
+                "sync_webhook_secret starts with whsec_ but the rest is not base64"
+            ) from None
+    return secret.encode()
+
+
+def signed_headers(secret: str, body: bytes, at: dt.datetime) -> dict[str, str]:
+    """The Standard Webhooks headers of ``body`` sent at ``at``: the signature covers the id,
+    the timestamp and the body, so a captured message cannot be replayed later (receivers
+    refuse a timestamp more than a few minutes old) or with another body."""
+    from standardwebhooks.webhooks import Webhook
+
+    msg_id = webhook_id(body)
+    headers = {"webhook-id": msg_id, "webhook-timestamp": str(int(at.timestamp()))}
+    if secret:
+        headers["webhook-signature"] = Webhook(signing_key(secret)).sign(msg_id, at, body)
+    return headers
 
 
 def post_signed(url: str, secret: str, body: str) -> None:
     import httpx
 
     data = body.encode()
-    headers = {"Content-Type": "application/json"}
-    if secret:
-        headers[SIGNATURE_HEADER] = signature(secret, data)
+    headers = {
+        "Content-Type": "application/json",
+        **signed_headers(secret, data, dt.datetime.now(dt.UTC)),
+    }
     try:
         r = httpx.post(url, content=data, headers=headers, timeout=30)
     except httpx.HTTPError as e:

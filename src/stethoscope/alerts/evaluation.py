@@ -63,7 +63,7 @@ Sql = tuple[str, list[Any]]
 
 def _scored(version: str, rule: Rule, day: dt.date) -> Sql:
     return (
-        "SELECT account_id, score, band FROM score_history "
+        "SELECT account_id, score, band, scorecard, segment FROM score_history "
         "WHERE model_version = ? AND as_of = ? AND score_name = ?",
         [version, day, rule.score],
     )
@@ -100,13 +100,16 @@ def condition(model: Model, rule: Rule, day: dt.date, *, holding: bool) -> Sql:
         assert rule.points is not None
         assert rule.within_days is not None
         start = day - dt.timedelta(days=rule.within_days)
+        # a drop that came with a move to another scorecard or segment is the model's doing,
+        # not the customer's: it does not fire (an open alert still resolves as usual)
+        moved, mp = ("", []) if holding else _moved(v, rule, start, day)
         return (
             f"SELECT h.account_id, h.score, h.band, p.peak - h.score AS value FROM ({h}) h "
             "JOIN (SELECT account_id, max(score) AS peak FROM score_history "
             "WHERE model_version = ? AND score_name = ? AND as_of >= ? AND as_of < ? "
             "GROUP BY account_id) p ON p.account_id = h.account_id "
-            "WHERE p.peak - h.score >= ?",
-            [*hp, v, rule.score, start, day, rule.points - slack],
+            f"WHERE p.peak - h.score >= ?{moved}",
+            [*hp, v, rule.score, start, day, rule.points - slack, *mp],
         )
     if kind == "band_change":
         to = _in(rule.to)
@@ -115,12 +118,15 @@ def condition(model: Model, rule: Rule, day: dt.date, *, holding: bool) -> Sql:
                 f"SELECT account_id, score, band, score AS value FROM ({h}) h WHERE band IN {to}",
                 [*hp, *rule.to],
             )
+        # entering a band by a move to another scorecard or segment does not fire either
         return (
             f"SELECT h.account_id, h.score, h.band, h.score AS value FROM ({h}) h "
             "JOIN score_history p ON p.account_id = h.account_id AND p.model_version = ? "
             "AND p.score_name = ? AND p.as_of = (SELECT max(as_of) FROM score_history "
             "WHERE model_version = ? AND score_name = ? AND as_of < ?) "
-            f"WHERE h.band IN {to} AND p.band NOT IN {to}",
+            f"WHERE h.band IN {to} AND p.band NOT IN {to} "
+            "AND p.scorecard IS NOT DISTINCT FROM h.scorecard "
+            "AND p.segment IS NOT DISTINCT FROM h.segment",
             [*hp, v, rule.score, v, rule.score, day, *rule.to, *rule.to],
         )
     if kind == "detractor":
@@ -160,6 +166,17 @@ def condition(model: Model, rule: Rule, day: dt.date, *, holding: bool) -> Sql:
             [day, *hp, day, day + dt.timedelta(days=rule.within_days), *rule.bands],
         )
     raise AssertionError(kind)  # pragma: no cover - the rules' kinds are a Literal
+
+
+def _moved(version: str, rule: Rule, start: dt.date, day: dt.date) -> Sql:
+    """A condition on the scored account ``h``: read on the same scorecard and segment on
+    every scored date from ``start`` up to ``day``."""
+    return (
+        " AND NOT EXISTS (SELECT 1 FROM score_history c WHERE c.account_id = h.account_id "
+        "AND c.model_version = ? AND c.score_name = ? AND c.as_of >= ? AND c.as_of < ? "
+        "AND (c.scorecard IS DISTINCT FROM h.scorecard OR c.segment IS DISTINCT FROM h.segment))",
+        [version, rule.score, start, day],
+    )
 
 
 def _midnight(day: dt.date) -> dt.datetime:
@@ -211,7 +228,7 @@ def evaluate(
     batch = result.batch = uuid.uuid4().hex
     created = now()
     who, who_params = _routing(rules)
-    for rule in rules.rules.values():
+    for rule in by_severity(rules):
         scored, sp = _scored(model.version, rule, day)
         hold, hp = condition(model, rule, day, holding=True)
         resolved = con.execute(
@@ -224,6 +241,7 @@ def evaluate(
         result.resolved += int(resolved[0]) if resolved else 0
         fire, fp = condition(model, rule, day, holding=False)
         segments = f"AND a.segment IN {_in(rule.segments)} " if rule.segments else ""
+        graver, gp = _graver_open(rule)
         cooldown = day - dt.timedelta(days=rule.cooldown_days)
         ids = con.execute(
             "INSERT INTO alerts (rule, kind, severity, account_id, recipient, segment, "
@@ -233,7 +251,7 @@ def evaluate(
             f"FROM ({fire}) f JOIN accounts a ON a.id = f.account_id "
             "WHERE NOT EXISTS (SELECT 1 FROM alerts x WHERE x.rule = ? "
             "AND x.account_id = f.account_id AND (x.status = 'open' OR x.opened_on > ?)) "
-            f"{segments}",
+            f"{segments}{graver}",
             [
                 rule.name,
                 rule.kind,
@@ -248,6 +266,7 @@ def evaluate(
                 rule.name,
                 cooldown,
                 *rule.segments,
+                *gp,
             ],
         ).fetchone()
         new = int(ids[0]) if ids else 0
@@ -273,6 +292,64 @@ def evaluate(
         },
     )
     return result
+
+
+def by_severity(rules: Rules) -> list[Rule]:
+    """The rules, gravest first (in the file's order within a severity): an act rule opens
+    its alert before an investigate rule looks at the same account on the same date."""
+    from stethoscope.alerts.rules import SEVERITIES
+
+    return sorted(rules.rules.values(), key=lambda r: -SEVERITIES.index(r.severity))
+
+
+def _graver_open(rule: Rule) -> Sql:
+    """A condition on the firing account ``f``: no open alert of a graver severity, so an
+    account with an open 'act' alert (and its task) gets no 'investigate' one as well."""
+    from stethoscope.alerts.rules import SEVERITIES
+
+    graver = SEVERITIES[SEVERITIES.index(rule.severity) + 1 :]
+    if not graver:
+        return "", []
+    return (
+        "AND NOT EXISTS (SELECT 1 FROM alerts g WHERE g.account_id = f.account_id "
+        f"AND g.status = 'open' AND g.severity IN {_in(graver)}) ",
+        list(graver),
+    )
+
+
+@dataclass
+class Preview:
+    """What a rule would do on a date, written nowhere: accounts it fires on, of those
+    scored, and how many of them have no open alert of it (what it would open)."""
+
+    rule: str
+    kind: str
+    severity: str
+    as_of: str
+    fires: int
+    scored: int
+    would_open: int
+
+
+def preview(con: Connection, model: Model, rules: Rules, day: dt.date) -> list[Preview]:
+    """Every rule's firing condition on ``day``, counted (read-only: a dry run)."""
+    out = []
+    for rule in rules.rules.values():
+        scored, sp = _scored(model.version, rule, day)
+        fire, fp = condition(model, rule, day, holding=False)
+        segments = f"AND a.segment IN {_in(rule.segments)} " if rule.segments else ""
+        row = con.execute(
+            f"SELECT (SELECT count(*) FROM ({scored}) s), count(f.account_id), "
+            "count(f.account_id) FILTER (WHERE NOT EXISTS (SELECT 1 FROM alerts x "
+            "WHERE x.rule = ? AND x.account_id = f.account_id AND x.status = 'open')) "
+            f"FROM ({fire}) f JOIN accounts a ON a.id = f.account_id WHERE TRUE {segments}",
+            [*sp, rule.name, *fp, *rule.segments],
+        ).fetchone()
+        assert row is not None
+        out.append(
+            Preview(rule.name, rule.kind, rule.severity, day.isoformat(), row[1], row[0], row[2])
+        )
+    return out
 
 
 def _open_tasks(

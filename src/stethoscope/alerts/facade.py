@@ -18,12 +18,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from stethoscope.alerts.evaluation import Evaluation
+    from stethoscope.alerts.evaluation import Evaluation, Preview
     from stethoscope.alerts.outbox import Drained
     from stethoscope.alerts.rules import Rules
     from stethoscope.model.types import Model
     from stethoscope.runner import RunSummary
     from stethoscope.settings import Settings
+    from stethoscope.store.database import Connection
     from stethoscope.store.embedded import EmbeddedStore, ServerStore
     from stethoscope.write_lock import WriteLock
 
@@ -45,6 +46,8 @@ class AlertsMixin:
         def store(self) -> EmbeddedStore | ServerStore: ...
 
         def load_model(self, path: Path | str | None = None) -> Model: ...
+
+        def _reading(self) -> contextlib.AbstractContextManager[Connection]: ...
 
     # -- rules -------------------------------------------------------------------------
 
@@ -119,11 +122,15 @@ class AlertsMixin:
             deliveries = outbox.compose(con, m, rules, self.settings, batches)
             url = self.settings.sync_webhook_url
             if url and run_id and dates:
-                hook = sync.webhook(
-                    con, url, run_id=run_id, version=m.version, first=dates[0], last=dates[-1]
+                deliveries += sync.webhook(
+                    con,
+                    url,
+                    run_id=run_id,
+                    version=m.version,
+                    first=dates[0],
+                    last=dates[-1],
+                    page_size=self.settings.sync_webhook_page_size,
                 )
-                if hook is not None:
-                    deliveries.append(hook)
             store.queue(con, deliveries)
             con.commit()
         except BaseException:
@@ -160,6 +167,18 @@ class AlertsMixin:
         self.drain_outbox()
         return out
 
+    def preview_alerts(self, model: Path | str | None = None) -> list[Preview]:
+        """A dry run: per rule, how many accounts it fires on at the latest scored date and
+        how many alerts it would open there (nothing is written). Empty before a run."""
+        from stethoscope import readouts
+        from stethoscope.alerts.evaluation import preview
+
+        m = self.load_model(model)
+        rules = self.alert_rules(model)
+        with self._reading() as con:
+            latest = readouts.latest_date(con, m.version)
+            return [] if latest is None else preview(con, m, rules, latest)
+
     # -- the outbox --------------------------------------------------------------------
 
     def drain_outbox(self, *, at: dt.datetime | None = None) -> Drained:
@@ -176,8 +195,8 @@ class AlertsMixin:
     ) -> list[dict[str, Any]]:
         from stethoscope.store import alerts as store
 
-        with self._lock:
-            return store.deliveries(self.store.con, status=status, limit=limit, offset=offset)
+        with self._reading() as con:
+            return store.deliveries(con, status=status, limit=limit, offset=offset)
 
     # -- alerts and what became of them ------------------------------------------------
 
@@ -193,9 +212,9 @@ class AlertsMixin:
     ) -> list[dict[str, Any]]:
         from stethoscope.store import alerts as store
 
-        with self._lock:
+        with self._reading() as con:
             return store.alerts(
-                self.store.con,
+                con,
                 status=status,
                 rule=rule,
                 account_id=account_id,
@@ -209,16 +228,16 @@ class AlertsMixin:
         accounts never alerted, recall, tasks done (see alerts.outcomes)."""
         from stethoscope.alerts import outcomes
 
-        with self._lock:
-            return outcomes.report(self.store.con, horizon_days=horizon_days)
+        with self._reading() as con:
+            return outcomes.report(con, horizon_days=horizon_days)
 
     def alert_outcomes(
         self, *, rule: str | None = None, limit: int = 100, offset: int = 0
     ) -> list[dict[str, Any]]:
         from stethoscope.alerts import outcomes
 
-        with self._lock:
-            return outcomes.alert_outcomes(self.store.con, rule=rule, limit=limit, offset=offset)
+        with self._reading() as con:
+            return outcomes.alert_outcomes(con, rule=rule, limit=limit, offset=offset)
 
     # -- tasks -------------------------------------------------------------------------
 
@@ -235,9 +254,9 @@ class AlertsMixin:
         has come."""
         from stethoscope.store import alerts as store
 
-        with self._lock:
+        with self._reading() as con:
             return store.tasks(
-                self.store.con,
+                con,
                 owner=owner,
                 status=status,
                 account_id=account_id,
@@ -248,8 +267,8 @@ class AlertsMixin:
     def task(self, task_id: int) -> dict[str, Any] | None:
         from stethoscope.store import alerts as store
 
-        with self._lock:
-            return store.task(self.store.con, task_id)
+        with self._reading() as con:
+            return store.task(con, task_id)
 
     def update_task(
         self,
@@ -293,11 +312,11 @@ class AlertsMixin:
         if fmt not in ("csv", "json"):
             raise DataError(f"unknown export format '{fmt}'", hint="use csv or json")
         m = self.load_model(model)
-        with self._lock:
-            day = as_of or readouts.latest_date(self.store.con, m.version)
+        with self._reading() as con:
+            day = as_of or readouts.latest_date(con, m.version)
             if day is None:
                 raise DataError(
                     "nothing is scored under the current model yet",
                     hint="score the book with `stethoscope run` first",
                 )
-            return sync.export(self.store.con, m.version, day, fmt=fmt, score=score)
+            return sync.export(con, m.version, day, fmt=fmt, score=score)

@@ -38,6 +38,11 @@ if typing.TYPE_CHECKING:
 Kind = Literal["below", "band_change", "drop", "red", "detractor", "stalled", "renewal"]
 KINDS: tuple[str, ...] = typing.get_args(Kind)
 HINT = "run `stethoscope alerts validate` after editing."
+# the default hysteresis, as a share of the range of what the rule reads
+HYSTERESIS = 0.05
+# severities, least urgent first: an account with an open alert of a higher one gets no
+# alert (nor task) of a lower one
+SEVERITIES: tuple[str, ...] = ("info", "investigate", "act")
 # the channel that every project has: email to the recipient, over the SMTP settings
 EMAIL = "email"
 
@@ -53,9 +58,11 @@ class RuleSpec(Spec):
     description: str = ""
     score: str = "health"
     threshold: float | None = None
+    band: str | None = None
     points: float | None = Field(None, gt=0)
+    percent: float | None = Field(None, gt=0, le=100)
     within: Duration | None = None
-    hysteresis: float = Field(5.0, ge=0)
+    hysteresis: float | None = Field(None, ge=0)
     cooldown: Duration = "7d"
     to: list[str] | None = None
     bands: list[str] | None = None
@@ -63,7 +70,7 @@ class RuleSpec(Spec):
     measure: str | None = None
     events: list[str] | None = None
     segments: list[str] | None = None
-    severity: Literal["info", "investigate", "act"] = "act"
+    severity: Literal["info", "investigate", "act"] = "act"  # SEVERITIES
     delivery: Literal["immediate", "digest"] = "immediate"
     channels: list[str] = Field(default_factory=lambda: [EMAIL])
     task: TaskSpec | None = None
@@ -145,13 +152,25 @@ NO_RULES = Rules({}, Routing(), {})
 # -- reading -----------------------------------------------------------------------------
 
 
-def preset_rules_text() -> str:
-    """The starting rules of ``stethoscope alerts init`` (seed 001's thresholds and more)."""
-    return (
+def preset_rules_text(model: Model | None = None) -> str:
+    """The starting rules of ``stethoscope alerts init`` (seed 001's thresholds and more), in
+    the band names of ``model`` when given: the worst band acts, the next one investigates
+    (left out when the model has only two bands)."""
+    text = (
         resources.files("stethoscope.alerts")
         .joinpath("presets", "rules.yaml")
         .read_text(encoding="utf-8")
     )
+    if model is None or [b.name for b in model.bands] == ["red", "yellow", "green"]:
+        return text
+    worst = model.bands[0].name
+    text = text.replace("band: red", f"band: {worst}").replace("to: [red]", f"to: [{worst}]")
+    text = text.replace("the red band", f"the {worst} band")
+    if len(model.bands) > 2:
+        nxt = model.bands[1].name
+        return text.replace("band: yellow", f"band: {nxt}").replace("yellow band", f"{nxt} band")
+    start, end = text.index("  investigate:\n"), text.index("  act:\n")
+    return text[:start] + text[end:]
 
 
 def load_rules(
@@ -326,11 +345,55 @@ class _Resolver:
                     f"expected one of {', '.join(options) or 'nothing (the model has none)'}",
                 )
 
+        lo, hi = m.scale.min, m.scale.max
+        width = hi - lo
+        on_scale = f"the model's scale is {_num(lo)} to {_num(hi)}"
         known("score", r.score, list(m.scores), "score")
+        threshold, points = r.threshold, r.points
+        if r.band is not None and r.kind != "below":
+            self.problem(f"{here}.band", f"band is for 'below' rules, not '{r.kind}'")
+        if r.percent is not None and r.kind != "drop":
+            self.problem(f"{here}.percent", f"percent is for 'drop' rules, not '{r.kind}'")
         if r.kind == "below":
-            need("threshold", r.threshold, "alert when the score is below it")
+            if (r.threshold is None) == (r.band is None):
+                self.problem(
+                    here,
+                    "a 'below' rule needs threshold (a score on the model's scale) or band "
+                    "(alert in that band or a worse one), one of them",
+                )
+            elif r.band is not None:
+                edges = {b.name: b.below for b in m.bands}
+                known("band", r.band, band_names, "band")
+                if r.band in edges and edges[r.band] is None:
+                    self.problem(
+                        f"{here}.band",
+                        f"'{r.band}' is the best band: every score is in it or a worse one; "
+                        f"name a band below it ({', '.join(band_names[:-1])})",
+                    )
+                threshold = edges.get(r.band)
+            elif r.threshold is not None and not lo < r.threshold <= hi:
+                self.problem(
+                    f"{here}.threshold",
+                    f"{_num(r.threshold)} is outside the score's range: {on_scale}, so the "
+                    f"rule would alert {'every' if r.threshold > hi else 'no'} account; write "
+                    "it on the model's scale or as a band (band: "
+                    f"{band_names[0] if band_names else 'red'})",
+                )
         elif r.kind == "drop":
-            need("points", r.points, "alert when the score drops by this many points")
+            if (r.points is None) == (r.percent is None):
+                self.problem(
+                    here,
+                    "a 'drop' rule needs points (on the model's scale) or percent (of the "
+                    "scale's range), one of them: alert when the score drops by this much",
+                )
+            elif r.percent is not None:
+                points = width * r.percent / 100
+            elif r.points is not None and r.points > width:
+                self.problem(
+                    f"{here}.points",
+                    f"a drop of {_num(r.points)} points cannot happen: {on_scale}; write it on "
+                    "the scale or as percent of it (percent: 15)",
+                )
             need("within", r.within, "the days over which the drop is measured, like '7d'")
         elif r.kind == "red":
             if (r.group is None) == (r.measure is None):
@@ -356,6 +419,12 @@ class _Resolver:
             text = getattr(r, key)
             if text is not None and (err := check_template(text)):
                 self.problem(f"{here}.{key}", err)
+        if r.hysteresis is not None and r.hysteresis > width:
+            self.problem(
+                f"{here}.hysteresis",
+                f"{_num(r.hysteresis)} is more than the whole scale ({on_scale}): an alert "
+                "would never resolve",
+            )
         if len(self.problems) > before:
             return None
         # a change into any band but the best, and a renewal while not in the best band
@@ -366,12 +435,13 @@ class _Resolver:
             kind=r.kind,
             description=r.description,
             score=r.score,
-            threshold=r.threshold
-            if r.threshold is not None
-            else (red if r.kind == "red" else None),
-            points=r.points,
+            threshold=threshold if threshold is not None else (red if r.kind == "red" else None),
+            points=points,
             within_days=duration_days(r.within) if r.within else None,
-            hysteresis=r.hysteresis,
+            # by default 5% of the range the rule reads: 5 points on 0-100, 0.5 on 0-10
+            hysteresis=r.hysteresis
+            if r.hysteresis is not None
+            else (5.0 if r.kind == "red" else width * HYSTERESIS),
             cooldown_days=duration_days(r.cooldown),
             to=tuple(r.to) if r.to else worse,
             bands=tuple(r.bands) if r.bands else worse,
@@ -388,3 +458,7 @@ class _Resolver:
             subject=r.subject,
             template=r.template,
         )
+
+
+def _num(x: float) -> str:
+    return f"{x:g}"

@@ -4,14 +4,16 @@ every run with the scores that changed, and an export of the scored book as CSV 
 The webhook's body is JSON::
 
     {"event": "scores.changed", "run_id": "...", "model_version": "...", "as_of": "2025-06-30",
-     "previous_as_of": "2025-06-29", "changed": [{"account_id": "a1", "score_name": "health",
-     "score": 58.2, "band": "red", "previous_score": 63.0, "previous_band": "yellow"}, ...]}
+     "previous_as_of": "2025-06-29", "page": 1, "pages": 1, "changed": [{"account_id": "a1",
+     "score_name": "health", "score": 58.2, "band": "red", "previous_score": 63.0,
+     "previous_band": "yellow"}, ...]}
 
 ``changed`` holds every account whose score or band on the run's last date differs from
-the latest date scored before the run (all of them on the first run). The body is signed
-with HMAC-SHA256 keyed by ``sync_webhook_secret``: ``X-Stethoscope-Signature:
-sha256=<hex of the body's digest>``; a receiver recomputes it over the raw body and
-compares in constant time. The webhook goes through the outbox, so a receiver that is down
+the latest date scored before the run (all of them on the first run), in pages of at most
+``sync_webhook_page_size`` rows, one delivery each: a first run over a large book is many
+bounded bodies, not one. Each is signed as the Standard Webhooks specification says
+(``alerts.channels.post_signed``): an id, a timestamp and the body, so a receiver can refuse
+a replayed or stale message. The webhook goes through the outbox, so a receiver that is down
 gets it later.
 """
 
@@ -69,28 +71,40 @@ def changed_scores(
 
 
 def webhook(
-    con: Connection, url: str, *, run_id: str, version: str, first: dt.date, last: dt.date
-) -> Delivery | None:
-    """The sync delivery of a run that scored ``first`` to ``last``; None when nothing
-    changed."""
+    con: Connection,
+    url: str,
+    *,
+    run_id: str,
+    version: str,
+    first: dt.date,
+    last: dt.date,
+    page_size: int = 500,
+) -> list[Delivery]:
+    """The sync deliveries of a run that scored ``first`` to ``last``, a page of at most
+    ``page_size`` changed scores each; none when nothing changed."""
     previous, rows = changed_scores(con, version, last, first)
-    if not rows:
-        return None
-    body = {
-        "event": "scores.changed",
-        "run_id": run_id,
-        "model_version": version,
-        "as_of": last.isoformat(),
-        "previous_as_of": previous.isoformat() if previous else None,
-        "changed": rows,
-    }
-    return Delivery(
-        "sync",
-        "sync",
-        url,
-        f"scores changed as of {last}",
-        json.dumps(body, default=str, separators=(",", ":")),
-    )
+    pages = [rows[i : i + page_size] for i in range(0, len(rows), page_size)]
+    out = []
+    for n, page in enumerate(pages, 1):
+        body = {
+            "event": "scores.changed",
+            "run_id": run_id,
+            "model_version": version,
+            "as_of": last.isoformat(),
+            "previous_as_of": previous.isoformat() if previous else None,
+            "page": n,
+            "pages": len(pages),
+            "changed": page,
+        }
+        subject = f"scores changed as of {last}" + (
+            f" ({n}/{len(pages)})" if len(pages) > 1 else ""
+        )
+        out.append(
+            Delivery(
+                "sync", "sync", url, subject, json.dumps(body, default=str, separators=(",", ":"))
+            )
+        )
+    return out
 
 
 def export(

@@ -120,10 +120,13 @@ def band_rates(
     return out
 
 
-def monotonic(rates: list[dict[str, Any]]) -> bool:
+def monotonic(rates: list[dict[str, Any]]) -> bool | None:
     """Whether the churn rate never rises from the worst band to the best (bands without
-    observations are passed over)."""
+    observations are passed over); None when fewer than two bands hold observations, as
+    there is nothing to compare (every account red is not a score that sorts churn)."""
     r = [b["churn_rate"] for b in rates if b["churn_rate"] is not None]
+    if len(r) < 2:
+        return None
     return all(a >= b for a, b in itertools.pairwise(r))
 
 

@@ -25,6 +25,13 @@ def money(v: float | None) -> str:
     return "-" if v is None else f"{v:,.0f}"
 
 
+def falls(monotonic: bool | None) -> str:
+    """The answer to "does churn fall band by band?" in words."""
+    if monotonic is None:
+        return "not enough bands (fewer than two hold observations)"
+    return "yes" if monotonic else "NO"
+
+
 def headline(r: dict[str, Any]) -> list[tuple[str, str]]:
     """The figures a summary leads with, as (label, text)."""
     s = r["settings"]
@@ -48,7 +55,7 @@ def headline(r: dict[str, Any]) -> list[tuple[str, str]]:
             "top-decile lift",
             "-" if r["lift_top_decile"] is None else f"{r['lift_top_decile']:.2f}x",
         ),
-        ("churn falls band by band", "yes" if r["monotonic"] else "NO"),
+        ("churn falls band by band", falls(r["monotonic"])),
         (
             f"churned ARR {'/'.join(flagged['bands'])} beforehand",
             f"{pct(flagged['share'])} of {money(flagged['churned_arr'])}",
@@ -142,7 +149,12 @@ def _sections(r: dict[str, Any]) -> str:
             ],
         )
     )
-    if not r["monotonic"]:
+    if r["monotonic"] is None:
+        out.append(
+            "<p class='bad'>Fewer than two bands hold observations: the bands do not sort "
+            "the accounts (every one in the same band?), so churn cannot fall band by band.</p>"
+        )
+    elif not r["monotonic"]:
         out.append("<p class='bad'>The churn rate does not fall from band to band.</p>")
     for kind, title in (("measures", "Measures"), ("groups", "Groups")):
         items = [it for it in r[kind] if it["cohorts"]]

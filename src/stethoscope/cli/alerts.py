@@ -30,6 +30,8 @@ tasks_app = typer.Typer(
 app.add_typer(alerts_app, name="alerts")
 app.add_typer(tasks_app, name="tasks")
 
+# a rule that fires on more of the book than this is likely on the wrong scale
+LOUD = 0.5
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 LimitOpt = Annotated[int, typer.Option(min=1, max=1000, help="Rows to show.")]
 
@@ -77,7 +79,12 @@ def alerts_init(
 
     if path.exists():
         raise DataError(f"{path} exists already", hint="edit it, or pass another path")
-    path.write_text(preset_rules_text())
+    from stethoscope.project import Project
+    from stethoscope.settings import load_settings
+
+    # the rules are written in the model's band names (reading the model needs no database)
+    model = Project(load_settings(state.project)).load_model()
+    path.write_text(preset_rules_text(model))
     output.console.print(
         f'Wrote {path}. Use it with alert_rules = "{path}" in stethoscope.toml, then '
         "`stethoscope alerts validate`.",
@@ -88,9 +95,11 @@ def alerts_init(
 
 @alerts_app.command("validate")
 def alerts_validate() -> None:
-    """Check the alert rules against the model: every problem at once, at file:line."""
+    """Check the alert rules against the model: every problem at once, at file:line; then a
+    dry run: how many accounts each rule fires on at the latest scored date."""
     with _connect() as project:
         rules = project.alert_rules()
+        previews = project.preview_alerts()
     from stethoscope.alerts.playbooks import presets
 
     names = ", ".join(rules.rules) or "none"
@@ -100,6 +109,33 @@ def alerts_validate() -> None:
         highlight=False,
         soft_wrap=True,
     )
+    if not previews:
+        if rules.rules:
+            output.console.print("No scores yet: `stethoscope run`, then validate again.")
+        return
+    table = Table("rule", "kind", "severity", "fires on", "would open", title=None)
+    loud = []
+    for p in previews:
+        share = p.fires / p.scored if p.scored else 0.0
+        table.add_row(
+            p.rule,
+            p.kind,
+            p.severity,
+            f"{p.fires:,} of {p.scored:,} ({share:.0%})",
+            f"{p.would_open:,}",
+        )
+        if share > LOUD:
+            loud.append(p.rule)
+    output.console.print(f"Dry run on {previews[0].as_of}, the latest scored date:")
+    output.console.print(table)
+    for name in loud:
+        output.console.print(
+            f"[yellow]warning[/] rule '{name}' fires on more than {LOUD:.0%} of the scored "
+            "accounts: is its threshold on the model's scale? (a band, `band: red`, or "
+            "`percent:` of the scale fits any scale)",
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 @alerts_app.command("list")

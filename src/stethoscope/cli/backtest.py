@@ -317,7 +317,7 @@ def _print_summary(r: dict[str, Any]) -> None:
 def _print_compare(r: dict[str, Any]) -> None:
     from rich.table import Table
 
-    from stethoscope.backtest.report import num
+    from stethoscope.backtest.report import falls, num
 
     d = r["difference"]
     t = Table("", "A", "B", title="Two models on the same observations", title_justify="left")
@@ -327,7 +327,7 @@ def _print_compare(r: dict[str, Any]) -> None:
     t.add_row(
         "top-decile lift", num(r["a"]["lift_top_decile"], 2), num(r["b"]["lift_top_decile"], 2)
     )
-    t.add_row("monotonic bands", str(r["a"]["monotonic"]), str(r["b"]["monotonic"]))
+    t.add_row("churn falls band by band", falls(r["a"]["monotonic"]), falls(r["b"]["monotonic"]))
     output.console.print(t)
     ci = d["ci95"]
     output.console.print(

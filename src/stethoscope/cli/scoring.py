@@ -20,6 +20,7 @@ from stethoscope.cli.app import app, state
 
 if TYPE_CHECKING:
     from stethoscope.client import RemoteProject
+    from stethoscope.data_warnings import DataWarning
     from stethoscope.engine.explain import Change, Explanation
     from stethoscope.project import Project
 
@@ -57,12 +58,26 @@ def validate(
     """Check a health model and report every problem at once, with file:line."""
     with _connect() as project:
         m = project.validate(model)
+        warnings = project.data_warnings(model)
     output.console.print(
         f"[green]ok[/] {m.name}: {len(m.metrics)} metrics, {len(m.measures)} measures, "
         f"{len(m.groups)} groups, {len(m.scorecards)} scorecards, scores "
         f"{', '.join(m.scores)} (version {m.version[:12]})",
         highlight=False,
     )
+    _warn(warnings)
+
+
+def _warn(warnings: list[DataWarning]) -> None:
+    """The measures whose data is not there, one line each (valid, but misleading)."""
+    for w in warnings:
+        output.console.print(f"[yellow]warning[/] {w}", highlight=False, soft_wrap=True)
+    if warnings:
+        output.console.print(
+            "  a measure without data is left out of the score (or graded its `missing:` "
+            "grade): check the import, the event names, or the model",
+            highlight=False,
+        )
 
 
 @app.command()
@@ -88,6 +103,7 @@ def run(
         r = project.run(
             as_of=_day(as_of), start=_day(start), end=_day(end), model=model, progress=tick
         )
+        warnings = project.data_warnings(model)
     span = r.as_of_from if r.dates == 1 else f"{r.as_of_from} to {r.as_of_to} ({r.dates} days)"
     output.console.print(
         f"Run {r.run_id}: scored {r.accounts:,} accounts as of {span} in "
@@ -101,6 +117,7 @@ def run(
     if evaluated := vars(project).get("last_evaluation"):
         opened, resolved = sum(e.opened for e in evaluated), sum(e.resolved for e in evaluated)
         output.console.print(f"  alerts: {opened:,} opened, {resolved:,} resolved", highlight=False)
+    _warn(warnings)
 
 
 @app.command()
@@ -309,6 +326,12 @@ def _show_change(c: Change) -> None:
         )
     t.add_row("[bold]total[/]", "", "", "", "", f"[bold]{_num(c.change)}[/]")
     output.console.print(t)
+    for what in c.moved:
+        output.console.print(
+            f"[yellow]note[/] the model moved the account ({what}): the change is partly the "
+            "model's, read on another scorecard or segment, not the customer's",
+            highlight=False,
+        )
 
 
 @app.command("input")

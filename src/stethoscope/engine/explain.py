@@ -107,6 +107,9 @@ class Change:
     score_to: float | None
     change: float | None
     lines: list[ChangeLine]  # measures that moved, largest change first
+    # what the model did rather than the customer: "scorecard onboarding → standard",
+    # "segment smb → mid-market" (None: read on the same scorecard and segment both days)
+    moved: list[str] = field(default_factory=list)
 
 
 def round_parts(parts: list[float], total: float, decimals: int) -> list[float]:
@@ -224,6 +227,14 @@ def compare(before: Explanation, after: Explanation, decimals: int) -> Change:
         if after.score is not None and before.score is not None
         else None
     )
+    moved = [
+        f"{what} {x or '-'} → {y or '-'}"
+        for what, x, y in (
+            ("scorecard", before.scorecard, after.scorecard),
+            ("segment", before.segment, after.segment),
+        )
+        if x != y
+    ]
     return Change(
         after.account_id,
         after.score_name,
@@ -233,4 +244,5 @@ def compare(before: Explanation, after: Explanation, decimals: int) -> Change:
         after.score,
         change,
         lines,
+        moved,
     )

@@ -7,6 +7,7 @@ Who changed a task is the credential that sent the request, as the audit log nam
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -87,6 +88,12 @@ def router(project: Project) -> APIRouter:
         """Per rule: alerts, accounts alerted, those that churned within the horizon after
         an alert (precision), churned accounts never alerted (recall), tasks done."""
         return {"rules": project.alert_report(horizon_days=horizon_days)}
+
+    @api.get("/alerts/preview")
+    def preview(_: Viewer) -> dict[str, Any]:
+        """A dry run of the rules on the latest scored date: per rule, the accounts it fires
+        on, of those scored, and the alerts it would open. Nothing is written."""
+        return {"rules": [asdict(p) for p in project.preview_alerts()]}
 
     @api.get("/alerts/outcomes")
     def outcomes(

@@ -174,6 +174,11 @@ class Change(BaseModel):
     score_to: float | None
     change: float | None
     lines: list[ChangeLine] = Field(description="Measures that moved, largest change first.")
+    moved: list[str] = Field(
+        default_factory=list,
+        description="What the model changed rather than the customer, e.g. 'scorecard "
+        "onboarding → standard' or 'segment smb → mid-market'.",
+    )
 
 
 class ModelVersion(BaseModel):
@@ -404,6 +409,13 @@ def router(project: Project, reads: ReadModel) -> APIRouter:
             text=m.source,
             scored_to=project.latest_as_of(),
         )
+
+    @api.get("/models/warnings", tags=["models"])
+    def warnings() -> dict[str, Any]:
+        """The active model's measures whose data the store does not hold: a source table
+        with no rows, event names that never occur, an attribute no account has (what
+        `stethoscope validate` and `run` warn of)."""
+        return {"warnings": [asdict(w) for w in project.data_warnings()]}
 
     @api.get("/models/diff", tags=["models"])
     def diff(

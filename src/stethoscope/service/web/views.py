@@ -65,6 +65,7 @@ def portfolio(project: Project, score: str = "health", owner: str | None = None)
         "week_before": None,
         "history": [],
         "history_dates": [],
+        "history_from": None,
         "segments": [],
         "owners": [],
         "owners_total": 0,
@@ -72,7 +73,13 @@ def portfolio(project: Project, score: str = "health", owner: str | None = None)
     if day is None:
         return empty
     week_before = day - dt.timedelta(days=7)
-    weeks = [day - dt.timedelta(weeks=w) for w in range(HISTORY_WEEKS - 1, -1, -1)]
+    # the chart starts at the first scored week: weeks before any score are no history
+    first = project.first_as_of() or day
+    weeks = [
+        d
+        for d in (day - dt.timedelta(weeks=w) for w in range(HISTORY_WEEKS - 1, -1, -1))
+        if d >= first
+    ]
     o = project.book_overview(
         as_of=day,
         score=score,
@@ -112,10 +119,11 @@ def portfolio(project: Project, score: str = "health", owner: str | None = None)
             for n in names
         ],
         "renewals_due": [_brief(r) for r in o["renewals_due"]],
-        "drops": [_brief(r) | {"change_7d": r["change"]} for r in o["drops"]],
+        "drops": [_brief(r) | {"change_7d": r["change"], "moved": r["moved"]} for r in o["drops"]],
         "week_before": week_before,
         "history": _history(o["history"]),
         "history_dates": weeks,
+        "history_from": first,
         "segments": _breakdown(o["segments"], names),
         "owners": _breakdown(o["owners"], names)[:OWNERS],
         "owners_total": len({r["key"] for r in o["owners"]}),
@@ -191,6 +199,14 @@ def accounts(
         )
         items, total = found.items, found.total
     pages = max(1, math.ceil(total / PAGE_SIZE))
+    # a change over N days exists from the first scored date plus N days: say so, rather
+    # than show an empty column as if nothing moved
+    first = project.first_as_of() if day is not None else None
+    trends_from = {
+        f"change_{n}d": first + dt.timedelta(days=n)
+        for n in (7, 30)
+        if first is not None and day is not None and day < first + dt.timedelta(days=n)
+    }
     return {
         "score_name": score,
         "as_of": day,
@@ -206,6 +222,8 @@ def accounts(
         "pages": pages,
         "limit": PAGE_SIZE,
         "offset": offset,
+        "first_scored": first,
+        "trends_from": trends_from,
     }
 
 
