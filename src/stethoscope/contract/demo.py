@@ -4,7 +4,8 @@
 chunks of ``CHUNK`` (a fixed size, so the book never depends on the machine), each chunk
 from its own random stream ``default_rng([seed, chunk])``; only one chunk is ever held in
 memory, and its events are written in batches. How accounts behave and why they churn is
-in ``demo_behaviour`` and ``demo_outcomes``; this module turns their arrays into tables.
+in ``demo_behaviour``, ``demo_outcomes`` and ``demo_causes``, their contracts in
+``demo_contract``; this module and ``demo_tables`` turn their arrays into tables.
 """
 
 from __future__ import annotations
@@ -21,9 +22,7 @@ import pyarrow.parquet as pq
 from stethoscope.contract import demo_vocab as v
 from stethoscope.contract.demo_behaviour import (
     DAY_US,
-    Accounts,
     Calendar,
-    Health,
     Rows,
     breadth,
     calendar,
@@ -39,17 +38,23 @@ from stethoscope.contract.demo_behaviour import (
 )
 from stethoscope.contract.demo_causes import CAUSES_FILE, Causes, draw_causes, rule, write_causes
 from stethoscope.contract.demo_contract import (
-    BILLING_EVENTS,
-    OWNER,
-    PLAN,
-    SEGMENT,
     attribute_changes,
     billing_events,
     draw_contracts,
     draw_deals,
     term_starts,
 )
-from stethoscope.contract.demo_outcomes import ADDONS, RUNNING, Outcomes, decide, group_rank
+from stethoscope.contract.demo_outcomes import decide, group_rank
+from stethoscope.contract.demo_tables import (
+    Book,
+    accounts_table,
+    arrow_table,
+    billing_table,
+    grid_dates,
+    grid_times,
+    outcomes_table,
+    subscriptions_table,
+)
 from stethoscope.contract.schema import TABLES, arrow_schema
 
 CHANGES_FILE = "accounts_changes.parquet"
@@ -163,75 +168,6 @@ def _months_before(day: date, months: int) -> date:
     return date(y, mo + 1, min(day.day, (following - date(y, mo + 1, 1)).days))
 
 
-def _table(name: str, columns: dict[str, pa.Array | np.ndarray]) -> pa.Table:
-    schema = arrow_schema(TABLES[name])
-    arrays = []
-    for f in schema:
-        col = columns.get(f.name)
-        if col is None:  # an optional column the generator leaves empty
-            assert f.nullable, f.name
-            arrays.append(pa.nulls(next(len(c) for c in columns.values()), type=f.type))
-            continue
-        arrays.append(
-            pa.array(col, type=f.type) if isinstance(col, np.ndarray) else col.cast(f.type)
-        )
-    return pa.Table.from_arrays(arrays, schema=schema)
-
-
-def _dates(cal: Calendar, day: np.ndarray) -> np.ndarray:
-    return np.datetime64(cal.sim0, "D") + day.astype(np.int64)
-
-
-def _times(cal: Calendar, us: np.ndarray) -> np.ndarray:
-    return (cal.epoch_us + us).astype("datetime64[us]")
-
-
-class _Book:
-    """One chunk turned into tables: ids, contacts and the columns every table shares."""
-
-    def __init__(
-        self, rng: np.random.Generator, acc: Accounts, health: Health, cal: Calendar, out: Outcomes
-    ) -> None:
-        self.rng, self.acc, self.health, self.cal, self.out = rng, acc, health, cal, out
-        # churn decided at every term end (--causes random), not at anniversaries
-        self.caused = False
-        self.ids = v.ids("acc_", acc.index + 1, 6)
-        self.contacts = acc.holders + acc.execs
-        self.offset = np.concatenate([[0], np.cumsum(self.contacts)[:-1]])
-
-    def alive(self, a: np.ndarray, us: np.ndarray) -> np.ndarray:
-        """Rows inside the book and before the account churned."""
-        day = us // DAY_US
-        return np.asarray((day >= self.cal.first) & (day < self.out.churn_day[a]))
-
-    def contact(
-        self, a: np.ndarray, role: np.ndarray, us: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """A contact of account ``a`` in ``role`` (champion 0, admin 1, user 2, executive 3).
-
-        A champion who has left is replaced by the second champion, or else by an admin.
-        """
-        acc = self.acc
-        ch, ad = acc.champions[a], acc.admins[a]
-        gone = (role == 0) & (us // DAY_US >= self.health.lost[a])
-        role = np.where(gone & (ch < 2), 1, role)
-        skip = (gone & (ch >= 2)).astype(np.int64)
-        base = np.choose(np.maximum(role, 0), [skip, ch, ch + ad, acc.holders[a]])
-        size = np.choose(
-            np.maximum(role, 0), [ch - skip, ad, acc.holders[a] - ch - ad, acc.execs[a]]
-        )
-        return base + (self.rng.random(len(a)) * size).astype(np.int64), role
-
-    def contact_ids(
-        self, a: np.ndarray, k: np.ndarray, valid: np.ndarray | None = None
-    ) -> pa.Array:
-        return v.join(v.pick(self.ids, a, valid), "-u", v.number_text(k, 4))
-
-    def row_ids(self, a: np.ndarray, tag: str) -> pa.Array:
-        """``acc_000001-t00003``: the account's id, a tag and the row's rank in the account."""
-        return v.join(self.ids.take(pa.array(a)), tag, v.number_text(group_rank(a), 5))
-
-
 def _chunk(
     rng: np.random.Generator,
     extra: np.random.Generator,
@@ -258,66 +194,21 @@ def _chunk(
     counts[np.arange(cal.days)[None, :] >= out.churn_day[:, None]] = 0
     billing = billing_events(extra, acc, cal, out.lines, deals, out.churn_day)
     changes = attribute_changes(extra, acc, cal, starts, out.churn_day)
-    book = _Book(rng, acc, health, cal, out)
-    book.caused = causes is not None
-    yield "accounts", _accounts(book)
-    yield CHANGES, _accounts(book, changes)
+    book = Book(rng, acc, health, cal, out, caused=causes is not None)
+    yield "accounts", accounts_table(book)
+    yield CHANGES, accounts_table(book, changes)
     yield "contacts", _contacts(book)
     yield from (("events", t) for t in _events(book, counts))
-    yield "events", _billing_events(book, extra, billing)
-    yield "subscriptions", _subscriptions(book, changes)
+    yield "events", billing_table(book, extra, billing)
+    yield "subscriptions", subscriptions_table(book, changes)
     yield "tickets", _tickets(book, tickets)
     yield "surveys", _surveys(book, surveys)
     yield "touchpoints", _touchpoints(book, touches)
     yield "goals", _goals(book)
-    yield "outcomes", _outcomes(book)
+    yield "outcomes", outcomes_table(book)
 
 
-def _accounts(b: _Book, changes: Rows | None = None) -> pa.Table:
-    """Every account as it started; with ``changes``, the rows of accounts that changed.
-
-    A change row is the whole row with the new owner, plan or segment and ``updated_at``
-    when it took effect, to be upserted after the first rows.
-    """
-    acc, out = b.acc, b.out
-    owner, plan, segment = acc.owner.copy(), acc.plan.copy(), acc.segment.copy()
-    updated = acc.since * DAY_US
-    if changes is not None:
-        for kind, column in ((OWNER, owner), (PLAN, plan), (SEGMENT, segment)):
-            k = changes["kind"] == kind
-            column[changes["account"][k]] = changes["value"][k]
-        updated = updated.copy()
-        updated[changes["account"]] = changes["us"]
-    words, endings = v.strings(v.COMPANY_WORDS), v.strings(v.COMPANY_ENDINGS)
-    regulated = v.pick(v.strings(("false", "true")), acc.regulated.astype(np.int64))
-    table = _table(
-        "accounts",
-        {
-            "id": b.ids,
-            "name": v.join(v.pick(words, acc.word), " ", v.pick(endings, acc.ending)),
-            "owner": v.pick(v.strings(v.CSMS), owner),
-            "segment": v.pick(v.strings(v.SEGMENTS), segment),
-            "industry": v.pick(v.strings(v.INDUSTRIES), acc.industry),
-            "plan": v.pick(v.strings(v.PLANS), plan),
-            "arr": np.round(out.arr, 2),
-            "seats": out.seats,
-            "customer_since": _dates(b.cal, acc.since),
-            "renewal_date": pa.array(_dates(b.cal, out.renewal), mask=out.renewal < 0),
-            "parent_id": v.pick(b.ids, np.maximum(acc.parent, 0), acc.parent >= 0),
-            "attributes": v.join(
-                '{"region": "',
-                v.pick(v.strings(v.REGIONS), acc.region),
-                '", "regulated": ',
-                regulated,
-                "}",
-            ),
-            "updated_at": _times(b.cal, updated),
-        },
-    )
-    return table if changes is None else table.take(pa.array(changes["account"]))
-
-
-def _contacts(b: _Book) -> pa.Table:
+def _contacts(b: Book) -> pa.Table:
     acc, rng = b.acc, b.rng
     a = np.repeat(np.arange(acc.n), b.contacts)
     k = np.arange(len(a)) - b.offset[a]
@@ -340,7 +231,7 @@ def _contacts(b: _Book) -> pa.Table:
         ".example",
     )
     created = acc.since[a] * DAY_US + rng.integers(0, 600_000_000, len(a))
-    return _table(
+    return arrow_table(
         "contacts",
         {
             "id": b.contact_ids(a, k),
@@ -355,12 +246,12 @@ def _contacts(b: _Book) -> pa.Table:
             ),
             "name": v.join(v.pick(firsts, fi), " ", v.pick(lasts, li)),
             "role": v.pick(v.strings(v.ROLES), role),
-            "created_at": _times(b.cal, created),
+            "created_at": grid_times(b.cal, created),
         },
     )
 
 
-def _setup_events(b: _Book) -> Rows:
+def _setup_events(b: Book) -> Rows:
     """One-off onboarding events of accounts that joined inside the grid."""
     acc, rng, n = b.acc, b.rng, b.acc.n
     good = sigmoid(b.health.level)
@@ -391,7 +282,7 @@ def _setup_events(b: _Book) -> Rows:
     return {"account": a[keep][order], "day": day[keep][order], "event": event[keep][order]}
 
 
-def _events(b: _Book, counts: np.ndarray) -> Iterator[pa.Table]:
+def _events(b: Book, counts: np.ndarray) -> Iterator[pa.Table]:
     acc, cal = b.acc, b.cal
     setup = _setup_events(b)
     window = counts[:, cal.first :]
@@ -408,7 +299,7 @@ def _events(b: _Book, counts: np.ndarray) -> Iterator[pa.Table]:
         lo = hi
 
 
-def _event_batch(b: _Book, window: np.ndarray, lo: int, setup: Rows) -> pa.Table:
+def _event_batch(b: Book, window: np.ndarray, lo: int, setup: Rows) -> pa.Table:
     acc, cal, rng, h = b.acc, b.cal, b.rng, b.health
     ai, di = np.nonzero(window)
     a, d, c = ai + lo, di + cal.first, window[ai, di]
@@ -447,65 +338,20 @@ def _event_batch(b: _Book, window: np.ndarray, lo: int, setup: Rows) -> pa.Table
     setup_done = feature == v.SETUP_BASE
     prop[setup_done] = v.PROPERTY_FIRST[feature[setup_done]] + acc.plan[ea[setup_done]]
     has_prop = (count > 0) & ((rng.random(m) < 0.6) | setup_done)
-    return _table(
+    return arrow_table(
         "events",
         {
             "account_id": v.pick(b.ids, ea),
             "user_id": b.contact_ids(ea, user),
             "event": v.pick(v.strings(v.EVENT_NAMES), feature),
-            "timestamp": _times(cal, us),
+            "timestamp": grid_times(cal, us),
             "properties": v.pick(v.strings(v.PROPERTY_TEXT), np.maximum(prop, 0), has_prop),
             "message_id": v.uuids(rng, rng.random(m) < 0.5),
         },
     )
 
 
-def _subscriptions(b: _Book, changes: Rows) -> pa.Table:
-    acc, cal, lines = b.acc, b.cal, b.out.lines
-    a, product = lines["account"], lines["product"]
-    products = v.strings(tuple(f"platform-{p}" for p in v.PLANS) + ADDONS)
-    # the core line names the plan in force when it starts
-    new_plan = changes["kind"] == PLAN
-    plan_day = np.full(acc.n, RUNNING)
-    plan_day[changes["account"][new_plan]] = changes["day"][new_plan]
-    plan = acc.plan.copy()
-    plan[changes["account"][new_plan]] = changes["value"][new_plan]
-    core_plan = np.where(lines["start"] >= plan_day[a], plan[a], acc.plan[a])
-    name = np.where(product == 0, core_plan, len(v.PLANS) - 1 + product)
-    running = lines["end"] == RUNNING
-    return _table(
-        "subscriptions",
-        {
-            "id": b.row_ids(a, "-sub"),
-            "account_id": v.pick(b.ids, a),
-            "product": v.pick(products, name),
-            "mrr": np.round(lines["mrr"], 2),
-            "quantity": lines["quantity"],
-            "start_date": _dates(cal, lines["start"]),
-            "end_date": pa.array(_dates(cal, np.where(running, 0, lines["end"])), mask=running),
-            "term_months": acc.term[a],
-        },
-    )
-
-
-def _billing_events(b: _Book, extra: np.random.Generator, rows: Rows) -> pa.Table:
-    """Invoices and deals, sent by the billing system and the CRM: no user, a value."""
-    a, value = rows["account"], rows["value"]
-    text = pa.compute.cast(pa.array(np.round(value, 2)), pa.string())
-    return _table(
-        "events",
-        {
-            "account_id": v.pick(b.ids, a),
-            "user_id": pa.nulls(len(a), pa.string()),
-            "event": v.pick(v.strings(BILLING_EVENTS), rows["kind"]),
-            "timestamp": _times(b.cal, rows["us"]),
-            "properties": v.join('{"value": ', text, ', "currency": "USD"}'),
-            "message_id": v.uuids(extra, np.ones(len(a), dtype=bool)),
-        },
-    )
-
-
-def _tickets(b: _Book, t: Rows) -> pa.Table:
+def _tickets(b: Book, t: Rows) -> pa.Table:
     cal, out = b.cal, b.out
     keep = b.alive(t["account"], t["opened"])
     t = {k: x[keep] for k, x in t.items()}
@@ -524,14 +370,14 @@ def _tickets(b: _Book, t: Rows) -> pa.Table:
     )
     contact, _ = b.contact(a, t["role"], opened)
     rated = is_closed & ~forced & t["has_csat"]
-    return _table(
+    return arrow_table(
         "tickets",
         {
             "id": b.row_ids(a, "-t"),
             "account_id": v.pick(b.ids, a),
             "contact_id": b.contact_ids(a, contact),
-            "opened_at": _times(cal, opened),
-            "closed_at": pa.array(_times(cal, closed), mask=~is_closed),
+            "opened_at": grid_times(cal, opened),
+            "closed_at": pa.array(grid_times(cal, closed), mask=~is_closed),
             "priority": v.pick(v.strings(("low", "normal", "high", "urgent")), t["priority"]),
             "status": v.pick(
                 v.strings(("new", "open", "pending", "on-hold", "solved", "closed")), status
@@ -541,7 +387,7 @@ def _tickets(b: _Book, t: Rows) -> pa.Table:
     )
 
 
-def _surveys(b: _Book, s: Rows) -> pa.Table:
+def _surveys(b: Book, s: Rows) -> pa.Table:
     keep = b.alive(s["account"], s["at"])
     s = {k: x[keep] for k, x in s.items()}
     a, sentiment = s["account"], s["sentiment"]
@@ -549,7 +395,7 @@ def _surveys(b: _Book, s: Rows) -> pa.Table:
     comment = v.COMMENT_FIRST[sentiment] + (s["comment_draw"] * v.COMMENT_COUNT[sentiment]).astype(
         np.int64
     )
-    return _table(
+    return arrow_table(
         "surveys",
         {
             "id": b.row_ids(a, "-s"),
@@ -557,19 +403,19 @@ def _surveys(b: _Book, s: Rows) -> pa.Table:
             "contact_id": b.contact_ids(a, contact),
             "kind": v.pick(v.strings(("nps", "csat")), s["kind"]),
             "score": s["score"],
-            "responded_at": _times(b.cal, s["at"]),
+            "responded_at": grid_times(b.cal, s["at"]),
             "comment": v.pick(v.strings(v.COMMENT_TEXT), comment, s["comment"]),
         },
     )
 
 
-def _touchpoints(b: _Book, t: Rows) -> pa.Table:
+def _touchpoints(b: Book, t: Rows) -> pa.Table:
     keep = b.alive(t["account"], t["at"])
     t = {k: x[keep] for k, x in t.items()}
     a = t["account"]
     contact, persona = b.contact(a, t["persona"], t["at"])
     has = persona >= 0
-    return _table(
+    return arrow_table(
         "touchpoints",
         {
             "id": b.row_ids(a, "-p"),
@@ -577,12 +423,12 @@ def _touchpoints(b: _Book, t: Rows) -> pa.Table:
             "contact_id": b.contact_ids(a, contact, has),
             "kind": v.pick(v.strings(("call", "meeting", "email", "qbr", "note")), t["kind"]),
             "persona": v.pick(v.strings(v.ROLES), np.maximum(persona, 0), has),
-            "occurred_at": _times(b.cal, t["at"]),
+            "occurred_at": grid_times(b.cal, t["at"]),
         },
     )
 
 
-def _goals(b: _Book) -> pa.Table:
+def _goals(b: Book) -> pa.Table:
     acc, cal, rng, out, n = b.acc, b.cal, b.rng, b.out, b.acc.n
     names = np.argsort(rng.random((n, len(v.GOALS))), axis=1)
     # goals agreed during onboarding, and a new one at some renewals
@@ -606,27 +452,13 @@ def _goals(b: _Book) -> pa.Table:
     )
     done = set_day + 30 + rng.exponential(120 * np.exp(-0.9 * level)).astype(np.int64)
     achieved = (done < cal.days) & (done < out.churn_day[a])
-    return _table(
+    return arrow_table(
         "goals",
         {
             "id": b.row_ids(a, "-g"),
             "account_id": v.pick(b.ids, a),
             "name": v.pick(v.strings(v.GOALS), names[a, group_rank(a) % len(v.GOALS)]),
-            "set_at": _dates(cal, set_day),
-            "achieved_at": pa.array(_dates(cal, done), mask=~achieved),
-        },
-    )
-
-
-def _outcomes(b: _Book) -> pa.Table:
-    r = b.out.rows
-    return _table(
-        "outcomes",
-        {
-            "id": b.row_ids(r["account"], "-o"),
-            "account_id": v.pick(b.ids, r["account"]),
-            "kind": v.pick(v.strings(("renewed", "churned", "expanded", "contracted")), r["kind"]),
-            "date": _dates(b.cal, r["day"]),
-            "arr_change": np.round(r["arr_change"], 2),
+            "set_at": grid_dates(cal, set_day),
+            "achieved_at": pa.array(grid_dates(cal, done), mask=~achieved),
         },
     )
