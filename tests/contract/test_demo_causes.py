@@ -24,7 +24,7 @@ from stethoscope.contract.demo_oracle import (
     oracle_fit,
 )
 from stethoscope.contract.schema import TABLES
-from tests.conftest import open_project
+from tests.conftest import STORES, open_project
 
 END = date(2025, 6, 30)
 
@@ -251,12 +251,15 @@ def test_attribute_changes_are_whole_rows_taking_effect_later(plain: BookInfo) -
         assert f"platform-{plan}" not in {p for later, p in names if not later}
 
 
-def test_load_demo_upserts_the_changes(tmp_path: Path, request: pytest.FixtureRequest) -> None:
+@pytest.mark.parametrize("store", STORES)
+def test_load_demo_upserts_the_changes(
+    tmp_path: Path, request: pytest.FixtureRequest, store: str
+) -> None:
     book = generate_book(tmp_path / "files", accounts=80, months=4, seed=9, end=END, activity=0.1)
     changed = dict(duckdb.sql(f"SELECT id, owner FROM '{book.changes}'").fetchall())
     assert changed
     (tmp_path / "p").mkdir()
-    with open_project(request, "duckdb", tmp_path / "p") as p:
+    with open_project(request, store, tmp_path / "p") as p:
         p.load_demo(accounts=80, months=4, seed=9, end=END, activity=0.1)
         stored = dict(p.store.con.execute("SELECT id, owner FROM accounts").fetchall())
     assert len(stored) == 80
