@@ -290,6 +290,8 @@ def test_the_oracle_learns_the_drawn_causes_out_of_time(drawn: BookInfo) -> None
     # the fitted signs are the drawn directions
     for c in causes.causes:
         assert np.sign(fit.coefficients[c.name]) == c.direction, c.name
+    with pytest.raises(ValueError, match=r"^fit_until 2025-03-30 is after test_from"):
+        oracle_fit(obs, date(2025, 3, 30), split, CONTRACT_COLUMNS)
     # a feature of pure noise predicts nothing
     noise = np.random.default_rng(0).random(len(obs.churned))
     assert abs(roc_auc_score(obs.churned, noise) - 0.5) < 0.05

@@ -265,6 +265,11 @@ def oracle_fit(
     from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import roc_auc_score
 
+    if fit_until > test_from:
+        raise ValueError(
+            f"fit_until {fit_until} is after test_from {test_from}: an observation could be "
+            "in both; fit until the day the test starts, or earlier"
+        )
     end = obs.as_of + obs.horizon_days
     train = end <= np.datetime64(fit_until, "D")
     test = obs.as_of >= np.datetime64(test_from, "D")
@@ -274,11 +279,15 @@ def oracle_fit(
     z = (x - mean) / sd
     model = LogisticRegression(C=1.0, max_iter=1000).fit(z[train], obs.churned[train])
     score = model.decision_function(z)
-    auc = float(roc_auc_score(obs.churned[test], score[test]))
-    at_end = test & (obs.x["term_end"] > 0)
+
+    def auc(rows: np.ndarray) -> float:
+        """The AUC on ``rows``; NaN unless they hold churned and retained observations."""
+        y = obs.churned[rows]
+        return float(roc_auc_score(y, score[rows])) if 0 < y.sum() < len(y) else float("nan")
+
     return OracleFit(
-        auc=auc,
-        auc_at_term_end=float(roc_auc_score(obs.churned[at_end], score[at_end])),
+        auc=auc(test),
+        auc_at_term_end=auc(test & (obs.x["term_end"] > 0)),
         train_rows=int(train.sum()),
         train_churned=int(obs.churned[train].sum()),
         test_rows=int(test.sum()),
