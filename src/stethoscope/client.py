@@ -16,7 +16,7 @@ import httpx
 from pydantic import TypeAdapter
 
 from stethoscope import errors
-from stethoscope.contract.importer import ImportResult, Mode
+from stethoscope.contract.importer import EndDates, ImportResult, Mode
 from stethoscope.contract.readers import detect_format
 from stethoscope.errors import Problem, StethoscopeError, StoreError
 from stethoscope.progress import Progress, silent
@@ -113,6 +113,7 @@ class RemoteProject:
         skip_bad: bool = False,
         rejects_path: Path | str | None = None,
         progress: Progress | None = None,
+        end_dates: EndDates = "inclusive",
     ) -> ImportResult:
         path = Path(path)
         if not path.is_file():
@@ -135,6 +136,7 @@ class RemoteProject:
             "format": fmt,
             "mode": mode,
             "skip_bad": skip_bad,
+            "end_dates": end_dates,
             "map": [f"{t}={s}" for t, s in (mapping or {}).items()],
         }
         body = self._call("POST", f"/api/tables/{table}/import", params=params, content=upload())

@@ -15,7 +15,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from stethoscope.contract.schema import TABLES, q
-from stethoscope.model.types import Aggregate, Attribute, PercentChange, Ratio
+from stethoscope.model.types import Aggregate, Attribute, Contract, PercentChange, Ratio
 from stethoscope.store.database import dialect
 
 if TYPE_CHECKING:
@@ -93,6 +93,9 @@ def _metric_problem(
                 return problem
     elif isinstance(src, Attribute):
         return _cached(cache, ("attribute", src.name), partial(_no_attribute, con, src.name))
+    elif isinstance(src, Contract):
+        table = "subscriptions"
+        return _cached(cache, ("empty", table), partial(_empty, con, table))
     return None
 
 
@@ -137,6 +140,12 @@ def _no_attribute(con: Connection, name: str) -> str | None:
     if name in ("tenure_days", "days_to_renewal"):
         column = "customer_since" if name == "tenure_days" else "renewal_date"
         sql = f"SELECT EXISTS (SELECT 1 FROM accounts WHERE {q(column)} IS NOT NULL)"
+        if name == "days_to_renewal":
+            # the term end of a subscription line comes first (engine.contract)
+            sql += (
+                " OR EXISTS (SELECT 1 FROM subscriptions WHERE end_date IS NOT NULL "
+                "OR term_months IS NOT NULL)"
+            )
         params: list[object] = []
     elif name.startswith("attributes."):
         key = name.removeprefix("attributes.")

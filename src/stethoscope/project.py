@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stethoscope.alerts.facade import AlertsMixin
-from stethoscope.contract.importer import ImportResult, Mode, import_file
+from stethoscope.contract.importer import EndDates, ImportResult, Mode, import_file
 from stethoscope.contract.schema import TABLES, q
 from stethoscope.errors import DataError, RunInProgressError, StoreBusyError, StoreError
 from stethoscope.progress import Progress, silent
@@ -200,8 +200,11 @@ class Project(AlertsMixin):
         skip_bad: bool = False,
         rejects_path: Path | str | None = None,
         progress: Progress | None = None,
+        end_dates: EndDates = "inclusive",
     ) -> ImportResult:
-        """Import a CSV, Parquet or JSON Lines file into a source table (see the contract)."""
+        """Import a CSV, Parquet or JSON Lines file into a source table (see the contract);
+        ``end_dates``: whether the file's end dates are the last day (``inclusive``) or the
+        day after it (``exclusive``)."""
         with self._lock:
             result = import_file(
                 self.store.con,
@@ -213,6 +216,7 @@ class Project(AlertsMixin):
                 skip_bad=skip_bad,
                 rejects_path=Path(rejects_path) if rejects_path else None,
                 progress=progress,
+                end_dates=end_dates,
             )
             if table in ("accounts", "contacts"):
                 self.attach_pending()
@@ -311,6 +315,8 @@ class Project(AlertsMixin):
                 try:
                     for name in reversed(TABLES):
                         con.execute(f"DELETE FROM {q(name)}")
+                    # the accounts' earlier values go with them (contract.versions)
+                    con.execute("DELETE FROM account_versions")
                     for name in TABLES:
                         import_file(
                             con,
@@ -565,25 +571,25 @@ class Project(AlertsMixin):
         row = readouts.frame_row(con, m.version, account_id, day)
         if row is None:
             # not stored under this model version: compute it, the same way a run would (in
-            # a temporary table of the reading connection, which a run does not wait for)
-            runner.frame_into(con, m, day, "_explain", keep_compiled=False)
-            rows = con.execute(
-                "SELECT count(*) FROM _explain WHERE account_id = ?", [account_id]
-            ).fetchone()
-            if not rows or not rows[0]:
+            # a temporary table of the reading connection, which a run does not wait for,
+            # dropped once read: a reader's tables outlive the read, and `forget` must find
+            # no copy of an account there)
+            from stethoscope.store.results import row_dicts
+
+            with runner.temporary_frame(con, m, day, "_explain"):
+                found = row_dicts(
+                    con,
+                    "SELECT e.*, a.name FROM _explain e "
+                    "LEFT JOIN accounts a ON a.id = e.account_id WHERE e.account_id = ?",
+                    [account_id],
+                )
+            if not found:
                 raise DataError(
                     f"account '{account_id}' is not a scored customer on {day}",
                     hint="check the id with `stethoscope scores`; an account is "
                     "scored from its customer_since date until it churns",
                 )
-            from stethoscope.store.results import row_dicts
-
-            row = row_dicts(
-                con,
-                "SELECT e.*, a.name FROM _explain e LEFT JOIN accounts a ON a.id = e.account_id "
-                "WHERE e.account_id = ?",
-                [account_id],
-            )[0]
+            row = found[0]
         return row
 
     @staticmethod
@@ -620,11 +626,13 @@ class Project(AlertsMixin):
                 or readouts.latest_date(con, a.version)
                 or _today()
             )
-            runner.frame_into(con, a, day, "_diff_old", keep_compiled=False)
-            runner.frame_into(con, b, day, "_diff_new", keep_compiled=False)
-            return readouts.diff_frames(
-                con, "_diff_old", "_diff_new", score, day, a.version, b.version, top
-            )
+            with (
+                runner.temporary_frame(con, a, day, "_diff_old"),
+                runner.temporary_frame(con, b, day, "_diff_new"),
+            ):
+                return readouts.diff_frames(
+                    con, "_diff_old", "_diff_new", score, day, a.version, b.version, top
+                )
 
     # -- listings with their totals, for the API's pages -------------------------------
 
@@ -1055,12 +1063,18 @@ class Project(AlertsMixin):
         lead: int = 0,
         score: str = "health",
         force: bool = False,
+        flips: bool = True,
+        curves: bool = True,
+        flatten: bool = False,
         progress: Progress | None = None,
     ) -> dict[str, Any]:
-        """Fit the score's weights and band thresholds on backtest observations and write
-        them as a new model file ``out`` (never the model it starts from); the fit, with
-        old and new AUC on held-out dates."""
-        from stethoscope.backtest.calibrate import calibrate, model_text
+        """Fit the score's weights at every level (and, with ``flips`` and ``curves``,
+        reversed measures turned round and grading curves from the data) and band
+        thresholds on backtest observations, and write them as a new model file ``out``
+        (never the model it starts from); the fit, with each step's held-out figures
+        (docs/concepts/backtesting.md). ``flatten``: scorecards written flat."""
+        from stethoscope.backtest.calibrate import calibrate
+        from stethoscope.backtest.calibrate_text import model_text
         from stethoscope.backtest.observations import observe
         from stethoscope.model.loader import parse_model
 
@@ -1085,9 +1099,19 @@ class Project(AlertsMixin):
                 list(settings.dates),
                 horizon=horizon,
                 lead=lead,
+                values=curves or flips,
                 progress=progress,
             )
-        fit = calibrate(obs, m, score, horizon=horizon, lead=lead)
+        fit = calibrate(
+            obs,
+            m,
+            score,
+            horizon=horizon,
+            lead=lead,
+            flips=flips,
+            curves=curves,
+            flatten=flatten,
+        )
         text = model_text(m, fit, source=str(source.name), when=_today())
         new = parse_model(text, str(target))  # the file it writes is a valid model
         target.write_text(text)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -260,6 +262,18 @@ def frame_into(
         _x(con, f"CREATE TEMP TABLE {q(table)} AS {sql}")
     else:
         _x(con, f"CREATE OR REPLACE TEMP TABLE {q(table)} AS {sql}")
+
+
+@contextmanager
+def temporary_frame(con: Connection, model: Model, as_of: dt.date, table: str) -> Iterator[None]:
+    """The frame of one date in a temporary table of a reading connection while the block
+    runs, dropped after it: its compiled SQL is not written (a reader writes nothing a run
+    could collide with), and no copy of an account outlives the read."""
+    frame_into(con, model, as_of, table, keep_compiled=False)
+    try:
+        yield
+    finally:
+        _x(con, f"DROP TABLE IF EXISTS {q(table)}")
 
 
 def _insert(con: Connection, table: str, sql: str) -> str:

@@ -225,7 +225,8 @@ def test_cli_backtest_compare_calibrate_forecast(demo: Path, tmp_path: Path) -> 
     assert "never overwrites" in r.stderr
     r = run_cli("calibrate", "--out", str(tmp_path / "new.yaml"), cwd=demo)
     assert r.returncode == 0, r.stderr
-    assert "Held-out AUC" in r.stdout
+    assert "Held out:" in r.stdout
+    assert "weights fitted at every level" in r.stdout
     assert (demo / "model.yaml").read_text() == before
     r = run_cli("validate", str(tmp_path / "new.yaml"), cwd=demo)
     assert r.returncode == 0, r.stderr

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -50,3 +51,21 @@ def test_duckdb_and_postgres_backtest_alike(books: dict[str, Project], level: st
     stored = books["postgres"].latest_backtest()
     assert stored is not None
     assert stored["auc"] == pytest.approx(pg["auc"])
+
+
+def test_duckdb_and_postgres_calibrate_alike(books: dict[str, Project], tmp_path: Path) -> None:
+    # the raw metric values the curves are fitted on come out of either store alike
+    duck, pg = (
+        books[s].calibrate(tmp_path / f"{s}.yaml", every=45, horizon=90)
+        for s in ("duckdb", "postgres")
+    )
+    assert len(duck["steps"]) >= 2
+    for a, b in zip(duck["steps"], pg["steps"], strict=True):
+        assert a["step"] == b["step"]
+        assert a["auc"] == pytest.approx(b["auc"])
+    assert duck["scorecards"] == pg["scorecards"]
+    for a, b in zip(duck["measures"], pg["measures"], strict=True):
+        assert (a["measure"], a["curve"], a["flipped"]) == (b["measure"], b["curve"], b["flipped"])
+        assert a["held_out_auc"] == pytest.approx(b["held_out_auc"])
+        assert a["curve_held_out_auc"] == pytest.approx(b["curve_held_out_auc"])
+    assert (tmp_path / "duckdb.yaml").read_text() == (tmp_path / "postgres.yaml").read_text()

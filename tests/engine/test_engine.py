@@ -169,13 +169,13 @@ def test_inputs_count_until_they_expire_and_need_a_declared_name(golden: Project
     )
     assert (row["author"], row["reason"], row["value_number"]) == ("ann", "kickoff went well", 7.0)
     e = golden.explain("g3", as_of=today)
-    assert golden._frame_row(golden.load_model(), "g3", today)["m__gut"] == 7.0
+    assert golden._frame_row(golden.store.con, golden.load_model(), "g3", today)["m__gut"] == 7.0
     assert e.account_id == "g3"
     # after it expires it counts as missing, not as its old value
     later = today + dt.timedelta(days=30)
-    assert golden._frame_row(golden.load_model(), "g3", later)["m__gut"] is None
+    assert golden._frame_row(golden.store.con, golden.load_model(), "g3", later)["m__gut"] is None
     golden.revoke_input(row["id"], by="bo", reason="wrong account")
-    assert golden._frame_row(golden.load_model(), "g3", today)["m__gut"] is None
+    assert golden._frame_row(golden.store.con, golden.load_model(), "g3", today)["m__gut"] is None
     audit = golden.inputs("g3")
     assert audit[0]["revoked_by"] == "bo"
     assert audit[0]["revoke_reason"] == "wrong account"

@@ -56,7 +56,7 @@ def golden(
 
 def frame(project: Project, account: str) -> dict[str, Any]:
     m = project.load_model()
-    return project._frame_row(m, account, AS_OF)
+    return project._frame_row(project.store.con, m, account, AS_OF)
 
 
 # hand-computed grades per account: see tests/fixtures/golden/model.yaml for the rules

@@ -305,7 +305,7 @@ CASES = [
         "x: {table: events, aggregate: count, foo: 1}",
         "metrics.x.foo: unknown key 'foo'; expected one of description, table, aggregate, "
         "column, where, window, time_column, share_of, percent_change, vs, ratio, attribute, "
-        "kind, input",
+        "kind, input, contract, change, as",
     ),
     (
         "metric",
@@ -331,7 +331,7 @@ CASES = [
         "metric",
         "x: {}",
         "metrics.x: expected one of table, percent_change, ratio, attribute, "
-        "input (where its number comes from)",
+        "input, contract (where its number comes from)",
     ),
     (
         "metric",

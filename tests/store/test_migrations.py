@@ -3,6 +3,7 @@ data, on DuckDB and on Postgres."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,10 @@ def test_an_older_store_is_upgraded_in_place_keeping_its_data(
         ).fetchall()
         assert [v for v, _ in applied] == [v for v, _, _ in migrations.MIGRATIONS]
         assert project.keys() == []
+        # the accounts it held became their first versions (migration 13)
+        assert con.execute("SELECT id, valid_from, valid_to FROM account_versions").fetchall() == [
+            ("a1", dt.datetime(2024, 1, 1), None)
+        ]
         assert migrations.migrate(con) == []
 
 

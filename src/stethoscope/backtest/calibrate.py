@@ -1,166 +1,182 @@
-"""Fitting a model's weights (and band thresholds) on backtest observations.
+"""Fitting a model on backtest observations: weights at every level, measures that point
+the wrong way, grading curves, band thresholds; each change judged on held-out dates.
 
-For each scorecard of the score, an L2-regularised logistic regression of churn on the
-grades of the scorecard's own members (its measures' grades, its groups' scores; 0-100,
-a missing one imputed with the training mean) gives one coefficient per member. The
-coefficients are kept non-negative in the healthy direction (a higher grade may only mean
-less churn): a member whose coefficient comes out negative is dropped and the fit
-repeated. Normalised to sum to 100 and rounded, the coefficients are the new weights: the
-score becomes (up to its scale) the fitted log-odds of staying.
+The changes are made in steps, each on top of the last, and each is judged the same way:
 
-Everything is judged on held-out dates, in time order: for each later observation date,
-the weights are fitted on the earlier dates whose labels were complete by then (date +
-lead + horizon at or before it), and the old and new scores are compared on that date.
-The regularisation strength is chosen inside the training dates the same way (fitted on
-the earlier ones, validated on the last). The weights written to the new file are fitted
-on every date. A group's own inner weights are kept as they are.
+1. **weights**: every scorecard is fitted flat (``calibrate_fit``): one L2 logistic
+   regression of churn on the grades of every measure under it, at any depth, with
+   non-negative coefficients in the healthy direction; the fitted flat weights are then
+   written back at every level (each group's inner weights, the scorecard's weights on
+   its groups) so that the nested model reproduces them.
+2. **flips**: a measure whose grade ranks churners *higher* (its AUC clearly under 0.5,
+   ``calibrate_curves.reversed_``) is turned round (``100 - grade``: its direction, or its
+   grading's grades, reversed) before the weights are refitted.
+3. **curves**: a numeric measure's grading is replaced by a step curve fitted on the raw
+   metric against churn (``calibrate_curves.fit_curve``), where curves fitted on earlier
+   dates beat the measure's current grading by ``CURVE_GAIN`` of AUC on the held-out dates
+   (a split: those among its training dates); the weights are refitted.
+
+Held out, in time order: for each observation date with earlier dates whose labels were
+complete by then (``calibrate_fit.splits``), every decision (flips, curves, the
+regularisation, weights, band thresholds) is made on the earlier dates only, and the
+resulting model scores that date. The figures of each step (AUC, top-decile lift, churn by
+band) are read on those held-out scores, beside the old model's on the same observations.
+The file written is fitted on every date.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from stethoscope.backtest import metrics, probability
-from stethoscope.backtest.observations import Observations
+from stethoscope.backtest import calibrate_fit as cf
+from stethoscope.backtest import metrics
+from stethoscope.backtest.calibrate_curves import (
+    Curve,
+    fit_curve,
+    percentile_grades,
+    reversed_,
+)
+from stethoscope.backtest.observations import Observations, graded
+from stethoscope.model.types import Boolean, Categorical, Decay, Percentile
 
 if TYPE_CHECKING:
-    from stethoscope.model.types import Item, Model
+    from stethoscope.model.types import Model
 
-C_GRID = (0.01, 0.1, 1.0, 10.0)
-# fewer churned observations than this in a scorecard: its weights are left as they are
-MIN_CHURNED = 10
-# a member with less than this share of the weight, or whose own AUC is this close to
-# chance, adds nothing worth its place
+# a measure with less than this share of the fitted weight, or whose own AUC is this
+# close to chance, adds nothing worth its place
 SMALL_WEIGHT = 2
 CHANCE = 0.52
-STRONG_CORRELATION = 0.8
+# a fitted curve replaces a grading when its held-out AUC is at least this much higher
+CURVE_GAIN = 0.01
+# the nested model reproducing the flat fit only to within more points than this is said
+NESTED_GAP = 2.0
+
+Grades = dict[str, np.ndarray]
 
 
 @dataclass
 class CardFit:
     scorecard: str
-    members: list[str]
-    old: dict[str, float]
-    new: dict[str, int] | None  # None: kept (too few churned observations)
+    old: dict[str, float]  # the scorecard's direct members, as written
+    new: dict[str, int] | None  # None: kept
     note: str = ""
+    flat: dict[str, int] = field(default_factory=dict)  # fitted weight of every measure
+    group_shares: dict[str, float] = field(default_factory=dict)
+    gap: float | None = None  # points of 100 between the nested and the flat weights
+
+
+@dataclass
+class MeasureFit:
+    measure: str
+    auc: float | None  # its grade's own AUC, every observation whose scorecard uses it
+    held_out_auc: float | None  # the same on the held-out dates
+    reversed: bool = False
+    flipped: bool = False
+    curve: Curve | None = None  # adopted for the new file
+    curve_auc: float | None = None  # held out, curves fitted on earlier dates
+    grade_auc: float | None = None  # held out, the grading it replaces (after any flip)
+    note: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "measure": self.measure,
+            "auc": self.auc,
+            "held_out_auc": self.held_out_auc,
+            "reversed": self.reversed,
+            "flipped": self.flipped,
+            "curve": self.curve.to_json() if self.curve else None,
+            "curve_held_out_auc": self.curve_auc,
+            "grading_held_out_auc": self.grade_auc,
+            "note": self.note,
+        }
+
+
+@dataclass
+class Step:
+    """One step's held-out figures: the model after this change (and those before it)."""
+
+    name: str
+    changes: list[str]
+    auc: float | None
+    flat_auc: float | None  # the flat fit itself, before nesting (None for the old model)
+    lift: float | None
+    bands: list[dict[str, Any]]
+    monotonic: bool | None  # None: fewer than two bands hold observations
+    # False: this step lowered the held-out AUC, and the file leaves its changes out
+    kept: bool = True
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "step": self.name,
+            "changes": self.changes,
+            "kept": self.kept,
+            "auc": self.auc,
+            "flat_auc": self.flat_auc,
+            "lift_top_decile": self.lift,
+            "bands": self.bands,
+            "monotonic": self.monotonic,
+        }
 
 
 @dataclass
 class Calibration:
     score: str
     cards: list[CardFit]
-    old_auc: float | None
-    new_auc: float | None
-    held_out_dates: list[str]
+    groups: list[dict[str, Any]]
+    measures: list[MeasureFit]
+    steps: list[Step]
+    splits: list[cf.Split]
     held_out_observations: int
     bands: list[dict[str, Any]]
     flags: list[dict[str, Any]] = field(default_factory=list)
     correlated: list[dict[str, Any]] = field(default_factory=list)
     c: float = 1.0
+    flatten: bool = False
+
+    @property
+    def old_auc(self) -> float | None:
+        return self.steps[0].auc if self.steps else None
+
+    @property
+    def new_auc(self) -> float | None:
+        kept = [s for s in self.steps if s.kept]
+        return kept[-1].auc if kept else None
 
     def to_json(self) -> dict[str, Any]:
         return {
             "kind": "calibration",
             "score": self.score,
             "held_out": {
-                "dates": self.held_out_dates,
+                "dates": [s.test.isoformat() for s in self.splits],
                 "observations": self.held_out_observations,
                 "old_auc": self.old_auc,
                 "new_auc": self.new_auc,
+                "splits": [s.to_json() for s in self.splits],
             },
+            "steps": [s.to_json() for s in self.steps],
             "regularisation_c": self.c,
+            "flatten": self.flatten,
             "scorecards": [
                 {
                     "scorecard": c.scorecard,
                     "old": c.old,
                     "new": c.new,
                     "note": c.note,
+                    "fitted_flat": c.flat,
+                    "group_shares": c.group_shares,
+                    "nested_gap": c.gap,
                 }
                 for c in self.cards
             ],
+            "groups": self.groups,
+            "measures": [m.to_json() for m in self.measures],
             "bands": self.bands,
             "adds_nothing": self.flags,
             "correlated": self.correlated,
         }
-
-
-def _features(obs: Observations, items: tuple[Item, ...]) -> np.ndarray:
-    cols = [obs.grades[i.name] if i.kind == "measure" else obs.groups[i.name] for i in items]
-    return np.column_stack(cols) if cols else np.zeros((len(obs), 0))
-
-
-def _impute(x: np.ndarray, means: np.ndarray) -> np.ndarray:
-    return np.where(np.isnan(x), means, x)
-
-
-def _fit(x: np.ndarray, y: np.ndarray, c: float) -> np.ndarray:
-    """Non-negative coefficients (healthy direction) of an L2 logistic regression."""
-    from sklearn.linear_model import LogisticRegression
-
-    means = np.nanmean(np.where(np.isnan(x).all(axis=0), 0.0, x), axis=0)
-    z = -_impute(x, np.nan_to_num(means)) / 100.0
-    active = [j for j in range(x.shape[1]) if not np.isnan(x[:, j]).all()]
-    coef = np.zeros(x.shape[1])
-    while active:
-        lr = LogisticRegression(C=c, max_iter=500)
-        lr.fit(z[:, active], y.astype(int))
-        b = lr.coef_[0]
-        if (b > 0).all():
-            coef[active] = b
-            break
-        active = [j for j, v in zip(active, b, strict=True) if v > 0]
-    return coef
-
-
-def _score(x: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """The engine's rollup of a flat scorecard: known grades weighted, the rest skipped."""
-    known = ~np.isnan(x)
-    den = (known * w).sum(axis=1)
-    num = (np.nan_to_num(x) * w).sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(den > 0, num / den, np.nan)
-
-
-def _dates_before(dates: list[dt.date], when: dt.date, gap: int) -> list[dt.date]:
-    return [d for d in dates if d + dt.timedelta(days=gap) <= when]
-
-
-def _rows(obs: Observations, dates: list[dt.date]) -> np.ndarray:
-    return np.isin(obs.as_of, np.array(dates, dtype="datetime64[D]"))
-
-
-def _choose_c(obs: Observations, x: np.ndarray, dates: list[dt.date], gap: int) -> float:
-    """The C of the grid with the best AUC on the last date, fitted on the dates before
-    it (1.0 when there are too few)."""
-    if len(dates) < 2:
-        return 1.0
-    train = _rows(obs, _dates_before(dates, dates[-1], gap))
-    test = _rows(obs, [dates[-1]])
-    y = obs.label
-    if y[train].sum() < MIN_CHURNED or not y[test].any() or train.sum() == 0:
-        return 1.0
-    best, best_auc = 1.0, -1.0
-    for c in C_GRID:
-        w = _fit(x[train], y[train], c)
-        a = metrics.auc(_score(x[test], w), y[test]) if w.any() else None
-        if a is not None and a > best_auc:
-            best, best_auc = c, a
-    return best
-
-
-def _hundred(w: np.ndarray, names: list[str]) -> dict[str, int]:
-    """Weights as whole numbers summing to 100 (largest remainders), zeros left out."""
-    if w.sum() <= 0:
-        return {}
-    raw = w / w.sum() * 100
-    base = np.floor(raw).astype(int)
-    for j in np.argsort(-(raw - base), kind="stable")[: 100 - base.sum()]:
-        base[j] += 1
-    return {n: int(v) for n, v in zip(names, base, strict=True) if v > 0}
 
 
 def calibrate(
@@ -170,125 +186,389 @@ def calibrate(
     *,
     horizon: int,
     lead: int = 0,
+    flips: bool = True,
+    curves: bool = True,
+    flatten: bool = False,
 ) -> Calibration:
-    gap = horizon + lead
-    dates = obs.dates
-    y = obs.label
-    cards = sorted({s.scorecard for s in model.scores[score].segments})
-    card_of = obs["scorecard"].astype(str)
-    # held-out: every date with earlier dates whose labels were complete by then
-    held = [d for d in dates if _dates_before(dates, d, gap)]
-    new_scores = np.full(len(obs), np.nan)
-    old_scores = obs.score
-    fits: list[CardFit] = []
-    chosen: list[float] = []
-    final_w: dict[str, np.ndarray] = {}
-    for card in cards:
-        items = model.scorecards[card].items
-        names = [i.name for i in items]
-        in_card = card_of == card
-        x = _features(obs, items)
-        old_w = np.array([i.weight for i in items], dtype=float)
-        for d in held:
-            train_dates = _dates_before(dates, d, gap)
-            tr = _rows(obs, train_dates) & in_card
-            te = _rows(obs, [d]) & in_card
-            if y[tr].sum() < MIN_CHURNED:
-                new_scores[te] = _score(x[te], old_w)
-                continue
-            c = _choose_c(obs.take(in_card), x[in_card], train_dates, gap)
-            w = _fit(x[tr], y[tr], c)
-            new_scores[te] = _score(x[te], w if w.any() else old_w)
-        old = {n: float(v) for n, v in zip(names, old_w, strict=True)}
-        if y[in_card].sum() < MIN_CHURNED:
-            fits.append(
-                CardFit(
-                    card,
-                    names,
-                    old,
-                    None,
-                    f"kept: {int(y[in_card].sum())} churned observations, fewer than {MIN_CHURNED}",
-                )
-            )
-            final_w[card] = old_w
+    """Fit ``model``'s ``score`` on ``obs`` (see the module doc). ``flips`` and ``curves``
+    turn those steps on; ``flatten`` writes each scorecard's fitted measures directly
+    instead of nesting them in the model's groups."""
+    from stethoscope.engine.rollup import members
+
+    job = _Job(obs, model, score, horizon + lead, flatten)
+    cards = job.cards
+    measures = sorted({m for c in cards for m in members(model, c)[0]})
+    fits = {m: job.diagnose(m, flips) for m in measures}
+    judged = [("weights", job.changes("weights"), *job.judge("weights"), True)]
+    for name in ("flips", "curves") if flips else ("curves",):
+        if name == "curves" and curves:
+            for m in measures:
+                job.try_curve(fits[m])
+        changes = job.changes(name)
+        if not changes or (name == "curves" and not curves):
             continue
-        c = _choose_c(obs.take(in_card), x[in_card], dates, gap)
-        chosen.append(c)
-        w = _fit(x[in_card], y[in_card], c)
-        new = _hundred(w, names)
-        if not new:
-            fits.append(CardFit(card, names, old, None, "kept: no member predicts churn"))
-            final_w[card] = old_w
-            continue
-        final_w[card] = np.array([new.get(n, 0) for n in names], dtype=float)
-        dropped = [n for n in names if n not in new]
-        note = f"left out (add nothing here): {', '.join(dropped)}" if dropped else ""
-        fits.append(CardFit(card, names, old, new, note))
-    test = _rows(obs, held) & ~np.isnan(old_scores) & ~np.isnan(new_scores)
-    old_auc = metrics.auc(old_scores[test], y[test]) if test.any() else None
-    new_auc = metrics.auc(new_scores[test], y[test]) if test.any() else None
+        held, flat, bands = job.judge(name)
+        # flips and curves only where they raise the held-out AUC of the steps before
+        before = next(j[2] for j in reversed(judged) if j[-1])
+        kept = job.better(held, before)
+        if not kept:
+            job.drop(name, fits)
+        judged.append((name, changes, held, flat, bands, kept))
+    # every step is read on the same observations: those each of them scored
+    for j in judged:
+        job.common &= ~np.isnan(j[2])
+    c = job.common
+    steps = [job.step("old", [], obs.score[c], None, obs["band"][c])]
+    steps += [job.step(n, ch, h[c], f[c], b[c], k) for n, ch, h, f, b, k in judged]
+    final = job.grades(next(s.name for s in reversed(steps) if s.kept), None)
+    cards_fit, nested, chosen = job.final_fit(final)
     everywhere = np.full(len(obs), np.nan)
     for card in cards:
-        m = card_of == card
-        everywhere[m] = _score(_features(obs, model.scorecards[card].items)[m], final_w[card])
-    scale = model.scale
-    scaled = scale.min + (scale.max - scale.min) * everywhere / 100
+        m = job.card_of == card
+        everywhere[m] = cf.score(nested, card, {k: v[m] for k, v in final.items()}, int(m.sum()))
+    groups = [
+        {"group": g, "old": dict(old), "new": {k: int(v) for k, v in nested.groups[g].items()}}
+        for g, old in cf.weights_of(model).groups.items()
+        if not flatten and _shares(nested.groups[g]) != _shares(old)
+    ]
     return Calibration(
         score,
-        fits,
-        old_auc,
-        new_auc,
-        [d.isoformat() for d in held],
-        int(test.sum()),
-        _bands(model, scaled, y),
-        _flags(obs, fits, y),
-        _correlated(obs, model, score),
+        cards_fit,
+        groups,
+        [fits[m] for m in measures],
+        steps,
+        job.splits,
+        int(job.common.sum()),
+        cf.band_cuts(model, job.scaled(everywhere), obs.label),
+        _flags(job, cards_fit, final),
+        cf.correlated_pairs(obs.grades, graded(model, score)[0]),
         float(np.median(chosen)) if chosen else 1.0,
+        flatten,
     )
 
 
-def _bands(model: Model, score: np.ndarray, y: np.ndarray) -> list[dict[str, Any]]:
-    """New band thresholds on the new score: with N bands, boundary i (worst first) is the
-    lowest score whose fitted churn probability falls below base rate x 2^(N-2-i), e.g.
-    red below twice the base rate, yellow below the base rate. A boundary the curve never
-    crosses keeps its old value."""
-    ok = ~np.isnan(score)
-    out: list[dict[str, Any]] = []
-    bands = list(model.bands)
-    if not ok.any() or not 0 < y[ok].sum() < ok.sum():
-        return [{"name": b.name, "below": b.below, "old_below": b.below} for b in bands]
-    mapping = probability.fit(score[ok], y[ok], "isotonic")
-    base = float(y[ok].mean())
-    grid = np.unique(score[ok])
-    p = mapping.predict(grid)
-    last = -np.inf
-    n = len(bands)
-    for i, b in enumerate(bands):
-        if b.below is None:
-            out.append({"name": b.name, "below": None, "old_below": None})
-            continue
-        target = base * 2 ** (n - 2 - i)
-        under = grid[p < target]
-        below = round(float(under.min()), model.scale.decimals) if len(under) else b.below
-        if below <= last:
-            below = b.below if b.below > last else last + 10**-model.scale.decimals
-        last = below
-        out.append(
-            {"name": b.name, "below": below, "old_below": b.below, "churn_probability_at": target}
+class _Job:
+    """The observations, the model and the splits of one calibration, and the steps'
+    working arrays."""
+
+    def __init__(
+        self, obs: Observations, model: Model, score: str, gap: int, flatten: bool
+    ) -> None:
+        from stethoscope.engine.rollup import members
+
+        self.obs, self.model, self.gap, self.flatten = obs, model, gap, flatten
+        self.y = obs.label
+        self.cards = sorted({s.scorecard for s in model.scores[score].segments})
+        self.under = {c: members(model, c)[0] for c in self.cards}
+        self.card_of = obs["scorecard"].astype(str)
+        self.splits = cf.splits(obs.dates, gap)
+        self.test = cf.rows(obs.as_of, [s.test for s in self.splits])
+        self.common = self.test & ~np.isnan(obs.score)
+        # per split: the measures flipped and the curves fitted on its training dates
+        self.split_flips: list[set[str]] = [set() for _ in self.splits]
+        self.split_curves: list[dict[str, Curve]] = [{} for _ in self.splits]
+        self.final_flips: set[str] = set()
+        self.final_curves: dict[str, Curve] = {}
+        self._flipped: dict[str, np.ndarray] = {}
+
+    def flipped(self, name: str) -> np.ndarray:
+        """A measure's grades turned round as the new file grades it: 100 - g, except a
+        percentile (without rules) ranked again the other way, ties and all."""
+        if name not in self._flipped:
+            m = self.model.measures[name]
+            values = self.obs.values.get(m.metric)
+            g = 100 - self.obs.grades[name]
+            if isinstance(m.grading, Percentile) and values is not None and not m.rules:
+                within = self.obs["segment"] if m.grading.within == "segment" else None
+                lower = m.direction == "higher"  # the new direction
+                g = _missing(percentile_grades(values, self.obs.as_of, within, lower), m.missing)
+            self._flipped[name] = g
+        return self._flipped[name]
+
+    def uses(self, measure: str) -> np.ndarray:
+        return np.isin(self.card_of, [c for c in self.cards if measure in self.under[c]])
+
+    def scaled(self, s: np.ndarray) -> np.ndarray:
+        sc = self.model.scale
+        return sc.min + (sc.max - sc.min) * s / 100
+
+    # -- diagnostics per measure ------------------------------------------------------
+
+    def diagnose(self, name: str, flips: bool) -> MeasureFit:
+        g, y, use = self.obs.grades[name], self.y, self.uses(name)
+        ho = use & self.test
+        fit = MeasureFit(name, metrics.auc(g[use], y[use]), metrics.auc(g[ho], y[ho]))
+        fit.reversed = _is_reversed(g[ho], y[ho])
+        for i, s in enumerate(self.splits):
+            tr = use & cf.rows(self.obs.as_of, s.train)
+            if flips and _flippable(self.model, name) and _is_reversed(g[tr], y[tr]):
+                self.split_flips[i].add(name)
+        if fit.reversed and flips:
+            if _flippable(self.model, name):
+                fit.flipped = True
+                self.final_flips.add(name)
+                fit.note = "reversed: higher grades churned more; flipped"
+            else:
+                fit.note = "reversed: higher grades churned more; a decay grading cannot be flipped"
+        elif fit.reversed:
+            fit.note = "reversed: higher grades churned more"
+        return fit
+
+    def try_curve(self, fit: MeasureFit) -> None:
+        """Fit the measure's curve per split and judge it held out against its grading:
+        a split uses its curve when the curve won on the held-out dates among its own
+        training dates, and the file when it won on all of them, by ``CURVE_GAIN``."""
+        measure = self.model.measures[fit.measure]
+        values = self.obs.values.get(measure.metric)
+        if values is None or measure.rules or isinstance(measure.grading, Boolean | Categorical):
+            return
+        use, y = self.uses(fit.measure), self.y
+        base = self.obs.grades[fit.measure]
+        current = np.full(len(self.obs), np.nan)
+        curved = np.full(len(self.obs), np.nan)
+        fitted: list[Curve | None] = []
+        for i, s in enumerate(self.splits):
+            te = use & cf.rows(self.obs.as_of, [s.test])
+            g = self.flipped(fit.measure) if fit.measure in self.split_flips[i] else base
+            current[te] = g[te]
+            tr = use & cf.rows(self.obs.as_of, s.train)
+            curve = fit_curve(values[tr], y[tr])
+            fitted.append(curve)
+            curved[te] = (
+                g[te] if curve is None else _missing(curve.grade(values), measure.missing)[te]
+            )
+
+        def wins(rows: np.ndarray) -> tuple[bool, float | None, float | None]:
+            a, b = metrics.auc(curved[rows], y[rows]), metrics.auc(current[rows], y[rows])
+            return a is not None and a >= (b or 0.5) + CURVE_GAIN, a, b
+
+        # a training date scored by a curve fitted on the dates before it is the same
+        # whichever later split reads it: the held-out dates among a split's training
+        # dates judge its curve without a look at its own held-out date
+        for i, (s, curve) in enumerate(zip(self.splits, fitted, strict=True)):
+            inner = use & cf.rows(
+                self.obs.as_of, [t.test for t in self.splits if t.test in s.train]
+            )
+            if curve is not None and inner.any() and wins(inner)[0]:
+                self.split_curves[i][fit.measure] = curve
+        won, fit.curve_auc, fit.grade_auc = wins(use & self.test)
+        if not won:
+            return
+        final = fit_curve(values[use], y[use])
+        if final is not None:
+            fit.curve = final
+            self.final_curves[fit.measure] = final
+            fit.note = (fit.note + "; " if fit.note else "") + "grading fitted from churn"
+
+    def drop(self, step: str, fits: dict[str, MeasureFit]) -> None:
+        """Leave a step's changes out of the file (it lowered the held-out AUC)."""
+        why = f"not written: the {step} did not raise the held-out AUC"
+        for f in fits.values():
+            if step == "flips" and f.flipped:
+                f.flipped = False
+                f.note = f"reversed: higher grades churned more; {why}"
+            if step == "curves" and f.curve is not None:
+                f.curve = None
+                f.note = f"a fitted grading won on its own; {why}"
+        if step == "flips":
+            self.final_flips.clear()
+            for s in self.split_flips:
+                s.clear()
+        else:
+            self.final_curves.clear()
+            for c in self.split_curves:
+                c.clear()
+
+    def better(self, held: np.ndarray, before: np.ndarray) -> bool:
+        """Whether held-out scores ``held`` rank churn better than ``before``, on the
+        observations both scored (a tie keeps the simpler model: no change)."""
+        m = self.common & ~np.isnan(held) & ~np.isnan(before)
+        new, old = metrics.auc(held[m], self.y[m]), metrics.auc(before[m], self.y[m])
+        return new is not None and (old is None or new > old)
+
+    # -- the steps ----------------------------------------------------------------------
+
+    def changes(self, step: str) -> list[str]:
+        if step == "weights":
+            return ["weights fitted at every level" if not self.flatten else "weights, flat"]
+        if step == "flips":
+            names = sorted(set().union(self.final_flips, *self.split_flips))
+            return [f"flip {n}" for n in names]
+        names = sorted(set(self.final_curves).union(*self.split_curves))
+        return [f"curve {n}" for n in names]
+
+    def grades(self, step: str, split: int | None) -> Grades:
+        """The grades after ``step`` (and the steps before it), with the decisions of a
+        split's training dates, or the final ones (``split`` None)."""
+        out = dict(self.obs.grades)
+        if step in ("flips", "curves"):
+            for m in self.final_flips if split is None else self.split_flips[split]:
+                out[m] = self.flipped(m)
+        if step == "curves":
+            curves = self.final_curves if split is None else self.split_curves[split]
+            for m, curve in curves.items():
+                measure = self.model.measures[m]
+                out[m] = _missing(curve.grade(self.obs.values[measure.metric]), measure.missing)
+        return out
+
+    def judge(self, step: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The held-out scores of the model after ``step`` (nested as it would be
+        written, and the flat fit itself) and their bands: each split's model fitted on
+        its training dates only."""
+        n = len(self.obs)
+        held, flat_held = np.full(n, np.nan), np.full(n, np.nan)
+        bands = np.full(n, None, dtype=object)
+        for i, s in enumerate(self.splits):
+            g = self.grades(step, i)
+            tr = cf.rows(self.obs.as_of, s.train)
+            te = cf.rows(self.obs.as_of, [s.test])
+            flat = {}
+            for card in self.cards:
+                inc = (self.card_of == card) & (tr | te)
+                x = np.column_stack([g[m] for m in self.under[card]])
+                fit_rows = inc & tr
+                if self.y[fit_rows].sum() < cf.MIN_CHURNED:
+                    continue
+                f = cf.fit(x[fit_rows], self.y[fit_rows], self.obs.as_of[fit_rows], gap=self.gap)
+                if f.weights.any():
+                    flat[card] = dict(zip(self.under[card], f.weights, strict=True))
+                    flat_held[inc & te] = cf.flat_score(x[inc & te], f.weights)
+            nested = self._nested(flat, tr)
+            trained = np.full(n, np.nan)
+            for card in self.cards:
+                m = (self.card_of == card) & (tr | te)
+                sub = {k: g[k][m] for k in self.under[card]}
+                trained[m] = cf.score(nested, card, sub, int(m.sum()))
+            held[te] = trained[te]
+            flat_held[te] = np.where(np.isnan(flat_held[te]), trained[te], flat_held[te])
+            cuts = cf.band_cuts(self.model, self.scaled(trained[tr]), self.y[tr])
+            bands[te] = cf.assign_bands(self.model, self.scaled(trained[te]), cuts)
+        return held, flat_held, bands
+
+    def _nested(self, flat: dict[str, dict[str, float]], rows: np.ndarray) -> cf.Nested:
+        if self.flatten:
+            old = cf.weights_of(self.model)
+            cards = {
+                c: {k: float(v) for k, v in cf.hundred(flat[c]).items()}
+                if c in flat
+                else old.cards[c]
+                for c in old.cards
+            }
+            return cf.Nested(cards, old.groups)
+        share = {c: float(((self.card_of == c) & rows).sum()) for c in self.cards}
+        return cf.nest(self.model, flat, share)
+
+    def step(
+        self,
+        name: str,
+        changes: list[str],
+        s: np.ndarray,
+        flat: np.ndarray | None,
+        band: np.ndarray,
+        kept: bool = True,
+    ) -> Step:
+        """A step's figures from its held-out scores on the common observations."""
+        rows = self.common
+        y = self.y[rows]
+        names = [b.name for b in self.model.bands]
+        rates = metrics.band_rates(
+            band, y, self.obs["arr"][rows], self.obs["churned_arr"][rows], names
         )
-    return out
+        return Step(
+            name,
+            changes,
+            metrics.auc(s, y),
+            metrics.auc(flat, y) if flat is not None else None,
+            metrics.lift(s, y, self.obs.as_of[rows], self.obs["account_id"][rows]),
+            rates,
+            metrics.monotonic(rates),
+            kept,
+        )
+
+    # -- the file ---------------------------------------------------------------------
+
+    def final_fit(self, g: Grades) -> tuple[list[CardFit], cf.Nested, list[float]]:
+        old = cf.weights_of(self.model)
+        flat: dict[str, dict[str, float]] = {}
+        notes: dict[str, str] = {}
+        chosen: list[float] = []
+        for card in self.cards:
+            inc = self.card_of == card
+            churned = int(self.y[inc].sum())
+            if churned < cf.MIN_CHURNED:
+                notes[card] = f"kept: {churned} churned observations, fewer than {cf.MIN_CHURNED}"
+                continue
+            x = np.column_stack([g[m] for m in self.under[card]])
+            f = cf.fit(x[inc], self.y[inc], self.obs.as_of[inc], gap=self.gap)
+            chosen.append(f.c)
+            if not f.weights.any():
+                notes[card] = "kept: no measure predicts churn"
+                continue
+            flat[card] = dict(zip(self.under[card], f.weights, strict=True))
+        nested = self._nested(flat, np.ones(len(self.obs), dtype=bool))
+        out = []
+        for card in self.cards:
+            if card not in flat:
+                out.append(CardFit(card, old.cards[card], None, notes[card]))
+                continue
+            fitted = cf.hundred(flat[card])
+            dropped = [m for m in self.under[card] if m not in fitted]
+            note = [f"left out (add nothing here): {', '.join(dropped)}"] if dropped else []
+            gap = None if self.flatten else nested.gap.get(card)
+            if gap is not None and gap > NESTED_GAP:
+                note.append(
+                    f"the model's groups reproduce the fitted weights only to within {gap:.1f} "
+                    "points of 100 (a measure or group is used in more than one place); "
+                    "--flatten writes the scorecard flat"
+                )
+            out.append(
+                CardFit(
+                    card,
+                    old.cards[card],
+                    {k: int(v) for k, v in nested.cards[card].items()},
+                    "; ".join(note),
+                    fitted,
+                    cf.group_shares(old, flat[card], card),
+                    gap,
+                )
+            )
+        return out, nested, chosen
 
 
-def _flags(obs: Observations, fits: list[CardFit], y: np.ndarray) -> list[dict[str, Any]]:
+def _shares(w: dict[str, float]) -> dict[str, float]:
+    total = sum(w.values()) or 1.0
+    return {k: round(v / total, 3) for k, v in w.items() if v > 0}
+
+
+def _is_reversed(g: np.ndarray, y: np.ndarray) -> bool:
+    known = ~np.isnan(g)
+    churned = int(y[known].sum())
+    return reversed_(metrics.auc(g, y), churned, int(known.sum()) - churned)
+
+
+def _flippable(model: Model, name: str) -> bool:
+    return not isinstance(model.measures[name].grading, Decay)
+
+
+def _missing(grade: np.ndarray, missing: object) -> np.ndarray:
+    """A missing value graded as the measure says (``skip``: left missing)."""
+    if isinstance(missing, int | float):
+        return np.where(np.isnan(grade), float(missing), grade)
+    return grade
+
+
+def _flags(job: _Job, fits: list[CardFit], g: Grades) -> list[dict[str, Any]]:
+    """Measures that add nothing where they are: a small fitted weight, or an own AUC
+    near chance (on the final grades, after any flip or curve)."""
     out = []
+    y = job.y
     for f in fits:
         if f.new is None:
             continue
-        for n in f.members:
-            w = f.new.get(n, 0)
-            grade = obs.grades.get(n, obs.groups.get(n))
-            m = obs["scorecard"].astype(str) == f.scorecard
-            own = metrics.auc(grade[m], y[m]) if grade is not None else None
+        m = job.card_of == f.scorecard
+        for n in job.under[f.scorecard]:
+            w = f.flat.get(n, 0)
+            own = metrics.auc(g[n][m], y[m])
             reasons = []
             if w < SMALL_WEIGHT:
                 reasons.append(f"fitted weight {w} of 100")
@@ -301,62 +581,3 @@ def _flags(obs: Observations, fits: list[CardFit], y: np.ndarray) -> list[dict[s
                     {"scorecard": f.scorecard, "member": n, "auc": own, "why": "; ".join(reasons)}
                 )
     return out
-
-
-def _correlated(obs: Observations, model: Model, score: str) -> list[dict[str, Any]]:
-    """Pairs of measures whose grades correlate strongly: candidates for one group."""
-    from stethoscope.backtest.observations import graded
-
-    names, _ = graded(model, score)
-    out = []
-    for i, a in enumerate(names):
-        for b in names[i + 1 :]:
-            ga, gb = obs.grades[a], obs.grades[b]
-            m = ~np.isnan(ga) & ~np.isnan(gb)
-            if m.sum() < 30 or ga[m].std() == 0 or gb[m].std() == 0:
-                continue
-            r = float(np.corrcoef(ga[m], gb[m])[0, 1])
-            if abs(r) >= STRONG_CORRELATION:
-                out.append(
-                    {"a": a, "b": b, "correlation": round(r, 3), "observations": int(m.sum())}
-                )
-    return sorted(out, key=lambda p: -abs(p["correlation"]))
-
-
-def model_text(model: Model, cal: Calibration, *, source: str, when: dt.date) -> str:
-    """The model's YAML with the fitted weights and band thresholds, as a new file (the
-    comments of the original are not carried over; its keys and their order are)."""
-    import yaml
-
-    data = yaml.safe_load(model.source)
-    for f in cal.cards:
-        if f.new is None:
-            continue
-        card = data["scorecards"][f.scorecard]
-        weights = {n: f.new[n] for n in f.members if n in f.new}
-        if isinstance(card, dict) and "weights" in card:
-            card["weights"] = weights
-        else:
-            data["scorecards"][f.scorecard] = weights
-    data["bands"] = [
-        {
-            k: v
-            for k, v in (("name", b.name), ("below", nb["below"]), ("label", b.label))
-            if v not in (None, "")
-        }
-        for b, nb in zip(model.bands, cal.bands, strict=True)
-    ]
-    h = cal.to_json()["held_out"]
-    header = (
-        f"# {model.name}, calibrated by `stethoscope calibrate` on {when.isoformat()} from "
-        f"{source} (version {model.version[:12]}).\n"
-        f"# Held-out AUC of '{cal.score}' on {len(h['dates'])} later dates: "
-        f"{_fmt(h['old_auc'])} with the old weights, {_fmt(h['new_auc'])} with weights fitted\n"
-        "# this way on the dates before each (these weights are fitted on every date).\n"
-        "# Review the weights and thresholds before using this file as the project's model.\n"
-    )
-    return header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
-
-
-def _fmt(v: float | None) -> str:
-    return "-" if v is None else f"{v:.3f}"

@@ -39,13 +39,15 @@ NUMBERS = ("score", "coverage", "arr", "churned_arr", "label")
 class Observations:
     """One row per (observation date, account): its score, band, grades and label, as
     columns (numpy arrays). ``grades`` are the measures' grades (0-100), ``groups`` the
-    group scores; NaN where missing. ``label`` is 1 when the account churned within the
-    horizon after the date, else 0."""
+    group scores, ``values`` the raw values of numeric metrics (when asked for, at the
+    account level: calibration fits grading curves on them); NaN where missing. ``label``
+    is 1 when the account churned within the horizon after the date, else 0."""
 
     as_of: np.ndarray  # datetime64[D]
     cols: dict[str, np.ndarray]
     grades: dict[str, np.ndarray] = field(default_factory=dict)
     groups: dict[str, np.ndarray] = field(default_factory=dict)
+    values: dict[str, np.ndarray] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.as_of)
@@ -71,6 +73,7 @@ class Observations:
             {k: v[mask] for k, v in self.cols.items()},
             {k: v[mask] for k, v in self.grades.items()},
             {k: v[mask] for k, v in self.groups.items()},
+            {k: v[mask] for k, v in self.values.items()},
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -86,6 +89,8 @@ class Observations:
             out[k] = nums(self.cols[k])
         out["grades"] = {k: nums(v) for k, v in self.grades.items()}
         out["groups"] = {k: nums(v) for k, v in self.groups.items()}
+        if self.values:
+            out["values"] = {k: nums(v) for k, v in self.values.items()}
         return out
 
     @classmethod
@@ -100,6 +105,7 @@ class Observations:
             cols,
             {k: nums(v) for k, v in data["grades"].items()},
             {k: nums(v) for k, v in data["groups"].items()},
+            {k: nums(v) for k, v in data.get("values", {}).items()},
         )
 
     def dumps(self) -> str:
@@ -115,6 +121,12 @@ def graded(model: Model, score: str) -> tuple[list[str], list[str]]:
         ms |= set(m)
         gs |= set(g)
     return sorted(ms), sorted(gs)
+
+
+def numeric_metrics(model: Model, measures: list[str]) -> list[str]:
+    """The numeric metrics that ``measures`` grade."""
+    names = {model.measures[m].metric for m in measures}
+    return sorted(n for n in names if n in model.metrics and model.metrics[n].kind == "number")
 
 
 def data_span(con: Connection) -> tuple[dt.date, dt.date]:
@@ -181,14 +193,17 @@ def observe(
     horizon: int,
     lead: int = 0,
     level: Level = "account",
+    values: bool = False,
     progress: Progress | None = None,
 ) -> Observations:
     """Score every active account at each date (one compiled query, run per date, rows
-    kept in the database), label it, and read the result as arrays."""
+    kept in the database), label it, and read the result as arrays; with ``values`` (at
+    the account level), the raw values of the numeric metrics graded too."""
     from stethoscope import runner
     from stethoscope.backtest import hierarchy, labels
 
     measures, groups = graded(model, score)
+    raw = numeric_metrics(model, measures) if values and level == "account" else []
     cols = [
         f"{q('score__' + score)} AS score",
         f"{q('band__' + score)} AS band",
@@ -196,6 +211,7 @@ def observe(
         f"{q('coverage__' + score)} AS coverage",
         *[f"{q('g__' + m)} AS {q('g__' + m)}" for m in measures],
         *[f"{q('gs__' + g)} AS {q('gs__' + g)}" for g in groups],
+        *[f"{q('m__' + v)} AS {q('m__' + v)}" for v in raw],
     ]
     # only the columns kept are computed: the database prunes the rest of the frame
     frame = runner.frame_sql(con, model)
@@ -212,7 +228,7 @@ def observe(
     labelled = labels.labelled(con, OBS, horizon=horizon, lead=lead)
     if level == "parent":
         labelled = hierarchy.families(con, labelled, model, measures, groups)
-    return read(con, labelled, measures, groups)
+    return read(con, labelled, measures, groups, raw)
 
 
 def _temp(con: Connection, name: str, sql: str) -> None:
@@ -220,12 +236,19 @@ def _temp(con: Connection, name: str, sql: str) -> None:
     con.execute(f"CREATE TEMP TABLE {q(name)} AS {sql}").fetchall()
 
 
-def read(con: Connection, table: str, measures: list[str], groups: list[str]) -> Observations:
+def read(
+    con: Connection,
+    table: str,
+    measures: list[str],
+    groups: list[str],
+    values: list[str] | None = None,
+) -> Observations:
     """The labelled observations in ``table`` as arrays, ordered by date and account."""
     from stethoscope.store import database
 
     names = ["as_of", *TEXT, *NUMBERS]
     names += [f"g__{m}" for m in measures] + [f"gs__{g}" for g in groups]
+    names += [f"m__{v}" for v in values or []]
     sql = f"SELECT {', '.join(q(n) for n in names)} FROM {q(table)} ORDER BY as_of, account_id"
     if database.dialect(con) == "duckdb":
         arrays = con.execute(sql).fetchnumpy()  # type: ignore[attr-defined]
@@ -241,6 +264,7 @@ def read(con: Connection, table: str, measures: list[str], groups: list[str]) ->
         cols,
         {m: _floats(data[f"g__{m}"]) for m in measures},
         {g: _floats(data[f"gs__{g}"]) for g in groups},
+        {v: _floats(data[f"m__{v}"]) for v in values or []},
     )
 
 

@@ -179,7 +179,8 @@ def _sections(r: dict[str, Any]) -> str:
                 ["name", "AUC", "coverage", "scorecards", "no grade: churn rate"],
                 [
                     [
-                        it["name"],
+                        it["name"]
+                        + (" (reversed: higher grades churned more)" if it.get("reversed") else ""),
                         num(it["auc"]),
                         pct(it["coverage"], 0),
                         ", ".join(it.get("scorecards") or []),

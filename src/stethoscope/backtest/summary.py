@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from stethoscope.backtest import metrics, probability
+from stethoscope.backtest.calibrate_curves import reversed_
 from stethoscope.backtest.observations import Observations
 
 if TYPE_CHECKING:
@@ -124,7 +125,12 @@ def _item(
         m = np.zeros(len(obs), dtype=bool)
         for card in uses.get(name, []):
             m |= obs["scorecard"] == card
-    return {**metrics.item(name, grade[m], obs.label[m]), "scorecards": (uses or {}).get(name)}
+    figures = metrics.item(name, grade[m], obs.label[m])
+    known = ~np.isnan(grade[m])
+    churned = int(obs.label[m][known].sum())
+    # the grade ranks churners higher: `calibrate` offers to turn it round
+    backwards = reversed_(figures["auc"], churned, int(known.sum()) - churned)
+    return {**figures, "reversed": backwards, "scorecards": (uses or {}).get(name)}
 
 
 def uses(model: Model, score: str) -> dict[str, list[str]]:

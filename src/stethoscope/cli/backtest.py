@@ -150,9 +150,20 @@ def calibrate(
     lead: Lead = "0d",
     score: Score = "health",
     force: Annotated[bool, typer.Option("--force", help="Replace --out if it exists.")] = False,
+    flips: Annotated[
+        bool,
+        typer.Option("--flips/--no-flips", help="Turn round measures that point the wrong way."),
+    ] = True,
+    curves: Annotated[
+        bool, typer.Option("--curves/--no-curves", help="Fit grading curves from the data.")
+    ] = True,
+    flatten: Annotated[
+        bool, typer.Option("--flatten", help="Write scorecards of measures, without groups.")
+    ] = False,
     fmt: Annotated[str, typer.Option("--format", help="table or json.")] = "table",
 ) -> None:
-    """Fit weights and band thresholds on backtest observations into a NEW model file."""
+    """Fit weights at every level, reversed measures, grading curves and band thresholds on
+    backtest observations into a NEW model file."""
     with _local() as project, output.progress_bar("dates") as tick:
         r = project.calibrate(
             out,
@@ -164,50 +175,17 @@ def calibrate(
             lead=_days(lead, "--lead"),
             score=score,
             force=force,
+            flips=flips,
+            curves=curves,
+            flatten=flatten,
             progress=tick,
         )
     if fmt == "json":
         sys.stdout.write(json.dumps(r) + "\n")
         return
-    _print_calibration(r)
+    from stethoscope.cli.calibration import print_calibration
 
-
-def _print_calibration(r: dict[str, Any]) -> None:
-    from rich.table import Table
-
-    c = output.console
-    h = r["held_out"]
-
-    def f(v: float | None) -> str:
-        return "-" if v is None else f"{v:.3f}"
-
-    c.print(
-        f"Wrote {r['out']['file']} (version {r['out']['version'][:12]}) from "
-        f"{r['model']['from']}.\nHeld-out AUC on {len(h['dates'])} later dates "
-        f"({h['observations']:,} observations): old {f(h['old_auc'])}, new {f(h['new_auc'])}",
-        highlight=False,
-    )
-    for card in r["scorecards"]:
-        t = Table("member", "old weight", "new weight", title=f"scorecard {card['scorecard']}")
-        total = sum(card["old"].values()) or 1
-        for n, w in card["old"].items():
-            new = "(kept)" if card["new"] is None else str(card["new"].get(n, 0))
-            t.add_row(n, f"{w / total * 100:.0f}", new)
-        c.print(t)
-        if card["note"]:
-            c.print(f"  {card['note']}", highlight=False)
-    t = Table("band", "old below", "new below")
-    for b in r["bands"]:
-        t.add_row(b["name"], str(b["old_below"] or "-"), str(b["below"] or "-"))
-    c.print(t)
-    for fl in r["adds_nothing"]:
-        c.print(f"adds nothing: {fl['scorecard']}.{fl['member']} ({fl['why']})", highlight=False)
-    for p in r["correlated"]:
-        c.print(
-            f"correlated: {p['a']} and {p['b']} (r = {p['correlation']:.2f}): candidates for "
-            "one group",
-            highlight=False,
-        )
+    print_calibration(r)
 
 
 @app.command()
@@ -310,6 +288,7 @@ def _print_summary(r: dict[str, Any]) -> None:
                 f"{c['low']:.0f}-{c['high']:.0f}: {pct(c['churn_rate'])}" for c in it["cohorts"]
             )
             name = it["name"] if kind == "measures" else f"[group] {it['name']}"
+            name += " (reversed)" if it.get("reversed") else ""
             m.add_row(name, num(it["auc"]), pct(it["coverage"], 0), curve)
     output.console.print(m)
 

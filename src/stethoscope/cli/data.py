@@ -12,12 +12,12 @@ from rich.table import Table
 
 from stethoscope.cli import output
 from stethoscope.cli.app import app, state
-from stethoscope.contract.schema import FORMATS, MODES, TABLES
+from stethoscope.contract.schema import END_DATES, FORMATS, MODES, TABLES
 from stethoscope.errors import ConfigError
 
 if TYPE_CHECKING:
     from stethoscope.client import RemoteProject
-    from stethoscope.contract.importer import Mode
+    from stethoscope.contract.importer import EndDates, Mode
     from stethoscope.project import Project
 
 
@@ -108,6 +108,14 @@ def import_(
             help="Where --skip-bad writes rejected rows (default: FILE.rejects.csv beside FILE)."
         ),
     ] = None,
+    end_dates: Annotated[
+        str,
+        typer.Option(
+            help="inclusive | exclusive: the file's end_date is the line's last day, or the "
+            "day after it (as Stripe's current_period_end); exclusive ends are stored "
+            "minus one day."
+        ),
+    ] = "inclusive",
 ) -> None:
     """Import a file into a source table, checked against the data contract.
 
@@ -115,6 +123,10 @@ def import_(
     """
     if mode not in MODES:
         raise typer.BadParameter(f"expected one of {', '.join(MODES)}", param_hint="--mode")
+    if end_dates not in END_DATES:
+        raise typer.BadParameter(
+            f"expected one of {', '.join(END_DATES)}", param_hint="--end-dates"
+        )
     from stethoscope.contract.readers import parse_mapping
 
     mapping = parse_mapping(map or [])
@@ -128,6 +140,7 @@ def import_(
             skip_bad=skip_bad,
             rejects_path=rejects,
             progress=tick,
+            end_dates=cast("EndDates", end_dates),
         )
     msg = f"Imported {r.rows_loaded:,} of {r.rows_read:,} rows into {r.table} ({r.seconds:.1f} s)"
     if r.rows_replaced:

@@ -21,6 +21,7 @@ travel inside a struct column and values are never pasted into SQL.
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,8 +29,10 @@ from typing import TYPE_CHECKING, Literal, cast
 
 import pyarrow as pa
 
+from stethoscope.contract import versions
 from stethoscope.contract.readers import EXTRAS, ROW, Source, open_source
 from stethoscope.contract.schema import (
+    END_DATES,
     MODES,
     SQL_TYPES,
     TABLES,
@@ -49,6 +52,9 @@ if TYPE_CHECKING:
     from stethoscope.store.database import Connection
 
 Mode = Literal["append", "upsert", "replace"]
+# how a file's end dates are read: the last day of the line (inclusive, as stored), or
+# the first day after it (exclusive, as Stripe's current_period_end), stored minus one day
+EndDates = Literal["inclusive", "exclusive"]
 SHOWN_PROBLEMS = 20
 
 _BATCH, _TYPED, _BAD = "_import_batch", "_import_typed", "_import_bad"
@@ -161,10 +167,14 @@ def _problems_expr(table: Table, present: set[str]) -> str:
     return f"list_filter([{', '.join(cases)}], lambda p: p IS NOT NULL)"
 
 
-def _typed_select(table: Table, present: set[str], extras: str | None) -> str:
+def _typed_select(
+    table: Table, present: set[str], extras: str | None, end_dates: EndDates = "inclusive"
+) -> str:
     cols = []
     for col in table.columns:
         expr = typed_expr(col, col.name in present)
+        if col.name == "end_date" and end_dates == "exclusive":
+            expr = f"CAST(({expr}) - INTERVAL 1 DAY AS DATE)"
         if col.name == table.extras_into and extras is not None:
             ex = (
                 f"CAST(to_json({EXTRAS}) AS JSON)"
@@ -200,14 +210,18 @@ def _key_problems(table: Table, mode: Mode) -> list[tuple[str, bool]]:
         )
         # a derived key is a hash: naming it would not help anyone find the row
         shown = "NULL" if table.natural_key else k
+        # rows of one account with distinct updated_at are its versions (contract.versions)
+        same = f"{k}, updated_at" if table.name == "accounts" else k
         out.append(
             (
                 f"SELECT {ROW}, '{key}', '{what} row ' || first, {shown} FROM ("
-                f"SELECT {ROW}, {k}, min({ROW}) OVER (PARTITION BY {k}) AS first "
+                f"SELECT {ROW}, {k}, min({ROW}) OVER (PARTITION BY {same}) AS first "
                 f"FROM {_TYPED} WHERE {k} IS NOT NULL) WHERE {ROW} <> first",
                 False,
             )
         )
+        if table.name == "accounts":
+            out.append((versions.untimed(_TYPED, ROW), False))
         if mode == "append":
             out.append(
                 (
@@ -271,11 +285,13 @@ def import_file(
     rejects_path: Path | None = None,
     progress: Progress | None = None,
     atomic: bool = True,
+    end_dates: EndDates = "inclusive",
 ) -> ImportResult:
     """Import ``path`` into ``table_name`` on ``con``, all or (with ``skip_bad``) the good rows.
 
     With ``atomic`` (the default) the import is its own transaction; without, the caller
-    has begun one (to load several files at once) and commits or rolls back.
+    has begun one (to load several files at once) and commits or rolls back. ``end_dates``:
+    how the file's ``end_date`` values are read (see ``EndDates``).
     """
     started = time.perf_counter()
     table = get_table(table_name)
@@ -286,12 +302,22 @@ def import_file(
             f"{table.name} have no key to upsert on",
             hint="use mode append (a message_id makes a re-sent event a no-op) or replace",
         )
+    if end_dates not in END_DATES:
+        raise DataError(
+            f"unknown reading of end dates '{end_dates}'", hint="expected inclusive or exclusive"
+        )
+    if end_dates == "exclusive" and "end_date" not in table.names:
+        raise DataError(
+            f"{table.name} have no end_date; exclusive end dates are for subscriptions",
+            hint="leave out the reading of end dates for this table",
+        )
     src = open_source(table, path, format=format, mapping=mapping)
+    how = (mode, skip_bad, end_dates)
     if not atomic:
-        return _run(con, table, src, mode, skip_bad, rejects_path, progress, started)
+        return _run(con, table, src, how, rejects_path, progress, started)
     con.begin()
     try:
-        result = _run(con, table, src, mode, skip_bad, rejects_path, progress, started)
+        result = _run(con, table, src, how, rejects_path, progress, started)
         con.commit()
     except BaseException:
         con.rollback()
@@ -299,12 +325,15 @@ def import_file(
     return result
 
 
+# what an import does with its rows: mode, skip_bad, end dates
+_How = tuple[Mode, bool, EndDates]
+
+
 def _run(
     con: Connection,
     table: Table,
     src: Source,
-    mode: Mode,
-    skip_bad: bool,
+    how: _How,
     rejects_path: Path | None,
     progress: Progress | None,
     started: float,
@@ -315,16 +344,14 @@ def _run(
 
     if not isinstance(con, PostgresConnection):
         file_engine = cast("duckdb.DuckDBPyConnection", con)
-        return _import(
-            file_engine, con, table, src, mode, skip_bad, rejects_path, progress, started
-        )
+        return _import(file_engine, con, table, src, how, rejects_path, progress, started)
     import duckdb
 
     stage = duckdb.connect()
     try:
         stage.execute("SET TimeZone = 'UTC'")
         stage.execute("SET enable_progress_bar = false")
-        return _import(stage, con, table, src, mode, skip_bad, rejects_path, progress, started)
+        return _import(stage, con, table, src, how, rejects_path, progress, started)
     finally:
         stage.close()
 
@@ -334,8 +361,7 @@ def _import(
     con: Connection,
     table: Table,
     src: Source,
-    mode: Mode,
-    skip_bad: bool,
+    how: _How,
     rejects_path: Path | None,
     progress: Progress | None,
     started: float,
@@ -344,6 +370,7 @@ def _import(
     temporary table that DuckDB may spill to disk), then check across rows, then write on
     ``con`` (the same connection, unless the store is Postgres)."""
     tick = progress or silent
+    mode, skip_bad, end_dates = how
     shipped = stage is not con
     present = set(src.present)
     rows_read = 0
@@ -357,7 +384,7 @@ def _import(
             extras = "struct" if pa.types.is_struct(batch.schema.field(EXTRAS).type) else "text"
         # one pass: type every value and list what is wrong with it
         stage.register(_BATCH, batch)
-        select = _typed_select(table, present, extras)
+        select = _typed_select(table, present, extras, end_dates)
         if not typed:
             stage.execute(f"CREATE TEMP TABLE {_TYPED} AS {select}")
             typed = True
@@ -420,13 +447,19 @@ def _import(
         if mode == "upsert":
             key = q(table.key or "id")
             replaced = _count(con, q(table.name), f"{key} IN (SELECT t.{key} {good})")
-            con.execute(f"DELETE FROM {q(table.name)} WHERE {key} IN (SELECT t.{key} {good})")
-        cols = ", ".join(q(c) for c in table.names)
-        row = con.execute(
-            f"INSERT INTO {q(table.name)} ({cols}) "
-            f"SELECT {', '.join('t.' + q(c) for c in table.names)} {good}"
-        ).fetchone()
-        loaded = int(row[0]) if row else 0
+        if table.name == "accounts":
+            # each row is a version of its account; the table keeps the current ones
+            at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+            loaded = versions.write(con, good, replace=mode == "replace", at=at)
+        else:
+            if mode == "upsert":
+                con.execute(f"DELETE FROM {q(table.name)} WHERE {key} IN (SELECT t.{key} {good})")
+            cols = ", ".join(q(c) for c in table.names)
+            row = con.execute(
+                f"INSERT INTO {q(table.name)} ({cols}) "
+                f"SELECT {', '.join('t.' + q(c) for c in table.names)} {good}"
+            ).fetchone()
+            loaded = int(row[0]) if row else 0
         con.execute(f"DROP TABLE {_TYPED}")
     con.execute(f"DROP TABLE {_BAD}")
     if mode == "replace":

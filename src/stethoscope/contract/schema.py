@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 # how `import` writes into a table, and the file formats it reads
 MODES: tuple[str, ...] = ("append", "upsert", "replace")
 FORMATS: tuple[str, ...] = ("csv", "parquet", "jsonl")
+# how `import` reads end dates: the last day of a line, or the day after it (stored minus one)
+END_DATES: tuple[str, ...] = ("inclusive", "exclusive")
 
 
 class Type(StrEnum):
@@ -150,7 +152,8 @@ ACCOUNTS = Table(
             "updated_at",
             Type.TIMESTAMP,
             "When these values took effect (e.g. the CRM's last-modified time); "
-            "empty: the time of the import.",
+            "empty: the time of the import (for an account's first version, its "
+            "customer_since).",
         ),
     ),
 )

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import ibis
 import ibis.expr.types as ir
 
+from stethoscope.engine import attributes, contract
 from stethoscope.engine import metrics as mx
 from stethoscope.engine.conditions import compile_condition
 from stethoscope.engine.grading import grade_expr
@@ -104,6 +105,8 @@ def score_frame(
     metrics' scans read ``sources`` where it gives a table (a backfill's staged rows)."""
     as_of = mx.as_day(as_of)
     accounts = active_accounts(backend, as_of)
+    # attributes as they were on the date (engine.attributes)
+    accounts = attributes.in_force(backend, accounts, as_of, attributes.columns_read(model))
     attrs = {
         mx.value_col(m.name): mx.attribute_expr(accounts, m.source.name, as_of)
         for m in model.metrics.values()
@@ -113,6 +116,7 @@ def score_frame(
     # grading ranks within; the rest is read from `accounts` when shown (carrying it
     # through every join and rank window of the query made each of them slower)
     base = accounts.select("account_id", "segment", **attrs)
+    base = contract.add_metrics(backend, model, as_of, base)
     t = mx.metrics_table(backend, model, as_of, base, sources)
     t = _inputs(backend, model, as_of, t)
 

@@ -21,6 +21,7 @@ from stethoscope.model.spec import SOURCES, MetricSpec, ModelSpec, WhereSpec, du
 from stethoscope.model.types import (
     Aggregate,
     Attribute,
+    Contract,
     Filter,
     InputDef,
     InputRef,
@@ -50,6 +51,10 @@ RESERVED = expressions.RESERVED | {"weights", "description"}
 NEEDS_COLUMN = frozenset({"count_distinct", "sum", "avg", "min", "max", "latest", "share"})
 NUMERIC = frozenset({"sum", "avg", "min", "max"})
 TABLE_KEYS = ("aggregate", "column", "where", "window", "time_column", "share_of")
+# keys of contract metrics, as written -> as the spec names them
+CONTRACT_KEYS = {"change": "change", "as": "as_"}
+# the contract values that can be compared with their value some days earlier
+CHANGING: tuple[str, ...] = ("mrr", "seats")
 
 
 def suggest(name: str, options: Iterable[str]) -> str:
@@ -119,8 +124,8 @@ class MetricResolver:
                 )
                 continue
             source = sources[0]
-            for key in (*TABLE_KEYS, "vs", "kind"):
-                if getattr(m, key) is not None and _owner(key) != source:
+            for key in (*TABLE_KEYS, "vs", "kind", *CONTRACT_KEYS):
+                if getattr(m, CONTRACT_KEYS.get(key, key)) is not None and _owner(key) != source:
                     self.problem(f"{path}.{key}", f"only for {_owner(key)} metrics")
             if source in ("percent_change", "ratio"):
                 later.append((name, m))
@@ -128,6 +133,8 @@ class MetricResolver:
                 self._table_metric(name, m)
             elif source == "attribute":
                 self._attribute_metric(name, m)
+            elif source == "contract":
+                self._contract_metric(name, m)
             else:
                 assert m.input is not None
                 kind = self._input_kind(m.input, f"{path}.input")
@@ -335,6 +342,26 @@ class MetricResolver:
                 + f"; expected {', '.join(ATTRIBUTES)} or attributes.<key>",
             )
 
+    def _contract_metric(self, name: str, m: MetricSpec) -> None:
+        path = f"metrics.{name}"
+        what = m.contract
+        assert what is not None
+        if m.change is None:
+            if m.as_ is not None:
+                self.problem(f"{path}.as", "only with change (e.g. change: 90d, as: percent)")
+                return
+            kind: Kind = "text" if what == "plan" else "number"
+            self.metrics[name] = Metric(name, Contract(what), kind, m.description)
+            return
+        if what not in CHANGING:
+            self.problem(
+                f"{path}.change",
+                f"contract '{what}' has no change; change is for {' and '.join(CHANGING)}",
+            )
+            return
+        source = Contract(what, duration_days(m.change), m.as_ == "percent")
+        self.metrics[name] = Metric(name, source, "number", m.description)
+
     def _input_kind(self, name: str, path: str) -> Kind | None:
         if name in self.inputs:
             return "text" if self.inputs[name].kind == "choice" else "number"
@@ -349,6 +376,13 @@ class MetricResolver:
             src = self.metrics.get(base)
             if src is None:
                 self._not_a_base(base, f"{path}.percent_change")
+                return
+            if isinstance(src.source, Contract):
+                self.problem(
+                    f"{path}.percent_change",
+                    f"'{base}' is a contract metric; for its change write "
+                    "{contract: ..., change: 90d, as: percent}",
+                )
                 return
             if not isinstance(src.source, Aggregate):
                 what = {
@@ -452,6 +486,8 @@ def _owner(key: str) -> str:
     """The kind of metric a key belongs to."""
     if key in TABLE_KEYS:
         return "table"
+    if key in CONTRACT_KEYS:
+        return "contract"
     return {"vs": "percent_change", "kind": "attribute"}[key]
 
 

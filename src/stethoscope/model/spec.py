@@ -20,7 +20,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from stethoscope.model.types import AggregateFn
+from stethoscope.model.types import AggregateFn, ContractValue
 
 DURATION = re.compile(r"^([1-9][0-9]{0,5})([dwy])$")
 DAYS_PER_UNIT = {"d": 1, "w": 7, "y": 365}
@@ -38,7 +38,7 @@ GRADINGS: tuple[str, ...] = (
     "decay",
 )
 # the keys that choose where a metric's number comes from (exactly one per metric)
-SOURCES: tuple[str, ...] = ("table", "percent_change", "ratio", "attribute", "input")
+SOURCES: tuple[str, ...] = ("table", "percent_change", "ratio", "attribute", "input", "contract")
 
 
 def found(value: Any) -> str:
@@ -175,6 +175,10 @@ class MetricSpec(Spec):
     attribute: str | None = None
     kind: Literal["number", "text"] | None = None
     input: str | None = None
+    # from the subscription lines in force on the date
+    contract: ContractValue | None = None
+    change: Duration | None = None
+    as_: Literal["amount", "percent"] | None = Field(None, alias="as")
 
 
 # -- measures -----------------------------------------------------------------------------

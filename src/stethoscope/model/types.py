@@ -143,10 +143,33 @@ class InputRef:
     name: str
 
 
+# what a contract metric reads of the subscription lines in force on the as-of date
+ContractValue = Literal[
+    "mrr",  # sum of the lines' mrr
+    "seats",  # sum of the lines' quantity
+    "plan",  # product of the main line (the highest mrr)
+    "term_months",  # billing term of the main line
+    "days_to_term_end",  # days to the last day of the main line's current term
+    "days_since_change",  # days since mrr or seats in force last changed
+]
+
+
+@dataclass(frozen=True)
+class Contract:
+    """A value of the account's contract as of the date, from the subscription lines in
+    force on it (started by then, and not ended before it); see engine.contract.
+    ``change_days`` (mrr and seats only): the value on the date minus the value that many
+    days earlier, as an amount or (``percent``) in percent of the earlier value."""
+
+    value: ContractValue
+    change_days: int | None = None
+    percent: bool = False
+
+
 @dataclass(frozen=True)
 class Metric:
     name: str
-    source: Aggregate | PercentChange | Ratio | Attribute | InputRef
+    source: Aggregate | PercentChange | Ratio | Attribute | InputRef | Contract
     # "number" or "text" (segment, industry, a categorical input ...)
     kind: Literal["number", "text"] = "number"
     description: str = ""

@@ -20,7 +20,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, Field
 
 from stethoscope.contract.readers import parse_mapping
-from stethoscope.contract.schema import FORMATS, MODES
+from stethoscope.contract.schema import END_DATES, FORMATS, MODES
 from stethoscope.errors import DataError
 from stethoscope.project import Project
 from stethoscope.service import (
@@ -42,7 +42,7 @@ from stethoscope.service.web import backtest_page
 from stethoscope.service.web import tasks as web_tasks
 
 if TYPE_CHECKING:
-    from stethoscope.contract.importer import Mode
+    from stethoscope.contract.importer import EndDates, Mode
 
 
 class DemoRequest(BaseModel):
@@ -95,6 +95,7 @@ def create_app(project: Project, token: str) -> FastAPI:
         mode: Annotated[str, Query(pattern="^(" + "|".join(MODES) + ")$")] = "append",
         skip_bad: bool = False,
         map: Annotated[list[str] | None, Query()] = None,
+        end_dates: Annotated[str, Query(pattern="^(" + "|".join(END_DATES) + ")$")] = "inclusive",
     ) -> dict[str, Any]:
         """Import a file sent as the request body; the same checks as `stethoscope import`."""
         mapping = parse_mapping(map or [])
@@ -119,6 +120,7 @@ def create_app(project: Project, token: str) -> FastAPI:
                 mode=cast("Mode", mode),
                 skip_bad=skip_bad,
                 rejects_path=rejects,
+                end_dates=cast("EndDates", end_dates),
             )
             body = asdict(result) | {"file": name}
             body["rejects_csv"] = rejects.read_text() if result.rejects_path else None

@@ -141,6 +141,28 @@ def _contract_time(con: Connection) -> None:
     con.execute("ALTER TABLE subscriptions ADD COLUMN IF NOT EXISTS term_months BIGINT")
 
 
+def _account_versions(con: Connection) -> None:
+    # written out here rather than read from the contract: a migration stays as first applied.
+    # Each version of an account (contract.versions); the accounts table is the current one.
+    con.execute(
+        ddl(
+            con,
+            "CREATE TABLE account_versions (id VARCHAR NOT NULL, name VARCHAR NOT NULL, "
+            "owner VARCHAR, segment VARCHAR, industry VARCHAR, plan VARCHAR, arr DOUBLE, "
+            "seats BIGINT, customer_since DATE NOT NULL, renewal_date DATE, parent_id VARCHAR, "
+            "attributes JSON, updated_at TIMESTAMP, valid_from TIMESTAMP NOT NULL, "
+            "valid_to TIMESTAMP, PRIMARY KEY (id, valid_from))",
+        )
+    )
+    # what the store holds is each account's first version: before it, nothing is known, and
+    # a date before a first version reads it (engine.attributes)
+    con.execute(
+        "INSERT INTO account_versions SELECT id, name, owner, segment, industry, plan, arr, "
+        "seats, customer_since, renewal_date, parent_id, attributes, updated_at, "
+        "coalesce(updated_at, CAST(customer_since AS TIMESTAMP)), NULL FROM accounts"
+    )
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "source tables of the data contract", _source_tables),
     (2, "model versions, runs, score history, CSM inputs", _results),
@@ -158,6 +180,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
         _web_sessions,
     ),
     (12, "accounts.updated_at and subscriptions.term_months", _contract_time),
+    (13, "account versions: the values of each account over time", _account_versions),
 ]
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from stethoscope.contract.schema import TABLES, derived_key, q
+from stethoscope.contract.versions import VERSIONS
 from stethoscope.store import audit
 from stethoscope.store.database import PostgresConnection, dialect
 from stethoscope.store.embedded import transaction
@@ -82,6 +83,7 @@ DETAIL_PREFIX = "score_detail__"
 # JSON columns, with the column naming the account a row belongs to.
 JSON_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("accounts", "id", "attributes"),
+    (VERSIONS, "id", "attributes"),
     ("events", "account_id", "properties"),
 )
 # The ingest's tables (store.ingest): which account each tracked user is in, and events that
@@ -99,6 +101,7 @@ _PENDING_ACCOUNT = (
 KNOWN_COLUMNS: frozenset[tuple[str, str]] = frozenset(
     {(t, "account_id") for t in TABLES if t != "accounts"}
     | {("accounts", "id"), ("accounts", "parent_id")}
+    | {(VERSIONS, "id"), (VERSIONS, "parent_id")}
     | {(t, "account_id") for t in (*RESULT_TABLES, *ALERT_TABLES)}
     | set(CONTACT_REFERENCES)
     | {(USER_ACCOUNTS, "id"), (USER_ACCOUNTS, "account_id")}
@@ -148,8 +151,10 @@ def forget_account(store: Connection, account_id: str, *, actor: str) -> Erasure
         w.delete(USER_ACCOUNTS, "account_id", account_id)
         for name in TABLES:
             w.delete(name, "id" if name == "accounts" else "account_id", account_id)
+        # the account's earlier values (contract.versions) go with it
+        w.delete(VERSIONS, "id", account_id)
         # children keep their rows, not the parent's id (detail tables copy parent_id)
-        for table in ("accounts", *_detail_tables(con)):
+        for table in ("accounts", VERSIONS, *_detail_tables(con)):
             if _has_column(con, table, "parent_id"):
                 w.update(table, "parent_id = NULL", [], "parent_id = ?", [account_id])
         _unlink(w, contacts)

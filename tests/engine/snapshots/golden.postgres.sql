@@ -1,28 +1,28 @@
-WITH "t6" AS (
+WITH "t7" AS (
   SELECT
     *
-  FROM "accounts" AS "t4"
+  FROM "accounts" AS "t5"
   WHERE
-    "t4"."customer_since" <= MAKE_DATE(2024, 6, 30)
-), "t9" AS (
+    "t5"."customer_since" <= MAKE_DATE(2024, 6, 30)
+), "t10" AS (
   SELECT
     *
   FROM "events" AS "t3"
   WHERE
     "t3"."timestamp" < CAST(MAKE_DATE(2024, 6, 30) + INTERVAL '1 DAY' AS TIMESTAMP)
-), "t24" AS (
+), "t26" AS (
   SELECT
-    "t16"."account_id" AS "_acc",
-    "t16"."name" AS "_input",
+    "t18"."account_id" AS "_acc",
+    "t18"."name" AS "_input",
     (
-      ARRAY_AGG("t16"."value_number" ORDER BY "t16"."created_at" DESC NULLS LAST) FILTER(WHERE
-        "t16"."created_at" IS NOT NULL)
+      ARRAY_AGG("t18"."value_number" ORDER BY "t18"."created_at" DESC NULLS LAST) FILTER(WHERE
+        "t18"."created_at" IS NOT NULL)
     )[1] AS "_num",
     (
-      ARRAY_AGG("t16"."value_text" ORDER BY "t16"."created_at" DESC NULLS LAST) FILTER(WHERE
-        "t16"."created_at" IS NOT NULL)
+      ARRAY_AGG("t18"."value_text" ORDER BY "t18"."created_at" DESC NULLS LAST) FILTER(WHERE
+        "t18"."created_at" IS NOT NULL)
     )[1] AS "_text",
-    MAX("t16"."created_at") AS "_at"
+    MAX("t18"."created_at") AS "_at"
   FROM (
     SELECT
       *
@@ -46,56 +46,56 @@ WITH "t6" AS (
         )
       )
       AND "t0"."name" IN ('deployed', 'gut_check')
-  ) AS "t16"
+  ) AS "t18"
   GROUP BY
     1,
     2
 )
 SELECT
-  "t56"."account_id",
-  "t56"."segment",
-  "t56"."m__tenure_days",
-  "t56"."m__industry",
-  "t56"."m__seats",
-  "t56"."m__events_30d",
-  "t56"."m__active_days_30d",
-  "t56"."m__users_30d",
-  "t56"."age__events_30d",
-  "t56"."age__active_days_30d",
-  "t56"."age__users_30d",
-  "t56"."m__days_since_event",
-  "t56"."age__days_since_event",
-  "t56"."m__nps",
-  "t56"."age__nps",
-  "t56"."m__tickets_90d",
-  "t56"."age__tickets_90d",
-  "t56"."m__licence",
-  "t56"."m__gut",
-  "t56"."age__gut",
-  "t56"."m__deployed",
-  "t56"."age__deployed",
-  "t56"."g__activity",
-  "t56"."g__days",
-  "t56"."g__breadth",
-  "t56"."g__sentiment",
-  "t56"."g__support",
-  "t56"."g__gut",
-  "t56"."g__licence",
-  "t56"."g__setup",
-  "t56"."g__industry_fit",
-  "t56"."g__deployed",
-  "t56"."gs__adoption",
-  "t56"."gs__voice",
-  "t56"."gs__engagement",
+  "t63"."account_id",
+  "t63"."segment",
+  "t63"."m__tenure_days",
+  "t63"."m__industry",
+  "t63"."m__seats",
+  "t63"."m__events_30d",
+  "t63"."m__active_days_30d",
+  "t63"."m__users_30d",
+  "t63"."age__events_30d",
+  "t63"."age__active_days_30d",
+  "t63"."age__users_30d",
+  "t63"."m__days_since_event",
+  "t63"."age__days_since_event",
+  "t63"."m__nps",
+  "t63"."age__nps",
+  "t63"."m__tickets_90d",
+  "t63"."age__tickets_90d",
+  "t63"."m__licence",
+  "t63"."m__gut",
+  "t63"."age__gut",
+  "t63"."m__deployed",
+  "t63"."age__deployed",
+  "t63"."g__activity",
+  "t63"."g__days",
+  "t63"."g__breadth",
+  "t63"."g__sentiment",
+  "t63"."g__support",
+  "t63"."g__gut",
+  "t63"."g__licence",
+  "t63"."g__setup",
+  "t63"."g__industry_fit",
+  "t63"."g__deployed",
+  "t63"."gs__adoption",
+  "t63"."gs__voice",
+  "t63"."gs__engagement",
   CAST(ROUND(
     CAST((
       CAST((
         CASE
           WHEN CASE
             WHEN CASE
-              WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+              WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
               THEN 'onboarding'
-              WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+              WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
               THEN 'regulated'
               WHEN TRUE
               THEN 'standard'
@@ -103,9 +103,9 @@ SELECT
             END = 'onboarding'
             THEN 'onboarding'
             WHEN CASE
-              WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+              WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
               THEN 'onboarding'
-              WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+              WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
               THEN 'regulated'
               WHEN TRUE
               THEN 'standard'
@@ -113,9 +113,9 @@ SELECT
             END = 'regulated'
             THEN 'regulated'
             WHEN CASE
-              WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+              WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
               THEN 'onboarding'
-              WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+              WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
               THEN 'regulated'
               WHEN TRUE
               THEN 'standard'
@@ -124,12 +124,12 @@ SELECT
             THEN 'standard'
             ELSE CAST(NULL AS VARCHAR)
           END = 'onboarding'
-          THEN "t56"."cs__onboarding"
+          THEN "t63"."cs__onboarding"
           WHEN CASE
             WHEN CASE
-              WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+              WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
               THEN 'onboarding'
-              WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+              WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
               THEN 'regulated'
               WHEN TRUE
               THEN 'standard'
@@ -137,9 +137,9 @@ SELECT
             END = 'onboarding'
             THEN 'onboarding'
             WHEN CASE
-              WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+              WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
               THEN 'onboarding'
-              WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+              WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
               THEN 'regulated'
               WHEN TRUE
               THEN 'standard'
@@ -147,9 +147,9 @@ SELECT
             END = 'regulated'
             THEN 'regulated'
             WHEN CASE
-              WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+              WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
               THEN 'onboarding'
-              WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+              WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
               THEN 'regulated'
               WHEN TRUE
               THEN 'standard'
@@ -158,12 +158,12 @@ SELECT
             THEN 'standard'
             ELSE CAST(NULL AS VARCHAR)
           END = 'regulated'
-          THEN "t56"."cs__regulated"
+          THEN "t63"."cs__regulated"
           WHEN CASE
             WHEN CASE
-              WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+              WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
               THEN 'onboarding'
-              WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+              WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
               THEN 'regulated'
               WHEN TRUE
               THEN 'standard'
@@ -171,9 +171,9 @@ SELECT
             END = 'onboarding'
             THEN 'onboarding'
             WHEN CASE
-              WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+              WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
               THEN 'onboarding'
-              WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+              WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
               THEN 'regulated'
               WHEN TRUE
               THEN 'standard'
@@ -181,9 +181,9 @@ SELECT
             END = 'regulated'
             THEN 'regulated'
             WHEN CASE
-              WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+              WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
               THEN 'onboarding'
-              WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+              WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
               THEN 'regulated'
               WHEN TRUE
               THEN 'standard'
@@ -192,7 +192,7 @@ SELECT
             THEN 'standard'
             ELSE CAST(NULL AS VARCHAR)
           END = 'standard'
-          THEN "t56"."cs__standard"
+          THEN "t63"."cs__standard"
           ELSE CAST(NULL AS DOUBLE PRECISION)
         END * 100.0
       ) AS DOUBLE PRECISION) / 100
@@ -206,9 +206,9 @@ SELECT
           CASE
             WHEN CASE
               WHEN CASE
-                WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+                WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
                 THEN 'onboarding'
-                WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+                WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
                 THEN 'regulated'
                 WHEN TRUE
                 THEN 'standard'
@@ -216,9 +216,9 @@ SELECT
               END = 'onboarding'
               THEN 'onboarding'
               WHEN CASE
-                WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+                WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
                 THEN 'onboarding'
-                WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+                WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
                 THEN 'regulated'
                 WHEN TRUE
                 THEN 'standard'
@@ -226,9 +226,9 @@ SELECT
               END = 'regulated'
               THEN 'regulated'
               WHEN CASE
-                WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+                WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
                 THEN 'onboarding'
-                WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+                WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
                 THEN 'regulated'
                 WHEN TRUE
                 THEN 'standard'
@@ -237,12 +237,12 @@ SELECT
               THEN 'standard'
               ELSE CAST(NULL AS VARCHAR)
             END = 'onboarding'
-            THEN "t56"."cs__onboarding"
+            THEN "t63"."cs__onboarding"
             WHEN CASE
               WHEN CASE
-                WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+                WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
                 THEN 'onboarding'
-                WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+                WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
                 THEN 'regulated'
                 WHEN TRUE
                 THEN 'standard'
@@ -250,9 +250,9 @@ SELECT
               END = 'onboarding'
               THEN 'onboarding'
               WHEN CASE
-                WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+                WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
                 THEN 'onboarding'
-                WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+                WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
                 THEN 'regulated'
                 WHEN TRUE
                 THEN 'standard'
@@ -260,9 +260,9 @@ SELECT
               END = 'regulated'
               THEN 'regulated'
               WHEN CASE
-                WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+                WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
                 THEN 'onboarding'
-                WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+                WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
                 THEN 'regulated'
                 WHEN TRUE
                 THEN 'standard'
@@ -271,12 +271,12 @@ SELECT
               THEN 'standard'
               ELSE CAST(NULL AS VARCHAR)
             END = 'regulated'
-            THEN "t56"."cs__regulated"
+            THEN "t63"."cs__regulated"
             WHEN CASE
               WHEN CASE
-                WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+                WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
                 THEN 'onboarding'
-                WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+                WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
                 THEN 'regulated'
                 WHEN TRUE
                 THEN 'standard'
@@ -284,9 +284,9 @@ SELECT
               END = 'onboarding'
               THEN 'onboarding'
               WHEN CASE
-                WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+                WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
                 THEN 'onboarding'
-                WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+                WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
                 THEN 'regulated'
                 WHEN TRUE
                 THEN 'standard'
@@ -294,9 +294,9 @@ SELECT
               END = 'regulated'
               THEN 'regulated'
               WHEN CASE
-                WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+                WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
                 THEN 'onboarding'
-                WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+                WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
                 THEN 'regulated'
                 WHEN TRUE
                 THEN 'standard'
@@ -305,7 +305,7 @@ SELECT
               THEN 'standard'
               ELSE CAST(NULL AS VARCHAR)
             END = 'standard'
-            THEN "t56"."cs__standard"
+            THEN "t63"."cs__standard"
             ELSE CAST(NULL AS DOUBLE PRECISION)
           END * 100.0
         ) AS DOUBLE PRECISION) / 100
@@ -319,9 +319,9 @@ SELECT
           CASE
             WHEN CASE
               WHEN CASE
-                WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+                WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
                 THEN 'onboarding'
-                WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+                WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
                 THEN 'regulated'
                 WHEN TRUE
                 THEN 'standard'
@@ -329,9 +329,9 @@ SELECT
               END = 'onboarding'
               THEN 'onboarding'
               WHEN CASE
-                WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+                WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
                 THEN 'onboarding'
-                WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+                WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
                 THEN 'regulated'
                 WHEN TRUE
                 THEN 'standard'
@@ -339,9 +339,9 @@ SELECT
               END = 'regulated'
               THEN 'regulated'
               WHEN CASE
-                WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+                WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
                 THEN 'onboarding'
-                WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+                WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
                 THEN 'regulated'
                 WHEN TRUE
                 THEN 'standard'
@@ -350,12 +350,12 @@ SELECT
               THEN 'standard'
               ELSE CAST(NULL AS VARCHAR)
             END = 'onboarding'
-            THEN "t56"."cs__onboarding"
+            THEN "t63"."cs__onboarding"
             WHEN CASE
               WHEN CASE
-                WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+                WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
                 THEN 'onboarding'
-                WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+                WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
                 THEN 'regulated'
                 WHEN TRUE
                 THEN 'standard'
@@ -363,9 +363,9 @@ SELECT
               END = 'onboarding'
               THEN 'onboarding'
               WHEN CASE
-                WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+                WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
                 THEN 'onboarding'
-                WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+                WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
                 THEN 'regulated'
                 WHEN TRUE
                 THEN 'standard'
@@ -373,9 +373,9 @@ SELECT
               END = 'regulated'
               THEN 'regulated'
               WHEN CASE
-                WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+                WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
                 THEN 'onboarding'
-                WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+                WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
                 THEN 'regulated'
                 WHEN TRUE
                 THEN 'standard'
@@ -384,12 +384,12 @@ SELECT
               THEN 'standard'
               ELSE CAST(NULL AS VARCHAR)
             END = 'regulated'
-            THEN "t56"."cs__regulated"
+            THEN "t63"."cs__regulated"
             WHEN CASE
               WHEN CASE
-                WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+                WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
                 THEN 'onboarding'
-                WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+                WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
                 THEN 'regulated'
                 WHEN TRUE
                 THEN 'standard'
@@ -397,9 +397,9 @@ SELECT
               END = 'onboarding'
               THEN 'onboarding'
               WHEN CASE
-                WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+                WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
                 THEN 'onboarding'
-                WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+                WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
                 THEN 'regulated'
                 WHEN TRUE
                 THEN 'standard'
@@ -407,9 +407,9 @@ SELECT
               END = 'regulated'
               THEN 'regulated'
               WHEN CASE
-                WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+                WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
                 THEN 'onboarding'
-                WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+                WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
                 THEN 'regulated'
                 WHEN TRUE
                 THEN 'standard'
@@ -418,7 +418,7 @@ SELECT
               THEN 'standard'
               ELSE CAST(NULL AS VARCHAR)
             END = 'standard'
-            THEN "t56"."cs__standard"
+            THEN "t63"."cs__standard"
             ELSE CAST(NULL AS DOUBLE PRECISION)
           END * 100.0
         ) AS DOUBLE PRECISION) / 100
@@ -432,9 +432,9 @@ SELECT
           CASE
             WHEN CASE
               WHEN CASE
-                WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+                WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
                 THEN 'onboarding'
-                WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+                WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
                 THEN 'regulated'
                 WHEN TRUE
                 THEN 'standard'
@@ -442,9 +442,9 @@ SELECT
               END = 'onboarding'
               THEN 'onboarding'
               WHEN CASE
-                WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+                WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
                 THEN 'onboarding'
-                WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+                WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
                 THEN 'regulated'
                 WHEN TRUE
                 THEN 'standard'
@@ -452,9 +452,9 @@ SELECT
               END = 'regulated'
               THEN 'regulated'
               WHEN CASE
-                WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+                WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
                 THEN 'onboarding'
-                WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+                WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
                 THEN 'regulated'
                 WHEN TRUE
                 THEN 'standard'
@@ -463,12 +463,12 @@ SELECT
               THEN 'standard'
               ELSE CAST(NULL AS VARCHAR)
             END = 'onboarding'
-            THEN "t56"."cs__onboarding"
+            THEN "t63"."cs__onboarding"
             WHEN CASE
               WHEN CASE
-                WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+                WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
                 THEN 'onboarding'
-                WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+                WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
                 THEN 'regulated'
                 WHEN TRUE
                 THEN 'standard'
@@ -476,9 +476,9 @@ SELECT
               END = 'onboarding'
               THEN 'onboarding'
               WHEN CASE
-                WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+                WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
                 THEN 'onboarding'
-                WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+                WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
                 THEN 'regulated'
                 WHEN TRUE
                 THEN 'standard'
@@ -486,9 +486,9 @@ SELECT
               END = 'regulated'
               THEN 'regulated'
               WHEN CASE
-                WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+                WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
                 THEN 'onboarding'
-                WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+                WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
                 THEN 'regulated'
                 WHEN TRUE
                 THEN 'standard'
@@ -497,12 +497,12 @@ SELECT
               THEN 'standard'
               ELSE CAST(NULL AS VARCHAR)
             END = 'regulated'
-            THEN "t56"."cs__regulated"
+            THEN "t63"."cs__regulated"
             WHEN CASE
               WHEN CASE
-                WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+                WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
                 THEN 'onboarding'
-                WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+                WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
                 THEN 'regulated'
                 WHEN TRUE
                 THEN 'standard'
@@ -510,9 +510,9 @@ SELECT
               END = 'onboarding'
               THEN 'onboarding'
               WHEN CASE
-                WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+                WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
                 THEN 'onboarding'
-                WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+                WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
                 THEN 'regulated'
                 WHEN TRUE
                 THEN 'standard'
@@ -520,9 +520,9 @@ SELECT
               END = 'regulated'
               THEN 'regulated'
               WHEN CASE
-                WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+                WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
                 THEN 'onboarding'
-                WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+                WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
                 THEN 'regulated'
                 WHEN TRUE
                 THEN 'standard'
@@ -531,7 +531,7 @@ SELECT
               THEN 'standard'
               ELSE CAST(NULL AS VARCHAR)
             END = 'standard'
-            THEN "t56"."cs__standard"
+            THEN "t63"."cs__standard"
             ELSE CAST(NULL AS DOUBLE PRECISION)
           END * 100.0
         ) AS DOUBLE PRECISION) / 100
@@ -544,9 +544,9 @@ SELECT
   CASE
     WHEN CASE
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -554,9 +554,9 @@ SELECT
       END = 'onboarding'
       THEN 'onboarding'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -564,9 +564,9 @@ SELECT
       END = 'regulated'
       THEN 'regulated'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -575,12 +575,12 @@ SELECT
       THEN 'standard'
       ELSE CAST(NULL AS VARCHAR)
     END = 'onboarding'
-    THEN "t56"."cov__onboarding"
+    THEN "t63"."cov__onboarding"
     WHEN CASE
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -588,9 +588,9 @@ SELECT
       END = 'onboarding'
       THEN 'onboarding'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -598,9 +598,9 @@ SELECT
       END = 'regulated'
       THEN 'regulated'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -609,12 +609,12 @@ SELECT
       THEN 'standard'
       ELSE CAST(NULL AS VARCHAR)
     END = 'regulated'
-    THEN "t56"."cov__regulated"
+    THEN "t63"."cov__regulated"
     WHEN CASE
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -622,9 +622,9 @@ SELECT
       END = 'onboarding'
       THEN 'onboarding'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -632,9 +632,9 @@ SELECT
       END = 'regulated'
       THEN 'regulated'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -643,13 +643,13 @@ SELECT
       THEN 'standard'
       ELSE CAST(NULL AS VARCHAR)
     END = 'standard'
-    THEN "t56"."cov__standard"
+    THEN "t63"."cov__standard"
     ELSE CAST(NULL AS DOUBLE PRECISION)
   END AS "coverage__health",
   CASE
-    WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+    WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
     THEN 'onboarding'
-    WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+    WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
     THEN 'regulated'
     WHEN TRUE
     THEN 'standard'
@@ -657,9 +657,9 @@ SELECT
   END AS "segment__health",
   CASE
     WHEN CASE
-      WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+      WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
       THEN 'onboarding'
-      WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+      WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
       THEN 'regulated'
       WHEN TRUE
       THEN 'standard'
@@ -667,9 +667,9 @@ SELECT
     END = 'onboarding'
     THEN 'onboarding'
     WHEN CASE
-      WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+      WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
       THEN 'onboarding'
-      WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+      WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
       THEN 'regulated'
       WHEN TRUE
       THEN 'standard'
@@ -677,9 +677,9 @@ SELECT
     END = 'regulated'
     THEN 'regulated'
     WHEN CASE
-      WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+      WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
       THEN 'onboarding'
-      WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+      WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
       THEN 'regulated'
       WHEN TRUE
       THEN 'standard'
@@ -691,9 +691,9 @@ SELECT
   CASE
     WHEN CASE
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -701,9 +701,9 @@ SELECT
       END = 'onboarding'
       THEN 'onboarding'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -711,9 +711,9 @@ SELECT
       END = 'regulated'
       THEN 'regulated'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -722,12 +722,12 @@ SELECT
       THEN 'standard'
       ELSE CAST(NULL AS VARCHAR)
     END = 'onboarding'
-    THEN "t56"."ew__onboarding__activity"
+    THEN "t63"."ew__onboarding__activity"
     WHEN CASE
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -735,9 +735,9 @@ SELECT
       END = 'onboarding'
       THEN 'onboarding'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -745,9 +745,9 @@ SELECT
       END = 'regulated'
       THEN 'regulated'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -756,12 +756,12 @@ SELECT
       THEN 'standard'
       ELSE CAST(NULL AS VARCHAR)
     END = 'regulated'
-    THEN "t56"."ew__regulated__activity"
+    THEN "t63"."ew__regulated__activity"
     WHEN CASE
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -769,9 +769,9 @@ SELECT
       END = 'onboarding'
       THEN 'onboarding'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -779,9 +779,9 @@ SELECT
       END = 'regulated'
       THEN 'regulated'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -790,15 +790,15 @@ SELECT
       THEN 'standard'
       ELSE CAST(NULL AS VARCHAR)
     END = 'standard'
-    THEN "t56"."ew__standard__activity"
+    THEN "t63"."ew__standard__activity"
     ELSE CAST(NULL AS DOUBLE PRECISION)
   END AS "w__health__activity",
   CASE
     WHEN CASE
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -806,9 +806,9 @@ SELECT
       END = 'onboarding'
       THEN 'onboarding'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -816,9 +816,9 @@ SELECT
       END = 'regulated'
       THEN 'regulated'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -827,12 +827,12 @@ SELECT
       THEN 'standard'
       ELSE CAST(NULL AS VARCHAR)
     END = 'onboarding'
-    THEN "t56"."ew__onboarding__activity"
+    THEN "t63"."ew__onboarding__activity"
     WHEN CASE
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -840,9 +840,9 @@ SELECT
       END = 'onboarding'
       THEN 'onboarding'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -850,9 +850,9 @@ SELECT
       END = 'regulated'
       THEN 'regulated'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -861,12 +861,12 @@ SELECT
       THEN 'standard'
       ELSE CAST(NULL AS VARCHAR)
     END = 'regulated'
-    THEN "t56"."ew__regulated__activity"
+    THEN "t63"."ew__regulated__activity"
     WHEN CASE
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -874,9 +874,9 @@ SELECT
       END = 'onboarding'
       THEN 'onboarding'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -884,9 +884,9 @@ SELECT
       END = 'regulated'
       THEN 'regulated'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -895,15 +895,15 @@ SELECT
       THEN 'standard'
       ELSE CAST(NULL AS VARCHAR)
     END = 'standard'
-    THEN "t56"."ew__standard__activity"
+    THEN "t63"."ew__standard__activity"
     ELSE CAST(NULL AS DOUBLE PRECISION)
-  END * COALESCE("t56"."g__activity", 0.0) * 1.0 AS "c__health__activity",
+  END * COALESCE("t63"."g__activity", 0.0) * 1.0 AS "c__health__activity",
   CASE
     WHEN CASE
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -911,9 +911,9 @@ SELECT
       END = 'onboarding'
       THEN 'onboarding'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -921,9 +921,9 @@ SELECT
       END = 'regulated'
       THEN 'regulated'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -932,12 +932,12 @@ SELECT
       THEN 'standard'
       ELSE CAST(NULL AS VARCHAR)
     END = 'regulated'
-    THEN "t56"."ew__regulated__breadth"
+    THEN "t63"."ew__regulated__breadth"
     WHEN CASE
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -945,9 +945,9 @@ SELECT
       END = 'onboarding'
       THEN 'onboarding'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -955,9 +955,9 @@ SELECT
       END = 'regulated'
       THEN 'regulated'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -966,15 +966,15 @@ SELECT
       THEN 'standard'
       ELSE CAST(NULL AS VARCHAR)
     END = 'standard'
-    THEN "t56"."ew__standard__breadth"
+    THEN "t63"."ew__standard__breadth"
     ELSE CAST(NULL AS DOUBLE PRECISION)
   END AS "w__health__breadth",
   CASE
     WHEN CASE
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -982,9 +982,9 @@ SELECT
       END = 'onboarding'
       THEN 'onboarding'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -992,9 +992,9 @@ SELECT
       END = 'regulated'
       THEN 'regulated'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1003,12 +1003,12 @@ SELECT
       THEN 'standard'
       ELSE CAST(NULL AS VARCHAR)
     END = 'regulated'
-    THEN "t56"."ew__regulated__breadth"
+    THEN "t63"."ew__regulated__breadth"
     WHEN CASE
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1016,9 +1016,9 @@ SELECT
       END = 'onboarding'
       THEN 'onboarding'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1026,9 +1026,9 @@ SELECT
       END = 'regulated'
       THEN 'regulated'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1037,15 +1037,15 @@ SELECT
       THEN 'standard'
       ELSE CAST(NULL AS VARCHAR)
     END = 'standard'
-    THEN "t56"."ew__standard__breadth"
+    THEN "t63"."ew__standard__breadth"
     ELSE CAST(NULL AS DOUBLE PRECISION)
-  END * COALESCE("t56"."g__breadth", 0.0) * 1.0 AS "c__health__breadth",
+  END * COALESCE("t63"."g__breadth", 0.0) * 1.0 AS "c__health__breadth",
   CASE
     WHEN CASE
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1053,9 +1053,9 @@ SELECT
       END = 'onboarding'
       THEN 'onboarding'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1063,9 +1063,9 @@ SELECT
       END = 'regulated'
       THEN 'regulated'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1074,12 +1074,12 @@ SELECT
       THEN 'standard'
       ELSE CAST(NULL AS VARCHAR)
     END = 'regulated'
-    THEN "t56"."ew__regulated__days"
+    THEN "t63"."ew__regulated__days"
     WHEN CASE
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1087,9 +1087,9 @@ SELECT
       END = 'onboarding'
       THEN 'onboarding'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1097,9 +1097,9 @@ SELECT
       END = 'regulated'
       THEN 'regulated'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1108,15 +1108,15 @@ SELECT
       THEN 'standard'
       ELSE CAST(NULL AS VARCHAR)
     END = 'standard'
-    THEN "t56"."ew__standard__days"
+    THEN "t63"."ew__standard__days"
     ELSE CAST(NULL AS DOUBLE PRECISION)
   END AS "w__health__days",
   CASE
     WHEN CASE
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1124,9 +1124,9 @@ SELECT
       END = 'onboarding'
       THEN 'onboarding'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1134,9 +1134,9 @@ SELECT
       END = 'regulated'
       THEN 'regulated'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1145,12 +1145,12 @@ SELECT
       THEN 'standard'
       ELSE CAST(NULL AS VARCHAR)
     END = 'regulated'
-    THEN "t56"."ew__regulated__days"
+    THEN "t63"."ew__regulated__days"
     WHEN CASE
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1158,9 +1158,9 @@ SELECT
       END = 'onboarding'
       THEN 'onboarding'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1168,9 +1168,9 @@ SELECT
       END = 'regulated'
       THEN 'regulated'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1179,15 +1179,15 @@ SELECT
       THEN 'standard'
       ELSE CAST(NULL AS VARCHAR)
     END = 'standard'
-    THEN "t56"."ew__standard__days"
+    THEN "t63"."ew__standard__days"
     ELSE CAST(NULL AS DOUBLE PRECISION)
-  END * COALESCE("t56"."g__days", 0.0) * 1.0 AS "c__health__days",
+  END * COALESCE("t63"."g__days", 0.0) * 1.0 AS "c__health__days",
   CASE
     WHEN CASE
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1195,9 +1195,9 @@ SELECT
       END = 'onboarding'
       THEN 'onboarding'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1205,9 +1205,9 @@ SELECT
       END = 'regulated'
       THEN 'regulated'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1216,15 +1216,15 @@ SELECT
       THEN 'standard'
       ELSE CAST(NULL AS VARCHAR)
     END = 'onboarding'
-    THEN "t56"."ew__onboarding__deployed"
+    THEN "t63"."ew__onboarding__deployed"
     ELSE CAST(NULL AS DOUBLE PRECISION)
   END AS "w__health__deployed",
   CASE
     WHEN CASE
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1232,9 +1232,9 @@ SELECT
       END = 'onboarding'
       THEN 'onboarding'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1242,9 +1242,9 @@ SELECT
       END = 'regulated'
       THEN 'regulated'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1253,15 +1253,15 @@ SELECT
       THEN 'standard'
       ELSE CAST(NULL AS VARCHAR)
     END = 'onboarding'
-    THEN "t56"."ew__onboarding__deployed"
+    THEN "t63"."ew__onboarding__deployed"
     ELSE CAST(NULL AS DOUBLE PRECISION)
-  END * COALESCE("t56"."g__deployed", 0.0) * 1.0 AS "c__health__deployed",
+  END * COALESCE("t63"."g__deployed", 0.0) * 1.0 AS "c__health__deployed",
   CASE
     WHEN CASE
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1269,9 +1269,9 @@ SELECT
       END = 'onboarding'
       THEN 'onboarding'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1279,9 +1279,9 @@ SELECT
       END = 'regulated'
       THEN 'regulated'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1290,12 +1290,12 @@ SELECT
       THEN 'standard'
       ELSE CAST(NULL AS VARCHAR)
     END = 'regulated'
-    THEN "t56"."ew__regulated__gut"
+    THEN "t63"."ew__regulated__gut"
     WHEN CASE
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1303,9 +1303,9 @@ SELECT
       END = 'onboarding'
       THEN 'onboarding'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1313,9 +1313,9 @@ SELECT
       END = 'regulated'
       THEN 'regulated'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1324,15 +1324,15 @@ SELECT
       THEN 'standard'
       ELSE CAST(NULL AS VARCHAR)
     END = 'standard'
-    THEN "t56"."ew__standard__gut"
+    THEN "t63"."ew__standard__gut"
     ELSE CAST(NULL AS DOUBLE PRECISION)
   END AS "w__health__gut",
   CASE
     WHEN CASE
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1340,9 +1340,9 @@ SELECT
       END = 'onboarding'
       THEN 'onboarding'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1350,9 +1350,9 @@ SELECT
       END = 'regulated'
       THEN 'regulated'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1361,12 +1361,12 @@ SELECT
       THEN 'standard'
       ELSE CAST(NULL AS VARCHAR)
     END = 'regulated'
-    THEN "t56"."ew__regulated__gut"
+    THEN "t63"."ew__regulated__gut"
     WHEN CASE
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1374,9 +1374,9 @@ SELECT
       END = 'onboarding'
       THEN 'onboarding'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1384,9 +1384,9 @@ SELECT
       END = 'regulated'
       THEN 'regulated'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1395,15 +1395,15 @@ SELECT
       THEN 'standard'
       ELSE CAST(NULL AS VARCHAR)
     END = 'standard'
-    THEN "t56"."ew__standard__gut"
+    THEN "t63"."ew__standard__gut"
     ELSE CAST(NULL AS DOUBLE PRECISION)
-  END * COALESCE("t56"."g__gut", 0.0) * 1.0 AS "c__health__gut",
+  END * COALESCE("t63"."g__gut", 0.0) * 1.0 AS "c__health__gut",
   CASE
     WHEN CASE
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1411,9 +1411,9 @@ SELECT
       END = 'onboarding'
       THEN 'onboarding'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1421,9 +1421,9 @@ SELECT
       END = 'regulated'
       THEN 'regulated'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1432,15 +1432,15 @@ SELECT
       THEN 'standard'
       ELSE CAST(NULL AS VARCHAR)
     END = 'regulated'
-    THEN "t56"."ew__regulated__industry_fit"
+    THEN "t63"."ew__regulated__industry_fit"
     ELSE CAST(NULL AS DOUBLE PRECISION)
   END AS "w__health__industry_fit",
   CASE
     WHEN CASE
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1448,9 +1448,9 @@ SELECT
       END = 'onboarding'
       THEN 'onboarding'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1458,9 +1458,9 @@ SELECT
       END = 'regulated'
       THEN 'regulated'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1469,15 +1469,15 @@ SELECT
       THEN 'standard'
       ELSE CAST(NULL AS VARCHAR)
     END = 'regulated'
-    THEN "t56"."ew__regulated__industry_fit"
+    THEN "t63"."ew__regulated__industry_fit"
     ELSE CAST(NULL AS DOUBLE PRECISION)
-  END * COALESCE("t56"."g__industry_fit", 0.0) * 1.0 AS "c__health__industry_fit",
+  END * COALESCE("t63"."g__industry_fit", 0.0) * 1.0 AS "c__health__industry_fit",
   CASE
     WHEN CASE
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1485,9 +1485,9 @@ SELECT
       END = 'onboarding'
       THEN 'onboarding'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1495,9 +1495,9 @@ SELECT
       END = 'regulated'
       THEN 'regulated'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1506,12 +1506,12 @@ SELECT
       THEN 'standard'
       ELSE CAST(NULL AS VARCHAR)
     END = 'regulated'
-    THEN "t56"."ew__regulated__sentiment"
+    THEN "t63"."ew__regulated__sentiment"
     WHEN CASE
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1519,9 +1519,9 @@ SELECT
       END = 'onboarding'
       THEN 'onboarding'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1529,9 +1529,9 @@ SELECT
       END = 'regulated'
       THEN 'regulated'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1540,15 +1540,15 @@ SELECT
       THEN 'standard'
       ELSE CAST(NULL AS VARCHAR)
     END = 'standard'
-    THEN "t56"."ew__standard__sentiment"
+    THEN "t63"."ew__standard__sentiment"
     ELSE CAST(NULL AS DOUBLE PRECISION)
   END AS "w__health__sentiment",
   CASE
     WHEN CASE
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1556,9 +1556,9 @@ SELECT
       END = 'onboarding'
       THEN 'onboarding'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1566,9 +1566,9 @@ SELECT
       END = 'regulated'
       THEN 'regulated'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1577,12 +1577,12 @@ SELECT
       THEN 'standard'
       ELSE CAST(NULL AS VARCHAR)
     END = 'regulated'
-    THEN "t56"."ew__regulated__sentiment"
+    THEN "t63"."ew__regulated__sentiment"
     WHEN CASE
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1590,9 +1590,9 @@ SELECT
       END = 'onboarding'
       THEN 'onboarding'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1600,9 +1600,9 @@ SELECT
       END = 'regulated'
       THEN 'regulated'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1611,15 +1611,15 @@ SELECT
       THEN 'standard'
       ELSE CAST(NULL AS VARCHAR)
     END = 'standard'
-    THEN "t56"."ew__standard__sentiment"
+    THEN "t63"."ew__standard__sentiment"
     ELSE CAST(NULL AS DOUBLE PRECISION)
-  END * COALESCE("t56"."g__sentiment", 0.0) * 1.0 AS "c__health__sentiment",
+  END * COALESCE("t63"."g__sentiment", 0.0) * 1.0 AS "c__health__sentiment",
   CASE
     WHEN CASE
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1627,9 +1627,9 @@ SELECT
       END = 'onboarding'
       THEN 'onboarding'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1637,9 +1637,9 @@ SELECT
       END = 'regulated'
       THEN 'regulated'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1648,12 +1648,12 @@ SELECT
       THEN 'standard'
       ELSE CAST(NULL AS VARCHAR)
     END = 'onboarding'
-    THEN "t56"."ew__onboarding__setup"
+    THEN "t63"."ew__onboarding__setup"
     WHEN CASE
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1661,9 +1661,9 @@ SELECT
       END = 'onboarding'
       THEN 'onboarding'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1671,9 +1671,9 @@ SELECT
       END = 'regulated'
       THEN 'regulated'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1682,12 +1682,12 @@ SELECT
       THEN 'standard'
       ELSE CAST(NULL AS VARCHAR)
     END = 'regulated'
-    THEN "t56"."ew__regulated__setup"
+    THEN "t63"."ew__regulated__setup"
     WHEN CASE
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1695,9 +1695,9 @@ SELECT
       END = 'onboarding'
       THEN 'onboarding'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1705,9 +1705,9 @@ SELECT
       END = 'regulated'
       THEN 'regulated'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1716,15 +1716,15 @@ SELECT
       THEN 'standard'
       ELSE CAST(NULL AS VARCHAR)
     END = 'standard'
-    THEN "t56"."ew__standard__setup"
+    THEN "t63"."ew__standard__setup"
     ELSE CAST(NULL AS DOUBLE PRECISION)
   END AS "w__health__setup",
   CASE
     WHEN CASE
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1732,9 +1732,9 @@ SELECT
       END = 'onboarding'
       THEN 'onboarding'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1742,9 +1742,9 @@ SELECT
       END = 'regulated'
       THEN 'regulated'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1753,12 +1753,12 @@ SELECT
       THEN 'standard'
       ELSE CAST(NULL AS VARCHAR)
     END = 'onboarding'
-    THEN "t56"."ew__onboarding__setup"
+    THEN "t63"."ew__onboarding__setup"
     WHEN CASE
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1766,9 +1766,9 @@ SELECT
       END = 'onboarding'
       THEN 'onboarding'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1776,9 +1776,9 @@ SELECT
       END = 'regulated'
       THEN 'regulated'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1787,12 +1787,12 @@ SELECT
       THEN 'standard'
       ELSE CAST(NULL AS VARCHAR)
     END = 'regulated'
-    THEN "t56"."ew__regulated__setup"
+    THEN "t63"."ew__regulated__setup"
     WHEN CASE
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1800,9 +1800,9 @@ SELECT
       END = 'onboarding'
       THEN 'onboarding'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1810,9 +1810,9 @@ SELECT
       END = 'regulated'
       THEN 'regulated'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1821,15 +1821,15 @@ SELECT
       THEN 'standard'
       ELSE CAST(NULL AS VARCHAR)
     END = 'standard'
-    THEN "t56"."ew__standard__setup"
+    THEN "t63"."ew__standard__setup"
     ELSE CAST(NULL AS DOUBLE PRECISION)
-  END * COALESCE("t56"."g__setup", 0.0) * 1.0 AS "c__health__setup",
+  END * COALESCE("t63"."g__setup", 0.0) * 1.0 AS "c__health__setup",
   CASE
     WHEN CASE
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1837,9 +1837,9 @@ SELECT
       END = 'onboarding'
       THEN 'onboarding'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1847,9 +1847,9 @@ SELECT
       END = 'regulated'
       THEN 'regulated'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1858,12 +1858,12 @@ SELECT
       THEN 'standard'
       ELSE CAST(NULL AS VARCHAR)
     END = 'regulated'
-    THEN "t56"."ew__regulated__support"
+    THEN "t63"."ew__regulated__support"
     WHEN CASE
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1871,9 +1871,9 @@ SELECT
       END = 'onboarding'
       THEN 'onboarding'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1881,9 +1881,9 @@ SELECT
       END = 'regulated'
       THEN 'regulated'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1892,15 +1892,15 @@ SELECT
       THEN 'standard'
       ELSE CAST(NULL AS VARCHAR)
     END = 'standard'
-    THEN "t56"."ew__standard__support"
+    THEN "t63"."ew__standard__support"
     ELSE CAST(NULL AS DOUBLE PRECISION)
   END AS "w__health__support",
   CASE
     WHEN CASE
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1908,9 +1908,9 @@ SELECT
       END = 'onboarding'
       THEN 'onboarding'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1918,9 +1918,9 @@ SELECT
       END = 'regulated'
       THEN 'regulated'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1929,12 +1929,12 @@ SELECT
       THEN 'standard'
       ELSE CAST(NULL AS VARCHAR)
     END = 'regulated'
-    THEN "t56"."ew__regulated__support"
+    THEN "t63"."ew__regulated__support"
     WHEN CASE
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1942,9 +1942,9 @@ SELECT
       END = 'onboarding'
       THEN 'onboarding'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1952,9 +1952,9 @@ SELECT
       END = 'regulated'
       THEN 'regulated'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1963,15 +1963,15 @@ SELECT
       THEN 'standard'
       ELSE CAST(NULL AS VARCHAR)
     END = 'standard'
-    THEN "t56"."ew__standard__support"
+    THEN "t63"."ew__standard__support"
     ELSE CAST(NULL AS DOUBLE PRECISION)
-  END * COALESCE("t56"."g__support", 0.0) * 1.0 AS "c__health__support",
+  END * COALESCE("t63"."g__support", 0.0) * 1.0 AS "c__health__support",
   CASE
     WHEN CASE
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1979,9 +1979,9 @@ SELECT
       END = 'onboarding'
       THEN 'onboarding'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -1989,9 +1989,9 @@ SELECT
       END = 'regulated'
       THEN 'regulated'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -2000,12 +2000,12 @@ SELECT
       THEN 'standard'
       ELSE CAST(NULL AS VARCHAR)
     END = 'regulated'
-    THEN "t56"."ew__regulated__adoption"
+    THEN "t63"."ew__regulated__adoption"
     WHEN CASE
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -2013,9 +2013,9 @@ SELECT
       END = 'onboarding'
       THEN 'onboarding'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -2023,9 +2023,9 @@ SELECT
       END = 'regulated'
       THEN 'regulated'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -2034,15 +2034,15 @@ SELECT
       THEN 'standard'
       ELSE CAST(NULL AS VARCHAR)
     END = 'standard'
-    THEN "t56"."ew__standard__adoption"
+    THEN "t63"."ew__standard__adoption"
     ELSE CAST(NULL AS DOUBLE PRECISION)
   END AS "w__health__adoption",
   CASE
     WHEN CASE
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -2050,9 +2050,9 @@ SELECT
       END = 'onboarding'
       THEN 'onboarding'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -2060,9 +2060,9 @@ SELECT
       END = 'regulated'
       THEN 'regulated'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -2071,12 +2071,12 @@ SELECT
       THEN 'standard'
       ELSE CAST(NULL AS VARCHAR)
     END = 'regulated'
-    THEN "t56"."ew__regulated__adoption"
+    THEN "t63"."ew__regulated__adoption"
     WHEN CASE
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -2084,9 +2084,9 @@ SELECT
       END = 'onboarding'
       THEN 'onboarding'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -2094,9 +2094,9 @@ SELECT
       END = 'regulated'
       THEN 'regulated'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -2105,15 +2105,15 @@ SELECT
       THEN 'standard'
       ELSE CAST(NULL AS VARCHAR)
     END = 'standard'
-    THEN "t56"."ew__standard__adoption"
+    THEN "t63"."ew__standard__adoption"
     ELSE CAST(NULL AS DOUBLE PRECISION)
-  END * COALESCE("t56"."gs__adoption", 0.0) * 1.0 AS "c__health__adoption",
+  END * COALESCE("t63"."gs__adoption", 0.0) * 1.0 AS "c__health__adoption",
   CASE
     WHEN CASE
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -2121,9 +2121,9 @@ SELECT
       END = 'onboarding'
       THEN 'onboarding'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -2131,9 +2131,9 @@ SELECT
       END = 'regulated'
       THEN 'regulated'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -2142,12 +2142,12 @@ SELECT
       THEN 'standard'
       ELSE CAST(NULL AS VARCHAR)
     END = 'regulated'
-    THEN "t56"."ew__regulated__engagement"
+    THEN "t63"."ew__regulated__engagement"
     WHEN CASE
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -2155,9 +2155,9 @@ SELECT
       END = 'onboarding'
       THEN 'onboarding'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -2165,9 +2165,9 @@ SELECT
       END = 'regulated'
       THEN 'regulated'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -2176,15 +2176,15 @@ SELECT
       THEN 'standard'
       ELSE CAST(NULL AS VARCHAR)
     END = 'standard'
-    THEN "t56"."ew__standard__engagement"
+    THEN "t63"."ew__standard__engagement"
     ELSE CAST(NULL AS DOUBLE PRECISION)
   END AS "w__health__engagement",
   CASE
     WHEN CASE
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -2192,9 +2192,9 @@ SELECT
       END = 'onboarding'
       THEN 'onboarding'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -2202,9 +2202,9 @@ SELECT
       END = 'regulated'
       THEN 'regulated'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -2213,12 +2213,12 @@ SELECT
       THEN 'standard'
       ELSE CAST(NULL AS VARCHAR)
     END = 'regulated'
-    THEN "t56"."ew__regulated__engagement"
+    THEN "t63"."ew__regulated__engagement"
     WHEN CASE
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -2226,9 +2226,9 @@ SELECT
       END = 'onboarding'
       THEN 'onboarding'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -2236,9 +2236,9 @@ SELECT
       END = 'regulated'
       THEN 'regulated'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -2247,15 +2247,15 @@ SELECT
       THEN 'standard'
       ELSE CAST(NULL AS VARCHAR)
     END = 'standard'
-    THEN "t56"."ew__standard__engagement"
+    THEN "t63"."ew__standard__engagement"
     ELSE CAST(NULL AS DOUBLE PRECISION)
-  END * COALESCE("t56"."gs__engagement", 0.0) * 1.0 AS "c__health__engagement",
+  END * COALESCE("t63"."gs__engagement", 0.0) * 1.0 AS "c__health__engagement",
   CASE
     WHEN CASE
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -2263,9 +2263,9 @@ SELECT
       END = 'onboarding'
       THEN 'onboarding'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -2273,9 +2273,9 @@ SELECT
       END = 'regulated'
       THEN 'regulated'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -2284,12 +2284,12 @@ SELECT
       THEN 'standard'
       ELSE CAST(NULL AS VARCHAR)
     END = 'regulated'
-    THEN "t56"."ew__regulated__voice"
+    THEN "t63"."ew__regulated__voice"
     WHEN CASE
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -2297,9 +2297,9 @@ SELECT
       END = 'onboarding'
       THEN 'onboarding'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -2307,9 +2307,9 @@ SELECT
       END = 'regulated'
       THEN 'regulated'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -2318,15 +2318,15 @@ SELECT
       THEN 'standard'
       ELSE CAST(NULL AS VARCHAR)
     END = 'standard'
-    THEN "t56"."ew__standard__voice"
+    THEN "t63"."ew__standard__voice"
     ELSE CAST(NULL AS DOUBLE PRECISION)
   END AS "w__health__voice",
   CASE
     WHEN CASE
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -2334,9 +2334,9 @@ SELECT
       END = 'onboarding'
       THEN 'onboarding'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -2344,9 +2344,9 @@ SELECT
       END = 'regulated'
       THEN 'regulated'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -2355,12 +2355,12 @@ SELECT
       THEN 'standard'
       ELSE CAST(NULL AS VARCHAR)
     END = 'regulated'
-    THEN "t56"."ew__regulated__voice"
+    THEN "t63"."ew__regulated__voice"
     WHEN CASE
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -2368,9 +2368,9 @@ SELECT
       END = 'onboarding'
       THEN 'onboarding'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -2378,9 +2378,9 @@ SELECT
       END = 'regulated'
       THEN 'regulated'
       WHEN CASE
-        WHEN COALESCE("t56"."m__tenure_days" < 90.0, FALSE)
+        WHEN COALESCE("t63"."m__tenure_days" < 90.0, FALSE)
         THEN 'onboarding'
-        WHEN COALESCE("t56"."m__industry" = 'healthcare', FALSE)
+        WHEN COALESCE("t63"."m__industry" = 'healthcare', FALSE)
         THEN 'regulated'
         WHEN TRUE
         THEN 'standard'
@@ -2389,9 +2389,9 @@ SELECT
       THEN 'standard'
       ELSE CAST(NULL AS VARCHAR)
     END = 'standard'
-    THEN "t56"."ew__standard__voice"
+    THEN "t63"."ew__standard__voice"
     ELSE CAST(NULL AS DOUBLE PRECISION)
-  END * COALESCE("t56"."gs__voice", 0.0) * 1.0 AS "c__health__voice",
+  END * COALESCE("t63"."gs__voice", 0.0) * 1.0 AS "c__health__voice",
   CAST(ROUND(
     CAST((
       CAST((
@@ -2401,7 +2401,7 @@ SELECT
             THEN 'expansion'
             ELSE CAST(NULL AS VARCHAR)
           END = 'expansion'
-          THEN "t56"."cs__expansion"
+          THEN "t63"."cs__expansion"
           ELSE CAST(NULL AS DOUBLE PRECISION)
         END * 100.0
       ) AS DOUBLE PRECISION) / 100
@@ -2418,7 +2418,7 @@ SELECT
               THEN 'expansion'
               ELSE CAST(NULL AS VARCHAR)
             END = 'expansion'
-            THEN "t56"."cs__expansion"
+            THEN "t63"."cs__expansion"
             ELSE CAST(NULL AS DOUBLE PRECISION)
           END * 100.0
         ) AS DOUBLE PRECISION) / 100
@@ -2435,7 +2435,7 @@ SELECT
               THEN 'expansion'
               ELSE CAST(NULL AS VARCHAR)
             END = 'expansion'
-            THEN "t56"."cs__expansion"
+            THEN "t63"."cs__expansion"
             ELSE CAST(NULL AS DOUBLE PRECISION)
           END * 100.0
         ) AS DOUBLE PRECISION) / 100
@@ -2452,7 +2452,7 @@ SELECT
               THEN 'expansion'
               ELSE CAST(NULL AS VARCHAR)
             END = 'expansion'
-            THEN "t56"."cs__expansion"
+            THEN "t63"."cs__expansion"
             ELSE CAST(NULL AS DOUBLE PRECISION)
           END * 100.0
         ) AS DOUBLE PRECISION) / 100
@@ -2468,7 +2468,7 @@ SELECT
       THEN 'expansion'
       ELSE CAST(NULL AS VARCHAR)
     END = 'expansion'
-    THEN "t56"."cov__expansion"
+    THEN "t63"."cov__expansion"
     ELSE CAST(NULL AS DOUBLE PRECISION)
   END AS "coverage__expansion",
   CASE WHEN TRUE THEN 'all' ELSE CAST(NULL AS VARCHAR) END AS "segment__expansion",
@@ -2483,7 +2483,7 @@ SELECT
       THEN 'expansion'
       ELSE CAST(NULL AS VARCHAR)
     END = 'expansion'
-    THEN "t56"."ew__expansion__activity"
+    THEN "t63"."ew__expansion__activity"
     ELSE CAST(NULL AS DOUBLE PRECISION)
   END AS "w__expansion__activity",
   CASE
@@ -2492,16 +2492,16 @@ SELECT
       THEN 'expansion'
       ELSE CAST(NULL AS VARCHAR)
     END = 'expansion'
-    THEN "t56"."ew__expansion__activity"
+    THEN "t63"."ew__expansion__activity"
     ELSE CAST(NULL AS DOUBLE PRECISION)
-  END * COALESCE("t56"."g__activity", 0.0) * 1.0 AS "c__expansion__activity",
+  END * COALESCE("t63"."g__activity", 0.0) * 1.0 AS "c__expansion__activity",
   CASE
     WHEN CASE
       WHEN CASE WHEN TRUE THEN 'all' ELSE CAST(NULL AS VARCHAR) END = 'all'
       THEN 'expansion'
       ELSE CAST(NULL AS VARCHAR)
     END = 'expansion'
-    THEN "t56"."ew__expansion__licence"
+    THEN "t63"."ew__expansion__licence"
     ELSE CAST(NULL AS DOUBLE PRECISION)
   END AS "w__expansion__licence",
   CASE
@@ -2510,644 +2510,644 @@ SELECT
       THEN 'expansion'
       ELSE CAST(NULL AS VARCHAR)
     END = 'expansion'
-    THEN "t56"."ew__expansion__licence"
+    THEN "t63"."ew__expansion__licence"
     ELSE CAST(NULL AS DOUBLE PRECISION)
-  END * COALESCE("t56"."g__licence", 0.0) * 1.0 AS "c__expansion__licence"
+  END * COALESCE("t63"."g__licence", 0.0) * 1.0 AS "c__expansion__licence"
 FROM (
   SELECT
-    "t55"."account_id",
-    "t55"."segment",
-    "t55"."m__tenure_days",
-    "t55"."m__industry",
-    "t55"."m__seats",
-    "t55"."m__events_30d",
-    "t55"."m__active_days_30d",
-    "t55"."m__users_30d",
-    "t55"."age__events_30d",
-    "t55"."age__active_days_30d",
-    "t55"."age__users_30d",
-    "t55"."m__days_since_event",
-    "t55"."age__days_since_event",
-    "t55"."m__nps",
-    "t55"."age__nps",
-    "t55"."m__tickets_90d",
-    "t55"."age__tickets_90d",
-    "t55"."m__licence",
-    "t55"."m__gut",
-    "t55"."age__gut",
-    "t55"."m__deployed",
-    "t55"."age__deployed",
-    "t55"."g__activity",
-    "t55"."g__days",
-    "t55"."g__breadth",
-    "t55"."g__sentiment",
-    "t55"."g__support",
-    "t55"."g__gut",
-    "t55"."g__licence",
-    "t55"."g__setup",
-    "t55"."g__industry_fit",
-    "t55"."g__deployed",
-    "t55"."den__adoption",
-    "t55"."gs__adoption",
-    "t55"."den__voice",
-    "t55"."gs__voice",
-    "t55"."den__engagement",
-    "t55"."gs__engagement",
-    "t55"."den__expansion",
-    "t55"."den__onboarding",
-    "t55"."den__regulated",
-    "t55"."den__standard",
-    "t55"."ew__expansion__licence",
-    "t55"."ew__expansion__activity",
-    "t55"."ew__onboarding__setup",
-    "t55"."ew__onboarding__deployed",
-    "t55"."ew__onboarding__activity",
-    "t55"."ew__regulated__engagement",
-    "t55"."ew__regulated__voice",
-    "t55"."ew__regulated__support",
-    "t55"."ew__regulated__industry_fit",
-    "t55"."ew__standard__engagement",
-    "t55"."ew__standard__voice",
-    "t55"."ew__standard__support",
-    "t55"."ew__regulated__adoption",
-    "t55"."ew__regulated__setup",
-    "t55"."ew__regulated__sentiment",
-    "t55"."ew__regulated__gut",
-    "t55"."ew__standard__adoption",
-    "t55"."ew__standard__setup",
-    "t55"."ew__standard__sentiment",
-    "t55"."ew__standard__gut",
-    "t55"."ew__regulated__activity",
-    "t55"."ew__regulated__days",
-    "t55"."ew__regulated__breadth",
-    "t55"."ew__standard__activity",
-    "t55"."ew__standard__days",
-    "t55"."ew__standard__breadth",
+    "t62"."account_id",
+    "t62"."segment",
+    "t62"."m__tenure_days",
+    "t62"."m__industry",
+    "t62"."m__seats",
+    "t62"."m__events_30d",
+    "t62"."m__active_days_30d",
+    "t62"."m__users_30d",
+    "t62"."age__events_30d",
+    "t62"."age__active_days_30d",
+    "t62"."age__users_30d",
+    "t62"."m__days_since_event",
+    "t62"."age__days_since_event",
+    "t62"."m__nps",
+    "t62"."age__nps",
+    "t62"."m__tickets_90d",
+    "t62"."age__tickets_90d",
+    "t62"."m__licence",
+    "t62"."m__gut",
+    "t62"."age__gut",
+    "t62"."m__deployed",
+    "t62"."age__deployed",
+    "t62"."g__activity",
+    "t62"."g__days",
+    "t62"."g__breadth",
+    "t62"."g__sentiment",
+    "t62"."g__support",
+    "t62"."g__gut",
+    "t62"."g__licence",
+    "t62"."g__setup",
+    "t62"."g__industry_fit",
+    "t62"."g__deployed",
+    "t62"."den__adoption",
+    "t62"."gs__adoption",
+    "t62"."den__voice",
+    "t62"."gs__voice",
+    "t62"."den__engagement",
+    "t62"."gs__engagement",
+    "t62"."den__expansion",
+    "t62"."den__onboarding",
+    "t62"."den__regulated",
+    "t62"."den__standard",
+    "t62"."ew__expansion__licence",
+    "t62"."ew__expansion__activity",
+    "t62"."ew__onboarding__setup",
+    "t62"."ew__onboarding__deployed",
+    "t62"."ew__onboarding__activity",
+    "t62"."ew__regulated__engagement",
+    "t62"."ew__regulated__voice",
+    "t62"."ew__regulated__support",
+    "t62"."ew__regulated__industry_fit",
+    "t62"."ew__standard__engagement",
+    "t62"."ew__standard__voice",
+    "t62"."ew__standard__support",
+    "t62"."ew__regulated__adoption",
+    "t62"."ew__regulated__setup",
+    "t62"."ew__regulated__sentiment",
+    "t62"."ew__regulated__gut",
+    "t62"."ew__standard__adoption",
+    "t62"."ew__standard__setup",
+    "t62"."ew__standard__sentiment",
+    "t62"."ew__standard__gut",
+    "t62"."ew__regulated__activity",
+    "t62"."ew__regulated__days",
+    "t62"."ew__regulated__breadth",
+    "t62"."ew__standard__activity",
+    "t62"."ew__standard__days",
+    "t62"."ew__standard__breadth",
     CASE
-      WHEN "t55"."den__expansion" > 0
+      WHEN "t62"."den__expansion" > 0
       THEN 0.0 + (
-        "t55"."ew__expansion__activity" * COALESCE("t55"."g__activity", 0.0)
+        "t62"."ew__expansion__activity" * COALESCE("t62"."g__activity", 0.0)
       ) + (
-        "t55"."ew__expansion__licence" * COALESCE("t55"."g__licence", 0.0)
+        "t62"."ew__expansion__licence" * COALESCE("t62"."g__licence", 0.0)
       )
       ELSE CAST(NULL AS DOUBLE PRECISION)
     END AS "cs__expansion",
-    0.0 + CASE WHEN "t55"."g__activity" IS NOT NULL THEN 0.5 ELSE 0.0 END + CASE WHEN "t55"."g__licence" IS NOT NULL THEN 0.5 ELSE 0.0 END AS "cov__expansion",
+    0.0 + CASE WHEN "t62"."g__activity" IS NOT NULL THEN 0.5 ELSE 0.0 END + CASE WHEN "t62"."g__licence" IS NOT NULL THEN 0.5 ELSE 0.0 END AS "cov__expansion",
     CASE
-      WHEN "t55"."den__onboarding" > 0
+      WHEN "t62"."den__onboarding" > 0
       THEN 0.0 + (
-        "t55"."ew__onboarding__activity" * COALESCE("t55"."g__activity", 0.0)
+        "t62"."ew__onboarding__activity" * COALESCE("t62"."g__activity", 0.0)
       ) + (
-        "t55"."ew__onboarding__deployed" * COALESCE("t55"."g__deployed", 0.0)
+        "t62"."ew__onboarding__deployed" * COALESCE("t62"."g__deployed", 0.0)
       ) + (
-        "t55"."ew__onboarding__setup" * COALESCE("t55"."g__setup", 0.0)
+        "t62"."ew__onboarding__setup" * COALESCE("t62"."g__setup", 0.0)
       )
       ELSE CAST(NULL AS DOUBLE PRECISION)
     END AS "cs__onboarding",
-    0.0 + CASE WHEN "t55"."g__activity" IS NOT NULL THEN 0.2 ELSE 0.0 END + CASE WHEN "t55"."g__deployed" IS NOT NULL THEN 0.4 ELSE 0.0 END + CASE WHEN "t55"."g__setup" IS NOT NULL THEN 0.4 ELSE 0.0 END AS "cov__onboarding",
+    0.0 + CASE WHEN "t62"."g__activity" IS NOT NULL THEN 0.2 ELSE 0.0 END + CASE WHEN "t62"."g__deployed" IS NOT NULL THEN 0.4 ELSE 0.0 END + CASE WHEN "t62"."g__setup" IS NOT NULL THEN 0.4 ELSE 0.0 END AS "cov__onboarding",
     CASE
-      WHEN "t55"."den__regulated" > 0
+      WHEN "t62"."den__regulated" > 0
       THEN 0.0 + (
-        "t55"."ew__regulated__activity" * COALESCE("t55"."g__activity", 0.0)
+        "t62"."ew__regulated__activity" * COALESCE("t62"."g__activity", 0.0)
       ) + (
-        "t55"."ew__regulated__breadth" * COALESCE("t55"."g__breadth", 0.0)
+        "t62"."ew__regulated__breadth" * COALESCE("t62"."g__breadth", 0.0)
       ) + (
-        "t55"."ew__regulated__days" * COALESCE("t55"."g__days", 0.0)
+        "t62"."ew__regulated__days" * COALESCE("t62"."g__days", 0.0)
       ) + (
-        "t55"."ew__regulated__gut" * COALESCE("t55"."g__gut", 0.0)
+        "t62"."ew__regulated__gut" * COALESCE("t62"."g__gut", 0.0)
       ) + (
-        "t55"."ew__regulated__industry_fit" * COALESCE("t55"."g__industry_fit", 0.0)
+        "t62"."ew__regulated__industry_fit" * COALESCE("t62"."g__industry_fit", 0.0)
       ) + (
-        "t55"."ew__regulated__sentiment" * COALESCE("t55"."g__sentiment", 0.0)
+        "t62"."ew__regulated__sentiment" * COALESCE("t62"."g__sentiment", 0.0)
       ) + (
-        "t55"."ew__regulated__setup" * COALESCE("t55"."g__setup", 0.0)
+        "t62"."ew__regulated__setup" * COALESCE("t62"."g__setup", 0.0)
       ) + (
-        "t55"."ew__regulated__support" * COALESCE("t55"."g__support", 0.0)
+        "t62"."ew__regulated__support" * COALESCE("t62"."g__support", 0.0)
       )
       ELSE CAST(NULL AS DOUBLE PRECISION)
     END AS "cs__regulated",
-    0.0 + CASE WHEN "t55"."g__activity" IS NOT NULL THEN 0.07500000000000001 ELSE 0.0 END + CASE WHEN "t55"."g__breadth" IS NOT NULL THEN 0.15000000000000002 ELSE 0.0 END + CASE WHEN "t55"."g__days" IS NOT NULL THEN 0.07500000000000001 ELSE 0.0 END + CASE WHEN "t55"."g__gut" IS NOT NULL THEN 0.1 ELSE 0.0 END + CASE WHEN "t55"."g__industry_fit" IS NOT NULL THEN 0.2 ELSE 0.0 END + CASE WHEN "t55"."g__sentiment" IS NOT NULL THEN 0.1 ELSE 0.0 END + CASE WHEN "t55"."g__setup" IS NOT NULL THEN 0.1 ELSE 0.0 END + CASE WHEN "t55"."g__support" IS NOT NULL THEN 0.2 ELSE 0.0 END AS "cov__regulated",
+    0.0 + CASE WHEN "t62"."g__activity" IS NOT NULL THEN 0.07500000000000001 ELSE 0.0 END + CASE WHEN "t62"."g__breadth" IS NOT NULL THEN 0.15000000000000002 ELSE 0.0 END + CASE WHEN "t62"."g__days" IS NOT NULL THEN 0.07500000000000001 ELSE 0.0 END + CASE WHEN "t62"."g__gut" IS NOT NULL THEN 0.1 ELSE 0.0 END + CASE WHEN "t62"."g__industry_fit" IS NOT NULL THEN 0.2 ELSE 0.0 END + CASE WHEN "t62"."g__sentiment" IS NOT NULL THEN 0.1 ELSE 0.0 END + CASE WHEN "t62"."g__setup" IS NOT NULL THEN 0.1 ELSE 0.0 END + CASE WHEN "t62"."g__support" IS NOT NULL THEN 0.2 ELSE 0.0 END AS "cov__regulated",
     CASE
-      WHEN "t55"."den__standard" > 0
+      WHEN "t62"."den__standard" > 0
       THEN 0.0 + (
-        "t55"."ew__standard__activity" * COALESCE("t55"."g__activity", 0.0)
+        "t62"."ew__standard__activity" * COALESCE("t62"."g__activity", 0.0)
       ) + (
-        "t55"."ew__standard__breadth" * COALESCE("t55"."g__breadth", 0.0)
+        "t62"."ew__standard__breadth" * COALESCE("t62"."g__breadth", 0.0)
       ) + (
-        "t55"."ew__standard__days" * COALESCE("t55"."g__days", 0.0)
+        "t62"."ew__standard__days" * COALESCE("t62"."g__days", 0.0)
       ) + (
-        "t55"."ew__standard__gut" * COALESCE("t55"."g__gut", 0.0)
+        "t62"."ew__standard__gut" * COALESCE("t62"."g__gut", 0.0)
       ) + (
-        "t55"."ew__standard__sentiment" * COALESCE("t55"."g__sentiment", 0.0)
+        "t62"."ew__standard__sentiment" * COALESCE("t62"."g__sentiment", 0.0)
       ) + (
-        "t55"."ew__standard__setup" * COALESCE("t55"."g__setup", 0.0)
+        "t62"."ew__standard__setup" * COALESCE("t62"."g__setup", 0.0)
       ) + (
-        "t55"."ew__standard__support" * COALESCE("t55"."g__support", 0.0)
+        "t62"."ew__standard__support" * COALESCE("t62"."g__support", 0.0)
       )
       ELSE CAST(NULL AS DOUBLE PRECISION)
     END AS "cs__standard",
-    0.0 + CASE WHEN "t55"."g__activity" IS NOT NULL THEN 0.09375 ELSE 0.0 END + CASE WHEN "t55"."g__breadth" IS NOT NULL THEN 0.1875 ELSE 0.0 END + CASE WHEN "t55"."g__days" IS NOT NULL THEN 0.09375 ELSE 0.0 END + CASE WHEN "t55"."g__gut" IS NOT NULL THEN 0.15 ELSE 0.0 END + CASE WHEN "t55"."g__sentiment" IS NOT NULL THEN 0.15 ELSE 0.0 END + CASE WHEN "t55"."g__setup" IS NOT NULL THEN 0.125 ELSE 0.0 END + CASE WHEN "t55"."g__support" IS NOT NULL THEN 0.2 ELSE 0.0 END AS "cov__standard"
+    0.0 + CASE WHEN "t62"."g__activity" IS NOT NULL THEN 0.09375 ELSE 0.0 END + CASE WHEN "t62"."g__breadth" IS NOT NULL THEN 0.1875 ELSE 0.0 END + CASE WHEN "t62"."g__days" IS NOT NULL THEN 0.09375 ELSE 0.0 END + CASE WHEN "t62"."g__gut" IS NOT NULL THEN 0.15 ELSE 0.0 END + CASE WHEN "t62"."g__sentiment" IS NOT NULL THEN 0.15 ELSE 0.0 END + CASE WHEN "t62"."g__setup" IS NOT NULL THEN 0.125 ELSE 0.0 END + CASE WHEN "t62"."g__support" IS NOT NULL THEN 0.2 ELSE 0.0 END AS "cov__standard"
   FROM (
     SELECT
-      "t54"."account_id",
-      "t54"."segment",
-      "t54"."m__tenure_days",
-      "t54"."m__industry",
-      "t54"."m__seats",
-      "t54"."m__events_30d",
-      "t54"."m__active_days_30d",
-      "t54"."m__users_30d",
-      "t54"."age__events_30d",
-      "t54"."age__active_days_30d",
-      "t54"."age__users_30d",
-      "t54"."m__days_since_event",
-      "t54"."age__days_since_event",
-      "t54"."m__nps",
-      "t54"."age__nps",
-      "t54"."m__tickets_90d",
-      "t54"."age__tickets_90d",
-      "t54"."m__licence",
-      "t54"."m__gut",
-      "t54"."age__gut",
-      "t54"."m__deployed",
-      "t54"."age__deployed",
-      "t54"."g__activity",
-      "t54"."g__days",
-      "t54"."g__breadth",
-      "t54"."g__sentiment",
-      "t54"."g__support",
-      "t54"."g__gut",
-      "t54"."g__licence",
-      "t54"."g__setup",
-      "t54"."g__industry_fit",
-      "t54"."g__deployed",
-      "t54"."den__adoption",
-      "t54"."gs__adoption",
-      "t54"."den__voice",
-      "t54"."gs__voice",
-      "t54"."den__engagement",
-      "t54"."gs__engagement",
-      "t54"."den__expansion",
-      "t54"."den__onboarding",
-      "t54"."den__regulated",
-      "t54"."den__standard",
-      "t54"."ew__expansion__licence",
-      "t54"."ew__expansion__activity",
-      "t54"."ew__onboarding__setup",
-      "t54"."ew__onboarding__deployed",
-      "t54"."ew__onboarding__activity",
-      "t54"."ew__regulated__engagement",
-      "t54"."ew__regulated__voice",
-      "t54"."ew__regulated__support",
-      "t54"."ew__regulated__industry_fit",
-      "t54"."ew__standard__engagement",
-      "t54"."ew__standard__voice",
-      "t54"."ew__standard__support",
-      "t54"."ew__regulated__adoption",
-      "t54"."ew__regulated__setup",
-      "t54"."ew__regulated__sentiment",
-      "t54"."ew__regulated__gut",
-      "t54"."ew__standard__adoption",
-      "t54"."ew__standard__setup",
-      "t54"."ew__standard__sentiment",
-      "t54"."ew__standard__gut",
-      "t54"."ew__regulated__adoption" * CASE
-        WHEN "t54"."den__adoption" > 0
-        THEN CAST(CASE WHEN "t54"."g__activity" IS NOT NULL THEN 1.0 ELSE 0.0 END AS DOUBLE PRECISION) / "t54"."den__adoption"
+      "t61"."account_id",
+      "t61"."segment",
+      "t61"."m__tenure_days",
+      "t61"."m__industry",
+      "t61"."m__seats",
+      "t61"."m__events_30d",
+      "t61"."m__active_days_30d",
+      "t61"."m__users_30d",
+      "t61"."age__events_30d",
+      "t61"."age__active_days_30d",
+      "t61"."age__users_30d",
+      "t61"."m__days_since_event",
+      "t61"."age__days_since_event",
+      "t61"."m__nps",
+      "t61"."age__nps",
+      "t61"."m__tickets_90d",
+      "t61"."age__tickets_90d",
+      "t61"."m__licence",
+      "t61"."m__gut",
+      "t61"."age__gut",
+      "t61"."m__deployed",
+      "t61"."age__deployed",
+      "t61"."g__activity",
+      "t61"."g__days",
+      "t61"."g__breadth",
+      "t61"."g__sentiment",
+      "t61"."g__support",
+      "t61"."g__gut",
+      "t61"."g__licence",
+      "t61"."g__setup",
+      "t61"."g__industry_fit",
+      "t61"."g__deployed",
+      "t61"."den__adoption",
+      "t61"."gs__adoption",
+      "t61"."den__voice",
+      "t61"."gs__voice",
+      "t61"."den__engagement",
+      "t61"."gs__engagement",
+      "t61"."den__expansion",
+      "t61"."den__onboarding",
+      "t61"."den__regulated",
+      "t61"."den__standard",
+      "t61"."ew__expansion__licence",
+      "t61"."ew__expansion__activity",
+      "t61"."ew__onboarding__setup",
+      "t61"."ew__onboarding__deployed",
+      "t61"."ew__onboarding__activity",
+      "t61"."ew__regulated__engagement",
+      "t61"."ew__regulated__voice",
+      "t61"."ew__regulated__support",
+      "t61"."ew__regulated__industry_fit",
+      "t61"."ew__standard__engagement",
+      "t61"."ew__standard__voice",
+      "t61"."ew__standard__support",
+      "t61"."ew__regulated__adoption",
+      "t61"."ew__regulated__setup",
+      "t61"."ew__regulated__sentiment",
+      "t61"."ew__regulated__gut",
+      "t61"."ew__standard__adoption",
+      "t61"."ew__standard__setup",
+      "t61"."ew__standard__sentiment",
+      "t61"."ew__standard__gut",
+      "t61"."ew__regulated__adoption" * CASE
+        WHEN "t61"."den__adoption" > 0
+        THEN CAST(CASE WHEN "t61"."g__activity" IS NOT NULL THEN 1.0 ELSE 0.0 END AS DOUBLE PRECISION) / "t61"."den__adoption"
         ELSE 0.0
       END AS "ew__regulated__activity",
-      "t54"."ew__regulated__adoption" * CASE
-        WHEN "t54"."den__adoption" > 0
-        THEN CAST(CASE WHEN "t54"."g__days" IS NOT NULL THEN 1.0 ELSE 0.0 END AS DOUBLE PRECISION) / "t54"."den__adoption"
+      "t61"."ew__regulated__adoption" * CASE
+        WHEN "t61"."den__adoption" > 0
+        THEN CAST(CASE WHEN "t61"."g__days" IS NOT NULL THEN 1.0 ELSE 0.0 END AS DOUBLE PRECISION) / "t61"."den__adoption"
         ELSE 0.0
       END AS "ew__regulated__days",
-      "t54"."ew__regulated__adoption" * CASE
-        WHEN "t54"."den__adoption" > 0
-        THEN CAST(CASE WHEN "t54"."g__breadth" IS NOT NULL THEN 2.0 ELSE 0.0 END AS DOUBLE PRECISION) / "t54"."den__adoption"
+      "t61"."ew__regulated__adoption" * CASE
+        WHEN "t61"."den__adoption" > 0
+        THEN CAST(CASE WHEN "t61"."g__breadth" IS NOT NULL THEN 2.0 ELSE 0.0 END AS DOUBLE PRECISION) / "t61"."den__adoption"
         ELSE 0.0
       END AS "ew__regulated__breadth",
-      "t54"."ew__standard__adoption" * CASE
-        WHEN "t54"."den__adoption" > 0
-        THEN CAST(CASE WHEN "t54"."g__activity" IS NOT NULL THEN 1.0 ELSE 0.0 END AS DOUBLE PRECISION) / "t54"."den__adoption"
+      "t61"."ew__standard__adoption" * CASE
+        WHEN "t61"."den__adoption" > 0
+        THEN CAST(CASE WHEN "t61"."g__activity" IS NOT NULL THEN 1.0 ELSE 0.0 END AS DOUBLE PRECISION) / "t61"."den__adoption"
         ELSE 0.0
       END AS "ew__standard__activity",
-      "t54"."ew__standard__adoption" * CASE
-        WHEN "t54"."den__adoption" > 0
-        THEN CAST(CASE WHEN "t54"."g__days" IS NOT NULL THEN 1.0 ELSE 0.0 END AS DOUBLE PRECISION) / "t54"."den__adoption"
+      "t61"."ew__standard__adoption" * CASE
+        WHEN "t61"."den__adoption" > 0
+        THEN CAST(CASE WHEN "t61"."g__days" IS NOT NULL THEN 1.0 ELSE 0.0 END AS DOUBLE PRECISION) / "t61"."den__adoption"
         ELSE 0.0
       END AS "ew__standard__days",
-      "t54"."ew__standard__adoption" * CASE
-        WHEN "t54"."den__adoption" > 0
-        THEN CAST(CASE WHEN "t54"."g__breadth" IS NOT NULL THEN 2.0 ELSE 0.0 END AS DOUBLE PRECISION) / "t54"."den__adoption"
+      "t61"."ew__standard__adoption" * CASE
+        WHEN "t61"."den__adoption" > 0
+        THEN CAST(CASE WHEN "t61"."g__breadth" IS NOT NULL THEN 2.0 ELSE 0.0 END AS DOUBLE PRECISION) / "t61"."den__adoption"
         ELSE 0.0
       END AS "ew__standard__breadth"
     FROM (
       SELECT
-        "t53"."account_id",
-        "t53"."segment",
-        "t53"."m__tenure_days",
-        "t53"."m__industry",
-        "t53"."m__seats",
-        "t53"."m__events_30d",
-        "t53"."m__active_days_30d",
-        "t53"."m__users_30d",
-        "t53"."age__events_30d",
-        "t53"."age__active_days_30d",
-        "t53"."age__users_30d",
-        "t53"."m__days_since_event",
-        "t53"."age__days_since_event",
-        "t53"."m__nps",
-        "t53"."age__nps",
-        "t53"."m__tickets_90d",
-        "t53"."age__tickets_90d",
-        "t53"."m__licence",
-        "t53"."m__gut",
-        "t53"."age__gut",
-        "t53"."m__deployed",
-        "t53"."age__deployed",
-        "t53"."g__activity",
-        "t53"."g__days",
-        "t53"."g__breadth",
-        "t53"."g__sentiment",
-        "t53"."g__support",
-        "t53"."g__gut",
-        "t53"."g__licence",
-        "t53"."g__setup",
-        "t53"."g__industry_fit",
-        "t53"."g__deployed",
-        "t53"."den__adoption",
-        "t53"."gs__adoption",
-        "t53"."den__voice",
-        "t53"."gs__voice",
-        "t53"."den__engagement",
-        "t53"."gs__engagement",
-        "t53"."den__expansion",
-        "t53"."den__onboarding",
-        "t53"."den__regulated",
-        "t53"."den__standard",
-        "t53"."ew__expansion__licence",
-        "t53"."ew__expansion__activity",
-        "t53"."ew__onboarding__setup",
-        "t53"."ew__onboarding__deployed",
-        "t53"."ew__onboarding__activity",
-        "t53"."ew__regulated__engagement",
-        "t53"."ew__regulated__voice",
-        "t53"."ew__regulated__support",
-        "t53"."ew__regulated__industry_fit",
-        "t53"."ew__standard__engagement",
-        "t53"."ew__standard__voice",
-        "t53"."ew__standard__support",
-        "t53"."ew__regulated__engagement" * CASE
-          WHEN "t53"."den__engagement" > 0
-          THEN CAST(CASE WHEN "t53"."gs__adoption" IS NOT NULL THEN 3.0 ELSE 0.0 END AS DOUBLE PRECISION) / "t53"."den__engagement"
+        "t60"."account_id",
+        "t60"."segment",
+        "t60"."m__tenure_days",
+        "t60"."m__industry",
+        "t60"."m__seats",
+        "t60"."m__events_30d",
+        "t60"."m__active_days_30d",
+        "t60"."m__users_30d",
+        "t60"."age__events_30d",
+        "t60"."age__active_days_30d",
+        "t60"."age__users_30d",
+        "t60"."m__days_since_event",
+        "t60"."age__days_since_event",
+        "t60"."m__nps",
+        "t60"."age__nps",
+        "t60"."m__tickets_90d",
+        "t60"."age__tickets_90d",
+        "t60"."m__licence",
+        "t60"."m__gut",
+        "t60"."age__gut",
+        "t60"."m__deployed",
+        "t60"."age__deployed",
+        "t60"."g__activity",
+        "t60"."g__days",
+        "t60"."g__breadth",
+        "t60"."g__sentiment",
+        "t60"."g__support",
+        "t60"."g__gut",
+        "t60"."g__licence",
+        "t60"."g__setup",
+        "t60"."g__industry_fit",
+        "t60"."g__deployed",
+        "t60"."den__adoption",
+        "t60"."gs__adoption",
+        "t60"."den__voice",
+        "t60"."gs__voice",
+        "t60"."den__engagement",
+        "t60"."gs__engagement",
+        "t60"."den__expansion",
+        "t60"."den__onboarding",
+        "t60"."den__regulated",
+        "t60"."den__standard",
+        "t60"."ew__expansion__licence",
+        "t60"."ew__expansion__activity",
+        "t60"."ew__onboarding__setup",
+        "t60"."ew__onboarding__deployed",
+        "t60"."ew__onboarding__activity",
+        "t60"."ew__regulated__engagement",
+        "t60"."ew__regulated__voice",
+        "t60"."ew__regulated__support",
+        "t60"."ew__regulated__industry_fit",
+        "t60"."ew__standard__engagement",
+        "t60"."ew__standard__voice",
+        "t60"."ew__standard__support",
+        "t60"."ew__regulated__engagement" * CASE
+          WHEN "t60"."den__engagement" > 0
+          THEN CAST(CASE WHEN "t60"."gs__adoption" IS NOT NULL THEN 3.0 ELSE 0.0 END AS DOUBLE PRECISION) / "t60"."den__engagement"
           ELSE 0.0
         END AS "ew__regulated__adoption",
-        "t53"."ew__regulated__engagement" * CASE
-          WHEN "t53"."den__engagement" > 0
-          THEN CAST(CASE WHEN "t53"."g__setup" IS NOT NULL THEN 1.0 ELSE 0.0 END AS DOUBLE PRECISION) / "t53"."den__engagement"
+        "t60"."ew__regulated__engagement" * CASE
+          WHEN "t60"."den__engagement" > 0
+          THEN CAST(CASE WHEN "t60"."g__setup" IS NOT NULL THEN 1.0 ELSE 0.0 END AS DOUBLE PRECISION) / "t60"."den__engagement"
           ELSE 0.0
         END AS "ew__regulated__setup",
-        "t53"."ew__regulated__voice" * CASE
-          WHEN "t53"."den__voice" > 0
-          THEN CAST(CASE WHEN "t53"."g__sentiment" IS NOT NULL THEN 1.0 ELSE 0.0 END AS DOUBLE PRECISION) / "t53"."den__voice"
+        "t60"."ew__regulated__voice" * CASE
+          WHEN "t60"."den__voice" > 0
+          THEN CAST(CASE WHEN "t60"."g__sentiment" IS NOT NULL THEN 1.0 ELSE 0.0 END AS DOUBLE PRECISION) / "t60"."den__voice"
           ELSE 0.0
         END AS "ew__regulated__sentiment",
-        "t53"."ew__regulated__voice" * CASE
-          WHEN "t53"."den__voice" > 0
-          THEN CAST(CASE WHEN "t53"."g__gut" IS NOT NULL THEN 1.0 ELSE 0.0 END AS DOUBLE PRECISION) / "t53"."den__voice"
+        "t60"."ew__regulated__voice" * CASE
+          WHEN "t60"."den__voice" > 0
+          THEN CAST(CASE WHEN "t60"."g__gut" IS NOT NULL THEN 1.0 ELSE 0.0 END AS DOUBLE PRECISION) / "t60"."den__voice"
           ELSE 0.0
         END AS "ew__regulated__gut",
-        "t53"."ew__standard__engagement" * CASE
-          WHEN "t53"."den__engagement" > 0
-          THEN CAST(CASE WHEN "t53"."gs__adoption" IS NOT NULL THEN 3.0 ELSE 0.0 END AS DOUBLE PRECISION) / "t53"."den__engagement"
+        "t60"."ew__standard__engagement" * CASE
+          WHEN "t60"."den__engagement" > 0
+          THEN CAST(CASE WHEN "t60"."gs__adoption" IS NOT NULL THEN 3.0 ELSE 0.0 END AS DOUBLE PRECISION) / "t60"."den__engagement"
           ELSE 0.0
         END AS "ew__standard__adoption",
-        "t53"."ew__standard__engagement" * CASE
-          WHEN "t53"."den__engagement" > 0
-          THEN CAST(CASE WHEN "t53"."g__setup" IS NOT NULL THEN 1.0 ELSE 0.0 END AS DOUBLE PRECISION) / "t53"."den__engagement"
+        "t60"."ew__standard__engagement" * CASE
+          WHEN "t60"."den__engagement" > 0
+          THEN CAST(CASE WHEN "t60"."g__setup" IS NOT NULL THEN 1.0 ELSE 0.0 END AS DOUBLE PRECISION) / "t60"."den__engagement"
           ELSE 0.0
         END AS "ew__standard__setup",
-        "t53"."ew__standard__voice" * CASE
-          WHEN "t53"."den__voice" > 0
-          THEN CAST(CASE WHEN "t53"."g__sentiment" IS NOT NULL THEN 1.0 ELSE 0.0 END AS DOUBLE PRECISION) / "t53"."den__voice"
+        "t60"."ew__standard__voice" * CASE
+          WHEN "t60"."den__voice" > 0
+          THEN CAST(CASE WHEN "t60"."g__sentiment" IS NOT NULL THEN 1.0 ELSE 0.0 END AS DOUBLE PRECISION) / "t60"."den__voice"
           ELSE 0.0
         END AS "ew__standard__sentiment",
-        "t53"."ew__standard__voice" * CASE
-          WHEN "t53"."den__voice" > 0
-          THEN CAST(CASE WHEN "t53"."g__gut" IS NOT NULL THEN 1.0 ELSE 0.0 END AS DOUBLE PRECISION) / "t53"."den__voice"
+        "t60"."ew__standard__voice" * CASE
+          WHEN "t60"."den__voice" > 0
+          THEN CAST(CASE WHEN "t60"."g__gut" IS NOT NULL THEN 1.0 ELSE 0.0 END AS DOUBLE PRECISION) / "t60"."den__voice"
           ELSE 0.0
         END AS "ew__standard__gut"
       FROM (
         SELECT
-          "t52"."account_id",
-          "t52"."segment",
-          "t52"."m__tenure_days",
-          "t52"."m__industry",
-          "t52"."m__seats",
-          "t52"."m__events_30d",
-          "t52"."m__active_days_30d",
-          "t52"."m__users_30d",
-          "t52"."age__events_30d",
-          "t52"."age__active_days_30d",
-          "t52"."age__users_30d",
-          "t52"."m__days_since_event",
-          "t52"."age__days_since_event",
-          "t52"."m__nps",
-          "t52"."age__nps",
-          "t52"."m__tickets_90d",
-          "t52"."age__tickets_90d",
-          "t52"."m__licence",
-          "t52"."m__gut",
-          "t52"."age__gut",
-          "t52"."m__deployed",
-          "t52"."age__deployed",
-          "t52"."g__activity",
-          "t52"."g__days",
-          "t52"."g__breadth",
-          "t52"."g__sentiment",
-          "t52"."g__support",
-          "t52"."g__gut",
-          "t52"."g__licence",
-          "t52"."g__setup",
-          "t52"."g__industry_fit",
-          "t52"."g__deployed",
-          "t52"."den__adoption",
-          "t52"."gs__adoption",
-          "t52"."den__voice",
-          "t52"."gs__voice",
-          "t52"."den__engagement",
-          "t52"."gs__engagement",
-          "t52"."den__expansion",
-          "t52"."den__onboarding",
-          "t52"."den__regulated",
-          "t52"."den__standard",
+          "t59"."account_id",
+          "t59"."segment",
+          "t59"."m__tenure_days",
+          "t59"."m__industry",
+          "t59"."m__seats",
+          "t59"."m__events_30d",
+          "t59"."m__active_days_30d",
+          "t59"."m__users_30d",
+          "t59"."age__events_30d",
+          "t59"."age__active_days_30d",
+          "t59"."age__users_30d",
+          "t59"."m__days_since_event",
+          "t59"."age__days_since_event",
+          "t59"."m__nps",
+          "t59"."age__nps",
+          "t59"."m__tickets_90d",
+          "t59"."age__tickets_90d",
+          "t59"."m__licence",
+          "t59"."m__gut",
+          "t59"."age__gut",
+          "t59"."m__deployed",
+          "t59"."age__deployed",
+          "t59"."g__activity",
+          "t59"."g__days",
+          "t59"."g__breadth",
+          "t59"."g__sentiment",
+          "t59"."g__support",
+          "t59"."g__gut",
+          "t59"."g__licence",
+          "t59"."g__setup",
+          "t59"."g__industry_fit",
+          "t59"."g__deployed",
+          "t59"."den__adoption",
+          "t59"."gs__adoption",
+          "t59"."den__voice",
+          "t59"."gs__voice",
+          "t59"."den__engagement",
+          "t59"."gs__engagement",
+          "t59"."den__expansion",
+          "t59"."den__onboarding",
+          "t59"."den__regulated",
+          "t59"."den__standard",
           1.0 * CASE
-            WHEN "t52"."den__expansion" > 0
-            THEN CAST(CASE WHEN "t52"."g__licence" IS NOT NULL THEN 1.0 ELSE 0.0 END AS DOUBLE PRECISION) / "t52"."den__expansion"
+            WHEN "t59"."den__expansion" > 0
+            THEN CAST(CASE WHEN "t59"."g__licence" IS NOT NULL THEN 1.0 ELSE 0.0 END AS DOUBLE PRECISION) / "t59"."den__expansion"
             ELSE 0.0
           END AS "ew__expansion__licence",
           1.0 * CASE
-            WHEN "t52"."den__expansion" > 0
-            THEN CAST(CASE WHEN "t52"."g__activity" IS NOT NULL THEN 1.0 ELSE 0.0 END AS DOUBLE PRECISION) / "t52"."den__expansion"
+            WHEN "t59"."den__expansion" > 0
+            THEN CAST(CASE WHEN "t59"."g__activity" IS NOT NULL THEN 1.0 ELSE 0.0 END AS DOUBLE PRECISION) / "t59"."den__expansion"
             ELSE 0.0
           END AS "ew__expansion__activity",
           1.0 * CASE
-            WHEN "t52"."den__onboarding" > 0
-            THEN CAST(CASE WHEN "t52"."g__setup" IS NOT NULL THEN 40.0 ELSE 0.0 END AS DOUBLE PRECISION) / "t52"."den__onboarding"
+            WHEN "t59"."den__onboarding" > 0
+            THEN CAST(CASE WHEN "t59"."g__setup" IS NOT NULL THEN 40.0 ELSE 0.0 END AS DOUBLE PRECISION) / "t59"."den__onboarding"
             ELSE 0.0
           END AS "ew__onboarding__setup",
           1.0 * CASE
-            WHEN "t52"."den__onboarding" > 0
-            THEN CAST(CASE WHEN "t52"."g__deployed" IS NOT NULL THEN 40.0 ELSE 0.0 END AS DOUBLE PRECISION) / "t52"."den__onboarding"
+            WHEN "t59"."den__onboarding" > 0
+            THEN CAST(CASE WHEN "t59"."g__deployed" IS NOT NULL THEN 40.0 ELSE 0.0 END AS DOUBLE PRECISION) / "t59"."den__onboarding"
             ELSE 0.0
           END AS "ew__onboarding__deployed",
           1.0 * CASE
-            WHEN "t52"."den__onboarding" > 0
-            THEN CAST(CASE WHEN "t52"."g__activity" IS NOT NULL THEN 20.0 ELSE 0.0 END AS DOUBLE PRECISION) / "t52"."den__onboarding"
+            WHEN "t59"."den__onboarding" > 0
+            THEN CAST(CASE WHEN "t59"."g__activity" IS NOT NULL THEN 20.0 ELSE 0.0 END AS DOUBLE PRECISION) / "t59"."den__onboarding"
             ELSE 0.0
           END AS "ew__onboarding__activity",
           1.0 * CASE
-            WHEN "t52"."den__regulated" > 0
-            THEN CAST(CASE WHEN "t52"."gs__engagement" IS NOT NULL THEN 40.0 ELSE 0.0 END AS DOUBLE PRECISION) / "t52"."den__regulated"
+            WHEN "t59"."den__regulated" > 0
+            THEN CAST(CASE WHEN "t59"."gs__engagement" IS NOT NULL THEN 40.0 ELSE 0.0 END AS DOUBLE PRECISION) / "t59"."den__regulated"
             ELSE 0.0
           END AS "ew__regulated__engagement",
           1.0 * CASE
-            WHEN "t52"."den__regulated" > 0
-            THEN CAST(CASE WHEN "t52"."gs__voice" IS NOT NULL THEN 20.0 ELSE 0.0 END AS DOUBLE PRECISION) / "t52"."den__regulated"
+            WHEN "t59"."den__regulated" > 0
+            THEN CAST(CASE WHEN "t59"."gs__voice" IS NOT NULL THEN 20.0 ELSE 0.0 END AS DOUBLE PRECISION) / "t59"."den__regulated"
             ELSE 0.0
           END AS "ew__regulated__voice",
           1.0 * CASE
-            WHEN "t52"."den__regulated" > 0
-            THEN CAST(CASE WHEN "t52"."g__support" IS NOT NULL THEN 20.0 ELSE 0.0 END AS DOUBLE PRECISION) / "t52"."den__regulated"
+            WHEN "t59"."den__regulated" > 0
+            THEN CAST(CASE WHEN "t59"."g__support" IS NOT NULL THEN 20.0 ELSE 0.0 END AS DOUBLE PRECISION) / "t59"."den__regulated"
             ELSE 0.0
           END AS "ew__regulated__support",
           1.0 * CASE
-            WHEN "t52"."den__regulated" > 0
-            THEN CAST(CASE WHEN "t52"."g__industry_fit" IS NOT NULL THEN 20.0 ELSE 0.0 END AS DOUBLE PRECISION) / "t52"."den__regulated"
+            WHEN "t59"."den__regulated" > 0
+            THEN CAST(CASE WHEN "t59"."g__industry_fit" IS NOT NULL THEN 20.0 ELSE 0.0 END AS DOUBLE PRECISION) / "t59"."den__regulated"
             ELSE 0.0
           END AS "ew__regulated__industry_fit",
           1.0 * CASE
-            WHEN "t52"."den__standard" > 0
-            THEN CAST(CASE WHEN "t52"."gs__engagement" IS NOT NULL THEN 50.0 ELSE 0.0 END AS DOUBLE PRECISION) / "t52"."den__standard"
+            WHEN "t59"."den__standard" > 0
+            THEN CAST(CASE WHEN "t59"."gs__engagement" IS NOT NULL THEN 50.0 ELSE 0.0 END AS DOUBLE PRECISION) / "t59"."den__standard"
             ELSE 0.0
           END AS "ew__standard__engagement",
           1.0 * CASE
-            WHEN "t52"."den__standard" > 0
-            THEN CAST(CASE WHEN "t52"."gs__voice" IS NOT NULL THEN 30.0 ELSE 0.0 END AS DOUBLE PRECISION) / "t52"."den__standard"
+            WHEN "t59"."den__standard" > 0
+            THEN CAST(CASE WHEN "t59"."gs__voice" IS NOT NULL THEN 30.0 ELSE 0.0 END AS DOUBLE PRECISION) / "t59"."den__standard"
             ELSE 0.0
           END AS "ew__standard__voice",
           1.0 * CASE
-            WHEN "t52"."den__standard" > 0
-            THEN CAST(CASE WHEN "t52"."g__support" IS NOT NULL THEN 20.0 ELSE 0.0 END AS DOUBLE PRECISION) / "t52"."den__standard"
+            WHEN "t59"."den__standard" > 0
+            THEN CAST(CASE WHEN "t59"."g__support" IS NOT NULL THEN 20.0 ELSE 0.0 END AS DOUBLE PRECISION) / "t59"."den__standard"
             ELSE 0.0
           END AS "ew__standard__support"
         FROM (
           SELECT
-            "t51"."account_id",
-            "t51"."segment",
-            "t51"."m__tenure_days",
-            "t51"."m__industry",
-            "t51"."m__seats",
-            "t51"."m__events_30d",
-            "t51"."m__active_days_30d",
-            "t51"."m__users_30d",
-            "t51"."age__events_30d",
-            "t51"."age__active_days_30d",
-            "t51"."age__users_30d",
-            "t51"."m__days_since_event",
-            "t51"."age__days_since_event",
-            "t51"."m__nps",
-            "t51"."age__nps",
-            "t51"."m__tickets_90d",
-            "t51"."age__tickets_90d",
-            "t51"."m__licence",
-            "t51"."m__gut",
-            "t51"."age__gut",
-            "t51"."m__deployed",
-            "t51"."age__deployed",
-            "t51"."g__activity",
-            "t51"."g__days",
-            "t51"."g__breadth",
-            "t51"."g__sentiment",
-            "t51"."g__support",
-            "t51"."g__gut",
-            "t51"."g__licence",
-            "t51"."g__setup",
-            "t51"."g__industry_fit",
-            "t51"."g__deployed",
-            "t51"."den__adoption",
-            "t51"."gs__adoption",
-            "t51"."den__voice",
-            "t51"."gs__voice",
-            "t51"."den__engagement",
-            "t51"."gs__engagement",
-            0.0 + CASE WHEN "t51"."g__licence" IS NOT NULL THEN 1.0 ELSE 0.0 END + CASE WHEN "t51"."g__activity" IS NOT NULL THEN 1.0 ELSE 0.0 END AS "den__expansion",
-            0.0 + CASE WHEN "t51"."g__setup" IS NOT NULL THEN 40.0 ELSE 0.0 END + CASE WHEN "t51"."g__deployed" IS NOT NULL THEN 40.0 ELSE 0.0 END + CASE WHEN "t51"."g__activity" IS NOT NULL THEN 20.0 ELSE 0.0 END AS "den__onboarding",
-            0.0 + CASE WHEN "t51"."gs__engagement" IS NOT NULL THEN 40.0 ELSE 0.0 END + CASE WHEN "t51"."gs__voice" IS NOT NULL THEN 20.0 ELSE 0.0 END + CASE WHEN "t51"."g__support" IS NOT NULL THEN 20.0 ELSE 0.0 END + CASE WHEN "t51"."g__industry_fit" IS NOT NULL THEN 20.0 ELSE 0.0 END AS "den__regulated",
-            0.0 + CASE WHEN "t51"."gs__engagement" IS NOT NULL THEN 50.0 ELSE 0.0 END + CASE WHEN "t51"."gs__voice" IS NOT NULL THEN 30.0 ELSE 0.0 END + CASE WHEN "t51"."g__support" IS NOT NULL THEN 20.0 ELSE 0.0 END AS "den__standard"
+            "t58"."account_id",
+            "t58"."segment",
+            "t58"."m__tenure_days",
+            "t58"."m__industry",
+            "t58"."m__seats",
+            "t58"."m__events_30d",
+            "t58"."m__active_days_30d",
+            "t58"."m__users_30d",
+            "t58"."age__events_30d",
+            "t58"."age__active_days_30d",
+            "t58"."age__users_30d",
+            "t58"."m__days_since_event",
+            "t58"."age__days_since_event",
+            "t58"."m__nps",
+            "t58"."age__nps",
+            "t58"."m__tickets_90d",
+            "t58"."age__tickets_90d",
+            "t58"."m__licence",
+            "t58"."m__gut",
+            "t58"."age__gut",
+            "t58"."m__deployed",
+            "t58"."age__deployed",
+            "t58"."g__activity",
+            "t58"."g__days",
+            "t58"."g__breadth",
+            "t58"."g__sentiment",
+            "t58"."g__support",
+            "t58"."g__gut",
+            "t58"."g__licence",
+            "t58"."g__setup",
+            "t58"."g__industry_fit",
+            "t58"."g__deployed",
+            "t58"."den__adoption",
+            "t58"."gs__adoption",
+            "t58"."den__voice",
+            "t58"."gs__voice",
+            "t58"."den__engagement",
+            "t58"."gs__engagement",
+            0.0 + CASE WHEN "t58"."g__licence" IS NOT NULL THEN 1.0 ELSE 0.0 END + CASE WHEN "t58"."g__activity" IS NOT NULL THEN 1.0 ELSE 0.0 END AS "den__expansion",
+            0.0 + CASE WHEN "t58"."g__setup" IS NOT NULL THEN 40.0 ELSE 0.0 END + CASE WHEN "t58"."g__deployed" IS NOT NULL THEN 40.0 ELSE 0.0 END + CASE WHEN "t58"."g__activity" IS NOT NULL THEN 20.0 ELSE 0.0 END AS "den__onboarding",
+            0.0 + CASE WHEN "t58"."gs__engagement" IS NOT NULL THEN 40.0 ELSE 0.0 END + CASE WHEN "t58"."gs__voice" IS NOT NULL THEN 20.0 ELSE 0.0 END + CASE WHEN "t58"."g__support" IS NOT NULL THEN 20.0 ELSE 0.0 END + CASE WHEN "t58"."g__industry_fit" IS NOT NULL THEN 20.0 ELSE 0.0 END AS "den__regulated",
+            0.0 + CASE WHEN "t58"."gs__engagement" IS NOT NULL THEN 50.0 ELSE 0.0 END + CASE WHEN "t58"."gs__voice" IS NOT NULL THEN 30.0 ELSE 0.0 END + CASE WHEN "t58"."g__support" IS NOT NULL THEN 20.0 ELSE 0.0 END AS "den__standard"
           FROM (
             SELECT
-              "t50"."account_id",
-              "t50"."segment",
-              "t50"."m__tenure_days",
-              "t50"."m__industry",
-              "t50"."m__seats",
-              "t50"."m__events_30d",
-              "t50"."m__active_days_30d",
-              "t50"."m__users_30d",
-              "t50"."age__events_30d",
-              "t50"."age__active_days_30d",
-              "t50"."age__users_30d",
-              "t50"."m__days_since_event",
-              "t50"."age__days_since_event",
-              "t50"."m__nps",
-              "t50"."age__nps",
-              "t50"."m__tickets_90d",
-              "t50"."age__tickets_90d",
-              "t50"."m__licence",
-              "t50"."m__gut",
-              "t50"."age__gut",
-              "t50"."m__deployed",
-              "t50"."age__deployed",
-              "t50"."g__activity",
-              "t50"."g__days",
-              "t50"."g__breadth",
-              "t50"."g__sentiment",
-              "t50"."g__support",
-              "t50"."g__gut",
-              "t50"."g__licence",
-              "t50"."g__setup",
-              "t50"."g__industry_fit",
-              "t50"."g__deployed",
-              "t50"."den__adoption",
-              "t50"."gs__adoption",
-              "t50"."den__voice",
-              "t50"."gs__voice",
-              0.0 + CASE WHEN "t50"."gs__adoption" IS NOT NULL THEN 3.0 ELSE 0.0 END + CASE WHEN "t50"."g__setup" IS NOT NULL THEN 1.0 ELSE 0.0 END AS "den__engagement",
+              "t57"."account_id",
+              "t57"."segment",
+              "t57"."m__tenure_days",
+              "t57"."m__industry",
+              "t57"."m__seats",
+              "t57"."m__events_30d",
+              "t57"."m__active_days_30d",
+              "t57"."m__users_30d",
+              "t57"."age__events_30d",
+              "t57"."age__active_days_30d",
+              "t57"."age__users_30d",
+              "t57"."m__days_since_event",
+              "t57"."age__days_since_event",
+              "t57"."m__nps",
+              "t57"."age__nps",
+              "t57"."m__tickets_90d",
+              "t57"."age__tickets_90d",
+              "t57"."m__licence",
+              "t57"."m__gut",
+              "t57"."age__gut",
+              "t57"."m__deployed",
+              "t57"."age__deployed",
+              "t57"."g__activity",
+              "t57"."g__days",
+              "t57"."g__breadth",
+              "t57"."g__sentiment",
+              "t57"."g__support",
+              "t57"."g__gut",
+              "t57"."g__licence",
+              "t57"."g__setup",
+              "t57"."g__industry_fit",
+              "t57"."g__deployed",
+              "t57"."den__adoption",
+              "t57"."gs__adoption",
+              "t57"."den__voice",
+              "t57"."gs__voice",
+              0.0 + CASE WHEN "t57"."gs__adoption" IS NOT NULL THEN 3.0 ELSE 0.0 END + CASE WHEN "t57"."g__setup" IS NOT NULL THEN 1.0 ELSE 0.0 END AS "den__engagement",
               CASE
                 WHEN (
-                  0.0 + CASE WHEN "t50"."gs__adoption" IS NOT NULL THEN 3.0 ELSE 0.0 END + CASE WHEN "t50"."g__setup" IS NOT NULL THEN 1.0 ELSE 0.0 END
+                  0.0 + CASE WHEN "t57"."gs__adoption" IS NOT NULL THEN 3.0 ELSE 0.0 END + CASE WHEN "t57"."g__setup" IS NOT NULL THEN 1.0 ELSE 0.0 END
                 ) = 0
                 THEN CAST(NULL AS DOUBLE PRECISION)
                 ELSE CAST((
                   0.0 + (
-                    COALESCE("t50"."gs__adoption", 0.0) * 3.0
+                    COALESCE("t57"."gs__adoption", 0.0) * 3.0
                   ) + (
-                    COALESCE("t50"."g__setup", 0.0) * 1.0
+                    COALESCE("t57"."g__setup", 0.0) * 1.0
                   )
                 ) AS DOUBLE PRECISION) / (
-                  0.0 + CASE WHEN "t50"."gs__adoption" IS NOT NULL THEN 3.0 ELSE 0.0 END + CASE WHEN "t50"."g__setup" IS NOT NULL THEN 1.0 ELSE 0.0 END
+                  0.0 + CASE WHEN "t57"."gs__adoption" IS NOT NULL THEN 3.0 ELSE 0.0 END + CASE WHEN "t57"."g__setup" IS NOT NULL THEN 1.0 ELSE 0.0 END
                 )
               END AS "gs__engagement"
             FROM (
               SELECT
-                "t49"."account_id",
-                "t49"."segment",
-                "t49"."m__tenure_days",
-                "t49"."m__industry",
-                "t49"."m__seats",
-                "t49"."m__events_30d",
-                "t49"."m__active_days_30d",
-                "t49"."m__users_30d",
-                "t49"."age__events_30d",
-                "t49"."age__active_days_30d",
-                "t49"."age__users_30d",
-                "t49"."m__days_since_event",
-                "t49"."age__days_since_event",
-                "t49"."m__nps",
-                "t49"."age__nps",
-                "t49"."m__tickets_90d",
-                "t49"."age__tickets_90d",
-                "t49"."m__licence",
-                "t49"."m__gut",
-                "t49"."age__gut",
-                "t49"."m__deployed",
-                "t49"."age__deployed",
-                "t49"."g__activity",
-                "t49"."g__days",
-                "t49"."g__breadth",
-                "t49"."g__sentiment",
-                "t49"."g__support",
-                "t49"."g__gut",
-                "t49"."g__licence",
-                "t49"."g__setup",
-                "t49"."g__industry_fit",
-                "t49"."g__deployed",
-                0.0 + CASE WHEN "t49"."g__activity" IS NOT NULL THEN 1.0 ELSE 0.0 END + CASE WHEN "t49"."g__days" IS NOT NULL THEN 1.0 ELSE 0.0 END + CASE WHEN "t49"."g__breadth" IS NOT NULL THEN 2.0 ELSE 0.0 END AS "den__adoption",
+                "t56"."account_id",
+                "t56"."segment",
+                "t56"."m__tenure_days",
+                "t56"."m__industry",
+                "t56"."m__seats",
+                "t56"."m__events_30d",
+                "t56"."m__active_days_30d",
+                "t56"."m__users_30d",
+                "t56"."age__events_30d",
+                "t56"."age__active_days_30d",
+                "t56"."age__users_30d",
+                "t56"."m__days_since_event",
+                "t56"."age__days_since_event",
+                "t56"."m__nps",
+                "t56"."age__nps",
+                "t56"."m__tickets_90d",
+                "t56"."age__tickets_90d",
+                "t56"."m__licence",
+                "t56"."m__gut",
+                "t56"."age__gut",
+                "t56"."m__deployed",
+                "t56"."age__deployed",
+                "t56"."g__activity",
+                "t56"."g__days",
+                "t56"."g__breadth",
+                "t56"."g__sentiment",
+                "t56"."g__support",
+                "t56"."g__gut",
+                "t56"."g__licence",
+                "t56"."g__setup",
+                "t56"."g__industry_fit",
+                "t56"."g__deployed",
+                0.0 + CASE WHEN "t56"."g__activity" IS NOT NULL THEN 1.0 ELSE 0.0 END + CASE WHEN "t56"."g__days" IS NOT NULL THEN 1.0 ELSE 0.0 END + CASE WHEN "t56"."g__breadth" IS NOT NULL THEN 2.0 ELSE 0.0 END AS "den__adoption",
                 CASE
                   WHEN (
-                    0.0 + CASE WHEN "t49"."g__activity" IS NOT NULL THEN 1.0 ELSE 0.0 END + CASE WHEN "t49"."g__days" IS NOT NULL THEN 1.0 ELSE 0.0 END + CASE WHEN "t49"."g__breadth" IS NOT NULL THEN 2.0 ELSE 0.0 END
+                    0.0 + CASE WHEN "t56"."g__activity" IS NOT NULL THEN 1.0 ELSE 0.0 END + CASE WHEN "t56"."g__days" IS NOT NULL THEN 1.0 ELSE 0.0 END + CASE WHEN "t56"."g__breadth" IS NOT NULL THEN 2.0 ELSE 0.0 END
                   ) = 0
                   THEN CAST(NULL AS DOUBLE PRECISION)
                   ELSE CAST((
                     0.0 + (
-                      COALESCE("t49"."g__activity", 0.0) * 1.0
+                      COALESCE("t56"."g__activity", 0.0) * 1.0
                     ) + (
-                      COALESCE("t49"."g__days", 0.0) * 1.0
+                      COALESCE("t56"."g__days", 0.0) * 1.0
                     ) + (
-                      COALESCE("t49"."g__breadth", 0.0) * 2.0
+                      COALESCE("t56"."g__breadth", 0.0) * 2.0
                     )
                   ) AS DOUBLE PRECISION) / (
-                    0.0 + CASE WHEN "t49"."g__activity" IS NOT NULL THEN 1.0 ELSE 0.0 END + CASE WHEN "t49"."g__days" IS NOT NULL THEN 1.0 ELSE 0.0 END + CASE WHEN "t49"."g__breadth" IS NOT NULL THEN 2.0 ELSE 0.0 END
+                    0.0 + CASE WHEN "t56"."g__activity" IS NOT NULL THEN 1.0 ELSE 0.0 END + CASE WHEN "t56"."g__days" IS NOT NULL THEN 1.0 ELSE 0.0 END + CASE WHEN "t56"."g__breadth" IS NOT NULL THEN 2.0 ELSE 0.0 END
                   )
                 END AS "gs__adoption",
-                0.0 + CASE WHEN "t49"."g__sentiment" IS NOT NULL THEN 1.0 ELSE 0.0 END + CASE WHEN "t49"."g__gut" IS NOT NULL THEN 1.0 ELSE 0.0 END AS "den__voice",
+                0.0 + CASE WHEN "t56"."g__sentiment" IS NOT NULL THEN 1.0 ELSE 0.0 END + CASE WHEN "t56"."g__gut" IS NOT NULL THEN 1.0 ELSE 0.0 END AS "den__voice",
                 CASE
                   WHEN (
-                    0.0 + CASE WHEN "t49"."g__sentiment" IS NOT NULL THEN 1.0 ELSE 0.0 END + CASE WHEN "t49"."g__gut" IS NOT NULL THEN 1.0 ELSE 0.0 END
+                    0.0 + CASE WHEN "t56"."g__sentiment" IS NOT NULL THEN 1.0 ELSE 0.0 END + CASE WHEN "t56"."g__gut" IS NOT NULL THEN 1.0 ELSE 0.0 END
                   ) = 0
                   THEN CAST(NULL AS DOUBLE PRECISION)
                   ELSE CAST((
                     0.0 + (
-                      COALESCE("t49"."g__sentiment", 0.0) * 1.0
+                      COALESCE("t56"."g__sentiment", 0.0) * 1.0
                     ) + (
-                      COALESCE("t49"."g__gut", 0.0) * 1.0
+                      COALESCE("t56"."g__gut", 0.0) * 1.0
                     )
                   ) AS DOUBLE PRECISION) / (
-                    0.0 + CASE WHEN "t49"."g__sentiment" IS NOT NULL THEN 1.0 ELSE 0.0 END + CASE WHEN "t49"."g__gut" IS NOT NULL THEN 1.0 ELSE 0.0 END
+                    0.0 + CASE WHEN "t56"."g__sentiment" IS NOT NULL THEN 1.0 ELSE 0.0 END + CASE WHEN "t56"."g__gut" IS NOT NULL THEN 1.0 ELSE 0.0 END
                   )
                 END AS "gs__voice"
               FROM (
                 SELECT
-                  "t48"."account_id",
-                  "t48"."segment",
-                  "t48"."m__tenure_days",
-                  "t48"."m__industry",
-                  "t48"."m__seats",
-                  "t48"."m__events_30d",
-                  "t48"."m__active_days_30d",
-                  "t48"."m__users_30d",
-                  "t48"."age__events_30d",
-                  "t48"."age__active_days_30d",
-                  "t48"."age__users_30d",
-                  "t48"."m__days_since_event",
-                  "t48"."age__days_since_event",
-                  "t48"."m__nps",
-                  "t48"."age__nps",
-                  "t48"."m__tickets_90d",
-                  "t48"."age__tickets_90d",
-                  "t48"."m__licence",
-                  "t48"."m__gut",
-                  "t48"."age__gut",
-                  "t48"."m__deployed",
-                  "t48"."age__deployed",
+                  "t55"."account_id",
+                  "t55"."segment",
+                  "t55"."m__tenure_days",
+                  "t55"."m__industry",
+                  "t55"."m__seats",
+                  "t55"."m__events_30d",
+                  "t55"."m__active_days_30d",
+                  "t55"."m__users_30d",
+                  "t55"."age__events_30d",
+                  "t55"."age__active_days_30d",
+                  "t55"."age__users_30d",
+                  "t55"."m__days_since_event",
+                  "t55"."age__days_since_event",
+                  "t55"."m__nps",
+                  "t55"."age__nps",
+                  "t55"."m__tickets_90d",
+                  "t55"."age__tickets_90d",
+                  "t55"."m__licence",
+                  "t55"."m__gut",
+                  "t55"."age__gut",
+                  "t55"."m__deployed",
+                  "t55"."age__deployed",
                   CASE
-                    WHEN "t48"."m__events_30d" IS NULL
+                    WHEN "t55"."m__events_30d" IS NULL
                     THEN CAST(NULL AS DOUBLE PRECISION)
                     ELSE CASE
-                      WHEN "t48"."m__events_30d" >= 10.0
+                      WHEN "t55"."m__events_30d" >= 10.0
                       THEN 100.0
-                      WHEN "t48"."m__events_30d" >= 5.0
+                      WHEN "t55"."m__events_30d" >= 5.0
                       THEN 80.0
-                      WHEN "t48"."m__events_30d" >= 1.0
+                      WHEN "t55"."m__events_30d" >= 1.0
                       THEN 40.0
-                      WHEN "t48"."m__events_30d" >= 0.0
+                      WHEN "t55"."m__events_30d" >= 0.0
                       THEN 0.0
                       ELSE 0.0
                     END
                   END AS "g__activity",
                   CASE
-                    WHEN "t48"."m__active_days_30d" IS NULL
+                    WHEN "t55"."m__active_days_30d" IS NULL
                     THEN CAST(NULL AS DOUBLE PRECISION)
                     ELSE GREATEST(
                       0.0,
@@ -3155,37 +3155,37 @@ FROM (
                         100.0,
                         (
                           CAST((
-                            CAST("t48"."m__active_days_30d" AS DOUBLE PRECISION) - 0.0
+                            CAST("t55"."m__active_days_30d" AS DOUBLE PRECISION) - 0.0
                           ) AS DOUBLE PRECISION) / 4.0
                         ) * 100
                       )
                     )
                   END AS "g__days",
                   CASE
-                    WHEN "t48"."m__users_30d" IS NULL
+                    WHEN "t55"."m__users_30d" IS NULL
                     THEN CAST(NULL AS DOUBLE PRECISION)
                     ELSE CASE
-                      WHEN "t48"."m__users_30d" IS NULL
+                      WHEN "t55"."m__users_30d" IS NULL
                       THEN CAST(NULL AS DOUBLE PRECISION)
-                      WHEN COUNT("t48"."m__users_30d") OVER (
-                        PARTITION BY "t48"."m__users_30d" IS NULL, "t48"."segment"
+                      WHEN COUNT("t55"."m__users_30d") OVER (
+                        PARTITION BY "t55"."m__users_30d" IS NULL, "t55"."segment"
                         ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
                       ) = 1
                       THEN 0.5
                       ELSE CAST((
                         CAST(ROUND(
                           CUME_DIST() OVER (
-                            PARTITION BY "t48"."m__users_30d" IS NULL, "t48"."segment"
-                            ORDER BY "t48"."m__users_30d" ASC
+                            PARTITION BY "t55"."m__users_30d" IS NULL, "t55"."segment"
+                            ORDER BY "t55"."m__users_30d" ASC
                             ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
-                          ) * COUNT("t48"."m__users_30d") OVER (
-                            PARTITION BY "t48"."m__users_30d" IS NULL, "t48"."segment"
+                          ) * COUNT("t55"."m__users_30d") OVER (
+                            PARTITION BY "t55"."m__users_30d" IS NULL, "t55"."segment"
                             ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
                           )
                         ) AS BIGINT) - 1
                       ) AS DOUBLE PRECISION) / (
-                        COUNT("t48"."m__users_30d") OVER (
-                          PARTITION BY "t48"."m__users_30d" IS NULL, "t48"."segment"
+                        COUNT("t55"."m__users_30d") OVER (
+                          PARTITION BY "t55"."m__users_30d" IS NULL, "t55"."segment"
                           ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
                         ) - 1
                       )
@@ -3193,14 +3193,14 @@ FROM (
                   END AS "g__breadth",
                   COALESCE(
                     CASE
-                      WHEN "t48"."m__nps" IS NULL
+                      WHEN "t55"."m__nps" IS NULL
                       THEN CAST(NULL AS DOUBLE PRECISION)
                       ELSE CASE
-                        WHEN "t48"."m__nps" >= 9
+                        WHEN "t55"."m__nps" >= 9
                         THEN 100.0
-                        WHEN "t48"."m__nps" >= 7
+                        WHEN "t55"."m__nps" >= 7
                         THEN 50.0
-                        WHEN "t48"."m__nps" >= 0
+                        WHEN "t55"."m__nps" >= 0
                         THEN 0.0
                         ELSE NULL
                       END
@@ -3209,61 +3209,61 @@ FROM (
                   ) AS "g__sentiment",
                   CASE
                     WHEN COALESCE(
-                      COALESCE("t48"."m__tickets_90d" = 0.0, FALSE)
-                      AND COALESCE("t48"."m__events_30d" = 0.0, FALSE),
+                      COALESCE("t55"."m__tickets_90d" = 0.0, FALSE)
+                      AND COALESCE("t55"."m__events_30d" = 0.0, FALSE),
                       FALSE
                     )
                     THEN 0.0
                     ELSE CASE
-                      WHEN "t48"."m__tickets_90d" IS NULL
+                      WHEN "t55"."m__tickets_90d" IS NULL
                       THEN CAST(NULL AS DOUBLE PRECISION)
                       ELSE CASE
                         WHEN CASE
-                          WHEN "t48"."m__tickets_90d" IS NULL
+                          WHEN "t55"."m__tickets_90d" IS NULL
                           THEN CAST(NULL AS DOUBLE PRECISION)
-                          WHEN COUNT("t48"."m__tickets_90d") OVER (
-                            PARTITION BY "t48"."m__tickets_90d" IS NULL
+                          WHEN COUNT("t55"."m__tickets_90d") OVER (
+                            PARTITION BY "t55"."m__tickets_90d" IS NULL
                             ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
                           ) = 1
                           THEN 0.5
                           ELSE CUME_DIST() OVER (
-                            PARTITION BY "t48"."m__tickets_90d" IS NULL
+                            PARTITION BY "t55"."m__tickets_90d" IS NULL
                             ORDER BY -(
-                              "t48"."m__tickets_90d"
+                              "t55"."m__tickets_90d"
                             ) ASC
                             ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
                           )
                         END IS NULL
                         THEN CAST(NULL AS DOUBLE PRECISION)
                         WHEN CASE
-                          WHEN "t48"."m__tickets_90d" IS NULL
+                          WHEN "t55"."m__tickets_90d" IS NULL
                           THEN CAST(NULL AS DOUBLE PRECISION)
-                          WHEN COUNT("t48"."m__tickets_90d") OVER (
-                            PARTITION BY "t48"."m__tickets_90d" IS NULL
+                          WHEN COUNT("t55"."m__tickets_90d") OVER (
+                            PARTITION BY "t55"."m__tickets_90d" IS NULL
                             ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
                           ) = 1
                           THEN 0.5
                           ELSE CUME_DIST() OVER (
-                            PARTITION BY "t48"."m__tickets_90d" IS NULL
+                            PARTITION BY "t55"."m__tickets_90d" IS NULL
                             ORDER BY -(
-                              "t48"."m__tickets_90d"
+                              "t55"."m__tickets_90d"
                             ) ASC
                             ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
                           )
                         END <= 0.3333333333333333
                         THEN 0.0
                         WHEN CASE
-                          WHEN "t48"."m__tickets_90d" IS NULL
+                          WHEN "t55"."m__tickets_90d" IS NULL
                           THEN CAST(NULL AS DOUBLE PRECISION)
-                          WHEN COUNT("t48"."m__tickets_90d") OVER (
-                            PARTITION BY "t48"."m__tickets_90d" IS NULL
+                          WHEN COUNT("t55"."m__tickets_90d") OVER (
+                            PARTITION BY "t55"."m__tickets_90d" IS NULL
                             ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
                           ) = 1
                           THEN 0.5
                           ELSE CUME_DIST() OVER (
-                            PARTITION BY "t48"."m__tickets_90d" IS NULL
+                            PARTITION BY "t55"."m__tickets_90d" IS NULL
                             ORDER BY -(
-                              "t48"."m__tickets_90d"
+                              "t55"."m__tickets_90d"
                             ) ASC
                             ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
                           )
@@ -3274,19 +3274,19 @@ FROM (
                     END
                   END AS "g__support",
                   CASE
-                    WHEN "t48"."m__gut" IS NULL
+                    WHEN "t55"."m__gut" IS NULL
                     THEN CAST(NULL AS DOUBLE PRECISION)
                     ELSE GREATEST(
                       0.0,
                       LEAST(100.0, (
                         CAST((
-                          "t48"."m__gut" - 0.0
+                          "t55"."m__gut" - 0.0
                         ) AS DOUBLE PRECISION) / 10.0
                       ) * 100)
                     )
                   END AS "g__gut",
                   CASE
-                    WHEN "t48"."m__licence" IS NULL
+                    WHEN "t55"."m__licence" IS NULL
                     THEN CAST(NULL AS DOUBLE PRECISION)
                     ELSE GREATEST(
                       0.0,
@@ -3294,21 +3294,21 @@ FROM (
                         100.0,
                         (
                           CASE
-                            WHEN STDDEV_SAMP("t48"."m__licence") OVER (
-                              PARTITION BY "t48"."m__licence" IS NULL
-                              ORDER BY "t48"."m__licence" ASC
+                            WHEN STDDEV_SAMP("t55"."m__licence") OVER (
+                              PARTITION BY "t55"."m__licence" IS NULL
+                              ORDER BY "t55"."m__licence" ASC
                               ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
                             ) = 0
                             THEN 0.0
                             ELSE CAST((
-                              "t48"."m__licence" - AVG("t48"."m__licence") OVER (
-                                PARTITION BY "t48"."m__licence" IS NULL
-                                ORDER BY "t48"."m__licence" ASC
+                              "t55"."m__licence" - AVG("t55"."m__licence") OVER (
+                                PARTITION BY "t55"."m__licence" IS NULL
+                                ORDER BY "t55"."m__licence" ASC
                                 ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
                               )
-                            ) AS DOUBLE PRECISION) / STDDEV_SAMP("t48"."m__licence") OVER (
-                              PARTITION BY "t48"."m__licence" IS NULL
-                              ORDER BY "t48"."m__licence" ASC
+                            ) AS DOUBLE PRECISION) / STDDEV_SAMP("t55"."m__licence") OVER (
+                              PARTITION BY "t55"."m__licence" IS NULL
+                              ORDER BY "t55"."m__licence" ASC
                               ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
                             )
                           END * 25
@@ -3317,71 +3317,71 @@ FROM (
                     )
                   END AS "g__licence",
                   CASE
-                    WHEN "t48"."m__days_since_event" IS NULL
+                    WHEN "t55"."m__days_since_event" IS NULL
                     THEN CAST(NULL AS DOUBLE PRECISION)
                     ELSE (
                       POW(0.5, (
-                        CAST("t48"."m__days_since_event" AS DOUBLE PRECISION) / 14.0
+                        CAST("t55"."m__days_since_event" AS DOUBLE PRECISION) / 14.0
                       ))
                     ) * 100
                   END AS "g__setup",
                   CASE
-                    WHEN "t48"."m__industry" IS NULL
+                    WHEN "t55"."m__industry" IS NULL
                     THEN CAST(NULL AS DOUBLE PRECISION)
                     ELSE CASE
-                      WHEN "t48"."m__industry" = 'retail'
+                      WHEN "t55"."m__industry" = 'retail'
                       THEN 60.0
-                      WHEN "t48"."m__industry" = 'healthcare'
+                      WHEN "t55"."m__industry" = 'healthcare'
                       THEN 90.0
                       ELSE 0.0
                     END
                   END AS "g__industry_fit",
                   CASE
-                    WHEN "t48"."m__deployed" IS NULL
+                    WHEN "t55"."m__deployed" IS NULL
                     THEN CAST(NULL AS DOUBLE PRECISION)
-                    ELSE CASE WHEN "t48"."m__deployed" <> 0 THEN 100.0 ELSE 0.0 END
+                    ELSE CASE WHEN "t55"."m__deployed" <> 0 THEN 100.0 ELSE 0.0 END
                   END AS "g__deployed"
                 FROM (
                   SELECT
-                    "t47"."account_id",
-                    "t47"."segment",
-                    "t47"."m__tenure_days",
-                    "t47"."m__industry",
-                    "t47"."m__seats",
-                    "t47"."m__events_30d",
-                    "t47"."m__active_days_30d",
-                    "t47"."m__users_30d",
-                    "t47"."age__events_30d",
-                    "t47"."age__active_days_30d",
-                    "t47"."age__users_30d",
-                    "t47"."m__days_since_event",
-                    "t47"."age__days_since_event",
-                    "t47"."m__nps",
-                    "t47"."age__nps",
-                    "t47"."m__tickets_90d",
-                    "t47"."age__tickets_90d",
-                    "t47"."m__licence",
-                    "t37"."_num" AS "m__gut",
-                    CAST(EXTRACT(epoch FROM CAST(MAKE_DATE(2024, 6, 30) AS TIMESTAMP) - CAST(DATE("t37"."_at") AS TIMESTAMP)) / 86400 AS BIGINT) AS "age__gut",
-                    "t38"."_num" AS "m__deployed",
-                    CAST(EXTRACT(epoch FROM CAST(MAKE_DATE(2024, 6, 30) AS TIMESTAMP) - CAST(DATE("t38"."_at") AS TIMESTAMP)) / 86400 AS BIGINT) AS "age__deployed"
+                    "t54"."account_id",
+                    "t54"."segment",
+                    "t54"."m__tenure_days",
+                    "t54"."m__industry",
+                    "t54"."m__seats",
+                    "t54"."m__events_30d",
+                    "t54"."m__active_days_30d",
+                    "t54"."m__users_30d",
+                    "t54"."age__events_30d",
+                    "t54"."age__active_days_30d",
+                    "t54"."age__users_30d",
+                    "t54"."m__days_since_event",
+                    "t54"."age__days_since_event",
+                    "t54"."m__nps",
+                    "t54"."age__nps",
+                    "t54"."m__tickets_90d",
+                    "t54"."age__tickets_90d",
+                    "t54"."m__licence",
+                    "t41"."_num" AS "m__gut",
+                    CAST(EXTRACT(epoch FROM CAST(MAKE_DATE(2024, 6, 30) AS TIMESTAMP) - CAST(DATE("t41"."_at") AS TIMESTAMP)) / 86400 AS BIGINT) AS "age__gut",
+                    "t42"."_num" AS "m__deployed",
+                    CAST(EXTRACT(epoch FROM CAST(MAKE_DATE(2024, 6, 30) AS TIMESTAMP) - CAST(DATE("t42"."_at") AS TIMESTAMP)) / 86400 AS BIGINT) AS "age__deployed"
                   FROM (
                     SELECT
-                      "t45"."account_id",
-                      "t45"."segment",
-                      "t45"."m__tenure_days",
-                      "t45"."m__industry",
-                      "t45"."m__seats",
-                      "t45"."m__events_30d",
-                      "t45"."m__active_days_30d",
-                      "t45"."m__users_30d",
-                      "t45"."age__events_30d",
-                      "t45"."age__active_days_30d",
-                      "t45"."age__users_30d",
-                      "t45"."m__days_since_event",
-                      "t45"."age__days_since_event",
-                      "t45"."m__nps",
-                      "t45"."age__nps",
+                      "t52"."account_id",
+                      "t52"."segment",
+                      "t52"."m__tenure_days",
+                      "t52"."m__industry",
+                      "t52"."m__seats",
+                      "t52"."m__events_30d",
+                      "t52"."m__active_days_30d",
+                      "t52"."m__users_30d",
+                      "t52"."age__events_30d",
+                      "t52"."age__active_days_30d",
+                      "t52"."age__users_30d",
+                      "t52"."m__days_since_event",
+                      "t52"."age__days_since_event",
+                      "t52"."m__nps",
+                      "t52"."age__nps",
                       CASE
                         WHEN (
                           SELECT
@@ -3393,43 +3393,43 @@ FROM (
                             WHERE
                               "t2"."opened_at" < CAST(MAKE_DATE(2024, 6, 30) + INTERVAL '1 DAY' AS TIMESTAMP)
                             LIMIT 1
-                          ) AS "t15"
+                          ) AS "t17"
                         )
-                        THEN COALESCE("t45"."m__tickets_90d", 0)
-                        ELSE "t45"."m__tickets_90d"
+                        THEN COALESCE("t52"."m__tickets_90d", 0)
+                        ELSE "t52"."m__tickets_90d"
                       END AS "m__tickets_90d",
-                      "t45"."age__tickets_90d",
+                      "t52"."age__tickets_90d",
                       CASE
-                        WHEN "t45"."m__seats" = 0
+                        WHEN "t52"."m__seats" = 0
                         THEN CAST(NULL AS DOUBLE PRECISION)
-                        ELSE CAST("t45"."m__users_30d" AS DOUBLE PRECISION) / "t45"."m__seats"
+                        ELSE CAST("t52"."m__users_30d" AS DOUBLE PRECISION) / "t52"."m__seats"
                       END AS "m__licence"
                     FROM (
                       SELECT
-                        "t44"."account_id",
-                        "t44"."segment",
-                        "t44"."m__tenure_days",
-                        "t44"."m__industry",
-                        "t44"."m__seats",
-                        "t44"."m__events_30d",
-                        "t44"."m__active_days_30d",
-                        "t44"."m__users_30d",
-                        "t44"."age__events_30d",
-                        "t44"."age__active_days_30d",
-                        "t44"."age__users_30d",
-                        "t34"."m__days_since_event",
-                        CAST(EXTRACT(epoch FROM CAST(MAKE_DATE(2024, 6, 30) AS TIMESTAMP) - CAST(DATE("t34"."_newest") AS TIMESTAMP)) / 86400 AS BIGINT) AS "age__days_since_event",
-                        "t25"."m__nps",
-                        CAST(EXTRACT(epoch FROM CAST(MAKE_DATE(2024, 6, 30) AS TIMESTAMP) - CAST(DATE("t25"."_newest") AS TIMESTAMP)) / 86400 AS BIGINT) AS "age__nps",
-                        "t26"."m__tickets_90d",
-                        CAST(EXTRACT(epoch FROM CAST(MAKE_DATE(2024, 6, 30) AS TIMESTAMP) - CAST(DATE("t26"."_newest") AS TIMESTAMP)) / 86400 AS BIGINT) AS "age__tickets_90d"
+                        "t51"."account_id",
+                        "t51"."segment",
+                        "t51"."m__tenure_days",
+                        "t51"."m__industry",
+                        "t51"."m__seats",
+                        "t51"."m__events_30d",
+                        "t51"."m__active_days_30d",
+                        "t51"."m__users_30d",
+                        "t51"."age__events_30d",
+                        "t51"."age__active_days_30d",
+                        "t51"."age__users_30d",
+                        "t38"."m__days_since_event",
+                        CAST(EXTRACT(epoch FROM CAST(MAKE_DATE(2024, 6, 30) AS TIMESTAMP) - CAST(DATE("t38"."_newest") AS TIMESTAMP)) / 86400 AS BIGINT) AS "age__days_since_event",
+                        "t27"."m__nps",
+                        CAST(EXTRACT(epoch FROM CAST(MAKE_DATE(2024, 6, 30) AS TIMESTAMP) - CAST(DATE("t27"."_newest") AS TIMESTAMP)) / 86400 AS BIGINT) AS "age__nps",
+                        "t28"."m__tickets_90d",
+                        CAST(EXTRACT(epoch FROM CAST(MAKE_DATE(2024, 6, 30) AS TIMESTAMP) - CAST(DATE("t28"."_newest") AS TIMESTAMP)) / 86400 AS BIGINT) AS "age__tickets_90d"
                       FROM (
                         SELECT
-                          "t42"."account_id",
-                          "t42"."segment",
-                          "t42"."m__tenure_days",
-                          "t42"."m__industry",
-                          "t42"."m__seats",
+                          "t49"."account_id",
+                          "t49"."segment",
+                          "t49"."m__tenure_days",
+                          "t49"."m__industry",
+                          "t49"."m__seats",
                           CASE
                             WHEN (
                               SELECT
@@ -3437,12 +3437,12 @@ FROM (
                               FROM (
                                 SELECT
                                   *
-                                FROM "t9" AS "t17"
+                                FROM "t10" AS "t19"
                                 LIMIT 1
-                              ) AS "t20"
+                              ) AS "t22"
                             )
-                            THEN COALESCE("t42"."m__events_30d", 0)
-                            ELSE "t42"."m__events_30d"
+                            THEN COALESCE("t49"."m__events_30d", 0)
+                            ELSE "t49"."m__events_30d"
                           END AS "m__events_30d",
                           CASE
                             WHEN (
@@ -3451,12 +3451,12 @@ FROM (
                               FROM (
                                 SELECT
                                   *
-                                FROM "t9" AS "t17"
+                                FROM "t10" AS "t19"
                                 LIMIT 1
-                              ) AS "t20"
+                              ) AS "t22"
                             )
-                            THEN COALESCE("t42"."m__active_days_30d", 0)
-                            ELSE "t42"."m__active_days_30d"
+                            THEN COALESCE("t49"."m__active_days_30d", 0)
+                            ELSE "t49"."m__active_days_30d"
                           END AS "m__active_days_30d",
                           CASE
                             WHEN (
@@ -3465,80 +3465,170 @@ FROM (
                               FROM (
                                 SELECT
                                   *
-                                FROM "t9" AS "t17"
+                                FROM "t10" AS "t19"
                                 LIMIT 1
-                              ) AS "t20"
+                              ) AS "t22"
                             )
-                            THEN COALESCE("t42"."m__users_30d", 0)
-                            ELSE "t42"."m__users_30d"
+                            THEN COALESCE("t49"."m__users_30d", 0)
+                            ELSE "t49"."m__users_30d"
                           END AS "m__users_30d",
-                          "t42"."age__events_30d",
-                          "t42"."age__active_days_30d",
-                          "t42"."age__users_30d"
+                          "t49"."age__events_30d",
+                          "t49"."age__active_days_30d",
+                          "t49"."age__users_30d"
                         FROM (
                           SELECT
-                            "t41"."account_id",
-                            "t41"."segment",
-                            "t41"."m__tenure_days",
-                            "t41"."m__industry",
-                            "t41"."m__seats",
-                            "t31"."m__events_30d",
-                            "t31"."m__active_days_30d",
-                            "t31"."m__users_30d",
-                            CAST(EXTRACT(epoch FROM CAST(MAKE_DATE(2024, 6, 30) AS TIMESTAMP) - CAST(DATE("t31"."_newest") AS TIMESTAMP)) / 86400 AS BIGINT) AS "age__events_30d",
-                            CAST(EXTRACT(epoch FROM CAST(MAKE_DATE(2024, 6, 30) AS TIMESTAMP) - CAST(DATE("t31"."_newest") AS TIMESTAMP)) / 86400 AS BIGINT) AS "age__active_days_30d",
-                            CAST(EXTRACT(epoch FROM CAST(MAKE_DATE(2024, 6, 30) AS TIMESTAMP) - CAST(DATE("t31"."_newest") AS TIMESTAMP)) / 86400 AS BIGINT) AS "age__users_30d"
+                            "t48"."account_id",
+                            "t48"."segment",
+                            "t48"."m__tenure_days",
+                            "t48"."m__industry",
+                            "t48"."m__seats",
+                            "t34"."m__events_30d",
+                            "t34"."m__active_days_30d",
+                            "t34"."m__users_30d",
+                            CAST(EXTRACT(epoch FROM CAST(MAKE_DATE(2024, 6, 30) AS TIMESTAMP) - CAST(DATE("t34"."_newest") AS TIMESTAMP)) / 86400 AS BIGINT) AS "age__events_30d",
+                            CAST(EXTRACT(epoch FROM CAST(MAKE_DATE(2024, 6, 30) AS TIMESTAMP) - CAST(DATE("t34"."_newest") AS TIMESTAMP)) / 86400 AS BIGINT) AS "age__active_days_30d",
+                            CAST(EXTRACT(epoch FROM CAST(MAKE_DATE(2024, 6, 30) AS TIMESTAMP) - CAST(DATE("t34"."_newest") AS TIMESTAMP)) / 86400 AS BIGINT) AS "age__users_30d"
                           FROM (
                             SELECT
-                              "t39"."id" AS "account_id",
-                              "t39"."segment",
-                              CAST(EXTRACT(epoch FROM CAST(MAKE_DATE(2024, 6, 30) AS TIMESTAMP) - CAST("t39"."customer_since" AS TIMESTAMP)) / 86400 AS BIGINT) AS "m__tenure_days",
-                              "t39"."industry" AS "m__industry",
-                              "t39"."seats" AS "m__seats"
+                              "t46"."account_id",
+                              "t46"."segment",
+                              CAST(EXTRACT(epoch FROM CAST(MAKE_DATE(2024, 6, 30) AS TIMESTAMP) - CAST("t46"."customer_since" AS TIMESTAMP)) / 86400 AS BIGINT) AS "m__tenure_days",
+                              "t46"."industry" AS "m__industry",
+                              "t46"."seats" AS "m__seats"
                             FROM (
                               SELECT
-                                "t18"."id",
-                                "t18"."name",
-                                "t18"."owner",
-                                "t18"."segment",
-                                "t18"."industry",
-                                "t18"."plan",
-                                "t18"."arr",
-                                "t18"."seats",
-                                "t18"."customer_since",
-                                "t18"."renewal_date",
-                                "t18"."parent_id",
-                                "t18"."attributes"
-                              FROM "t6" AS "t18"
-                              WHERE
-                                NOT EXISTS(
+                                "t45"."account_id",
+                                "t45"."name",
+                                "t45"."owner",
+                                "t45"."plan",
+                                "t45"."arr",
+                                "t45"."customer_since",
+                                "t45"."renewal_date",
+                                "t45"."parent_id",
+                                "t45"."attributes",
+                                "t45"."updated_at",
+                                CASE
+                                  WHEN "t33"."_version_of" IS NOT NULL
+                                  THEN "t33"."_v_industry"
+                                  ELSE "t45"."industry"
+                                END AS "industry",
+                                CASE
+                                  WHEN "t33"."_version_of" IS NOT NULL
+                                  THEN "t33"."_v_seats"
+                                  ELSE "t45"."seats"
+                                END AS "seats",
+                                CASE
+                                  WHEN "t33"."_version_of" IS NOT NULL
+                                  THEN "t33"."_v_segment"
+                                  ELSE "t45"."segment"
+                                END AS "segment"
+                              FROM (
+                                SELECT
+                                  "t43"."id" AS "account_id",
+                                  "t43"."name",
+                                  "t43"."owner",
+                                  "t43"."segment",
+                                  "t43"."industry",
+                                  "t43"."plan",
+                                  "t43"."arr",
+                                  "t43"."seats",
+                                  "t43"."customer_since",
+                                  "t43"."renewal_date",
+                                  "t43"."parent_id",
+                                  "t43"."attributes",
+                                  "t43"."updated_at"
+                                FROM (
                                   SELECT
-                                    1
-                                  FROM (
-                                    SELECT
-                                      "t14"."account_id" AS "gid"
-                                    FROM (
-                                      SELECT
-                                        *
-                                      FROM "outcomes" AS "t5"
-                                      WHERE
-                                        "t5"."kind" = 'churned' AND "t5"."date" <= MAKE_DATE(2024, 6, 30)
-                                    ) AS "t14"
-                                    INNER JOIN "t6" AS "t19"
-                                      ON "t14"."account_id" = "t19"."id" AND "t14"."date" >= "t19"."customer_since"
-                                  ) AS "t33"
+                                    "t20"."id",
+                                    "t20"."name",
+                                    "t20"."owner",
+                                    "t20"."segment",
+                                    "t20"."industry",
+                                    "t20"."plan",
+                                    "t20"."arr",
+                                    "t20"."seats",
+                                    "t20"."customer_since",
+                                    "t20"."renewal_date",
+                                    "t20"."parent_id",
+                                    "t20"."attributes",
+                                    "t20"."updated_at"
+                                  FROM "t7" AS "t20"
                                   WHERE
-                                    "t18"."id" = "t33"."gid"
-                                )
-                            ) AS "t39"
-                          ) AS "t41"
+                                    NOT EXISTS(
+                                      SELECT
+                                        1
+                                      FROM (
+                                        SELECT
+                                          "t16"."account_id" AS "gid"
+                                        FROM (
+                                          SELECT
+                                            *
+                                          FROM "outcomes" AS "t6"
+                                          WHERE
+                                            "t6"."kind" = 'churned' AND "t6"."date" <= MAKE_DATE(2024, 6, 30)
+                                        ) AS "t16"
+                                        INNER JOIN "t7" AS "t21"
+                                          ON "t16"."account_id" = "t21"."id" AND "t16"."date" >= "t21"."customer_since"
+                                      ) AS "t37"
+                                      WHERE
+                                        "t20"."id" = "t37"."gid"
+                                    )
+                                ) AS "t43"
+                              ) AS "t45"
+                              LEFT OUTER JOIN (
+                                SELECT
+                                  "t13"."id" AS "_version_of",
+                                  "t13"."industry" AS "_v_industry",
+                                  "t13"."seats" AS "_v_seats",
+                                  "t13"."segment" AS "_v_segment"
+                                FROM (
+                                  SELECT
+                                    "t4"."id",
+                                    "t4"."name",
+                                    "t4"."owner",
+                                    "t4"."segment",
+                                    "t4"."industry",
+                                    "t4"."plan",
+                                    "t4"."arr",
+                                    "t4"."seats",
+                                    "t4"."customer_since",
+                                    "t4"."renewal_date",
+                                    "t4"."parent_id",
+                                    "t4"."attributes",
+                                    "t4"."updated_at",
+                                    "t4"."valid_from",
+                                    "t4"."valid_to",
+                                    MIN("t4"."valid_from") OVER (PARTITION BY "t4"."id" ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS "_first"
+                                  FROM "account_versions" AS "t4"
+                                ) AS "t13"
+                                WHERE
+                                  (
+                                    (
+                                      "t13"."valid_from" < CAST(MAKE_DATE(2024, 6, 30) + INTERVAL '1 DAY' AS TIMESTAMP)
+                                    )
+                                    OR (
+                                      "t13"."valid_from" = "t13"."_first"
+                                    )
+                                  )
+                                  AND (
+                                    (
+                                      "t13"."valid_to" IS NULL
+                                    )
+                                    OR (
+                                      "t13"."valid_to" >= CAST(MAKE_DATE(2024, 6, 30) + INTERVAL '1 DAY' AS TIMESTAMP)
+                                    )
+                                  )
+                              ) AS "t33"
+                                ON "t45"."account_id" = "t33"."_version_of"
+                            ) AS "t46"
+                          ) AS "t48"
                           LEFT OUTER JOIN (
                             SELECT
-                              "t13"."account_id" AS "_account",
+                              "t14"."account_id" AS "_account",
                               COUNT(*) AS "m__events_30d",
-                              COUNT(DISTINCT DATE("t13"."timestamp")) AS "m__active_days_30d",
-                              COUNT(DISTINCT "t13"."user_id") AS "m__users_30d",
-                              MAX("t13"."timestamp") AS "_newest"
+                              COUNT(DISTINCT DATE("t14"."timestamp")) AS "m__active_days_30d",
+                              COUNT(DISTINCT "t14"."user_id") AS "m__users_30d",
+                              MAX("t14"."timestamp") AS "_newest"
                             FROM (
                               SELECT
                                 *
@@ -3546,31 +3636,31 @@ FROM (
                               WHERE
                                 "t3"."timestamp" < CAST(MAKE_DATE(2024, 6, 30) + INTERVAL '1 DAY' AS TIMESTAMP)
                                 AND "t3"."timestamp" >= CAST(MAKE_DATE(2024, 6, 30) + INTERVAL '-29 DAY' AS TIMESTAMP)
-                            ) AS "t13"
+                            ) AS "t14"
                             GROUP BY
                               1
-                          ) AS "t31"
-                            ON "t41"."account_id" = "t31"."_account"
-                        ) AS "t42"
-                      ) AS "t44"
+                          ) AS "t34"
+                            ON "t48"."account_id" = "t34"."_account"
+                        ) AS "t49"
+                      ) AS "t51"
                       LEFT OUTER JOIN (
                         SELECT
-                          "t17"."account_id" AS "_account",
-                          CAST(EXTRACT(epoch FROM CAST(MAKE_DATE(2024, 6, 30) AS TIMESTAMP) - CAST(DATE(MAX("t17"."timestamp")) AS TIMESTAMP)) / 86400 AS BIGINT) AS "m__days_since_event",
-                          MAX("t17"."timestamp") AS "_newest"
-                        FROM "t9" AS "t17"
+                          "t19"."account_id" AS "_account",
+                          CAST(EXTRACT(epoch FROM CAST(MAKE_DATE(2024, 6, 30) AS TIMESTAMP) - CAST(DATE(MAX("t19"."timestamp")) AS TIMESTAMP)) / 86400 AS BIGINT) AS "m__days_since_event",
+                          MAX("t19"."timestamp") AS "_newest"
+                        FROM "t10" AS "t19"
                         GROUP BY
                           1
-                      ) AS "t34"
-                        ON "t44"."account_id" = "t34"."_account"
+                      ) AS "t38"
+                        ON "t51"."account_id" = "t38"."_account"
                       LEFT OUTER JOIN (
                         SELECT
-                          "t10"."account_id" AS "_account",
+                          "t11"."account_id" AS "_account",
                           (
-                            ARRAY_AGG("t10"."score" ORDER BY "t10"."responded_at" DESC NULLS LAST) FILTER(WHERE
-                              "t10"."responded_at" IS NOT NULL)
+                            ARRAY_AGG("t11"."score" ORDER BY "t11"."responded_at" DESC NULLS LAST) FILTER(WHERE
+                              "t11"."responded_at" IS NOT NULL)
                           )[1] AS "m__nps",
-                          MAX("t10"."responded_at") AS "_newest"
+                          MAX("t11"."responded_at") AS "_newest"
                         FROM (
                           SELECT
                             *
@@ -3579,16 +3669,16 @@ FROM (
                             "t1"."responded_at" < CAST(MAKE_DATE(2024, 6, 30) + INTERVAL '1 DAY' AS TIMESTAMP)
                             AND "t1"."responded_at" >= CAST(MAKE_DATE(2024, 6, 30) + INTERVAL '-364 DAY' AS TIMESTAMP)
                             AND "t1"."kind" IN ('nps')
-                        ) AS "t10"
+                        ) AS "t11"
                         GROUP BY
                           1
-                      ) AS "t25"
-                        ON "t44"."account_id" = "t25"."_account"
+                      ) AS "t27"
+                        ON "t51"."account_id" = "t27"."_account"
                       LEFT OUTER JOIN (
                         SELECT
-                          "t11"."account_id" AS "_account",
+                          "t12"."account_id" AS "_account",
                           COUNT(*) AS "m__tickets_90d",
-                          MAX("t11"."opened_at") AS "_newest"
+                          MAX("t12"."opened_at") AS "_newest"
                         FROM (
                           SELECT
                             *
@@ -3596,35 +3686,35 @@ FROM (
                           WHERE
                             "t2"."opened_at" < CAST(MAKE_DATE(2024, 6, 30) + INTERVAL '1 DAY' AS TIMESTAMP)
                             AND "t2"."opened_at" >= CAST(MAKE_DATE(2024, 6, 30) + INTERVAL '-89 DAY' AS TIMESTAMP)
-                        ) AS "t11"
+                        ) AS "t12"
                         GROUP BY
                           1
-                      ) AS "t26"
-                        ON "t44"."account_id" = "t26"."_account"
-                    ) AS "t45"
-                  ) AS "t47"
+                      ) AS "t28"
+                        ON "t51"."account_id" = "t28"."_account"
+                    ) AS "t52"
+                  ) AS "t54"
                   LEFT OUTER JOIN (
                     SELECT
                       *
-                    FROM "t24" AS "t28"
+                    FROM "t26" AS "t31"
                     WHERE
-                      "t28"."_input" = 'gut_check'
-                  ) AS "t37"
-                    ON "t47"."account_id" = "t37"."_acc"
+                      "t31"."_input" = 'gut_check'
+                  ) AS "t41"
+                    ON "t54"."account_id" = "t41"."_acc"
                   LEFT OUTER JOIN (
                     SELECT
                       *
-                    FROM "t24" AS "t28"
+                    FROM "t26" AS "t31"
                     WHERE
-                      "t28"."_input" = 'deployed'
-                  ) AS "t38"
-                    ON "t47"."account_id" = "t38"."_acc"
-                ) AS "t48"
-              ) AS "t49"
-            ) AS "t50"
-          ) AS "t51"
-        ) AS "t52"
-      ) AS "t53"
-    ) AS "t54"
-  ) AS "t55"
-) AS "t56"
+                      "t31"."_input" = 'deployed'
+                  ) AS "t42"
+                    ON "t54"."account_id" = "t42"."_acc"
+                ) AS "t55"
+              ) AS "t56"
+            ) AS "t57"
+          ) AS "t58"
+        ) AS "t59"
+      ) AS "t60"
+    ) AS "t61"
+  ) AS "t62"
+) AS "t63"

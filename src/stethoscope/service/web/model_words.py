@@ -60,6 +60,16 @@ def _group(e: t.Expr) -> str:
     return f"({text})" if isinstance(e, t.And | t.Or) else text
 
 
+_CONTRACT = {
+    "mrr": "the MRR",
+    "seats": "the seats",
+    "plan": "the plan (the product of the line with the highest MRR)",
+    "term_months": "the bill period in months",
+    "days_to_term_end": "the days to the end of the current term",
+    "days_since_change": "the days since MRR or seats last changed",
+}
+
+
 def metric(m: t.Metric) -> str:
     """What a metric computes."""
     s = m.source
@@ -81,6 +91,12 @@ def metric(m: t.Metric) -> str:
         return f"{s.numerator} divided by {s.denominator}"
     if isinstance(s, t.Attribute):
         return f"the account's {s.name}"
+    if isinstance(s, t.Contract):
+        what = _CONTRACT[s.value]
+        if s.change_days is None:
+            return f"{what}, from the subscription lines in force"
+        unit = "in percent" if s.percent else "as an amount"
+        return f"the change of {what} over the last {s.change_days} days, {unit}"
     return f"the CSM input {s.name} (its live value)"
 
 
