@@ -56,7 +56,8 @@ POOL: dict[str, Feature] = {
         1.0,
     ),
     "seat_utilisation": Feature(
-        "distinct users with events in the last 30 days / quantity of the core line in force",
+        "distinct users with events in the last 30 days / seats licensed on t - 1 (quantity "
+        "of the core line and of any extra-seats line in force)",
         -1,
         (+1, -1),
         0.65,

@@ -62,6 +62,50 @@ def next_start(starts: np.ndarray, a: np.ndarray, day: np.ndarray) -> np.ndarray
     return np.asarray(row[np.arange(len(a)), (row <= day[:, None]).sum(axis=1)])
 
 
+def term_start_of(starts: np.ndarray, a: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """The start of the term of account ``a`` that ``day`` falls in."""
+    row = starts[a]
+    return np.asarray(row[np.arange(len(a)), (row <= day[:, None]).sum(axis=1) - 1])
+
+
+def _latest(ma: np.ndarray, md: np.ndarray, a: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Index of the latest change of account ``a`` on or before ``day``; -1 for none."""
+    if not len(ma):
+        return np.full(len(a), -1)
+    keys = (ma.astype(np.int64) << SHIFT) + md
+    i = np.searchsorted(keys, (a.astype(np.int64) << SHIFT) + day, side="right") - 1
+    return np.where((i >= 0) & (ma[np.maximum(i, 0)] == a), i, -1)
+
+
+def _at(values: np.ndarray, i: np.ndarray, default: np.ndarray | int) -> np.ndarray:
+    """``values[i]`` where ``i >= 0``, else ``default``."""
+    if not len(values):
+        return np.broadcast_to(np.asarray(default), i.shape).copy()
+    return np.where(i >= 0, values[np.maximum(i, 0)], default)
+
+
+def licences_on(
+    acc: Accounts,
+    starts: np.ndarray,
+    ma: np.ndarray,
+    md: np.ndarray,
+    after: np.ndarray,
+    change: np.ndarray,
+    a: np.ndarray,
+    day: np.ndarray,
+) -> np.ndarray:
+    """Seats licensed to account ``a`` on ``day``: its term's base plus a mid-term expansion.
+
+    Seats are added at once (a line of extra seats to the term's end) and removed only at
+    the next term start, as most contracts allow; a change on a term start sets the base.
+    """
+    s = term_start_of(starts, a, day)
+    base = _at(after, _latest(ma, md, a, s), acc.licences[a])
+    j = _latest(ma, md, a, day)
+    added = (_at(md, j, s) > s) & (_at(change, j, 0) > 0)
+    return np.asarray(base + np.where(added, _at(change, j, 0), 0))
+
+
 def core_lines(
     acc: Accounts,
     cal: Calendar,
@@ -70,42 +114,34 @@ def core_lines(
     ma: np.ndarray,
     md: np.ndarray,
     after: np.ndarray,
-) -> Rows:
-    """Core plan lines: one per term, split where the seats change (``after`` from ``md``).
+    change: np.ndarray,
+) -> tuple[Rows, Rows]:
+    """The core plan's lines, one per term, and the extra seats added mid-term.
 
-    Lines are contiguous from customer_since: each ends (inclusive) the day before the next
-    starts, the last at its term's end, which for a churned account is the day before churn.
-    Only lines starting before churn and inside the grid exist.
+    Term lines are contiguous from customer_since: each ends (inclusive) on its term's last
+    day, which for a churned account is the day before churn; they carry the seats of the
+    term's start. A mid-term expansion is a line of its own for the added seats, from the
+    change to the term's end; a mid-term contraction takes effect at the next term start.
+    So every end date is known from its line's start. Only lines starting before churn and
+    inside the grid exist.
     """
     limit = np.minimum(churn_day, cal.days)
-    ta, tk = np.nonzero(starts < limit[:, None])
-    a = np.concatenate([ta, ma])
-    s = np.concatenate([starts[ta, tk], md])
-    at_start = np.concatenate([np.ones(len(ta), dtype=bool), np.zeros(len(ma), dtype=bool)])
-    order = np.lexsort((~at_start, s, a))
-    a, s, at_start = a[order], s[order], at_start[order]
-    # a seat change on a term start is one line (the term start wins the flag)
-    keep = np.ones(len(a), dtype=bool)
-    keep[1:] = (a[1:] != a[:-1]) | (s[1:] != s[:-1])
-    a, s, at_start = a[keep], s[keep], at_start[keep]
-    # seats in force: the latest of the initial licences and the changes up to the start
-    ca = np.concatenate([np.arange(acc.n), ma])
-    cs = np.concatenate([acc.since, md])
-    cq = np.concatenate([acc.licences, after]).astype(np.int64)
-    corder = np.lexsort((cs, ca))
-    ckeys = (ca[corder].astype(np.int64) << SHIFT) + cs[corder]
-    idx = np.searchsorted(ckeys, (a.astype(np.int64) << SHIFT) + s, side="right") - 1
-    quantity = cq[corder][idx]
-    last = np.ones(len(a), dtype=bool)
-    last[:-1] = a[1:] != a[:-1]
-    end = np.where(last, next_start(starts, a, s), np.roll(s, -1)) - 1
-    return {
+    a, k = np.nonzero(starts < limit[:, None])
+    s = starts[a, k]
+    terms = {
         "account": a,
         "start": s,
-        "end": end,
-        "quantity": quantity,
-        "term_start": at_start,
+        "end": next_start(starts, a, s) - 1,
+        "quantity": _at(after, _latest(ma, md, a, s), acc.licences[a]).astype(np.int64),
     }
+    mid = (change > 0) & (term_start_of(starts, ma, md) < md)
+    extra = {
+        "account": ma[mid],
+        "start": md[mid],
+        "end": next_start(starts, ma[mid], md[mid]) - 1,
+        "quantity": change[mid].astype(np.int64),
+    }
+    return terms, extra
 
 
 def draw_deals(extra: np.random.Generator, acc: Accounts, cal: Calendar) -> Rows:

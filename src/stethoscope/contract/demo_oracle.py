@@ -93,9 +93,10 @@ nps AS (
     GROUP BY ALL
 ),
 line AS (
-    SELECT o.account_id, o.t, max(s.quantity) AS quantity, max(s.term_months) AS term
+    SELECT o.account_id, o.t, sum(s.quantity) AS quantity, max(s.term_months) AS term
     FROM obs AS o JOIN subscriptions AS s
-      ON s.account_id = o.account_id AND s.product LIKE 'platform-%'
+      ON s.account_id = o.account_id
+     AND (s.product LIKE 'platform-%' OR s.product = 'extra-seats')
      AND s.start_date <= o.t - 1 AND (s.end_date IS NULL OR s.end_date >= o.t - 1)
     GROUP BY ALL
 ),

@@ -25,7 +25,7 @@ from stethoscope.contract.demo_behaviour import (
     months_later,
     sigmoid,
 )
-from stethoscope.contract.demo_contract import core_lines
+from stethoscope.contract.demo_contract import core_lines, licences_on
 
 RENEWED, CHURNED, EXPANDED, CONTRACTED = range(4)
 # log-odds of churn at a renewal, per segment, before behaviour (smb, mid-market, enterprise)
@@ -173,10 +173,7 @@ def decide(
         ra, rk = np.nonzero((starts >= cal.first) & (starts <= last))
         keep = rk > 0  # customer_since starts the first term; it ends none
         ra, rd = ra[keep], starts[ra[keep], rk[keep]]
-        ckeys = (ma.astype(np.int64) << SHIFT) + md
-        i = np.searchsorted(ckeys, (ra.astype(np.int64) << SHIFT) + rd, side="left") - 1
-        changed = (i >= 0) & (ma[np.maximum(i, 0)] == ra)
-        licensed = np.where(changed, after[np.maximum(i, 0)], acc.licences[ra])
+        licensed = licences_on(acc, starts, ma, md, after, change, ra, rd - 1)
         churned = rng.random(len(ra)) < rule(ra, rd, licensed)
         churn_day = np.full(n, cal.days)
         np.minimum.at(churn_day, ra[churned], rd[churned])
@@ -187,13 +184,10 @@ def decide(
     done = rd <= churn_day[ra]
     ra, rd = ra[done], rd[done]
     kinds = np.where(rd == churn_day[ra], CHURNED, RENEWED)
-    seats = acc.licences.copy()
-    latest = np.ones(len(ma), dtype=bool)
-    latest[:-1] = ma[1:] != ma[:-1]
-    seats[ma[latest]] = after[latest]
-
-    lines, arr = _subscriptions(rng, acc, cal, starts, churn_day, ma, md, after)
-    addon = (lines["product"] > 0) & (lines["start"] >= cal.first)
+    lines, arr, seats = _subscriptions(rng, acc, cal, starts, churn_day, ma, md, after, change)
+    addon = (
+        (lines["product"] > 0) & (lines["product"] < EXTRA_SEATS) & (lines["start"] >= cal.first)
+    )
     rows = {
         "account": np.concatenate([ra, ma, lines["account"][addon]]),
         "day": np.concatenate([rd, md, lines["start"][addon]]),
@@ -264,6 +258,9 @@ def _merge(rows: Rows) -> Rows:
 
 # subscription products: the core plan line, then add-ons
 ADDONS = ("analytics-addon", "compliance-pack", "premium-support")
+# the product code, after the add-ons, of seats added mid-term
+EXTRA_SEATS = len(ADDONS) + 1
+PRODUCTS = (*ADDONS, "extra-seats")
 
 
 def _subscriptions(
@@ -275,16 +272,28 @@ def _subscriptions(
     ma: np.ndarray,
     md: np.ndarray,
     after: np.ndarray,
-) -> tuple[Rows, np.ndarray]:
-    """Contract lines (product 0 = core, 1.. = ADDONS) and each account's ARR at the end.
+    change: np.ndarray,
+) -> tuple[Rows, np.ndarray, np.ndarray]:
+    """Contract lines and each account's ARR and seats at the end (or before churn).
 
-    Core lines run one per term (``demo_contract.core_lines``); an add-on is one line from
-    its start, ending the day before churn or running (end ``RUNNING``).
+    Products: 0 the core plan, one line per term; 1.. the ``ADDONS``, each one line from
+    its start, ending the day before churn or running (end ``RUNNING``); ``EXTRA_SEATS``
+    the seats added mid-term, to the term's end (``demo_contract.core_lines``).
     """
     n = acc.n
-    core = core_lines(acc, cal, starts, churn_day, ma, md, after)
+    terms, extra = core_lines(acc, cal, starts, churn_day, ma, md, after, change)
+    core = {k: np.concatenate([terms[k], extra[k]]) for k in terms}
     ca = core["account"]
     cmrr = core["quantity"] * acc.price[ca] / 12
+    core_product = np.concatenate(
+        [
+            np.zeros(len(terms["account"]), dtype=np.int64),
+            np.full(len(extra["account"]), EXTRA_SEATS),
+        ]
+    )
+    term_start = np.concatenate(
+        [np.ones(len(terms["account"]), dtype=bool), np.zeros(len(extra["account"]), dtype=bool)]
+    )
     # add-ons
     core_mrr = acc.licences * acc.price / 12
     has = np.stack(
@@ -300,14 +309,14 @@ def _subscriptions(
     p, aa = np.nonzero(has)
     lines = {
         "account": np.concatenate([ca, aa]),
-        "product": np.concatenate([np.zeros(len(ca), dtype=np.int64), p + 1]),
+        "product": np.concatenate([core_product, p + 1]),
         "start": np.concatenate([core["start"], start[p, aa]]),
         "end": np.concatenate(
             [core["end"], np.where(churn_day[aa] < cal.days, churn_day[aa] - 1, RUNNING)]
         ),
         "quantity": np.concatenate([core["quantity"], np.ones(len(aa), dtype=np.int64)]),
         "mrr": np.concatenate([cmrr, mrr[p, aa]]),
-        "term_start": np.concatenate([core["term_start"], np.zeros(len(aa), dtype=bool)]),
+        "term_start": np.concatenate([term_start, np.zeros(len(aa), dtype=bool)]),
     }
     order = np.lexsort((lines["start"], lines["product"], lines["account"]))
     lines = {k: x[order] for k, x in lines.items()}
@@ -316,4 +325,6 @@ def _subscriptions(
     day = np.minimum(churn_day, cal.days) - 1
     running = (lines["start"] <= day[a]) & (lines["end"] >= day[a])
     arr = 12 * np.bincount(a[running], weights=lines["mrr"][running], minlength=n)
-    return lines, arr
+    seat_lines = running & ((lines["product"] == 0) | (lines["product"] == EXTRA_SEATS))
+    seats = np.bincount(a[seat_lines], weights=lines["quantity"][seat_lines], minlength=n)
+    return lines, arr, seats.astype(np.int64)

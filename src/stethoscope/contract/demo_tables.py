@@ -15,7 +15,7 @@ import pyarrow.compute as pc
 from stethoscope.contract import demo_vocab as v
 from stethoscope.contract.demo_behaviour import DAY_US, Accounts, Calendar, Health, Rows
 from stethoscope.contract.demo_contract import BILLING_EVENTS, OWNER, PLAN, SEGMENT
-from stethoscope.contract.demo_outcomes import ADDONS, RUNNING, Outcomes, group_rank
+from stethoscope.contract.demo_outcomes import PRODUCTS, RUNNING, Outcomes, group_rank
 from stethoscope.contract.schema import TABLES, arrow_schema
 
 
@@ -142,7 +142,7 @@ def accounts_table(b: Book, changes: Rows | None = None) -> pa.Table:
 def subscriptions_table(b: Book, changes: Rows) -> pa.Table:
     acc, cal, lines = b.acc, b.cal, b.out.lines
     a, product = lines["account"], lines["product"]
-    products = v.strings(tuple(f"platform-{p}" for p in v.PLANS) + ADDONS)
+    products = v.strings(tuple(f"platform-{p}" for p in v.PLANS) + PRODUCTS)
     # the core line names the plan in force when it starts
     new_plan = changes["kind"] == PLAN
     plan_day = np.full(acc.n, RUNNING)
