@@ -62,7 +62,9 @@ def test_duckdb_and_postgres_calibrate_alike(books: dict[str, Project], tmp_path
     assert len(duck["steps"]) >= 2
     for a, b in zip(duck["steps"], pg["steps"], strict=True):
         assert a["step"] == b["step"]
-        assert a["auc"] == pytest.approx(b["auc"])
+        # scores on a rounding tie may round one unit apart (see above): an AUC moves by
+        # about 1e-4 per such pair
+        assert a["auc"] == pytest.approx(b["auc"], abs=1e-3)
     assert duck["scorecards"] == pg["scorecards"]
     for a, b in zip(duck["measures"], pg["measures"], strict=True):
         assert (a["measure"], a["curve"], a["flipped"]) == (b["measure"], b["curve"], b["flipped"])
