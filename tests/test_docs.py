@@ -39,7 +39,17 @@ def test_every_setting_is_documented() -> None:
 
 
 def test_every_command_is_documented() -> None:
-    from stethoscope.cli import admin, alerts, app, backtest, data, scoring, serve, users  # noqa: F401  (commands register on import)
+    from stethoscope.cli import (  # noqa: F401  (commands register on import)
+        admin,
+        alerts,
+        app,
+        backtest,
+        data,
+        discover,
+        scoring,
+        serve,
+        users,
+    )
 
     def names(typer_app: typer.Typer) -> list[str]:
         commands = typer_app.registered_commands

@@ -33,6 +33,7 @@ from stethoscope.store.users import User
 if TYPE_CHECKING:
     from stethoscope.engine.explain import Change, Explanation
     from stethoscope.model.types import Model
+    from stethoscope.steps import Step
 
 _CHUNK = 1 << 20
 _PAGE = 500
@@ -113,6 +114,7 @@ class RemoteProject:
         skip_bad: bool = False,
         rejects_path: Path | str | None = None,
         progress: Progress | None = None,
+        encoding: str | None = None,
         end_dates: EndDates = "inclusive",
     ) -> ImportResult:
         path = Path(path)
@@ -139,6 +141,8 @@ class RemoteProject:
             "end_dates": end_dates,
             "map": [f"{t}={s}" for t, s in (mapping or {}).items()],
         }
+        if encoding:
+            params["encoding"] = encoding
         body = self._call("POST", f"/api/tables/{table}/import", params=params, content=upload())
         rejects_csv = body.pop("rejects_csv", None)
         if rejects_csv is not None:
@@ -209,6 +213,7 @@ class RemoteProject:
         as_of: date | None = None,
         start: date | None = None,
         end: date | None = None,
+        every: str | Step | None = None,
         model: Path | str | None = None,
         progress: Progress | None = None,
     ) -> RunSummary:
@@ -218,6 +223,8 @@ class RemoteProject:
         body: dict[str, Any] = {}
         if start or end:
             body = {"from": _iso(start or end), "to": _iso(end)}
+        if every is not None:
+            body["every"] = str(every)
         elif as_of:
             body = {"as_of": as_of.isoformat()}
         out = self._call("POST", "/api/runs", json=body)

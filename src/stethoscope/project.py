@@ -29,6 +29,7 @@ from stethoscope.settings import Settings, load_settings
 from stethoscope.write_lock import WriteLock
 
 if TYPE_CHECKING:
+    from stethoscope.backtest.discover import Discovery
     from stethoscope.backtest.replay import Backtest
     from stethoscope.client import RemoteProject
     from stethoscope.data_warnings import DataWarning
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from stethoscope.model.types import Model
     from stethoscope.readouts import ModelDiff, Page
     from stethoscope.runner import RunSummary
+    from stethoscope.steps import Step
     from stethoscope.store.audit import AuditEntry
     from stethoscope.store.database import Connection
     from stethoscope.store.embedded import EmbeddedStore, ServerStore
@@ -200,9 +202,11 @@ class Project(AlertsMixin):
         skip_bad: bool = False,
         rejects_path: Path | str | None = None,
         progress: Progress | None = None,
+        encoding: str | None = None,
         end_dates: EndDates = "inclusive",
     ) -> ImportResult:
         """Import a CSV, Parquet or JSON Lines file into a source table (see the contract);
+        ``encoding`` names the text encoding of a CSV or JSON Lines file (default UTF-8);
         ``end_dates``: whether the file's end dates are the last day (``inclusive``) or the
         day after it (``exclusive``)."""
         with self._lock:
@@ -216,6 +220,7 @@ class Project(AlertsMixin):
                 skip_bad=skip_bad,
                 rejects_path=Path(rejects_path) if rejects_path else None,
                 progress=progress,
+                encoding=encoding,
                 end_dates=end_dates,
             )
             if table in ("accounts", "contacts"):
@@ -421,14 +426,24 @@ class Project(AlertsMixin):
         as_of: date | None = None,
         start: date | None = None,
         end: date | None = None,
+        every: str | Step | None = None,
         model: Path | str | None = None,
         progress: Progress | None = None,
         trigger: Trigger = "cli",
     ) -> RunSummary:
         """Score every account as of a date (default today, UTC), or every day from
-        ``start`` to ``end``, and store the results as one atomic run, recorded with its
-        ``trigger``. While a run is in progress, another raises RunInProgressError."""
+        ``start`` to ``end`` (every ``every``, e.g. ``7d`` or ``1mo``: steps.py), and store
+        the results as one atomic run, recorded with its ``trigger``. While a run is in
+        progress, another raises RunInProgressError."""
         from stethoscope import runner
+        from stethoscope.steps import DAY, parse_step
+
+        step = parse_step(every) if isinstance(every, str) else every or DAY
+        if every is not None and not (start or end):
+            raise DataError(
+                f"--every {step} needs the dates to walk: --from (and --to, default today)",
+                hint=f"e.g. stethoscope run --from 2025-01-01 --to 2025-12-31 --every {step}",
+            )
         from stethoscope.store.results import RunStart, starting
 
         if not self._run_guard.acquire(blocking=False):
@@ -443,12 +458,12 @@ class Project(AlertsMixin):
                 m = self.load_model(model)
                 rules = self.alert_rules(model)  # invalid rules refuse the run, as a model does
                 if start or end:
-                    dates = runner.days(start or end or _today(), end or _today())
+                    dates = runner.days(start or end or _today(), end or _today(), step)
                 else:
                     dates = [as_of or _today()]
                 self.attach_pending()
                 with starting(running):
-                    summary = runner.run(self.store.con, m, dates, progress=progress)
+                    summary = runner.run(self.store.con, m, dates, step=step, progress=progress)
                 self._after_run(m, summary, rules)
             finally:
                 self._running = None
@@ -960,24 +975,59 @@ class Project(AlertsMixin):
         self,
         start: date | None,
         end: date | None,
-        every: int,
+        every: str | Step | int,
         horizon: int,
         lead: int,
         score: str,
         level: str,
         method: str,
+        anchor: str = "calendar",
     ) -> Any:
-        from stethoscope.backtest.observations import observation_dates
+        from stethoscope.backtest.observations import plan
         from stethoscope.backtest.replay import Settings
+        from stethoscope.steps import Step, parse_step
 
         if level not in ("account", "parent"):
             raise DataError(f"--level must be account or parent, got '{level}'")
         if method not in ("isotonic", "platt"):
             raise DataError(f"--probability must be isotonic or platt, got '{method}'")
-        dates = observation_dates(
-            self.store.con, start=start, end=end, every=every, horizon=horizon, lead=lead
+        if anchor not in ("calendar", "renewal"):
+            raise DataError(f"--anchor must be calendar or renewal, got '{anchor}'")
+        if anchor == "renewal" and level == "parent":
+            # a family rolls up its members scored on a date; anchored, a date holds only
+            # the members renewing then, so the family's score would be a part of it
+            raise DataError(
+                "--anchor renewal observes accounts at their own term ends; it cannot roll "
+                "them up into families (--level parent)",
+                hint="use --level account with --anchor renewal",
+            )
+        step = (
+            parse_step(every)
+            if isinstance(every, str)
+            else every
+            if isinstance(every, Step)
+            else Step(every, "d")
         )
-        return Settings(tuple(dates), every, horizon, lead, score, level, method)  # type: ignore[arg-type]
+        p = plan(
+            self.store.con,
+            start=start,
+            end=end,
+            every=step,
+            horizon=horizon,
+            lead=lead,
+            anchor=anchor,  # type: ignore[arg-type]
+        )
+        return Settings(
+            tuple(p.dates),
+            step,
+            horizon,
+            lead,
+            score,
+            level,  # type: ignore[arg-type]
+            method,  # type: ignore[arg-type]
+            p.anchor,
+            p.pairs,
+        )
 
     def backtest(
         self,
@@ -985,25 +1035,30 @@ class Project(AlertsMixin):
         model: Path | str | None = None,
         start: date | None = None,
         end: date | None = None,
-        every: int = 30,
+        every: str | Step | int = 30,
         horizon: int = 90,
         lead: int = 0,
         score: str = "health",
         level: str = "account",
         method: str = "isotonic",
+        anchor: str = "calendar",
         save: bool = True,
         progress: Progress | None = None,
     ) -> Backtest:
         """Score every active account at observation dates from ``start`` to ``end``
-        (every ``every`` days) with only the data known then, label each by whether it
-        churned within ``horizon`` days (after ``lead``), and report how well the score
-        predicted it (docs/concepts/backtesting.md). Kept in the store with ``save``."""
+        (every ``every``: a step like ``30d`` or ``1mo``, or days) with only the data known
+        then, label each by whether it churned within ``horizon`` days (after ``lead``), and
+        report how well the score predicted it (docs/concepts/backtesting.md). With
+        ``anchor="renewal"`` each account is observed ``lead`` days before each of its term
+        ends instead. Kept in the store with ``save``."""
         from stethoscope.backtest.replay import backtest
         from stethoscope.store import backtests
 
         m = self.load_model(model)
         with self._lock:
-            settings = self._observing(start, end, every, horizon, lead, score, level, method)
+            settings = self._observing(
+                start, end, every, horizon, lead, score, level, method, anchor
+            )
             b = backtest(
                 self.store.con, m, settings, file=str(self.model_path(model)), progress=progress
             )
@@ -1018,11 +1073,12 @@ class Project(AlertsMixin):
         *,
         start: date | None = None,
         end: date | None = None,
-        every: int = 30,
+        every: str | Step | int = 30,
         horizon: int = 90,
         lead: int = 0,
         score: str = "health",
         level: str = "account",
+        anchor: str = "calendar",
         replicates: int = 1000,
         seed: int = 0,
         save: bool = True,
@@ -1036,7 +1092,9 @@ class Project(AlertsMixin):
 
         ma, mb = self.load_model(a), self.load_model(b)
         with self._lock:
-            settings = self._observing(start, end, every, horizon, lead, score, level, "isotonic")
+            settings = self._observing(
+                start, end, every, horizon, lead, score, level, "isotonic", anchor
+            )
             ra = backtest(self.store.con, ma, settings, file=str(a), progress=progress)
             rb = backtest(self.store.con, mb, settings, file=str(b), progress=progress)
             oa, ob = compare.aligned(ra.observations, rb.observations)
@@ -1058,10 +1116,11 @@ class Project(AlertsMixin):
         model: Path | str | None = None,
         start: date | None = None,
         end: date | None = None,
-        every: int = 30,
+        every: str | Step | int = 30,
         horizon: int = 90,
         lead: int = 0,
         score: str = "health",
+        anchor: str = "calendar",
         force: bool = False,
         flips: bool = True,
         curves: bool = True,
@@ -1070,9 +1129,10 @@ class Project(AlertsMixin):
     ) -> dict[str, Any]:
         """Fit the score's weights at every level (and, with ``flips`` and ``curves``,
         reversed measures turned round and grading curves from the data) and band
-        thresholds on backtest observations, and write them as a new model file ``out``
-        (never the model it starts from); the fit, with each step's held-out figures
-        (docs/concepts/backtesting.md). ``flatten``: scorecards written flat."""
+        thresholds on backtest observations (dates and ``anchor`` as ``backtest``), and
+        write them as a new model file ``out`` (never the model it starts from); the fit,
+        with each step's held-out figures (docs/concepts/backtesting.md). ``flatten``:
+        scorecards written flat."""
         from stethoscope.backtest.calibrate import calibrate
         from stethoscope.backtest.calibrate_text import model_text
         from stethoscope.backtest.observations import observe
@@ -1090,7 +1150,7 @@ class Project(AlertsMixin):
             raise DataError(f"{target} exists", hint="choose another --out, or pass --force")
         with self._lock:
             settings = self._observing(
-                start, end, every, horizon, lead, score, "account", "isotonic"
+                start, end, every, horizon, lead, score, "account", "isotonic", anchor
             )
             obs = observe(
                 self.store.con,
@@ -1098,7 +1158,8 @@ class Project(AlertsMixin):
                 score,
                 list(settings.dates),
                 horizon=horizon,
-                lead=lead,
+                lead=settings.label_lead,
+                pairs=settings.pairs,
                 values=curves or flips,
                 progress=progress,
             )
@@ -1107,7 +1168,7 @@ class Project(AlertsMixin):
             m,
             score,
             horizon=horizon,
-            lead=lead,
+            lead=settings.label_lead,
             flips=flips,
             curves=curves,
             flatten=flatten,
@@ -1121,12 +1182,55 @@ class Project(AlertsMixin):
             "out": {"file": str(target), "version": new.version},
         }
 
+    def discover(
+        self,
+        *,
+        out: Path | str | None = None,
+        every: str = "1mo",
+        horizon: int = 90,
+        lead: int = 0,
+        to: date | None = None,
+        events: int = 15,
+        measures: int = 8,
+        force: bool = False,
+        progress: Progress | None = None,
+    ) -> Discovery:
+        """The traits of lost customers: candidate metrics of the book judged against churn
+        on observation dates up to ``to``, and a starter model of the best uncorrelated
+        ones, written to ``out`` (docs/concepts/backtesting.md, "Discover")."""
+        from stethoscope.backtest.discover import discover
+        from stethoscope.model.loader import parse_model
+
+        target = Path(out) if out is not None else None
+        if target is not None and target.exists() and not force:
+            raise DataError(f"{target} exists", hint="choose another --out, or pass --force")
+        with self._lock:
+            d = discover(
+                self.store.con,
+                every=every,
+                horizon=horizon,
+                lead=lead,
+                to=to,
+                events=events,
+                measures=measures,
+                progress=progress,
+            )
+        if target is not None:
+            if d.model_text is None:
+                raise DataError(
+                    f"no starter model to write to {target}: {d.report['model_problem']}",
+                    hint="see the candidates in the report (--format json) for what was found",
+                )
+            parse_model(d.model_text, str(target))  # the file it writes is a valid model
+            target.write_text(d.model_text)
+        return d
+
     def churn_forecast(
         self,
         *,
         model: Path | str | None = None,
         as_of: date | None = None,
-        every: int = 30,
+        every: str | Step | int = 30,
         horizon: int = 90,
         lead: int = 0,
         score: str = "health",

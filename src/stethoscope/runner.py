@@ -15,9 +15,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from stethoscope import steps
 from stethoscope.contract.schema import q
 from stethoscope.errors import EngineError, StethoscopeError
 from stethoscope.progress import Progress, silent
+from stethoscope.steps import DAY, Step
 from stethoscope.store import current, database, results
 
 if TYPE_CHECKING:
@@ -36,23 +38,28 @@ class RunSummary:
     seconds: float
     # accounts per band on the last date, per score
     bands: dict[str, dict[str, int]]
+    # the step between the run's dates (steps.py): "1d" for one date or daily history
+    every: str = "1d"
 
 
-# the most dates one run scores: ten years of daily history (a longer span is a mistake,
-# or several runs)
+# the most dates one run scores: ten years of daily history (more is a mistake, or several
+# runs)
 MAX_DATES = 3660
 
 
-def days(start: dt.date, end: dt.date) -> list[dt.date]:
+def days(start: dt.date, end: dt.date, step: Step = DAY) -> list[dt.date]:
+    """The dates of a run from ``start`` to ``end``: ``start``, ``start + step``, ... up to
+    ``end`` (steps.py: a calendar step keeps the day of the month)."""
     if end < start:
         raise EngineError(f"--from {start} is after --to {end}")
-    if (end - start).days + 1 > MAX_DATES:
+    dates = steps.forward(start, end, step, limit=MAX_DATES + 1)
+    if len(dates) > MAX_DATES:
         raise EngineError(
-            f"--from {start} --to {end} is {(end - start).days + 1:,} days; a run scores at "
-            f"most {MAX_DATES:,} (ten years)",
-            hint="score the span in several runs",
+            f"--from {start} --to {end} every {step} is more than {MAX_DATES:,} dates; a run "
+            f"scores at most {MAX_DATES:,} (ten years of days)",
+            hint="score the span in several runs, or with a longer --every",
         )
-    return [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
+    return dates
 
 
 _AS_OF = "stethoscope_as_of"
@@ -195,7 +202,7 @@ def backfill_sql(con: Connection, model: Model) -> Backfill:
     return Backfill([(n, x) for n, x in data["stages"]], data["frame"])
 
 
-def _stage(con: Connection, backfill: Backfill, first: dt.date, last: dt.date) -> None:
+def stage_backfill(con: Connection, backfill: Backfill, first: dt.date, last: dt.date) -> None:
     """The staged rows of a backfill from ``first`` to ``last``, as temporary tables."""
     _set(con, _FROM, first)
     _set(con, _TO, last)
@@ -209,9 +216,20 @@ def _stage(con: Connection, backfill: Backfill, first: dt.date, last: dt.date) -
             _x(con, f"CREATE OR REPLACE TEMP TABLE {q(name)} AS {sql}")
 
 
-def _unstage(con: Connection, backfill: Backfill) -> None:
+def unstage_backfill(con: Connection, backfill: Backfill) -> None:
     for name, _ in backfill.stages:
         _x(con, f"DROP TABLE IF EXISTS {q(name)}")
+
+
+@contextmanager
+def staged(con: Connection, backfill: Backfill, first: dt.date, last: dt.date) -> Iterator[None]:
+    """The staged rows of a backfill from ``first`` to ``last`` while the block runs, for a
+    caller that runs ``backfill.frame`` per date inside statements of its own."""
+    stage_backfill(con, backfill, first, last)
+    try:
+        yield
+    finally:
+        unstage_backfill(con, backfill)
 
 
 def _fenced(sql: str) -> str:
@@ -297,14 +315,20 @@ def run(
     model: Model,
     dates: list[dt.date],
     *,
+    step: Step = DAY,
     progress: Progress | None = None,
 ) -> RunSummary:
+    """Score ``dates`` (in order; ``step`` apart, as ``days`` makes them) and store them as
+    one run. Only these dates are replaced: history between them is left as it was."""
     with database.run_lock(con):
-        return _run(con, model, dates, progress)
+        return _run(con, model, dates, step, progress)
+
+
+_RUN_DATES = "stethoscope_run_dates"
 
 
 def _run(
-    con: Connection, model: Model, dates: list[dt.date], progress: Progress | None
+    con: Connection, model: Model, dates: list[dt.date], step: Step, progress: Progress | None
 ) -> RunSummary:
     tick = progress or silent
     started = time.perf_counter()
@@ -323,7 +347,7 @@ def _run(
         # a backfill's query reads the rows of its dates, staged once (engine.staging)
         if len(dates) > 1:
             backfill = backfill_sql(con, model)
-            _stage(con, backfill, first, last)
+            stage_backfill(con, backfill, first, last)
             sql = backfill.frame
         else:
             sql = frame_sql(con, model)
@@ -334,10 +358,19 @@ def _run(
         # one row group) into a table created in that transaction.
         _x(con, f"CREATE TABLE IF NOT EXISTS {q(detail)} AS SELECT * FROM ({sql}) AS f LIMIT 0")
         insert = _insert(con, detail, sql)
+        # what the run replaces: every day from first to last for daily history, only
+        # its own dates for a longer step (the days between keep what they had)
+        ours = "as_of BETWEEN ? AND ?"
+        every_day = len(dates) == (last - first).days + 1
+        if not every_day:
+            _x(con, f"DROP TABLE IF EXISTS {_RUN_DATES}")
+            _x(con, f"CREATE TEMPORARY TABLE {_RUN_DATES} (as_of DATE)")
+            _x(con, f"INSERT INTO {_RUN_DATES} SELECT unnest(CAST(? AS DATE[]))", [dates])
+            ours += f" AND as_of IN (SELECT as_of FROM {_RUN_DATES})"
         con.begin()
         began = True
         # what the dates had under this version is replaced (in this transaction)
-        _x(con, f"DELETE FROM {q(detail)} WHERE as_of BETWEEN ? AND ?", [first, last])
+        _x(con, f"DELETE FROM {q(detail)} WHERE {ours}", [first, last])
         for i, d in enumerate(dates):
             _set(con, _AS_OF, d)
             _x(con, insert)
@@ -345,14 +378,14 @@ def _run(
         tick("saving", 0, 0)
         _x(
             con,
-            "DELETE FROM score_history WHERE model_version = ? AND as_of BETWEEN ? AND ?",
+            f"DELETE FROM score_history WHERE model_version = ? AND {ours}",
             [model.version, first, last],
         )
         params: list[object] = []
         for _ in model.scores:
             params += [model.version, run_id, first, last]
         _x(con, f"INSERT INTO score_history {history}", params)
-        current.refresh(con, model.version, run_id, first, last)
+        current.refresh(con, model.version, run_id, first, last, every_day=every_day)
         accounts = int(
             _x(
                 con,
@@ -365,7 +398,7 @@ def _run(
         if began:
             con.rollback()
         if backfill is not None:
-            _unstage(con, backfill)
+            unstage_backfill(con, backfill)
         results.finish_run(con, run_id, error=f"{type(e).__name__}: {e}")
         if isinstance(e, StethoscopeError | KeyboardInterrupt):
             raise
@@ -374,7 +407,8 @@ def _run(
             f"the run failed{where}: {e}", hint="nothing was written; earlier results are untouched"
         ) from e
     if backfill is not None:
-        _unstage(con, backfill)
+        unstage_backfill(con, backfill)
+    _x(con, f"DROP TABLE IF EXISTS {_RUN_DATES}")
     results.finish_run(con, run_id, accounts=accounts)
     bands: dict[str, dict[str, int]] = {}
     for s in model.scores:
@@ -394,6 +428,7 @@ def _run(
         accounts,
         time.perf_counter() - started,
         bands,
+        str(step),
     )
 
 

@@ -55,10 +55,11 @@ def test_alerts_and_tasks_from_the_command_line(tmp_path: Path) -> None:
     assert [(x["rule"], x["alerted"], x["tasks_done"]) for x in report] == [("act", 1, 1)]
     r = run_cli("export", "--format", "csv", cwd=tmp_path)
     assert r.stdout.splitlines()[0] == (
-        "account_id,name,owner,segment,arr,renewal_date,as_of,score_name,score,band,coverage"
+        '"account_id","name","owner","segment","arr","renewal_date","as_of","score_name",'
+        '"score","band","coverage"'
     )
     assert r.stdout.splitlines()[1].startswith(
-        "a1,Acme,dana@x.example,smb,,,2025-03-01,health,50.0,red"
+        '"a1","Acme","dana@x.example","smb",,,"2025-03-01","health",50.0,"red"'
     )
 
 

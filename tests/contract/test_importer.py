@@ -440,3 +440,137 @@ def test_white_space_around_a_value_is_not_part_of_it(project: Project, write) -
     assert (r.rows_loaded, r.rows_rejected) == (3, 2)
     seats = project.store.con.execute("SELECT id, seats FROM accounts ORDER BY id").fetchall()
     assert seats == [("a0", 5), ("a1", 7), ("a2", None)]
+
+
+def test_the_rejects_file_escapes_formulas_and_keeps_numbers(
+    project: Project,
+    write,  # type: ignore[no-untyped-def]
+) -> None:
+    text = (
+        "id,name,customer_since,arr,=cmd\n"
+        'a1,"=HYPERLINK(""http://evil.example"",""x"")",2024-01-01,-5,@SUM(1+1)\n'
+        "a2,+cmd,2024-01-01,12,-1+1\n"
+        "a3,Fine,someday,-1.5,-2\n"
+    )
+    r = project.import_file("accounts", write("accounts.csv", text), skip_bad=True)
+    assert (r.rows_loaded, r.rows_rejected) == (1, 2)
+    with open(r.rejects_path or "", newline="") as f:
+        rejected = list(csv.reader(f))
+    assert rejected == [
+        ["_row", "id", "name", "customer_since", "arr", "'=cmd", "_errors"],
+        [
+            "2",
+            "a1",
+            """'=HYPERLINK("http://evil.example","x")""",
+            "2024-01-01",
+            "-5",
+            "'@SUM(1+1)",
+            "arr: must be at least 0",
+        ],
+        [
+            "4",
+            "a3",
+            "Fine",
+            "someday",
+            "-1.5",
+            "-2",
+            "arr: must be at least 0; customer_since: expected a date like 2024-01-31",
+        ],
+    ]
+    assert rows(project, "SELECT id, name FROM accounts") == [("a2", "+cmd")]
+
+
+# -- values no store keeps, and limits (docs/reference/data-contract.md#limits) ------------
+
+
+def test_a_nul_character_is_refused_with_its_row_on_both_stores(
+    with_accounts: Project,
+    write,  # type: ignore[no-untyped-def]
+) -> None:
+    text = (
+        "account_id,user_id,event,timestamp,message_id,plan\n"
+        "a1,u1,login,2024-05-01T10:00:00Z,m1,pro\n"
+        "a1,u\x001,login,2024-05-01T10:00:00Z,m2,pro\n"
+        "a1,u1,log\x00in,2024-05-01T10:00:00Z,m3,pro\n"
+        "a1,u1,login,2024-05-01T10:00:00Z,m4,p\x00ro\n"
+    )
+    with pytest.raises(DataError) as e:
+        with_accounts.import_file("events", write("events.csv", text))
+    nul = "holds the character U+0000 (NUL), which no store keeps: remove it"
+    assert [str(p) for p in e.value.problems] == [
+        f"events.csv row 3  user_id: {nul}, got 'u\u24001'",
+        f"events.csv row 4  event: {nul}, got 'log\u2400in'",
+        f'events.csv row 5  properties: {nul}, got \'{{"plan":"p\\\\u0000ro"}}\'',
+    ]
+    assert count(with_accounts, "events") == 0
+    # with --skip-bad the good row is stored and the others go to the rejects file
+    r = with_accounts.import_file("events", write("events.csv", text), skip_bad=True)
+    assert (r.rows_loaded, r.rows_rejected) == (1, 3)
+    assert rows(with_accounts, "SELECT message_id FROM events") == [("m1",)]
+
+
+def test_a_nul_in_json_lines_is_refused_wherever_it_is(
+    with_accounts: Project,
+    write,  # type: ignore[no-untyped-def]
+) -> None:
+    records = [
+        {"account_id": "a1", "event": "e", "timestamp": "2024-05-01", "properties": {"k": "\x00"}},
+        {"account_id": "a1", "event": "e", "timestamp": "2024-05-01", "properties": {"\x00": 1}},
+        {"account_id": "a1", "event": "e", "timestamp": "2024-05-01", "extra": "a\x00"},
+        # a backslash and "u0000" as text is no NUL
+        {"account_id": "a1", "event": "e", "timestamp": "2024-05-01", "note": "\\u0000"},
+    ]
+    path = write("events.jsonl", "\n".join(json.dumps(r) for r in records) + "\n")
+    r = with_accounts.import_file("events", path, skip_bad=True)
+    assert (r.rows_loaded, r.rows_rejected) == (1, 3)
+    assert rows(with_accounts, "SELECT properties FROM events") == [('{"note":"\\\\u0000"}',)]
+
+
+def test_text_longer_than_its_limit_is_refused_and_shown_short(
+    project: Project,
+    write,  # type: ignore[no-untyped-def]
+) -> None:
+    name = "N" * 1_001
+    text = (
+        "id,name,customer_since,notes\n"
+        f"{'a' * 256},Acme,2024-01-01,\n"
+        f"a2,{name},2024-01-01,\n"
+        f"a3,{'n' * 1000},2024-01-01,{'x' * 33_000}\n"
+    )
+    with pytest.raises(DataError) as e:
+        project.import_file("accounts", write("accounts.csv", text))
+    assert [str(p) for p in e.value.problems] == [
+        f"accounts.csv row 2  id: holds more than 255 characters, got '{'a' * 97}...'",
+        f"accounts.csv row 3  name: holds more than 1,000 characters, got '{'N' * 97}...'",
+        "accounts.csv row 4  attributes: holds more than 32,768 characters of JSON, got "
+        f'\'{{"notes":"{"x" * 87}...\'',
+    ]
+
+
+def test_times_and_dates_outside_their_window_are_refused(
+    with_accounts: Project,
+    write,  # type: ignore[no-untyped-def]
+) -> None:
+    last = datetime.now().year + 5
+    text = (
+        "account_id,event,timestamp\n"
+        "a1,e,1969-12-31T23:59:59Z\n"
+        f"a1,e,{last + 1}-01-01\n"
+        "a1,e,20245-01-01\n"
+        f"a1,e,{last - 1}-06-01\n"
+    )
+    with pytest.raises(DataError) as e:
+        with_accounts.import_file("events", write("events.csv", text))
+    assert [(p.where, p.column) for p in e.value.problems] == [
+        ("events.csv row 2", "timestamp"),
+        ("events.csv row 3", "timestamp"),
+        ("events.csv row 4", "timestamp"),
+    ]
+    assert e.value.problems[0].message.startswith(f"expected a time from 1970-01-01 to {last}-")
+    dates = "id,name,customer_since,renewal_date\na1,A,0024-01-01,\na2,B,2024-01-01,9999-12-31\n"
+    with pytest.raises(DataError) as e:
+        with_accounts.import_file("accounts", write("a.csv", dates), mode="upsert")
+    assert [(p.column, p.message) for p in e.value.problems] == [
+        ("customer_since", "expected a date from 1900-01-01 to 2199-12-31, got '0024-01-01'"),
+        ("renewal_date", "expected a date from 1900-01-01 to 2199-12-31, got '9999-12-31'"),
+    ]

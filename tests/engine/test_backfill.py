@@ -5,6 +5,7 @@ every preset, and for a model with every kind of metric, on both stores."""
 from __future__ import annotations
 
 import datetime as dt
+import random
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -103,6 +104,40 @@ scores:
       - {name: all, scorecard: main}
 """
 
+# keys of the events' properties (numbers, text, filters; windowed and all history, staged
+# and not), rates per user (against the previous window too) and tenure-scaled totals
+# (accounts that become customers during the backfill, see ``book``), a ratio of an input
+PROPERTIES_AND_RATES = """
+name: properties-and-rates
+inputs:
+  gut_check: {kind: number, minimum: 0, maximum: 10}
+metrics:
+  deal_sum_14d: {table: events, where: {event: deal}, aggregate: sum, column: properties.value,
+                 window: 14d}
+  deal_latest_all: {table: events, aggregate: latest, column: properties.value}
+  plans_all: {table: events, aggregate: count_distinct, column: properties.plan}
+  paid_days_all: {table: events, where: {properties.plan: [pro, team]}, aggregate: active_days}
+  not_free_7d: {table: events, where: {properties.plan: {not: free}}, aggregate: count,
+                window: 7d}
+  big_deals_30d: {table: events, where: {properties.value: [100, 250]}, aggregate: count,
+                  window: 30d}
+  events_per_user_7d: {table: events, aggregate: count, per: user, window: 7d}
+  deal_per_user_30d: {table: events, where: {event: deal}, aggregate: sum,
+                      column: properties.value, per: user, window: 30d}
+  days_tenure_30d: {table: events, aggregate: active_days, scale: tenure, window: 30d}
+  per_user_trend: {percent_change: events_per_user_7d}
+  tenure_trend: {percent_change: days_tenure_30d}
+  gut: {input: gut_check}
+  deals_per_gut: {ratio: [deal_sum_14d, gut]}
+measures:
+  deals: {metric: deal_per_user_30d, percentile: {within: segment}}
+  young: {metric: days_tenure_30d, linear: [0, 30]}
+  trend: {metric: per_user_trend, linear: [-50, 50]}
+scorecards:
+  main: {deals: 1, young: 1, trend: 1}
+"""
+MODELS = {"every-kind": EVERY_KIND, "properties-and-rates": PROPERTIES_AND_RATES}
+
 
 @pytest.fixture(scope="module", params=STORES)
 def book(
@@ -125,6 +160,28 @@ def book(
             "created_at, expires_at, revoked_at) VALUES (?, ?, 'gut_check', ?, 'cs', 'test', "
             "?, ?, ?)",
             [f"in{i}", account, 3 + i, f"2025-06-{20 + i} 09:00:00", expires, revoked],
+        ).fetchall()
+    # deals with values of every form (numbers, numeric text, text, true) and plans
+    rnd = random.Random(3)
+    lines = []
+    for i, account in enumerate(accounts[:80]):
+        for k in range(rnd.randint(0, 5)):
+            at = dt.datetime.combine(END, dt.time(12)) - dt.timedelta(hours=rnd.randint(0, 24 * 60))
+            value = rnd.choice(["100", "250", '"75.5"', '"n/a"', "true", str(rnd.randint(1, 999))])
+            plan = rnd.choice(['"pro"', '"team"', '"free"', "null"])
+            lines.append(
+                f'{{"account_id": "{account}", "user_id": "d{i}_{k % 2}", "event": "deal", '
+                f'"timestamp": "{at.isoformat()}Z", '
+                f'"properties": {{"value": {value}, "plan": {plan}}}}}'
+            )
+    deals = tmp_path_factory.mktemp("deals") / "deals.jsonl"
+    deals.write_text("\n".join(lines) + "\n")
+    p.import_file("events", deals)
+    # accounts younger than the 30-day window, one of them a customer from inside the backfill
+    for account, days in zip(accounts[4:7], (3, 12, 40), strict=True):
+        p.store.con.execute(
+            "UPDATE accounts SET customer_since = ? WHERE id = ?",
+            [END - dt.timedelta(days=days), account],
         ).fetchall()
     yield p
     p.close()
@@ -150,10 +207,10 @@ def history(p: Project, version: str) -> list[tuple[Any, ...]]:
     ).fetchall()
 
 
-@pytest.mark.parametrize("model", [*list_presets(), "every-kind"])
+@pytest.mark.parametrize("model", [*list_presets(), *MODELS])
 def test_a_backfill_stores_what_single_runs_of_each_date_store(book: Project, model: str) -> None:
     path: Path = book.settings.project_dir / "model.yaml"
-    path.write_text(EVERY_KIND if model == "every-kind" else preset_text(model))
+    path.write_text(MODELS[model] if model in MODELS else preset_text(model))
     version = book.load_model().version
     summary = book.run(start=DATES[0], end=DATES[-1])
     assert summary.dates == len(DATES)
@@ -166,6 +223,14 @@ def test_a_backfill_stores_what_single_runs_of_each_date_store(book: Project, mo
     for b, s in zip(backfilled, single, strict=True):
         assert b == s, (b["as_of"], b["account_id"], {k: (b[k], s[k]) for k in b if b[k] != s[k]})
     assert history(book, version) == backfilled_history
+    if model == "properties-and-rates":
+        # the comparison means something: the new kinds have values, moving from date to date
+        for column in ("m__deal_sum_14d", "m__events_per_user_7d", "m__days_tenure_30d"):
+            per_date: dict[Any, list[Any]] = {}
+            for r in backfilled:
+                per_date.setdefault(r["as_of"], []).append(r[column])
+            assert len({tuple(v) for v in per_date.values()}) > 1, column
+            assert any(v is not None for v in per_date[END]), column
     # the staged rows are temporary: nothing of them is left behind
     left = book.store.con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name LIKE 'stethoscope_stage%'"

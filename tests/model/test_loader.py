@@ -304,8 +304,8 @@ CASES = [
         "metric",
         "x: {table: events, aggregate: count, foo: 1}",
         "metrics.x.foo: unknown key 'foo'; expected one of description, table, aggregate, "
-        "column, where, window, time_column, share_of, percent_change, vs, ratio, attribute, "
-        "kind, input, contract, change, as",
+        "column, where, window, time_column, share_of, per, scale, percent_change, vs, ratio, "
+        "attribute, kind, input, contract, change, as",
     ),
     (
         "metric",
@@ -420,6 +420,97 @@ CASES = [
         "metrics.x.time_column: expected a date or timestamp column of 'goals' (set_at, "
         "achieved_at), got 'name'",
     ),
+    # keys of a JSON column, rates per user, tenure scaling (issue 18)
+    (
+        "metric",
+        "x: {table: events, aggregate: sum, column: propertes.value}",
+        "metrics.x.column: unknown column 'propertes' in table 'events' (did you mean "
+        "'properties'?)",
+    ),
+    (
+        "metric",
+        "x: {table: events, aggregate: sum, column: event.value}",
+        "metrics.x.column: 'event' is a string column; only a JSON column has keys (in "
+        "'events': properties)",
+    ),
+    (
+        "metric",
+        "x: {table: tickets, aggregate: sum, column: priority.value}",
+        "metrics.x.column: 'priority' is a string column; only a JSON column has keys "
+        "('tickets' has none)",
+    ),
+    (
+        "metric",
+        "x: {table: events, aggregate: sum, column: properties}",
+        "metrics.x.column: aggregate 'sum' needs a numeric column; 'properties' is json",
+    ),
+    (
+        "metric",
+        "x: {table: events, aggregate: latest, column: properties}",
+        "metrics.x.column: aggregate 'latest' cannot read json column 'properties'; read one "
+        "of its keys, e.g. properties.value",
+    ),
+    (
+        "metric",
+        "x: {table: events, aggregate: days_since, column: properties.value}",
+        "metrics.x.column: aggregate 'days_since' takes no column (it counts rows or days; "
+        "count_distinct counts the values of a column)",
+    ),
+    (
+        "metric",
+        "x: {table: events, aggregate: sum, column: properties.a.b}",
+        "metrics.x.column: unknown column 'properties.a.b' in table 'events' (did you mean "
+        "'properties'?)",
+    ),
+    (
+        "metric",
+        "x: {table: events, aggregate: count, where: {properties: pro}}",
+        "metrics.x.where.properties: cannot filter on json column 'properties'; filter on one "
+        "of its keys, e.g. properties.plan",
+    ),
+    (
+        "metric",
+        "x: {table: events, aggregate: count, where: {propertis.plan: pro}}",
+        "metrics.x.where.propertis.plan: unknown column 'propertis' in table 'events' (did you "
+        "mean 'properties'?)",
+    ),
+    (
+        "metric",
+        "x: {table: events, aggregate: count, where: {properties.plan: {in: []}}}",
+        "metrics.x.where.properties.plan: needs at least one value",
+    ),
+    (
+        "metric",
+        "x: {table: events, aggregate: avg, column: properties.value, per: user}",
+        "metrics.x.per: per divides a total (count, count_distinct, sum); aggregate 'avg' is "
+        "not one",
+    ),
+    (
+        "metric",
+        "x: {table: events, aggregate: count, per: users, window: 30d}",
+        "metrics.x.per: expected 'user', got 'users' (did you mean 'user'?)",
+    ),
+    (
+        "metric",
+        "x: {table: events, aggregate: count, scale: tenure}",
+        "metrics.x.scale: scale: tenure needs a window (the days it scales to), e.g. window: 30d",
+    ),
+    (
+        "metric",
+        "x: {table: events, aggregate: days_since, scale: tenure, window: 30d}",
+        "metrics.x.scale: scale: tenure extrapolates a total (count, sum, active_days, "
+        "active_days_per_week); aggregate 'days_since' is not one",
+    ),
+    (
+        "metric",
+        "x: {table: events, aggregate: count, scale: tenur, window: 30d}",
+        "metrics.x.scale: expected 'tenure', got 'tenur' (did you mean 'tenure'?)",
+    ),
+    (
+        "metric",
+        "x: {ratio: [events_30d, seats], per: user}",
+        "metrics.x.per: only for table metrics",
+    ),
     (
         "metric",
         "x: {table: events, aggregate: count, vs: previous}",
@@ -440,6 +531,12 @@ CASES = [
         "metric",
         "x: {ratio: [events_30d, plan]}",
         "metrics.x.ratio[1]: 'plan' is text; ratio needs numbers",
+    ),
+    (
+        "metric",
+        "x: {ratio: [events_30d, q]}\n  q: {attribute: attributes.quota}",
+        "metrics.x.ratio[1]: 'q' is text; ratio needs numbers (read attributes.quota as a "
+        "number with kind: number)",
     ),
     ("metric", "x: {ratio: [x, seats]}", "metrics.x.ratio: cycle x -> x"),
     ("metric", "x: {ratio: [events_30d]}", "metrics.x.ratio: expected 2 items, got 1"),
@@ -908,6 +1005,54 @@ metrics:
     assert m.metrics["per_seat"].source == Ratio("yoy", "seats")
     assert m.metrics["per_seat_per_arr"].source == Ratio("per_seat", "arr")
     assert m.metrics["arr"].source == Attribute("arr")
+
+
+def test_properties_rates_and_ratios_of_any_number_metric() -> None:
+    m = parse_model(
+        MINIMAL.replace(
+            "metrics:\n",
+            """\
+inputs:
+  gut: {kind: number}
+metrics:
+  deals: {table: events, where: {event: deal, properties.plan: {not: [free, 3, true]}},
+          aggregate: sum, column: properties.value, per: user, scale: tenure, window: 30d}
+  plans: {table: events, aggregate: count_distinct, column: properties.plan-name}
+  quota: {attribute: attributes.quota, kind: number}
+  trend: {percent_change: deals}
+  of_quota: {ratio: [deals, quota]}
+  per_gut: {ratio: [trend, gut]}
+  of_ratio: {ratio: [of_quota, per_gut]}
+""",
+        )
+    )
+    assert m.metrics["deals"].source == Aggregate(
+        "events",
+        "sum",
+        "properties.value",
+        30,
+        (Filter("event", ("deal",)), Filter("properties.plan", ("free", 3.0, True), True)),
+        time_column="timestamp",
+        per="user",
+        scale="tenure",
+    )
+    plans = m.metrics["plans"].source
+    assert isinstance(plans, Aggregate)
+    assert (plans.column, plans.per, plans.scale) == ("properties.plan-name", None, None)
+    assert m.metrics["trend"].source == PercentChange("deals")
+    assert m.metrics["of_quota"].source == Ratio("deals", "quota")
+    assert m.metrics["per_gut"].source == Ratio("trend", "gut")
+    assert m.metrics["gut"].source == InputRef("gut")
+    assert m.metrics["of_ratio"].source == Ratio("of_quota", "per_gut")
+
+
+def test_a_model_without_the_new_keys_keeps_the_version_it_had() -> None:
+    """Stored history is keyed by version: keys added to Aggregate (per, scale) change no
+    existing model's version (this is MINIMAL's version before they existed)."""
+    version = "5ebda0a177c3b87f8c3ab7165881894b1cd7331be2fbd1efb153ea4a44a4fd4b"
+    assert parse_model(MINIMAL).version == version
+    rated = MINIMAL.replace("window: 30d}", "window: 30d, per: user}")
+    assert parse_model(rated).version != version
 
 
 # -- the version ---------------------------------------------------------------------------

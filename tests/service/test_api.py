@@ -17,7 +17,7 @@ from httpx import Response
 
 from stethoscope import readouts
 from stethoscope.service import api_scores, api_upserts
-from tests.service.conftest import END, START, Book
+from tests.service.conftest import END, START, Book, bearer
 
 with warnings.catch_warnings():
     # Starlette asks for the httpx2 fork for its test client; httpx still works, and is
@@ -730,11 +730,22 @@ def test_start_a_run(fresh: Book) -> None:
     assert (done["as_of_from"], done["as_of_to"], done["dates"]) == ("2025-06-01", "2025-06-02", 2)
     assert sum(done["bands"]["health"].values()) == done["accounts"]
     assert fresh.ok("/api/scores", as_of="2025-06-02")["total"] == done["accounts"]
+    weekly = run(fresh, {"from": "2025-05-05", "to": "2025-05-20", "every": "1w"})
+    assert (weekly["as_of_from"], weekly["as_of_to"], weekly["dates"], weekly["every"]) == (
+        "2025-05-05",
+        "2025-05-19",
+        3,
+        "7d",
+    )
+    assert fresh.ok("/api/scores", as_of="2025-05-12")["total"] > 0
+    assert fresh.ok("/api/scores", as_of="2025-05-13")["total"] == 0
     for body, loc in (
         ({"as_of": "2025-06-01", "from": "2025-05-01"}, ["body"]),
         ({"from": "2025-06-02", "to": "2025-06-01"}, ["body"]),
         ({"asof": "2025-06-01"}, ["body", "asof"]),
         ({"as_of": "June"}, ["body", "as_of"]),
+        ({"from": "2025-06-01", "every": "month"}, ["body", "every"]),
+        ({"every": "7d"}, ["body"]),
     ):
         _error(fresh.send("POST", "/api/runs", json=body), 400, loc)
 
@@ -757,3 +768,40 @@ def test_import_refuses_an_unusable_file_name(fresh: Book, name: str) -> None:
     body = r.json()
     assert r.status_code == 400, body
     assert body["error"].startswith("unusable file name")
+
+
+# -- dates a request sends (docs/reference/api.md#dates) -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "where", "sent"),
+    [
+        ("GET", "/api/scores", "query", {"as_of": "0"}),
+        ("GET", "/api/scores", "query", {"as_of": "1714521600"}),
+        ("GET", "/api/scores", "query", {"as_of": "2025-6-30"}),
+        ("GET", "/api/accounts/x/history", "query", {"from": "0"}),
+        ("GET", "/api/accounts/x/explain", "query", {"vs": "20250101"}),
+        ("GET", "/api/export", "query", {"as_of": "0"}),
+        ("POST", "/api/runs", "body", {"as_of": 0}),
+        ("POST", "/api/runs", "body", {"from": 1714521600, "to": "2025-06-30"}),
+        ("POST", "/api/alerts/evaluate", "body", {"from": 0}),
+    ],
+)
+def test_a_date_is_text_written_yyyy_mm_dd(
+    book: Book, method: str, url: str, where: str, sent: dict[str, Any]
+) -> None:
+    """Not a number of seconds: ?as_of=0 was read as 1970-01-01."""
+    kwargs = {"params": sent} if where == "query" else {"json": sent}
+    r = book.client.request(method, url, headers=bearer(book.keys["admin"]), **kwargs)
+    field = next(k for k, v in sent.items() if not str(v).startswith("2025-06"))
+    body = _error(r, 400, [where, field])
+    msg = next(e["msg"] for e in body["errors"] if e["loc"] == [where, field])
+    assert msg.endswith("expected a date written YYYY-MM-DD, like 2026-05-01")
+
+
+def test_a_date_outside_the_window_is_refused_and_one_inside_is_taken(book: Book) -> None:
+    body = _error(book.get("/api/scores", as_of="0024-01-01"), 400, ["query", "as_of"])
+    assert body["errors"][0]["msg"].endswith("expected a date from 1900-01-01 to 2199-12-31")
+    assert book.ok("/api/scores", as_of="2025-06-30")["total"] == 40
+    r = book.client.get("/accounts/x?as_of=0", headers=bearer(book.keys["viewer"]))
+    assert r.status_code == 400

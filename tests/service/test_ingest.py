@@ -25,8 +25,8 @@ from segment.analytics.request import APIError
 from stethoscope.errors import DataError
 from stethoscope.project import Project
 from stethoscope.service.app import create_app
-from stethoscope.service.ingest import (
-    MAX_BATCH_BYTES,
+from stethoscope.service.ingest import MAX_BATCH_BYTES
+from stethoscope.service.ingest_calls import (
     MAX_CALL_BYTES,
     PayloadError,
     _call,
@@ -441,13 +441,23 @@ def test_a_call_without_message_id_gets_one(http: httpx.Client, book: Project) -
 
 
 @pytest.mark.parametrize("store", STORES)
-def test_a_batch_is_one_transaction(http: httpx.Client, book: Project) -> None:
-    """Nothing of a refused batch is stored, whatever came before its bad call."""
-    batch = [track("good-1"), track("good-2"), track("bad", event="")]
+def test_a_bad_call_is_refused_alone(http: httpx.Client, book: Project) -> None:
+    """The good calls of a batch are committed, whatever else it holds: Segment's
+    libraries drop a batch that is refused, they would be lost."""
+    batch = [track("good-1"), track("bad", event=""), track("good-2")]
     r = http.post("/v1/batch", json={"batch": batch})
     assert r.status_code == 400
-    assert events(book) == []
+    answer = r.json()
+    assert answer["error"] == "invalid batch: 1 call refused, 2 committed"
+    assert answer["errors"] == [
+        {"loc": ["batch[1]", "event"], "msg": 'expected a non-empty string, got ""'}
+    ]
+    assert [e[5] for e in events(book)] == ["good-1", "good-2"]
     assert pending(book) == []
+    # a batch whose own fields are malformed is refused whole: its calls cannot be read
+    r = http.post("/v1/batch", json={"batch": [track("good-3")], "sentAt": "soon"})
+    assert (r.status_code, r.json()["error"]) == (400, "invalid batch")
+    assert len(events(book)) == 2
 
 
 @pytest.mark.postgres
@@ -638,12 +648,6 @@ def test_a_run_attaches_what_waits_first(tmp_path: Path) -> None:
             'got "0001-01-01T00:00:00+01:00"',
         ),
         (
-            "/v1/track",
-            {**track("m"), "timestamp": "0001-01-01T00:30:00", "sentAt": "9999-01-01T00:00:00"},
-            ["body", "sentAt"],
-            "correcting the timestamp by sentAt leaves the calendar",
-        ),
-        (
             "/v1/group",
             {"userId": "u1"},
             ["body", "groupId"],
@@ -658,8 +662,8 @@ def test_a_run_attaches_what_waits_first(tmp_path: Path) -> None:
         ("/v1/batch", {"batch": {}}, ["body", "batch"], "expected a list of calls, got an object"),
         (
             "/v1/batch",
-            {"batch": [track("ok"), {**track("m"), "type": "purchase"}]},
-            ["batch[1]", "type"],
+            {"batch": [{**track("m"), "type": "purchase"}]},
+            ["batch[0]", "type"],
             'expected one of track, identify, group, page, screen, alias, got "purchase"',
         ),
         ("/v1/batch", {"batch": ["track"]}, ["batch[0]"], 'expected a JSON object, got "track"'),
@@ -681,12 +685,15 @@ def test_a_malformed_call_gets_400_naming_the_field(
 def test_every_problem_of_a_batch_is_listed(http: httpx.Client) -> None:
     batch = [track("ok"), {**track("m"), "event": ""}, {**track("n"), "timestamp": 5}]
     answer = http.post("/v1/batch", json={"batch": batch}).json()
-    assert answer["error"] == "invalid batch"
+    assert answer["error"] == "invalid batch: 2 calls refused, 1 committed"
     assert [e["loc"] for e in answer["errors"]] == [
         ["batch[1]", "event"],
         ["batch[2]", "timestamp"],
     ]
-    assert answer["hint"] == "see docs/concepts/ingest.md for the fields each call takes"
+    assert answer["hint"] == (
+        "the committed calls are stored and need not be sent again; fix the refused ones: "
+        "see docs/concepts/ingest.md for the fields each call takes"
+    )
 
 
 @pytest.mark.parametrize(
@@ -951,3 +958,140 @@ def test_a_call_measured_roughly_is_measured_within_a_third(value: Any) -> None:
     )
     assert 3 * _rough_size(value) >= 2 * exact
     assert _rough_size(value) <= 2 * exact
+
+
+# -- values no store keeps, limits and times (docs/concepts/ingest.md#what-is-refused) ----------
+
+NUL = "holds the character U+0000 (NUL), which no store keeps: remove it"
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_a_nul_character_loses_no_good_call_of_segments_batch(
+    segment: Callable[..., Client], book: Project
+) -> None:
+    """Postgres cannot hold U+0000 (it answered a plain 500, and Segment's library retried,
+    then dropped the whole batch): the calls holding it are refused, the others stored."""
+    failures: list[APIError] = []
+    client = segment(upload_size=100, on_error=lambda e, batch: failures.append(e))
+    bad = {
+        10: {"event": "log\x00in"},
+        20: {"user_id": "u\x001"},
+        30: {"properties": {"k\x00": 1}},
+        40: {"properties": {"plan": {"name": "pro\x00"}}},
+    }
+    for i in range(100):
+        call = {"user_id": "u1", "event": "login", "properties": {"n": i}, **bad.get(i, {})}
+        client.track(**call, context={"groupId": "a1"}, message_id=f"n{i:03}")
+    client.flush()
+    assert [e[5] for e in events(book)] == [f"n{i:03}" for i in range(100) if i not in bad]
+    assert {e.status for e in failures} == {400}
+    # the library may send the calls in more than one batch: each call's place varies
+    refused = [err for e in failures for err in json.loads(e.message)["errors"]]
+    assert sorted((err["loc"][1], err["msg"]) for err in refused) == [
+        ("event", NUL),
+        ("properties", f'the key "k\\u0000" {NUL}'),
+        ("properties", f'the value of "plan.name" {NUL}'),
+        ("userId", NUL),
+    ]
+
+
+def test_a_nul_character_is_refused_naming_its_field(http: httpx.Client, book: Project) -> None:
+    base = {"userId": "u1", "event": "login", "timestamp": T0.isoformat()}
+    bad = [
+        ({"type": "track", "anonymousId": "x\x00"}, "anonymousId"),
+        ({"type": "track", "messageId": "m\x00"}, "messageId"),
+        ({"type": "track", "groupId": "a\x001"}, "groupId"),
+        ({"type": "track", "context": {"groupId": "a\x00"}}, "context.groupId"),
+        ({"type": "group", "groupId": "a\x001"}, "groupId"),
+        ({"type": "identify", "traits": {"account_id": "a\x00"}}, "traits.account_id"),
+    ]
+    batch = [track("good"), *({**base, **call} for call, _ in bad)]
+    r = http.post("/v1/batch", json={"batch": batch})
+    assert r.status_code == 400
+    assert r.json()["errors"] == [
+        {"loc": [f"batch[{i}]", field], "msg": NUL} for i, (_, field) in enumerate(bad, 1)
+    ]
+    assert [e[5] for e in events(book)] == ["good"]
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_the_store_refuses_a_nul_character_on_both_stores(book: Project) -> None:
+    """What the endpoints refuse first, the store refuses to whoever calls it, the same
+    on both stores (DuckDB would keep it, Postgres fail)."""
+    calls = [Track("m1", "login", naive(T0), "u1", group_id="a1", properties='{"k":"\\u0000"}')]
+    with pytest.raises(DataError, match=r"^call 0 holds the character U\+0000"):
+        book.ingest(calls, received_at=naive(T0))
+    with pytest.raises(DataError, match=r"^call 1 holds"):
+        book.ingest(
+            [Track("m0", "login", naive(T0), "u1"), Membership("a\x00", "group", naive(T0), "u1")],
+            received_at=naive(T0),
+        )
+    book.ingest([Track("m2", "login", naive(T0), "u1", group_id="a1")], received_at=naive(T0))
+    assert [e[5] for e in events(book)] == ["m2"]
+
+
+def test_ids_and_event_names_have_a_length_limit(http: httpx.Client, book: Project) -> None:
+    at_limit = track("m" * 255, userId="u" * 255, event="e" * 1000)
+    batch = [
+        at_limit,
+        track("m" * 256),
+        track("long-user", userId="u" * 256),
+        track("long-event", event="e" * 1001),
+    ]
+    r = http.post("/v1/batch", json={"batch": batch})
+    assert r.json()["errors"] == [
+        {"loc": ["batch[1]", "messageId"], "msg": "holds 256 characters, more than 255"},
+        {"loc": ["batch[2]", "userId"], "msg": "holds 256 characters, more than 255"},
+        {"loc": ["batch[3]", "event"], "msg": "holds 1,001 characters, more than 1,000"},
+    ]
+    assert [e[5] for e in events(book)] == ["m" * 255]
+
+
+def test_times_outside_the_window_are_refused_with_the_reason(
+    http: httpx.Client, book: Project
+) -> None:
+    now = dt.datetime.now(dt.UTC)
+    last = now.replace(year=now.year + 5)
+    batch = [
+        track("1969", timestamp="1969-12-31T23:59:59Z"),
+        track("far", timestamp=(last + dt.timedelta(days=2)).isoformat()),
+        track("ahead", timestamp=(now + dt.timedelta(days=30)).isoformat()),
+        track("zero", timestamp=0),
+    ]
+    errors = http.post("/v1/batch", json={"batch": batch}).json()["errors"]
+    window = f"expected a time from 1970-01-01 to {last.date()}, got "
+    assert errors == [
+        {"loc": ["batch[0]", "timestamp"], "msg": window + '"1969-12-31T23:59:59Z"'},
+        {"loc": ["batch[1]", "timestamp"], "msg": window + json.dumps(batch[1]["timestamp"])},
+        {
+            "loc": ["batch[3]", "timestamp"],
+            "msg": "expected an ISO 8601 date-time like 2026-05-01T12:00:00Z, got 0",
+        },
+    ]
+    # a time ahead but in the window is the sender's to say
+    assert [e[5] for e in events(book)] == ["ahead"]
+
+
+def test_a_sent_at_may_not_move_an_event_a_day_ahead(http: httpx.Client, book: Project) -> None:
+    now = dt.datetime.now(dt.UTC)
+    when = (now - dt.timedelta(hours=1)).isoformat()
+    # the sender's clock is 3 days behind: its events are moved 3 days ahead
+    behind = (now - dt.timedelta(days=3)).isoformat()
+    r = http.post("/v1/batch", json={"batch": [track("x", timestamp=when)], "sentAt": behind})
+    [error] = r.json()["errors"]
+    assert error["loc"] == ["batch[0]", "sentAt"]
+    assert error["msg"].startswith("correcting the timestamp by sentAt (the sender's clock is 3 ")
+    assert error["msg"].endswith(
+        "behind) puts the event more than a day after it arrived: check the sender's clock"
+    )
+    # half a day behind is corrected, as Segment does
+    half = (now - dt.timedelta(hours=12)).isoformat()
+    ok(http.post("/v1/batch", json={"batch": [track("y", timestamp=when)], "sentAt": half}))
+    # a clock far ahead would move it before 1970
+    r = http.post(
+        "/v1/track", json={**track("z", timestamp=when), "sentAt": "9000-01-01T00:00:00Z"}
+    )
+    assert r.json()["errors"][0]["msg"].endswith(
+        "ahead) puts the event before 1970-01-01: check the sender's clock"
+    )
+    assert [e[5] for e in events(book)] == ["y"]

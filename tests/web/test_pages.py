@@ -287,6 +287,12 @@ def test_an_editor_adds_a_gut_check_and_the_next_run_counts_it(fresh: Book) -> N
     assert 'role="alert"' in bad.text
     assert 'value="too high"' in bad.text
     assert fresh.project.inputs(account) == []
+    # a date is written YYYY-MM-DD (Python 3.11 would read 20991231 as well)
+    form = {"csrf_token": token, "name": "gut_check", "value": "0", "reason": "r"}
+    bad = b.post(f"/accounts/{account}/inputs", data={**form, "expires": "20991231"})
+    assert bad.status_code == 400
+    assert "expected a date like 2025-12-31 for the expiry, got &#39;20991231&#39;" in bad.text
+    assert fresh.project.inputs(account) == []
 
     r = b.post(
         f"/accounts/{account}/inputs",

@@ -97,14 +97,17 @@ class AlertsMixin:
         """Evaluate the rules on the run's dates and queue what to send (the caller sends
         it once it has let go of the store)."""
         from stethoscope.runner import days
+        from stethoscope.steps import parse_step
 
         if not rules.rules and not self.settings.sync_webhook_url:
             self.last_evaluation = []
             return []
         first = dt.date.fromisoformat(summary.as_of_from)
         last = dt.date.fromisoformat(summary.as_of_to)
+        # the run's own dates: with a step longer than a day, the days between were not scored
+        dates = days(first, last, parse_step(summary.every))
         with self._lock:
-            return self._evaluate(m, rules, days(first, last), summary.run_id)
+            return self._evaluate(m, rules, dates, summary.run_id)
 
     def _evaluate(
         self, m: Model, rules: Rules, dates: list[dt.date], run_id: str | None

@@ -19,12 +19,12 @@ gets it later.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import json
 from typing import TYPE_CHECKING, Any
 
+from stethoscope.spreadsheet import write_csv
 from stethoscope.store.alerts import Delivery
 from stethoscope.store.results import row_dicts
 
@@ -128,8 +128,5 @@ def export(
     if fmt == "json":
         return json.dumps(rows, default=str, indent=1) + "\n"
     out = io.StringIO()
-    w = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS, lineterminator="\n")
-    w.writeheader()
-    for r in rows:
-        w.writerow({k: "" if r[k] is None else r[k] for k in EXPORT_COLUMNS})
+    write_csv(out, EXPORT_COLUMNS, ([r[k] for k in EXPORT_COLUMNS] for r in rows))
     return out.getvalue()

@@ -18,9 +18,11 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
+from stethoscope import steps
 from stethoscope.contract.schema import q
 from stethoscope.engine.rollup import members
 from stethoscope.errors import DataError
+from stethoscope.steps import Step
 
 if TYPE_CHECKING:
     from stethoscope.model.types import Model
@@ -28,6 +30,9 @@ if TYPE_CHECKING:
     from stethoscope.store.database import Connection
 
 Level = Literal["account", "parent"]
+# where observations are taken: the same calendar dates for every account, or each
+# account's own term ends (anchors.py)
+Anchor = Literal["calendar", "renewal"]
 
 OBS = "_bt_obs"
 # text columns of an observation, then numbers (NaN for missing)
@@ -152,22 +157,43 @@ def observation_dates(
     *,
     start: dt.date | None,
     end: dt.date | None,
-    every: int,
+    every: Step | int,
     horizon: int,
     lead: int = 0,
 ) -> list[dt.date]:
-    """``start``, ``start + every``, ... up to ``end``. By default the span ends where the
-    last label is complete (the last data day minus lead and horizon) and holds twelve
-    dates, starting no earlier than 30 days into the data (metrics need a window of
-    history). A date whose horizon reaches past the data is refused: its label would
-    count as "did not churn" what the data has not seen yet."""
+    """Calendar observation dates: ``start``, ``start + every``, ... up to ``end``; without
+    ``start``, twelve dates counted back from ``end`` (so the last date is ``end``),
+    starting no earlier than 30 days into the data (metrics need a window of history). By
+    default ``end`` is where the last label is complete (the last data day minus lead and
+    horizon). ``every`` is a step (steps.py: ``7d``, ``1mo``) or a number of days. A date
+    whose horizon reaches past the data is refused: its label would count as "did not
+    churn" what the data has not seen yet."""
+    step = every if isinstance(every, Step) else Step(every, "d")
+    begin, stop = _span(con, start, end, horizon, lead, step=step)
+    if start is not None:
+        return steps.forward(begin, stop, step)
+    return steps.backward(stop, begin, step, limit=12)
+
+
+def _span(
+    con: Connection,
+    start: dt.date | None,
+    end: dt.date | None,
+    horizon: int,
+    lead: int,
+    *,
+    step: Step | None = None,
+) -> tuple[dt.date, dt.date]:
+    """(first, last) date of observations, checked: ``start`` (default 30 days into the
+    data) and ``end`` (default the latest whose label window, ``horizon + lead`` days
+    after it, lies inside the data; a later one is refused)."""
     first, last = data_span(con)
     problems: list[str] = []
-    if every < 1 or horizon < 1 or lead < 0:
-        problems.append(f"--every {every}d, --horizon {horizon}d, --lead {lead}d must be positive")
+    if (step is not None and step.count < 1) or horizon < 1 or lead < 0:
+        problems.append(f"--every {step}, --horizon {horizon}d, --lead {lead}d must be positive")
     latest = last - dt.timedelta(days=horizon + lead)
     stop = end or latest
-    begin = start or max(first + dt.timedelta(days=30), stop - dt.timedelta(days=11 * every))
+    begin = start or first + dt.timedelta(days=30)
     if stop > latest:
         problems.append(
             f"--to {stop}: its horizon ends on {stop + dt.timedelta(days=horizon + lead)}, after "
@@ -180,8 +206,64 @@ def observation_dates(
             "cannot choose observation dates: " + "; ".join(problems),
             hint="choose --from/--to inside the data, or a shorter --horizon",
         )
-    n = (stop - begin).days // every + 1
-    return [begin + dt.timedelta(days=i * every) for i in range(n)]
+    return begin, stop
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Which (account, date) pairs to observe: every account scored on each of ``dates``
+    (calendar), or, anchored, only the pairs in the temporary table ``pairs`` (whose
+    distinct dates are ``dates``). Labels leave out churn within ``label_lead`` days."""
+
+    dates: list[dt.date]
+    anchor: Anchor = "calendar"
+    pairs: str | None = None
+    label_lead: int = 0
+
+
+def plan(
+    con: Connection,
+    *,
+    start: dt.date | None,
+    end: dt.date | None,
+    every: Step | int,
+    horizon: int,
+    lead: int = 0,
+    anchor: Anchor = "calendar",
+) -> Plan:
+    """Where a backtest (or anything that observes accounts over time) observes.
+
+    ``calendar``: every active account on each date of ``observation_dates`` (``lead``
+    days after a date are left out of its label). ``renewal``: each account at each of its
+    term ends minus ``lead`` days (anchors.py), the dates from ``start`` (default: 30
+    days into the data) to ``end`` (default: the last date whose ``horizon`` the data
+    covers); the label is churn within ``horizon`` after the observation, the term end
+    included. Pass the result's ``dates`` and ``pairs`` to ``observe``."""
+    if anchor == "calendar":
+        dates = observation_dates(
+            con, start=start, end=end, every=every, horizon=horizon, lead=lead
+        )
+        return Plan(dates, "calendar", None, lead)
+    if anchor != "renewal":
+        raise DataError(f"--anchor must be calendar or renewal, got '{anchor}'")
+    if lead > horizon:
+        raise DataError(
+            f"--horizon {horizon}d ends before the term end the observation is anchored to "
+            f"(--lead {lead}d), so no renewal could be counted",
+            hint="choose a --horizon at least as long as the --lead",
+        )
+    begin, stop = _span(con, start, end, horizon, 0)
+    from stethoscope.backtest.anchors import ANCHORS, renewal_pairs
+
+    dates = renewal_pairs(con, start=begin, end=stop, lead=lead)
+    if not dates:
+        raise DataError(
+            f"no account has a term end from {begin + dt.timedelta(days=lead)} to "
+            f"{stop + dt.timedelta(days=lead)} (observed {lead} days before it)",
+            hint="import subscriptions with end_date or term_months (or accounts with a "
+            "renewal_date), or widen --from/--to",
+        )
+    return Plan(dates, "renewal", ANCHORS, 0)
 
 
 def observe(
@@ -193,12 +275,18 @@ def observe(
     horizon: int,
     lead: int = 0,
     level: Level = "account",
+    pairs: str | None = None,
     values: bool = False,
     progress: Progress | None = None,
 ) -> Observations:
-    """Score every active account at each date (one compiled query, run per date, rows
-    kept in the database), label it, and read the result as arrays; with ``values`` (at
-    the account level), the raw values of the numeric metrics graded too."""
+    """Score every active account at each date, label it, and read the result as arrays;
+    with ``values`` (at the account level), the raw values of the numeric metrics graded
+    too.
+
+    The dates are scored as a run's backfill scores them (runner.backfill_sql: the source
+    rows the dates need staged once, one compiled query run per date; one date: the
+    frame's query itself); the rows stay in the database. With ``pairs`` (a table of
+    account_id, as_of), only the accounts paired with a date are kept for it."""
     from stethoscope import runner
     from stethoscope.backtest import hierarchy, labels
 
@@ -213,18 +301,31 @@ def observe(
         *[f"{q('gs__' + g)} AS {q('gs__' + g)}" for g in groups],
         *[f"{q('m__' + v)} AS {q('m__' + v)}" for v in raw],
     ]
+    backfill = runner.backfill_sql(con, model) if len(dates) > 1 else None
     # only the columns kept are computed: the database prunes the rest of the frame
-    frame = runner.frame_sql(con, model)
+    frame = backfill.frame if backfill else runner.frame_sql(con, model)
     select = (
-        f"SELECT CAST(as_of AS DATE) AS as_of, account_id, {', '.join(cols)} FROM ({frame}) AS f"
+        f"SELECT CAST(f.as_of AS DATE) AS as_of, f.account_id, {', '.join(cols)} "
+        f"FROM ({frame}) AS f"
     )
-    for i, d in enumerate(dates):
-        runner.use_date(con, d)
-        if i == 0:
-            _temp(con, OBS, f"{select} LIMIT 0")
-        con.execute(f"INSERT INTO {OBS} {select}").fetchall()
-        if progress:
-            progress("scoring dates", i + 1, len(dates))
+    if pairs is not None:
+        select += (
+            f" JOIN {q(pairs)} AS p ON p.account_id = f.account_id "
+            "AND p.as_of = CAST(f.as_of AS DATE)"
+        )
+    try:
+        if backfill:
+            runner.stage_backfill(con, backfill, dates[0], dates[-1])
+        for i, d in enumerate(dates):
+            runner.use_date(con, d)
+            if i == 0:
+                _temp(con, OBS, f"{select} LIMIT 0")
+            con.execute(f"INSERT INTO {OBS} {select}").fetchall()
+            if progress:
+                progress("scoring dates", i + 1, len(dates))
+    finally:
+        if backfill:
+            runner.unstage_backfill(con, backfill)
     labelled = labels.labelled(con, OBS, horizon=horizon, lead=lead)
     if level == "parent":
         labelled = hierarchy.families(con, labelled, model, measures, groups)

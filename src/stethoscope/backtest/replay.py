@@ -8,33 +8,47 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from stethoscope.backtest import summary
-from stethoscope.backtest.observations import Level, Observations, observe
+from stethoscope.backtest.observations import Anchor, Level, Observations, observe
 from stethoscope.errors import ModelError
 
 if TYPE_CHECKING:
     from stethoscope.backtest.probability import Method
     from stethoscope.model.types import Model
     from stethoscope.progress import Progress
+    from stethoscope.steps import Step
     from stethoscope.store.database import Connection
 
 
 @dataclass(frozen=True)
 class Settings:
-    """How a backtest observes: dates, horizon and lead time in days, the score, the level."""
+    """How a backtest observes: dates (calendar, ``every`` apart, or anchored per account:
+    observations.plan), horizon and lead time in days, the score, the level."""
 
     dates: tuple[dt.date, ...]
-    every: int
+    every: Step
     horizon: int
     lead: int = 0
     score: str = "health"
     level: Level = "account"
     method: Method = "isotonic"
+    anchor: Anchor = "calendar"
+    # the temporary table of anchored (account, date) pairs, for an anchored backtest
+    pairs: str | None = None
+
+    @property
+    def label_lead(self) -> int:
+        """The lead the labels leave out: anchored, the lead places the observation before
+        the term end, and churn at the term end is what is predicted."""
+        return self.lead if self.anchor == "calendar" else 0
 
     def to_json(self) -> dict[str, Any]:
+        calendar = self.anchor == "calendar"
         return {
             "from": self.dates[0].isoformat(),
             "to": self.dates[-1].isoformat(),
-            "every_days": self.every,
+            "anchor": self.anchor,
+            "every": str(self.every) if calendar else None,
+            "every_days": self.every.days if calendar else None,
             "horizon_days": self.horizon,
             "lead_days": self.lead,
             "score": self.score,
@@ -100,16 +114,18 @@ def backtest(
         settings.score,
         list(settings.dates),
         horizon=settings.horizon,
-        lead=settings.lead,
+        lead=settings.label_lead,
         level=settings.level,
+        pairs=settings.pairs,
         progress=progress,
     )
     report = summary.summarize(
         obs,
         summary.band_names(model),
         horizon=settings.horizon,
-        lead=settings.lead,
+        lead=settings.label_lead,
         method=settings.method,
         uses=summary.uses(model, settings.score),
+        pooled=settings.anchor != "calendar",
     )
     return Backtest(model_info(model, file), settings, report, obs, time.perf_counter() - started)

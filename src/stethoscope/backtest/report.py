@@ -25,6 +25,15 @@ def money(v: float | None) -> str:
     return "-" if v is None else f"{v:,.0f}"
 
 
+def _dates(r: dict[str, Any]) -> str:
+    s = r["settings"]
+    span = f"{len(r['dates'])}: {s['from']} to {s['to']}"
+    if s.get("anchor", "calendar") != "calendar":
+        return f"{span}, each account {s['lead_days']}d before each of its term ends"
+    # reports kept before calendar steps say every_days only
+    return f"{span}, every {s.get('every') or str(s['every_days']) + 'd'}"
+
+
 def falls(monotonic: bool | None) -> str:
     """The answer to "does churn fall band by band?" in words."""
     if monotonic is None:
@@ -40,10 +49,7 @@ def headline(r: dict[str, Any]) -> list[tuple[str, str]]:
     return [
         ("model", f"{r['model']['name']} ({r['model']['version'][:12]})"),
         ("score / level", f"{s['score']} / {s['level']}"),
-        (
-            "observation dates",
-            f"{len(r['dates'])}: {s['from']} to {s['to']}, every {s['every_days']}d",
-        ),
+        ("observation dates", _dates(r)),
         ("horizon / lead", f"{s['horizon_days']}d / {s['lead_days']}d"),
         (
             "observations",

@@ -45,10 +45,13 @@ def summarize(
     lead: int = 0,
     method: probability.Method = "isotonic",
     uses: dict[str, list[str]] | None = None,
+    pooled: bool = False,
 ) -> dict[str, Any]:
     """The figures of a backtest (see docs/concepts/backtesting.md). A measure's or
     group's own figures read the observations whose scorecard uses it (``uses``: name to
-    scorecards; all observations when not given)."""
+    scorecards; all observations when not given). ``pooled``: the top decile is taken
+    over all observations, not per date (anchored observations: a date holds a few
+    accounts, whose lowest tenth would be all of them)."""
     y, s = obs.label, obs.score
     scored = ~np.isnan(s)
     n = len(obs)
@@ -102,7 +105,9 @@ def summarize(
         "churned": int(y.sum()),
         "churn_rate": float(y.mean()) if n else None,
         "auc": metrics.auc(s, y),
-        "lift_top_decile": metrics.lift(s, y, obs.as_of, obs["account_id"]),
+        "lift_top_decile": metrics.lift(
+            s, y, np.zeros_like(obs.as_of) if pooled else obs.as_of, obs["account_id"]
+        ),
         "bands": rates,
         "monotonic": metrics.monotonic(rates),
         "churned_arr_flagged": metrics.churned_arr_flagged(

@@ -48,7 +48,16 @@ def root(
 
 def main() -> None:
     # commands register themselves on `app` when imported
-    from stethoscope.cli import admin, alerts, backtest, data, scoring, serve, users  # noqa: F401
+    from stethoscope.cli import (  # noqa: F401
+        admin,
+        alerts,
+        backtest,
+        data,
+        discover,
+        scoring,
+        serve,
+        users,
+    )
 
     try:
         app()

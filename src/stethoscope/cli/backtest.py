@@ -18,8 +18,15 @@ from stethoscope.errors import DataError, StoreBusyError
 
 if TYPE_CHECKING:
     from stethoscope.project import Project
+    from stethoscope.steps import Step
 
 DateOpt = Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"])]
+
+
+def _step(text: str) -> Step:
+    from stethoscope.steps import parse_step
+
+    return parse_step(text, "--every")
 
 
 def _days(text: str, option: str) -> int:
@@ -65,12 +72,27 @@ def _emit(data: dict[str, Any], fmt: str, out: Path | None) -> None:
         sys.stdout.write(text + "\n")
 
 
-Every = Annotated[str, typer.Option("--every", help="Days between observation dates.")]
+Every = Annotated[
+    str, typer.Option("--every", help="Step between observation dates: 30d, 2w, 1mo.")
+]
 Horizon = Annotated[
     str, typer.Option("--horizon", help="Churn counts when it happens this long after a date.")
 ]
 Lead = Annotated[
-    str, typer.Option("--lead", help="Lead time: churn this soon after a date is left out.")
+    str,
+    typer.Option(
+        "--lead",
+        help="Calendar: churn this soon after a date is left out. Renewal: observe this long "
+        "before each term end.",
+    ),
+]
+AnchorOpt = Annotated[
+    str,
+    typer.Option(
+        "--anchor",
+        help="calendar (every account on the same dates) or renewal (each account at its "
+        "own term ends minus --lead).",
+    ),
 ]
 Score = Annotated[str, typer.Option("--score", help="Which score of the model.")]
 Level = Annotated[str, typer.Option("--level", help="account, or parent (account families).")]
@@ -93,6 +115,7 @@ def backtest(
     every: Every = "30d",
     horizon: Horizon = "90d",
     lead: Lead = "0d",
+    anchor: AnchorOpt = "calendar",
     score: Score = "health",
     level: Level = "account",
     probability: Annotated[
@@ -118,11 +141,12 @@ def backtest(
     args: dict[str, Any] = {
         "start": start.date() if start else None,
         "end": end.date() if end else None,
-        "every": _days(every, "--every"),
+        "every": _step(every),
         "horizon": _days(horizon, "--horizon"),
         "lead": _days(lead, "--lead"),
         "score": score,
         "level": level,
+        "anchor": anchor,
     }
     with _local() as project, output.progress_bar("dates") as tick:
         if compare:
@@ -148,6 +172,7 @@ def calibrate(
     every: Every = "30d",
     horizon: Horizon = "90d",
     lead: Lead = "0d",
+    anchor: AnchorOpt = "calendar",
     score: Score = "health",
     force: Annotated[bool, typer.Option("--force", help="Replace --out if it exists.")] = False,
     flips: Annotated[
@@ -164,15 +189,17 @@ def calibrate(
 ) -> None:
     """Fit weights at every level, reversed measures, grading curves and band thresholds on
     backtest observations into a NEW model file."""
+    step, horizon_days, lead_days = _step(every), _days(horizon, "--horizon"), _days(lead, "--lead")
     with _local() as project, output.progress_bar("dates") as tick:
         r = project.calibrate(
             out,
             model=model,
             start=start.date() if start else None,
             end=end.date() if end else None,
-            every=_days(every, "--every"),
-            horizon=_days(horizon, "--horizon"),
-            lead=_days(lead, "--lead"),
+            every=step,
+            horizon=horizon_days,
+            lead=lead_days,
+            anchor=anchor,
             score=score,
             force=force,
             flips=flips,
@@ -207,11 +234,12 @@ def forecast(
 ) -> None:
     """Revenue at risk: churn probability per account, expected churned ARR per segment,
     owner and renewal month."""
+    step = _step(every)
     with _local() as project:
         r = project.churn_forecast(
             model=model,
             as_of=as_of.date() if as_of else None,
-            every=_days(every, "--every"),
+            every=step,
             horizon=_days(horizon, "--horizon"),
             score=score,
             level=level,

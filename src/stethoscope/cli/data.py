@@ -108,6 +108,13 @@ def import_(
             help="Where --skip-bad writes rejected rows (default: FILE.rejects.csv beside FILE)."
         ),
     ] = None,
+    encoding: Annotated[
+        str | None,
+        typer.Option(
+            help="Text encoding of a CSV or JSON Lines file (default utf-8), e.g. cp1252 "
+            "for a CSV saved by Excel on Windows."
+        ),
+    ] = None,
     end_dates: Annotated[
         str,
         typer.Option(
@@ -140,6 +147,7 @@ def import_(
             skip_bad=skip_bad,
             rejects_path=rejects,
             progress=tick,
+            encoding=encoding,
             end_dates=cast("EndDates", end_dates),
         )
     msg = f"Imported {r.rows_loaded:,} of {r.rows_read:,} rows into {r.table} ({r.seconds:.1f} s)"

@@ -3,7 +3,6 @@ input, diff."""
 
 from __future__ import annotations
 
-import csv
 import getpass
 import json
 import sys
@@ -90,21 +89,38 @@ def run(
     ] = None,
     start: Annotated[
         datetime | None,
-        typer.Option("--from", formats=["%Y-%m-%d"], help="Backfill daily history from this date."),
+        typer.Option("--from", formats=["%Y-%m-%d"], help="Backfill history from this date."),
     ] = None,
     end: Annotated[
         datetime | None,
         typer.Option("--to", formats=["%Y-%m-%d"], help="... to this date (default: today)."),
     ] = None,
+    every: Annotated[
+        str | None,
+        typer.Option(
+            "--every", help="Step between backfilled dates: 7d, 1w, 1mo (default: every day)."
+        ),
+    ] = None,
     model: ModelOpt = None,
 ) -> None:
     """Score every account and store the results as one run."""
+    from stethoscope.steps import parse_step
+
+    step = parse_step(every) if every is not None else None  # a bad step before any work
     with _connect() as project, output.progress_bar("dates") as tick:
         r = project.run(
-            as_of=_day(as_of), start=_day(start), end=_day(end), model=model, progress=tick
+            as_of=_day(as_of),
+            start=_day(start),
+            end=_day(end),
+            every=step,
+            model=model,
+            progress=tick,
         )
         warnings = project.data_warnings(model)
-    span = r.as_of_from if r.dates == 1 else f"{r.as_of_from} to {r.as_of_to} ({r.dates} days)"
+    span = r.as_of_from
+    if r.dates > 1:
+        often = "days" if r.every == "1d" else f"dates, every {r.every}"
+        span = f"{r.as_of_from} to {r.as_of_to} ({r.dates} {often})"
     output.console.print(
         f"Run {r.run_id}: scored {r.accounts:,} accounts as of {span} in "
         f"{r.seconds:.1f} s (model {r.model_version[:12]})",
@@ -175,9 +191,10 @@ def scores(
         sys.stdout.write(json.dumps(rows, default=str, indent=1) + "\n")
         return
     if format == "csv":
-        w = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["account_id"])
-        w.writeheader()
-        w.writerows(rows)
+        from stethoscope.spreadsheet import write_csv
+
+        header = list(rows[0]) if rows else ["account_id"]
+        write_csv(sys.stdout, header, ([r[k] for k in header] for r in rows))
         return
     if not rows:
         output.note("No scores yet: run `stethoscope run` first.")

@@ -30,13 +30,13 @@ from typing import TYPE_CHECKING, Literal, cast
 import pyarrow as pa
 
 from stethoscope.contract import versions
+from stethoscope.contract.checks import problems_expr, typed_expr
 from stethoscope.contract.readers import EXTRAS, ROW, Source, open_source
 from stethoscope.contract.schema import (
     END_DATES,
     MODES,
     SQL_TYPES,
     TABLES,
-    Column,
     Table,
     Type,
     derived_key,
@@ -77,100 +77,15 @@ class ImportResult:
     seconds: float
 
 
-# what surrounds a value and is not part of it: ASCII white space (space, tab, line breaks,
-# vertical tab, form feed); a value of nothing else is missing
-_BLANK = "' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)"
-
-
-def _text(expr: str) -> str:
-    return f"NULLIF(trim(CAST({expr} AS VARCHAR), {_BLANK}), '')"
-
-
-def typed_expr(col: Column, present: bool) -> str:
-    """SQL turning the staged value of ``col`` into its contract type (NULL if it cannot)."""
-    if not present:
-        return f"CAST(NULL AS {_sql_type(col.type)})"
-    raw = q(col.name)
-    text = _text(raw)
-    match col.type:
-        case Type.STRING:
-            return f"lower({text})" if col.values else text
-        case Type.INTEGER:
-            d = f"TRY_CAST({text} AS DOUBLE)"
-            return f"CASE WHEN isfinite({d}) AND {d} = trunc({d}) THEN TRY_CAST({d} AS BIGINT) END"
-        case Type.FLOAT:
-            d = f"TRY_CAST({text} AS DOUBLE)"
-            return f"CASE WHEN isfinite({d}) THEN {d} END"
-        case Type.DATE:
-            return f"TRY_CAST({text} AS DATE)"
-        case Type.TIMESTAMP:
-            # an offset is honoured; a value without one is taken as UTC (session zone)
-            return f"CAST(TRY_CAST({text} AS TIMESTAMPTZ) AS TIMESTAMP)"
-        case Type.JSON:
-            j = f"TRY_CAST({_json_source(raw)} AS JSON)"
-            return f"CASE WHEN json_type({j}) = 'OBJECT' THEN {j} END"
-    raise AssertionError(col.type)
-
-
-def _json_source(raw: str) -> str:
-    # a struct or map read from Parquet becomes JSON text; text is taken as written
-    return (
-        f"CASE WHEN typeof({raw}) LIKE 'STRUCT%' OR typeof({raw}) LIKE 'MAP%' "
-        f"THEN CAST(to_json({raw}) AS VARCHAR) ELSE {_text(raw)} END"
-    )
-
-
 def _sql_type(t: Type) -> str:
     return SQL_TYPES[t]
-
-
-_EXPECTED = {
-    Type.INTEGER: "a whole number",
-    Type.FLOAT: "a number",
-    Type.DATE: "a date like 2024-01-31",
-    Type.TIMESTAMP: "a timestamp like 2024-01-31T09:30:00Z",
-    Type.JSON: "a JSON object",
-}
-
-
-def _problems_expr(table: Table, present: set[str]) -> str:
-    """Per-value checks of a row, as a list of {col, reason, value} structs (empty when the
-    row is fine), computed in the same pass that types the row."""
-    cases: list[str] = []
-    for col in table.columns:
-        if col.name not in present:
-            continue
-        raw, typed = _text(q(col.name)), f"({typed_expr(col, True)})"
-
-        def add(cond: str, reason: str, col: Column = col, raw: str = raw) -> None:
-            cases.append(
-                f"CASE WHEN {cond} THEN {{'col': '{col.name}', 'reason': '{reason}', "
-                f"'value': {raw}}} END"
-            )
-
-        if col.required and not (col.name == table.key and table.key_is_derived):
-            add(f"{raw} IS NULL", "a value is required")
-        if col.type is not Type.STRING:
-            add(f"{raw} IS NOT NULL AND {typed} IS NULL", f"expected {_EXPECTED[col.type]}")
-        if col.values:
-            vals = ", ".join(f"'{v}'" for v in col.values)
-            add(
-                f"{raw} IS NOT NULL AND {typed} NOT IN ({vals})",
-                f"expected one of {', '.join(col.values)}",
-            )
-        if col.minimum is not None:
-            add(f"{typed} < {col.minimum}", f"must be at least {col.minimum:g}")
-        if col.maximum is not None:
-            add(f"{typed} > {col.maximum}", f"must be at most {col.maximum:g}")
-    if not cases:
-        return "[]::STRUCT(col VARCHAR, reason VARCHAR, value VARCHAR)[]"
-    return f"list_filter([{', '.join(cases)}], lambda p: p IS NOT NULL)"
 
 
 def _typed_select(
     table: Table, present: set[str], extras: str | None, end_dates: EndDates = "inclusive"
 ) -> str:
     cols = []
+    merged: dict[str, str] = {}
     for col in table.columns:
         expr = typed_expr(col, col.name in present)
         if col.name == "end_date" and end_dates == "exclusive":
@@ -186,8 +101,9 @@ def _typed_select(
                 f"json_merge_patch(coalesce({expr}, '{{}}'::JSON), "
                 f"coalesce({ex}, '{{}}'::JSON)) END"
             )
+            merged[col.name] = expr
         cols.append(f"{expr} AS {q(col.name)}")
-    cols.append(f"{_problems_expr(table, present)} AS _problems")
+    cols.append(f"{problems_expr(table, present, merged)} AS _problems")
     select = f"SELECT {ROW}, {', '.join(cols)} FROM {_BATCH}"
     if table.natural_key:
         derived = derived_key(table)
@@ -285,13 +201,15 @@ def import_file(
     rejects_path: Path | None = None,
     progress: Progress | None = None,
     atomic: bool = True,
+    encoding: str | None = None,
     end_dates: EndDates = "inclusive",
 ) -> ImportResult:
     """Import ``path`` into ``table_name`` on ``con``, all or (with ``skip_bad``) the good rows.
 
     With ``atomic`` (the default) the import is its own transaction; without, the caller
     has begun one (to load several files at once) and commits or rolls back. ``end_dates``:
-    how the file's ``end_date`` values are read (see ``EndDates``).
+    how the file's ``end_date`` values are read (see ``EndDates``); ``encoding``: of a CSV
+    or JSON Lines file's text (default UTF-8).
     """
     started = time.perf_counter()
     table = get_table(table_name)
@@ -311,7 +229,7 @@ def import_file(
             f"{table.name} have no end_date; exclusive end dates are for subscriptions",
             hint="leave out the reading of end dates for this table",
         )
-    src = open_source(table, path, format=format, mapping=mapping)
+    src = open_source(table, path, format=format, mapping=mapping, encoding=encoding)
     how = (mode, skip_bad, end_dates)
     if not atomic:
         return _run(con, table, src, how, rejects_path, progress, started)
@@ -493,13 +411,18 @@ def _ship(stage: duckdb.DuckDBPyConnection, con: Connection, table: Table, typed
         cols = ", ".join(f"{q(c.name)} {_sql_type(c.type)}" for c in table.columns)
         parts.append((_TYPED, f"{ROW} BIGINT, {cols}"))
     names = {_BAD: f"{ROW}, col, reason, value", _TYPED: ", ".join([ROW, *map(q, table.names)])}
+    # a row refused already stays behind: its values may be what Postgres cannot hold
+    where = {
+        _BAD: "",
+        _TYPED: f" WHERE NOT EXISTS (SELECT 1 FROM {_BAD} b WHERE b.{ROW} = {_TYPED}.{ROW})",
+    }
     with tempfile.TemporaryDirectory(prefix="stethoscope-import-") as tmp:
         for name, columns in parts:
             con.execute(ddl(con, f"CREATE TEMP TABLE {name} ({columns})"))
             path = Path(tmp) / f"{name}.csv"
             target = str(path).replace("'", "''")
             stage.execute(
-                f"COPY (SELECT {names[name]} FROM {name}) TO '{target}' "
+                f"COPY (SELECT {names[name]} FROM {name}{where[name]}) TO '{target}' "
                 "(HEADER false, FORCE_QUOTE *)"
             )
             with (
@@ -589,7 +512,8 @@ def _write_rejects(
     rejected rows only.
     """
     import pyarrow.compute as pc
-    import pyarrow.csv as pacsv
+
+    from stethoscope.spreadsheet import write_csv
 
     path = _rejects_path(src, path)
     bad_rows = pa.array(
@@ -597,7 +521,9 @@ def _write_rejects(
         pa.int64(),
     )
     texts = {b.row: b.text for b in src.bad_records}
-    again = open_source(table, src.path, format=src.format, mapping=src.mapping)
+    again = open_source(
+        table, src.path, format=src.format, mapping=src.mapping, encoding=src.encoding
+    )
     parts = [
         batch.filter(pc.is_in(batch.column(ROW), value_set=bad_rows))
         for batch, _ in again.batches()
@@ -629,7 +555,8 @@ def _write_rejects(
         rejected = rejected.append_column(
             "_text", pa.array([texts.get(r) for r in rows], pa.string())
         )
-    pacsv.write_csv(rejected, path)
+    with path.open("w", encoding="utf-8", newline="") as out:
+        write_csv(out, rejected.column_names, zip(*rejected.to_pydict().values(), strict=True))
     return path
 
 

@@ -90,6 +90,8 @@ class Source:
     total: int  # in ``unit``s, for a progress bar
     unit: str  # "bytes" or "rows"
     bad_records: list[BadRecord] = field(default_factory=list)
+    # the text encoding of a CSV or JSON Lines file, as Python names it
+    encoding: str = "utf-8"
     _batches: Callable[[Source], Iterator[tuple[pa.RecordBatch, int]]] | None = None
 
     @property
@@ -105,13 +107,20 @@ class Source:
 
 
 def open_source(
-    table: Table, path: Path, *, format: str | None = None, mapping: dict[str, str] | None = None
+    table: Table,
+    path: Path,
+    *,
+    format: str | None = None,
+    mapping: dict[str, str] | None = None,
+    encoding: str | None = None,
 ) -> Source:
-    """Open ``path`` for import into ``table``; checks the header against the contract."""
+    """Open ``path`` for import into ``table``; checks the header against the contract.
+    ``encoding``: of a CSV or JSON Lines file's text (default UTF-8)."""
     if not path.is_file():
         raise DataError(f"no such file: {path}")
     fmt = detect_format(path, format)
-    header = _read_header(path, fmt)
+    codec = _codec(encoding)
+    header = _read_header(path, fmt, codec)
     renames, extras = _plan_columns(table, path, header, mapping or {})
     mapping = mapping or {}
     if fmt == "csv":
@@ -124,6 +133,7 @@ def open_source(
             extras,
             path.stat().st_size,
             "bytes",
+            encoding=codec,
             _batches=_csv_batches,
         )
     if fmt == "parquet":
@@ -143,11 +153,54 @@ def open_source(
         [],
         path.stat().st_size,
         "bytes",
+        encoding=codec,
         _batches=_jsonl_batches,
     )
 
 
-def _read_header(path: Path, fmt: str) -> list[str]:
+ENCODING_HINT = (
+    "save the file as UTF-8, or name its encoding: --encoding cp1252 for a CSV saved by "
+    "Excel on Windows, --encoding latin-1 for ISO 8859-1"
+)
+
+
+def _codec(encoding: str | None) -> str:
+    """The Python name of ``encoding`` (default UTF-8), or a DataError."""
+    import codecs
+
+    try:
+        return codecs.lookup(encoding or "utf-8").name
+    except LookupError:
+        raise DataError(
+            f"unknown encoding {encoding!r}", hint="for instance utf-8, cp1252 or latin-1"
+        ) from None
+
+
+def _not_text(path: Path, encoding: str, row: int, unit: str = "row") -> DataError:
+    return DataError(
+        f"{path.name} {unit} {row}: the text is not {encoding} (nothing was imported)",
+        hint=ENCODING_HINT if encoding == "utf-8" else "name the file's encoding with --encoding",
+    )
+
+
+def _first_undecodable(path: Path, encoding: str) -> int:
+    """The record (the header is 1) where ``path`` stops being text in ``encoding``."""
+    with _text(path, encoding, errors="surrogateescape") as f:
+        for n, record in enumerate(csv.reader(f, delimiter=_delimiter(path)), start=1):
+            if any(not _decoded(v) for v in record):
+                return n
+    return 1
+
+
+def _decoded(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # an undecodable byte, escaped as a lone surrogate
+        return False
+    return True
+
+
+def _read_header(path: Path, fmt: str, encoding: str = "utf-8") -> list[str]:
     if fmt == "parquet":
         import pyarrow.parquet as pq
 
@@ -156,8 +209,11 @@ def _read_header(path: Path, fmt: str) -> list[str]:
         except (pa.ArrowInvalid, OSError) as e:
             raise DataError(f"{path.name}: not a readable Parquet file ({e})") from None
     if fmt == "csv":
-        with _text(path) as f:
-            line = f.readline()
+        try:
+            with _text(path, encoding) as f:
+                line = f.readline()
+        except UnicodeDecodeError:  # in the header, or in the rows read with it
+            raise _not_text(path, encoding, _first_undecodable(path, encoding)) from None
         if not line.strip():
             raise DataError(f"{path.name}: the file is empty; expected a header row")
         return next(csv.reader([line], delimiter=_delimiter(path)))
@@ -221,9 +277,11 @@ def _plan_columns(
     return renames, extras
 
 
-def _text(path: Path) -> IO[str]:
+def _text(path: Path, encoding: str = "utf-8", errors: str = "strict") -> IO[str]:
     stream = pa.input_stream(str(path), compression=_compression(path))
-    return io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+    # a UTF-8 file may begin with a byte order mark (Excel writes one)
+    codec = "utf-8-sig" if encoding == "utf-8" else encoding
+    return io.TextIOWrapper(stream, encoding=codec, errors=errors, newline="")
 
 
 def _delimiter(path: Path) -> str:
@@ -288,7 +346,9 @@ def _csv_batches(src: Source) -> Iterator[tuple[pa.RecordBatch, int]]:
     # single-threaded parsing is what lets pyarrow number a malformed record
     reader = pacsv.open_csv(
         stream,
-        read_options=pacsv.ReadOptions(block_size=CSV_BLOCK_BYTES, use_threads=False),
+        read_options=pacsv.ReadOptions(
+            block_size=CSV_BLOCK_BYTES, use_threads=False, encoding=src.encoding
+        ),
         parse_options=pacsv.ParseOptions(
             delimiter=_delimiter(src.path), newlines_in_values=True, invalid_row_handler=on_invalid
         ),
@@ -310,7 +370,13 @@ def _csv_batches(src: Source) -> Iterator[tuple[pa.RecordBatch, int]]:
             yield out, min(src.total, raw.tell())
         src.bad_records.extend(pending)
     except pa.ArrowInvalid as e:
+        if "invalid UTF8" in str(e):
+            row = _first_undecodable(src.path, src.encoding)
+            raise _not_text(src.path, src.encoding, row) from None
         raise DataError(f"{src.path.name}: cannot read CSV ({e})") from None
+    except UnicodeDecodeError:  # transcoding from another encoding
+        row = _first_undecodable(src.path, src.encoding)
+        raise _not_text(src.path, src.encoding, row) from None
     finally:
         stream.close()
         raw.close()
@@ -360,17 +426,23 @@ def _jsonl_batches(src: Source) -> Iterator[tuple[pa.RecordBatch, int]]:
             text = line.strip()
             if not text:
                 continue
+            shown = text[:200].decode(src.encoding, "replace")
             try:
-                rec = json.loads(text)
-            except (json.JSONDecodeError, UnicodeDecodeError) as e:
-                src.bad_records.append(
-                    BadRecord(n, f"invalid JSON: {e}", text[:200].decode("utf-8", "replace"))
-                )
+                rec = json.loads(text.decode(src.encoding))
+            except UnicodeDecodeError:
+                reason = f"the text is not {src.encoding}"
+                if src.encoding == "utf-8":
+                    reason += " (if it is Latin-1 or Windows text, import with --encoding)"
+                src.bad_records.append(BadRecord(n, reason, shown))
+                continue
+            except json.JSONDecodeError as e:
+                src.bad_records.append(BadRecord(n, f"invalid JSON: {e}", shown))
+                continue
+            except RecursionError:  # as the ingest refuses it
+                src.bad_records.append(BadRecord(n, "invalid JSON: nested too deep", shown))
                 continue
             if not isinstance(rec, dict):
-                src.bad_records.append(
-                    BadRecord(n, "expected a JSON object", text[:200].decode("utf-8", "replace"))
-                )
+                src.bad_records.append(BadRecord(n, "expected a JSON object", shown))
                 continue
             extra: dict[str, Any] = {}
             seen: dict[str, Any] = {}
@@ -380,9 +452,15 @@ def _jsonl_batches(src: Source) -> Iterator[tuple[pa.RecordBatch, int]]:
                     extra[k] = v
                 else:
                     seen[t] = v
-            for t in targets:
-                cols[t].append(_jsonl_value(seen.get(t)))
-            extras.append(json.dumps(extra, separators=(",", ":")) if extra else None)
+            try:
+                values = [_jsonl_value(seen.get(t)) for t in targets]
+                folded = json.dumps(extra, separators=(",", ":")) if extra else None
+            except RecursionError:  # read, but too deep to write again
+                src.bad_records.append(BadRecord(n, "invalid JSON: nested too deep", shown))
+                continue
+            for t, v in zip(targets, values, strict=True):
+                cols[t].append(v)
+            extras.append(folded)
             rows.append(n)
             if len(rows) >= BATCH_ROWS:
                 yield _jsonl_batch(cols, extras, rows), done

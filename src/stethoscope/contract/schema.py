@@ -10,6 +10,8 @@ without a zone; dates are calendar dates.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -45,6 +47,41 @@ SQL_TYPES: dict[Type, str] = {
 }
 
 
+# Limits of a value, the same for a file, an upsert and the ingest (docs/reference/
+# data-contract.md): an id (of an account, a contact, a user, a message) is at most
+# ID_MAX_CHARS characters; other text TEXT_MAX_CHARS unless its column says otherwise; a
+# JSON object JSON_MAX_CHARS of text (a Segment call's limit); no text holds U+0000, which
+# Postgres text and jsonb cannot store. A 10 MB account name made the accounts page 10 MB.
+ID_MAX_CHARS = 255
+TEXT_MAX_CHARS = 1_000
+JSON_MAX_CHARS = 32 * 1024
+# a time (a timestamp column, an event's time) is within FIRST_TIME .. now + FUTURE_YEARS;
+# a date within FIRST_DATE .. LAST_DATE: a year 20245 or 0024 is a typo, and one past
+# 9999 cannot be read back by Python at all
+FIRST_TIME = dt.datetime(1970, 1, 1)
+FUTURE_YEARS = 5
+FIRST_DATE = dt.date(1900, 1, 1)
+LAST_DATE = dt.date(2199, 12, 31)
+
+
+# U+0000 in JSON text: its escape, not preceded by another backslash
+_JSON_NUL = re.compile(r"(?<!\\)(\\\\)*\\u0000")
+
+
+def json_holds_nul(text: str) -> bool:
+    """JSON text (as json.dumps writes it) holds U+0000 in a key or a value."""
+    return "\\u0000" in text and _JSON_NUL.search(text) is not None
+
+
+def last_time(now: dt.datetime) -> dt.datetime:
+    """The latest time a value may hold, seen at ``now``: FUTURE_YEARS later (Feb 29 of a
+    leap year is followed by Feb 28)."""
+    try:
+        return now.replace(year=now.year + FUTURE_YEARS)
+    except ValueError:
+        return now.replace(year=now.year + FUTURE_YEARS, day=28)
+
+
 @dataclass(frozen=True)
 class Column:
     name: str
@@ -57,6 +94,15 @@ class Column:
     maximum: float | None = None
     # the column references accounts.id
     references_account: bool = False
+    # the most characters a value may hold (None: the type's default, see ``longest``)
+    max_chars: int | None = None
+
+    @property
+    def longest(self) -> int | None:
+        """The most characters a value may hold: text and JSON have a limit."""
+        if self.max_chars is not None:
+            return self.max_chars
+        return {Type.STRING: TEXT_MAX_CHARS, Type.JSON: JSON_MAX_CHARS}.get(self.type)
 
 
 @dataclass(frozen=True)
@@ -104,7 +150,7 @@ class Table:
 
 
 def _id(doc: str, *, derived: bool = False) -> Column:
-    return Column("id", Type.STRING, doc, required=not derived)
+    return Column("id", Type.STRING, doc, required=not derived, max_chars=ID_MAX_CHARS)
 
 
 def _account_id() -> Column:
@@ -114,11 +160,12 @@ def _account_id() -> Column:
         "The account this row belongs to (accounts.id).",
         required=True,
         references_account=True,
+        max_chars=ID_MAX_CHARS,
     )
 
 
 def _contact_id(doc: str = "The contact involved (contacts.id), if known.") -> Column:
-    return Column("contact_id", Type.STRING, doc)
+    return Column("contact_id", Type.STRING, doc, max_chars=ID_MAX_CHARS)
 
 
 ACCOUNTS = Table(
@@ -142,6 +189,7 @@ ACCOUNTS = Table(
             "parent_id",
             Type.STRING,
             "Parent account (accounts.id) for hierarchies; empty for a top-level account.",
+            max_chars=ID_MAX_CHARS,
         ),
         Column(
             "attributes",
@@ -183,7 +231,12 @@ EVENTS = Table(
     time_column="timestamp",
     columns=(
         _account_id(),
-        Column("user_id", Type.STRING, "The user (contacts.id) who acted, if known."),
+        Column(
+            "user_id",
+            Type.STRING,
+            "The user (contacts.id) who acted, if known.",
+            max_chars=ID_MAX_CHARS,
+        ),
         Column("event", Type.STRING, "Event name, e.g. report_created.", required=True),
         Column("timestamp", Type.TIMESTAMP, "When it happened (stored in UTC).", required=True),
         Column(
@@ -196,6 +249,7 @@ EVENTS = Table(
             Type.STRING,
             "Optional unique id; an event whose message_id is already stored is skipped, "
             "so re-sending the same event is a no-op.",
+            max_chars=ID_MAX_CHARS,
         ),
     ),
 )
@@ -271,7 +325,12 @@ SURVEYS = Table(
         Column("kind", Type.STRING, "Survey kind.", required=True, values=("nps", "csat")),
         Column("score", Type.FLOAT, "The answer: 0-10 for NPS, 1-5 for CSAT.", required=True),
         Column("responded_at", Type.TIMESTAMP, "When the answer was given.", required=True),
-        Column("comment", Type.STRING, "Free-text comment (may hold personal data)."),
+        Column(
+            "comment",
+            Type.STRING,
+            "Free-text comment (may hold personal data), at most 10,000 characters.",
+            max_chars=10_000,
+        ),
     ),
     checks=(
         RowCheck(

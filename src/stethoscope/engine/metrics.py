@@ -22,6 +22,7 @@ import ibis.expr.datatypes as idt
 import ibis.expr.types as ir
 
 from stethoscope.contract.schema import TABLES
+from stethoscope.engine import properties as props
 from stethoscope.model.types import (
     Aggregate,
     Attribute,
@@ -110,20 +111,38 @@ def _filters(agg: Aggregate) -> tuple[Filter, ...]:
     return agg.where
 
 
-def _where(t: ir.Table, filters: tuple[Filter, ...]) -> ir.BooleanValue | None:
+def _where(t: ir.Table, filters: tuple[Filter, ...], dialect: str) -> ir.BooleanValue | None:
     cond: ir.BooleanValue | None = None
     for f in filters:
-        c = t[f.column].isin(list(f.values))
-        c = ~c if f.negated else c
+        if props.is_key(f.column):
+            c = props.key_condition(t, f, dialect)
+        else:
+            c = t[f.column].isin(list(f.values))
+            c = ~c if f.negated else c
         cond = c if cond is None else cond & c
     return cond
 
 
+def _column(t: ir.Table, agg: Aggregate, dialect: str) -> ir.Value | None:
+    """What the aggregate reads: its column, or a JSON key's number (text for the
+    aggregates of distinct values)."""
+    if agg.column is None or not props.is_key(agg.column):
+        return t[agg.column] if agg.column else None
+    text = props.text_of(t, agg.column, dialect)
+    return text if agg.fn in ("count_distinct", "share") else props.number_of(text)
+
+
 def _aggregate(
-    t: ir.Table, agg: Aggregate, table: str, as_of: Day, window: int | None, daily: bool = False
+    t: ir.Table,
+    agg: Aggregate,
+    table: str,
+    as_of: Day,
+    window: int | None,
+    dialect: str,
+    daily: bool = False,
 ) -> ir.Value:
     time = t[time_of(agg)]
-    col = t[agg.column] if agg.column else None
+    col = _column(t, agg, dialect)
     match agg.fn:
         case "count":
             return t.count()
@@ -152,6 +171,9 @@ def _aggregate(
             return col.max()
         case "latest":
             assert col is not None
+            if agg.column is not None and props.is_key(agg.column):
+                # the newest row with a number: a bad value is missing, not the latest
+                return col.argmax(time, where=col.notnull())
             return col.argmax(time)
         case "days_since":
             newest = time.max()
@@ -182,21 +204,47 @@ Sources: TypeAlias = Callable[[Scan], Source | None]
 
 def scans_of(model: Model) -> dict[Scan, Members]:
     """The model's aggregate metrics by the scan they share, in the model's order (the
-    earlier window of a percent change is a scan of its own, named ``<metric>__<vs>``)."""
+    earlier window of a percent change is a scan of its own, named ``<metric>__<vs>``;
+    the active users a ``per: user`` metric divides by are a member ``users_member``)."""
     scans: dict[Scan, Members] = defaultdict(list)
     aggregates = {
         m.name: m.source for m in model.metrics.values() if isinstance(m.source, Aggregate)
     }
+
+    def add(name: str, agg: Aggregate, offset: int = 0) -> None:
+        scan = Scan(agg.table, time_of(agg), _filters(agg), agg.window_days, offset)
+        scans[scan].append((name, agg))
+        users = users_member(agg.window_days, offset)
+        if agg.per == "user" and all(n != users for n, _ in scans[_users_scan(agg, offset)]):
+            scans[_users_scan(agg, offset)].append((users, _users(agg.window_days)))
+
     for name, agg in aggregates.items():
-        scans[Scan(agg.table, time_of(agg), _filters(agg), agg.window_days)].append((name, agg))
+        add(name, agg)
     for m in model.metrics.values():
         if isinstance(m.source, PercentChange):
             base = aggregates[m.source.metric]
             offset = base.window_days or 0 if m.source.vs == "previous" else 365
-            scans[Scan(base.table, time_of(base), _filters(base), base.window_days, offset)].append(
-                (f"{m.source.metric}__{m.source.vs}", base)
-            )
+            add(f"{m.source.metric}__{m.source.vs}", base, offset)
     return dict(scans)
+
+
+def users_member(window: int | None, offset: int) -> str:
+    """The member counting the distinct active users of a window (a name no metric can
+    have: metric names start with a letter)."""
+    return f"_users_{window or 'all'}_{offset}"
+
+
+def _users(window: int | None) -> Aggregate:
+    return Aggregate("events", "count_distinct", "user_id", window, time_column="timestamp")
+
+
+def _users_scan(agg: Aggregate, offset: int) -> Scan:
+    return Scan("events", "timestamp", (), agg.window_days, offset)
+
+
+def _helper(member: str) -> bool:
+    """A member that only serves others (active users): no value or age of its own."""
+    return member.startswith("_")
 
 
 def metrics_table(
@@ -206,20 +254,23 @@ def metrics_table(
     accounts: ir.Table,
     sources: Sources | None = None,
 ) -> ir.Table:
-    """``accounts`` (active accounts with attribute columns) joined with every metric;
-    a scan reads ``sources(scan)`` when that gives a table, else its own table."""
+    """``accounts`` (active accounts with attribute columns) joined with every aggregate
+    and percent change metric (ratios come later, see ``add_ratios``); a scan reads
+    ``sources(scan)`` when that gives a table, else its own table."""
     out = accounts
-    for scan, members in scans_of(model).items():
+    dialect = backend.name
+    scans = scans_of(model)
+    for scan, members in scans.items():
         end = shift(as_of, -scan.offset_days)
         staged = sources(scan) if sources else None
         t = staged.table if staged is not None else backend.table(scan.table)
         daily = staged is not None and staged.daily
         cond = _bounds(t, scan.table, scan.time, as_of, scan.window_days, scan.offset_days)
-        extra = _where(t, scan.where)
+        extra = _where(t, scan.where, dialect)
         rows = t.filter(cond & extra if extra is not None else cond)
         values = {
-            value_col(name): _aggregate(rows, agg, scan.table, end, scan.window_days, daily)
-            for name, agg in members
+            value_col(n): _aggregate(rows, a, scan.table, end, scan.window_days, dialect, daily)
+            for n, a in members
         }
         if scan.offset_days == 0:
             values["_newest"] = rows[scan.time].max()
@@ -228,7 +279,11 @@ def metrics_table(
         new: dict[str, ir.Value] = {}
         if scan.offset_days == 0:
             day = joined._newest.date() if _is_timestamp(scan.table, scan.time) else joined._newest
-            new = {age_col(name): as_of.delta(day, unit="day") for name, _ in members}
+            new = {
+                age_col(name): as_of.delta(day, unit="day")
+                for name, _ in members
+                if not _helper(name)
+            }
         out = _keep(joined, ("_account", "_newest"), new)
         # an account without rows counts zero, but only if the table has any data up to
         # the date: a source that is not connected is unknown, not zero (and not red)
@@ -246,6 +301,7 @@ def metrics_table(
                     for n in counted
                 }
             )
+    out = _rates(backend, out, scans, as_of)
 
     for m in model.metrics.values():
         src = m.source
@@ -257,16 +313,58 @@ def metrics_table(
                 else_=(now - then).cast("float64") / then * 100,
             )
             out = _keep(out, (value_col(f"{src.metric}__{src.vs}"),), {value_col(m.name): change})
+    return out
+
+
+def _rates(backend: BaseBackend, out: ir.Table, scans: dict[Scan, Members], as_of: Day) -> ir.Table:
+    """The members with ``per`` or ``scale`` divided by their window's active users and
+    scaled to the days of their window the account has existed; the helpers dropped."""
+    rated = {
+        (name, scan.offset_days): agg
+        for scan, members in scans.items()
+        for name, agg in members
+        if agg.per or agg.scale
+    }
+    helpers = [value_col(n) for members in scans.values() for n, _ in members if _helper(n)]
+    if not rated:
+        return _keep(out, tuple(helpers), {}) if helpers else out
+    since: ir.Value | None = None
+    if any(agg.scale for agg in rated.values()):
+        a = backend.table("accounts")
+        acc = a.select(_since_id=a.id, _since=a.customer_since)
+        out = out.left_join(acc, out.account_id == acc._since_id)
+        helpers += ["_since_id", "_since"]
+        since = out._since
+    new: dict[str, ir.Value] = {}
+    for (name, offset), agg in rated.items():
+        value = out[value_col(name)].cast("float64")
+        if agg.scale == "tenure":
+            assert since is not None
+            assert agg.window_days is not None
+            # days of the window (end - window, end] on or after customer_since
+            end = shift(as_of, -offset)
+            existed = end.delta(since, unit="day") + 1
+            days = ibis.greatest(ibis.least(existed, agg.window_days), 1)
+            value = value * agg.window_days / days.cast("float64")
+        if agg.per == "user":
+            users = out[value_col(users_member(agg.window_days, offset))]
+            value = ibis.cases((users == 0, ibis.null("float64")), else_=value / users)
+        new[value_col(name)] = value
+    return out.select(
+        *[new[c].name(c) if c in new else out[c] for c in out.columns if c not in helpers]
+    )
+
+
+def add_ratios(out: ir.Table, model: Model) -> ir.Table:
+    """``out`` with every ratio metric, after the metrics they divide (any number metric:
+    aggregates, percent changes, attributes, inputs, other ratios)."""
     for m in _ratios_in_order(model):
         src = m.source
         assert isinstance(src, Ratio)
-        num, den = out[value_col(src.numerator)], out[value_col(src.denominator)]
+        num = out[value_col(src.numerator)].cast("float64")
+        den = out[value_col(src.denominator)].cast("float64")
         out = out.mutate(
-            **{
-                value_col(m.name): ibis.cases(
-                    (den == 0, ibis.null("float64")), else_=num.cast("float64") / den
-                )
-            }
+            **{value_col(m.name): ibis.cases((den == 0, ibis.null("float64")), else_=num / den)}
         )
     return out
 

@@ -11,7 +11,7 @@ model's validation restricts to identifiers.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import ibis
 import ibis.expr.types as ir
@@ -20,6 +20,7 @@ from stethoscope.engine import attributes, contract
 from stethoscope.engine import metrics as mx
 from stethoscope.engine.conditions import compile_condition
 from stethoscope.engine.grading import grade_expr
+from stethoscope.engine.properties import number_of
 from stethoscope.engine.rollup import (
     SCRATCH,
     add_groups,
@@ -95,6 +96,15 @@ def _inputs(backend: BaseBackend, model: Model, as_of: mx.Day, t: ir.Table) -> i
     return t
 
 
+def _of_kind(value: ir.Value, kind: str) -> ir.Value:
+    """An attribute read as the metric's kind: ``attributes.<key>`` with ``kind: number``
+    is JSON text, whose number it is when it holds one, else missing (a bad value in one
+    account's attributes failed the whole run when grading cast it)."""
+    if kind == "number" and value.type().is_string():
+        return number_of(cast(ir.StringValue, value))
+    return value
+
+
 def score_frame(
     backend: BaseBackend,
     model: Model,
@@ -108,7 +118,7 @@ def score_frame(
     # attributes as they were on the date (engine.attributes)
     accounts = attributes.in_force(backend, accounts, as_of, attributes.columns_read(model))
     attrs = {
-        mx.value_col(m.name): mx.attribute_expr(accounts, m.source.name, as_of)
+        mx.value_col(m.name): _of_kind(mx.attribute_expr(accounts, m.source.name, as_of), m.kind)
         for m in model.metrics.values()
         if isinstance(m.source, Attribute)
     }
@@ -118,7 +128,8 @@ def score_frame(
     base = accounts.select("account_id", "segment", **attrs)
     base = contract.add_metrics(backend, model, as_of, base)
     t = mx.metrics_table(backend, model, as_of, base, sources)
-    t = _inputs(backend, model, as_of, t)
+    # ratios last: they may divide any number metric, inputs included
+    t = mx.add_ratios(_inputs(backend, model, as_of, t), model)
 
     def column(name: str) -> ir.Value:
         return t[mx.value_col(name)]

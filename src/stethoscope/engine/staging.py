@@ -14,7 +14,12 @@ aggregates as the whole table:
   to the newest row per (value, day) inside the backfill's dates, and per value before
   them (where every date sees them all): the same values, days and newest times remain;
 - counts, sums, averages, minimums, maximums and latest values keep every row in their
-  windows (a reduced row would change them); such an all-history scan is not staged.
+  windows (a reduced row would change them); such an all-history scan is not staged;
+- a key of the events' JSON properties that a scan reads (``properties.value``, a filter on
+  ``properties.plan``) is staged as its text, extracted once: every date then reads a plain
+  column. On a 1,000-account book of 1.4M events (a fifth with properties), a backfill of 30
+  dates took 41.7 s staged so, 54.3 s with those scans reading the events table and its JSON
+  for every date (bench/property_metrics.py).
 
 The date query then reads the staged rows and applies its own window and filters as
 before, so a backfill gives exactly what single runs of each date give (tested for every
@@ -27,6 +32,7 @@ from typing import TYPE_CHECKING
 
 import ibis.expr.types as ir
 
+from stethoscope.engine import properties as props
 from stethoscope.engine.metrics import (
     Day,
     Members,
@@ -75,7 +81,17 @@ def _stageable(scan: Scan, members: Members) -> bool:
 
 def stage(backend: BaseBackend, scan: Scan, members: Members, first: Day, last: Day) -> ir.Table:
     """The rows of ``scan`` that its dates ``first`` .. ``last`` need (see module doc)."""
+    dialect = backend.name
     t = backend.table(scan.table)
+    # a JSON key the scan reads (properties.value) is staged as its text, once
+    read = [a.column for _, a in members if a.column] + [f.column for f in scan.where]
+    json_keys = [c for c in dict.fromkeys(read) if props.is_key(c)]
+    if json_keys:
+        t = t.mutate(**{props.staged_name(c): props.text_of(t, c, dialect) for c in json_keys})
+
+    def name(column: str) -> str:
+        return props.staged_name(column) if props.is_key(column) else column
+
     timestamp = _is_timestamp(scan.table, scan.time)
 
     def at(d: Day) -> ir.Value:
@@ -85,18 +101,20 @@ def stage(backend: BaseBackend, scan: Scan, members: Members, first: Day, last: 
     lo = shift(first, -scan.offset_days - (scan.window_days or 1) + 1)
     hi = at(shift(last, 1 - scan.offset_days))
     time = t[scan.time]
-    extra = _where(t, scan.where)
+    extra = _where(t, scan.where, dialect)
 
     def kept(cond: ir.BooleanValue) -> ir.Table:
         return t.filter(cond & extra if extra is not None else cond)
 
-    filters = [f.column for f in scan.where]
-    values = [a.column for _, a in members if a.column]
-    columns = list(dict.fromkeys(["account_id", scan.time, *values, *filters]))
+    columns = list(dict.fromkeys(["account_id", scan.time, *[name(c) for c in read]]))
     span = kept((time >= at(lo)) & (time < hi))
     if not all(a.fn in _REDUCIBLE for _, a in members):
         return span.select(*columns)
-    keys = list(dict.fromkeys(a.column for _, a in members if a.fn in ("count_distinct", "share")))
+    keys = list(
+        dict.fromkeys(
+            name(a.column) for _, a in members if a.column and a.fn in ("count_distinct", "share")
+        )
+    )
     parts = [_newest(span, scan, columns, keys, by_day=True)]
     if scan.window_days is None:
         by_day = any(_REDUCIBLE[a.fn] for _, a in members)
@@ -105,12 +123,12 @@ def stage(backend: BaseBackend, scan: Scan, members: Members, first: Day, last: 
 
 
 def _newest(
-    rows: ir.Table, scan: Scan, columns: list[str], keys: list[str | None], *, by_day: bool
+    rows: ir.Table, scan: Scan, columns: list[str], keys: list[str], *, by_day: bool
 ) -> ir.Table:
     """One row per account, key values (and day): the newest time; a filter column keeps
     one of the group's values, all of which passed the filter."""
     time = rows[scan.time]
-    group = [rows.account_id, *[rows[k] for k in keys if k]]
+    group = [rows.account_id, *[rows[k] for k in keys]]
     if by_day:
         day = time.date() if _is_timestamp(scan.table, scan.time) else time
         group.append(day.name("stethoscope_day"))

@@ -355,7 +355,8 @@ def _message(err: ErrorDetails, root: type[BaseModel] = ModelSpec) -> str:
     if kind == "literal_error":
         options = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
         close = suggest(str(value), options) if isinstance(value, str) else ""
-        return f"expected one of {', '.join(options)}, got {found(value)}{close}"
+        want = f"'{options[0]}'" if len(options) == 1 else f"one of {', '.join(options)}"
+        return f"expected {want}, got {found(value)}{close}"
     if kind in ("too_short", "too_long"):
         n = ctx.get("actual_length")
         lo, hi = _lengths(loc, root)
@@ -445,6 +446,10 @@ def _lengths(
 # -- the version -------------------------------------------------------------------------
 
 
+# fields of Aggregate added after the first release (see _canonical)
+AGGREGATE_ADDED = ("per", "scale")
+
+
 def _canonical(obj: Any) -> Any:
     """A JSON value that equal models share: dataclasses tagged with their class, and
     members of mappings (group weights, where filters, categories) in name order."""
@@ -461,6 +466,11 @@ def _canonical(obj: Any) -> Any:
             out["items"] = sorted(out["items"], key=lambda i: i["name"])
         elif isinstance(obj, Aggregate):
             out["where"] = sorted(out["where"], key=lambda f: f["column"])
+            # keys added later are left out when unused, so a model that does not use
+            # them keeps its version (and its stored history) across the upgrade
+            for key in AGGREGATE_ADDED:
+                if out[key] is None:
+                    del out[key]
         elif isinstance(obj, Categorical):
             out["grades"] = sorted(out["grades"], key=lambda g: g[0])
         return {"_": type(obj).__name__, **out}

@@ -29,6 +29,7 @@ from stethoscope.model.types import (
     PercentChange,
     Ratio,
     Scalar,
+    json_key,
 )
 
 Kind = Literal["number", "text"]
@@ -49,8 +50,12 @@ NAME = expressions.NAME
 RESERVED = expressions.RESERVED | {"weights", "description"}
 
 NEEDS_COLUMN = frozenset({"count_distinct", "sum", "avg", "min", "max", "latest", "share"})
-NUMERIC = frozenset({"sum", "avg", "min", "max"})
-TABLE_KEYS = ("aggregate", "column", "where", "window", "time_column", "share_of")
+NUMERIC = ("sum", "avg", "min", "max")
+# what may read a key of a JSON column (properties.value), and the totals rates divide
+PROPERTY_AGGREGATES = frozenset({*NUMERIC, "latest", "count_distinct", "share"})
+PER_USER = ("count", "count_distinct", "sum")
+TENURE_SCALED = ("count", "sum", "active_days", "active_days_per_week")
+TABLE_KEYS = ("aggregate", "column", "where", "window", "time_column", "share_of", "per", "scale")
 # keys of contract metrics, as written -> as the spec names them
 CONTRACT_KEYS = {"change": "change", "as": "as_"}
 # the contract values that can be compared with their value some days earlier
@@ -179,6 +184,8 @@ class MetricResolver:
                 " or days; count_distinct counts the values of a column)",
             )
             ok = False
+        elif m.column is not None and json_key(m.column) is not None:
+            ok = self._property_column(table.name, fn, m.column, f"{path}.column")
         elif m.column is not None:
             col = self._column(table.name, m.column, f"{path}.column")
             if col is None:
@@ -196,7 +203,11 @@ class MetricResolver:
                     f"{path}.column",
                     f"aggregate '{fn}' cannot read "
                     f"{col.type.value} column '{col.name}'"
-                    + ("; use days_since" if col.type != Type.JSON else ""),
+                    + (
+                        "; use days_since"
+                        if col.type != Type.JSON
+                        else f"; read one of its keys, e.g. {col.name}.value"
+                    ),
                 )
                 ok = False
             elif fn == "share" and col.type != Type.STRING:
@@ -207,6 +218,7 @@ class MetricResolver:
                 ok = False
             elif fn == "latest" and col.type == Type.STRING:
                 kind = "text"
+        ok = self._rate(path, m) and ok
         share_of: tuple[str, ...] = ()
         if fn == "share":
             if not m.share_of:
@@ -237,8 +249,67 @@ class MetricResolver:
             where=filters,
             share_of=share_of,
             time_column=time_column,
+            per=m.per,
+            scale=m.scale,
         )
         self.metrics[name] = Metric(name, agg, kind, m.description)
+
+    def _property_column(self, table: str, fn: str, column: str, path: str) -> bool:
+        """Whether ``column``, written ``<json column>.<key>``, is a key ``fn`` can read."""
+        if not self._json_column(table, column, path):
+            return False
+        if fn not in PROPERTY_AGGREGATES:
+            self.problem(
+                path,
+                f"aggregate '{fn}' cannot read a JSON key; it reads {', '.join(NUMERIC)}, "
+                "latest (as numbers), count_distinct and share (as text)",
+            )
+            return False
+        return True
+
+    def _json_column(self, table: str, column: str, path: str) -> bool:
+        """Whether ``column`` (``<json column>.<key>``) names a key of a JSON column."""
+        split = json_key(column)
+        assert split is not None
+        base, _ = split
+        col = self._column(table, base, path)
+        if col is None:
+            return False
+        if col.type != Type.JSON:
+            json = [c.name for c in TABLES[table].columns if c.type == Type.JSON]
+            self.problem(
+                path,
+                f"'{base}' is a {col.type.value} column; only a JSON column has keys"
+                + (f" (in '{table}': {', '.join(json)})" if json else f" ('{table}' has none)"),
+            )
+            return False
+        return True
+
+    def _rate(self, path: str, m: MetricSpec) -> bool:
+        """Whether ``per`` and ``scale`` suit the metric's aggregate and window."""
+        ok = True
+        if m.per is not None and m.aggregate not in PER_USER:
+            self.problem(
+                f"{path}.per",
+                f"per divides a total ({', '.join(PER_USER)}); "
+                f"aggregate '{m.aggregate}' is not one",
+            )
+            ok = False
+        if m.scale is not None:
+            if m.aggregate not in TENURE_SCALED:
+                self.problem(
+                    f"{path}.scale",
+                    f"scale: tenure extrapolates a total ({', '.join(TENURE_SCALED)}); "
+                    f"aggregate '{m.aggregate}' is not one",
+                )
+                ok = False
+            elif m.window is None:
+                self.problem(
+                    f"{path}.scale",
+                    "scale: tenure needs a window (the days it scales to), e.g. window: 30d",
+                )
+                ok = False
+        return ok
 
     def _column(self, table: str, column: str, path: str) -> Column | None:
         t = TABLES[table]
@@ -272,18 +343,28 @@ class MetricResolver:
         ok = True
         for column, w in where.items():
             p = f"{path}.{column}"
-            col = self._column(table, column, p)
-            if col is None:
-                ok = False
-                continue
-            if col.type in (Type.JSON, Type.DATE, Type.TIMESTAMP):
-                self.problem(
-                    p,
-                    f"cannot filter on {col.type.value} column '{column}'"
-                    + ("; use window" if col.type != Type.JSON else ""),
-                )
-                ok = False
-                continue
+            col: Column | None = None
+            if json_key(column) is not None:
+                if not self._json_column(table, column, p):
+                    ok = False
+                    continue
+            else:
+                col = self._column(table, column, p)
+                if col is None:
+                    ok = False
+                    continue
+                if col.type in (Type.JSON, Type.DATE, Type.TIMESTAMP):
+                    self.problem(
+                        p,
+                        f"cannot filter on {col.type.value} column '{column}'"
+                        + (
+                            "; use window"
+                            if col.type != Type.JSON
+                            else f"; filter on one of its keys, e.g. {column}.plan"
+                        ),
+                    )
+                    ok = False
+                    continue
             if w.in_ is not None and w.not_ is not None:
                 self.problem(p, "give either values to keep or not: values to drop, not both")
                 ok = False
@@ -293,7 +374,8 @@ class MetricResolver:
                 self.problem(p, "needs at least one value")
                 ok = False
                 continue
-            checked = self._filter_values(table, col, values, p)
+            # a JSON key holds text, numbers or true/false: each value compares as written
+            checked = tuple(values) if col is None else self._filter_values(table, col, values, p)
             if checked is None:
                 ok = False
                 continue
@@ -418,7 +500,13 @@ class MetricResolver:
             if kind is None:
                 ok = False
             elif kind != "number":
-                self.problem(f"{path}.ratio[{i}]", f"'{part}' is text; ratio needs numbers")
+                read = self.metrics[part].source
+                hint = (
+                    f" (read {read.name} as a number with kind: number)"
+                    if isinstance(read, Attribute) and ATTRIBUTE_KEY.match(read.name)
+                    else ""
+                )
+                self.problem(f"{path}.ratio[{i}]", f"'{part}' is text; ratio needs numbers{hint}")
                 ok = False
         if ok:
             self.metrics[name] = Metric(

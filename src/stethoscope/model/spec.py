@@ -167,6 +167,9 @@ class MetricSpec(Spec):
     window: Duration | None = None
     time_column: str | None = None
     share_of: list[str] | None = None
+    # -- table metrics: rates (issue 18) --
+    per: Literal["user"] | None = None  # divided by the window's distinct active users
+    scale: Literal["tenure"] | None = None  # extrapolated to the whole window, young accounts
     # from other metrics
     percent_change: str | None = None
     vs: Literal["previous", "year_ago"] | None = None

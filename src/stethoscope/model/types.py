@@ -10,6 +10,7 @@ Grades are on 0-100 internally; the overall score is mapped onto the model's sca
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -86,9 +87,21 @@ AggregateFn = Literal[
 ]
 
 
+# `properties.value`: a key of a table's JSON column, read as a metric column or a filter
+PROPERTY = re.compile(r"^(?P<column>[a-z_]+)\.(?P<key>[A-Za-z0-9_-]+)$")
+
+
+def json_key(column: str) -> tuple[str, str] | None:
+    """(JSON column, key) of a ``column`` written as ``properties.<key>``, else None."""
+    m = PROPERTY.match(column)
+    return (m["column"], m["key"]) if m else None
+
+
 @dataclass(frozen=True)
 class Filter:
-    """Rows where ``column`` is one of ``values`` (``negated``: is none of them)."""
+    """Rows where ``column`` is one of ``values`` (``negated``: is none of them). A
+    ``properties.<key>`` column compares the key's JSON text with text values and its
+    number (see ``Aggregate``) with number values."""
 
     column: str
     values: tuple[Scalar, ...]
@@ -101,7 +114,13 @@ class Aggregate:
     date: (as_of - window_days, as_of]. ``window_days`` None: all history up to as-of.
     ``time_column`` places rows in time (the window, the as-of cut-off, days_since, latest);
     the loader always fills it (the table's time column unless the model names another,
-    e.g. goals.achieved_at); a row with no time there is not counted."""
+    e.g. goals.achieved_at); a row with no time there is not counted.
+
+    ``column`` may be a key of a JSON column (``properties.value``): its text, or for the
+    numeric aggregates its number (a JSON number, or text holding one; anything else is
+    missing). ``per`` divides the value by the distinct active users (``events.user_id``)
+    of the same window; ``scale`` extrapolates a young account's value to the whole
+    window: value * window / days of the window since ``customer_since`` (at least 1)."""
 
     table: str
     fn: AggregateFn
@@ -110,6 +129,8 @@ class Aggregate:
     where: tuple[Filter, ...] = ()
     share_of: tuple[str, ...] = ()
     time_column: str | None = None
+    per: Literal["user"] | None = None
+    scale: Literal["tenure"] | None = None
 
 
 @dataclass(frozen=True)

@@ -8,14 +8,20 @@ Who changed a task is the credential that sent the request, as the audit log nam
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from stethoscope.errors import StethoscopeError
-from stethoscope.service.api_common import ApiProblem, EnvelopeRoute, Limit, Offset, not_found
+from stethoscope.service.api_common import (
+    ApiProblem,
+    Day,
+    EnvelopeRoute,
+    Limit,
+    Offset,
+    not_found,
+)
 from stethoscope.service.auth import Principal, require
 from stethoscope.store.alerts import ALERT_STATUSES, DELIVERY_STATUSES, TASK_STATUSES
 
@@ -36,14 +42,14 @@ class TaskChange(BaseModel):
 
     status: Literal["open", "done", "snoozed", "dismissed"]
     reason: str | None = Field(None, max_length=2000, description="Why (needed to dismiss).")
-    until: date | None = Field(None, description="The day a snoozed task comes back.")
+    until: Day | None = Field(None, description="The day a snoozed task comes back.")
 
 
 class EvaluateRequest(BaseModel):
     model_config = ConfigDict(populate_by_name=True, extra="forbid")
 
-    start: date | None = Field(None, alias="from", description="First scored date to evaluate.")
-    end: date | None = Field(None, alias="to", description="Last (default: the latest scored).")
+    start: Day | None = Field(None, alias="from", description="First scored date to evaluate.")
+    end: Day | None = Field(None, alias="to", description="Last (default: the latest scored).")
 
 
 def _listing(rows: list[dict[str, Any]], key: str, limit: int, offset: int) -> dict[str, Any]:
@@ -184,7 +190,7 @@ def router(project: Project) -> APIRouter:
     def export(
         _: Viewer,
         format: Annotated[Literal["csv", "json"], Query()] = "csv",
-        as_of: date | None = None,
+        as_of: Day | None = None,
         score: str | None = None,
     ) -> Response:
         """The scored book on a date (default: the latest) as CSV or JSON, for a CRM or a

@@ -10,14 +10,16 @@ a request that fails validation: ``["query", "as_of"]``, ``["path", "account_id"
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Coroutine, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
 from fastapi import Query, Request, Response
 from fastapi.routing import APIRoute
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, Field
 
+from stethoscope.contract.schema import FIRST_DATE, LAST_DATE
 from stethoscope.errors import StethoscopeError
 from stethoscope.service.errors import envelope
 
@@ -34,6 +36,33 @@ Offset = Annotated[
 ]
 Order = Annotated[Literal["asc", "desc"], Query(description="Sort direction.")]
 Loc = Sequence[str | int]
+
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_day(value: Any) -> Any:
+    """Only text written YYYY-MM-DD is a date: pydantic would take 0, or the JSON number
+    1714521600, as seconds since 1970 (?as_of=0 was 1970-01-01)."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and _DAY.fullmatch(value):
+        return value
+    raise ValueError("expected a date written YYYY-MM-DD, like 2026-05-01")
+
+
+def _sane_day(day: date) -> date:
+    if not FIRST_DATE <= day <= LAST_DATE:
+        raise ValueError(f"expected a date from {FIRST_DATE} to {LAST_DATE}")
+    return day
+
+
+# a date a request sends, in a query or a body (docs/reference/api.md)
+Day = Annotated[date, BeforeValidator(_iso_day), AfterValidator(_sane_day)]
+
+
+def iso_day(text: str) -> date:
+    """A date a form sends, as ``Day`` reads one; a ValueError if it is not one."""
+    return _sane_day(date.fromisoformat(_iso_day(text)))
 
 
 def _utc(t: datetime) -> datetime:

@@ -8,7 +8,7 @@ next run.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query
@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field, field_validator
 from stethoscope.errors import DataError
 from stethoscope.service.api_common import (
     ApiProblem,
+    Day,
     EnvelopeRoute,
     Limit,
     Offset,
@@ -45,7 +46,7 @@ class InputRequest(BaseModel):
         description="A number, yes/no (or true/false), or one of the input's choices."
     )
     reason: str = Field(max_length=2000, description="Why: kept with the value.")
-    expires: date | None = Field(
+    expires: Day | None = Field(
         None, description="From this date on the value no longer counts (default: the model's)."
     )
 

@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 from stethoscope.errors import DataError, StethoscopeError
 from stethoscope.service.api_common import (
     ApiProblem,
+    Day,
     EnvelopeRoute,
     Limit,
     Offset,
@@ -296,8 +297,8 @@ def router(project: Project, reads: ReadModel) -> APIRouter:
         account_id: AccountId,
         limit: Limit = 100,
         offset: Offset = 0,
-        start: Annotated[date | None, Query(alias="from", description="First date.")] = None,
-        end: Annotated[date | None, Query(alias="to", description="Last date.")] = None,
+        start: Annotated[Day | None, Query(alias="from", description="First date.")] = None,
+        end: Annotated[Day | None, Query(alias="to", description="Last date.")] = None,
         score: Annotated[str | None, Query(description="Only this score.")] = None,
         model_version: Annotated[
             str | None, Query(description="Only this model version (default: every one).")
@@ -323,10 +324,10 @@ def router(project: Project, reads: ReadModel) -> APIRouter:
     def explain(
         account_id: AccountId,
         as_of: Annotated[
-            date | None, Query(description="Explain the score of this date (default: latest).")
+            Day | None, Query(description="Explain the score of this date (default: latest).")
         ] = None,
         vs: Annotated[
-            date | None, Query(description="Explain instead the change since this date.")
+            Day | None, Query(description="Explain instead the change since this date.")
         ] = None,
         score: ScoreName = "health",
     ) -> Explanation | Change:
@@ -351,7 +352,7 @@ def router(project: Project, reads: ReadModel) -> APIRouter:
         offset: Offset = 0,
         score: ScoreName = "health",
         as_of: Annotated[
-            date | None, Query(description="Scores of this date (default: the latest run's).")
+            Day | None, Query(description="Scores of this date (default: the latest run's).")
         ] = None,
         band: Annotated[str | None, Query(description="Only this band.")] = None,
         segment: Annotated[
@@ -425,7 +426,7 @@ def router(project: Project, reads: ReadModel) -> APIRouter:
             Query(min_length=6, description="A stored version (default: the active model)."),
         ] = None,
         as_of: Annotated[
-            date | None, Query(description="Score both as of this date (default: latest).")
+            Day | None, Query(description="Score both as of this date (default: latest).")
         ] = None,
         score: ScoreName = "health",
         top: Annotated[int, Query(ge=0, le=1000, description="How many movers to list.")] = 10,

@@ -10,7 +10,6 @@ from __future__ import annotations
 import shutil
 import tempfile
 from dataclasses import asdict
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, cast
 
@@ -33,6 +32,7 @@ from stethoscope.service import (
     errors,
     web,
 )
+from stethoscope.service.api_common import Day
 from stethoscope.service.auth import require
 from stethoscope.service.ingest import router as ingest_router
 from stethoscope.service.read_model import ReadModel
@@ -49,7 +49,7 @@ class DemoRequest(BaseModel):
     accounts: int = Field(2000, ge=1, le=10_000_000)
     months: int = Field(12, ge=1, le=60)
     seed: int = 0
-    end: date | None = None
+    end: Day | None = None
     activity: float = Field(1.0, gt=0, le=100)
     causes: Literal["random"] | None = None
     force: bool = False
@@ -95,6 +95,14 @@ def create_app(project: Project, token: str) -> FastAPI:
         mode: Annotated[str, Query(pattern="^(" + "|".join(MODES) + ")$")] = "append",
         skip_bad: bool = False,
         map: Annotated[list[str] | None, Query()] = None,
+        encoding: Annotated[
+            str | None,
+            Query(
+                max_length=40,
+                description="The text encoding of a CSV or JSON Lines file (default utf-8), "
+                "e.g. cp1252 for a CSV saved by Excel on Windows.",
+            ),
+        ] = None,
         end_dates: Annotated[str, Query(pattern="^(" + "|".join(END_DATES) + ")$")] = "inclusive",
     ) -> dict[str, Any]:
         """Import a file sent as the request body; the same checks as `stethoscope import`."""
@@ -120,6 +128,7 @@ def create_app(project: Project, token: str) -> FastAPI:
                 mode=cast("Mode", mode),
                 skip_bad=skip_bad,
                 rejects_path=rejects,
+                encoding=encoding,
                 end_dates=cast("EndDates", end_dates),
             )
             body = asdict(result) | {"file": name}

@@ -8,10 +8,10 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, params
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from stethoscope.project import Project
-from stethoscope.service.api_common import MAX_OFFSET
+from stethoscope.service.api_common import MAX_OFFSET, Day
 from stethoscope.store.results import STATUSES
 
 
@@ -48,18 +48,37 @@ def router(project: Project, auth_dependencies: Sequence[params.Depends]) -> API
 
 
 class RunRequest(BaseModel):
-    """One date (``as_of``, default today, UTC), or every day from ``from`` to ``to``."""
+    """One date (``as_of``, default today, UTC), or the dates from ``from`` to ``to``:
+    every day, or every ``every`` (``7d``, ``2w``, ``1mo``)."""
 
     model_config = ConfigDict(populate_by_name=True, extra="forbid")
 
-    as_of: date | None = None
-    start: date | None = Field(None, alias="from", description="Backfill from this date.")
-    end: date | None = Field(None, alias="to", description="... to this date (default: today).")
+    as_of: Day | None = None
+    start: Day | None = Field(None, alias="from", description="Backfill from this date.")
+    end: Day | None = Field(None, alias="to", description="... to this date (default: today).")
+    every: str | None = Field(
+        None, description="Step between the dates: 7d, 2w, 1mo (default: every day)."
+    )
+
+    @field_validator("every")
+    @classmethod
+    def _step(cls, v: str | None) -> str | None:
+        from stethoscope.errors import DataError
+        from stethoscope.steps import parse_step
+
+        if v is None:
+            return None
+        try:
+            return str(parse_step(v, "every"))
+        except DataError as e:
+            raise ValueError(e.message) from None
 
     @model_validator(mode="after")
     def _one_way(self) -> RunRequest:
         if self.as_of is not None and (self.start or self.end):
             raise ValueError("give as_of, or from and to, not both")
+        if self.every is not None and not (self.start or self.end):
+            raise ValueError("every needs from (and to)")
         if self.start and self.end and self.end < self.start:
             raise ValueError(f"'to' ({self.end}) is before 'from' ({self.start})")
         return self
@@ -78,6 +97,7 @@ class RunStarted(BaseModel):
     bands: dict[str, dict[str, int]] = Field(
         description="Accounts per band on the last date, per score."
     )
+    every: str = Field("1d", description="The step between the run's dates.")
 
 
 def start_router(project: Project, auth_dependencies: Sequence[params.Depends]) -> APIRouter:
@@ -86,11 +106,14 @@ def start_router(project: Project, auth_dependencies: Sequence[params.Depends]) 
 
     @api.post("", status_code=201)
     def start(req: RunRequest | None = None) -> RunStarted:
-        """Score every account as of a date, or every day of a span, under the project's
-        model, as one atomic run recorded with the trigger ``api``; answers when it has
-        finished. While a run is in progress another is refused (503)."""
+        """Score every account as of a date, or at the dates of a span (every day, or
+        every ``every``), under the project's model, as one atomic run recorded with the
+        trigger ``api``; answers when it has finished. While a run is in progress another is
+        refused (503)."""
         req = req or RunRequest.model_validate({})
-        summary = project.run(as_of=req.as_of, start=req.start, end=req.end, trigger="api")
+        summary = project.run(
+            as_of=req.as_of, start=req.start, end=req.end, every=req.every, trigger="api"
+        )
         return RunStarted(**asdict(summary))
 
     return api

@@ -70,11 +70,24 @@ def of_account(con: Connection, version: str, account_id: str) -> list[dict[str,
     return sorted(mine, key=lambda r: str(r["score_name"]))
 
 
-def refresh(con: Connection, version: str, run_id: str, first: dt.date, last: dt.date) -> None:
+def refresh(
+    con: Connection,
+    version: str,
+    run_id: str,
+    first: dt.date,
+    last: dt.date,
+    *,
+    every_day: bool = True,
+) -> None:
     """Bring the rows of ``version`` up to date after run ``run_id`` replaced its history
-    from ``first`` to ``last``. Recomputed are the accounts the run scored, and those whose
-    current date lies in the span (the run may no longer score them there) or is 7, 30 or
-    90 days after a date of the span (a trend reads that date)."""
+    from ``first`` to ``last`` (every day of it, or with ``every_day`` false only its own
+    dates). Recomputed are the accounts the run scored, and those whose current date lies
+    in the span (the run may no longer score them there) or is 7, 30 or 90 days after a
+    date of the span (a trend reads that date)."""
+    # a current date after the run's last date for the account, inside the span: with
+    # every day replaced it is gone (the run's latest is the latest); with days between
+    # the run's dates kept, it may remain
+    between = "" if every_day else "WHEN c.as_of > r.ran_to THEN NULL"
     near = " OR ".join(
         f"c.as_of BETWEEN CAST(? AS DATE) + {_days(con, n)} AND CAST(? AS DATE) + {_days(con, n)}"
         for n in (0, *TREND_DAYS)
@@ -82,8 +95,9 @@ def refresh(con: Connection, version: str, run_id: str, first: dt.date, last: dt
     _x(con, f"DROP TABLE IF EXISTS {_LATEST}")
     # An account's latest date is its current date if that is after the span (the history
     # there is untouched), else the run's latest for it. A current date inside the span
-    # that the run no longer scores leaves only older history: looked up below, for those
-    # accounts alone. One outside the span and not scored by the run stays.
+    # that the run no longer scores (or, for a run of dates some days apart, a day between
+    # them, whose history stays) is looked up below, for those accounts alone. One outside
+    # the span and not scored by the run stays.
     _x(
         con,
         f"CREATE TEMPORARY TABLE {_LATEST} AS "
@@ -94,7 +108,7 @@ def refresh(con: Connection, version: str, run_id: str, first: dt.date, last: dt
         "SELECT coalesce(r.account_id, c.account_id) AS account_id, CASE "
         "WHEN r.ran_to IS NULL THEN CASE WHEN c.as_of BETWEEN ? AND ? THEN NULL "
         "ELSE c.as_of END "
-        "WHEN c.as_of > ? THEN c.as_of ELSE r.ran_to END AS as_of "
+        f"WHEN c.as_of > ? THEN c.as_of {between} ELSE r.ran_to END AS as_of "
         "FROM ran r FULL JOIN cur c ON c.account_id = r.account_id "
         f"WHERE r.account_id IS NOT NULL OR {near}",
         [

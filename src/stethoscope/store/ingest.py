@@ -32,7 +32,8 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from stethoscope.errors import StoreError
+from stethoscope.contract.schema import json_holds_nul
+from stethoscope.errors import DataError, StoreError
 from stethoscope.store.database import dialect
 
 if TYPE_CHECKING:
@@ -154,6 +155,7 @@ def write(
     transaction is then aborted) when one was claimed before."""
     from stethoscope.store.database import PostgresConnection, ddl
 
+    _refuse_nul(calls)
     con = store
     _serialize(con)
     members = [
@@ -212,6 +214,29 @@ def write(
     attached = attach(con) if members else 0
     n_members = sum(isinstance(c, Membership) for c in calls)
     return Written(stored, pending, len(all_tracks) - stored - pending, n_members, attached)
+
+
+def _refuse_nul(calls: Sequence[Track | Membership]) -> None:
+    """Refuse calls holding U+0000, on every store: Postgres text and jsonb cannot hold
+    it, DuckDB can, and a call must not be kept by one store and not by another. (The
+    ingest endpoints refuse such a call first, naming its field.)"""
+    for i, c in enumerate(calls):
+        if isinstance(c, Track):
+            texts: tuple[str | None, ...] = (
+                c.message_id,
+                c.event,
+                c.user_id,
+                c.anonymous_id,
+                c.group_id,
+            )
+            in_json = c.properties is not None and json_holds_nul(c.properties)
+        else:
+            texts, in_json = (c.account_id, c.user_id, c.anonymous_id), False
+        if in_json or any(t is not None and "\x00" in t for t in texts):
+            raise DataError(
+                f"call {i} holds the character U+0000 (NUL), which no store keeps",
+                hint="remove it from the call",
+            )
 
 
 def _claim(con: Connection, tracks: list[Track], received_at: dt.datetime) -> list[Track]:

@@ -83,7 +83,12 @@ def metric(m: t.Metric) -> str:
                 for f in s.where
             )
         window = f"the last {s.window_days} days" if s.window_days else "all history"
-        return f"{text}, over {window}"
+        text = f"{text}, over {window}"
+        if s.scale == "tenure":
+            text += ", scaled to the whole window for an account younger than it"
+        if s.per == "user":
+            text += ", per active user"
+        return text
     if isinstance(s, t.PercentChange):
         against = "the window before" if s.vs == "previous" else "the same window a year before"
         return f"the percent change of {s.metric} against {against}"

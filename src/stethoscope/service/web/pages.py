@@ -21,6 +21,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from stethoscope.errors import DataError
+from stethoscope.service.api_common import Day, iso_day
 from stethoscope.service.auth import GRANTS
 from stethoscope.service.errors import envelope
 from stethoscope.service.web import charts, model_page, runs_page, views
@@ -241,8 +242,8 @@ def router(project: Project) -> APIRouter:
         request: Request,
         account_id: str,
         format: Format = "html",
-        vs: dt.date | None = None,
-        as_of: dt.date | None = None,
+        vs: Day | None = None,
+        as_of: Day | None = None,
         added: str | None = None,
         rescored: str | None = None,
     ) -> Response:
@@ -338,7 +339,7 @@ def _expiry(text: str) -> dt.date | None:
     if not text:
         return None
     try:
-        day = dt.date.fromisoformat(text)
+        day = iso_day(text)
     except ValueError:
         raise DataError(f"expected a date like 2025-12-31 for the expiry, got {text!r}") from None
     if day <= dt.datetime.now(dt.UTC).date():

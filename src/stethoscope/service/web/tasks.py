@@ -19,6 +19,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from stethoscope.errors import DataError
+from stethoscope.service.api_common import iso_day
 from stethoscope.service.errors import envelope
 from stethoscope.service.web.pages import PAGE_HEADERS, _forbidden, _may_edit, _templates
 from stethoscope.service.web.session import CSRF_FIELD, Sessions
@@ -128,6 +129,6 @@ def _date(text: str) -> dt.date | None:
     if not text:
         return None
     try:
-        return dt.date.fromisoformat(text)
+        return iso_day(text)
     except ValueError:
         raise DataError(f"expected a date like 2025-12-31, got {text!r}") from None

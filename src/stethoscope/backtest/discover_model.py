@@ -1,0 +1,357 @@
+"""The starter model of ``stethoscope discover``: the best uncorrelated candidates, graded
+and weighted on the observations, as a model file for a person to review.
+
+1. **Selection**: group leaders (``discover_stats``), strongest first, that are stable over
+   time, carry no ``caveat`` (a value without history, or one present mostly when the
+   account churned), have a value for at least
+   ``MIN_COVERAGE`` of the observations and an AUC of at least ``MIN_AUC``; at most N.
+2. **Grading**: each measure grades its metric with readable ``thresholds``: the metric's
+   quintile cohorts (or its values, when few), their churn rates made monotone in the
+   measure's direction (a weighted isotonic fit), and each cohort graded 0 (the highest
+   churn) to 100 (the lowest) in proportion; neighbouring cohorts with the same grade merge.
+3. **Weights**: an L2-regularised logistic regression of churn on the grades (a missing
+   grade imputed with the mean), coefficients kept non-negative in the healthy direction (a
+   measure that comes out negative is dropped and the fit repeated), normalised to 100. The
+   regularisation is chosen on time: fitted on earlier dates, judged on the later ones.
+4. **Bands**: on the weighted score, red below the score where an isotonic fit of churn
+   falls under twice the base rate, yellow below where it falls under the base rate (a
+   quantile when the curve never crosses), so churn falls band by band.
+
+The whole recipe runs twice: on the earlier dates alone, judged on the later ones (the
+held-out figures of the report), and on every date, for the file written.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from stethoscope.backtest import metrics
+from stethoscope.backtest.discover_stats import judge
+from stethoscope.backtest.summary import split_dates
+
+if TYPE_CHECKING:
+    from stethoscope.backtest.candidates import Candidate
+    from stethoscope.backtest.discover import Settings, Values
+    from stethoscope.backtest.discover_stats import Judged, Judgement
+
+MIN_AUC = 0.55
+MIN_COVERAGE = 0.1
+MIN_CHURNED = 10
+GRADE_COHORTS = 5
+C_GRID = (0.01, 0.1, 1.0, 10.0)
+BANDS = (("red", "Act"), ("yellow", "Investigate"), ("green", "Healthy"))
+
+
+@dataclass
+class Measure:
+    name: str
+    direction: str
+    auc: float
+    points: list[tuple[float, int]]
+    below: int
+    weight: int = 0
+
+    def grade(self, x: np.ndarray) -> np.ndarray:
+        """The engine's ``thresholds`` grading: the grade of the highest point reached."""
+        at = np.array([p for p, _ in self.points])
+        grades = np.array([self.below] + [g for _, g in self.points], dtype=float)
+        out = grades[np.searchsorted(at, x, side="right")]
+        return np.where(np.isnan(x), np.nan, out)
+
+
+@dataclass
+class Fitted:
+    measures: list[Measure]
+    bands: list[float]  # the `below` of every band but the last
+    c: float
+
+
+@dataclass
+class Starter:
+    """The starter model's text and figures, or why there is none."""
+
+    text: str = ""
+    problem: str | None = None
+    figures: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+    def to_json(self) -> dict[str, Any]:
+        return self.figures
+
+
+def grading(x: np.ndarray, y: np.ndarray, direction: str) -> tuple[list[tuple[float, int]], int]:
+    """(points, below) of a thresholds grading read off churn by cohort (module doc)."""
+    from sklearn.isotonic import IsotonicRegression
+
+    ok = ~np.isnan(x)
+    v, t = x[ok], y[ok]
+    values = np.unique(v)
+    if len(values) <= GRADE_COHORTS:
+        edges = values
+    else:
+        q = np.linspace(0, 1, GRADE_COHORTS + 1)[:-1]
+        edges = np.unique([_readable(e) for e in np.quantile(v, q, method="lower")])
+    which = np.clip(np.searchsorted(edges, v, side="right") - 1, 0, None)
+    n = np.bincount(which, minlength=len(edges)).astype(float)
+    keep = n > 0
+    edges, n = edges[keep], n[keep]
+    churned = np.bincount(which, weights=t, minlength=len(keep))[keep]
+    iso = IsotonicRegression(increasing=direction == "lower")
+    rate = iso.fit_transform(np.arange(len(edges)), churned / n, sample_weight=n)
+    lo, hi = float(rate.min()), float(rate.max())
+    grades = [50 if hi <= lo else round(100 * (hi - r) / (hi - lo)) for r in rate]
+    points = [
+        (float(edges[i]), int(grades[i]))
+        for i in range(1, len(edges))
+        if grades[i] != grades[i - 1]
+    ]
+    return points, int(grades[0])
+
+
+def _readable(v: float) -> float:
+    """A cut-off a person reads easily: whole numbers as they are, else three significant
+    digits."""
+    if v == int(v):
+        return float(v)
+    digits = 2 - math.floor(math.log10(abs(v))) if v else 0
+    return round(float(v), digits)
+
+
+def _fit(x: np.ndarray, y: np.ndarray, c: float) -> np.ndarray:
+    """Non-negative coefficients (healthy direction) of an L2 logistic regression of churn
+    on grades (0-100), a missing grade imputed with its column's mean."""
+    from sklearn.linear_model import LogisticRegression
+
+    means = np.array([np.nanmean(col) if (~np.isnan(col)).any() else 50.0 for col in x.T])
+    z = -np.where(np.isnan(x), means, x) / 100.0
+    active = list(range(x.shape[1]))
+    coef = np.zeros(x.shape[1])
+    while active:
+        lr = LogisticRegression(C=c, max_iter=1000)
+        lr.fit(z[:, active], y.astype(int))
+        b = lr.coef_[0]
+        if (b > 0).all():
+            coef[active] = b
+            break
+        active = [j for j, v in zip(active, b, strict=True) if v > 0]
+    return coef
+
+
+def _score(grades: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """The engine's rollup of a flat scorecard: known grades weighted, the rest skipped."""
+    known = ~np.isnan(grades)
+    den = (known * w).sum(axis=1)
+    num = (np.nan_to_num(grades) * w).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(den > 0, num / den, np.nan)
+
+
+def _hundred(w: np.ndarray) -> np.ndarray:
+    """Weights as whole numbers summing to 100 (largest remainders)."""
+    raw = w / w.sum() * 100
+    base = np.floor(raw).astype(int)
+    for j in np.argsort(-(raw - base), kind="stable")[: 100 - base.sum()]:
+        base[j] += 1
+    out: np.ndarray = base
+    return out
+
+
+def _choose_c(grades: np.ndarray, y: np.ndarray, as_of: np.ndarray, gap: tuple[int, int]) -> float:
+    """The C of the grid whose fit on the earlier dates best ranks the later ones."""
+    dates = [d.astype(object) for d in np.unique(as_of)]
+    fit_d, test_d = split_dates(dates, *gap)
+    fit = np.isin(as_of, np.array(fit_d, dtype="datetime64[D]"))
+    test = np.isin(as_of, np.array(test_d, dtype="datetime64[D]"))
+    if not fit_d or y[fit].sum() < MIN_CHURNED or not y[test].any():
+        return 1.0
+    best, best_auc = 1.0, -1.0
+    for c in C_GRID:
+        w = _fit(grades[fit], y[fit], c)
+        a = metrics.auc(_score(grades[test], w), y[test]) if w.any() else None
+        if a is not None and a > best_auc:
+            best, best_auc = c, a
+    return best
+
+
+def select(judgement: Judgement, n: int) -> list[Judged]:
+    """The candidates a starter model takes (module doc, 1)."""
+    out: list[Judged] = []
+    for j in judgement.leaders():
+        if len(out) >= n:
+            break
+        if (
+            j.caveat is None
+            and j.stable
+            and j.coverage >= MIN_COVERAGE
+            and (j.auc or 0.0) >= MIN_AUC
+        ):
+            out.append(j)
+    return out
+
+
+def fit(
+    values: Values, rows: np.ndarray, judgement: Judgement, n: int, gap: tuple[int, int]
+) -> Fitted | str:
+    """The recipe of the module doc on ``rows``; a text saying why when nothing fits."""
+    y = values.label[rows]
+    if y.sum() < MIN_CHURNED:
+        return f"{int(y.sum())} churned observations, fewer than {MIN_CHURNED} to fit on"
+    measures = []
+    for j in select(judgement, n):
+        assert j.direction is not None
+        assert j.auc is not None
+        points, below = grading(values.values[j.name][rows], y, j.direction)
+        if points:  # a grading that gives everyone the same grade tells nobody apart
+            measures.append(Measure(j.name, j.direction, j.auc, points, below))
+    if not measures:
+        return (
+            f"no candidate reaches an AUC of {MIN_AUC} with a value for {MIN_COVERAGE:.0%} of "
+            "the observations, stable over time and with history"
+        )
+    grades = np.column_stack([m.grade(values.values[m.name][rows]) for m in measures])
+    as_of = values.as_of[rows]
+    c = _choose_c(grades, y, as_of, gap)
+    w = _fit(grades, y, c)
+    if not w.any():
+        return "no measure keeps a positive weight in the fit"
+    whole = _hundred(w)
+    kept = []
+    for m, v in zip(measures, whole, strict=True):
+        m.weight = int(v)
+        if v > 0:
+            kept.append(m)
+    score = _score(grades, whole.astype(float))
+    return Fitted(kept, _bands(score, y), c)
+
+
+def _bands(score: np.ndarray, y: np.ndarray) -> list[float]:
+    """The `below` of red and yellow (module doc, 4)."""
+    from sklearn.isotonic import IsotonicRegression
+
+    ok = ~np.isnan(score)
+    s, t = score[ok], y[ok]
+    base = float(t.mean())
+    iso = IsotonicRegression(increasing=False, out_of_bounds="clip").fit(s, t)
+    grid = np.unique(s)
+    p = iso.predict(grid)
+    out: list[float] = []
+    for target, share in ((2 * base, 0.2), (base, 0.5)):
+        under = grid[p < target]
+        cut = float(under.min()) if len(under) else float(np.quantile(s, share))
+        below_share = float((s < cut).mean())
+        if not 0.02 <= below_share <= 0.9:  # a band of almost nobody or almost everybody
+            cut = float(np.quantile(s, share))
+        cut = round(cut, 1)
+        if out and cut <= out[-1]:
+            cut = round(max(float(np.quantile(s, share)), out[-1] + 0.1), 1)
+        out.append(min(cut, 99.9 if not out else 100.0))
+    return out
+
+
+def scores(fitted: Fitted, values: Values, rows: np.ndarray) -> np.ndarray:
+    grades = np.column_stack([m.grade(values.values[m.name][rows]) for m in fitted.measures])
+    return _score(grades, np.array([m.weight for m in fitted.measures], dtype=float))
+
+
+def band_of(score: np.ndarray, bands: list[float]) -> np.ndarray:
+    names = np.array([b for b, _ in BANDS], dtype=object)
+    which = np.searchsorted(np.array(bands), score, side="right")
+    out: np.ndarray = names[np.clip(which, 0, len(names) - 1)]
+    out[np.isnan(score)] = None
+    return out
+
+
+def figures(fitted: Fitted, values: Values, rows: np.ndarray) -> dict[str, Any]:
+    """AUC, top-decile lift and churn by band of the fitted score on ``rows``."""
+    s = scores(fitted, values, rows)
+    y = values.label[rows]
+    band = band_of(s, fitted.bands)
+    per_band = []
+    for name, _ in BANDS:
+        m = band == name
+        per_band.append(
+            {
+                "band": name,
+                "observations": int(m.sum()),
+                "churned": int(y[m].sum()),
+                "churn_rate": float(y[m].mean()) if m.any() else None,
+            }
+        )
+    return {
+        "observations": int(rows.sum()),
+        "churned": int(y.sum()),
+        "auc": metrics.auc(s, y),
+        "lift_top_decile": metrics.lift(
+            s, y, values.as_of[rows], values.account_id[rows].astype(str)
+        ),
+        "bands": per_band,
+        "monotonic": metrics.monotonic(per_band),
+    }
+
+
+def starter(
+    values: Values,
+    chosen: list[Candidate],
+    judgement: Judgement,
+    *,
+    settings: Settings,
+    measures: int,
+) -> Starter:
+    """The starter model (module doc): held-out figures from the recipe run on the earlier
+    dates, and the file from the recipe run on every date."""
+    from stethoscope.backtest import discover_text
+
+    gap = (settings.horizon, settings.lead)
+    everything = np.ones(len(values), dtype=bool)
+    final = fit(values, everything, judgement, measures, gap)
+    if isinstance(final, str):
+        return Starter(problem=final)
+    held: dict[str, Any] | None = None
+    if judgement.fit_dates:
+        fit_rows = values.rows(judgement.fit_dates)
+        test_rows = values.rows(judgement.test_dates)
+        sub = values.take(fit_rows)
+        early = fit(
+            sub,
+            np.ones(len(sub), dtype=bool),
+            judge(sub, chosen, horizon=settings.horizon, lead=settings.lead),
+            measures,
+            gap,
+        )
+        if not isinstance(early, str):
+            held = figures(early, values, test_rows) | {
+                "fit_dates": [d.isoformat() for d in judgement.fit_dates],
+                "test_dates": [d.isoformat() for d in judgement.test_dates],
+                "measures": [m.name for m in early.measures],
+            }
+    specs = {c.name: c for c in chosen}
+    text = discover_text.model_text(final, specs, settings=settings, held_out=held)
+    return Starter(
+        text,
+        figures={
+            "measures": [
+                {
+                    "name": m.name,
+                    "direction": m.direction,
+                    "auc": m.auc,
+                    "weight": m.weight,
+                    "thresholds": {"points": [list(p) for p in m.points], "below": m.below},
+                }
+                for m in final.measures
+            ],
+            "bands": [
+                {"name": name, "below": b, "label": label}
+                for (name, label), b in zip(BANDS, [*final.bands, None], strict=True)
+            ],
+            "regularisation_c": final.c,
+            "in_sample": figures(final, values, everything),
+            "held_out": held,
+        },
+    )
