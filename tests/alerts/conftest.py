@@ -131,18 +131,20 @@ class Book:
         self.project.import_file(table, path)
 
     def score(self, day: dt.date, **levels: float) -> None:
-        """Set each account's score (its level) and run as of ``day``."""
-        self.put(**levels)
+        """Set each account's score (its level) from ``day`` on and run as of ``day``."""
+        self.put(at=day, **levels)
         self.project.run(as_of=day)
 
-    def put(self, **levels: float) -> None:
-        """Write the accounts with these levels (no run)."""
-        lines = ["id,name,owner,segment,customer_since,renewal_date,level"]
+    def put(self, at: dt.date | None = None, **levels: float) -> None:
+        """Write the accounts with these levels (no run), in force from ``at`` (the
+        accounts keep their history: a level written today would not be the level of a
+        date scored in the past); without ``at``, from each account's customer_since."""
+        lines = ["id,name,owner,segment,customer_since,renewal_date,level,updated_at"]
         for acc, level in levels.items():
             renewal = (DAY0 + dt.timedelta(days=40)).isoformat()
             lines.append(
                 f"{acc},Acct {acc},{self.owners[acc]},{self.segments[acc]},{self.since[acc]},"
-                f"{renewal},{level}"
+                f"{renewal},{level},{at or self.since[acc]}"
             )
         path = self.folder / "accounts.csv"
         path.write_text("\n".join(lines) + "\n")

@@ -49,9 +49,10 @@ def project(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Project]
     p.close()
 
 
-def put(project: Project, folder: Path, rows: dict[str, tuple[int, str]]) -> None:
-    lines = ["id,name,customer_since,level,stage"]
-    lines += [f"{a},Acct {a},2024-01-01,{lvl},{stage}" for a, (lvl, stage) in rows.items()]
+def put(project: Project, folder: Path, at: dt.date, rows: dict[str, tuple[int, str]]) -> None:
+    """The accounts' level and stage in force from ``at``."""
+    lines = ["id,name,customer_since,level,stage,updated_at"]
+    lines += [f"{a},Acct {a},2024-01-01,{lvl},{stage},{at}" for a, (lvl, stage) in rows.items()]
     (folder / "accounts.csv").write_text("\n".join(lines) + "\n")
     project.import_file("accounts", folder / "accounts.csv", mode="upsert")
 
@@ -61,11 +62,11 @@ def test_a_move_to_another_scorecard_is_not_a_customer_drop(
 ) -> None:
     # a1 leaves onboarding with the same level: 76 on onboarding, 52 (red) on standard
     # a2 stays on standard and really falls: level 90 -> 70, score 80 -> 40
-    put(project, tmp_path, {"a1": (76, "new"), "a2": (90, "old")})
+    put(project, tmp_path, DAY, {"a1": (76, "new"), "a2": (90, "old")})
     project.run(as_of=DAY)
-    put(project, tmp_path, {"a1": (76, "old"), "a2": (70, "old")})
-    project.run(as_of=DAY + dt.timedelta(days=1))
     later = DAY + dt.timedelta(days=1)
+    put(project, tmp_path, later, {"a1": (76, "old"), "a2": (70, "old")})
+    project.run(as_of=later)
 
     drops = project.book_overview(as_of=later, drops_since=DAY)["drops"]
     assert [(d["account_id"], d["change"], d["moved"]) for d in drops] == [

@@ -334,6 +334,6 @@ def test_accounts_tied_at_a_value_share_the_best_percentile_of_the_tie(tmp_path:
 
 
 def test_a_run_refuses_a_span_of_more_than_ten_years(golden: Project) -> None:
-    with pytest.raises(EngineError, match="is 3,661 days; a run scores at most 3,660"):
+    with pytest.raises(EngineError, match="is more than 3,660 dates; a run scores at most 3,660"):
         golden.run(start=AS_OF - dt.timedelta(days=3660), end=AS_OF)
     assert golden.runs() == []
