@@ -167,6 +167,7 @@ class RemoteProject:
         seed: int = 0,
         end: date | None = None,
         activity: float = 1.0,
+        causes: str | None = None,
         force: bool = False,
         progress: Progress | None = None,
     ) -> DemoResult:
@@ -178,6 +179,7 @@ class RemoteProject:
             "seed": seed,
             "end": end.isoformat() if end else None,
             "activity": activity,
+            "causes": causes,
             "force": force,
         }
         return DemoResult(**self._call("POST", "/api/demo", json=body))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import shutil
 import tempfile
 import threading
 import time
@@ -68,6 +69,8 @@ class DemoResult:
     counts: dict[str, int]
     seconds: float
     signal: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # the drawn causes of churn (``causes="random"``): a file beside the store, for tests
+    causes_file: str | None = None
 
 
 class Project(AlertsMixin):
@@ -278,10 +281,16 @@ class Project(AlertsMixin):
         seed: int = 0,
         end: date | None = None,
         activity: float = 1.0,
+        causes: str | None = None,
         force: bool = False,
         progress: Progress | None = None,
     ) -> DemoResult:
-        """Generate the demo book and load it, replacing the source tables in one transaction."""
+        """Generate the demo book and load it, replacing the source tables in one transaction.
+
+        Accounts that changed owner, plan or segment are upserted a second time with the new
+        values. With ``causes="random"`` the drawn causes of churn are written to
+        ``demo-causes.json`` in the project folder (never into the store).
+        """
         from stethoscope.contract.demo import generate_book
         from stethoscope.contract.demo_report import signal_report
 
@@ -304,6 +313,7 @@ class Project(AlertsMixin):
                     seed=seed,
                     end=end,
                     activity=activity,
+                    causes=causes,
                     progress=lambda n: tick("generating", n, accounts),
                 )
                 con.begin()
@@ -320,10 +330,26 @@ class Project(AlertsMixin):
                             atomic=False,
                             progress=_renamed(tick, f"loading {name}"),
                         )
+                    # the accounts as they changed, each row with the time it took effect
+                    import_file(
+                        con,
+                        "accounts",
+                        book.changes,
+                        mode="upsert",
+                        atomic=False,
+                        progress=_renamed(tick, "loading account changes"),
+                    )
                     con.commit()
                 except BaseException:
                     con.rollback()
                     raise
+                causes_file = None
+                if book.causes is not None:
+                    target = self.settings.project_dir / "demo-causes.json"
+                    shutil.copyfile(book.causes, target)
+                    causes_file = str(target)
+                else:
+                    (self.settings.project_dir / "demo-causes.json").unlink(missing_ok=True)
             tick("checking the signal", 0, 0)
             return DemoResult(
                 book.start.isoformat(),
@@ -331,6 +357,7 @@ class Project(AlertsMixin):
                 self.store.counts(),
                 time.perf_counter() - started,
                 signal_report(con),
+                causes_file,
             )
 
     # -- the health model --------------------------------------------------------------

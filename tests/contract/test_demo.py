@@ -10,7 +10,7 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from stethoscope.contract.demo import CHUNK, BookInfo, generate_book
+from stethoscope.contract.demo import CHANGES_FILE, CHUNK, BookInfo, generate_book
 from stethoscope.contract.demo_report import format_signal_report, signal_report
 from stethoscope.contract.schema import TABLES, arrow_schema
 
@@ -70,7 +70,7 @@ def test_chunks_report_progress_and_files_appear_only_when_complete(tmp_path: Pa
     assert seen == [CHUNK, CHUNK + 10]
     assert book.rows["accounts"] == CHUNK + 10
     assert sorted(p.name for p in (tmp_path / "ok").iterdir()) == sorted(
-        f"{name}.parquet" for name in TABLES
+        [f"{name}.parquet" for name in TABLES] + [CHANGES_FILE]
     )
 
     def fail(done: int) -> None:
@@ -270,17 +270,18 @@ def test_activity_lies_inside_the_book_and_the_customer_life(small: BookInfo) ->
 
 def test_subscriptions_add_up_to_arr(small: BookInfo) -> None:
     con = connect(small)
-    off = one(
-        con,
-        """
-        SELECT count(*) FROM accounts AS a JOIN (
+    # the lines in force on the last day of the book, or on the last day before churn
+    off, accounts = con.execute(
+        f"""
+        SELECT count(*) FILTER (WHERE abs(s.arr - a.arr) > 1), count(*)
+        FROM accounts AS a JOIN (
             SELECT s.account_id, 12 * sum(s.mrr) AS arr FROM subscriptions AS s
             LEFT JOIN outcomes AS c ON c.account_id = s.account_id AND c.kind = 'churned'
-            WHERE s.end_date IS NULL OR s.end_date = c.date
-            GROUP BY s.account_id) AS s ON s.account_id = a.id
-        WHERE abs(s.arr - a.arr) > 1""",
-    )
-    assert off == 0
+            WHERE s.start_date <= coalesce(c.date - 1, DATE '{small.end}')
+              AND (s.end_date IS NULL OR s.end_date >= coalesce(c.date - 1, DATE '{small.end}'))
+            GROUP BY s.account_id) AS s ON s.account_id = a.id"""
+    ).fetchall()[0]
+    assert (off, accounts) == (0, small.rows["accounts"])
     churn = one(
         con,
         "SELECT count(*) FROM outcomes AS o JOIN accounts AS a ON a.id = o.account_id"

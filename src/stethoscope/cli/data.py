@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, cast
 
@@ -165,6 +166,12 @@ def import_(
         output.note(f"Columns not in the contract were ignored: {', '.join(r.ignored_columns)}")
 
 
+class DemoCauses(StrEnum):
+    """What ``demo --causes`` can ask for: causes of churn drawn from the seed."""
+
+    random = "random"
+
+
 @app.command()
 def demo(
     accounts: Annotated[int, typer.Option(min=1, help="Number of accounts.")] = 2000,
@@ -175,6 +182,13 @@ def demo(
         typer.Option(formats=["%Y-%m-%d"], help="Last day of the book (default: today, UTC)."),
     ] = None,
     activity: Annotated[float, typer.Option(min=0.001, help="Multiplier of event volume.")] = 1.0,
+    causes: Annotated[
+        DemoCauses | None,
+        typer.Option(
+            help="Draw the causes of churn from the seed (written to demo-causes.json, "
+            "for tests) instead of the default book's."
+        ),
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace data already stored.")] = False,
 ) -> None:
     """Generate a realistic demo customer book and load it into the project."""
@@ -188,6 +202,7 @@ def demo(
             seed=seed,
             end=end_day,
             activity=activity,
+            causes=causes.value if causes else None,
             force=force,
             progress=tick,
         )
@@ -197,6 +212,11 @@ def demo(
     )
     output.console.print(_counts(r.counts))
     output.console.print(format_signal_report(r.signal))
+    if r.causes_file:
+        output.note(
+            f"The drawn causes of churn are in {r.causes_file}, for tests: a model must "
+            "find them in the data, not read them there."
+        )
 
 
 @app.command()

@@ -4,7 +4,8 @@
 chunks of ``CHUNK`` (a fixed size, so the book never depends on the machine), each chunk
 from its own random stream ``default_rng([seed, chunk])``; only one chunk is ever held in
 memory, and its events are written in batches. How accounts behave and why they churn is
-in ``demo_behaviour`` and ``demo_outcomes``; this module turns their arrays into tables.
+in ``demo_behaviour``, ``demo_outcomes`` and ``demo_causes``, their contracts in
+``demo_contract``; this module and ``demo_tables`` turn their arrays into tables.
 """
 
 from __future__ import annotations
@@ -21,9 +22,7 @@ import pyarrow.parquet as pq
 from stethoscope.contract import demo_vocab as v
 from stethoscope.contract.demo_behaviour import (
     DAY_US,
-    Accounts,
     Calendar,
-    Health,
     Rows,
     breadth,
     calendar,
@@ -37,8 +36,29 @@ from stethoscope.contract.demo_behaviour import (
     sigmoid,
     work_time,
 )
-from stethoscope.contract.demo_outcomes import ADDONS, Outcomes, decide, group_rank
+from stethoscope.contract.demo_causes import CAUSES_FILE, Causes, draw_causes, rule, write_causes
+from stethoscope.contract.demo_contract import (
+    attribute_changes,
+    billing_events,
+    draw_contracts,
+    draw_deals,
+    term_starts,
+)
+from stethoscope.contract.demo_outcomes import decide, group_rank
+from stethoscope.contract.demo_tables import (
+    Book,
+    accounts_table,
+    arrow_table,
+    billing_table,
+    grid_dates,
+    grid_times,
+    outcomes_table,
+    subscriptions_table,
+)
 from stethoscope.contract.schema import TABLES, arrow_schema
+
+CHANGES_FILE = "accounts_changes.parquet"
+CAUSE_MODES = ("random",)
 
 CHUNK = 5_000
 # events are written in batches of about this many rows
@@ -51,6 +71,10 @@ class BookInfo:
     rows: dict[str, int]  # table name -> rows written
     start: date  # first day of generated activity
     end: date  # last day (inclusive)
+    # accounts rows as they changed during the book, to upsert after ``paths["accounts"]``
+    changes: Path
+    # the drawn causes of churn (``causes="random"``), for tests only; None otherwise
+    causes: Path | None = None
 
 
 def generate_book(
@@ -61,37 +85,49 @@ def generate_book(
     seed: int = 0,
     end: date | None = None,
     activity: float = 1.0,
+    causes: str | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> BookInfo:
     """Write a demo customer book of ``accounts`` accounts and ``months`` of activity.
 
     The same arguments give the same tables. ``activity`` multiplies the volume of product
-    events; ``progress`` is called with the number of accounts done after each chunk.
-    Files appear only when the whole book is written.
+    events; ``causes="random"`` draws the causes of churn from the seed (``demo_causes``)
+    and writes them to ``causes.json`` beside the tables; ``progress`` is called with the
+    number of accounts done after each chunk. Files appear only when the whole book is written.
     """
     if accounts < 1 or months < 1 or not activity > 0:
         raise ValueError(
             f"need accounts >= 1, months >= 1 and activity > 0; got "
             f"accounts={accounts}, months={months}, activity={activity}"
         )
+    if causes is not None and causes not in CAUSE_MODES:
+        raise ValueError(f"causes: expected one of {', '.join(CAUSE_MODES)}, got {causes!r}")
+    drawn = draw_causes(seed) if causes else None
     end = end or datetime.now(UTC).date()
     start = _months_before(end, months)
     cal = calendar(start, end)
     # customer_since is spread over this many days before the end
     history = max(3 * 365, (end - start).days + 365)
     out_dir.mkdir(parents=True, exist_ok=True)
-    paths = {name: out_dir / f"{name}.parquet" for name in TABLES}
-    parts = {name: out_dir / f".{name}.parquet.part" for name in TABLES}
-    rows = dict.fromkeys(TABLES, 0)
+    files = {name: f"{name}.parquet" for name in TABLES} | {CHANGES: CHANGES_FILE}
+    paths = {name: out_dir / f for name, f in files.items()}
+    parts = {name: out_dir / f".{f}.part" for name, f in files.items()}
+    rows = dict.fromkeys(files, 0)
+    causes_path, causes_part = out_dir / CAUSES_FILE, out_dir / f".{CAUSES_FILE}.part"
     writers = {
-        name: pq.ParquetWriter(parts[name], arrow_schema(t), compression="zstd")
-        for name, t in TABLES.items()
+        name: pq.ParquetWriter(
+            parts[name], arrow_schema(TABLES[_table_of(name)]), compression="zstd"
+        )
+        for name in files
     }
     try:
         for chunk, first in enumerate(range(0, accounts, CHUNK)):
             n = min(CHUNK, accounts - first)
             rng = np.random.default_rng([seed % 2**64, chunk])
-            for name, table in _chunk(rng, first, n, cal, history, activity):
+            # the contract, deals and attribute changes draw from a stream of their own, so
+            # that they left the default book's behaviour and churn as they were
+            extra = np.random.default_rng([seed % 2**64, chunk, 1])
+            for name, table in _chunk(rng, extra, first, n, cal, history, activity, drawn):
                 if table.num_rows:
                     writers[name].write_table(table)
                     rows[name] += table.num_rows
@@ -99,15 +135,30 @@ def generate_book(
                 progress(first + n)
         for w in writers.values():
             w.close()
-        for name in TABLES:
+        if drawn:
+            write_causes(drawn, causes_part)
+            causes_part.replace(causes_path)
+        else:  # a book of another run in the same folder must not leave its causes behind
+            causes_path.unlink(missing_ok=True)
+        for name in files:
             parts[name].replace(paths[name])
     except BaseException:
         for w in writers.values():
             w.close()
-        for p in parts.values():
+        for p in [*parts.values(), causes_part]:
             p.unlink(missing_ok=True)
         raise
-    return BookInfo(paths, rows, start, end)
+    changes = paths.pop(CHANGES)
+    del rows[CHANGES]
+    return BookInfo(paths, rows, start, end, changes, causes_path if drawn else None)
+
+
+# the name of the accounts changes among the files written
+CHANGES = "accounts changes"
+
+
+def _table_of(name: str) -> str:
+    return "accounts" if name == CHANGES else name
 
 
 def _months_before(day: date, months: int) -> date:
@@ -117,126 +168,47 @@ def _months_before(day: date, months: int) -> date:
     return date(y, mo + 1, min(day.day, (following - date(y, mo + 1, 1)).days))
 
 
-def _table(name: str, columns: dict[str, pa.Array | np.ndarray]) -> pa.Table:
-    schema = arrow_schema(TABLES[name])
-    arrays = []
-    for f in schema:
-        col = columns.get(f.name)
-        if col is None:  # an optional column the generator leaves empty
-            assert f.nullable, f.name
-            arrays.append(pa.nulls(next(len(c) for c in columns.values()), type=f.type))
-            continue
-        arrays.append(
-            pa.array(col, type=f.type) if isinstance(col, np.ndarray) else col.cast(f.type)
-        )
-    return pa.Table.from_arrays(arrays, schema=schema)
-
-
-def _dates(cal: Calendar, day: np.ndarray) -> np.ndarray:
-    return np.datetime64(cal.sim0, "D") + day.astype(np.int64)
-
-
-def _times(cal: Calendar, us: np.ndarray) -> np.ndarray:
-    return (cal.epoch_us + us).astype("datetime64[us]")
-
-
-class _Book:
-    """One chunk turned into tables: ids, contacts and the columns every table shares."""
-
-    def __init__(
-        self, rng: np.random.Generator, acc: Accounts, health: Health, cal: Calendar, out: Outcomes
-    ) -> None:
-        self.rng, self.acc, self.health, self.cal, self.out = rng, acc, health, cal, out
-        self.ids = v.ids("acc_", acc.index + 1, 6)
-        self.contacts = acc.holders + acc.execs
-        self.offset = np.concatenate([[0], np.cumsum(self.contacts)[:-1]])
-
-    def alive(self, a: np.ndarray, us: np.ndarray) -> np.ndarray:
-        """Rows inside the book and before the account churned."""
-        day = us // DAY_US
-        return np.asarray((day >= self.cal.first) & (day < self.out.churn_day[a]))
-
-    def contact(
-        self, a: np.ndarray, role: np.ndarray, us: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """A contact of account ``a`` in ``role`` (champion 0, admin 1, user 2, executive 3).
-
-        A champion who has left is replaced by the second champion, or else by an admin.
-        """
-        acc = self.acc
-        ch, ad = acc.champions[a], acc.admins[a]
-        gone = (role == 0) & (us // DAY_US >= self.health.lost[a])
-        role = np.where(gone & (ch < 2), 1, role)
-        skip = (gone & (ch >= 2)).astype(np.int64)
-        base = np.choose(np.maximum(role, 0), [skip, ch, ch + ad, acc.holders[a]])
-        size = np.choose(
-            np.maximum(role, 0), [ch - skip, ad, acc.holders[a] - ch - ad, acc.execs[a]]
-        )
-        return base + (self.rng.random(len(a)) * size).astype(np.int64), role
-
-    def contact_ids(
-        self, a: np.ndarray, k: np.ndarray, valid: np.ndarray | None = None
-    ) -> pa.Array:
-        return v.join(v.pick(self.ids, a, valid), "-u", v.number_text(k, 4))
-
-    def row_ids(self, a: np.ndarray, tag: str) -> pa.Array:
-        """``acc_000001-t00003``: the account's id, a tag and the row's rank in the account."""
-        return v.join(self.ids.take(pa.array(a)), tag, v.number_text(group_rank(a), 5))
-
-
 def _chunk(
-    rng: np.random.Generator, first: int, n: int, cal: Calendar, history: int, activity: float
+    rng: np.random.Generator,
+    extra: np.random.Generator,
+    first: int,
+    n: int,
+    cal: Calendar,
+    history: int,
+    activity: float,
+    causes: Causes | None,
 ) -> Iterator[tuple[str, pa.Table]]:
     acc = draw_accounts(rng, first, n, cal, history)
+    draw_contracts(extra, acc, loose_seats=causes is not None)
+    # per-user depth is a cause of its own in a random book: accounts differ in intensity
+    intensity = np.exp(0.45 * extra.standard_normal(n)) if causes else None
+    starts = term_starts(cal, acc)
     health = draw_health(rng, acc, cal)
-    counts = event_counts(rng, acc, health, cal, activity)
+    counts = event_counts(rng, acc, health, cal, activity, intensity)
     tickets = draw_tickets(rng, acc, health, cal)
     touches = draw_touchpoints(rng, acc, health, cal)
     surveys = draw_surveys(rng, acc, health, cal)
-    out = decide(rng, acc, health, cal, counts, surveys, touches, tickets)
+    deals = draw_deals(extra, acc, cal)
+    churn = rule(causes, acc, health, cal, counts, surveys, tickets, deals) if causes else None
+    out = decide(rng, acc, health, cal, counts, surveys, touches, tickets, starts, churn)
     counts[np.arange(cal.days)[None, :] >= out.churn_day[:, None]] = 0
-    book = _Book(rng, acc, health, cal, out)
-    yield "accounts", _accounts(book)
+    billing = billing_events(extra, acc, cal, out.lines, deals, out.churn_day)
+    changes = attribute_changes(extra, acc, cal, starts, out.churn_day)
+    book = Book(rng, acc, health, cal, out, caused=causes is not None)
+    yield "accounts", accounts_table(book)
+    yield CHANGES, accounts_table(book, changes)
     yield "contacts", _contacts(book)
     yield from (("events", t) for t in _events(book, counts))
-    yield "subscriptions", _subscriptions(book)
+    yield "events", billing_table(book, extra, billing)
+    yield "subscriptions", subscriptions_table(book, changes)
     yield "tickets", _tickets(book, tickets)
     yield "surveys", _surveys(book, surveys)
     yield "touchpoints", _touchpoints(book, touches)
     yield "goals", _goals(book)
-    yield "outcomes", _outcomes(book)
+    yield "outcomes", outcomes_table(book)
 
 
-def _accounts(b: _Book) -> pa.Table:
-    acc, out = b.acc, b.out
-    words, endings = v.strings(v.COMPANY_WORDS), v.strings(v.COMPANY_ENDINGS)
-    regulated = v.pick(v.strings(("false", "true")), acc.regulated.astype(np.int64))
-    return _table(
-        "accounts",
-        {
-            "id": b.ids,
-            "name": v.join(v.pick(words, acc.word), " ", v.pick(endings, acc.ending)),
-            "owner": v.pick(v.strings(v.CSMS), acc.owner),
-            "segment": v.pick(v.strings(v.SEGMENTS), acc.segment),
-            "industry": v.pick(v.strings(v.INDUSTRIES), acc.industry),
-            "plan": v.pick(v.strings(v.PLANS), acc.plan),
-            "arr": np.round(out.arr, 2),
-            "seats": out.seats,
-            "customer_since": _dates(b.cal, acc.since),
-            "renewal_date": pa.array(_dates(b.cal, out.renewal), mask=out.renewal < 0),
-            "parent_id": v.pick(b.ids, np.maximum(acc.parent, 0), acc.parent >= 0),
-            "attributes": v.join(
-                '{"region": "',
-                v.pick(v.strings(v.REGIONS), acc.region),
-                '", "regulated": ',
-                regulated,
-                "}",
-            ),
-        },
-    )
-
-
-def _contacts(b: _Book) -> pa.Table:
+def _contacts(b: Book) -> pa.Table:
     acc, rng = b.acc, b.rng
     a = np.repeat(np.arange(acc.n), b.contacts)
     k = np.arange(len(a)) - b.offset[a]
@@ -259,7 +231,7 @@ def _contacts(b: _Book) -> pa.Table:
         ".example",
     )
     created = acc.since[a] * DAY_US + rng.integers(0, 600_000_000, len(a))
-    return _table(
+    return arrow_table(
         "contacts",
         {
             "id": b.contact_ids(a, k),
@@ -274,12 +246,12 @@ def _contacts(b: _Book) -> pa.Table:
             ),
             "name": v.join(v.pick(firsts, fi), " ", v.pick(lasts, li)),
             "role": v.pick(v.strings(v.ROLES), role),
-            "created_at": _times(b.cal, created),
+            "created_at": grid_times(b.cal, created),
         },
     )
 
 
-def _setup_events(b: _Book) -> Rows:
+def _setup_events(b: Book) -> Rows:
     """One-off onboarding events of accounts that joined inside the grid."""
     acc, rng, n = b.acc, b.rng, b.acc.n
     good = sigmoid(b.health.level)
@@ -310,7 +282,7 @@ def _setup_events(b: _Book) -> Rows:
     return {"account": a[keep][order], "day": day[keep][order], "event": event[keep][order]}
 
 
-def _events(b: _Book, counts: np.ndarray) -> Iterator[pa.Table]:
+def _events(b: Book, counts: np.ndarray) -> Iterator[pa.Table]:
     acc, cal = b.acc, b.cal
     setup = _setup_events(b)
     window = counts[:, cal.first :]
@@ -327,7 +299,7 @@ def _events(b: _Book, counts: np.ndarray) -> Iterator[pa.Table]:
         lo = hi
 
 
-def _event_batch(b: _Book, window: np.ndarray, lo: int, setup: Rows) -> pa.Table:
+def _event_batch(b: Book, window: np.ndarray, lo: int, setup: Rows) -> pa.Table:
     acc, cal, rng, h = b.acc, b.cal, b.rng, b.health
     ai, di = np.nonzero(window)
     a, d, c = ai + lo, di + cal.first, window[ai, di]
@@ -366,40 +338,20 @@ def _event_batch(b: _Book, window: np.ndarray, lo: int, setup: Rows) -> pa.Table
     setup_done = feature == v.SETUP_BASE
     prop[setup_done] = v.PROPERTY_FIRST[feature[setup_done]] + acc.plan[ea[setup_done]]
     has_prop = (count > 0) & ((rng.random(m) < 0.6) | setup_done)
-    return _table(
+    return arrow_table(
         "events",
         {
             "account_id": v.pick(b.ids, ea),
             "user_id": b.contact_ids(ea, user),
             "event": v.pick(v.strings(v.EVENT_NAMES), feature),
-            "timestamp": _times(cal, us),
+            "timestamp": grid_times(cal, us),
             "properties": v.pick(v.strings(v.PROPERTY_TEXT), np.maximum(prop, 0), has_prop),
             "message_id": v.uuids(rng, rng.random(m) < 0.5),
         },
     )
 
 
-def _subscriptions(b: _Book) -> pa.Table:
-    acc, cal, lines = b.acc, b.cal, b.out.lines
-    a, product = lines["account"], lines["product"]
-    products = v.strings(tuple(f"platform-{p}" for p in v.PLANS) + ADDONS)
-    name = np.where(product == 0, acc.plan[a], len(v.PLANS) - 1 + product)
-    ends = lines["end"] < cal.days
-    return _table(
-        "subscriptions",
-        {
-            "id": b.row_ids(a, "-sub"),
-            "account_id": v.pick(b.ids, a),
-            "product": v.pick(products, name),
-            "mrr": np.round(lines["mrr"], 2),
-            "quantity": lines["quantity"],
-            "start_date": _dates(cal, lines["start"]),
-            "end_date": pa.array(_dates(cal, np.minimum(lines["end"], cal.days)), mask=~ends),
-        },
-    )
-
-
-def _tickets(b: _Book, t: Rows) -> pa.Table:
+def _tickets(b: Book, t: Rows) -> pa.Table:
     cal, out = b.cal, b.out
     keep = b.alive(t["account"], t["opened"])
     t = {k: x[keep] for k, x in t.items()}
@@ -418,14 +370,14 @@ def _tickets(b: _Book, t: Rows) -> pa.Table:
     )
     contact, _ = b.contact(a, t["role"], opened)
     rated = is_closed & ~forced & t["has_csat"]
-    return _table(
+    return arrow_table(
         "tickets",
         {
             "id": b.row_ids(a, "-t"),
             "account_id": v.pick(b.ids, a),
             "contact_id": b.contact_ids(a, contact),
-            "opened_at": _times(cal, opened),
-            "closed_at": pa.array(_times(cal, closed), mask=~is_closed),
+            "opened_at": grid_times(cal, opened),
+            "closed_at": pa.array(grid_times(cal, closed), mask=~is_closed),
             "priority": v.pick(v.strings(("low", "normal", "high", "urgent")), t["priority"]),
             "status": v.pick(
                 v.strings(("new", "open", "pending", "on-hold", "solved", "closed")), status
@@ -435,7 +387,7 @@ def _tickets(b: _Book, t: Rows) -> pa.Table:
     )
 
 
-def _surveys(b: _Book, s: Rows) -> pa.Table:
+def _surveys(b: Book, s: Rows) -> pa.Table:
     keep = b.alive(s["account"], s["at"])
     s = {k: x[keep] for k, x in s.items()}
     a, sentiment = s["account"], s["sentiment"]
@@ -443,7 +395,7 @@ def _surveys(b: _Book, s: Rows) -> pa.Table:
     comment = v.COMMENT_FIRST[sentiment] + (s["comment_draw"] * v.COMMENT_COUNT[sentiment]).astype(
         np.int64
     )
-    return _table(
+    return arrow_table(
         "surveys",
         {
             "id": b.row_ids(a, "-s"),
@@ -451,19 +403,19 @@ def _surveys(b: _Book, s: Rows) -> pa.Table:
             "contact_id": b.contact_ids(a, contact),
             "kind": v.pick(v.strings(("nps", "csat")), s["kind"]),
             "score": s["score"],
-            "responded_at": _times(b.cal, s["at"]),
+            "responded_at": grid_times(b.cal, s["at"]),
             "comment": v.pick(v.strings(v.COMMENT_TEXT), comment, s["comment"]),
         },
     )
 
 
-def _touchpoints(b: _Book, t: Rows) -> pa.Table:
+def _touchpoints(b: Book, t: Rows) -> pa.Table:
     keep = b.alive(t["account"], t["at"])
     t = {k: x[keep] for k, x in t.items()}
     a = t["account"]
     contact, persona = b.contact(a, t["persona"], t["at"])
     has = persona >= 0
-    return _table(
+    return arrow_table(
         "touchpoints",
         {
             "id": b.row_ids(a, "-p"),
@@ -471,12 +423,12 @@ def _touchpoints(b: _Book, t: Rows) -> pa.Table:
             "contact_id": b.contact_ids(a, contact, has),
             "kind": v.pick(v.strings(("call", "meeting", "email", "qbr", "note")), t["kind"]),
             "persona": v.pick(v.strings(v.ROLES), np.maximum(persona, 0), has),
-            "occurred_at": _times(b.cal, t["at"]),
+            "occurred_at": grid_times(b.cal, t["at"]),
         },
     )
 
 
-def _goals(b: _Book) -> pa.Table:
+def _goals(b: Book) -> pa.Table:
     acc, cal, rng, out, n = b.acc, b.cal, b.rng, b.out, b.acc.n
     names = np.argsort(rng.random((n, len(v.GOALS))), axis=1)
     # goals agreed during onboarding, and a new one at some renewals
@@ -484,7 +436,9 @@ def _goals(b: _Book) -> pa.Table:
     a0 = np.repeat(np.arange(n), initial)
     set0 = acc.since[a0] + rng.integers(7, 48, len(a0))
     renewed = out.rows["kind"] == 0
-    pick = renewed & (rng.random(len(renewed)) < 0.6)
+    # about 0.6 new goals a year at renewals, however often the account renews
+    per_term = np.where(b.caused, acc.term[out.rows["account"]] / 12, 1.0)
+    pick = renewed & (rng.random(len(renewed)) < 0.6 * per_term)
     a1 = out.rows["account"][pick]
     set1 = out.rows["day"][pick] + rng.integers(0, 30, len(a1))
     a = np.concatenate([a0, a1])
@@ -498,27 +452,13 @@ def _goals(b: _Book) -> pa.Table:
     )
     done = set_day + 30 + rng.exponential(120 * np.exp(-0.9 * level)).astype(np.int64)
     achieved = (done < cal.days) & (done < out.churn_day[a])
-    return _table(
+    return arrow_table(
         "goals",
         {
             "id": b.row_ids(a, "-g"),
             "account_id": v.pick(b.ids, a),
-            "name": v.pick(v.strings(v.GOALS), names[a, group_rank(a)]),
-            "set_at": _dates(cal, set_day),
-            "achieved_at": pa.array(_dates(cal, done), mask=~achieved),
-        },
-    )
-
-
-def _outcomes(b: _Book) -> pa.Table:
-    r = b.out.rows
-    return _table(
-        "outcomes",
-        {
-            "id": b.row_ids(r["account"], "-o"),
-            "account_id": v.pick(b.ids, r["account"]),
-            "kind": v.pick(v.strings(("renewed", "churned", "expanded", "contracted")), r["kind"]),
-            "date": _dates(b.cal, r["day"]),
-            "arr_change": np.round(r["arr_change"], 2),
+            "name": v.pick(v.strings(v.GOALS), names[a, group_rank(a) % len(v.GOALS)]),
+            "set_at": grid_dates(cal, set_day),
+            "achieved_at": pa.array(grid_dates(cal, done), mask=~achieved),
         },
     )

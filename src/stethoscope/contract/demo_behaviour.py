@@ -104,6 +104,10 @@ class Accounts:
     parent: np.ndarray  # local index of the parent account, -1 for none
     word: np.ndarray
     ending: np.ndarray
+    # the contract (demo_contract.draw_contracts): licensed seats, which may differ from the
+    # people using them, and months per billing term
+    licences: np.ndarray
+    term: np.ndarray
 
     @property
     def n(self) -> int:
@@ -163,6 +167,8 @@ def draw_accounts(
         parent=parent,
         word=rng.integers(0, len(v.COMPANY_WORDS), n),
         ending=industry * 4 + rng.integers(0, 4, n),
+        licences=seats.astype(np.int64),
+        term=np.full(n, 12, dtype=np.int64),
     )
 
 
@@ -232,14 +238,24 @@ def breadth(h: np.ndarray, ten: np.ndarray) -> np.ndarray:
 
 
 def event_counts(
-    rng: np.random.Generator, acc: Accounts, health: Health, cal: Calendar, activity: float
+    rng: np.random.Generator,
+    acc: Accounts,
+    health: Health,
+    cal: Calendar,
+    activity: float,
+    intensity: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Product events per account and grid day (before churn is decided)."""
+    """Product events per account and grid day (before churn is decided).
+
+    ``intensity`` multiplies each account's events per active user (``--causes random``).
+    """
     t = np.arange(cal.days)
     ten = (t[None, :] - acc.since[:, None]).astype(np.float32)
     util = engagement(health.h, ten)
     users = acc.seats[:, None] * util
     lam = (0.5 * activity) * users**0.85 * cal.rhythm[None, :]
+    if intensity is not None:
+        lam *= intensity[:, None]
     return np.asarray(rng.poisson(lam), dtype=np.int32)
 
 

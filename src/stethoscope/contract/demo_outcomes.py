@@ -9,6 +9,7 @@ high utilisation leads to expansions and low utilisation to contractions.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,6 +25,7 @@ from stethoscope.contract.demo_behaviour import (
     months_later,
     sigmoid,
 )
+from stethoscope.contract.demo_contract import core_lines, licences_on
 
 RENEWED, CHURNED, EXPANDED, CONTRACTED = range(4)
 # log-odds of churn at a renewal, per segment, before behaviour (smb, mid-market, enterprise)
@@ -127,6 +129,12 @@ def _renewal_features(
     return logit
 
 
+# a probability of churn at each term end (a, day), given the seats licensed on the day
+ChurnRule = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
+# the end of a line that still runs
+RUNNING = 1 << 40
+
+
 def decide(
     rng: np.random.Generator,
     acc: Accounts,
@@ -136,56 +144,50 @@ def decide(
     surveys: Rows,
     touches: Rows,
     tickets: Rows,
+    starts: np.ndarray,
+    rule: ChurnRule | None = None,
 ) -> Outcomes:
+    """Renewals, churn, seat changes and contract lines.
+
+    Without ``rule`` churn is decided at each anniversary by the default book's model of
+    behaviour; with it, at every term end (monthly accounts every month) with the rule's
+    probability (``--causes random``).
+    """
     n, last = acc.n, cal.days - 1
     years = np.arange(1, (cal.days - int(acc.since.min())) // 365 + 3)
-    ann = months_later(cal, np.repeat(acc.since, len(years)), np.tile(12 * years, n))
-    ann = ann.reshape(n, len(years))
-    inside = (ann >= cal.first) & (ann <= last)
-    ra, rk = np.nonzero(inside)
-    rd = ann[ra, rk]
-    logit = _renewal_features(acc, health, cal, counts, surveys, touches, tickets, ra, rd)
-    churned = rng.random(len(ra)) < sigmoid(logit + 0.6 * rng.standard_normal(len(ra)))
-    churn_day = np.full(n, cal.days)
-    np.minimum.at(churn_day, ra[churned], rd[churned])
-    upcoming = np.where(ann > last, ann, np.iinfo(np.int64).max).min(axis=1)
+    if rule is None:
+        ann = months_later(cal, np.repeat(acc.since, len(years)), np.tile(12 * years, n))
+        ann = ann.reshape(n, len(years))
+        inside = (ann >= cal.first) & (ann <= last)
+        ra, rk = np.nonzero(inside)
+        rd = ann[ra, rk]
+        logit = _renewal_features(acc, health, cal, counts, surveys, touches, tickets, ra, rd)
+        churned = rng.random(len(ra)) < sigmoid(logit + 0.6 * rng.standard_normal(len(ra)))
+        churn_day = np.full(n, cal.days)
+        np.minimum.at(churn_day, ra[churned], rd[churned])
+        upcoming = np.where(ann > last, ann, np.iinfo(np.int64).max).min(axis=1)
+        ma, md, change, after = _seat_changes(rng, acc, health, cal, churn_day, years)
+    else:
+        # seat changes first (those after churn are dropped below): the rule reads the seats
+        ma, md, change, after = _seat_changes(rng, acc, health, cal, np.full(n, cal.days), years)
+        ra, rk = np.nonzero((starts >= cal.first) & (starts <= last))
+        keep = rk > 0  # customer_since starts the first term; it ends none
+        ra, rd = ra[keep], starts[ra[keep], rk[keep]]
+        licensed = licences_on(acc, starts, ma, md, after, change, ra, rd - 1)
+        churned = rng.random(len(ra)) < rule(ra, rd, licensed)
+        churn_day = np.full(n, cal.days)
+        np.minimum.at(churn_day, ra[churned], rd[churned])
+        upcoming = starts[np.arange(n), (starts <= last).sum(axis=1)]
+        before = md < churn_day[ma]
+        ma, md, change, after = ma[before], md[before], change[before], after[before]
     renewal = np.where(churn_day < cal.days, -1, upcoming)
     done = rd <= churn_day[ra]
     ra, rd = ra[done], rd[done]
     kinds = np.where(rd == churn_day[ra], CHURNED, RENEWED)
-
-    # mid-term: half a year after each anniversary (and after the start of the contract)
-    mid = months_later(
-        cal, np.repeat(acc.since, len(years) + 1), np.tile(12 * np.arange(len(years) + 1) + 6, n)
-    ).reshape(n, -1)
-    ma, mk = np.nonzero((mid >= cal.first) & (mid <= last) & (mid < churn_day[:, None]))
-    md = mid[ma, mk]
-    util = utilisation(acc, health, ma, md)
-    u = rng.random(len(ma))
-    grow = 0.3 * sigmoid(12 * (util - 0.8))
-    shrink = 0.35 * sigmoid(12 * (0.3 - util))
-    factor = np.where(
-        u < grow,
-        1 + rng.uniform(0.1, 0.4, len(ma)),
-        np.where(u < grow + shrink, 1 - rng.uniform(0.1, 0.3, len(ma)), 1.0),
+    lines, arr, seats = _subscriptions(rng, acc, cal, starts, churn_day, ma, md, after, change)
+    addon = (
+        (lines["product"] > 0) & (lines["product"] < EXTRA_SEATS) & (lines["start"] >= cal.first)
     )
-    logf = np.log(factor)
-    cum = np.cumsum(logf)
-    start = group_start(ma)
-    after = np.maximum(1, np.round(acc.seats[ma] * np.exp(cum - cum[start] + logf[start])))
-    before = np.where(start == np.arange(len(ma)), acc.seats[ma], np.roll(after, 1)).astype(
-        np.float64
-    )
-    change = after - before
-    moved = change != 0
-    ma, md, change, after = ma[moved], md[moved], change[moved], after[moved]
-    seats = acc.seats.copy()
-    latest = np.ones(len(ma), dtype=bool)
-    latest[:-1] = ma[1:] != ma[:-1]
-    seats[ma[latest]] = after[latest]
-
-    lines, arr = _subscriptions(rng, acc, cal, churn_day, ma, md, after)
-    addon = (lines["product"] > 0) & (lines["start"] >= cal.first)
     rows = {
         "account": np.concatenate([ra, ma, lines["account"][addon]]),
         "day": np.concatenate([rd, md, lines["start"][addon]]),
@@ -203,6 +205,45 @@ def decide(
     return Outcomes(churn_day, _merge(rows), lines, seats, arr, renewal)
 
 
+def _seat_changes(
+    rng: np.random.Generator,
+    acc: Accounts,
+    health: Health,
+    cal: Calendar,
+    churn_day: np.ndarray,
+    years: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Licences changed half a year after each anniversary (and after the start).
+
+    High utilisation of the licences leads to expansions, low to contractions. Returns the
+    account, day, change and licences after it, sorted by account and day.
+    """
+    n, last = acc.n, cal.days - 1
+    mid = months_later(
+        cal, np.repeat(acc.since, len(years) + 1), np.tile(12 * np.arange(len(years) + 1) + 6, n)
+    ).reshape(n, -1)
+    ma, mk = np.nonzero((mid >= cal.first) & (mid <= last) & (mid < churn_day[:, None]))
+    md = mid[ma, mk]
+    util = utilisation(acc, health, ma, md) * (acc.seats[ma] / acc.licences[ma])
+    u = rng.random(len(ma))
+    grow = 0.3 * sigmoid(12 * (util - 0.8))
+    shrink = 0.35 * sigmoid(12 * (0.3 - util))
+    factor = np.where(
+        u < grow,
+        1 + rng.uniform(0.1, 0.4, len(ma)),
+        np.where(u < grow + shrink, 1 - rng.uniform(0.1, 0.3, len(ma)), 1.0),
+    )
+    logf = np.log(factor)
+    cum = np.cumsum(logf)
+    start = group_start(ma)
+    base = acc.licences[ma]
+    after = np.maximum(1, np.round(base * np.exp(cum - cum[start] + logf[start])))
+    before = np.where(start == np.arange(len(ma)), base, np.roll(after, 1)).astype(np.float64)
+    change = after - before
+    moved = change != 0
+    return ma[moved], md[moved], change[moved], after[moved].astype(np.int64)
+
+
 def _merge(rows: Rows) -> Rows:
     """Sort by (account, day, kind) and add up rows of the same account, day and kind."""
     key = (rows["account"] << 32) | (rows["day"] + (1 << 20)) << 2 | rows["kind"]
@@ -217,31 +258,44 @@ def _merge(rows: Rows) -> Rows:
 
 # subscription products: the core plan line, then add-ons
 ADDONS = ("analytics-addon", "compliance-pack", "premium-support")
+# the product code, after the add-ons, of seats added mid-term
+EXTRA_SEATS = len(ADDONS) + 1
+PRODUCTS = (*ADDONS, "extra-seats")
 
 
 def _subscriptions(
     rng: np.random.Generator,
     acc: Accounts,
     cal: Calendar,
+    starts: np.ndarray,
     churn_day: np.ndarray,
     ma: np.ndarray,
     md: np.ndarray,
     after: np.ndarray,
-) -> tuple[Rows, np.ndarray]:
-    """Contract lines (product 0 = core, 1.. = ADDONS) and each account's ARR at the end."""
+    change: np.ndarray,
+) -> tuple[Rows, np.ndarray, np.ndarray]:
+    """Contract lines and each account's ARR and seats at the end (or before churn).
+
+    Products: 0 the core plan, one line per term; 1.. the ``ADDONS``, each one line from
+    its start, ending the day before churn or running (end ``RUNNING``); ``EXTRA_SEATS``
+    the seats added mid-term, to the term's end (``demo_contract.core_lines``).
+    """
     n = acc.n
-    # core lines: one from customer_since, and a new one at each change of seats
-    ca = np.concatenate([np.arange(n), ma])
-    cs = np.concatenate([acc.since, md])
-    cq = np.concatenate([acc.seats, after]).astype(np.int64)
-    order = np.lexsort((cs, ca))
-    ca, cs, cq = ca[order], cs[order], cq[order]
-    last_line = np.ones(len(ca), dtype=bool)
-    last_line[:-1] = ca[1:] != ca[:-1]
-    ce = np.where(last_line, churn_day[ca], np.roll(cs, -1) - 1)
-    cmrr = cq * acc.price[ca] / 12
+    terms, extra = core_lines(acc, cal, starts, churn_day, ma, md, after, change)
+    core = {k: np.concatenate([terms[k], extra[k]]) for k in terms}
+    ca = core["account"]
+    cmrr = core["quantity"] * acc.price[ca] / 12
+    core_product = np.concatenate(
+        [
+            np.zeros(len(terms["account"]), dtype=np.int64),
+            np.full(len(extra["account"]), EXTRA_SEATS),
+        ]
+    )
+    term_start = np.concatenate(
+        [np.ones(len(terms["account"]), dtype=bool), np.zeros(len(extra["account"]), dtype=bool)]
+    )
     # add-ons
-    core_mrr = acc.seats * acc.price / 12
+    core_mrr = acc.licences * acc.price / 12
     has = np.stack(
         [
             rng.random(n) < np.array([0.15, 0.3, 0.45])[acc.segment],
@@ -255,15 +309,22 @@ def _subscriptions(
     p, aa = np.nonzero(has)
     lines = {
         "account": np.concatenate([ca, aa]),
-        "product": np.concatenate([np.zeros(len(ca), dtype=np.int64), p + 1]),
-        "start": np.concatenate([cs, start[p, aa]]),
-        "end": np.concatenate([ce, churn_day[aa]]),
-        "quantity": np.concatenate([cq, np.ones(len(aa), dtype=np.int64)]),
+        "product": np.concatenate([core_product, p + 1]),
+        "start": np.concatenate([core["start"], start[p, aa]]),
+        "end": np.concatenate(
+            [core["end"], np.where(churn_day[aa] < cal.days, churn_day[aa] - 1, RUNNING)]
+        ),
+        "quantity": np.concatenate([core["quantity"], np.ones(len(aa), dtype=np.int64)]),
         "mrr": np.concatenate([cmrr, mrr[p, aa]]),
+        "term_start": np.concatenate([term_start, np.zeros(len(aa), dtype=bool)]),
     }
     order = np.lexsort((lines["start"], lines["product"], lines["account"]))
     lines = {k: x[order] for k, x in lines.items()}
-    # ARR now (or at churn): the lines still running
-    running = lines["end"] >= churn_day[lines["account"]]
-    arr = 12 * np.bincount(lines["account"][running], weights=lines["mrr"][running], minlength=n)
-    return lines, arr
+    # ARR now (or on the last day before churn): the lines in force that day
+    a = lines["account"]
+    day = np.minimum(churn_day, cal.days) - 1
+    running = (lines["start"] <= day[a]) & (lines["end"] >= day[a])
+    arr = 12 * np.bincount(a[running], weights=lines["mrr"][running], minlength=n)
+    seat_lines = running & ((lines["product"] == 0) | (lines["product"] == EXTRA_SEATS))
+    seats = np.bincount(a[seat_lines], weights=lines["quantity"][seat_lines], minlength=n)
+    return lines, arr, seats.astype(np.int64)

@@ -11,7 +11,7 @@ import shutil
 import tempfile
 from dataclasses import asdict
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, cast
+from typing import TYPE_CHECKING, Annotated, Any, Literal, cast
 
 from fastapi import Depends, FastAPI, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -51,6 +51,7 @@ class DemoRequest(BaseModel):
     seed: int = 0
     end: Day | None = None
     activity: float = Field(1.0, gt=0, le=100)
+    causes: Literal["random"] | None = None
     force: bool = False
 
 
