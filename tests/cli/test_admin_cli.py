@@ -69,8 +69,10 @@ def test_audit_lists_who_did_what(folder: Path) -> None:
 def test_forget_an_account(folder: Path) -> None:
     r = run_cli("forget", "--account", "a1", "--yes", cwd=folder)
     assert r.returncode == 0, r.stderr
-    assert "Erased account 'a1': deleted 1 row, updated 0 rows." in r.stdout
+    # the account and its one version of its attributes (accounts keep their history)
+    assert "Erased account 'a1': deleted 2 rows, updated 0 rows." in r.stdout
     assert re.search(r"│ accounts +│ +1 │ +0 │", r.stdout), r.stdout
+    assert re.search(r"│ account_versions +│ +1 │ +0 │", r.stdout), r.stdout
     assert "erase the person in your source systems too" in r.stderr
     r = run_cli("status", cwd=folder)
     assert re.search(r"│ accounts +│ +1 │", r.stdout), r.stdout

@@ -15,7 +15,10 @@ from tests.web.conftest import PASSWORD, Book, user_name
 
 
 def _json(obj: Any) -> Any:
-    return json.loads(json.dumps(obj, default=str))
+    """``obj`` as the pages' JSON twins write it (times in ISO 8601, with a T)."""
+    return json.loads(
+        json.dumps(obj, default=lambda o: o.isoformat() if hasattr(o, "isoformat") else str(o))
+    )
 
 
 # -- signing in --------------------------------------------------------------------------

@@ -90,7 +90,7 @@ def test_the_facade_reads_while_a_run_holds_the_store(held: Book) -> None:
     assert within(lambda: p.account_audit(account)) is not None
     assert within(lambda: p.alerts()) is not None
     assert within(lambda: p.tasks()) is not None
-    assert within(lambda: p.export_scores(fmt="csv")).startswith("account_id,")
+    assert within(lambda: p.export_scores(fmt="csv")).startswith('"account_id",')
     assert within(lambda: p.latest_backtest()) is None
 
 

@@ -13,7 +13,7 @@ alerts:
   rules:
     everyone:
       kind: below
-      threshold: 101
+      threshold: 100
       channels: []
       description: Check in
       task: {playbook: yellow, due: 5d}

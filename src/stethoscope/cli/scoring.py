@@ -61,7 +61,13 @@ def validate(
     # would be created in whatever folder the command runs
     with Project.open(state.project) as project:
         m = project.validate(model)
-        warnings = project.data_warnings(model)
+        path = project.settings.database_path
+    # what the data lacks, where there is a store to ask (through a running server, which
+    # holds the embedded file)
+    warnings: list[DataWarning] = []
+    if path is None or path.exists():
+        with _connect() as connected:
+            warnings = connected.data_warnings(model)
     output.console.print(
         f"[green]ok[/] {m.name}: {len(m.metrics)} metrics, {len(m.measures)} measures, "
         f"{len(m.groups)} groups, {len(m.scorecards)} scorecards, scores "
