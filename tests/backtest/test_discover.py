@@ -24,6 +24,7 @@ from stethoscope.backtest.discover_book import Book
 from stethoscope.errors import DataError
 from stethoscope.model.loader import parse_model
 from stethoscope.project import Project
+from stethoscope.steps import backward, parse_step
 from tests.conftest import run_cli
 
 END = dt.date(2025, 6, 30)
@@ -331,7 +332,11 @@ def test_dates_step_by_calendar_months_back_from_the_last_complete_one(book: Pat
         ] == END - dt.timedelta(days=104)
         with pytest.raises(DataError, match=r"holds 0 observation date\(s\) every 1mo"):
             p.discover(to=dt.date(2024, 8, 1))
-    assert d._back(dt.date(2025, 3, 31), 1, (1, "mo")) == dt.date(2025, 2, 28)
-    assert d._back(dt.date(2025, 3, 31), 13, (1, "mo")) == dt.date(2024, 2, 29)
-    with pytest.raises(DataError, match=r"^--every: expected a step like 30d, 2w or 1mo"):
-        d.parse_every("monthly")
+    # one step parser everywhere (stethoscope.steps): months anchored on the last date
+    month = parse_step("1mo")
+    assert backward(dt.date(2025, 3, 31), dt.date(2024, 2, 1), month)[:2] == [
+        dt.date(2024, 2, 29),
+        dt.date(2024, 3, 31),
+    ]
+    with Project.open(book) as p, pytest.raises(DataError, match=r"^--every: expected a step"):
+        d.observation_dates(p.store.con, every="monthly", horizon=90, lead=0, to=None)
