@@ -54,6 +54,7 @@ END = dt.date(2025, 6, 15)
 FIT_MONTHS = 8
 # a cause is "represented" when a measure's grade follows its feature this closely
 REPRESENTED = 0.5
+CANDIDATE_KEYS = ("name", "auc", "auc_held_out", "direction", "group", "caveat", "coverage")
 
 
 def weights(model: Model) -> dict[str, float]:
@@ -115,9 +116,7 @@ def judge(
             {"band": r["band"], "count": r["observations"], "churn_rate": r["churn_rate"]}
             for r in b.report["bands"]
         ],
-        "measures": {
-            m: round(w.get(m, 0.0), 3) for m in sorted(w, key=lambda k: -w.get(k, 0.0))
-        },
+        "measures": {m: round(w.get(m, 0.0), 3) for m in sorted(w, key=lambda k: -w.get(k, 0.0))},
         "causes": {},
     }
     rates = [r["churn_rate"] for r in b.report["bands"] if r["observations"]]
@@ -176,10 +175,7 @@ def run_seed(seed: int, accounts: int, months: int, work: Path) -> dict[str, Any
             every="1mo",
             horizon=HORIZON,
         )
-        ranked = [
-            {k: c.get(k) for k in ("name", "auc", "auc_held_out", "direction", "group", "caveat", "coverage")}
-            for c in d.to_json()["candidates"]
-        ]
+        ranked = [{k: c.get(k) for k in CANDIDATE_KEYS} for c in d.to_json()["candidates"]]
         return {
             "seed": seed,
             "causes": [
@@ -210,8 +206,11 @@ def show(r: dict[str, Any]) -> None:
         print(
             f"  cause {name:<17} {'reversed ' if c['reversed'] else ''}-> {c['measure']} "
             f"({c['metric']}, rho {c['rho']:+.2f}, weight {c['weight']:.2f}): "
-            f"{'represented' if c['represented'] else 'MISSED'}, "
-            f"{'right way' if c['right_way'] else 'WRONG WAY'}"
+            + (
+                f"represented, {'right way' if c['right_way'] else 'WRONG WAY'}"
+                if c["represented"]
+                else "MISSED"
+            )
         )
     bands = ", ".join(
         f"{b['band']} {b['churn_rate'] * 100:.1f}% ({b['count']})"

@@ -113,8 +113,9 @@ def test_known_drivers_rank_near_the_top(found: dict[str, Any]) -> None:
     assert best(lambda c: c["name"].startswith("nps_")) <= 8
     assert best(lambda c: c["name"] == "days_since_executive") <= 8
     assert best(lambda c: c["family"] == "events" or c["family"].startswith("event ")) <= 10
-    assert best(lambda c: c["family"] == "tickets") <= 20
-    assert best(lambda c: "change" in c["name"]) <= 20  # the usage trend
+    # of about 130 candidates (the per-user, tenure-scaled and event-value ones included)
+    assert best(lambda c: c["family"] == "tickets") <= 25
+    assert best(lambda c: "change" in c["name"]) <= 25  # the usage trend
     # read the healthy way, the strongest are far from chance, and point the right way
     assert ranked[0]["auc"] > 0.75
     # the demo writes a churned account's last contract line with the churn as its end,
@@ -239,19 +240,23 @@ def test_grading_is_monotone_in_the_direction_of_health() -> None:
     x = rng.integers(0, 40, 4000).astype(float)
     y = (rng.random(4000) < 0.3 - x / 200).astype(float)  # more is healthier
     x[:300] = np.nan
-    points, below = discover_model.grading(x, y, "higher")
+    points, below, missing = discover_model.grading(x, y, "higher")
+    # the 300 without a value churn at the mean rate: graded between the worst and the best
+    assert missing is not None and 0 < missing < 100 and missing % 5 == 0
     grades = [below, *[g for _, g in points]]
     assert grades == sorted(grades)
     assert grades[0] == 0
     assert grades[-1] == 100
     assert [p for p, _ in points] == sorted(p for p, _ in points)
-    lower, below_l = discover_model.grading(-x, y, "lower")
+    lower, below_l, _ = discover_model.grading(-x, y, "lower")
     assert [below_l, *[g for _, g in lower]] == sorted(
         [below_l, *[g for _, g in lower]], reverse=True
     )
     m = discover_model.Measure("m", "higher", 0.7, points, below)
     g = m.grade(x)
     assert np.isnan(g[:300]).all()
+    graded = discover_model.Measure("m", "higher", 0.7, points, below, missing=35)
+    assert (graded.grade(x)[:300] == 35).all()
     # the engine's thresholds: the grade of the highest point reached
     for v, grade in zip(x[300:320], g[300:320], strict=True):
         reached = [gr for at, gr in points if v >= at]
