@@ -242,7 +242,9 @@ def test_grading_is_monotone_in_the_direction_of_health() -> None:
     x[:300] = np.nan
     points, below, missing = discover_model.grading(x, y, "higher")
     # the 300 without a value churn at the mean rate: graded between the worst and the best
-    assert missing is not None and 0 < missing < 100 and missing % 5 == 0
+    assert missing is not None
+    assert 0 < missing < 100
+    assert missing % 5 == 0
     grades = [below, *[g for _, g in points]]
     assert grades == sorted(grades)
     assert grades[0] == 0

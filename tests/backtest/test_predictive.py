@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from bench.predictive import run_seed
 
 # a random book small enough for the suite (about 20 s); the bench's books are 2,000
