@@ -140,9 +140,9 @@ def judge(
             "metric": model.measures[measure].metric if measure else None,
             "rho": round(rho, 3),
             "weight": round(w.get(measure, 0.0), 3),
-            "represented": abs(rho) >= REPRESENTED and w.get(measure, 0.0) > 0,
+            "represented": bool(abs(rho) >= REPRESENTED and w.get(measure, 0.0) > 0),
             # a healthy grade falls as a churn-raising feature rises
-            "right_way": bool(measure) and np.sign(rho) == -c.direction,
+            "right_way": bool(measure) and bool(np.sign(rho) == -c.direction),
         }
     return out
 

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from bench.predictive import run_seed
 
-# a random book small enough for the suite (about 20 s); the bench's books are 2,000
+# a random book small enough for the suite (about 15 s); the bench's books are 2,000
 ACCOUNTS = 800
 SEED = 1
 
@@ -31,10 +31,10 @@ def test_discover_then_calibrate_comes_near_the_oracle_out_of_time(
     found = result["calibrate"]["auc"]
     assert result["test"]["churned"] >= 30, result["test"]
     assert oracle > 0.85, result["oracle"]
-    # five 2,000-account books: gaps of 0.02 to 0.07 (docs/benchmarks.md); a small book
-    # is noisier, so this asserts what holds with room, not the 0.03
-    assert oracle - found < 0.08, (oracle, found)
-    assert result["calibrate"]["auc_at_term_end"] > 0.7, result["calibrate"]
+    # this book measured a gap of 0.010 (0.863 where a term ends); five 2,000-account books
+    # 0.016 to 0.053 (docs/benchmarks.md), so the room here is for a small book's noise
+    assert oracle - found < 0.05, (oracle, found)
+    assert result["calibrate"]["auc_at_term_end"] > 0.8, result["calibrate"]
     # calibrating the starter model on the same months does not lose what discover found
     assert found > result["discover"]["auc"] - 0.03
 
@@ -46,7 +46,7 @@ def test_drawn_causes_are_among_the_measures_and_point_the_right_way(
     represented = [name for name, c in causes.items() if c["represented"]]
     # seed 1 draws contract_term (reversed), seat_utilisation, tickets and champion_loss;
     # no candidate reads a contact's own events, so champion_loss cannot be represented
-    assert len(represented) >= 2, causes
+    assert {"contract_term", "seat_utilisation", "tickets"} <= set(represented), causes
     for name in represented:
         assert causes[name]["right_way"], (name, causes[name])
     reversed_ = [name for name, c in causes.items() if c["reversed"]]
