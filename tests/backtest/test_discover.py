@@ -19,7 +19,7 @@ import pytest
 from sklearn.metrics import roc_auc_score
 
 from stethoscope.backtest import discover_model, discover_stats
-from stethoscope.backtest.candidates import candidates, slugs
+from stethoscope.backtest.candidates import Candidate, candidates, slugs
 from stethoscope.backtest.discover_book import Book
 from stethoscope.errors import DataError
 from stethoscope.model.loader import parse_model
@@ -118,11 +118,11 @@ def test_known_drivers_rank_near_the_top(found: dict[str, Any]) -> None:
     assert best(lambda c: "change" in c["name"]) <= 25  # the usage trend
     # read the healthy way, the strongest are far from chance, and point the right way
     assert ranked[0]["auc"] > 0.75
-    # the demo writes a churned account's last contract line with the churn as its end,
-    # read as known from the line's start: a value almost only churned accounts have
+    # the demo's contract lines end at their term's end, a churned account's last one too
+    # (docs/demo-book.md): a legitimate term end, with a value for the accounts that stayed
     term_end = next(c for c in ranked if c["name"] == "days_to_term_end")
-    assert term_end["caveat"].endswith("it may be written from the churn itself")
-    assert term_end["coverage_churned"] > 2 * term_end["coverage_stayed"]
+    assert term_end["caveat"] is None
+    assert term_end["coverage_stayed"] > 0.5
     # seat use in force by the contract leads its group (the accounts' seats have no history)
     assert next(c for c in ranked if c["name"] == "users_per_contract_seat_30d")["group"] == (
         "users_per_contract_seat_30d"
@@ -130,6 +130,17 @@ def test_known_drivers_rank_near_the_top(found: dict[str, Any]) -> None:
     direction = {c["name"]: c["direction"] for c in ranked}
     assert direction["nps_latest"] == direction["users_per_seat_30d"] == "higher"
     assert direction["days_since_executive"] == direction["tickets_90d"] == "lower"
+
+
+def test_a_value_there_mostly_for_churned_observations_is_churn_only() -> None:
+    """A feed that writes the churn into the data (an end date set on cancelling, read as
+    known from the line's start) gives a value almost only churned accounts have."""
+    c = Candidate("ends", "contract", "", {"ends": {"contract": "days_to_term_end"}})
+    judged = discover_stats.Judged(c, 0.1, 0.9, "higher", None, [], {}, 0.9, 0.05)
+    assert judged.caveat is not None
+    assert judged.caveat.endswith("it may be written from the churn itself")
+    fair = discover_stats.Judged(c, 0.9, 0.7, "higher", None, [], {}, 0.95, 0.9)
+    assert fair.caveat is None
 
 
 def test_model_validates_and_predicts_later_dates(book: Path, found: dict[str, Any]) -> None:
