@@ -19,11 +19,12 @@ import pytest
 from sklearn.metrics import roc_auc_score
 
 from stethoscope.backtest import discover_model, discover_stats
-from stethoscope.backtest.candidates import candidates, slugs
+from stethoscope.backtest.candidates import Candidate, candidates, slugs
 from stethoscope.backtest.discover_book import Book
 from stethoscope.errors import DataError
 from stethoscope.model.loader import parse_model
 from stethoscope.project import Project
+from stethoscope.steps import backward, parse_step
 from tests.conftest import run_cli
 
 END = dt.date(2025, 6, 30)
@@ -112,16 +113,16 @@ def test_known_drivers_rank_near_the_top(found: dict[str, Any]) -> None:
     assert best(lambda c: c["name"].startswith("nps_")) <= 8
     assert best(lambda c: c["name"] == "days_since_executive") <= 8
     assert best(lambda c: c["family"] == "events" or c["family"].startswith("event ")) <= 10
-    assert best(lambda c: c["family"] == "tickets") <= 20
-    assert best(lambda c: "change" in c["name"]) <= 20  # the usage trend
+    # of about 130 candidates (the per-user, tenure-scaled and event-value ones included)
+    assert best(lambda c: c["family"] == "tickets") <= 25
+    assert best(lambda c: "change" in c["name"]) <= 25  # the usage trend
     # read the healthy way, the strongest are far from chance, and point the right way
     assert ranked[0]["auc"] > 0.75
-    # every account's contract runs in terms with their ends written (the demo's lines, one
-    # per term): the term end is a fact of the contract, known to every account alike, not
-    # a value written from the churn
+    # the demo's contract lines end at their term's end, a churned account's last one too
+    # (docs/demo-book.md): a legitimate term end, with a value for the accounts that stayed
     term_end = next(c for c in ranked if c["name"] == "days_to_term_end")
-    assert not term_end["caveat"]
-    assert term_end["coverage_stayed"] > 0.9
+    assert term_end["caveat"] is None
+    assert term_end["coverage_stayed"] > 0.5
     # seat use in force by the contract leads its group (the accounts' seats have no history)
     assert next(c for c in ranked if c["name"] == "users_per_contract_seat_30d")["group"] == (
         "users_per_contract_seat_30d"
@@ -129,6 +130,17 @@ def test_known_drivers_rank_near_the_top(found: dict[str, Any]) -> None:
     direction = {c["name"]: c["direction"] for c in ranked}
     assert direction["nps_latest"] == direction["users_per_seat_30d"] == "higher"
     assert direction["days_since_executive"] == direction["tickets_90d"] == "lower"
+
+
+def test_a_value_there_mostly_for_churned_observations_is_churn_only() -> None:
+    """A feed that writes the churn into the data (an end date set on cancelling, read as
+    known from the line's start) gives a value almost only churned accounts have."""
+    c = Candidate("ends", "contract", "", {"ends": {"contract": "days_to_term_end"}})
+    judged = discover_stats.Judged(c, 0.1, 0.9, "higher", None, [], {}, 0.9, 0.05)
+    assert judged.caveat is not None
+    assert judged.caveat.endswith("it may be written from the churn itself")
+    fair = discover_stats.Judged(c, 0.9, 0.7, "higher", None, [], {}, 0.95, 0.9)
+    assert fair.caveat is None
 
 
 def test_model_validates_and_predicts_later_dates(book: Path, found: dict[str, Any]) -> None:
@@ -239,19 +251,25 @@ def test_grading_is_monotone_in_the_direction_of_health() -> None:
     x = rng.integers(0, 40, 4000).astype(float)
     y = (rng.random(4000) < 0.3 - x / 200).astype(float)  # more is healthier
     x[:300] = np.nan
-    points, below = discover_model.grading(x, y, "higher")
+    points, below, missing = discover_model.grading(x, y, "higher")
+    # the 300 without a value churn at the mean rate: graded between the worst and the best
+    assert missing is not None
+    assert 0 < missing < 100
+    assert missing % 5 == 0
     grades = [below, *[g for _, g in points]]
     assert grades == sorted(grades)
     assert grades[0] == 0
     assert grades[-1] == 100
     assert [p for p, _ in points] == sorted(p for p, _ in points)
-    lower, below_l = discover_model.grading(-x, y, "lower")
+    lower, below_l, _ = discover_model.grading(-x, y, "lower")
     assert [below_l, *[g for _, g in lower]] == sorted(
         [below_l, *[g for _, g in lower]], reverse=True
     )
     m = discover_model.Measure("m", "higher", 0.7, points, below)
     g = m.grade(x)
     assert np.isnan(g[:300]).all()
+    graded = discover_model.Measure("m", "higher", 0.7, points, below, missing=35)
+    assert (graded.grade(x)[:300] == 35).all()
     # the engine's thresholds: the grade of the highest point reached
     for v, grade in zip(x[300:320], g[300:320], strict=True):
         reached = [gr for at, gr in points if v >= at]
@@ -332,7 +350,11 @@ def test_dates_step_by_calendar_months_back_from_the_last_complete_one(book: Pat
         ] == END - dt.timedelta(days=104)
         with pytest.raises(DataError, match=r"holds 0 observation date\(s\) every 1mo"):
             p.discover(to=dt.date(2024, 8, 1))
-    assert d._back(dt.date(2025, 3, 31), 1, (1, "mo")) == dt.date(2025, 2, 28)
-    assert d._back(dt.date(2025, 3, 31), 13, (1, "mo")) == dt.date(2024, 2, 29)
-    with pytest.raises(DataError, match=r"^--every: expected a step like 30d, 2w or 1mo"):
-        d.parse_every("monthly")
+    # one step parser everywhere (stethoscope.steps): months anchored on the last date
+    month = parse_step("1mo")
+    assert backward(dt.date(2025, 3, 31), dt.date(2024, 2, 1), month)[:2] == [
+        dt.date(2024, 2, 29),
+        dt.date(2024, 3, 31),
+    ]
+    with Project.open(book) as p, pytest.raises(DataError, match=r"^--every: expected a step"):
+        d.observation_dates(p.store.con, every="monthly", horizon=90, lead=0, to=None)

@@ -185,11 +185,60 @@ def _event_types(book: Book) -> Iterator[Candidate]:
         )
 
 
+def _rates(book: Book) -> Iterator[Candidate]:
+    """Totals as rates: per active user (``per: user``), and scaled to the whole window for
+    accounts younger than it (``scale: tenure``), so a new account is not read as idle."""
+    if "events" not in book.tables:
+        return
+    count = {"table": "events", "aggregate": "count"}
+    yield _one(
+        "events_90d_scaled",
+        "events",
+        "Events in 90 days, scaled to 90 days for accounts younger than that.",
+        {**count, "window": _w(LONG), "scale": "tenure"},
+    )
+    if book.has_users:
+        for days in (WINDOW, LONG):
+            yield _one(
+                f"events_per_active_user_{days}d",
+                "events",
+                f"Events per active user (distinct users with an event), {days} days.",
+                {**count, "window": _w(days), "per": "user"},
+            )
+
+
+def _values(book: Book) -> Iterator[Candidate]:
+    """Amounts carried by events (``properties.value`` of invoices, deals): their sum over
+    half a year (scaled for younger accounts) and the latest one."""
+    for event, slug in zip(book.valued_events, slugs(book.valued_events), strict=True):
+        where = {"event": event}
+        amount = {"table": "events", "where": where, "column": "properties.value"}
+        family = f"event {event}"
+        yield _one(
+            f"{slug}_value_180d",
+            family,
+            f"Sum of properties.value of {event} events in 180 days.",
+            {**amount, "aggregate": "sum", "window": "180d", "scale": "tenure"},
+        )
+        yield _one(
+            f"{slug}_value_latest",
+            family,
+            f"properties.value of the latest {event} event.",
+            {**amount, "aggregate": "latest"},
+        )
+
+
 def _tickets(book: Book) -> Iterator[Candidate]:
     if "tickets" not in book.tables:
         return
     base = {"table": "tickets", "aggregate": "count", "window": _w(LONG)}
     yield _one("tickets_90d", "tickets", "Tickets opened in 90 days.", base)
+    yield _one(
+        "tickets_90d_scaled",
+        "tickets",
+        "Tickets opened in 90 days, scaled to 90 days for accounts younger than that.",
+        {**base, "scale": "tenure"},
+    )
     urgent = sorted(book.priorities & {"high", "urgent"})
     if urgent:
         yield _one(
@@ -453,6 +502,8 @@ Generator = Callable[[Book], Iterator[Candidate]]
 GENERATORS: tuple[Generator, ...] = (
     _events,
     _event_types,
+    _rates,
+    _values,
     _tickets,
     _surveys,
     _touchpoints,

@@ -19,7 +19,6 @@ it can change the result, so the starter model can be judged on the dates after 
 from __future__ import annotations
 
 import datetime as dt
-import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ from stethoscope.backtest.candidates import Candidate, candidates, metrics_of
 from stethoscope.backtest.discover_book import Book, read_book
 from stethoscope.contract.schema import q
 from stethoscope.errors import DataError
+from stethoscope.steps import backward, parse_step
 
 if TYPE_CHECKING:
     from stethoscope.progress import Progress
@@ -43,7 +43,6 @@ WARM_UP = 60
 MAX_DATES = 24
 # metrics (with helpers) per compiled query, see ``chunks``
 CHUNK = 24
-_STEP = re.compile(r"^([1-9][0-9]{0,3})(d|w|mo)$")
 
 
 @dataclass(frozen=True)
@@ -100,30 +99,6 @@ class Values:
         )
 
 
-def parse_every(text: str) -> tuple[int, str]:
-    """(count, unit) of a step: ``30d``, ``2w`` (14 days) or ``1mo`` (a calendar month)."""
-    m = _STEP.match(text.strip().lower())
-    if not m:
-        raise DataError(
-            f"--every: expected a step like 30d, 2w or 1mo, got '{text}'",
-            hint="days (d), weeks (w) or calendar months (mo), e.g. --every 1mo",
-        )
-    n, unit = int(m.group(1)), m.group(2)
-    return (n * 7, "d") if unit == "w" else (n, unit)
-
-
-def _back(d: dt.date, k: int, step: tuple[int, str]) -> dt.date:
-    """``d`` moved back ``k`` steps; a month step keeps the day of the month (clamped)."""
-    n, unit = step
-    if unit == "d":
-        return d - dt.timedelta(days=k * n)
-    import calendar
-
-    index = d.year * 12 + d.month - 1 - k * n
-    year, month = divmod(index, 12)
-    return dt.date(year, month + 1, min(d.day, calendar.monthrange(year, month + 1)[1]))
-
-
 def span(con: Connection, to: dt.date | None) -> tuple[dt.date, dt.date]:
     """The first day of the book's data and the last it may read: the last day of events
     or outcomes, or ``to`` when that is earlier."""
@@ -155,13 +130,13 @@ def observation_dates(
     """Dates one step apart, ending on the last date whose label window (date + lead +
     horizon) ends by the last day of data (or ``to``), starting once windows have history;
     at most ``MAX_DATES``."""
-    step = parse_every(every)
+    step = parse_step(every)
     if horizon < 1 or lead < 0:
         raise DataError(f"--horizon {horizon}d and --lead {lead}d must be positive")
     first, until = span(con, to)
     stop = until - dt.timedelta(days=horizon + lead)
     begin = first + dt.timedelta(days=WARM_UP)
-    dates = [d for d in (_back(stop, k, step) for k in range(MAX_DATES)) if d >= begin]
+    dates = backward(stop, begin, step, limit=MAX_DATES)
     if len(dates) < 2:
         raise DataError(
             f"the data from {first} to {until} holds {len(dates)} observation date(s) every "

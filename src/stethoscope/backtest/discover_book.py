@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from stethoscope.contract.schema import TABLES, q
+from stethoscope.engine.properties import NUMBER
+from stethoscope.store.database import dialect
 
 if TYPE_CHECKING:
     from stethoscope.store.database import Connection
@@ -29,6 +31,8 @@ class Book:
     has_csat: bool = False
     has_renewal: bool = False
     line_columns: set[str] = field(default_factory=set)
+    # event names whose rows carry a numeric ``properties.value`` (invoices, deals)
+    valued_events: list[str] = field(default_factory=list)
     # accounts imported more than once: attributes read the version in force on the date
     attribute_history: bool = False
 
@@ -66,6 +70,7 @@ def read_book(con: Connection, until: dt.date, *, events: int) -> Book:
                 f"SELECT 1 {upto('events', ' AND user_id IS NOT NULL')} LIMIT 1", [end]
             ).fetchall()
         )
+        book.valued_events = _valued_events(con, upto("events"), end, events)
     if "tickets" in present:
         book.priorities = values("tickets", "priority")
         book.has_csat = bool(values("tickets", "csat"))
@@ -90,3 +95,23 @@ def read_book(con: Connection, until: dt.date, *, events: int) -> Book:
         con.execute("SELECT 1 FROM accounts WHERE renewal_date IS NOT NULL LIMIT 1").fetchall()
     )
     return book
+
+
+# the JSON key a valued event carries, read as each store reads it (as the engine does)
+_VALUE = {
+    "duckdb": ("json_extract_string(properties, '$.value')", "regexp_full_match(v, ?)"),
+    "postgres": ("properties->>'value'", "v ~ ?"),
+}
+
+
+def _valued_events(con: Connection, rows: str, end: dt.date, limit: int) -> list[str]:
+    """Event names whose rows mostly carry a numeric ``properties.value`` (an amount a
+    billing system or CRM sends), commonest first: a few rows are enough to know the key."""
+    value, numeric = _VALUE[dialect(con)]
+    found = con.execute(
+        f"SELECT event FROM (SELECT event, {value} AS v {rows} AND properties IS NOT NULL) AS x "
+        f"GROUP BY event HAVING avg(CASE WHEN {numeric} THEN 1.0 ELSE 0 END) > 0.5 "
+        "ORDER BY count(*) DESC, event LIMIT ?",
+        [end, NUMBER, limit],
+    ).fetchall()
+    return [str(r[0]) for r in found]

@@ -9,8 +9,10 @@ and weighted on the observations, as a model file for a person to review.
    quintile cohorts (or its values, when few), their churn rates made monotone in the
    measure's direction (a weighted isotonic fit), and each cohort graded 0 (the highest
    churn) to 100 (the lowest) in proportion; neighbouring cohorts with the same grade merge.
-3. **Weights**: an L2-regularised logistic regression of churn on the grades (a missing
-   grade imputed with the mean), coefficients kept non-negative in the healthy direction (a
+   Observations without a value are graded by their own churn rate on that scale
+   (``missing:``) when there are ``MIN_MISSING`` of them.
+3. **Weights**: an L2-regularised logistic regression of churn on the grades (a grade
+   still missing imputed with the mean), coefficients kept non-negative in the healthy direction (a
    measure that comes out negative is dropped and the fit repeated), normalised to 100. The
    regularisation is chosen on time: fitted on earlier dates, judged on the later ones.
 4. **Bands**: on the weighted score, red below the score where an isotonic fit of churn
@@ -42,6 +44,8 @@ MIN_AUC = 0.55
 MIN_COVERAGE = 0.1
 MIN_CHURNED = 10
 GRADE_COHORTS = 5
+# observations without a value needed to grade them by their own churn rate
+MIN_MISSING = 100
 C_GRID = (0.01, 0.1, 1.0, 10.0)
 BANDS = (("red", "Act"), ("yellow", "Investigate"), ("green", "Healthy"))
 
@@ -54,13 +58,17 @@ class Measure:
     points: list[tuple[float, int]]
     below: int
     weight: int = 0
+    # the grade of an observation without a value (the measure's ``missing:``), or None to
+    # skip it
+    missing: int | None = None
 
     def grade(self, x: np.ndarray) -> np.ndarray:
         """The engine's ``thresholds`` grading: the grade of the highest point reached."""
         at = np.array([p for p, _ in self.points])
         grades = np.array([self.below] + [g for _, g in self.points], dtype=float)
         out = grades[np.searchsorted(at, x, side="right")]
-        return np.where(np.isnan(x), np.nan, out)
+        gone = np.nan if self.missing is None else float(self.missing)
+        return np.where(np.isnan(x), gone, out)
 
 
 @dataclass
@@ -86,8 +94,12 @@ class Starter:
         return self.figures
 
 
-def grading(x: np.ndarray, y: np.ndarray, direction: str) -> tuple[list[tuple[float, int]], int]:
-    """(points, below) of a thresholds grading read off churn by cohort (module doc)."""
+def grading(
+    x: np.ndarray, y: np.ndarray, direction: str
+) -> tuple[list[tuple[float, int]], int, int | None]:
+    """(points, below, missing) of a thresholds grading read off churn by cohort (module
+    doc); ``missing`` grades the observations without a value by their churn rate on the
+    same scale, when there are enough of them to read one."""
     from sklearn.isotonic import IsotonicRegression
 
     ok = ~np.isnan(x)
@@ -112,7 +124,18 @@ def grading(x: np.ndarray, y: np.ndarray, direction: str) -> tuple[list[tuple[fl
         for i in range(1, len(edges))
         if grades[i] != grades[i - 1]
     ]
-    return points, int(grades[0])
+    return points, int(grades[0]), _missing_grade(y[~ok], lo, hi)
+
+
+def _missing_grade(t: np.ndarray, lo: float, hi: float) -> int | None:
+    """The grade, in fives, of observations without a value: where their churn rate sits
+    between the best cohort's (100) and the worst's (0), clipped. A sum over no rows has
+    no value, yet "no deals at all" can be the strongest sign there is: skipping it (or
+    imputing the mean) would hide it. Left to skip below ``MIN_MISSING`` observations."""
+    if len(t) < MIN_MISSING or hi <= lo:
+        return None
+    r = float(t.mean())
+    return int(5 * round(20 * min(max((hi - r) / (hi - lo), 0.0), 1.0)))
 
 
 def _readable(v: float) -> float:
@@ -207,9 +230,9 @@ def fit(
     for j in select(judgement, n):
         assert j.direction is not None
         assert j.auc is not None
-        points, below = grading(values.values[j.name][rows], y, j.direction)
+        points, below, missing = grading(values.values[j.name][rows], y, j.direction)
         if points:  # a grading that gives everyone the same grade tells nobody apart
-            measures.append(Measure(j.name, j.direction, j.auc, points, below))
+            measures.append(Measure(j.name, j.direction, j.auc, points, below, missing=missing))
     if not measures:
         return (
             f"no candidate reaches an AUC of {MIN_AUC} with a value for {MIN_COVERAGE:.0%} of "
@@ -343,6 +366,7 @@ def starter(
                     "auc": m.auc,
                     "weight": m.weight,
                     "thresholds": {"points": [list(p) for p in m.points], "below": m.below},
+                    "missing": m.missing,
                 }
                 for m in final.measures
             ],

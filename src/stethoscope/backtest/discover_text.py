@@ -47,6 +47,8 @@ def model_text(
                 "below": m.below,
             },
         }
+        if m.missing is not None:
+            measures[m.name]["missing"] = m.missing
     bands: list[dict[str, Any]] = []
     for (name, label), below in zip(BANDS, [*fitted.bands, None], strict=True):
         band: dict[str, Any] = {"name": name}
