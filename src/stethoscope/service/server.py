@@ -72,12 +72,14 @@ def run(
         gc.freeze()
         server.run(sockets=[sock])
     finally:
+        # the lease goes first: a CLI then stops forwarding to a server on its way out, and
+        # no failure while stopping the rest can leave it behind
+        if path is not None and lease is not None:
+            remove_lease(path, lease)
         app.state.read_model.stop()
         outbox.stop()
         if scheduler is not None:
             scheduler.stop()
-        if path is not None and lease is not None:
-            remove_lease(path, lease)
         project.close()
 
 
