@@ -16,6 +16,7 @@ import pytest
 from fastapi import Depends, FastAPI
 
 import stethoscope.project as project_module
+from stethoscope import clock
 from stethoscope.errors import DataError
 from stethoscope.project import Project
 from stethoscope.service.auth import Principal, require_ingest
@@ -378,9 +379,9 @@ def test_last_used_at_is_noted_at_most_once_a_minute(
     assert first is not None
     assert abs(dt.datetime.now(dt.UTC).replace(tzinfo=None) - first) < dt.timedelta(seconds=5)
 
-    # the clock the keys are noted by, moved on
+    # the wall clock (which keys are noted by), moved on
     def at(when: dt.datetime) -> None:
-        monkeypatch.setattr(keys, "_now", lambda: when)
+        monkeypatch.setattr(clock, "now", lambda: when)
 
     # within the minute the next requests do not write; a minute on, one notes it again
     # (a write in between, so that the key is looked up again rather than known: the
@@ -407,11 +408,11 @@ def test_when_a_keys_use_is_due_one_request_notes_it_while_the_others_go_on(
     assert noted.last_used_at is not None
     assert project.known_key(digest) == noted
 
-    # a minute on, by both clocks: the server's (monotonic) and the one keys are noted by
+    # a minute on, by both clocks: the server's (monotonic) and the wall clock keys are noted by
     later = time.monotonic() + 61
     monkeypatch.setattr(project_module, "time", SimpleNamespace(monotonic=lambda: later))
     at = dt.datetime.fromisoformat(noted.last_used_at) + dt.timedelta(seconds=61)
-    monkeypatch.setattr(keys, "_now", lambda: at)
+    monkeypatch.setattr(clock, "now", lambda: at)
     # one request is told to look the key up (and note its use); the others meanwhile
     # are answered as before, without reading the store or waiting for its writer
     assert project.known_key(digest) is None

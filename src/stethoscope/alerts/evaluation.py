@@ -27,9 +27,9 @@ import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from stethoscope import clock
 from stethoscope.contract.schema import q
 from stethoscope.store import audit
-from stethoscope.store.alerts import now
 from stethoscope.store.results import detail_table
 
 if TYPE_CHECKING:
@@ -220,13 +220,13 @@ def evaluate(
     done = con.execute(
         "INSERT INTO alert_evaluations VALUES (?, ?, ?, 0, 0) ON CONFLICT DO NOTHING "
         "RETURNING as_of",
-        [model.version, day, now()],
+        [model.version, day, clock.now()],
     ).fetchall()
     if not done:
         result.skipped = True
         return result
     batch = result.batch = uuid.uuid4().hex
-    created = now()
+    created = clock.now()
     who, who_params = _routing(rules)
     for rule in by_severity(rules):
         scored, sp = _scored(model.version, rule, day)

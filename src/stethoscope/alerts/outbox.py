@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from stethoscope import clock
 from stethoscope.alerts import templates
 from stethoscope.store import alerts as store
 from stethoscope.store.alerts import Delivery
@@ -72,7 +73,7 @@ def compose(
     ]
     if not batches or not sending:
         return []
-    t = at or store.now()
+    t = at or clock.now()
     rows = row_dicts(
         con,
         "SELECT al.*, a.name AS account_name, a.owner, a.arr, a.renewal_date, "
@@ -254,7 +255,7 @@ def drain(
     factory held while the store is used, and released while sending."""
     from stethoscope.alerts.channels import ChannelError, send
 
-    t = at or store.now()
+    t = at or clock.now()
     with con_lock():
         rows = store.due(con, t)
     sent = failed = 0
@@ -278,7 +279,7 @@ def drain(
             failed += len(ids)
             continue
         with con_lock():
-            store.mark_sent(con, ids, store.now())
+            store.mark_sent(con, ids, clock.now())
         sent += len(ids)
     with con_lock():
         row = con.execute(

@@ -7,8 +7,7 @@ the SQL built here; the values checked are columns of the staged batch.
 
 from __future__ import annotations
 
-import datetime as dt
-
+from stethoscope import clock
 from stethoscope.contract.schema import (
     FIRST_DATE,
     FIRST_TIME,
@@ -92,7 +91,7 @@ def problems_expr(table: Table, present: set[str], merged: dict[str, str]) -> st
     row is fine), computed in the same pass that types the row. ``merged``: the JSON
     column that extra columns are folded into, and the SQL of its value with them."""
     cases: list[str] = []
-    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    now = clock.now()
     for col in table.columns:
         if col.name not in present and col.name not in merged:
             continue

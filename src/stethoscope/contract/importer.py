@@ -21,7 +21,6 @@ travel inside a struct column and values are never pasted into SQL.
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +28,7 @@ from typing import TYPE_CHECKING, Literal, cast
 
 import pyarrow as pa
 
+from stethoscope import clock
 from stethoscope.contract import versions
 from stethoscope.contract.checks import problems_expr, typed_expr
 from stethoscope.contract.readers import EXTRAS, ROW, Source, open_source
@@ -367,7 +367,7 @@ def _import(
             replaced = _count(con, q(table.name), f"{key} IN (SELECT t.{key} {good})")
         if table.name == "accounts":
             # each row is a version of its account; the table keeps the current ones
-            at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+            at = clock.now()
             loaded = versions.write(con, good, replace=mode == "replace", at=at)
         else:
             if mode == "upsert":

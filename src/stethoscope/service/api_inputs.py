@@ -8,12 +8,13 @@ next run.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel, Field, field_validator
 
+from stethoscope import clock
 from stethoscope.errors import DataError
 from stethoscope.service.api_common import (
     ApiProblem,
@@ -91,11 +92,6 @@ def _input(row: dict[str, Any], now: datetime) -> dict[str, Any]:
     return row | {"value": value, "status": status}
 
 
-def _now() -> datetime:
-    # as the store writes its times: UTC without a zone
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
 def router(project: Project) -> APIRouter:
     api = APIRouter(prefix="/api", tags=["inputs"], route_class=EnvelopeRoute)
 
@@ -122,7 +118,7 @@ def router(project: Project) -> APIRouter:
                 ["body", "name"],
                 hint=f"inputs are: {', '.join(declared) or '(none)'}",
             )
-        if req.expires is not None and req.expires <= _now().date():
+        if req.expires is not None and req.expires <= clock.today():
             raise ApiProblem(
                 400, f"the expiry {req.expires} is not in the future", ["body", "expires"]
             )
@@ -141,7 +137,7 @@ def router(project: Project) -> APIRouter:
         except DataError as e:
             # account, name and expiry are checked above: what is left is the value
             raise ApiProblem.of(e, ["body", "value"]) from None
-        return Input(**_input(find(row["id"]), _now()))
+        return Input(**_input(find(row["id"]), clock.now()))
 
     @api.get("/inputs", dependencies=[Depends(require("viewer"))])
     def inputs(
@@ -152,7 +148,7 @@ def router(project: Project) -> APIRouter:
         include_revoked: Annotated[bool, Query(description="Revoked ones too.")] = False,
     ) -> Page[Input]:
         """CSM inputs, newest first: the live ones, unless asked for more."""
-        now = _now()
+        now = clock.now()
         rows = [_input(r, now) for r in project.inputs(account)]
         shown = {"live"} | ({"expired"} if include_expired else set())
         shown |= {"revoked"} if include_revoked else set()
@@ -177,6 +173,6 @@ def router(project: Project) -> APIRouter:
                 type="ConflictError",
             )
         project.revoke_input(input_id, by=who.actor, reason=req.reason, actor=who.actor)
-        return Input(**_input(find(input_id), _now()))
+        return Input(**_input(find(input_id), clock.now()))
 
     return api

@@ -20,7 +20,6 @@ Stethoscope by changing only their host. docs/concepts/ingest.md is the user's s
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import math
 import zlib
@@ -30,6 +29,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
+from stethoscope import clock
 from stethoscope.errors import Problem
 from stethoscope.project import Project
 from stethoscope.service.auth import require_ingest
@@ -82,7 +82,7 @@ def router(project: Project) -> APIRouter:
     )
 
     async def receive(request: Request, kind: str | None) -> Response:
-        received_at = _now()
+        received_at = clock.now()
         try:
             payload = _json(await _read(request, MAX_CALL_BYTES if kind else MAX_BATCH_BYTES))
             if kind:
@@ -216,7 +216,3 @@ def _refusal(e: PayloadError) -> Response:
     return envelope(
         e.status, e.message, type=type(e).__name__, errors=errors, hint=e.hint, more=e.more
     )
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)

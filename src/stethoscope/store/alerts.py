@@ -21,6 +21,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from stethoscope import clock
 from stethoscope.errors import DataError
 from stethoscope.store.results import row_dicts
 
@@ -57,10 +58,6 @@ ALERT_STATUSES = ("open", "resolved")
 DELIVERY_STATUSES = ("pending", "retrying", "sent", "skipped")
 
 
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
-
-
 @dataclass(frozen=True)
 class Delivery:
     """A message to send: to ``recipient`` (an address, or the channel's own target)."""
@@ -80,7 +77,7 @@ class Delivery:
 
 def queue(con: Connection, deliveries: list[Delivery], *, at: dt.datetime | None = None) -> int:
     """Write ``deliveries`` to the outbox (in the caller's transaction)."""
-    t = at or now()
+    t = at or clock.now()
     for d in deliveries:
         con.execute(
             "INSERT INTO deliveries (kind, alert_id, task_id, channel, recipient, subject, body, "
@@ -215,7 +212,7 @@ def tasks(
     (``status='open'`` finds it then)."""
     import json
 
-    today = as_of or dt.datetime.now(dt.UTC).date()
+    today = as_of or clock.today()
     where, params = _filters({"t.owner": owner, "t.account_id": account_id})
     if status == "open":
         cond = "(t.status = 'open' OR (t.status = 'snoozed' AND t.snoozed_until <= ?))"
@@ -271,7 +268,7 @@ def update_task(
     if status == "snoozed":
         if snooze_until is None:
             raise DataError("snoozing a task needs the date it comes back", hint="pass --until")
-        if snooze_until <= dt.datetime.now(dt.UTC).date():
+        if snooze_until <= clock.today():
             raise DataError(f"the snooze date {snooze_until} is not in the future")
     elif snooze_until is not None:
         raise DataError("only a snoozed task has a date it comes back")
@@ -283,7 +280,7 @@ def update_task(
         con.execute(
             "UPDATE tasks SET status = ?, reason = ?, snoozed_until = ?, updated_at = ?, "
             "updated_by = ? WHERE id = ?",
-            [status, reason, snooze_until, now(), actor, task_id],
+            [status, reason, snooze_until, clock.now(), actor, task_id],
         )
         detail: dict[str, Any] = {"from": found[0], "to": status}
         if snooze_until:

@@ -11,12 +11,13 @@ replaces its id in earlier rows with a pseudonymous reference (see ``store.priva
 
 from __future__ import annotations
 
-import datetime as dt
 import getpass
 import json
 import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from stethoscope import clock
 
 if TYPE_CHECKING:
     from stethoscope.store.database import Connection
@@ -53,7 +54,7 @@ def record(
         'INSERT INTO audit_log ("at", actor, action, target, detail) VALUES (?, ?, ?, ?, ?) '
         "RETURNING id",
         [
-            dt.datetime.now(dt.UTC).replace(tzinfo=None),
+            clock.now(),
             actor,
             action,
             target,

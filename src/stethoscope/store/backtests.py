@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 import secrets
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
+
+from stethoscope import clock
 
 if TYPE_CHECKING:
     from stethoscope.store.database import Connection
@@ -30,7 +31,7 @@ def save(con: Connection, report: dict[str, Any]) -> str:
         "INSERT INTO backtest_reports VALUES (?, ?, ?, ?, ?, ?)",
         [
             rid,
-            datetime.now(UTC).replace(tzinfo=None),
+            clock.now(),
             report["kind"],
             model.get("name"),
             model.get("version"),

@@ -9,12 +9,13 @@ Older entries of the same model version and dialect are dropped when a new one i
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import hashlib
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from stethoscope import clock
 
 if TYPE_CHECKING:
     from stethoscope.store.database import Connection
@@ -57,5 +58,5 @@ def put(con: Connection, k: str, model_version: str, dialect: str, sql: str) -> 
     )
     con.execute(
         "INSERT INTO compiled_queries VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-        [k, model_version, dialect, dt.datetime.now(dt.UTC).replace(tzinfo=None), sql],
+        [k, model_version, dialect, clock.now(), sql],
     )

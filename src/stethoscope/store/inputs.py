@@ -11,6 +11,7 @@ import datetime as dt
 import uuid
 from typing import TYPE_CHECKING, Any
 
+from stethoscope import clock
 from stethoscope.errors import DataError
 from stethoscope.store import audit
 from stethoscope.store.embedded import transaction
@@ -21,10 +22,6 @@ if TYPE_CHECKING:
     from stethoscope.store.database import Connection
 
 TRUE, FALSE = ("true", "yes", "y", "1", "done"), ("false", "no", "n", "0", "not done")
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
 
 
 def parse_value(d: InputDef, raw: str) -> tuple[float | None, str | None]:
@@ -72,7 +69,7 @@ def add(
     if not found or not found[0]:
         raise DataError(f"unknown account '{account_id}'")
     number, text = parse_value(d, raw)
-    now = _now()
+    now = clock.now_to_the_second()
     if expires is None and d.expires_days:
         expires = (now + dt.timedelta(days=d.expires_days)).date()
     expires_at = dt.datetime(expires.year, expires.month, expires.day) if expires else None
@@ -106,7 +103,7 @@ def revoke(con: Connection, input_id: str, *, by: str, reason: str, actor: str) 
         rows = con.execute(
             "UPDATE csm_inputs SET revoked_at = ?, revoked_by = ?, revoke_reason = ? "
             "WHERE id = ? AND revoked_at IS NULL RETURNING account_id, name",
-            [_now(), by, reason, input_id],
+            [clock.now_to_the_second(), by, reason, input_id],
         ).fetchall()
         if not rows:
             raise DataError(f"no live input with id '{input_id}'")

@@ -17,6 +17,7 @@ import uuid
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from stethoscope import clock
 from stethoscope.errors import DataError
 from stethoscope.store import audit
 from stethoscope.store.embedded import transaction
@@ -60,10 +61,6 @@ def digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
-
-
 def _key(r: tuple[Any, ...]) -> ApiKey:
     def when(v: Any) -> str | None:
         return None if v is None else str(v)
@@ -94,7 +91,7 @@ def create(con: Connection, name: str, role: str, *, actor: str) -> NewKey:
         con.execute(
             "INSERT INTO api_keys (id, name, role, secret_sha256, prefix, created_at, created_by) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [key_id, name, role, digest(secret), secret[:SHOWN], _now(), actor],
+            [key_id, name, role, digest(secret), secret[:SHOWN], clock.now_to_the_second(), actor],
         ).fetchall()
         audit.record(con, actor, "key.create", key_id, {"name": name, "role": role})
     return NewKey(get(con, key_id), secret)
@@ -123,7 +120,7 @@ def revoke(con: Connection, key_id: str, *, actor: str) -> ApiKey:
     with transaction(con):
         con.execute(
             "UPDATE api_keys SET revoked_at = ?, revoked_by = ? WHERE id = ?",
-            [_now(), actor, key_id],
+            [clock.now_to_the_second(), actor, key_id],
         ).fetchall()
         audit.record(con, actor, "key.revoke", key_id, {"name": key.name, "role": key.role})
     return get(con, key_id)
@@ -142,7 +139,7 @@ def lookup(con: Connection, secret: str) -> ApiKey | None:
 
 def due(key: ApiKey) -> bool:
     """Whether the key's use is to be noted now: never noted, or not for TOUCH_EVERY."""
-    return _now() >= due_at(key)
+    return clock.now_to_the_second() >= due_at(key)
 
 
 def due_at(key: ApiKey) -> dt.datetime:
@@ -155,11 +152,11 @@ def due_at(key: ApiKey) -> dt.datetime:
 
 def now() -> dt.datetime:
     """The time keys are noted at: naive UTC, whole seconds."""
-    return _now()
+    return clock.now_to_the_second()
 
 
 def touch(con: Connection, key: ApiKey) -> ApiKey:
     """Note that the key is used now."""
-    now = _now()
+    now = clock.now_to_the_second()
     con.execute("UPDATE api_keys SET last_used_at = ? WHERE id = ?", [now, key.id]).fetchall()
     return replace(key, last_used_at=str(now))

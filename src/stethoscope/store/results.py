@@ -35,6 +35,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from stethoscope import clock
 from stethoscope.contract.schema import q
 
 if TYPE_CHECKING:
@@ -130,7 +131,7 @@ def save_version(con: Connection, model: Model, *, actor: str | None = None) -> 
 
     saved = con.execute(
         "INSERT INTO model_versions VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING version",
-        [model.version, model.name, dt.datetime.now(dt.UTC).replace(tzinfo=None), model.source],
+        [model.version, model.name, clock.now(), model.source],
     ).fetchall()
     if saved:
         audit.record(
@@ -148,7 +149,15 @@ def start_run(con: Connection, run_id: str, model: Model, start: dt.date, end: d
     con.execute(
         "INSERT INTO runs (id, model_version, as_of_from, as_of_to, started_at, status, "
         "trigger, host, pid) VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?)",
-        [run_id, model.version, start, end, _now(), run.trigger if run else "cli", *_process()],
+        [
+            run_id,
+            model.version,
+            start,
+            end,
+            clock.now(),
+            run.trigger if run else "cli",
+            *_process(),
+        ],
     )
 
 
@@ -172,7 +181,7 @@ def interrupt_dead(con: Connection, *, holding_run_lock: bool) -> list[str]:
     found = con.execute(sql).fetchall()
     if dialect(con) == "duckdb":
         found = [r for r in found if (r[1], r[2]) != _process()]
-    now = _now()
+    now = clock.now()
     for run_id, host, pid in found:
         who = f"process {pid} on {host}" if pid is not None else "its process"
         con.execute(
@@ -201,12 +210,8 @@ def finish_run(
 ) -> None:
     con.execute(
         "UPDATE runs SET finished_at = ?, status = ?, accounts = ?, error = ? WHERE id = ?",
-        [_now(), "failed" if error else "ok", accounts, error, run_id],
+        [clock.now(), "failed" if error else "ok", accounts, error, run_id],
     )
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 _RUN_COLUMNS = (

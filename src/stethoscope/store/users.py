@@ -12,13 +12,13 @@ first use, and kept, such as the key that signs the dashboard's session cookies.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import secrets
 import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from stethoscope import clock
 from stethoscope.errors import DataError
 from stethoscope.store import audit
 from stethoscope.store.embedded import transaction
@@ -47,10 +47,6 @@ def _hasher() -> Any:
     from argon2 import PasswordHasher
 
     return PasswordHasher()
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
 
 
 def _user(r: tuple[Any, ...]) -> User:
@@ -85,7 +81,7 @@ def create(con: Connection, name: str, role: str, password: str, *, actor: str) 
         con.execute(
             "INSERT INTO users (id, name, role, password_hash, created_at, created_by) "
             "VALUES (?, ?, ?, ?, ?, ?)",
-            [user_id, name, role, hashed, _now(), actor],
+            [user_id, name, role, hashed, clock.now_to_the_second(), actor],
         ).fetchall()
         # the audit log holds ids, not names (see store.audit)
         audit.record(con, actor, "user.create", user_id, {"role": role})
@@ -145,7 +141,7 @@ def secret(con: Connection, name: str) -> str:
             con.execute(
                 "INSERT INTO service_secrets (name, secret, created_at) VALUES (?, ?, ?) "
                 "ON CONFLICT (name) DO NOTHING",
-                [name, secrets.token_urlsafe(32), _now()],
+                [name, secrets.token_urlsafe(32), clock.now_to_the_second()],
             ).fetchall()
         row = con.execute("SELECT secret FROM service_secrets WHERE name = ?", [name]).fetchone()
     assert row is not None

@@ -22,6 +22,7 @@ import hashlib
 import secrets
 from typing import TYPE_CHECKING
 
+from stethoscope import clock
 from stethoscope.store.embedded import transaction
 from stethoscope.store.users import _COLUMNS, User, _user
 
@@ -33,10 +34,6 @@ NAME_LIMIT = 5
 ADDRESS_LIMIT = 20
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
-
-
 def _digest(session_id: str) -> str:
     # the store keeps a hash: reading the database does not give a usable session
     return hashlib.sha256(session_id.encode()).hexdigest()
@@ -45,7 +42,7 @@ def _digest(session_id: str) -> str:
 def open_session(con: Connection, user_id: str, lasts: dt.timedelta, address: str) -> str:
     """A new session of the user; its id (random, 256 bits), which the cookie carries."""
     session_id = secrets.token_urlsafe(32)
-    now = _now()
+    now = clock.now()
     with transaction(con):
         con.execute(
             "INSERT INTO web_sessions (id_sha256, dashboard_user, created_at, expires_at, address) "
@@ -68,7 +65,7 @@ def session_user(con: Connection, session_id: str) -> User | None:
         f"SELECT {cols} FROM web_sessions s JOIN users u ON u.id = s.dashboard_user "
         "WHERE s.id_sha256 = ? AND s.revoked_at IS NULL AND s.expires_at > ? "
         "AND u.disabled_at IS NULL",
-        [_digest(session_id), _now()],
+        [_digest(session_id), clock.now()],
     ).fetchone()
     return None if row is None else _user(row)
 
@@ -79,14 +76,14 @@ def close_session(con: Connection, session_id: str) -> bool:
         rows = con.execute(
             "UPDATE web_sessions SET revoked_at = ? WHERE id_sha256 = ? AND revoked_at IS NULL "
             "RETURNING dashboard_user",
-            [_now(), _digest(session_id)],
+            [clock.now(), _digest(session_id)],
         ).fetchall()
     return bool(rows)
 
 
 def wait(con: Connection, name: str, address: str) -> int:
     """Seconds before ``name`` may try again from ``address`` (0: now)."""
-    now = _now()
+    now = clock.now()
     since = now - WINDOW
     waits = [0.0]
     for where, values, limit in (
@@ -105,7 +102,7 @@ def wait(con: Connection, name: str, address: str) -> int:
 
 def failed(con: Connection, name: str, address: str) -> None:
     """Record a failed sign-in; forget the failures that are out of the window."""
-    now = _now()
+    now = clock.now()
     with transaction(con):
         con.execute('DELETE FROM signin_attempts WHERE "at" <= ?', [now - WINDOW])
         con.execute(

@@ -21,6 +21,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from stethoscope import clock
 from stethoscope.errors import DataError
 from stethoscope.service.api_common import Day, iso_day
 from stethoscope.service.auth import GRANTS
@@ -366,7 +367,7 @@ def _expiry(text: str) -> dt.date | None:
         day = iso_day(text)
     except ValueError:
         raise DataError(f"expected a date like 2025-12-31 for the expiry, got {text!r}") from None
-    if day <= dt.datetime.now(dt.UTC).date():
+    if day <= clock.today():
         raise DataError(f"the expiry {day} is not in the future")
     return day
 

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
+from stethoscope import clock
 from stethoscope.errors import StethoscopeError
 from stethoscope.service.web.session import CSRF_FIELD
 
@@ -80,7 +81,7 @@ def add_routes(web: APIRouter, project: Project, kit: PageKit) -> None:
         if not back.startswith("/") or back.startswith(("//", "/\\")):
             back = "/runs"
         # as of today, as the nightly run would: an input entered today counts from today
-        today = dt.datetime.now(dt.UTC).date()
+        today = clock.today()
         try:
             summary = await run_in_threadpool(lambda: project.run(as_of=today, trigger="api"))
         except StethoscopeError as e:

@@ -18,6 +18,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
+from stethoscope import clock
 from stethoscope.errors import DataError
 from stethoscope.service.api_common import iso_day
 from stethoscope.service.errors import envelope
@@ -60,7 +61,7 @@ def router(project: Project) -> APIRouter:
             "mine": owner == user.name,
             "status": status,
             "error": error,
-            "tomorrow": dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1),
+            "tomorrow": clock.today() + dt.timedelta(days=1),
         }
         response = templates.TemplateResponse(request, "tasks.html", context, status_code=code)
         response.headers.update(PAGE_HEADERS)

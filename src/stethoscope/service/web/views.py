@@ -9,6 +9,7 @@ import math
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
+from stethoscope import clock
 from stethoscope.errors import DataError
 from stethoscope.service.schedule import next_run
 
@@ -251,7 +252,7 @@ def account(
     if found is None:
         return None
     model = project.load_model()
-    last = project.latest_as_of() or dt.datetime.now(dt.UTC).date()
+    last = project.latest_as_of() or clock.today()
     day = as_of or last
     # one read of the account's stored scores of the last year, under every version
     rows = project.account_scores(
@@ -278,7 +279,7 @@ def account(
             change = asdict(project.explain_change(account_id, vs=vs, as_of=day, score=score))
         except DataError as e:
             change_problem = e.message
-    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    now = clock.now()
     inputs = [
         r
         | {
