@@ -354,7 +354,7 @@ def test_account_timeline_is_the_stored_history(book: Book) -> None:
 
 
 def test_the_trend_chart_scales_and_breaks_at_gaps() -> None:
-    from stethoscope.service.web.charts import trend
+    from stethoscope.charts import trend
 
     d = dt.date(2025, 1, 1)
     rows = [
@@ -371,7 +371,7 @@ def test_the_trend_chart_scales_and_breaks_at_gaps() -> None:
 
 
 def test_model_versions_are_marked_on_the_trend() -> None:
-    from stethoscope.service.web.charts import trend
+    from stethoscope.charts import trend
 
     d = dt.date(2025, 1, 1)
     new = [{"as_of": d + dt.timedelta(days=5), "score": 40.0, "band": "red"}]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from stethoscope.backtest import svg
+from stethoscope import charts
 from stethoscope.backtest.report import _page, _table, num, pct
 
 # cohort curves drawn in the HTML page: the strongest candidates
@@ -137,20 +137,20 @@ def html(r: dict[str, Any]) -> str:
                 ],
             )
         )
-        charts = []
+        figures = []
         for title, fig in (("in sample", m["in_sample"]), ("held out", m["held_out"])):
             if fig:
-                charts.append(
-                    svg.bars(
+                figures.append(
+                    charts.bars(
                         f"Churn rate by band ({title})",
                         [(b["band"], b["churn_rate"] or 0.0) for b in fig["bands"]],
                         ylabel="churned within the horizon",
                     )
                 )
-        body.append(f"<div class='charts'>{''.join(charts)}</div>")
+        body.append(f"<div class='charts'>{''.join(figures)}</div>")
     body.append("<h2>Candidates: churn rate by cohort of the value</h2>")
     curves = [
-        svg.lines(
+        charts.lines(
             f"{c['name']} (AUC {num(c['auc'])}, {c['direction']} healthier)",
             [("", [(k["mean"], k["churn_rate"]) for k in c["cohorts"]])],
             xlabel="value (cohort mean)",

@@ -10,7 +10,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from stethoscope.backtest import svg
+from stethoscope import charts
 
 
 def pct(v: float | None, digits: int = 1) -> str:
@@ -101,7 +101,7 @@ def _page(title: str, body: str) -> str:
 
 
 def _roc(series: list[tuple[str, list[list[float]]]]) -> str:
-    return svg.lines(
+    return charts.lines(
         "ROC",
         [(n, [(p[0], p[1]) for p in pts]) for n, pts in series],
         xlabel="false positive rate",
@@ -114,9 +114,9 @@ def _roc(series: list[tuple[str, list[list[float]]]]) -> str:
 
 def _sections(r: dict[str, Any]) -> str:
     cal = r["calibration"]
-    charts = [
+    figures = [
         _roc([(f"AUC {num(r['auc'])}", r["roc"])]),
-        svg.bars(
+        charts.bars(
             "Churn rate by band",
             [(b["band"], b["churn_rate"] or 0.0) for b in r["bands"]],
             ylabel="churned within the horizon",
@@ -124,8 +124,8 @@ def _sections(r: dict[str, Any]) -> str:
     ]
     if cal.get("bins"):
         top = max(max(b["predicted"], b["observed"]) for b in cal["bins"]) * 1.1 or 1.0
-        charts.append(
-            svg.lines(
+        figures.append(
+            charts.lines(
                 "Calibration" + ("" if cal.get("out_of_time") else " (in sample)"),
                 [("", [(b["predicted"], b["observed"]) for b in cal["bins"]])],
                 xlabel="predicted churn probability",
@@ -137,7 +137,7 @@ def _sections(r: dict[str, Any]) -> str:
                 pct_y=True,
             )
         )
-    out = [f"<div class='charts'>{''.join(charts)}</div>"]
+    out = [f"<div class='charts'>{''.join(figures)}</div>"]
     out.append("<h2>Bands</h2>")
     out.append(
         _table(
@@ -168,7 +168,7 @@ def _sections(r: dict[str, Any]) -> str:
             continue
         out.append(f"<h2>{title}: churn rate by grade cohort</h2>")
         curves = [
-            svg.lines(
+            charts.lines(
                 f"{it['name']} (AUC {num(it['auc'])})",
                 [("", [(c["mean_grade"], c["churn_rate"]) for c in it["cohorts"]])],
                 xlabel="grade",

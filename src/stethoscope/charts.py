@@ -1,26 +1,40 @@
-"""The dashboard's charts: inline SVG drawn on the server.
+"""Charts drawn on the server as inline SVG: the dashboard's and the backtest report's.
 
-No script and no file from elsewhere: a chart is part of the page, so it shows without
-JavaScript, prints, and passes the page's Content-Security-Policy (presentation attributes,
-no inline styles). Each chart has a role="img" with a text label, a <title> on each mark (a
-tooltip), and the page shows the same numbers as a table: colour is never the only signal.
-Values are numbers the server computed; text is escaped.
+No script and no file from elsewhere: a chart is part of its page, so it shows without
+JavaScript, prints, and passes the dashboard's Content-Security-Policy (presentation
+attributes, no inline styles). Each chart has role="img" with a text label; values are
+numbers computed here, every text is escaped.
+
+Two families share the frame and the scales. The dashboard's charts carry classes that its
+style sheet colours, a <title> on each mark (a tooltip), and the page shows the same numbers
+as a table: colour is never the only signal. The backtest report's charts carry their colours
+as attributes, because the report is one self-contained file people send around.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from markupsafe import Markup, escape
 
 
-def _svg(width: int, height: int, label: str, body: list[str], cls: str) -> Markup:
+def _svg(
+    width: float, height: float, label: str, body: list[str], cls: str | None, sep: str = ""
+) -> Markup:
+    # a dashboard chart is styled by its class; a report's stands alone, hence its namespace
+    head = f'<svg class="chart {cls}" ' if cls else '<svg xmlns="http://www.w3.org/2000/svg" '
     return Markup(  # noqa: S704 (numbers we computed; every text escaped)
-        f'<svg class="chart {cls}" viewBox="0 0 {width} {height}" width="{width}" '
-        f'height="{height}" role="img" aria-label="{escape(label)}">' + "".join(body) + "</svg>"
+        f'{head}viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
+        f'aria-label="{escape(label)}">{sep}' + sep.join(body) + f"{sep}</svg>"
     )
+
+
+def _scale(lo: float, hi: float, start: float, end: float) -> Callable[[float], float]:
+    """The position of a value between ``lo`` and ``hi`` on an axis drawn from ``start`` to
+    ``end`` (end < start for a y axis, which SVG draws downwards)."""
+    return lambda v: start + (v - lo) / ((hi - lo) or 1) * (end - start)
 
 
 def _band_class(name: str | None) -> str:
@@ -76,7 +90,7 @@ def stacked_bands(
         f'<text x="{left + plot_w}" y="{height - 4}" class="axis" text-anchor="end">{last}</text>'
     )
     label = f"Share of accounts per band on each scored date, {first} to {last}"
-    return _svg(width, height, label, body, "stacked")
+    return _svg(width, height, label, body, cls="stacked")
 
 
 def trend(
@@ -105,11 +119,11 @@ def trend(
     last: dt.date = max(r["as_of"] for r in every)
     span = max((last - first).days, 1)
 
-    def x_of(day: dt.date) -> float:
-        return left + (day - first).days / span * plot_w
+    days = _scale(0, span, left, left + plot_w)
+    y_of = _scale(low, high, top + plot_h, top)
 
-    def y_of(value: float) -> float:
-        return top + plot_h - (value - low) / ((high - low) or 1) * plot_h
+    def x_of(day: dt.date) -> float:
+        return days((day - first).days)
 
     body = [f'<rect x="{left}" y="{top}" width="{plot_w}" height="{plot_h}" class="frame"></rect>']
     # each band's range as a faint zone behind the line (its name in the tooltip)
@@ -178,7 +192,7 @@ def trend(
     label = f"Score from {first} to {last}, scale {low:g} to {high:g}"
     if markers:
         label += "; model versions start on " + ", ".join(str(m["as_of"]) for m in markers)
-    return _svg(width, height, label, body, "trend")
+    return _svg(width, height, label, body, cls="trend")
 
 
 def spark(
@@ -227,4 +241,105 @@ def weekly(usage: Sequence[dict[str, Any]], width: int = 420, height: int = 110)
         f"{usage[-1]['week']}</text>"
     )
     label = f"Events per week from {usage[0]['week']} to {usage[-1]['week']}"
-    return _svg(width, height, label, body, "weekly")
+    return _svg(width, height, label, body, cls="weekly")
+
+
+# The report's charts: one size, the usual bands in their colours, other series in turn.
+W, H = 360, 260
+PAD_L, PAD_R, PAD_T, PAD_B = 48, 12, 24, 40
+COLOURS = ("#1f5fa8", "#c8553d", "#2a9d8f", "#8a5a9e", "#e9a03b")
+# bars named like the usual bands take their colour
+NAMED = {"red": "#c8553d", "yellow": "#e9a03b", "green": "#2a9d8f"}
+
+
+def _axes(title: str, ylabel: str) -> list[str]:
+    """A report chart's title, its two axes and the y axis's label."""
+    mid = (PAD_T + H - PAD_B) / 2
+    return [
+        f'<text x="{W / 2}" y="14" text-anchor="middle" font-size="12" font-weight="bold">'
+        f"{escape(title)}</text>",
+        f'<line x1="{PAD_L}" y1="{H - PAD_B}" x2="{W - PAD_R}" y2="{H - PAD_B}" stroke="#555"/>',
+        f'<line x1="{PAD_L}" y1="{PAD_T}" x2="{PAD_L}" y2="{H - PAD_B}" stroke="#555"/>',
+        f'<text x="12" y="{mid}" text-anchor="middle" font-size="11" '
+        f'transform="rotate(-90 12 {mid})">{escape(ylabel)}</text>',
+    ]
+
+
+def lines(
+    title: str,
+    series: list[tuple[str, list[tuple[float, float]]]],
+    *,
+    xlabel: str,
+    ylabel: str,
+    xr: tuple[float, float] | None = None,
+    yr: tuple[float, float] | None = None,
+    diagonal: bool = False,
+    points: bool = False,
+    pct_y: bool = False,
+) -> Markup:
+    """Each series a polyline (and its points, with ``points``) with a legend, on axes
+    ``xr`` and ``yr`` (by default the data's x range, and y from 0 to a tenth above the top)."""
+    xs = [p[0] for _, s in series for p in s] or [0.0, 1.0]
+    ys = [p[1] for _, s in series for p in s] or [0.0, 1.0]
+    xr = xr or (min(xs), max(xs))
+    yr = yr or (0.0, max(ys) * 1.1 or 1.0)
+    x_of = _scale(*xr, PAD_L, W - PAD_R)
+    y_of = _scale(*yr, H - PAD_B, PAD_T)
+    out = _axes(title, ylabel)
+    out.append(
+        f'<text x="{(PAD_L + W - PAD_R) / 2}" y="{H - 6}" text-anchor="middle" '
+        f'font-size="11">{escape(xlabel)}</text>'
+    )
+    for i in range(5):
+        xv = xr[0] + (xr[1] - xr[0]) * i / 4
+        yv = yr[0] + (yr[1] - yr[0]) * i / 4
+        ytext = f"{yv * 100:.0f}%" if pct_y else f"{yv:.2g}"
+        out.append(
+            f'<text x="{x_of(xv):.1f}" y="{H - PAD_B + 14}" text-anchor="middle" '
+            f'font-size="10">{xv:.3g}</text>'
+        )
+        out.append(
+            f'<text x="{PAD_L - 4}" y="{y_of(yv) + 3:.1f}" text-anchor="end" '
+            f'font-size="10">{ytext}</text>'
+        )
+    if diagonal:
+        out.append(
+            f'<line x1="{x_of(xr[0]):.1f}" y1="{y_of(yr[0]):.1f}" '
+            f'x2="{x_of(xr[1]):.1f}" y2="{y_of(yr[1]):.1f}" stroke="#aaa" '
+            'stroke-dasharray="4 3"/>'
+        )
+    for i, (name, s) in enumerate(series):
+        colour = COLOURS[i % len(COLOURS)]
+        pts = " ".join(f"{x_of(a):.1f},{y_of(b):.1f}" for a, b in s)
+        out.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2" points="{pts}"/>')
+        if points:
+            out += [
+                f'<circle cx="{x_of(a):.1f}" cy="{y_of(b):.1f}" r="3" fill="{colour}"/>'
+                for a, b in s
+            ]
+        if name:
+            out.append(
+                f'<text x="{PAD_L + 8}" y="{PAD_T + 14 + 13 * i}" font-size="11" '
+                f'fill="{colour}">{escape(name)}</text>'
+            )
+    return _svg(W, H, title, out, cls=None, sep="\n")
+
+
+def bars(title: str, items: list[tuple[str, float]], *, ylabel: str, pct_y: bool = True) -> Markup:
+    """One bar per (label, value), its value written above it."""
+    y_of = _scale(0.0, max((v for _, v in items), default=0.0) * 1.15 or 1.0, H - PAD_B, PAD_T)
+    out = _axes(title, ylabel)
+    width = (W - PAD_L - PAD_R) / max(len(items), 1)
+    for i, (name, v) in enumerate(items):
+        x = PAD_L + i * width + width * 0.15
+        y = y_of(v)
+        text = f"{v * 100:.1f}%" if pct_y else f"{v:.3g}"
+        out += [
+            f'<rect x="{x:.1f}" y="{y:.1f}" width="{width * 0.7:.1f}" '
+            f'height="{H - PAD_B - y:.1f}" fill="{NAMED.get(name, COLOURS[i % len(COLOURS)])}"/>',
+            f'<text x="{x + width * 0.35:.1f}" y="{y - 4:.1f}" text-anchor="middle" '
+            f'font-size="11">{text}</text>',
+            f'<text x="{x + width * 0.35:.1f}" y="{H - PAD_B + 14}" text-anchor="middle" '
+            f'font-size="11">{escape(name)}</text>',
+        ]
+    return _svg(W, H, title, out, cls=None, sep="\n")
