@@ -8,10 +8,8 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field, model_validator
 
-from stethoscope.project import Project
-from stethoscope.service.auth import Principal, require
-
-Admin = Annotated[Principal, Depends(require("admin"))]
+from stethoscope.service.auth import require
+from stethoscope.service.deps import Admin, ProjectDep
 
 
 class KeyRequest(BaseModel):
@@ -38,49 +36,54 @@ class ForgetRequest(BaseModel):
         return self
 
 
-def router(project: Project) -> APIRouter:
-    api = APIRouter(prefix="/api", tags=["admin"], dependencies=[Depends(require("admin"))])
+router = APIRouter(prefix="/api", tags=["admin"], dependencies=[Depends(require("admin"))])
 
-    @api.post("/keys", status_code=201)
-    def create_key(req: KeyRequest, who: Admin) -> dict[str, Any]:
-        """Create an API key. The answer holds its secret: the only time it is shown."""
-        new = project.create_key(req.name, req.role, actor=who.actor)
-        return asdict(new.key) | {"secret": new.secret}
 
-    @api.get("/keys")
-    def list_keys(revoked: bool = False) -> dict[str, Any]:
-        """API keys (never their secrets); revoked ones too with ?revoked=true."""
-        return {"keys": [asdict(k) for k in project.keys(revoked=revoked)]}
+@router.post("/keys", status_code=201)
+def create_key(project: ProjectDep, req: KeyRequest, who: Admin) -> dict[str, Any]:
+    """Create an API key. The answer holds its secret: the only time it is shown."""
+    new = project.create_key(req.name, req.role, actor=who.actor)
+    return asdict(new.key) | {"secret": new.secret}
 
-    @api.delete("/keys/{key_id}")
-    def revoke_key(key_id: str, who: Admin) -> dict[str, Any]:
-        """Revoke a key: requests with it are refused from now on."""
-        return asdict(project.revoke_key(key_id, actor=who.actor))
 
-    @api.get("/audit")
-    def audit(
-        limit: Annotated[int, Query(ge=1, le=10_000)] = 50,
-        action: str | None = None,
-    ) -> dict[str, Any]:
-        """The latest audit log entries, newest first; only ``action``'s when given."""
-        return {"entries": [asdict(e) for e in project.audit(limit, action=action)]}
+@router.get("/keys")
+def list_keys(project: ProjectDep, revoked: bool = False) -> dict[str, Any]:
+    """API keys (never their secrets); revoked ones too with ?revoked=true."""
+    return {"keys": [asdict(k) for k in project.keys(revoked=revoked)]}
 
-    @api.post("/admin/forget")
-    def forget(req: ForgetRequest, who: Admin) -> dict[str, Any]:
-        """Erase an account's or a contact's personal data from the store (GDPR, CCPA):
-        see docs/concepts/privacy.md. Answers the rows deleted and updated per table."""
-        e = project.forget(account_id=req.account_id, contact_id=req.contact_id, actor=who.actor)
-        return asdict(e)
 
-    @api.post("/users", status_code=201)
-    def create_user(req: UserRequest, who: Admin) -> dict[str, Any]:
-        """Create a dashboard user (what `stethoscope users create` does through a running
-        server). The store keeps the password's Argon2id hash only."""
-        return asdict(project.create_user(req.name, req.role, req.password, actor=who.actor))
+@router.delete("/keys/{key_id}")
+def revoke_key(project: ProjectDep, key_id: str, who: Admin) -> dict[str, Any]:
+    """Revoke a key: requests with it are refused from now on."""
+    return asdict(project.revoke_key(key_id, actor=who.actor))
 
-    @api.get("/users")
-    def list_users() -> dict[str, Any]:
-        """The dashboard's users, never their password hashes."""
-        return {"users": [asdict(u) for u in project.users()]}
 
-    return api
+@router.get("/audit")
+def audit(
+    project: ProjectDep,
+    limit: Annotated[int, Query(ge=1, le=10_000)] = 50,
+    action: str | None = None,
+) -> dict[str, Any]:
+    """The latest audit log entries, newest first; only ``action``'s when given."""
+    return {"entries": [asdict(e) for e in project.audit(limit, action=action)]}
+
+
+@router.post("/admin/forget")
+def forget(project: ProjectDep, req: ForgetRequest, who: Admin) -> dict[str, Any]:
+    """Erase an account's or a contact's personal data from the store (GDPR, CCPA):
+    see docs/concepts/privacy.md. Answers the rows deleted and updated per table."""
+    e = project.forget(account_id=req.account_id, contact_id=req.contact_id, actor=who.actor)
+    return asdict(e)
+
+
+@router.post("/users", status_code=201)
+def create_user(project: ProjectDep, req: UserRequest, who: Admin) -> dict[str, Any]:
+    """Create a dashboard user (what `stethoscope users create` does through a running
+    server). The store keeps the password's Argon2id hash only."""
+    return asdict(project.create_user(req.name, req.role, req.password, actor=who.actor))
+
+
+@router.get("/users")
+def list_users(project: ProjectDep) -> dict[str, Any]:
+    """The dashboard's users, never their password hashes."""
+    return {"users": [asdict(u) for u in project.users()]}

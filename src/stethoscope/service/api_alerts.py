@@ -8,9 +8,9 @@ Who changed a task is the credential that sent the request, as the audit log nam
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from stethoscope.errors import StethoscopeError
@@ -22,15 +22,8 @@ from stethoscope.service.api_common import (
     Offset,
     not_found,
 )
-from stethoscope.service.auth import Principal, require
+from stethoscope.service.deps import Admin, Editor, ProjectDep, Viewer
 from stethoscope.store.alerts import ALERT_STATUSES, DELIVERY_STATUSES, TASK_STATUSES
-
-if TYPE_CHECKING:
-    from stethoscope.project import Project
-
-Viewer = Annotated[Principal, Depends(require("viewer"))]
-Editor = Annotated[Principal, Depends(require("editor"))]
-Admin = Annotated[Principal, Depends(require("admin"))]
 
 
 def _pattern(values: tuple[str, ...]) -> str:
@@ -62,141 +55,154 @@ def _listing(rows: list[dict[str, Any]], key: str, limit: int, offset: int) -> d
     }
 
 
-def router(project: Project) -> APIRouter:
-    api = APIRouter(prefix="/api", tags=["alerts"], route_class=EnvelopeRoute)
+router = APIRouter(prefix="/api", tags=["alerts"], route_class=EnvelopeRoute)
 
-    @api.get("/alerts")
-    def alerts(
-        _: Viewer,
-        limit: Limit = 50,
-        offset: Offset = 0,
-        status: Annotated[str | None, Query(pattern=_pattern(ALERT_STATUSES))] = None,
-        rule: str | None = None,
-        account_id: str | None = None,
-        recipient: str | None = None,
-    ) -> dict[str, Any]:
-        """Alerts, newest first: rule, account, recipient, the score and band that opened
-        it, what the rule measured (``value``), open or resolved."""
-        rows = project.alerts(
-            status=status,
-            rule=rule,
-            account_id=account_id,
-            recipient=recipient,
-            limit=limit + 1,
-            offset=offset,
+
+@router.get("/alerts")
+def alerts(
+    project: ProjectDep,
+    _: Viewer,
+    limit: Limit = 50,
+    offset: Offset = 0,
+    status: Annotated[str | None, Query(pattern=_pattern(ALERT_STATUSES))] = None,
+    rule: str | None = None,
+    account_id: str | None = None,
+    recipient: str | None = None,
+) -> dict[str, Any]:
+    """Alerts, newest first: rule, account, recipient, the score and band that opened
+    it, what the rule measured (``value``), open or resolved."""
+    rows = project.alerts(
+        status=status,
+        rule=rule,
+        account_id=account_id,
+        recipient=recipient,
+        limit=limit + 1,
+        offset=offset,
+    )
+    return _listing(rows, "alerts", limit, offset)
+
+
+@router.get("/alerts/report")
+def report(
+    project: ProjectDep, _: Viewer, horizon_days: Annotated[int, Query(ge=1, le=3660)] = 180
+) -> dict[str, Any]:
+    """Per rule: alerts, accounts alerted, those that churned within the horizon after
+    an alert (precision), churned accounts never alerted (recall), tasks done."""
+    return {"rules": project.alert_report(horizon_days=horizon_days)}
+
+
+@router.get("/alerts/preview")
+def preview(project: ProjectDep, _: Viewer) -> dict[str, Any]:
+    """A dry run of the rules on the latest scored date: per rule, the accounts it fires
+    on, of those scored, and the alerts it would open. Nothing is written."""
+    return {"rules": [asdict(p) for p in project.preview_alerts()]}
+
+
+@router.get("/alerts/outcomes")
+def outcomes(
+    project: ProjectDep, _: Viewer, limit: Limit = 50, offset: Offset = 0, rule: str | None = None
+) -> dict[str, Any]:
+    """Per alert: its task's status, the account's score 30 days later, and its next
+    renewal or churn."""
+    rows = project.alert_outcomes(rule=rule, limit=limit + 1, offset=offset)
+    return _listing(rows, "outcomes", limit, offset)
+
+
+@router.get("/alerts/rules")
+def rules(project: ProjectDep, _: Viewer) -> dict[str, Any]:
+    """The project's alert rules as resolved (an invalid rules file answers 400 with
+    every problem at its file:line), and the playbooks they may use."""
+    from stethoscope.alerts.playbooks import presets
+
+    r = project.alert_rules()
+    return {
+        "source": r.source,
+        "rules": [vars(rule) for rule in r.rules.values()],
+        "playbooks": sorted(r.playbooks or presets()),
+    }
+
+
+@router.post("/alerts/evaluate")
+def evaluate(project: ProjectDep, _: Editor, req: EvaluateRequest | None = None) -> dict[str, Any]:
+    """Evaluate the rules on scored dates not yet evaluated (after adding rules, say);
+    a run evaluates its own dates by itself."""
+    req = req or EvaluateRequest.model_validate({})
+    done = project.evaluate_alerts(start=req.start, end=req.end)
+    return {"evaluations": [vars(e) for e in done]}
+
+
+@router.get("/alerts/deliveries")
+def deliveries(
+    project: ProjectDep,
+    _: Admin,
+    limit: Limit = 50,
+    offset: Offset = 0,
+    status: Annotated[str | None, Query(pattern=_pattern(DELIVERY_STATUSES))] = None,
+) -> dict[str, Any]:
+    """The outbox, newest first: every message with its channel, recipient, status,
+    attempts and last error."""
+    rows = project.deliveries(status=status, limit=limit + 1, offset=offset)
+    return _listing(rows, "deliveries", limit, offset)
+
+
+@router.post("/alerts/deliveries/send")
+def send(project: ProjectDep, _: Editor) -> dict[str, Any]:
+    """Send the deliveries that are due now (the server also does every
+    alert_drain_interval seconds)."""
+    return vars(project.drain_outbox())
+
+
+@router.get("/tasks")
+def tasks(
+    project: ProjectDep,
+    _: Viewer,
+    limit: Limit = 50,
+    offset: Offset = 0,
+    owner: str | None = None,
+    status: Annotated[str | None, Query(pattern=_pattern(TASK_STATUSES))] = None,
+    account_id: str | None = None,
+) -> dict[str, Any]:
+    """Tasks, soonest due first; ``status=open`` includes snoozed tasks whose day has
+    come."""
+    rows = project.tasks(
+        owner=owner, status=status, account_id=account_id, limit=limit + 1, offset=offset
+    )
+    return _listing(rows, "tasks", limit, offset)
+
+
+@router.get("/tasks/{task_id}")
+def task(project: ProjectDep, _: Viewer, task_id: int) -> dict[str, Any]:
+    """One task, with its playbook's steps."""
+    row = project.task(task_id)
+    if row is None:
+        raise not_found("task", str(task_id), ["path", "task_id"])
+    return row
+
+
+@router.post("/tasks/{task_id}")
+def change_task(project: ProjectDep, who: Editor, task_id: int, req: TaskChange) -> dict[str, Any]:
+    """Mark a task done, snoozed (``until``), dismissed (``reason``) or open again;
+    recorded in the audit log under the caller's key."""
+    if project.task(task_id) is None:
+        raise not_found("task", str(task_id), ["path", "task_id"])
+    try:
+        return project.update_task(
+            task_id, req.status, reason=req.reason, until=req.until, actor=who.actor
         )
-        return _listing(rows, "alerts", limit, offset)
+    except StethoscopeError as e:
+        raise ApiProblem.of(e, ["body"]) from None
 
-    @api.get("/alerts/report")
-    def report(
-        _: Viewer, horizon_days: Annotated[int, Query(ge=1, le=3660)] = 180
-    ) -> dict[str, Any]:
-        """Per rule: alerts, accounts alerted, those that churned within the horizon after
-        an alert (precision), churned accounts never alerted (recall), tasks done."""
-        return {"rules": project.alert_report(horizon_days=horizon_days)}
 
-    @api.get("/alerts/preview")
-    def preview(_: Viewer) -> dict[str, Any]:
-        """A dry run of the rules on the latest scored date: per rule, the accounts it fires
-        on, of those scored, and the alerts it would open. Nothing is written."""
-        return {"rules": [asdict(p) for p in project.preview_alerts()]}
-
-    @api.get("/alerts/outcomes")
-    def outcomes(
-        _: Viewer, limit: Limit = 50, offset: Offset = 0, rule: str | None = None
-    ) -> dict[str, Any]:
-        """Per alert: its task's status, the account's score 30 days later, and its next
-        renewal or churn."""
-        rows = project.alert_outcomes(rule=rule, limit=limit + 1, offset=offset)
-        return _listing(rows, "outcomes", limit, offset)
-
-    @api.get("/alerts/rules")
-    def rules(_: Viewer) -> dict[str, Any]:
-        """The project's alert rules as resolved (an invalid rules file answers 400 with
-        every problem at its file:line), and the playbooks they may use."""
-        from stethoscope.alerts.playbooks import presets
-
-        r = project.alert_rules()
-        return {
-            "source": r.source,
-            "rules": [vars(rule) for rule in r.rules.values()],
-            "playbooks": sorted(r.playbooks or presets()),
-        }
-
-    @api.post("/alerts/evaluate")
-    def evaluate(_: Editor, req: EvaluateRequest | None = None) -> dict[str, Any]:
-        """Evaluate the rules on scored dates not yet evaluated (after adding rules, say);
-        a run evaluates its own dates by itself."""
-        req = req or EvaluateRequest.model_validate({})
-        done = project.evaluate_alerts(start=req.start, end=req.end)
-        return {"evaluations": [vars(e) for e in done]}
-
-    @api.get("/alerts/deliveries")
-    def deliveries(
-        _: Admin,
-        limit: Limit = 50,
-        offset: Offset = 0,
-        status: Annotated[str | None, Query(pattern=_pattern(DELIVERY_STATUSES))] = None,
-    ) -> dict[str, Any]:
-        """The outbox, newest first: every message with its channel, recipient, status,
-        attempts and last error."""
-        rows = project.deliveries(status=status, limit=limit + 1, offset=offset)
-        return _listing(rows, "deliveries", limit, offset)
-
-    @api.post("/alerts/deliveries/send")
-    def send(_: Editor) -> dict[str, Any]:
-        """Send the deliveries that are due now (the server also does every
-        alert_drain_interval seconds)."""
-        return vars(project.drain_outbox())
-
-    @api.get("/tasks")
-    def tasks(
-        _: Viewer,
-        limit: Limit = 50,
-        offset: Offset = 0,
-        owner: str | None = None,
-        status: Annotated[str | None, Query(pattern=_pattern(TASK_STATUSES))] = None,
-        account_id: str | None = None,
-    ) -> dict[str, Any]:
-        """Tasks, soonest due first; ``status=open`` includes snoozed tasks whose day has
-        come."""
-        rows = project.tasks(
-            owner=owner, status=status, account_id=account_id, limit=limit + 1, offset=offset
-        )
-        return _listing(rows, "tasks", limit, offset)
-
-    @api.get("/tasks/{task_id}")
-    def task(_: Viewer, task_id: int) -> dict[str, Any]:
-        """One task, with its playbook's steps."""
-        row = project.task(task_id)
-        if row is None:
-            raise not_found("task", str(task_id), ["path", "task_id"])
-        return row
-
-    @api.post("/tasks/{task_id}")
-    def change_task(who: Editor, task_id: int, req: TaskChange) -> dict[str, Any]:
-        """Mark a task done, snoozed (``until``), dismissed (``reason``) or open again;
-        recorded in the audit log under the caller's key."""
-        if project.task(task_id) is None:
-            raise not_found("task", str(task_id), ["path", "task_id"])
-        try:
-            return project.update_task(
-                task_id, req.status, reason=req.reason, until=req.until, actor=who.actor
-            )
-        except StethoscopeError as e:
-            raise ApiProblem.of(e, ["body"]) from None
-
-    @api.get("/export", responses={200: {"content": {"text/csv": {}, "application/json": {}}}})
-    def export(
-        _: Viewer,
-        format: Annotated[Literal["csv", "json"], Query()] = "csv",
-        as_of: Day | None = None,
-        score: str | None = None,
-    ) -> Response:
-        """The scored book on a date (default: the latest) as CSV or JSON, for a CRM or a
-        marketing tool; the same as `stethoscope export`."""
-        text = project.export_scores(fmt=format, as_of=as_of, score=score)
-        media = "text/csv" if format == "csv" else "application/json"
-        return Response(text, media_type=media)
-
-    return api
+@router.get("/export", responses={200: {"content": {"text/csv": {}, "application/json": {}}}})
+def export(
+    project: ProjectDep,
+    _: Viewer,
+    format: Annotated[Literal["csv", "json"], Query()] = "csv",
+    as_of: Day | None = None,
+    score: str | None = None,
+) -> Response:
+    """The scored book on a date (default: the latest) as CSV or JSON, for a CRM or a
+    marketing tool; the same as `stethoscope export`."""
+    text = project.export_scores(fmt=format, as_of=as_of, score=score)
+    media = "text/csv" if format == "csv" else "application/json"
+    return Response(text, media_type=media)

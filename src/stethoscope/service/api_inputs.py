@@ -27,12 +27,11 @@ from stethoscope.service.api_common import (
     not_found,
     page,
 )
-from stethoscope.service.auth import Principal, require
+from stethoscope.service.auth import require
+from stethoscope.service.deps import Editor, ProjectDep
 
 if TYPE_CHECKING:
     from stethoscope.project import Project
-
-Editor = Annotated[Principal, Depends(require("editor"))]
 
 
 def _reason(v: str) -> str:
@@ -92,87 +91,89 @@ def _input(row: dict[str, Any], now: datetime) -> dict[str, Any]:
     return row | {"value": value, "status": status}
 
 
-def router(project: Project) -> APIRouter:
-    api = APIRouter(prefix="/api", tags=["inputs"], route_class=EnvelopeRoute)
+router = APIRouter(prefix="/api", tags=["inputs"], route_class=EnvelopeRoute)
 
-    def find(input_id: str) -> dict[str, Any]:
-        for row in project.inputs():
-            if row["id"] == input_id:
-                return row
-        raise not_found("input", input_id, ["path", "input_id"])
 
-    @api.post("/accounts/{account_id}/inputs", status_code=201)
-    def add_input(
-        account_id: Annotated[str, Path(description="The account's id.")],
-        req: InputRequest,
-        who: Editor,
-    ) -> Input:
-        """Record a CSM input for an account; its author is the caller's key."""
-        if project.account(account_id) is None:
-            raise not_found("account", account_id, ["path", "account_id"])
-        declared = project.load_model().inputs
-        if req.name not in declared:
-            raise ApiProblem(
-                400,
-                f"the model declares no input '{req.name}'",
-                ["body", "name"],
-                hint=f"inputs are: {', '.join(declared) or '(none)'}",
-            )
-        if req.expires is not None and req.expires <= clock.today():
-            raise ApiProblem(
-                400, f"the expiry {req.expires} is not in the future", ["body", "expires"]
-            )
-        value = req.value
-        raw = ("yes" if value else "no") if isinstance(value, bool) else str(value)
-        try:
-            row = project.add_input(
-                account_id,
-                req.name,
-                raw,
-                reason=req.reason,
-                author=who.actor,
-                expires=req.expires,
-                actor=who.actor,
-            )
-        except DataError as e:
-            # account, name and expiry are checked above: what is left is the value
-            raise ApiProblem.of(e, ["body", "value"]) from None
-        return Input(**_input(find(row["id"]), clock.now()))
+def _find(project: Project, input_id: str) -> dict[str, Any]:
+    for row in project.inputs():
+        if row["id"] == input_id:
+            return row
+    raise not_found("input", input_id, ["path", "input_id"])
 
-    @api.get("/inputs", dependencies=[Depends(require("viewer"))])
-    def inputs(
-        limit: Limit = 50,
-        offset: Offset = 0,
-        account: Annotated[str | None, Query(description="Only this account's.")] = None,
-        include_expired: Annotated[bool, Query(description="Expired ones too.")] = False,
-        include_revoked: Annotated[bool, Query(description="Revoked ones too.")] = False,
-    ) -> Page[Input]:
-        """CSM inputs, newest first: the live ones, unless asked for more."""
-        now = clock.now()
-        rows = [_input(r, now) for r in project.inputs(account)]
-        shown = {"live"} | ({"expired"} if include_expired else set())
-        shown |= {"revoked"} if include_revoked else set()
-        rows = [r for r in rows if r["status"] in shown]
-        return Page[Input](**page(Input, rows[offset : offset + limit], len(rows), limit, offset))
 
-    @api.post("/inputs/{input_id}/revoke")
-    def revoke(
-        input_id: Annotated[str, Path(description="The input's id.")],
-        req: RevokeRequest,
-        who: Editor,
-    ) -> Input:
-        """Revoke an input: it stops counting from the next run, and is kept with who
-        revoked it and why."""
-        row = find(input_id)
-        if row["revoked_at"] is not None:
-            raise ApiProblem(
-                409,
-                f"the input '{input_id}' was already revoked on {row['revoked_at']:%Y-%m-%d} "
-                f"by {row['revoked_by']}",
-                ["path", "input_id"],
-                type="ConflictError",
-            )
-        project.revoke_input(input_id, by=who.actor, reason=req.reason, actor=who.actor)
-        return Input(**_input(find(input_id), clock.now()))
+@router.post("/accounts/{account_id}/inputs", status_code=201)
+def add_input(
+    project: ProjectDep,
+    account_id: Annotated[str, Path(description="The account's id.")],
+    req: InputRequest,
+    who: Editor,
+) -> Input:
+    """Record a CSM input for an account; its author is the caller's key."""
+    if project.account(account_id) is None:
+        raise not_found("account", account_id, ["path", "account_id"])
+    declared = project.load_model().inputs
+    if req.name not in declared:
+        raise ApiProblem(
+            400,
+            f"the model declares no input '{req.name}'",
+            ["body", "name"],
+            hint=f"inputs are: {', '.join(declared) or '(none)'}",
+        )
+    if req.expires is not None and req.expires <= clock.today():
+        raise ApiProblem(400, f"the expiry {req.expires} is not in the future", ["body", "expires"])
+    value = req.value
+    raw = ("yes" if value else "no") if isinstance(value, bool) else str(value)
+    try:
+        row = project.add_input(
+            account_id,
+            req.name,
+            raw,
+            reason=req.reason,
+            author=who.actor,
+            expires=req.expires,
+            actor=who.actor,
+        )
+    except DataError as e:
+        # account, name and expiry are checked above: what is left is the value
+        raise ApiProblem.of(e, ["body", "value"]) from None
+    return Input(**_input(_find(project, row["id"]), clock.now()))
 
-    return api
+
+@router.get("/inputs", dependencies=[Depends(require("viewer"))])
+def inputs(
+    project: ProjectDep,
+    limit: Limit = 50,
+    offset: Offset = 0,
+    account: Annotated[str | None, Query(description="Only this account's.")] = None,
+    include_expired: Annotated[bool, Query(description="Expired ones too.")] = False,
+    include_revoked: Annotated[bool, Query(description="Revoked ones too.")] = False,
+) -> Page[Input]:
+    """CSM inputs, newest first: the live ones, unless asked for more."""
+    now = clock.now()
+    rows = [_input(r, now) for r in project.inputs(account)]
+    shown = {"live"} | ({"expired"} if include_expired else set())
+    shown |= {"revoked"} if include_revoked else set()
+    rows = [r for r in rows if r["status"] in shown]
+    return Page[Input](**page(Input, rows[offset : offset + limit], len(rows), limit, offset))
+
+
+@router.post("/inputs/{input_id}/revoke")
+def revoke(
+    project: ProjectDep,
+    input_id: Annotated[str, Path(description="The input's id.")],
+    req: RevokeRequest,
+    who: Editor,
+) -> Input:
+    """Revoke an input: it stops counting from the next run, and is kept with who
+    revoked it and why."""
+    row = _find(project, input_id)
+    if row["revoked_at"] is not None:
+        raise ApiProblem(
+            409,
+            f"the input '{input_id}' was already revoked on {row['revoked_at']:%Y-%m-%d} "
+            f"by {row['revoked_by']}",
+            ["path", "input_id"],
+            type="ConflictError",
+        )
+    project.revoke_input(input_id, by=who.actor, reason=req.reason, actor=who.actor)
+    return Input(**_input(_find(project, input_id), clock.now()))

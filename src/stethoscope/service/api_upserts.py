@@ -24,6 +24,7 @@ from stethoscope.contract.schema import TABLES
 from stethoscope.errors import DataError
 from stethoscope.service.api_common import ApiProblem, EnvelopeRoute
 from stethoscope.service.auth import require
+from stethoscope.service.deps import ProjectDep
 
 if TYPE_CHECKING:
     from stethoscope.contract.importer import ImportResult
@@ -132,58 +133,59 @@ def _located(e: DataError) -> ApiProblem:
     )
 
 
-def router(project: Project) -> APIRouter:
-    api = APIRouter(prefix="/api", tags=["data"], route_class=EnvelopeRoute)
+router = APIRouter(prefix="/api", tags=["data"], route_class=EnvelopeRoute)
 
-    async def upsert_rows(
-        table: Annotated[
-            str,
-            Path(
-                description="A source table with a key.",
-                json_schema_extra={"enum": list(UPSERT_TABLES)},
-            ),
-        ],
-        request: Request,
-    ) -> UpsertResult:
-        """Insert or replace rows of a source table by its key, checked as `import --mode
-        upsert` checks a file: every problem is reported with the row's index and the
-        field, and nothing is written unless every row is good."""
-        if table not in UPSERT_TABLES:
-            hint = f"tables are: {', '.join(UPSERT_TABLES)}"
-            if table == "events":
-                hint = "events have no key: send them to the ingest endpoints, or import a file"
-            raise ApiProblem(400, f"cannot upsert rows of '{table}'", ["path", "table"], hint=hint)
-        body = await _read(request)
-        try:
-            rows = RowsRequest.model_validate_json(body).rows
-        except ValidationError as e:
-            raise RequestValidationError(
-                [{**err, "loc": ("body", *err["loc"])} for err in e.errors()]
-            ) from None
-        try:
-            result = await run_in_threadpool(_import, project, table, rows)
-        except DataError as e:
-            raise _located(e) from None
-        columns = set(TABLES[table].names)
-        ignored = (
-            sorted({k for r in rows for k in r} - columns) if not TABLES[table].extras_into else []
-        )
-        return UpsertResult(
-            table=table,
-            rows=result.rows_read,
-            inserted=result.rows_loaded - result.rows_replaced,
-            updated=result.rows_replaced,
-            ignored_fields=ignored,
-        )
 
-    # PUT and POST alike, each with its own operation id
-    for method in ("PUT", "POST"):
-        api.add_api_route(
-            "/tables/{table}/rows",
-            upsert_rows,
-            methods=[method],
-            dependencies=[Depends(require("editor"))],
-            openapi_extra={"requestBody": _body_schema()},
-            operation_id=f"upsert_rows_{method.lower()}",
-        )
-    return api
+async def upsert_rows(
+    project: ProjectDep,
+    table: Annotated[
+        str,
+        Path(
+            description="A source table with a key.",
+            json_schema_extra={"enum": list(UPSERT_TABLES)},
+        ),
+    ],
+    request: Request,
+) -> UpsertResult:
+    """Insert or replace rows of a source table by its key, checked as `import --mode
+    upsert` checks a file: every problem is reported with the row's index and the
+    field, and nothing is written unless every row is good."""
+    if table not in UPSERT_TABLES:
+        hint = f"tables are: {', '.join(UPSERT_TABLES)}"
+        if table == "events":
+            hint = "events have no key: send them to the ingest endpoints, or import a file"
+        raise ApiProblem(400, f"cannot upsert rows of '{table}'", ["path", "table"], hint=hint)
+    body = await _read(request)
+    try:
+        rows = RowsRequest.model_validate_json(body).rows
+    except ValidationError as e:
+        raise RequestValidationError(
+            [{**err, "loc": ("body", *err["loc"])} for err in e.errors()]
+        ) from None
+    try:
+        result = await run_in_threadpool(_import, project, table, rows)
+    except DataError as e:
+        raise _located(e) from None
+    columns = set(TABLES[table].names)
+    ignored = (
+        sorted({k for r in rows for k in r} - columns) if not TABLES[table].extras_into else []
+    )
+    return UpsertResult(
+        table=table,
+        rows=result.rows_read,
+        inserted=result.rows_loaded - result.rows_replaced,
+        updated=result.rows_replaced,
+        ignored_fields=ignored,
+    )
+
+
+# PUT and POST alike, each with its own operation id
+for method in ("PUT", "POST"):
+    router.add_api_route(
+        "/tables/{table}/rows",
+        upsert_rows,
+        methods=[method],
+        dependencies=[Depends(require("editor"))],
+        openapi_extra={"requestBody": _body_schema()},
+        operation_id=f"upsert_rows_{method.lower()}",
+    )

@@ -29,15 +29,15 @@ from stethoscope.service import (
     api_scores,
     api_upserts,
     auth,
+    deps,
     errors,
+    runs_api,
     web,
 )
 from stethoscope.service.api_common import Day
 from stethoscope.service.auth import require
 from stethoscope.service.ingest import router as ingest_router
 from stethoscope.service.read_model import ReadModel
-from stethoscope.service.runs_api import router as runs_router
-from stethoscope.service.runs_api import start_router as start_runs_router
 from stethoscope.service.web import backtest_page
 from stethoscope.service.web import tasks as web_tasks
 
@@ -68,7 +68,7 @@ def create_app(project: Project, token: str) -> FastAPI:
     auth.install(app, project, token)
     # GET /api/accounts/{id} from memory (service.read_model; see also service.hot_path)
     reads = ReadModel(project, api_scores.encode_detail)
-    app.state.read_model = reads
+    deps.install(app, project, reads)
     viewer = [Depends(require("viewer"))]
     editor = [Depends(require("editor"))]
     admin = [Depends(require("admin"))]
@@ -142,15 +142,14 @@ def create_app(project: Project, token: str) -> FastAPI:
         """Generate the demo book and load it (replacing the source tables with force)."""
         return asdict(project.load_demo(**req.model_dump()))
 
-    app.include_router(runs_router(project, viewer), responses=errors.RESPONSES)
-    app.include_router(start_runs_router(project, editor), responses=errors.RESPONSES)
-    app.include_router(api_scores.router(project, reads), responses=errors.RESPONSES)
-    app.include_router(api_inputs.router(project), responses=errors.RESPONSES)
-    app.include_router(api_upserts.router(project), responses=errors.RESPONSES)
+    app.include_router(runs_api.router, responses=errors.RESPONSES)
+    app.include_router(api_scores.router, responses=errors.RESPONSES)
+    app.include_router(api_inputs.router, responses=errors.RESPONSES)
+    app.include_router(api_upserts.router, responses=errors.RESPONSES)
     app.include_router(ingest_router(project))
     _declare_basic(app)
-    app.include_router(api_admin.router(project), responses=errors.RESPONSES)
-    app.include_router(api_alerts.router(project), responses=errors.RESPONSES)
+    app.include_router(api_admin.router, responses=errors.RESPONSES)
+    app.include_router(api_alerts.router, responses=errors.RESPONSES)
     # the dashboard, at the server's own address (docs/dashboard.md)
     app.include_router(web.router(project))
     app.include_router(backtest_page.router(project))

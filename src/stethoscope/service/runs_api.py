@@ -2,49 +2,47 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, params
+from fastapi import APIRouter, Depends, HTTPException, Query
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from stethoscope.project import Project
 from stethoscope.service.api_common import MAX_OFFSET, Day
+from stethoscope.service.auth import require
+from stethoscope.service.deps import ProjectDep
 from stethoscope.store.results import STATUSES
 
+router = APIRouter(prefix="/api/runs", tags=["runs"])
 
-def router(project: Project, auth_dependencies: Sequence[params.Depends]) -> APIRouter:
-    """``GET /api/runs`` and ``GET /api/runs/{id}``, behind ``auth_dependencies``."""
-    api = APIRouter(prefix="/api/runs", dependencies=auth_dependencies, tags=["runs"])
 
-    @api.get("")
-    def runs(
-        limit: Annotated[int, Query(ge=1, le=1000)] = 50,
-        offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
-        status: Annotated[str | None, Query(pattern="^(" + "|".join(STATUSES) + ")$")] = None,
-    ) -> dict[str, Any]:
-        """Runs, newest first, with their trigger (cli, api, schedule), status and error;
-        ``next_offset`` is the offset of the next page, or null on the last."""
-        # one more than asked: whether a next page exists, without counting every run
-        rows = project.runs(limit + 1, offset=offset, status=status)
-        return {
-            "runs": [asdict(r) for r in rows[:limit]],
-            "limit": limit,
-            "offset": offset,
-            "next_offset": offset + limit if len(rows) > limit else None,
-        }
+@router.get("", dependencies=[Depends(require("viewer"))])
+def runs(
+    project: ProjectDep,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
+    status: Annotated[str | None, Query(pattern="^(" + "|".join(STATUSES) + ")$")] = None,
+) -> dict[str, Any]:
+    """Runs, newest first, with their trigger (cli, api, schedule), status and error;
+    ``next_offset`` is the offset of the next page, or null on the last."""
+    # one more than asked: whether a next page exists, without counting every run
+    rows = project.runs(limit + 1, offset=offset, status=status)
+    return {
+        "runs": [asdict(r) for r in rows[:limit]],
+        "limit": limit,
+        "offset": offset,
+        "next_offset": offset + limit if len(rows) > limit else None,
+    }
 
-    @api.get("/{run_id}")
-    def run(run_id: str) -> dict[str, Any]:
-        """One run."""
-        record = project.run_record(run_id)
-        if record is None:
-            raise HTTPException(404, f"no run '{run_id}'")
-        return asdict(record)
 
-    return api
+@router.get("/{run_id}", dependencies=[Depends(require("viewer"))])
+def run(project: ProjectDep, run_id: str) -> dict[str, Any]:
+    """One run."""
+    record = project.run_record(run_id)
+    if record is None:
+        raise HTTPException(404, f"no run '{run_id}'")
+    return asdict(record)
 
 
 class RunRequest(BaseModel):
@@ -100,20 +98,14 @@ class RunStarted(BaseModel):
     every: str = Field("1d", description="The step between the run's dates.")
 
 
-def start_router(project: Project, auth_dependencies: Sequence[params.Depends]) -> APIRouter:
-    """``POST /api/runs``, behind ``auth_dependencies`` (editor)."""
-    api = APIRouter(prefix="/api/runs", dependencies=auth_dependencies, tags=["runs"])
-
-    @api.post("", status_code=201)
-    def start(req: RunRequest | None = None) -> RunStarted:
-        """Score every account as of a date, or at the dates of a span (every day, or
-        every ``every``), under the project's model, as one atomic run recorded with the
-        trigger ``api``; answers when it has finished. While a run is in progress another is
-        refused (503)."""
-        req = req or RunRequest.model_validate({})
-        summary = project.run(
-            as_of=req.as_of, start=req.start, end=req.end, every=req.every, trigger="api"
-        )
-        return RunStarted(**asdict(summary))
-
-    return api
+@router.post("", status_code=201, dependencies=[Depends(require("editor"))])
+def start(project: ProjectDep, req: RunRequest | None = None) -> RunStarted:
+    """Score every account as of a date, or at the dates of a span (every day, or
+    every ``every``), under the project's model, as one atomic run recorded with the
+    trigger ``api``; answers when it has finished. While a run is in progress another is
+    refused (503)."""
+    req = req or RunRequest.model_validate({})
+    summary = project.run(
+        as_of=req.as_of, start=req.start, end=req.end, every=req.every, trigger="api"
+    )
+    return RunStarted(**asdict(summary))
