@@ -69,6 +69,7 @@ lint: install-test
 	$(VENV)/bin/ruff format --check src tests bench
 	$(VENV)/bin/mypy src
 
+# `make bench` first prints the recorded figures, then runs every script of bench/.
 # bench/service.py measures latency with wrk (Debian's package, C) when it is there, and
 # falls back to Python's httpx, which takes much of a small machine's CPU itself.
 bench: install-test
@@ -77,7 +78,9 @@ bench: install-test
 	    timeout 600 apt-get install -y -qq wrk >/dev/null 2>&1 \
 	    || echo "note: could not install wrk; bench/service.py measures with httpx only" >&2; \
 	  fi; }
-	@ls bench/*.py >/dev/null 2>&1 && for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+	@echo "== the current figures (bench/figures.toml, docs/benchmarks.md); the scripts measure them again:"
+	@$(PY) bench/table.py
+	@for b in bench/*.py; do [ "$$b" = bench/table.py ] && continue; echo "== $$b"; $(PY) $$b || exit 1; done
 
 clean:
 	rm -rf $(VENV) $(DEMO) .pytest_cache .mypy_cache .ruff_cache

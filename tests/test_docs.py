@@ -64,3 +64,27 @@ def test_every_command_is_documented() -> None:
     assert "keys create" in commands
     for name in commands:
         assert f"\n## {name.rstrip('_')}\n" in text, name
+
+
+def test_the_benchmark_page_shows_the_figures_file(capsys: pytest.CaptureFixture[str]) -> None:
+    """docs/benchmarks.md's tables and `make bench`'s table come from bench/figures.toml."""
+    from bench import table
+
+    caps = table.load()
+    assert len({c.id for c in caps}) == len(caps)
+    for cap in caps:
+        assert cap.figures, cap.id
+        for f in cap.figures:
+            assert all((f.what, f.now, f.measured)), (cap.id, f)
+            assert not f.status or f.target, (cap.id, f.what, "a status needs its target")
+    page = (DOCS / "benchmarks.md").read_text()
+    assert table.blocks(page) == {c.id: table.markdown(c) for c in caps}, (
+        "run `python bench/table.py --write` after editing bench/figures.toml"
+    )
+    assert "(benchmarks/history.md)" in page
+    assert (DOCS / "benchmarks/history.md").is_file()
+
+    table.show(caps)
+    shown = " ".join(capsys.readouterr().out.split())
+    for cap in caps:
+        assert cap.title in shown

@@ -90,7 +90,7 @@ def config(app: FastAPI) -> uvicorn.Config:
     hot = HotPath(app.state.read_model, app.state.credentials)
     # asyncio's event loop, not uvloop's: uvloop answers more requests a second, but with
     # 200 connections at once some of them wait over a second now and then (the 99th
-    # percentile of bench/service.py: 1.6 s against 60-80 ms; docs/benchmarks.md)
+    # percentile of bench/service.py: 1.6 s against 60-80 ms; docs/benchmarks/history.md)
     return uvicorn.Config(
         app, log_level="warning", access_log=False, loop="asyncio", http=protocol(hot)
     )
