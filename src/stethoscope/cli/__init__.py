@@ -1,4 +1,5 @@
-"""The command line: thin commands over the facade (stethoscope.project)."""
+"""The command line: thin commands over the facade (stethoscope.facade.protocol.Facade): the
+project itself, or the server that owns its database (stethoscope.connect)."""
 
 from stethoscope.cli.app import app, main
 

@@ -2,8 +2,9 @@
 the connections that read without waiting for it.
 
 ``Project`` is this plus one mixin per concern (stethoscope.facade); each mixin subclasses
-``ProjectCore``, so what it uses of the store is typed, and none of them imports another or
-stethoscope.project.
+``ProjectCore``, so what it uses of the store is typed. None imports another or
+stethoscope.project: the few methods of another concern that one calls (a run attaches
+pending events and evaluates alerts) it declares for mypy, and ``Project`` joins them.
 """
 
 from __future__ import annotations
