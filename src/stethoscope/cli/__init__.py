@@ -1,4 +1,5 @@
-"""The command line: thin commands over the facade (stethoscope.project).
+"""The command line: thin commands over the facade (stethoscope.facade.protocol.Facade): the
+project itself, or the server that owns its database (stethoscope.connect).
 
 ``cli.app`` holds the root command, its options and ``main``; each command module registers
 its commands on that root when imported. This package imports them all, so any import of
