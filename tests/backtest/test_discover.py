@@ -304,6 +304,28 @@ def test_candidates_come_from_what_the_book_holds() -> None:
     # every candidate is a metric of the model language, with what it reads
     for c in candidates(book):
         assert c.name in c.metrics
+    # the people a renewal depends on, by the role their contacts hold
+    people = Book({"events"}, ["login"], has_users=True, contact_roles={"champion"})
+    found = {c.name: c for c in candidates(people)}
+    assert {"champion_events_30d", "champions_still_active", "days_since_champion_active"} <= set(
+        found
+    )
+    assert found["champions_still_active"].metrics["champions_30d"]["where"] == {
+        "contact.role": "champion"
+    }
+    assert not any("executive" in n for n in found)
+
+
+def test_grades_sit_on_the_log_odds_of_churn() -> None:
+    """Cohorts churning 30%, 3% and 1% are graded 0, about 67 and 100: 3% is well short of
+    1% as evidence goes (log-odds), where the rates alone would grade it 93."""
+    x = np.repeat([1.0, 2.0, 3.0], 1000)
+    y = np.concatenate([np.arange(1000) < n for n in (300, 30, 10)]).astype(float)
+    points, below, _ = discover_model.grading(x, y, "higher")
+    grades = [below, *[g for _, g in points]]
+    odds = [np.log(r / (1 - r)) for r in (0.3, 0.03, 0.01)]
+    assert grades == [0, round(100 * (odds[0] - odds[1]) / (odds[0] - odds[2])), 100]
+    assert 60 < grades[1] < 75
 
 
 @pytest.mark.postgres

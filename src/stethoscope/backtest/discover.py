@@ -298,7 +298,7 @@ def discover(
     lead: int = 0,
     to: dt.date | None = None,
     events: int = 15,
-    measures: int = 8,
+    measures: int = 12,
     progress: Progress | None = None,
 ) -> Discovery:
     """Candidates of the book, judged on observation dates, and a starter model of the

@@ -23,7 +23,7 @@ import secrets
 from typing import TYPE_CHECKING
 
 from stethoscope import clock
-from stethoscope.store.embedded import transaction
+from stethoscope.store.transaction import transaction
 from stethoscope.store.users import _COLUMNS, User, _user
 
 if TYPE_CHECKING:
