@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from stethoscope.store.ingest import Membership, Track, Written
     from stethoscope.store.keys import ApiKey, NewKey
     from stethoscope.store.privacy import Erasure
-    from stethoscope.store.readers import Readers
+    from stethoscope.store.readers import Pool
     from stethoscope.store.results import RunRecord, RunStart, Trigger
     from stethoscope.store.users import User
 
@@ -89,7 +89,7 @@ class Project(AlertsMixin):
         self._on_wait = on_wait
         self._store: EmbeddedStore | ServerStore | None = None
         self._lock = WriteLock()
-        self._readers: Readers | None = None
+        self._readers: Pool | None = None
         self._models: dict[tuple[int, int, int, int], Model] = {}
         # the API key last authenticated (by its secret's digest) and the write generation
         # it was read at: a server's requests mostly come with the same few keys
@@ -178,10 +178,16 @@ class Project(AlertsMixin):
         with readers.connection() as con:
             yield con
 
-    def _make_readers(self) -> Readers:
-        from stethoscope.store.readers import Readers
+    def _make_readers(self) -> Pool:
+        return self.store.readers()
 
-        return Readers(self.store.reader)
+    def pending_migrations(self) -> list[int]:
+        """The store's migrations not applied yet (none: its schema is current); reading
+        them proves the store answers reads (the service's readiness, GET /readyz)."""
+        from stethoscope.store.migrations import pending
+
+        with self._reading() as con:
+            return pending(con)
 
     def __enter__(self) -> Project:
         return self
