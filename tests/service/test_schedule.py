@@ -460,12 +460,14 @@ def test_serve_says_its_next_run_and_runs_can_be_listed_through_it(
     tick = dt.datetime.combine(yesterday + 2 * DAY, dt.time(2), dt.UTC)
     if dt.datetime.now(dt.UTC) < tick - DAY:  # started before 02:00: the next run is tonight
         tick -= DAY
+    # the server's log, on stderr
     assert (
-        f"Next scheduled run: {tick:%Y-%m-%d} 02:00 UTC, scoring as of {(tick - DAY).date()} "
-        "(schedule '0 2 * * *' in UTC)\n"
-    ) in server.stdout, server.stdout
+        f"INFO stethoscope.service.server: Next scheduled run: {tick:%Y-%m-%d} 02:00 UTC, "
+        f"scoring as of {(tick - DAY).date()} (schedule '0 2 * * *' in UTC)\n"
+    ) in server.stderr, server.stderr
     assert re.search(
-        rf"UTC schedule: run {runs[0]['id']} scored \d+ accounts as of {yesterday} \(1 day\)",
-        server.stdout,
-    ), server.stdout
+        rf"INFO stethoscope.service.schedule: schedule: run {runs[0]['id']} scored \d+ accounts "
+        rf"as of {yesterday} \(1 day\)",
+        server.stderr,
+    ), server.stderr
     assert not lease_path(folder / "stethoscope.duckdb").exists()

@@ -66,9 +66,9 @@ def run(
     )
     scheduler = Scheduler.from_settings(project)
     if scheduler is None:
-        log.info("scheduled runs are off (the schedule setting is empty)")
+        log.info("Scheduled runs are off (the schedule setting is empty)")
     else:
-        log.info("next scheduled run: %s", scheduler.describe_next())
+        log.info("Next scheduled run: %s", scheduler.describe_next())
     # until uvicorn takes over the signals, a SIGTERM must still run the clean-up below
     signal.signal(signal.SIGTERM, _exit)
     # a Postgres store is shared by any number of processes: no lease, no forwarding
