@@ -32,7 +32,7 @@ import pytest
 
 from stethoscope.project import Project
 
-pytestmark = [pytest.mark.postgres, pytest.mark.slow]
+pytestmark = pytest.mark.slow
 
 BIN = Path("/usr/local/bin")
 
