@@ -13,8 +13,7 @@ from stethoscope.cli import output
 from stethoscope.cli.app import app, state
 
 if TYPE_CHECKING:
-    from stethoscope.client import RemoteProject
-    from stethoscope.project import Project
+    from stethoscope.facade.protocol import Facade
 
 keys_app = typer.Typer(help="API keys for the service: create, list, revoke.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
@@ -26,8 +25,8 @@ ROLE_HELP = (
 )
 
 
-def _connect() -> Project | RemoteProject:
-    from stethoscope.project import connect
+def _connect() -> Facade:
+    from stethoscope.connect import connect
 
     return connect(state.project, on_wait=output.note)
 

@@ -26,6 +26,7 @@ from stethoscope.project import Project
 from stethoscope.service import (
     api_admin,
     api_alerts,
+    api_docs,
     api_inputs,
     api_scores,
     api_upserts,
@@ -64,7 +65,7 @@ def create_app(project: Project, token: str) -> FastAPI:
         title="Stethoscope",
         version="0.1.0",
         openapi_url="/api/openapi.json",
-        docs_url="/api/docs",
+        docs_url=None,  # served by api_docs, from this server's own files
         redoc_url=None,
     )
     errors.install(app, page=web.failure_page)
@@ -157,6 +158,7 @@ def create_app(project: Project, token: str) -> FastAPI:
     app.include_router(backtest_page.router(project))
     app.include_router(web_tasks.router(project))
     app.mount("/static", StaticFiles(directory=web.STATIC), name="static")
+    api_docs.install(app)
     return app
 
 

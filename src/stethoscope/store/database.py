@@ -252,7 +252,7 @@ def connect(settings: Settings) -> Connection:
     another process holds it, or a session on the Postgres server."""
     if is_postgres_url(settings.database_url):
         return connect_postgres(settings.database_url)
-    from stethoscope.store.embedded import connect as connect_file
+    from stethoscope.store.duckdb_file import connect as connect_file
 
     path = settings.database_path
     assert path is not None
