@@ -145,3 +145,12 @@ def test_runs_finished_since_the_server_started_are_a_histogram(scored: Project)
     assert samples[("stethoscope_run_duration_seconds_count", labels)] == 2
     assert samples[("stethoscope_run_duration_seconds_sum", labels)] > 0
     assert samples[("stethoscope_run_duration_seconds_bucket", (("le", "+Inf"), *labels))] == 2
+
+
+def test_a_store_out_of_reach_leaves_the_other_series(api: Api, project: Project) -> None:
+    assert scrape(api)[("stethoscope_store_up", ())] == 1
+    project.store.con.execute("ALTER TABLE deliveries RENAME TO deliveries_away")
+    samples = scrape(api)
+    assert samples[("stethoscope_store_up", ())] == 0
+    assert not any(name == "stethoscope_outbox_deliveries" for name, _ in samples)
+    assert requests(samples, "/metrics") == {"200": 1}

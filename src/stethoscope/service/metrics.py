@@ -121,13 +121,26 @@ class StoreCollector(Collector):
     def describe(self) -> list[Metric]:
         # the names, without reading the store (the registry asks when it is registered)
         return [
+            GaugeMetricFamily("stethoscope_store_up", ""),
             HistogramMetricFamily("stethoscope_run_duration_seconds", "", labels=[]),
             GaugeMetricFamily("stethoscope_outbox_deliveries", "", labels=[]),
         ]
 
     def collect(self) -> Iterator[Metric]:
-        with self._lock:
-            self._read_runs()
+        # a store out of reach leaves the other series to say what they can: an outage
+        # is when the request counts matter most
+        try:
+            with self._lock:
+                self._read_runs()
+            waiting = self.project.outbox_depth()
+        except Exception as e:
+            log.warning("metrics: the store did not answer: %s: %s", type(e).__name__, e)
+            waiting = None
+        yield GaugeMetricFamily(
+            "stethoscope_store_up",
+            "1 when the store answered this scrape's reads (runs, outbox), else 0.",
+            value=0 if waiting is None else 1,
+        )
         runs = HistogramMetricFamily(
             "stethoscope_run_duration_seconds",
             "Scoring runs finished since the server started (by any process on the store), "
@@ -141,13 +154,15 @@ class StoreCollector(Collector):
                 buckets.append((bound, cumulative))
             runs.add_metric([trigger, status], buckets, total)
         yield runs
+        if waiting is None:
+            return
         outbox = GaugeMetricFamily(
             "stethoscope_outbox_deliveries",
             "Alert and sync deliveries waiting in the outbox: pending (not tried yet) or "
             "retrying (a send failed; tried again later).",
             labels=["status"],
         )
-        for status, n in self.project.outbox_depth().items():
+        for status, n in waiting.items():
             outbox.add_metric([status], n)
         yield outbox
 
