@@ -12,8 +12,6 @@ import ast
 from collections import deque
 from pathlib import Path
 
-import pytest
-
 SRC = Path(__file__).parent.parent / "src"
 PACKAGE = "stethoscope"
 MAX_LINES = 600
@@ -186,22 +184,11 @@ def test_the_graph_counts_what_runs(tmp_path: Path) -> None:
     assert groups({"a": {"a", "b"}, "b": {"c"}, "c": {"b"}}) == [["b", "c"]]
 
 
-# Only on branch house-store, till the branches that own these land: the lead removes both marks
-# after merging them.
-@pytest.mark.xfail(
-    strict=False,
-    reason="client.py <-> project.py (branch facade) and backtest.discover_model <-> "
-    "discover_text (owned elsewhere) are still cycles here",
-)
 def test_no_import_cycles() -> None:
     found = describe(import_graph())
     assert not found, "import cycles:\n" + "\n".join(found)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="project.py (1,515 lines) is being split on branch facade",
-)
 def test_no_module_is_longer_than_600_lines() -> None:
     long = {
         str(path.relative_to(SRC)): n

@@ -239,7 +239,7 @@ class Backtests(ProjectCore):
         lead: int = 0,
         to: date | None = None,
         events: int = 15,
-        measures: int = 8,
+        measures: int = 12,
         force: bool = False,
         progress: Progress | None = None,
     ) -> Discovery:

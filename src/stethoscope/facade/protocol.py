@@ -319,7 +319,7 @@ class Facade(Protocol):
         lead: int = 0,
         to: date | None = None,
         events: int = 15,
-        measures: int = 8,
+        measures: int = 12,
         force: bool = False,
         progress: Progress | None = None,
     ) -> Discovery: ...
