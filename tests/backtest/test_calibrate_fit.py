@@ -313,3 +313,24 @@ def test_churn_by_score_is_the_isotonic_fit_the_backtest_uses() -> None:
     grid, p = cf.churn_by_score(s, y)
     np.testing.assert_allclose(p, probability.fit(s, y, "isotonic").predict(grid))
     assert (np.diff(p) <= 0).all()
+
+
+def test_weights_that_rank_no_better_held_out_are_not_written() -> None:
+    """A scorecard of one measure ranks accounts as any positive weight does: the refit
+    ties the model held out, and a tie keeps the model's own weights (calibrate writes a
+    change only where it helps)."""
+    one = parse_model(
+        MODEL.replace("  main: {engagement: 1, support: 1}", "  main: {usage: 3}").replace(
+            "groups:\n  engagement: {usage: 1, nps: 1}\n  support: {tickets: 1}\n", ""
+        )
+    )
+    cal = calibrate(book(one), one, "health", horizon=HORIZON, curves=False, flips=False)
+    (card,) = cal.cards
+    assert card.new is None
+    assert card.old == {"usage": 3.0}
+    assert card.note.startswith("kept: refitted weights ranked churn no better held out")
+    weights = next(s for s in cal.steps if s.name == "weights")
+    assert not weights.kept
+    assert weights.auc == pytest.approx(cal.steps[0].auc)
+    text = model_text(one, cal, source="model.yaml", when=dt.date(2025, 1, 1))
+    assert parse_model(text, "new.yaml").scorecards["main"].items[0].weight == 3

@@ -380,3 +380,32 @@ def test_dates_step_by_calendar_months_back_from_the_last_complete_one(book: Pat
     ]
     with Project.open(book) as p, pytest.raises(DataError, match=r"^--every: expected a step"):
         d.observation_dates(p.store.con, every="monthly", horizon=90, lead=0, to=None)
+
+
+def test_a_change_is_unknown_where_its_earlier_window_has_no_data() -> None:
+    """Early in a book, the window before a 60-day change holds days without data: every
+    account would seem to grow. Those values are unknown (NaN, marked short), later ones
+    kept; a starter model grades it only where it has history."""
+    from stethoscope.backtest.discover import Values, short_history
+
+    trend = next(c for c in candidates(Book({"events"}, [])) if c.name == "events_change_60d")
+    assert trend.history_days == 120
+    level = next(c for c in candidates(Book({"events"}, [])) if c.name == "events_30d")
+    assert level.history_days is None
+    first = dt.date(2024, 1, 1)
+    as_of = np.array(["2024-03-01", "2024-04-29", "2024-04-30", "2024-06-01"], "datetime64[D]")
+    v = Values(
+        as_of,
+        np.array(["a"] * 4, dtype=object),
+        np.zeros(4),
+        {"events_change_60d": np.array([50.0, 10.0, -20.0, 0.0]), "events_30d": np.ones(4)},
+    )
+    out = short_history(v, [trend, level], first)
+    assert out.short["events_change_60d"].tolist() == [True, True, False, False]
+    assert np.isnan(out.values["events_change_60d"][:2]).all()
+    assert out.values["events_change_60d"][2:].tolist() == [-20.0, 0.0]
+    assert "events_30d" not in out.short
+    assert out.take(np.array([False, True, True, False])).short["events_change_60d"].tolist() == [
+        True,
+        False,
+    ]

@@ -134,6 +134,13 @@ class AlertsMixin(ProjectCore):
         with _DRAIN_GUARD:
             return outbox.drain(self._lock.keeping_reads, self.store.con, self.settings, at=at)
 
+    def outbox_depth(self) -> dict[str, int]:
+        """Deliveries still to go, per status: pending, retrying (the service's metrics)."""
+        from stethoscope.store import alerts as store
+
+        with self._reading() as con:
+            return store.waiting(con)
+
     def deliveries(
         self, *, status: str | None = None, limit: int = 50, offset: int = 0
     ) -> list[dict[str, Any]]:

@@ -30,6 +30,14 @@ class Candidate:
     def spec(self) -> Spec:
         return self.metrics[self.name]
 
+    @property
+    def history_days(self) -> int | None:
+        """Days of data a change candidate compares (its window and the one before), else
+        None."""
+        base = self.spec.get("percent_change")
+        window = self.metrics.get(base, {}).get("window") if base else None
+        return 2 * int(str(window).removesuffix("d")) if window else None
+
 
 def span(days: int) -> str:
     return f"{days}d"

@@ -31,6 +31,7 @@ import numpy as np
 
 from stethoscope.backtest import discover_text, metrics
 from stethoscope.backtest.calibrate_curves import fit_curve
+from stethoscope.backtest.calibrate_fit import C_GRID, fit_weights, flat_score
 from stethoscope.backtest.discover_stats import judge
 from stethoscope.backtest.discover_text import BANDS
 from stethoscope.backtest.summary import split_dates
@@ -45,7 +46,6 @@ MIN_COVERAGE = 0.1
 MIN_CHURNED = 10
 # observations without a value needed to grade them by their own churn rate
 MIN_MISSING = 100
-C_GRID = (0.01, 0.1, 1.0, 10.0)
 
 
 @dataclass
@@ -110,35 +110,6 @@ def grading(
     return points, int(curve.below), missing
 
 
-def _fit(x: np.ndarray, y: np.ndarray, c: float) -> np.ndarray:
-    """Non-negative coefficients (healthy direction) of an L2 logistic regression of churn
-    on grades (0-100), a missing grade imputed with its column's mean."""
-    from sklearn.linear_model import LogisticRegression
-
-    means = np.array([np.nanmean(col) if (~np.isnan(col)).any() else 50.0 for col in x.T])
-    z = -np.where(np.isnan(x), means, x) / 100.0
-    active = list(range(x.shape[1]))
-    coef = np.zeros(x.shape[1])
-    while active:
-        lr = LogisticRegression(C=c, max_iter=1000)
-        lr.fit(z[:, active], y.astype(int))
-        b = lr.coef_[0]
-        if (b > 0).all():
-            coef[active] = b
-            break
-        active = [j for j, v in zip(active, b, strict=True) if v > 0]
-    return coef
-
-
-def _score(grades: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """The engine's rollup of a flat scorecard: known grades weighted, the rest skipped."""
-    known = ~np.isnan(grades)
-    den = (known * w).sum(axis=1)
-    num = (np.nan_to_num(grades) * w).sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(den > 0, num / den, np.nan)
-
-
 def _hundred(w: np.ndarray) -> np.ndarray:
     """Weights as whole numbers summing to 100 (largest remainders)."""
     raw = w / w.sum() * 100
@@ -149,8 +120,16 @@ def _hundred(w: np.ndarray) -> np.ndarray:
     return out
 
 
+def _short(values: Values, name: str, rows: np.ndarray) -> np.ndarray:
+    """Which of ``rows`` have no value of ``name`` for want of history (discover.short_history)."""
+    short = values.short.get(name)
+    return short[rows] if short is not None else np.zeros(int(rows.sum()), dtype=bool)
+
+
 def _choose_c(grades: np.ndarray, y: np.ndarray, as_of: np.ndarray, gap: tuple[int, int]) -> float:
-    """The C of the grid whose fit on the earlier dates best ranks the later ones."""
+    """The C of the grid whose fit on the earlier dates best ranks the later ones (the
+    held-out split of the report, several dates: calibrate's walk-forward judges on the
+    last date alone, which on four monthly dates chose worse here)."""
     dates = [d.astype(object) for d in np.unique(as_of)]
     fit_d, test_d = split_dates(dates, *gap)
     fit = np.isin(as_of, np.array(fit_d, dtype="datetime64[D]"))
@@ -159,8 +138,8 @@ def _choose_c(grades: np.ndarray, y: np.ndarray, as_of: np.ndarray, gap: tuple[i
         return 1.0
     best, best_auc = 1.0, -1.0
     for c in C_GRID:
-        w = _fit(grades[fit], y[fit], c)
-        a = metrics.auc(_score(grades[test], w), y[test]) if w.any() else None
+        w = fit_weights(grades[fit], y[fit], c)
+        a = metrics.auc(flat_score(grades[test], w), y[test]) if w.any() else None
         if a is not None and a > best_auc:
             best, best_auc = c, a
     return best
@@ -193,7 +172,8 @@ def fit(
     for j in select(judgement, n):
         assert j.direction is not None
         assert j.auc is not None
-        points, below, missing = grading(values.values[j.name][rows], y, j.direction)
+        x, has = values.values[j.name][rows], ~_short(values, j.name, rows)
+        points, below, missing = grading(x[has], y[has], j.direction)
         if points:  # a grading that gives everyone the same grade tells nobody apart
             measures.append(Measure(j.name, j.direction, j.auc, points, below, missing=missing))
     if not measures:
@@ -201,10 +181,16 @@ def fit(
             f"no candidate reaches an AUC of {MIN_AUC} with a value for {MIN_COVERAGE:.0%} of "
             "the observations, stable over time and with history"
         )
-    grades = np.column_stack([m.grade(values.values[m.name][rows]) for m in measures])
+    # a value unknown for want of history is no grade (the fit imputes the mean)
+    grades = np.column_stack(
+        [
+            np.where(_short(values, m.name, rows), np.nan, m.grade(values.values[m.name][rows]))
+            for m in measures
+        ]
+    )
     as_of = values.as_of[rows]
     c = _choose_c(grades, y, as_of, gap)
-    w = _fit(grades, y, c)
+    w = fit_weights(grades, y, c)
     if not w.any():
         return "no measure keeps a positive weight in the fit"
     whole = _hundred(w)
@@ -213,7 +199,7 @@ def fit(
         m.weight = int(v)
         if v > 0:
             kept.append(m)
-    score = _score(grades, whole.astype(float))
+    score = flat_score(grades, whole.astype(float))
     return Fitted(kept, _bands(score, y), c)
 
 
@@ -243,7 +229,7 @@ def _bands(score: np.ndarray, y: np.ndarray) -> list[float]:
 
 def scores(fitted: Fitted, values: Values, rows: np.ndarray) -> np.ndarray:
     grades = np.column_stack([m.grade(values.values[m.name][rows]) for m in fitted.measures])
-    return _score(grades, np.array([m.weight for m in fitted.measures], dtype=float))
+    return flat_score(grades, np.array([m.weight for m in fitted.measures], dtype=float))
 
 
 def band_of(score: np.ndarray, bands: list[float]) -> np.ndarray:

@@ -20,7 +20,8 @@ app.add_typer(keys_app, name="keys")
 
 ROLE_HELP = (
     "admin (everything), editor (model and CSM inputs, and reads), viewer (reads), "
-    "ingest (only the event ingest endpoints under /v1)."
+    "ingest (only the event ingest endpoints under /v1), metrics (only the service's "
+    "Prometheus metrics at /metrics)."
 )
 
 

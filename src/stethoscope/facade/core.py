@@ -22,7 +22,7 @@ from stethoscope.write_lock import WriteLock
 if TYPE_CHECKING:
     from stethoscope.store.database import Connection
     from stethoscope.store.embedded import EmbeddedStore, ServerStore
-    from stethoscope.store.readers import Readers
+    from stethoscope.store.readers import Pool
 
 
 class ProjectCore(ModelFiles):
@@ -41,7 +41,7 @@ class ProjectCore(ModelFiles):
         self._on_wait = on_wait
         self._store: EmbeddedStore | ServerStore | None = None
         self._lock = WriteLock()
-        self._readers: Readers | None = None
+        self._readers: Pool | None = None
 
     @classmethod
     def open(cls, project_dir: Path | str | None = None, **kwargs: Any) -> Self:
@@ -121,10 +121,16 @@ class ProjectCore(ModelFiles):
         with readers.connection() as con:
             yield con
 
-    def _make_readers(self) -> Readers:
-        from stethoscope.store.readers import Readers
+    def _make_readers(self) -> Pool:
+        return self.store.readers()
 
-        return Readers(self.store.reader)
+    def pending_migrations(self) -> list[int]:
+        """The store's migrations not applied yet (none: its schema is current); reading
+        them proves the store answers reads (the service's readiness, GET /readyz)."""
+        from stethoscope.store.migrations import pending
+
+        with self._reading() as con:
+            return pending(con)
 
     def __enter__(self) -> Self:
         return self

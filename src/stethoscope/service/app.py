@@ -1,7 +1,8 @@
 """The FastAPI application that ``stethoscope serve`` runs.
 
 Every endpoint under /api asks for the least role it needs (see ``service.auth`` and
-docs/concepts/security.md); /healthz answers anyone. The dashboard (``service.web``) is at
+docs/concepts/security.md), /metrics the ``metrics`` role (``service.metrics``); /healthz
+and /readyz answer anyone (``service.health``). The dashboard (``service.web``) is at
 /, for users signed in with a session cookie.
 """
 
@@ -32,6 +33,8 @@ from stethoscope.service import (
     auth,
     deps,
     errors,
+    health,
+    metrics,
     runs_api,
     web,
 )
@@ -74,10 +77,8 @@ def create_app(project: Project, token: str) -> FastAPI:
     editor = [Depends(require("editor"))]
     admin = [Depends(require("admin"))]
 
-    @app.get("/healthz", tags=["service"])
-    def healthz() -> dict[str, Any]:
-        """Liveness: answers without a credential."""
-        return {"ok": True}
+    app.include_router(health.router(project))
+    metrics.install(app, project)
 
     @app.get("/api/status", dependencies=viewer, tags=["data"], responses=errors.RESPONSES)
     def status() -> dict[str, Any]:

@@ -92,6 +92,15 @@ def due(con: Connection, at: dt.datetime) -> list[dict[str, Any]]:
     )
 
 
+def waiting(con: Connection) -> dict[str, int]:
+    """The outbox's depth: deliveries still to go, per status (pending, retrying)."""
+    rows = con.execute(
+        "SELECT status, count(*) FROM deliveries WHERE status IN ('pending', 'retrying') "
+        "GROUP BY status"
+    ).fetchall()
+    return {"pending": 0, "retrying": 0} | {r[0]: int(r[1]) for r in rows}
+
+
 def mark_sent(con: Connection, ids: list[int], at: dt.datetime) -> None:
     for i in ids:
         con.execute(

@@ -23,7 +23,8 @@ from stethoscope.store.transaction import transaction as transaction
 if TYPE_CHECKING:
     import duckdb
 
-    from stethoscope.store.database import Connection, Dialect, PostgresConnection
+    from stethoscope.store.database import Connection, Dialect
+    from stethoscope.store.readers import PostgresReaders, Readers
 
 
 class EmbeddedStore:
@@ -50,8 +51,13 @@ class EmbeddedStore:
     def counts(self) -> dict[str, int]:
         return counts(self.con)
 
-    def reader(self) -> duckdb.DuckDBPyConnection:
-        """Another connection of the same database, to read beside the writer (store.readers)."""
+    def readers(self) -> Readers:
+        """Cursors of the same database, to read beside the writer (store.readers)."""
+        from stethoscope.store.readers import Readers
+
+        return Readers(self._cursor)
+
+    def _cursor(self) -> duckdb.DuckDBPyConnection:
         con = self.con.cursor()
         con.execute("SET TimeZone = 'UTC'")
         return con
@@ -80,11 +86,11 @@ class ServerStore:
     def counts(self) -> dict[str, int]:
         return counts(self.con)
 
-    def reader(self) -> PostgresConnection:
-        """Another session, to read beside the writer (store.readers)."""
-        from stethoscope.store.database import connect_postgres
+    def readers(self) -> PostgresReaders:
+        """A pool of other sessions, to read beside the writer (store.readers)."""
+        from stethoscope.store.readers import PostgresReaders
 
-        return connect_postgres(self.url)
+        return PostgresReaders(self.url)
 
 
 def counts(con: Connection) -> dict[str, int]:

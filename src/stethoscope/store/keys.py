@@ -25,7 +25,7 @@ from stethoscope.store.transaction import transaction
 if TYPE_CHECKING:
     from stethoscope.store.database import Connection
 
-ROLES: tuple[str, ...] = ("admin", "editor", "viewer", "ingest")
+ROLES: tuple[str, ...] = ("admin", "editor", "viewer", "ingest", "metrics")
 PREFIX = "sk_"
 # characters of a secret kept in the store to tell keys apart (the rest stays unknown)
 SHOWN = len(PREFIX) + 4

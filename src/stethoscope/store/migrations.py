@@ -313,6 +313,13 @@ def migrate(con: Connection) -> list[int]:
         return _migrate(con)
 
 
+def pending(con: Connection) -> list[int]:
+    """The versions of ``MIGRATIONS`` the store has not applied (none: its schema is
+    current; a newer process may have applied more, which this one does not need)."""
+    done = {r[0] for r in con.execute("SELECT version FROM stethoscope_migrations").fetchall()}
+    return [version for version, _, _ in MIGRATIONS if version not in done]
+
+
 def _migrate(con: Connection) -> list[int]:
     con.execute(
         "CREATE TABLE IF NOT EXISTS stethoscope_migrations "
