@@ -81,14 +81,20 @@ def test_report_shape_and_figures_recomputed(found: dict[str, Any]) -> None:
     assert [c["rank"] for c in found["candidates"]] == list(range(1, len(names) + 1))
     aucs = [c["auc"] for c in found["candidates"] if c["auc"] is not None]
     assert aucs == sorted(aucs, reverse=True)
+    # the demo's churn falls at term ends: candidates are judged where a term ends
+    gate = found["judged_where_a_term_ends"]
+    assert gate["measure"] == "days_to_term_end"
+    assert gate["share_of_churned"] >= 0.9
+    assert gate["observations"] < found["observations"]
+    assert gate["churned"] == round(gate["share_of_churned"] * found["churned"])
     for c in found["candidates"]:
         assert set(c) >= {"metric", "direction", "auc_held_out", "coverage", "cohorts", "group"}
         if c["cohorts"]:
             n = sum(k["observations"] for k in c["cohorts"]) + c["missing"]["observations"]
-            assert n == found["observations"]
+            assert n == gate["observations"]
             assert sum(k["observations"] for k in c["cohorts"]) / n == pytest.approx(c["coverage"])
             churned = sum(k["churned"] for k in c["cohorts"]) + c["missing"]["churned"]
-            assert churned == found["churned"]
+            assert churned == gate["churned"]
     # the groups partition the judged candidates, each led by its strongest (a member
     # stronger than its leader carries a caveat the leader has not)
     judged = {c["name"]: c for c in found["candidates"] if c["auc"] is not None}
@@ -123,10 +129,12 @@ def test_known_drivers_rank_near_the_top(found: dict[str, Any]) -> None:
     term_end = next(c for c in ranked if c["name"] == "days_to_term_end")
     assert term_end["caveat"] is None
     assert term_end["coverage_stayed"] > 0.5
-    # seat use in force by the contract leads its group (the accounts' seats have no history)
-    assert next(c for c in ranked if c["name"] == "users_per_contract_seat_30d")["group"] == (
-        "users_per_contract_seat_30d"
-    )
+    # seat use by the contract in force and by the account's seats (which have history in
+    # the demo) say the same: one group, led by one of them
+    seat_use = {"users_per_contract_seat_30d", "users_per_seat_30d"}
+    groups = {c["group"] for c in ranked if c["name"] in seat_use}
+    assert len(groups) == 1
+    assert groups <= seat_use
     direction = {c["name"]: c["direction"] for c in ranked}
     assert direction["nps_latest"] == direction["users_per_seat_30d"] == "higher"
     assert direction["days_since_executive"] == direction["tickets_90d"] == "lower"
@@ -409,3 +417,33 @@ def test_a_change_is_unknown_where_its_earlier_window_has_no_data() -> None:
         True,
         False,
     ]
+
+
+def test_churn_only_at_term_ends_makes_the_term_end_a_gate() -> None:
+    """Where (nearly) every churned observation has a term end within the horizon, the
+    candidates are judged there and the term end is a measure of its own; not otherwise."""
+    from stethoscope.backtest.discover import Values
+
+    chosen = candidates(Book({"subscriptions"}, [], has_renewal=True, attribute_history=True))
+    days = np.tile(np.array([10.0, 50.0, 200.0, 300.0]), 100)  # half end within 90 days
+    label = np.where((days <= 90) & (np.arange(400) % 10 == 0), 1.0, 0.0)
+    v = Values(
+        np.full(400, np.datetime64("2024-06-01", "D")),
+        np.array([f"a{i}" for i in range(400)], dtype=object),
+        label,
+        {"days_to_term_end": days, "days_to_renewal": days},
+    )
+    gate = discover_model.gate_of(v, chosen, 90)
+    assert gate is not None
+    assert gate.name == "days_to_term_end"
+    assert gate.focus.tolist() == (days <= 90).tolist()
+    assert gate.churned_share == 1.0
+    # churn that also falls mid-term (4 of 24 churned): no gate
+    v.label[[2, 6, 10, 14]] = 1.0
+    assert discover_model.gate_of(v, chosen, 90) is None
+    # a term end known only as it is today (a caveat) is never a gate
+    static = candidates(Book({"subscriptions"}, [], has_renewal=True))
+    v.label[[2, 6, 10, 14]] = 0.0
+    assert (
+        discover_model.gate_of(v, [c for c in static if c.name != "days_to_term_end"], 90) is None
+    )

@@ -353,15 +353,22 @@ def discover(
         )
     if progress:
         progress("judging candidates", 0, 0)
-    judged = discover_stats.judge(values, chosen, horizon=horizon, lead=lead)
+    # where churn happens only as a term ends, judge where it can happen (discover_model)
+    gate = discover_model.gate_of(values, chosen, horizon + lead)
+    judged = discover_stats.judge(
+        values.take(gate.focus) if gate else values, chosen, horizon=horizon, lead=lead
+    )
     t2 = time.perf_counter()
-    starter = discover_model.starter(values, chosen, judged, settings=settings, measures=measures)
+    starter = discover_model.starter(
+        values, chosen, judged, settings=settings, measures=measures, gate=gate
+    )
     t3 = time.perf_counter()
     report: dict[str, Any] = {
         "observations": len(values),
         "accounts": len(np.unique(values.account_id)),
         "churned": churned,
         "churn_rate": churned / len(values),
+        "judged_where_a_term_ends": gate.to_json() if gate else None,
         "candidates": judged.to_json(),
         "groups": judged.groups_json(),
         "model": starter.to_json() if starter.ok else None,

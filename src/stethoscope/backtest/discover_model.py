@@ -1,6 +1,14 @@
 """The starter model of ``stethoscope discover``: the best uncorrelated candidates, graded
 and weighted on the observations, as a model file for a person to review.
 
+0. **The gate**: where nearly all churn (``GATED``) falls on observations whose term ends
+   within the horizon (days to the term's end), as it does where contracts run for a term,
+   the candidates are judged and graded on those observations only, and days to the term's
+   end is a measure of its own, graded on every observation. Judged over every observation,
+   a behaviour that decides who leaves at renewal is drowned by the many observations no
+   renewal can follow: on bench/predictive.py's random books, where all churn falls at term
+   ends, a monthly contract scored 0.55 of AUC alone and 0.63-0.75 where a term ends, some
+   in the other direction; the gap to the oracle fell from 0.018 to 0.010 on average.
 1. **Selection**: group leaders (``discover_stats``), strongest first, that are stable over
    time, carry no ``caveat`` (a value without history, or one present mostly when the
    account churned), have a value for at least
@@ -46,6 +54,53 @@ MIN_COVERAGE = 0.1
 MIN_CHURNED = 10
 # observations without a value needed to grade them by their own churn rate
 MIN_MISSING = 100
+
+
+# churn this concentrated where a term ends within the horizon makes the contract a gate
+GATED = 0.9
+# the candidates that say when a term ends (the contract's own first)
+GATES = ("days_to_term_end", "days_to_renewal")
+
+
+@dataclass(frozen=True)
+class Gate:
+    """Where the contract lets churn happen: the observations ``focus`` whose term ends
+    within the horizon (``name``, days to the term's end), holding ``churned_share`` of
+    the churned ones (module doc, 0)."""
+
+    name: str
+    focus: np.ndarray
+    churned: int  # of the focus
+    churned_share: float
+
+    def take(self, rows: np.ndarray) -> Gate:
+        return Gate(self.name, self.focus[rows], self.churned, self.churned_share)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "measure": self.name,
+            "observations": int(self.focus.sum()),
+            "share_of_observations": float(self.focus.mean()),
+            "churned": self.churned,
+            "share_of_churned": self.churned_share,
+        }
+
+
+def gate_of(values: Values, chosen: list[Candidate], reach: int) -> Gate | None:
+    """The gate, when nearly all churn (``GATED``) falls where a term ends within ``reach``
+    days (horizon and lead) and that is not nearly every observation; else None."""
+    usable = {c.name for c in chosen if c.caveat is None}
+    y = values.label
+    for name in GATES:
+        x = values.values.get(name)
+        if x is None or name not in usable or not y.any():
+            continue
+        focus = np.nan_to_num(x, nan=np.inf) <= reach
+        share = float(y[focus].sum() / y.sum())
+        if share >= GATED and 0.05 <= focus.mean() <= 0.9:
+            return Gate(name, focus, int(y[focus].sum()), share)
+        return None
+    return None
 
 
 @dataclass
@@ -162,20 +217,38 @@ def select(judgement: Judgement, n: int) -> list[Judged]:
 
 
 def fit(
-    values: Values, rows: np.ndarray, judgement: Judgement, n: int, gap: tuple[int, int]
+    values: Values,
+    rows: np.ndarray,
+    judgement: Judgement,
+    n: int,
+    gap: tuple[int, int],
+    gate: Gate | None = None,
 ) -> Fitted | str:
-    """The recipe of the module doc on ``rows``; a text saying why when nothing fits."""
+    """The recipe of the module doc on ``rows``; a text saying why when nothing fits.
+    With a ``gate``, ``judgement`` is of its focus, the measures are graded there, and the
+    gate itself is a measure graded on every row."""
     y = values.label[rows]
     if y.sum() < MIN_CHURNED:
         return f"{int(y.sum())} churned observations, fewer than {MIN_CHURNED} to fit on"
+    focus = gate.focus[rows] if gate else np.ones(len(y), dtype=bool)
+    chosen = [j for j in select(judgement, n + len(GATES)) if not gate or j.name not in GATES]
     measures = []
-    for j in select(judgement, n):
+    for j in chosen[: n - 1 if gate else n]:
         assert j.direction is not None
         assert j.auc is not None
-        x, has = values.values[j.name][rows], ~_short(values, j.name, rows)
+        x, has = values.values[j.name][rows], focus & ~_short(values, j.name, rows)
         points, below, missing = grading(x[has], y[has], j.direction)
         if points:  # a grading that gives everyone the same grade tells nobody apart
             measures.append(Measure(j.name, j.direction, j.auc, points, below, missing=missing))
+    if gate:
+        x = values.values[gate.name][rows]
+        a = metrics.auc(x, y) or 0.5  # the healthy way: far from the term's end
+        direction = "higher" if a >= 0.5 else "lower"
+        points, below, missing = grading(x, y, direction)
+        if points:
+            measures.append(
+                Measure(gate.name, direction, max(a, 1 - a), points, below, missing=missing)
+            )
     if not measures:
         return (
             f"no candidate reaches an AUC of {MIN_AUC} with a value for {MIN_COVERAGE:.0%} of "
@@ -275,12 +348,13 @@ def starter(
     *,
     settings: Settings,
     measures: int,
+    gate: Gate | None = None,
 ) -> Starter:
     """The starter model (module doc): held-out figures from the recipe run on the earlier
     dates, and the file from the recipe run on every date."""
     gap = (settings.horizon, settings.lead)
     everything = np.ones(len(values), dtype=bool)
-    final = fit(values, everything, judgement, measures, gap)
+    final = fit(values, everything, judgement, measures, gap, gate)
     if isinstance(final, str):
         return Starter(problem=final)
     held: dict[str, Any] | None = None
@@ -288,12 +362,19 @@ def starter(
         fit_rows = values.rows(judgement.fit_dates)
         test_rows = values.rows(judgement.test_dates)
         sub = values.take(fit_rows)
+        sub_gate = gate.take(fit_rows) if gate else None
         early = fit(
             sub,
             np.ones(len(sub), dtype=bool),
-            judge(sub, chosen, horizon=settings.horizon, lead=settings.lead),
+            judge(
+                sub.take(sub_gate.focus) if sub_gate else sub,
+                chosen,
+                horizon=settings.horizon,
+                lead=settings.lead,
+            ),
             measures,
             gap,
+            sub_gate,
         )
         if not isinstance(early, str):
             held = figures(early, values, test_rows) | {

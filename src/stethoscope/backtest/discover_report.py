@@ -32,6 +32,7 @@ def headline(r: dict[str, Any]) -> list[tuple[str, str]]:
             f"({pct(r['churn_rate'])})",
         ),
         ("candidates", f"{len(r['candidates'])} ({len(r['groups'])} groups)"),
+        *_gate(r.get("judged_where_a_term_ends")),
         ("tables read", ", ".join(r["book"]["tables"]) or "-"),
     ]
     m = r["model"]
@@ -58,6 +59,20 @@ def headline(r: dict[str, Any]) -> list[tuple[str, str]]:
     else:
         rows.append(("starter model", f"none: {r['model_problem']}"))
     return rows
+
+
+def _gate(g: dict[str, Any] | None) -> list[tuple[str, str]]:
+    """The headline's line on where candidates were judged, when a term end gates churn."""
+    if not g:
+        return []
+    return [
+        (
+            "judged where a term ends",
+            f"{g['observations']:,} observations ({pct(g['share_of_observations'])}) whose "
+            f"{g['measure']} is within the horizon hold {pct(g['share_of_churned'])} of the "
+            "churned: candidates are judged and graded there, and the term end is a measure",
+        )
+    ]
 
 
 def curve(c: dict[str, Any]) -> str:
