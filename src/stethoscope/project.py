@@ -941,6 +941,11 @@ class Project(AlertsMixin):
         """A random secret of the service, made on first use and kept in the store."""
         from stethoscope.store import users
 
+        # read without the write lock once made: a page asks for it, and waits for no run
+        with self._reading() as con:
+            kept = users.kept_secret(con, name)
+        if kept is not None:
+            return kept
         with self._lock:
             return users.secret(self.store.con, name)
 
@@ -1437,8 +1442,9 @@ class Project(AlertsMixin):
         """The user of a live session (not signed out, not expired), or None."""
         from stethoscope.store import web_sessions
 
-        with self._lock.keeping_reads():
-            return web_sessions.session_user(self.store.con, session_id)
+        # a read: every page asks it, so it must not wait for a run (issue 17 item 5)
+        with self._reading() as con:
+            return web_sessions.session_user(con, session_id)
 
     def close_session(self, session_id: str) -> bool:
         """Sign a session out everywhere; whether it was live."""
