@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -17,10 +18,26 @@ PG_ENV = "STETHOSCOPE_TEST_POSTGRES_URL"
 STORES = ["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 
+@pytest.fixture(scope="session")
+def empty_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An embedded store made by this code, empty and closed, to copy. Migrating a new file
+    takes 0.16-0.6 s and opening a copy 0.02-0.06 s (measured), for each of the hundreds of
+    tests that start on an empty project. Tests of making or upgrading a store open a folder
+    of their own (``open_project``) and make it themselves."""
+    folder = tmp_path_factory.mktemp("empty-store")
+    (folder / "stethoscope.toml").write_text('database_url = "stethoscope.duckdb"\n')
+    with Project.open(folder) as p:
+        p.store  # noqa: B018 (made and migrated on first use)
+    assert not (folder / "stethoscope.duckdb.wal").exists(), "closed with its log checkpointed"
+    return folder / "stethoscope.duckdb"
+
+
 @pytest.fixture
-def project(tmp_path: Path) -> Iterator[Project]:
-    """An empty project in a temporary folder, on its own embedded database."""
+def project(tmp_path: Path, empty_store: Path) -> Iterator[Project]:
+    """An empty project in a temporary folder, on its own embedded database (a copy of
+    ``empty_store``)."""
     (tmp_path / "stethoscope.toml").write_text('database_url = "stethoscope.duckdb"\n')
+    shutil.copyfile(empty_store, tmp_path / "stethoscope.duckdb")
     with Project.open(tmp_path) as p:
         yield p
 
