@@ -147,7 +147,9 @@ def judge(
     return out
 
 
-def run_seed(seed: int, accounts: int, months: int, work: Path) -> dict[str, Any]:
+def run_seed(
+    seed: int, accounts: int, months: int, work: Path, every: str = "1mo"
+) -> dict[str, Any]:
     first = add_months(END, -months)
     split = add_months(first, FIT_MONTHS)
     folder = work / f"book-{seed}"
@@ -167,12 +169,12 @@ def run_seed(seed: int, accounts: int, months: int, work: Path) -> dict[str, Any
     with Project.open(project) as p:
         p.load_demo(accounts=accounts, months=months, seed=seed, end=END, causes="random")
         starter, calibrated = project / "starter.yaml", project / "calibrated.yaml"
-        d = p.discover(out=starter, every="1mo", horizon=HORIZON, to=split)
+        d = p.discover(out=starter, every=every, horizon=HORIZON, to=split)
         p.calibrate(
             out=calibrated,
             model=starter,
             end=split - dt.timedelta(days=HORIZON),
-            every="1mo",
+            every=every,
             horizon=HORIZON,
         )
         ranked = [{k: c.get(k) for k in CANDIDATE_KEYS} for c in d.to_json()["candidates"]]
@@ -226,11 +228,14 @@ def main() -> None:
     ap.add_argument("--accounts", type=int, default=2000)
     ap.add_argument("--months", type=int, default=12)
     ap.add_argument("--json", type=Path)
+    ap.add_argument(
+        "--every", default="1mo", help="the step of discover's and calibrate's fit dates"
+    )
     a = ap.parse_args()
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         for seed in a.seeds:
-            r = run_seed(seed, a.accounts, a.months, Path(tmp))
+            r = run_seed(seed, a.accounts, a.months, Path(tmp), a.every)
             show(r)
             results.append(r)
             sys.stdout.flush()

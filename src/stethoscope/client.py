@@ -1,15 +1,16 @@
 """The facade over HTTP: what a CLI command uses while a server owns the database.
 
-``RemoteProject`` has the methods of ``Project`` that the CLI calls; each sends one
-request to the server named in the lease, authenticated with the lease's local token,
-and turns the server's error envelope back into the same exception a local call raises.
+``RemoteProject`` is a ``Facade`` (stethoscope.facade.protocol), as ``Project`` is; each
+method sends one request to the server named in the lease, authenticated with the lease's
+local token, and turns the server's error envelope back into the same exception a local
+call raises. The model file and its alert rules are read here, as a local command would.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 from urllib.parse import quote
 
 import httpx
@@ -19,8 +20,9 @@ from stethoscope import errors
 from stethoscope.contract.importer import EndDates, ImportResult, Mode
 from stethoscope.contract.readers import detect_format
 from stethoscope.errors import Problem, StethoscopeError, StoreError
+from stethoscope.facade.model_files import ModelFiles
+from stethoscope.facade.protocol import DemoResult, Status
 from stethoscope.progress import Progress, silent
-from stethoscope.project import DemoResult, Status
 from stethoscope.runner import RunSummary
 from stethoscope.settings import Settings
 from stethoscope.store.audit import AuditEntry
@@ -31,6 +33,10 @@ from stethoscope.store.results import RunRecord
 from stethoscope.store.users import User
 
 if TYPE_CHECKING:
+    from stethoscope.alerts.evaluation import Evaluation, Preview
+    from stethoscope.alerts.outbox import Drained
+    from stethoscope.alerts.rules import Rules
+    from stethoscope.data_warnings import DataWarning
     from stethoscope.engine.explain import Change, Explanation
     from stethoscope.model.types import Model
     from stethoscope.steps import Step
@@ -47,6 +53,7 @@ class RemoteProject:
     def __init__(self, lease: Lease, settings: Settings) -> None:
         self.lease = lease
         self.settings = settings
+        self._files = ModelFiles(settings)
         self._http = httpx.Client(
             base_url=lease.url,
             timeout=httpx.Timeout(10, read=None),
@@ -56,15 +63,41 @@ class RemoteProject:
     def close(self) -> None:
         self._http.close()
 
-    def __getattr__(self, name: str) -> Any:
-        # what the server does not offer yet must say so, not fail obscurely
-        if name.startswith("_"):
-            raise AttributeError(name)
-        raise StoreError(
+    def _not_offered(self) -> StoreError:
+        return StoreError(
             f"this command cannot go through the running server yet (PID {self.lease.pid}, "
             f"{self.lease.url}), which owns the project's database",
             hint="stop `stethoscope serve`, run the command, then start the server again",
         )
+
+    if not TYPE_CHECKING:
+        # hidden from mypy, which would otherwise take any missing method of ``Facade``
+        # for this one
+
+        def __getattr__(self, name: str) -> Any:
+            # what the server does not offer yet must say so, not fail obscurely
+            if name.startswith("_"):
+                raise AttributeError(name)
+            raise self._not_offered()
+
+    # what needs the store itself: the whole history, or two models scored side by side
+    def diff(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise self._not_offered()
+
+    def backtest(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise self._not_offered()
+
+    def compare_models(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise self._not_offered()
+
+    def calibrate(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise self._not_offered()
+
+    def discover(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise self._not_offered()
+
+    def churn_forecast(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise self._not_offered()
 
     def __enter__(self) -> RemoteProject:
         return self
@@ -197,11 +230,9 @@ class RemoteProject:
 
     def validate(self, path: Path | str | None = None) -> Model:
         # reading a model file needs no database: checked here, as a local command would
-        from stethoscope.project import Project
+        return self._files.validate(path)
 
-        return Project(self.settings).validate(path)
-
-    def data_warnings(self, model: Path | str | None = None) -> list[Any]:
+    def data_warnings(self, model: Path | str | None = None) -> list[DataWarning]:
         # the server reads its own model and store
         from stethoscope.data_warnings import DataWarning
 
@@ -337,9 +368,7 @@ class RemoteProject:
 
     def _project_model(self, model: Path | str | None) -> None:
         """The server scores with the project's model file; another file cannot be sent."""
-        from stethoscope.project import Project
-
-        local = Project(self.settings)
+        local = self._files
         if model is not None and local.model_path(model).resolve() != local.model_path().resolve():
             raise StoreError(
                 f"the running server (PID {self.lease.pid}, {self.lease.url}) scores with the "
@@ -373,11 +402,9 @@ class RemoteProject:
 
     # -- alerts and tasks: the same methods as a local Project, over /api/alerts and /api/tasks
 
-    def alert_rules(self, model: Path | str | None = None) -> Any:
+    def alert_rules(self, model: Path | str | None = None) -> Rules:
         # reading the rules needs no database: checked here, as a local command would
-        from stethoscope.project import Project
-
-        return Project(self.settings).alert_rules(model)
+        return self._files.alert_rules(model)
 
     def alerts(self, **filters: Any) -> list[dict[str, Any]]:
         params = {k: v for k, v in filters.items() if v is not None}
@@ -387,7 +414,7 @@ class RemoteProject:
         body = self._call("GET", "/api/alerts/report", params={"horizon_days": horizon_days})
         return list(body["rules"])
 
-    def preview_alerts(self) -> list[Any]:
+    def preview_alerts(self) -> list[Preview]:
         # the server previews its own model and rules
         from stethoscope.alerts.evaluation import Preview
 
@@ -397,7 +424,9 @@ class RemoteProject:
         params = {k: v for k, v in filters.items() if v is not None}
         return list(self._call("GET", "/api/alerts/outcomes", params=params)["outcomes"])
 
-    def evaluate_alerts(self, *, start: date | None = None, end: date | None = None) -> list[Any]:
+    def evaluate_alerts(
+        self, *, start: date | None = None, end: date | None = None
+    ) -> list[Evaluation]:
         from stethoscope.alerts.evaluation import Evaluation
 
         body = {"from": _iso(start), "to": _iso(end)}
@@ -408,7 +437,7 @@ class RemoteProject:
         params = {k: v for k, v in filters.items() if v is not None}
         return list(self._call("GET", "/api/alerts/deliveries", params=params)["deliveries"])
 
-    def drain_outbox(self) -> Any:
+    def drain_outbox(self) -> Drained:
         from stethoscope.alerts.outbox import Drained
 
         return Drained(**self._call("POST", "/api/alerts/deliveries/send"))

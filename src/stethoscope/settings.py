@@ -46,6 +46,16 @@ class Settings(BaseSettings):
     )
     host: str = Field("127.0.0.1", description="Address `stethoscope serve` listens on.")
     port: int = Field(8765, description="Port `stethoscope serve` listens on.")
+    log_format: Literal["text", "json"] = Field(
+        "text",
+        description="How `stethoscope serve` writes its log on stderr: text lines, or JSON "
+        "lines (one object a line, with the request id of the request being answered).",
+    )
+    log_level: Literal["debug", "info", "warning", "error"] = Field(
+        "info",
+        description="The least severity `stethoscope serve` logs; debug adds a line per "
+        "request (method, path, status, time).",
+    )
     read_model: bool = Field(
         True,
         description="Whether `stethoscope serve` answers GET /api/accounts/{id} from a copy "

@@ -304,6 +304,28 @@ def test_candidates_come_from_what_the_book_holds() -> None:
     # every candidate is a metric of the model language, with what it reads
     for c in candidates(book):
         assert c.name in c.metrics
+    # the people a renewal depends on, by the role their contacts hold
+    people = Book({"events"}, ["login"], has_users=True, contact_roles={"champion"})
+    found = {c.name: c for c in candidates(people)}
+    assert {"champion_events_30d", "champions_still_active", "days_since_champion_active"} <= set(
+        found
+    )
+    assert found["champions_still_active"].metrics["champions_30d"]["where"] == {
+        "contact.role": "champion"
+    }
+    assert not any("executive" in n for n in found)
+
+
+def test_grades_sit_on_the_log_odds_of_churn() -> None:
+    """Cohorts churning 30%, 3% and 1% are graded 0, about 67 and 100: 3% is well short of
+    1% as evidence goes (log-odds), where the rates alone would grade it 93."""
+    x = np.repeat([1.0, 2.0, 3.0], 1000)
+    y = np.concatenate([np.arange(1000) < n for n in (300, 30, 10)]).astype(float)
+    points, below, _ = discover_model.grading(x, y, "higher")
+    grades = [below, *[g for _, g in points]]
+    odds = [np.log(r / (1 - r)) for r in (0.3, 0.03, 0.01)]
+    assert grades == [0, round(100 * (odds[0] - odds[1]) / (odds[0] - odds[2])), 100]
+    assert 60 < grades[1] < 75
 
 
 @pytest.mark.postgres
@@ -358,3 +380,32 @@ def test_dates_step_by_calendar_months_back_from_the_last_complete_one(book: Pat
     ]
     with Project.open(book) as p, pytest.raises(DataError, match=r"^--every: expected a step"):
         d.observation_dates(p.store.con, every="monthly", horizon=90, lead=0, to=None)
+
+
+def test_a_change_is_unknown_where_its_earlier_window_has_no_data() -> None:
+    """Early in a book, the window before a 60-day change holds days without data: every
+    account would seem to grow. Those values are unknown (NaN, marked short), later ones
+    kept; a starter model grades it only where it has history."""
+    from stethoscope.backtest.discover import Values, short_history
+
+    trend = next(c for c in candidates(Book({"events"}, [])) if c.name == "events_change_60d")
+    assert trend.history_days == 120
+    level = next(c for c in candidates(Book({"events"}, [])) if c.name == "events_30d")
+    assert level.history_days is None
+    first = dt.date(2024, 1, 1)
+    as_of = np.array(["2024-03-01", "2024-04-29", "2024-04-30", "2024-06-01"], "datetime64[D]")
+    v = Values(
+        as_of,
+        np.array(["a"] * 4, dtype=object),
+        np.zeros(4),
+        {"events_change_60d": np.array([50.0, 10.0, -20.0, 0.0]), "events_30d": np.ones(4)},
+    )
+    out = short_history(v, [trend, level], first)
+    assert out.short["events_change_60d"].tolist() == [True, True, False, False]
+    assert np.isnan(out.values["events_change_60d"][:2]).all()
+    assert out.values["events_change_60d"][2:].tolist() == [-20.0, 0.0]
+    assert "events_30d" not in out.short
+    assert out.take(np.array([False, True, True, False])).short["events_change_60d"].tolist() == [
+        True,
+        False,
+    ]

@@ -31,9 +31,10 @@ def test_discover_then_calibrate_comes_near_the_oracle_out_of_time(
     found = result["calibrate"]["auc"]
     assert result["test"]["churned"] >= 30, result["test"]
     assert oracle > 0.85, result["oracle"]
-    # this book measured a gap of 0.010 (0.863 where a term ends); five 2,000-account books
-    # 0.016 to 0.053 (docs/benchmarks.md), so the room here is for a small book's noise
-    assert oracle - found < 0.05, (oracle, found)
+    # issue 18's target: within 0.03 of the oracle. This book measured 0.004 (oracle 0.922,
+    # discover 0.914, + calibrate 0.918; 0.860 where a term ends); five 2,000-account books
+    # 0.010 to 0.031 (docs/benchmarks.md)
+    assert oracle - found < 0.03, (oracle, found)
     assert result["calibrate"]["auc_at_term_end"] > 0.8, result["calibrate"]
     # calibrating the starter model on the same months does not lose what discover found
     assert found > result["discover"]["auc"] - 0.03
@@ -45,7 +46,8 @@ def test_drawn_causes_are_among_the_measures_and_point_the_right_way(
     causes = result["calibrate"]["causes"]
     represented = [name for name, c in causes.items() if c["represented"]]
     # seed 1 draws contract_term (reversed), seat_utilisation, tickets and champion_loss;
-    # no candidate reads a contact's own events, so champion_loss cannot be represented
+    # champions going quiet (champions_still_active) follows champion_loss closely, but on
+    # 800 accounts it is too weak to enter the model (about 0.57 of AUC on its own)
     assert {"contract_term", "seat_utilisation", "tickets"} <= set(represented), causes
     for name in represented:
         assert causes[name]["right_way"], (name, causes[name])

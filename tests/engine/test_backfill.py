@@ -125,6 +125,11 @@ metrics:
   deal_per_user_30d: {table: events, where: {event: deal}, aggregate: sum,
                       column: properties.value, per: user, window: 30d}
   days_tenure_30d: {table: events, aggregate: active_days, scale: tenure, window: 30d}
+  champion_days_30d: {table: events, where: {contact.role: champion}, aggregate: active_days,
+                      window: 30d}
+  not_champion_users_7d: {table: events, where: {contact.role: {not: champion}},
+                          aggregate: count_distinct, column: user_id, window: 7d}
+  days_since_champion: {table: events, where: {contact.role: champion}, aggregate: days_since}
   per_user_trend: {percent_change: events_per_user_7d}
   tenure_trend: {percent_change: days_tenure_30d}
   gut: {input: gut_check}
@@ -225,7 +230,14 @@ def test_a_backfill_stores_what_single_runs_of_each_date_store(book: Project, mo
     assert history(book, version) == backfilled_history
     if model == "properties-and-rates":
         # the comparison means something: the new kinds have values, moving from date to date
-        for column in ("m__deal_sum_14d", "m__events_per_user_7d", "m__days_tenure_30d"):
+        for column in (
+            "m__deal_sum_14d",
+            "m__events_per_user_7d",
+            "m__days_tenure_30d",
+            "m__champion_days_30d",
+            "m__not_champion_users_7d",
+            "m__days_since_champion",
+        ):
             per_date: dict[Any, list[Any]] = {}
             for r in backfilled:
                 per_date.setdefault(r["as_of"], []).append(r[column])

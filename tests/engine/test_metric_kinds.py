@@ -12,6 +12,9 @@ The book (tests/fixtures/kinds), as of 2024-06-30 (30 days: 2024-06-01 .. 2024-0
   (pro, u9), deal true (team, u9), a login at 23:59:59 whose plan is an object (u8). After:
   deal 5000 at 2024-07-01 00:00 (the first instant after the date).
 - k3, since 2024-01-01, seats 4, quota "40", gut check 2, no events at all.
+
+Contacts: u1 and u3 are k1's champions, u2 a user; u8 is k2's admin (u9 is no contact);
+x1 is k3's champion, who has no events.
 """
 
 from __future__ import annotations
@@ -52,6 +55,9 @@ EXPECTED: dict[str, dict[str, Any]] = {
         "not_free_30d": 3,  # pro, team and the login without a plan
         "value_30_30d": 0,
         "events_30d": 4,
+        "champion_events_30d": 2,  # u1's two deals; u3's was in May
+        "not_champion_30d": 2,  # u2's
+        "days_since_champion": 20,  # u1 on 06-10; 07-02 is after the date
         "events_per_user_30d": 2.0,  # 4 events / u1, u2
         "deal_value_per_user_30d": 75.25,  # 150.5 / 2 active users (u2 only logged in)
         "events_30d_tenure": 4.0,  # older than the window: unchanged
@@ -75,6 +81,9 @@ EXPECTED: dict[str, dict[str, Any]] = {
         "not_free_30d": 3,
         "value_30_30d": 1,  # the number 30
         "events_30d": 3,
+        "champion_events_30d": 0,
+        "not_champion_30d": 3,  # u9 is no contact, u8 an admin
+        "days_since_champion": 0,  # champion or admin: u8 at 23:59:59 on the date
         "events_per_user_30d": 1.5,  # 3 / u9, u8
         "deal_value_per_user_30d": 15.0,  # 30 / 2
         "events_30d_tenure": 9.0,  # 3 * 30 / 10 days since 06-21
@@ -98,6 +107,9 @@ EXPECTED: dict[str, dict[str, Any]] = {
         "not_free_30d": 0,
         "value_30_30d": 0,
         "events_30d": 0,
+        "champion_events_30d": 0,
+        "not_champion_30d": 0,
+        "days_since_champion": None,  # x1 has never been active
         "events_per_user_30d": None,  # no active users
         "deal_value_per_user_30d": None,
         "events_30d_tenure": 0.0,
@@ -115,6 +127,7 @@ EXPECTED: dict[str, dict[str, Any]] = {
 def load_kinds(project: Project) -> None:
     project.import_file("accounts", KINDS / "accounts.csv")
     project.import_file("events", KINDS / "events.jsonl")
+    project.import_file("contacts", KINDS / "contacts.csv")
     for i, (account, gut) in enumerate([("k1", 7), ("k3", 2)]):
         project.store.con.execute(
             "INSERT INTO csm_inputs (id, account_id, name, value_number, author, reason, "

@@ -481,6 +481,24 @@ CASES = [
     ),
     (
         "metric",
+        "x: {table: tickets, aggregate: count, where: {contact.role: champion}}",
+        "metrics.x.where.contact.role: 'tickets' rows name no contact (no user_id); "
+        "contact.<column> filters events",
+    ),
+    (
+        "metric",
+        "x: {table: events, aggregate: count, where: {contact.email: a@b.c}}",
+        "metrics.x.where.contact.email: cannot filter on contacts column 'email'; "
+        "contact.<column> reads role",
+    ),
+    (
+        "metric",
+        "x: {table: events, aggregate: count, where: {contact.rol: champion}}",
+        "metrics.x.where.contact.rol: cannot filter on contacts column 'rol' (did you mean "
+        "'role'?); contact.<column> reads role",
+    ),
+    (
+        "metric",
         "x: {table: events, aggregate: avg, column: properties.value, per: user}",
         "metrics.x.per: per divides a total (count, count_distinct, sum); aggregate 'avg' is "
         "not one",

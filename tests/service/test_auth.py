@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import pytest
 from fastapi import Depends, FastAPI
 
-import stethoscope.project as project_module
+import stethoscope.facade.access as access_module
 from stethoscope.errors import DataError
 from stethoscope.project import Project
 from stethoscope.service.auth import Principal, require_ingest
@@ -409,7 +409,7 @@ def test_when_a_keys_use_is_due_one_request_notes_it_while_the_others_go_on(
 
     # a minute on, by both clocks: the server's (monotonic) and the one keys are noted by
     later = time.monotonic() + 61
-    monkeypatch.setattr(project_module, "time", SimpleNamespace(monotonic=lambda: later))
+    monkeypatch.setattr(access_module, "time", SimpleNamespace(monotonic=lambda: later))
     at = dt.datetime.fromisoformat(noted.last_used_at) + dt.timedelta(seconds=61)
     monkeypatch.setattr(keys, "_now", lambda: at)
     # one request is told to look the key up (and note its use); the others meanwhile

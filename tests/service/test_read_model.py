@@ -274,3 +274,23 @@ def test_a_running_server_makes_its_copy_and_keeps_it_through_reads_and_ingest(
         for _ in range(20):
             assert c.get(f"/api/accounts/{account}", headers=bearer(viewer)).status_code == 200
         assert state()["exact"]
+
+
+def test_what_the_hot_path_answers_is_counted_under_its_route(
+    served: Served, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    served.reads.renew()
+    served.from_memory(monkeypatch)  # the hot path answers, or the request fails
+    for account in served.ids[:3]:
+        assert served.fetch(account, TOKEN).status_code == 200
+    r = served.client.get("/metrics", headers=bearer(TOKEN))
+    route = 'route="/api/accounts/{account_id}"'
+    counted = [
+        line
+        for line in r.text.splitlines()
+        if line.startswith("stethoscope_http_requests_total{") and route in line
+    ]
+    assert counted == [
+        'stethoscope_http_requests_total{method="GET",route="/api/accounts/{account_id}",'
+        'status="200"} 3.0'
+    ]

@@ -142,7 +142,7 @@ def test_missed_days_are_backfilled_on_start(demo: Project) -> None:
     assert (first.trigger, first.as_of_to) == ("cli", str(END - 5 * DAY))
     for n in range(5):
         assert demo.scores(as_of=END - n * DAY), n
-    assert re.match(r"^2025-07-01 09:00:00 UTC schedule: run \S+ scored \d+ accounts", said[-1])
+    assert re.match(r"^schedule: run \S+ scored \d+ accounts", said[-1])
     # nothing missing now: no run
     assert sched.catch_up() is None
     assert said[-1].endswith(f"schedule: scores are up to date (as of {END})")
@@ -159,7 +159,7 @@ def test_a_catch_up_is_capped_and_says_what_it_left_out(demo: Project) -> None:
     sched, said = scheduler(demo, FakeClock(utc(END + DAY, 9)), max_catch_up=7)
     assert days_of(sched.catch_up()) == (str(END - 6 * DAY), str(END), 7)
     assert said[0] == (
-        "2025-07-01 09:00:00 UTC schedule: 30 days not scored since 2025-05-31; catching up "
+        "schedule: 30 days not scored since 2025-05-31; catching up "
         "on the last 7 only (a catch-up is capped at 7 days): run `stethoscope run --from "
         "2025-06-01 --to 2025-06-23` for the rest"
     )
@@ -460,12 +460,14 @@ def test_serve_says_its_next_run_and_runs_can_be_listed_through_it(
     tick = dt.datetime.combine(yesterday + 2 * DAY, dt.time(2), dt.UTC)
     if dt.datetime.now(dt.UTC) < tick - DAY:  # started before 02:00: the next run is tonight
         tick -= DAY
+    # the server's log, on stderr
     assert (
-        f"Next scheduled run: {tick:%Y-%m-%d} 02:00 UTC, scoring as of {(tick - DAY).date()} "
-        "(schedule '0 2 * * *' in UTC)\n"
-    ) in server.stdout, server.stdout
+        f"INFO stethoscope.service.server: Next scheduled run: {tick:%Y-%m-%d} 02:00 UTC, "
+        f"scoring as of {(tick - DAY).date()} (schedule '0 2 * * *' in UTC)\n"
+    ) in server.stderr, server.stderr
     assert re.search(
-        rf"UTC schedule: run {runs[0]['id']} scored \d+ accounts as of {yesterday} \(1 day\)",
-        server.stdout,
-    ), server.stdout
+        rf"INFO stethoscope.service.schedule: schedule: run {runs[0]['id']} scored \d+ accounts "
+        rf"as of {yesterday} \(1 day\)",
+        server.stderr,
+    ), server.stderr
     assert not lease_path(folder / "stethoscope.duckdb").exists()

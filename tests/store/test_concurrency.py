@@ -188,7 +188,7 @@ def test_server_started_while_cli_holds_the_file_waits_for_it(folder: Path) -> N
     err = said + err
     assert "waiting: the database" in err
     assert f"(PID {holder.pid})" in err
-    assert "Stethoscope serving" in out, (p.returncode, out, err)
+    assert "Stethoscope serving" in err, (p.returncode, out, err)
     # a clean stop takes its lease away
     assert not lease_path(folder / "stethoscope.duckdb").exists()
 

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import os
 import re
 import shutil
+import socket
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+import uvicorn
 from fastapi import FastAPI
 
 from stethoscope.model.presets import preset_text
@@ -115,3 +120,81 @@ def fresh(built: Path, tmp_path: Path) -> Iterator[Book]:
     b = Book(built, tmp_path / "book")
     yield b
     b.project.close()
+
+
+# -- a real browser: Debian's chromium through Playwright --------------------------------
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def needs_chromium() -> None:
+    why = None
+    if not (Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK)):
+        why = f"no browser at {CHROMIUM} (make install-test installs Debian's chromium as root)"
+    else:
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError:
+            why = "Playwright is not installed (pip install -e '.[test]')"
+    if why:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"{why}; the browser tests must run on CI", pytrace=False)
+        pytest.skip(why)
+
+
+def needs_axe() -> None:
+    """axe-core comes from the axe-playwright-python package (a test dependency), which
+    vendors its script; without it the accessibility checks skip, and fail on CI."""
+    needs_chromium()
+    try:
+        import axe_playwright_python  # noqa: F401
+    except ImportError:
+        why = "axe-playwright-python is not installed (make install-test)"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"{why}; the accessibility checks must run on CI", pytrace=False)
+        pytest.skip(why)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def served(fresh: Book) -> Iterator[str]:
+    """The app on a live server; its base URL. ``localhost``: browsers keep Secure cookies
+    from it over plain HTTP."""
+    port = _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(fresh.app, host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert thread.is_alive(), "the server stopped"
+        assert time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    yield f"http://localhost:{port}"
+    server.should_exit = True
+    thread.join(10)
+
+
+def watch(page: object, problems: list[str]) -> None:
+    """Every console error, page error and failed request of the page goes to ``problems``."""
+    from playwright.sync_api import Page
+
+    assert isinstance(page, Page)
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.on("requestfailed", lambda r: problems.append(f"{r.url}: {r.failure}"))

@@ -6,71 +6,12 @@ Without chromium (or Playwright) the test skips, saying why; on CI (CI=true) it 
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import threading
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-import uvicorn
+from tests.web.conftest import CHROMIUM, FLAGS, PASSWORD, Book, needs_chromium, user_name, watch
 
-from tests.web.conftest import PASSWORD, Book, user_name
-
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SCREENSHOTS = Path(__file__).parent.parent / "output" / "screenshots"
-
-
-def _needs_chromium() -> None:
-    why = None
-    if not (Path(CHROMIUM).is_file() and os.access(CHROMIUM, os.X_OK)):
-        why = f"no browser at {CHROMIUM} (make install-test installs Debian's chromium as root)"
-    else:
-        try:
-            import playwright.sync_api  # noqa: F401
-        except ImportError:
-            why = "Playwright is not installed (pip install -e '.[test]')"
-    if why:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(f"{why}; the browser tests must run on CI", pytrace=False)
-        pytest.skip(why)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@pytest.fixture
-def served(fresh: Book) -> Iterator[str]:
-    """The app on a live server; its base URL. ``localhost``: browsers keep Secure cookies
-    from it over plain HTTP."""
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(fresh.app, host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert thread.is_alive(), "the server stopped"
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    yield f"http://localhost:{port}"
-    server.should_exit = True
-    thread.join(10)
 
 
 def test_sign_in_filter_open_add_a_gut_check_sign_out(fresh: Book, served: str) -> None:
@@ -78,7 +19,7 @@ def test_sign_in_filter_open_add_a_gut_check_sign_out(fresh: Book, served: str) 
     accounts, the account whose score fell most, why it fell, a gut check with a reason,
     the book scored again: the score and the audit trail change. Then the Model and Runs
     pages, and signing out. A screenshot of each page."""
-    _needs_chromium()
+    needs_chromium()
     from playwright.sync_api import expect, sync_playwright
 
     shutil.rmtree(SCREENSHOTS, ignore_errors=True)
@@ -179,7 +120,7 @@ def test_sign_in_filter_open_add_a_gut_check_sign_out(fresh: Book, served: str) 
 
 
 def test_a_viewer_cannot_submit_inputs(fresh: Book, served: str) -> None:
-    _needs_chromium()
+    needs_chromium()
     from playwright.sync_api import expect, sync_playwright
 
     problems: list[str] = []
@@ -216,13 +157,3 @@ def test_a_viewer_cannot_submit_inputs(fresh: Book, served: str) -> None:
             browser.close()
     assert problems == []
     assert fresh.project.inputs(account) == []
-
-
-def watch(page: object, problems: list[str]) -> None:
-    """Every console error, page error and failed request of the page goes to ``problems``."""
-    from playwright.sync_api import Page
-
-    assert isinstance(page, Page)
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: problems.append(str(e)))
-    page.on("requestfailed", lambda r: problems.append(f"{r.url}: {r.failure}"))

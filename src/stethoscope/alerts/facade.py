@@ -10,12 +10,12 @@ model does, rather than failing after it.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import re
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from stethoscope.facade.core import ProjectCore
 
 if TYPE_CHECKING:
     from stethoscope.alerts.evaluation import Evaluation, Preview
@@ -23,75 +23,16 @@ if TYPE_CHECKING:
     from stethoscope.alerts.rules import Rules
     from stethoscope.model.types import Model
     from stethoscope.runner import RunSummary
-    from stethoscope.settings import Settings
-    from stethoscope.store.database import Connection
-    from stethoscope.store.embedded import EmbeddedStore, ServerStore
-    from stethoscope.write_lock import WriteLock
 
 _DRAIN_GUARD = threading.Lock()
-# an `alerts:` key anywhere (a model without one has no rules to read; a false match only
-# costs reading the file)
-_ALERTS_KEY = re.compile(r"\balerts[\"']?\s*:")
 
 
-class AlertsMixin:
-    settings: Settings
-    _lock: WriteLock
+class AlertsMixin(ProjectCore):
     # what evaluating the rules did in the last run or evaluation (the CLI prints it)
     last_evaluation: list[Evaluation]
 
-    if TYPE_CHECKING:
-
-        @property
-        def store(self) -> EmbeddedStore | ServerStore: ...
-
-        def load_model(self, path: Path | str | None = None) -> Model: ...
-
-        def _reading(self) -> contextlib.AbstractContextManager[Connection]: ...
-
-    # -- rules -------------------------------------------------------------------------
-
-    def alert_rules(self, model: Path | str | None = None) -> Rules:
-        """The project's alert rules (the ``alert_rules`` file, else the ``alerts:`` key of
-        the model file), checked against the model; a ModelError lists every problem."""
-        m = self.load_model(model)
-        channels = list(self.settings.alert_channels)
-        if self.settings.alert_rules:
-            path = Path(self.settings.alert_rules)
-            if not path.is_absolute():
-                path = self.settings.project_dir / path
-            with contextlib.suppress(ValueError):
-                path = path.relative_to(Path.cwd())
-            return self._cached_rules(path, m, channels, embedded=False)
-        model_file = Path(self.settings.model) if model is None else Path(model)
-        if not model_file.is_absolute():
-            base = self.settings.project_dir if model is None else Path.cwd()
-            model_file = base / model_file
-        with contextlib.suppress(ValueError):
-            model_file = model_file.relative_to(Path.cwd())
-        if not _ALERTS_KEY.search(m.source):
-            # the model file has no alerts: nothing to read twice (nor the playbooks)
-            from stethoscope.alerts.rules import Routing, Rules
-
-            return Rules({}, Routing(), {}, str(model_file))
-        return self._cached_rules(model_file, m, channels, embedded=True)
-
-    def _cached_rules(self, path: Path, m: Model, channels: list[str], *, embedded: bool) -> Rules:
-        """The rules of ``path``, read once per version of the file and of the model (a run
-        and the server's requests read them often)."""
-        from stethoscope.alerts.rules import load_rules
-
-        try:
-            stat = path.stat()
-        except OSError:
-            return load_rules(path, m, channels=channels, embedded=embedded)
-        key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size, m.version, tuple(channels))
-        cache: dict[tuple[Any, ...], Rules] = self.__dict__.setdefault("_rules_cache", {})
-        if key not in cache:
-            rules = load_rules(path, m, channels=channels, embedded=embedded)
-            cache.clear()
-            cache[key] = rules
-        return cache[key]
+    # the rules themselves are read with the model, without the store
+    # (stethoscope.facade.model_files.ModelFiles.alert_rules)
 
     def _after_run(self, m: Model, summary: RunSummary, rules: Rules) -> list[Evaluation]:
         """Evaluate the rules on the run's dates and queue what to send (the caller sends
@@ -192,6 +133,13 @@ class AlertsMixin:
         # deliveries change nothing the server's read model copies
         with _DRAIN_GUARD:
             return outbox.drain(self._lock.keeping_reads, self.store.con, self.settings, at=at)
+
+    def outbox_depth(self) -> dict[str, int]:
+        """Deliveries still to go, per status: pending, retrying (the service's metrics)."""
+        from stethoscope.store import alerts as store
+
+        with self._reading() as con:
+            return store.waiting(con)
 
     def deliveries(
         self, *, status: str | None = None, limit: int = 50, offset: int = 0

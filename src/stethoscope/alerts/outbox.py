@@ -14,6 +14,7 @@ again at most the message in flight.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from stethoscope.settings import Settings
     from stethoscope.store.database import Connection
 
+log = logging.getLogger(__name__)
 # the days over which "what moved" is measured in a message
 MOVED_DAYS = 7
 MOVED_LINES = 3
@@ -320,7 +322,9 @@ class Drainer:
             try:
                 self.send_due()
             except Exception as e:  # the next tick tries again; the server must go on
-                print(f"outbox: could not send waiting deliveries: {type(e).__name__}: {e}")
+                log.warning(
+                    "outbox: could not send waiting deliveries: %s: %s", type(e).__name__, e
+                )
 
     def stop(self) -> None:
         self._stop.set()

@@ -326,7 +326,7 @@ class _Resolver:
 
     def rule(self, name: str, r: RuleSpec, playbooks: dict[str, Playbook]) -> Rule | None:
         from stethoscope.alerts.templates import check_template
-        from stethoscope.model.resolve_metrics import suggest
+        from stethoscope.model.resolve_columns import suggest
 
         here = self.path("rules", name)
         before = len(self.problems)

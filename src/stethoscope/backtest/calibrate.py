@@ -199,7 +199,9 @@ def calibrate(
     cards = job.cards
     measures = sorted({m for c in cards for m in members(model, c)[0]})
     fits = {m: job.diagnose(m, flips) for m in measures}
-    judged = [("weights", job.changes("weights"), *job.judge("weights"), True)]
+    weights = job.judge("weights")
+    # refitted weights that rank churn worse held out than the model's own are not kept
+    judged = [("weights", job.changes("weights"), *weights, job.better(weights[0], obs.score))]
     for name in ("flips", "curves") if flips else ("curves",):
         if name == "curves" and curves:
             for m in measures:
@@ -209,7 +211,7 @@ def calibrate(
             continue
         held, flat, bands = job.judge(name)
         # flips and curves only where they raise the held-out AUC of the steps before
-        before = next(j[2] for j in reversed(judged) if j[-1])
+        before = next((j[2] for j in reversed(judged) if j[-1]), obs.score)
         kept = job.better(held, before)
         if not kept:
             job.drop(name, fits)
@@ -221,7 +223,8 @@ def calibrate(
     steps = [job.step("old", [], obs.score[c], None, obs["band"][c])]
     steps += [job.step(n, ch, h[c], f[c], b[c], k) for n, ch, h, f, b, k in judged]
     final = job.grades(next(s.name for s in reversed(steps) if s.kept), None)
-    cards_fit, nested, chosen = job.final_fit(final)
+    refit = any(s.kept for s in steps[1:])
+    cards_fit, nested, chosen = job.final_fit(final) if refit else job.kept(steps[0], steps[1])
     everywhere = np.full(len(obs), np.nan)
     for card in cards:
         m = job.card_of == card
@@ -487,6 +490,13 @@ class _Job:
 
     # -- the file ---------------------------------------------------------------------
 
+    def kept(self, old: Step, refit: Step) -> tuple[list[CardFit], cf.Nested, list[float]]:
+        """The model's own weights: no step ranked churn better held out (a tie keeps it)."""
+        w = cf.weights_of(self.model)
+        note = f"kept: refitted weights ranked churn no better held out ({_auc(refit.auc)} "
+        note += f"against the model's {_auc(old.auc)})"
+        return [CardFit(c, w.cards[c], None, note) for c in self.cards], w, []
+
     def final_fit(self, g: Grades) -> tuple[list[CardFit], cf.Nested, list[float]]:
         old = cf.weights_of(self.model)
         flat: dict[str, dict[str, float]] = {}
@@ -533,6 +543,10 @@ class _Job:
                 )
             )
         return out, nested, chosen
+
+
+def _auc(a: float | None) -> str:
+    return "-" if a is None else f"{a:.3f}"
 
 
 def _shares(w: dict[str, float]) -> dict[str, float]:

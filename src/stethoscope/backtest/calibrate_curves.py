@@ -1,12 +1,17 @@
 """Grading curves fitted from data, and measures that point the wrong way.
 
-``fit_curve`` grades a metric by what its values say about churn: the values are cut into
-quantile bins, the churn rate of each bin is made monotone in the value (pool adjacent
-violators, in the direction the data runs), neighbouring bins with the closest rates are
-merged until a few steps remain, and each step's grade is its churn rate placed between
-the worst bin (0) and the best (100). The cuts are rounded to two significant figures (a
-whole number when the values are whole), so that the result reads as a ``thresholds``
-grading a person can check: ``{points: [[3, 40], [12, 100]], below: 0}``.
+``fit_curve`` grades a metric by what its values say about churn, for ``calibrate`` and
+for ``discover``'s starter model alike: the values are cut into fine quantile bins, the
+churn rate of each bin is made monotone in the value (pool adjacent violators, in the
+direction the data runs, or the one given), which finds where churn changes (a renewal
+90 days out, a seat use of one half) wherever it is, and neighbouring steps closest in
+churn are merged until a few remain, each holding a fair share of the observations. Each
+step's grade places the log-odds of its churn between the worst step (0) and the best
+(100): grades so placed add up as evidence does, so a weighted sum of them is what a
+logistic regression on the measures gives, where grades placed by the rate itself would
+crowd healthy steps (1% and 3% churn) together at the top. The cuts are rounded to two
+significant figures (a whole number when the values are whole), so that the result reads
+as a ``thresholds`` grading a person can check: ``{points: [[3, 40], [12, 100]], below: 0}``.
 
 ``reversed_`` says whether a grade's AUC is clearly under 0.5: the grade ranks churners
 *higher*, so the measure's direction is the wrong way round for this book.
@@ -23,12 +28,10 @@ from stethoscope.backtest import metrics
 
 # a curve of fewer churned observations than this is noise
 MIN_CHURNED = 10
-STEPS = 4
-BINS = 10
-# neighbouring steps closer than this many grade points are merged
-SAME_GRADE = 15
-# the smallest share of the observations with a value a first bin may hold
-MIN_BIN = 0.05
+STEPS = 6
+BINS = 40
+# the smallest share of the observations with a value a step may hold
+MIN_STEP = 0.03
 # an AUC this far under 0.5, and under it by two standard errors, is a reversed measure
 REVERSED_BELOW = 0.47
 
@@ -42,6 +45,15 @@ class Curve:
     points: tuple[tuple[float, float], ...]
     below: float
     rates: tuple[float, ...] = ()
+    # the log-odds of churn graded 0 and 100, the ends of the scale
+    worst: float = 0.0
+    best: float = 0.0
+
+    def grade_of(self, rate: float, n: int) -> float:
+        """The grade, in fives, of ``n`` observations churning at ``rate`` on this curve's
+        scale, clipped to 0-100 (the observations without a value, say)."""
+        odds = float(log_odds(np.array([rate]), np.array([float(n)]))[0])
+        return float(5 * round(20 * min(max((self.worst - odds) / (self.worst - self.best), 0), 1)))
 
     def grade(self, values: np.ndarray) -> np.ndarray:
         """The grade of each value (NaN for a missing value)."""
@@ -78,10 +90,14 @@ def nice(x: float, whole: bool) -> float:
     return float(round(r)) if whole and digits > 0 else float(r)
 
 
-def fit_curve(values: np.ndarray, labels: np.ndarray, *, steps: int = STEPS) -> Curve | None:
+def fit_curve(
+    values: np.ndarray, labels: np.ndarray, *, steps: int = STEPS, direction: str | None = None
+) -> Curve | None:
     """A monotone step grading of churn ``labels`` (0/1) on raw metric ``values`` (NaN:
-    missing, left out), at most ``steps`` steps; None when the values hold no monotone
-    signal (fewer than ``MIN_CHURNED`` churned, one distinct value, or one step left)."""
+    missing, left out), at most ``steps`` steps, healthier where ``direction`` says
+    (``higher``/``lower``; by default the way the data runs); None when the values hold no
+    monotone signal (fewer than ``MIN_CHURNED`` churned, one distinct value, or one step
+    left)."""
     ok = ~np.isnan(values)
     v, y = values[ok], labels[ok].astype(float)
     if y.sum() < MIN_CHURNED or y.sum() == len(y) or len(np.unique(v)) < 2:
@@ -95,36 +111,65 @@ def fit_curve(values: np.ndarray, labels: np.ndarray, *, steps: int = STEPS) -> 
     k = np.bincount(idx, weights=y, minlength=len(edges))
     keep = n > 0
     edges, n, k = edges[keep], n[keep], k[keep]
-    a = metrics.auc(v, y)
-    healthier_up = a is None or a >= 0.5  # higher values churn less
+    if direction is None:
+        a = metrics.auc(v, y)
+        healthier_up = a is None or a >= 0.5  # higher values churn less
+    else:
+        healthier_up = direction == "higher"
     bins = [[float(e), float(nn), float(kk)] for e, nn, kk in zip(edges, n, k, strict=True)]
-    bins = _pool(bins, healthier_up)
-    while len(bins) > steps:
-        gaps = [abs(_rate(bins[i]) - _rate(bins[i + 1])) for i in range(len(bins) - 1)]
-        i = int(np.argmin(gaps))
-        bins[i : i + 2] = [_merge(bins[i], bins[i + 1])]
-    bins = _rounded(bins, whole)
-    # a first step too small to trust joins the next
-    while len(bins) > 1 and bins[0][1] < MIN_BIN * len(v):
-        bins[0:2] = [_merge(bins[0], bins[1])]
+    bins = _rounded(_pool(bins, healthier_up), whole)
+    bins = _merged(bins, steps, MIN_STEP * len(v))
     if len(bins) < 2:
         return None
-    rates = [_rate(b) for b in bins]
-    worst, best = max(rates), min(rates)
+    odds = log_odds(np.array([_rate(b) for b in bins]), np.array([b[1] for b in bins]))
+    # a rate of 0 is kept off 0 by half an observation of its own step: never so far that
+    # it passes a neighbour
+    odds = np.minimum.accumulate(odds) if healthier_up else np.maximum.accumulate(odds)
+    worst, best = float(odds.max()), float(odds.min())
     if worst - best <= 0:
         return None
-    # steps whose grades would differ by less than SAME_GRADE read as one
-    while len(bins) > 2:
-        gaps = [abs(_rate(bins[i]) - _rate(bins[i + 1])) for i in range(len(bins) - 1)]
-        i = int(np.argmin(gaps))
-        if gaps[i] >= SAME_GRADE / 100 * (worst - best):
+    grades = [float(5 * round(20 * (worst - o) / (worst - best))) for o in odds]
+    # steps graded alike read as one
+    cuts = [(b[0], g) for b, g in zip(bins[1:], grades[1:], strict=True)]
+    points = tuple((c, g) for (c, g), before in zip(cuts, grades[:-1], strict=True) if g != before)
+    if not points:
+        return None
+    return Curve(points, grades[0], tuple(_rate(b) for b in bins), worst, best)
+
+
+def log_odds(rate: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """The log-odds of churn rates read off ``n`` observations each, kept off 0 and 1 by
+    half an observation."""
+    r = np.clip(rate, 0.5 / n, 1 - 0.5 / n)
+    out: np.ndarray = np.log(r / (1 - r))
+    return out
+
+
+def _merged(bins: list[list[float]], steps: int, min_n: float) -> list[list[float]]:
+    """Neighbouring bins merged, those whose churn differs by the fewest standard errors
+    (a two-proportion z) first, until at most ``steps`` remain and each holds ``min_n``
+    observations (a bin too small joins its closer neighbour). Merging neighbours of a
+    monotone curve keeps it monotone. (Merging further, until every cut left separates
+    rates two standard errors apart, lost 0.005 of held-out AUC on the random books of
+    bench/predictive.py: a weak step still ranks.)"""
+
+    def z(i: int) -> float:
+        (_, n1, k1), (_, n2, k2) = bins[i][:3], bins[i + 1][:3]
+        p = (k1 + k2) / (n1 + n2)
+        se = math.sqrt(max(p * (1 - p), 1e-12) * (1 / n1 + 1 / n2))
+        return abs(k1 / n1 - k2 / n2) / se
+
+    bins = [list(b) for b in bins]
+    while len(bins) > 1:
+        small = [i for i, b in enumerate(bins) if b[1] < min_n]
+        pairs = range(len(bins) - 1)
+        if small:
+            pairs = range(max(small[0] - 1, 0), min(small[0] + 1, len(bins) - 1))
+        i = min(pairs, key=z)
+        if len(bins) <= steps and not small:
             break
         bins[i : i + 2] = [_merge(bins[i], bins[i + 1])]
-    rates = [_rate(b) for b in bins]
-    worst, best = max(rates), min(rates)
-    grades = [float(5 * round(20 * (worst - r) / (worst - best))) for r in rates]
-    points = tuple((b[0], g) for b, g in zip(bins[1:], grades[1:], strict=True))
-    return Curve(points, grades[0], tuple(rates))
+    return bins
 
 
 def _rate(b: list[float]) -> float:

@@ -384,7 +384,9 @@ def band_cuts(model: Model, score: np.ndarray, y: np.ndarray) -> list[dict[str, 
     """New band thresholds on the new score: with N bands, boundary i (worst first) is the
     lowest score whose fitted churn probability falls below base rate x 2^(N-2-i), e.g.
     red below twice the base rate, yellow below the base rate. A boundary the curve never
-    crosses keeps its old value."""
+    crosses keeps its old value; so does one the lowest score is already under (a band of
+    nobody, which the model could not hold: a band's ``below`` is above the scale's
+    minimum)."""
     ok = ~np.isnan(score)
     out: list[dict[str, Any]] = []
     bands = list(model.bands)
@@ -400,7 +402,8 @@ def band_cuts(model: Model, score: np.ndarray, y: np.ndarray) -> list[dict[str, 
             continue
         target = base * 2 ** (n - 2 - i)
         under = grid[p < target]
-        below = round(float(under.min()), model.scale.decimals) if len(under) else b.below
+        crossed = len(under) and under.min() > grid.min()
+        below = round(float(under.min()), model.scale.decimals) if crossed else b.below
         if below <= last:
             below = b.below if b.below > last else last + 10**-model.scale.decimals
         last = below

@@ -24,54 +24,27 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from typing import Any
 
+from stethoscope.backtest.candidate_kinds import (
+    LONG,
+    STATIC,
+    WINDOW,
+    YEAR,
+    Candidate,
+    Spec,
+    change,
+    one,
+    ratio,
+    span,
+)
+from stethoscope.backtest.candidates_contract import (
+    account_attributes,
+    contract_in_force,
+    subscription_lines,
+)
 from stethoscope.backtest.discover_book import Book
 
-Spec = dict[str, Any]
-
-# the window of "recent" activity, and the longer one of sparse sources (tickets, calls)
-WINDOW = 30
-LONG = 90
-YEAR = 365
-STATIC = "reads today's value, not the value on the observation date (no history)"
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A metric to try: ``name`` is the metric judged; ``metrics`` holds it and every
-    metric it reads, as model-file mappings."""
-
-    name: str
-    family: str
-    description: str
-    metrics: dict[str, Spec]
-    caveat: str | None = None
-
-    @property
-    def spec(self) -> Spec:
-        return self.metrics[self.name]
-
-
-def _w(days: int) -> str:
-    return f"{days}d"
-
-
-def _one(name: str, family: str, description: str, spec: Spec, **kw: Any) -> Candidate:
-    return Candidate(name, family, description, {name: spec}, **kw)
-
-
-def _change(name: str, family: str, description: str, base: str, base_spec: Spec) -> Candidate:
-    return Candidate(name, family, description, {base: base_spec, name: {"percent_change": base}})
-
-
-def _ratio(
-    name: str, family: str, description: str, parts: dict[str, Spec], caveat: str | None = None
-) -> Candidate:
-    a, b = parts
-    return Candidate(name, family, description, {**parts, name: {"ratio": [a, b]}}, caveat)
-
+__all__ = ["Candidate", "Spec", "candidates", "metrics_of", "slugs"]
 
 # -- generators: one per source; each yields candidates for what the book holds ---------
 
@@ -79,38 +52,45 @@ def _ratio(
 def _events(book: Book) -> Iterator[Candidate]:
     if "events" not in book.tables:
         return
-    count = {"table": "events", "aggregate": "count", "window": _w(WINDOW)}
-    days = {"table": "events", "aggregate": "active_days", "window": _w(WINDOW)}
-    yield _one("events_30d", "events", "Events in the last 30 days.", count)
-    yield _one("active_days_30d", "events", "Days with any event in the last 30.", days)
-    yield _one(
+    count = {"table": "events", "aggregate": "count", "window": span(WINDOW)}
+    days = {"table": "events", "aggregate": "active_days", "window": span(WINDOW)}
+    yield one("events_30d", "events", "Events in the last 30 days.", count)
+    yield one("active_days_30d", "events", "Days with any event in the last 30.", days)
+    yield one(
         "active_days_90d",
         "events",
         "Days with any event in the last 90.",
-        {**days, "window": _w(LONG)},
+        {**days, "window": span(LONG)},
     )
-    yield _change(
+    yield change(
         "events_change_30d",
         "events",
         "Events in 30 days against the 30 before, in percent.",
         "events_30d",
         count,
     )
-    yield _change(
+    yield change(
+        "events_change_60d",
+        "events",
+        "Events in 60 days against the 60 before, in percent.",
+        "events_60d",
+        {**count, "window": "60d"},
+    )
+    yield change(
         "events_change_90d",
         "events",
         "Events in 90 days against the 90 before, in percent.",
         "events_90d",
-        {**count, "window": _w(LONG)},
+        {**count, "window": span(LONG)},
     )
-    yield _change(
+    yield change(
         "active_days_change_30d",
         "events",
         "Active days in 30 against the 30 before, in percent.",
         "active_days_30d",
         days,
     )
-    yield _one(
+    yield one(
         "days_since_event",
         "events",
         "Days since the last event.",
@@ -120,10 +100,10 @@ def _events(book: Book) -> Iterator[Candidate]:
         "table": "events",
         "aggregate": "count_distinct",
         "column": "event",
-        "window": _w(WINDOW),
+        "window": span(WINDOW),
     }
-    yield _one("event_types_30d", "events", "Kinds of event used in 30 days.", breadth)
-    yield _ratio(
+    yield one("event_types_30d", "events", "Kinds of event used in 30 days.", breadth)
+    yield ratio(
         "events_per_day_30d",
         "events",
         "Events per active day, 30 days.",
@@ -134,23 +114,23 @@ def _events(book: Book) -> Iterator[Candidate]:
             "table": "events",
             "aggregate": "count_distinct",
             "column": "user_id",
-            "window": _w(WINDOW),
+            "window": span(WINDOW),
         }
-        yield _one("users_30d", "events", "Distinct users with an event in 30 days.", users)
-        yield _change(
+        yield one("users_30d", "events", "Distinct users with an event in 30 days.", users)
+        yield change(
             "users_change_30d",
             "events",
             "Active users in 30 days against the 30 before, in percent.",
             "users_30d",
             users,
         )
-        yield _ratio(
+        yield ratio(
             "events_per_user_30d",
             "events",
             "Events per active user, 30 days.",
             {"events_30d": count, "users_30d": users},
         )
-        yield _ratio(
+        yield ratio(
             "users_per_seat_30d",
             "events",
             "Active users in 30 days per licensed seat (accounts.seats).",
@@ -160,24 +140,24 @@ def _events(book: Book) -> Iterator[Candidate]:
 
 
 def _event_types(book: Book) -> Iterator[Candidate]:
-    total = {"table": "events", "aggregate": "count", "window": _w(WINDOW)}
+    total = {"table": "events", "aggregate": "count", "window": span(WINDOW)}
     names = slugs(book.events)
     for event, slug in zip(book.events, names, strict=True):
         where = {"event": event}
-        count = {"table": "events", "where": where, "aggregate": "count", "window": _w(WINDOW)}
+        count = {"table": "events", "where": where, "aggregate": "count", "window": span(WINDOW)}
         days = {**count, "aggregate": "active_days"}
         family = f"event {event}"
         n, d = f"{slug}_30d", f"{slug}_days_30d"
-        yield _one(n, family, f"{event} events in 30 days.", count)
-        yield _one(d, family, f"Days with a {event} event in 30.", days)
-        yield _change(
+        yield one(n, family, f"{event} events in 30 days.", count)
+        yield one(d, family, f"Days with a {event} event in 30.", days)
+        yield change(
             f"{slug}_change_30d",
             family,
             f"{event} events in 30 days against the 30 before, in percent.",
             n,
             count,
         )
-        yield _ratio(
+        yield ratio(
             f"{slug}_share_30d",
             family,
             f"{event} events per event of any kind, 30 days.",
@@ -191,20 +171,57 @@ def _rates(book: Book) -> Iterator[Candidate]:
     if "events" not in book.tables:
         return
     count = {"table": "events", "aggregate": "count"}
-    yield _one(
+    yield one(
         "events_90d_scaled",
         "events",
         "Events in 90 days, scaled to 90 days for accounts younger than that.",
-        {**count, "window": _w(LONG), "scale": "tenure"},
+        {**count, "window": span(LONG), "scale": "tenure"},
     )
     if book.has_users:
         for days in (WINDOW, LONG):
-            yield _one(
+            yield one(
                 f"events_per_active_user_{days}d",
                 "events",
                 f"Events per active user (distinct users with an event), {days} days.",
-                {**count, "window": _w(days), "per": "user"},
+                {**count, "window": span(days), "per": "user"},
             )
+
+
+def _roles(book: Book) -> Iterator[Candidate]:
+    """The activity of the people a renewal depends on (``contact.role``): a champion
+    who goes quiet is a classic warning, invisible in the account's total usage."""
+    for role in sorted(book.contact_roles):
+        who = {"table": "events", "where": {"contact.role": role}}
+        family = f"{role}s"
+        yield one(
+            f"{role}_events_30d",
+            family,
+            f"Events by contacts whose role is {role}, 30 days.",
+            {**who, "aggregate": "count", "window": span(WINDOW)},
+        )
+        yield one(
+            f"{role}_days_30d",
+            family,
+            f"Days with an event by a {role}, in the last 30.",
+            {**who, "aggregate": "active_days", "window": span(WINDOW)},
+        )
+        people = {**who, "aggregate": "count_distinct", "column": "user_id"}
+        yield ratio(
+            f"{role}s_still_active",
+            family,
+            f"{role.capitalize()}s active in the last 30 days per {role} active in the "
+            "last year (1: none has gone quiet).",
+            {
+                f"{role}s_30d": {**people, "window": span(WINDOW)},
+                f"{role}s_365d": {**people, "window": span(YEAR)},
+            },
+        )
+        yield one(
+            f"days_since_{role}_active",
+            family,
+            f"Days since a {role} last used the product.",
+            {**who, "aggregate": "days_since"},
+        )
 
 
 def _values(book: Book) -> Iterator[Candidate]:
@@ -214,13 +231,13 @@ def _values(book: Book) -> Iterator[Candidate]:
         where = {"event": event}
         amount = {"table": "events", "where": where, "column": "properties.value"}
         family = f"event {event}"
-        yield _one(
+        yield one(
             f"{slug}_value_180d",
             family,
             f"Sum of properties.value of {event} events in 180 days.",
             {**amount, "aggregate": "sum", "window": "180d", "scale": "tenure"},
         )
-        yield _one(
+        yield one(
             f"{slug}_value_latest",
             family,
             f"properties.value of the latest {event} event.",
@@ -231,9 +248,9 @@ def _values(book: Book) -> Iterator[Candidate]:
 def _tickets(book: Book) -> Iterator[Candidate]:
     if "tickets" not in book.tables:
         return
-    base = {"table": "tickets", "aggregate": "count", "window": _w(LONG)}
-    yield _one("tickets_90d", "tickets", "Tickets opened in 90 days.", base)
-    yield _one(
+    base = {"table": "tickets", "aggregate": "count", "window": span(LONG)}
+    yield one("tickets_90d", "tickets", "Tickets opened in 90 days.", base)
+    yield one(
         "tickets_90d_scaled",
         "tickets",
         "Tickets opened in 90 days, scaled to 90 days for accounts younger than that.",
@@ -241,7 +258,7 @@ def _tickets(book: Book) -> Iterator[Candidate]:
     )
     urgent = sorted(book.priorities & {"high", "urgent"})
     if urgent:
-        yield _one(
+        yield one(
             "tickets_high_90d",
             "tickets",
             f"Tickets of priority {' or '.join(urgent)} opened in 90 days.",
@@ -249,12 +266,12 @@ def _tickets(book: Book) -> Iterator[Candidate]:
                 "table": "tickets",
                 "where": {"priority": urgent},
                 "aggregate": "count",
-                "window": _w(LONG),
+                "window": span(LONG),
             },
         )
     # tickets still open on the date: their status is only known as it is today, so the
     # share of all tickets opened by then that were closed by then (closed_at) stands in
-    yield _ratio(
+    yield ratio(
         "tickets_closed_share",
         "tickets",
         "Tickets closed by the date per ticket opened by then, all history.",
@@ -267,14 +284,14 @@ def _tickets(book: Book) -> Iterator[Candidate]:
             "tickets_opened": {"table": "tickets", "aggregate": "count"},
         },
     )
-    yield _one(
+    yield one(
         "days_since_ticket",
         "tickets",
         "Days since the last ticket was opened.",
         {"table": "tickets", "aggregate": "days_since"},
     )
     if book.has_csat:
-        yield _one(
+        yield one(
             "ticket_csat_180d",
             "tickets",
             "Mean CSAT of tickets closed in 180 days.",
@@ -293,7 +310,7 @@ def _surveys(book: Book) -> Iterator[Candidate]:
         return
     for kind in sorted(book.survey_kinds & {"nps", "csat"}):
         where = {"kind": kind}
-        yield _one(
+        yield one(
             f"{kind}_latest",
             "surveys",
             f"The latest {kind.upper()} answer of the last year.",
@@ -302,10 +319,10 @@ def _surveys(book: Book) -> Iterator[Candidate]:
                 "where": where,
                 "aggregate": "latest",
                 "column": "score",
-                "window": _w(YEAR),
+                "window": span(YEAR),
             },
         )
-        yield _one(
+        yield one(
             f"{kind}_mean_365d",
             "surveys",
             f"The mean {kind.upper()} answer of the last year.",
@@ -314,48 +331,48 @@ def _surveys(book: Book) -> Iterator[Candidate]:
                 "where": where,
                 "aggregate": "avg",
                 "column": "score",
-                "window": _w(YEAR),
+                "window": span(YEAR),
             },
         )
-        yield _one(
+        yield one(
             f"{kind}_answers_365d",
             "surveys",
             f"{kind.upper()} answers in the last year.",
-            {"table": "surveys", "where": where, "aggregate": "count", "window": _w(YEAR)},
+            {"table": "surveys", "where": where, "aggregate": "count", "window": span(YEAR)},
         )
 
 
 def _touchpoints(book: Book) -> Iterator[Candidate]:
     if "touchpoints" not in book.tables:
         return
-    yield _one(
+    yield one(
         "days_since_touchpoint",
         "touchpoints",
         "Days since the last conversation of any kind.",
         {"table": "touchpoints", "aggregate": "days_since"},
     )
-    yield _one(
+    yield one(
         "touchpoints_90d",
         "touchpoints",
         "Conversations in 90 days.",
-        {"table": "touchpoints", "aggregate": "count", "window": _w(LONG)},
+        {"table": "touchpoints", "aggregate": "count", "window": span(LONG)},
     )
     meetings = sorted(book.touchpoint_kinds & {"meeting", "qbr", "call"})
     if meetings:
-        yield _one(
+        yield one(
             "days_since_meeting",
             "touchpoints",
             f"Days since the last {', '.join(meetings)}.",
             {"table": "touchpoints", "where": {"kind": meetings}, "aggregate": "days_since"},
         )
     for persona in sorted(book.personas & {"executive", "champion"}):
-        yield _one(
+        yield one(
             f"days_since_{persona}",
             "touchpoints",
             f"Days since the last conversation with a {persona}.",
             {"table": "touchpoints", "where": {"persona": persona}, "aggregate": "days_since"},
         )
-    yield _one(
+    yield one(
         "personas_180d",
         "touchpoints",
         "Personas spoken with in 180 days.",
@@ -373,128 +390,18 @@ def _goals(book: Book) -> Iterator[Candidate]:
         return
     goals = {"table": "goals", "aggregate": "count"}
     achieved = {"table": "goals", "aggregate": "count", "time_column": "achieved_at"}
-    yield _one(
+    yield one(
         "goals_achieved_365d",
         "goals",
         "Goals achieved in the last year.",
-        {**achieved, "window": _w(YEAR)},
+        {**achieved, "window": span(YEAR)},
     )
-    yield _ratio(
+    yield ratio(
         "goals_achieved_share",
         "goals",
         "Goals achieved per goal set, all history.",
         {"goals_achieved": achieved, "goals_set": goals},
     )
-
-
-def _subscriptions(book: Book) -> Iterator[Candidate]:
-    """Contract lines placed in time by their start (what is known once a line starts)."""
-    if "subscriptions" not in book.tables:
-        return
-    lines = {"table": "subscriptions"}
-    yield _one(
-        "days_since_line_start",
-        "subscriptions",
-        "Days since the newest subscription line started (a renewal, upgrade or add-on).",
-        {**lines, "aggregate": "days_since"},
-    )
-    yield _one(
-        "lines_started_365d",
-        "subscriptions",
-        "Subscription lines started in the last year.",
-        {**lines, "aggregate": "count", "window": _w(YEAR)},
-    )
-    for column, what in (("mrr", "MRR"), ("quantity", "quantity (seats)")):
-        if column in book.line_columns:
-            yield _one(
-                f"line_{column}_latest",
-                "subscriptions",
-                f"The {what} of the newest subscription line.",
-                {**lines, "aggregate": "latest", "column": column},
-            )
-    if "term_months" in book.line_columns:
-        yield _one(
-            "term_months_latest",
-            "subscriptions",
-            "The billing term in months of the newest subscription line (1 monthly, 12 annual).",
-            {**lines, "aggregate": "latest", "column": "term_months"},
-        )
-
-
-def _contract(book: Book) -> Iterator[Candidate]:
-    """The contract in force on the date (subscription lines started by then and not ended
-    before it)."""
-    if "subscriptions" not in book.tables:
-        return
-    yield _one("mrr", "contract", "MRR of the lines in force.", {"contract": "mrr"})
-    seats = {"contract": "seats"}
-    yield _one("contract_seats", "contract", "Seats (quantity) of the lines in force.", seats)
-    yield _one(
-        "days_to_term_end",
-        "contract",
-        "Days to the end of the main line's current term.",
-        {"contract": "days_to_term_end"},
-    )
-    yield _one(
-        "days_since_contract_change",
-        "contract",
-        "Days since MRR or seats in force last changed.",
-        {"contract": "days_since_change"},
-    )
-    if "term_months" in book.line_columns:
-        yield _one(
-            "bill_period",
-            "contract",
-            "Billing term of the main line in months (1 monthly, 12 annual).",
-            {"contract": "term_months"},
-        )
-    yield _one(
-        "mrr_change_90d",
-        "contract",
-        "MRR in force against 90 days before, in percent.",
-        {"contract": "mrr", "change": _w(LONG), "as": "percent"},
-    )
-    yield _one(
-        "seat_change_90d",
-        "contract",
-        "Seats in force minus those 90 days before.",
-        {"contract": "seats", "change": _w(LONG)},
-    )
-    if book.has_users:
-        yield _ratio(
-            "users_per_contract_seat_30d",
-            "contract",
-            "Active users in 30 days per seat in force (licence utilisation).",
-            {
-                "users_30d": {
-                    "table": "events",
-                    "aggregate": "count_distinct",
-                    "column": "user_id",
-                    "window": _w(WINDOW),
-                },
-                "contract_seats": seats,
-            },
-        )
-
-
-def _attributes(book: Book) -> Iterator[Candidate]:
-    yield _one(
-        "tenure_days",
-        "account",
-        "Days since the account became a customer.",
-        {"attribute": "tenure_days"},
-    )
-    static = None if book.attribute_history else STATIC
-    if book.has_renewal:
-        yield _one(
-            "days_to_renewal",
-            "account",
-            "Days to the contract's term end, else to accounts.renewal_date.",
-            {"attribute": "days_to_renewal"},
-            caveat=static,
-        )
-    for name, what in (("seats", "Licensed seats."), ("arr", "Annual recurring revenue.")):
-        yield _one(name, "account", what, {"attribute": name}, caveat=static)
 
 
 Generator = Callable[[Book], Iterator[Candidate]]
@@ -503,14 +410,15 @@ GENERATORS: tuple[Generator, ...] = (
     _events,
     _event_types,
     _rates,
+    _roles,
     _values,
     _tickets,
     _surveys,
     _touchpoints,
     _goals,
-    _subscriptions,
-    _contract,
-    _attributes,
+    subscription_lines,
+    contract_in_force,
+    account_attributes,
 )
 
 

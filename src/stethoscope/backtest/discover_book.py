@@ -35,6 +35,9 @@ class Book:
     valued_events: list[str] = field(default_factory=list)
     # accounts imported more than once: attributes read the version in force on the date
     attribute_history: bool = False
+    # roles of contacts whose own activity may matter (champion, executive ...): events
+    # name their user, who may be a contact of that role
+    contact_roles: set[str] = field(default_factory=set)
 
 
 def read_book(con: Connection, until: dt.date, *, events: int) -> Book:
@@ -71,6 +74,12 @@ def read_book(con: Connection, until: dt.date, *, events: int) -> Book:
             ).fetchall()
         )
         book.valued_events = _valued_events(con, upto("events"), end, events)
+        if book.has_users:
+            # contacts have no time of their own worth trusting (created_at is optional)
+            roles = con.execute(
+                "SELECT DISTINCT lower(role) FROM contacts WHERE role IS NOT NULL"
+            ).fetchall()
+            book.contact_roles = {str(r[0]) for r in roles} & KEY_ROLES
     if "tickets" in present:
         book.priorities = values("tickets", "priority")
         book.has_csat = bool(values("tickets", "csat"))
@@ -96,6 +105,10 @@ def read_book(con: Connection, until: dt.date, *, events: int) -> Book:
     )
     return book
 
+
+# the roles whose activity discover tries on its own: the people a renewal depends on
+# (every other contact is a user like the rest)
+KEY_ROLES = frozenset({"champion", "executive", "sponsor", "admin", "decision_maker"})
 
 # the JSON key a valued event carries, read as each store reads it (as the engine does)
 _VALUE = {

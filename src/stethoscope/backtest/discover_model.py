@@ -5,11 +5,10 @@ and weighted on the observations, as a model file for a person to review.
    time, carry no ``caveat`` (a value without history, or one present mostly when the
    account churned), have a value for at least
    ``MIN_COVERAGE`` of the observations and an AUC of at least ``MIN_AUC``; at most N.
-2. **Grading**: each measure grades its metric with readable ``thresholds``: the metric's
-   quintile cohorts (or its values, when few), their churn rates made monotone in the
-   measure's direction (a weighted isotonic fit), and each cohort graded 0 (the highest
-   churn) to 100 (the lowest) in proportion; neighbouring cohorts with the same grade merge.
-   Observations without a value are graded by their own churn rate on that scale
+2. **Grading**: each measure grades its metric with readable ``thresholds``: a step curve
+   of churn on the metric's values, monotone in the measure's direction, each step graded
+   by the log-odds of its churn (``calibrate_curves.fit_curve``, the curve ``calibrate``
+   fits). Observations without a value are graded by their own churn rate on that scale
    (``missing:``) when there are ``MIN_MISSING`` of them.
 3. **Weights**: an L2-regularised logistic regression of churn on the grades (a grade
    still missing imputed with the mean), coefficients kept non-negative in the healthy direction (a
@@ -25,14 +24,16 @@ held-out figures of the report), and on every date, for the file written.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from stethoscope.backtest import metrics
+from stethoscope.backtest import discover_text, metrics
+from stethoscope.backtest.calibrate_curves import fit_curve
+from stethoscope.backtest.calibrate_fit import C_GRID, fit_weights, flat_score
 from stethoscope.backtest.discover_stats import judge
+from stethoscope.backtest.discover_text import BANDS
 from stethoscope.backtest.summary import split_dates
 
 if TYPE_CHECKING:
@@ -43,11 +44,8 @@ if TYPE_CHECKING:
 MIN_AUC = 0.55
 MIN_COVERAGE = 0.1
 MIN_CHURNED = 10
-GRADE_COHORTS = 5
 # observations without a value needed to grade them by their own churn rate
 MIN_MISSING = 100
-C_GRID = (0.01, 0.1, 1.0, 10.0)
-BANDS = (("red", "Act"), ("yellow", "Investigate"), ("green", "Healthy"))
 
 
 @dataclass
@@ -97,83 +95,19 @@ class Starter:
 def grading(
     x: np.ndarray, y: np.ndarray, direction: str
 ) -> tuple[list[tuple[float, int]], int, int | None]:
-    """(points, below, missing) of a thresholds grading read off churn by cohort (module
-    doc); ``missing`` grades the observations without a value by their churn rate on the
-    same scale, when there are enough of them to read one."""
-    from sklearn.isotonic import IsotonicRegression
-
-    ok = ~np.isnan(x)
-    v, t = x[ok], y[ok]
-    values = np.unique(v)
-    if len(values) <= GRADE_COHORTS:
-        edges = values
-    else:
-        q = np.linspace(0, 1, GRADE_COHORTS + 1)[:-1]
-        edges = np.unique([_readable(e) for e in np.quantile(v, q, method="lower")])
-    which = np.clip(np.searchsorted(edges, v, side="right") - 1, 0, None)
-    n = np.bincount(which, minlength=len(edges)).astype(float)
-    keep = n > 0
-    edges, n = edges[keep], n[keep]
-    churned = np.bincount(which, weights=t, minlength=len(keep))[keep]
-    iso = IsotonicRegression(increasing=direction == "lower")
-    rate = iso.fit_transform(np.arange(len(edges)), churned / n, sample_weight=n)
-    lo, hi = float(rate.min()), float(rate.max())
-    grades = [50 if hi <= lo else round(100 * (hi - r) / (hi - lo)) for r in rate]
-    points = [
-        (float(edges[i]), int(grades[i]))
-        for i in range(1, len(edges))
-        if grades[i] != grades[i - 1]
-    ]
-    return points, int(grades[0]), _missing_grade(y[~ok], lo, hi)
-
-
-def _missing_grade(t: np.ndarray, lo: float, hi: float) -> int | None:
-    """The grade, in fives, of observations without a value: where their churn rate sits
-    between the best cohort's (100) and the worst's (0), clipped. A sum over no rows has
-    no value, yet "no deals at all" can be the strongest sign there is: skipping it (or
-    imputing the mean) would hide it. Left to skip below ``MIN_MISSING`` observations."""
-    if len(t) < MIN_MISSING or hi <= lo:
-        return None
-    r = float(t.mean())
-    return int(5 * round(20 * min(max((hi - r) / (hi - lo), 0.0), 1.0)))
-
-
-def _readable(v: float) -> float:
-    """A cut-off a person reads easily: whole numbers as they are, else three significant
-    digits."""
-    if v == int(v):
-        return float(v)
-    digits = 2 - math.floor(math.log10(abs(v))) if v else 0
-    return round(float(v), digits)
-
-
-def _fit(x: np.ndarray, y: np.ndarray, c: float) -> np.ndarray:
-    """Non-negative coefficients (healthy direction) of an L2 logistic regression of churn
-    on grades (0-100), a missing grade imputed with its column's mean."""
-    from sklearn.linear_model import LogisticRegression
-
-    means = np.array([np.nanmean(col) if (~np.isnan(col)).any() else 50.0 for col in x.T])
-    z = -np.where(np.isnan(x), means, x) / 100.0
-    active = list(range(x.shape[1]))
-    coef = np.zeros(x.shape[1])
-    while active:
-        lr = LogisticRegression(C=c, max_iter=1000)
-        lr.fit(z[:, active], y.astype(int))
-        b = lr.coef_[0]
-        if (b > 0).all():
-            coef[active] = b
-            break
-        active = [j for j, v in zip(active, b, strict=True) if v > 0]
-    return coef
-
-
-def _score(grades: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """The engine's rollup of a flat scorecard: known grades weighted, the rest skipped."""
-    known = ~np.isnan(grades)
-    den = (known * w).sum(axis=1)
-    num = (np.nan_to_num(grades) * w).sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(den > 0, num / den, np.nan)
+    """(points, below, missing) of a thresholds grading read off churn by value (module
+    doc; no points when the values hold no monotone signal); ``missing`` grades the
+    observations without a value by their churn rate on the same scale, when there are
+    enough of them to read one."""
+    curve = fit_curve(x, y, direction=direction)
+    if curve is None:
+        return [], 50, None
+    points = [(float(at), int(g)) for at, g in curve.points]
+    gone = y[np.isnan(x)]
+    missing = (
+        int(curve.grade_of(float(gone.mean()), len(gone))) if len(gone) >= MIN_MISSING else None
+    )
+    return points, int(curve.below), missing
 
 
 def _hundred(w: np.ndarray) -> np.ndarray:
@@ -186,8 +120,16 @@ def _hundred(w: np.ndarray) -> np.ndarray:
     return out
 
 
+def _short(values: Values, name: str, rows: np.ndarray) -> np.ndarray:
+    """Which of ``rows`` have no value of ``name`` for want of history (discover.short_history)."""
+    short = values.short.get(name)
+    return short[rows] if short is not None else np.zeros(int(rows.sum()), dtype=bool)
+
+
 def _choose_c(grades: np.ndarray, y: np.ndarray, as_of: np.ndarray, gap: tuple[int, int]) -> float:
-    """The C of the grid whose fit on the earlier dates best ranks the later ones."""
+    """The C of the grid whose fit on the earlier dates best ranks the later ones (the
+    held-out split of the report, several dates: calibrate's walk-forward judges on the
+    last date alone, which on four monthly dates chose worse here)."""
     dates = [d.astype(object) for d in np.unique(as_of)]
     fit_d, test_d = split_dates(dates, *gap)
     fit = np.isin(as_of, np.array(fit_d, dtype="datetime64[D]"))
@@ -196,8 +138,8 @@ def _choose_c(grades: np.ndarray, y: np.ndarray, as_of: np.ndarray, gap: tuple[i
         return 1.0
     best, best_auc = 1.0, -1.0
     for c in C_GRID:
-        w = _fit(grades[fit], y[fit], c)
-        a = metrics.auc(_score(grades[test], w), y[test]) if w.any() else None
+        w = fit_weights(grades[fit], y[fit], c)
+        a = metrics.auc(flat_score(grades[test], w), y[test]) if w.any() else None
         if a is not None and a > best_auc:
             best, best_auc = c, a
     return best
@@ -230,7 +172,8 @@ def fit(
     for j in select(judgement, n):
         assert j.direction is not None
         assert j.auc is not None
-        points, below, missing = grading(values.values[j.name][rows], y, j.direction)
+        x, has = values.values[j.name][rows], ~_short(values, j.name, rows)
+        points, below, missing = grading(x[has], y[has], j.direction)
         if points:  # a grading that gives everyone the same grade tells nobody apart
             measures.append(Measure(j.name, j.direction, j.auc, points, below, missing=missing))
     if not measures:
@@ -238,10 +181,16 @@ def fit(
             f"no candidate reaches an AUC of {MIN_AUC} with a value for {MIN_COVERAGE:.0%} of "
             "the observations, stable over time and with history"
         )
-    grades = np.column_stack([m.grade(values.values[m.name][rows]) for m in measures])
+    # a value unknown for want of history is no grade (the fit imputes the mean)
+    grades = np.column_stack(
+        [
+            np.where(_short(values, m.name, rows), np.nan, m.grade(values.values[m.name][rows]))
+            for m in measures
+        ]
+    )
     as_of = values.as_of[rows]
     c = _choose_c(grades, y, as_of, gap)
-    w = _fit(grades, y, c)
+    w = fit_weights(grades, y, c)
     if not w.any():
         return "no measure keeps a positive weight in the fit"
     whole = _hundred(w)
@@ -250,7 +199,7 @@ def fit(
         m.weight = int(v)
         if v > 0:
             kept.append(m)
-    score = _score(grades, whole.astype(float))
+    score = flat_score(grades, whole.astype(float))
     return Fitted(kept, _bands(score, y), c)
 
 
@@ -280,7 +229,7 @@ def _bands(score: np.ndarray, y: np.ndarray) -> list[float]:
 
 def scores(fitted: Fitted, values: Values, rows: np.ndarray) -> np.ndarray:
     grades = np.column_stack([m.grade(values.values[m.name][rows]) for m in fitted.measures])
-    return _score(grades, np.array([m.weight for m in fitted.measures], dtype=float))
+    return flat_score(grades, np.array([m.weight for m in fitted.measures], dtype=float))
 
 
 def band_of(score: np.ndarray, bands: list[float]) -> np.ndarray:
@@ -329,8 +278,6 @@ def starter(
 ) -> Starter:
     """The starter model (module doc): held-out figures from the recipe run on the earlier
     dates, and the file from the recipe run on every date."""
-    from stethoscope.backtest import discover_text
-
     gap = (settings.horizon, settings.lead)
     everything = np.ones(len(values), dtype=bool)
     final = fit(values, everything, judgement, measures, gap)

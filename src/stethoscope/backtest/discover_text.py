@@ -16,6 +16,10 @@ if TYPE_CHECKING:
 NAME = "discovered"
 
 
+# the starter model's bands, worst first, and their labels
+BANDS = (("red", "Act"), ("yellow", "Investigate"), ("green", "Healthy"))
+
+
 def _num(v: float) -> float | int:
     return int(v) if float(v).is_integer() else float(v)
 
@@ -34,7 +38,6 @@ def model_text(
 ) -> str:
     """The model file's text (see the module doc); deterministic for the same inputs."""
     from stethoscope.backtest.candidates import metrics_of
-    from stethoscope.backtest.discover_model import BANDS
 
     chosen = [candidates[m.name] for m in fitted.measures]
     measures: dict[str, Any] = {}

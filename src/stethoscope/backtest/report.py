@@ -77,7 +77,8 @@ def headline(r: dict[str, Any]) -> list[tuple[str, str]]:
 # -- HTML --------------------------------------------------------------------------------
 
 _STYLE = """
-body { font: 14px/1.45 system-ui, sans-serif; margin: 2em auto; max-width: 1150px; color: #222; }
+body { font: 14px/1.45 system-ui, sans-serif; margin: 2em auto; max-width: 1150px; color: #222;
+padding: 0 .75em; } .scroll { overflow-x: auto; } svg { max-width: 100%; height: auto; }
 h1 { font-size: 1.5em; } h2 { font-size: 1.15em; margin-top: 1.8em; }
 table { border-collapse: collapse; margin: .5em 0; } td, th { padding: 3px 10px;
 border-bottom: 1px solid #ddd; text-align: right; } td:first-child, th:first-child
@@ -89,12 +90,18 @@ border-bottom: 1px solid #ddd; text-align: right; } td:first-child, th:first-chi
 def _table(head: list[str], rows: list[list[str]]) -> str:
     h = "".join(f"<th>{escape(c)}</th>" for c in head)
     body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in r) + "</tr>" for r in rows)
-    return f"<table><thead><tr>{h}</tr></thead><tbody>{body}</tbody></table>"
+    # a table wider than a phone scrolls in its box, which takes the focus to scroll by keys
+    label = "Table: " + ", ".join(c for c in head if c) if any(head) else "Summary"
+    return (
+        f'<div class="scroll" tabindex="0" role="region" aria-label="{escape(label)}">'
+        f"<table><thead><tr>{h}</tr></thead><tbody>{body}</tbody></table></div>"
+    )
 
 
 def _page(title: str, body: str) -> str:
     return (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
         f"<title>{escape(title)}</title><style>{_STYLE}</style></head>"
         f"<body>{body}</body></html>"
     )

@@ -13,20 +13,20 @@ from stethoscope.cli import output
 from stethoscope.cli.app import app, state
 
 if TYPE_CHECKING:
-    from stethoscope.client import RemoteProject
-    from stethoscope.project import Project
+    from stethoscope.facade.protocol import Facade
 
 keys_app = typer.Typer(help="API keys for the service: create, list, revoke.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
 
 ROLE_HELP = (
     "admin (everything), editor (model and CSM inputs, and reads), viewer (reads), "
-    "ingest (only the event ingest endpoints under /v1)."
+    "ingest (only the event ingest endpoints under /v1), metrics (only the service's "
+    "Prometheus metrics at /metrics)."
 )
 
 
-def _connect() -> Project | RemoteProject:
-    from stethoscope.project import connect
+def _connect() -> Facade:
+    from stethoscope.connect import connect
 
     return connect(state.project, on_wait=output.note)
 

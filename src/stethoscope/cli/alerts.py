@@ -16,8 +16,7 @@ from stethoscope.cli.app import app, state
 from stethoscope.errors import DataError
 
 if TYPE_CHECKING:
-    from stethoscope.client import RemoteProject
-    from stethoscope.project import Project
+    from stethoscope.facade.protocol import Facade
 
 alerts_app = typer.Typer(
     help="Alert rules and the alerts they opened: validate, list, report, send.",
@@ -36,8 +35,8 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a t
 LimitOpt = Annotated[int, typer.Option(min=1, max=1000, help="Rows to show.")]
 
 
-def _connect() -> Project | RemoteProject:
-    from stethoscope.project import connect
+def _connect() -> Facade:
+    from stethoscope.connect import connect
 
     return connect(state.project, on_wait=output.note)
 
@@ -79,11 +78,11 @@ def alerts_init(
 
     if path.exists():
         raise DataError(f"{path} exists already", hint="edit it, or pass another path")
-    from stethoscope.project import Project
+    from stethoscope.facade.model_files import ModelFiles
     from stethoscope.settings import load_settings
 
     # the rules are written in the model's band names (reading the model needs no database)
-    model = Project(load_settings(state.project)).load_model()
+    model = ModelFiles(load_settings(state.project)).load_model()
     path.write_text(preset_rules_text(model))
     output.console.print(
         f'Wrote {path}. Use it with alert_rules = "{path}" in stethoscope.toml, then '

@@ -47,18 +47,7 @@ def root(
 
 
 def main() -> None:
-    # commands register themselves on `app` when imported
-    from stethoscope.cli import (  # noqa: F401
-        admin,
-        alerts,
-        backtest,
-        data,
-        discover,
-        scoring,
-        serve,
-        users,
-    )
-
+    # the commands are on `app` already: the package (cli/__init__.py) imported them
     try:
         app()
     except StethoscopeError as e:

@@ -17,7 +17,7 @@ from stethoscope.cli.app import app, state
 from stethoscope.errors import DataError, StoreBusyError
 
 if TYPE_CHECKING:
-    from stethoscope.project import Project
+    from stethoscope.facade.protocol import Facade
     from stethoscope.steps import Step
 
 DateOpt = Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"])]
@@ -39,9 +39,9 @@ def _days(text: str, option: str) -> int:
     return duration_days(text)
 
 
-def _local() -> Project:
+def _local() -> Facade:
     from stethoscope.client import RemoteProject
-    from stethoscope.project import connect
+    from stethoscope.connect import connect
 
     project = connect(state.project, on_wait=output.note)
     if isinstance(project, RemoteProject):

@@ -16,13 +16,12 @@ from stethoscope.contract.schema import END_DATES, FORMATS, MODES, TABLES
 from stethoscope.errors import ConfigError
 
 if TYPE_CHECKING:
-    from stethoscope.client import RemoteProject
     from stethoscope.contract.importer import EndDates, Mode
-    from stethoscope.project import Project
+    from stethoscope.facade.protocol import Facade
 
 
-def _connect() -> Project | RemoteProject:
-    from stethoscope.project import connect
+def _connect() -> Facade:
+    from stethoscope.connect import connect
 
     return connect(state.project, on_wait=output.note)
 

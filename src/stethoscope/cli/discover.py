@@ -39,7 +39,7 @@ def discover(
     ] = 15,
     measures: Annotated[
         int, typer.Option("--measures", min=1, help="Most measures in the starter model.")
-    ] = 8,
+    ] = 12,
     top: Annotated[int, typer.Option("--top", min=0, help="Candidates the table lists.")] = 25,
     fmt: Annotated[str, typer.Option("--format", help="table, json or html.")] = "table",
     report: Annotated[

@@ -18,10 +18,9 @@ from stethoscope.cli import output
 from stethoscope.cli.app import app, state
 
 if TYPE_CHECKING:
-    from stethoscope.client import RemoteProject
     from stethoscope.data_warnings import DataWarning
     from stethoscope.engine.explain import Change, Explanation
-    from stethoscope.project import Project
+    from stethoscope.facade.protocol import Facade
 
 ModelOpt = Annotated[
     Path | None, typer.Option("--model", help="Model file (default: the project's model.yaml).")
@@ -30,8 +29,8 @@ ScoreOpt = Annotated[str, typer.Option("--score", help="Which score of the model
 DateOpt = Annotated[datetime | None, typer.Option(formats=["%Y-%m-%d"])]
 
 
-def _connect() -> Project | RemoteProject:
-    from stethoscope.project import connect
+def _connect() -> Facade:
+    from stethoscope.connect import connect
 
     return connect(state.project, on_wait=output.note)
 
@@ -55,13 +54,14 @@ def validate(
     ] = None,
 ) -> None:
     """Check a health model and report every problem at once, with file:line."""
-    from stethoscope.project import Project
+    from stethoscope.facade.model_files import ModelFiles
+    from stethoscope.settings import load_settings
 
     # a model file and its alert rules are checked without the store: opened here, it
     # would be created in whatever folder the command runs
-    with Project.open(state.project) as project:
-        m = project.validate(model)
-        path = project.settings.database_path
+    files = ModelFiles(load_settings(state.project))
+    m = files.validate(model)
+    path = files.settings.database_path
     # what the data lacks, where there is a store to ask (through a running server, which
     # holds the embedded file)
     warnings: list[DataWarning] = []

@@ -12,8 +12,7 @@ from stethoscope.cli import output
 from stethoscope.cli.app import app, state
 
 if TYPE_CHECKING:
-    from stethoscope.client import RemoteProject
-    from stethoscope.project import Project
+    from stethoscope.facade.protocol import Facade
 
 users_app = typer.Typer(
     help="People who sign in to the dashboard: create, list.", no_args_is_help=True
@@ -23,10 +22,10 @@ app.add_typer(users_app, name="users")
 ROLE_HELP = "admin (everything), editor (CSM inputs, and reads), viewer (reads)."
 
 
-def _project() -> Project | RemoteProject:
+def _project() -> Facade:
     """The project, or the running server that owns its database (users are then made
     and listed through its API, with its local token)."""
-    from stethoscope.project import connect
+    from stethoscope.connect import connect
 
     return connect(state.project, on_wait=output.note)
 

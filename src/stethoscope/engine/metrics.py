@@ -32,6 +32,7 @@ from stethoscope.model.types import (
     Model,
     PercentChange,
     Ratio,
+    contact_column,
 )
 
 if TYPE_CHECKING:
@@ -111,10 +112,23 @@ def _filters(agg: Aggregate) -> tuple[Filter, ...]:
     return agg.where
 
 
-def _where(t: ir.Table, filters: tuple[Filter, ...], dialect: str) -> ir.BooleanValue | None:
+def _where(
+    t: ir.Table, filters: tuple[Filter, ...], dialect: str, contacts: ir.Table | None
+) -> ir.BooleanValue | None:
+    """The rows ``filters`` keep. A ``contact.<column>`` filter keeps the rows whose
+    ``user_id`` is one of the ``contacts`` it selects (a semi-join); ``contacts`` None:
+    ``t`` holds staged rows, which kept only those already (see ``staging.stage``)."""
     cond: ir.BooleanValue | None = None
     for f in filters:
-        if props.is_key(f.column):
+        name = contact_column(f.column)
+        if name is not None:
+            if contacts is None:
+                continue
+            picked = contacts.filter(contacts[name].isin(list(f.values))).id
+            # a row without a user has no value: NULL IN (...) is NULL, read as no
+            c = t.user_id.isin(picked).fill_null(False)
+            c = ~c if f.negated else c
+        elif props.is_key(f.column):
             c = props.key_condition(t, f, dialect)
         else:
             c = t[f.column].isin(list(f.values))
@@ -242,6 +256,13 @@ def _users_scan(agg: Aggregate, offset: int) -> Scan:
     return Scan("events", "timestamp", (), agg.window_days, offset)
 
 
+def _contacts(backend: BaseBackend, scan: Scan) -> ir.Table | None:
+    """The contacts table, when a filter of ``scan`` reads it."""
+    if any(contact_column(f.column) for f in scan.where):
+        return backend.table("contacts")
+    return None
+
+
 def _helper(member: str) -> bool:
     """A member that only serves others (active users): no value or age of its own."""
     return member.startswith("_")
@@ -266,7 +287,8 @@ def metrics_table(
         t = staged.table if staged is not None else backend.table(scan.table)
         daily = staged is not None and staged.daily
         cond = _bounds(t, scan.table, scan.time, as_of, scan.window_days, scan.offset_days)
-        extra = _where(t, scan.where, dialect)
+        contacts = None if staged is not None else _contacts(backend, scan)
+        extra = _where(t, scan.where, dialect, contacts)
         rows = t.filter(cond & extra if extra is not None else cond)
         values = {
             value_col(n): _aggregate(rows, a, scan.table, end, scan.window_days, dialect, daily)

@@ -37,12 +37,14 @@ from stethoscope.engine.metrics import (
     Day,
     Members,
     Scan,
+    _contacts,
     _is_timestamp,
     _where,
     day_start,
     scans_of,
     shift,
 )
+from stethoscope.model.types import contact_column
 
 if TYPE_CHECKING:
     from ibis.backends import BaseBackend
@@ -84,7 +86,10 @@ def stage(backend: BaseBackend, scan: Scan, members: Members, first: Day, last: 
     dialect = backend.name
     t = backend.table(scan.table)
     # a JSON key the scan reads (properties.value) is staged as its text, once
-    read = [a.column for _, a in members if a.column] + [f.column for f in scan.where]
+    # (a contact's column is read by the filter below, and every staged row passed it)
+    read = [a.column for _, a in members if a.column] + [
+        f.column for f in scan.where if contact_column(f.column) is None
+    ]
     json_keys = [c for c in dict.fromkeys(read) if props.is_key(c)]
     if json_keys:
         t = t.mutate(**{props.staged_name(c): props.text_of(t, c, dialect) for c in json_keys})
@@ -101,7 +106,7 @@ def stage(backend: BaseBackend, scan: Scan, members: Members, first: Day, last: 
     lo = shift(first, -scan.offset_days - (scan.window_days or 1) + 1)
     hi = at(shift(last, 1 - scan.offset_days))
     time = t[scan.time]
-    extra = _where(t, scan.where, dialect)
+    extra = _where(t, scan.where, dialect, _contacts(backend, scan))
 
     def kept(cond: ir.BooleanValue) -> ir.Table:
         return t.filter(cond & extra if extra is not None else cond)

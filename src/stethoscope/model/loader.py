@@ -27,7 +27,7 @@ from pydantic_core import ErrorDetails
 
 from stethoscope.errors import ModelError, Problem
 from stethoscope.model.resolve import Resolver
-from stethoscope.model.resolve_metrics import suggest
+from stethoscope.model.resolve_columns import suggest
 from stethoscope.model.spec import SECTIONS, ModelSpec, found, keys
 from stethoscope.model.types import Aggregate, Categorical, Group, Model, Scorecard
 

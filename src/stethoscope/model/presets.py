@@ -28,7 +28,7 @@ def preset_text(name: str) -> str:
     """The YAML of the preset ``name``, or a ModelError naming the presets there are."""
     names = list_presets()
     if name not in names:
-        from stethoscope.model.resolve_metrics import suggest
+        from stethoscope.model.resolve_columns import suggest
 
         raise ModelError(
             f"unknown preset '{name}'{suggest(name, names)}",

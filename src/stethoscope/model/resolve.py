@@ -14,7 +14,8 @@ from collections.abc import Callable, Container, Iterable
 
 from stethoscope.errors import ModelError
 from stethoscope.model import expressions
-from stethoscope.model.resolve_metrics import NAME, Kind, MetricResolver, cycles, suggest
+from stethoscope.model.resolve_columns import suggest
+from stethoscope.model.resolve_metrics import NAME, Kind, MetricResolver, cycles
 from stethoscope.model.spec import (
     GRADINGS,
     GroupSpec,

@@ -9,26 +9,23 @@ ever sees metrics.
 
 from __future__ import annotations
 
-import difflib
 import re
-from collections.abc import Callable, Container, Iterable
+from collections.abc import Callable, Container
 from typing import Literal
 
-from stethoscope.contract.schema import TABLES, Column, Type
-from stethoscope.errors import Problem
+from stethoscope.contract.schema import TABLES, Type
 from stethoscope.model import expressions
-from stethoscope.model.spec import SOURCES, MetricSpec, ModelSpec, WhereSpec, duration_days, found
+from stethoscope.model.resolve_columns import ColumnResolver, suggest
+from stethoscope.model.spec import SOURCES, MetricSpec, ModelSpec, duration_days
 from stethoscope.model.types import (
     Aggregate,
     Attribute,
     Contract,
-    Filter,
     InputDef,
     InputRef,
     Metric,
     PercentChange,
     Ratio,
-    Scalar,
     json_key,
 )
 
@@ -62,13 +59,7 @@ CONTRACT_KEYS = {"change": "change", "as": "as_"}
 CHANGING: tuple[str, ...] = ("mrr", "seats")
 
 
-def suggest(name: str, options: Iterable[str]) -> str:
-    """' (did you mean 'x'?)' for a close option, else ''."""
-    close = difflib.get_close_matches(name, list(options), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
-
-
-class MetricResolver:
+class MetricResolver(ColumnResolver):
     """Problems collected by dotted path, names, and the metrics of the model."""
 
     def __init__(
@@ -78,19 +69,14 @@ class MetricResolver:
         broken: dict[str, set[str]] | None = None,
         written: Container[str] = (),
     ) -> None:
+        super().__init__(where)
         self.spec = spec
-        self.where = where
         # dotted paths the YAML wrote (tells a short form from a long one)
         self.written = written
         # section -> names written but invalid in shape; "" -> top-level keys invalid
         self.broken = broken or {}
-        self.problems: list[Problem] = []
         self.inputs: dict[str, InputDef] = {}
         self.metrics: dict[str, Metric] = {}
-
-    def problem(self, path: str, message: str, *, at: str | None = None) -> None:
-        """A problem of ``path``, on the line of ``at`` when the path is not written."""
-        self.problems.append(Problem(self.where(at or path), f"{path}: {message}"))
 
     def _broken(self, section: str, name: str) -> bool:
         names = self.broken.get(section, set())
@@ -267,24 +253,6 @@ class MetricResolver:
             return False
         return True
 
-    def _json_column(self, table: str, column: str, path: str) -> bool:
-        """Whether ``column`` (``<json column>.<key>``) names a key of a JSON column."""
-        split = json_key(column)
-        assert split is not None
-        base, _ = split
-        col = self._column(table, base, path)
-        if col is None:
-            return False
-        if col.type != Type.JSON:
-            json = [c.name for c in TABLES[table].columns if c.type == Type.JSON]
-            self.problem(
-                path,
-                f"'{base}' is a {col.type.value} column; only a JSON column has keys"
-                + (f" (in '{table}': {', '.join(json)})" if json else f" ('{table}' has none)"),
-            )
-            return False
-        return True
-
     def _rate(self, path: str, m: MetricSpec) -> bool:
         """Whether ``per`` and ``scale`` suit the metric's aggregate and window."""
         ok = True
@@ -311,17 +279,6 @@ class MetricResolver:
                 ok = False
         return ok
 
-    def _column(self, table: str, column: str, path: str) -> Column | None:
-        t = TABLES[table]
-        if column not in t.names:
-            self.problem(
-                path,
-                f"unknown column '{column}' in table '{table}'"
-                + (suggest(column, t.names) or f"; columns are {', '.join(t.names)}"),
-            )
-            return None
-        return t.column(column)
-
     def _time_column(self, table: str, written: str | None, path: str) -> str | None:
         t = TABLES[table]
         times = [c.name for c in t.columns if c.type in (Type.DATE, Type.TIMESTAMP)]
@@ -335,74 +292,6 @@ class MetricResolver:
             )
             return None
         return written
-
-    def _where(
-        self, table: str, where: dict[str, WhereSpec], path: str
-    ) -> tuple[Filter, ...] | None:
-        out: list[Filter] = []
-        ok = True
-        for column, w in where.items():
-            p = f"{path}.{column}"
-            col: Column | None = None
-            if json_key(column) is not None:
-                if not self._json_column(table, column, p):
-                    ok = False
-                    continue
-            else:
-                col = self._column(table, column, p)
-                if col is None:
-                    ok = False
-                    continue
-                if col.type in (Type.JSON, Type.DATE, Type.TIMESTAMP):
-                    self.problem(
-                        p,
-                        f"cannot filter on {col.type.value} column '{column}'"
-                        + (
-                            "; use window"
-                            if col.type != Type.JSON
-                            else f"; filter on one of its keys, e.g. {column}.plan"
-                        ),
-                    )
-                    ok = False
-                    continue
-            if w.in_ is not None and w.not_ is not None:
-                self.problem(p, "give either values to keep or not: values to drop, not both")
-                ok = False
-                continue
-            values = w.in_ if w.in_ is not None else w.not_
-            if not values:
-                self.problem(p, "needs at least one value")
-                ok = False
-                continue
-            # a JSON key holds text, numbers or true/false: each value compares as written
-            checked = tuple(values) if col is None else self._filter_values(table, col, values, p)
-            if checked is None:
-                ok = False
-                continue
-            out.append(Filter(column, checked, negated=w.not_ is not None))
-        return tuple(out) if ok else None
-
-    def _filter_values(
-        self, table: str, col: Column, values: list[Scalar], path: str
-    ) -> tuple[Scalar, ...] | None:
-        numeric = col.type in (Type.INTEGER, Type.FLOAT)
-        out: list[Scalar] = []
-        for v in values:
-            if isinstance(v, bool) or numeric != isinstance(v, float):
-                want = "numbers" if numeric else "text"
-                self.problem(path, f"{table}.{col.name} holds {want}, got {found(v)}")
-                return None
-            if isinstance(v, str) and col.values is not None:
-                v = v.strip().lower()
-                if v not in col.values:
-                    self.problem(
-                        path,
-                        f"'{v}' is not a value of {table}.{col.name}"
-                        f"{suggest(v, col.values)}; expected {', '.join(col.values)}",
-                    )
-                    return None
-            out.append(v)
-        return tuple(out)
 
     def _attribute_metric(self, name: str, m: MetricSpec) -> None:
         path = f"metrics.{name}"

@@ -94,14 +94,27 @@ PROPERTY = re.compile(r"^(?P<column>[a-z_]+)\.(?P<key>[A-Za-z0-9_-]+)$")
 def json_key(column: str) -> tuple[str, str] | None:
     """(JSON column, key) of a ``column`` written as ``properties.<key>``, else None."""
     m = PROPERTY.match(column)
-    return (m["column"], m["key"]) if m else None
+    return (m["column"], m["key"]) if m and m["column"] != CONTACT else None
+
+
+# `contact.role`: a filter on the contact behind a row's user_id (events by champions)
+CONTACT = "contact"
+
+
+def contact_column(column: str) -> str | None:
+    """The ``contacts`` column of a filter written as ``contact.<column>``, else None."""
+    m = PROPERTY.match(column)
+    return m["key"] if m and m["column"] == CONTACT else None
 
 
 @dataclass(frozen=True)
 class Filter:
     """Rows where ``column`` is one of ``values`` (``negated``: is none of them). A
     ``properties.<key>`` column compares the key's JSON text with text values and its
-    number (see ``Aggregate``) with number values."""
+    number (see ``Aggregate``) with number values. A ``contact.<column>`` column is that
+    column of the contact whose id is the row's ``user_id`` (``contact.role: champion``:
+    the rows of champions); a row without a user, or whose user is no contact, has no
+    value, so ``not:`` keeps it. A contact's columns are read as they are today."""
 
     column: str
     values: tuple[Scalar, ...]

@@ -1,7 +1,8 @@
 """The FastAPI application that ``stethoscope serve`` runs.
 
 Every endpoint under /api asks for the least role it needs (see ``service.auth`` and
-docs/concepts/security.md); /healthz answers anyone. The dashboard (``service.web``) is at
+docs/concepts/security.md), /metrics the ``metrics`` role (``service.metrics``); /healthz
+and /readyz answer anyone (``service.health``). The dashboard (``service.web``) is at
 /, for users signed in with a session cookie.
 """
 
@@ -25,11 +26,14 @@ from stethoscope.project import Project
 from stethoscope.service import (
     api_admin,
     api_alerts,
+    api_docs,
     api_inputs,
     api_scores,
     api_upserts,
     auth,
     errors,
+    health,
+    metrics,
     web,
 )
 from stethoscope.service.api_common import Day
@@ -61,7 +65,7 @@ def create_app(project: Project, token: str) -> FastAPI:
         title="Stethoscope",
         version="0.1.0",
         openapi_url="/api/openapi.json",
-        docs_url="/api/docs",
+        docs_url=None,  # served by api_docs, from this server's own files
         redoc_url=None,
     )
     errors.install(app, page=web.failure_page)
@@ -73,10 +77,8 @@ def create_app(project: Project, token: str) -> FastAPI:
     editor = [Depends(require("editor"))]
     admin = [Depends(require("admin"))]
 
-    @app.get("/healthz", tags=["service"])
-    def healthz() -> dict[str, Any]:
-        """Liveness: answers without a credential."""
-        return {"ok": True}
+    app.include_router(health.router(project))
+    metrics.install(app, project)
 
     @app.get("/api/status", dependencies=viewer, tags=["data"], responses=errors.RESPONSES)
     def status() -> dict[str, Any]:
@@ -156,6 +158,7 @@ def create_app(project: Project, token: str) -> FastAPI:
     app.include_router(backtest_page.router(project))
     app.include_router(web_tasks.router(project))
     app.mount("/static", StaticFiles(directory=web.STATIC), name="static")
+    api_docs.install(app)
     return app
 
 

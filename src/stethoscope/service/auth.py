@@ -8,9 +8,10 @@ A request proves who it is with a secret, one of:
 
 Roles: ``admin`` may do everything, ``editor`` what a ``viewer`` may plus change the model
 and CSM inputs, ``viewer`` only reads. ``ingest`` stands apart: it may send events to the
-ingest endpoints under /v1 and nothing under /api. So an endpoint asks for the least role
-it needs, ``Depends(require("viewer"))``, and the ingest endpoints for
-``Depends(require_ingest)``.
+ingest endpoints under /v1 and nothing under /api. So does ``metrics``: it may read the
+service's own counts at /metrics (a Prometheus scraper's key) and nothing else. So an
+endpoint asks for the least role it needs, ``Depends(require("viewer"))``, and the ingest
+endpoints for ``Depends(require_ingest)``.
 
 Under /api the secret travels as ``Authorization: Bearer <secret>``. The ingest endpoints
 also take HTTP Basic with the secret as the user name and an empty password, which is how
@@ -43,6 +44,7 @@ GRANTS: dict[str, frozenset[str]] = {
     "editor": frozenset({"editor", "viewer"}),
     "viewer": frozenset({"viewer"}),
     "ingest": frozenset({"ingest"}),
+    "metrics": frozenset({"metrics"}),
 }
 
 _bearer = HTTPBearer(auto_error=False, description="An API key, or the server's local token.")

@@ -11,7 +11,6 @@ for a dashboard page, the error page saying that id (``Unexpected``).
 from __future__ import annotations
 
 import logging
-import secrets
 from collections.abc import Callable
 from typing import Any, Literal
 
@@ -31,6 +30,7 @@ from stethoscope.errors import (
     StethoscopeError,
     StoreBusyError,
 )
+from stethoscope.logs import REQUEST_ID, new_request_id
 from stethoscope.service.auth import check_before_body
 
 
@@ -103,11 +103,7 @@ def status_of(e: StethoscopeError) -> int:
 
 log = logging.getLogger(__name__)
 # where a request wants JSON whatever it is: the API, the ingest, the health check
-JSON_PATHS = ("/api/", "/v1/", "/healthz")
-
-
-def new_request_id() -> str:
-    return secrets.token_hex(8)
+JSON_PATHS = ("/api/", "/v1/", "/healthz", "/readyz", "/metrics")
 
 
 class Unexpected:
@@ -139,7 +135,8 @@ class Unexpected:
         try:
             await self.app(scope, receive, watched)
         except Exception:
-            request_id = new_request_id()
+            # the id every log line of the request carries (service.metrics.Observed)
+            request_id = REQUEST_ID.get() or new_request_id()
             log.exception(
                 "unexpected error answering %s %s (request id %s)",
                 scope.get("method"),
@@ -211,6 +208,8 @@ def install(app: FastAPI, page: Callable[[str], Response]) -> None:
         errors = [{"loc": list(err["loc"]), "msg": err["msg"]} for err in e.errors()]
         return envelope(400, "invalid request", type="RequestError", errors=errors)
 
+    _install_store_lost(app)
+
     @app.exception_handler(HTTPException)
     async def _http(request: Request, e: HTTPException) -> JSONResponse:
         headers = dict(e.headers or {})
@@ -218,6 +217,27 @@ def install(app: FastAPI, page: Callable[[str], Response]) -> None:
             # every method of the path, not only those of the first route Starlette tried
             headers["Allow"] = ", ".join(allowed(app, request.scope))
         return envelope(e.status_code, str(e.detail), type="HTTPError", headers=headers or None)
+
+
+def _install_store_lost(app: FastAPI) -> None:
+    """A Postgres store that failed under a request (its session ended by a restart, or no
+    session to be had) answers 503, as a busy store does: the request did nothing that
+    was acknowledged, and a client tries again (Segment's libraries retry a 5xx, and drop
+    a batch refused with a 4xx). The next request opens a new session (store.database)."""
+    try:
+        import psycopg
+    except ImportError:  # an embedded store only
+        return
+
+    @app.exception_handler(psycopg.OperationalError)
+    async def _lost(_: Request, e: psycopg.OperationalError) -> JSONResponse:
+        log.warning("the Postgres store failed a request: %s", str(e).strip())
+        return envelope(
+            503,
+            "the store could not be reached; nothing of this request was stored",
+            type="StoreBusyError",
+            hint="try again shortly (the database server may be restarting)",
+        )
 
 
 def allowed(app: FastAPI, scope: Scope) -> list[str]:

@@ -30,8 +30,9 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
-from stethoscope.errors import Problem
+from stethoscope.errors import DataError, Problem
 from stethoscope.project import Project
+from stethoscope.service import metrics
 from stethoscope.service.auth import require_ingest
 from stethoscope.service.errors import ErrorEnvelope, envelope
 from stethoscope.service.ingest_calls import (
@@ -85,14 +86,22 @@ def router(project: Project) -> APIRouter:
         received_at = _now()
         try:
             payload = _json(await _read(request, MAX_CALL_BYTES if kind else MAX_BATCH_BYTES))
+        except PayloadError as e:  # the other DataErrors are the app's 400s
+            return _refusal(e)
+        try:
             if kind:
                 batch = Batch(parse_call(payload, kind, received_at))
             else:
                 batch = read_batch(payload, received_at)
-        except PayloadError as e:  # the other DataErrors are the app's 400s
+        except PayloadError as e:
             return _refusal(e)
+        except DataError:
+            if kind:  # the one call of the request (a malformed batch has no count)
+                metrics.ingested(request, accepted=0, refused=1)
+            raise
         if batch.calls:
             await run_in_threadpool(project.ingest, batch.calls, received_at=received_at)
+        metrics.ingested(request, accepted=len(batch.calls), refused=batch.refused)
         if batch.problems:
             return _refused_calls(batch)
         return JSONResponse({"success": True})

@@ -21,6 +21,7 @@ Time comes from a ``Clock``, so tests drive the schedule without sleeping.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -35,6 +36,8 @@ if TYPE_CHECKING:
     from stethoscope.project import Project
     from stethoscope.runner import RunSummary
     from stethoscope.settings import Settings
+
+log = logging.getLogger(__name__)
 
 # The most days one catch-up scores: a server that was down for a year should not hold the
 # store for the whole backfill on start (`stethoscope run --from` does the rest on purpose).
@@ -99,7 +102,7 @@ class Scheduler:
         retry_delay: float = 300.0,
         max_catch_up: int = MAX_CATCH_UP,
         clock: Clock | None = None,
-        say: Callable[[str], None] = print,
+        say: Callable[[str], None] = log.info,
     ) -> None:
         self.project = project
         self.expression = expression
@@ -114,7 +117,7 @@ class Scheduler:
 
     @classmethod
     def from_settings(
-        cls, project: Project, *, clock: Clock | None = None, say: Callable[[str], None] = print
+        cls, project: Project, *, clock: Clock | None = None, say: Callable[[str], None] = log.info
     ) -> Scheduler | None:
         """The project's scheduler, or None when its ``schedule`` is empty (turned off)."""
         s = project.settings
@@ -230,7 +233,8 @@ class Scheduler:
             self.tick(at)
 
     def say(self, message: str) -> None:
-        self._say(f"{self.clock.now():%Y-%m-%d %H:%M:%S %Z} schedule: {message}")
+        """What the schedule did, to the server's log (``say``: where else, for a test)."""
+        self._say(f"schedule: {message}")
 
     def describe_next(self) -> str:
         """The next tick and the day it scores, for a person."""

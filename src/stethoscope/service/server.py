@@ -17,12 +17,16 @@ from types import FrameType
 import uvicorn
 from fastapi import FastAPI
 
+from stethoscope import logs
 from stethoscope.alerts.outbox import Drainer
+from stethoscope.logs import LogFormat, LogLevel
 from stethoscope.project import Project
 from stethoscope.service.app import create_app
 from stethoscope.service.hot_path import HotPath, protocol
 from stethoscope.service.schedule import Scheduler
 from stethoscope.store.lease import remove_lease, write_lease
+
+log = logging.getLogger(__name__)
 
 
 def run(
@@ -31,10 +35,14 @@ def run(
     host: str | None = None,
     port: int | None = None,
     on_wait: Callable[[str], None] | None = None,
-    say: Callable[[str], None] = print,
+    log_format: LogFormat | None = None,
+    log_level: LogLevel | None = None,
 ) -> None:
-    _log_to_stderr()
+    """Serve the project at ``project_dir`` until stopped; the log goes to stderr in
+    ``log_format`` (default: the setting), from ``log_level`` up (likewise)."""
     project = Project.open(project_dir, on_wait=on_wait)
+    s = project.settings
+    logs.configure(log_format or s.log_format, log_level or s.log_level)
     host = host or project.settings.host
     port = project.settings.port if port is None else port
     # take the database before announcing anything: a CLI command holding it is waited for
@@ -49,12 +57,18 @@ def run(
     token = secrets.token_urlsafe(32)
     app = create_app(project, token)
     server = uvicorn.Server(config(app))
-    say(f"Stethoscope serving {project.settings.project_dir} at {url} (PID {os.getpid()})")
-    scheduler = Scheduler.from_settings(project, say=say)
+    log.info(
+        "Stethoscope serving %s at %s (PID %d)",
+        project.settings.project_dir,
+        url,
+        os.getpid(),
+        extra={"url": url, "pid": os.getpid()},
+    )
+    scheduler = Scheduler.from_settings(project)
     if scheduler is None:
-        say("Scheduled runs are off (the schedule setting is empty)")
+        log.info("Scheduled runs are off (the schedule setting is empty)")
     else:
-        say(f"Next scheduled run: {scheduler.describe_next()}")
+        log.info("Next scheduled run: %s", scheduler.describe_next())
     # until uvicorn takes over the signals, a SIGTERM must still run the clean-up below
     signal.signal(signal.SIGTERM, _exit)
     # a Postgres store is shared by any number of processes: no lease, no forwarding
@@ -87,24 +101,20 @@ def config(app: FastAPI) -> uvicorn.Config:
     """How the server runs ``app``: behind the hot path, which answers GET
     /api/accounts/{id} from the read model before the application sees the request
     (service.hot_path)."""
-    hot = HotPath(app.state.read_model, app.state.credentials)
+    hot = HotPath(app.state.read_model, app.state.credentials, getattr(app.state, "metrics", None))
     # asyncio's event loop, not uvloop's: uvloop answers more requests a second, but with
     # 200 connections at once some of them wait over a second now and then (the 99th
-    # percentile of bench/service.py: 1.6 s against 60-80 ms; docs/benchmarks.md)
+    # percentile of bench/service.py: 1.6 s against 60-80 ms; docs/benchmarks.md).
+    # log_config None: uvicorn's lines go to the one log that stethoscope.logs configures
+    # (its own configuration would give them handlers and a format of their own)
     return uvicorn.Config(
-        app, log_level="warning", access_log=False, loop="asyncio", http=protocol(hot)
+        app,
+        log_level="warning",
+        log_config=None,
+        access_log=False,
+        loop="asyncio",
+        http=protocol(hot),
     )
-
-
-def _log_to_stderr() -> None:
-    """The service's own log on stderr, beside uvicorn's: an unexpected error's traceback
-    under the request id its answer gave (service.errors.Unexpected)."""
-    log = logging.getLogger("stethoscope")
-    if not log.handlers:
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-        log.addHandler(handler)
-        log.setLevel(logging.INFO)
 
 
 def _exit(signum: int, frame: FrameType | None) -> None:

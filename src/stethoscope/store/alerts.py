@@ -27,31 +27,6 @@ from stethoscope.store.results import row_dicts
 if TYPE_CHECKING:
     from stethoscope.store.database import Connection
 
-DDL = (
-    "CREATE SEQUENCE alert_id START 1",
-    "CREATE TABLE alerts (id BIGINT PRIMARY KEY DEFAULT nextval('alert_id'), "
-    "rule VARCHAR NOT NULL, kind VARCHAR NOT NULL, severity VARCHAR NOT NULL, "
-    "account_id VARCHAR NOT NULL, recipient VARCHAR, segment VARCHAR, opened_on DATE NOT NULL, "
-    "score DOUBLE, band VARCHAR, value DOUBLE, status VARCHAR NOT NULL, resolved_on DATE, "
-    "model_version VARCHAR NOT NULL, run_id VARCHAR, batch VARCHAR NOT NULL, "
-    "created_at TIMESTAMP NOT NULL)",
-    "CREATE SEQUENCE task_id START 1",
-    "CREATE TABLE tasks (id BIGINT PRIMARY KEY DEFAULT nextval('task_id'), alert_id BIGINT, "
-    "account_id VARCHAR NOT NULL, owner VARCHAR, title VARCHAR NOT NULL, playbook VARCHAR, "
-    "steps VARCHAR NOT NULL, due_on DATE, status VARCHAR NOT NULL, reason VARCHAR, "
-    "snoozed_until DATE, created_at TIMESTAMP NOT NULL, updated_at TIMESTAMP NOT NULL, "
-    "updated_by VARCHAR NOT NULL)",
-    "CREATE SEQUENCE delivery_id START 1",
-    "CREATE TABLE deliveries (id BIGINT PRIMARY KEY DEFAULT nextval('delivery_id'), "
-    "kind VARCHAR NOT NULL, alert_id BIGINT, task_id BIGINT, channel VARCHAR NOT NULL, "
-    "recipient VARCHAR, subject VARCHAR, body VARCHAR NOT NULL, digest BOOLEAN NOT NULL, "
-    "status VARCHAR NOT NULL, attempts INTEGER NOT NULL, due_at TIMESTAMP NOT NULL, "
-    "last_error VARCHAR, created_at TIMESTAMP NOT NULL, sent_at TIMESTAMP)",
-    "CREATE TABLE alert_evaluations (model_version VARCHAR NOT NULL, as_of DATE NOT NULL, "
-    "evaluated_at TIMESTAMP NOT NULL, opened INTEGER NOT NULL, resolved INTEGER NOT NULL, "
-    "PRIMARY KEY (model_version, as_of))",
-)
-
 TASK_STATUSES = ("open", "done", "snoozed", "dismissed")
 ALERT_STATUSES = ("open", "resolved")
 DELIVERY_STATUSES = ("pending", "retrying", "sent", "skipped")
@@ -118,6 +93,15 @@ def due(con: Connection, at: dt.datetime) -> list[dict[str, Any]]:
         "WHERE status IN ('pending', 'retrying') AND due_at <= ? ORDER BY id",
         [at],
     )
+
+
+def waiting(con: Connection) -> dict[str, int]:
+    """The outbox's depth: deliveries still to go, per status (pending, retrying)."""
+    rows = con.execute(
+        "SELECT status, count(*) FROM deliveries WHERE status IN ('pending', 'retrying') "
+        "GROUP BY status"
+    ).fetchall()
+    return {"pending": 0, "retrying": 0} | {r[0]: int(r[1]) for r in rows}
 
 
 def mark_sent(con: Connection, ids: list[int], at: dt.datetime) -> None:

@@ -15,14 +15,6 @@ if TYPE_CHECKING:
     from stethoscope.store.database import Connection
 
 
-def create_tables(con: Connection) -> None:
-    con.execute(
-        "CREATE TABLE IF NOT EXISTS backtest_reports (id VARCHAR PRIMARY KEY, "
-        "created_at TIMESTAMP NOT NULL, kind VARCHAR NOT NULL, model_name VARCHAR, "
-        "model_version VARCHAR, report VARCHAR NOT NULL)"
-    )
-
-
 def save(con: Connection, report: dict[str, Any]) -> str:
     rid = "bt_" + secrets.token_hex(6)
     model = report.get("model") or report.get("b", {}).get("model") or {}

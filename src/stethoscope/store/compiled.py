@@ -19,12 +19,6 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from stethoscope.store.database import Connection
 
-DDL = """
-CREATE TABLE IF NOT EXISTS compiled_queries (
-    key VARCHAR PRIMARY KEY, model_version VARCHAR NOT NULL, dialect VARCHAR NOT NULL,
-    created_at TIMESTAMP NOT NULL, sql VARCHAR NOT NULL)
-"""
-
 _PACKAGES = ("ibis-framework", "sqlglot", "duckdb")
 
 

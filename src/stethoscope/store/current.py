@@ -10,7 +10,8 @@ scanning the history (docs/concepts/storage.md).
 
 A run calls ``refresh`` inside its own transaction, after it has replaced the history of
 its dates: the rows it may have changed are recomputed, and no others. ``rebuild``
-recomputes every row from score_history (the migration that made the table uses it).
+recomputes every row from score_history: what every refresh must agree with (the tests hold
+them to it; migration 8, which made the table, fills it with its own frozen copy).
 ``forget`` deletes an account's rows with its history (store.privacy).
 """
 
@@ -19,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from stethoscope.store.database import Connection, ddl, dialect
+from stethoscope.store.database import Connection, dialect
 
 TABLE = "current_scores"
 TREND_DAYS = (7, 30, 90)
@@ -35,15 +36,6 @@ COLUMNS = (
     "scorecard",
     *(f"change_{n}d" for n in TREND_DAYS),
 )
-DDL = (
-    "CREATE TABLE current_scores (model_version VARCHAR NOT NULL, account_id VARCHAR NOT NULL, "
-    "score_name VARCHAR NOT NULL, as_of DATE NOT NULL, score DOUBLE, band VARCHAR, "
-    "coverage DOUBLE, segment VARCHAR, scorecard VARCHAR, change_7d DOUBLE, "
-    "change_30d DOUBLE, change_90d DOUBLE)",
-    # DuckDB looks an index up only for an equality on its one column: so the account alone
-    # (an account has a row per score and model version, a handful)
-    "CREATE INDEX current_scores_account ON current_scores (account_id)",
-)
 # the accounts whose row a refresh recomputes, with their latest date (null: to look up)
 _LATEST = "_current_latest"
 # their recomputed rows
@@ -51,11 +43,6 @@ _NEW = "_current_new"
 # a row's key, and the columns a refresh rewrites
 _KEY = ("model_version", "account_id", "score_name")
 _VALUES = tuple(c for c in COLUMNS if c not in _KEY)
-
-
-def create(con: Connection) -> None:
-    for stmt in DDL:
-        con.execute(ddl(con, stmt))
 
 
 def of_account(con: Connection, version: str, account_id: str) -> list[dict[str, Any]]:

@@ -13,12 +13,13 @@ Where the SQL itself differs, the module that owns it chooses by ``dialect(con)`
 from __future__ import annotations
 
 import functools
+import logging
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Literal, Protocol, cast
 
-from stethoscope.errors import RunInProgressError, StoreError
+from stethoscope.errors import RunInProgressError, StoreBusyError, StoreError
 
 if TYPE_CHECKING:
     import psycopg
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from stethoscope.settings import Settings
 
 Dialect = Literal["duckdb", "postgres"]
+log = logging.getLogger(__name__)
 
 
 class Cursor(Protocol):
@@ -118,33 +120,63 @@ class PostgresConnection:
 
     It runs in autocommit mode, like DuckDB: a statement outside ``begin()`` commits on
     its own; ``begin()`` opens a transaction that ``commit()`` or ``rollback()`` ends.
+
+    A session the server ended (a restart, a failover, an administrator's kill) fails the
+    statement, or the transaction, that was using it: that caller is told, and nothing it
+    was told succeeded is lost. The next statement outside a transaction opens a new
+    session (``reopen``), so a long-lived process such as the server goes on by itself.
+    Within a transaction it does not: its earlier statements went with the old session.
     """
 
     dialect: Dialect = "postgres"
 
-    def __init__(self, raw: psycopg.Connection[Any]) -> None:
+    def __init__(
+        self,
+        raw: psycopg.Connection[Any],
+        reopen: Callable[[], psycopg.Connection[Any]] | None = None,
+    ) -> None:
         self.raw = raw
+        self._reopen = reopen
+        self._transaction = False
         self._backend: BaseBackend | None = None
 
+    def _live(self) -> psycopg.Connection[Any]:
+        """The session: a new one when the server ended the last between two transactions."""
+        if self.raw.broken and self._reopen is not None and not self._transaction:
+            self.raw = self._reopen()
+            self._backend = None
+            log.warning("opened a new session on the Postgres store: the server ended the last")
+        return self.raw
+
     def execute(self, query: str, parameters: object = None, /) -> PostgresCursor:
+        raw = self._live()
         if parameters:
-            cur = self.raw.execute(translate(query), cast("Sequence[Any]", parameters))
+            cur = raw.execute(translate(query), cast("Sequence[Any]", parameters))
         else:
-            cur = self.raw.execute(query)
+            cur = raw.execute(query)
         return PostgresCursor(cur)
 
     def executemany(self, query: str, rows: Sequence[Sequence[Any]]) -> None:
-        with self.raw.cursor() as cur:
+        with self._live().cursor() as cur:
             cur.executemany(translate(query), rows)
 
     def begin(self) -> None:
-        self.raw.execute("BEGIN")
+        self._live().execute("BEGIN")
+        self._transaction = True
 
     def commit(self) -> None:
-        self.raw.execute("COMMIT")
+        try:
+            self.raw.execute("COMMIT")
+        finally:
+            self._transaction = False
 
     def rollback(self) -> None:
-        self.raw.execute("ROLLBACK")
+        try:
+            # a session the server ended took its transaction with it: nothing to undo
+            if not self.raw.broken:
+                self.raw.execute("ROLLBACK")
+        finally:
+            self._transaction = False
 
     @property
     def in_transaction(self) -> bool:
@@ -157,10 +189,11 @@ class PostgresConnection:
 
     def ibis(self) -> BaseBackend:
         """An Ibis backend on this very connection (so it sees this transaction)."""
+        raw = self._live()
         if self._backend is None:
             import ibis
 
-            self._backend = ibis.postgres.from_connection(self.raw)
+            self._backend = ibis.postgres.from_connection(raw)
         return self._backend
 
 
@@ -168,8 +201,26 @@ def dialect(con: object) -> Dialect:
     return "postgres" if isinstance(con, PostgresConnection) else "duckdb"
 
 
+# The server probes an idle client every 10 s after 30 s of silence, and ends the session
+# after 3 unanswered probes: a run's host that lost power frees the run lock (and so lets
+# its row be marked interrupted) in about a minute, not after the two hours of the
+# kernel's default.
+SESSION_OPTIONS = (
+    "-c TimeZone=UTC -c tcp_keepalives_idle=30 -c tcp_keepalives_interval=10 "
+    "-c tcp_keepalives_count=3"
+)
+
+
+def postgres_conninfo(url: str) -> str:
+    """A libpq connection string of a database URL (``postgresql+psycopg://`` too)."""
+    if url.startswith("postgresql+"):
+        url = "postgresql://" + url.split("://", 1)[1]
+    return url
+
+
 def connect_postgres(url: str, *, application: str = "stethoscope") -> PostgresConnection:
-    """Open a session on the Postgres store: UTC, autocommit (see PostgresConnection)."""
+    """Open a session on the Postgres store: UTC, autocommit, opened again after the server
+    ended it (see PostgresConnection)."""
     try:
         import psycopg
     except ImportError:
@@ -177,26 +228,23 @@ def connect_postgres(url: str, *, application: str = "stethoscope") -> PostgresC
             "a Postgres store needs the psycopg package",
             hint="install it with `pip install 'stethoscope[postgres]'`",
         ) from None
-    if url.startswith("postgresql+"):
-        url = "postgresql://" + url.split("://", 1)[1]
-    try:
-        # The server probes an idle client every 10 s after 30 s of silence, and ends the
-        # session after 3 unanswered probes: a run's host that lost power frees the run
-        # lock (and so lets its row be marked interrupted) in about a minute, not after
-        # the two hours of the kernel's default.
-        raw = psycopg.connect(
-            url,
-            autocommit=True,
-            application_name=application,
-            options="-c TimeZone=UTC -c tcp_keepalives_idle=30 -c tcp_keepalives_interval=10 "
-            "-c tcp_keepalives_count=3",
-        )
-    except psycopg.Error as e:
-        raise StoreError(
-            f"cannot connect to the Postgres store: {str(e).strip()}",
-            hint="check database_url (STETHOSCOPE_DATABASE_URL) and that the server is running",
-        ) from None
-    return PostgresConnection(raw)
+    conninfo = postgres_conninfo(url)
+
+    def open_session(error: type[StoreError]) -> psycopg.Connection[Any]:
+        try:
+            return psycopg.connect(
+                conninfo, autocommit=True, application_name=application, options=SESSION_OPTIONS
+            )
+        except psycopg.Error as e:
+            raise error(
+                f"cannot connect to the Postgres store: {str(e).strip()}",
+                hint="check database_url (STETHOSCOPE_DATABASE_URL) and that the server is running",
+            ) from None
+
+    # a store that was there and is not for now (restarting) is busy: try again shortly
+    return PostgresConnection(
+        open_session(StoreError), functools.partial(open_session, StoreBusyError)
+    )
 
 
 def connect(settings: Settings) -> Connection:
@@ -204,7 +252,7 @@ def connect(settings: Settings) -> Connection:
     another process holds it, or a session on the Postgres server."""
     if is_postgres_url(settings.database_url):
         return connect_postgres(settings.database_url)
-    from stethoscope.store.embedded import connect as connect_file
+    from stethoscope.store.duckdb_file import connect as connect_file
 
     path = settings.database_path
     assert path is not None

@@ -126,7 +126,7 @@ def commit(
     fails, the transaction is rolled back, and the calls are written again, claimed the
     slow way. ``accounts``: every id in ``accounts``, when the caller knows them exactly
     (then they are not looked up)."""
-    from stethoscope.store.embedded import transaction
+    from stethoscope.store.transaction import transaction
 
     if dialect(con) == "duckdb":
         try:

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from stethoscope.errors import DataError
 from stethoscope.store import audit
-from stethoscope.store.embedded import transaction
 from stethoscope.store.results import row_dicts
+from stethoscope.store.transaction import transaction
 
 if TYPE_CHECKING:
     from stethoscope.model.types import InputDef

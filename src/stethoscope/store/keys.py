@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING, Any
 
 from stethoscope.errors import DataError
 from stethoscope.store import audit
-from stethoscope.store.embedded import transaction
+from stethoscope.store.transaction import transaction
 
 if TYPE_CHECKING:
     from stethoscope.store.database import Connection
 
-ROLES: tuple[str, ...] = ("admin", "editor", "viewer", "ingest")
+ROLES: tuple[str, ...] = ("admin", "editor", "viewer", "ingest", "metrics")
 PREFIX = "sk_"
 # characters of a secret kept in the store to tell keys apart (the rest stays unknown)
 SHOWN = len(PREFIX) + 4

@@ -3,34 +3,98 @@
 The applied versions are recorded in ``stethoscope_migrations``; opening a store applies
 what is missing, so a database made by an older Stethoscope is upgraded in place. The same
 list runs on DuckDB and on Postgres (whose DDL is transactional too): the DDL is written
-with DuckDB's type names and ``database.ddl`` gives Postgres its own (DOUBLE PRECISION,
-JSONB). On Postgres one process migrates at a time; the others wait and find it done.
+with DuckDB's type names and ``_ddl`` gives Postgres its own (DOUBLE PRECISION, JSONB). On
+Postgres one process migrates at a time; the others wait and find it done.
+
+Each migration carries its SQL as it was when first released, and imports no other module's
+DDL or code: a store created today runs the very statements an old store ran on its way
+up, so the two cannot differ (tests/store/test_schema.py compares them, catalog to
+catalog). A change to the schema is a new migration, never an edit of an old one.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from stethoscope.contract.schema import SQL_TYPES, TABLES, q
-from stethoscope.store.database import ddl, migrating
+from stethoscope.store.database import dialect, migrating
 
 if TYPE_CHECKING:
     from stethoscope.store.database import Connection
 
+# What database.ddl did when these migrations were written, kept here so that a change to
+# it (made for new tables) cannot change what an old migration creates.
+_POSTGRES_TYPES = (
+    (re.compile(r"\bDOUBLE\b"), "DOUBLE PRECISION"),
+    (re.compile(r"\bJSON\b"), "JSONB"),
+)
+
+
+def _ddl(con: Connection, sql: str) -> str:
+    if dialect(con) == "postgres":
+        for pattern, name in _POSTGRES_TYPES:
+            sql = pattern.sub(name, sql)
+    return sql
+
+
+def _execute(con: Connection, *statements: str) -> None:
+    for sql in statements:
+        con.execute(_ddl(con, sql))
+
 
 def _source_tables(con: Connection) -> None:
-    for t in TABLES.values():
-        cols = ", ".join(
-            f"{q(c.name)} {SQL_TYPES[c.type]}{' NOT NULL' if c.required else ''}" for c in t.columns
-        )
-        con.execute(ddl(con, f"CREATE TABLE IF NOT EXISTS {q(t.name)} ({cols})"))
+    # the data contract (contract.schema) as it was in the first release
+    _execute(
+        con,
+        'CREATE TABLE IF NOT EXISTS "accounts" ("id" VARCHAR NOT NULL, "name" VARCHAR NOT NULL, '
+        '"owner" VARCHAR, "segment" VARCHAR, "industry" VARCHAR, "plan" VARCHAR, '
+        '"arr" DOUBLE, "seats" BIGINT, "customer_since" DATE NOT NULL, "renewal_date" DATE, '
+        '"parent_id" VARCHAR, "attributes" JSON)',
+        'CREATE TABLE IF NOT EXISTS "contacts" ("id" VARCHAR NOT NULL, '
+        '"account_id" VARCHAR NOT NULL, "email" VARCHAR, "name" VARCHAR, "role" VARCHAR, '
+        '"created_at" TIMESTAMP)',
+        'CREATE TABLE IF NOT EXISTS "events" ("account_id" VARCHAR NOT NULL, "user_id" VARCHAR, '
+        '"event" VARCHAR NOT NULL, "timestamp" TIMESTAMP NOT NULL, "properties" JSON, '
+        '"message_id" VARCHAR)',
+        'CREATE TABLE IF NOT EXISTS "subscriptions" ("id" VARCHAR, "account_id" VARCHAR NOT NULL, '
+        '"product" VARCHAR NOT NULL, "mrr" DOUBLE, "quantity" BIGINT, '
+        '"start_date" DATE NOT NULL, "end_date" DATE)',
+        'CREATE TABLE IF NOT EXISTS "tickets" ("id" VARCHAR NOT NULL, '
+        '"account_id" VARCHAR NOT NULL, "contact_id" VARCHAR, "opened_at" TIMESTAMP NOT NULL, '
+        '"closed_at" TIMESTAMP, '
+        '"priority" VARCHAR, "status" VARCHAR, "csat" DOUBLE)',
+        'CREATE TABLE IF NOT EXISTS "surveys" ("id" VARCHAR, "account_id" VARCHAR NOT NULL, '
+        '"contact_id" VARCHAR, "kind" VARCHAR NOT NULL, "score" DOUBLE NOT NULL, '
+        '"responded_at" TIMESTAMP NOT NULL, "comment" VARCHAR)',
+        'CREATE TABLE IF NOT EXISTS "touchpoints" ("id" VARCHAR, "account_id" VARCHAR NOT NULL, '
+        '"contact_id" VARCHAR, "kind" VARCHAR NOT NULL, "persona" VARCHAR, '
+        '"occurred_at" TIMESTAMP NOT NULL)',
+        'CREATE TABLE IF NOT EXISTS "goals" ("id" VARCHAR, "account_id" VARCHAR NOT NULL, '
+        '"name" VARCHAR NOT NULL, "set_at" DATE NOT NULL, "achieved_at" DATE)',
+        'CREATE TABLE IF NOT EXISTS "outcomes" ("id" VARCHAR, "account_id" VARCHAR NOT NULL, '
+        '"kind" VARCHAR NOT NULL, "date" DATE NOT NULL, "arr_change" DOUBLE)',
+    )
 
 
 def _results(con: Connection) -> None:
-    from stethoscope.store.results import create_tables
-
-    create_tables(con)
+    _execute(
+        con,
+        "CREATE TABLE IF NOT EXISTS model_versions (version VARCHAR PRIMARY KEY, "
+        "name VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL, source VARCHAR NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS runs (id VARCHAR PRIMARY KEY, model_version VARCHAR NOT NULL, "
+        "as_of_from DATE NOT NULL, as_of_to DATE NOT NULL, started_at TIMESTAMP NOT NULL, "
+        "finished_at TIMESTAMP, status VARCHAR NOT NULL, accounts BIGINT, error VARCHAR)",
+        "CREATE TABLE IF NOT EXISTS score_history (run_id VARCHAR NOT NULL, "
+        "model_version VARCHAR NOT NULL, as_of DATE NOT NULL, account_id VARCHAR NOT NULL, "
+        "score_name VARCHAR NOT NULL, score DOUBLE, band VARCHAR, coverage DOUBLE, "
+        "segment VARCHAR, scorecard VARCHAR)",
+        "CREATE TABLE IF NOT EXISTS csm_inputs (id VARCHAR PRIMARY KEY, "
+        "account_id VARCHAR NOT NULL, name VARCHAR NOT NULL, value_number DOUBLE, "
+        "value_text VARCHAR, author VARCHAR NOT NULL, reason VARCHAR NOT NULL, "
+        "created_at TIMESTAMP NOT NULL, expires_at TIMESTAMP, revoked_at TIMESTAMP, "
+        "revoked_by VARCHAR, revoke_reason VARCHAR)",
+    )
 
 
 def _run_trigger(con: Connection) -> None:
@@ -40,7 +104,6 @@ def _run_trigger(con: Connection) -> None:
 
 
 def _keys_and_audit(con: Connection) -> None:
-    # written out here rather than imported: a migration stays as it was first applied
     con.execute(
         "CREATE TABLE api_keys (id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, "
         "role VARCHAR NOT NULL, secret_sha256 VARCHAR NOT NULL UNIQUE, prefix VARCHAR NOT NULL, "
@@ -48,13 +111,11 @@ def _keys_and_audit(con: Connection) -> None:
         "revoked_by VARCHAR, last_used_at TIMESTAMP)"
     )
     con.execute("CREATE SEQUENCE audit_log_id START 1")
-    con.execute(
-        ddl(
-            con,
-            "CREATE TABLE audit_log (id BIGINT PRIMARY KEY DEFAULT nextval('audit_log_id'), "
-            '"at" TIMESTAMP NOT NULL, actor VARCHAR NOT NULL, action VARCHAR NOT NULL, '
-            "target VARCHAR, detail JSON)",
-        )
+    _execute(
+        con,
+        "CREATE TABLE audit_log (id BIGINT PRIMARY KEY DEFAULT nextval('audit_log_id'), "
+        '"at" TIMESTAMP NOT NULL, actor VARCHAR NOT NULL, action VARCHAR NOT NULL, '
+        "target VARCHAR, detail JSON)",
     )
 
 
@@ -65,13 +126,11 @@ def _ingest(con: Connection) -> None:
         'account_id VARCHAR NOT NULL, via VARCHAR NOT NULL, "timestamp" TIMESTAMP NOT NULL, '
         "received_at TIMESTAMP NOT NULL, PRIMARY KEY (kind, id))"
     )
-    con.execute(
-        ddl(
-            con,
-            "CREATE TABLE pending_events (message_id VARCHAR PRIMARY KEY, user_id VARCHAR, "
-            "anonymous_id VARCHAR, group_id VARCHAR, event VARCHAR NOT NULL, "
-            '"timestamp" TIMESTAMP NOT NULL, properties JSON, received_at TIMESTAMP NOT NULL)',
-        )
+    _execute(
+        con,
+        "CREATE TABLE pending_events (message_id VARCHAR PRIMARY KEY, user_id VARCHAR, "
+        "anonymous_id VARCHAR, group_id VARCHAR, event VARCHAR NOT NULL, "
+        '"timestamp" TIMESTAMP NOT NULL, properties JSON, received_at TIMESTAMP NOT NULL)',
     )
     # every message_id the ingest has taken, so that a re-sent call is known by one lookup
     con.execute(
@@ -81,9 +140,12 @@ def _ingest(con: Connection) -> None:
 
 
 def _compiled(con: Connection) -> None:
-    from stethoscope.store.compiled import DDL
-
-    con.execute(DDL)
+    _execute(
+        con,
+        "CREATE TABLE IF NOT EXISTS compiled_queries (key VARCHAR PRIMARY KEY, "
+        "model_version VARCHAR NOT NULL, dialect VARCHAR NOT NULL, "
+        "created_at TIMESTAMP NOT NULL, sql VARCHAR NOT NULL)",
+    )
 
 
 def _users(con: Connection) -> None:
@@ -101,29 +163,87 @@ def _users(con: Connection) -> None:
 
 
 def _current_scores(con: Connection) -> None:
-    from stethoscope.store import current
-
-    current.create(con)
-    current.rebuild(con)
+    _execute(
+        con,
+        "CREATE TABLE current_scores (model_version VARCHAR NOT NULL, "
+        "account_id VARCHAR NOT NULL, score_name VARCHAR NOT NULL, as_of DATE NOT NULL, "
+        "score DOUBLE, band VARCHAR, coverage DOUBLE, segment VARCHAR, scorecard VARCHAR, "
+        "change_7d DOUBLE, change_30d DOUBLE, change_90d DOUBLE)",
+        # DuckDB looks an index up only for an equality on its one column: so the account
+        # alone (an account has a row per score and model version, a handful)
+        "CREATE INDEX current_scores_account ON current_scores (account_id)",
+    )
+    # Filled from the history the store already holds, as store.current's rebuild did then:
+    # each account's rows on its latest date per model version (over all of its scores),
+    # with the change of each score over 7, 30 and 90 days, rounded to 6 decimals.
+    postgres = dialect(con) == "postgres"
+    trends = []
+    joins = []
+    for n in (7, 30, 90):
+        change = f"h.score - p{n}.score"
+        trends.append(
+            f"CAST(round(CAST({change} AS NUMERIC), 6) AS DOUBLE PRECISION)"
+            if postgres
+            else f"round({change}, 6)"
+        )
+        before = f"INTERVAL '{n} days'" if postgres else f"INTERVAL {n} DAY"
+        joins.append(
+            f"LEFT JOIN score_history p{n} ON p{n}.model_version = h.model_version "
+            f"AND p{n}.account_id = h.account_id AND p{n}.score_name = h.score_name "
+            f"AND p{n}.as_of = h.as_of - {before}"
+        )
+    con.execute(
+        "INSERT INTO current_scores (model_version, account_id, score_name, as_of, score, "
+        "band, coverage, segment, scorecard, change_7d, change_30d, change_90d) "
+        "SELECT h.model_version, h.account_id, h.score_name, h.as_of, h.score, h.band, "
+        f"h.coverage, h.segment, h.scorecard, {', '.join(trends)} "
+        "FROM score_history h JOIN (SELECT model_version, account_id, max(as_of) AS as_of "
+        "FROM score_history GROUP BY model_version, account_id) l "
+        "ON l.model_version = h.model_version AND l.account_id = h.account_id "
+        f"AND l.as_of = h.as_of {' '.join(joins)}"
+    ).fetchall()
     # an account read by its id (the API's account endpoints) is then a lookup, not a scan
     con.execute("CREATE INDEX accounts_id ON accounts (id)")
 
 
 def _backtests(con: Connection) -> None:
-    from stethoscope.store.backtests import create_tables
-
-    create_tables(con)
+    _execute(
+        con,
+        "CREATE TABLE IF NOT EXISTS backtest_reports (id VARCHAR PRIMARY KEY, "
+        "created_at TIMESTAMP NOT NULL, kind VARCHAR NOT NULL, model_name VARCHAR, "
+        "model_version VARCHAR, report VARCHAR NOT NULL)",
+    )
 
 
 def _alerts(con: Connection) -> None:
-    from stethoscope.store.alerts import DDL
-
-    for stmt in DDL:
-        con.execute(ddl(con, stmt))
+    _execute(
+        con,
+        "CREATE SEQUENCE alert_id START 1",
+        "CREATE TABLE alerts (id BIGINT PRIMARY KEY DEFAULT nextval('alert_id'), "
+        "rule VARCHAR NOT NULL, kind VARCHAR NOT NULL, severity VARCHAR NOT NULL, "
+        "account_id VARCHAR NOT NULL, recipient VARCHAR, segment VARCHAR, "
+        "opened_on DATE NOT NULL, score DOUBLE, band VARCHAR, value DOUBLE, "
+        "status VARCHAR NOT NULL, resolved_on DATE, model_version VARCHAR NOT NULL, "
+        "run_id VARCHAR, batch VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL)",
+        "CREATE SEQUENCE task_id START 1",
+        "CREATE TABLE tasks (id BIGINT PRIMARY KEY DEFAULT nextval('task_id'), alert_id BIGINT, "
+        "account_id VARCHAR NOT NULL, owner VARCHAR, title VARCHAR NOT NULL, playbook VARCHAR, "
+        "steps VARCHAR NOT NULL, due_on DATE, status VARCHAR NOT NULL, reason VARCHAR, "
+        "snoozed_until DATE, created_at TIMESTAMP NOT NULL, updated_at TIMESTAMP NOT NULL, "
+        "updated_by VARCHAR NOT NULL)",
+        "CREATE SEQUENCE delivery_id START 1",
+        "CREATE TABLE deliveries (id BIGINT PRIMARY KEY DEFAULT nextval('delivery_id'), "
+        "kind VARCHAR NOT NULL, alert_id BIGINT, task_id BIGINT, channel VARCHAR NOT NULL, "
+        "recipient VARCHAR, subject VARCHAR, body VARCHAR NOT NULL, digest BOOLEAN NOT NULL, "
+        "status VARCHAR NOT NULL, attempts INTEGER NOT NULL, due_at TIMESTAMP NOT NULL, "
+        "last_error VARCHAR, created_at TIMESTAMP NOT NULL, sent_at TIMESTAMP)",
+        "CREATE TABLE alert_evaluations (model_version VARCHAR NOT NULL, as_of DATE NOT NULL, "
+        "evaluated_at TIMESTAMP NOT NULL, opened INTEGER NOT NULL, resolved INTEGER NOT NULL, "
+        "PRIMARY KEY (model_version, as_of))",
+    )
 
 
 def _web_sessions(con: Connection) -> None:
-    # written out here rather than imported: a migration stays as it was first applied
     con.execute(
         "CREATE TABLE web_sessions (id_sha256 VARCHAR PRIMARY KEY, "
         "dashboard_user VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL, "
@@ -136,23 +256,19 @@ def _web_sessions(con: Connection) -> None:
 
 
 def _contract_time(con: Connection) -> None:
-    # written out here rather than read from the contract: a migration stays as first applied
     con.execute("ALTER TABLE accounts ADD COLUMN IF NOT EXISTS updated_at TIMESTAMP")
     con.execute("ALTER TABLE subscriptions ADD COLUMN IF NOT EXISTS term_months BIGINT")
 
 
 def _account_versions(con: Connection) -> None:
-    # written out here rather than read from the contract: a migration stays as first applied.
     # Each version of an account (contract.versions); the accounts table is the current one.
-    con.execute(
-        ddl(
-            con,
-            "CREATE TABLE account_versions (id VARCHAR NOT NULL, name VARCHAR NOT NULL, "
-            "owner VARCHAR, segment VARCHAR, industry VARCHAR, plan VARCHAR, arr DOUBLE, "
-            "seats BIGINT, customer_since DATE NOT NULL, renewal_date DATE, parent_id VARCHAR, "
-            "attributes JSON, updated_at TIMESTAMP, valid_from TIMESTAMP NOT NULL, "
-            "valid_to TIMESTAMP, PRIMARY KEY (id, valid_from))",
-        )
+    _execute(
+        con,
+        "CREATE TABLE account_versions (id VARCHAR NOT NULL, name VARCHAR NOT NULL, "
+        "owner VARCHAR, segment VARCHAR, industry VARCHAR, plan VARCHAR, arr DOUBLE, "
+        "seats BIGINT, customer_since DATE NOT NULL, renewal_date DATE, parent_id VARCHAR, "
+        "attributes JSON, updated_at TIMESTAMP, valid_from TIMESTAMP NOT NULL, "
+        "valid_to TIMESTAMP, PRIMARY KEY (id, valid_from))",
     )
     # what the store holds is each account's first version: before it, nothing is known, and
     # a date before a first version reads it (engine.attributes)
@@ -195,6 +311,13 @@ def migrate(con: Connection) -> list[int]:
     """Apply every migration not yet applied; return the versions applied now."""
     with migrating(con):
         return _migrate(con)
+
+
+def pending(con: Connection) -> list[int]:
+    """The versions of ``MIGRATIONS`` the store has not applied (none: its schema is
+    current; a newer process may have applied more, which this one does not need)."""
+    done = {r[0] for r in con.execute("SELECT version FROM stethoscope_migrations").fetchall()}
+    return [version for version, _, _ in MIGRATIONS if version not in done]
 
 
 def _migrate(con: Connection) -> list[int]:

@@ -22,7 +22,7 @@ from stethoscope.contract.schema import TABLES, derived_key, q
 from stethoscope.contract.versions import VERSIONS
 from stethoscope.store import audit
 from stethoscope.store.database import PostgresConnection, dialect
-from stethoscope.store.embedded import transaction
+from stethoscope.store.transaction import transaction
 
 if TYPE_CHECKING:
     from stethoscope.contract.schema import Table

@@ -41,33 +41,6 @@ if TYPE_CHECKING:
     from stethoscope.model.types import Model
     from stethoscope.store.database import Connection
 
-DDL = """
-CREATE TABLE IF NOT EXISTS model_versions (
-    version VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL,
-    source VARCHAR NOT NULL);
-CREATE TABLE IF NOT EXISTS runs (
-    id VARCHAR PRIMARY KEY, model_version VARCHAR NOT NULL, as_of_from DATE NOT NULL,
-    as_of_to DATE NOT NULL, started_at TIMESTAMP NOT NULL, finished_at TIMESTAMP,
-    status VARCHAR NOT NULL, accounts BIGINT, error VARCHAR);
-CREATE TABLE IF NOT EXISTS score_history (
-    run_id VARCHAR NOT NULL, model_version VARCHAR NOT NULL, as_of DATE NOT NULL,
-    account_id VARCHAR NOT NULL, score_name VARCHAR NOT NULL, score DOUBLE, band VARCHAR,
-    coverage DOUBLE, segment VARCHAR, scorecard VARCHAR);
-CREATE TABLE IF NOT EXISTS csm_inputs (
-    id VARCHAR PRIMARY KEY, account_id VARCHAR NOT NULL, name VARCHAR NOT NULL,
-    value_number DOUBLE, value_text VARCHAR, author VARCHAR NOT NULL, reason VARCHAR NOT NULL,
-    created_at TIMESTAMP NOT NULL, expires_at TIMESTAMP, revoked_at TIMESTAMP,
-    revoked_by VARCHAR, revoke_reason VARCHAR);
-"""
-
-
-def create_tables(con: Connection) -> None:
-    from stethoscope.store.database import ddl
-
-    for stmt in DDL.split(";"):
-        if stmt.strip():
-            con.execute(ddl(con, stmt))
-
 
 def detail_table(version: str) -> str:
     return f"score_detail__{version[:16]}"

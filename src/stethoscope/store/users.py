@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from stethoscope.errors import DataError
 from stethoscope.store import audit
-from stethoscope.store.embedded import transaction
+from stethoscope.store.transaction import transaction
 
 if TYPE_CHECKING:
     from stethoscope.store.database import Connection

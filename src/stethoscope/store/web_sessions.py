@@ -22,7 +22,7 @@ import hashlib
 import secrets
 from typing import TYPE_CHECKING
 
-from stethoscope.store.embedded import transaction
+from stethoscope.store.transaction import transaction
 from stethoscope.store.users import _COLUMNS, User, _user
 
 if TYPE_CHECKING:

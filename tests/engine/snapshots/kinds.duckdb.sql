@@ -1,4 +1,4 @@
-WITH "t7" AS (
+WITH "t8" AS (
   SELECT
     *
   FROM "accounts" AS "t1"
@@ -6,47 +6,53 @@ WITH "t7" AS (
     "t1"."customer_since" <= MAKE_DATE(2024, 6, 30)
 )
 SELECT
-  "t75"."account_id",
-  "t75"."segment",
-  "t75"."m__quota",
-  "t75"."m__seats",
-  "t75"."m__deal_sum_30d",
-  "t75"."m__deal_avg_30d",
-  "t75"."m__deal_min_30d",
-  "t75"."m__deal_value_per_user_30d",
-  "t75"."age__deal_sum_30d",
-  "t75"."age__deal_avg_30d",
-  "t75"."age__deal_min_30d",
-  "t75"."age__deal_value_per_user_30d",
-  "t75"."m__deal_max_all",
-  "t75"."m__deal_latest",
-  "t75"."age__deal_max_all",
-  "t75"."age__deal_latest",
-  "t75"."m__plans_30d",
-  "t75"."m__events_30d",
-  "t75"."m__events_per_user_30d",
-  "t75"."m__events_30d_tenure",
-  "t75"."age__plans_30d",
-  "t75"."age__events_30d",
-  "t75"."age__events_per_user_30d",
-  "t75"."age__events_30d_tenure",
-  "t75"."m__paid_deals_30d",
-  "t75"."age__paid_deals_30d",
-  "t75"."m__not_free_30d",
-  "t75"."age__not_free_30d",
-  "t75"."m__value_30_30d",
-  "t75"."age__value_30_30d",
-  "t75"."m__per_user_trend",
-  "t75"."m__events_trend",
-  "t75"."m__gut",
-  "t75"."age__gut",
-  "t75"."m__deal_per_seat",
-  "t75"."m__deal_per_gut",
-  "t75"."m__trend_per_seat",
-  "t75"."m__deal_share_of_quota",
-  "t75"."m__per_seat_per_user",
-  "t75"."g__deals",
-  "t75"."g__depth",
+  "t93"."account_id",
+  "t93"."segment",
+  "t93"."m__quota",
+  "t93"."m__seats",
+  "t93"."m__deal_sum_30d",
+  "t93"."m__deal_avg_30d",
+  "t93"."m__deal_min_30d",
+  "t93"."m__deal_value_per_user_30d",
+  "t93"."age__deal_sum_30d",
+  "t93"."age__deal_avg_30d",
+  "t93"."age__deal_min_30d",
+  "t93"."age__deal_value_per_user_30d",
+  "t93"."m__deal_max_all",
+  "t93"."m__deal_latest",
+  "t93"."age__deal_max_all",
+  "t93"."age__deal_latest",
+  "t93"."m__plans_30d",
+  "t93"."m__events_30d",
+  "t93"."m__events_per_user_30d",
+  "t93"."m__events_30d_tenure",
+  "t93"."age__plans_30d",
+  "t93"."age__events_30d",
+  "t93"."age__events_per_user_30d",
+  "t93"."age__events_30d_tenure",
+  "t93"."m__paid_deals_30d",
+  "t93"."age__paid_deals_30d",
+  "t93"."m__not_free_30d",
+  "t93"."age__not_free_30d",
+  "t93"."m__value_30_30d",
+  "t93"."age__value_30_30d",
+  "t93"."m__champion_events_30d",
+  "t93"."age__champion_events_30d",
+  "t93"."m__not_champion_30d",
+  "t93"."age__not_champion_30d",
+  "t93"."m__days_since_champion",
+  "t93"."age__days_since_champion",
+  "t93"."m__per_user_trend",
+  "t93"."m__events_trend",
+  "t93"."m__gut",
+  "t93"."age__gut",
+  "t93"."m__deal_per_seat",
+  "t93"."m__deal_per_gut",
+  "t93"."m__trend_per_seat",
+  "t93"."m__deal_share_of_quota",
+  "t93"."m__per_seat_per_user",
+  "t93"."g__deals",
+  "t93"."g__depth",
   CAST(CAST(ROUND(
     CAST((
       (
@@ -56,7 +62,7 @@ SELECT
             THEN 'main'
             ELSE CAST(NULL AS TEXT)
           END = 'main'
-          THEN "t75"."cs__main"
+          THEN "t93"."cs__main"
           ELSE CAST(NULL AS DOUBLE)
         END * 100.0
       ) / 100
@@ -73,7 +79,7 @@ SELECT
               THEN 'main'
               ELSE CAST(NULL AS TEXT)
             END = 'main'
-            THEN "t75"."cs__main"
+            THEN "t93"."cs__main"
             ELSE CAST(NULL AS DOUBLE)
           END * 100.0
         ) / 100
@@ -90,7 +96,7 @@ SELECT
               THEN 'main'
               ELSE CAST(NULL AS TEXT)
             END = 'main'
-            THEN "t75"."cs__main"
+            THEN "t93"."cs__main"
             ELSE CAST(NULL AS DOUBLE)
           END * 100.0
         ) / 100
@@ -107,7 +113,7 @@ SELECT
               THEN 'main'
               ELSE CAST(NULL AS TEXT)
             END = 'main'
-            THEN "t75"."cs__main"
+            THEN "t93"."cs__main"
             ELSE CAST(NULL AS DOUBLE)
           END * 100.0
         ) / 100
@@ -123,7 +129,7 @@ SELECT
       THEN 'main'
       ELSE CAST(NULL AS TEXT)
     END = 'main'
-    THEN "t75"."cov__main"
+    THEN "t93"."cov__main"
     ELSE CAST(NULL AS DOUBLE)
   END AS "coverage__health",
   CASE WHEN TRUE THEN 'all' ELSE CAST(NULL AS TEXT) END AS "segment__health",
@@ -138,7 +144,7 @@ SELECT
       THEN 'main'
       ELSE CAST(NULL AS TEXT)
     END = 'main'
-    THEN "t75"."ew__main__deals"
+    THEN "t93"."ew__main__deals"
     ELSE CAST(NULL AS DOUBLE)
   END AS "w__health__deals",
   CASE
@@ -147,16 +153,16 @@ SELECT
       THEN 'main'
       ELSE CAST(NULL AS TEXT)
     END = 'main'
-    THEN "t75"."ew__main__deals"
+    THEN "t93"."ew__main__deals"
     ELSE CAST(NULL AS DOUBLE)
-  END * COALESCE("t75"."g__deals", 0.0) * 1.0 AS "c__health__deals",
+  END * COALESCE("t93"."g__deals", 0.0) * 1.0 AS "c__health__deals",
   CASE
     WHEN CASE
       WHEN CASE WHEN TRUE THEN 'all' ELSE CAST(NULL AS TEXT) END = 'all'
       THEN 'main'
       ELSE CAST(NULL AS TEXT)
     END = 'main'
-    THEN "t75"."ew__main__depth"
+    THEN "t93"."ew__main__depth"
     ELSE CAST(NULL AS DOUBLE)
   END AS "w__health__depth",
   CASE
@@ -165,174 +171,186 @@ SELECT
       THEN 'main'
       ELSE CAST(NULL AS TEXT)
     END = 'main'
-    THEN "t75"."ew__main__depth"
+    THEN "t93"."ew__main__depth"
     ELSE CAST(NULL AS DOUBLE)
-  END * COALESCE("t75"."g__depth", 0.0) * 1.0 AS "c__health__depth"
+  END * COALESCE("t93"."g__depth", 0.0) * 1.0 AS "c__health__depth"
 FROM (
   SELECT
-    "t74"."account_id",
-    "t74"."segment",
-    "t74"."m__quota",
-    "t74"."m__seats",
-    "t74"."m__deal_sum_30d",
-    "t74"."m__deal_avg_30d",
-    "t74"."m__deal_min_30d",
-    "t74"."m__deal_value_per_user_30d",
-    "t74"."age__deal_sum_30d",
-    "t74"."age__deal_avg_30d",
-    "t74"."age__deal_min_30d",
-    "t74"."age__deal_value_per_user_30d",
-    "t74"."m__deal_max_all",
-    "t74"."m__deal_latest",
-    "t74"."age__deal_max_all",
-    "t74"."age__deal_latest",
-    "t74"."m__plans_30d",
-    "t74"."m__events_30d",
-    "t74"."m__events_per_user_30d",
-    "t74"."m__events_30d_tenure",
-    "t74"."age__plans_30d",
-    "t74"."age__events_30d",
-    "t74"."age__events_per_user_30d",
-    "t74"."age__events_30d_tenure",
-    "t74"."m__paid_deals_30d",
-    "t74"."age__paid_deals_30d",
-    "t74"."m__not_free_30d",
-    "t74"."age__not_free_30d",
-    "t74"."m__value_30_30d",
-    "t74"."age__value_30_30d",
-    "t74"."m__per_user_trend",
-    "t74"."m__events_trend",
-    "t74"."m__gut",
-    "t74"."age__gut",
-    "t74"."m__deal_per_seat",
-    "t74"."m__deal_per_gut",
-    "t74"."m__trend_per_seat",
-    "t74"."m__deal_share_of_quota",
-    "t74"."m__per_seat_per_user",
-    "t74"."g__deals",
-    "t74"."g__depth",
-    "t74"."den__main",
+    "t92"."account_id",
+    "t92"."segment",
+    "t92"."m__quota",
+    "t92"."m__seats",
+    "t92"."m__deal_sum_30d",
+    "t92"."m__deal_avg_30d",
+    "t92"."m__deal_min_30d",
+    "t92"."m__deal_value_per_user_30d",
+    "t92"."age__deal_sum_30d",
+    "t92"."age__deal_avg_30d",
+    "t92"."age__deal_min_30d",
+    "t92"."age__deal_value_per_user_30d",
+    "t92"."m__deal_max_all",
+    "t92"."m__deal_latest",
+    "t92"."age__deal_max_all",
+    "t92"."age__deal_latest",
+    "t92"."m__plans_30d",
+    "t92"."m__events_30d",
+    "t92"."m__events_per_user_30d",
+    "t92"."m__events_30d_tenure",
+    "t92"."age__plans_30d",
+    "t92"."age__events_30d",
+    "t92"."age__events_per_user_30d",
+    "t92"."age__events_30d_tenure",
+    "t92"."m__paid_deals_30d",
+    "t92"."age__paid_deals_30d",
+    "t92"."m__not_free_30d",
+    "t92"."age__not_free_30d",
+    "t92"."m__value_30_30d",
+    "t92"."age__value_30_30d",
+    "t92"."m__champion_events_30d",
+    "t92"."age__champion_events_30d",
+    "t92"."m__not_champion_30d",
+    "t92"."age__not_champion_30d",
+    "t92"."m__days_since_champion",
+    "t92"."age__days_since_champion",
+    "t92"."m__per_user_trend",
+    "t92"."m__events_trend",
+    "t92"."m__gut",
+    "t92"."age__gut",
+    "t92"."m__deal_per_seat",
+    "t92"."m__deal_per_gut",
+    "t92"."m__trend_per_seat",
+    "t92"."m__deal_share_of_quota",
+    "t92"."m__per_seat_per_user",
+    "t92"."g__deals",
+    "t92"."g__depth",
+    "t92"."den__main",
     1.0 * CASE
-      WHEN "t74"."den__main" > 0
-      THEN CASE WHEN "t74"."g__deals" IS NOT NULL THEN 1.0 ELSE 0.0 END / "t74"."den__main"
+      WHEN "t92"."den__main" > 0
+      THEN CASE WHEN "t92"."g__deals" IS NOT NULL THEN 1.0 ELSE 0.0 END / "t92"."den__main"
       ELSE 0.0
     END AS "ew__main__deals",
     1.0 * CASE
-      WHEN "t74"."den__main" > 0
-      THEN CASE WHEN "t74"."g__depth" IS NOT NULL THEN 1.0 ELSE 0.0 END / "t74"."den__main"
+      WHEN "t92"."den__main" > 0
+      THEN CASE WHEN "t92"."g__depth" IS NOT NULL THEN 1.0 ELSE 0.0 END / "t92"."den__main"
       ELSE 0.0
     END AS "ew__main__depth",
     CASE
-      WHEN "t74"."den__main" > 0
+      WHEN "t92"."den__main" > 0
       THEN 0.0 + (
         1.0 * CASE
-          WHEN "t74"."den__main" > 0
-          THEN CASE WHEN "t74"."g__deals" IS NOT NULL THEN 1.0 ELSE 0.0 END / "t74"."den__main"
+          WHEN "t92"."den__main" > 0
+          THEN CASE WHEN "t92"."g__deals" IS NOT NULL THEN 1.0 ELSE 0.0 END / "t92"."den__main"
           ELSE 0.0
-        END * COALESCE("t74"."g__deals", 0.0)
+        END * COALESCE("t92"."g__deals", 0.0)
       ) + (
         1.0 * CASE
-          WHEN "t74"."den__main" > 0
-          THEN CASE WHEN "t74"."g__depth" IS NOT NULL THEN 1.0 ELSE 0.0 END / "t74"."den__main"
+          WHEN "t92"."den__main" > 0
+          THEN CASE WHEN "t92"."g__depth" IS NOT NULL THEN 1.0 ELSE 0.0 END / "t92"."den__main"
           ELSE 0.0
-        END * COALESCE("t74"."g__depth", 0.0)
+        END * COALESCE("t92"."g__depth", 0.0)
       )
       ELSE CAST(NULL AS DOUBLE)
     END AS "cs__main",
-    0.0 + CASE WHEN "t74"."g__deals" IS NOT NULL THEN 0.5 ELSE 0.0 END + CASE WHEN "t74"."g__depth" IS NOT NULL THEN 0.5 ELSE 0.0 END AS "cov__main"
+    0.0 + CASE WHEN "t92"."g__deals" IS NOT NULL THEN 0.5 ELSE 0.0 END + CASE WHEN "t92"."g__depth" IS NOT NULL THEN 0.5 ELSE 0.0 END AS "cov__main"
   FROM (
     SELECT
-      "t73"."account_id",
-      "t73"."segment",
-      "t73"."m__quota",
-      "t73"."m__seats",
-      "t73"."m__deal_sum_30d",
-      "t73"."m__deal_avg_30d",
-      "t73"."m__deal_min_30d",
-      "t73"."m__deal_value_per_user_30d",
-      "t73"."age__deal_sum_30d",
-      "t73"."age__deal_avg_30d",
-      "t73"."age__deal_min_30d",
-      "t73"."age__deal_value_per_user_30d",
-      "t73"."m__deal_max_all",
-      "t73"."m__deal_latest",
-      "t73"."age__deal_max_all",
-      "t73"."age__deal_latest",
-      "t73"."m__plans_30d",
-      "t73"."m__events_30d",
-      "t73"."m__events_per_user_30d",
-      "t73"."m__events_30d_tenure",
-      "t73"."age__plans_30d",
-      "t73"."age__events_30d",
-      "t73"."age__events_per_user_30d",
-      "t73"."age__events_30d_tenure",
-      "t73"."m__paid_deals_30d",
-      "t73"."age__paid_deals_30d",
-      "t73"."m__not_free_30d",
-      "t73"."age__not_free_30d",
-      "t73"."m__value_30_30d",
-      "t73"."age__value_30_30d",
-      "t73"."m__per_user_trend",
-      "t73"."m__events_trend",
-      "t73"."m__gut",
-      "t73"."age__gut",
+      "t91"."account_id",
+      "t91"."segment",
+      "t91"."m__quota",
+      "t91"."m__seats",
+      "t91"."m__deal_sum_30d",
+      "t91"."m__deal_avg_30d",
+      "t91"."m__deal_min_30d",
+      "t91"."m__deal_value_per_user_30d",
+      "t91"."age__deal_sum_30d",
+      "t91"."age__deal_avg_30d",
+      "t91"."age__deal_min_30d",
+      "t91"."age__deal_value_per_user_30d",
+      "t91"."m__deal_max_all",
+      "t91"."m__deal_latest",
+      "t91"."age__deal_max_all",
+      "t91"."age__deal_latest",
+      "t91"."m__plans_30d",
+      "t91"."m__events_30d",
+      "t91"."m__events_per_user_30d",
+      "t91"."m__events_30d_tenure",
+      "t91"."age__plans_30d",
+      "t91"."age__events_30d",
+      "t91"."age__events_per_user_30d",
+      "t91"."age__events_30d_tenure",
+      "t91"."m__paid_deals_30d",
+      "t91"."age__paid_deals_30d",
+      "t91"."m__not_free_30d",
+      "t91"."age__not_free_30d",
+      "t91"."m__value_30_30d",
+      "t91"."age__value_30_30d",
+      "t91"."m__champion_events_30d",
+      "t91"."age__champion_events_30d",
+      "t91"."m__not_champion_30d",
+      "t91"."age__not_champion_30d",
+      "t91"."m__days_since_champion",
+      "t91"."age__days_since_champion",
+      "t91"."m__per_user_trend",
+      "t91"."m__events_trend",
+      "t91"."m__gut",
+      "t91"."age__gut",
       CASE
-        WHEN CAST("t73"."m__seats" AS DOUBLE) = 0
+        WHEN CAST("t91"."m__seats" AS DOUBLE) = 0
         THEN CAST(NULL AS DOUBLE)
-        ELSE "t73"."m__deal_sum_30d" / CAST("t73"."m__seats" AS DOUBLE)
+        ELSE "t91"."m__deal_sum_30d" / CAST("t91"."m__seats" AS DOUBLE)
       END AS "m__deal_per_seat",
       CASE
-        WHEN "t73"."m__gut" = 0
+        WHEN "t91"."m__gut" = 0
         THEN CAST(NULL AS DOUBLE)
-        ELSE "t73"."m__deal_sum_30d" / "t73"."m__gut"
+        ELSE "t91"."m__deal_sum_30d" / "t91"."m__gut"
       END AS "m__deal_per_gut",
       CASE
-        WHEN CAST("t73"."m__seats" AS DOUBLE) = 0
+        WHEN CAST("t91"."m__seats" AS DOUBLE) = 0
         THEN CAST(NULL AS DOUBLE)
-        ELSE "t73"."m__events_trend" / CAST("t73"."m__seats" AS DOUBLE)
+        ELSE "t91"."m__events_trend" / CAST("t91"."m__seats" AS DOUBLE)
       END AS "m__trend_per_seat",
       CASE
-        WHEN "t73"."m__quota" = 0
+        WHEN "t91"."m__quota" = 0
         THEN CAST(NULL AS DOUBLE)
-        ELSE "t73"."m__deal_sum_30d" / "t73"."m__quota"
+        ELSE "t91"."m__deal_sum_30d" / "t91"."m__quota"
       END AS "m__deal_share_of_quota",
       CASE
-        WHEN "t73"."m__events_per_user_30d" = 0
+        WHEN "t91"."m__events_per_user_30d" = 0
         THEN CAST(NULL AS DOUBLE)
         ELSE CASE
-          WHEN CAST("t73"."m__seats" AS DOUBLE) = 0
+          WHEN CAST("t91"."m__seats" AS DOUBLE) = 0
           THEN CAST(NULL AS DOUBLE)
-          ELSE "t73"."m__deal_sum_30d" / CAST("t73"."m__seats" AS DOUBLE)
-        END / "t73"."m__events_per_user_30d"
+          ELSE "t91"."m__deal_sum_30d" / CAST("t91"."m__seats" AS DOUBLE)
+        END / "t91"."m__events_per_user_30d"
       END AS "m__per_seat_per_user",
       CASE
-        WHEN "t73"."m__deal_sum_30d" IS NULL
+        WHEN "t91"."m__deal_sum_30d" IS NULL
         THEN CAST(NULL AS DOUBLE)
         ELSE GREATEST(0.0, LEAST(100.0, (
           (
-            "t73"."m__deal_sum_30d" - 0.0
+            "t91"."m__deal_sum_30d" - 0.0
           ) / 200.0
         ) * 100))
       END AS "g__deals",
       CASE
-        WHEN "t73"."m__events_per_user_30d" IS NULL
+        WHEN "t91"."m__events_per_user_30d" IS NULL
         THEN CAST(NULL AS DOUBLE)
         ELSE GREATEST(
           0.0,
           LEAST(100.0, (
             (
-              "t73"."m__events_per_user_30d" - 0.0
+              "t91"."m__events_per_user_30d" - 0.0
             ) / 5.0
           ) * 100)
         )
       END AS "g__depth",
       0.0 + CASE
         WHEN CASE
-          WHEN "t73"."m__deal_sum_30d" IS NULL
+          WHEN "t91"."m__deal_sum_30d" IS NULL
           THEN CAST(NULL AS DOUBLE)
           ELSE GREATEST(0.0, LEAST(100.0, (
             (
-              "t73"."m__deal_sum_30d" - 0.0
+              "t91"."m__deal_sum_30d" - 0.0
             ) / 200.0
           ) * 100))
         END IS NOT NULL
@@ -340,13 +358,13 @@ FROM (
         ELSE 0.0
       END + CASE
         WHEN CASE
-          WHEN "t73"."m__events_per_user_30d" IS NULL
+          WHEN "t91"."m__events_per_user_30d" IS NULL
           THEN CAST(NULL AS DOUBLE)
           ELSE GREATEST(
             0.0,
             LEAST(100.0, (
               (
-                "t73"."m__events_per_user_30d" - 0.0
+                "t91"."m__events_per_user_30d" - 0.0
               ) / 5.0
             ) * 100)
           )
@@ -356,182 +374,206 @@ FROM (
       END AS "den__main"
     FROM (
       SELECT
-        "t72"."account_id",
-        "t72"."segment",
-        "t72"."m__quota",
-        "t72"."m__seats",
-        "t72"."m__deal_sum_30d",
-        "t72"."m__deal_avg_30d",
-        "t72"."m__deal_min_30d",
-        "t72"."m__deal_value_per_user_30d",
-        "t72"."age__deal_sum_30d",
-        "t72"."age__deal_avg_30d",
-        "t72"."age__deal_min_30d",
-        "t72"."age__deal_value_per_user_30d",
-        "t72"."m__deal_max_all",
-        "t72"."m__deal_latest",
-        "t72"."age__deal_max_all",
-        "t72"."age__deal_latest",
-        "t72"."m__plans_30d",
-        "t72"."m__events_30d",
-        "t72"."m__events_per_user_30d",
-        "t72"."m__events_30d_tenure",
-        "t72"."age__plans_30d",
-        "t72"."age__events_30d",
-        "t72"."age__events_per_user_30d",
-        "t72"."age__events_30d_tenure",
-        "t72"."m__paid_deals_30d",
-        "t72"."age__paid_deals_30d",
-        "t72"."m__not_free_30d",
-        "t72"."age__not_free_30d",
-        "t72"."m__value_30_30d",
-        "t72"."age__value_30_30d",
-        "t72"."m__per_user_trend",
-        "t72"."m__events_trend",
-        "t47"."_num" AS "m__gut",
-        DATE_DIFF('DAY', CAST("t47"."_at" AS DATE), MAKE_DATE(2024, 6, 30)) AS "age__gut"
+        "t90"."account_id",
+        "t90"."segment",
+        "t90"."m__quota",
+        "t90"."m__seats",
+        "t90"."m__deal_sum_30d",
+        "t90"."m__deal_avg_30d",
+        "t90"."m__deal_min_30d",
+        "t90"."m__deal_value_per_user_30d",
+        "t90"."age__deal_sum_30d",
+        "t90"."age__deal_avg_30d",
+        "t90"."age__deal_min_30d",
+        "t90"."age__deal_value_per_user_30d",
+        "t90"."m__deal_max_all",
+        "t90"."m__deal_latest",
+        "t90"."age__deal_max_all",
+        "t90"."age__deal_latest",
+        "t90"."m__plans_30d",
+        "t90"."m__events_30d",
+        "t90"."m__events_per_user_30d",
+        "t90"."m__events_30d_tenure",
+        "t90"."age__plans_30d",
+        "t90"."age__events_30d",
+        "t90"."age__events_per_user_30d",
+        "t90"."age__events_30d_tenure",
+        "t90"."m__paid_deals_30d",
+        "t90"."age__paid_deals_30d",
+        "t90"."m__not_free_30d",
+        "t90"."age__not_free_30d",
+        "t90"."m__value_30_30d",
+        "t90"."age__value_30_30d",
+        "t90"."m__champion_events_30d",
+        "t90"."age__champion_events_30d",
+        "t90"."m__not_champion_30d",
+        "t90"."age__not_champion_30d",
+        "t90"."m__days_since_champion",
+        "t90"."age__days_since_champion",
+        "t90"."m__per_user_trend",
+        "t90"."m__events_trend",
+        "t58"."_num" AS "m__gut",
+        DATE_DIFF('DAY', CAST("t58"."_at" AS DATE), MAKE_DATE(2024, 6, 30)) AS "age__gut"
       FROM (
         SELECT
-          "t70"."account_id",
-          "t70"."segment",
-          "t70"."m__quota",
-          "t70"."m__seats",
-          "t70"."m__deal_sum_30d",
-          "t70"."m__deal_avg_30d",
-          "t70"."m__deal_min_30d",
-          "t70"."m__deal_value_per_user_30d",
-          "t70"."age__deal_sum_30d",
-          "t70"."age__deal_avg_30d",
-          "t70"."age__deal_min_30d",
-          "t70"."age__deal_value_per_user_30d",
-          "t70"."m__deal_max_all",
-          "t70"."m__deal_latest",
-          "t70"."age__deal_max_all",
-          "t70"."age__deal_latest",
-          "t70"."m__plans_30d",
-          "t70"."m__events_30d",
-          "t70"."m__events_per_user_30d",
-          "t70"."m__events_30d_tenure",
-          "t70"."age__plans_30d",
-          "t70"."age__events_30d",
-          "t70"."age__events_per_user_30d",
-          "t70"."age__events_30d_tenure",
-          "t70"."m__paid_deals_30d",
-          "t70"."age__paid_deals_30d",
-          "t70"."m__not_free_30d",
-          "t70"."age__not_free_30d",
-          "t70"."m__value_30_30d",
-          "t70"."age__value_30_30d",
+          "t88"."account_id",
+          "t88"."segment",
+          "t88"."m__quota",
+          "t88"."m__seats",
+          "t88"."m__deal_sum_30d",
+          "t88"."m__deal_avg_30d",
+          "t88"."m__deal_min_30d",
+          "t88"."m__deal_value_per_user_30d",
+          "t88"."age__deal_sum_30d",
+          "t88"."age__deal_avg_30d",
+          "t88"."age__deal_min_30d",
+          "t88"."age__deal_value_per_user_30d",
+          "t88"."m__deal_max_all",
+          "t88"."m__deal_latest",
+          "t88"."age__deal_max_all",
+          "t88"."age__deal_latest",
+          "t88"."m__plans_30d",
+          "t88"."m__events_30d",
+          "t88"."m__events_per_user_30d",
+          "t88"."m__events_30d_tenure",
+          "t88"."age__plans_30d",
+          "t88"."age__events_30d",
+          "t88"."age__events_per_user_30d",
+          "t88"."age__events_30d_tenure",
+          "t88"."m__paid_deals_30d",
+          "t88"."age__paid_deals_30d",
+          "t88"."m__not_free_30d",
+          "t88"."age__not_free_30d",
+          "t88"."m__value_30_30d",
+          "t88"."age__value_30_30d",
+          "t88"."m__champion_events_30d",
+          "t88"."age__champion_events_30d",
+          "t88"."m__not_champion_30d",
+          "t88"."age__not_champion_30d",
+          "t88"."m__days_since_champion",
+          "t88"."age__days_since_champion",
           CASE
             WHEN (
-              "t70"."m__events_per_user_30d__previous" = 0
+              "t88"."m__events_per_user_30d__previous" = 0
             )
             AND (
-              "t70"."m__events_per_user_30d" = 0
+              "t88"."m__events_per_user_30d" = 0
             )
             THEN 0.0
-            WHEN "t70"."m__events_per_user_30d__previous" = 0
+            WHEN "t88"."m__events_per_user_30d__previous" = 0
             THEN CAST(NULL AS DOUBLE)
             ELSE (
               (
-                "t70"."m__events_per_user_30d" - "t70"."m__events_per_user_30d__previous"
-              ) / "t70"."m__events_per_user_30d__previous"
+                "t88"."m__events_per_user_30d" - "t88"."m__events_per_user_30d__previous"
+              ) / "t88"."m__events_per_user_30d__previous"
             ) * 100
           END AS "m__per_user_trend",
           CASE
             WHEN (
-              "t70"."m__events_30d__previous" = 0
+              "t88"."m__events_30d__previous" = 0
             ) AND (
-              "t70"."m__events_30d" = 0
+              "t88"."m__events_30d" = 0
             )
             THEN 0.0
-            WHEN "t70"."m__events_30d__previous" = 0
+            WHEN "t88"."m__events_30d__previous" = 0
             THEN CAST(NULL AS DOUBLE)
             ELSE (
-              CAST("t70"."m__events_30d" - "t70"."m__events_30d__previous" AS DOUBLE) / "t70"."m__events_30d__previous"
+              CAST("t88"."m__events_30d" - "t88"."m__events_30d__previous" AS DOUBLE) / "t88"."m__events_30d__previous"
             ) * 100
           END AS "m__events_trend"
         FROM (
           SELECT
-            "t69"."account_id",
-            "t69"."segment",
-            "t69"."m__quota",
-            "t69"."m__seats",
-            "t69"."m__deal_sum_30d",
-            "t69"."m__deal_avg_30d",
-            "t69"."m__deal_min_30d",
+            "t87"."account_id",
+            "t87"."segment",
+            "t87"."m__quota",
+            "t87"."m__seats",
+            "t87"."m__deal_sum_30d",
+            "t87"."m__deal_avg_30d",
+            "t87"."m__deal_min_30d",
             CASE
-              WHEN "t69"."m___users_30_0" = 0
+              WHEN "t87"."m___users_30_0" = 0
               THEN CAST(NULL AS DOUBLE)
-              ELSE "t69"."m__deal_value_per_user_30d" / "t69"."m___users_30_0"
+              ELSE "t87"."m__deal_value_per_user_30d" / "t87"."m___users_30_0"
             END AS "m__deal_value_per_user_30d",
-            "t69"."age__deal_sum_30d",
-            "t69"."age__deal_avg_30d",
-            "t69"."age__deal_min_30d",
-            "t69"."age__deal_value_per_user_30d",
-            "t69"."m__deal_max_all",
-            "t69"."m__deal_latest",
-            "t69"."age__deal_max_all",
-            "t69"."age__deal_latest",
-            "t69"."m__plans_30d",
-            "t69"."m__events_30d",
+            "t87"."age__deal_sum_30d",
+            "t87"."age__deal_avg_30d",
+            "t87"."age__deal_min_30d",
+            "t87"."age__deal_value_per_user_30d",
+            "t87"."m__deal_max_all",
+            "t87"."m__deal_latest",
+            "t87"."age__deal_max_all",
+            "t87"."age__deal_latest",
+            "t87"."m__plans_30d",
+            "t87"."m__events_30d",
             CASE
-              WHEN "t69"."m___users_30_0" = 0
+              WHEN "t87"."m___users_30_0" = 0
               THEN CAST(NULL AS DOUBLE)
-              ELSE CAST("t69"."m__events_per_user_30d" AS DOUBLE) / "t69"."m___users_30_0"
+              ELSE CAST("t87"."m__events_per_user_30d" AS DOUBLE) / "t87"."m___users_30_0"
             END AS "m__events_per_user_30d",
             (
-              CAST("t69"."m__events_30d_tenure" AS DOUBLE) * 30
-            ) / CAST(GREATEST(LEAST(DATE_DIFF('DAY', "t6"."_since", MAKE_DATE(2024, 6, 30)) + 1, 30), 1) AS DOUBLE) AS "m__events_30d_tenure",
-            "t69"."age__plans_30d",
-            "t69"."age__events_30d",
-            "t69"."age__events_per_user_30d",
-            "t69"."age__events_30d_tenure",
-            "t69"."m__paid_deals_30d",
-            "t69"."age__paid_deals_30d",
-            "t69"."m__not_free_30d",
-            "t69"."age__not_free_30d",
-            "t69"."m__value_30_30d",
-            "t69"."age__value_30_30d",
+              CAST("t87"."m__events_30d_tenure" AS DOUBLE) * 30
+            ) / CAST(GREATEST(LEAST(DATE_DIFF('DAY', "t7"."_since", MAKE_DATE(2024, 6, 30)) + 1, 30), 1) AS DOUBLE) AS "m__events_30d_tenure",
+            "t87"."age__plans_30d",
+            "t87"."age__events_30d",
+            "t87"."age__events_per_user_30d",
+            "t87"."age__events_30d_tenure",
+            "t87"."m__paid_deals_30d",
+            "t87"."age__paid_deals_30d",
+            "t87"."m__not_free_30d",
+            "t87"."age__not_free_30d",
+            "t87"."m__value_30_30d",
+            "t87"."age__value_30_30d",
+            "t87"."m__champion_events_30d",
+            "t87"."age__champion_events_30d",
+            "t87"."m__not_champion_30d",
+            "t87"."age__not_champion_30d",
+            "t87"."m__days_since_champion",
+            "t87"."age__days_since_champion",
             CASE
-              WHEN "t69"."m___users_30_30" = 0
+              WHEN "t87"."m___users_30_30" = 0
               THEN CAST(NULL AS DOUBLE)
-              ELSE CAST("t69"."m__events_per_user_30d__previous" AS DOUBLE) / "t69"."m___users_30_30"
+              ELSE CAST("t87"."m__events_per_user_30d__previous" AS DOUBLE) / "t87"."m___users_30_30"
             END AS "m__events_per_user_30d__previous",
-            "t69"."m__events_30d__previous"
+            "t87"."m__events_30d__previous"
           FROM (
             SELECT
-              "t67"."account_id",
-              "t67"."segment",
-              "t67"."m__quota",
-              "t67"."m__seats",
-              "t67"."m__deal_sum_30d",
-              "t67"."m__deal_avg_30d",
-              "t67"."m__deal_min_30d",
-              "t67"."m__deal_value_per_user_30d",
-              "t67"."age__deal_sum_30d",
-              "t67"."age__deal_avg_30d",
-              "t67"."age__deal_min_30d",
-              "t67"."age__deal_value_per_user_30d",
-              "t67"."m__deal_max_all",
-              "t67"."m__deal_latest",
-              "t67"."age__deal_max_all",
-              "t67"."age__deal_latest",
-              "t67"."m__plans_30d",
-              "t67"."m__events_30d",
-              "t67"."m__events_per_user_30d",
-              "t67"."m___users_30_0",
-              "t67"."m__events_30d_tenure",
-              "t67"."age__plans_30d",
-              "t67"."age__events_30d",
-              "t67"."age__events_per_user_30d",
-              "t67"."age__events_30d_tenure",
-              "t67"."m__paid_deals_30d",
-              "t67"."age__paid_deals_30d",
-              "t67"."m__not_free_30d",
-              "t67"."age__not_free_30d",
-              "t67"."m__value_30_30d",
-              "t67"."age__value_30_30d",
+              "t85"."account_id",
+              "t85"."segment",
+              "t85"."m__quota",
+              "t85"."m__seats",
+              "t85"."m__deal_sum_30d",
+              "t85"."m__deal_avg_30d",
+              "t85"."m__deal_min_30d",
+              "t85"."m__deal_value_per_user_30d",
+              "t85"."age__deal_sum_30d",
+              "t85"."age__deal_avg_30d",
+              "t85"."age__deal_min_30d",
+              "t85"."age__deal_value_per_user_30d",
+              "t85"."m__deal_max_all",
+              "t85"."m__deal_latest",
+              "t85"."age__deal_max_all",
+              "t85"."age__deal_latest",
+              "t85"."m__plans_30d",
+              "t85"."m__events_30d",
+              "t85"."m__events_per_user_30d",
+              "t85"."m___users_30_0",
+              "t85"."m__events_30d_tenure",
+              "t85"."age__plans_30d",
+              "t85"."age__events_30d",
+              "t85"."age__events_per_user_30d",
+              "t85"."age__events_30d_tenure",
+              "t85"."m__paid_deals_30d",
+              "t85"."age__paid_deals_30d",
+              "t85"."m__not_free_30d",
+              "t85"."age__not_free_30d",
+              "t85"."m__value_30_30d",
+              "t85"."age__value_30_30d",
+              "t85"."m__champion_events_30d",
+              "t85"."age__champion_events_30d",
+              "t85"."m__not_champion_30d",
+              "t85"."age__not_champion_30d",
+              "t85"."m__days_since_champion",
+              "t85"."age__days_since_champion",
               CASE
                 WHEN (
                   SELECT
@@ -543,10 +585,10 @@ FROM (
                     WHERE
                       "t2"."timestamp" < CAST(MAKE_DATE(2024, 6, 30) + INTERVAL '-30' DAY + INTERVAL '1' DAY AS TIMESTAMP)
                     LIMIT 1
-                  ) AS "t24"
+                  ) AS "t29"
                 )
-                THEN COALESCE("t67"."m__events_per_user_30d__previous", 0)
-                ELSE "t67"."m__events_per_user_30d__previous"
+                THEN COALESCE("t85"."m__events_per_user_30d__previous", 0)
+                ELSE "t85"."m__events_per_user_30d__previous"
               END AS "m__events_per_user_30d__previous",
               CASE
                 WHEN (
@@ -559,10 +601,10 @@ FROM (
                     WHERE
                       "t2"."timestamp" < CAST(MAKE_DATE(2024, 6, 30) + INTERVAL '-30' DAY + INTERVAL '1' DAY AS TIMESTAMP)
                     LIMIT 1
-                  ) AS "t24"
+                  ) AS "t29"
                 )
-                THEN COALESCE("t67"."m___users_30_30", 0)
-                ELSE "t67"."m___users_30_30"
+                THEN COALESCE("t85"."m___users_30_30", 0)
+                ELSE "t85"."m___users_30_30"
               END AS "m___users_30_30",
               CASE
                 WHEN (
@@ -575,78 +617,88 @@ FROM (
                     WHERE
                       "t2"."timestamp" < CAST(MAKE_DATE(2024, 6, 30) + INTERVAL '-30' DAY + INTERVAL '1' DAY AS TIMESTAMP)
                     LIMIT 1
-                  ) AS "t24"
+                  ) AS "t29"
                 )
-                THEN COALESCE("t67"."m__events_30d__previous", 0)
-                ELSE "t67"."m__events_30d__previous"
+                THEN COALESCE("t85"."m__events_30d__previous", 0)
+                ELSE "t85"."m__events_30d__previous"
               END AS "m__events_30d__previous"
             FROM (
               SELECT
-                "t66"."account_id",
-                "t66"."segment",
-                "t66"."m__quota",
-                "t66"."m__seats",
-                "t66"."m__deal_sum_30d",
-                "t66"."m__deal_avg_30d",
-                "t66"."m__deal_min_30d",
-                "t66"."m__deal_value_per_user_30d",
-                "t66"."age__deal_sum_30d",
-                "t66"."age__deal_avg_30d",
-                "t66"."age__deal_min_30d",
-                "t66"."age__deal_value_per_user_30d",
-                "t66"."m__deal_max_all",
-                "t66"."m__deal_latest",
-                "t66"."age__deal_max_all",
-                "t66"."age__deal_latest",
-                "t66"."m__plans_30d",
-                "t66"."m__events_30d",
-                "t66"."m__events_per_user_30d",
-                "t66"."m___users_30_0",
-                "t66"."m__events_30d_tenure",
-                "t66"."age__plans_30d",
-                "t66"."age__events_30d",
-                "t66"."age__events_per_user_30d",
-                "t66"."age__events_30d_tenure",
-                "t66"."m__paid_deals_30d",
-                "t66"."age__paid_deals_30d",
-                "t66"."m__not_free_30d",
-                "t66"."age__not_free_30d",
-                "t66"."m__value_30_30d",
-                "t66"."age__value_30_30d",
-                "t37"."m__events_per_user_30d__previous",
-                "t37"."m___users_30_30",
-                "t37"."m__events_30d__previous"
+                "t84"."account_id",
+                "t84"."segment",
+                "t84"."m__quota",
+                "t84"."m__seats",
+                "t84"."m__deal_sum_30d",
+                "t84"."m__deal_avg_30d",
+                "t84"."m__deal_min_30d",
+                "t84"."m__deal_value_per_user_30d",
+                "t84"."age__deal_sum_30d",
+                "t84"."age__deal_avg_30d",
+                "t84"."age__deal_min_30d",
+                "t84"."age__deal_value_per_user_30d",
+                "t84"."m__deal_max_all",
+                "t84"."m__deal_latest",
+                "t84"."age__deal_max_all",
+                "t84"."age__deal_latest",
+                "t84"."m__plans_30d",
+                "t84"."m__events_30d",
+                "t84"."m__events_per_user_30d",
+                "t84"."m___users_30_0",
+                "t84"."m__events_30d_tenure",
+                "t84"."age__plans_30d",
+                "t84"."age__events_30d",
+                "t84"."age__events_per_user_30d",
+                "t84"."age__events_30d_tenure",
+                "t84"."m__paid_deals_30d",
+                "t84"."age__paid_deals_30d",
+                "t84"."m__not_free_30d",
+                "t84"."age__not_free_30d",
+                "t84"."m__value_30_30d",
+                "t84"."age__value_30_30d",
+                "t84"."m__champion_events_30d",
+                "t84"."age__champion_events_30d",
+                "t84"."m__not_champion_30d",
+                "t84"."age__not_champion_30d",
+                "t60"."m__days_since_champion",
+                DATE_DIFF('DAY', CAST("t60"."_newest" AS DATE), MAKE_DATE(2024, 6, 30)) AS "age__days_since_champion",
+                "t44"."m__events_per_user_30d__previous",
+                "t44"."m___users_30_30",
+                "t44"."m__events_30d__previous"
               FROM (
                 SELECT
-                  "t64"."account_id",
-                  "t64"."segment",
-                  "t64"."m__quota",
-                  "t64"."m__seats",
-                  "t64"."m__deal_sum_30d",
-                  "t64"."m__deal_avg_30d",
-                  "t64"."m__deal_min_30d",
-                  "t64"."m__deal_value_per_user_30d",
-                  "t64"."age__deal_sum_30d",
-                  "t64"."age__deal_avg_30d",
-                  "t64"."age__deal_min_30d",
-                  "t64"."age__deal_value_per_user_30d",
-                  "t64"."m__deal_max_all",
-                  "t64"."m__deal_latest",
-                  "t64"."age__deal_max_all",
-                  "t64"."age__deal_latest",
-                  "t64"."m__plans_30d",
-                  "t64"."m__events_30d",
-                  "t64"."m__events_per_user_30d",
-                  "t64"."m___users_30_0",
-                  "t64"."m__events_30d_tenure",
-                  "t64"."age__plans_30d",
-                  "t64"."age__events_30d",
-                  "t64"."age__events_per_user_30d",
-                  "t64"."age__events_30d_tenure",
-                  "t64"."m__paid_deals_30d",
-                  "t64"."age__paid_deals_30d",
-                  "t64"."m__not_free_30d",
-                  "t64"."age__not_free_30d",
+                  "t82"."account_id",
+                  "t82"."segment",
+                  "t82"."m__quota",
+                  "t82"."m__seats",
+                  "t82"."m__deal_sum_30d",
+                  "t82"."m__deal_avg_30d",
+                  "t82"."m__deal_min_30d",
+                  "t82"."m__deal_value_per_user_30d",
+                  "t82"."age__deal_sum_30d",
+                  "t82"."age__deal_avg_30d",
+                  "t82"."age__deal_min_30d",
+                  "t82"."age__deal_value_per_user_30d",
+                  "t82"."m__deal_max_all",
+                  "t82"."m__deal_latest",
+                  "t82"."age__deal_max_all",
+                  "t82"."age__deal_latest",
+                  "t82"."m__plans_30d",
+                  "t82"."m__events_30d",
+                  "t82"."m__events_per_user_30d",
+                  "t82"."m___users_30_0",
+                  "t82"."m__events_30d_tenure",
+                  "t82"."age__plans_30d",
+                  "t82"."age__events_30d",
+                  "t82"."age__events_per_user_30d",
+                  "t82"."age__events_30d_tenure",
+                  "t82"."m__paid_deals_30d",
+                  "t82"."age__paid_deals_30d",
+                  "t82"."m__not_free_30d",
+                  "t82"."age__not_free_30d",
+                  "t82"."m__value_30_30d",
+                  "t82"."age__value_30_30d",
+                  "t82"."m__champion_events_30d",
+                  "t82"."age__champion_events_30d",
                   CASE
                     WHEN (
                       SELECT
@@ -658,74 +710,82 @@ FROM (
                         WHERE
                           "t2"."timestamp" < CAST(MAKE_DATE(2024, 6, 30) + INTERVAL '1' DAY AS TIMESTAMP)
                         LIMIT 1
-                      ) AS "t19"
+                      ) AS "t22"
                     )
-                    THEN COALESCE("t64"."m__value_30_30d", 0)
-                    ELSE "t64"."m__value_30_30d"
-                  END AS "m__value_30_30d",
-                  "t64"."age__value_30_30d"
+                    THEN COALESCE("t82"."m__not_champion_30d", 0)
+                    ELSE "t82"."m__not_champion_30d"
+                  END AS "m__not_champion_30d",
+                  "t82"."age__not_champion_30d"
                 FROM (
                   SELECT
-                    "t63"."account_id",
-                    "t63"."segment",
-                    "t63"."m__quota",
-                    "t63"."m__seats",
-                    "t63"."m__deal_sum_30d",
-                    "t63"."m__deal_avg_30d",
-                    "t63"."m__deal_min_30d",
-                    "t63"."m__deal_value_per_user_30d",
-                    "t63"."age__deal_sum_30d",
-                    "t63"."age__deal_avg_30d",
-                    "t63"."age__deal_min_30d",
-                    "t63"."age__deal_value_per_user_30d",
-                    "t63"."m__deal_max_all",
-                    "t63"."m__deal_latest",
-                    "t63"."age__deal_max_all",
-                    "t63"."age__deal_latest",
-                    "t63"."m__plans_30d",
-                    "t63"."m__events_30d",
-                    "t63"."m__events_per_user_30d",
-                    "t63"."m___users_30_0",
-                    "t63"."m__events_30d_tenure",
-                    "t63"."age__plans_30d",
-                    "t63"."age__events_30d",
-                    "t63"."age__events_per_user_30d",
-                    "t63"."age__events_30d_tenure",
-                    "t63"."m__paid_deals_30d",
-                    "t63"."age__paid_deals_30d",
-                    "t63"."m__not_free_30d",
-                    "t63"."age__not_free_30d",
-                    "t45"."m__value_30_30d",
-                    DATE_DIFF('DAY', CAST("t45"."_newest" AS DATE), MAKE_DATE(2024, 6, 30)) AS "age__value_30_30d"
+                    "t81"."account_id",
+                    "t81"."segment",
+                    "t81"."m__quota",
+                    "t81"."m__seats",
+                    "t81"."m__deal_sum_30d",
+                    "t81"."m__deal_avg_30d",
+                    "t81"."m__deal_min_30d",
+                    "t81"."m__deal_value_per_user_30d",
+                    "t81"."age__deal_sum_30d",
+                    "t81"."age__deal_avg_30d",
+                    "t81"."age__deal_min_30d",
+                    "t81"."age__deal_value_per_user_30d",
+                    "t81"."m__deal_max_all",
+                    "t81"."m__deal_latest",
+                    "t81"."age__deal_max_all",
+                    "t81"."age__deal_latest",
+                    "t81"."m__plans_30d",
+                    "t81"."m__events_30d",
+                    "t81"."m__events_per_user_30d",
+                    "t81"."m___users_30_0",
+                    "t81"."m__events_30d_tenure",
+                    "t81"."age__plans_30d",
+                    "t81"."age__events_30d",
+                    "t81"."age__events_per_user_30d",
+                    "t81"."age__events_30d_tenure",
+                    "t81"."m__paid_deals_30d",
+                    "t81"."age__paid_deals_30d",
+                    "t81"."m__not_free_30d",
+                    "t81"."age__not_free_30d",
+                    "t81"."m__value_30_30d",
+                    "t81"."age__value_30_30d",
+                    "t81"."m__champion_events_30d",
+                    "t81"."age__champion_events_30d",
+                    "t56"."m__not_champion_30d",
+                    DATE_DIFF('DAY', CAST("t56"."_newest" AS DATE), MAKE_DATE(2024, 6, 30)) AS "age__not_champion_30d"
                   FROM (
                     SELECT
-                      "t61"."account_id",
-                      "t61"."segment",
-                      "t61"."m__quota",
-                      "t61"."m__seats",
-                      "t61"."m__deal_sum_30d",
-                      "t61"."m__deal_avg_30d",
-                      "t61"."m__deal_min_30d",
-                      "t61"."m__deal_value_per_user_30d",
-                      "t61"."age__deal_sum_30d",
-                      "t61"."age__deal_avg_30d",
-                      "t61"."age__deal_min_30d",
-                      "t61"."age__deal_value_per_user_30d",
-                      "t61"."m__deal_max_all",
-                      "t61"."m__deal_latest",
-                      "t61"."age__deal_max_all",
-                      "t61"."age__deal_latest",
-                      "t61"."m__plans_30d",
-                      "t61"."m__events_30d",
-                      "t61"."m__events_per_user_30d",
-                      "t61"."m___users_30_0",
-                      "t61"."m__events_30d_tenure",
-                      "t61"."age__plans_30d",
-                      "t61"."age__events_30d",
-                      "t61"."age__events_per_user_30d",
-                      "t61"."age__events_30d_tenure",
-                      "t61"."m__paid_deals_30d",
-                      "t61"."age__paid_deals_30d",
+                      "t79"."account_id",
+                      "t79"."segment",
+                      "t79"."m__quota",
+                      "t79"."m__seats",
+                      "t79"."m__deal_sum_30d",
+                      "t79"."m__deal_avg_30d",
+                      "t79"."m__deal_min_30d",
+                      "t79"."m__deal_value_per_user_30d",
+                      "t79"."age__deal_sum_30d",
+                      "t79"."age__deal_avg_30d",
+                      "t79"."age__deal_min_30d",
+                      "t79"."age__deal_value_per_user_30d",
+                      "t79"."m__deal_max_all",
+                      "t79"."m__deal_latest",
+                      "t79"."age__deal_max_all",
+                      "t79"."age__deal_latest",
+                      "t79"."m__plans_30d",
+                      "t79"."m__events_30d",
+                      "t79"."m__events_per_user_30d",
+                      "t79"."m___users_30_0",
+                      "t79"."m__events_30d_tenure",
+                      "t79"."age__plans_30d",
+                      "t79"."age__events_30d",
+                      "t79"."age__events_per_user_30d",
+                      "t79"."age__events_30d_tenure",
+                      "t79"."m__paid_deals_30d",
+                      "t79"."age__paid_deals_30d",
+                      "t79"."m__not_free_30d",
+                      "t79"."age__not_free_30d",
+                      "t79"."m__value_30_30d",
+                      "t79"."age__value_30_30d",
                       CASE
                         WHEN (
                           SELECT
@@ -737,70 +797,78 @@ FROM (
                             WHERE
                               "t2"."timestamp" < CAST(MAKE_DATE(2024, 6, 30) + INTERVAL '1' DAY AS TIMESTAMP)
                             LIMIT 1
-                          ) AS "t19"
+                          ) AS "t22"
                         )
-                        THEN COALESCE("t61"."m__not_free_30d", 0)
-                        ELSE "t61"."m__not_free_30d"
-                      END AS "m__not_free_30d",
-                      "t61"."age__not_free_30d"
+                        THEN COALESCE("t79"."m__champion_events_30d", 0)
+                        ELSE "t79"."m__champion_events_30d"
+                      END AS "m__champion_events_30d",
+                      "t79"."age__champion_events_30d"
                     FROM (
                       SELECT
-                        "t60"."account_id",
-                        "t60"."segment",
-                        "t60"."m__quota",
-                        "t60"."m__seats",
-                        "t60"."m__deal_sum_30d",
-                        "t60"."m__deal_avg_30d",
-                        "t60"."m__deal_min_30d",
-                        "t60"."m__deal_value_per_user_30d",
-                        "t60"."age__deal_sum_30d",
-                        "t60"."age__deal_avg_30d",
-                        "t60"."age__deal_min_30d",
-                        "t60"."age__deal_value_per_user_30d",
-                        "t60"."m__deal_max_all",
-                        "t60"."m__deal_latest",
-                        "t60"."age__deal_max_all",
-                        "t60"."age__deal_latest",
-                        "t60"."m__plans_30d",
-                        "t60"."m__events_30d",
-                        "t60"."m__events_per_user_30d",
-                        "t60"."m___users_30_0",
-                        "t60"."m__events_30d_tenure",
-                        "t60"."age__plans_30d",
-                        "t60"."age__events_30d",
-                        "t60"."age__events_per_user_30d",
-                        "t60"."age__events_30d_tenure",
-                        "t60"."m__paid_deals_30d",
-                        "t60"."age__paid_deals_30d",
-                        "t41"."m__not_free_30d",
-                        DATE_DIFF('DAY', CAST("t41"."_newest" AS DATE), MAKE_DATE(2024, 6, 30)) AS "age__not_free_30d"
+                        "t78"."account_id",
+                        "t78"."segment",
+                        "t78"."m__quota",
+                        "t78"."m__seats",
+                        "t78"."m__deal_sum_30d",
+                        "t78"."m__deal_avg_30d",
+                        "t78"."m__deal_min_30d",
+                        "t78"."m__deal_value_per_user_30d",
+                        "t78"."age__deal_sum_30d",
+                        "t78"."age__deal_avg_30d",
+                        "t78"."age__deal_min_30d",
+                        "t78"."age__deal_value_per_user_30d",
+                        "t78"."m__deal_max_all",
+                        "t78"."m__deal_latest",
+                        "t78"."age__deal_max_all",
+                        "t78"."age__deal_latest",
+                        "t78"."m__plans_30d",
+                        "t78"."m__events_30d",
+                        "t78"."m__events_per_user_30d",
+                        "t78"."m___users_30_0",
+                        "t78"."m__events_30d_tenure",
+                        "t78"."age__plans_30d",
+                        "t78"."age__events_30d",
+                        "t78"."age__events_per_user_30d",
+                        "t78"."age__events_30d_tenure",
+                        "t78"."m__paid_deals_30d",
+                        "t78"."age__paid_deals_30d",
+                        "t78"."m__not_free_30d",
+                        "t78"."age__not_free_30d",
+                        "t78"."m__value_30_30d",
+                        "t78"."age__value_30_30d",
+                        "t50"."m__champion_events_30d",
+                        DATE_DIFF('DAY', CAST("t50"."_newest" AS DATE), MAKE_DATE(2024, 6, 30)) AS "age__champion_events_30d"
                       FROM (
                         SELECT
-                          "t58"."account_id",
-                          "t58"."segment",
-                          "t58"."m__quota",
-                          "t58"."m__seats",
-                          "t58"."m__deal_sum_30d",
-                          "t58"."m__deal_avg_30d",
-                          "t58"."m__deal_min_30d",
-                          "t58"."m__deal_value_per_user_30d",
-                          "t58"."age__deal_sum_30d",
-                          "t58"."age__deal_avg_30d",
-                          "t58"."age__deal_min_30d",
-                          "t58"."age__deal_value_per_user_30d",
-                          "t58"."m__deal_max_all",
-                          "t58"."m__deal_latest",
-                          "t58"."age__deal_max_all",
-                          "t58"."age__deal_latest",
-                          "t58"."m__plans_30d",
-                          "t58"."m__events_30d",
-                          "t58"."m__events_per_user_30d",
-                          "t58"."m___users_30_0",
-                          "t58"."m__events_30d_tenure",
-                          "t58"."age__plans_30d",
-                          "t58"."age__events_30d",
-                          "t58"."age__events_per_user_30d",
-                          "t58"."age__events_30d_tenure",
+                          "t76"."account_id",
+                          "t76"."segment",
+                          "t76"."m__quota",
+                          "t76"."m__seats",
+                          "t76"."m__deal_sum_30d",
+                          "t76"."m__deal_avg_30d",
+                          "t76"."m__deal_min_30d",
+                          "t76"."m__deal_value_per_user_30d",
+                          "t76"."age__deal_sum_30d",
+                          "t76"."age__deal_avg_30d",
+                          "t76"."age__deal_min_30d",
+                          "t76"."age__deal_value_per_user_30d",
+                          "t76"."m__deal_max_all",
+                          "t76"."m__deal_latest",
+                          "t76"."age__deal_max_all",
+                          "t76"."age__deal_latest",
+                          "t76"."m__plans_30d",
+                          "t76"."m__events_30d",
+                          "t76"."m__events_per_user_30d",
+                          "t76"."m___users_30_0",
+                          "t76"."m__events_30d_tenure",
+                          "t76"."age__plans_30d",
+                          "t76"."age__events_30d",
+                          "t76"."age__events_per_user_30d",
+                          "t76"."age__events_30d_tenure",
+                          "t76"."m__paid_deals_30d",
+                          "t76"."age__paid_deals_30d",
+                          "t76"."m__not_free_30d",
+                          "t76"."age__not_free_30d",
                           CASE
                             WHEN (
                               SELECT
@@ -812,59 +880,74 @@ FROM (
                                 WHERE
                                   "t2"."timestamp" < CAST(MAKE_DATE(2024, 6, 30) + INTERVAL '1' DAY AS TIMESTAMP)
                                 LIMIT 1
-                              ) AS "t19"
+                              ) AS "t22"
                             )
-                            THEN COALESCE("t58"."m__paid_deals_30d", 0)
-                            ELSE "t58"."m__paid_deals_30d"
-                          END AS "m__paid_deals_30d",
-                          "t58"."age__paid_deals_30d"
+                            THEN COALESCE("t76"."m__value_30_30d", 0)
+                            ELSE "t76"."m__value_30_30d"
+                          END AS "m__value_30_30d",
+                          "t76"."age__value_30_30d"
                         FROM (
                           SELECT
-                            "t57"."account_id",
-                            "t57"."segment",
-                            "t57"."m__quota",
-                            "t57"."m__seats",
-                            "t57"."m__deal_sum_30d",
-                            "t57"."m__deal_avg_30d",
-                            "t57"."m__deal_min_30d",
-                            "t57"."m__deal_value_per_user_30d",
-                            "t57"."age__deal_sum_30d",
-                            "t57"."age__deal_avg_30d",
-                            "t57"."age__deal_min_30d",
-                            "t57"."age__deal_value_per_user_30d",
-                            "t57"."m__deal_max_all",
-                            "t57"."m__deal_latest",
-                            "t57"."age__deal_max_all",
-                            "t57"."age__deal_latest",
-                            "t57"."m__plans_30d",
-                            "t57"."m__events_30d",
-                            "t57"."m__events_per_user_30d",
-                            "t57"."m___users_30_0",
-                            "t57"."m__events_30d_tenure",
-                            "t57"."age__plans_30d",
-                            "t57"."age__events_30d",
-                            "t57"."age__events_per_user_30d",
-                            "t57"."age__events_30d_tenure",
-                            "t34"."m__paid_deals_30d",
-                            DATE_DIFF('DAY', CAST("t34"."_newest" AS DATE), MAKE_DATE(2024, 6, 30)) AS "age__paid_deals_30d"
+                            "t75"."account_id",
+                            "t75"."segment",
+                            "t75"."m__quota",
+                            "t75"."m__seats",
+                            "t75"."m__deal_sum_30d",
+                            "t75"."m__deal_avg_30d",
+                            "t75"."m__deal_min_30d",
+                            "t75"."m__deal_value_per_user_30d",
+                            "t75"."age__deal_sum_30d",
+                            "t75"."age__deal_avg_30d",
+                            "t75"."age__deal_min_30d",
+                            "t75"."age__deal_value_per_user_30d",
+                            "t75"."m__deal_max_all",
+                            "t75"."m__deal_latest",
+                            "t75"."age__deal_max_all",
+                            "t75"."age__deal_latest",
+                            "t75"."m__plans_30d",
+                            "t75"."m__events_30d",
+                            "t75"."m__events_per_user_30d",
+                            "t75"."m___users_30_0",
+                            "t75"."m__events_30d_tenure",
+                            "t75"."age__plans_30d",
+                            "t75"."age__events_30d",
+                            "t75"."age__events_per_user_30d",
+                            "t75"."age__events_30d_tenure",
+                            "t75"."m__paid_deals_30d",
+                            "t75"."age__paid_deals_30d",
+                            "t75"."m__not_free_30d",
+                            "t75"."age__not_free_30d",
+                            "t54"."m__value_30_30d",
+                            DATE_DIFF('DAY', CAST("t54"."_newest" AS DATE), MAKE_DATE(2024, 6, 30)) AS "age__value_30_30d"
                           FROM (
                             SELECT
-                              "t55"."account_id",
-                              "t55"."segment",
-                              "t55"."m__quota",
-                              "t55"."m__seats",
-                              "t55"."m__deal_sum_30d",
-                              "t55"."m__deal_avg_30d",
-                              "t55"."m__deal_min_30d",
-                              "t55"."m__deal_value_per_user_30d",
-                              "t55"."age__deal_sum_30d",
-                              "t55"."age__deal_avg_30d",
-                              "t55"."age__deal_min_30d",
-                              "t55"."age__deal_value_per_user_30d",
-                              "t55"."m__deal_max_all",
-                              "t55"."m__deal_latest",
-                              "t55"."age__deal_max_all",
-                              "t55"."age__deal_latest",
+                              "t73"."account_id",
+                              "t73"."segment",
+                              "t73"."m__quota",
+                              "t73"."m__seats",
+                              "t73"."m__deal_sum_30d",
+                              "t73"."m__deal_avg_30d",
+                              "t73"."m__deal_min_30d",
+                              "t73"."m__deal_value_per_user_30d",
+                              "t73"."age__deal_sum_30d",
+                              "t73"."age__deal_avg_30d",
+                              "t73"."age__deal_min_30d",
+                              "t73"."age__deal_value_per_user_30d",
+                              "t73"."m__deal_max_all",
+                              "t73"."m__deal_latest",
+                              "t73"."age__deal_max_all",
+                              "t73"."age__deal_latest",
+                              "t73"."m__plans_30d",
+                              "t73"."m__events_30d",
+                              "t73"."m__events_per_user_30d",
+                              "t73"."m___users_30_0",
+                              "t73"."m__events_30d_tenure",
+                              "t73"."age__plans_30d",
+                              "t73"."age__events_30d",
+                              "t73"."age__events_per_user_30d",
+                              "t73"."age__events_30d_tenure",
+                              "t73"."m__paid_deals_30d",
+                              "t73"."age__paid_deals_30d",
                               CASE
                                 WHEN (
                                   SELECT
@@ -876,305 +959,557 @@ FROM (
                                     WHERE
                                       "t2"."timestamp" < CAST(MAKE_DATE(2024, 6, 30) + INTERVAL '1' DAY AS TIMESTAMP)
                                     LIMIT 1
-                                  ) AS "t19"
+                                  ) AS "t22"
                                 )
-                                THEN COALESCE("t55"."m__plans_30d", 0)
-                                ELSE "t55"."m__plans_30d"
-                              END AS "m__plans_30d",
-                              CASE
-                                WHEN (
-                                  SELECT
-                                    COUNT(*) > 0 AS "Greater(CountStar(), 0)"
-                                  FROM (
-                                    SELECT
-                                      *
-                                    FROM "events" AS "t2"
-                                    WHERE
-                                      "t2"."timestamp" < CAST(MAKE_DATE(2024, 6, 30) + INTERVAL '1' DAY AS TIMESTAMP)
-                                    LIMIT 1
-                                  ) AS "t19"
-                                )
-                                THEN COALESCE("t55"."m__events_30d", 0)
-                                ELSE "t55"."m__events_30d"
-                              END AS "m__events_30d",
-                              CASE
-                                WHEN (
-                                  SELECT
-                                    COUNT(*) > 0 AS "Greater(CountStar(), 0)"
-                                  FROM (
-                                    SELECT
-                                      *
-                                    FROM "events" AS "t2"
-                                    WHERE
-                                      "t2"."timestamp" < CAST(MAKE_DATE(2024, 6, 30) + INTERVAL '1' DAY AS TIMESTAMP)
-                                    LIMIT 1
-                                  ) AS "t19"
-                                )
-                                THEN COALESCE("t55"."m__events_per_user_30d", 0)
-                                ELSE "t55"."m__events_per_user_30d"
-                              END AS "m__events_per_user_30d",
-                              CASE
-                                WHEN (
-                                  SELECT
-                                    COUNT(*) > 0 AS "Greater(CountStar(), 0)"
-                                  FROM (
-                                    SELECT
-                                      *
-                                    FROM "events" AS "t2"
-                                    WHERE
-                                      "t2"."timestamp" < CAST(MAKE_DATE(2024, 6, 30) + INTERVAL '1' DAY AS TIMESTAMP)
-                                    LIMIT 1
-                                  ) AS "t19"
-                                )
-                                THEN COALESCE("t55"."m___users_30_0", 0)
-                                ELSE "t55"."m___users_30_0"
-                              END AS "m___users_30_0",
-                              CASE
-                                WHEN (
-                                  SELECT
-                                    COUNT(*) > 0 AS "Greater(CountStar(), 0)"
-                                  FROM (
-                                    SELECT
-                                      *
-                                    FROM "events" AS "t2"
-                                    WHERE
-                                      "t2"."timestamp" < CAST(MAKE_DATE(2024, 6, 30) + INTERVAL '1' DAY AS TIMESTAMP)
-                                    LIMIT 1
-                                  ) AS "t19"
-                                )
-                                THEN COALESCE("t55"."m__events_30d_tenure", 0)
-                                ELSE "t55"."m__events_30d_tenure"
-                              END AS "m__events_30d_tenure",
-                              "t55"."age__plans_30d",
-                              "t55"."age__events_30d",
-                              "t55"."age__events_per_user_30d",
-                              "t55"."age__events_30d_tenure"
+                                THEN COALESCE("t73"."m__not_free_30d", 0)
+                                ELSE "t73"."m__not_free_30d"
+                              END AS "m__not_free_30d",
+                              "t73"."age__not_free_30d"
                             FROM (
                               SELECT
-                                "t54"."account_id",
-                                "t54"."segment",
-                                "t54"."m__quota",
-                                "t54"."m__seats",
-                                "t46"."m__deal_sum_30d",
-                                "t46"."m__deal_avg_30d",
-                                "t46"."m__deal_min_30d",
-                                "t46"."m__deal_value_per_user_30d",
-                                DATE_DIFF('DAY', CAST("t46"."_newest" AS DATE), MAKE_DATE(2024, 6, 30)) AS "age__deal_sum_30d",
-                                DATE_DIFF('DAY', CAST("t46"."_newest" AS DATE), MAKE_DATE(2024, 6, 30)) AS "age__deal_avg_30d",
-                                DATE_DIFF('DAY', CAST("t46"."_newest" AS DATE), MAKE_DATE(2024, 6, 30)) AS "age__deal_min_30d",
-                                DATE_DIFF('DAY', CAST("t46"."_newest" AS DATE), MAKE_DATE(2024, 6, 30)) AS "age__deal_value_per_user_30d",
-                                "t48"."m__deal_max_all",
-                                "t48"."m__deal_latest",
-                                DATE_DIFF('DAY', CAST("t48"."_newest" AS DATE), MAKE_DATE(2024, 6, 30)) AS "age__deal_max_all",
-                                DATE_DIFF('DAY', CAST("t48"."_newest" AS DATE), MAKE_DATE(2024, 6, 30)) AS "age__deal_latest",
-                                "t35"."m__plans_30d",
-                                "t35"."m__events_30d",
-                                "t35"."m__events_per_user_30d",
-                                "t35"."m___users_30_0",
-                                "t35"."m__events_30d_tenure",
-                                DATE_DIFF('DAY', CAST("t35"."_newest" AS DATE), MAKE_DATE(2024, 6, 30)) AS "age__plans_30d",
-                                DATE_DIFF('DAY', CAST("t35"."_newest" AS DATE), MAKE_DATE(2024, 6, 30)) AS "age__events_30d",
-                                DATE_DIFF('DAY', CAST("t35"."_newest" AS DATE), MAKE_DATE(2024, 6, 30)) AS "age__events_per_user_30d",
-                                DATE_DIFF('DAY', CAST("t35"."_newest" AS DATE), MAKE_DATE(2024, 6, 30)) AS "age__events_30d_tenure"
+                                "t72"."account_id",
+                                "t72"."segment",
+                                "t72"."m__quota",
+                                "t72"."m__seats",
+                                "t72"."m__deal_sum_30d",
+                                "t72"."m__deal_avg_30d",
+                                "t72"."m__deal_min_30d",
+                                "t72"."m__deal_value_per_user_30d",
+                                "t72"."age__deal_sum_30d",
+                                "t72"."age__deal_avg_30d",
+                                "t72"."age__deal_min_30d",
+                                "t72"."age__deal_value_per_user_30d",
+                                "t72"."m__deal_max_all",
+                                "t72"."m__deal_latest",
+                                "t72"."age__deal_max_all",
+                                "t72"."age__deal_latest",
+                                "t72"."m__plans_30d",
+                                "t72"."m__events_30d",
+                                "t72"."m__events_per_user_30d",
+                                "t72"."m___users_30_0",
+                                "t72"."m__events_30d_tenure",
+                                "t72"."age__plans_30d",
+                                "t72"."age__events_30d",
+                                "t72"."age__events_per_user_30d",
+                                "t72"."age__events_30d_tenure",
+                                "t72"."m__paid_deals_30d",
+                                "t72"."age__paid_deals_30d",
+                                "t48"."m__not_free_30d",
+                                DATE_DIFF('DAY', CAST("t48"."_newest" AS DATE), MAKE_DATE(2024, 6, 30)) AS "age__not_free_30d"
                               FROM (
                                 SELECT
-                                  "t52"."account_id",
-                                  "t52"."segment",
+                                  "t70"."account_id",
+                                  "t70"."segment",
+                                  "t70"."m__quota",
+                                  "t70"."m__seats",
+                                  "t70"."m__deal_sum_30d",
+                                  "t70"."m__deal_avg_30d",
+                                  "t70"."m__deal_min_30d",
+                                  "t70"."m__deal_value_per_user_30d",
+                                  "t70"."age__deal_sum_30d",
+                                  "t70"."age__deal_avg_30d",
+                                  "t70"."age__deal_min_30d",
+                                  "t70"."age__deal_value_per_user_30d",
+                                  "t70"."m__deal_max_all",
+                                  "t70"."m__deal_latest",
+                                  "t70"."age__deal_max_all",
+                                  "t70"."age__deal_latest",
+                                  "t70"."m__plans_30d",
+                                  "t70"."m__events_30d",
+                                  "t70"."m__events_per_user_30d",
+                                  "t70"."m___users_30_0",
+                                  "t70"."m__events_30d_tenure",
+                                  "t70"."age__plans_30d",
+                                  "t70"."age__events_30d",
+                                  "t70"."age__events_per_user_30d",
+                                  "t70"."age__events_30d_tenure",
                                   CASE
-                                    WHEN REGEXP_MATCHES(
-                                      COALESCE(
-                                        CASE
-                                          WHEN JSON_TYPE("t52"."attributes" -> '$.quota') = 'VARCHAR'
-                                          THEN (
-                                            "t52"."attributes" -> '$.quota'
-                                          ) ->> '$'
-                                          ELSE NULL
-                                        END,
-                                        CAST("t52"."attributes" -> '$.quota' AS TEXT)
-                                      ),
-                                      '^[-+]?([0-9]{1,200}(\.[0-9]{0,200})?|\.[0-9]{1,200})([eE][-+]?[0-9]{1,2})?$'
+                                    WHEN (
+                                      SELECT
+                                        COUNT(*) > 0 AS "Greater(CountStar(), 0)"
+                                      FROM (
+                                        SELECT
+                                          *
+                                        FROM "events" AS "t2"
+                                        WHERE
+                                          "t2"."timestamp" < CAST(MAKE_DATE(2024, 6, 30) + INTERVAL '1' DAY AS TIMESTAMP)
+                                        LIMIT 1
+                                      ) AS "t22"
                                     )
-                                    THEN CAST(COALESCE(
-                                      CASE
-                                        WHEN JSON_TYPE("t52"."attributes" -> '$.quota') = 'VARCHAR'
-                                        THEN (
-                                          "t52"."attributes" -> '$.quota'
-                                        ) ->> '$'
-                                        ELSE NULL
-                                      END,
-                                      CAST("t52"."attributes" -> '$.quota' AS TEXT)
-                                    ) AS DOUBLE)
-                                    ELSE CAST(NULL AS DOUBLE)
-                                  END AS "m__quota",
-                                  "t52"."seats" AS "m__seats"
+                                    THEN COALESCE("t70"."m__paid_deals_30d", 0)
+                                    ELSE "t70"."m__paid_deals_30d"
+                                  END AS "m__paid_deals_30d",
+                                  "t70"."age__paid_deals_30d"
                                 FROM (
                                   SELECT
-                                    "t51"."account_id",
-                                    "t51"."name",
-                                    "t51"."owner",
-                                    "t51"."segment",
-                                    "t51"."industry",
-                                    "t51"."plan",
-                                    "t51"."arr",
-                                    "t51"."customer_since",
-                                    "t51"."renewal_date",
-                                    "t51"."parent_id",
-                                    "t51"."updated_at",
-                                    CASE
-                                      WHEN "t38"."_version_of" IS NOT NULL
-                                      THEN "t38"."_v_attributes"
-                                      ELSE "t51"."attributes"
-                                    END AS "attributes",
-                                    CASE
-                                      WHEN "t38"."_version_of" IS NOT NULL
-                                      THEN "t38"."_v_seats"
-                                      ELSE "t51"."seats"
-                                    END AS "seats"
+                                    "t69"."account_id",
+                                    "t69"."segment",
+                                    "t69"."m__quota",
+                                    "t69"."m__seats",
+                                    "t69"."m__deal_sum_30d",
+                                    "t69"."m__deal_avg_30d",
+                                    "t69"."m__deal_min_30d",
+                                    "t69"."m__deal_value_per_user_30d",
+                                    "t69"."age__deal_sum_30d",
+                                    "t69"."age__deal_avg_30d",
+                                    "t69"."age__deal_min_30d",
+                                    "t69"."age__deal_value_per_user_30d",
+                                    "t69"."m__deal_max_all",
+                                    "t69"."m__deal_latest",
+                                    "t69"."age__deal_max_all",
+                                    "t69"."age__deal_latest",
+                                    "t69"."m__plans_30d",
+                                    "t69"."m__events_30d",
+                                    "t69"."m__events_per_user_30d",
+                                    "t69"."m___users_30_0",
+                                    "t69"."m__events_30d_tenure",
+                                    "t69"."age__plans_30d",
+                                    "t69"."age__events_30d",
+                                    "t69"."age__events_per_user_30d",
+                                    "t69"."age__events_30d_tenure",
+                                    "t40"."m__paid_deals_30d",
+                                    DATE_DIFF('DAY', CAST("t40"."_newest" AS DATE), MAKE_DATE(2024, 6, 30)) AS "age__paid_deals_30d"
                                   FROM (
                                     SELECT
-                                      "t49"."id" AS "account_id",
-                                      "t49"."name",
-                                      "t49"."owner",
-                                      "t49"."segment",
-                                      "t49"."industry",
-                                      "t49"."plan",
-                                      "t49"."arr",
-                                      "t49"."seats",
-                                      "t49"."customer_since",
-                                      "t49"."renewal_date",
-                                      "t49"."parent_id",
-                                      "t49"."attributes",
-                                      "t49"."updated_at"
+                                      "t67"."account_id",
+                                      "t67"."segment",
+                                      "t67"."m__quota",
+                                      "t67"."m__seats",
+                                      "t67"."m__deal_sum_30d",
+                                      "t67"."m__deal_avg_30d",
+                                      "t67"."m__deal_min_30d",
+                                      "t67"."m__deal_value_per_user_30d",
+                                      "t67"."age__deal_sum_30d",
+                                      "t67"."age__deal_avg_30d",
+                                      "t67"."age__deal_min_30d",
+                                      "t67"."age__deal_value_per_user_30d",
+                                      "t67"."m__deal_max_all",
+                                      "t67"."m__deal_latest",
+                                      "t67"."age__deal_max_all",
+                                      "t67"."age__deal_latest",
+                                      CASE
+                                        WHEN (
+                                          SELECT
+                                            COUNT(*) > 0 AS "Greater(CountStar(), 0)"
+                                          FROM (
+                                            SELECT
+                                              *
+                                            FROM "events" AS "t2"
+                                            WHERE
+                                              "t2"."timestamp" < CAST(MAKE_DATE(2024, 6, 30) + INTERVAL '1' DAY AS TIMESTAMP)
+                                            LIMIT 1
+                                          ) AS "t22"
+                                        )
+                                        THEN COALESCE("t67"."m__plans_30d", 0)
+                                        ELSE "t67"."m__plans_30d"
+                                      END AS "m__plans_30d",
+                                      CASE
+                                        WHEN (
+                                          SELECT
+                                            COUNT(*) > 0 AS "Greater(CountStar(), 0)"
+                                          FROM (
+                                            SELECT
+                                              *
+                                            FROM "events" AS "t2"
+                                            WHERE
+                                              "t2"."timestamp" < CAST(MAKE_DATE(2024, 6, 30) + INTERVAL '1' DAY AS TIMESTAMP)
+                                            LIMIT 1
+                                          ) AS "t22"
+                                        )
+                                        THEN COALESCE("t67"."m__events_30d", 0)
+                                        ELSE "t67"."m__events_30d"
+                                      END AS "m__events_30d",
+                                      CASE
+                                        WHEN (
+                                          SELECT
+                                            COUNT(*) > 0 AS "Greater(CountStar(), 0)"
+                                          FROM (
+                                            SELECT
+                                              *
+                                            FROM "events" AS "t2"
+                                            WHERE
+                                              "t2"."timestamp" < CAST(MAKE_DATE(2024, 6, 30) + INTERVAL '1' DAY AS TIMESTAMP)
+                                            LIMIT 1
+                                          ) AS "t22"
+                                        )
+                                        THEN COALESCE("t67"."m__events_per_user_30d", 0)
+                                        ELSE "t67"."m__events_per_user_30d"
+                                      END AS "m__events_per_user_30d",
+                                      CASE
+                                        WHEN (
+                                          SELECT
+                                            COUNT(*) > 0 AS "Greater(CountStar(), 0)"
+                                          FROM (
+                                            SELECT
+                                              *
+                                            FROM "events" AS "t2"
+                                            WHERE
+                                              "t2"."timestamp" < CAST(MAKE_DATE(2024, 6, 30) + INTERVAL '1' DAY AS TIMESTAMP)
+                                            LIMIT 1
+                                          ) AS "t22"
+                                        )
+                                        THEN COALESCE("t67"."m___users_30_0", 0)
+                                        ELSE "t67"."m___users_30_0"
+                                      END AS "m___users_30_0",
+                                      CASE
+                                        WHEN (
+                                          SELECT
+                                            COUNT(*) > 0 AS "Greater(CountStar(), 0)"
+                                          FROM (
+                                            SELECT
+                                              *
+                                            FROM "events" AS "t2"
+                                            WHERE
+                                              "t2"."timestamp" < CAST(MAKE_DATE(2024, 6, 30) + INTERVAL '1' DAY AS TIMESTAMP)
+                                            LIMIT 1
+                                          ) AS "t22"
+                                        )
+                                        THEN COALESCE("t67"."m__events_30d_tenure", 0)
+                                        ELSE "t67"."m__events_30d_tenure"
+                                      END AS "m__events_30d_tenure",
+                                      "t67"."age__plans_30d",
+                                      "t67"."age__events_30d",
+                                      "t67"."age__events_per_user_30d",
+                                      "t67"."age__events_30d_tenure"
                                     FROM (
                                       SELECT
-                                        "t16"."id",
-                                        "t16"."name",
-                                        "t16"."owner",
-                                        "t16"."segment",
-                                        "t16"."industry",
-                                        "t16"."plan",
-                                        "t16"."arr",
-                                        "t16"."seats",
-                                        "t16"."customer_since",
-                                        "t16"."renewal_date",
-                                        "t16"."parent_id",
-                                        "t16"."attributes",
-                                        "t16"."updated_at"
-                                      FROM "t7" AS "t16"
-                                      ANTI JOIN (
+                                        "t66"."account_id",
+                                        "t66"."segment",
+                                        "t66"."m__quota",
+                                        "t66"."m__seats",
+                                        "t57"."m__deal_sum_30d",
+                                        "t57"."m__deal_avg_30d",
+                                        "t57"."m__deal_min_30d",
+                                        "t57"."m__deal_value_per_user_30d",
+                                        DATE_DIFF('DAY', CAST("t57"."_newest" AS DATE), MAKE_DATE(2024, 6, 30)) AS "age__deal_sum_30d",
+                                        DATE_DIFF('DAY', CAST("t57"."_newest" AS DATE), MAKE_DATE(2024, 6, 30)) AS "age__deal_avg_30d",
+                                        DATE_DIFF('DAY', CAST("t57"."_newest" AS DATE), MAKE_DATE(2024, 6, 30)) AS "age__deal_min_30d",
+                                        DATE_DIFF('DAY', CAST("t57"."_newest" AS DATE), MAKE_DATE(2024, 6, 30)) AS "age__deal_value_per_user_30d",
+                                        "t59"."m__deal_max_all",
+                                        "t59"."m__deal_latest",
+                                        DATE_DIFF('DAY', CAST("t59"."_newest" AS DATE), MAKE_DATE(2024, 6, 30)) AS "age__deal_max_all",
+                                        DATE_DIFF('DAY', CAST("t59"."_newest" AS DATE), MAKE_DATE(2024, 6, 30)) AS "age__deal_latest",
+                                        "t42"."m__plans_30d",
+                                        "t42"."m__events_30d",
+                                        "t42"."m__events_per_user_30d",
+                                        "t42"."m___users_30_0",
+                                        "t42"."m__events_30d_tenure",
+                                        DATE_DIFF('DAY', CAST("t42"."_newest" AS DATE), MAKE_DATE(2024, 6, 30)) AS "age__plans_30d",
+                                        DATE_DIFF('DAY', CAST("t42"."_newest" AS DATE), MAKE_DATE(2024, 6, 30)) AS "age__events_30d",
+                                        DATE_DIFF('DAY', CAST("t42"."_newest" AS DATE), MAKE_DATE(2024, 6, 30)) AS "age__events_per_user_30d",
+                                        DATE_DIFF('DAY', CAST("t42"."_newest" AS DATE), MAKE_DATE(2024, 6, 30)) AS "age__events_30d_tenure"
+                                      FROM (
                                         SELECT
-                                          "t15"."account_id" AS "gid"
+                                          "t64"."account_id",
+                                          "t64"."segment",
+                                          CASE
+                                            WHEN REGEXP_MATCHES(
+                                              COALESCE(
+                                                CASE
+                                                  WHEN JSON_TYPE("t64"."attributes" -> '$.quota') = 'VARCHAR'
+                                                  THEN (
+                                                    "t64"."attributes" -> '$.quota'
+                                                  ) ->> '$'
+                                                  ELSE NULL
+                                                END,
+                                                CAST("t64"."attributes" -> '$.quota' AS TEXT)
+                                              ),
+                                              '^[-+]?([0-9]{1,200}(\.[0-9]{0,200})?|\.[0-9]{1,200})([eE][-+]?[0-9]{1,2})?$'
+                                            )
+                                            THEN CAST(COALESCE(
+                                              CASE
+                                                WHEN JSON_TYPE("t64"."attributes" -> '$.quota') = 'VARCHAR'
+                                                THEN (
+                                                  "t64"."attributes" -> '$.quota'
+                                                ) ->> '$'
+                                                ELSE NULL
+                                              END,
+                                              CAST("t64"."attributes" -> '$.quota' AS TEXT)
+                                            ) AS DOUBLE)
+                                            ELSE CAST(NULL AS DOUBLE)
+                                          END AS "m__quota",
+                                          "t64"."seats" AS "m__seats"
+                                        FROM (
+                                          SELECT
+                                            "t63"."account_id",
+                                            "t63"."name",
+                                            "t63"."owner",
+                                            "t63"."segment",
+                                            "t63"."industry",
+                                            "t63"."plan",
+                                            "t63"."arr",
+                                            "t63"."customer_since",
+                                            "t63"."renewal_date",
+                                            "t63"."parent_id",
+                                            "t63"."updated_at",
+                                            CASE
+                                              WHEN "t45"."_version_of" IS NOT NULL
+                                              THEN "t45"."_v_attributes"
+                                              ELSE "t63"."attributes"
+                                            END AS "attributes",
+                                            CASE
+                                              WHEN "t45"."_version_of" IS NOT NULL
+                                              THEN "t45"."_v_seats"
+                                              ELSE "t63"."seats"
+                                            END AS "seats"
+                                          FROM (
+                                            SELECT
+                                              "t61"."id" AS "account_id",
+                                              "t61"."name",
+                                              "t61"."owner",
+                                              "t61"."segment",
+                                              "t61"."industry",
+                                              "t61"."plan",
+                                              "t61"."arr",
+                                              "t61"."seats",
+                                              "t61"."customer_since",
+                                              "t61"."renewal_date",
+                                              "t61"."parent_id",
+                                              "t61"."attributes",
+                                              "t61"."updated_at"
+                                            FROM (
+                                              SELECT
+                                                "t19"."id",
+                                                "t19"."name",
+                                                "t19"."owner",
+                                                "t19"."segment",
+                                                "t19"."industry",
+                                                "t19"."plan",
+                                                "t19"."arr",
+                                                "t19"."seats",
+                                                "t19"."customer_since",
+                                                "t19"."renewal_date",
+                                                "t19"."parent_id",
+                                                "t19"."attributes",
+                                                "t19"."updated_at"
+                                              FROM "t8" AS "t19"
+                                              ANTI JOIN (
+                                                SELECT
+                                                  "t18"."account_id" AS "gid"
+                                                FROM (
+                                                  SELECT
+                                                    *
+                                                  FROM "outcomes" AS "t5"
+                                                  WHERE
+                                                    "t5"."kind" = 'churned' AND "t5"."date" <= MAKE_DATE(2024, 6, 30)
+                                                ) AS "t18"
+                                                INNER JOIN "t8" AS "t20"
+                                                  ON "t18"."account_id" = "t20"."id" AND "t18"."date" >= "t20"."customer_since"
+                                              ) AS "t46"
+                                                ON "t19"."id" = "t46"."gid"
+                                            ) AS "t61"
+                                          ) AS "t63"
+                                          LEFT OUTER JOIN (
+                                            SELECT
+                                              "t17"."id" AS "_version_of",
+                                              "t17"."attributes" AS "_v_attributes",
+                                              "t17"."seats" AS "_v_seats"
+                                            FROM (
+                                              SELECT
+                                                "t4"."id",
+                                                "t4"."name",
+                                                "t4"."owner",
+                                                "t4"."segment",
+                                                "t4"."industry",
+                                                "t4"."plan",
+                                                "t4"."arr",
+                                                "t4"."seats",
+                                                "t4"."customer_since",
+                                                "t4"."renewal_date",
+                                                "t4"."parent_id",
+                                                "t4"."attributes",
+                                                "t4"."updated_at",
+                                                "t4"."valid_from",
+                                                "t4"."valid_to",
+                                                MIN("t4"."valid_from") OVER (PARTITION BY "t4"."id" ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS "_first"
+                                              FROM "account_versions" AS "t4"
+                                            ) AS "t17"
+                                            WHERE
+                                              (
+                                                (
+                                                  "t17"."valid_from" < CAST(MAKE_DATE(2024, 6, 30) + INTERVAL '1' DAY AS TIMESTAMP)
+                                                )
+                                                OR (
+                                                  "t17"."valid_from" = "t17"."_first"
+                                                )
+                                              )
+                                              AND (
+                                                (
+                                                  "t17"."valid_to" IS NULL
+                                                )
+                                                OR (
+                                                  "t17"."valid_to" >= CAST(MAKE_DATE(2024, 6, 30) + INTERVAL '1' DAY AS TIMESTAMP)
+                                                )
+                                              )
+                                          ) AS "t45"
+                                            ON "t63"."account_id" = "t45"."_version_of"
+                                        ) AS "t64"
+                                      ) AS "t66"
+                                      LEFT OUTER JOIN (
+                                        SELECT
+                                          "t15"."account_id" AS "_account",
+                                          SUM(
+                                            CASE
+                                              WHEN REGEXP_MATCHES(
+                                                (
+                                                  "t15"."properties" ->> '$.value'
+                                                ),
+                                                '^[-+]?([0-9]{1,200}(\.[0-9]{0,200})?|\.[0-9]{1,200})([eE][-+]?[0-9]{1,2})?$'
+                                              )
+                                              THEN CAST("t15"."properties" ->> '$.value' AS DOUBLE)
+                                              ELSE CAST(NULL AS DOUBLE)
+                                            END
+                                          ) AS "m__deal_sum_30d",
+                                          AVG(
+                                            CASE
+                                              WHEN REGEXP_MATCHES(
+                                                (
+                                                  "t15"."properties" ->> '$.value'
+                                                ),
+                                                '^[-+]?([0-9]{1,200}(\.[0-9]{0,200})?|\.[0-9]{1,200})([eE][-+]?[0-9]{1,2})?$'
+                                              )
+                                              THEN CAST("t15"."properties" ->> '$.value' AS DOUBLE)
+                                              ELSE CAST(NULL AS DOUBLE)
+                                            END
+                                          ) AS "m__deal_avg_30d",
+                                          MIN(
+                                            CASE
+                                              WHEN REGEXP_MATCHES(
+                                                (
+                                                  "t15"."properties" ->> '$.value'
+                                                ),
+                                                '^[-+]?([0-9]{1,200}(\.[0-9]{0,200})?|\.[0-9]{1,200})([eE][-+]?[0-9]{1,2})?$'
+                                              )
+                                              THEN CAST("t15"."properties" ->> '$.value' AS DOUBLE)
+                                              ELSE CAST(NULL AS DOUBLE)
+                                            END
+                                          ) AS "m__deal_min_30d",
+                                          SUM(
+                                            CASE
+                                              WHEN REGEXP_MATCHES(
+                                                (
+                                                  "t15"."properties" ->> '$.value'
+                                                ),
+                                                '^[-+]?([0-9]{1,200}(\.[0-9]{0,200})?|\.[0-9]{1,200})([eE][-+]?[0-9]{1,2})?$'
+                                              )
+                                              THEN CAST("t15"."properties" ->> '$.value' AS DOUBLE)
+                                              ELSE CAST(NULL AS DOUBLE)
+                                            END
+                                          ) AS "m__deal_value_per_user_30d",
+                                          MAX("t15"."timestamp") AS "_newest"
                                         FROM (
                                           SELECT
                                             *
-                                          FROM "outcomes" AS "t4"
+                                          FROM "events" AS "t2"
                                           WHERE
-                                            "t4"."kind" = 'churned' AND "t4"."date" <= MAKE_DATE(2024, 6, 30)
+                                            "t2"."timestamp" < CAST(MAKE_DATE(2024, 6, 30) + INTERVAL '1' DAY AS TIMESTAMP)
+                                            AND "t2"."timestamp" >= CAST(MAKE_DATE(2024, 6, 30) + INTERVAL '-29' DAY AS TIMESTAMP)
+                                            AND "t2"."event" IN ('deal')
                                         ) AS "t15"
-                                        INNER JOIN "t7" AS "t17"
-                                          ON "t15"."account_id" = "t17"."id" AND "t15"."date" >= "t17"."customer_since"
-                                      ) AS "t39"
-                                        ON "t16"."id" = "t39"."gid"
-                                    ) AS "t49"
-                                  ) AS "t51"
+                                        GROUP BY
+                                          1
+                                      ) AS "t57"
+                                        ON "t66"."account_id" = "t57"."_account"
+                                      LEFT OUTER JOIN (
+                                        SELECT
+                                          "t14"."account_id" AS "_account",
+                                          MAX(
+                                            CASE
+                                              WHEN REGEXP_MATCHES(
+                                                (
+                                                  "t14"."properties" ->> '$.value'
+                                                ),
+                                                '^[-+]?([0-9]{1,200}(\.[0-9]{0,200})?|\.[0-9]{1,200})([eE][-+]?[0-9]{1,2})?$'
+                                              )
+                                              THEN CAST("t14"."properties" ->> '$.value' AS DOUBLE)
+                                              ELSE CAST(NULL AS DOUBLE)
+                                            END
+                                          ) AS "m__deal_max_all",
+                                          FIRST(
+                                            CASE
+                                              WHEN REGEXP_MATCHES(
+                                                (
+                                                  "t14"."properties" ->> '$.value'
+                                                ),
+                                                '^[-+]?([0-9]{1,200}(\.[0-9]{0,200})?|\.[0-9]{1,200})([eE][-+]?[0-9]{1,2})?$'
+                                              )
+                                              THEN CAST("t14"."properties" ->> '$.value' AS DOUBLE)
+                                              ELSE CAST(NULL AS DOUBLE)
+                                            END ORDER BY "t14"."timestamp" DESC
+                                          ) FILTER(WHERE
+                                            CASE
+                                              WHEN REGEXP_MATCHES(
+                                                (
+                                                  "t14"."properties" ->> '$.value'
+                                                ),
+                                                '^[-+]?([0-9]{1,200}(\.[0-9]{0,200})?|\.[0-9]{1,200})([eE][-+]?[0-9]{1,2})?$'
+                                              )
+                                              THEN CAST("t14"."properties" ->> '$.value' AS DOUBLE)
+                                              ELSE CAST(NULL AS DOUBLE)
+                                            END IS NOT NULL) AS "m__deal_latest",
+                                          MAX("t14"."timestamp") AS "_newest"
+                                        FROM (
+                                          SELECT
+                                            *
+                                          FROM "events" AS "t2"
+                                          WHERE
+                                            "t2"."timestamp" < CAST(MAKE_DATE(2024, 6, 30) + INTERVAL '1' DAY AS TIMESTAMP)
+                                            AND "t2"."event" IN ('deal')
+                                        ) AS "t14"
+                                        GROUP BY
+                                          1
+                                      ) AS "t59"
+                                        ON "t66"."account_id" = "t59"."_account"
+                                      LEFT OUTER JOIN (
+                                        SELECT
+                                          "t16"."account_id" AS "_account",
+                                          COUNT(DISTINCT "t16"."properties" ->> '$.plan') AS "m__plans_30d",
+                                          COUNT(*) AS "m__events_30d",
+                                          COUNT(*) AS "m__events_per_user_30d",
+                                          COUNT(DISTINCT "t16"."user_id") AS "m___users_30_0",
+                                          COUNT(*) AS "m__events_30d_tenure",
+                                          MAX("t16"."timestamp") AS "_newest"
+                                        FROM (
+                                          SELECT
+                                            *
+                                          FROM "events" AS "t2"
+                                          WHERE
+                                            "t2"."timestamp" < CAST(MAKE_DATE(2024, 6, 30) + INTERVAL '1' DAY AS TIMESTAMP)
+                                            AND "t2"."timestamp" >= CAST(MAKE_DATE(2024, 6, 30) + INTERVAL '-29' DAY AS TIMESTAMP)
+                                        ) AS "t16"
+                                        GROUP BY
+                                          1
+                                      ) AS "t42"
+                                        ON "t66"."account_id" = "t42"."_account"
+                                    ) AS "t67"
+                                  ) AS "t69"
                                   LEFT OUTER JOIN (
                                     SELECT
-                                      "t14"."id" AS "_version_of",
-                                      "t14"."attributes" AS "_v_attributes",
-                                      "t14"."seats" AS "_v_seats"
+                                      "t23"."account_id" AS "_account",
+                                      COUNT(*) AS "m__paid_deals_30d",
+                                      MAX("t23"."timestamp") AS "_newest"
                                     FROM (
                                       SELECT
-                                        "t3"."id",
-                                        "t3"."name",
-                                        "t3"."owner",
-                                        "t3"."segment",
-                                        "t3"."industry",
-                                        "t3"."plan",
-                                        "t3"."arr",
-                                        "t3"."seats",
-                                        "t3"."customer_since",
-                                        "t3"."renewal_date",
-                                        "t3"."parent_id",
-                                        "t3"."attributes",
-                                        "t3"."updated_at",
-                                        "t3"."valid_from",
-                                        "t3"."valid_to",
-                                        MIN("t3"."valid_from") OVER (PARTITION BY "t3"."id" ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS "_first"
-                                      FROM "account_versions" AS "t3"
-                                    ) AS "t14"
-                                    WHERE
-                                      (
-                                        (
-                                          "t14"."valid_from" < CAST(MAKE_DATE(2024, 6, 30) + INTERVAL '1' DAY AS TIMESTAMP)
-                                        )
-                                        OR (
-                                          "t14"."valid_from" = "t14"."_first"
-                                        )
-                                      )
-                                      AND (
-                                        (
-                                          "t14"."valid_to" IS NULL
-                                        )
-                                        OR (
-                                          "t14"."valid_to" >= CAST(MAKE_DATE(2024, 6, 30) + INTERVAL '1' DAY AS TIMESTAMP)
-                                        )
-                                      )
-                                  ) AS "t38"
-                                    ON "t51"."account_id" = "t38"."_version_of"
-                                ) AS "t52"
-                              ) AS "t54"
+                                        *
+                                      FROM "events" AS "t2"
+                                      WHERE
+                                        "t2"."timestamp" < CAST(MAKE_DATE(2024, 6, 30) + INTERVAL '1' DAY AS TIMESTAMP)
+                                        AND "t2"."timestamp" >= CAST(MAKE_DATE(2024, 6, 30) + INTERVAL '-29' DAY AS TIMESTAMP)
+                                        AND COALESCE((
+                                          "t2"."properties" ->> '$.plan'
+                                        ) IN ('pro', 'team'), FALSE)
+                                    ) AS "t23"
+                                    GROUP BY
+                                      1
+                                  ) AS "t40"
+                                    ON "t69"."account_id" = "t40"."_account"
+                                ) AS "t70"
+                              ) AS "t72"
                               LEFT OUTER JOIN (
                                 SELECT
-                                  "t12"."account_id" AS "_account",
-                                  SUM(
-                                    CASE
-                                      WHEN REGEXP_MATCHES(
-                                        (
-                                          "t12"."properties" ->> '$.value'
-                                        ),
-                                        '^[-+]?([0-9]{1,200}(\.[0-9]{0,200})?|\.[0-9]{1,200})([eE][-+]?[0-9]{1,2})?$'
-                                      )
-                                      THEN CAST("t12"."properties" ->> '$.value' AS DOUBLE)
-                                      ELSE CAST(NULL AS DOUBLE)
-                                    END
-                                  ) AS "m__deal_sum_30d",
-                                  AVG(
-                                    CASE
-                                      WHEN REGEXP_MATCHES(
-                                        (
-                                          "t12"."properties" ->> '$.value'
-                                        ),
-                                        '^[-+]?([0-9]{1,200}(\.[0-9]{0,200})?|\.[0-9]{1,200})([eE][-+]?[0-9]{1,2})?$'
-                                      )
-                                      THEN CAST("t12"."properties" ->> '$.value' AS DOUBLE)
-                                      ELSE CAST(NULL AS DOUBLE)
-                                    END
-                                  ) AS "m__deal_avg_30d",
-                                  MIN(
-                                    CASE
-                                      WHEN REGEXP_MATCHES(
-                                        (
-                                          "t12"."properties" ->> '$.value'
-                                        ),
-                                        '^[-+]?([0-9]{1,200}(\.[0-9]{0,200})?|\.[0-9]{1,200})([eE][-+]?[0-9]{1,2})?$'
-                                      )
-                                      THEN CAST("t12"."properties" ->> '$.value' AS DOUBLE)
-                                      ELSE CAST(NULL AS DOUBLE)
-                                    END
-                                  ) AS "m__deal_min_30d",
-                                  SUM(
-                                    CASE
-                                      WHEN REGEXP_MATCHES(
-                                        (
-                                          "t12"."properties" ->> '$.value'
-                                        ),
-                                        '^[-+]?([0-9]{1,200}(\.[0-9]{0,200})?|\.[0-9]{1,200})([eE][-+]?[0-9]{1,2})?$'
-                                      )
-                                      THEN CAST("t12"."properties" ->> '$.value' AS DOUBLE)
-                                      ELSE CAST(NULL AS DOUBLE)
-                                    END
-                                  ) AS "m__deal_value_per_user_30d",
-                                  MAX("t12"."timestamp") AS "_newest"
+                                  "t26"."account_id" AS "_account",
+                                  COUNT(*) AS "m__not_free_30d",
+                                  MAX("t26"."timestamp") AS "_newest"
                                 FROM (
                                   SELECT
                                     *
@@ -1182,90 +1517,23 @@ FROM (
                                   WHERE
                                     "t2"."timestamp" < CAST(MAKE_DATE(2024, 6, 30) + INTERVAL '1' DAY AS TIMESTAMP)
                                     AND "t2"."timestamp" >= CAST(MAKE_DATE(2024, 6, 30) + INTERVAL '-29' DAY AS TIMESTAMP)
-                                    AND "t2"."event" IN ('deal')
-                                ) AS "t12"
-                                GROUP BY
-                                  1
-                              ) AS "t46"
-                                ON "t54"."account_id" = "t46"."_account"
-                              LEFT OUTER JOIN (
-                                SELECT
-                                  "t11"."account_id" AS "_account",
-                                  MAX(
-                                    CASE
-                                      WHEN REGEXP_MATCHES(
-                                        (
-                                          "t11"."properties" ->> '$.value'
-                                        ),
-                                        '^[-+]?([0-9]{1,200}(\.[0-9]{0,200})?|\.[0-9]{1,200})([eE][-+]?[0-9]{1,2})?$'
-                                      )
-                                      THEN CAST("t11"."properties" ->> '$.value' AS DOUBLE)
-                                      ELSE CAST(NULL AS DOUBLE)
-                                    END
-                                  ) AS "m__deal_max_all",
-                                  FIRST(
-                                    CASE
-                                      WHEN REGEXP_MATCHES(
-                                        (
-                                          "t11"."properties" ->> '$.value'
-                                        ),
-                                        '^[-+]?([0-9]{1,200}(\.[0-9]{0,200})?|\.[0-9]{1,200})([eE][-+]?[0-9]{1,2})?$'
-                                      )
-                                      THEN CAST("t11"."properties" ->> '$.value' AS DOUBLE)
-                                      ELSE CAST(NULL AS DOUBLE)
-                                    END ORDER BY "t11"."timestamp" DESC
-                                  ) FILTER(WHERE
-                                    CASE
-                                      WHEN REGEXP_MATCHES(
-                                        (
-                                          "t11"."properties" ->> '$.value'
-                                        ),
-                                        '^[-+]?([0-9]{1,200}(\.[0-9]{0,200})?|\.[0-9]{1,200})([eE][-+]?[0-9]{1,2})?$'
-                                      )
-                                      THEN CAST("t11"."properties" ->> '$.value' AS DOUBLE)
-                                      ELSE CAST(NULL AS DOUBLE)
-                                    END IS NOT NULL) AS "m__deal_latest",
-                                  MAX("t11"."timestamp") AS "_newest"
-                                FROM (
-                                  SELECT
-                                    *
-                                  FROM "events" AS "t2"
-                                  WHERE
-                                    "t2"."timestamp" < CAST(MAKE_DATE(2024, 6, 30) + INTERVAL '1' DAY AS TIMESTAMP)
-                                    AND "t2"."event" IN ('deal')
-                                ) AS "t11"
+                                    AND NOT (
+                                      COALESCE((
+                                        "t2"."properties" ->> '$.plan'
+                                      ) IN ('free'), FALSE)
+                                    )
+                                ) AS "t26"
                                 GROUP BY
                                   1
                               ) AS "t48"
-                                ON "t54"."account_id" = "t48"."_account"
-                              LEFT OUTER JOIN (
-                                SELECT
-                                  "t13"."account_id" AS "_account",
-                                  COUNT(DISTINCT "t13"."properties" ->> '$.plan') AS "m__plans_30d",
-                                  COUNT(*) AS "m__events_30d",
-                                  COUNT(*) AS "m__events_per_user_30d",
-                                  COUNT(DISTINCT "t13"."user_id") AS "m___users_30_0",
-                                  COUNT(*) AS "m__events_30d_tenure",
-                                  MAX("t13"."timestamp") AS "_newest"
-                                FROM (
-                                  SELECT
-                                    *
-                                  FROM "events" AS "t2"
-                                  WHERE
-                                    "t2"."timestamp" < CAST(MAKE_DATE(2024, 6, 30) + INTERVAL '1' DAY AS TIMESTAMP)
-                                    AND "t2"."timestamp" >= CAST(MAKE_DATE(2024, 6, 30) + INTERVAL '-29' DAY AS TIMESTAMP)
-                                ) AS "t13"
-                                GROUP BY
-                                  1
-                              ) AS "t35"
-                                ON "t54"."account_id" = "t35"."_account"
-                            ) AS "t55"
-                          ) AS "t57"
+                                ON "t72"."account_id" = "t48"."_account"
+                            ) AS "t73"
+                          ) AS "t75"
                           LEFT OUTER JOIN (
                             SELECT
-                              "t20"."account_id" AS "_account",
-                              COUNT(*) AS "m__paid_deals_30d",
-                              MAX("t20"."timestamp") AS "_newest"
+                              "t30"."account_id" AS "_account",
+                              COUNT(*) AS "m__value_30_30d",
+                              MAX("t30"."timestamp") AS "_newest"
                             FROM (
                               SELECT
                                 *
@@ -1273,21 +1541,31 @@ FROM (
                               WHERE
                                 "t2"."timestamp" < CAST(MAKE_DATE(2024, 6, 30) + INTERVAL '1' DAY AS TIMESTAMP)
                                 AND "t2"."timestamp" >= CAST(MAKE_DATE(2024, 6, 30) + INTERVAL '-29' DAY AS TIMESTAMP)
-                                AND COALESCE((
-                                  "t2"."properties" ->> '$.plan'
-                                ) IN ('pro', 'team'), FALSE)
-                            ) AS "t20"
+                                AND COALESCE(
+                                  CASE
+                                    WHEN REGEXP_MATCHES(
+                                      (
+                                        "t2"."properties" ->> '$.value'
+                                      ),
+                                      '^[-+]?([0-9]{1,200}(\.[0-9]{0,200})?|\.[0-9]{1,200})([eE][-+]?[0-9]{1,2})?$'
+                                    )
+                                    THEN CAST("t2"."properties" ->> '$.value' AS DOUBLE)
+                                    ELSE CAST(NULL AS DOUBLE)
+                                  END IN (30.0),
+                                  FALSE
+                                )
+                            ) AS "t30"
                             GROUP BY
                               1
-                          ) AS "t34"
-                            ON "t57"."account_id" = "t34"."_account"
-                        ) AS "t58"
-                      ) AS "t60"
+                          ) AS "t54"
+                            ON "t75"."account_id" = "t54"."_account"
+                        ) AS "t76"
+                      ) AS "t78"
                       LEFT OUTER JOIN (
                         SELECT
-                          "t23"."account_id" AS "_account",
-                          COUNT(*) AS "m__not_free_30d",
-                          MAX("t23"."timestamp") AS "_newest"
+                          "t28"."account_id" AS "_account",
+                          COUNT(*) AS "m__champion_events_30d",
+                          MAX("t28"."timestamp") AS "_newest"
                         FROM (
                           SELECT
                             *
@@ -1295,23 +1573,28 @@ FROM (
                           WHERE
                             "t2"."timestamp" < CAST(MAKE_DATE(2024, 6, 30) + INTERVAL '1' DAY AS TIMESTAMP)
                             AND "t2"."timestamp" >= CAST(MAKE_DATE(2024, 6, 30) + INTERVAL '-29' DAY AS TIMESTAMP)
-                            AND NOT (
-                              COALESCE((
-                                "t2"."properties" ->> '$.plan'
-                              ) IN ('free'), FALSE)
+                            AND COALESCE(
+                              "t2"."user_id" IN (
+                                SELECT
+                                  "t3"."id"
+                                FROM "contacts" AS "t3"
+                                WHERE
+                                  "t3"."role" IN ('champion')
+                              ),
+                              FALSE
                             )
-                        ) AS "t23"
+                        ) AS "t28"
                         GROUP BY
                           1
-                      ) AS "t41"
-                        ON "t60"."account_id" = "t41"."_account"
-                    ) AS "t61"
-                  ) AS "t63"
+                      ) AS "t50"
+                        ON "t78"."account_id" = "t50"."_account"
+                    ) AS "t79"
+                  ) AS "t81"
                   LEFT OUTER JOIN (
                     SELECT
-                      "t25"."account_id" AS "_account",
-                      COUNT(*) AS "m__value_30_30d",
-                      MAX("t25"."timestamp") AS "_newest"
+                      "t31"."account_id" AS "_account",
+                      COUNT(*) AS "m__not_champion_30d",
+                      MAX("t31"."timestamp") AS "_newest"
                     FROM (
                       SELECT
                         *
@@ -1319,31 +1602,56 @@ FROM (
                       WHERE
                         "t2"."timestamp" < CAST(MAKE_DATE(2024, 6, 30) + INTERVAL '1' DAY AS TIMESTAMP)
                         AND "t2"."timestamp" >= CAST(MAKE_DATE(2024, 6, 30) + INTERVAL '-29' DAY AS TIMESTAMP)
-                        AND COALESCE(
-                          CASE
-                            WHEN REGEXP_MATCHES(
-                              (
-                                "t2"."properties" ->> '$.value'
-                              ),
-                              '^[-+]?([0-9]{1,200}(\.[0-9]{0,200})?|\.[0-9]{1,200})([eE][-+]?[0-9]{1,2})?$'
-                            )
-                            THEN CAST("t2"."properties" ->> '$.value' AS DOUBLE)
-                            ELSE CAST(NULL AS DOUBLE)
-                          END IN (30.0),
-                          FALSE
+                        AND NOT (
+                          COALESCE(
+                            "t2"."user_id" IN (
+                              SELECT
+                                "t3"."id"
+                              FROM "contacts" AS "t3"
+                              WHERE
+                                "t3"."role" IN ('champion')
+                            ),
+                            FALSE
+                          )
                         )
-                    ) AS "t25"
+                    ) AS "t31"
                     GROUP BY
                       1
-                  ) AS "t45"
-                    ON "t63"."account_id" = "t45"."_account"
-                ) AS "t64"
-              ) AS "t66"
+                  ) AS "t56"
+                    ON "t81"."account_id" = "t56"."_account"
+                ) AS "t82"
+              ) AS "t84"
               LEFT OUTER JOIN (
                 SELECT
-                  "t22"."account_id" AS "_account",
+                  "t27"."account_id" AS "_account",
+                  DATE_DIFF('DAY', CAST(MAX("t27"."timestamp") AS DATE), MAKE_DATE(2024, 6, 30)) AS "m__days_since_champion",
+                  MAX("t27"."timestamp") AS "_newest"
+                FROM (
+                  SELECT
+                    *
+                  FROM "events" AS "t2"
+                  WHERE
+                    "t2"."timestamp" < CAST(MAKE_DATE(2024, 6, 30) + INTERVAL '1' DAY AS TIMESTAMP)
+                    AND COALESCE(
+                      "t2"."user_id" IN (
+                        SELECT
+                          "t3"."id"
+                        FROM "contacts" AS "t3"
+                        WHERE
+                          "t3"."role" IN ('champion', 'admin')
+                      ),
+                      FALSE
+                    )
+                ) AS "t27"
+                GROUP BY
+                  1
+              ) AS "t60"
+                ON "t84"."account_id" = "t60"."_account"
+              LEFT OUTER JOIN (
+                SELECT
+                  "t25"."account_id" AS "_account",
                   COUNT(*) AS "m__events_per_user_30d__previous",
-                  COUNT(DISTINCT "t22"."user_id") AS "m___users_30_30",
+                  COUNT(DISTINCT "t25"."user_id") AS "m___users_30_30",
                   COUNT(*) AS "m__events_30d__previous"
                 FROM (
                   SELECT
@@ -1352,32 +1660,32 @@ FROM (
                   WHERE
                     "t2"."timestamp" < CAST(MAKE_DATE(2024, 6, 30) + INTERVAL '-30' DAY + INTERVAL '1' DAY AS TIMESTAMP)
                     AND "t2"."timestamp" >= CAST(MAKE_DATE(2024, 6, 30) + INTERVAL '-30' DAY + INTERVAL '-29' DAY AS TIMESTAMP)
-                ) AS "t22"
+                ) AS "t25"
                 GROUP BY
                   1
-              ) AS "t37"
-                ON "t66"."account_id" = "t37"."_account"
-            ) AS "t67"
-          ) AS "t69"
+              ) AS "t44"
+                ON "t84"."account_id" = "t44"."_account"
+            ) AS "t85"
+          ) AS "t87"
           LEFT OUTER JOIN (
             SELECT
               "t1"."id" AS "_since_id",
               "t1"."customer_since" AS "_since"
             FROM "accounts" AS "t1"
-          ) AS "t6"
-            ON "t69"."account_id" = "t6"."_since_id"
-        ) AS "t70"
-      ) AS "t72"
+          ) AS "t7"
+            ON "t87"."account_id" = "t7"."_since_id"
+        ) AS "t88"
+      ) AS "t90"
       LEFT OUTER JOIN (
         SELECT
           *
         FROM (
           SELECT
-            "t18"."account_id" AS "_acc",
-            "t18"."name" AS "_input",
-            FIRST("t18"."value_number" ORDER BY "t18"."created_at" DESC) AS "_num",
-            FIRST("t18"."value_text" ORDER BY "t18"."created_at" DESC) AS "_text",
-            MAX("t18"."created_at") AS "_at"
+            "t21"."account_id" AS "_acc",
+            "t21"."name" AS "_input",
+            FIRST("t21"."value_number" ORDER BY "t21"."created_at" DESC) AS "_num",
+            FIRST("t21"."value_text" ORDER BY "t21"."created_at" DESC) AS "_text",
+            MAX("t21"."created_at") AS "_at"
           FROM (
             SELECT
               *
@@ -1401,15 +1709,15 @@ FROM (
                 )
               )
               AND "t0"."name" IN ('gut')
-          ) AS "t18"
+          ) AS "t21"
           GROUP BY
             1,
             2
-        ) AS "t26"
+        ) AS "t32"
         WHERE
-          "t26"."_input" = 'gut'
-      ) AS "t47"
-        ON "t72"."account_id" = "t47"."_acc"
-    ) AS "t73"
-  ) AS "t74"
-) AS "t75"
+          "t32"."_input" = 'gut'
+      ) AS "t58"
+        ON "t90"."account_id" = "t58"."_acc"
+    ) AS "t91"
+  ) AS "t92"
+) AS "t93"

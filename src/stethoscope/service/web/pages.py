@@ -25,7 +25,7 @@ from stethoscope.errors import DataError
 from stethoscope.service.api_common import Day, iso_day
 from stethoscope.service.auth import GRANTS
 from stethoscope.service.errors import envelope
-from stethoscope.service.web import charts, model_page, runs_page, views
+from stethoscope.service.web import charts, formatting, model_page, runs_page, views
 from stethoscope.service.web.routing import PageKit
 from stethoscope.service.web.session import CSRF_FIELD, Sessions
 from stethoscope.service.web.timing import TimedRoute
@@ -56,27 +56,13 @@ def _templates() -> Jinja2Templates:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["money"] = lambda v: "" if v is None else f"{v:,.0f}"
-    env.filters["num"] = lambda v, d=1: "" if v is None else f"{v:,.{d}f}"
-    env.filters["signed"] = lambda v, d=1: "" if v is None else f"{v:+,.{d}f}"
-    env.filters["pct"] = lambda v: "" if v is None else f"{v * 100:.0f}%"
-    env.filters["value"] = _value
+    env.filters.update(formatting.FILTERS)
     env.globals["urlencode"] = urlencode
     env.globals["stacked_bands"] = charts.stacked_bands
     env.globals["trend_chart"] = charts.trend
     env.globals["spark"] = charts.spark
     env.globals["weekly_chart"] = charts.weekly
     return Jinja2Templates(env=env)
-
-
-def _value(v: Any) -> str:
-    """A metric's raw value as a person reads it: missing, a word, or a number with at most
-    two decimals."""
-    if v is None:
-        return "missing"
-    if isinstance(v, bool) or not isinstance(v, int | float):
-        return str(v)
-    return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.2f}"
 
 
 @functools.cache

@@ -1,0 +1,15 @@
+"""The facade's concerns, one module each; ``stethoscope.project.Project`` joins them.
+
+- ``core``: settings, the store, its write lock, the connections that read without waiting
+- ``model_files``: the model and alert rules files, read without the store
+- ``source_data``: imports, ingest, the demo book, the store's status
+- ``scoring``: runs, the scored book, explanations, model diffs
+- ``readouts``: listings with their totals, the book from above (API pages, dashboard)
+- ``inputs``: CSM inputs
+- ``backtests``: backtests, calibration, discovery, the churn forecast
+- ``access``: API keys, users, dashboard sessions, sign-in throttling, audit, erasure
+- ``protocol``: ``Facade``, what the CLI asks of a local or a remote project
+
+The alert methods live with the alerts (stethoscope.alerts.facade). These modules import
+neither stethoscope.project nor stethoscope.client.
+"""

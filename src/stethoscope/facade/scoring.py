@@ -1,0 +1,265 @@
+"""Scoring and its history: runs (one at a time), the runs kept, the scored book, why an
+account has its score, and what another model would change."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from stethoscope.errors import DataError, RunInProgressError
+from stethoscope.facade.core import ProjectCore, today
+from stethoscope.progress import Progress
+
+if TYPE_CHECKING:
+    from stethoscope.alerts.evaluation import Evaluation
+    from stethoscope.alerts.outbox import Drained
+    from stethoscope.alerts.rules import Rules
+    from stethoscope.engine.explain import Change, Explanation
+    from stethoscope.model.types import Model
+    from stethoscope.readouts import ModelDiff
+    from stethoscope.runner import RunSummary
+    from stethoscope.settings import Settings
+    from stethoscope.steps import Step
+    from stethoscope.store.database import Connection
+    from stethoscope.store.results import RunRecord, RunStart, Trigger
+
+
+class Scoring(ProjectCore):
+    def __init__(self, settings: Settings, *, on_wait: Callable[[str], None] | None = None) -> None:
+        super().__init__(settings, on_wait=on_wait)
+        # one run at a time: a second is refused at once, not queued behind the first
+        self._run_guard = threading.Lock()
+        self._running: RunStart | None = None
+
+    if TYPE_CHECKING:
+        # what a run does before and after scoring, from the other concerns' mixins
+        # (stethoscope.facade.source_data, stethoscope.alerts.facade)
+
+        def attach_pending(self) -> int: ...
+
+        def _after_run(self, m: Model, summary: RunSummary, rules: Rules) -> list[Evaluation]: ...
+
+        def drain_outbox(self, *, at: datetime | None = None) -> Drained: ...
+
+    def run(
+        self,
+        *,
+        as_of: date | None = None,
+        start: date | None = None,
+        end: date | None = None,
+        every: str | Step | None = None,
+        model: Path | str | None = None,
+        progress: Progress | None = None,
+        trigger: Trigger = "cli",
+    ) -> RunSummary:
+        """Score every account as of a date (default today, UTC), or every day from
+        ``start`` to ``end`` (every ``every``, e.g. ``7d`` or ``1mo``: steps.py), and store
+        the results as one atomic run, recorded with its ``trigger``. While a run is in
+        progress, another raises RunInProgressError."""
+        from stethoscope import runner
+        from stethoscope.steps import DAY, parse_step
+
+        step = parse_step(every) if isinstance(every, str) else every or DAY
+        if every is not None and not (start or end):
+            raise DataError(
+                f"--every {step} needs the dates to walk: --from (and --to, default today)",
+                hint=f"e.g. stethoscope run --from 2025-01-01 --to 2025-12-31 --every {step}",
+            )
+        from stethoscope.store.results import RunStart, starting
+
+        if not self._run_guard.acquire(blocking=False):
+            raise RunInProgressError(
+                f"a run is already in progress ({self._running or 'starting'})",
+                hint="wait for it to finish (`stethoscope runs` lists it), then run again",
+            )
+        self._running = running = RunStart(trigger, datetime.now(UTC))
+        # the guard is freed before the store: whoever waits for the store then finds no run
+        with self._lock:
+            try:
+                m = self.load_model(model)
+                rules = self.alert_rules(model)  # invalid rules refuse the run, as a model does
+                if start or end:
+                    dates = runner.days(start or end or today(), end or today(), step)
+                else:
+                    dates = [as_of or today()]
+                self.attach_pending()
+                with starting(running):
+                    summary = runner.run(self.store.con, m, dates, step=step, progress=progress)
+                self._after_run(m, summary, rules)
+            finally:
+                self._running = None
+                self._run_guard.release()
+        self.drain_outbox()  # what the run's alerts send, without holding the store meanwhile
+        return summary
+
+    def runs(
+        self, limit: int = 50, *, offset: int = 0, status: str | None = None
+    ) -> list[RunRecord]:
+        """Runs, newest first; only those with ``status`` (running, ok, failed) when given."""
+        from stethoscope.store.results import runs
+
+        with self._reading() as con:
+            return runs(con, limit, offset=offset, status=status)
+
+    def run_record(self, run_id: str) -> RunRecord | None:
+        from stethoscope.store.results import run
+
+        with self._reading() as con:
+            return run(con, run_id)
+
+    def last_scored(self, upto: date, *, model: Path | str | None = None) -> date | None:
+        """The latest day, at or before ``upto``, that a successful run scored under the
+        model's current version: where the schedule's catch-up starts from."""
+        from stethoscope.store.results import last_scored
+
+        m = self.load_model(model)
+        with self._reading() as con:
+            return last_scored(con, m.version, upto)
+
+    def scores(
+        self,
+        *,
+        score: str = "health",
+        as_of: date | None = None,
+        band: str | None = None,
+        segment: str | None = None,
+        owner: str | None = None,
+        sort: str = "score",
+        descending: bool = False,
+        limit: int | None = None,
+        offset: int = 0,
+        model: Path | str | None = None,
+        groups: bool = False,
+    ) -> list[dict[str, Any]]:
+        """The scored book under the current model, as of a date (default: its latest);
+        with ``groups``, each row has its group scores too."""
+        from stethoscope import readouts
+
+        m = self.load_model(model)
+        self._check_score(m, score)
+        with self._reading() as con:
+            day = as_of or readouts.latest_date(con, m.version)
+            if day is None:
+                return []
+            rows = readouts.book(
+                con,
+                m.version,
+                score,
+                day,
+                band=band,
+                segment=segment,
+                owner=owner,
+                sort=sort,
+                descending=descending,
+                limit=limit,
+                offset=offset,
+            )
+            return readouts.with_groups(con, m, day, rows) if groups else rows
+
+    def explain(
+        self,
+        account_id: str,
+        *,
+        as_of: date | None = None,
+        score: str = "health",
+        model: Path | str | None = None,
+    ) -> Explanation:
+        """Why an account has its score: every measure, adding up to it exactly."""
+        from stethoscope import readouts
+        from stethoscope.engine.explain import TREND_DAYS, explain_row, with_trends
+
+        m = self.load_model(model)
+        self._check_score(m, score)
+        with self._reading() as con:
+            row = self._frame_row(con, m, account_id, as_of)
+            day = row["as_of"]
+            past = {
+                n: readouts.frame_row(con, m.version, account_id, day - timedelta(days=n))
+                for n in TREND_DAYS
+            }
+        return with_trends(explain_row(m, row, score), m, past)
+
+    def explain_change(
+        self,
+        account_id: str,
+        *,
+        vs: date,
+        as_of: date | None = None,
+        score: str = "health",
+        model: Path | str | None = None,
+    ) -> Change:
+        """The change of an account's score from ``vs`` to ``as_of``, by measure."""
+        from stethoscope.engine.explain import compare, explain_row
+
+        m = self.load_model(model)
+        self._check_score(m, score)
+        with self._reading() as con:
+            after = explain_row(m, self._frame_row(con, m, account_id, as_of), score)
+            before = explain_row(m, self._frame_row(con, m, account_id, vs), score)
+        return compare(before, after, m.scale.decimals)
+
+    def _frame_row(
+        self, con: Connection, m: Model, account_id: str, as_of: date | None
+    ) -> dict[str, Any]:
+        from stethoscope import readouts, runner
+
+        day = as_of or readouts.latest_date(con, m.version) or today()
+        row = readouts.frame_row(con, m.version, account_id, day)
+        if row is None:
+            # not stored under this model version: compute it, the same way a run would (in
+            # a temporary table of the reading connection, which a run does not wait for,
+            # dropped once read: a reader's tables outlive the read, and `forget` must find
+            # no copy of an account there)
+            from stethoscope.store.results import row_dicts
+
+            with runner.temporary_frame(con, m, day, "_explain"):
+                found = row_dicts(
+                    con,
+                    "SELECT e.*, a.name FROM _explain e "
+                    "LEFT JOIN accounts a ON a.id = e.account_id WHERE e.account_id = ?",
+                    [account_id],
+                )
+            if not found:
+                raise DataError(
+                    f"account '{account_id}' is not a scored customer on {day}",
+                    hint="check the id with `stethoscope scores`; an account is "
+                    "scored from its customer_since date until it churns",
+                )
+            row = found[0]
+        return row
+
+    def diff(
+        self,
+        old: Model | Path | str,
+        new: Model | Path | str | None = None,
+        *,
+        as_of: date | None = None,
+        score: str = "health",
+        top: int = 10,
+    ) -> ModelDiff:
+        """What changes if model ``old`` is replaced by ``new`` (default: the project's
+        model), each a file or a model (e.g. a ``stored_model``): accounts per band before
+        and after, and the largest movers."""
+        from stethoscope import readouts, runner
+        from stethoscope.model.types import Model
+
+        a, b = (m if isinstance(m, Model) else self.load_model(m) for m in (old, new))
+        for m in (a, b):
+            self._check_score(m, score)
+        with self._reading() as con:
+            day = (
+                as_of
+                or readouts.latest_date(con, b.version)
+                or readouts.latest_date(con, a.version)
+                or today()
+            )
+            with (
+                runner.temporary_frame(con, a, day, "_diff_old"),
+                runner.temporary_frame(con, b, day, "_diff_new"),
+            ):
+                return readouts.diff_frames(
+                    con, "_diff_old", "_diff_new", score, day, a.version, b.version, top
+                )
