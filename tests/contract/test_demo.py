@@ -293,6 +293,7 @@ def test_subscriptions_add_up_to_arr(small: BookInfo) -> None:
 # -- realism --------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_segments_seats_and_onboarding_are_plausible(book: BookInfo) -> None:
     con = connect(book)
     rows = con.execute("""

@@ -111,6 +111,7 @@ def test_the_same_through_the_api(project: Project, tmp_path: Path) -> None:
     assert r.json()["errors"] == [problem]
 
 
+@pytest.mark.slow
 def test_the_cli_says_so_without_a_traceback(tmp_path: Path) -> None:
     (tmp_path / "stethoscope.toml").write_text('database_url = "stethoscope.duckdb"\n')
     path = tmp_path / "accounts.csv"

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -401,9 +402,10 @@ values = st.one_of(
 )
 @given(seats=st.lists(values, min_size=1, max_size=12))
 def test_seats_load_iff_they_are_whole_non_negative_numbers(
-    tmp_path_factory: pytest.TempPathFactory, seats: list[str]
+    tmp_path_factory: pytest.TempPathFactory, empty_store: Path, seats: list[str]
 ) -> None:
     folder = tmp_path_factory.mktemp("prop")
+    shutil.copyfile(empty_store, folder / "stethoscope.duckdb")  # 40 examples, 40 new stores
     path = folder / "a.csv"
     with path.open("w", newline="") as f:
         w = csv.writer(f)

@@ -63,6 +63,7 @@ def test_event_names_that_never_occur_are_named(book: Project, tmp_path: Path) -
     ]
 
 
+@pytest.mark.slow
 def test_validate_and_run_print_the_warnings(book: Project, tmp_path: Path) -> None:
     book.close()  # the CLI opens the project itself
     for args in (("validate",), ("run", "--as-of", "2025-02-28")):

@@ -57,6 +57,7 @@ def test_a_comma_in_flow_style_text_says_to_quote_it() -> None:
     assert parse_model(quoted).metrics["active_days_30d"].description == "Days active, any kind"
 
 
+@pytest.mark.slow
 def test_validate_a_file_outside_a_project_creates_no_database(tmp_path: Path) -> None:
     (tmp_path / "model.yaml").write_text(preset_text("successscore"))
     elsewhere = tmp_path / "elsewhere"

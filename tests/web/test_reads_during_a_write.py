@@ -17,24 +17,35 @@ import pytest
 
 from stethoscope.project import Project
 from tests.service.conftest import TOKEN, bearer
-from tests.web.conftest import END, Book
+from tests.web.conftest import END, Book, Browser
 
 # what a read may take while the store is held: far less than the write it must not wait for
 PATIENCE = 20.0
 
 
 @pytest.fixture
-def held(fresh: Book) -> Iterator[Book]:
+def editor(fresh: Book) -> Browser:
+    """The editor, signed in before the write is held (signing in writes a session)."""
+    return fresh.browser("editor")
+
+
+@pytest.fixture
+def held(fresh: Book, editor: Browser) -> Iterator[Book]:
     """The book with its store held by a write: the write lock taken, a transaction open on
     the writer's connection, and an account renamed in it (not committed)."""
     project = fresh.project
     ready, done = threading.Event(), threading.Event()
+    # a read before the write, as a server has answered before a run starts: the project
+    # makes its reading connections on its first read, under the write lock, so a first read
+    # made while the write is held waited for the write to end (120 s, the writer's timeout)
+    # and then read nothing that was held
+    account = first(project)
 
     def write() -> None:
         with project._lock:
             con = project.store.con
             con.begin()
-            con.execute("UPDATE accounts SET name = 'uncommitted' WHERE id = ?", [first(project)])
+            con.execute("UPDATE accounts SET name = 'uncommitted' WHERE id = ?", [account])
             ready.set()
             done.wait(120)
             con.rollback()
@@ -94,9 +105,11 @@ def test_the_facade_reads_while_a_run_holds_the_store(held: Book) -> None:
     assert within(lambda: p.latest_backtest()) is None
 
 
-def test_every_page_and_get_answers_while_a_run_holds_the_store(held: Book) -> None:
+def test_every_page_and_get_answers_while_a_run_holds_the_store(
+    held: Book, editor: Browser
+) -> None:
     account = first(held.project)
-    browser = held.browser("editor")
+    browser = editor
     for url in ["/", "/accounts", f"/accounts/{account}", "/tasks", "/model", "/runs"]:
         r = within(lambda url=url: browser.get(url))
         assert r.status_code == 200, (url, r.text[:300])

@@ -123,6 +123,11 @@ class Access(ProjectCore):
         """A random secret of the service, made on first use and kept in the store."""
         from stethoscope.store import users
 
+        # read without the write lock once made: a page asks for it, and waits for no run
+        with self._reading() as con:
+            kept = users.kept_secret(con, name)
+        if kept is not None:
+            return kept
         with self._lock:
             return users.secret(self.store.con, name)
 
@@ -164,8 +169,9 @@ class Access(ProjectCore):
         """The user of a live session (not signed out, not expired), or None."""
         from stethoscope.store import web_sessions
 
-        with self._lock.keeping_reads():
-            return web_sessions.session_user(self.store.con, session_id)
+        # a read: every page asks it, so it must not wait for a run (issue 17 item 5)
+        with self._reading() as con:
+            return web_sessions.session_user(con, session_id)
 
     def close_session(self, session_id: str) -> bool:
         """Sign a session out everywhere; whether it was live."""

@@ -132,6 +132,12 @@ def verify(con: Connection, name: str, password: str) -> User | None:
     return _user(row[:6])
 
 
+def kept_secret(con: Connection, name: str) -> str | None:
+    """The service secret ``name`` if it was made (a read: see ``secret``)."""
+    row = con.execute("SELECT secret FROM service_secrets WHERE name = ?", [name]).fetchone()
+    return None if row is None else str(row[0])
+
+
 def secret(con: Connection, name: str) -> str:
     """The service secret ``name``: made (256 random bits) on first use, then kept."""
     row = con.execute("SELECT secret FROM service_secrets WHERE name = ?", [name]).fetchone()
