@@ -367,6 +367,19 @@ TOUCHPOINTS = Table(
             "Persona of the customer side, e.g. executive, champion, admin, user.",
         ),
         Column("occurred_at", Type.TIMESTAMP, "When it happened.", required=True),
+        Column(
+            "author",
+            Type.STRING,
+            "Who on your side logged it: a CSM's name or email; the dashboard writes "
+            "user:NAME, the API key:NAME.",
+        ),
+        Column(
+            "note",
+            Type.STRING,
+            "What was said or agreed, as free text (may hold personal data), at most "
+            "10,000 characters.",
+            max_chars=10_000,
+        ),
     ),
 )
 

@@ -6,6 +6,7 @@
 - ``scoring``: runs, the scored book, explanations, model diffs
 - ``readouts``: listings with their totals, the book from above (API pages, dashboard)
 - ``inputs``: CSM inputs
+- ``relationship``: touchpoints people log (and their next steps' tasks), key contacts
 - ``backtests``: backtests, calibration, discovery, the churn forecast
 - ``access``: API keys, users, dashboard sessions, sign-in throttling, audit, erasure
 - ``protocol``: ``Facade``, what the CLI asks of a local or a remote project

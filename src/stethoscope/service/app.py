@@ -29,6 +29,7 @@ from stethoscope.service import (
     api_docs,
     api_inputs,
     api_scores,
+    api_touchpoints,
     api_upserts,
     auth,
     deps,
@@ -148,6 +149,7 @@ def create_app(project: Project, token: str) -> FastAPI:
     app.include_router(api_scores.router, responses=errors.RESPONSES)
     app.include_router(api_inputs.router, responses=errors.RESPONSES)
     app.include_router(api_upserts.router, responses=errors.RESPONSES)
+    app.include_router(api_touchpoints.router, responses=errors.RESPONSES)
     app.include_router(ingest_router(project))
     _declare_basic(app)
     app.include_router(api_admin.router, responses=errors.RESPONSES)

@@ -285,6 +285,12 @@ def _run_process(con: Connection) -> None:
     con.execute("ALTER TABLE runs ADD COLUMN IF NOT EXISTS pid BIGINT")
 
 
+def _touchpoint_notes(con: Connection) -> None:
+    # who logged a touchpoint and what was said: the dashboard and the API write them
+    con.execute("ALTER TABLE touchpoints ADD COLUMN IF NOT EXISTS author VARCHAR")
+    con.execute("ALTER TABLE touchpoints ADD COLUMN IF NOT EXISTS note VARCHAR")
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "source tables of the data contract", _source_tables),
     (2, "model versions, runs, score history, CSM inputs", _results),
@@ -304,6 +310,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (12, "accounts.updated_at and subscriptions.term_months", _contract_time),
     (13, "account versions: the values of each account over time", _account_versions),
     (14, "runs record the host and process that made them", _run_process),
+    (15, "touchpoints record who logged them and a note", _touchpoint_notes),
 ]
 
 

@@ -67,6 +67,8 @@ CONTACT_REFERENCES: tuple[tuple[str, str], ...] = (
 # Free text that may mention a person by name or email: mentions become ERASED.
 FREE_TEXT: tuple[tuple[str, str], ...] = (
     ("surveys", "comment"),
+    ("touchpoints", "note"),
+    ("tasks", "title"),
     ("goals", "name"),
     ("csm_inputs", "reason"),
     ("csm_inputs", "revoke_reason"),

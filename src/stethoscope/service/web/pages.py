@@ -26,7 +26,7 @@ from stethoscope.errors import DataError
 from stethoscope.service.api_common import Day, iso_day
 from stethoscope.service.auth import GRANTS
 from stethoscope.service.errors import envelope
-from stethoscope.service.web import formatting, model_page, runs_page, views
+from stethoscope.service.web import formatting, model_page, runs_page, touchpoint_form, views
 from stethoscope.service.web.routing import PageKit
 from stethoscope.service.web.session import CSRF_FIELD, Sessions
 from stethoscope.service.web.timing import TimedRoute
@@ -331,6 +331,7 @@ def router(project: Project) -> APIRouter:
     kit = PageKit(sessions, render, signed_out, answer, _forbidden, _may_edit)
     model_page.add_routes(web, project, kit)
     runs_page.add_routes(web, project, kit)
+    touchpoint_form.add_routes(web, project, kit)
 
     def _not_found(request: Request, format: str, user: User, account_id: str) -> Response:
         if format == "json":

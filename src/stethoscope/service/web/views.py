@@ -350,6 +350,7 @@ def account(
         "activity": project.activity(
             account_id, start=last - dt.timedelta(days=ACTIVITY_DAYS), end=last
         ),
+        "relationship": project.relationship(account_id),
     }
 
 
