@@ -361,7 +361,7 @@ def activity(
         "concat(upper(kind), ' ', CAST(CAST(score AS INTEGER) AS VARCHAR)), comment "
         "FROM surveys WHERE account_id = ? AND responded_at >= ? AND responded_at < ? "
         "UNION ALL SELECT occurred_at, 'conversation', concat_ws(' with ', kind, persona), "
-        "NULL FROM touchpoints WHERE account_id = ? AND occurred_at >= ? AND occurred_at < ?"
+        "note FROM touchpoints WHERE account_id = ? AND occurred_at >= ? AND occurred_at < ?"
         ") AS t ORDER BY happened_at DESC, kind LIMIT ?",
         [account_id, start, until] * 3 + [limit],
     )

@@ -199,6 +199,7 @@ def test_bad_fields_are_named_and_nothing_is_written(setup: Setup) -> None:
     assert errors({"kind": "call", "note": "x" * 10_001}) == (422, [("body", "note")])
     assert errors({"kind": "call", "colour": "red"}) == (422, [("body", "colour")])
     assert errors({"kind": "note"}) == (400, [("body", "note")])
+    assert errors({"kind": "call", "note": "a\u0000b"}) == (400, [("body", "note")])
     assert errors({"kind": "call", "due_on": yesterday, "contact_id": "c-beta"}) == (
         400,
         [("body", "due_on"), ("body", "due_on"), ("body", "contact_id")],
@@ -291,3 +292,21 @@ def test_the_page_shows_key_contacts_the_champion_and_last_activity(setup: Setup
     ]
     assert "<q>Love the &lt;b&gt;reports&lt;/b&gt;</q>" in page
     assert "Bo Beta" not in page  # another account's champion
+
+
+def test_forgetting_a_contact_erases_them_from_notes_and_next_steps(setup: Setup) -> None:
+    setup.p.log_touchpoint(
+        "a1",
+        "call",
+        author="user:ed",
+        contact_id="c-champ",
+        note="Cara Champion (cara@acme.example) will sponsor the rollout",
+        next_step="Send Cara Champion the plan",
+    )
+    setup.p.forget(contact_id="c-champ")
+    [row] = setup.rows()
+    assert (row["contact_id"], row["note"]) == (
+        None,
+        "[erased] ([erased]) will sponsor the rollout",
+    )
+    assert [t["title"] for t in setup.p.tasks()] == ["Send [erased] the plan"]

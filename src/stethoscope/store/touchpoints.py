@@ -52,6 +52,10 @@ def _text_problems(field: str, value: str | None, longest: int) -> list[Problem]
         return []
     if "\x00" in value:
         return [Problem("touchpoint", "holds the character U+0000, which cannot be stored", field)]
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate, which a JSON body can escape
+        return [Problem("touchpoint", "holds text that is not valid Unicode", field)]
     if len(value) > longest:
         return [
             Problem("touchpoint", f"is {len(value):,} characters long; at most {longest:,}", field)
