@@ -114,11 +114,16 @@ MATRIX: list[Case] = [
             ("/api/inputs", "/api/inputs"),
         ]
     ),
-    # CSM inputs and rows of source data
+    # CSM inputs, touchpoints and rows of source data
     *(
         Case(method, path, EDITORS, _fixed(method, url, json={}), succeeds=False)
         for method, path, url in [
             ("POST", "/api/accounts/{account_id}/inputs", "/api/accounts/nope/inputs"),
+            (
+                "POST",
+                "/api/accounts/{account_id}/touchpoints",
+                "/api/accounts/nope/touchpoints",
+            ),
             ("POST", "/api/inputs/{input_id}/revoke", "/api/inputs/nope/revoke"),
             ("POST", "/api/tables/{table}/rows", "/api/tables/accounts/rows"),
             ("PUT", "/api/tables/{table}/rows", "/api/tables/accounts/rows"),
