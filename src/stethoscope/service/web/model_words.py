@@ -244,6 +244,13 @@ def _filters(where: tuple[t.Filter, ...]) -> str:
     )
 
 
+def _short(model: Model, metric: str, v: Any) -> str:
+    """A metric's value alone: a percent change as "-13%", any other as a number."""
+    if isinstance(model.metrics[metric].source, t.PercentChange) and isinstance(v, int | float):
+        return f"{float(v):+.0f}%"
+    return _number(v)
+
+
 def measure_value(model: Model, line: MeasureLine) -> str:
     """A measure's metric value on a date as a person would say it, from the metric's
     definition: "17 tickets in 90 days", "NPS 5 answered 161 days ago, detractor", "38
@@ -267,7 +274,8 @@ def measure_value(model: Model, line: MeasureLine) -> str:
         elif s.fn == "latest" and line.age_days is not None:
             text += f" {_AGE_VERB.get(s.table, 'dated')} {line.age_days} days ago"
     elif isinstance(s, t.PercentChange):
-        text = f"{s.metric.replace('_', ' ')} {float(v):+.0f}% against the window before"
+        change = _short(model, line.metric, v)
+        text = f"{s.metric.replace('_', ' ')} {change} against the window before"
     elif isinstance(s, t.InputRef):
         text = f"the CSM's {label} {_number(v)}"
     if isinstance(grading, t.Nps) and isinstance(v, int | float):
@@ -292,6 +300,6 @@ def change_reason(model: Model, change: Change | None, now: Explanation | None) 
             continue
         text = measure_value(model, line)
         if c.value_from is not None and c.value_from != c.value_to:
-            text += f" (was {_number(c.value_from)})"
+            text += f" (was {_short(model, line.metric, c.value_from)})"
         parts.append(text)
     return "; ".join(parts) or "no measure moved"
