@@ -37,7 +37,7 @@ def test_the_inbox_lists_my_open_tasks(fresh: Book) -> None:
     r = b.get("/tasks")
     assert r.status_code == 200
     assert "<h1>My tasks</h1>" in r.text
-    assert '<a href="/tasks" aria-current="page">Tasks</a>' in r.text
+    assert '<a href="/tasks" aria-current="page">Tasks <span class="count"' in r.text
     assert r.text.count('<li id="task-') == len(mine)
     assert "Check in with the customer, coming with solutions" in r.text
     data = b.get("/tasks", params={"format": "json"}).json()

@@ -5,6 +5,7 @@
 - ``source_data``: imports, ingest, the demo book, the store's status
 - ``scoring``: runs, the scored book, explanations, model diffs
 - ``readouts``: listings with their totals, the book from above (API pages, dashboard)
+- ``today``: one owner's day (the dashboard's Today page and its count of open tasks)
 - ``inputs``: CSM inputs
 - ``relationship``: touchpoints people log (and their next steps' tasks), key contacts
 - ``backtests``: backtests, calibration, discovery, the churn forecast
