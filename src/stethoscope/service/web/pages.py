@@ -26,7 +26,7 @@ from stethoscope.errors import DataError
 from stethoscope.service.api_common import Day, iso_day
 from stethoscope.service.auth import GRANTS
 from stethoscope.service.errors import envelope
-from stethoscope.service.web import formatting, model_page, runs_page, views
+from stethoscope.service.web import formatting, model_page, runs_page, views, worklist_view
 from stethoscope.service.web.routing import PageKit
 from stethoscope.service.web.session import CSRF_FIELD, Sessions
 from stethoscope.service.web.timing import TimedRoute
@@ -257,6 +257,8 @@ def router(project: Project) -> APIRouter:
         as_of: Day | None = None,
         added: str | None = None,
         rescored: str | None = None,
+        changed: int | None = None,
+        undone: int | None = None,
     ) -> Response:
         user = sessions.user(request)
         if user is None:
@@ -277,6 +279,7 @@ def router(project: Project) -> APIRouter:
             form_error=None,
             added=added_input,
             rescored=rescored if rescored and rescored.replace("-", "").isalnum() else None,
+            account_tasks=worklist_view.account_tasks(project, account_id, user, changed, undone),
         )
 
     @web.post("/accounts/{account_id}/inputs")
@@ -314,6 +317,9 @@ def router(project: Project) -> APIRouter:
         except DataError as e:
             data = await run_in_threadpool(views.account, project, account_id)
             assert data is not None
+            tasks = await run_in_threadpool(
+                worklist_view.account_tasks, project, account_id, user, None, None
+            )
             return render(
                 request,
                 "account.html",
@@ -324,6 +330,7 @@ def router(project: Project) -> APIRouter:
                 form_error=e.message,
                 added=None,
                 rescored=None,
+                account_tasks=tasks,
             )
         target = f"/accounts/{quote(account_id, safe='')}?" + urlencode({"added": row["id"]})
         return RedirectResponse(target + "#inputs", status_code=303)
