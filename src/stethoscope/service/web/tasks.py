@@ -15,7 +15,7 @@ log records who (``user:<id>``). Like every page, it answers its data as JSON wi
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -100,42 +100,15 @@ def router(project: Project) -> APIRouter:
             arr_max=arr_max,
             due=due,
         )
-        shown = asdict(filters) | {"owner": who}
-        del shown["account_id"]
         rows, total = project.task_worklist(
             filters, sort=sort, descending=order == "desc", limit=PAGE, offset=(page - 1) * PAGE
         )
         if format == "json":
             data = {"owner": who, "status": status, "tasks": rows, "total": total, "page": page}
             return JSONResponse(jsonable_encoder(data))
-        kept = {k: v for k, v in shown.items() if v not in (None, "")} | {
-            "sort": sort,
-            "order": order,
-        }
-
-        def link(**changes: Any) -> str:
-            """This worklist's address with some parameters changed (None drops one)."""
-            params = {k: v for k, v in (kept | changes).items() if v not in (None, "")}
-            return "/tasks?" + urlencode(params)
-
-        context = {
-            "tasks": rows,
-            "total": total,
-            "page": page,
-            "pages": max(1, -(-total // PAGE)),
-            "filters": shown,
-            "sort": sort,
-            "order": order,
-            "link": link,
-            "here": link(page=page if page > 1 else None),
-            "mine": who == user.name,
-            "everyone": who == EVERYONE,
-            "choices": project.task_choices(),
-            "severities": SEVERITIES,
-            "dues": DUE,
-            "banner": banner(project, user, changed, undone),
-            "tomorrow": clock.today() + dt.timedelta(days=1),
-            "error": None,
+        view = Worklist(who, filters, sort, order, page)
+        context = view.context(project, user, rows, total) | {
+            "banner": banner(project, user, changed, undone)
         }
         return render(request, user, context)
 
@@ -157,26 +130,9 @@ def router(project: Project) -> APIRouter:
         return await run_in_threadpool(lambda: failed(request, user, message))
 
     def failed(request: Request, user: User, message: str) -> Response:
-        rows, total = project.task_worklist(Filters(owner=user.name), limit=PAGE)
-        context = {
-            "tasks": rows,
-            "total": total,
-            "page": 1,
-            "pages": max(1, -(-total // PAGE)),
-            "filters": {"owner": user.name, "status": "open"},
-            "sort": "due",
-            "order": "asc",
-            "link": lambda **_: "/tasks",
-            "here": "/tasks",
-            "mine": True,
-            "everyone": False,
-            "choices": project.task_choices(),
-            "severities": SEVERITIES,
-            "dues": DUE,
-            "banner": None,
-            "tomorrow": clock.today() + dt.timedelta(days=1),
-            "error": message,
-        }
+        view = Worklist(user.name, Filters(owner=user.name))
+        rows, total = project.task_worklist(view.filters, limit=PAGE)
+        context = view.context(project, user, rows, total) | {"error": message}
         return render(request, user, context, code=400)
 
     @web.post("/tasks/bulk")
@@ -238,6 +194,49 @@ def router(project: Project) -> APIRouter:
         return RedirectResponse(_back(form.get("back")) + f"#task-{task_id}", status_code=303)
 
     return web
+
+
+@dataclass(frozen=True)
+class Worklist:
+    """A worklist as asked: whose (``who``: a name, or ``EVERYONE``), which, in what order,
+    which page."""
+
+    who: str
+    filters: Filters
+    sort: str = "due"
+    order: str = "asc"
+    page: int = 1
+
+    def link(self, **changes: Any) -> str:
+        """This worklist's address with some parameters changed (None drops one)."""
+        shown = asdict(self.filters) | {"owner": self.who, "account_id": None}
+        kept = shown | {"sort": self.sort, "order": self.order}
+        params = {k: v for k, v in (kept | changes).items() if v not in (None, "")}
+        return "/tasks?" + urlencode(params)
+
+    def context(
+        self, project: Project, user: User, rows: list[dict[str, Any]], total: int
+    ) -> dict[str, Any]:
+        """What tasks.html shows of it, besides the banner and an error."""
+        return {
+            "tasks": rows,
+            "total": total,
+            "page": self.page,
+            "pages": max(1, -(-total // PAGE)),
+            "filters": asdict(self.filters) | {"owner": self.who},
+            "sort": self.sort,
+            "order": self.order,
+            "link": self.link,
+            "here": self.link(page=self.page if self.page > 1 else None),
+            "mine": self.who == user.name,
+            "everyone": self.who == EVERYONE,
+            "choices": project.task_choices(),
+            "severities": SEVERITIES,
+            "dues": DUE,
+            "banner": None,
+            "tomorrow": clock.today() + dt.timedelta(days=1),
+            "error": None,
+        }
 
 
 def _back(target: object, **added: int) -> str:
