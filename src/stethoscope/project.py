@@ -1,8 +1,8 @@
 """The facade: one object that the CLI, the API, notebooks and orchestrators all call.
 
 ``Project`` works on the project's store directly. Its methods are gathered by concern in
-stethoscope.facade (scoring, read-outs, source data, inputs, backtests, access) and
-stethoscope.alerts.facade; ``Project`` joins them, and adds nothing of its own.
+stethoscope.facade (scoring, read-outs, one owner's day, source data, inputs, backtests,
+access) and stethoscope.alerts.facade; ``Project`` joins them, and adds nothing of its own.
 ``stethoscope.connect.connect()`` returns a ``Project``, or, when a server already owns the
 project's embedded database, a ``RemoteProject`` (stethoscope.client): both are a
 ``stethoscope.facade.protocol.Facade``.
@@ -18,10 +18,11 @@ from stethoscope.facade.protocol import DemoResult, Status
 from stethoscope.facade.readouts import Readouts
 from stethoscope.facade.scoring import Scoring
 from stethoscope.facade.source_data import SourceData
+from stethoscope.facade.today import Today
 
 __all__ = ["DemoResult", "Project", "Status"]
 
 
-class Project(SourceData, Scoring, Readouts, Inputs, Backtests, Access, AlertsMixin):
+class Project(SourceData, Scoring, Readouts, Today, Inputs, Backtests, Access, AlertsMixin):
     """A Stethoscope project: its settings and its store, used from one process (see
     stethoscope.facade.core for how its methods share the store between threads)."""

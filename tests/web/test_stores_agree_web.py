@@ -10,8 +10,9 @@ from typing import Any
 import pytest
 
 from stethoscope.model.presets import preset_text
-from stethoscope.service.web import model_page, views
+from stethoscope.service.web import model_page, today_page, views
 from tests.conftest import open_project
+from tests.web.test_tasks import RULES
 
 END = dt.date(2025, 6, 30)
 
@@ -36,11 +37,17 @@ def _pages(request: pytest.FixtureRequest, store: str, folder: Path) -> dict[str
             "account": views.account(p, account),
             "model": model_page.model_view(p),
         }
+        # the owner's day, with a task on each of their accounts
+        p.model_path().write_text(p.model_path().read_text() + RULES)
+        p.evaluate_alerts()
+        out["today"] = today_page.today(p, owner)
     # ids and times that differ by nature between two stores
     for key in ("inputs", "audit"):
         out["account"].pop(key)
     for v in out["model"]["versions"]:
         v.pop("created_at")
+    for t in out["today"]["tasks"]:  # numbered in the order each store made them
+        t.pop("id")
     return json.loads(json.dumps(out, default=str))
 
 
@@ -53,3 +60,5 @@ def test_the_pages_agree_on_both_stores(request: pytest.FixtureRequest, tmp_path
     assert duck["portfolio"]["accounts"] > 0
     assert duck["account"]["explanation"]["measures"]
     assert duck["searched"]["total"] > 0
+    assert duck["today"]["changes"]
+    assert duck["today"]["tasks"]

@@ -12,9 +12,19 @@ from stethoscope import clock
 from stethoscope.store import audit
 from tests.web.conftest import Book, Browser, user_name
 
+RULES = """
+alerts:
+  rules:
+    everyone:
+      kind: below
+      threshold: 100
+      channels: []
+      description: Check in
+      task: {playbook: yellow, due: 5d}
+"""
 # two rules: accounts below 50 get an "act" task from "low"; the others an "info" one from
 # "everyone" (a higher severity's alert keeps the lower one away)
-RULES = """
+TWO_RULES = """
 alerts:
   rules:
     low:
@@ -35,11 +45,11 @@ alerts:
 FIELDS = ("status", "owner", "reason", "snoozed_until", "updated_at", "updated_by", "steps")
 
 
-def with_tasks(book: Book) -> str:
+def with_tasks(book: Book, rules: str = RULES) -> str:
     """Rules that open a task on every account, evaluated on the latest date; the editor's
     name (the owner of some accounts)."""
     model = book.project.model_path()
-    model.write_text(model.read_text() + RULES)
+    model.write_text(model.read_text() + rules)
     book.project.evaluate_alerts()
     return user_name(book.project, "editor")
 
@@ -68,7 +78,7 @@ def test_the_worklist_is_a_table_of_my_open_tasks(fresh: Book) -> None:
     r = b.get("/tasks")
     assert r.status_code == 200
     assert "<h1>My tasks</h1>" in r.text
-    assert '<a href="/tasks" aria-current="page">Tasks</a>' in r.text
+    assert '<a href="/tasks" aria-current="page">Tasks <span class="count"' in r.text
     assert r.text.count('<tr id="task-') == len(mine)
     for column in ("Account", "ARR", "Score", "Band", "Renewal", "Rule", "Severity", "Due"):
         assert f">{column}" in r.text
@@ -79,7 +89,7 @@ def test_the_worklist_is_a_table_of_my_open_tasks(fresh: Book) -> None:
 
 
 def test_sorting_and_filters_return_the_rows_the_store_holds(fresh: Book) -> None:
-    with_tasks(fresh)
+    with_tasks(fresh, TWO_RULES)
     p = fresh.project
     tasks = p.tasks(status="open", limit=1000)
     arr = {s["account_id"]: s["arr"] for s in p.scores(limit=1000)}

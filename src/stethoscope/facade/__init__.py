@@ -5,6 +5,7 @@
 - ``source_data``: imports, ingest, the demo book, the store's status
 - ``scoring``: runs, the scored book, explanations, model diffs
 - ``readouts``: listings with their totals, the book from above (API pages, dashboard)
+- ``today``: one owner's day (the dashboard's Today page and its count of open tasks)
 - ``inputs``: CSM inputs
 - ``backtests``: backtests, calibration, discovery, the churn forecast
 - ``access``: API keys, users, dashboard sessions, sign-in throttling, audit, erasure

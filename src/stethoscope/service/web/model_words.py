@@ -1,6 +1,8 @@
 """The health model in plain words, for the Model page: what each metric counts, how each
 measure is graded, how scorecards weigh their groups and measures, and which accounts each
-segment takes. Reads the resolved model only."""
+segment takes; and, for the Today page, an account's measures as they stand and why its
+score changed, in one line ("NPS 5 answered 161 days ago, detractor; 17 tickets in 90
+days"). Reads the resolved model and explanations only."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from stethoscope.model import types as t
 
 if TYPE_CHECKING:
+    from stethoscope.engine.explain import Change, Explanation, MeasureLine
     from stethoscope.model.types import Model
 
 _FN = {
@@ -219,3 +222,84 @@ def describe(model: Model) -> dict[str, Any]:
             for i in model.inputs.values()
         ],
     }
+
+
+# -- an account's measures in words (the Today page) ------------------------------------
+
+# how a value's age reads for a row of these tables ("answered 161 days ago")
+_AGE_VERB = {"surveys": "answered", "tickets": "opened", "touchpoints": "logged"}
+REASON_MEASURES = 2  # a change's reason names this many measures, the largest moves first
+
+
+def _number(v: Any) -> str:
+    if isinstance(v, bool) or not isinstance(v, int | float):
+        return str(v)
+    return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.2f}"
+
+
+def _filters(where: tuple[t.Filter, ...]) -> str:
+    return ", ".join(
+        f"{f.column} {'not ' if f.negated else ''}{' or '.join(str(v) for v in f.values)}"
+        for f in where
+    )
+
+
+def _short(model: Model, metric: str, v: Any) -> str:
+    """A metric's value alone: a percent change as "-13%", any other as a number."""
+    if isinstance(model.metrics[metric].source, t.PercentChange) and isinstance(v, int | float):
+        return f"{float(v):+.0f}%"
+    return _number(v)
+
+
+def measure_value(model: Model, line: MeasureLine) -> str:
+    """A measure's metric value on a date as a person would say it, from the metric's
+    definition: "17 tickets in 90 days", "NPS 5 answered 161 days ago, detractor", "38
+    days since the last touchpoint (kind call or meeting)"."""
+    m = model.metrics[line.metric]
+    grading = model.measures[line.measure].grading
+    s, v = m.source, line.value
+    label = "NPS" if isinstance(grading, t.Nps) else line.metric.replace("_", " ")
+    if v is None:
+        return f"no {label}"
+    text = f"{label} {_number(v)}"
+    if isinstance(s, t.Aggregate):
+        span = f"in {s.window_days} days" if s.window_days else "ever"
+        where = f" ({_filters(s.where)})" if s.where else ""
+        if s.fn == "count":
+            text = f"{_number(v)} {s.table}{where} {span}"
+        elif s.fn == "active_days":
+            text = f"{_number(v)} active days {span}"
+        elif s.fn == "days_since":
+            text = f"{_number(v)} days since the last {s.table.removesuffix('s')}{where}"
+        elif s.fn == "latest" and line.age_days is not None:
+            text += f" {_AGE_VERB.get(s.table, 'dated')} {line.age_days} days ago"
+    elif isinstance(s, t.PercentChange):
+        change = _short(model, line.metric, v)
+        text = f"{s.metric.replace('_', ' ')} {change} against the window before"
+    elif isinstance(s, t.InputRef):
+        text = f"the CSM's {label} {_number(v)}"
+    if isinstance(grading, t.Nps) and isinstance(v, int | float):
+        text += ", " + ("detractor" if v <= 6 else "passive" if v <= 8 else "promoter")
+    return text
+
+
+def change_reason(model: Model, change: Change | None, now: Explanation | None) -> str:
+    """Why an account's score moved, in one line: the measures that moved it most in the
+    direction it went (each as it stands now, and what it was when it differs), and a
+    move of the model (another scorecard or segment) first."""
+    if change is None or now is None:
+        return "not explained: the account's scores of both dates are not stored"
+    lines = {ln.measure: ln for ln in now.measures}
+    falling = (change.change or 0) < 0
+    moved = [c for c in change.lines if (c.change < 0) == falling and c.change != 0]
+    parts = [f"the model moved it ({what})" for what in change.moved]
+    for c in (moved or change.lines)[:REASON_MEASURES]:
+        line = lines.get(c.measure)
+        if line is None:  # no longer on the account's scorecard
+            parts.append(f"{c.measure} left out")
+            continue
+        text = measure_value(model, line)
+        if c.value_from is not None and c.value_from != c.value_to:
+            text += f" (was {_short(model, line.metric, c.value_from)})"
+        parts.append(text)
+    return "; ".join(parts) or "no measure moved"

@@ -3,7 +3,9 @@
 
 Every page needs a signed-in user (else it redirects to /signin), and answers its data as
 JSON with ``?format=json`` (401 without a session). Every POST checks the form's CSRF
-token first (403), then the user's role (403).
+token first (403), then the user's role (403). Signing in without asking for a page lands
+a user who owns accounts on Today (``/today``, service.web.today_page), anyone else on the
+Portfolio.
 """
 
 from __future__ import annotations
@@ -26,7 +28,14 @@ from stethoscope.errors import DataError
 from stethoscope.service.api_common import Day, iso_day
 from stethoscope.service.auth import GRANTS
 from stethoscope.service.errors import envelope
-from stethoscope.service.web import formatting, model_page, runs_page, views, worklist_view
+from stethoscope.service.web import (
+    formatting,
+    model_page,
+    runs_page,
+    today_page,
+    views,
+    worklist_view,
+)
 from stethoscope.service.web.routing import PageKit
 from stethoscope.service.web.session import CSRF_FIELD, Sessions
 from stethoscope.service.web.timing import TimedRoute
@@ -63,7 +72,17 @@ def _templates() -> Jinja2Templates:
     env.globals["trend_chart"] = charts.trend
     env.globals["spark"] = charts.spark
     env.globals["weekly_chart"] = charts.weekly
-    return Jinja2Templates(env=env)
+    return Jinja2Templates(env=env, context_processors=[navigation])
+
+
+def navigation(request: Request) -> dict[str, Any]:
+    """What every page's navigation shows of the signed-in user (``Sessions.user`` keeps
+    them on the request): the count of their open tasks, read for each page."""
+    user = getattr(request.state, "web_user", None)
+    if user is None:
+        return {"open_tasks": None}
+    project: Project = request.app.state.project
+    return {"open_tasks": project.open_task_count(user.name)}
 
 
 @functools.cache
@@ -147,8 +166,11 @@ def router(project: Project) -> APIRouter:
     def signin_page(request: Request, next: str | None = None) -> Response:
         user = sessions.user(request)
         if user is not None:
-            return RedirectResponse(_safe_next(next), status_code=303)
-        return render(request, "signin.html", None, {"next": _safe_next(next), "error": None})
+            target = _safe_next(next) if next else today_page.landing(project, user.name)
+            return RedirectResponse(target, status_code=303)
+        # no page asked for: an empty next, so that signing in lands the user on their home
+        target = _safe_next(next) if next else ""
+        return render(request, "signin.html", None, {"next": target, "error": None})
 
     @web.post("/signin")
     async def signin(request: Request) -> Response:
@@ -156,7 +178,8 @@ def router(project: Project) -> APIRouter:
         if not sessions.csrf_ok(request, form.get(CSRF_FIELD)):
             return _forbidden("the form is missing its CSRF token, or it is stale: reload it")
         name, password = str(form.get("name") or "").strip(), str(form.get("password") or "")
-        target = _safe_next(str(form.get("next") or "/"))
+        asked = str(form.get("next") or "")
+        target = _safe_next(asked) if asked else ""
         address = request.client.host if request.client else "unknown"
         wait = await run_in_threadpool(project.signin_wait, name, address)
         if wait:
@@ -179,6 +202,8 @@ def router(project: Project) -> APIRouter:
                 {"next": target, "error": "Unknown user or wrong password.", "name": name},
                 status=401,
             )
+        if not target:
+            target = await run_in_threadpool(today_page.landing, project, user.name)
         response = RedirectResponse(target, status_code=303)
         await run_in_threadpool(sessions.sign_in, response, user, address)
         return response
@@ -338,6 +363,7 @@ def router(project: Project) -> APIRouter:
     kit = PageKit(sessions, render, signed_out, answer, _forbidden, _may_edit)
     model_page.add_routes(web, project, kit)
     runs_page.add_routes(web, project, kit)
+    today_page.add_routes(web, project, kit)
 
     def _not_found(request: Request, format: str, user: User, account_id: str) -> Response:
         if format == "json":

@@ -63,9 +63,12 @@ class Sessions:
     # -- the session ---------------------------------------------------------------------
 
     def user(self, request: Request) -> User | None:
-        """The signed-in user of a request, or None."""
+        """The signed-in user of a request, or None; kept on the request (``web_user``) for
+        what every page's frame shows of them (pages.navigation)."""
         session_id = self.session_id(request)
-        return None if session_id is None else self.project.session_user(session_id)
+        user = None if session_id is None else self.project.session_user(session_id)
+        request.state.web_user = user
+        return user
 
     def session_id(self, request: Request) -> str | None:
         """The id of the session the request's cookie names (signed and in date), or None."""

@@ -1,0 +1,109 @@
+"""The Today page (``/today``): a CSM's home, where signing in takes a user who owns
+accounts (the accounts whose ``owner`` is the user's name). Three lists, each ordered by
+ARR at stake, then urgency:
+
+1. their accounts whose band changed, or whose score fell, over the last week, each with
+   why in one line (the measures that moved it, in words: service.web.model_words);
+2. their open tasks, with each account's ARR, score, band and renewal, and the due date;
+3. their renewals of the next 90 days in every band but the best (red and yellow in the
+   presets).
+
+Like every page it answers its data as JSON with ``?format=json``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any, Literal
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from stethoscope import clock
+from stethoscope.service.web.model_words import change_reason
+from stethoscope.service.web.views import RENEWAL_DAYS
+
+if TYPE_CHECKING:
+    from stethoscope.project import Project
+    from stethoscope.service.web.routing import PageKit
+
+WEEK = 7  # "this week": the change since the scores of this many days before
+_TASK_KEYS = (
+    "id",
+    "title",
+    "account_id",
+    "name",
+    "arr",
+    "score",
+    "band",
+    "renewal_date",
+    "due_on",
+    "status",
+    "playbook",
+    "rule",
+)
+
+
+def today(project: Project, owner: str, score: str = "health") -> dict[str, Any]:
+    """``owner``'s day as of the book's latest scores, as plain data."""
+    model = project.load_model()
+    day = project.latest_as_of()
+    bands = [b.name for b in model.bands]
+    watched = bands[:-1]  # every band but the best
+    data: dict[str, Any] = {
+        "owner": owner,
+        "owned_accounts": project.owned_accounts(owner),
+        "score_name": score,
+        "as_of": day,
+        "today": clock.today(),  # the tasks' due dates read from it; renewals from as_of
+        "since": None,
+        "since_scored": False,
+        "renewal_days": RENEWAL_DAYS,
+        "renewal_bands": watched,
+        "changes": [],
+        "tasks": [],
+        "renewals": [],
+    }
+    if day is None:
+        return data
+    since = day - dt.timedelta(days=WEEK)
+    found = project.owner_day(
+        owner,
+        as_of=day,
+        since=since,
+        renew_until=day + dt.timedelta(days=RENEWAL_DAYS),
+        renewal_bands=watched,
+        score=score,
+    )
+    first = project.first_as_of()
+    return data | {
+        "since": since,
+        "since_scored": first is not None and first <= since,
+        "changes": [
+            {k: r[k] for k in ("account_id", "name", "arr", "renewal_date", "score", "band")}
+            | {
+                "score_before": r["score_before"],
+                "band_before": r["band_before"],
+                "change": r["change"].change if r["change"] else None,
+                "reason": change_reason(model, r["change"], r["explanation"]),
+            }
+            for r in found["changes"]
+        ],
+        "tasks": [{k: t[k] for k in _TASK_KEYS} for t in found["tasks"]],
+        "renewals": found["renewals"],
+    }
+
+
+def landing(project: Project, owner: str) -> str:
+    """Where signing in takes a user who asked for no page: Today if they own accounts,
+    else the Portfolio."""
+    return "/today" if project.owned_accounts(owner) else "/"
+
+
+def add_routes(web: APIRouter, project: Project, kit: PageKit) -> None:
+    @web.get("/today")
+    def today_page(request: Request, format: Literal["html", "json"] = "html") -> Response:
+        user = kit.sessions.user(request)
+        if user is None:
+            return kit.signed_out(request, format)
+        return kit.answer(request, format, "today.html", user, today(project, user.name))
