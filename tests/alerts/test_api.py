@@ -7,6 +7,7 @@ import datetime as dt
 import io
 from collections.abc import Callable
 
+from stethoscope import clock
 from stethoscope.service.app import create_app
 from tests.alerts.conftest import DAY0, Book
 from tests.service.conftest import TOKEN, Api, bearer
@@ -107,3 +108,42 @@ def test_the_rules_endpoint_lists_the_preset_playbooks(book_factory: Callable[..
     body = Api(create_app(book.project, TOKEN)).get("/api/alerts/rules", headers=bearer(TOKEN))
     assert body.json()["rules"] == []
     assert {"red", "nps-detractor", "green"} <= set(body.json()["playbooks"])
+
+
+def test_tasks_change_in_bulk_and_undo_exactly_over_the_api(
+    book_factory: Callable[..., Book],
+) -> None:
+    book = book_factory(RULES)
+    p = book.project
+    book.score(DAY0, a1=50, a2=40)
+    api = Api(create_app(p, TOKEN))
+    editor = bearer(p.create_key("csm", "editor").secret)
+    other = bearer(p.create_key("other", "editor").secret)
+    viewer = bearer(p.create_key("look", "viewer").secret)
+    ids = sorted(t["id"] for t in p.tasks(status="open"))
+    assert len(ids) == 2
+    p.update_task(ids[0], "snoozed", until=clock.today() + dt.timedelta(days=9))
+    before = [p.task(i) for i in ids]
+
+    body = {"ids": ids, "action": "assign", "owner": "sam@x.example"}
+    assert api.post("/api/tasks/bulk", json=body, headers=viewer).status_code == 403
+    r = api.post("/api/tasks/bulk", json=body | {"ids": [*ids, 999]}, headers=editor)
+    assert (r.status_code, r.json()["error"]) == (400, "no task 999")
+    assert [p.task(i) for i in ids] == before  # all or nothing
+    r = api.post("/api/tasks/bulk", json=body, headers=editor)
+    assert r.status_code == 200
+    change = r.json()["change"]
+    assert [(t["owner"], t["status"]) for t in r.json()["tasks"]] == [
+        ("sam@x.example", "snoozed"),
+        ("sam@x.example", "open"),
+    ]
+    undo = f"/api/tasks/changes/{change}/undo"
+    r = api.post(undo, headers=other)
+    assert (r.status_code, r.json()["error"]) == (
+        400,
+        f"change {change} is someone else's: only its author undoes it",
+    )
+    r = api.post(undo, headers=editor)
+    assert r.json() == {"change": change, "undone": 2}
+    assert [p.task(i) for i in ids] == before
+    assert api.post(undo, headers=editor).status_code == 400

@@ -159,6 +159,20 @@ MATRIX: list[Case] = [
     ),
     Case(
         "POST",
+        "/api/tasks/bulk",
+        EDITORS,
+        _fixed("POST", "/api/tasks/bulk", json={"ids": [1], "action": "done"}),
+        succeeds=False,
+    ),
+    Case(
+        "POST",
+        "/api/tasks/changes/{change_id}/undo",
+        EDITORS,
+        _fixed("POST", "/api/tasks/changes/1/undo"),
+        succeeds=False,
+    ),
+    Case(
+        "POST",
         "/api/tasks/{task_id}",
         EDITORS,
         _fixed("POST", "/api/tasks/1", json={"status": "done"}),

@@ -23,6 +23,7 @@ from tests.web.conftest import (
     user_name,
     watch,
 )
+from tests.web.test_tasks import TWO_RULES, with_tasks
 
 PHONE = {"width": 390, "height": 844}
 WIDE = {"width": 1440, "height": 900}
@@ -66,6 +67,7 @@ def pages(book: Book) -> list[str]:
         "/model",
         "/runs",
         "/tasks",
+        "/tasks?owner=%2A&sort=arr&order=desc",
         "/model/backtest",
         "/accounts/no-such-account",
     ]
@@ -100,6 +102,7 @@ def test_every_page_fits_a_phone_and_a_wide_screen_and_passes_axe(
     critical violation; at 390 px also with the menu open."""
     needs_axe()
     fresh.project.backtest(every=7, horizon=30)  # the report page too, not only its absence
+    with_tasks(fresh, TWO_RULES)  # the worklist and the account page with tasks in tables
     problems: list[str] = []
     found: dict[str, list[str]] = {}
     overflow: dict[str, dict[str, int]] = {}

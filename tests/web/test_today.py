@@ -16,7 +16,7 @@ from stethoscope.model.loader import parse_model
 from stethoscope.model.presets import preset_text
 from stethoscope.service.web.model_words import change_reason, measure_value
 from tests.web.conftest import PASSWORD, Book, Browser, user_name
-from tests.web.test_tasks import _with_tasks
+from tests.web.test_tasks import with_tasks
 
 
 def _book_of(book: Book, owner: str, day: dt.date) -> dict[str, dict[str, Any]]:
@@ -29,7 +29,7 @@ def _ids(html: str, kind: str) -> list[str]:
 
 
 def test_today_lists_my_changes_tasks_and_renewals_as_the_store_has_them(fresh: Book) -> None:
-    me = _with_tasks(fresh)
+    me = with_tasks(fresh)
     p = fresh.project
     day = p.latest_as_of()
     assert day is not None
@@ -105,7 +105,7 @@ def test_today_lists_my_changes_tasks_and_renewals_as_the_store_has_them(fresh: 
 
 
 def test_the_navigation_counts_my_open_tasks_on_every_page(fresh: Book) -> None:
-    me = _with_tasks(fresh)
+    me = with_tasks(fresh)
     b = fresh.browser("editor")
     mine = fresh.project.tasks(owner=me, status="open", limit=10_000)
     account = mine[0]["account_id"]

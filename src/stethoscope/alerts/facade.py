@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from stethoscope.alerts.rules import Rules
     from stethoscope.model.types import Model
     from stethoscope.runner import RunSummary
+    from stethoscope.store.worklist import Filters as TaskFilters
 
 _DRAIN_GUARD = threading.Lock()
 
@@ -244,6 +245,98 @@ class AlertsMixin(ProjectCore):
                 reason=reason,
                 snooze_until=until,
             )
+
+    # -- the worklist: tasks as a table, changed in bulk and undone (store.worklist) ----
+
+    def task_worklist(
+        self,
+        filters: TaskFilters,
+        *,
+        sort: str = "due",
+        descending: bool = False,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> tuple[list[dict[str, Any]], int]:
+        """A page of tasks with their account's ARR, renewal and current health score and
+        band, and their alert's rule and severity; and how many tasks match. Without a
+        valid model, the score and band are empty: the tasks are still there to work."""
+        from stethoscope.errors import StethoscopeError
+        from stethoscope.store import worklist
+
+        try:
+            version: str | None = self.load_model().version
+        except StethoscopeError:
+            version = None
+        with self._reading() as con:
+            return worklist.worklist(
+                con,
+                filters,
+                model_version=version,
+                score="health",
+                sort=sort,
+                descending=descending,
+                limit=limit,
+                offset=offset,
+            )
+
+    def task_choices(self) -> dict[str, list[str]]:
+        """The owners (of tasks and accounts) and rules a worklist can be filtered by."""
+        from stethoscope.store import worklist
+
+        with self._reading() as con:
+            return worklist.choices(con)
+
+    def change_tasks(
+        self,
+        task_ids: list[int],
+        action: str,
+        *,
+        until: dt.date | None = None,
+        owner: str | None = None,
+        reason: str | None = None,
+        actor: str | None = None,
+    ) -> int:
+        """Mark tasks done, snoozed (until a date), dismissed (with a reason) or open again,
+        or give them to ``owner``, in one go; the change's id, which ``undo_task_change``
+        takes."""
+        from stethoscope.store import audit, worklist
+
+        with self._lock:
+            return worklist.change(
+                self.store.con,
+                task_ids,
+                action,
+                actor=actor or audit.local_actor(),
+                until=until,
+                owner=owner,
+                reason=reason,
+            )
+
+    def task_change(self, change_id: int) -> dict[str, Any] | None:
+        from stethoscope.store import worklist
+
+        with self._reading() as con:
+            return worklist.change_of(con, change_id)
+
+    def undo_task_change(self, change_id: int, *, actor: str | None = None) -> int:
+        """Put the tasks of a change back exactly as they were; how many."""
+        from stethoscope.store import audit, worklist
+
+        with self._lock:
+            return worklist.undo(self.store.con, change_id, actor=actor or audit.local_actor())
+
+    def tick_task_step(
+        self, task_id: int, step: int, done: bool = True, *, actor: str | None = None
+    ) -> dict[str, Any]:
+        """Tick step ``step`` (0-based) of a task's playbook, or untick it; the task."""
+        from stethoscope.store import alerts as store
+        from stethoscope.store import audit, worklist
+
+        with self._lock:
+            worklist.tick(self.store.con, task_id, step, done, actor=actor or audit.local_actor())
+            found = store.task(self.store.con, task_id)
+        assert found is not None
+        return found
 
     # -- outbound sync -----------------------------------------------------------------
 

@@ -38,6 +38,16 @@ class TaskChange(BaseModel):
     until: Day | None = Field(None, description="The day a snoozed task comes back.")
 
 
+class TaskBulk(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    ids: list[int] = Field(min_length=1, max_length=1000, description="The tasks to change.")
+    action: Literal["done", "snooze", "dismiss", "reopen", "assign"]
+    until: Day | None = Field(None, description="The day snoozed tasks come back.")
+    owner: str | None = Field(None, max_length=320, description="Whom to assign them to.")
+    reason: str | None = Field(None, max_length=2000, description="Why (needed to dismiss).")
+
+
 class EvaluateRequest(BaseModel):
     model_config = ConfigDict(populate_by_name=True, extra="forbid")
 
@@ -168,6 +178,35 @@ def tasks(
         owner=owner, status=status, account_id=account_id, limit=limit + 1, offset=offset
     )
     return _listing(rows, "tasks", limit, offset)
+
+
+@router.post("/tasks/bulk")
+def change_tasks(project: ProjectDep, who: Editor, req: TaskBulk) -> dict[str, Any]:
+    """Change tasks in one go (done, snooze, dismiss, reopen, assign); answers the change's
+    id, which ``POST /api/tasks/changes/{change_id}/undo`` takes, and the tasks."""
+    try:
+        change = project.change_tasks(
+            req.ids,
+            req.action,
+            until=req.until,
+            owner=req.owner if req.action == "assign" else None,
+            reason=req.reason if req.action == "dismiss" else None,
+            actor=who.actor,
+        )
+    except StethoscopeError as e:
+        raise ApiProblem.of(e, ["body"]) from None
+    return {"change": change, "tasks": [project.task(i) for i in sorted(set(req.ids))]}
+
+
+@router.post("/tasks/changes/{change_id}/undo")
+def undo_change(project: ProjectDep, who: Editor, change_id: int) -> dict[str, Any]:
+    """Put the tasks of a change back exactly as they were (only its author, once, while
+    none of them changed since)."""
+    try:
+        undone = project.undo_task_change(change_id, actor=who.actor)
+    except StethoscopeError as e:
+        raise ApiProblem.of(e, ["path", "change_id"]) from None
+    return {"change": change_id, "undone": undone}
 
 
 @router.get("/tasks/{task_id}")

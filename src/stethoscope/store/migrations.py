@@ -285,6 +285,21 @@ def _run_process(con: Connection) -> None:
     con.execute("ALTER TABLE runs ADD COLUMN IF NOT EXISTS pid BIGINT")
 
 
+def _task_changes(con: Connection) -> None:
+    # what an Undo of a change made to tasks in one go needs (store.worklist)
+    _execute(
+        con,
+        "CREATE SEQUENCE task_change_id START 1",
+        "CREATE TABLE task_changes (id BIGINT PRIMARY KEY DEFAULT nextval('task_change_id'), "
+        "action VARCHAR NOT NULL, actor VARCHAR NOT NULL, tasks INTEGER NOT NULL, "
+        "created_at TIMESTAMP NOT NULL, undone_at TIMESTAMP)",
+        "CREATE TABLE task_undo (change_id BIGINT NOT NULL, task_id BIGINT NOT NULL, "
+        "account_id VARCHAR NOT NULL, status VARCHAR NOT NULL, owner VARCHAR, reason VARCHAR, "
+        "snoozed_until DATE, updated_at TIMESTAMP NOT NULL, updated_by VARCHAR NOT NULL, "
+        "PRIMARY KEY (change_id, task_id))",
+    )
+
+
 def _touchpoint_notes(con: Connection) -> None:
     # who logged a touchpoint and what was said: the dashboard and the API write them
     con.execute("ALTER TABLE touchpoints ADD COLUMN IF NOT EXISTS author VARCHAR")
@@ -310,7 +325,8 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (12, "accounts.updated_at and subscriptions.term_months", _contract_time),
     (13, "account versions: the values of each account over time", _account_versions),
     (14, "runs record the host and process that made them", _run_process),
-    (15, "touchpoints record who logged them and a note", _touchpoint_notes),
+    (15, "changes made to tasks in one go, and what undoing each needs", _task_changes),
+    (16, "touchpoints record who logged them and a note", _touchpoint_notes),
 ]
 
 

@@ -73,13 +73,14 @@ FREE_TEXT: tuple[tuple[str, str], ...] = (
     ("csm_inputs", "reason"),
     ("csm_inputs", "revoke_reason"),
     ("tasks", "reason"),
+    ("task_undo", "reason"),
 )
 # Tables holding rows of an account (by account_id), besides the source tables and the
 # per-version detail tables: forget_account deletes the account's rows from each.
 RESULT_TABLES: tuple[str, ...] = ("score_history", "current_scores", "csm_inputs")
 # The alerts layer's rows of an account (store.alerts); the messages composed for its alerts
 # and tasks (``deliveries``, which name no account) go with them, sent or not.
-ALERT_TABLES: tuple[str, ...] = ("tasks", "alerts")
+ALERT_TABLES: tuple[str, ...] = ("task_undo", "tasks", "alerts")
 DELIVERIES = "deliveries"
 DETAIL_PREFIX = "score_detail__"
 # JSON columns, with the column naming the account a row belongs to.

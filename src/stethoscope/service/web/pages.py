@@ -35,6 +35,7 @@ from stethoscope.service.web import (
     today_page,
     touchpoint_form,
     views,
+    worklist_view,
 )
 from stethoscope.service.web.routing import PageKit
 from stethoscope.service.web.session import CSRF_FIELD, Sessions
@@ -282,6 +283,8 @@ def router(project: Project) -> APIRouter:
         as_of: Day | None = None,
         added: str | None = None,
         rescored: str | None = None,
+        changed: int | None = None,
+        undone: int | None = None,
     ) -> Response:
         user = sessions.user(request)
         if user is None:
@@ -302,6 +305,7 @@ def router(project: Project) -> APIRouter:
             form_error=None,
             added=added_input,
             rescored=rescored if rescored and rescored.replace("-", "").isalnum() else None,
+            account_tasks=worklist_view.account_tasks(project, account_id, user, changed, undone),
         )
 
     @web.post("/accounts/{account_id}/inputs")
@@ -339,6 +343,9 @@ def router(project: Project) -> APIRouter:
         except DataError as e:
             data = await run_in_threadpool(views.account, project, account_id)
             assert data is not None
+            tasks = await run_in_threadpool(
+                worklist_view.account_tasks, project, account_id, user, None, None
+            )
             return render(
                 request,
                 "account.html",
@@ -349,6 +356,7 @@ def router(project: Project) -> APIRouter:
                 form_error=e.message,
                 added=None,
                 rescored=None,
+                account_tasks=tasks,
             )
         target = f"/accounts/{quote(account_id, safe='')}?" + urlencode({"added": row["id"]})
         return RedirectResponse(target + "#inputs", status_code=303)

@@ -1,17 +1,23 @@
-"""The task inbox (``/tasks``): the signed-in user's tasks, soonest due first, with forms to
-mark one done, snooze it or dismiss it with a reason.
+"""The task worklist (``/tasks``): a table of tasks (account, ARR, score, band, renewal,
+rule, severity, due date, owner), sorted by any column and filtered by links and a GET form,
+a page of ``PAGE`` rows at a time, changed in bulk by one form of checkboxes, with an Undo
+after each change; and the steps of each task's playbook, ticked one by one.
 
-A user's tasks are those whose owner is the user's name (name users after the ``owner`` of
-their accounts, usually their email). ``?owner=`` shows someone else's, ``?status=`` another
-status. Changing a task needs the role ``editor``; the audit log records who
-(``user:<id>``). Like every page, it answers its data as JSON with ``?format=json``.
+Without JavaScript by design: sorting and paging are links, the checkboxes and every button
+(bulk actions, a step's tick) belong to one POST form, each button naming its action. The
+default worklist is the signed-in user's open tasks (``?owner=`` another's, ``owner=*``
+everyone's). Changing tasks needs the role ``editor`` and the form's CSRF token; the audit
+log records who (``user:<id>``). Like every page, it answers its data as JSON with
+``?format=json``. The account page shows the account's tasks with the same form
+(``_account_tasks.html``, filled by ``worklist_view.account_tasks``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Annotated, Literal
-from urllib.parse import urlencode
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from fastapi import APIRouter, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -24,15 +30,22 @@ from stethoscope.service.api_common import iso_day
 from stethoscope.service.errors import envelope
 from stethoscope.service.web.pages import PAGE_HEADERS, _forbidden, _may_edit, _templates
 from stethoscope.service.web.session import CSRF_FIELD, Sessions
+from stethoscope.service.web.worklist_view import banner
+from stethoscope.store.worklist import DUE, Filters
 
 if TYPE_CHECKING:
+    from starlette.datastructures import FormData
+
     from stethoscope.project import Project
     from stethoscope.store.users import User
 
 Format = Annotated[Literal["html", "json"], Query(description="json: the page's data.")]
 Status = Literal["open", "done", "snoozed", "dismissed"]
-# a form's action -> the status it sets
-ACTIONS = {"done": "done", "snooze": "snoozed", "dismiss": "dismissed", "reopen": "open"}
+# the columns a worklist sorts by (store.worklist.SORTS)
+Sort = Literal["account", "arr", "score", "band", "renewal", "rule", "severity", "due", "owner"]
+PAGE = 50
+EVERYONE = "*"
+SEVERITIES = ("act", "investigate", "info")
 
 
 def router(project: Project) -> APIRouter:
@@ -40,28 +53,14 @@ def router(project: Project) -> APIRouter:
     sessions = Sessions(project)
     templates = _templates()
 
-    def page(
-        request: Request,
-        user: User,
-        owner: str,
-        status: str,
-        error: str | None = None,
-        code: int = 200,
-    ) -> Response:
-        rows = project.tasks(owner=owner, status=status, limit=200)
+    def render(request: Request, user: User, context: dict[str, Any], code: int = 200) -> Response:
         token, cookie = sessions.ensure_csrf(request)
-        context = {
+        context |= {
             "user": user,
             "may_edit": _may_edit(user),
             "csrf_field": CSRF_FIELD,
             "csrf_token": token,
             "path": request.url.path,
-            "tasks": rows,
-            "owner": owner,
-            "mine": owner == user.name,
-            "status": status,
-            "error": error,
-            "tomorrow": clock.today() + dt.timedelta(days=1),
         }
         response = templates.TemplateResponse(request, "tasks.html", context, status_code=code)
         response.headers.update(PAGE_HEADERS)
@@ -74,6 +73,16 @@ def router(project: Project) -> APIRouter:
         format: Format = "html",
         owner: str | None = None,
         status: Status = "open",
+        rule: str | None = None,
+        severity: str | None = None,
+        arr_min: float | None = None,
+        arr_max: float | None = None,
+        due: Literal["overdue", "week", "later"] | None = None,
+        sort: Sort = "due",
+        order: Literal["asc", "desc"] = "asc",
+        page: Annotated[int, Query(ge=1)] = 1,
+        changed: int | None = None,
+        undone: int | None = None,
     ) -> Response:
         user = sessions.user(request)
         if user is None:
@@ -82,48 +91,173 @@ def router(project: Project) -> APIRouter:
             target = "/tasks" + (f"?{request.url.query}" if request.url.query else "")
             return RedirectResponse("/signin?" + urlencode({"next": target}), status_code=303)
         who = owner or user.name
+        filters = Filters(
+            owner=None if who == EVERYONE else who,
+            status=status,
+            rule=rule or None,
+            severity=severity or None,
+            arr_min=arr_min,
+            arr_max=arr_max,
+            due=due,
+        )
+        rows, total = project.task_worklist(
+            filters, sort=sort, descending=order == "desc", limit=PAGE, offset=(page - 1) * PAGE
+        )
         if format == "json":
-            rows = project.tasks(owner=who, status=status, limit=200)
-            return JSONResponse(jsonable_encoder({"owner": who, "status": status, "tasks": rows}))
-        return page(request, user, who, status)
+            data = {"owner": who, "status": status, "tasks": rows, "total": total, "page": page}
+            return JSONResponse(jsonable_encoder(data))
+        view = Worklist(who, filters, sort, order, page)
+        context = view.context(project, user, rows, total) | {
+            "banner": banner(project, user, changed, undone)
+        }
+        return render(request, user, context)
 
-    @web.post("/tasks/{task_id}")
-    async def change(request: Request, task_id: int) -> Response:
+    async def acting_user(request: Request, form: FormData) -> User | Response:
+        """The user of a POST allowed to change tasks, or the response refusing it."""
         user = await run_in_threadpool(sessions.user, request)
         if user is None:
             return RedirectResponse("/signin?" + urlencode({"next": "/tasks"}), status_code=303)
-        form = await request.form()
         if not sessions.csrf_ok(request, form.get(CSRF_FIELD)):
             return _forbidden("the form is missing its CSRF token, or it is stale: reload it")
         if not _may_edit(user):
             return _forbidden(
                 f"the user '{user.name}' has the role {user.role}, which may not change tasks"
             )
-        fields = {k: str(form.get(k) or "").strip() for k in ("action", "reason", "until")}
-        back_to = str(form.get("owner") or user.name)
-        status = ACTIONS.get(fields["action"])
+        return user
+
+    async def refused(request: Request, user: User, message: str) -> Response:
+        """The worklist again, with what was wrong (400)."""
+        return await run_in_threadpool(lambda: failed(request, user, message))
+
+    def failed(request: Request, user: User, message: str) -> Response:
+        view = Worklist(user.name, Filters(owner=user.name))
+        rows, total = project.task_worklist(view.filters, limit=PAGE)
+        context = view.context(project, user, rows, total) | {"error": message}
+        return render(request, user, context, code=400)
+
+    @web.post("/tasks/bulk")
+    async def bulk(request: Request) -> Response:
+        form = await request.form()
+        user = await acting_user(request, form)
+        if isinstance(user, Response):
+            return user
+        action = str(form.get("action") or "")
         try:
-            if status is None:
-                raise DataError(f"unknown action {fields['action']!r}")
-            until = _date(fields["until"]) if status == "snoozed" else None
-            await run_in_threadpool(
-                lambda: project.update_task(
-                    task_id,
-                    status,
-                    reason=fields["reason"] or None,
+            ids = [_task_id(v) for v in form.getlist("task")]
+            until = _date(str(form.get("until") or "").strip()) if action == "snooze" else None
+            assignee = str(form.get("assignee") or "").strip() or None
+            reason = str(form.get("reason") or "").strip() or None
+            change_id = await run_in_threadpool(
+                lambda: project.change_tasks(
+                    ids,
+                    action,
                     until=until,
+                    owner=assignee if action == "assign" else None,
+                    reason=reason if action == "dismiss" else None,
                     actor=f"user:{user.id}",
                 )
             )
         except DataError as e:
-            message = e.message
-            return await run_in_threadpool(
-                lambda: page(request, user, back_to, "open", error=message, code=400)
+            return await refused(request, user, e.message)
+        return RedirectResponse(_back(form.get("back"), changed=change_id), status_code=303)
+
+    @web.post("/tasks/undo")
+    async def undo(request: Request) -> Response:
+        form = await request.form()
+        user = await acting_user(request, form)
+        if isinstance(user, Response):
+            return user
+        try:
+            change_id = _task_id(form.get("change"))
+            await run_in_threadpool(
+                lambda: project.undo_task_change(change_id, actor=f"user:{user.id}")
             )
-        target = "/tasks" + ("" if back_to == user.name else "?" + urlencode({"owner": back_to}))
-        return RedirectResponse(target, status_code=303)
+        except DataError as e:
+            return await refused(request, user, e.message)
+        return RedirectResponse(_back(form.get("back"), undone=change_id), status_code=303)
+
+    @web.post("/tasks/{task_id}/steps")
+    async def tick(request: Request, task_id: int) -> Response:
+        form = await request.form()
+        user = await acting_user(request, form)
+        if isinstance(user, Response):
+            return user
+        try:
+            # a step's button says which step, and what it becomes: "2:done", "2:undone"
+            index, _, state = str(form.get("step") or "").partition(":")
+            step, done = _task_id(index), state == "done"
+            await run_in_threadpool(
+                lambda: project.tick_task_step(task_id, step, done, actor=f"user:{user.id}")
+            )
+        except DataError as e:
+            return await refused(request, user, e.message)
+        return RedirectResponse(_back(form.get("back")) + f"#task-{task_id}", status_code=303)
 
     return web
+
+
+@dataclass(frozen=True)
+class Worklist:
+    """A worklist as asked: whose (``who``: a name, or ``EVERYONE``), which, in what order,
+    which page."""
+
+    who: str
+    filters: Filters
+    sort: str = "due"
+    order: str = "asc"
+    page: int = 1
+
+    def link(self, **changes: Any) -> str:
+        """This worklist's address with some parameters changed (None drops one)."""
+        shown = asdict(self.filters) | {"owner": self.who, "account_id": None}
+        kept = shown | {"sort": self.sort, "order": self.order}
+        params = {k: v for k, v in (kept | changes).items() if v not in (None, "")}
+        return "/tasks?" + urlencode(params)
+
+    def context(
+        self, project: Project, user: User, rows: list[dict[str, Any]], total: int
+    ) -> dict[str, Any]:
+        """What tasks.html shows of it, besides the banner and an error."""
+        return {
+            "tasks": rows,
+            "total": total,
+            "page": self.page,
+            "pages": max(1, -(-total // PAGE)),
+            "filters": asdict(self.filters) | {"owner": self.who},
+            "sort": self.sort,
+            "order": self.order,
+            "link": self.link,
+            "here": self.link(page=self.page if self.page > 1 else None),
+            "mine": self.who == user.name,
+            "everyone": self.who == EVERYONE,
+            "choices": project.task_choices(),
+            "severities": SEVERITIES,
+            "dues": DUE,
+            "banner": None,
+            "tomorrow": clock.today() + dt.timedelta(days=1),
+            "error": None,
+        }
+
+
+def _back(target: object, **added: int) -> str:
+    """Where a form goes back to: a worklist or an account page of this site (else the
+    worklist), without an earlier change's banner, with ``added``."""
+    text = target if isinstance(target, str) else ""
+    parts = urlsplit(text)
+    path = parts.path
+    if parts.scheme or parts.netloc or not (path == "/tasks" or path.startswith("/accounts/")):
+        path, query = "/tasks", []
+    else:
+        query = [(k, v) for k, v in parse_qsl(parts.query) if k not in ("changed", "undone")]
+    query += [(k, str(v)) for k, v in added.items()]
+    return path + ("?" + urlencode(query) if query else "")
+
+
+def _task_id(value: object) -> int:
+    try:
+        return int(str(value))
+    except ValueError:
+        raise DataError(f"expected a number, got {value!r}") from None
 
 
 def _date(text: str) -> dt.date | None:
