@@ -21,7 +21,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from stethoscope.errors import DataError, Problem
 from stethoscope.service.api_common import iso_day
-from stethoscope.service.web import views
+from stethoscope.service.web import views, worklist_view
 from stethoscope.service.web.session import CSRF_FIELD
 
 if TYPE_CHECKING:
@@ -30,7 +30,8 @@ if TYPE_CHECKING:
     from stethoscope.store.users import User
 
 FIELDS = ("kind", "occurred_at", "contact_id", "note", "next_step", "due_on")
-# what account.html needs of its other forms when this one answers the page
+# what account.html needs of its other forms when this one answers the page (and
+# ``account_tasks``, the worklist's section)
 _OTHER_FORMS: dict[str, Any] = {
     "form": {"name": "", "value": "", "reason": "", "expires": ""},
     "form_error": None,
@@ -120,6 +121,9 @@ def add_routes(web: APIRouter, project: Project, kit: PageKit) -> None:
         except DataError as e:
             data = await run_in_threadpool(views.account, project, account_id)
             assert data is not None
+            tasks = await run_in_threadpool(
+                worklist_view.account_tasks, project, account_id, user, None, None
+            )
             return kit.render(
                 request,
                 "account.html",
@@ -127,6 +131,7 @@ def add_routes(web: APIRouter, project: Project, kit: PageKit) -> None:
                 data,
                 status=400,
                 **_OTHER_FORMS,
+                account_tasks=tasks,
                 touchpoint_form=fields,
                 touchpoint_problems=[{"field": p.column, "message": p.message} for p in e.problems]
                 or [{"field": None, "message": e.message}],
