@@ -37,6 +37,7 @@ from stethoscope.service.web import (
     views,
     worklist_view,
 )
+from stethoscope.service.web.account_again import account_again, blank_input_form
 from stethoscope.service.web.routing import PageKit
 from stethoscope.service.web.session import CSRF_FIELD, Sessions
 from stethoscope.service.web.timing import TimedRoute
@@ -301,7 +302,7 @@ def router(project: Project) -> APIRouter:
             "account.html",
             user,
             data,
-            form=_blank_form(),
+            form=blank_input_form(),
             form_error=None,
             added=added_input,
             rescored=rescored if rescored and rescored.replace("-", "").isalnum() else None,
@@ -341,22 +342,8 @@ def router(project: Project) -> APIRouter:
                 )
             )
         except DataError as e:
-            data = await run_in_threadpool(views.account, project, account_id)
-            assert data is not None
-            tasks = await run_in_threadpool(
-                worklist_view.account_tasks, project, account_id, user, None, None
-            )
-            return render(
-                request,
-                "account.html",
-                user,
-                data,
-                status=400,
-                form=fields,
-                form_error=e.message,
-                added=None,
-                rescored=None,
-                account_tasks=tasks,
+            return await account_again(
+                render, request, project, account_id, user, form=fields, form_error=e.message
             )
         target = f"/accounts/{quote(account_id, safe='')}?" + urlencode({"added": row["id"]})
         return RedirectResponse(target + "#inputs", status_code=303)
@@ -375,10 +362,6 @@ def router(project: Project) -> APIRouter:
         )
 
     return web
-
-
-def _blank_form() -> dict[str, str]:
-    return {"name": "", "value": "", "reason": "", "expires": ""}
 
 
 def _expiry(text: str) -> dt.date | None:

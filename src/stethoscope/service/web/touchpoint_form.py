@@ -21,7 +21,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from stethoscope.errors import DataError, Problem
 from stethoscope.service.api_common import iso_day
-from stethoscope.service.web import views, worklist_view
+from stethoscope.service.web.account_again import account_again
 from stethoscope.service.web.session import CSRF_FIELD
 
 if TYPE_CHECKING:
@@ -30,16 +30,10 @@ if TYPE_CHECKING:
     from stethoscope.store.users import User
 
 FIELDS = ("kind", "occurred_at", "contact_id", "note", "next_step", "due_on")
+
+
 # what account.html needs of its other forms when this one answers the page (and
 # ``account_tasks``, the worklist's section)
-_OTHER_FORMS: dict[str, Any] = {
-    "form": {"name": "", "value": "", "reason": "", "expires": ""},
-    "form_error": None,
-    "added": None,
-    "rescored": None,
-}
-
-
 def may_log(user: User, account: dict[str, Any], may_edit: bool) -> bool:
     """An editor may log a touchpoint with any account; anyone with the account they own."""
     return may_edit or (bool(account.get("owner")) and account["owner"] == user.name)
@@ -119,19 +113,12 @@ def add_routes(web: APIRouter, project: Project, kit: PageKit) -> None:
                 )
             )
         except DataError as e:
-            data = await run_in_threadpool(views.account, project, account_id)
-            assert data is not None
-            tasks = await run_in_threadpool(
-                worklist_view.account_tasks, project, account_id, user, None, None
-            )
-            return kit.render(
+            return await account_again(
+                kit.render,
                 request,
-                "account.html",
+                project,
+                account_id,
                 user,
-                data,
-                status=400,
-                **_OTHER_FORMS,
-                account_tasks=tasks,
                 touchpoint_form=fields,
                 touchpoint_problems=[{"field": p.column, "message": p.message} for p in e.problems]
                 or [{"field": None, "message": e.message}],
