@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from stethoscope.model.spec import duration_days
+
 Spec = dict[str, Any]
 
 # the window of "recent" activity, and the longer one of sparse sources (tickets, calls)
@@ -36,7 +38,7 @@ class Candidate:
         None."""
         base = self.spec.get("percent_change")
         window = self.metrics.get(base, {}).get("window") if base else None
-        return 2 * int(str(window).removesuffix("d")) if window else None
+        return 2 * duration_days(window) if window else None
 
 
 def span(days: int) -> str:

@@ -73,8 +73,11 @@ class Gate:
     churned: int  # of the focus
     churned_share: float
 
-    def take(self, rows: np.ndarray) -> Gate:
-        return Gate(self.name, self.focus[rows], self.churned, self.churned_share)
+    def take(self, rows: np.ndarray, label: np.ndarray) -> Gate:
+        """The gate on ``rows`` alone (``label``: the labels of every row)."""
+        focus, y = self.focus[rows], label[rows]
+        churned = int(y[focus].sum())
+        return Gate(self.name, focus, churned, churned / y.sum() if y.any() else 0.0)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -362,7 +365,7 @@ def starter(
         fit_rows = values.rows(judgement.fit_dates)
         test_rows = values.rows(judgement.test_dates)
         sub = values.take(fit_rows)
-        sub_gate = gate.take(fit_rows) if gate else None
+        sub_gate = gate.take(fit_rows, values.label) if gate else None
         early = fit(
             sub,
             np.ones(len(sub), dtype=bool),
