@@ -83,6 +83,10 @@ class RunInProgressError(StoreBusyError):
     pass
 
 
+class SourceError(StethoscopeError):
+    """A source (a SaaS API, a database, files) could not be read or written."""
+
+
 class AuthError(StethoscopeError):
     pass
 
