@@ -47,7 +47,8 @@ def detail_table(version: str) -> str:
     return f"score_detail__{version[:16]}"
 
 
-Trigger = Literal["cli", "api", "schedule"]
+# "input": one account scored again when a CSM input was saved (stethoscope.rescore)
+Trigger = Literal["cli", "api", "schedule", "input"]
 STATUSES = ("running", "ok", "failed")
 
 

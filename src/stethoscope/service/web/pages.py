@@ -339,13 +339,17 @@ def router(project: Project) -> APIRouter:
                     author=f"user:{user.name}",
                     expires=expires,
                     actor=f"user:{user.id}",
+                    rescore=True,
                 )
             )
         except DataError as e:
             return await account_again(
                 render, request, project, account_id, user, form=fields, form_error=e.message
             )
-        target = f"/accounts/{quote(account_id, safe='')}?" + urlencode({"added": row["id"]})
+        said = {"added": row["id"]}
+        if row["rescored"].run_id is not None:  # scored again: the page shows it at once
+            said["rescored"] = row["rescored"].run_id
+        target = f"/accounts/{quote(account_id, safe='')}?" + urlencode(said)
         return RedirectResponse(target + "#inputs", status_code=303)
 
     kit = PageKit(sessions, render, signed_out, answer, _forbidden, _may_edit)
