@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from stethoscope.alerts.facade import AlertsMixin
 from stethoscope.facade.access import Access
+from stethoscope.facade.backtest_jobs import BacktestJobs
 from stethoscope.facade.backtests import Backtests
 from stethoscope.facade.inputs import Inputs
 from stethoscope.facade.protocol import DemoResult, Status
@@ -21,12 +22,23 @@ from stethoscope.facade.relationship import Relationship
 from stethoscope.facade.scoring import Scoring
 from stethoscope.facade.source_data import SourceData
 from stethoscope.facade.today import Today
+from stethoscope.facade.week import Week
 
 __all__ = ["DemoResult", "Project", "Status"]
 
 
 class Project(
-    SourceData, Scoring, Readouts, Today, Inputs, Relationship, Backtests, Access, AlertsMixin
+    SourceData,
+    Scoring,
+    Readouts,
+    Today,
+    Week,
+    Inputs,
+    Relationship,
+    Backtests,
+    BacktestJobs,
+    Access,
+    AlertsMixin,
 ):
     """A Stethoscope project: its settings and its store, used from one process (see
     stethoscope.facade.core for how its methods share the store between threads)."""

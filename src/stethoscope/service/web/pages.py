@@ -35,6 +35,7 @@ from stethoscope.service.web import (
     today_page,
     touchpoint_form,
     views,
+    week_view,
     worklist_view,
 )
 from stethoscope.service.web.account_again import account_again, blank_input_form
@@ -58,6 +59,11 @@ PAGE_HEADERS = {
     "Cache-Control": "no-store",
 }
 Format = Annotated[Literal["html", "json"], Query(description="json: the page's data.")]
+# a page whose tables are also CSV files (``table`` names one)
+CsvFormat = Annotated[
+    Literal["html", "json", "csv"],
+    Query(description="json: the page's data; csv: one of its tables (table=NAME)."),
+]
 
 
 def _templates() -> Jinja2Templates:
@@ -222,11 +228,31 @@ def router(project: Project) -> APIRouter:
     # -- pages ---------------------------------------------------------------------------
 
     @web.get("/")
-    def portfolio_page(request: Request, format: Format = "html", mine: bool = False) -> Response:
+    def portfolio_page(
+        request: Request,
+        format: CsvFormat = "html",
+        mine: bool = False,
+        table: str | None = None,
+    ) -> Response:
         user = sessions.user(request)
         if user is None:
-            return signed_out(request, format)
+            return signed_out(request, "json" if format == "csv" else format)
         data = views.portfolio(project, owner=user.name if mine else None)
+        if data["as_of"] is not None:
+            data |= week_view.week(
+                project, data["as_of"], data["history_dates"], user.name if mine else None
+            )
+        if format == "csv":
+            found = week_view.tables(data) if data["as_of"] is not None else {}
+            if table not in found:
+                return envelope(
+                    404,
+                    f"the portfolio has no table {table!r}" if found else "no scores yet",
+                    type="NotFoundError",
+                    hint=f"tables: {', '.join(found)}" if found else "run `stethoscope run`",
+                )
+            name = f"portfolio-{table}-{data['as_of']}" + ("-mine" if mine else "")
+            return week_view.csv_response(name, found[table]())
         return answer(request, format, "portfolio.html", user, data)
 
     @web.get("/accounts")
