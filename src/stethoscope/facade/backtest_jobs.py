@@ -57,10 +57,17 @@ class BacktestJobs(ProjectCore):
         with self._job_guard:
             return copy.copy(self._job)
 
-    def start_backtest(self, *, actor: str, wait: bool = False) -> BacktestJob:
-        """Start a backtest of the project's model (every 30 days, churn within 90) in the
-        background, and the churn forecast from it; RunInProgressError while one runs.
-        ``wait``: return once it has ended (for the CLI and tests)."""
+    def start_backtest(
+        self,
+        *,
+        actor: str,
+        every: int = EVERY_DAYS,
+        horizon: int = HORIZON_DAYS,
+        wait: bool = False,
+    ) -> BacktestJob:
+        """Start a backtest of the project's model (every ``every`` days of the history,
+        churn within ``horizon`` days) in the background, and the churn forecast from it;
+        RunInProgressError while one runs. ``wait``: return once it has ended."""
         m = self.load_model()
         with self._job_guard:
             if self._job is not None and self._job.status == "running":
@@ -71,14 +78,17 @@ class BacktestJobs(ProjectCore):
                 )
             job = self._job = BacktestJob(actor, clock.now())
         thread = threading.Thread(
-            target=self._backtest_job, args=(job, m), name="stethoscope-backtest", daemon=True
+            target=self._backtest_job,
+            args=(job, m, every, horizon),
+            name="stethoscope-backtest",
+            daemon=True,
         )
         thread.start()
         if wait:
             thread.join()
         return copy.copy(job)
 
-    def _backtest_job(self, job: BacktestJob, m: Model) -> None:
+    def _backtest_job(self, job: BacktestJob, m: Model, every: int, horizon: int) -> None:
         from stethoscope import runner
         from stethoscope.errors import StethoscopeError
         from stethoscope.store import audit, backtests
@@ -92,7 +102,7 @@ class BacktestJobs(ProjectCore):
             with self._lock.keeping_reads():
                 runner.frame_sql(self.store.con, m)
                 runner.backfill_sql(self.store.con, m)
-            report, forecast = self._snapshot_backtest(m, tick)
+            report, forecast = self._snapshot_backtest(m, every, horizon, tick)
             with self._lock.keeping_reads():
                 con = self.store.con
                 con.begin()
@@ -116,7 +126,7 @@ class BacktestJobs(ProjectCore):
                 job.finished_at = clock.now()
 
     def _snapshot_backtest(
-        self, m: Model, tick: Any
+        self, m: Model, every_days: int, horizon: int, tick: Any
     ) -> tuple[dict[str, Any], dict[str, Any] | None]:
         """The backtest's report and the forecast fitted on it, read in one transaction of
         a connection of the job's own (not one of the pages' readers)."""
@@ -131,9 +141,9 @@ class BacktestJobs(ProjectCore):
             with pool.connection() as con:
                 con.begin()
                 try:
-                    every = Step(EVERY_DAYS, "d")
-                    p = plan(con, start=None, end=None, every=every, horizon=HORIZON_DAYS, lead=0)
-                    settings = Settings(tuple(p.dates), every, HORIZON_DAYS, anchor=p.anchor)
+                    every = Step(every_days, "d")
+                    p = plan(con, start=None, end=None, every=every, horizon=horizon, lead=0)
+                    settings = Settings(tuple(p.dates), every, horizon, anchor=p.anchor)
                     b = backtest(con, m, settings, file=str(self.model_path()), progress=tick)
                     tick("forecast", 0, 0)
                     try:

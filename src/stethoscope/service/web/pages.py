@@ -29,6 +29,7 @@ from stethoscope.service.api_common import Day, iso_day
 from stethoscope.service.auth import GRANTS
 from stethoscope.service.errors import envelope
 from stethoscope.service.web import (
+    backtest_page,
     formatting,
     model_page,
     runs_page,
@@ -39,7 +40,7 @@ from stethoscope.service.web import (
     worklist_view,
 )
 from stethoscope.service.web.account_again import account_again, blank_input_form
-from stethoscope.service.web.routing import PageKit
+from stethoscope.service.web.routing import PAGE_HEADERS, PageKit
 from stethoscope.service.web.session import CSRF_FIELD, Sessions
 from stethoscope.service.web.timing import TimedRoute
 
@@ -49,15 +50,6 @@ if TYPE_CHECKING:
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
-# every page: only this site's styles and forms, never in a frame, never cached (it shows
-# the book), never sniffed as another type
-PAGE_HEADERS = {
-    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self' data:; "
-    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "same-origin",
-    "Cache-Control": "no-store",
-}
 Format = Annotated[Literal["html", "json"], Query(description="json: the page's data.")]
 # a page whose tables are also CSV files (``table`` names one)
 CsvFormat = Annotated[
@@ -383,6 +375,7 @@ def router(project: Project) -> APIRouter:
     runs_page.add_routes(web, project, kit)
     today_page.add_routes(web, project, kit)
     touchpoint_form.add_routes(web, project, kit)
+    backtest_page.add_routes(web, project, kit)
 
     def _not_found(request: Request, format: str, user: User, account_id: str) -> Response:
         if format == "json":

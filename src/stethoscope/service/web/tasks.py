@@ -28,7 +28,8 @@ from stethoscope import clock
 from stethoscope.errors import DataError
 from stethoscope.service.api_common import iso_day
 from stethoscope.service.errors import envelope
-from stethoscope.service.web.pages import PAGE_HEADERS, _forbidden, _may_edit, _templates
+from stethoscope.service.web.pages import _forbidden, _may_edit, _templates
+from stethoscope.service.web.routing import PAGE_HEADERS
 from stethoscope.service.web.session import CSRF_FIELD, Sessions
 from stethoscope.service.web.worklist_view import banner
 from stethoscope.store.worklist import DUE, Filters
