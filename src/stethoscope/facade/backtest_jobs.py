@@ -98,10 +98,15 @@ class BacktestJobs(ProjectCore):
                 job.step, job.done, job.total = step, done, total
 
         try:
-            # the compiled queries are kept by the writer first: the snapshot then only reads
-            with self._lock.keeping_reads():
-                runner.frame_sql(self.store.con, m)
-                runner.backfill_sql(self.store.con, m)
+            # the compiled queries are kept by the writer when it is free, so the snapshot
+            # only reads them; during a run the snapshot compiles its own (what it writes
+            # is rolled back with it) rather than wait for the run
+            if self._lock.try_keeping_reads():
+                try:
+                    runner.frame_sql(self.store.con, m)
+                    runner.backfill_sql(self.store.con, m)
+                finally:
+                    self._lock.release()
             report, forecast = self._snapshot_backtest(m, every, horizon, tick)
             with self._lock.keeping_reads():
                 con = self.store.con

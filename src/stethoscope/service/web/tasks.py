@@ -31,6 +31,7 @@ from stethoscope.service.errors import envelope
 from stethoscope.service.web.pages import _forbidden, _may_edit, _templates
 from stethoscope.service.web.routing import PAGE_HEADERS
 from stethoscope.service.web.session import CSRF_FIELD, Sessions
+from stethoscope.service.web.timing import TimedRoute
 from stethoscope.service.web.worklist_view import banner
 from stethoscope.store.worklist import DUE, Filters
 
@@ -50,7 +51,7 @@ SEVERITIES = ("act", "investigate", "info")
 
 
 def router(project: Project) -> APIRouter:
-    web = APIRouter(include_in_schema=False)
+    web = APIRouter(include_in_schema=False, route_class=TimedRoute)
     sessions = Sessions(project)
     templates = _templates()
 
