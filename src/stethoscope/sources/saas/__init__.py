@@ -1,0 +1,16 @@
+"""SaaS connectors, one module per API, built on dlt's ``rest_api`` source (see rest.py).
+
+``CONNECTORS`` maps a source's ``kind`` to its class, constructed as
+``Cls(base_url, secrets, options)``: ``base_url`` None is the real API's URL. Importing
+this package does not import dlt (about 1 s); reading does.
+"""
+
+from __future__ import annotations
+
+from stethoscope.sources.saas.hubspot import HubSpot
+
+CONNECTORS: dict[str, type] = {
+    HubSpot.kind: HubSpot,
+}
+
+__all__ = ["CONNECTORS"]

@@ -1,0 +1,58 @@
+"""Scores back to the CRM: which accounts changed since the last write, and batched writes.
+
+``changed`` compares the store's current scores with what was last written to the CRM
+(the caller keeps that: after a run it writes what ``changed`` returns and then records
+it); ``write_batches`` sends them in the API's batch size. A batch that fails as a whole
+after the connector's retries (429 and 5xx, with backoff) is reported failed for each of
+its accounts and the other batches are still sent; writing the same values again changes
+nothing in the CRM, so a failed write is simply retried at the next run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+
+from stethoscope.errors import SourceError
+from stethoscope.sources.connector import ScoreUpdate, WriteResult
+
+
+def changed(
+    current: Iterable[ScoreUpdate], written: Mapping[str, ScoreUpdate]
+) -> list[ScoreUpdate]:
+    """The updates whose score (to one decimal, as written), band or reason differ from
+    what was last written for their account, or that were never written."""
+    out = []
+    for u in current:
+        last = written.get(u.account_id)
+        if (
+            last is None
+            or round(last.score, 1) != round(u.score, 1)
+            or last.band != u.band
+            or last.reason != u.reason
+        ):
+            out.append(u)
+    return out
+
+
+def batches(updates: Sequence[ScoreUpdate], size: int) -> Iterator[Sequence[ScoreUpdate]]:
+    """The updates in batches of ``size``, each account once (the last update wins)."""
+    unique = list({u.account_id: u for u in updates}.values())
+    for i in range(0, len(unique), size):
+        yield unique[i : i + size]
+
+
+def write_batches(
+    parts: Iterable[Sequence[ScoreUpdate]],
+    send: Callable[[Sequence[ScoreUpdate]], list[tuple[str, str]]],
+) -> WriteResult:
+    """Send every batch; ``send`` returns the (account, why) pairs the API refused."""
+    written = 0
+    failed: list[tuple[str, str]] = []
+    for batch in parts:
+        try:
+            refused = send(batch)
+        except SourceError as e:
+            refused = [(u.account_id, str(e)) for u in batch]
+        failed.extend(refused)
+        written += len(batch) - len(refused)
+    return WriteResult(written=written, failed=tuple(failed))
