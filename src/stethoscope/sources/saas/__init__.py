@@ -8,9 +8,11 @@ this package does not import dlt (about 1 s); reading does.
 from __future__ import annotations
 
 from stethoscope.sources.saas.hubspot import HubSpot
+from stethoscope.sources.saas.salesforce import Salesforce
 
 CONNECTORS: dict[str, type] = {
     HubSpot.kind: HubSpot,
+    Salesforce.kind: Salesforce,
 }
 
 __all__ = ["CONNECTORS"]
