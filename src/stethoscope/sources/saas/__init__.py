@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from stethoscope.sources.saas.hubspot import HubSpot
 from stethoscope.sources.saas.salesforce import Salesforce
+from stethoscope.sources.saas.zendesk import Zendesk
 
 CONNECTORS: dict[str, type] = {
     HubSpot.kind: HubSpot,
     Salesforce.kind: Salesforce,
+    Zendesk.kind: Zendesk,
 }
 
 __all__ = ["CONNECTORS"]

@@ -118,6 +118,10 @@ class RestConnector:
         """One API object as a row of the stream (None: skip it)."""
         raise NotImplementedError
 
+    def flatten_page(self, stream: Stream, items: Sequence[Row]) -> list[Row]:
+        """A page of API objects as rows (a subclass may look up what a page refers to)."""
+        return [r for r in (self.flatten(stream, i) for i in items) if r is not None]
+
     def cursor_value(self, text_cursor: str) -> Any:
         """A stored cursor as the API's own value (text here; an int for Unix times)."""
         return text_cursor
@@ -201,31 +205,31 @@ class RestConnector:
                 "resources": [{"name": s.name, "endpoint": endpoint}],
             }
         )
-        rows: list[Row] = []
+        items: list[Row] = []
         seen = 0
         position = cursor
         pages = 0
         try:
             for item in resources[0]:
-                if counter.pages != seen and rows:
+                if counter.pages != seen and items:
+                    rows = self.flatten_page(s, items)
                     position = self.next_cursor(s, position, rows)
                     yield self.page(rows, position)
                     pages += 1
-                    rows = []
+                    items = []
                 seen = counter.pages
-                row = self.flatten(s, item)
-                if row is not None:
-                    rows.append(row)
+                items.append(item)
         except Exception as e:
             # the buffered page was read whole (the error came fetching the next one): hand
             # it over, so a resume starts after it
-            if rows:
+            if items:
+                rows = self.flatten_page(s, items)
                 yield self.page(rows, self.next_cursor(s, position, rows))
             if isinstance(e, SourceError):
                 raise
             raise SourceError(f"{self.kind}: reading {s.name} failed: {_cause(e)}") from e
-        last = self.next_cursor(s, position, rows)
-        final = self.page(rows, last, final=True)
+        rows = self.flatten_page(s, items)
+        final = self.page(rows, self.next_cursor(s, position, rows), final=True)
         if rows or not pages or final.cursor != position:
             yield final
 
