@@ -56,6 +56,10 @@ class ConnectorContract:
         """Change some rows and add some; the keys of both."""
         raise NotImplementedError
 
+    def at_cursor(self, rows: list[dict[str, Any]], cursor: str) -> set[str]:
+        """The keys of the rows a read from ``cursor`` may read again."""
+        return {str(r[self.key]) for r in rows if r[self.cursor_column] == cursor}
+
     def test_check_and_bad_auth(self, site: Any) -> None:
         site[0].faults.reset()
         self.connector(site).check()
@@ -73,7 +77,7 @@ class ConnectorContract:
         assert set(keys) == self.all_keys(state)
         assert state.faults.served >= 3, "the stream should span pages"
         assert cursor is not None
-        boundary = {str(r[self.key]) for r in rows if r[self.cursor_column] == cursor}
+        boundary = self.at_cursor(rows, cursor)
         changed = self.change(state)
         again, cursor2 = drain(self.connector(site), self.stream, cursor)
         got = {str(r[self.key]) for r in again}
@@ -101,5 +105,6 @@ class ConnectorContract:
         first = {str(r[self.key]) for r in before}
         rest = {str(r[self.key]) for r in after}
         assert first | rest == self.all_keys(state)
-        at_cursor = {str(r[self.key]) for r in before if r[self.cursor_column] == cursor}
+        assert cursor is not None
+        at_cursor = self.at_cursor(before, cursor)
         assert first & rest <= at_cursor, "a row before the cursor was read again"

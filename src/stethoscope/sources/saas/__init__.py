@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from stethoscope.sources.saas.hubspot import HubSpot
 from stethoscope.sources.saas.salesforce import Salesforce
+from stethoscope.sources.saas.stripe import Stripe
 from stethoscope.sources.saas.zendesk import Zendesk
 
 CONNECTORS: dict[str, type] = {
     HubSpot.kind: HubSpot,
     Salesforce.kind: Salesforce,
+    Stripe.kind: Stripe,
     Zendesk.kind: Zendesk,
 }
 
