@@ -8,12 +8,14 @@ this package does not import dlt (about 1 s); reading does.
 from __future__ import annotations
 
 from stethoscope.sources.saas.hubspot import HubSpot
+from stethoscope.sources.saas.intercom import Intercom
 from stethoscope.sources.saas.salesforce import Salesforce
 from stethoscope.sources.saas.stripe import Stripe
 from stethoscope.sources.saas.zendesk import Zendesk
 
 CONNECTORS: dict[str, type] = {
     HubSpot.kind: HubSpot,
+    Intercom.kind: Intercom,
     Salesforce.kind: Salesforce,
     Stripe.kind: Stripe,
     Zendesk.kind: Zendesk,
