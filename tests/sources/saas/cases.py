@@ -46,7 +46,7 @@ class ConnectorContract:
     options: dict[str, Any] = {"max_attempts": 2, "backoff": 0.01}  # noqa: RUF012
 
     def connector(self, site: Any, secrets: dict[str, str] | None = None) -> Any:
-        state, url, cls = site
+        _, url, cls = site
         return cls(url, secrets or self.good, self.options)
 
     def all_keys(self, state: Any) -> set[str]:
@@ -83,7 +83,8 @@ class ConnectorContract:
         got = {str(r[self.key]) for r in again}
         assert changed <= got
         assert got - changed <= boundary, "an unchanged row was read again"
-        assert cursor2 is not None and cursor2 != cursor
+        assert cursor2 is not None
+        assert cursor2 != cursor
 
     def test_429_waited_out(self, site: Any) -> None:
         state = site[0]

@@ -20,19 +20,37 @@ N = 250
 @pytest.fixture(scope="module")
 def site() -> Iterator[tuple[HubSpotState, str, type]]:
     state = HubSpotState()
-    state.owners = [{"id": str(i), "email": f"csm{i}@example.com", "firstName": "C"}
-                    for i in range(150)]
+    state.owners = [
+        {"id": str(i), "email": f"csm{i}@example.com", "firstName": "C"} for i in range(150)
+    ]
     for i in range(N):
-        state.put("companies", str(1000 + i), name=f"Company {i}", industry="retail",
-                  hubspot_owner_id=str(i % 150),
-                  hs_lifecyclestage_customer_date="2023-05-01T00:00:00.000Z")
+        state.put(
+            "companies",
+            str(1000 + i),
+            name=f"Company {i}",
+            industry="retail",
+            hubspot_owner_id=str(i % 150),
+            hs_lifecyclestage_customer_date="2023-05-01T00:00:00.000Z",
+        )
     for i in range(30):
-        state.put("deals", str(5000 + i), dealname=f"Plan {i}", hs_mrr=str(100 + i),
-                  dealstage="closedwon" if i % 3 else "appointmentscheduled",
-                  closedate="2024-01-01T00:00:00.000Z", hs_primary_company_id=str(1000 + i))
+        state.put(
+            "deals",
+            str(5000 + i),
+            dealname=f"Plan {i}",
+            hs_mrr=str(100 + i),
+            dealstage="closedwon" if i % 3 else "appointmentscheduled",
+            closedate="2024-01-01T00:00:00.000Z",
+            hs_primary_company_id=str(1000 + i),
+        )
     for i in range(12):
-        state.put("tickets", str(7000 + i), subject="help", hs_pipeline_stage=str(1 + i % 4),
-                  hs_ticket_priority="MEDIUM", hs_primary_company_id=str(1000 + i))
+        state.put(
+            "tickets",
+            str(7000 + i),
+            subject="help",
+            hs_pipeline_stage=str(1 + i % 4),
+            hs_ticket_priority="MEDIUM",
+            hs_primary_company_id=str(1000 + i),
+        )
     with serve(make_app(state)) as url:
         yield state, url, HubSpot
 
@@ -66,7 +84,11 @@ def test_mappings(site: Any) -> None:
     assert {r["company_id"] for r in deals} <= set(state.objects["companies"])
     tickets, _ = drain(conn, "tickets", None)
     assert [(r["status"], r["priority"]) for r in tickets[:4]] == [
-        ("new", "normal"), ("pending", "normal"), ("open", "normal"), ("closed", "normal")]
+        ("new", "normal"),
+        ("pending", "normal"),
+        ("open", "normal"),
+        ("closed", "normal"),
+    ]
 
 
 def test_search_past_its_limit_restarts_from_the_last_time(
@@ -86,8 +108,11 @@ def test_write_back_retried_and_partly_failed(site: Any) -> None:
     state, url, _ = site
     state.faults.reset()
     state.writes.clear()
-    conn = HubSpot(url, {"token": state.token},
-                   {"max_attempts": 3, "backoff": 0.01, "score_property": "cs_health"})
+    conn = HubSpot(
+        url,
+        {"token": state.token},
+        {"max_attempts": 3, "backoff": 0.01, "score_property": "cs_health"},
+    )
     ids = sorted(state.objects["companies"])[:230]
     updates = [ScoreUpdate(a, 50 + i % 40, "green", f"logins up {i}") for i, a in enumerate(ids)]
     updates.append(ScoreUpdate("404404", 10, "red", "unknown company"))
@@ -99,6 +124,9 @@ def test_write_back_retried_and_partly_failed(site: Any) -> None:
     for u in updates[:-1]:
         props = state.objects["companies"][u.account_id]["properties"]
         assert (props["cs_health"], props["health_band"], props["health_reason"]) == (
-            f"{u.score:.1f}", u.band, u.reason)
+            f"{u.score:.1f}",
+            u.band,
+            u.reason,
+        )
     assert set(state.writes.values()) == {1}, "every changed score held once"
     assert len(state.writes) == 230

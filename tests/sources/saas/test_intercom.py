@@ -17,15 +17,25 @@ from tests.sources.standins.intercom import IntercomState, make_app
 def site() -> Iterator[tuple[IntercomState, str, type]]:
     state = IntercomState()
     for i in range(120):
-        state.put_company(f"acme-{i}", name=f"Acme {i}", plan={"type": "plan", "name": "pro"},
-                          monthly_spend=100 + i, remote_created_at=1_600_000_000)
+        state.put_company(
+            f"acme-{i}",
+            name=f"Acme {i}",
+            plan={"type": "plan", "name": "pro"},
+            monthly_spend=100 + i,
+            remote_created_at=1_600_000_000,
+        )
     for i in range(400):
-        state.put_conversation(f"c{i}", custom_attributes={"company_id": f"acme-{i % 120}"},
-                               state=["open", "snoozed", "closed"][i % 3],
-                               contacts={"type": "contact.list", "contacts": [
-                                   {"type": "contact", "id": f"u{i}", "external_id": f"x{i}"}]},
-                               statistics={"last_close_at": 1_704_100_000},
-                               conversation_rating={"rating": 1 + i % 5})
+        state.put_conversation(
+            f"c{i}",
+            custom_attributes={"company_id": f"acme-{i % 120}"},
+            state=["open", "snoozed", "closed"][i % 3],
+            contacts={
+                "type": "contact.list",
+                "contacts": [{"type": "contact", "id": f"u{i}", "external_id": f"x{i}"}],
+            },
+            statistics={"last_close_at": 1_704_100_000},
+            conversation_rating={"rating": 1 + i % 5},
+        )
     with serve(make_app(state)) as url:
         yield state, url, Intercom
 
@@ -53,8 +63,7 @@ def test_companies_scrolled_and_mapped(site: Any) -> None:
     assert cursor is None  # read whole every time
     assert sorted(r["company_id"] for r in rows) == sorted(state.companies)
     first = next(r for r in rows if r["company_id"] == "acme-1")
-    assert (first["plan"], first["arr"], first["customer_since"]) == ("pro", "1212.0",
-                                                                      "2020-09-13")
+    assert (first["plan"], first["arr"], first["customer_since"]) == ("pro", "1212.0", "2020-09-13")
 
 
 def test_conversations_mapped(site: Any) -> None:
@@ -63,5 +72,9 @@ def test_conversations_mapped(site: Any) -> None:
     rows, _ = drain(Intercom(url, {"access_token": state.token}, {}), "conversations", None)
     c2 = next(r for r in rows if r["id"] == "c2")
     assert (c2["account_id"], c2["contact_id"], c2["status"], c2["rating"]) == (
-        "acme-2", "x2", "closed", "3")
+        "acme-2",
+        "x2",
+        "closed",
+        "3",
+    )
     assert c2["closed_at"] == "2024-01-01T09:06:40Z"

@@ -19,13 +19,30 @@ from tests.sources.standins.salesforce import SalesforceState, make_app
 def site() -> Iterator[tuple[SalesforceState, str, type]]:
     state = SalesforceState()
     for i in range(650):
-        state.put("Account", f"001{i:05d}", Name=f"Account {i}", Industry="Retail",
-                  **{"Owner.Email": f"csm{i % 7}@example.com"})
-    kinds = [("Renewal", True), ("Renewal", False), ("New Customer", True),
-             ("Existing Customer - Upgrade", True)]
+        state.put(
+            "Account",
+            f"001{i:05d}",
+            Name=f"Account {i}",
+            Industry="Retail",
+            **{"Owner.Email": f"csm{i % 7}@example.com"},
+        )
+    kinds = [
+        ("Renewal", True),
+        ("Renewal", False),
+        ("New Customer", True),
+        ("Existing Customer - Upgrade", True),
+    ]
     for i, (kind, won) in enumerate(kinds):
-        state.put("Opportunity", f"006{i:05d}", AccountId=f"001{i:05d}", Type=kind, IsWon=won,
-                  IsClosed=True, Amount=1200.0, CloseDate="2024-03-01")
+        state.put(
+            "Opportunity",
+            f"006{i:05d}",
+            AccountId=f"001{i:05d}",
+            Type=kind,
+            IsWon=won,
+            IsClosed=True,
+            Amount=1200.0,
+            CloseDate="2024-03-01",
+        )
     state.put("Case", "500001", AccountId="00100001", Priority="Medium", Status="Working")
     with serve(make_app(state)) as url:
         yield state, url, Salesforce
@@ -65,7 +82,10 @@ def test_mappings(site: Any) -> None:
     assert accounts[1]["customer_since"] == "2024-01-01"
     outcomes, _ = drain(conn, "opportunities", None)
     assert sorted((r["outcome"], r["arr_change"]) for r in outcomes) == [
-        ("churned", "-1200.0"), ("expanded", "1200.0"), ("renewed", None)]
+        ("churned", "-1200.0"),
+        ("expanded", "1200.0"),
+        ("renewed", None),
+    ]
     cases, _ = drain(conn, "cases", None)
     assert [(r["priority"], r["status"]) for r in cases] == [("normal", "open")]
 
@@ -74,8 +94,11 @@ def test_write_back_retried_and_partly_failed(site: Any) -> None:
     state, url, _ = site
     state.faults.reset()
     state.writes.clear()
-    conn = Salesforce(url, {"access_token": "00D-static-token"},
-                      {"max_attempts": 3, "backoff": 0.01, "band_field": "CS_Band__c"})
+    conn = Salesforce(
+        url,
+        {"access_token": "00D-static-token"},
+        {"max_attempts": 3, "backoff": 0.01, "band_field": "CS_Band__c"},
+    )
     ids = sorted(state.objects["Account"])[:450]
     updates = [ScoreUpdate(a, 40 + i % 50, "yellow", f"tickets up {i}") for i, a in enumerate(ids)]
     updates.insert(10, ScoreUpdate("001MISSING", 12, "red", "gone"))
@@ -88,5 +111,9 @@ def test_write_back_retried_and_partly_failed(site: Any) -> None:
         if u.account_id != "001MISSING":
             rec = state.objects["Account"][u.account_id]
             assert (rec["Health_Score__c"], rec["CS_Band__c"], rec["Health_Reason__c"]) == (
-                round(u.score, 1), u.band, u.reason)
-    assert len(state.writes) == 450 and set(state.writes.values()) == {1}
+                round(u.score, 1),
+                u.band,
+                u.reason,
+            )
+    assert len(state.writes) == 450
+    assert set(state.writes.values()) == {1}

@@ -20,8 +20,15 @@ def site() -> Iterator[tuple[StripeState, str, type]]:
         state.add("customers", f"cus_{i:04d}", name=f"Customer {i}", email=f"c{i}@example.com")
     state.subscribe("sub_a", "cus_0001", 5000, quantity=3)
     state.subscribe("sub_b", "cus_0002", 120000, interval="year")
-    state.add("invoices", "in_1", customer="cus_0001", status="paid", amount_due=15000,
-              amount_paid=15000, currency="usd")
+    state.add(
+        "invoices",
+        "in_1",
+        customer="cus_0001",
+        status="paid",
+        amount_due=15000,
+        amount_paid=15000,
+        currency="usd",
+    )
     with serve(make_app(state)) as url:
         yield state, url, Stripe
 
@@ -53,18 +60,28 @@ def test_mappings_and_cancellations_as_churn(site: Any) -> None:
     conn = Stripe(url, {"api_key": state.api_key}, {})
     subs, _ = drain(conn, "subscriptions", None)
     assert sorted((r["id"], r["mrr"], r["quantity"], r["term_months"]) for r in subs) == [
-        ("sub_a", "150.0", "3", "1"), ("sub_b", "100.0", "1", "12")]
+        ("sub_a", "150.0", "3", "1"),
+        ("sub_b", "100.0", "1", "12"),
+    ]
     invoices, _ = drain(conn, "invoices", None)
     assert [(r["event"], r["message_id"]) for r in invoices] == [("invoice_paid", "in_1:paid")]
     churn, cursor = drain(conn, "cancellations", None)
-    assert churn == [] and cursor is None
+    assert churn == []
+    assert cursor is None
     state.cancel("sub_a")
     churn, cursor = drain(conn, "cancellations", cursor)
-    assert [(r["id"], r["account_id"] if "account_id" in r else r["customer"], r["kind"],
-             r["arr_change"]) for r in churn] == [("sub_a:churned", "cus_0001", "churned",
-                                                   "-1800.0")]
+    assert [
+        (
+            r["id"],
+            r["account_id"] if "account_id" in r else r["customer"],
+            r["kind"],
+            r["arr_change"],
+        )
+        for r in churn
+    ] == [("sub_a:churned", "cus_0001", "churned", "-1800.0")]
     subs, _ = drain(conn, "subscriptions", None)
     ended = next(r for r in subs if r["id"] == "sub_a")
-    assert ended["status"] == "canceled" and ended["end_date"] >= ended["start_date"]
+    assert ended["status"] == "canceled"
+    assert ended["end_date"] >= ended["start_date"]
     again, _ = drain(conn, "cancellations", cursor)
     assert [r["id"] for r in again] == ["sub_a:churned"]  # only the one at the cursor

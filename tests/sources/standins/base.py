@@ -48,12 +48,12 @@ class Faults:
             self.rate_limit -= 1
             self.log.append((now, 429))
             return JSONResponse(body_429, 429, headers={"Retry-After": str(self.retry_after)})
-        if data and self.fail_at is not None and self.served >= self.fail_at:
-            if self.fail_times is None or self.fail_times > 0:
-                if self.fail_times is not None:
-                    self.fail_times -= 1
-                self.log.append((now, 500))
-                return JSONResponse(body_500, 500)
+        failing = self.fail_at is not None and self.served >= self.fail_at
+        if data and failing and (self.fail_times is None or self.fail_times > 0):
+            if self.fail_times is not None:
+                self.fail_times -= 1
+            self.log.append((now, 500))
+            return JSONResponse(body_500, 500)
         if data:
             self.served += 1
         self.log.append((now, 200))

@@ -51,8 +51,12 @@ class HubSpotState:
         now = self.clock.tick()
         obj = self.objects[kind].setdefault(
             oid,
-            {"id": oid, "properties": {"createdate": iso(now)}, "createdAt": iso(now),
-             "archived": False},
+            {
+                "id": oid,
+                "properties": {"createdate": iso(now)},
+                "createdAt": iso(now),
+                "archived": False,
+            },
         )
         obj["properties"].update({k: v for k, v in props.items()})
         obj["properties"]["hs_lastmodifieddate"] = iso(now)
@@ -62,8 +66,12 @@ class HubSpotState:
 
 def _error(status: int, category: str, message: str) -> JSONResponse:
     return JSONResponse(
-        {"status": "error", "message": message, "category": category,
-         "correlationId": "00000000-0000-0000-0000-000000000000"},
+        {
+            "status": "error",
+            "message": message,
+            "category": category,
+            "correlationId": "00000000-0000-0000-0000-000000000000",
+        },
         status,
     )
 
@@ -83,18 +91,26 @@ def _view(obj: dict[str, Any], names: list[str] | None) -> dict[str, Any]:
 def make_app(state: HubSpotState) -> Starlette:
     def gate(request: Request, data: bool = True) -> Response | None:
         if bearer(request) != state.token:
-            return _error(401, "INVALID_AUTHENTICATION",
-                          "Authentication credentials not found.")
+            return _error(401, "INVALID_AUTHENTICATION", "Authentication credentials not found.")
         fault = state.faults.gate(
             data,
-            {"status": "error", "message": "You have reached your secondly limit.",
-             "errorType": "RATE_LIMIT", "category": "RATE_LIMITS"},
+            {
+                "status": "error",
+                "message": "You have reached your secondly limit.",
+                "errorType": "RATE_LIMIT",
+                "category": "RATE_LIMITS",
+            },
             {"status": "error", "message": "internal error", "category": "INTERNAL_ERROR"},
         )
         return fault
 
-    def page(items: list[dict[str, Any]], after: int, limit: int, names: list[str] | None,
-             total: bool = False) -> JSONResponse:
+    def page(
+        items: list[dict[str, Any]],
+        after: int,
+        limit: int,
+        names: list[str] | None,
+        total: bool = False,
+    ) -> JSONResponse:
         chunk = items[after : after + limit]
         body: dict[str, Any] = {"results": [_view(o, names) for o in chunk]}
         if total:
@@ -113,8 +129,12 @@ def make_app(state: HubSpotState) -> Starlette:
             return _error(400, "VALIDATION_ERROR", "limit must be at most 100")
         props = request.query_params.get("properties")
         items = sorted(state.objects[kind].values(), key=lambda o: int(o["id"]))
-        return page(items, int(request.query_params.get("after", 0)), limit,
-                    props.split(",") if props else None)
+        return page(
+            items,
+            int(request.query_params.get("after", 0)),
+            limit,
+            props.split(",") if props else None,
+        )
 
     async def search(request: Request) -> Response:
         if (fault := gate(request)) is not None:
@@ -126,16 +146,22 @@ def make_app(state: HubSpotState) -> Starlette:
         if limit > 200:
             return _error(400, "VALIDATION_ERROR", "limit must be at most 200")
         if after >= state.search_limit:
-            return _error(400, "VALIDATION_ERROR",
-                          "The search endpoint pages to 10,000 results at most.")
+            return _error(
+                400, "VALIDATION_ERROR", "The search endpoint pages to 10,000 results at most."
+            )
         items = list(state.objects[kind].values())
         for group in body.get("filterGroups", [])[:1]:
             for f in group.get("filters", []):
                 name, op, value = f["propertyName"], f["operator"], f.get("value")
                 dated = name in ("hs_lastmodifieddate", "createdate")
 
-                def keep(o: dict[str, Any], name: str = name, op: str = op, value: Any = value,
-                         dated: bool = dated) -> bool:
+                def keep(
+                    o: dict[str, Any],
+                    name: str = name,
+                    op: str = op,
+                    value: Any = value,
+                    dated: bool = dated,
+                ) -> bool:
                     have = o["properties"].get(name)
                     if have is None:
                         return False
@@ -144,8 +170,10 @@ def make_app(state: HubSpotState) -> Starlette:
 
                 items = [o for o in items if keep(o)]
         for s in reversed(body.get("sorts", [])):
-            items.sort(key=lambda o, n=s["propertyName"]: (o["properties"].get(n) or ""),
-                       reverse=s.get("direction") == "DESCENDING")
+            items.sort(
+                key=lambda o, n=s["propertyName"]: o["properties"].get(n) or "",
+                reverse=s.get("direction") == "DESCENDING",
+            )
         return page(items, after, limit, body.get("properties"), total=True)
 
     async def owners(request: Request) -> Response:
@@ -176,17 +204,24 @@ def make_app(state: HubSpotState) -> Starlette:
             done.append(state.objects["companies"][oid])
         body: dict[str, Any] = {"status": "COMPLETE", "results": done}
         if missing:
-            body["errors"] = [{"status": "error", "category": "OBJECT_NOT_FOUND",
-                               "message": "Could not get some COMPANY objects, they may be "
-                                          "deleted or not exist.",
-                               "context": {"ids": missing}}]
+            body["errors"] = [
+                {
+                    "status": "error",
+                    "category": "OBJECT_NOT_FOUND",
+                    "message": "Could not get some COMPANY objects, they may be "
+                    "deleted or not exist.",
+                    "context": {"ids": missing},
+                }
+            ]
             body["numErrors"] = 1
             return JSONResponse(body, 207)
         return JSONResponse(body)
 
-    return Starlette(routes=[
-        Route("/crm/v3/objects/{kind:str}", list_objects, methods=["GET"]),
-        Route("/crm/v3/objects/companies/batch/update", batch_update, methods=["POST"]),
-        Route("/crm/v3/objects/{kind:str}/search", search, methods=["POST"]),
-        Route("/crm/v3/owners", owners, methods=["GET"]),
-    ])
+    return Starlette(
+        routes=[
+            Route("/crm/v3/objects/{kind:str}", list_objects, methods=["GET"]),
+            Route("/crm/v3/objects/companies/batch/update", batch_update, methods=["POST"]),
+            Route("/crm/v3/objects/{kind:str}/search", search, methods=["POST"]),
+            Route("/crm/v3/owners", owners, methods=["GET"]),
+        ]
+    )

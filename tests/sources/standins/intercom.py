@@ -38,31 +38,53 @@ class IntercomState:
 
     def put_company(self, company_id: str, **fields: Any) -> None:
         now = int(self.clock.tick().timestamp())
-        c = self.companies.setdefault(company_id, {
-            "type": "company", "id": f"ic{next(self._ids)}", "company_id": company_id,
-            "created_at": now})
+        c = self.companies.setdefault(
+            company_id,
+            {
+                "type": "company",
+                "id": f"ic{next(self._ids)}",
+                "company_id": company_id,
+                "created_at": now,
+            },
+        )
         c.update(fields, updated_at=now)
 
     def put_conversation(self, cid: str, **fields: Any) -> None:
         now = int(self.clock.tick().timestamp())
-        c = self.conversations.setdefault(cid, {
-            "type": "conversation", "id": cid, "created_at": now, "state": "open",
-            "priority": "not_priority", "custom_attributes": {},
-            "contacts": {"type": "contact.list", "contacts": []}})
+        c = self.conversations.setdefault(
+            cid,
+            {
+                "type": "conversation",
+                "id": cid,
+                "created_at": now,
+                "state": "open",
+                "priority": "not_priority",
+                "custom_attributes": {},
+                "contacts": {"type": "contact.list", "contacts": []},
+            },
+        )
         c.update(fields, updated_at=now)
 
 
 def make_app(state: IntercomState) -> Starlette:
     def gate(request: Request, data: bool = True) -> Response | None:
         if bearer(request) != state.token:
-            return JSONResponse({"type": "error.list", "request_id": "r0", "errors": [
-                {"code": "unauthorized", "message": "Access Token Invalid"}]}, 401)
+            return JSONResponse(
+                {
+                    "type": "error.list",
+                    "request_id": "r0",
+                    "errors": [{"code": "unauthorized", "message": "Access Token Invalid"}],
+                },
+                401,
+            )
         return state.faults.gate(
             data,
-            {"type": "error.list", "errors": [{"code": "rate_limit_exceeded",
-                                               "message": "Rate Limit Exceeded"}]},
-            {"type": "error.list", "errors": [{"code": "server_error",
-                                               "message": "Server Error"}]})
+            {
+                "type": "error.list",
+                "errors": [{"code": "rate_limit_exceeded", "message": "Rate Limit Exceeded"}],
+            },
+            {"type": "error.list", "errors": [{"code": "server_error", "message": "Server Error"}]},
+        )
 
     async def me(request: Request) -> Response:
         if (fault := gate(request, data=False)) is not None:
@@ -77,13 +99,25 @@ def make_app(state: IntercomState) -> Starlette:
             token = f"scroll-{next(state._ids)}"
             state.scrolls[token] = 0
         elif token not in state.scrolls:
-            return JSONResponse({"type": "error.list", "errors": [
-                {"code": "not_found", "message": "scroll parameter not found"}]}, 404)
+            return JSONResponse(
+                {
+                    "type": "error.list",
+                    "errors": [{"code": "not_found", "message": "scroll parameter not found"}],
+                },
+                404,
+            )
         at = state.scrolls[token]
         items = sorted(state.companies.values(), key=lambda c: c["id"])[at : at + 50]
         state.scrolls[token] = at + len(items)
-        return JSONResponse({"type": "list", "data": items, "pages": None,
-                             "total_count": None, "scroll_param": token})
+        return JSONResponse(
+            {
+                "type": "list",
+                "data": items,
+                "pages": None,
+                "total_count": None,
+                "scroll_param": token,
+            }
+        )
 
     async def search(request: Request) -> Response:
         if (fault := gate(request)) is not None:
@@ -95,22 +129,40 @@ def make_app(state: IntercomState) -> Starlette:
             test = {">": int.__gt__, "<": int.__lt__, "=": int.__eq__}[q["operator"]]
             items = [c for c in items if test(int(c[q["field"]]), int(q["value"]))]
         sort = body.get("sort") or {"field": "updated_at", "order": "descending"}
-        items.sort(key=lambda c: (c[sort["field"]], c["id"]),
-                   reverse=sort.get("order") == "descending")
+        items.sort(
+            key=lambda c: (c[sort["field"]], c["id"]), reverse=sort.get("order") == "descending"
+        )
         pagination = body.get("pagination") or {}
         per = min(150, int(pagination.get("per_page", 20)))
-        at = int(base64.b64decode(pagination["starting_after"]).decode()) if pagination.get(
-            "starting_after") else 0
-        pages: dict[str, Any] = {"type": "pages", "page": at // per + 1, "per_page": per,
-                                 "total_pages": -(-len(items) // per)}
+        at = (
+            int(base64.b64decode(pagination["starting_after"]).decode())
+            if pagination.get("starting_after")
+            else 0
+        )
+        pages: dict[str, Any] = {
+            "type": "pages",
+            "page": at // per + 1,
+            "per_page": per,
+            "total_pages": -(-len(items) // per),
+        }
         if at + per < len(items):
-            pages["next"] = {"page": at // per + 2,
-                             "starting_after": base64.b64encode(str(at + per).encode()).decode()}
-        return JSONResponse({"type": "conversation.list", "conversations": items[at : at + per],
-                             "total_count": len(items), "pages": pages})
+            pages["next"] = {
+                "page": at // per + 2,
+                "starting_after": base64.b64encode(str(at + per).encode()).decode(),
+            }
+        return JSONResponse(
+            {
+                "type": "conversation.list",
+                "conversations": items[at : at + per],
+                "total_count": len(items),
+                "pages": pages,
+            }
+        )
 
-    return Starlette(routes=[
-        Route("/me", me),
-        Route("/companies/scroll", scroll),
-        Route("/conversations/search", search, methods=["POST"]),
-    ])
+    return Starlette(
+        routes=[
+            Route("/me", me),
+            Route("/companies/scroll", scroll),
+            Route("/conversations/search", search, methods=["POST"]),
+        ]
+    )

@@ -55,7 +55,8 @@ class SalesforceState:
     def put(self, obj: str, oid: str, **fields: Any) -> None:
         now = self.clock.tick()
         rec = self.objects.setdefault(obj, {}).setdefault(
-            oid, {"Id": oid, "CreatedDate": stamp(now)})
+            oid, {"Id": oid, "CreatedDate": stamp(now)}
+        )
         rec.update(fields)
         rec["SystemModstamp"] = stamp(now)
 
@@ -64,8 +65,8 @@ def make_app(state: SalesforceState, version: str = "v60.0") -> Starlette:
     def gate(request: Request, data: bool = True) -> Response | None:
         if bearer(request) not in state.tokens:
             return JSONResponse(
-                [{"message": "Session expired or invalid", "errorCode": "INVALID_SESSION_ID"}],
-                401)
+                [{"message": "Session expired or invalid", "errorCode": "INVALID_SESSION_ID"}], 401
+            )
         return state.faults.gate(
             data,
             [{"message": "TotalRequests Limit exceeded.", "errorCode": "REQUEST_LIMIT_EXCEEDED"}],
@@ -75,17 +76,32 @@ def make_app(state: SalesforceState, version: str = "v60.0") -> Starlette:
     async def token(request: Request) -> Response:
         form = await request.form()
         if (form.get("grant_type"), form.get("client_id"), form.get("client_secret")) != (
-            "client_credentials", state.client_id, state.client_secret):
-            return JSONResponse({"error": "invalid_client",
-                                 "error_description": "invalid client credentials"}, 400)
+            "client_credentials",
+            state.client_id,
+            state.client_secret,
+        ):
+            return JSONResponse(
+                {"error": "invalid_client", "error_description": "invalid client credentials"}, 400
+            )
         tok = f"00D!{next(state._ids)}"
         state.tokens.add(tok)
-        return JSONResponse({"access_token": tok, "instance_url": str(request.base_url)[:-1],
-                             "token_type": "Bearer", "issued_at": "0", "signature": "x"})
+        return JSONResponse(
+            {
+                "access_token": tok,
+                "instance_url": str(request.base_url)[:-1],
+                "token_type": "Bearer",
+                "issued_at": "0",
+                "signature": "x",
+            }
+        )
 
     def record(obj: str, rec: dict[str, Any], fields: list[str]) -> dict[str, Any]:
-        out: dict[str, Any] = {"attributes": {
-            "type": obj, "url": f"/services/data/{version}/sobjects/{obj}/{rec['Id']}"}}
+        out: dict[str, Any] = {
+            "attributes": {
+                "type": obj,
+                "url": f"/services/data/{version}/sobjects/{obj}/{rec['Id']}",
+            }
+        }
         for f in fields:
             if "." in f:
                 rel, sub = f.split(".", 1)
@@ -100,8 +116,11 @@ def make_app(state: SalesforceState, version: str = "v60.0") -> Starlette:
         size = int(m.group(1)) if (m := re.search(r"batchSize=(\d+)", opts)) else 2000
         size = max(200, min(2000, size))
         chunk = rows[offset : offset + size]
-        body: dict[str, Any] = {"totalSize": len(rows), "done": offset + size >= len(rows),
-                                "records": chunk}
+        body: dict[str, Any] = {
+            "totalSize": len(rows),
+            "done": offset + size >= len(rows),
+            "records": chunk,
+        }
         if not body["done"]:
             body["nextRecordsUrl"] = f"/services/data/{version}/query/{locator}-{offset + size}"
         return JSONResponse(body)
@@ -111,14 +130,21 @@ def make_app(state: SalesforceState, version: str = "v60.0") -> Starlette:
             return fault
         m = QUERY.match(request.query_params.get("q", ""))
         if m is None:
-            return JSONResponse([{"message": "unexpected token", "errorCode": "MALFORMED_QUERY"}],
-                                400)
+            return JSONResponse(
+                [{"message": "unexpected token", "errorCode": "MALFORMED_QUERY"}], 400
+            )
         fields = [f.strip() for f in m["fields"].split(",")]
         recs = list(state.objects.get(m["obj"], {}).values())
         if m["since"]:
             since = dt.datetime.fromisoformat(m["since"].replace("Z", "+00:00"))
-            recs = [r for r in recs if dt.datetime.strptime(
-                r["SystemModstamp"], "%Y-%m-%dT%H:%M:%S.000+0000").replace(tzinfo=dt.UTC) >= since]
+            recs = [
+                r
+                for r in recs
+                if dt.datetime.strptime(r["SystemModstamp"], "%Y-%m-%dT%H:%M:%S.000+0000").replace(
+                    tzinfo=dt.UTC
+                )
+                >= since
+            ]
         recs.sort(key=lambda r: (r["SystemModstamp"], r["Id"]))
         locator = f"01g{next(state._ids)}"
         state.locators[locator] = [record(m["obj"], r, fields) for r in recs]
@@ -140,27 +166,43 @@ def make_app(state: SalesforceState, version: str = "v60.0") -> Starlette:
             return fault
         records = (await request.json())["records"]
         if len(records) > 200:
-            return JSONResponse([{"message": "more than 200 records",
-                                  "errorCode": "EXCEEDED_ID_LIMIT"}], 400)
+            return JSONResponse(
+                [{"message": "more than 200 records", "errorCode": "EXCEEDED_ID_LIMIT"}], 400
+            )
         out = []
         for r in records:
             oid = r["id"]
             if oid not in state.objects.get(r["attributes"]["type"], {}):
-                out.append({"id": oid, "success": False, "errors": [
-                    {"statusCode": "INVALID_CROSS_REFERENCE_KEY",
-                     "message": "invalid cross reference id", "fields": []}]})
+                out.append(
+                    {
+                        "id": oid,
+                        "success": False,
+                        "errors": [
+                            {
+                                "statusCode": "INVALID_CROSS_REFERENCE_KEY",
+                                "message": "invalid cross reference id",
+                                "fields": [],
+                            }
+                        ],
+                    }
+                )
                 continue
-            state.put(r["attributes"]["type"], oid,
-                      **{k: v for k, v in r.items() if k not in ("attributes", "id")})
+            state.put(
+                r["attributes"]["type"],
+                oid,
+                **{k: v for k, v in r.items() if k not in ("attributes", "id")},
+            )
             state.writes[oid] = state.writes.get(oid, 0) + 1
             out.append({"id": oid, "success": True, "errors": []})
         return JSONResponse(out)
 
     base = f"/services/data/{version}"
-    return Starlette(routes=[
-        Route("/services/oauth2/token", token, methods=["POST"]),
-        Route(f"{base}/query", query),
-        Route(f"{base}/query/{{locator}}", more),
-        Route(f"{base}/limits", limits),
-        Route(f"{base}/composite/sobjects", collections, methods=["PATCH"]),
-    ])
+    return Starlette(
+        routes=[
+            Route("/services/oauth2/token", token, methods=["POST"]),
+            Route(f"{base}/query", query),
+            Route(f"{base}/query/{{locator}}", more),
+            Route(f"{base}/limits", limits),
+            Route(f"{base}/composite/sobjects", collections, methods=["PATCH"]),
+        ]
+    )

@@ -27,6 +27,8 @@ from starlette.routing import Route
 
 from tests.sources.standins.base import Clock, Faults, bearer
 
+EXPORT = "api/v2/incremental/tickets/cursor.json"
+
 
 def iso(when: dt.datetime) -> str:
     return when.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -49,8 +51,9 @@ class ZendeskState:
 
     def put_ticket(self, tid: int, **fields: Any) -> None:
         now = iso(self.clock.tick())
-        t = self.tickets.setdefault(tid, {"id": tid, "created_at": now, "status": "new",
-                                          "priority": "normal"})
+        t = self.tickets.setdefault(
+            tid, {"id": tid, "created_at": now, "status": "new", "priority": "normal"}
+        )
         t.update(fields)
         t["updated_at"] = now
 
@@ -63,10 +66,19 @@ class ZendeskState:
 
 def _bulk_ticket(i: int) -> dict[str, Any]:
     at = iso(dt.datetime(2024, 1, 1, tzinfo=dt.UTC) + dt.timedelta(seconds=i))
-    return {"id": i + 1, "organization_id": 1 + i % 100_000, "requester_id": 10 * i,
-            "subject": f"Ticket {i}", "status": "open", "priority": "normal",
-            "created_at": at, "updated_at": at, "url": f"/api/v2/tickets/{i + 1}.json",
-            "tags": ["billing"], "via": {"channel": "email"}}
+    return {
+        "id": i + 1,
+        "organization_id": 1 + i % 100_000,
+        "requester_id": 10 * i,
+        "subject": f"Ticket {i}",
+        "status": "open",
+        "priority": "normal",
+        "created_at": at,
+        "updated_at": at,
+        "url": f"/api/v2/tickets/{i + 1}.json",
+        "tags": ["billing"],
+        "via": {"channel": "email"},
+    }
 
 
 def make_app(state: ZendeskState) -> Starlette:
@@ -83,8 +95,10 @@ def make_app(state: ZendeskState) -> Starlette:
         if not authed(request):
             return JSONResponse({"error": "Couldn't authenticate you"}, 401)
         return state.faults.gate(
-            data, {"error": "TooManyRequests", "description": "Rate limit exceeded"},
-            {"error": "InternalError", "description": "Something went wrong"})
+            data,
+            {"error": "TooManyRequests", "description": "Rate limit exceeded"},
+            {"error": "InternalError", "description": "Something went wrong"},
+        )
 
     async def me(request: Request) -> Response:
         if (fault := gate(request, data=False)) is not None:
@@ -101,8 +115,13 @@ def make_app(state: ZendeskState) -> Starlette:
         elif "start_time" in q:
             position = -int(q["start_time"]) - 1  # resolved below
         else:
-            return JSONResponse({"error": "InvalidPaginationParameter",
-                                 "description": "start_time or cursor is required"}, 400)
+            return JSONResponse(
+                {
+                    "error": "InvalidPaginationParameter",
+                    "description": "start_time or cursor is required",
+                },
+                400,
+            )
         if state.bulk:
             total = state.bulk
             if position < 0:
@@ -114,16 +133,23 @@ def make_app(state: ZendeskState) -> Starlette:
             order = sorted(state.tickets.values(), key=lambda t: (t["updated_at"], t["id"]))
             if position < 0:
                 start = -position - 1
-                position = next((n for n, t in enumerate(order)
-                                 if _unix(t["updated_at"]) >= start), len(order))
+                position = next(
+                    (n for n, t in enumerate(order) if _unix(t["updated_at"]) >= start), len(order)
+                )
             total = len(order)
             chunk = order[position : position + size]
         after = position + len(chunk)
         cursor = base64.b64encode(str(after).encode()).decode()
-        return JSONResponse({
-            "tickets": chunk, "after_cursor": cursor,
-            "after_url": f"{request.base_url}api/v2/incremental/tickets/cursor.json?cursor={cursor}",
-            "before_cursor": None, "before_url": None, "end_of_stream": after >= total})
+        return JSONResponse(
+            {
+                "tickets": chunk,
+                "after_cursor": cursor,
+                "after_url": f"{request.base_url}{EXPORT}?cursor={cursor}",
+                "before_cursor": None,
+                "before_url": None,
+                "end_of_stream": after >= total,
+            }
+        )
 
     async def ratings(request: Request) -> Response:
         if (fault := gate(request)) is not None:
@@ -131,17 +157,25 @@ def make_app(state: ZendeskState) -> Starlette:
         q = request.query_params
         size = min(100, int(q.get("page[size]", 100)))
         since = int(q.get("start_time", 0))
-        order = sorted((r for r in state.ratings.values() if _unix(r["updated_at"]) >= since),
-                       key=lambda r: (r["updated_at"], r["id"]))
+        order = sorted(
+            (r for r in state.ratings.values() if _unix(r["updated_at"]) >= since),
+            key=lambda r: (r["updated_at"], r["id"]),
+        )
         position = int(base64.b64decode(q["page[after]"]).decode()) if "page[after]" in q else 0
         chunk = order[position : position + size]
         more = position + size < len(order)
         cursor = base64.b64encode(str(position + size).encode()).decode()
-        return JSONResponse({
-            "satisfaction_ratings": chunk,
-            "meta": {"has_more": more, "after_cursor": cursor if more else None,
-                     "before_cursor": None},
-            "links": {"next": f"?page[after]={cursor}" if more else None, "prev": None}})
+        return JSONResponse(
+            {
+                "satisfaction_ratings": chunk,
+                "meta": {
+                    "has_more": more,
+                    "after_cursor": cursor if more else None,
+                    "before_cursor": None,
+                },
+                "links": {"next": f"?page[after]={cursor}" if more else None, "prev": None},
+            }
+        )
 
     async def show_many(request: Request) -> Response:
         if (fault := gate(request, data=False)) is not None:
@@ -151,9 +185,11 @@ def make_app(state: ZendeskState) -> Starlette:
             return JSONResponse({"error": "InvalidValue", "description": "100 ids at most"}, 400)
         return JSONResponse({"tickets": [state.tickets[i] for i in ids if i in state.tickets]})
 
-    return Starlette(routes=[
-        Route("/api/v2/users/me.json", me),
-        Route("/api/v2/incremental/tickets/cursor.json", export),
-        Route("/api/v2/satisfaction_ratings.json", ratings),
-        Route("/api/v2/tickets/show_many.json", show_many),
-    ])
+    return Starlette(
+        routes=[
+            Route("/api/v2/users/me.json", me),
+            Route("/api/v2/incremental/tickets/cursor.json", export),
+            Route("/api/v2/satisfaction_ratings.json", ratings),
+            Route("/api/v2/tickets/show_many.json", show_many),
+        ]
+    )

@@ -104,7 +104,7 @@ def _ms(iso: str) -> int:
 def _search_paginator() -> Any:
     from dlt.sources.helpers.rest_client.paginators import JSONResponseCursorPaginator
 
-    class SearchPaginator(JSONResponseCursorPaginator):  # type: ignore[misc]
+    class SearchPaginator(JSONResponseCursorPaginator):
         """``after`` paging, restarted from the last modification time before 10,000."""
 
         def __init__(self) -> None:
@@ -158,7 +158,11 @@ class HubSpot(RestConnector):
             "method": "POST",
             "json": {
                 "filterGroups": [
-                    {"filters": [{"propertyName": MODIFIED, "operator": "GTE", "value": _ms(start)}]}
+                    {
+                        "filters": [
+                            {"propertyName": MODIFIED, "operator": "GTE", "value": _ms(start)}
+                        ]
+                    }
                 ],
                 "sorts": [{"propertyName": MODIFIED, "direction": "ASCENDING"}],
                 "properties": self.properties(stream.name),

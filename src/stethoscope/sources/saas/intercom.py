@@ -24,15 +24,37 @@ from stethoscope.sources.saas.rest import RestConnector, Row, dig, option, unix_
 STATES = {"open": "open", "snoozed": "pending", "closed": "closed"}
 
 STREAMS = (
-    Stream("companies", "accounts", "company_id", None, {
-        "id": "company_id", "name": "name", "plan": "plan", "industry": "industry",
-        "arr": "arr", "customer_since": "customer_since", "updated_at": "updated_at_iso",
-    }),
-    Stream("conversations", "tickets", "id", "updated_at", {
-        "id": "id", "account_id": "account_id", "contact_id": "contact_id",
-        "opened_at": "created_at", "closed_at": "closed_at", "priority": "priority",
-        "status": "status", "csat": "rating",
-    }),
+    Stream(
+        "companies",
+        "accounts",
+        "company_id",
+        None,
+        {
+            "id": "company_id",
+            "name": "name",
+            "plan": "plan",
+            "industry": "industry",
+            "arr": "arr",
+            "customer_since": "customer_since",
+            "updated_at": "updated_at_iso",
+        },
+    ),
+    Stream(
+        "conversations",
+        "tickets",
+        "id",
+        "updated_at",
+        {
+            "id": "id",
+            "account_id": "account_id",
+            "contact_id": "contact_id",
+            "opened_at": "created_at",
+            "closed_at": "closed_at",
+            "priority": "priority",
+            "status": "status",
+            "csat": "rating",
+        },
+    ),
 )
 
 
@@ -72,8 +94,10 @@ class Intercom(RestConnector):
                 "headers": headers,
                 "data_selector": "data",
                 "paginator": JSONResponseCursorPaginator(
-                    cursor_path="scroll_param", cursor_param="scroll_param",
-                    stop_after_empty_page=True),
+                    cursor_path="scroll_param",
+                    cursor_param="scroll_param",
+                    stop_after_empty_page=True,
+                ),
             }
         start = int(cursor or 0)
         return {
@@ -88,7 +112,8 @@ class Intercom(RestConnector):
             "data_selector": "conversations",
             "paginator": JSONResponseCursorPaginator(
                 cursor_path="pages.next.starting_after",
-                cursor_body_path="pagination.starting_after"),
+                cursor_body_path="pagination.starting_after",
+            ),
             "incremental": {"cursor_path": "updated_at", "initial_value": start},
         }
 
@@ -96,12 +121,17 @@ class Intercom(RestConnector):
         if stream.name == "companies":
             spend = item.get("monthly_spend")
             return {
-                "company_id": item.get("company_id"), "intercom_id": item.get("id"),
-                "name": item.get("name"), "plan": dig(item, "plan.name"),
-                "industry": item.get("industry"), "user_count": item.get("user_count"),
+                "company_id": item.get("company_id"),
+                "intercom_id": item.get("id"),
+                "name": item.get("name"),
+                "plan": dig(item, "plan.name"),
+                "industry": item.get("industry"),
+                "user_count": item.get("user_count"),
                 "arr": None if spend is None else float(spend) * 12,
-                "customer_since": (unix_iso(item.get("remote_created_at")
-                                            or item.get("created_at")) or "")[:10] or None,
+                "customer_since": (
+                    unix_iso(item.get("remote_created_at") or item.get("created_at")) or ""
+                )[:10]
+                or None,
                 "updated_at_iso": unix_iso(item.get("updated_at")),
             }
         contacts = dig(item, "contacts.contacts") or []
@@ -111,11 +141,13 @@ class Intercom(RestConnector):
             "id": item["id"],
             "account_id": (item.get("custom_attributes") or {}).get(attribute),
             "contact_id": contacts[0].get("external_id") or contacts[0].get("id")
-            if contacts else None,
+            if contacts
+            else None,
             "title": item.get("title"),
             "created_at": unix_iso(item.get("created_at")),
             "closed_at": unix_iso(dig(item, "statistics.last_close_at"))
-            if state == "closed" else None,
+            if state == "closed"
+            else None,
             "priority": "high" if item.get("priority") == "priority" else "normal",
             "status": state,
             "rating": dig(item, "conversation_rating.rating"),

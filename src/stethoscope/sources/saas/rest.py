@@ -201,8 +201,12 @@ class RestConnector:
         counter = _Counted(endpoint["paginator"])
         resources = rest_api_resources(
             {
-                "client": {"base_url": self.base_url, "auth": self.auth(), "session": self.session()},
-                "resources": [{"name": s.name, "endpoint": endpoint}],
+                "client": {
+                    "base_url": self.base_url,
+                    "auth": self.auth(),
+                    "session": self.session(),
+                },
+                "resources": [{"name": s.name, "endpoint": endpoint}],  # type: ignore[list-item]
             }
         )
         items: list[Row] = []

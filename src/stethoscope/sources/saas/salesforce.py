@@ -34,34 +34,101 @@ OUTCOMES = {
 }
 
 SOQL = {
-    "accounts": ("Account", ["Id", "Name", "Owner.Email", "Industry", "Type", "ParentId",
-                             "NumberOfEmployees", "CreatedDate"]),
-    "opportunities": ("Opportunity", ["Id", "AccountId", "Name", "Type", "Amount", "CloseDate",
-                                      "StageName", "IsClosed", "IsWon"]),
-    "contracts": ("Contract", ["Id", "AccountId", "ContractNumber", "Status", "StartDate",
-                               "EndDate", "ContractTerm"]),
-    "cases": ("Case", ["Id", "AccountId", "ContactId", "CreatedDate", "ClosedDate", "Priority",
-                       "Status"]),
+    "accounts": (
+        "Account",
+        [
+            "Id",
+            "Name",
+            "Owner.Email",
+            "Industry",
+            "Type",
+            "ParentId",
+            "NumberOfEmployees",
+            "CreatedDate",
+        ],
+    ),
+    "opportunities": (
+        "Opportunity",
+        [
+            "Id",
+            "AccountId",
+            "Name",
+            "Type",
+            "Amount",
+            "CloseDate",
+            "StageName",
+            "IsClosed",
+            "IsWon",
+        ],
+    ),
+    "contracts": (
+        "Contract",
+        ["Id", "AccountId", "ContractNumber", "Status", "StartDate", "EndDate", "ContractTerm"],
+    ),
+    "cases": (
+        "Case",
+        ["Id", "AccountId", "ContactId", "CreatedDate", "ClosedDate", "Priority", "Status"],
+    ),
 }
 
 STREAMS = (
-    Stream("accounts", "accounts", "Id", MODSTAMP, {
-        "id": "Id", "name": "Name", "owner": "Owner.Email", "industry": "Industry",
-        "parent_id": "ParentId", "customer_since": "customer_since", "updated_at": MODSTAMP,
-    }),
-    Stream("opportunities", "outcomes", "Id", MODSTAMP, {
-        "id": "Id", "account_id": "AccountId", "kind": "outcome", "date": "CloseDate",
-        "arr_change": "arr_change",
-    }),
-    Stream("contracts", "subscriptions", "Id", MODSTAMP, {
-        "id": "Id", "account_id": "AccountId", "product": "ContractNumber",
-        "start_date": "StartDate", "end_date": "EndDate", "term_months": "ContractTerm",
-    }),
-    Stream("cases", "tickets", "Id", MODSTAMP, {
-        "id": "Id", "account_id": "AccountId", "contact_id": "ContactId",
-        "opened_at": "CreatedDate", "closed_at": "ClosedDate", "priority": "priority",
-        "status": "status",
-    }),
+    Stream(
+        "accounts",
+        "accounts",
+        "Id",
+        MODSTAMP,
+        {
+            "id": "Id",
+            "name": "Name",
+            "owner": "Owner.Email",
+            "industry": "Industry",
+            "parent_id": "ParentId",
+            "customer_since": "customer_since",
+            "updated_at": MODSTAMP,
+        },
+    ),
+    Stream(
+        "opportunities",
+        "outcomes",
+        "Id",
+        MODSTAMP,
+        {
+            "id": "Id",
+            "account_id": "AccountId",
+            "kind": "outcome",
+            "date": "CloseDate",
+            "arr_change": "arr_change",
+        },
+    ),
+    Stream(
+        "contracts",
+        "subscriptions",
+        "Id",
+        MODSTAMP,
+        {
+            "id": "Id",
+            "account_id": "AccountId",
+            "product": "ContractNumber",
+            "start_date": "StartDate",
+            "end_date": "EndDate",
+            "term_months": "ContractTerm",
+        },
+    ),
+    Stream(
+        "cases",
+        "tickets",
+        "Id",
+        MODSTAMP,
+        {
+            "id": "Id",
+            "account_id": "AccountId",
+            "contact_id": "ContactId",
+            "opened_at": "CreatedDate",
+            "closed_at": "ClosedDate",
+            "priority": "priority",
+            "status": "status",
+        },
+    ),
 )
 
 
@@ -129,7 +196,7 @@ class Salesforce(RestConnector):
         from dlt.sources.helpers.rest_client.paginators import JSONLinkPaginator
 
         sobject, fields = SOQL[stream.name]
-        fields = fields + [MODSTAMP] + list(option(self.options, f"{stream.name}_fields", []))
+        fields = [*fields, MODSTAMP, *option(self.options, f"{stream.name}_fields", [])]
         start = cursor or EPOCH
         query = (
             f"SELECT {', '.join(fields)} FROM {sobject} WHERE {MODSTAMP} >= {soql_time(start)} "
@@ -152,13 +219,16 @@ class Salesforce(RestConnector):
         if stream.name == "accounts":
             row["customer_since"] = str(item.get("CreatedDate") or "")[:10] or None
         elif stream.name == "opportunities":
-            kind = OUTCOMES.get((item.get("Type"), bool(item.get("IsWon"))))
+            kind = OUTCOMES.get((str(item.get("Type")), bool(item.get("IsWon"))))
             if kind is None or not item.get("IsClosed"):
                 return None
             amount = float(item.get("Amount") or 0)
             row["outcome"] = kind
-            row["arr_change"] = -abs(amount) if kind in ("churned", "contracted") else (
-                abs(amount) if kind == "expanded" else None)
+            row["arr_change"] = (
+                -abs(amount)
+                if kind in ("churned", "contracted")
+                else (abs(amount) if kind == "expanded" else None)
+            )
         elif stream.name == "cases":
             row["priority"] = PRIORITIES.get(str(item.get("Priority") or "").lower())
             row["status"] = STATUSES.get(str(item.get("Status") or "").lower())
@@ -175,8 +245,13 @@ class Salesforce(RestConnector):
 
         def send(batch: Sequence[ScoreUpdate]) -> list[tuple[str, str]]:
             records = [
-                {"attributes": {"type": "Account"}, "id": u.account_id,
-                 score: round(u.score, 1), band: u.band, reason: u.reason}
+                {
+                    "attributes": {"type": "Account"},
+                    "id": u.account_id,
+                    score: round(u.score, 1),
+                    band: u.band,
+                    reason: u.reason,
+                }
                 for u in batch
             ]
             response = self.request("PATCH", path, json={"allOrNone": False, "records": records})
@@ -185,7 +260,8 @@ class Salesforce(RestConnector):
             for u, result in zip(batch, response.json(), strict=True):
                 if not result.get("success"):
                     why = "; ".join(
-                        f"{e.get('statusCode')}: {e.get('message')}" for e in result["errors"])
+                        f"{e.get('statusCode')}: {e.get('message')}" for e in result["errors"]
+                    )
                     failed.append((u.account_id, why))
             return failed
 

@@ -29,22 +29,58 @@ MONTHS = {"month": 1, "year": 12}
 PER_MONTH = {"day": 365 / 12, "week": 52 / 12, "month": 1, "year": 1 / 12}
 
 STREAMS = (
-    Stream("customers", "accounts", "id", "created", {
-        "id": "id", "name": "name", "customer_since": "customer_since",
-    }),
-    Stream("subscriptions", "subscriptions", "id", "created", {
-        "id": "id", "account_id": "customer", "product": "product", "mrr": "mrr",
-        "quantity": "quantity", "start_date": "start_date", "end_date": "end_date",
-        "term_months": "term_months",
-    }),
-    Stream("invoices", "events", "id", "created", {
-        "account_id": "customer", "event": "event", "timestamp": "created_at",
-        "message_id": "message_id",
-    }),
-    Stream("cancellations", "outcomes", "id", "created", {
-        "id": "id", "account_id": "customer", "kind": "kind", "date": "date",
-        "arr_change": "arr_change",
-    }),
+    Stream(
+        "customers",
+        "accounts",
+        "id",
+        "created",
+        {
+            "id": "id",
+            "name": "name",
+            "customer_since": "customer_since",
+        },
+    ),
+    Stream(
+        "subscriptions",
+        "subscriptions",
+        "id",
+        "created",
+        {
+            "id": "id",
+            "account_id": "customer",
+            "product": "product",
+            "mrr": "mrr",
+            "quantity": "quantity",
+            "start_date": "start_date",
+            "end_date": "end_date",
+            "term_months": "term_months",
+        },
+    ),
+    Stream(
+        "invoices",
+        "events",
+        "id",
+        "created",
+        {
+            "account_id": "customer",
+            "event": "event",
+            "timestamp": "created_at",
+            "message_id": "message_id",
+        },
+    ),
+    Stream(
+        "cancellations",
+        "outcomes",
+        "id",
+        "created",
+        {
+            "id": "id",
+            "account_id": "customer",
+            "kind": "kind",
+            "date": "date",
+            "arr_change": "arr_change",
+        },
+    ),
 )
 PATHS = {
     "customers": ("v1/customers", {}),
@@ -71,7 +107,7 @@ def _day(unix: Any) -> str | None:
 def _paginator() -> Any:
     from dlt.sources.helpers.rest_client.paginators import BasePaginator
 
-    class StartingAfter(BasePaginator):  # type: ignore[misc]
+    class StartingAfter(BasePaginator):
         """``starting_after`` = the last object's id while ``has_more``."""
 
         def __init__(self) -> None:
@@ -119,7 +155,9 @@ class Stripe(RestConnector):
         path, params = PATHS[stream.name]
         low, high, _ = parse(cursor)
         incremental: dict[str, Any] = {
-            "cursor_path": "created", "initial_value": low, "start_param": "created[gte]",
+            "cursor_path": "created",
+            "initial_value": low,
+            "start_param": "created[gte]",
             "row_order": "desc",
         }
         if high is not None:
@@ -156,9 +194,14 @@ class Stripe(RestConnector):
     def flatten(self, stream: Stream, item: Row) -> Row | None:
         created = int(item["created"])
         if stream.name == "customers":
-            return {"id": item["id"], "name": item.get("name") or item.get("email") or item["id"],
-                    "email": item.get("email"), "customer_since": _day(created),
-                    "created": created, "metadata": item.get("metadata") or None}
+            return {
+                "id": item["id"],
+                "name": item.get("name") or item.get("email") or item["id"],
+                "email": item.get("email"),
+                "customer_since": _day(created),
+                "created": created,
+                "metadata": item.get("metadata") or None,
+            }
         if stream.name == "subscriptions":
             first = ((item.get("items") or {}).get("data") or [{}])[0]
             recurring = (first.get("price") or {}).get("recurring") or {}
@@ -167,24 +210,45 @@ class Stripe(RestConnector):
             # ended_at is the moment it ended; the contract's end_date is the last day in force
             end = None
             if ended is not None:
-                end = max(start or "", (dt.date.fromisoformat(_day(ended) or "")
-                                        - dt.timedelta(days=1)).isoformat())
+                end = max(
+                    start or "",
+                    (dt.date.fromisoformat(_day(ended) or "") - dt.timedelta(days=1)).isoformat(),
+                )
             months = MONTHS.get(recurring.get("interval", ""))
-            return {"id": item["id"], "customer": item.get("customer"),
-                    "product": (first.get("price") or {}).get("product"), "mrr": mrr(item),
-                    "quantity": first.get("quantity"), "start_date": start, "end_date": end,
-                    "term_months": months * int(recurring.get("interval_count") or 1)
-                    if months else None,
-                    "status": item.get("status"), "created": created}
+            return {
+                "id": item["id"],
+                "customer": item.get("customer"),
+                "product": (first.get("price") or {}).get("product"),
+                "mrr": mrr(item),
+                "quantity": first.get("quantity"),
+                "start_date": start,
+                "end_date": end,
+                "term_months": months * int(recurring.get("interval_count") or 1)
+                if months
+                else None,
+                "status": item.get("status"),
+                "created": created,
+            }
         if stream.name == "invoices":
             status = item.get("status")
-            return {"id": item["id"], "customer": item.get("customer"),
-                    "event": f"invoice_{status}", "created_at": unix_iso(created),
-                    "message_id": f"{item['id']}:{status}", "amount_due": item.get("amount_due"),
-                    "amount_paid": item.get("amount_paid"), "currency": item.get("currency"),
-                    "created": created}
+            return {
+                "id": item["id"],
+                "customer": item.get("customer"),
+                "event": f"invoice_{status}",
+                "created_at": unix_iso(created),
+                "message_id": f"{item['id']}:{status}",
+                "amount_due": item.get("amount_due"),
+                "amount_paid": item.get("amount_paid"),
+                "currency": item.get("currency"),
+                "created": created,
+            }
         sub = (item.get("data") or {}).get("object") or {}
-        return {"id": f"{sub.get('id')}:churned", "event_id": item["id"],
-                "customer": sub.get("customer"), "kind": "churned",
-                "date": _day(sub.get("ended_at") or sub.get("canceled_at") or created),
-                "arr_change": -round(mrr(sub) * 12, 2), "created": created}
+        return {
+            "id": f"{sub.get('id')}:churned",
+            "event_id": item["id"],
+            "customer": sub.get("customer"),
+            "kind": "churned",
+            "date": _day(sub.get("ended_at") or sub.get("canceled_at") or created),
+            "arr_change": -round(mrr(sub) * 12, 2),
+            "created": created,
+        }

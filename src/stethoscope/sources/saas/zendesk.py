@@ -24,21 +24,48 @@ from stethoscope.sources.connector import Stream
 from stethoscope.sources.saas.rest import RestConnector, Row, option
 
 EPOCH = "1970-01-01T00:00:00Z"
-STATUSES = {"new": "new", "open": "open", "pending": "pending", "hold": "on-hold",
-            "solved": "solved", "closed": "closed"}
+STATUSES = {
+    "new": "new",
+    "open": "open",
+    "pending": "pending",
+    "hold": "on-hold",
+    "solved": "solved",
+    "closed": "closed",
+}
 # Zendesk's CSAT is good or bad; the contract's CSAT is 1 to 5
 SCORES = {"good": 5, "bad": 1}
 
 STREAMS = (
-    Stream("tickets", "tickets", "id", "updated_at", {
-        "id": "id", "account_id": "organization_id", "contact_id": "requester_id",
-        "opened_at": "created_at", "closed_at": "closed_at", "priority": "priority",
-        "status": "status",
-    }),
-    Stream("satisfaction_ratings", "surveys", "id", "updated_at", {
-        "id": "id", "account_id": "organization_id", "contact_id": "requester_id",
-        "kind": "kind", "score": "csat", "responded_at": "created_at", "comment": "comment",
-    }),
+    Stream(
+        "tickets",
+        "tickets",
+        "id",
+        "updated_at",
+        {
+            "id": "id",
+            "account_id": "organization_id",
+            "contact_id": "requester_id",
+            "opened_at": "created_at",
+            "closed_at": "closed_at",
+            "priority": "priority",
+            "status": "status",
+        },
+    ),
+    Stream(
+        "satisfaction_ratings",
+        "surveys",
+        "id",
+        "updated_at",
+        {
+            "id": "id",
+            "account_id": "organization_id",
+            "contact_id": "requester_id",
+            "kind": "kind",
+            "score": "csat",
+            "responded_at": "created_at",
+            "comment": "comment",
+        },
+    ),
 )
 
 
@@ -49,7 +76,7 @@ def unix(iso: str) -> int:
 def _export_paginator() -> Any:
     from dlt.sources.helpers.rest_client.paginators import JSONResponseCursorPaginator
 
-    class ExportPaginator(JSONResponseCursorPaginator):  # type: ignore[misc]
+    class ExportPaginator(JSONResponseCursorPaginator):
         """``after_cursor`` until ``end_of_stream``; the cursor replaces ``start_time``."""
 
         def __init__(self) -> None:
@@ -109,20 +136,27 @@ class Zendesk(RestConnector):
         if stream.name == "tickets":
             return {
                 "path": "api/v2/incremental/tickets/cursor.json",
-                "params": {"start_time": unix(start),
-                           "per_page": int(option(self.options, "page_size", 1000))},
+                "params": {
+                    "start_time": unix(start),
+                    "per_page": int(option(self.options, "page_size", 1000)),
+                },
                 "data_selector": "tickets",
                 "paginator": _export_paginator(),
                 "incremental": incremental,
             }
         return {
             "path": "api/v2/satisfaction_ratings.json",
-            "params": {"start_time": unix(start), "sort": "updated_at",
-                       "page[size]": int(option(self.options, "page_size", 100))},
+            "params": {
+                "start_time": unix(start),
+                "sort": "updated_at",
+                "page[size]": int(option(self.options, "page_size", 100)),
+            },
             "data_selector": "satisfaction_ratings",
             "paginator": JSONResponseCursorPaginator(
-                cursor_path="meta.after_cursor", cursor_param="page[after]",
-                has_more_path="meta.has_more"),
+                cursor_path="meta.after_cursor",
+                cursor_param="page[after]",
+                has_more_path="meta.has_more",
+            ),
             "incremental": incremental,
         }
 
@@ -132,10 +166,18 @@ class Zendesk(RestConnector):
         ratings = [i for i in items if i.get("score") in SCORES]
         orgs = self._organizations({str(i["ticket_id"]) for i in ratings if i.get("ticket_id")})
         return [
-            {"id": i["id"], "ticket_id": i.get("ticket_id"), "requester_id": i.get("requester_id"),
-             "organization_id": orgs.get(str(i.get("ticket_id"))), "kind": "csat",
-             "rating": i["score"], "csat": SCORES[i["score"]], "comment": i.get("comment"),
-             "created_at": i.get("created_at"), "updated_at": i.get("updated_at")}
+            {
+                "id": i["id"],
+                "ticket_id": i.get("ticket_id"),
+                "requester_id": i.get("requester_id"),
+                "organization_id": orgs.get(str(i.get("ticket_id"))),
+                "kind": "csat",
+                "rating": i["score"],
+                "csat": SCORES[i["score"]],
+                "comment": i.get("comment"),
+                "created_at": i.get("created_at"),
+                "updated_at": i.get("updated_at"),
+            }
             for i in ratings
         ]
 
@@ -145,12 +187,16 @@ class Zendesk(RestConnector):
             return None
         done = status in ("solved", "closed")
         return {
-            "id": t["id"], "organization_id": t.get("organization_id"),
-            "requester_id": t.get("requester_id"), "subject": t.get("subject"),
-            "created_at": t.get("created_at"), "updated_at": t.get("updated_at"),
+            "id": t["id"],
+            "organization_id": t.get("organization_id"),
+            "requester_id": t.get("requester_id"),
+            "subject": t.get("subject"),
+            "created_at": t.get("created_at"),
+            "updated_at": t.get("updated_at"),
             # the ticket holds no solved time; its last update is when it was solved or closed
             "closed_at": t.get("updated_at") if done else None,
-            "priority": t.get("priority"), "status": status,
+            "priority": t.get("priority"),
+            "status": status,
         }
 
     def _organizations(self, tickets: set[str]) -> dict[str, Any]:
