@@ -40,8 +40,12 @@ def site() -> Iterator[tuple[HubSpotState, str, type]]:
             hs_mrr=str(100 + i),
             dealstage="closedwon" if i % 3 else "appointmentscheduled",
             closedate="2024-01-01T00:00:00.000Z",
-            hs_primary_company_id=str(1000 + i),
         )
+        # a secondary company first: the primary one is the account
+        state.associations[("deals", str(5000 + i))] = [
+            (str(1200 + i), False),
+            (str(1000 + i), True),
+        ]
     for i in range(12):
         state.put(
             "tickets",
@@ -49,8 +53,9 @@ def site() -> Iterator[tuple[HubSpotState, str, type]]:
             subject="help",
             hs_pipeline_stage=str(1 + i % 4),
             hs_ticket_priority="MEDIUM",
-            hs_primary_company_id=str(1000 + i),
+            hs_primary_company_id=str(1100 + i),
         )
+        state.associations[("tickets", str(7000 + i))] = [(str(1000 + i), False)]
     with serve(make_app(state)) as url:
         yield state, url, HubSpot
 
@@ -81,8 +86,17 @@ def test_mappings(site: Any) -> None:
     assert (first["owner_email"], first["customer_since"]) == ("csm1@example.com", "2023-05-01")
     deals, _ = drain(conn, "deals", None)
     assert sorted(r["id"] for r in deals) == [str(5000 + i) for i in range(30) if i % 3]
-    assert {r["company_id"] for r in deals} <= set(state.objects["companies"])
+    assert {(r["id"], r["company_id"]) for r in deals} == {
+        (str(5000 + i), str(1000 + i)) for i in range(30) if i % 3
+    }
     tickets, _ = drain(conn, "tickets", None)
+    assert [r["company_id"] for r in tickets] == [str(1000 + i) for i in range(12)]
+    by_property = HubSpot(
+        url, {"token": state.token}, {"company_property": "hs_primary_company_id"}
+    )
+    assert [r["company_id"] for r in drain(by_property, "tickets", None)[0]] == [
+        str(1100 + i) for i in range(12)
+    ]
     assert [(r["status"], r["priority"]) for r in tickets[:4]] == [
         ("new", "normal"),
         ("pending", "normal"),

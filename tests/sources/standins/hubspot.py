@@ -7,6 +7,9 @@
 - ``POST /crm/v3/objects/{type}/search``: ``filterGroups`` (``GTE``/``GT``/``EQ`` on a
   property; datetimes as Unix milliseconds), ``sorts``, ``properties``, ``limit`` (at most
   200) and ``after``; ``after`` past 10,000 is a 400, as HubSpot answers.
+- ``POST /crm/v4/associations/{type}/companies/batch/read``: at most 1,000 inputs; answers
+  each object's companies (``toObjectId``) with their association types (the primary
+  one labelled ``Primary``); an object without companies is left out.
 - ``POST /crm/v3/objects/companies/batch/update``: at most 100 inputs; an unknown id is a
   207 multi-status with an OBJECT_NOT_FOUND error naming it, the others are written.
 - 429 with Retry-After and a JSON error (``category: RATE_LIMITS``), 500s: see ``Faults``.
@@ -45,6 +48,8 @@ class HubSpotState:
     writes: dict[str, int] = field(default_factory=dict)
     # the search endpoint pages this many results at most (HubSpot: 10,000)
     search_limit: int = 10_000
+    # (type, id) -> [(company id, primary)]
+    associations: dict[tuple[str, str], list[tuple[str, bool]]] = field(default_factory=dict)
 
     def put(self, kind: str, oid: str, **props: Any) -> None:
         """Create or change an object: its properties and its modification time."""
@@ -62,6 +67,15 @@ class HubSpotState:
         obj["properties"]["hs_lastmodifieddate"] = iso(now)
         obj["properties"]["hs_object_id"] = oid
         obj["updatedAt"] = iso(now)
+
+
+def _association(kind: str, primary: bool) -> dict[str, Any]:
+    # HubSpot's defined association types to a company: deal 5 / 341, ticket 26 / 339
+    ids = {"deals": (5, 341), "tickets": (26, 339)}[kind]
+    types: list[dict[str, Any]] = [{"category": "HUBSPOT_DEFINED", "typeId": ids[1], "label": None}]
+    if primary:
+        types.insert(0, {"category": "HUBSPOT_DEFINED", "typeId": ids[0], "label": "Primary"})
+    return {"associationTypes": types}
 
 
 def _error(status: int, category: str, message: str) -> JSONResponse:
@@ -217,8 +231,35 @@ def make_app(state: HubSpotState) -> Starlette:
             return JSONResponse(body, 207)
         return JSONResponse(body)
 
+    async def associations(request: Request) -> Response:
+        if (fault := gate(request, data=False)) is not None:
+            return fault
+        kind = request.path_params["kind"]
+        inputs = (await request.json()).get("inputs", [])
+        if len(inputs) > 1000:
+            return _error(400, "VALIDATION_ERROR", "at most 1000 inputs in a batch")
+        results = []
+        for one in inputs:
+            linked = state.associations.get((kind, str(one["id"])), [])
+            if linked:
+                results.append(
+                    {
+                        "from": {"id": str(one["id"])},
+                        "to": [
+                            {"toObjectId": int(c), **_association(kind, primary)}
+                            for c, primary in linked
+                        ],
+                    }
+                )
+        return JSONResponse({"status": "COMPLETE", "results": results})
+
     return Starlette(
         routes=[
+            Route(
+                "/crm/v4/associations/{kind:str}/companies/batch/read",
+                associations,
+                methods=["POST"],
+            ),
             Route("/crm/v3/objects/{kind:str}", list_objects, methods=["GET"]),
             Route("/crm/v3/objects/companies/batch/update", batch_update, methods=["POST"]),
             Route("/crm/v3/objects/{kind:str}/search", search, methods=["POST"]),

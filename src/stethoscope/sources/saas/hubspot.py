@@ -7,9 +7,10 @@ sorted by ``hs_lastmodifieddate`` ascending with a ``GTE`` filter on it, paged b
 most 10,000 results; past that the connector starts a new search from the last
 modification time it read (``_SearchPaginator``), as HubSpot's documentation advises.
 
-The search endpoint returns no associations, so a deal's or ticket's company is read from a
-property holding the company id (option ``company_property``, default
-``hs_primary_company_id``). Scores are written back with the companies batch update.
+The search endpoint returns no associations, so each page of deals or tickets has its
+companies read with the associations API (``POST /crm/v4/associations/{type}/companies/
+batch/read``), the primary one first; or, with the option ``company_property``, from a
+property holding the company id. Scores are written back with the companies batch update.
 """
 
 from __future__ import annotations
@@ -148,8 +149,8 @@ class HubSpot(RestConnector):
 
     def properties(self, stream: str) -> list[str]:
         extra = list(option(self.options, f"{stream}_properties", []))
-        company = [option(self.options, "company_property", "hs_primary_company_id")]
-        return PROPERTIES[stream] + (company if stream != "companies" else []) + extra
+        company = self.options.get("company_property")
+        return PROPERTIES[stream] + ([company] if company and stream != "companies" else []) + extra
 
     def endpoint(self, stream: Stream, cursor: str | None) -> dict[str, Any]:
         start = cursor or EPOCH
@@ -196,7 +197,7 @@ class HubSpot(RestConnector):
     def flatten(self, stream: Stream, item: Row) -> Row | None:
         p = dict(item.get("properties") or {})
         row: Row = {"id": item["id"], **p}
-        company = option(self.options, "company_property", "hs_primary_company_id")
+        company = self.options.get("company_property")
         if stream.name == "companies":
             row["owner_email"] = self.owners().get(str(p.get("hubspot_owner_id") or ""))
             row["customer_since"] = _day(p.get("hs_lifecyclestage_customer_date")) or _day(
@@ -206,13 +207,43 @@ class HubSpot(RestConnector):
             won = option(self.options, "won_stages", ["closedwon"])
             if p.get("dealstage") not in won:
                 return None
-            row["company_id"] = p.get(company)
+            row["company_id"] = p.get(company) if company else None
             row["closedate"] = _day(p.get("closedate"))
         else:
-            row["company_id"] = p.get(company)
+            row["company_id"] = p.get(company) if company else None
             row["status"] = TICKET_STAGES.get(str(p.get("hs_pipeline_stage")))
             row["priority"] = PRIORITIES.get(str(p.get("hs_ticket_priority") or "").upper())
         return row
+
+    def flatten_page(self, stream: Stream, items: Sequence[Row]) -> list[Row]:
+        rows = super().flatten_page(stream, items)
+        if stream.name != "companies" and not self.options.get("company_property"):
+            companies = self.companies_of(stream.name, [str(r["id"]) for r in rows])
+            for r in rows:
+                r["company_id"] = companies.get(str(r["id"]))
+        return rows
+
+    def companies_of(self, kind: str, ids: Sequence[str]) -> dict[str, str]:
+        """Object id -> its company (the one labelled Primary, else the first), by the
+        associations API, 1,000 ids a request."""
+        out: dict[str, str] = {}
+        for i in range(0, len(ids), 1000):
+            inputs = [{"id": x} for x in ids[i : i + 1000]]
+            response = self.request(
+                "POST", f"crm/v4/associations/{kind}/companies/batch/read", json={"inputs": inputs}
+            )
+            if response.status_code not in (200, 207):
+                self.raise_for(response, f"reading the companies of {kind}")
+            for result in response.json().get("results", []):
+                to = sorted(
+                    result.get("to", []),
+                    key=lambda t: (
+                        not any(a.get("label") == "Primary" for a in t.get("associationTypes", []))
+                    ),
+                )
+                if to:
+                    out[str(result["from"]["id"])] = str(to[0]["toObjectId"])
+        return out
 
     def write_scores(self, updates: Sequence[ScoreUpdate]) -> WriteResult:
         """Company properties through /crm/v3/objects/companies/batch/update, 100 a batch."""
