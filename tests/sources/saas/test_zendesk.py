@@ -33,6 +33,8 @@ def site() -> Iterator[tuple[ZendeskState, str, type]]:
             score=["good", "bad", "offered", "good", "bad"][i - 1],
             comment="ok",
         )
+    for org in range(100, 120):
+        state.organizations[org] = {"id": org, "name": f"Org {org}", "external_id": f"001{org}"}
     with serve(make_app(state)) as url:
         yield state, url, Zendesk
 
@@ -82,3 +84,15 @@ def test_subdomain_is_required_without_a_base_url() -> None:
     with pytest.raises(SourceError, match="subdomain"):
         Zendesk(None, {}, {})
     assert Zendesk(None, {}, {"subdomain": "acme"}).base_url == "https://acme.zendesk.com/"
+
+
+def test_accounts_by_the_organizations_external_id(site: Any) -> None:
+    state, url, _ = site
+    state.faults.reset()
+    conn = Zendesk(url, {"access_token": "zd-oauth"}, {"account_key": "external_id"})
+    tickets, _ = drain(conn, "tickets", None)
+    assert {r["account_id"] for r in tickets} == {f"001{o}" for o in range(100, 120)}
+    first = next(r for r in tickets if r["id"] == "1")
+    assert (first["organization_id"], first["account_id"]) == ("101", "001101")
+    ratings, _ = drain(conn, "satisfaction_ratings", None)
+    assert {r["account_id"] for r in ratings} >= {"001101", "001104"}

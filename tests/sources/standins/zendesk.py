@@ -9,7 +9,8 @@
 - ``GET /api/v2/satisfaction_ratings.json``: ``start_time``, ``page[size]`` (up to 100) and
   ``page[after]``; answers ``satisfaction_ratings``, ``meta.has_more``, ``meta.after_cursor``
   and ``links.next``.
-- ``GET /api/v2/tickets/show_many.json?ids=1,2``: at most 100 ids.
+- ``GET /api/v2/tickets/show_many.json?ids=1,2`` and
+  ``/api/v2/organizations/show_many.json?ids=1,2``: at most 100 ids.
 - 429 with Retry-After (Zendesk sends it), 500s: see ``Faults``.
 """
 
@@ -44,6 +45,7 @@ class ZendeskState:
     api_token: str = "zd-token"
     tickets: dict[int, dict[str, Any]] = field(default_factory=dict)
     ratings: dict[int, dict[str, Any]] = field(default_factory=dict)
+    organizations: dict[int, dict[str, Any]] = field(default_factory=dict)
     clock: Clock = field(default_factory=Clock)
     faults: Faults = field(default_factory=Faults)
     # tickets generated on the fly for the benchmark: ticket i (0-based) of `bulk`
@@ -185,11 +187,21 @@ def make_app(state: ZendeskState) -> Starlette:
             return JSONResponse({"error": "InvalidValue", "description": "100 ids at most"}, 400)
         return JSONResponse({"tickets": [state.tickets[i] for i in ids if i in state.tickets]})
 
+    async def organizations(request: Request) -> Response:
+        if (fault := gate(request, data=False)) is not None:
+            return fault
+        ids = [int(i) for i in request.query_params.get("ids", "").split(",") if i]
+        if len(ids) > 100:
+            return JSONResponse({"error": "InvalidValue", "description": "100 ids at most"}, 400)
+        found = [state.organizations[i] for i in ids if i in state.organizations]
+        return JSONResponse({"organizations": found})
+
     return Starlette(
         routes=[
             Route("/api/v2/users/me.json", me),
             Route("/api/v2/incremental/tickets/cursor.json", export),
             Route("/api/v2/satisfaction_ratings.json", ratings),
             Route("/api/v2/tickets/show_many.json", show_many),
+            Route("/api/v2/organizations/show_many.json", organizations),
         ]
     )

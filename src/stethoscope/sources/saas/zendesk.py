@@ -10,7 +10,10 @@ stored cursor, ``updated_at``, as Unix seconds), the next ones the answer's
 ``after_cursor``, until ``end_of_stream``. Satisfaction ratings are listed with
 ``start_time`` and cursor pagination (``page[size]``, ``meta.after_cursor``,
 ``meta.has_more``); a rating names its ticket, not its organization, so each page's
-tickets are looked up (``/api/v2/tickets/show_many.json``) for their organization.
+tickets are looked up (``/api/v2/tickets/show_many.json``) for their organization. An
+account is an organization: its Zendesk id, or with the option ``account_key =
+"external_id"`` the organization's ``external_id`` (where a CRM's account id is usually
+kept), looked up a page at a time (``/api/v2/organizations/show_many.json``).
 """
 
 from __future__ import annotations
@@ -43,7 +46,7 @@ STREAMS = (
         "updated_at",
         {
             "id": "id",
-            "account_id": "organization_id",
+            "account_id": "account_id",
             "contact_id": "requester_id",
             "opened_at": "created_at",
             "closed_at": "closed_at",
@@ -58,7 +61,7 @@ STREAMS = (
         "updated_at",
         {
             "id": "id",
-            "account_id": "organization_id",
+            "account_id": "account_id",
             "contact_id": "requester_id",
             "kind": "kind",
             "score": "csat",
@@ -161,6 +164,15 @@ class Zendesk(RestConnector):
         }
 
     def flatten_page(self, stream: Stream, items: Sequence[Row]) -> list[Row]:
+        rows = self._rows(stream, items)
+        external = option(self.options, "account_key", "id") == "external_id"
+        keys = self._external_ids({str(r["organization_id"]) for r in rows}) if external else {}
+        for r in rows:
+            org = r["organization_id"]
+            r["account_id"] = keys.get(str(org)) if external else org
+        return rows
+
+    def _rows(self, stream: Stream, items: Sequence[Row]) -> list[Row]:
         if stream.name == "tickets":
             return [r for r in map(self._ticket, items) if r is not None]
         ratings = [i for i in items if i.get("score") in SCORES]
@@ -198,6 +210,21 @@ class Zendesk(RestConnector):
             "priority": t.get("priority"),
             "status": status,
         }
+
+    def _external_ids(self, organizations: set[str]) -> dict[str, Any]:
+        """Organization id -> its external_id (the id your CRM gave it), 100 a request."""
+        out: dict[str, Any] = {}
+        ids = sorted(o for o in organizations if o != "None")
+        for i in range(0, len(ids), 100):
+            response = self.request(
+                "GET",
+                "api/v2/organizations/show_many.json",
+                params={"ids": ",".join(ids[i : i + 100])},
+            )
+            self.raise_for(response, "looking up organizations")
+            for o in response.json().get("organizations", []):
+                out[str(o["id"])] = o.get("external_id")
+        return out
 
     def _organizations(self, tickets: set[str]) -> dict[str, Any]:
         """Ticket id -> organization id, 100 tickets a request (show_many)."""
