@@ -25,9 +25,11 @@ def site() -> Iterator[tuple[IntercomState, str, type]]:
             remote_created_at=1_600_000_000,
         )
     for i in range(400):
+        # the contact's company, and another in a custom attribute
+        state.put_contact(f"u{i}", f"x{i}", f"acme-{i % 120}")
         state.put_conversation(
             f"c{i}",
-            custom_attributes={"company_id": f"acme-{i % 120}"},
+            custom_attributes={"account": f"acme-{(i + 1) % 120}"},
             state=["open", "snoozed", "closed"][i % 3],
             contacts={
                 "type": "contact.list",
@@ -70,6 +72,7 @@ def test_conversations_mapped(site: Any) -> None:
     state, url, _ = site
     state.faults.reset()
     rows, _ = drain(Intercom(url, {"access_token": state.token}, {}), "conversations", None)
+    assert {r["account_id"] for r in rows if r["contact_id"]} == set(state.companies)
     c2 = next(r for r in rows if r["id"] == "c2")
     assert (c2["account_id"], c2["contact_id"], c2["status"], c2["rating"]) == (
         "acme-2",
@@ -78,3 +81,6 @@ def test_conversations_mapped(site: Any) -> None:
         "3",
     )
     assert c2["closed_at"] == "2024-01-01T09:06:40Z"
+    by_attribute = Intercom(url, {"access_token": state.token}, {"account_attribute": "account"})
+    rows, _ = drain(by_attribute, "conversations", None)
+    assert next(r for r in rows if r["id"] == "c2")["account_id"] == "acme-3"

@@ -5,6 +5,8 @@
   answers the admin.
 - ``GET /companies/scroll``: pages of ``data`` with a ``scroll_param`` to pass back; an
   empty ``data`` ends the scroll.
+- ``POST /contacts/search`` (``id IN [...]``): contacts with their ``companies`` (Intercom's
+  own company ids); ``GET /companies/{id}``: one company, with its ``company_id``.
 - ``POST /conversations/search``: ``query`` (one ``field``/``operator``/``value``; ``>``,
   ``<``, ``=`` on ``updated_at``), ``sort``, ``pagination.per_page`` (up to 150) and
   ``pagination.starting_after``; answers ``conversations``, ``total_count`` and ``pages``
@@ -31,6 +33,7 @@ class IntercomState:
     token: str = "dG9rOmludGVyY29t"
     companies: dict[str, dict[str, Any]] = field(default_factory=dict)
     conversations: dict[str, dict[str, Any]] = field(default_factory=dict)
+    contacts: dict[str, dict[str, Any]] = field(default_factory=dict)
     clock: Clock = field(default_factory=Clock)
     faults: Faults = field(default_factory=Faults)
     scrolls: dict[str, int] = field(default_factory=dict)
@@ -48,6 +51,22 @@ class IntercomState:
             },
         )
         c.update(fields, updated_at=now)
+
+    def put_contact(self, cid: str, external_id: str, company_id: str) -> None:
+        company = self.companies[company_id]["id"]
+        self.contacts[cid] = {
+            "type": "contact",
+            "id": cid,
+            "external_id": external_id,
+            "role": "user",
+            "companies": {
+                "type": "list",
+                "data": [{"type": "company", "id": company, "url": f"/companies/{company}"}],
+                "url": f"/contacts/{cid}/companies",
+                "total_count": 1,
+                "has_more": False,
+            },
+        }
 
     def put_conversation(self, cid: str, **fields: Any) -> None:
         now = int(self.clock.tick().timestamp())
@@ -159,10 +178,49 @@ def make_app(state: IntercomState) -> Starlette:
             }
         )
 
+    async def contacts(request: Request) -> Response:
+        if (fault := gate(request, data=False)) is not None:
+            return fault
+        q = (await request.json()).get("query", {})
+        if (q.get("field"), q.get("operator")) != ("id", "IN"):
+            return JSONResponse(
+                {
+                    "type": "error.list",
+                    "errors": [{"code": "parameter_invalid", "message": "unsupported query"}],
+                },
+                400,
+            )
+        found = [state.contacts[c] for c in q["value"] if c in state.contacts]
+        return JSONResponse(
+            {
+                "type": "list",
+                "data": found,
+                "total_count": len(found),
+                "pages": {"type": "pages", "page": 1, "per_page": 150, "total_pages": 1},
+            }
+        )
+
+    async def company(request: Request) -> Response:
+        if (fault := gate(request, data=False)) is not None:
+            return fault
+        cid = request.path_params["cid"]
+        for c in state.companies.values():
+            if c["id"] == cid:
+                return JSONResponse(c)
+        return JSONResponse(
+            {
+                "type": "error.list",
+                "errors": [{"code": "company_not_found", "message": "Company Not Found"}],
+            },
+            404,
+        )
+
     return Starlette(
         routes=[
             Route("/me", me),
             Route("/companies/scroll", scroll),
+            Route("/companies/{cid}", company),
+            Route("/contacts/search", contacts, methods=["POST"]),
             Route("/conversations/search", search, methods=["POST"]),
         ]
     )

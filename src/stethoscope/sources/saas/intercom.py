@@ -9,8 +9,10 @@ empty): Intercom offers no filter on them. Conversations are searched
 connector asks for ``updated_at > cursor - 1``, which reads the rows at the cursor again
 rather than skip any.
 
-A conversation names its contacts, not their company: its account is read from a custom
-attribute of the conversation (option ``account_attribute``, default ``company_id``).
+A conversation names its contacts, not their company: its account is the company of its
+first contact, looked up a page at a time (``POST /contacts/search`` by id, then each
+new company's ``company_id`` with ``GET /companies/{id}``); or, with the option
+``account_attribute``, a custom attribute of the conversation.
 """
 
 from __future__ import annotations
@@ -68,6 +70,7 @@ class Intercom(RestConnector):
     ) -> None:
         super().__init__(base_url, secrets, options)
         self.version = str(option(self.options, "api_version", "2.11"))
+        self._company_ids: dict[str, str | None] = {}
 
     def streams(self) -> Sequence[Stream]:
         return STREAMS
@@ -135,11 +138,14 @@ class Intercom(RestConnector):
                 "updated_at_iso": unix_iso(item.get("updated_at")),
             }
         contacts = dig(item, "contacts.contacts") or []
-        attribute = option(self.options, "account_attribute", "company_id")
+        attribute = self.options.get("account_attribute")
         state = STATES.get(str(item.get("state")))
         return {
             "id": item["id"],
-            "account_id": (item.get("custom_attributes") or {}).get(attribute),
+            "account_id": (item.get("custom_attributes") or {}).get(attribute)
+            if attribute
+            else None,
+            "intercom_contact_id": contacts[0].get("id") if contacts else None,
             "contact_id": contacts[0].get("external_id") or contacts[0].get("id")
             if contacts
             else None,
@@ -153,3 +159,32 @@ class Intercom(RestConnector):
             "rating": dig(item, "conversation_rating.rating"),
             "updated_at": item.get("updated_at"),
         }
+
+    def flatten_page(self, stream: Stream, items: Sequence[Row]) -> list[Row]:
+        rows = super().flatten_page(stream, items)
+        if stream.name == "conversations" and not self.options.get("account_attribute"):
+            companies = self.companies_of({r["intercom_contact_id"] for r in rows} - {None})
+            for r in rows:
+                r["account_id"] = companies.get(r["intercom_contact_id"])
+        return rows
+
+    def companies_of(self, contacts: set[str]) -> dict[str, str | None]:
+        """Contact id -> the company_id of its first company."""
+        first: dict[str, str] = {}
+        ids = sorted(contacts)
+        for i in range(0, len(ids), 150):
+            body = {
+                "query": {"field": "id", "operator": "IN", "value": ids[i : i + 150]},
+                "pagination": {"per_page": 150},
+            }
+            response = self.request("POST", "contacts/search", json=body)
+            self.raise_for(response, "looking up the conversations' contacts")
+            for contact in response.json().get("data", []):
+                linked = dig(contact, "companies.data") or []
+                if linked:
+                    first[contact["id"]] = linked[0]["id"]
+        for company in set(first.values()) - set(self._company_ids):
+            response = self.request("GET", f"companies/{company}")
+            self.raise_for(response, "looking up a contact's company")
+            self._company_ids[company] = response.json().get("company_id")
+        return {c: self._company_ids.get(k) for c, k in first.items()}
