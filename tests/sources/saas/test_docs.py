@@ -16,7 +16,7 @@ PAGE = (ROOT / "docs" / "reference" / "sources.md").read_text()
 
 def section(kind: str) -> str:
     text = PAGE.split("## Connectors", 1)[1]
-    return text.split(f"### {kind}\n", 1)[1].split("\n### ", 1)[0]
+    return text.split(f"### {kind} streams\n", 1)[1].split("\n### ", 1)[0]
 
 
 @pytest.mark.parametrize("kind", sorted(CONNECTORS))

@@ -10,6 +10,7 @@ import pytest
 from stethoscope.sources.connector import ScoreUpdate
 from stethoscope.sources.saas import hubspot
 from stethoscope.sources.saas.hubspot import HubSpot
+from stethoscope.sources.saas.writeback import write_back
 from tests.sources.saas.cases import ConnectorContract, drain
 from tests.sources.standins.base import serve
 from tests.sources.standins.hubspot import HubSpotState, make_app
@@ -144,3 +145,28 @@ def test_write_back_retried_and_partly_failed(site: Any) -> None:
         )
     assert set(state.writes.values()) == {1}, "every changed score held once"
     assert len(state.writes) == 230
+
+
+def test_only_changed_scores_are_written_again(site: Any) -> None:
+    state, url, _ = site
+    state.faults.reset()
+    state.writes.clear()
+    conn = HubSpot(url, {"token": state.token}, {})
+    ids = sorted(state.objects["companies"])[:40]
+    scores = [ScoreUpdate(a, 70.04, "green", "steady usage") for a in ids]
+    result, written = write_back(conn, scores, {})
+    assert (result.written, len(written)) == (40, 40)
+    # 70.04 -> 70.01 is the same score to one decimal; two accounts really changed
+    scores = [ScoreUpdate(a, 70.01, "green", "steady usage") for a in ids]
+    scores[3] = ScoreUpdate(ids[3], 41.5, "yellow", "fewer logins")
+    scores[7] = ScoreUpdate(ids[7], 70.0, "green", "more tickets")
+    served = state.faults.served
+    result, written = write_back(conn, scores, written)
+    assert result.written == 2
+    assert state.faults.served == served + 1  # one batch
+    assert {a for a, n in state.writes.items() if n == 2} == {ids[3], ids[7]}
+    props = state.objects["companies"][ids[3]]["properties"]
+    assert (props["health_score"], props["health_band"]) == ("41.5", "yellow")
+    result, _ = write_back(conn, scores, written)
+    assert result.written == 0
+    assert state.faults.served == served + 1  # nothing sent

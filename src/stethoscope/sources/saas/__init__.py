@@ -7,6 +7,13 @@ this package does not import dlt (about 1 s); reading does.
 
 from __future__ import annotations
 
+import os
+
+# dlt starts its anonymous usage telemetry (to dltHub) when its runtime is first configured,
+# which a read does; a self-hosted tool does not phone home unless its operator says so
+# (RUNTIME__DLTHUB_TELEMETRY=true turns it back on)
+os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")
+
 from stethoscope.sources.saas.hubspot import HubSpot
 from stethoscope.sources.saas.intercom import Intercom
 from stethoscope.sources.saas.salesforce import Salesforce

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
 from stethoscope.errors import SourceError
-from stethoscope.sources.connector import ScoreUpdate, WriteResult
+from stethoscope.sources.connector import ScoreUpdate, ScoreWriter, WriteResult
 
 
 def changed(
@@ -32,6 +32,21 @@ def changed(
         ):
             out.append(u)
     return out
+
+
+def write_back(
+    writer: ScoreWriter, current: Iterable[ScoreUpdate], written: Mapping[str, ScoreUpdate]
+) -> tuple[WriteResult, dict[str, ScoreUpdate]]:
+    """Write the scores that changed since ``written`` (what was last written, per account);
+    the result, and what is written now: ``written`` with the accounts the CRM took. The
+    caller keeps the latter for the next run (after each run: the server's hook for it
+    belongs to the sync's configuration, see docs/concepts/sources.md)."""
+    todo = changed(current, written)
+    result = writer.write_scores(todo) if todo else WriteResult(written=0)
+    refused = {account for account, _ in result.failed}
+    now = dict(written)
+    now.update({u.account_id: u for u in todo if u.account_id not in refused})
+    return result, now
 
 
 def batches(updates: Sequence[ScoreUpdate], size: int) -> Iterator[Sequence[ScoreUpdate]]:
