@@ -96,3 +96,14 @@ def test_accounts_by_the_organizations_external_id(site: Any) -> None:
     assert (first["organization_id"], first["account_id"]) == ("101", "001101")
     ratings, _ = drain(conn, "satisfaction_ratings", None)
     assert {r["account_id"] for r in ratings} >= {"001101", "001104"}
+
+
+def test_a_cursor_less_than_a_minute_old_starts_a_minute_back(site: Any) -> None:
+    import datetime as dt
+
+    state, url, _ = site
+    state.faults.reset()
+    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    rows, cursor = drain(Zendesk(url, {"access_token": "zd-oauth"}, {}), "tickets", now)
+    assert rows == []
+    assert cursor == now

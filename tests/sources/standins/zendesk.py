@@ -4,8 +4,8 @@
   401 ``{"error": "Couldn't authenticate you"}``. ``/api/v2/users/me.json`` answers the user.
 - ``GET /api/v2/incremental/tickets/cursor.json``: ``start_time`` (Unix seconds; tickets
   updated at or after it) on the first request, ``cursor`` on the next; ``per_page`` up to
-  1,000; answers ``tickets``, ``after_cursor``, ``after_url``, ``before_cursor`` and
-  ``end_of_stream``. Tickets come in order of ``updated_at``.
+  1,000; a ``start_time`` less than a minute old is a 400; answers ``tickets``,
+  ``after_cursor``, ``after_url``, ``before_cursor`` and ``end_of_stream``. Tickets come in order of ``updated_at``.
 - ``GET /api/v2/satisfaction_ratings.json``: ``start_time``, ``page[size]`` (up to 100) and
   ``page[after]``; answers ``satisfaction_ratings``, ``meta.has_more``, ``meta.after_cursor``
   and ``links.next``.
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -114,6 +115,14 @@ def make_app(state: ZendeskState) -> Starlette:
         size = min(1000, int(q.get("per_page", 1000)))
         if "cursor" in q:
             position = int(base64.b64decode(q["cursor"]).decode())
+        elif "start_time" in q and int(q["start_time"]) > time.time() - 60:
+            return JSONResponse(
+                {
+                    "error": "InvalidValue",
+                    "description": "Too recent start_time. Use a start_time older than 1 minute",
+                },
+                400,
+            )
         elif "start_time" in q:
             position = -int(q["start_time"]) - 1  # resolved below
         else:
