@@ -5,7 +5,8 @@
 - ``GET /api/v2/incremental/tickets/cursor.json``: ``start_time`` (Unix seconds; tickets
   updated at or after it) on the first request, ``cursor`` on the next; ``per_page`` up to
   1,000; a ``start_time`` less than a minute old is a 400; answers ``tickets``,
-  ``after_cursor``, ``after_url``, ``before_cursor`` and ``end_of_stream``. Tickets come in order of ``updated_at``.
+  ``after_cursor``, ``after_url``, ``before_cursor`` and ``end_of_stream``. Tickets come
+  in order of ``updated_at``.
 - ``GET /api/v2/satisfaction_ratings.json``: ``start_time``, ``page[size]`` (up to 100) and
   ``page[after]``; answers ``satisfaction_ratings``, ``meta.has_more``, ``meta.after_cursor``
   and ``links.next``.
