@@ -67,6 +67,8 @@ class ConnectorContract:
 
         with pytest.raises(SourceError, match="refused the credentials"):
             self.connector(site, self.bad).check()
+        with pytest.raises(SourceError, match=f"reading {self.stream} failed: the API refused"):
+            drain(self.connector(site, self.bad), self.stream, None)
 
     def test_full_read_then_only_changes(self, site: Any) -> None:
         state = site[0]

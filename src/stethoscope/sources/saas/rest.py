@@ -263,12 +263,16 @@ def _cause(e: BaseException) -> str:
         assert nxt is not None
         inner = nxt
     response = getattr(inner, "response", None)
-    if response is not None:
-        return (
-            f"HTTP {response.status_code} from {response.request.method} "
-            f"{_path(response.url)} (after retries): {response.text[:300]}"
-        )
-    return f"{type(inner).__name__}: {inner}"
+    if response is None:
+        return f"{type(inner).__name__}: {inner}"
+    status = response.status_code
+    where = f"HTTP {status} from {response.request.method} {_path(response.url)}"
+    # an OAuth token endpoint answers bad client credentials with 400 (RFC 6749, 5.2)
+    oauth = status == 400 and any(w in response.text for w in ("invalid_client", "invalid_grant"))
+    if status in (401, 403) or oauth:
+        return f"the API refused the credentials ({where}): {response.text[:300]}"
+    retried = " (after retries)" if status == 429 or status >= 500 else ""
+    return f"{where}{retried}: {response.text[:300]}"
 
 
 def flattener(columns: Mapping[str, str | Callable[[Row], Any]]) -> Callable[[Row], Row]:
