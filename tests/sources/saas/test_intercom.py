@@ -84,3 +84,18 @@ def test_conversations_mapped(site: Any) -> None:
     by_attribute = Intercom(url, {"access_token": state.token}, {"account_attribute": "account"})
     rows, _ = drain(by_attribute, "conversations", None)
     assert next(r for r in rows if r["id"] == "c2")["account_id"] == "acme-3"
+
+
+def test_contacts_with_their_company_and_only_the_changed_again(site: Any) -> None:
+    state, url, _ = site
+    state.faults.reset()
+    conn = Intercom(url, {"access_token": state.token}, {})
+    rows, cursor = drain(conn, "contacts", None)
+    assert len(rows) == len(state.contacts)
+    u5 = next(r for r in rows if r["intercom_id"] == "u5")
+    assert (u5["contact_id"], u5["account_id"], u5["email"]) == ("x5", "acme-5", "x5@example.com")
+    state.put_contact("u5", "x5", "acme-9")
+    again, _ = drain(conn, "contacts", cursor)
+    assert ("x5", "acme-9") in [(r["contact_id"], r["account_id"]) for r in again]
+    # and besides it only the contact at the cursor, read again
+    assert [r["updated_at"] for r in again if r["contact_id"] != "x5"] == [cursor]

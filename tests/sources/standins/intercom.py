@@ -5,12 +5,12 @@
   answers the admin.
 - ``GET /companies/scroll``: pages of ``data`` with a ``scroll_param`` to pass back; an
   empty ``data`` ends the scroll.
-- ``POST /contacts/search`` (``id IN [...]``): contacts with their ``companies`` (Intercom's
-  own company ids); ``GET /companies/{id}``: one company, with its ``company_id``.
-- ``POST /conversations/search``: ``query`` (one ``field``/``operator``/``value``; ``>``,
-  ``<``, ``=`` on ``updated_at``), ``sort``, ``pagination.per_page`` (up to 150) and
-  ``pagination.starting_after``; answers ``conversations``, ``total_count`` and ``pages``
-  with ``next.starting_after`` while there are more.
+- ``POST /conversations/search`` and ``POST /contacts/search``: ``query`` (one
+  ``field``/``operator``/``value``: ``>``, ``<``, ``=`` on ``updated_at``, or ``IN`` on
+  ``id``), ``sort``, ``pagination.per_page`` (up to 150) and ``pagination.starting_after``;
+  answers ``conversations`` (or ``data``), ``total_count`` and ``pages`` with
+  ``next.starting_after`` while there are more. Contacts hold their ``companies``
+  (Intercom's own company ids); ``GET /companies/{id}`` answers one, with its ``company_id``.
 """
 
 from __future__ import annotations
@@ -52,13 +52,19 @@ class IntercomState:
         )
         c.update(fields, updated_at=now)
 
-    def put_contact(self, cid: str, external_id: str, company_id: str) -> None:
+    def put_contact(self, cid: str, external_id: str, company_id: str, **fields: Any) -> None:
         company = self.companies[company_id]["id"]
+        now = int(self.clock.tick().timestamp())
         self.contacts[cid] = {
             "type": "contact",
             "id": cid,
             "external_id": external_id,
             "role": "user",
+            "email": f"{external_id}@example.com",
+            "name": f"User {external_id}",
+            "created_at": self.contacts.get(cid, {}).get("created_at", now),
+            "updated_at": now,
+            **fields,
             "companies": {
                 "type": "list",
                 "data": [{"type": "company", "id": company, "url": f"/companies/{company}"}],
@@ -138,67 +144,55 @@ def make_app(state: IntercomState) -> Starlette:
             }
         )
 
-    async def search(request: Request) -> Response:
-        if (fault := gate(request)) is not None:
-            return fault
-        body = await request.json()
-        q = body.get("query", {})
-        items = list(state.conversations.values())
-        if q:
-            test = {">": int.__gt__, "<": int.__lt__, "=": int.__eq__}[q["operator"]]
-            items = [c for c in items if test(int(c[q["field"]]), int(q["value"]))]
-        sort = body.get("sort") or {"field": "updated_at", "order": "descending"}
-        items.sort(
-            key=lambda c: (c[sort["field"]], c["id"]), reverse=sort.get("order") == "descending"
-        )
-        pagination = body.get("pagination") or {}
-        per = min(150, int(pagination.get("per_page", 20)))
-        at = (
-            int(base64.b64decode(pagination["starting_after"]).decode())
-            if pagination.get("starting_after")
-            else 0
-        )
-        pages: dict[str, Any] = {
-            "type": "pages",
-            "page": at // per + 1,
-            "per_page": per,
-            "total_pages": -(-len(items) // per),
-        }
-        if at + per < len(items):
-            pages["next"] = {
-                "page": at // per + 2,
-                "starting_after": base64.b64encode(str(at + per).encode()).decode(),
-            }
-        return JSONResponse(
-            {
-                "type": "conversation.list",
-                "conversations": items[at : at + per],
-                "total_count": len(items),
-                "pages": pages,
-            }
-        )
+    def searcher(kind: str) -> Any:
+        """``POST /{kind}/search``: one query (``>``, ``<``, ``=`` on a time, ``IN`` on
+        ids), a sort, and pages of ``per_page`` (up to 150) by ``starting_after``."""
+        held = state.conversations if kind == "conversations" else state.contacts
+        tests = {">": int.__gt__, "<": int.__lt__, "=": int.__eq__}
 
-    async def contacts(request: Request) -> Response:
-        if (fault := gate(request, data=False)) is not None:
-            return fault
-        q = (await request.json()).get("query", {})
-        if (q.get("field"), q.get("operator")) != ("id", "IN"):
+        async def search(request: Request) -> Response:
+            # the contacts search is also the conversations' lookup: count its pages apart
+            if (fault := gate(request, data=kind == "conversations")) is not None:
+                return fault
+            body = await request.json()
+            q = body.get("query", {})
+            items = list(held.values())
+            if q.get("operator") == "IN":
+                items = [held[i] for i in q["value"] if i in held]
+            elif q:
+                test = tests[q["operator"]]
+                items = [c for c in items if test(int(c[q["field"]]), int(q["value"]))]
+            sort = body.get("sort") or {"field": "updated_at", "order": "descending"}
+            items.sort(
+                key=lambda c: (c[sort["field"]], c["id"]),
+                reverse=sort.get("order") == "descending",
+            )
+            pagination = body.get("pagination") or {}
+            per = min(150, int(pagination.get("per_page", 20)))
+            after = pagination.get("starting_after")
+            at = int(base64.b64decode(after).decode()) if after else 0
+            pages: dict[str, Any] = {
+                "type": "pages",
+                "page": at // per + 1,
+                "per_page": per,
+                "total_pages": -(-len(items) // per),
+            }
+            if at + per < len(items):
+                pages["next"] = {
+                    "page": at // per + 2,
+                    "starting_after": base64.b64encode(str(at + per).encode()).decode(),
+                }
+            key = "conversations" if kind == "conversations" else "data"
             return JSONResponse(
                 {
-                    "type": "error.list",
-                    "errors": [{"code": "parameter_invalid", "message": "unsupported query"}],
-                },
-                400,
+                    "type": "conversation.list" if kind == "conversations" else "list",
+                    key: items[at : at + per],
+                    "total_count": len(items),
+                    "pages": pages,
+                }
             )
-        found = [state.contacts[c] for c in q["value"] if c in state.contacts]
-        return JSONResponse(
-            {
-                "type": "list",
-                "data": found,
-                "total_count": len(found),
-                "pages": {"type": "pages", "page": 1, "per_page": 150, "total_pages": 1},
-            }
-        )
+
+        return search
 
     async def company(request: Request) -> Response:
         if (fault := gate(request, data=False)) is not None:
@@ -220,7 +214,7 @@ def make_app(state: IntercomState) -> Starlette:
             Route("/me", me),
             Route("/companies/scroll", scroll),
             Route("/companies/{cid}", company),
-            Route("/contacts/search", contacts, methods=["POST"]),
-            Route("/conversations/search", search, methods=["POST"]),
+            Route("/contacts/search", searcher("contacts"), methods=["POST"]),
+            Route("/conversations/search", searcher("conversations"), methods=["POST"]),
         ]
     )

@@ -1,5 +1,8 @@
 """Intercom (API 2.11): companies, and conversations as support tickets.
 
+Contacts are searched the same way (``POST /contacts/search``), each with its first company
+as its account.
+
 Authentication is an access token (secret ``access_token``) sent as a Bearer token, with
 the ``Intercom-Version`` header (option ``api_version``). Companies are read whole with
 the scroll API (``GET /companies/scroll``, ``scroll_param`` until a page comes back
@@ -57,6 +60,19 @@ STREAMS = (
             "csat": "rating",
         },
     ),
+    Stream(
+        "contacts",
+        "contacts",
+        "id",
+        "updated_at",
+        {
+            "id": "contact_id",
+            "account_id": "account_id",
+            "email": "email",
+            "name": "name",
+            "created_at": "created_at",
+        },
+    ),
 )
 
 
@@ -104,7 +120,7 @@ class Intercom(RestConnector):
             }
         start = int(cursor or 0)
         return {
-            "path": "conversations/search",
+            "path": f"{stream.name}/search",
             "method": "POST",
             "headers": headers,
             "json": {
@@ -112,7 +128,7 @@ class Intercom(RestConnector):
                 "sort": {"field": "updated_at", "order": "ascending"},
                 "pagination": {"per_page": int(option(self.options, "page_size", 150))},
             },
-            "data_selector": "conversations",
+            "data_selector": "conversations" if stream.name == "conversations" else "data",
             "paginator": JSONResponseCursorPaginator(
                 cursor_path="pages.next.starting_after",
                 cursor_body_path="pagination.starting_after",
@@ -136,6 +152,18 @@ class Intercom(RestConnector):
                 )[:10]
                 or None,
                 "updated_at_iso": unix_iso(item.get("updated_at")),
+            }
+        if stream.name == "contacts":
+            linked = dig(item, "companies.data") or []
+            return {
+                "contact_id": item.get("external_id") or item["id"],
+                "intercom_id": item["id"],
+                "intercom_company_id": linked[0]["id"] if linked else None,
+                "email": item.get("email"),
+                "name": item.get("name"),
+                "role": item.get("role"),
+                "created_at": unix_iso(item.get("created_at")),
+                "updated_at": item.get("updated_at"),
             }
         contacts = dig(item, "contacts.contacts") or []
         attribute = self.options.get("account_attribute")
@@ -162,6 +190,11 @@ class Intercom(RestConnector):
 
     def flatten_page(self, stream: Stream, items: Sequence[Row]) -> list[Row]:
         rows = super().flatten_page(stream, items)
+        if stream.name == "contacts":
+            ids = self.company_ids({r["intercom_company_id"] for r in rows} - {None})
+            for r in rows:
+                r["account_id"] = ids.get(r["intercom_company_id"])
+            return rows
         if stream.name == "conversations" and not self.options.get("account_attribute"):
             companies = self.companies_of({r["intercom_contact_id"] for r in rows} - {None})
             for r in rows:
@@ -183,8 +216,13 @@ class Intercom(RestConnector):
                 linked = dig(contact, "companies.data") or []
                 if linked:
                     first[contact["id"]] = linked[0]["id"]
-        for company in set(first.values()) - set(self._company_ids):
+        company_ids = self.company_ids(set(first.values()))
+        return {c: company_ids.get(k) for c, k in first.items()}
+
+    def company_ids(self, companies: set[str]) -> dict[str, str | None]:
+        """Intercom's company id -> the company_id you gave it (GET /companies/{id}, once)."""
+        for company in companies - set(self._company_ids):
             response = self.request("GET", f"companies/{company}")
             self.raise_for(response, "looking up a contact's company")
             self._company_ids[company] = response.json().get("company_id")
-        return {c: self._company_ids.get(k) for c, k in first.items()}
+        return {c: self._company_ids.get(c) for c in companies}
