@@ -57,6 +57,19 @@ def site() -> Iterator[tuple[HubSpotState, str, type]]:
             hs_primary_company_id=str(1100 + i),
         )
         state.associations[("tickets", str(7000 + i))] = [(str(1000 + i), False)]
+    state.put(
+        "meetings",
+        "9001",
+        hs_timestamp="2024-02-01T15:00:00.000Z",
+        hubspot_owner_id="3",
+        hs_meeting_title="QBR",
+        hs_meeting_body="Renewal looks safe",
+    )
+    state.associations[("meetings", "9001")] = [("1002", False)]
+    state.put(
+        "notes", "9002", hs_timestamp="2024-02-02T09:00:00.000Z", hs_note_body="Champion left"
+    )
+    state.associations[("notes", "9002")] = [("1004", False)]
     with serve(make_app(state)) as url:
         yield state, url, HubSpot
 
@@ -170,3 +183,28 @@ def test_only_changed_scores_are_written_again(site: Any) -> None:
     result, _ = write_back(conn, scores, written)
     assert result.written == 0
     assert state.faults.served == served + 1  # nothing sent
+
+
+def test_engagements_as_touchpoints(site: Any) -> None:
+    state, url, _ = site
+    state.faults.reset()
+    conn = HubSpot(url, {"token": state.token}, {})
+    meetings, _ = drain(conn, "meetings", None)
+    notes, _ = drain(conn, "notes", None)
+    calls, _ = drain(conn, "calls", None)
+    got = [
+        (r["id"], r["company_id"], r["kind"], r["hs_timestamp"], r["owner_email"], r["note"])
+        for r in meetings + notes
+    ]
+    assert got == [
+        (
+            "9001",
+            "1002",
+            "meeting",
+            "2024-02-01T15:00:00.000Z",
+            "csm3@example.com",
+            "QBR\n\nRenewal looks safe",
+        ),
+        ("9002", "1004", "note", "2024-02-02T09:00:00.000Z", None, "Champion left"),
+    ]
+    assert calls == []

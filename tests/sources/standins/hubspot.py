@@ -28,7 +28,7 @@ from starlette.routing import Route
 
 from tests.sources.standins.base import Clock, Faults, bearer
 
-TYPES = ("companies", "deals", "tickets")
+TYPES = ("companies", "deals", "tickets", "calls", "meetings", "emails", "notes")
 
 
 def iso(when: dt.datetime) -> str:
@@ -71,7 +71,14 @@ class HubSpotState:
 
 def _association(kind: str, primary: bool) -> dict[str, Any]:
     # HubSpot's defined association types to a company: deal 5 / 341, ticket 26 / 339
-    ids = {"deals": (5, 341), "tickets": (26, 339)}[kind]
+    ids = {
+        "deals": (5, 341),
+        "tickets": (26, 339),
+        "calls": (182, 182),
+        "meetings": (188, 188),
+        "emails": (186, 186),
+        "notes": (190, 190),
+    }[kind]
     types: list[dict[str, Any]] = [{"category": "HUBSPOT_DEFINED", "typeId": ids[1], "label": None}]
     if primary:
         types.insert(0, {"category": "HUBSPOT_DEFINED", "typeId": ids[0], "label": "Primary"})

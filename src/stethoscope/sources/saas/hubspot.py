@@ -1,4 +1,5 @@
-"""HubSpot CRM (API v3): companies, deals and tickets; owners name each company's CSM.
+"""HubSpot CRM (API v3): companies, deals, tickets, and calls, meetings, emails and notes as
+touchpoints; owners name each company's CSM and each engagement's author.
 
 Authentication is a private app's access token (secret ``token``), sent as a Bearer token.
 Objects are read through the CRM search endpoint (``POST /crm/v3/objects/{type}/search``)
@@ -73,7 +74,31 @@ STREAMS = (
             "status": "status",
         },
     ),
+    *(
+        Stream(
+            engagement,
+            "touchpoints",
+            primary_key="id",
+            cursor_field=MODIFIED,
+            columns={
+                "id": "id",
+                "account_id": "company_id",
+                "kind": "kind",
+                "occurred_at": "hs_timestamp",
+                "author": "owner_email",
+                "note": "note",
+            },
+        )
+        for engagement in ("calls", "meetings", "emails", "notes")
+    ),
 )
+# an engagement's kind in the contract's words, and the properties holding its text
+ENGAGEMENTS = {
+    "calls": ("call", ("hs_call_title", "hs_call_body")),
+    "meetings": ("meeting", ("hs_meeting_title", "hs_meeting_body")),
+    "emails": ("email", ("hs_email_subject", "hs_email_text")),
+    "notes": ("note", ("hs_note_body",)),
+}
 
 PROPERTIES = {
     "companies": [
@@ -85,6 +110,10 @@ PROPERTIES = {
         MODIFIED,
     ],
     "deals": ["dealname", "dealstage", "amount", "hs_mrr", "closedate", MODIFIED],
+    **{
+        name: ["hs_timestamp", "hubspot_owner_id", *texts, MODIFIED]
+        for name, (_, texts) in ENGAGEMENTS.items()
+    },
     "tickets": [
         "subject",
         "hs_pipeline_stage",
@@ -209,6 +238,12 @@ class HubSpot(RestConnector):
                 return None
             row["company_id"] = p.get(company) if company else None
             row["closedate"] = _day(p.get("closedate"))
+        elif stream.name in ENGAGEMENTS:
+            kind, texts = ENGAGEMENTS[stream.name]
+            row["company_id"] = p.get(company) if company else None
+            row["kind"] = kind
+            row["owner_email"] = self.owners().get(str(p.get("hubspot_owner_id") or ""))
+            row["note"] = "\n\n".join(str(p[t]) for t in texts if p.get(t)) or None
         else:
             row["company_id"] = p.get(company) if company else None
             row["status"] = TICKET_STAGES.get(str(p.get("hs_pipeline_stage")))
