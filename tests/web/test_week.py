@@ -116,3 +116,28 @@ def test_every_portfolio_table_is_a_csv_file(fresh: Book) -> None:
     bad = vp.get("/?format=csv&table=nope")
     assert bad.status_code == 404
     assert "tables: bands, history" in bad.json()["hint"]
+
+
+def test_today_explains_the_changes_with_the_most_arr_and_counts_the_rest(
+    book: Book, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from stethoscope.facade import today
+
+    p = book.project
+    owner = next(u.name for u in p.users() if u.role == "editor")
+    day = p.latest_as_of()
+    assert day is not None
+    asked = {
+        "as_of": day,
+        "since": day - dt.timedelta(days=7),
+        "renew_until": day + dt.timedelta(days=90),
+        "renewal_bands": ["red", "yellow"],
+    }
+    whole = p.owner_day(owner, **asked)
+    assert whole["changes_total"] == len(whole["changes"]) > 1
+    monkeypatch.setattr(today, "CHANGES_LIMIT", 1)
+    first = p.owner_day(owner, **asked)
+    assert (first["changes_total"], len(first["changes"])) == (whole["changes_total"], 1)
+    assert first["changes"][0]["change"] == whole["changes"][0]["change"]
+    page = book.browser("editor").get("/today").text
+    assert f"The 1 with the most ARR of {whole['changes_total']}: the others are on" in page

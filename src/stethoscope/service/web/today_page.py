@@ -61,6 +61,7 @@ def today(project: Project, owner: str, score: str = "health") -> dict[str, Any]
         "renewal_days": RENEWAL_DAYS,
         "renewal_bands": watched,
         "changes": [],
+        "changes_total": 0,
         "tasks": [],
         "renewals": [],
     }
@@ -89,6 +90,7 @@ def today(project: Project, owner: str, score: str = "health") -> dict[str, Any]
             }
             for r in found["changes"]
         ],
+        "changes_total": found["changes_total"],
         "tasks": [{k: t[k] for k in _TASK_KEYS} for t in found["tasks"]],
         "renewals": found["renewals"],
     }
