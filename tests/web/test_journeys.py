@@ -252,7 +252,7 @@ def test_a_backtest_runs_beside_a_scoring_run_and_pages_stay_fast(
     today = clock.today()
     ran: list[Any] = []
     scoring = threading.Thread(
-        target=lambda: ran.append(p.run(start=today - dt.timedelta(days=40), end=today)),
+        target=lambda: ran.append(p.run(start=today - dt.timedelta(days=25), end=today)),
         name="journey-run",
     )
     scoring.start()
