@@ -5,6 +5,7 @@ import secrets
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -144,20 +145,39 @@ def postgres_server() -> str:
 
 
 @pytest.fixture(scope="session")
-def new_postgres_database(postgres_server: str) -> Iterator[Callable[[], str]]:
-    """new() -> the URL of a fresh, empty database (stethoscope_t_<random>) on the test
-    server; every one made is dropped at the end of the session."""
+def new_postgres_database(postgres_server: str) -> Iterator[Callable[..., str]]:
+    """new() -> the URL of a fresh database (stethoscope_t_<random>) on the test server,
+    migrated: a copy of one database this session migrated (CREATE DATABASE ... TEMPLATE:
+    0.2 s, where migrating a new one takes 0.8 s, measured). new(empty=True): one with no
+    tables, for the tests of making and upgrading a store. Every one made is dropped at
+    the end of the session."""
     import psycopg
 
     admin = _url_db(postgres_server, "postgres")
     made: list[str] = []
+    template: list[str] = []
 
-    def new() -> str:
+    def create(template_of: str | None = None) -> str:
         name = f"stethoscope_t_{secrets.token_hex(6)}"
+        using = f' TEMPLATE "{template_of}"' if template_of else ""
         with psycopg.connect(admin, autocommit=True) as con:
-            con.execute(f'CREATE DATABASE "{name}"')
+            con.execute(f'CREATE DATABASE "{name}"{using}')
         made.append(name)
-        return _url_db(postgres_server, name)
+        return name
+
+    def new(*, empty: bool = False) -> str:
+        if empty:
+            return _url_db(postgres_server, create())
+        if not template:
+            name = create()
+            folder = Path(tempfile.mkdtemp(prefix="pg-template-"))
+            url = _url_db(postgres_server, name)
+            (folder / "stethoscope.toml").write_text(f"database_url = {url!r}\n")
+            with Project.open(folder) as p:
+                p.store  # noqa: B018 (made and migrated on first use)
+            shutil.rmtree(folder)
+            template.append(name)
+        return _url_db(postgres_server, create(template[0]))
 
     yield new
 
@@ -174,12 +194,14 @@ def new_postgres_database(postgres_server: str) -> Iterator[Callable[[], str]]:
         list(pool.map(drop, made))
 
 
-def open_project(request: pytest.FixtureRequest, store: str, folder: Path) -> Project:
+def open_project(
+    request: pytest.FixtureRequest, store: str, folder: Path, *, empty: bool = False
+) -> Project:
     """A project in ``folder`` on a fresh store of kind ``store`` (duckdb: a file in the
-    folder; postgres: a new database on the test server)."""
+    folder; postgres: a new database on the test server, migrated unless ``empty``)."""
     if store == "postgres":
-        new: Callable[[], str] = request.getfixturevalue("new_postgres_database")
-        url = new()
+        new: Callable[..., str] = request.getfixturevalue("new_postgres_database")
+        url = new(empty=empty)
     else:
         url = "stethoscope.duckdb"
     (folder / "stethoscope.toml").write_text(f"database_url = {url!r}\n")
