@@ -5,6 +5,7 @@ import secrets
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -76,6 +77,40 @@ def run_cli(
     )
 
 
+def cli(
+    *args: str, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run `stethoscope ARGS` in this process, in ``cwd``: what ``run_cli`` does without
+    starting Python again (about 0.5 s of imports a call). For commands that neither read
+    stdin, serve, nor meet another process's lock; those keep ``run_cli``."""
+    from click.testing import CliRunner
+
+    from stethoscope.cli import main, output
+
+    runner = CliRunner()
+    # the consoles took their width when imported; a new process reads COLUMNS=200
+    widths = output.console.width, output.err.width
+    output.console.width = output.err.width = 200
+    code = 0
+    here = Path.cwd()
+    argv = sys.argv
+    with runner.isolation(env={"COLUMNS": "200", **(env or {})}) as (out, err, _):
+        os.chdir(cwd)
+        sys.argv = ["stethoscope", *args]
+        try:
+            main()
+        except SystemExit as e:
+            code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            sys.argv = argv
+            os.chdir(here)
+            output.console.width, output.err.width = widths
+        stdout, stderr = out.getvalue().decode(), err.getvalue().decode()
+    return subprocess.CompletedProcess(["stethoscope", *args], code, stdout, stderr)
+
+
 def _url_db(url: str, name: str) -> str:
     head, _, tail = url.partition("://")
     authority, _, rest = tail.partition("/")
@@ -110,20 +145,39 @@ def postgres_server() -> str:
 
 
 @pytest.fixture(scope="session")
-def new_postgres_database(postgres_server: str) -> Iterator[Callable[[], str]]:
-    """new() -> the URL of a fresh, empty database (stethoscope_t_<random>) on the test
-    server; every one made is dropped at the end of the session."""
+def new_postgres_database(postgres_server: str) -> Iterator[Callable[..., str]]:
+    """new() -> the URL of a fresh database (stethoscope_t_<random>) on the test server,
+    migrated: a copy of one database this session migrated (CREATE DATABASE ... TEMPLATE:
+    0.2 s, where migrating a new one takes 0.8 s, measured). new(empty=True): one with no
+    tables, for the tests of making and upgrading a store. Every one made is dropped at
+    the end of the session."""
     import psycopg
 
     admin = _url_db(postgres_server, "postgres")
     made: list[str] = []
+    template: list[str] = []
 
-    def new() -> str:
+    def create(template_of: str | None = None) -> str:
         name = f"stethoscope_t_{secrets.token_hex(6)}"
+        using = f' TEMPLATE "{template_of}"' if template_of else ""
         with psycopg.connect(admin, autocommit=True) as con:
-            con.execute(f'CREATE DATABASE "{name}"')
+            con.execute(f'CREATE DATABASE "{name}"{using}')
         made.append(name)
-        return _url_db(postgres_server, name)
+        return name
+
+    def new(*, empty: bool = False) -> str:
+        if empty:
+            return _url_db(postgres_server, create())
+        if not template:
+            name = create()
+            folder = Path(tempfile.mkdtemp(prefix="pg-template-"))
+            url = _url_db(postgres_server, name)
+            (folder / "stethoscope.toml").write_text(f"database_url = {url!r}\n")
+            with Project.open(folder) as p:
+                p.store  # noqa: B018 (made and migrated on first use)
+            shutil.rmtree(folder)
+            template.append(name)
+        return _url_db(postgres_server, create(template[0]))
 
     yield new
 
@@ -140,12 +194,14 @@ def new_postgres_database(postgres_server: str) -> Iterator[Callable[[], str]]:
         list(pool.map(drop, made))
 
 
-def open_project(request: pytest.FixtureRequest, store: str, folder: Path) -> Project:
+def open_project(
+    request: pytest.FixtureRequest, store: str, folder: Path, *, empty: bool = False
+) -> Project:
     """A project in ``folder`` on a fresh store of kind ``store`` (duckdb: a file in the
-    folder; postgres: a new database on the test server)."""
+    folder; postgres: a new database on the test server, migrated unless ``empty``)."""
     if store == "postgres":
-        new: Callable[[], str] = request.getfixturevalue("new_postgres_database")
-        url = new()
+        new: Callable[..., str] = request.getfixturevalue("new_postgres_database")
+        url = new(empty=empty)
     else:
         url = "stethoscope.duckdb"
     (folder / "stethoscope.toml").write_text(f"database_url = {url!r}\n")
