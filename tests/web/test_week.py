@@ -141,3 +141,30 @@ def test_today_explains_the_changes_with_the_most_arr_and_counts_the_rest(
     assert first["changes"][0]["change"] == whole["changes"][0]["change"]
     page = book.browser("editor").get("/today").text
     assert f"The 1 with the most ARR of {whole['changes_total']}: the others are on" in page
+
+
+def test_today_and_the_worklist_as_csv(fresh: Book) -> None:
+    from tests.web.test_tasks import TWO_RULES, with_tasks
+
+    with_tasks(fresh, TWO_RULES)
+    b = fresh.browser("editor")
+    day = b.get("/today?format=json").json()
+    page = b.get("/today").text
+    for table, key in (("changes", "account_id"), ("tasks", "id"), ("renewals", "account_id")):
+        r = b.get(f"/today?format=csv&table={table}")
+        assert r.status_code == 200, r.text
+        rows = list(csv.DictReader(io.StringIO(r.text)))
+        assert [row[key] for row in rows] == [str(x[key]) for x in day[table]]
+        if day[table]:
+            assert f"/today?format=csv&amp;table={table}" in page
+    assert day["tasks"]
+    assert b.get("/today?format=csv&table=nope").status_code == 404
+    listed = b.get("/tasks?format=json&owner=%2A&sort=arr&order=desc").json()
+    r = b.get("/tasks?format=csv&owner=%2A&sort=arr&order=desc")
+    assert r.headers["content-type"] == "text/csv; charset=utf-8"
+    rows = list(csv.DictReader(io.StringIO(r.text)))
+    assert len(rows) == listed["total"] > 0
+    assert [int(x["id"]) for x in rows[: len(listed["tasks"])]] == [
+        t["id"] for t in listed["tasks"]
+    ]
+    assert "format=csv" in b.get("/tasks?owner=%2A").text
