@@ -115,8 +115,7 @@ class SourceSpec(BaseModel):
     )
     tables: dict[str, TableSpec] = Field(
         default_factory=dict,
-        description="Per contract table, where its rows come from: "
-        "[sources.NAME.tables.TABLE].",
+        description="Per contract table, where its rows come from: [sources.NAME.tables.TABLE].",
     )
 
     @field_validator("schedule")
