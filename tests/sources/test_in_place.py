@@ -155,10 +155,13 @@ def test_tables_in_place_score_as_the_imported_book(
         load(p, book, skip=("events", "tickets"))
         history, frame = scored(p)
         # nothing was copied: the store's own tables stay empty
-        assert p.store.counts()["events"] == 0 and p.store.counts()["tickets"] == 0
+        assert p.store.counts()["events"] == 0
+        assert p.store.counts()["tickets"] == 0
     want_history, want_frame = imported
-    assert len(history) > 100 and history == want_history
-    assert len(frame) == len(want_frame) and frame[0].keys() == want_frame[0].keys()
+    assert len(history) > 100
+    assert history == want_history
+    assert len(frame) == len(want_frame)
+    assert frame[0].keys() == want_frame[0].keys()
     for got, want in zip(frame, want_frame, strict=True):
         assert got == want, got["account_id"]
 
@@ -218,15 +221,18 @@ def test_check_reports_the_mapping_and_what_the_contract_would_refuse(
     with _project(tmp_path, empty_store, extra) as p:
         load(p, book, skip=("events", "tickets"))
         replica = p.check_source("replica")
-        assert replica.ok and replica.error is None
+        assert replica.ok
+        assert replica.error is None
         [events] = replica.tables
-        assert events.origin == mariadb["events"] and events.rows_looked_at == 100
+        assert events.origin == mariadb["events"]
+        assert events.rows_looked_at == 100
         assert ("account_id", "company") in events.columns
         assert ("timestamp", "sent_at") in events.columns
         # a map naming a column the table lacks, and tickets of accounts not in the store
         p.store.con.execute("DELETE FROM accounts WHERE id IN (SELECT id FROM accounts LIMIT 5)")
         lake = p.check_source("lake")
-        assert not lake.ok and lake.tables[0].problems
+        assert not lake.ok
+        assert lake.tables[0].problems
         assert lake.tables[0].problems[0].startswith("sources.lake.tables.tickets row ")
         assert "account_id: unknown account" in lake.tables[0].problems[0]
 

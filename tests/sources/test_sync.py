@@ -63,12 +63,14 @@ def test_a_sync_loads_what_changed_once_and_a_failure_writes_nothing(
         ("accounts", 3, 3),
         ("tickets", 5, 5),
     ]
-    assert count(p, "accounts") == 3 and count(p, "tickets") == 5
+    assert count(p, "accounts") == 3
+    assert count(p, "tickets") == 5
     assert syncs.cursors(con, "crm") == {"companies": "2025-01-03", "tickets": "2025-02-05"}
     seg, attrs = con.execute(
         "SELECT segment, CAST(attributes AS VARCHAR) FROM accounts WHERE id = 'c1'"
     ).fetchone() or (None, None)
-    assert seg == "smb" and "emea" in str(attrs)
+    assert seg == "smb"
+    assert "emea" in str(attrs)
 
     # one company renamed, one ticket solved, one new: only those are read, none doubled
     fake.records["companies"][0] = company(1, "2025-01-09", name="Renamed")
@@ -78,7 +80,8 @@ def test_a_sync_loads_what_changed_once_and_a_failure_writes_nothing(
     second = sync(con, "crm", SPEC, fake)
     assert fake.reads == [("companies", "2025-01-03", 1), ("tickets", "2025-02-05", 2)]
     assert second.rows_written == 3
-    assert count(p, "accounts") == 3 and count(p, "tickets") == 6
+    assert count(p, "accounts") == 3
+    assert count(p, "tickets") == 6
     assert con.execute("SELECT name FROM accounts WHERE id = 'c1'").fetchone() == ("Renamed",)
     assert con.execute("SELECT status FROM tickets WHERE id = 't2'").fetchone() == ("solved",)
 
@@ -88,18 +91,22 @@ def test_a_sync_loads_what_changed_once_and_a_failure_writes_nothing(
     fake.fail_after = ("tickets", 1)
     with pytest.raises(SourceError, match=r"HTTP 500 on page 2 of tickets"):
         sync(con, "crm", SPEC, fake)
-    assert count(p, "accounts") == 3 and count(p, "tickets") == 6
+    assert count(p, "accounts") == 3
+    assert count(p, "tickets") == 6
     assert syncs.cursors(con, "crm") == {"companies": "2025-01-09", "tickets": "2025-02-09"}
     failed = syncs.history(con, "crm")[0]
-    assert failed.status == "failed" and "HTTP 500" in (failed.error or "")
-    assert failed.finished_at is not None and failed.tables == {}
+    assert failed.status == "failed"
+    assert "HTTP 500" in (failed.error or "")
+    assert failed.finished_at is not None
+    assert failed.tables == {}
 
     # the next sync resumes from the cursors kept: nothing lost, nothing doubled
     fake.fail_after = None
     fake.reads.clear()
     third = sync(con, "crm", SPEC, fake, trigger="schedule")
     assert fake.reads == [("companies", "2025-01-09", 1), ("tickets", "2025-02-09", 3)]
-    assert count(p, "accounts") == 4 and count(p, "tickets") == 9
+    assert count(p, "accounts") == 4
+    assert count(p, "tickets") == 9
     assert third.rows_written == 4
     ok = syncs.history(con, "crm")[0]
     assert (ok.status, ok.trigger, ok.tables) == ("ok", "schedule", {"accounts": 1, "tickets": 3})
@@ -108,9 +115,11 @@ def test_a_sync_loads_what_changed_once_and_a_failure_writes_nothing(
     fake.reads.clear()
     sync(con, "crm", SPEC, fake, full_refresh=True)
     assert fake.reads == [("companies", None, 4), ("tickets", None, 9)]
-    assert count(p, "accounts") == 4 and count(p, "tickets") == 9
+    assert count(p, "accounts") == 4
+    assert count(p, "tickets") == 9
     last, last_ok = syncs.latest(con)["crm"]
-    assert last.full_refresh and last_ok == last
+    assert last.full_refresh
+    assert last_ok == last
     p.close()
 
 
@@ -127,8 +136,10 @@ def test_rows_the_contract_refuses_are_named_by_stream_and_row(project: Project)
         sync(con, "crm", SPEC, fake)
     text = str(e.value)
     assert "crm.tickets row 2  account_id: unknown account 'c7'" in text
-    assert "crm.tickets row 3  status:" in text and "'lost'" in text
-    assert count(project, "accounts") == 0 and count(project, "tickets") == 0
+    assert "crm.tickets row 3  status:" in text
+    assert "'lost'" in text
+    assert count(project, "accounts") == 0
+    assert count(project, "tickets") == 0
     assert syncs.cursors(con, "crm") == {}
     assert syncs.history(con, "crm")[0].status == "failed"
 
