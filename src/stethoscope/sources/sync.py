@@ -166,7 +166,10 @@ def sync(
             con.rollback()
         text = redacted(secrets or {}, str(e).splitlines()[0] if str(e) else type(e).__name__)
         syncs.finish(con, sync_id, rows_read=read, error=f"{type(e).__name__}: {text}")
-        if isinstance(e, StethoscopeError | KeyboardInterrupt):
+        if isinstance(e, StethoscopeError):
+            e.message = redacted(secrets or {}, e.message)
+            raise
+        if isinstance(e, KeyboardInterrupt):
             raise
         raise SourceError(
             f"sync of source '{name}' failed: {text}",
