@@ -32,13 +32,6 @@ if TYPE_CHECKING:
 
     from stethoscope.store.database import Connection
 
-# the time column of each table read in place: rows after the run's last day are not read
-TIME_COLUMNS: dict[str, str] = {
-    "events": "timestamp",
-    "tickets": "opened_at",
-    "surveys": "responded_at",
-    "touchpoints": "occurred_at",
-}
 _PREFIX = "_in_place_"
 
 
@@ -143,7 +136,7 @@ def open_table(
     with database.connect(item.spec, secrets) as con:
         header = database.columns(con, dialect, item.where.table)
         renames = plan(table, header, item.where.map, item.label)
-        time = TIME_COLUMNS.get(item.table)
+        time = table.time_column
         source_time = next((s for s, t in renames.items() if t == time), None)
         cut = (source_time, before) if before and source_time else None
         return database.read(con, dialect, item.where.table, renames, before=cut, limit=limit)
@@ -192,7 +185,8 @@ def show(con: Connection, table_name: str, rows: Any, before: dt.date | None) ->
         _column_sql(n, t, types.get(n), table) for n, t in _stored_columns(con, table_name)
     )
     where = ""
-    time = TIME_COLUMNS.get(table_name)
+    # rows after the run's last day are not read (each table's time column, the contract's)
+    time = table.time_column
     if before is not None and time in types:
         # the cut-off is the run's own date, not text from anyone
         where = f" WHERE {q(time)} < TIMESTAMP '{before.isoformat()}'"
