@@ -103,7 +103,7 @@ def check_saas(
 
 
 def check_in_place(con: Connection, name: str, spec: SourceSpec, project_dir: Path) -> SourceCheck:
-    import pyarrow as pa
+    import duckdb
 
     from stethoscope.sources.connector import Page
     from stethoscope.sources.in_place import InPlace, open_table
@@ -111,23 +111,28 @@ def check_in_place(con: Connection, name: str, spec: SourceSpec, project_dir: Pa
 
     assert spec.kind in IN_PLACE_KINDS
     out: list[StreamCheck] = []
-    for table, where in spec.tables.items():
-        item = InPlace(name, table, spec, where)
-        origin = where.table or where.path or ""
-        try:
-            rows = open_table(item, project_dir, limit=SAMPLE_ROWS)
-        except StethoscopeError as e:
-            out.append(StreamCheck(table, origin, _columns(None, table), 0, [str(e)]))
-            continue
-        sample = rows if isinstance(rows, pa.Table) else pa.Table.from_batches([rows])
-        page = Page(sample, None)
-        opened = open_pages(get_table(table), item.label, iter([page]), {}, None)
-        if opened is None:
-            out.append(StreamCheck(table, origin, _columns(None, table), 0))
-            continue
-        src, _ = opened
-        columns = [(c, dict(where.map).get(c, c if s else None)) for c, s in _columns(src, table)]
-        out.append(StreamCheck(table, origin, columns, sample.num_rows, _dry_run(con, src)))
+    # the sample is read on a DuckDB of its own, whatever the store is
+    reader = duckdb.connect()
+    try:
+        for table, where in spec.tables.items():
+            item = InPlace(name, table, spec, where)
+            origin = where.table or where.path or ""
+            try:
+                sample = open_table(item, project_dir, reader, limit=SAMPLE_ROWS).to_arrow_table()
+            except StethoscopeError as e:
+                out.append(StreamCheck(table, origin, _columns(None, table), 0, [str(e)]))
+                continue
+            opened = open_pages(get_table(table), item.label, iter([Page(sample, None)]), {}, None)
+            if opened is None:
+                out.append(StreamCheck(table, origin, _columns(None, table), 0))
+                continue
+            src, _ = opened
+            columns = [
+                (c, dict(where.map).get(c, c) if s else None) for c, s in _columns(src, table)
+            ]
+            out.append(StreamCheck(table, origin, columns, sample.num_rows, _dry_run(con, src)))
+    finally:
+        reader.close()
     return SourceCheck(name, spec.kind, not any(t.problems for t in out), None, out)
 
 

@@ -8,7 +8,7 @@ as an import types them: an id like ``007`` stays ``007``.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from stethoscope.errors import SourceError
 from stethoscope.sources.config import TableSpec
@@ -57,41 +57,38 @@ def _format_of(path: Path) -> str:
     return fmt
 
 
-def dataset(project_dir: Path, spec: TableSpec) -> ds.Dataset:
-    """The table's rows as an Arrow dataset (read lazily, batch by batch, when scanned)."""
-    import pyarrow.dataset as ds
-
+def relation(con: Any, project_dir: Path, spec: TableSpec) -> Any:
+    """The table's rows as a DuckDB relation on ``con``, scanned where they lie each time a
+    query reads it: Parquet and CSV by DuckDB's own readers (the paths are arguments, never
+    SQL text), Delta and Iceberg as Arrow datasets. Measured on 2.7M events, a windowed
+    count took 0.13 s through read_parquet, 0.23-0.58 s through an Arrow dataset and 1.6 s
+    through an Arrow scanner (no filter or projection pushed down), against 0.05 s on the
+    stored table."""
     where, fmt = locate(project_dir, spec)
-    paths = [str(p) for p in where] if isinstance(where, list) else str(where)
     try:
-        if fmt == "parquet":
-            return ds.dataset(paths, format="parquet")
-        if fmt == "csv":
-            return ds.dataset(paths, format=_csv_format(where))
-        if fmt == "delta":
-            return _delta(Path(str(paths if isinstance(paths, str) else paths[0])))
-        return _iceberg(Path(str(paths if isinstance(paths, str) else paths[0])))
+        if fmt in ("parquet", "csv"):
+            files = _files(where, fmt)
+            if fmt == "parquet":
+                return con.read_parquet(files)
+            # CSV as text, typed by the contract's rules as an import types it
+            return con.read_csv(files, all_varchar=True, header=True)
+        folder = Path(where[0] if isinstance(where, list) else where)
+        data = _delta(folder) if fmt == "delta" else _iceberg(folder)
+        return con.from_arrow(data)
     except SourceError:
         raise
-    except (OSError, ValueError) as e:  # pyarrow's ArrowInvalid is a ValueError
+    except Exception as e:  # DuckDB's IOException, pyarrow's ArrowInvalid and others
         raise SourceError(f"path {spec.path!r}: cannot read {fmt} ({e})") from None
 
 
-def _csv_format(where: list[Path] | Path) -> ds.CsvFileFormat:
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
-    import pyarrow.dataset as ds
-
-    first = where[0] if isinstance(where, list) else next(iter(sorted(where.rglob("*.csv"))))
-    with pacsv.open_csv(first) as reader:
-        names = reader.schema.names
-    return ds.CsvFileFormat(
-        convert_options=pacsv.ConvertOptions(
-            column_types={n: pa.string() for n in names},
-            strings_can_be_null=True,
-            null_values=[""],
-        )
-    )
+def _files(where: list[Path] | Path, fmt: str) -> list[str]:
+    if isinstance(where, list):
+        return [str(p) for p in where]
+    suffixes = (".parquet", ".pq") if fmt == "parquet" else (".csv",)
+    found = sorted(str(p) for p in where.rglob("*") if p.suffix.lower() in suffixes)
+    if not found:
+        raise SourceError(f"folder {where} holds no {fmt} file")
+    return found
 
 
 def _delta(folder: Path) -> ds.Dataset:
