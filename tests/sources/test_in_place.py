@@ -113,13 +113,23 @@ def imported(
         return scored(p)
 
 
-def _project(folder: Path, empty_store: Path, extra: str = "") -> Project:
+def _project(folder: Path, store: Path, extra: str = "") -> Project:
     import shutil
 
     folder.mkdir(exist_ok=True)
     (folder / "stethoscope.toml").write_text('database_url = "stethoscope.duckdb"\n' + extra)
-    shutil.copyfile(empty_store, folder / "stethoscope.duckdb")
+    (folder / "model.yaml").write_text(preset_text(PRESET))
+    shutil.copyfile(store, folder / "stethoscope.duckdb")
     return Project.open(folder)
+
+
+@pytest.fixture(scope="module")
+def without(tmp_path_factory: pytest.TempPathFactory, empty_store: Path, book: BookInfo) -> Path:
+    """A closed store holding the book but for its events and tickets, to copy."""
+    folder = tmp_path_factory.mktemp("without")
+    with _project(folder, empty_store) as p:
+        load(p, book, skip=("events", "tickets"))
+    return folder / "stethoscope.duckdb"
 
 
 def _config(mysql_url: str, names: dict[str, str], book: BookInfo, events_in: str) -> str:
@@ -143,7 +153,7 @@ def _config(mysql_url: str, names: dict[str, str], book: BookInfo, events_in: st
 @pytest.mark.parametrize("events_in", ["mariadb", "parquet"])
 def test_tables_in_place_score_as_the_imported_book(
     tmp_path: Path,
-    empty_store: Path,
+    without: Path,
     book: BookInfo,
     mariadb: dict[str, str],
     mysql_server: str,
@@ -151,8 +161,7 @@ def test_tables_in_place_score_as_the_imported_book(
     events_in: str,
 ) -> None:
     extra = _config(mysql_server, mariadb, book, events_in)
-    with _project(tmp_path, empty_store, extra) as p:
-        load(p, book, skip=("events", "tickets"))
+    with _project(tmp_path, without, extra) as p:
         history, frame = scored(p)
         # nothing was copied: the store's own tables stay empty
         assert p.store.counts()["events"] == 0
@@ -200,26 +209,24 @@ def _lake(book: BookInfo, folder: Path, fmt: str) -> str:
 @pytest.mark.parametrize("fmt", ["csv", "delta", "iceberg"])
 def test_csv_delta_and_iceberg_tables_score_as_the_imported_book(
     tmp_path: Path,
-    empty_store: Path,
+    without: Path,
     book: BookInfo,
     imported: tuple[list[dict[str, Any]], list[dict[str, Any]]],
     fmt: str,
 ) -> None:
     (tmp_path / "lake").mkdir()
     extra = _lake(book, tmp_path / "lake", fmt)
-    with _project(tmp_path / "project", empty_store, extra) as p:
-        load(p, book, skip=("events", "tickets"))
+    with _project(tmp_path / "project", without, extra) as p:
         assert p.check_source("lake").ok
         history, frame = scored(p)
     assert (history, frame) == imported
 
 
 def test_check_reports_the_mapping_and_what_the_contract_would_refuse(
-    tmp_path: Path, empty_store: Path, book: BookInfo, mariadb: dict[str, str], mysql_server: str
+    tmp_path: Path, without: Path, book: BookInfo, mariadb: dict[str, str], mysql_server: str
 ) -> None:
     extra = _config(mysql_server, mariadb, book, "mariadb")
-    with _project(tmp_path, empty_store, extra) as p:
-        load(p, book, skip=("events", "tickets"))
+    with _project(tmp_path, without, extra) as p:
         replica = p.check_source("replica")
         assert replica.ok
         assert replica.error is None
@@ -238,11 +245,10 @@ def test_check_reports_the_mapping_and_what_the_contract_would_refuse(
 
 
 def test_a_required_column_the_source_lacks_is_named(
-    tmp_path: Path, empty_store: Path, book: BookInfo, mariadb: dict[str, str], mysql_server: str
+    tmp_path: Path, without: Path, book: BookInfo, mariadb: dict[str, str], mysql_server: str
 ) -> None:
     extra = _config(mysql_server, mariadb, book, "mariadb").replace('event = "name", ', "")
-    with _project(tmp_path, empty_store, extra) as p:
-        load(p, book, skip=("events", "tickets"))
+    with _project(tmp_path, without, extra) as p:
         with pytest.raises(DataError) as e:
             p.run(as_of=END)
         assert "sources.replica.tables.events: cannot read events in place" in str(e.value)

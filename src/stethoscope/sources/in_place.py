@@ -138,8 +138,18 @@ def open_table(
         time = table.time_column
         source_time = next((s for s, t in renames.items() if t == time), None)
         cut = (source_time, before) if before and source_time else None
-        rows = database.read(source, dialect, item.where.table, renames, before=cut, limit=limit)
+        rows = database.read(
+            source, dialect, item.where.table, renames, before=cut, limit=limit, types=_arrow(table)
+        )
     return con.from_arrow(rows)
+
+
+def _arrow(table: Table) -> dict[str, Any]:
+    """The Arrow type of each contract column that text from a driver is parsed into."""
+    import pyarrow as pa
+
+    types = {Type.TIMESTAMP: pa.timestamp("us"), Type.DATE: pa.date32(), Type.FLOAT: pa.float64()}
+    return {c.name: types[c.type] for c in table.columns if c.type in types}
 
 
 _INTEGERS = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT")
