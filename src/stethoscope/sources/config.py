@@ -204,8 +204,6 @@ def _table_problems(kind: str, name: str, t: TableSpec) -> list[str]:
             f"{name} cannot be read in place (tables read in place: "
             f"{', '.join(IN_PLACE_TABLES)}); import or sync it into the store"
         )
-    if kind not in IN_PLACE_KINDS and table.key is None:
-        out.append(f"{name} have no key to sync by")
     return out
 
 

@@ -24,6 +24,7 @@ from stethoscope.sources.config import SourceSpec, did_you_mean
 from stethoscope.sources.connector import Connector, Stream
 
 if TYPE_CHECKING:
+    from stethoscope.contract.importer import Mode
     from stethoscope.contract.readers import Source
     from stethoscope.sources.pages import Reading
     from stethoscope.store.database import Connection
@@ -143,7 +144,10 @@ def sync(
                 done.append(TableSync(feed.table, stream.name, 0, 0, since, since))
                 continue
             src, reading = opened
-            result = import_rows(con, src, mode="upsert", progress=_phase(tick, stream.name))
+            # by key; a table without one (events) is appended to, and a re-read event is
+            # skipped by its message_id as an import skips it
+            mode: Mode = "upsert" if src.table.key else "append"
+            result = import_rows(con, src, mode=mode, progress=_phase(tick, stream.name))
             read += reading.rows
             syncs.put_cursor(con, name, stream.name, reading.cursor)
             done.append(
