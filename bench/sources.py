@@ -173,7 +173,10 @@ def main() -> None:
                 load(root / "mysql", small, ("events", "tickets"), config)
                 compare(
                     small,
-                    {"imported": root / "small-imported", "events, tickets in MySQL": root / "mysql"},
+                    {
+                        "imported": root / "small-imported",
+                        "events, tickets in MySQL": root / "mysql",
+                    },
                     args.repeat,
                 )
             finally:

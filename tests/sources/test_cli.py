@@ -7,12 +7,11 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
-from typer.testing import CliRunner
 
-from stethoscope.cli import app
 from stethoscope.errors import SourceError
 from stethoscope.sources import registry
 from tests.conftest import ACCOUNTS_CSV
+from tests.conftest import cli as run_here
 from tests.sources.fake import FakeConnector
 from tests.sources.test_sync import company, ticket
 
@@ -77,10 +76,9 @@ class Ran:
 
 
 def cli(folder: Path, *args: str) -> Ran:
-    """The command's exit code and output, with the error `main` would print."""
-    r = CliRunner().invoke(app, ["--project", str(folder), *args])
-    error = "" if r.exception is None or isinstance(r.exception, SystemExit) else str(r.exception)
-    return Ran(r.exit_code, r.output + error)
+    """The command's exit code, and what it wrote on stdout and stderr, in this process."""
+    r = run_here("--project", str(folder), *args, cwd=folder)
+    return Ran(r.returncode, r.stdout + r.stderr)
 
 
 def test_sync_list_and_check(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
