@@ -253,6 +253,13 @@ def import_rows(
     return _run(con, src.table, src, how, None, progress, time.perf_counter())
 
 
+def discard_stage(con: Connection) -> None:
+    """Drop what a refused ``import_rows`` left staged, for a caller that goes on in the
+    same transaction (``sources check`` tries each stream's rows, then rolls back)."""
+    for name in (_TYPED, _BAD):
+        con.execute(f"DROP TABLE IF EXISTS {name}")
+
+
 # what an import does with its rows: mode, skip_bad, end dates
 _How = tuple[Mode, bool, EndDates]
 

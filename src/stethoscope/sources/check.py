@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,6 +22,7 @@ if TYPE_CHECKING:
     from stethoscope.contract.importer import Mode
     from stethoscope.contract.readers import Source
     from stethoscope.sources.connector import Connector, Page
+    from stethoscope.sources.sync import Feed
     from stethoscope.store.database import Connection
 
 SAMPLE_ROWS = 100
@@ -54,17 +56,25 @@ def _columns(src: Source | None, table: str) -> list[tuple[str, str | None]]:
 
 
 def _dry_run(con: Connection, src: Source) -> list[str]:
-    """The contract's problems with ``src``'s rows, written and rolled back."""
-    from stethoscope.contract.importer import import_rows
+    """The contract's problems with ``src``'s rows, written in the caller's transaction
+    (which rolls back): the rows of the streams tried before it are there, as in a sync."""
+    from stethoscope.contract.importer import discard_stage, import_rows
 
     mode: Mode = "upsert" if src.table.key else "append"
-    con.begin()
     try:
         import_rows(con, src, mode=mode)
         return []
     except DataError as e:
+        discard_stage(con)
         more = [f"... and {e.more:,} more"] if e.more else []
         return [str(p) for p in e.problems] + more or [e.message]
+
+
+@contextmanager
+def _rolled_back(con: Connection) -> Iterator[None]:
+    con.begin()
+    try:
+        yield
     finally:
         con.rollback()
 
@@ -79,27 +89,32 @@ def _first_page(pages: Iterator[Page]) -> Iterator[Page]:
 def check_saas(
     con: Connection, name: str, spec: SourceSpec, connector: Connector, cursors: dict[str, str]
 ) -> SourceCheck:
-    from stethoscope.sources.pages import open_pages
     from stethoscope.sources.sync import feeds
 
     connector.check()
     out: list[StreamCheck] = []
-    for feed in feeds(name, spec, connector.streams()):
-        since = cursors.get(feed.stream.name) if feed.stream.cursor_field else None
-        pages = _first_page(connector.read(feed.stream.name, since))
-        label = f"{name}.{feed.stream.name}"
-        opened = open_pages(get_table(feed.table), label, pages, feed.mapping, since)
-        if opened is None:
-            out.append(StreamCheck(feed.table, feed.stream.name, _columns(None, feed.table), 0))
-            continue
-        src, reading = opened
-        problems = _dry_run(con, src)
-        out.append(
-            StreamCheck(
-                feed.table, feed.stream.name, _columns(src, feed.table), reading.rows, problems
-            )
-        )
+    with _rolled_back(con):
+        for feed in feeds(name, spec, connector.streams()):
+            out.append(_check_feed(con, name, feed, connector, cursors))
     return SourceCheck(name, spec.kind, not any(t.problems for t in out), None, out)
+
+
+def _check_feed(
+    con: Connection, name: str, feed: Feed, connector: Connector, cursors: dict[str, str]
+) -> StreamCheck:
+    from stethoscope.sources.pages import open_pages
+
+    since = cursors.get(feed.stream.name) if feed.stream.cursor_field else None
+    pages = _first_page(connector.read(feed.stream.name, since))
+    label = f"{name}.{feed.stream.name}"
+    opened = open_pages(get_table(feed.table), label, pages, feed.mapping, since)
+    if opened is None:
+        return StreamCheck(feed.table, feed.stream.name, _columns(None, feed.table), 0)
+    src, reading = opened
+    problems = _dry_run(con, src)
+    return StreamCheck(
+        feed.table, feed.stream.name, _columns(src, feed.table), reading.rows, problems
+    )
 
 
 def check_in_place(con: Connection, name: str, spec: SourceSpec, project_dir: Path) -> SourceCheck:
@@ -112,8 +127,7 @@ def check_in_place(con: Connection, name: str, spec: SourceSpec, project_dir: Pa
     assert spec.kind in IN_PLACE_KINDS
     out: list[StreamCheck] = []
     # the sample is read on a DuckDB of its own, whatever the store is
-    reader = duckdb.connect()
-    try:
+    with closing(duckdb.connect()) as reader, _rolled_back(con):
         for table, where in spec.tables.items():
             item = InPlace(name, table, spec, where)
             origin = where.table or where.path or ""
@@ -131,8 +145,6 @@ def check_in_place(con: Connection, name: str, spec: SourceSpec, project_dir: Pa
                 (c, dict(where.map).get(c, c) if s else None) for c, s in _columns(src, table)
             ]
             out.append(StreamCheck(table, origin, columns, sample.num_rows, _dry_run(con, src)))
-    finally:
-        reader.close()
     return SourceCheck(name, spec.kind, not any(t.problems for t in out), None, out)
 
 
