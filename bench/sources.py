@@ -1,7 +1,9 @@
-"""A run over tables read in place against the same run over imported tables.
+"""A run over tables read in place against the same run over imported tables; and a sync
+against an import of the same rows.
 
     python bench/sources.py [--accounts 2000] [--months 12] [--repeat 3]
                             [--mysql mysql://root@127.0.0.1:3306/test --mysql-accounts 300]
+                            [--sync-accounts 100000 --sync-tickets 1000000]
 
 1. generates the demo book and imports it whole into one project (the baseline);
 2. imports it into a second project but for events and tickets, which a `files` source
@@ -10,8 +12,12 @@
    the book's rows (a smaller book: loading millions of rows through PyMySQL takes minutes);
 4. scores the book's last date in each, alternately, --repeat times, and checks that every
    project stored the same scores.
-Prints the best seconds of each and the ratio of each in-place run to the imported one.
-The machine may be busy: compare ratios, not seconds.
+5. with --sync-accounts, syncs that many accounts and --sync-tickets tickets from a
+   connector over pages of 1,000 rows held in memory (no HTTP: the sync's own cost, its
+   contract checks and writes in one transaction), against `import` of the same rows from
+   Parquet files.
+Prints the best seconds of each and the ratio of each in-place run to the imported one,
+and of the sync to the import. The machine may be busy: compare ratios, not seconds.
 """
 
 from __future__ import annotations
@@ -136,6 +142,84 @@ def compare(book: Any, folders: dict[str, Path], repeat: int) -> None:
         print(f"{name:40} {seconds:8.2f} {seconds / base:6.2f}x{same}")
 
 
+class MemoryConnector:
+    """Pages of 1,000 rows of an Arrow table per stream, as a connector yields them."""
+
+    kind = "memory"
+
+    def __init__(self, tables: dict[str, Any]) -> None:
+        self.tables = tables
+
+    def streams(self) -> list[Any]:
+        from stethoscope.sources.connector import Stream
+
+        return [Stream(name, name, "id", None) for name in self.tables]
+
+    def check(self) -> None:
+        pass
+
+    def read(self, stream: str, cursor: str | None) -> Any:
+        from stethoscope.sources.connector import Page
+
+        table = self.tables[stream]
+        for lo in range(0, table.num_rows, 1000):
+            yield Page(table.slice(lo, 1000), str(lo))
+
+
+def sync_against_import(root: Path, accounts: int, tickets: int) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from stethoscope.project import Project
+    from stethoscope.sources.config import SourceSpec
+    from stethoscope.sources.sync import sync
+
+    ids = [f"acc_{i:07d}" for i in range(accounts)]
+    rows = {
+        "accounts": pa.table(
+            {
+                "id": ids,
+                "name": [f"Account {i}" for i in range(accounts)],
+                "customer_since": pa.array([dt.date(2023, 1, 1)] * accounts),
+            }
+        ),
+        "tickets": pa.table(
+            {
+                "id": [f"t{i}" for i in range(tickets)],
+                "account_id": [ids[i % accounts] for i in range(tickets)],
+                "opened_at": pa.array(
+                    [dt.datetime(2025, 1, 1) + dt.timedelta(minutes=i) for i in range(tickets)]
+                ),
+                "status": ["open"] * tickets,
+            }
+        ),
+    }
+    spec = SourceSpec.model_validate({"kind": "hubspot"})
+    best = {"sync": float("inf"), "import": float("inf")}
+    for attempt in range(2):
+        for how in ("sync", "import"):
+            folder = root / f"{how}-{attempt}"
+            folder.mkdir()
+            (folder / "stethoscope.toml").write_text('database_url = "stethoscope.duckdb"\n')
+            for name, table in rows.items():
+                pq.write_table(table, folder / f"{name}.parquet")
+            with Project.open(folder) as p:
+                p.store  # noqa: B018 (made and migrated before the clock starts)
+                t = time.perf_counter()
+                if how == "sync":
+                    sync(p.store.con, "crm", spec, MemoryConnector(rows))
+                else:
+                    for name in rows:
+                        p.import_file(name, folder / f"{name}.parquet")
+                best[how] = min(best[how], time.perf_counter() - t)
+                counts = p.store.counts()
+                assert (counts["accounts"], counts["tickets"]) == (accounts, tickets)
+    print(f"{accounts:,} accounts and {tickets:,} tickets      best s")
+    print(f"{'sync from pages of 1,000 rows':40} {best['sync']:8.2f}")
+    print(f"{'import of the same rows from Parquet':40} {best['import']:8.2f}")
+    print(f"{'sync / import':40} {best['sync'] / best['import']:7.2f}x")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--accounts", type=int, default=2000)
@@ -143,7 +227,15 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--mysql", default="")
     ap.add_argument("--mysql-accounts", type=int, default=300)
+    ap.add_argument("--sync-accounts", type=int, default=0)
+    ap.add_argument("--sync-tickets", type=int, default=1_000_000)
+    ap.add_argument("--only-sync", action="store_true", help="skip the in-place runs")
     args = ap.parse_args()
+    if args.sync_accounts:
+        with tempfile.TemporaryDirectory(prefix="bench-sync-") as tmp:
+            sync_against_import(Path(tmp), args.sync_accounts, args.sync_tickets)
+        if args.only_sync:
+            return
     from stethoscope.contract.demo import generate_book
 
     with tempfile.TemporaryDirectory(prefix="bench-sources-") as tmp:

@@ -58,14 +58,20 @@ def open_pages(
         row = 1
         page: Page | None = first
         rest = iter(pages)
+        held: list[pa.RecordBatch] = []
         while page is not None:
             if page.rows.num_rows:
                 batch = _batch(page.rows, renames, keep_extras, row)
                 row += page.rows.num_rows
-                yield batch, reading.rows
+                if held and (batch.schema != held[0].schema or _rows(held) >= BATCH_ROWS):
+                    yield _joined(held), reading.rows
+                    held = []
+                held.append(batch)
             page = next(rest, None)
             if page is not None:
                 _advance(reading, page)
+        if held:
+            yield _joined(held), reading.rows
 
     src = Source(
         table,
@@ -79,6 +85,23 @@ def open_pages(
         _batches=batches,
     )
     return src, reading
+
+
+# pages are checked in batches of about this many rows: each batch is a few statements of
+# the importer, and 1,100 pages of 1,000 rows checked one by one took 85 s against 8.7 s
+# for an import of the same rows from Parquet (batches of 256,000)
+BATCH_ROWS = 100_000
+
+
+def _rows(batches: list[pa.RecordBatch]) -> int:
+    return sum(b.num_rows for b in batches)
+
+
+def _joined(batches: list[pa.RecordBatch]) -> pa.RecordBatch:
+    """Batches of one schema as one."""
+    if len(batches) == 1:
+        return batches[0]
+    return pa.Table.from_batches(batches).combine_chunks().to_batches()[0]
 
 
 def _advance(reading: Reading, page: Page) -> None:
