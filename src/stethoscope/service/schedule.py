@@ -164,6 +164,8 @@ class Scheduler:
                 if span is None:
                     self.say(f"scores are up to date (as of {day})")
                     return None
+                if attempt == 1:
+                    self.sync_sources()
                 r = self.project.run(start=span[0], end=span[1], trigger="schedule")
             # every failure is worth another try: the model may be fixed, or the run that
             # held the store may have finished, by then
@@ -184,6 +186,16 @@ class Scheduler:
             )
             return r
         return None
+
+    def sync_sources(self) -> None:
+        """Sync the SaaS sources that have no schedule of their own, before a run: each on
+        its own, a failure said and recorded (the run scores with the rows stored)."""
+        from stethoscope.sources.config import SAAS_KINDS
+
+        for name, spec in self.project.settings.sources.items():
+            if spec.kind not in SAAS_KINDS or spec.schedule:
+                continue
+            sync_source(self.project, name, self.say)
 
     def _span(self, day: dt.date, *, always: bool) -> tuple[dt.date, dt.date] | None:
         """The days to score up to ``day``: those after the last scored day (only ``day``
@@ -243,3 +255,16 @@ class Scheduler:
             f"{at:%Y-%m-%d %H:%M %Z}, scoring as of {self.as_of(at)} "
             f"(schedule '{self.expression}' in {self.zone.key})"
         )
+
+
+def sync_source(project: Project, name: str, say: Callable[[str], None]) -> bool:
+    """Sync one source for the schedule; whether it worked (a failure is said, and recorded
+    in the store's history by the sync)."""
+    try:
+        summary = project.sync_source(name, trigger="schedule")
+    except Exception as e:  # a source that fails must not stop the others, or the run
+        problem = str(e).splitlines()[0] if isinstance(e, StethoscopeError) else repr(e)
+        say(f"sync of source {name} failed: {problem}")
+        return False
+    say(f"synced source {name}: {summary.rows_written:,} rows in {summary.seconds:.1f} s")
+    return True
