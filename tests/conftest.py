@@ -144,6 +144,46 @@ def postgres_server() -> str:
     return url
 
 
+MYSQL_ENV = "STETHOSCOPE_TEST_MYSQL_URL"
+
+
+@pytest.fixture(scope="session")
+def mysql_server() -> str:
+    """The URL of the test MySQL or MariaDB server (STETHOSCOPE_TEST_MYSQL_URL, e.g.
+    mysql://root@127.0.0.1:3306/test). Without one the tests that read a table in place
+    from it skip, saying why; on CI (CI=true) they fail instead."""
+    from urllib.parse import urlsplit
+
+    url = os.environ.get(MYSQL_ENV)
+    on_ci = os.environ.get("CI", "").lower() == "true"
+    why = None
+    if not url:
+        why = f"{MYSQL_ENV} is not set (make test sets it)"
+    else:
+        try:
+            import pymysql
+
+            parts = urlsplit(url)
+            pymysql.connect(
+                host=parts.hostname,
+                port=parts.port or 3306,
+                user=parts.username or "root",
+                password=parts.password or "",
+                database=parts.path.lstrip("/") or None,
+                connect_timeout=5,
+            ).close()
+        except ImportError:
+            why = "pymysql is not installed (pip install -e '.[test]')"
+        except Exception as e:
+            why = f"MySQL at {url} is unreachable: {str(e).strip()}"
+    if why:
+        if on_ci:
+            pytest.fail(f"{why}; the MySQL tests must run on CI", pytrace=False)
+        pytest.skip(why)
+    assert url is not None
+    return url
+
+
 @pytest.fixture(scope="session")
 def new_postgres_database(postgres_server: str) -> Iterator[Callable[..., str]]:
     """new() -> the URL of a fresh database (stethoscope_t_<random>) on the test server,

@@ -21,6 +21,7 @@ from stethoscope.facade.readouts import Readouts
 from stethoscope.facade.relationship import Relationship
 from stethoscope.facade.scoring import Scoring
 from stethoscope.facade.source_data import SourceData
+from stethoscope.facade.sources import Sources
 from stethoscope.facade.today import Today
 from stethoscope.facade.week import Week
 
@@ -29,6 +30,7 @@ __all__ = ["DemoResult", "Project", "Status"]
 
 class Project(
     SourceData,
+    Sources,
     Scoring,
     Readouts,
     Today,
