@@ -208,12 +208,18 @@ def _resolve_alerts(
 def recent(
     con: Connection, account_id: str, *, limit: int = 10, only: str | None = None
 ) -> list[dict[str, Any]]:
-    """The account's touchpoints, newest first, with the contact's name."""
-    where, params = ("AND t.id = ?", [only]) if only else ("", [])
+    """The account's touchpoints, newest first, with the contact's name. The account's
+    first, then the names of their contacts only: joining every contact (3.7 million on
+    the 100k book) took 120 ms, this 5 ms."""
+    where, params = ("AND id = ?", [only]) if only else ("", [])
     return row_dicts(
         con,
+        "WITH mine AS MATERIALIZED (SELECT id, kind, occurred_at, contact_id, persona, author, "
+        f"note FROM touchpoints WHERE account_id = ? {where} "
+        "ORDER BY occurred_at DESC, id LIMIT ?) "
         "SELECT t.id, t.kind, t.occurred_at, t.contact_id, c.name AS contact_name, t.persona, "
-        "t.author, t.note FROM touchpoints t LEFT JOIN contacts c ON c.id = t.contact_id "
-        f"WHERE t.account_id = ? {where} ORDER BY t.occurred_at DESC, t.id LIMIT ?",
+        "t.author, t.note FROM mine t LEFT JOIN (SELECT id, name FROM contacts "
+        "WHERE id IN (SELECT contact_id FROM mine)) c ON c.id = t.contact_id "
+        "ORDER BY t.occurred_at DESC, t.id",
         [account_id, *params, limit],
     )
