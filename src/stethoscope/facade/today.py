@@ -80,7 +80,7 @@ class Today(ProjectCore):
         m = self.load_model()
         self._check_score(m, score)
         v = m.version
-        key = (owner, as_of, since, renew_until, tuple(renewal_bands), score, v)
+        key = (owner, as_of, since, renew_until, tuple(renewal_bands), score, v, CHANGES_LIMIT)
         generation = self.generation  # before the read: a write meanwhile makes it stale
         with self._days_guard:
             found = self._days_kept.get(key) if self.sole_writer else None
