@@ -67,8 +67,11 @@ def money_short(v: float | None) -> Markup:
     the exact amount written out, for whoever hovers (or reads the markup)."""
     if v is None:
         return Markup("")
-    return Markup('<data value="{}" title="{}">{}</data>').format(
-        f"{v:.2f}".removesuffix(".00"), money(v), compact_money(v)
+    # escaped by %, as by Markup.format, whose formatter cost Today 20 ms a page (1,000 tasks)
+    return Markup('<data value="%s" title="%s">%s</data>') % (
+        f"{v:.2f}".removesuffix(".00"),
+        money(v),
+        compact_money(v),
     )
 
 
@@ -104,11 +107,13 @@ def when(day: Any, reference: Any) -> Markup:
         day = day.date()
     iso = day.isoformat()
     if reference is None:
-        return Markup('<time datetime="{}">{}</time>').format(iso, iso)
+        return Markup('<time datetime="%s">%s</time>') % (iso, iso)
     if isinstance(reference, dt.datetime):
         reference = reference.date()
-    return Markup('<time datetime="{}" title="{}">{}</time>').format(
-        iso, iso, relative_days(day, reference)
+    return Markup('<time datetime="%s" title="%s">%s</time>') % (
+        iso,
+        iso,
+        relative_days(day, reference),
     )
 
 
