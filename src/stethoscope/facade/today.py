@@ -11,12 +11,12 @@ next step), so they are read each time."""
 
 from __future__ import annotations
 
-import threading
 from datetime import date
 from typing import Any
 
 from stethoscope import clock
 from stethoscope.facade.core import ProjectCore
+from stethoscope.facade.kept import Kept
 
 # a CSM's open tasks, all of them: the page lists what the count in the navigation counts
 TASKS_LIMIT = 1000
@@ -31,10 +31,8 @@ KEPT = 64
 class Today(ProjectCore):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._days_kept: dict[
-            tuple[Any, ...], tuple[int, tuple[list[dict[str, Any]], list[dict[str, Any]]]]
-        ] = {}
-        self._days_guard = threading.Lock()
+        # owners' changes and renewals, by what was asked (stethoscope.facade.kept)
+        self._days: Kept[tuple[list[dict[str, Any]], list[dict[str, Any]]]] = Kept(KEPT)
 
     def owned_accounts(self, owner: str) -> int:
         """How many accounts name ``owner`` as their owner."""
@@ -81,18 +79,11 @@ class Today(ProjectCore):
         self._check_score(m, score)
         v = m.version
         key = (owner, as_of, since, renew_until, tuple(renewal_bands), score, v, CHANGES_LIMIT)
-        generation = self.generation  # before the read: a write meanwhile makes it stale
-        with self._days_guard:
-            found = self._days_kept.get(key) if self.sole_writer else None
-        if found is not None and found[0] == generation:
-            changed, due = found[1]
-        else:
-            changed, due = self._scored_day(owner, as_of, since, renew_until, renewal_bands, score)
-            if self.sole_writer:
-                with self._days_guard:
-                    if len(self._days_kept) >= KEPT:
-                        self._days_kept.clear()
-                    self._days_kept[key] = (generation, (changed, due))
+        changed, due = self._days.get(
+            key,
+            self.generation if self.sole_writer else None,
+            lambda: self._scored_day(owner, as_of, since, renew_until, renewal_bands, score),
+        )
         with self._reading() as con:
             tasks = alerts.tasks(con, owner=owner, status="open", limit=TASKS_LIMIT)
             accounts = owner_day.task_accounts(
