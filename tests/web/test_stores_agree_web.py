@@ -11,6 +11,7 @@ import pytest
 
 from stethoscope.model.presets import preset_text
 from stethoscope.service.web import model_page, today_page, views
+from stethoscope.store.worklist import Filters
 from tests.conftest import open_project
 from tests.web.test_tasks import RULES
 
@@ -41,6 +42,11 @@ def _pages(request: pytest.FixtureRequest, store: str, folder: Path) -> dict[str
         p.model_path().write_text(p.model_path().read_text() + RULES)
         p.evaluate_alerts()
         out["today"] = today_page.today(p, owner)
+        # the worklist: everyone's by ARR, and filtered on a joined column
+        for name, filters in (("worklist", Filters()), ("worklist_arr", Filters(arr_min=1))):
+            rows, total = p.task_worklist(filters, sort="arr", descending=True, limit=10)
+            keys = ("account_id", "account_name", "arr", "score", "band", "rule", "title")
+            out[name] = {"total": total, "rows": [[r[k] for k in keys] for r in rows]}
     # ids and times that differ by nature between two stores
     for key in ("inputs", "audit"):
         out["account"].pop(key)
@@ -62,3 +68,4 @@ def test_the_pages_agree_on_both_stores(request: pytest.FixtureRequest, tmp_path
     assert duck["searched"]["total"] > 0
     assert duck["today"]["changes"]
     assert duck["today"]["tasks"]
+    assert duck["worklist"]["total"] >= duck["worklist_arr"]["total"] > 0
