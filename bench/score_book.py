@@ -349,7 +349,11 @@ def startup(end: dt.date, repeat: int) -> None:
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
         cli = [sys.executable, "-m", "stethoscope", "--project", str(folder)]
-        subprocess.run([*cli, "init", "--preset", "four-signals"], check=True, capture_output=True)
+        subprocess.run(
+            [sys.executable, "-m", "stethoscope", "init", str(folder), "--preset", "four-signals"],
+            check=True,
+            capture_output=True,
+        )
         subprocess.run(
             [*cli, "demo", "--accounts", "20", "--months", "3", "--end", end.isoformat()],
             check=True,
