@@ -182,6 +182,7 @@ def check_cron(expression: str) -> str:
     if not expression:
         return ""
     from croniter import croniter
+
     expected = (
         "expected a cron expression of 5 fields (minute hour day month weekday) like "
         "'0 2 * * *', or '' to turn scheduled runs off"
