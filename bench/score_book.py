@@ -84,6 +84,65 @@ LEFT JOIN login ON login.account_id = a.id
 LEFT JOIN compliance ON compliance.account_id = a.id LEFT JOIN nps ON nps.account_id = a.id
 LEFT JOIN tickets ON tickets.account_id = a.id
 '''
+# The same metric columns as the run's frame (the baseline's metrics): every value, the
+# age of each aggregate's newest row (its freshness), the attribute metrics and the CSM's
+# input, as hand-written SQL of the same form.
+SAME = '''
+WITH a AS (
+  SELECT id, segment, customer_since, industry, attributes FROM accounts a
+  WHERE customer_since <= DATE '{D}' AND NOT EXISTS (
+    SELECT 1 FROM outcomes o WHERE o.account_id = a.id AND o.kind = 'churned'
+    AND o.date <= DATE '{D}' AND o.date >= a.customer_since)),
+active AS (
+  SELECT account_id, count(DISTINCT CAST(timestamp AS DATE)) AS n, max(timestamp) AS newest
+  FROM events WHERE timestamp >= DATE '{D}' - INTERVAL 29 DAY
+    AND timestamp < DATE '{D}' + INTERVAL 1 DAY GROUP BY 1),
+setup AS (
+  SELECT account_id, count(DISTINCT event) * 100.0 / 4 AS n, max(timestamp) AS newest
+  FROM events WHERE event IN ('account_setup_completed', 'sso_configured',
+    'first_import_completed', 'user_invited') AND timestamp < DATE '{D}' + INTERVAL 1 DAY
+  GROUP BY 1),
+login AS (
+  SELECT account_id, max(timestamp) AS newest
+  FROM events WHERE event = 'session_started' AND timestamp < DATE '{D}' + INTERVAL 1 DAY
+  GROUP BY 1),
+compliance AS (
+  SELECT account_id, count(*) AS n, max(timestamp) AS newest FROM events
+  WHERE event IN ('compliance_audit_exported', 'compliance_report_viewed',
+    'compliance_policy_updated') AND timestamp >= DATE '{D}' - INTERVAL 89 DAY
+    AND timestamp < DATE '{D}' + INTERVAL 1 DAY GROUP BY 1),
+nps AS (
+  SELECT account_id, arg_max(score, responded_at) AS n, max(responded_at) AS newest
+  FROM surveys WHERE kind = 'nps' AND responded_at >= DATE '{D}' - INTERVAL 364 DAY
+    AND responded_at < DATE '{D}' + INTERVAL 1 DAY GROUP BY 1),
+tickets AS (
+  SELECT account_id, count(*) AS n, max(opened_at) AS newest FROM tickets
+  WHERE opened_at >= DATE '{D}' - INTERVAL 89 DAY AND opened_at < DATE '{D}' + INTERVAL 1 DAY
+  GROUP BY 1),
+gut AS (
+  SELECT account_id, arg_max(value_number, created_at) AS n, max(created_at) AS newest
+  FROM csm_inputs WHERE name = 'gut_check' AND created_at < DATE '{D}' + INTERVAL 1 DAY
+    AND (expires_at IS NULL OR expires_at >= DATE '{D}' + INTERVAL 1 DAY)
+    AND (revoked_at IS NULL OR revoked_at >= DATE '{D}' + INTERVAL 1 DAY) GROUP BY 1)
+SELECT a.id AS account_id, DATE '{D}' AS as_of, a.segment,
+  json_extract_string(a.attributes, '$.regulated') AS m__regulated,
+  DATE '{D}' - a.customer_since AS m__tenure_days, a.industry AS m__industry,
+  nps.n AS m__nps, DATE '{D}' - CAST(nps.newest AS DATE) AS age__nps,
+  coalesce(active.n, 0) AS m__active_days_30d,
+  DATE '{D}' - CAST(active.newest AS DATE) AS age__active_days_30d,
+  coalesce(tickets.n, 0) AS m__tickets_90d,
+  DATE '{D}' - CAST(tickets.newest AS DATE) AS age__tickets_90d,
+  coalesce(setup.n, 0) AS m__setup_done, DATE '{D}' - CAST(setup.newest AS DATE) AS age__setup_done,
+  DATE '{D}' - CAST(login.newest AS DATE) AS m__days_since_login,
+  DATE '{D}' - CAST(login.newest AS DATE) AS age__days_since_login,
+  coalesce(compliance.n, 0) AS m__compliance_events_90d,
+  DATE '{D}' - CAST(compliance.newest AS DATE) AS age__compliance_events_90d,
+  gut.n AS m__gut_check, DATE '{D}' - CAST(gut.newest AS DATE) AS age__gut_check
+FROM a LEFT JOIN active ON active.account_id = a.id LEFT JOIN setup ON setup.account_id = a.id
+LEFT JOIN login ON login.account_id = a.id
+LEFT JOIN compliance ON compliance.account_id = a.id LEFT JOIN nps ON nps.account_id = a.id
+LEFT JOIN tickets ON tickets.account_id = a.id LEFT JOIN gut ON gut.account_id = a.id
+'''
 t = time.perf_counter()
 # one query per date, as one would write it by hand: the first makes the table
 for i in range((last - first).days + 1):
@@ -134,7 +193,7 @@ for i in range((last - first).days + 1):
     rows += con.execute("SELECT count(*) FROM d").fetchone()[0]
     u = resource.getrusage(resource.RUSAGE_SELF)
     t = time.perf_counter()
-    con.execute("CREATE OR REPLACE TEMP TABLE bare AS " + Q.replace("{D}", D))
+    con.execute("CREATE OR REPLACE TEMP TABLE bare AS " + SAME.replace("{D}", D))
     con.begin()
     con.execute("INSERT INTO bench_detail SELECT * FROM d")
     con.execute("INSERT INTO bench_history SELECT * FROM h")
@@ -143,9 +202,16 @@ for i in range((last - first).days + 1):
     v = resource.getrusage(resource.RUSAGE_SELF)
     cpu += v.ru_utime + v.ru_stime - u.ru_utime - u.ru_stime
     n = con.execute("SELECT count(*) FROM bare").fetchone()[0]
+# the metrics are the run's: every column of the last date equal to what the run stored
+names = [c[0] for c in con.execute("SELECT * FROM bare LIMIT 0").description]
+differ = " OR ".join(f"b.{c} IS DISTINCT FROM d.{c}" for c in names if c != "account_id")
+unequal = con.execute(
+    f"SELECT count(*) FROM bare b FULL JOIN d ON d.account_id = b.account_id WHERE {differ}"
+).fetchone()[0]
 con.execute("DROP TABLE bench_detail")
 con.execute("DROP TABLE bench_history")
 print(json.dumps({"seconds": seconds, "cpu": cpu, "accounts": n, "rows": rows,
+                  "unequal": unequal, "columns": len(names),
                   "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 )
@@ -301,7 +367,11 @@ def measure(folder: Path, end: dt.date, days: int, repeat: int) -> None:
     )
     bare = run(BARE, db, day)
     print(f"accounts scored: {one['accounts']:,.0f}; {load()}")
-    print(f"bare metrics SQL alone          : {bare['seconds']:6.2f} s")
+    print(
+        f"the baseline's metrics ({base['columns']:.0f} columns) differ from the run's stored "
+        f"ones in {base['unequal']:,.0f} rows"
+    )
+    print(f"bare SQL of the values alone (no ages, attributes, input): {bare['seconds']:.2f} s")
     print(
         f"baseline (metrics SQL + writes) : {base['seconds']:6.2f} s  {base['cpu']:6.2f} s CPU  "
         f"peak {base['rss_mb']:,.0f} MB"
