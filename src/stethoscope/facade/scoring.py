@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -44,6 +45,10 @@ class Scoring(ProjectCore):
         def _after_run(self, m: Model, summary: RunSummary, rules: Rules) -> list[Evaluation]: ...
 
         def drain_outbox(self, *, at: datetime | None = None) -> Drained: ...
+
+        def in_place_tables(
+            self, con: Connection, first: date, last: date
+        ) -> AbstractContextManager[object]: ...
 
     def run(
         self,
@@ -88,7 +93,14 @@ class Scoring(ProjectCore):
                     dates = [as_of or clock.today()]
                 self.attach_pending()
                 with starting(running):
-                    summary = runner.run(self.store.con, m, dates, step=step, progress=progress)
+                    summary = runner.run(
+                        self.store.con,
+                        m,
+                        dates,
+                        step=step,
+                        progress=progress,
+                        tables=self.in_place_tables,
+                    )
                 self._after_run(m, summary, rules)
             finally:
                 self._running = None
