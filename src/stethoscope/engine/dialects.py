@@ -99,6 +99,9 @@ def to_sql(expr: ir.Expr, dialect: str) -> str:
     """The SQL of ``expr`` for ``dialect`` (an Ibis backend name), as the module doc says."""
     import ibis
 
+    if dialect == "pyspark" and getattr(ibis.options, "pyspark", None) is None:
+        # Ibis's PySpark compiler reads options that loading its backend registers
+        ibis.pyspark  # noqa: B018
     sql = ibis.to_sql(expr, dialect=dialect)
     if dialect == "postgres":
         return fenced(sql)
