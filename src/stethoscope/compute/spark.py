@@ -25,13 +25,16 @@ test or a notebook made); ``release`` drops only the views of a run.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import logging
 import math
 import os
 import re
 import shutil
+import warnings
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from stethoscope.engine.dialects import PARAMS
@@ -199,18 +202,24 @@ class SparkCompute:
 
         frame = self._sql(sql)
         # the frame has a row per active account: at most one per account
-        accounts = int(self._sql("SELECT count(*) FROM accounts").collect()[0][0])
+        with _collecting():
+            accounts = int(self._sql("SELECT count(*) FROM accounts").collect()[0][0])
         if accounts <= self.batch_rows:
             # one fetch (caching the frame first took 3-4 times as long, measured)
-            yield from frame.toArrow().to_batches()
+            with _collecting():
+                rows = frame.toArrow()
+            yield from rows.to_batches()
             return
         # computed once, kept by the executors, fetched a slice at a time
         frame = frame.persist(StorageLevel.MEMORY_AND_DISK)
         try:
-            slices = max(1, math.ceil(frame.count() / self.batch_rows))
+            with _collecting():
+                slices = max(1, math.ceil(frame.count() / self.batch_rows))
             key = F.pmod(F.xxhash64("account_id"), F.lit(slices))
             for i in range(slices):
-                yield from frame.filter(key == i).toArrow().to_batches()
+                with _collecting():
+                    rows = frame.filter(key == i).toArrow()
+                yield from rows.to_batches()
         finally:
             frame.unpersist()
 
@@ -220,6 +229,19 @@ class SparkCompute:
         for df in self._cached:
             df.unpersist()
         self._views, self._cached = [], []
+
+
+@contextmanager
+def _collecting() -> Iterator[None]:
+    """A block that brings results back from a local session: PySpark leaves the socket
+    each result came through to the garbage collector ("closed when garbage-collected",
+    pyspark.util), which then warns of it; they are collected here, quietly."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        try:
+            yield
+        finally:
+            gc.collect()
 
 
 def _store_rows(con: Connection, table: str) -> pa.Table:

@@ -27,6 +27,12 @@ from stethoscope.model.types import (
 SEGMENT = "segment"
 
 
+def nine_decimals(x: ir.NumericValue) -> ir.NumericValue:
+    """``x`` rounded to nine decimals as a decimal, for a value whose last bits depend on
+    the engine's arithmetic: every engine rounds the same decimal digits."""
+    return x.cast(idt.Decimal(38, 9)).cast("float64")
+
+
 def _clamp(x: ir.NumericValue) -> ir.NumericValue:
     return ibis.greatest(ibis.literal(0.0), ibis.least(ibis.literal(100.0), x))
 
@@ -86,7 +92,9 @@ def grade_expr(m: Measure, value: ir.Value, column: Column, segment: ir.Value) -
             w = ibis.window(group_by=keys, order_by=num, preceding=None, following=None)
             sd = num.std().over(w)
             z = ibis.cases((sd == 0, ibis.literal(0.0)), else_=(num - num.mean().over(w)) / sd)
-            grade = _clamp(50 + 25 * (-z if lower else z))
+            # to nine decimals: each engine sums the moments its own way (Spark's deviation
+            # differed from DuckDB's in the last bit on the golden book)
+            grade = nine_decimals(_clamp(50 + 25 * (-z if lower else z)))
         case Nps(detractor, passive, promoter):
             grade = ibis.cases(
                 (num >= 9, ibis.literal(float(promoter))),
@@ -112,8 +120,7 @@ def grade_expr(m: Measure, value: ir.Value, column: Column, segment: ir.Value) -
             # to nine decimals, as a decimal: pow differs in its last bit between the C
             # library (DuckDB, Postgres) and Java's (Spark), 17.67766952966369 against
             # 17.677669529663685 for 0.5 ** 2.5 * 100; rounded, every engine agrees
-            power = 100 * ibis.literal(0.5).pow(num.cast("float64") / half_life)
-            grade = power.cast(idt.Decimal(38, 9)).cast("float64")
+            grade = nine_decimals(100 * ibis.literal(0.5).pow(num.cast("float64") / half_life))
         case _:
             raise AssertionError(g)
     grade = ibis.cases((value.isnull(), ibis.null("float64")), else_=grade.cast("float64"))
