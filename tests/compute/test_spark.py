@@ -57,6 +57,10 @@ def demo(
         (folder / "model.yaml").write_text(preset_text("successscore"))
         for i, r in enumerate(p.accounts(limit=6).items):
             p.add_input(r["id"], "gut_check", str(i * 2), reason="checked", author="t")
+        # entered before the dates scored, so that they count
+        p.store.con.execute(
+            "UPDATE csm_inputs SET created_at = ?", [dt.datetime(2025, 6, 1, 9, 30)]
+        ).fetchall()
     projects = pair(folder / "stethoscope.duckdb", tmp_path_factory.mktemp("demo"), "demo")
     yield projects
     for p in projects.values():
