@@ -81,10 +81,14 @@ def session(settings: Settings) -> SparkSession:
             )
         builder = builder.master(master).appName("stethoscope")
         if master.startswith("local"):
-            # a session in this process: no web UI, no progress bars on the terminal
+            # a session in this process: no web UI, no progress bars on the terminal, and
+            # as many shuffle partitions as cores (Spark's 200 are tasks of nothing here)
+            cores = master.partition("[")[2].rstrip("]")
             builder = builder.config("spark.ui.enabled", "false").config(
                 "spark.ui.showConsoleProgress", "false"
             )
+            if cores.isdigit():
+                builder = builder.config("spark.sql.shuffle.partitions", cores)
     builder = builder.config("spark.sql.session.timeZone", "UTC")
     for key, value in settings.spark_conf.items():
         builder = builder.config(key, value)
