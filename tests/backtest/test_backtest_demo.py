@@ -19,7 +19,7 @@ from sklearn.metrics import roc_auc_score
 
 from stethoscope.model.presets import list_presets, preset_text
 from stethoscope.project import Project
-from tests.conftest import run_cli
+from tests.conftest import cli, run_cli
 
 END = dt.date(2025, 6, 30)
 
@@ -181,21 +181,21 @@ def test_cli_backtest_compare_calibrate_forecast(demo: Path, tmp_path: Path) -> 
     # every 60 days (the presets' test above backtests every 30): each of the 6 dates
     # scores the book once
     every = ["--every", "60d"]
-    r = run_cli("backtest", *every, "--format", "json", "--out", str(tmp_path / "r.json"), cwd=demo)
+    r = cli("backtest", *every, "--format", "json", "--out", str(tmp_path / "r.json"), cwd=demo)
     assert r.returncode == 0, r.stderr
     data = json.loads((tmp_path / "r.json").read_text())
     check_reproducible(data)
     # the other formats on fewer observation dates (the same code makes every figure)
     fewer = ["--every", "120d"]
-    r = run_cli("backtest", *fewer, "--format", "html", "--out", str(tmp_path / "r.html"), cwd=demo)
+    r = cli("backtest", *fewer, "--format", "html", "--out", str(tmp_path / "r.html"), cwd=demo)
     assert r.returncode == 0, r.stderr
     page = (tmp_path / "r.html").read_text()
     assert page.count("<svg") >= 4
     assert "http" not in page.replace('xmlns="http://www.w3.org/2000/svg"', "")
-    r = run_cli("backtest", *fewer, cwd=demo)
+    r = cli("backtest", *fewer, cwd=demo)
     assert r.returncode == 0, r.stderr
     assert "top-decile lift" in r.stdout
-    r = run_cli(
+    r = cli(
         "backtest",
         "--compare",
         "model.yaml",
@@ -213,24 +213,24 @@ def test_cli_backtest_compare_calibrate_forecast(demo: Path, tmp_path: Path) -> 
     lo, hi = cmp["ci95"]
     assert lo <= cmp["difference"] <= hi
     assert cmp["auc_a"] == pytest.approx(data["auc"])
-    r = run_cli(
+    r = cli(
         "backtest", "--compare", "model.yaml", str(tmp_path / "b.yaml"), "--bootstrap", "50",
         *fewer, "--format", "html", "--out", str(tmp_path / "cmp.html"), cwd=demo,
     )  # fmt: skip
     assert r.returncode == 0, r.stderr
     assert "against" in (tmp_path / "cmp.html").read_text()
     before = (demo / "model.yaml").read_text()
-    r = run_cli("calibrate", "--out", "model.yaml", cwd=demo)
+    r = cli("calibrate", "--out", "model.yaml", cwd=demo)
     assert r.returncode == 1
     assert "never overwrites" in r.stderr
-    r = run_cli("calibrate", "--out", str(tmp_path / "new.yaml"), cwd=demo)
+    r = cli("calibrate", "--out", str(tmp_path / "new.yaml"), cwd=demo)
     assert r.returncode == 0, r.stderr
     assert "Held out:" in r.stdout
     assert "weights fitted at every level" in r.stdout
     assert (demo / "model.yaml").read_text() == before
-    r = run_cli("validate", str(tmp_path / "new.yaml"), cwd=demo)
+    r = cli("validate", str(tmp_path / "new.yaml"), cwd=demo)
     assert r.returncode == 0, r.stderr
-    r = run_cli("forecast", "--format", "json", cwd=demo)
+    r = cli("forecast", "--format", "json", cwd=demo)
     assert r.returncode == 0, r.stderr
     f = json.loads(r.stdout)
     for key in ("segment", "owner", "renewal_month"):
@@ -238,7 +238,7 @@ def test_cli_backtest_compare_calibrate_forecast(demo: Path, tmp_path: Path) -> 
             f["expected_churned_arr"]
         )
     assert 0 < f["expected_churned_arr"] < f["arr"]
-    r = run_cli("backtest", "--to", "2026-01-01", cwd=demo)
+    r = cli("backtest", "--to", "2026-01-01", cwd=demo)
     assert r.returncode == 1
     assert "after the last day of data" in r.stderr
 

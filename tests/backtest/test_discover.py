@@ -25,7 +25,7 @@ from stethoscope.errors import DataError
 from stethoscope.model.loader import parse_model
 from stethoscope.project import Project
 from stethoscope.steps import backward, parse_step
-from tests.conftest import run_cli
+from tests.conftest import cli
 
 END = dt.date(2025, 6, 30)
 TO = dt.date(2025, 1, 31)
@@ -44,7 +44,7 @@ def book(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 @pytest.fixture(scope="module")
 def found(book: Path) -> dict[str, Any]:
-    r = run_cli(
+    r = cli(
         "discover",
         *ARGS,
         "--out",
@@ -166,7 +166,7 @@ def test_model_validates_and_predicts_later_dates(book: Path, found: dict[str, A
             is None
         )
     assert m["in_sample"]["monotonic"]
-    r = run_cli("validate", "model.yaml", cwd=book)
+    r = cli("validate", "model.yaml", cwd=book)
     assert r.returncode == 0, r.stderr
     # backtested on dates after --to: every one of its labels lies after what it read
     with Project.open(book) as p:
@@ -232,7 +232,7 @@ def test_nothing_after_to_changes_the_model(
 
 def test_an_empty_book_says_what_is_missing(tmp_path: Path) -> None:
     (tmp_path / "stethoscope.toml").write_text('database_url = "stethoscope.duckdb"\n')
-    r = run_cli("discover", cwd=tmp_path)
+    r = cli("discover", cwd=tmp_path)
     assert r.returncode == 1
     assert "the book has no accounts to learn from" in r.stderr
     assert "Traceback" not in r.stderr

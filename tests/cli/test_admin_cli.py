@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ACCOUNTS_CSV, run_cli
+from tests.conftest import ACCOUNTS_CSV, cli, run_cli
 from tests.serving import Serving
 
 SECRET = re.compile(r"^sk_[A-Za-z0-9_-]{43}$", re.M)
@@ -16,15 +16,15 @@ SECRET = re.compile(r"^sk_[A-Za-z0-9_-]{43}$", re.M)
 
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
-    assert run_cli("init", cwd=tmp_path).returncode == 0
+    assert cli("init", cwd=tmp_path).returncode == 0
     (tmp_path / "accounts.csv").write_text(ACCOUNTS_CSV)
-    r = run_cli("import", "accounts", "accounts.csv", cwd=tmp_path)
+    r = cli("import", "accounts", "accounts.csv", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     return tmp_path
 
 
 def test_keys_create_list_revoke(folder: Path) -> None:
-    r = run_cli("keys", "create", "--name", "segment-prod", "--role", "ingest", cwd=folder)
+    r = cli("keys", "create", "--name", "segment-prod", "--role", "ingest", cwd=folder)
     assert r.returncode == 0, r.stderr
     m = SECRET.search(r.stdout)
     assert m, r.stdout
@@ -33,66 +33,66 @@ def test_keys_create_list_revoke(folder: Path) -> None:
     assert key_id, r.stdout
     assert "shown this once" in r.stdout
     assert "write key" in r.stderr
-    r = run_cli("keys", "list", cwd=folder)
+    r = cli("keys", "list", cwd=folder)
     assert r.returncode == 0, r.stderr
     assert "segment-prod" in r.stdout
     assert f"{secret[:7]}..." in r.stdout
     assert secret not in r.stdout
     assert "never" in r.stdout  # not used yet
-    r = run_cli("keys", "revoke", key_id.group(1), cwd=folder)
+    r = cli("keys", "revoke", key_id.group(1), cwd=folder)
     assert r.returncode == 0, r.stderr
     assert f"Revoked key {key_id.group(1)} 'segment-prod' (ingest)" in r.stdout
-    r = run_cli("keys", "list", cwd=folder)
+    r = cli("keys", "list", cwd=folder)
     assert r.stdout.startswith("No API keys. (--all shows revoked ones.)")
-    r = run_cli("keys", "list", "--all", cwd=folder)
+    r = cli("keys", "list", "--all", cwd=folder)
     assert "segment-prod" in r.stdout
     # a second revoke is a domain error; a bad role a usage error
-    r = run_cli("keys", "revoke", key_id.group(1), cwd=folder)
+    r = cli("keys", "revoke", key_id.group(1), cwd=folder)
     assert r.returncode == 1
     assert "was already revoked" in r.stderr
-    r = run_cli("keys", "create", "--name", "x", "--role", "owner", cwd=folder)
+    r = cli("keys", "create", "--name", "x", "--role", "owner", cwd=folder)
     assert r.returncode == 2
     assert "expected one of admin, editor, viewer, ingest" in r.stderr
 
 
 def test_audit_lists_who_did_what(folder: Path) -> None:
-    run_cli("keys", "create", "--name", "dash", "--role", "viewer", cwd=folder)
-    r = run_cli("audit", cwd=folder)
+    cli("keys", "create", "--name", "dash", "--role", "viewer", cwd=folder)
+    r = cli("audit", cwd=folder)
     assert r.returncode == 0, r.stderr
     line = next(ln for ln in r.stdout.splitlines() if "key.create" in ln)
     assert f"cli:{getpass.getuser()}" in line
     assert '"role": "viewer"' in line
-    r = run_cli("audit", "--action", "privacy.forget", cwd=folder)
+    r = cli("audit", "--action", "privacy.forget", cwd=folder)
     assert r.stdout.startswith("The audit log is empty.")
 
 
 def test_forget_an_account(folder: Path) -> None:
-    r = run_cli("forget", "--account", "a1", "--yes", cwd=folder)
+    r = cli("forget", "--account", "a1", "--yes", cwd=folder)
     assert r.returncode == 0, r.stderr
     # the account and its one version of its attributes (accounts keep their history)
     assert "Erased account 'a1': deleted 2 rows, updated 0 rows." in r.stdout
     assert re.search(r"│ accounts +│ +1 │ +0 │", r.stdout), r.stdout
     assert re.search(r"│ account_versions +│ +1 │ +0 │", r.stdout), r.stdout
     assert "erase the person in your source systems too" in r.stderr
-    r = run_cli("status", cwd=folder)
+    r = cli("status", cwd=folder)
     assert re.search(r"│ accounts +│ +1 │", r.stdout), r.stdout
-    r = run_cli("forget", "--account", "a1", "--yes", cwd=folder)
+    r = cli("forget", "--account", "a1", "--yes", cwd=folder)
     assert r.stdout.startswith("Nothing was stored about account 'a1'.")
-    r = run_cli("audit", cwd=folder)
+    r = cli("audit", cwd=folder)
     assert "privacy.forget" in r.stdout
     assert "a1" not in r.stdout.replace("account:", "")
 
 
 def test_forget_needs_one_subject_and_a_confirmation(folder: Path) -> None:
     for args in ([], ["--account", "a1", "--contact", "c1"]):
-        r = run_cli("forget", *args, "--yes", cwd=folder)
+        r = cli("forget", *args, "--yes", cwd=folder)
         assert r.returncode == 2, args
         assert "give --account ID or --contact ID" in r.stderr
     # not at a terminal, it will not erase without --yes
-    r = run_cli("forget", "--account", "a1", cwd=folder)
+    r = cli("forget", "--account", "a1", cwd=folder)
     assert r.returncode == 2
     assert "pass --yes to confirm" in r.stderr
-    r = run_cli("status", cwd=folder)
+    r = cli("status", cwd=folder)
     assert re.search(r"│ accounts +│ +2 │", r.stdout), r.stdout
 
 

@@ -13,7 +13,7 @@ import pytest
 from stethoscope.errors import DataError
 from stethoscope.project import Project
 from stethoscope.service.app import create_app
-from tests.conftest import ACCOUNTS_CSV, STORES, open_project, run_cli
+from tests.conftest import ACCOUNTS_CSV, STORES, cli, open_project
 from tests.service.conftest import TOKEN, Api, bearer
 
 # what Excel on Windows saves: cp1252 ("é" is one byte, 0xe9; "€" is 0x80)
@@ -116,13 +116,13 @@ def test_the_cli_says_so_without_a_traceback(tmp_path: Path) -> None:
     (tmp_path / "stethoscope.toml").write_text('database_url = "stethoscope.duckdb"\n')
     path = tmp_path / "accounts.csv"
     path.write_bytes(EXCEL.encode("cp1252"))
-    r = run_cli("import", "accounts", str(path), cwd=tmp_path)
+    r = cli("import", "accounts", str(path), cwd=tmp_path)
     assert r.returncode == 1
     assert r.stderr.splitlines()[:2] == [
         "Error: accounts.csv row 3: the text is not utf-8 (nothing was imported)",
         f"Hint: {HINT}",
     ]
-    r = run_cli("import", "accounts", str(path), "--encoding", "cp1252", cwd=tmp_path)
+    r = cli("import", "accounts", str(path), "--encoding", "cp1252", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     assert "Imported 2 of 2 rows into accounts" in r.stdout
 

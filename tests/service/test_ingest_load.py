@@ -149,7 +149,7 @@ def _post_all(url: str, key: str, batches: list[tuple[list[str], bytes]]) -> Non
 
 @pytest.mark.slow
 def test_a_server_killed_mid_load_keeps_every_acknowledged_event(folder: Path, key: str) -> None:
-    batches = _batches(count=300, size=200)
+    batches = _batches(count=120, size=200)
     acked: list[list[str]] = []
     refused: list[str] = []
     lock = threading.Lock()

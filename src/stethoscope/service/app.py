@@ -35,13 +35,13 @@ from stethoscope.service import (
     deps,
     errors,
     health,
+    ingest,
     metrics,
     runs_api,
     web,
 )
 from stethoscope.service.api_common import Day
 from stethoscope.service.auth import require
-from stethoscope.service.ingest import router as ingest_router
 from stethoscope.service.read_model import ReadModel
 from stethoscope.service.web import backtest_page
 from stethoscope.service.web import tasks as web_tasks
@@ -78,7 +78,7 @@ def create_app(project: Project, token: str) -> FastAPI:
     editor = [Depends(require("editor"))]
     admin = [Depends(require("admin"))]
 
-    app.include_router(health.router(project))
+    app.include_router(health.router)
     metrics.install(app, project)
 
     @app.get("/api/status", dependencies=viewer, tags=["data"], responses=errors.RESPONSES)
@@ -150,7 +150,7 @@ def create_app(project: Project, token: str) -> FastAPI:
     app.include_router(api_inputs.router, responses=errors.RESPONSES)
     app.include_router(api_upserts.router, responses=errors.RESPONSES)
     app.include_router(api_touchpoints.router, responses=errors.RESPONSES)
-    app.include_router(ingest_router(project))
+    app.include_router(ingest.router)
     _declare_basic(app)
     app.include_router(api_admin.router, responses=errors.RESPONSES)
     app.include_router(api_alerts.router, responses=errors.RESPONSES)

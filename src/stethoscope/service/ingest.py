@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import math
 import zlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.concurrency import run_in_threadpool
@@ -31,9 +31,9 @@ from fastapi.responses import JSONResponse
 
 from stethoscope import clock
 from stethoscope.errors import DataError, Problem
-from stethoscope.project import Project
 from stethoscope.service import metrics
 from stethoscope.service.auth import require_ingest
+from stethoscope.service.deps import ProjectDep
 from stethoscope.service.errors import ErrorEnvelope, envelope
 from stethoscope.service.ingest_calls import (
     CALLS,
@@ -48,89 +48,95 @@ from stethoscope.service.ingest_calls import (
 )
 from stethoscope.service.ingest_schema import SUCCESS, batch_schema, body, call_schema
 
+if TYPE_CHECKING:
+    from stethoscope.project import Project
+
 # Segment's limit of a batch (a call's is MAX_CALL_BYTES), as JSON without compression
 MAX_BATCH_BYTES = 500 * 1024
 # what gzip may add to a body that does not compress (headers, stored blocks)
 _GZIP_SLACK = 1024
 
 
-def router(project: Project) -> APIRouter:
-    """The ingest endpoints over ``project``, for ingest and admin keys."""
-    api = APIRouter(
-        prefix="/v1",
-        tags=["ingest"],
-        dependencies=[Depends(require_ingest)],
-        responses={
-            200: {
-                "description": 'Committed: `{"success": true}`',
-                "content": {"application/json": {"schema": SUCCESS}},
-            },
-            400: {
-                "model": ErrorEnvelope,
-                "description": "A malformed call: every problem, with its place and field",
-            },
-            401: {
-                "model": ErrorEnvelope,
-                "description": "No credential, or one that is unknown or revoked",
-            },
-            403: {"model": ErrorEnvelope, "description": "A key whose role may not ingest"},
-            413: {
-                "model": ErrorEnvelope,
-                "description": "A call over 32 KB, or a batch over 500 KB",
-            },
-            415: {"model": ErrorEnvelope, "description": "A Content-Encoding other than gzip"},
+# The ingest endpoints, for ingest and admin keys, over the served project (service.deps).
+router = APIRouter(
+    prefix="/v1",
+    tags=["ingest"],
+    dependencies=[Depends(require_ingest)],
+    responses={
+        200: {
+            "description": 'Committed: `{"success": true}`',
+            "content": {"application/json": {"schema": SUCCESS}},
         },
-    )
+        400: {
+            "model": ErrorEnvelope,
+            "description": "A malformed call: every problem, with its place and field",
+        },
+        401: {
+            "model": ErrorEnvelope,
+            "description": "No credential, or one that is unknown or revoked",
+        },
+        403: {"model": ErrorEnvelope, "description": "A key whose role may not ingest"},
+        413: {
+            "model": ErrorEnvelope,
+            "description": "A call over 32 KB, or a batch over 500 KB",
+        },
+        415: {"model": ErrorEnvelope, "description": "A Content-Encoding other than gzip"},
+    },
+)
 
-    async def receive(request: Request, kind: str | None) -> Response:
-        received_at = clock.now()
-        try:
-            payload = _json(await _read(request, MAX_CALL_BYTES if kind else MAX_BATCH_BYTES))
-        except PayloadError as e:  # the other DataErrors are the app's 400s
-            return _refusal(e)
-        try:
-            if kind:
-                batch = Batch(parse_call(payload, kind, received_at))
-            else:
-                batch = read_batch(payload, received_at)
-        except PayloadError as e:
-            return _refusal(e)
-        except DataError:
-            if kind:  # the one call of the request (a malformed batch has no count)
-                metrics.ingested(request, accepted=0, refused=1)
-            raise
-        if batch.calls:
-            await run_in_threadpool(project.ingest, batch.calls, received_at=received_at)
-        metrics.ingested(request, accepted=len(batch.calls), refused=batch.refused)
-        if batch.problems:
-            return _refused_calls(batch)
-        return JSONResponse({"success": True})
 
-    @api.post("/track", openapi_extra=body("track", call_schema("track")))
-    async def track(request: Request) -> Response:
-        """Record an action of a user: an event of the user's account."""
-        return await receive(request, "track")
+async def _receive(request: Request, project: Project, kind: str | None) -> Response:
+    received_at = clock.now()
+    try:
+        payload = _json(await _read(request, MAX_CALL_BYTES if kind else MAX_BATCH_BYTES))
+    except PayloadError as e:  # the other DataErrors are the app's 400s
+        return _refusal(e)
+    try:
+        if kind:
+            batch = Batch(parse_call(payload, kind, received_at))
+        else:
+            batch = read_batch(payload, received_at)
+    except PayloadError as e:
+        return _refusal(e)
+    except DataError:
+        if kind:  # the one call of the request (a malformed batch has no count)
+            metrics.ingested(request, accepted=0, refused=1)
+        raise
+    if batch.calls:
+        await run_in_threadpool(project.ingest, batch.calls, received_at=received_at)
+    metrics.ingested(request, accepted=len(batch.calls), refused=batch.refused)
+    if batch.problems:
+        return _refused_calls(batch)
+    return JSONResponse({"success": True})
 
-    @api.post("/identify", openapi_extra=body("identify", call_schema("identify")))
-    async def identify(request: Request) -> Response:
-        """Tell who a user is; traits naming an account put the user in it."""
-        return await receive(request, "identify")
 
-    @api.post("/group", openapi_extra=body("group", call_schema("group")))
-    async def group(request: Request) -> Response:
-        """Put a user in an account (the groupId)."""
-        return await receive(request, "group")
+@router.post("/track", openapi_extra=body("track", call_schema("track")))
+async def track(request: Request, project: ProjectDep) -> Response:
+    """Record an action of a user: an event of the user's account."""
+    return await _receive(request, project, "track")
 
-    @api.post("/batch", openapi_extra=body("batch", batch_schema([*CALLS, *IGNORED])))
-    async def batch(request: Request) -> Response:
-        """Several calls at once: {"batch": [...], "sentAt": ..., "context": {...}}."""
-        return await receive(request, None)
 
-    @api.post("/import", include_in_schema=False)
-    async def import_(request: Request) -> Response:
-        return await receive(request, None)
+@router.post("/identify", openapi_extra=body("identify", call_schema("identify")))
+async def identify(request: Request, project: ProjectDep) -> Response:
+    """Tell who a user is; traits naming an account put the user in it."""
+    return await _receive(request, project, "identify")
 
-    return api
+
+@router.post("/group", openapi_extra=body("group", call_schema("group")))
+async def group(request: Request, project: ProjectDep) -> Response:
+    """Put a user in an account (the groupId)."""
+    return await _receive(request, project, "group")
+
+
+@router.post("/batch", openapi_extra=body("batch", batch_schema([*CALLS, *IGNORED])))
+async def batch(request: Request, project: ProjectDep) -> Response:
+    """Several calls at once: {"batch": [...], "sentAt": ..., "context": {...}}."""
+    return await _receive(request, project, None)
+
+
+@router.post("/import", include_in_schema=False)
+async def import_(request: Request, project: ProjectDep) -> Response:
+    return await _receive(request, project, None)
 
 
 async def _read(request: Request, limit: int) -> bytes:
