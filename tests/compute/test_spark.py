@@ -22,6 +22,7 @@ from stethoscope.errors import EngineError
 from stethoscope.model.presets import list_presets, preset_text
 from stethoscope.project import Project
 from stethoscope.store.results import detail_table, row_dicts
+from tests.conftest import open_project
 from tests.engine.test_golden import AS_OF, GOLDEN, load_golden
 from tests.engine.test_rounding import ACCOUNTS as TIE_ACCOUNTS
 from tests.engine.test_rounding import MODEL as TIE_MODEL
@@ -131,6 +132,29 @@ def test_the_golden_book_scores_on_spark_as_in_the_store(
     finally:
         for p in projects.values():
             p.close()
+
+
+@pytest.mark.postgres
+def test_a_postgres_store_stores_what_spark_computes(
+    spark_session: Any, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    """The store's tables travel to Spark from Postgres (JSONB as text), and the frames
+    come back into it by COPY: the golden book's stored rows equal DuckDB's own run."""
+    (tmp_path / "duck").mkdir()
+    (tmp_path / "pg").mkdir()
+    got = {}
+    for name, store in (("duck", "duckdb"), ("pg", "postgres")):
+        with open_project(request, store, tmp_path / name) as p:
+            load_golden(p)
+            p.model_path().write_text((GOLDEN / "model.yaml").read_text())
+        if store == "postgres":
+            toml = tmp_path / name / "stethoscope.toml"
+            toml.write_text(toml.read_text() + SPARK)
+        with Project.open(tmp_path / name) as p:
+            p.run(as_of=AS_OF)
+            got[name] = stored(p, (AS_OF,))
+    assert got["pg"]["detail"]
+    assert got["pg"] == got["duck"]
 
 
 def test_rounding_ties_round_alike_on_spark(spark_session: Any, tmp_path: Path) -> None:
