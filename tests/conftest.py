@@ -178,7 +178,8 @@ def new_postgres_database(postgres_server: str) -> Iterator[Callable[[], str]]:
 @pytest.fixture(scope="session")
 def spark_session() -> Iterator[Any]:
     """One local Spark session for the whole test run (one starts in 6-8 s): 2 cores,
-    2 shuffle partitions, no web UI, errors only in its log. Without PySpark or Java the
+    2 shuffle partitions, no web UI, errors only in its log, no adaptive plans or code
+    generation. Without PySpark or Java the
     Spark tests skip, saying why; on CI (CI=true) they fail instead. A project with
     compute = "spark" and spark_master = "local[2]" finds this session and uses it."""
     on_ci = os.environ.get("CI", "").lower() == "true"
@@ -204,6 +205,11 @@ def spark_session() -> Iterator[Any]:
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", "2")
         .config("spark.sql.session.timeZone", "UTC")
+        # the books are tiny: re-planning stages and generating code for each query cost
+        # more than they save (one date of the demo book: 16 s with both, 10-11 s without)
+        .config("spark.sql.adaptive.enabled", "false")
+        .config("spark.sql.codegen.wholeStage", "false")
+        .config("spark.sql.codegen.factoryMode", "NO_CODEGEN")
         .getOrCreate()
     )
     spark.sparkContext.setLogLevel("ERROR")
