@@ -8,6 +8,7 @@ DEMO    ?= .demo
 # pytest-xdist workers for `make test` (files are spread over them; 0 runs in one process)
 TEST_WORKERS ?= 2
 export STETHOSCOPE_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
+export STETHOSCOPE_TEST_MYSQL_URL ?= mysql://root@127.0.0.1:3306/test
 
 .PHONY: demo test test-fast install install-test chromium java lint bench clean
 

@@ -38,6 +38,22 @@ def test_every_setting_is_documented() -> None:
             assert f"| `{key}` |" in text, key
 
 
+def test_every_source_key_and_kind_is_documented() -> None:
+    """docs/reference/sources.md has a row for every key of [sources.NAME] and of its
+    tables, and a section for every kind."""
+    from stethoscope.sources.config import KINDS, SourceSpec, TableSpec
+
+    text = (DOCS / "reference/sources.md").read_text()
+    source_keys = _section(text, "[sources.NAME]")
+    for key in SourceSpec.model_fields:
+        assert f"| `{key}` |" in source_keys, key
+    table_keys = _section(text, "[sources.NAME.tables.TABLE]")
+    for key in TableSpec.model_fields:
+        assert f"| `{key}` |" in table_keys, key
+    for kind in KINDS:
+        assert f"\n### {kind}\n" in text, kind
+
+
 def test_every_command_is_documented() -> None:
     from stethoscope.cli import (  # noqa: F401  (commands register on import)
         admin,
@@ -48,6 +64,7 @@ def test_every_command_is_documented() -> None:
         discover,
         scoring,
         serve,
+        sources,
         users,
     )
 

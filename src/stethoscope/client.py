@@ -99,6 +99,20 @@ class RemoteProject:
     def churn_forecast(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise self._not_offered()
 
+    # a sync writes the store and a check rolls a write back: the server does both itself,
+    # on each source's schedule (GET /api/sources shows how they went)
+    def sources(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise self._not_offered()
+
+    def source_syncs(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise self._not_offered()
+
+    def check_source(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise self._not_offered()
+
+    def sync_source(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise self._not_offered()
+
     def __enter__(self) -> RemoteProject:
         return self
 

@@ -20,13 +20,23 @@ from stethoscope.facade.readouts import Readouts
 from stethoscope.facade.relationship import Relationship
 from stethoscope.facade.scoring import Scoring
 from stethoscope.facade.source_data import SourceData
+from stethoscope.facade.sources import Sources
 from stethoscope.facade.today import Today
 
 __all__ = ["DemoResult", "Project", "Status"]
 
 
 class Project(
-    SourceData, Scoring, Readouts, Today, Inputs, Relationship, Backtests, Access, AlertsMixin
+    SourceData,
+    Sources,
+    Scoring,
+    Readouts,
+    Today,
+    Inputs,
+    Relationship,
+    Backtests,
+    Access,
+    AlertsMixin,
 ):
     """A Stethoscope project: its settings and its store, used from one process (see
     stethoscope.facade.core for how its methods share the store between threads)."""

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -264,13 +264,29 @@ def run(
     step: Step = DAY,
     progress: Progress | None = None,
     compute: Compute | None = None,
+    tables: Tables | None = None,
 ) -> RunSummary:
     """Score ``dates`` (in order; ``step`` apart, as ``days`` makes them) and store them as
     one run. Only these dates are replaced: history between them is left as it was.
     ``compute`` computes the frames away from the store (``stethoscope.compute``); they
-    are written to the store in the same one transaction."""
-    with database.run_lock(con):
+    are written to the store in the same one transaction. ``tables``: what shows the
+    contract tables on ``con`` while the run reads them (see ``Tables``); the stored
+    tables by default."""
+    with database.run_lock(con), (tables or _stored)(con, dates[0], dates[-1]):
         return _run(con, model, dates, step, progress, compute)
+
+
+# The one door through which a run's contract tables can come from elsewhere than the
+# store: called with the run's connection and its first and last date, it returns a context
+# manager that, while open, shows each contract table under its own name on that
+# connection (sources.in_place shows tables read where they lie as temporary views).
+Tables = Callable[["Connection", dt.date, dt.date], AbstractContextManager[object]]
+
+
+def _stored(con: Connection, first: dt.date, last: dt.date) -> AbstractContextManager[object]:
+    from contextlib import nullcontext
+
+    return nullcontext()
 
 
 _RUN_DATES = "stethoscope_run_dates"

@@ -15,7 +15,11 @@ from typing import Any, Literal
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from stethoscope.cron import check_cron
 from stethoscope.errors import ConfigError, Problem
+from stethoscope.sources.config import SourceSpec
+
+__all__ = ["PROJECT_FILE", "Settings", "check_cron", "find_project", "load_settings"]
 
 PROJECT_FILE = "stethoscope.toml"
 
@@ -162,6 +166,24 @@ class Settings(BaseSettings):
         500, ge=1, le=100_000, description="Changed scores per sync webhook body, at most."
     )
 
+    sources: dict[str, SourceSpec] = Field(
+        default_factory=dict,
+        description="Where contract tables come from besides imports: [sources.NAME] "
+        "sections, one per source (docs/reference/sources.md).",
+    )
+
+    @field_validator("sources")
+    @classmethod
+    def _check_source_names(cls, value: dict[str, SourceSpec]) -> dict[str, SourceSpec]:
+        import re
+
+        for name in value:
+            if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]{0,62}", name):
+                raise ValueError(
+                    f"source name {name!r}: expected a letter, then letters, digits, _ or -"
+                )
+        return value
+
     @field_validator("schedule")
     @classmethod
     def _check_schedule(cls, value: str) -> str:
@@ -204,30 +226,6 @@ class Settings(BaseSettings):
         return path if path.is_absolute() else self.project_dir / path
 
 
-def check_cron(expression: str) -> str:
-    """A cron expression of five fields (or an alias like @daily) that fires; '' for none."""
-    import datetime as dt
-
-    from croniter import croniter
-
-    expression = " ".join(expression.split())
-    if not expression:
-        return ""
-    expected = (
-        "expected a cron expression of 5 fields (minute hour day month weekday) like "
-        "'0 2 * * *', or '' to turn scheduled runs off"
-    )
-    if not expression.startswith("@") and len(expression.split()) != 5:
-        raise ValueError(f"{expected}; got {expression!r}")
-    try:
-        croniter(expression, dt.datetime(2000, 1, 1, tzinfo=dt.UTC)).get_next(dt.datetime)
-    except ValueError as e:  # croniter's errors are ValueErrors
-        # CroniterBadDateError: valid fields that never meet, like '0 0 30 2 *'
-        problem = "it never fires" if "find next date" in str(e) else str(e)
-        raise ValueError(f"{expected}; got {expression!r}: {problem}") from None
-    return expression
-
-
 def find_project(start: Path | None = None) -> Path:
     """The nearest folder at or above ``start`` holding stethoscope.toml, else ``start``."""
     start = (start or Path.cwd()).resolve()
@@ -253,16 +251,18 @@ def load_settings(project_dir: Path | None = None) -> Settings:
     try:
         return Settings(project_dir=project_dir, **values)
     except ValidationError as e:
-        problems = [
-            Problem(
-                f"{file.name}" if file.is_file() else "environment",
-                f"{'.'.join(map(str, err['loc']))}: {err['msg']}",
-            )
-            for err in e.errors()
-        ]
+        where = f"{file.name}" if file.is_file() else "environment"
+        problems = []
+        for err in e.errors():
+            loc = ".".join(map(str, err["loc"]))
+            message = str(err["msg"]).removeprefix("Value error, ")
+            # a source's checks report every problem at once, one per line
+            parts = message.split("\n") if loc.startswith("sources.") else [message]
+            problems += [Problem(where, f"{loc}: {part}") for part in parts]
         keys = ", ".join(k for k in Settings.model_fields if k != "project_dir")
+        hint = f"see docs/reference/settings.md; keys are: {keys}"
+        if any(p.message.startswith("sources") for p in problems):
+            hint = "see docs/reference/sources.md for the keys of [sources.NAME]"
         raise ConfigError(
-            f"invalid settings for project {project_dir}",
-            problems,
-            hint=f"see docs/reference/settings.md; keys are: {keys}",
+            f"invalid settings for project {project_dir}", problems, hint=hint
         ) from None

@@ -17,7 +17,7 @@ from tests.conftest import STORES, open_project
 def test_an_older_store_is_upgraded_in_place_keeping_its_data(
     request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, store: str
 ) -> None:
-    project = open_project(request, store, tmp_path)
+    project = open_project(request, store, tmp_path, empty=True)
     settings = project.settings
     # a store as the release with migrations 1 and 2 left it, holding data
     with monkeypatch.context() as m:
@@ -55,7 +55,7 @@ def test_an_older_store_is_upgraded_in_place_keeping_its_data(
 def test_a_failed_migration_leaves_the_store_as_it_was(
     request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, store: str
 ) -> None:
-    project = open_project(request, store, tmp_path)
+    project = open_project(request, store, tmp_path, empty=True)
 
     def broken(con: migrations.Connection) -> None:
         con.execute("CREATE TABLE half_done (id INTEGER)")

@@ -31,7 +31,7 @@ def new_database(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[st
 
     def new(store: str) -> Opener:
         if store == "postgres":
-            url = request.getfixturevalue("new_postgres_database")()
+            url = request.getfixturevalue("new_postgres_database")(empty=True)
             return lambda: connect_postgres(url)
         path = tmp_path / f"{len(list(tmp_path.iterdir()))}.duckdb"
         return lambda: connect_file(path, timeout=10)

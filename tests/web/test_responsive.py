@@ -66,6 +66,7 @@ def pages(book: Book) -> list[str]:
         f"/accounts/{top}",
         "/model",
         "/runs",
+        "/sources",
         "/tasks",
         "/tasks?owner=%2A&sort=arr&order=desc",
         "/model/backtest",

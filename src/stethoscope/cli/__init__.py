@@ -15,6 +15,7 @@ from stethoscope.cli import (  # noqa: F401  (commands register on import)
     discover,
     scoring,
     serve,
+    sources,
     users,
 )
 from stethoscope.cli.app import app, main

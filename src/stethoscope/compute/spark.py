@@ -256,13 +256,12 @@ def _store_rows(con: Connection, table: str) -> pa.Table:
     from stethoscope.store.database import dialect
 
     if dialect(con) == "duckdb":
-        # a cursor of its own: the connection may hold a result its caller left unread
-        cursor = con.cursor()  # type: ignore[attr-defined]
-        try:
-            rows: pa.Table = cursor.sql(f"SELECT * FROM {q(table)}").to_arrow_table()
-            return rows
-        finally:
-            cursor.close()
+        # the store's own connection, which shows a source read in place (a temporary
+        # view); a statement first, as DuckDB 2.0 refuses `sql` while a result its caller
+        # left unread is pending
+        con.execute("SELECT 1").fetchall()
+        rows: pa.Table = con.sql(f"SELECT * FROM {q(table)}").to_arrow_table()  # type: ignore[attr-defined]
+        return rows
     cur = con.execute(f"SELECT * FROM {q(table)}")
     rows = cur.fetchall()
     names = [str(d[0]) for d in cur.description or ()]

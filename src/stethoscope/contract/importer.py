@@ -243,6 +243,23 @@ def import_file(
     return result
 
 
+def import_rows(
+    con: Connection, src: Source, *, mode: Mode, progress: Progress | None = None
+) -> ImportResult:
+    """Check and write the rows of an open ``src`` (a file, or a source's pages as
+    ``sources.pages`` opens them) as ``import_file`` does, in the caller's transaction;
+    every problem refuses them all."""
+    how: _How = (mode, False, "inclusive")
+    return _run(con, src.table, src, how, None, progress, time.perf_counter())
+
+
+def discard_stage(con: Connection) -> None:
+    """Drop what a refused ``import_rows`` left staged, for a caller that goes on in the
+    same transaction (``sources check`` tries each stream's rows, then rolls back)."""
+    for name in (_TYPED, _BAD):
+        con.execute(f"DROP TABLE IF EXISTS {name}")
+
+
 # what an import does with its rows: mode, skip_bad, end dates
 _How = tuple[Mode, bool, EndDates]
 

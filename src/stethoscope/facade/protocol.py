@@ -24,15 +24,19 @@ if TYPE_CHECKING:
     from stethoscope.contract.importer import EndDates, ImportResult, Mode
     from stethoscope.data_warnings import DataWarning
     from stethoscope.engine.explain import Change, Explanation
+    from stethoscope.facade.sources import SourceStatus
     from stethoscope.model.types import Model
     from stethoscope.progress import Progress
     from stethoscope.readouts import ModelDiff
     from stethoscope.runner import RunSummary
+    from stethoscope.sources.check import SourceCheck
+    from stethoscope.sources.sync import SyncSummary
     from stethoscope.steps import Step
     from stethoscope.store.audit import AuditEntry
     from stethoscope.store.keys import ApiKey, NewKey
     from stethoscope.store.privacy import Erasure
     from stethoscope.store.results import RunRecord
+    from stethoscope.store.syncs import SyncRecord
     from stethoscope.store.users import User
 
 
@@ -252,6 +256,23 @@ class Facade(Protocol):
     def export_scores(
         self, *, fmt: str = "csv", as_of: date | None = None, score: str | None = None
     ) -> str: ...
+
+    # -- sources: checked and synced on the store only (a server syncs on its schedule) ---
+
+    def sources(self) -> list[SourceStatus]: ...
+
+    def source_syncs(self, name: str | None = None, *, limit: int = 50) -> list[SyncRecord]: ...
+
+    def check_source(self, name: str) -> SourceCheck: ...
+
+    def sync_source(
+        self,
+        name: str,
+        *,
+        full_refresh: bool = False,
+        progress: Progress | None = None,
+        trigger: str = "cli",
+    ) -> SyncSummary: ...
 
     # -- judging a model against churn: on the store only ----------------------------------
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -48,6 +49,10 @@ class Scoring(ProjectCore):
         def _after_run(self, m: Model, summary: RunSummary, rules: Rules) -> list[Evaluation]: ...
 
         def drain_outbox(self, *, at: datetime | None = None) -> Drained: ...
+
+        def in_place_tables(
+            self, con: Connection, first: date, last: date
+        ) -> AbstractContextManager[object]: ...
 
     def run(
         self,
@@ -99,6 +104,7 @@ class Scoring(ProjectCore):
                         step=step,
                         progress=progress,
                         compute=self._compute_engine(),
+                        tables=self.in_place_tables,
                     )
                 self._after_run(m, summary, rules)
             finally:

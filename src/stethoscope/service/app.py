@@ -38,6 +38,7 @@ from stethoscope.service import (
     ingest,
     metrics,
     runs_api,
+    sources_api,
     web,
 )
 from stethoscope.service.api_common import Day
@@ -146,6 +147,7 @@ def create_app(project: Project, token: str) -> FastAPI:
         return asdict(project.load_demo(**req.model_dump()))
 
     app.include_router(runs_api.router, responses=errors.RESPONSES)
+    app.include_router(sources_api.router, responses=errors.RESPONSES)
     app.include_router(api_scores.router, responses=errors.RESPONSES)
     app.include_router(api_inputs.router, responses=errors.RESPONSES)
     app.include_router(api_upserts.router, responses=errors.RESPONSES)

@@ -89,8 +89,43 @@ def next_run(settings: Settings, *, clock: Clock | None = None) -> NextRun | Non
     return NextRun(at, at.date() - dt.timedelta(days=1), settings.schedule, zone.key)
 
 
-class Scheduler:
+class Ticking:
+    """A loop in a background thread, from ``start`` until ``stop``, that waits for a
+    stop without missing it (``Clock.sleep_until``); what a tick does is the subclass's."""
+
+    name = "stethoscope-ticks"
+    what = "the work in progress"
+    _stop: threading.Event
+    _thread: threading.Thread | None
+
+    def _loop(self) -> None:
+        raise NotImplementedError
+
+    def say(self, message: str) -> None:
+        raise NotImplementedError
+
+    def start(self) -> None:
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._loop, name=self.name, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop, waiting for the tick in progress to finish (a run or a sync is one
+        transaction)."""
+        self._stop.set()
+        thread, self._thread = self._thread, None
+        if thread is not None:
+            thread.join(timeout=1.0)
+            if thread.is_alive():
+                self.say(f"stopping once {self.what} has finished")
+                thread.join()
+
+
+class Scheduler(Ticking):
     """Scores ``project`` at each tick of ``expression``, in a thread of its own."""
+
+    name = "stethoscope-schedule"
+    what = "the run in progress"
 
     def __init__(
         self,
@@ -164,6 +199,8 @@ class Scheduler:
                 if span is None:
                     self.say(f"scores are up to date (as of {day})")
                     return None
+                if attempt == 1:
+                    self.sync_sources()
                 r = self.project.run(start=span[0], end=span[1], trigger="schedule")
             # every failure is worth another try: the model may be fixed, or the run that
             # held the store may have finished, by then
@@ -185,6 +222,16 @@ class Scheduler:
             return r
         return None
 
+    def sync_sources(self) -> None:
+        """Sync the SaaS sources that have no schedule of their own, before a run: each on
+        its own, a failure said and recorded (the run scores with the rows stored)."""
+        from stethoscope.sources.config import SAAS_KINDS
+
+        for name, spec in self.project.settings.sources.items():
+            if spec.kind not in SAAS_KINDS or spec.schedule:
+                continue
+            sync_source(self.project, name, self.say)
+
     def _span(self, day: dt.date, *, always: bool) -> tuple[dt.date, dt.date] | None:
         """The days to score up to ``day``: those after the last scored day (only ``day``
         when nothing was scored yet), at most ``max_catch_up`` of them."""
@@ -204,23 +251,6 @@ class Scheduler:
         return first, day
 
     # -- the thread --------------------------------------------------------------------
-
-    def start(self) -> None:
-        """Catch up, then score at every tick until ``stop``, in a background thread."""
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._loop, name="stethoscope-schedule")
-        self._thread.daemon = True
-        self._thread.start()
-
-    def stop(self) -> None:
-        """Stop, waiting for a run in progress to finish (a run is one transaction)."""
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=1.0)
-            if self._thread.is_alive():
-                self.say("stopping once the run in progress has finished")
-                self._thread.join()
-            self._thread = None
 
     def _loop(self) -> None:
         self.catch_up()
@@ -243,3 +273,16 @@ class Scheduler:
             f"{at:%Y-%m-%d %H:%M %Z}, scoring as of {self.as_of(at)} "
             f"(schedule '{self.expression}' in {self.zone.key})"
         )
+
+
+def sync_source(project: Project, name: str, say: Callable[[str], None]) -> bool:
+    """Sync one source for the schedule; whether it worked (a failure is said, and recorded
+    in the store's history by the sync)."""
+    try:
+        summary = project.sync_source(name, trigger="schedule")
+    except Exception as e:  # a source that fails must not stop the others, or the run
+        problem = str(e).splitlines()[0] if isinstance(e, StethoscopeError) else repr(e)
+        say(f"sync of source {name} failed: {problem}")
+        return False
+    say(f"synced source {name}: {summary.rows_written:,} rows in {summary.seconds:.1f} s")
+    return True

@@ -24,6 +24,7 @@ from stethoscope.project import Project
 from stethoscope.service.app import create_app
 from stethoscope.service.hot_path import HotPath, protocol
 from stethoscope.service.schedule import Scheduler
+from stethoscope.service.source_schedule import SourceScheduler
 from stethoscope.store.lease import remove_lease, write_lease
 
 log = logging.getLogger(__name__)
@@ -65,6 +66,7 @@ def run(
         extra={"url": url, "pid": os.getpid()},
     )
     scheduler = Scheduler.from_settings(project)
+    source_syncs = SourceScheduler.from_settings(project)
     if scheduler is None:
         log.info("Scheduled runs are off (the schedule setting is empty)")
     else:
@@ -79,6 +81,8 @@ def run(
     try:
         if scheduler is not None:
             scheduler.start()
+        if source_syncs is not None:
+            source_syncs.start()
         outbox.start()
         app.state.read_model.start()  # each account's answer, read into memory at once
         # what is loaded by now (the application, its libraries) lives as long as the
@@ -94,6 +98,8 @@ def run(
         outbox.stop()
         if scheduler is not None:
             scheduler.stop()
+        if source_syncs is not None:
+            source_syncs.stop()
         project.close()
 
 

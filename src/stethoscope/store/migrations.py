@@ -306,6 +306,20 @@ def _touchpoint_notes(con: Connection) -> None:
     con.execute("ALTER TABLE touchpoints ADD COLUMN IF NOT EXISTS note VARCHAR")
 
 
+def _sources(con: Connection) -> None:
+    # each stream's cursor, and the history of syncs (stethoscope.sources.sync)
+    _execute(
+        con,
+        "CREATE TABLE source_cursors (source VARCHAR NOT NULL, stream VARCHAR NOT NULL, "
+        "cursor VARCHAR, updated_at TIMESTAMP NOT NULL, PRIMARY KEY (source, stream))",
+        "CREATE TABLE source_syncs (id VARCHAR PRIMARY KEY, source VARCHAR NOT NULL, "
+        "kind VARCHAR NOT NULL, started_at TIMESTAMP NOT NULL, finished_at TIMESTAMP, "
+        "status VARCHAR NOT NULL, full_refresh BOOLEAN NOT NULL, trigger VARCHAR NOT NULL, "
+        "rows_read BIGINT, rows_written BIGINT, tables JSON, error VARCHAR)",
+        "CREATE INDEX source_syncs_source ON source_syncs (source, started_at)",
+    )
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "source tables of the data contract", _source_tables),
     (2, "model versions, runs, score history, CSM inputs", _results),
@@ -327,6 +341,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (14, "runs record the host and process that made them", _run_process),
     (15, "changes made to tasks in one go, and what undoing each needs", _task_changes),
     (16, "touchpoints record who logged them and a note", _touchpoint_notes),
+    (17, "sources: each stream's cursor and the history of syncs", _sources),
 ]
 
 

@@ -32,6 +32,7 @@ from stethoscope.service.web import (
     formatting,
     model_page,
     runs_page,
+    sources_page,
     today_page,
     touchpoint_form,
     views,
@@ -351,6 +352,7 @@ def router(project: Project) -> APIRouter:
     kit = PageKit(sessions, render, signed_out, answer, _forbidden, _may_edit)
     model_page.add_routes(web, project, kit)
     runs_page.add_routes(web, project, kit)
+    sources_page.add_routes(web, project, kit)
     today_page.add_routes(web, project, kit)
     touchpoint_form.add_routes(web, project, kit)
 
