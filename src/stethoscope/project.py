@@ -22,6 +22,7 @@ from stethoscope.facade.scoring import Scoring
 from stethoscope.facade.source_data import SourceData
 from stethoscope.facade.sources import Sources
 from stethoscope.facade.today import Today
+from stethoscope.facade.write_back import WriteBack
 
 __all__ = ["DemoResult", "Project", "Status"]
 
@@ -29,6 +30,7 @@ __all__ = ["DemoResult", "Project", "Status"]
 class Project(
     SourceData,
     Sources,
+    WriteBack,
     Scoring,
     Readouts,
     Today,
