@@ -89,8 +89,43 @@ def next_run(settings: Settings, *, clock: Clock | None = None) -> NextRun | Non
     return NextRun(at, at.date() - dt.timedelta(days=1), settings.schedule, zone.key)
 
 
-class Scheduler:
+class Ticking:
+    """A loop in a background thread, from ``start`` until ``stop``, that waits for a
+    stop without missing it (``Clock.sleep_until``); what a tick does is the subclass's."""
+
+    name = "stethoscope-ticks"
+    what = "the work in progress"
+    _stop: threading.Event
+    _thread: threading.Thread | None
+
+    def _loop(self) -> None:
+        raise NotImplementedError
+
+    def say(self, message: str) -> None:
+        raise NotImplementedError
+
+    def start(self) -> None:
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._loop, name=self.name, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop, waiting for the tick in progress to finish (a run or a sync is one
+        transaction)."""
+        self._stop.set()
+        thread, self._thread = self._thread, None
+        if thread is not None:
+            thread.join(timeout=1.0)
+            if thread.is_alive():
+                self.say(f"stopping once {self.what} has finished")
+                thread.join()
+
+
+class Scheduler(Ticking):
     """Scores ``project`` at each tick of ``expression``, in a thread of its own."""
+
+    name = "stethoscope-schedule"
+    what = "the run in progress"
 
     def __init__(
         self,
@@ -216,23 +251,6 @@ class Scheduler:
         return first, day
 
     # -- the thread --------------------------------------------------------------------
-
-    def start(self) -> None:
-        """Catch up, then score at every tick until ``stop``, in a background thread."""
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._loop, name="stethoscope-schedule")
-        self._thread.daemon = True
-        self._thread.start()
-
-    def stop(self) -> None:
-        """Stop, waiting for a run in progress to finish (a run is one transaction)."""
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=1.0)
-            if self._thread.is_alive():
-                self.say("stopping once the run in progress has finished")
-                self._thread.join()
-            self._thread = None
 
     def _loop(self) -> None:
         self.catch_up()

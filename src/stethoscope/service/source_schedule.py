@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from croniter import croniter
 
-from stethoscope.service.schedule import Clock, SystemClock, sync_source
+from stethoscope.service.schedule import Clock, SystemClock, Ticking, sync_source
 
 if TYPE_CHECKING:
     from stethoscope.project import Project
@@ -23,7 +23,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-class SourceScheduler:
+class SourceScheduler(Ticking):
+    name = "stethoscope-sources"
+    what = "the sync in progress"
+
     def __init__(
         self,
         project: Project,
@@ -67,19 +70,6 @@ class SourceScheduler:
         }
         first = min(ticks.values())
         return first, [name for name, at in ticks.items() if at == first]
-
-    def start(self) -> None:
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._loop, name="stethoscope-sources")
-        self._thread.daemon = True
-        self._thread.start()
-
-    def stop(self) -> None:
-        """Stop, waiting for a sync in progress to finish (a sync is one transaction)."""
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join()
-            self._thread = None
 
     def _loop(self) -> None:
         at = self.clock.now()
