@@ -148,33 +148,46 @@ def _current(
         [v, newest],
     ).fetchone()
     prior: dt.date | None = before[0] if before else None
+    todo = []
     out = []
     for account, value, band in rows:
         account, value, band = str(account), float(value), str(band)
         was = last.get(account)
         if was is not None and round(was.score, 1) == round(value, 1) and was.band == band:
             out.append(was)  # unchanged: nothing to write
-            continue
-        reason = _reason(con, m, score, account, newest, prior)
-        out.append(ScoreUpdate(account, value, band, reason))
+        else:
+            todo.append((account, value, band))
+    if todo:
+        # the frames of both dates, one query each (not two an account: a first write-back
+        # of 100,000 accounts)
+        now = _frames(con, v, newest)
+        earlier = _frames(con, v, prior) if prior else {}
+        for account, value, band in todo:
+            reason = _reason(m, score, now.get(account), earlier.get(account))
+            out.append(ScoreUpdate(account, value, band, reason))
     return out
 
 
+def _frames(con: Connection, version: str, as_of: dt.date) -> dict[str, dict[str, Any]]:
+    """Each account's stored frame row as of a date (what readouts.frame_row reads)."""
+    from stethoscope.contract.schema import q
+    from stethoscope.store.results import detail_table, row_dicts
+
+    rows = row_dicts(con, f"SELECT * FROM {q(detail_table(version))} WHERE as_of = ?", [as_of])
+    return {str(r["account_id"]): r for r in rows}
+
+
 def _reason(
-    con: Connection, m: Model, score: str, account: str, as_of: dt.date, prior: dt.date | None
+    m: Model, score: str, row: dict[str, Any] | None, earlier: dict[str, Any] | None
 ) -> str:
     """The top reason in words, as /today gives it: what moved the score most since the
     date scored before; without one, the measure that costs the score most."""
-    from stethoscope import readouts
     from stethoscope.engine.explain import compare, explain_row
     from stethoscope.service.web.model_words import change_reason, measure_value
 
-    v = m.version
-    row = readouts.frame_row(con, v, account, as_of)
     if row is None:
         return ""
     now = explain_row(m, row, score)
-    earlier: dict[str, Any] | None = readouts.frame_row(con, v, account, prior) if prior else None
     if earlier is not None:
         change = compare(explain_row(m, earlier, score), now, m.scale.decimals)
         if change.change:
