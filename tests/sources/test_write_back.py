@@ -17,6 +17,7 @@ import pytest
 
 from stethoscope.errors import ConfigError
 from stethoscope.project import Project
+from tests.conftest import STORES
 from tests.sources.standins.base import serve
 
 MODEL = """\
@@ -114,7 +115,7 @@ def crm(request: pytest.FixtureRequest) -> Iterator[tuple[Crm, Any, str]]:
         yield c, state, url
 
 
-def _config(c: Crm, url: str) -> str:
+def _config(c: Crm, url: str, database_url: str) -> str:
     env = {k: f"WB_{c.kind.upper()}_{k.upper()}" for k in c.secrets}
     refs = ", ".join(f'{k} = "env:{v}"' for k, v in env.items())
     fields = (
@@ -124,7 +125,7 @@ def _config(c: Crm, url: str) -> str:
         'reason_field = "CS_Reason__c" }'
     )
     return (
-        'database_url = "stethoscope.duckdb"\n'
+        f"database_url = {database_url!r}\n"
         "[sources.crm]\n"
         f'kind = "{c.kind}"\n'
         f'base_url = "{url}"\n'
@@ -138,14 +139,23 @@ def _config(c: Crm, url: str) -> str:
 
 @pytest.fixture
 def project(
-    crm: tuple[Crm, Any, str], tmp_path: Path, empty_store: Path, monkeypatch: pytest.MonkeyPatch
+    request: pytest.FixtureRequest,
+    crm: tuple[Crm, Any, str],
+    tmp_path: Path,
+    empty_store: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[Project]:
+    """A project on a store of the kind given by indirect parametrization (default DuckDB)."""
     c, state, url = crm
     for k, v in c.secrets.items():
         monkeypatch.setenv(f"WB_{c.kind.upper()}_{k.upper()}", v)
-    (tmp_path / "stethoscope.toml").write_text(_config(c, url))
+    if getattr(request, "param", "duckdb") == "postgres":
+        database_url = request.getfixturevalue("new_postgres_database")()
+    else:
+        database_url = "stethoscope.duckdb"
+        shutil.copyfile(empty_store, tmp_path / "stethoscope.duckdb")
+    (tmp_path / "stethoscope.toml").write_text(_config(c, url, database_url))
     (tmp_path / "model.yaml").write_text(MODEL)
-    shutil.copyfile(empty_store, tmp_path / "stethoscope.duckdb")
     state.faults.reset()
     with Project.open(tmp_path) as p:
         yield p
@@ -164,6 +174,7 @@ def _book(p: Project) -> dict[str, tuple[float, str]]:
     return {a: (s, b) for a, s, b in rows}
 
 
+@pytest.mark.parametrize("project", STORES, indirect=True)
 def test_changed_scores_written_once_after_a_partly_failed_write(
     crm: tuple[Crm, Any, str], project: Project
 ) -> None:
