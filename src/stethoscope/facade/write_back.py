@@ -183,7 +183,7 @@ def _reason(
     """The top reason in words, as /today gives it: what moved the score most since the
     date scored before; without one, the measure that costs the score most."""
     from stethoscope.engine.explain import compare, explain_row
-    from stethoscope.service.web.model_words import change_reason, measure_value
+    from stethoscope.model_words import change_reason, measure_value
 
     if row is None:
         return ""
