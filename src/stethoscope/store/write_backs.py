@@ -19,6 +19,7 @@ from stethoscope import clock
 if TYPE_CHECKING:
     from stethoscope.store.database import Connection
 
+PUT_ROWS = 1_000
 # account_id -> (score, band, reason)
 Written = dict[str, tuple[float, str, str]]
 
@@ -52,13 +53,17 @@ def put_written(
     """Record ``(account_id, score, band, reason)`` as what the CRM now holds."""
     now = clock.now()
     rows = [(source, a, s, b, r, now) for a, s, b, r in values]
-    if rows:
-        con.executemany(  # type: ignore[attr-defined]
+    # many rows a statement: DuckDB's executemany runs one upsert a row (2.3 ms each here,
+    # 7 s for 3,000), 1,000 rows of one VALUES list take milliseconds (and stay well under
+    # Postgres's 65,535 parameters)
+    for i in range(0, len(rows), PUT_ROWS):
+        part = rows[i : i + PUT_ROWS]
+        con.execute(
             "INSERT INTO source_written (source, account_id, score, band, reason, written_at) "
-            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (source, account_id) DO UPDATE SET "
-            "score = excluded.score, band = excluded.band, reason = excluded.reason, "
-            "written_at = excluded.written_at",
-            rows,
+            f"VALUES {', '.join(['(?, ?, ?, ?, ?, ?)'] * len(part))} "
+            "ON CONFLICT (source, account_id) DO UPDATE SET score = excluded.score, "
+            "band = excluded.band, reason = excluded.reason, written_at = excluded.written_at",
+            [v for row in part for v in row],
         )
 
 
