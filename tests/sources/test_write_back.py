@@ -250,6 +250,22 @@ def test_a_crm_refusing_the_credentials_is_recorded_and_the_run_kept(
     listed = {s.name: s for s in project.sources()}["crm"]
     assert listed.last_write_back == failed
 
+    # shown at /api/sources and on the Sources page
+    from stethoscope.service.app import create_app
+    from tests.service.conftest import TOKEN, Api, bearer
+    from tests.web.conftest import PASSWORD, Browser
+
+    app = create_app(project, TOKEN)
+    body = Api(app).get("/api/sources", headers=bearer(TOKEN)).json()
+    shown = body["sources"][0]["last_write_back"]
+    assert (shown["status"], shown["error"]) == ("failed", failed.error)
+    project.create_user("editor@x.example", "editor", PASSWORD)
+    browser = Browser(app)
+    assert browser.sign_in("editor@x.example").status_code == 303
+    html = browser.get("/sources").text
+    assert '<span class="status status-failed">failed</span> 0 of' in html
+    assert "refused the credentials" in html
+
 
 def test_sources_list_shows_the_last_write_back(
     crm: tuple[Crm, Any, str], project: Project, monkeypatch: pytest.MonkeyPatch
