@@ -12,8 +12,8 @@
    prints p50, p99 and max of the server-side render time (the Server-Timing header the
    dashboard sets: from the request reaching its route to the answer), and the median of
    the processor time the server spent on it (all its threads): on a busy machine the
-   first grows with the load, the second much less. The target (issue 5): every page
-   under 300 ms.
+   first grows with the load, the second much less. The target (issue 19): every page,
+   Today included, p99 under 150 ms (issue 5 asked for 300).
 """
 
 from __future__ import annotations
@@ -36,9 +36,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.score_book import OUT
 from tests.serving import Serving
 
+from stethoscope.alerts.rules import preset_rules_text
+
 END = dt.date(2026, 6, 30)
 PASSWORD = "bench-password-1"
-TARGET_MS = 300
+TARGET_MS = 150
 
 
 def prepare(accounts: int, activity: float, days: int) -> Path:
@@ -75,6 +77,21 @@ def prepare(accounts: int, activity: float, days: int) -> Path:
         ).fetchone()[0]
         p.create_user(owner, "editor", PASSWORD)
         p.create_user("bench-viewer@example.com", "viewer", PASSWORD)
+        rules = preset_rules_text(p.load_model())
+    # the starting alert rules, evaluated on the last date: Today and Tasks hold tasks; they
+    # send nothing (composing and failing to send 51,000 emails took over 10 minutes)
+    rules = re.sub(r"(\n  [a-z-]+:\n    kind: [^\n]+\n)", r"\1    channels: []\n", rules)
+    (folder / "alerts.yaml").write_text(rules)
+    with (folder / "stethoscope.toml").open("a") as toml:
+        toml.write('alert_rules = "alerts.yaml"\n')
+    with Project.open(folder) as p:
+        t = time.perf_counter()
+        p.evaluate_alerts()
+        print(f"evaluated the alert rules on {END} in {time.perf_counter() - t:.0f} s")
+        # the dashboard's backtest: the report page, and the Portfolio's forecast
+        t = time.perf_counter()
+        job = p.start_backtest(actor="bench", wait=True)
+        print(f"backtest and forecast ({job.status}) in {time.perf_counter() - t:.0f} s")
     (folder / "scored").write_text(owner)
     return folder
 
@@ -116,6 +133,10 @@ def pages(client: httpx.Client, owner: str) -> dict[str, str]:
         "account, why it changed": f"/accounts/{account}?vs={week}",
         "model": "/model",
         "runs": "/runs",
+        "today": "/today",
+        "tasks (my open ones)": "/tasks",
+        "tasks, everyone's, by ARR": "/tasks?owner=%2A&sort=arr&order=desc",
+        "backtest report": "/model/backtest",
     }
 
 

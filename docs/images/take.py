@@ -5,7 +5,9 @@ demo` (or `.venv/bin/stethoscope --project .demo serve`) in one terminal, then
     .venv/bin/python docs/images/take.py [http://localhost:8765]
 
 signs in as the demo user (.demo/demo-user, .demo/demo-password) and writes
-docs/images/*.png: NAME.png at 1440 px, NAME-phone.png at 390 px.
+docs/images/*.png: NAME.png at 1440 px, NAME-phone.png at 390 px. For Today and Tasks to
+hold tasks and the Portfolio its forecast, give the demo book the starting alert rules and a
+backtest first (docs/dashboard.md, "Screenshots").
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ def sign_in(page: Page, base: str) -> None:
     page.get_by_label("User name").fill(name)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(base + "/")
+    page.wait_for_url(base + "/today")  # the demo user owns accounts: they land on Today
 
 
 def shoot(page: Page, base: str, phone: bool) -> None:
@@ -37,9 +39,20 @@ def shoot(page: Page, base: str, phone: bool) -> None:
     def shot(name: str) -> None:
         page.screenshot(path=str(HERE / f"{name}{suffix}.png"))
 
+    page.goto(base + "/today")
+    shot("today")
+    page.goto(base + "/tasks?sort=arr&order=desc")
+    shot("tasks")
     page.goto(base + "/")
     shot("portfolio")
+    # the VP's week: ARR at risk by week, the forecast, retention
+    page.locator("#risk-trends").scroll_into_view_if_needed()
+    page.evaluate("document.getElementById('risk-trends').scrollIntoView()")
+    shot("portfolio-week")
+    page.evaluate("document.getElementById('forecast').scrollIntoView()")
+    shot("portfolio-forecast")
     if phone:  # the menu, open
+        page.evaluate("window.scrollTo(0, 0)")
         page.get_by_text("Menu", exact=True).click()
         shot("menu")
     # the user's red accounts, the biggest drop of the week first
@@ -48,6 +61,10 @@ def shoot(page: Page, base: str, phone: bool) -> None:
     first = page.locator("table.book tbody tr td:first-child a").first
     first.click()
     shot("account")
+    page.evaluate(
+        "document.getElementById('tasks') && document.getElementById('tasks').scrollIntoView()"
+    )
+    shot("account-tasks")
     if not phone:
         page.locator("#change").scroll_into_view_if_needed()
         shot("account-change")

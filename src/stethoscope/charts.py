@@ -102,6 +102,7 @@ def trend(
     markers: Sequence[dict[str, Any]],
     older: Sequence[Sequence[dict[str, Any]]] = (),
     zones: Sequence[str] = (),
+    marks: Sequence[dict[str, Any]] = (),
     width: int = 880,
     height: int = 200,
 ) -> Markup:
@@ -109,7 +110,9 @@ def trend(
     has no score), the scores earlier model versions gave (dashed), the bands' thresholds
     (``thresholds``: the bands with an upper bound, worst first; ``zones``: every band's
     name, worst first, whose ranges are shaded), and a marker where each model version
-    started scoring: a model change is not mistaken for the customer's behaviour."""
+    started scoring: a model change is not mistaken for the customer's behaviour.
+    ``marks`` (``as_of``, ``kind``: input or scorecard, ``label``) are what else moved the
+    score: a CSM's input, a switch of scorecard; each a dotted line with its letter."""
     every = [r for series in [timeline, *older] for r in series]
     if not every:
         return Markup("")
@@ -185,6 +188,17 @@ def trend(
             f'<text x="{x + 3:.1f}" y="{top + 11}" class="marker-label">'
             f"model {escape(m['label'])}</text>"
         )
+    for m in marks:
+        if not first <= m["as_of"] <= last:
+            continue
+        x = x_of(m["as_of"])
+        kind = "input" if m["kind"] == "input" else "scorecard"
+        body.append(
+            f'<line x1="{x:.1f}" y1="{top}" x2="{x:.1f}" y2="{top + plot_h}" '
+            f'class="mark mark-{kind}"><title>{m["as_of"]}: {escape(m["label"])}</title></line>'
+            f'<text x="{x:.1f}" y="{top + plot_h - 3}" class="mark-label" text-anchor="middle">'
+            f"{'I' if kind == 'input' else 'S'}</text>"
+        )
     body.append(f'<text x="{left}" y="{height - 4}" class="axis">{first}</text>')
     body.append(
         f'<text x="{left + plot_w}" y="{height - 4}" class="axis" text-anchor="end">{last}</text>'
@@ -192,6 +206,9 @@ def trend(
     label = f"Score from {first} to {last}, scale {low:g} to {high:g}"
     if markers:
         label += "; model versions start on " + ", ".join(str(m["as_of"]) for m in markers)
+    shown = [m for m in marks if first <= m["as_of"] <= last]
+    if shown:
+        label += "; marked: " + "; ".join(f"{m['as_of']} {m['label']}" for m in shown)
     return _svg(width, height, label, body, cls="trend")
 
 

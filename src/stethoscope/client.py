@@ -370,14 +370,21 @@ class RemoteProject:
         author: str,
         expires: date | None = None,
         model: Path | str | None = None,
+        rescore: bool = False,
     ) -> dict[str, Any]:
-        # the server records its own caller as the author: this machine's local token
+        # the server records its own caller as the author: this machine's local token; it
+        # scores the account again whatever ``rescore`` says, and the answer says how
+        from stethoscope.rescore import Rescored
+
         self._project_model(model)
         body = {"name": name, "value": value, "reason": reason, "expires": _iso(expires)}
         row = self._call("POST", f"/api/accounts/{quote(account_id, safe='')}/inputs", json=body)
         if row.get("expires_at"):
             # in UTC without a zone, as the facade's own add_input answers
             row["expires_at"] = datetime.fromisoformat(row["expires_at"]).replace(tzinfo=None)
+        done = row.pop("rescored", None)
+        if rescore and done is not None:
+            row["rescored"] = Rescored(account_id, **done)
         return dict(row)
 
     def _project_model(self, model: Path | str | None) -> None:

@@ -44,10 +44,18 @@ def open_tasks(con: Connection, owner: str, today: dt.date) -> int:
 
 
 def changes(
-    con: Connection, version: str, score_name: str, as_of: dt.date, since: dt.date, owner: str
+    con: Connection,
+    version: str,
+    score_name: str,
+    as_of: dt.date,
+    since: dt.date,
+    owner: str,
+    *,
+    limit: int | None = None,
 ) -> list[dict[str, Any]]:
     """The owner's accounts scored on both dates whose band differs between them or whose
-    score is lower on ``as_of``: the two dates' scores side by side in one pass."""
+    score is lower on ``as_of``: the two dates' scores side by side in one pass; the first
+    ``limit`` of them, each with ``total``, how many there are in all."""
     change = _round6(con, "w.now - w.before")
     return row_dicts(
         con,
@@ -59,11 +67,14 @@ def changes(
         "WHERE model_version = ? AND score_name = ? AND as_of IN (?, ?) "
         "AND account_id IN (SELECT id FROM accounts WHERE owner = ?) GROUP BY account_id) "
         "SELECT w.account_id, a.name, a.arr, a.renewal_date, w.now AS score, w.band, "
-        f"w.before AS score_before, w.band_before, {change} AS change "
+        f"w.before AS score_before, w.band_before, {change} AS change, "
+        "count(*) OVER () AS total "
         "FROM two w JOIN accounts a ON a.id = w.account_id WHERE w.dates = 2 AND "
         "(w.band IS DISTINCT FROM w.band_before OR w.now < w.before) "
-        "ORDER BY a.arr DESC NULLS LAST, a.renewal_date NULLS LAST, w.account_id",
-        [as_of, since, as_of, since, version, score_name, as_of, since, owner],
+        "ORDER BY a.arr DESC NULLS LAST, a.renewal_date NULLS LAST, w.account_id"
+        + (" LIMIT ?" if limit is not None else ""),
+        [as_of, since, as_of, since, version, score_name, as_of, since, owner]
+        + ([limit] if limit is not None else []),
     )
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from stethoscope.alerts.facade import AlertsMixin
 from stethoscope.facade.access import Access
+from stethoscope.facade.backtest_jobs import BacktestJobs
 from stethoscope.facade.backtests import Backtests
 from stethoscope.facade.inputs import Inputs
 from stethoscope.facade.protocol import DemoResult, Status
@@ -22,6 +23,7 @@ from stethoscope.facade.scoring import Scoring
 from stethoscope.facade.source_data import SourceData
 from stethoscope.facade.sources import Sources
 from stethoscope.facade.today import Today
+from stethoscope.facade.week import Week
 from stethoscope.facade.write_back import WriteBack
 
 __all__ = ["DemoResult", "Project", "Status"]
@@ -34,9 +36,11 @@ class Project(
     Scoring,
     Readouts,
     Today,
+    Week,
     Inputs,
     Relationship,
     Backtests,
+    BacktestJobs,
     Access,
     AlertsMixin,
 ):

@@ -231,6 +231,28 @@ def frame_row(
     return rows[0] if rows else None
 
 
+def frame_rows(
+    con: Connection, version: str, account_ids: list[str], dates: list[dt.date]
+) -> dict[tuple[str, dt.date], dict[str, Any]]:
+    """The stored frame rows of some accounts on some dates under a model version, by
+    (account, date), in one read (``frame_row`` for each costs a scan of a date each)."""
+    table = detail_table(version)
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [table]
+    ).fetchone()
+    if not account_ids or not dates or not exists or not exists[0]:
+        return {}
+    ids = ", ".join("?" for _ in account_ids)
+    days = ", ".join("?" for _ in dates)
+    rows = row_dicts(
+        con,
+        f"SELECT d.*, a.name FROM {q(table)} d LEFT JOIN accounts a ON a.id = d.account_id "
+        f"WHERE d.as_of IN ({days}) AND d.account_id IN ({ids})",
+        [*dates, *account_ids],
+    )
+    return {(r["account_id"], r["as_of"]): r for r in rows}
+
+
 @dataclass(frozen=True)
 class Mover:
     account_id: str

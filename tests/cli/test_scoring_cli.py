@@ -96,6 +96,8 @@ def test_input_then_run_changes_the_score(book: Path) -> None:
     r = cli("input", "g3", "deployed", "yes", "--reason", "went live", "--author", "ann", cwd=book)
     assert r.returncode == 0, r.stderr
     assert "Recorded deployed = yes for g3 by ann" in r.stdout
+    # the book was scored as of 2024: an input of today counts from the next run
+    assert "It counts from the next run: the book was last scored as of 2024-" in r.stdout
 
 
 def test_diff_names_band_changes(book: Path) -> None:

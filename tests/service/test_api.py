@@ -394,7 +394,7 @@ def _score(book: Book, account: str) -> float:
     return next(s["score"] for s in got["scores"] if s["score_name"] == "health")
 
 
-def test_inputs_change_the_score_on_the_next_run(fresh: Book) -> None:
+def test_an_input_rescores_its_account_at_once(fresh: Book) -> None:
     # an input counts from the day it is entered: score the book as of today
     today = dt.datetime.now(dt.UTC).date()
     assert run(fresh, None)["as_of_to"] == today.isoformat()  # no body: today
@@ -415,14 +415,21 @@ def test_inputs_change_the_score_on_the_next_run(fresh: Book) -> None:
     )
     assert (made["author"], made["reason"]) == ("key:editor-key", "exec sponsor left")
     assert made["expires_at"] is not None  # the model's default: 90 days
+    # the account was scored again at once, on the book's latest date (today)
+    rescored = made.pop("rescored")
+    assert (rescored["as_of"], rescored["not_now"], rescored["before"]["health"]) == (
+        today.isoformat(),
+        None,
+        before,
+    )
     listed = fresh.ok("/api/inputs", account=account)
     assert (listed["total"], listed["items"]) == (1, [made])
     assert fresh.ok("/api/inputs", account="someone-else")["total"] == 0
-    # not before the next run
-    assert _score(fresh, account) == before
-    run(fresh, {"as_of": today.isoformat()})
     lowered = _score(fresh, account)
-    assert lowered < before
+    assert lowered == rescored["scores"]["health"] < before
+    # the next run of the book gives it the same score
+    run(fresh, {"as_of": today.isoformat()})
+    assert _score(fresh, account) == lowered
     gut = next(
         m
         for m in fresh.ok(f"/api/accounts/{account}/explain")["measures"]

@@ -69,6 +69,7 @@ class Case:
 MATRIX: list[Case] = [
     Case("GET", "/api/status", VIEWERS, _fixed("GET", "/api/status")),
     Case("GET", "/api/runs", VIEWERS, _fixed("GET", "/api/runs")),
+    Case("GET", "/api/sources", VIEWERS, _fixed("GET", "/api/sources")),
     Case("GET", "/api/runs/{run_id}", VIEWERS, _fixed("GET", "/api/runs/nope"), succeeds=False),
     # the test project has no model: the run fails, after the role check
     Case("POST", "/api/runs", EDITORS, _fixed("POST", "/api/runs", json={}), succeeds=False),

@@ -244,6 +244,8 @@ def test_scoring_commands_go_through_a_running_server(tmp_path: Path) -> None:
         r = run_cli("input", one, "gut_check", "2", "--reason", "quiet champion", cwd=tmp_path)
         assert r.returncode == 0, r.stderr
         assert f"for {one} by local" in r.stdout
+        # the server scores the account again when it can: not on a book of 2025
+        assert "It counts from the next run: the book was last scored as of 2025-06-30" in r.stdout
         # another model file cannot be sent to the server: said plainly
         r = run_cli("run", "--model", "other.yaml", cwd=tmp_path)
         assert r.returncode == 1

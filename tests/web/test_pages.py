@@ -270,7 +270,7 @@ def test_a_viewer_cannot_add_an_input(fresh: Book) -> None:
     assert fresh.project.inputs(account) == []
 
 
-def test_an_editor_adds_a_gut_check_and_the_next_run_counts_it(fresh: Book) -> None:
+def test_an_editor_adds_a_gut_check_and_it_counts_at_once(fresh: Book) -> None:
     today = dt.datetime.now(dt.UTC).date()
     fresh.project.run(as_of=today)
     b = fresh.browser("editor")
@@ -315,18 +315,24 @@ def test_an_editor_adds_a_gut_check_and_the_next_run_counts_it(fresh: Book) -> N
         "exec sponsor left",
         0.0,
     )
+    assert "&rescored=" in r.headers["location"]
     shown = b.get(r.headers["location"]).text
-    assert "Added gut_check = 0.0; it counts from the next run." in shown
+    assert "Added gut_check = 0.0, and scored this account again at once" in shown
     assert "exec sponsor left" in shown
     assert f"user:{editor.name}" in shown
     assert ("input.add", f"user:{editor.id}", made["id"]) in {
         (e.action, e.actor, e.target) for e in fresh.project.audit()
     }
-    # it counts from the next run
-    assert _score(fresh, account) == before
+    # it counts at once, marked on the chart (and listed under it)
+    at_once = _score(fresh, account)
+    assert at_once < before
+    mark = f"{today}: input gut_check = 0 by user:{editor.name}"
+    assert f'class="mark mark-input"><title>{mark}</title>' in shown
+    assert f'<li class="mark-input">I {mark}</li>' in shown
+    # and a run of the book gives it the same score
     fresh.project.run(as_of=today)
     after = _score(fresh, account)
-    assert after < before
+    assert after == at_once
     data = b.get(f"/accounts/{account}?format=json").json()
     gut = next(m for m in data["explanation"]["measures"] if m["measure"] == "gut_check")
     assert (gut["value"], gut["grade"]) == (0, 0.0)

@@ -102,7 +102,8 @@ def test_every_page_fits_a_phone_and_a_wide_screen_and_passes_axe(
     as the window, it has one skip link to its content, and axe reports no serious or
     critical violation; at 390 px also with the menu open."""
     needs_axe()
-    fresh.project.backtest(every=7, horizon=30)  # the report page too, not only its absence
+    # the report page too, not only its absence, and the forecast on the Portfolio
+    fresh.project.start_backtest(actor="test", every=7, horizon=30, wait=True)
     with_tasks(fresh, TWO_RULES)  # the worklist and the account page with tasks in tables
     problems: list[str] = []
     found: dict[str, list[str]] = {}

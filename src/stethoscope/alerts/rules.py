@@ -29,6 +29,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from stethoscope.alerts.playbooks import Playbook, PlaybookSpec, playbook, presets
+from stethoscope.contract.schema import TABLES
 from stethoscope.errors import ModelError, Problem
 from stethoscope.model.spec import Duration, Spec, duration_days, found
 
@@ -45,6 +46,8 @@ HYSTERESIS = 0.05
 SEVERITIES: tuple[str, ...] = ("info", "investigate", "act")
 # the channel that every project has: email to the recipient, over the SMTP settings
 EMAIL = "email"
+# what ``resolves_on`` may name: the kinds of the contract's touchpoints
+TOUCHPOINT_KINDS: tuple[str, ...] = TABLES["touchpoints"].column("kind").values or ()
 
 
 class TaskSpec(Spec):
@@ -76,6 +79,8 @@ class RuleSpec(Spec):
     task: TaskSpec | None = None
     subject: str | None = None
     template: str | None = None
+    # touchpoint kinds (call, meeting, ...) whose logging resolves the account's open alert
+    resolves_on: list[str] | None = None
 
 
 class PersonSpec(Spec):
@@ -122,6 +127,9 @@ class Rule:
     task_title: str | None
     subject: str | None
     template: str | None
+    # the touchpoint kinds that resolve an open alert of the rule when logged (none: only
+    # the scores do)
+    resolves_on: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -412,6 +420,8 @@ class _Resolver:
                 known(f"{key}[{i}]", b, band_names, "band")
         for i, c in enumerate(r.channels):
             known(f"channels[{i}]", c, sorted(self.channels), "channel")
+        for i, k in enumerate(r.resolves_on or []):
+            known(f"resolves_on[{i}]", k, list(TOUCHPOINT_KINDS), "touchpoint kind")
         playbook = r.task.playbook if r.task else None
         if playbook is not None:
             known("task.playbook", playbook, sorted(playbooks), "playbook")
@@ -457,6 +467,7 @@ class _Resolver:
             task_title=r.task.title if r.task else None,
             subject=r.subject,
             template=r.template,
+            resolves_on=tuple(dict.fromkeys(r.resolves_on or ())),
         )
 
 

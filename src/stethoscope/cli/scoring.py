@@ -386,11 +386,20 @@ def input_(
             author=author or getpass.getuser(),
             expires=_day(expires),
             model=model,
+            rescore=True,
         )
     until = f", until {row['expires_at']:%Y-%m-%d}" if row["expires_at"] else ""
+    done = row["rescored"]
+    if done.run_id is None:
+        after = f"It counts from the next run: {done.not_now}."
+    else:
+        moved = ", ".join(
+            f"{s} {_num(done.before.get(s))} -> {_num(v)}" for s, v in done.scores.items()
+        )
+        after = f"Scored {account} again as of {done.as_of}: {moved} (run {done.run_id})."
     output.console.print(
         f"Recorded {name} = {value} for {account} by {row['author']}{until} "
-        f"(input {row['id']}). It counts from the next run.",
+        f"(input {row['id']}). {after}",
         highlight=False,
     )
 

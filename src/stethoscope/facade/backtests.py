@@ -16,7 +16,9 @@ from stethoscope.progress import Progress
 if TYPE_CHECKING:
     from stethoscope.backtest.discover import Discovery
     from stethoscope.backtest.replay import Backtest
+    from stethoscope.model.types import Model
     from stethoscope.steps import Step
+    from stethoscope.store.database import Connection
 
 
 class Backtests(ProjectCore):
@@ -291,71 +293,15 @@ class Backtests(ProjectCore):
         days of ``as_of`` (default: the last day of data), from its score through a
         mapping fitted on a backtest of the model, and the expected churned ARR per
         segment, owner and renewal month."""
-        from stethoscope.backtest.observations import data_span, observe
-        from stethoscope.backtest.probability import ChurnMapping, expected_loss
+        from stethoscope.backtest.observations import data_span
         from stethoscope.backtest.replay import backtest
 
         m = self.load_model(model)
         with self._lock:
             settings = self._observing(None, None, every, horizon, lead, score, level, method)
             b = backtest(self.store.con, m, settings, progress=None)
-            fitted = b.report["probability"]
-            if fitted is None:
-                raise DataError(
-                    "the backtest holds no churn to fit a probability on",
-                    hint="import outcomes, or widen --horizon",
-                )
-            mapping = ChurnMapping.from_json(fitted)
             day = as_of or data_span(self.store.con)[1]
-            now = observe(
-                self.store.con,
-                m,
-                score,
-                [day],
-                horizon=horizon,
-                lead=0,
-                level=level,  # type: ignore[arg-type]
-            )
-        prob = mapping.predict(now.score)
-        import numpy as np
-
-        arr = np.nan_to_num(now["arr"])
-        loss = np.nan_to_num(prob) * arr
-        order = np.argsort(-loss, kind="stable")[:top]
-        return {
-            "kind": "forecast",
-            "as_of": day.isoformat(),
-            "horizon_days": horizon,
-            "score": score,
-            "level": level,
-            "model": {"name": m.name, "version": m.version},
-            "fitted_on": b.settings.to_json() | {"auc": b.report["auc"]},
-            "mapping": fitted,
-            "accounts": len(now),
-            "arr": float(arr.sum()),
-            "expected_churned_arr": float(loss.sum()),
-            "expected_churned_accounts": float(np.nansum(prob)),
-            **expected_loss(
-                prob,
-                now["arr"],
-                {
-                    "segment": now["segment"],
-                    "owner": now["owner"],
-                    "renewal_month": now["renewal_month"],
-                },
-            ),
-            "top_accounts": [
-                {
-                    "account_id": str(now["account_id"][i]),
-                    "score": None if np.isnan(now.score[i]) else float(now.score[i]),
-                    "band": now["band"][i],
-                    "arr": float(arr[i]),
-                    "churn_probability": None if np.isnan(prob[i]) else float(prob[i]),
-                    "expected_churned_arr": float(loss[i]),
-                }
-                for i in order
-            ],
-        }
+            return forecast(self.store.con, m, b, day, top=top)
 
     def latest_backtest(self) -> dict[str, Any] | None:
         """The latest backtest (or comparison) report kept in the store, or None."""
@@ -363,3 +309,69 @@ class Backtests(ProjectCore):
 
         with self._reading() as con:
             return backtests.latest(con)
+
+    def latest_forecast(self) -> dict[str, Any] | None:
+        """The latest churn forecast kept in the store (a backtest started from the
+        dashboard keeps one), or None."""
+        from stethoscope.store import backtests
+
+        with self._reading() as con:
+            return backtests.latest(con, kinds=("forecast",))
+
+
+def forecast(con: Connection, m: Model, b: Backtest, day: date, *, top: int = 20) -> dict[str, Any]:
+    """The churn forecast as of ``day`` from backtest ``b``'s fitted mapping: each active
+    account's probability of churning within the backtest's horizon from its score, and
+    the expected churned ARR per segment, owner and renewal month."""
+    import numpy as np
+
+    from stethoscope.backtest.observations import observe
+    from stethoscope.backtest.probability import ChurnMapping, expected_loss
+
+    fitted = b.report["probability"]
+    if fitted is None:
+        raise DataError(
+            "the backtest holds no churn to fit a probability on",
+            hint="import outcomes, or widen --horizon",
+        )
+    mapping = ChurnMapping.from_json(fitted)
+    horizon, score, level = b.settings.horizon, b.settings.score, b.settings.level
+    now = observe(con, m, score, [day], horizon=horizon, lead=0, level=level)
+    prob = mapping.predict(now.score)
+    arr = np.nan_to_num(now["arr"])
+    loss = np.nan_to_num(prob) * arr
+    order = np.argsort(-loss, kind="stable")[:top]
+    return {
+        "kind": "forecast",
+        "as_of": day.isoformat(),
+        "horizon_days": horizon,
+        "score": score,
+        "level": level,
+        "model": {"name": m.name, "version": m.version},
+        "fitted_on": b.settings.to_json() | {"auc": b.report["auc"]},
+        "mapping": fitted,
+        "accounts": len(now),
+        "arr": float(arr.sum()),
+        "expected_churned_arr": float(loss.sum()),
+        "expected_churned_accounts": float(np.nansum(prob)),
+        **expected_loss(
+            prob,
+            now["arr"],
+            {
+                "segment": now["segment"],
+                "owner": now["owner"],
+                "renewal_month": now["renewal_month"],
+            },
+        ),
+        "top_accounts": [
+            {
+                "account_id": str(now["account_id"][i]),
+                "score": None if np.isnan(now.score[i]) else float(now.score[i]),
+                "band": now["band"][i],
+                "arr": float(arr[i]),
+                "churn_probability": None if np.isnan(prob[i]) else float(prob[i]),
+                "expected_churned_arr": float(loss[i]),
+            }
+            for i in order
+        ],
+    }

@@ -5,13 +5,23 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from stethoscope.errors import DataError
 from stethoscope.facade.core import ProjectCore
 
+if TYPE_CHECKING:
+    from stethoscope.rescore import Rescored
+
 
 class Inputs(ProjectCore):
+    if TYPE_CHECKING:
+        # scoring the account again (stethoscope.facade.scoring)
+
+        def score_account(
+            self, account_id: str, *, model: Path | str | None = None
+        ) -> Rescored: ...
+
     def add_input(
         self,
         account_id: str,
@@ -23,9 +33,12 @@ class Inputs(ProjectCore):
         expires: date | None = None,
         model: Path | str | None = None,
         actor: str | None = None,
+        rescore: bool = False,
     ) -> dict[str, Any]:
         """Record a CSM input (gut check, manual measure) declared by the model; ``actor``
-        (default: this process's user) is who entered it, for the audit log."""
+        (default: this process's user) is who entered it, for the audit log. With
+        ``rescore``, the account is then scored again at once (``score_account``), and
+        the row has ``rescored``: what that did."""
         from stethoscope.store import audit, inputs
 
         m = self.load_model(model)
@@ -35,7 +48,7 @@ class Inputs(ProjectCore):
                 hint=f"inputs are: {', '.join(m.inputs) or '(none)'}",
             )
         with self._lock:
-            return inputs.add(
+            row = inputs.add(
                 self.store.con,
                 m.inputs[name],
                 account_id,
@@ -45,6 +58,9 @@ class Inputs(ProjectCore):
                 actor=actor or audit.local_actor(),
                 expires=expires,
             )
+        if rescore:
+            row["rescored"] = self.score_account(account_id, model=model)
+        return row
 
     def inputs(self, account_id: str | None = None) -> list[dict[str, Any]]:
         from stethoscope.store import inputs

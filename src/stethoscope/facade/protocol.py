@@ -179,6 +179,7 @@ class Facade(Protocol):
         author: str,
         expires: date | None = None,
         model: Path | str | None = None,
+        rescore: bool = False,
     ) -> dict[str, Any]: ...
 
     # -- access ----------------------------------------------------------------------------

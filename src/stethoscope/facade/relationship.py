@@ -6,9 +6,13 @@ the latest survey comments."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from stethoscope.errors import ModelError
 from stethoscope.facade.core import ProjectCore
+
+if TYPE_CHECKING:
+    from stethoscope.alerts.rules import Rules
 
 
 class Relationship(ProjectCore):
@@ -28,8 +32,9 @@ class Relationship(ProjectCore):
     ) -> dict[str, Any]:
         """Log a touchpoint in the contract's ``touchpoints`` table, committed on return;
         with ``next_step``, also an open task (due ``due_on``) for the account's owner, or
-        ``owner_fallback`` when the account has none. A DataError lists every bad field
-        (each problem's ``column``) and nothing is written."""
+        ``owner_fallback`` when the account has none. The account's open alerts whose
+        rule ``resolves_on`` this kind resolve with it (``resolved_alerts``). A DataError
+        lists every bad field (each problem's ``column``) and nothing is written."""
         from stethoscope.store import audit
         from stethoscope.store import touchpoints as store
 
@@ -43,6 +48,9 @@ class Relationship(ProjectCore):
             next_step=next_step,
             due_on=due_on,
         )
+        resolves = tuple(
+            r.name for r in self._rules_or_none().rules.values() if kind in r.resolves_on
+        )
         # the server's in-memory copy holds accounts and scores: neither changes here
         with self._lock.keeping_reads():
             return store.log(
@@ -50,7 +58,18 @@ class Relationship(ProjectCore):
                 entry,
                 actor=actor or audit.local_actor(),
                 owner_fallback=owner_fallback,
+                resolves=resolves,
             )
+
+    def _rules_or_none(self) -> Rules:
+        """The alert rules; none while the rules file is invalid (it refuses runs and says
+        why there: a person's touchpoint is logged all the same, and resolves nothing)."""
+        from stethoscope.alerts.rules import NO_RULES
+
+        try:
+            return self.alert_rules()
+        except ModelError:
+            return NO_RULES
 
     def touchpoints(self, account_id: str, *, limit: int = 10) -> list[dict[str, Any]]:
         """The account's touchpoints, newest first."""

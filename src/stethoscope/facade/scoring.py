@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from stethoscope.engine.explain import Change, Explanation
     from stethoscope.model.types import Model
     from stethoscope.readouts import ModelDiff
+    from stethoscope.rescore import Rescored
     from stethoscope.runner import RunSummary
     from stethoscope.settings import Settings
     from stethoscope.steps import Step
@@ -111,6 +112,38 @@ class Scoring(ProjectCore):
         # changed scores to the CRMs that ask for them; recorded, never failing the run
         self.write_scores_back(m, summary)
         return summary
+
+    def score_account(self, account_id: str, *, model: Path | str | None = None) -> Rescored:
+        """Score one account again at once, on the book's latest scored date, exactly as a
+        run of the whole book would (stethoscope.rescore), and store it as a run of one
+        account; the rest of the book keeps its scores until the next run. Not done (and
+        ``not_now`` says why) before the first run, while a run is in progress, or when the
+        book was last scored before today (an input entered today does not count there)."""
+        from stethoscope import readouts
+        from stethoscope.rescore import Rescored, rescore
+        from stethoscope.store.results import RunStart, starting
+
+        m = self.load_model(model)
+        if not self._run_guard.acquire(blocking=False):
+            return Rescored(account_id, not_now="a run is in progress: it counts from the next")
+        self._running = running = RunStart("input", datetime.now(UTC))
+        try:
+            with self._lock:
+                day = readouts.latest_date(self.store.con, m.version)
+                if day is None:
+                    return Rescored(account_id, not_now="the book has not been scored yet")
+                if day < clock.today():
+                    return Rescored(
+                        account_id,
+                        day.isoformat(),
+                        not_now=f"the book was last scored as of {day}; what was entered "
+                        "today counts from the next run",
+                    )
+                with starting(running):
+                    return rescore(self.store.con, m, day, account_id)
+        finally:
+            self._running = None
+            self._run_guard.release()
 
     def runs(
         self, limit: int = 50, *, offset: int = 0, status: str | None = None

@@ -80,6 +80,23 @@ class Input(BaseModel):
     status: Literal["live", "expired", "revoked"]
 
 
+class Rescore(BaseModel):
+    """Scoring the account again at once, after its input was saved."""
+
+    as_of: Day | None = Field(description="The date scored again: the book's latest.")
+    run_id: str | None = Field(description="The run of one account; null: not scored now.")
+    before: dict[str, float | None] = Field(description="Each score before, by name.")
+    scores: dict[str, float | None] = Field(description="Each score now, by name.")
+    bands: dict[str, str | None] = Field(description="Each score's band now, by name.")
+    not_now: str | None = Field(
+        description="Why it was not scored now (the input counts from the next run)."
+    )
+
+
+class AddedInput(Input):
+    rescored: Rescore
+
+
 def _input(row: dict[str, Any], now: datetime) -> dict[str, Any]:
     if row["revoked_at"] is not None:
         status = "revoked"
@@ -107,8 +124,10 @@ def add_input(
     account_id: Annotated[str, Path(description="The account's id.")],
     req: InputRequest,
     who: Editor,
-) -> Input:
-    """Record a CSM input for an account; its author is the caller's key."""
+) -> AddedInput:
+    """Record a CSM input for an account; its author is the caller's key. The account is
+    then scored again at once, on the book's latest scored date, as a run of the whole book
+    would score it (``rescored``); the rest of the book at the next run."""
     if project.account(account_id) is None:
         raise not_found("account", account_id, ["path", "account_id"])
     declared = project.load_model().inputs
@@ -132,11 +151,23 @@ def add_input(
             author=who.actor,
             expires=req.expires,
             actor=who.actor,
+            rescore=True,
         )
     except DataError as e:
         # account, name and expiry are checked above: what is left is the value
         raise ApiProblem.of(e, ["body", "value"]) from None
-    return Input(**_input(_find(project, row["id"]), clock.now()))
+    done = row["rescored"]
+    return AddedInput(
+        **_input(_find(project, row["id"]), clock.now()),
+        rescored=Rescore(
+            as_of=done.as_of,
+            run_id=done.run_id,
+            before=done.before,
+            scores=done.scores,
+            bands=done.bands,
+            not_now=done.not_now,
+        ),
+    )
 
 
 @router.get("/inputs", dependencies=[Depends(require("viewer"))])

@@ -74,6 +74,11 @@ class Touchpoint(BaseModel):
     author: str | None
     note: str | None
     task_id: int | None = Field(description="The task the next step became, if any.")
+    resolved_alerts: list[int] = Field(
+        default_factory=list,
+        description="The account's open alerts this touchpoint resolved: those of rules "
+        "whose resolves_on names its kind.",
+    )
 
 
 router = APIRouter(prefix="/api", tags=["touchpoints"], route_class=EnvelopeRoute)

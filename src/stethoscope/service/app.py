@@ -44,7 +44,6 @@ from stethoscope.service import (
 from stethoscope.service.api_common import Day
 from stethoscope.service.auth import require
 from stethoscope.service.read_model import ReadModel
-from stethoscope.service.web import backtest_page
 from stethoscope.service.web import tasks as web_tasks
 
 if TYPE_CHECKING:
@@ -158,7 +157,6 @@ def create_app(project: Project, token: str) -> FastAPI:
     app.include_router(api_alerts.router, responses=errors.RESPONSES)
     # the dashboard, at the server's own address (docs/dashboard.md)
     app.include_router(web.router(project))
-    app.include_router(backtest_page.router(project))
     app.include_router(web_tasks.router(project))
     app.mount("/static", StaticFiles(directory=web.STATIC), name="static")
     api_docs.install(app)

@@ -33,9 +33,18 @@ def save(con: Connection, report: dict[str, Any]) -> str:
     return rid
 
 
-def latest(con: Connection) -> dict[str, Any] | None:
+# what the dashboard's backtest page shows: a backtest or a comparison of two models
+REPORTS = ("backtest", "compare")
+
+
+def latest(con: Connection, *, kinds: tuple[str, ...] = REPORTS) -> dict[str, Any] | None:
+    """The latest report of one of ``kinds`` (a forecast is kept beside its backtest, and
+    asked for by its own kind)."""
+    marks = ", ".join("?" for _ in kinds)
     row = con.execute(
-        "SELECT id, created_at, report FROM backtest_reports ORDER BY created_at DESC, id LIMIT 1"
+        "SELECT id, created_at, report FROM backtest_reports WHERE kind IN "
+        f"({marks}) ORDER BY created_at DESC, id LIMIT 1",
+        list(kinds),
     ).fetchone()
     if row is None:
         return None

@@ -166,6 +166,26 @@ def refresh(
     _x(con, f"DROP TABLE {_LATEST}")
 
 
+def refresh_account(con: Connection, version: str, account_id: str) -> None:
+    """Recompute the rows of one account under ``version`` from its history (after its
+    scores on one date were replaced: stethoscope.rescore)."""
+    _x(con, f"DROP TABLE IF EXISTS {_LATEST}")
+    _x(
+        con,
+        f"CREATE TEMPORARY TABLE {_LATEST} AS SELECT account_id, max(as_of) AS as_of "
+        "FROM score_history WHERE model_version = ? AND account_id = ? GROUP BY account_id",
+        [version, account_id],
+    )
+    # one account's few rows: deleted and inserted again (see ``refresh`` for a book's)
+    _x(
+        con,
+        f"DELETE FROM {TABLE} WHERE model_version = ? AND account_id = ?",
+        [version, account_id],
+    )
+    _fill(con, version)
+    _x(con, f"DROP TABLE {_LATEST}")
+
+
 def rebuild(con: Connection) -> None:
     """Recompute every row from score_history, under every model version."""
     versions = [r[0] for r in _x(con, "SELECT DISTINCT model_version FROM score_history")]

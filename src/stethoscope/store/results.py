@@ -2,7 +2,8 @@
 
 - ``model_versions``: every model that scored, by version (its content hash), with its text.
 - ``runs``: one row per run, with status, dates, duration, the error of a failed run and its
-  trigger: what started it (``cli``: the CLI or the Python facade, ``api``, ``schedule``),
+  trigger: what started it (``cli``: the CLI or the Python facade, ``api``, ``schedule``,
+  ``input``: one account scored again when an input was saved),
   and the host and process id that ran it.
 - ``score_history``: a row per (model version, as-of date, account, score): the score, band,
   coverage, segment and scorecard. History under several model versions coexists.
@@ -47,7 +48,8 @@ def detail_table(version: str) -> str:
     return f"score_detail__{version[:16]}"
 
 
-Trigger = Literal["cli", "api", "schedule"]
+# "input": one account scored again when a CSM input was saved (stethoscope.rescore)
+Trigger = Literal["cli", "api", "schedule", "input"]
 STATUSES = ("running", "ok", "failed")
 
 

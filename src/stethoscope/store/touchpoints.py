@@ -117,10 +117,19 @@ def check(con: Connection, e: Entry, now: dt.datetime) -> dict[str, Any]:
     return {"owner": owner[0], "persona": (role or "").strip().lower() or None}
 
 
-def log(con: Connection, e: Entry, *, actor: str, owner_fallback: str | None) -> dict[str, Any]:
+def log(
+    con: Connection,
+    e: Entry,
+    *,
+    actor: str,
+    owner_fallback: str | None,
+    resolves: tuple[str, ...] = (),
+) -> dict[str, Any]:
     """Write the touchpoint (and its task) in one transaction with its audit entry; the
-    touchpoint as stored, with ``task_id``. The task goes to the account's owner, else to
-    ``owner_fallback`` (the dashboard user who logged it)."""
+    touchpoint as stored, with ``task_id`` and ``resolved_alerts``. The task goes to the
+    account's owner, else to ``owner_fallback`` (the dashboard user who logged it). The
+    account's open alerts of the rules named in ``resolves`` (those whose ``resolves_on``
+    names this kind) that opened on or before the touchpoint's day resolve on that day."""
     from stethoscope.store import audit
 
     now = clock.now_to_the_second()
@@ -161,6 +170,7 @@ def log(con: Connection, e: Entry, *, actor: str, owner_fallback: str | None) ->
             ).fetchone()
             assert row is not None
             task_id = int(row[0])
+        resolved = _resolve_alerts(con, e.account_id, resolves, (e.occurred_at or now).date())
         # the note is the author's free text: kept on the touchpoint, not in the audit log
         audit.record(
             con,
@@ -168,14 +178,31 @@ def log(con: Connection, e: Entry, *, actor: str, owner_fallback: str | None) ->
             "touchpoint.logged",
             e.account_id,
             {"account_id": e.account_id, "kind": e.kind, "touchpoint": touchpoint_id}
-            | ({"task": task_id} if task_id is not None else {}),
+            | ({"task": task_id} if task_id is not None else {})
+            | ({"resolved_alerts": resolved} if resolved else {}),
         )
         con.commit()
     except BaseException:
         con.rollback()
         raise
     stored = recent(con, e.account_id, only=touchpoint_id)
-    return stored[0] | {"task_id": task_id}
+    return stored[0] | {"task_id": task_id, "resolved_alerts": resolved}
+
+
+def _resolve_alerts(
+    con: Connection, account_id: str, rules: tuple[str, ...], day: dt.date
+) -> list[int]:
+    """Resolve, on ``day``, the account's open alerts of ``rules`` opened by then (a call
+    logged for last month does not answer an alert of this week); their ids."""
+    if not rules:
+        return []
+    marks = ", ".join("?" for _ in rules)
+    rows = con.execute(
+        "UPDATE alerts SET status = 'resolved', resolved_on = ? WHERE account_id = ? "
+        f"AND status = 'open' AND opened_on <= ? AND rule IN ({marks}) RETURNING id",
+        [day, account_id, day, *rules],
+    ).fetchall()
+    return sorted(int(r[0]) for r in rows)
 
 
 def recent(

@@ -1,11 +1,13 @@
 """The dashboard's page of the latest backtest report (``/model/backtest``): the report's
 own self-contained HTML (stethoscope.backtest.report), or its JSON with ``?format=json``.
-A signed-in user of any role may read it; the report is made by ``stethoscope backtest``.
+A signed-in user of any role may read it; the report is made by ``stethoscope backtest`` or
+from the Model page (service.web.quality). Before the first, the page keeps the site's frame
+and says how to make one.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
@@ -13,11 +15,12 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from stethoscope.service.errors import envelope
-from stethoscope.service.web.pages import PAGE_HEADERS, Format
-from stethoscope.service.web.session import Sessions
+from stethoscope.service.web import quality
+from stethoscope.service.web.routing import PAGE_HEADERS
 
 if TYPE_CHECKING:
     from stethoscope.project import Project
+    from stethoscope.service.web.routing import PageKit
 
 PATH = "/model/backtest"
 # the report carries its own style sheet inline (it is also a file people send around);
@@ -27,20 +30,12 @@ HEADERS = PAGE_HEADERS | {
     "img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
 }
 
-_NONE = (
-    "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>No backtest yet"
-    "</title><link rel='stylesheet' href='/static/style.css'></head><body><main>"
-    "<h1>No backtest yet</h1><p>Run <code>stethoscope backtest</code> on the project: "
-    "its latest report is shown here.</p><p><a href='/'>Portfolio</a></p></main></body></html>"
-)
 
-
-def router(project: Project) -> APIRouter:
-    web = APIRouter(include_in_schema=False)
-    sessions = Sessions(project)
+def add_routes(web: APIRouter, project: Project, kit: PageKit) -> None:
+    sessions = kit.sessions
 
     @web.get(PATH)
-    async def backtest_page(request: Request, format: Format = "html") -> Response:
+    async def backtest_page(request: Request, format: Literal["html", "json"] = "html") -> Response:
         from stethoscope.backtest.report import html
 
         user = await run_in_threadpool(sessions.user, request)
@@ -56,7 +51,6 @@ def router(project: Project) -> APIRouter:
                 )
             return JSONResponse(jsonable_encoder(report), headers={"Cache-Control": "no-store"})
         if report is None:
-            return HTMLResponse(_NONE, status_code=404, headers=PAGE_HEADERS)
+            job = await run_in_threadpool(quality.job_view, project)
+            return kit.render(request, "no_backtest.html", user, {"job": job}, status=404)
         return HTMLResponse(html(report), headers=HEADERS)
-
-    return web

@@ -33,6 +33,11 @@ def pct(v: float | None) -> str:
     return "" if v is None else f"{v * 100:.0f}%"
 
 
+def pct1(v: float | None) -> str:
+    """A share to one decimal: ``94.1%`` (retention, churn rates)."""
+    return "" if v is None else f"{v * 100:.1f}%"
+
+
 def money(v: float | None) -> str:
     """The exact amount in whole units: ``$6,312,400``; a negative one ``-$1,200``."""
     if v is None:
@@ -123,6 +128,7 @@ FILTERS = {
     "pct": pct,
     "money": money,
     "money_short": money_short,
+    "pct1": pct1,
     "when": when,
     "value": value,
 }

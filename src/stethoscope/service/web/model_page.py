@@ -15,6 +15,7 @@ from fastapi.responses import Response
 
 from stethoscope import model_words
 from stethoscope.errors import StethoscopeError
+from stethoscope.service.web import quality
 from stethoscope.service.web.views import bands_of
 
 if TYPE_CHECKING:
@@ -60,6 +61,7 @@ def model_view(
         "diff": compared,
         "diff_problem": problem,
         "backtest": _backtest_headline(project.latest_backtest()),
+        "backtest_job": quality.job_view(project),
     }
 
 
@@ -67,7 +69,11 @@ def _backtest_headline(report: dict[str, Any] | None) -> dict[str, Any] | None:
     """What the Model page says of the latest backtest; the whole report is one click away."""
     if report is None:
         return None
-    head = {"kind": report["kind"], "created_at": report["created_at"]}
+    head = {
+        "kind": report["kind"],
+        "created_at": report["created_at"],
+        "words": quality.headline(report),
+    }
     if report["kind"] == "backtest":
         head |= {
             "model_version": (report.get("model") or {}).get("version"),
@@ -92,3 +98,5 @@ def add_routes(web: APIRouter, project: Project, kit: PageKit) -> None:
             return kit.signed_out(request, format)
         data = model_view(project, diff=diff or None, impact=impact)
         return kit.answer(request, format, "model.html", user, data)
+
+    quality.add_routes(web, project, kit)

@@ -29,6 +29,7 @@ from stethoscope.service.api_common import Day, iso_day
 from stethoscope.service.auth import GRANTS
 from stethoscope.service.errors import envelope
 from stethoscope.service.web import (
+    backtest_page,
     formatting,
     model_page,
     runs_page,
@@ -36,10 +37,11 @@ from stethoscope.service.web import (
     today_page,
     touchpoint_form,
     views,
+    week_view,
     worklist_view,
 )
 from stethoscope.service.web.account_again import account_again, blank_input_form
-from stethoscope.service.web.routing import PageKit
+from stethoscope.service.web.routing import PAGE_HEADERS, PageKit
 from stethoscope.service.web.session import CSRF_FIELD, Sessions
 from stethoscope.service.web.timing import TimedRoute
 
@@ -49,16 +51,12 @@ if TYPE_CHECKING:
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
-# every page: only this site's styles and forms, never in a frame, never cached (it shows
-# the book), never sniffed as another type
-PAGE_HEADERS = {
-    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self' data:; "
-    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "same-origin",
-    "Cache-Control": "no-store",
-}
 Format = Annotated[Literal["html", "json"], Query(description="json: the page's data.")]
+# a page whose tables are also CSV files (``table`` names one)
+CsvFormat = Annotated[
+    Literal["html", "json", "csv"],
+    Query(description="json: the page's data; csv: one of its tables (table=NAME)."),
+]
 
 
 def _templates() -> Jinja2Templates:
@@ -223,11 +221,31 @@ def router(project: Project) -> APIRouter:
     # -- pages ---------------------------------------------------------------------------
 
     @web.get("/")
-    def portfolio_page(request: Request, format: Format = "html", mine: bool = False) -> Response:
+    def portfolio_page(
+        request: Request,
+        format: CsvFormat = "html",
+        mine: bool = False,
+        table: str | None = None,
+    ) -> Response:
         user = sessions.user(request)
         if user is None:
-            return signed_out(request, format)
+            return signed_out(request, "json" if format == "csv" else format)
         data = views.portfolio(project, owner=user.name if mine else None)
+        if data["as_of"] is not None:
+            data |= week_view.week(
+                project, data["as_of"], data["history_dates"], user.name if mine else None
+            )
+        if format == "csv":
+            found = week_view.tables(data) if data["as_of"] is not None else {}
+            if table not in found:
+                return envelope(
+                    404,
+                    f"the portfolio has no table {table!r}" if found else "no scores yet",
+                    type="NotFoundError",
+                    hint=f"tables: {', '.join(found)}" if found else "run `stethoscope run`",
+                )
+            name = f"portfolio-{table}-{data['as_of']}" + ("-mine" if mine else "")
+            return week_view.csv_response(name, found[table]())
         return answer(request, format, "portfolio.html", user, data)
 
     @web.get("/accounts")
@@ -340,13 +358,17 @@ def router(project: Project) -> APIRouter:
                     author=f"user:{user.name}",
                     expires=expires,
                     actor=f"user:{user.id}",
+                    rescore=True,
                 )
             )
         except DataError as e:
             return await account_again(
                 render, request, project, account_id, user, form=fields, form_error=e.message
             )
-        target = f"/accounts/{quote(account_id, safe='')}?" + urlencode({"added": row["id"]})
+        said = {"added": row["id"]}
+        if row["rescored"].run_id is not None:  # scored again: the page shows it at once
+            said["rescored"] = row["rescored"].run_id
+        target = f"/accounts/{quote(account_id, safe='')}?" + urlencode(said)
         return RedirectResponse(target + "#inputs", status_code=303)
 
     kit = PageKit(sessions, render, signed_out, answer, _forbidden, _may_edit)
@@ -355,6 +377,7 @@ def router(project: Project) -> APIRouter:
     sources_page.add_routes(web, project, kit)
     today_page.add_routes(web, project, kit)
     touchpoint_form.add_routes(web, project, kit)
+    backtest_page.add_routes(web, project, kit)
 
     def _not_found(request: Request, format: str, user: User, account_id: str) -> Response:
         if format == "json":

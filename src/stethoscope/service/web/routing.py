@@ -15,6 +15,17 @@ if TYPE_CHECKING:
     from stethoscope.store.users import User
 
 
+# every page: only this site's styles and forms, never in a frame, never cached (it shows
+# the book), never sniffed as another type
+PAGE_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self' data:; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-store",
+}
+
+
 @dataclass(frozen=True)
 class PageKit:
     sessions: Sessions

@@ -28,8 +28,11 @@ from stethoscope import clock
 from stethoscope.errors import DataError
 from stethoscope.service.api_common import iso_day
 from stethoscope.service.errors import envelope
-from stethoscope.service.web.pages import PAGE_HEADERS, _forbidden, _may_edit, _templates
+from stethoscope.service.web import week_view
+from stethoscope.service.web.pages import _forbidden, _may_edit, _templates
+from stethoscope.service.web.routing import PAGE_HEADERS
 from stethoscope.service.web.session import CSRF_FIELD, Sessions
+from stethoscope.service.web.timing import TimedRoute
 from stethoscope.service.web.worklist_view import banner
 from stethoscope.store.worklist import DUE, Filters
 
@@ -39,7 +42,16 @@ if TYPE_CHECKING:
     from stethoscope.project import Project
     from stethoscope.store.users import User
 
-Format = Annotated[Literal["html", "json"], Query(description="json: the page's data.")]
+Format = Annotated[
+    Literal["html", "json", "csv"],
+    Query(description="json: the page's data; csv: every task the filters find (at most 10,000)."),
+]
+# the most tasks a CSV of the worklist holds
+CSV_ROWS = 10_000
+CSV_KEYS: tuple[str, ...] = (
+    "id", "title", "account_id", "account_name", "owner", "arr", "score", "band",
+    "renewal_date", "rule", "severity", "status", "due_on", "playbook",
+)  # fmt: skip
 Status = Literal["open", "done", "snoozed", "dismissed"]
 # the columns a worklist sorts by (store.worklist.SORTS)
 Sort = Literal["account", "arr", "score", "band", "renewal", "rule", "severity", "due", "owner"]
@@ -49,7 +61,7 @@ SEVERITIES = ("act", "investigate", "info")
 
 
 def router(project: Project) -> APIRouter:
-    web = APIRouter(include_in_schema=False)
+    web = APIRouter(include_in_schema=False, route_class=TimedRoute)
     sessions = Sessions(project)
     templates = _templates()
 
@@ -86,7 +98,7 @@ def router(project: Project) -> APIRouter:
     ) -> Response:
         user = sessions.user(request)
         if user is None:
-            if format == "json":
+            if format != "html":
                 return envelope(401, "sign in first", type="AuthError", hint="POST /signin")
             target = "/tasks" + (f"?{request.url.query}" if request.url.query else "")
             return RedirectResponse("/signin?" + urlencode({"next": target}), status_code=303)
@@ -100,6 +112,12 @@ def router(project: Project) -> APIRouter:
             arr_max=arr_max,
             due=due,
         )
+        if format == "csv":
+            every, _ = project.task_worklist(
+                filters, sort=sort, descending=order == "desc", limit=CSV_ROWS
+            )
+            table = (list(CSV_KEYS), [[t.get(k) for k in CSV_KEYS] for t in every])
+            return week_view.csv_response(f"tasks-{clock.today()}", table)
         rows, total = project.task_worklist(
             filters, sort=sort, descending=order == "desc", limit=PAGE, offset=(page - 1) * PAGE
         )

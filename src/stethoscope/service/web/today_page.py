@@ -21,6 +21,8 @@ from fastapi.responses import Response
 
 from stethoscope import clock
 from stethoscope.model_words import change_reason
+from stethoscope.service.errors import envelope
+from stethoscope.service.web import week_view
 from stethoscope.service.web.views import RENEWAL_DAYS
 
 if TYPE_CHECKING:
@@ -28,6 +30,19 @@ if TYPE_CHECKING:
     from stethoscope.service.web.routing import PageKit
 
 WEEK = 7  # "this week": the change since the scores of this many days before
+# the columns of each of Today's tables as a CSV file (``?format=csv&table=NAME``)
+CSV_TABLES: dict[str, tuple[str, ...]] = {
+    "changes": (
+        "account_id", "name", "band_before", "band", "score_before", "score", "change",
+        "reason", "arr", "renewal_date",
+    ),
+    "tasks": (
+        "id", "title", "account_id", "name", "arr", "score", "band", "renewal_date", "due_on",
+        "status", "rule",
+    ),
+    "renewals": ("account_id", "name", "arr", "renewal_date", "score", "band"),
+}  # fmt: skip
+
 _TASK_KEYS = (
     "id",
     "title",
@@ -61,6 +76,7 @@ def today(project: Project, owner: str, score: str = "health") -> dict[str, Any]
         "renewal_days": RENEWAL_DAYS,
         "renewal_bands": watched,
         "changes": [],
+        "changes_total": 0,
         "tasks": [],
         "renewals": [],
     }
@@ -89,6 +105,7 @@ def today(project: Project, owner: str, score: str = "health") -> dict[str, Any]
             }
             for r in found["changes"]
         ],
+        "changes_total": found["changes_total"],
         "tasks": [{k: t[k] for k in _TASK_KEYS} for t in found["tasks"]],
         "renewals": found["renewals"],
     }
@@ -102,8 +119,22 @@ def landing(project: Project, owner: str) -> str:
 
 def add_routes(web: APIRouter, project: Project, kit: PageKit) -> None:
     @web.get("/today")
-    def today_page(request: Request, format: Literal["html", "json"] = "html") -> Response:
+    def today_page(
+        request: Request, format: Literal["html", "json", "csv"] = "html", table: str = ""
+    ) -> Response:
         user = kit.sessions.user(request)
         if user is None:
-            return kit.signed_out(request, format)
-        return kit.answer(request, format, "today.html", user, today(project, user.name))
+            return kit.signed_out(request, "json" if format == "csv" else format)
+        data = today(project, user.name)
+        if format == "csv":
+            keys = CSV_TABLES.get(table)
+            if keys is None:
+                return envelope(
+                    404,
+                    f"Today has no table {table!r}",
+                    type="NotFoundError",
+                    hint=f"tables: {', '.join(CSV_TABLES)}",
+                )
+            rows = [[r.get(k) for k in keys] for r in data[table]]
+            return week_view.csv_response(f"today-{table}-{data['as_of']}", (list(keys), rows))
+        return kit.answer(request, format, "today.html", user, data)

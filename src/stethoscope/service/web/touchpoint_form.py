@@ -123,5 +123,8 @@ def add_routes(web: APIRouter, project: Project, kit: PageKit) -> None:
                 touchpoint_problems=[{"field": p.column, "message": p.message} for p in e.problems]
                 or [{"field": None, "message": e.message}],
             )
-        target = f"/accounts/{quote(account_id, safe='')}?" + urlencode({"logged": row["id"]})
+        said = {"logged": row["id"]}
+        if row["resolved_alerts"]:
+            said["resolved"] = str(len(row["resolved_alerts"]))
+        target = f"/accounts/{quote(account_id, safe='')}?" + urlencode(said)
         return RedirectResponse(target + "#touchpoints", status_code=303)

@@ -321,6 +321,11 @@ def account(
         )
     scores = current_scores(rows, model.version)
     head = next((s for s in scores if s["score_name"] == score), None)
+    marks = chart_marks(mine, inputs, model.version)
+    if timeline:  # those within the chart's dates
+        marks = [m for m in marks if timeline[0]["as_of"] <= m["as_of"] <= timeline[-1]["as_of"]]
+    else:
+        marks = []
     coming = next_run(project.settings)
     return {
         "account": found,
@@ -336,6 +341,8 @@ def account(
         "older_versions": [{"version": v, "timeline": t} for v, t in older.items()],
         # a marker where each version's scores start, when there is more than one
         "version_markers": markers if len(markers) > 1 else [],
+        # what else moved the score, marked on the chart: inputs, switches of scorecard
+        "chart_marks": marks,
         "model_version": model.version,
         "scores": scores,
         "explanation": explanation,
@@ -352,6 +359,48 @@ def account(
         ),
         "relationship": project.relationship(account_id),
     }
+
+
+def chart_marks(
+    rows: list[dict[str, Any]], inputs: list[dict[str, Any]], version: str
+) -> list[dict[str, Any]]:
+    """The marks of the account's chart, by date: each CSM input on the day it was entered
+    (and revoked), each day the score switched scorecard (from ``rows``, the account's
+    stored scores of one score, by date) under ``version``."""
+    marks = []
+    for i in inputs:
+        value = i["value"]
+        shown = f"{value:g}" if isinstance(value, float) else str(value)
+        marks.append(
+            {
+                "as_of": i["created_at"].date(),
+                "kind": "input",
+                "label": f"input {i['name']} = {shown} by {i['author']}",
+            }
+        )
+        if i["revoked_at"] is not None:
+            marks.append(
+                {
+                    "as_of": i["revoked_at"].date(),
+                    "kind": "input",
+                    "label": f"input {i['name']} revoked by {i['revoked_by']}",
+                }
+            )
+    previous: str | None = None
+    for r in rows:
+        if r["model_version"] != version:
+            continue
+        card = r["scorecard"]
+        if previous is not None and card is not None and card != previous:
+            marks.append(
+                {
+                    "as_of": r["as_of"],
+                    "kind": "scorecard",
+                    "label": f"scorecard {previous} → {card}",
+                }
+            )
+        previous = card if card is not None else previous
+    return sorted(marks, key=lambda m: (m["as_of"], m["kind"], m["label"]))
 
 
 def _with_names(project: Project, entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
