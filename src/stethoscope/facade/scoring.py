@@ -51,6 +51,8 @@ class Scoring(ProjectCore):
 
         def drain_outbox(self, *, at: datetime | None = None) -> Drained: ...
 
+        def write_scores_back(self, m: Model, summary: RunSummary) -> list[str]: ...
+
         def in_place_tables(
             self, con: Connection, first: date, last: date
         ) -> AbstractContextManager[object]: ...
@@ -112,6 +114,8 @@ class Scoring(ProjectCore):
                 self._running = None
                 self._run_guard.release()
         self.drain_outbox()  # what the run's alerts send, without holding the store meanwhile
+        # changed scores to the CRMs that ask for them; recorded, never failing the run
+        self.write_scores_back(m, summary)
         return summary
 
     def score_account(self, account_id: str, *, model: Path | str | None = None) -> Rescored:
