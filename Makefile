@@ -10,7 +10,7 @@ TEST_WORKERS ?= 2
 export STETHOSCOPE_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 export STETHOSCOPE_TEST_MYSQL_URL ?= mysql://root@127.0.0.1:3306/test
 
-.PHONY: demo test test-fast install install-test chromium lint bench clean
+.PHONY: demo test test-fast install install-test chromium java lint bench clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,7 @@ install-test: $(PY)
 	$(UV) pip install --quiet --compile-bytecode --python $(PY) -e '.[test]'
 	@$(PY) -m compileall -q -j0 $(VENV)/lib src > /dev/null
 	@$(MAKE) --no-print-directory chromium
+	@$(MAKE) --no-print-directory java
 
 # The dashboard's browser tests drive Debian's chromium (Playwright cannot download its own
 # browsers everywhere). Installed when missing and this machine allows it: as root with apt.
@@ -36,6 +37,17 @@ chromium:
 	    (timeout 900 apt-get install -y -qq chromium >/dev/null 2>&1 \
 	     || { timeout 300 apt-get update -qq >/dev/null 2>&1 && timeout 900 apt-get install -y -qq chromium >/dev/null 2>&1; }) \
 	    || echo "note: could not install chromium; the browser tests will skip" >&2; \
+	  fi; }
+
+# The Spark tests (marked spark: compute = "spark", PySpark from the test extra) need Java 17.
+# Installed when missing and this machine allows it, as chromium is; otherwise those tests
+# skip saying why (on CI they fail).
+java:
+	@command -v java >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    (timeout 900 apt-get install -y -qq openjdk-17-jre-headless >/dev/null 2>&1 \
+	     || { timeout 300 apt-get update -qq >/dev/null 2>&1 && timeout 900 apt-get install -y -qq openjdk-17-jre-headless >/dev/null 2>&1; }) \
+	    || echo "note: could not install Java 17; the Spark tests will skip" >&2; \
 	  fi; }
 
 # Generate the demo book into $(DEMO)/, score its last $(DEMO_DAYS) days with the four-signals preset, show the

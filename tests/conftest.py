@@ -9,6 +9,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -232,6 +233,48 @@ def new_postgres_database(postgres_server: str) -> Iterator[Callable[..., str]]:
 
     with ThreadPoolExecutor(max_workers=6) as pool:
         list(pool.map(drop, made))
+
+
+@pytest.fixture(scope="session")
+def spark_session() -> Iterator[Any]:
+    """One local Spark session for the whole test run (one starts in 6-8 s): 2 cores,
+    2 shuffle partitions, no web UI, errors only in its log, no adaptive plans or code
+    generation. Without PySpark or Java the
+    Spark tests skip, saying why; on CI (CI=true) they fail instead. A project with
+    compute = "spark" and spark_master = "local[2]" finds this session and uses it."""
+    on_ci = os.environ.get("CI", "").lower() == "true"
+    why = None
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        why = "PySpark is not installed (pip install -e '.[test]' installs it)"
+    if why is None and not (
+        shutil.which("java") or Path(os.environ.get("JAVA_HOME", "/-"), "bin", "java").exists()
+    ):
+        why = "Java is not installed (Spark needs Java 17: apt-get install openjdk-17-jre-headless)"
+    if why:
+        if on_ci:
+            pytest.fail(f"{why}; the Spark tests must run on CI", pytrace=False)
+        pytest.skip(why)
+    from pyspark.sql import SparkSession
+
+    spark = (
+        SparkSession.builder.master("local[2]")
+        .appName("stethoscope-tests")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.sql.session.timeZone", "UTC")
+        # the books are tiny: re-planning stages and generating code for each query cost
+        # more than they save (one date of the demo book: 16 s with both, 10-11 s without)
+        .config("spark.sql.adaptive.enabled", "false")
+        .config("spark.sql.codegen.wholeStage", "false")
+        .config("spark.sql.codegen.factoryMode", "NO_CODEGEN")
+        .getOrCreate()
+    )
+    spark.sparkContext.setLogLevel("ERROR")
+    yield spark
+    spark.stop()
 
 
 def open_project(

@@ -41,7 +41,7 @@ def test_every_setting_is_documented() -> None:
 def test_every_source_key_and_kind_is_documented() -> None:
     """docs/reference/sources.md has a row for every key of [sources.NAME] and of its
     tables, and a section for every kind."""
-    from stethoscope.sources.config import KINDS, SourceSpec, TableSpec
+    from stethoscope.sources.config import KINDS, SourceSpec, TableSpec, WriteBackSpec
 
     text = (DOCS / "reference/sources.md").read_text()
     source_keys = _section(text, "[sources.NAME]")
@@ -50,6 +50,9 @@ def test_every_source_key_and_kind_is_documented() -> None:
     table_keys = _section(text, "[sources.NAME.tables.TABLE]")
     for key in TableSpec.model_fields:
         assert f"| `{key}` |" in table_keys, key
+    write_back_keys = _section(text, "[sources.NAME.write_back]")
+    for key in WriteBackSpec.model_fields:
+        assert f"| `{key}` |" in write_back_keys, key
     for kind in KINDS:
         assert f"\n### {kind}\n" in text, kind
 

@@ -21,7 +21,6 @@ def connect(
     While another process holds the database this waits (up to ``lock_timeout``), and
     switches to the server if the holder turns out to be one that has just started.
     """
-    from stethoscope.client import RemoteProject
     from stethoscope.project import Project
     from stethoscope.store.lease import read_lease
 
@@ -34,6 +33,10 @@ def connect(
     while True:
         lease = read_lease(path)
         if lease is not None:
+            # imported only here: the HTTP client (httpx, and pyarrow for the files it
+            # streams) is most of a local command's start-up
+            from stethoscope.client import RemoteProject
+
             return RemoteProject(lease, project.settings)
         try:
             from stethoscope.store.embedded import EmbeddedStore

@@ -7,11 +7,11 @@ def check_cron(expression: str) -> str:
     """A cron expression of five fields (or an alias like @daily) that fires; '' for none."""
     import datetime as dt
 
-    from croniter import croniter
-
     expression = " ".join(expression.split())
     if not expression:
         return ""
+    from croniter import croniter  # only for a schedule: most commands have none
+
     expected = (
         "expected a cron expression of 5 fields (minute hour day month weekday) like "
         "'0 2 * * *', or '' to turn scheduled runs off"

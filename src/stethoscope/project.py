@@ -24,6 +24,7 @@ from stethoscope.facade.source_data import SourceData
 from stethoscope.facade.sources import Sources
 from stethoscope.facade.today import Today
 from stethoscope.facade.week import Week
+from stethoscope.facade.write_back import WriteBack
 
 __all__ = ["DemoResult", "Project", "Status"]
 
@@ -31,6 +32,7 @@ __all__ = ["DemoResult", "Project", "Status"]
 class Project(
     SourceData,
     Sources,
+    WriteBack,
     Scoring,
     Readouts,
     Today,

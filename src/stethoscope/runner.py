@@ -17,14 +17,18 @@ from typing import TYPE_CHECKING, Any
 
 from stethoscope import steps
 from stethoscope.contract.schema import q
+from stethoscope.engine import dialects
 from stethoscope.errors import EngineError, StethoscopeError
 from stethoscope.progress import Progress, silent
 from stethoscope.steps import DAY, Step
 from stethoscope.store import current, database, results
 
 if TYPE_CHECKING:
+    from ibis.backends import BaseBackend
+
+    from stethoscope.compute import Compute
     from stethoscope.model.types import Model
-    from stethoscope.store.database import Connection, Dialect
+    from stethoscope.store.database import Connection
 
 
 @dataclass(frozen=True)
@@ -62,77 +66,44 @@ def days(start: dt.date, end: dt.date, step: Step = DAY) -> list[dt.date]:
     return dates
 
 
-_AS_OF = "stethoscope_as_of"
-_RUN_ID = "stethoscope_run_id"
+_AS_OF = dialects.AS_OF
+_RUN_ID = dialects.RUN_ID
 # the first and last date of a backfill, for the rows it stages
-_FROM = "stethoscope_from"
-_TO = "stethoscope_to"
-# On Postgres the same values are custom settings of the session (set_config)
-_SETTINGS = {
-    _AS_OF: "stethoscope.as_of",
-    _RUN_ID: "stethoscope.run_id",
-    _FROM: "stethoscope.from",
-    _TO: "stethoscope.to",
-}
+_FROM = dialects.FROM
+_TO = dialects.TO
+_SETTINGS = dialects.SETTINGS
 
 
-def _variable(name: str, dtype: type, dialect: Dialect = "duckdb") -> Any:
-    """A DuckDB variable (``getvariable``) in an Ibis expression: folded into the plan as a
-    constant, so filters on it still prune, while the SQL stays the same from run to run
-    and date to date. On Postgres, a custom setting (``current_setting``), likewise."""
+def _tables(con: Connection) -> BaseBackend:
+    """An Ibis backend on the store's own connection: the schemas the model compiles from."""
+    if isinstance(con, database.PostgresConnection):
+        return con.ibis()
     import ibis
 
-    if dialect == "postgres":
-
-        @ibis.udf.scalar.builtin(name="current_setting")  # type: ignore[untyped-decorator]
-        def setting(name: str) -> str:  # type: ignore[empty-body]
-            ...
-
-        value = setting(_SETTINGS[name])
-        return value.cast("date") if dtype is dt.date else value
-
-    if dtype is dt.date:
-
-        @ibis.udf.scalar.builtin(name="getvariable")  # type: ignore[untyped-decorator]
-        def get(name: str) -> dt.date:  # type: ignore[empty-body]
-            ...
-
-    else:
-
-        @ibis.udf.scalar.builtin(name="getvariable")  # type: ignore[untyped-decorator]
-        def get(name: str) -> str:  # type: ignore[empty-body]
-            ...
-
-    return get(name)
+    return ibis.duckdb.from_connection(con)
 
 
-def frame_sql(con: Connection, model: Model, *, keep: bool = True) -> str:
-    """The SQL of a model's frame, with the as-of date and run id as variables; compiled
+def frame_sql(con: Connection, model: Model, *, keep: bool = True, dialect: str = "") -> str:
+    """The SQL of a model's frame, with the as-of date and run id as parameters; compiled
     once per model version, dialect (and code version), then read from the store (and kept
-    there with ``keep``: a reading connection writes nothing a run could collide with)."""
+    there with ``keep``: a reading connection writes nothing a run could collide with).
+    ``dialect`` (an Ibis backend name, default the store's) is where it runs
+    (engine.dialects): the tables' schemas are the store's, which holds the contract's."""
     from stethoscope.store import compiled
 
-    dialect = database.dialect(con)
-    k = compiled.key(model.version, dialect)
+    target = dialect or database.dialect(con)
+    k = compiled.key(model.version, target)
     sql = compiled.get(con, k)
     if sql is None:
-        import ibis
-
         from stethoscope.engine.scoring import score_frame
 
-        day = _variable(_AS_OF, dt.date, dialect).name("as_of_date")
-        if isinstance(con, database.PostgresConnection):
-            backend = con.ibis()
-        else:
-            backend = ibis.duckdb.from_connection(con)
-        frame = score_frame(backend, model, day)
-        sql = ibis.to_sql(
-            frame.mutate(run_id=_variable(_RUN_ID, str, dialect), as_of=day), dialect=dialect
+        day = dialects.param(_AS_OF, dt.date, target).name("as_of_date")
+        frame = score_frame(dialects.Target(_tables(con), target), model, day)
+        sql = dialects.to_sql(
+            frame.mutate(run_id=dialects.param(_RUN_ID, str, target), as_of=day), target
         )
-        if dialect == "postgres":
-            sql = _fenced(sql)
         if keep:
-            compiled.put(con, k, model.version, dialect, sql)
+            compiled.put(con, k, model.version, target, sql)
     return sql
 
 
@@ -145,15 +116,15 @@ class Backfill:
     frame: str
 
 
-def backfill_sql(con: Connection, model: Model) -> Backfill:
+def backfill_sql(con: Connection, model: Model, *, dialect: str = "") -> Backfill:
     """The SQL of a backfill (see engine.staging), compiled once per model version,
-    dialect and code version like ``frame_sql``; the dates are variables."""
+    dialect and code version like ``frame_sql``; the dates are parameters."""
     import json
 
     from stethoscope.store import compiled
 
-    dialect = database.dialect(con)
-    label = f"{dialect}+backfill"
+    target = dialect or database.dialect(con)
+    label = f"{target}+backfill"
     k = compiled.key(model.version, label)
     text = compiled.get(con, k)
     if text is None:
@@ -163,11 +134,9 @@ def backfill_sql(con: Connection, model: Model) -> Backfill:
         from stethoscope.engine.scoring import score_frame
         from stethoscope.engine.staging import daily, stage, stage_name, staged_scans
 
-        backend = con.ibis() if isinstance(con, database.PostgresConnection) else None
-        if backend is None:
-            backend = ibis.duckdb.from_connection(con)
-        first = _variable(_FROM, dt.date, dialect).name("stage_from")
-        last = _variable(_TO, dt.date, dialect).name("stage_to")
+        backend = dialects.Target(_tables(con), target)
+        first = dialects.param(_FROM, dt.date, target).name("stage_from")
+        last = dialects.param(_TO, dt.date, target).name("stage_to")
         scans = staged_scans(model)
         exprs = {
             scan: (stage_name(i), stage(backend, scan, members, first, last))
@@ -181,16 +150,14 @@ def backfill_sql(con: Connection, model: Model) -> Backfill:
             name, expr = exprs[scan]
             return Source(ibis.table(expr.schema(), name=name), scan in per_day)
 
-        day = _variable(_AS_OF, dt.date, dialect).name("as_of_date")
+        day = dialects.param(_AS_OF, dt.date, target).name("as_of_date")
         frame = score_frame(backend, model, day, source)
         queries = [
-            *[ibis.to_sql(e, dialect=dialect) for _, e in exprs.values()],
-            ibis.to_sql(
-                frame.mutate(run_id=_variable(_RUN_ID, str, dialect), as_of=day), dialect=dialect
+            *[dialects.to_sql(e, target) for _, e in exprs.values()],
+            dialects.to_sql(
+                frame.mutate(run_id=dialects.param(_RUN_ID, str, target), as_of=day), target
             ),
         ]
-        if dialect == "postgres":
-            queries = [_fenced(x) for x in queries]
         text = json.dumps(
             {
                 "stages": [[n, x] for (n, _), x in zip(exprs.values(), queries, strict=False)],
@@ -230,27 +197,6 @@ def staged(con: Connection, backfill: Backfill, first: dt.date, last: dt.date) -
         yield
     finally:
         unstage_backfill(con, backfill)
-
-
-def _fenced(sql: str) -> str:
-    """The query with every subquery kept as written (``OFFSET 0``, which changes no row).
-
-    Ibis nests one SELECT per step of the model; Postgres pulls nested subqueries up into
-    their parent, copying each expression into every place that uses it, and planning the
-    frame of a larger model then took minutes instead of milliseconds."""
-    import sqlglot
-    from sqlglot import exp
-
-    tree = sqlglot.parse_one(sql, dialect="postgres")
-    for sub in tree.find_all(exp.Subquery):
-        inner = sub.this
-        if (
-            isinstance(inner, exp.Select)
-            and not inner.args.get("offset")
-            and not inner.args.get("limit")
-        ):
-            inner.set("offset", exp.Offset(expression=exp.Literal.number(0)))
-    return tree.sql(dialect="postgres")
 
 
 def _set(con: Connection, name: str, value: dt.date | str) -> None:
@@ -318,14 +264,17 @@ def run(
     *,
     step: Step = DAY,
     progress: Progress | None = None,
+    compute: Compute | None = None,
     tables: Tables | None = None,
 ) -> RunSummary:
     """Score ``dates`` (in order; ``step`` apart, as ``days`` makes them) and store them as
     one run. Only these dates are replaced: history between them is left as it was.
-    ``tables``: what shows the contract tables on ``con`` while the run reads them (see
-    ``Tables``); the stored tables by default."""
+    ``compute`` computes the frames away from the store (``stethoscope.compute``); they
+    are written to the store in the same one transaction. ``tables``: what shows the
+    contract tables on ``con`` while the run reads them (see ``Tables``); the stored
+    tables by default."""
     with database.run_lock(con), (tables or _stored)(con, dates[0], dates[-1]):
-        return _run(con, model, dates, step, progress)
+        return _run(con, model, dates, step, progress, compute)
 
 
 # The one door through which a run's contract tables can come from elsewhere than the
@@ -345,7 +294,12 @@ _RUN_DATES = "stethoscope_run_dates"
 
 
 def _run(
-    con: Connection, model: Model, dates: list[dt.date], step: Step, progress: Progress | None
+    con: Connection,
+    model: Model,
+    dates: list[dt.date],
+    step: Step,
+    progress: Progress | None,
+    compute: Compute | None = None,
 ) -> RunSummary:
     tick = progress or silent
     started = time.perf_counter()
@@ -358,11 +312,15 @@ def _run(
     d: dt.date | None = None
     began = False
     backfill: Backfill | None = None
+    away: Away | None = None
     try:
         first, last = dates[0], dates[-1]
         # one query for every date: compiled once, the date set before each execution;
         # a backfill's query reads the rows of its dates, staged once (engine.staging)
-        if len(dates) > 1:
+        if compute is not None:
+            away = Away(compute, con, model, dates, run_id)
+            sql = frame_sql(con, model)  # the store's, for the detail table's columns
+        elif len(dates) > 1:
             backfill = backfill_sql(con, model)
             stage_backfill(con, backfill, first, last)
             sql = backfill.frame
@@ -373,7 +331,10 @@ def _run(
         # The version's table is created before the run's transaction, not in it: DuckDB
         # 2.0 cannot read back, in the same transaction, rows it wrote to disk early (over
         # one row group) into a table created in that transaction.
-        _x(con, f"CREATE TABLE IF NOT EXISTS {q(detail)} AS SELECT * FROM ({sql}) AS f LIMIT 0")
+        # (Asked only when it is missing: CREATE TABLE IF NOT EXISTS plans the whole frame
+        # query even when the table is there, a fifth of a small book's run.)
+        if not _exists(con, detail):
+            _x(con, f"CREATE TABLE {q(detail)} AS SELECT * FROM ({sql}) AS f LIMIT 0")
         insert = insert_sql(con, detail, sql)
         # what the run replaces: every day from first to last for daily history, only
         # its own dates for a longer step (the days between keep what they had)
@@ -389,8 +350,11 @@ def _run(
         # what the dates had under this version is replaced (in this transaction)
         _x(con, f"DELETE FROM {q(detail)} WHERE {ours}", [first, last])
         for i, d in enumerate(dates):
-            _set(con, _AS_OF, d)
-            _x(con, insert)
+            if away is not None:
+                away.write(con, detail, d)
+            else:
+                _set(con, _AS_OF, d)
+                _x(con, insert)
             tick("scoring", i + 1, len(dates))
         tick("saving", 0, 0)
         _x(
@@ -416,6 +380,8 @@ def _run(
             con.rollback()
         if backfill is not None:
             unstage_backfill(con, backfill)
+        if away is not None:
+            away.release()
         results.finish_run(con, run_id, error=f"{type(e).__name__}: {e}")
         if isinstance(e, StethoscopeError | KeyboardInterrupt):
             raise
@@ -425,6 +391,8 @@ def _run(
         ) from e
     if backfill is not None:
         unstage_backfill(con, backfill)
+    if away is not None:
+        away.release()
     _x(con, f"DROP TABLE IF EXISTS {_RUN_DATES}")
     results.finish_run(con, run_id, accounts=accounts)
     bands: dict[str, dict[str, int]] = {}
@@ -447,6 +415,60 @@ def _run(
         bands,
         str(step),
     )
+
+
+def _exists(con: Connection, table: str) -> bool:
+    return bool(
+        _x(
+            con,
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = ? "
+            "AND table_schema = current_schema()",
+            [table],
+        )[0][0]
+    )
+
+
+class Away:
+    """A run's frames computed by ``compute`` (away from the store): the model compiled for
+    it, its tables published there and a backfill's rows staged there, before the store's
+    transaction begins; then each date's rows come back in batches, written to the store
+    by the caller's transaction."""
+
+    def __init__(
+        self, compute: Compute, con: Connection, model: Model, dates: list[dt.date], run_id: str
+    ) -> None:
+        self.compute = compute
+        self.backfill = (
+            backfill_sql(con, model, dialect=compute.dialect) if len(dates) > 1 else None
+        )
+        if self.backfill is not None:
+            self.sql = self.backfill.frame
+            queries = [*(x for _, x in self.backfill.stages), self.sql]
+        else:
+            self.sql = frame_sql(con, model, dialect=compute.dialect)
+            queries = [self.sql]
+        try:
+            compute.publish(con, queries)
+            compute.set(_RUN_ID, run_id)
+            compute.set(_FROM, dates[0])
+            compute.set(_TO, dates[-1])
+            for name, x in self.backfill.stages if self.backfill else []:
+                compute.stage(name, x)
+        except BaseException:
+            self.release()
+            raise
+
+    def write(self, con: Connection, table: str, day: dt.date) -> None:
+        from stethoscope.store import batches
+
+        self.compute.set(_AS_OF, day)
+        for batch in self.compute.batches(self.sql):
+            batches.insert(con, table, batch)
+
+    def release(self) -> None:
+        for name, _ in self.backfill.stages if self.backfill else []:
+            self.compute.unstage(name)
+        self.compute.release()
 
 
 def _x(con: Connection, sql: str, params: list[object] | None = None) -> list[tuple[Any, ...]]:

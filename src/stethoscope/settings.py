@@ -48,6 +48,36 @@ class Settings(BaseSettings):
         "(DuckDB's memory_limit, e.g. 4GB or 500MB).",
         pattern=r"^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$",
     )
+    compute: Literal["store", "spark"] = Field(
+        "store",
+        description="Where a run's scoring is computed: store (the database itself) or spark "
+        "(a Spark session through Ibis; results are still written to the store). "
+        "docs/concepts/scale.md.",
+    )
+    spark_master: str = Field(
+        "local[2]",
+        description="The Spark to compute on when compute = spark: local[N] (a session in "
+        "this process on N cores), spark://host:port (a standalone cluster) or sc://host:port "
+        "(Spark Connect, Databricks included).",
+        pattern=r"^(local(\[(\d+|\*)\])?|spark://\S+|sc://\S+|yarn|k8s://\S+)$",
+    )
+    spark_conf: dict[str, str] = Field(
+        default_factory=dict,
+        description="Spark settings for the session compute = spark opens "
+        '(e.g. spark.executor.memory = "8g"); the session\'s time zone is always UTC.',
+    )
+    spark_tables: dict[str, str] = Field(
+        default_factory=dict,
+        description="Contract tables read in place by Spark: table = a catalog table "
+        "(lake.events) or a path with its format (parquet:/data/events, delta:s3://b/events). "
+        "A table not listed travels from the store each run.",
+    )
+    spark_batch_rows: int = Field(
+        250_000,
+        ge=1_000,
+        description="Most rows of a date's scores that come back from Spark at once "
+        "(compute = spark): bounds the memory of this process.",
+    )
     host: str = Field("127.0.0.1", description="Address `stethoscope serve` listens on.")
     port: int = Field(8765, description="Port `stethoscope serve` listens on.")
     log_format: Literal["text", "json"] = Field(

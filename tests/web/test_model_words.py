@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from stethoscope.model.loader import load_model
-from stethoscope.service.web.model_words import metric
+from stethoscope.model_words import metric
 
 KINDS = Path(__file__).parent.parent / "fixtures" / "kinds" / "model.yaml"
 

@@ -14,7 +14,7 @@ from markupsafe import escape
 from stethoscope.engine.explain import Change, ChangeLine, Explanation, MeasureLine
 from stethoscope.model.loader import parse_model
 from stethoscope.model.presets import preset_text
-from stethoscope.service.web.model_words import change_reason, measure_value
+from stethoscope.model_words import change_reason, measure_value
 from tests.web.conftest import PASSWORD, Book, Browser, user_name
 from tests.web.test_tasks import with_tasks
 

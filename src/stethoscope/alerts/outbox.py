@@ -21,7 +21,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from stethoscope import clock
-from stethoscope.alerts import templates
 from stethoscope.store import alerts as store
 from stethoscope.store.alerts import Delivery
 from stethoscope.store.results import row_dicts
@@ -141,6 +140,8 @@ def _alert_deliveries(
         if r["task_id"] is not None
         else None,
     }
+    from stethoscope.alerts import templates  # Jinja2: only when there is a message to write
+
     try:
         subject, body = templates.message(rule.subject, rule.template, rule.kind, context)
     except Exception as e:  # a template naming what it is not given: say so, send the default
@@ -185,6 +186,8 @@ def _customer_emails(
     playbook = rules.playbooks.get(r["playbook"]) if r["playbook"] else None
     if playbook is None or not playbook.email_customers or r["task_id"] is None:
         return []
+    from stethoscope.alerts import templates
+
     out = []
     for step in playbook.steps:
         if not step.email_contact or not step.template:

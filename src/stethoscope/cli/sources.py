@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from stethoscope.facade.sources import SourceStatus
     from stethoscope.sources.check import SourceCheck
     from stethoscope.sources.sync import SyncSummary
+    from stethoscope.store.write_backs import WriteBackRecord
 
 sources_app = typer.Typer(
     help="Where contract tables come from besides imports ([sources.NAME] in "
@@ -71,7 +72,9 @@ def sources_list() -> None:
             highlight=False,
         )
         return
-    table = Table("source", "kind", "tables", "schedule", "state", "last sync", "rows", "error")
+    table = Table(
+        "source", "kind", "tables", "schedule", "state", "last sync", "rows", "error", "write-back"
+    )
     for s in found:
         last = s.last_sync
         tables = ", ".join(f"{t} <- {o}" if o else t for t, o in s.tables.items()) or "(all)"
@@ -84,8 +87,16 @@ def sources_list() -> None:
             _age(s.freshness) if s.last_ok else "",
             f"{last.rows_written:,}" if last and last.rows_written is not None else "",
             (last.error or "") if last else "",
+            _write_back(s.last_write_back),
         )
     output.console.print(table)
+
+
+def _write_back(w: WriteBackRecord | None) -> str:
+    if w is None:
+        return ""
+    said = f"{w.status}: {w.written:,} of {w.changed:,} written"
+    return f"{said} ({w.error})" if w.error else said
 
 
 def _print_check(c: SourceCheck) -> None:

@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeAlias, cast
 
 import ibis
-import ibis.expr.datatypes as idt
 import ibis.expr.types as ir
 
 from stethoscope.contract.schema import TABLES
@@ -422,8 +421,8 @@ def _ratios_in_order(model: Model) -> list[Metric]:
     return done
 
 
-def attribute_expr(accounts: ir.Table, name: str, as_of: Day) -> ir.Value:
-    """An account attribute as a metric value as of ``as_of``."""
+def attribute_expr(accounts: ir.Table, name: str, as_of: Day, dialect: str) -> ir.Value:
+    """An account attribute as a metric value as of ``as_of``, compiled for ``dialect``."""
     if name == "tenure_days":
         return as_of.delta(accounts.customer_since, unit="day")
     if name == "days_to_renewal":
@@ -431,17 +430,13 @@ def attribute_expr(accounts: ir.Table, name: str, as_of: Day) -> ir.Value:
     if name.startswith("attributes."):
         # a JSON string as its text; true, false and numbers as their JSON text
         key = name.removeprefix("attributes.")
-        if ibis.get_backend(accounts).name == "postgres":
-            # Ibis 12 compiles .str on Postgres to invalid SQL; this function is the same
-            return _json_text(accounts.attributes, key)
+        if dialect in ("postgres", "pyspark"):
+            # Ibis 12 compiles .str on Postgres to invalid SQL, and on Spark to a UDF that
+            # exists only while Ibis runs the query: the builtin functions do the same
+            return props.json_text(accounts.attributes, key, dialect)
         value = accounts.attributes.cast("json")[key]
         return ibis.coalesce(value.str, value.cast("string"))
     return accounts[name]
-
-
-@ibis.udf.scalar.builtin(name="jsonb_extract_path_text")  # type: ignore[untyped-decorator]
-def _json_text(document: idt.JSON, key: str) -> str:  # type: ignore[empty-body]
-    """Postgres: the value under ``key`` as text (a string unquoted), NULL if absent."""
 
 
 def input_columns(model: Model) -> dict[str, str]:

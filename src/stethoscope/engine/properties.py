@@ -1,7 +1,8 @@
 """Keys of a JSON column (``properties.value``) as metric columns and filters.
 
 A key is read with each backend's own JSON function (DuckDB ``json_extract_string``,
-Postgres ``jsonb_extract_path_text``), not Ibis's JSON attribute access: on Postgres that
+Postgres ``jsonb_extract_path_text``, Spark ``get_json_object``), not Ibis's JSON attribute
+access: on Postgres that
 compiles ``.str`` to invalid SQL, and on Spark to a UDF that exists only while Ibis runs the
 query, so the compiled SQL a run stores would not run on its own.
 
@@ -35,6 +36,24 @@ def _postgres_text(document: idt.JSON, key: str) -> str:  # type: ignore[empty-b
     """Postgres: the value under ``key`` as text (a string unquoted), NULL if absent."""
 
 
+@ibis.udf.scalar.builtin(name="get_json_object")  # type: ignore[untyped-decorator]
+def _spark_text(document: str, path: str) -> str:  # type: ignore[empty-body]
+    """Spark: the value at a JSON path as text (a string unquoted), NULL if absent. Numbers
+    and nested values read as DuckDB's ``json_extract_string`` writes them (``12.50`` is
+    ``12.5``, ``1e3`` is ``1000.0``, ``[1, 2]`` is ``[1,2]``: measured on both)."""
+
+
+def json_text(document: ir.Value, key: str, dialect: str) -> ir.StringValue:
+    """The value under ``key`` of a JSON column as text, with the backend's builtin
+    function (see the module doc); ``key`` is letters, digits, _ and - (the model checks)."""
+    if dialect == "postgres":
+        return cast(ir.StringValue, _postgres_text(document, key))
+    if dialect == "pyspark":
+        # Spark's JSON text is a string column; a key is quoted as a bracketed member
+        return cast(ir.StringValue, _spark_text(document.cast("string"), f"$['{key}']"))
+    return cast(ir.StringValue, _duckdb_text(document, f'$."{key}"'))
+
+
 def staged_name(column: str) -> str:
     """The column a backfill's staged rows hold a key's text in (``properties.plan``)."""
     return "stethoscope_" + column.replace(".", "__")
@@ -52,10 +71,7 @@ def text_of(t: ir.Table, column: str, dialect: str) -> ir.StringValue:
     split = json_key(column)
     assert split is not None, column
     base, key = split
-    if dialect == "postgres":
-        return cast(ir.StringValue, _postgres_text(t[base], key))
-    # the key is letters, digits, _ and - (checked by the model), quoted as a path member
-    return cast(ir.StringValue, _duckdb_text(t[base], f'$."{key}"'))
+    return json_text(t[base], key, dialect)
 
 
 def number_of(text: ir.StringValue) -> ir.FloatingValue:

@@ -24,6 +24,7 @@ import ibis
 import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 
+from stethoscope.engine.grading import nine_decimals
 from stethoscope.model.types import Item, Model, Scale
 
 Num: TypeAlias = ir.NumericValue
@@ -169,13 +170,18 @@ def add_scorecards(t: ir.Table, model: Model, cards: list[str]) -> ir.Table:
         measures = sorted(nominal)
         score = _sum([t[card_weight_col(c, m)] * t[grade_col(m)].fill_null(0.0) for m in measures])
         out[card_score_col(c)] = ibis.cases((t[_den_col(c)] > 0, score), else_=ibis.null("float64"))
-        out[card_coverage_col(c)] = _sum(
-            [
-                ibis.cases(
-                    (t[grade_col(m)].notnull(), ibis.literal(nominal[m])), else_=ibis.literal(0.0)
-                )
-                for m in measures
-            ]
+        # to nine decimals: DuckDB adds these shares in an order of its own (0.85 where
+        # Spark, adding them as written, has 0.8500000000000001)
+        out[card_coverage_col(c)] = nine_decimals(
+            _sum(
+                [
+                    ibis.cases(
+                        (t[grade_col(m)].notnull(), ibis.literal(nominal[m])),
+                        else_=ibis.literal(0.0),
+                    )
+                    for m in measures
+                ]
+            )
         )
     return t.mutate(**out)
 

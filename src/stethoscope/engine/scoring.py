@@ -118,7 +118,9 @@ def score_frame(
     # attributes as they were on the date (engine.attributes)
     accounts = attributes.in_force(backend, accounts, as_of, attributes.columns_read(model))
     attrs = {
-        mx.value_col(m.name): _of_kind(mx.attribute_expr(accounts, m.source.name, as_of), m.kind)
+        mx.value_col(m.name): _of_kind(
+            mx.attribute_expr(accounts, m.source.name, as_of, backend.name), m.kind
+        )
         for m in model.metrics.values()
         if isinstance(m.source, Attribute)
     }

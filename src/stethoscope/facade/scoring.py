@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from stethoscope.alerts.evaluation import Evaluation
     from stethoscope.alerts.outbox import Drained
     from stethoscope.alerts.rules import Rules
+    from stethoscope.compute import Compute
     from stethoscope.engine.explain import Change, Explanation
     from stethoscope.model.types import Model
     from stethoscope.readouts import ModelDiff
@@ -36,6 +37,9 @@ class Scoring(ProjectCore):
         # one run at a time: a second is refused at once, not queued behind the first
         self._run_guard = threading.Lock()
         self._running: RunStart | None = None
+        # the compute engine of compute = spark, opened by the first run (a session costs
+        # seconds to start, so the process keeps it)
+        self._compute: Compute | None = None
 
     if TYPE_CHECKING:
         # what a run does before and after scoring, from the other concerns' mixins
@@ -46,6 +50,8 @@ class Scoring(ProjectCore):
         def _after_run(self, m: Model, summary: RunSummary, rules: Rules) -> list[Evaluation]: ...
 
         def drain_outbox(self, *, at: datetime | None = None) -> Drained: ...
+
+        def write_scores_back(self, m: Model, summary: RunSummary) -> list[str]: ...
 
         def in_place_tables(
             self, con: Connection, first: date, last: date
@@ -100,6 +106,7 @@ class Scoring(ProjectCore):
                         dates,
                         step=step,
                         progress=progress,
+                        compute=self._compute_engine(),
                         tables=self.in_place_tables,
                     )
                 self._after_run(m, summary, rules)
@@ -107,6 +114,8 @@ class Scoring(ProjectCore):
                 self._running = None
                 self._run_guard.release()
         self.drain_outbox()  # what the run's alerts send, without holding the store meanwhile
+        # changed scores to the CRMs that ask for them; recorded, never failing the run
+        self.write_scores_back(m, summary)
         return summary
 
     def score_account(self, account_id: str, *, model: Path | str | None = None) -> Rescored:
@@ -140,6 +149,17 @@ class Scoring(ProjectCore):
         finally:
             self._running = None
             self._run_guard.release()
+
+    def _compute_engine(self) -> Compute | None:
+        """Where runs compute (``compute`` setting): None for the store itself, else the
+        engine, opened once (docs/concepts/scale.md)."""
+        if self.settings.compute == "store":
+            return None
+        if self._compute is None:
+            from stethoscope.compute.spark import SparkCompute
+
+            self._compute = SparkCompute.open(self.settings)
+        return self._compute
 
     def runs(
         self, limit: int = 50, *, offset: int = 0, status: str | None = None

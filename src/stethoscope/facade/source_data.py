@@ -11,7 +11,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from stethoscope.contract.importer import EndDates, ImportResult, Mode, import_file
 from stethoscope.contract.schema import TABLES, q
 from stethoscope.errors import DataError
 from stethoscope.facade.core import ProjectCore
@@ -19,6 +18,7 @@ from stethoscope.facade.protocol import DemoResult, Status
 from stethoscope.progress import Progress, silent
 
 if TYPE_CHECKING:
+    from stethoscope.contract.importer import EndDates, ImportResult, Mode
     from stethoscope.data_warnings import DataWarning
     from stethoscope.settings import Settings
     from stethoscope.store.ingest import Membership, Track, Written
@@ -48,6 +48,9 @@ class SourceData(ProjectCore):
         ``encoding`` names the text encoding of a CSV or JSON Lines file (default UTF-8);
         ``end_dates``: whether the file's end dates are the last day (``inclusive``) or the
         day after it (``exclusive``)."""
+        # imported here: pyarrow (and numpy) are a third of a command's start-up otherwise
+        from stethoscope.contract.importer import import_file
+
         with self._lock:
             result = import_file(
                 self.store.con,
@@ -132,6 +135,7 @@ class SourceData(ProjectCore):
         """
         from stethoscope.contract.demo import generate_book
         from stethoscope.contract.demo_report import signal_report
+        from stethoscope.contract.importer import import_file
 
         started = time.perf_counter()
         tick = progress or silent

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from stethoscope.sources.sync import SyncSummary
     from stethoscope.store.database import Connection
     from stethoscope.store.syncs import SyncRecord
+    from stethoscope.store.write_backs import WriteBackRecord
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,8 @@ class SourceStatus:
     last_ok: SyncRecord | None
     # seconds since the last successful sync finished; None for never (or read in place)
     freshness: float | None
+    # the last write-back of scores to it (sources with [sources.NAME.write_back])
+    last_write_back: WriteBackRecord | None = None
 
     @property
     def state(self) -> str:
@@ -65,10 +68,15 @@ class Sources(ProjectCore):
         """Every configured source, with its last sync and last successful one."""
         from stethoscope.sources.check import freshness
         from stethoscope.sources.config import IN_PLACE_KINDS
-        from stethoscope.store import syncs
+        from stethoscope.store import syncs, write_backs
 
         with self._reading() as con:
             latest = syncs.latest(con)
+            backs = {
+                name: found[0]
+                for name, spec in self.settings.sources.items()
+                if spec.write_back is not None and (found := write_backs.history(con, name, 1))
+            }
         now = clock.now()
         out = []
         for name, spec in self.settings.sources.items():
@@ -87,6 +95,7 @@ class Sources(ProjectCore):
                     last,
                     ok,
                     None if in_place or ok is None else freshness(ok.finished_at, now),
+                    backs.get(name),
                 )
             )
         return out

@@ -30,6 +30,7 @@ def source_json(s: SourceStatus) -> dict[str, Any]:
         "freshness_seconds": s.freshness,
         "last_sync": asdict(s.last_sync) if s.last_sync else None,
         "last_ok": asdict(s.last_ok) if s.last_ok else None,
+        "last_write_back": asdict(s.last_write_back) if s.last_write_back else None,
     }
 
 
@@ -37,5 +38,6 @@ def source_json(s: SourceStatus) -> dict[str, Any]:
 def sources(project: ProjectDep) -> dict[str, Any]:
     """Every source of the project file: its kind, tables, schedule, state (ok, failed,
     running, never synced, in place), seconds since its last good sync, and its last sync
-    (rows per table, error) and last successful one."""
+    (rows per table, error) and last successful one, and its last write-back of scores
+    (changed, written, failed, error) where it takes them."""
     return {"sources": [source_json(s) for s in project.sources()]}

@@ -29,6 +29,7 @@ is used (``resolve_secrets``), and neither the value nor the file's text is ever
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
@@ -40,6 +41,10 @@ from stethoscope.contract.schema import TABLES
 from stethoscope.errors import ConfigError
 
 SAAS_KINDS: tuple[str, ...] = ("hubspot", "salesforce", "zendesk", "stripe", "intercom")
+# the kinds that can take scores back (their connector is a ScoreWriter)
+WRITE_BACK_KINDS: tuple[str, ...] = ("hubspot", "salesforce")
+# a CRM field or property name: letters, digits, underscores (Salesforce's __c included)
+_FIELD = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,99}$")
 IN_PLACE_KINDS: tuple[str, ...] = ("database", "files")
 KINDS: tuple[str, ...] = (*SAAS_KINDS, *IN_PLACE_KINDS)
 Kind = Literal["hubspot", "salesforce", "zendesk", "stripe", "intercom", "database", "files"]
@@ -82,6 +87,44 @@ class TableSpec(BaseModel):
     )
 
 
+class WriteBackSpec(BaseModel):
+    """``[sources.NAME.write_back]``: after each run, changed scores written to the CRM."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    score: str = Field("health", description="The model's score written back (default: health).")
+    score_field: str | None = Field(
+        None,
+        description="The CRM field holding the score (default: HubSpot health_score, "
+        "Salesforce Health_Score__c).",
+    )
+    band_field: str | None = Field(
+        None,
+        description="The CRM field holding the band (default: health_band, Health_Band__c).",
+    )
+    reason_field: str | None = Field(
+        None,
+        description="The CRM field holding the top reason in words (default: health_reason, "
+        "Health_Reason__c).",
+    )
+
+    @field_validator("score_field", "band_field", "reason_field")
+    @classmethod
+    def _check_field(cls, value: str | None) -> str | None:
+        if value is not None and not _FIELD.match(value):
+            raise ValueError(
+                f"expected a field name of letters, digits and underscores, got {value!r}"
+            )
+        return value
+
+    def options(self, kind: str) -> dict[str, str]:
+        """The connector options that name these fields (``hubspot``: *_property,
+        ``salesforce``: *_field)."""
+        suffix = "property" if kind == "hubspot" else "field"
+        given = {"score": self.score_field, "band": self.band_field, "reason": self.reason_field}
+        return {f"{k}_{suffix}": v for k, v in given.items() if v is not None}
+
+
 class SourceSpec(BaseModel):
     """``[sources.NAME]``: a source as written in the project file."""
 
@@ -116,6 +159,11 @@ class SourceSpec(BaseModel):
     tables: dict[str, TableSpec] = Field(
         default_factory=dict,
         description="Per contract table, where its rows come from: [sources.NAME.tables.TABLE].",
+    )
+    write_back: WriteBackSpec | None = Field(
+        None,
+        description="hubspot, salesforce: after each run, write changed scores, bands and "
+        "reasons to the CRM: [sources.NAME.write_back].",
     )
 
     @field_validator("schedule")
@@ -162,6 +210,11 @@ class SourceSpec(BaseModel):
                 )
         elif self.url:
             problems.append(f"url is for database sources, not {self.kind}")
+        if self.write_back is not None and self.kind not in WRITE_BACK_KINDS:
+            problems.append(
+                f"write_back: a {self.kind} source cannot take scores back (only "
+                f"{' and '.join(WRITE_BACK_KINDS)})"
+            )
         if not saas and not self.tables:
             problems.append(f"a {self.kind} source needs [tables.TABLE] for what it holds")
         for name, t in self.tables.items():

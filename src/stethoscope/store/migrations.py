@@ -320,6 +320,22 @@ def _sources(con: Connection) -> None:
     )
 
 
+def _write_back(con: Connection) -> None:
+    # what was last written to each source's CRM per account (what a write-back compares
+    # a run's scores with), and each write-back after a run, with what failed
+    _execute(
+        con,
+        "CREATE TABLE source_written (source VARCHAR NOT NULL, account_id VARCHAR NOT NULL, "
+        "score DOUBLE NOT NULL, band VARCHAR NOT NULL, reason VARCHAR NOT NULL, "
+        "written_at TIMESTAMP NOT NULL, PRIMARY KEY (source, account_id))",
+        "CREATE TABLE source_write_backs (id VARCHAR PRIMARY KEY, source VARCHAR NOT NULL, "
+        "run_id VARCHAR, started_at TIMESTAMP NOT NULL, finished_at TIMESTAMP NOT NULL, "
+        "status VARCHAR NOT NULL, changed BIGINT NOT NULL, written BIGINT NOT NULL, "
+        "failed BIGINT NOT NULL, error VARCHAR)",
+        "CREATE INDEX source_write_backs_source ON source_write_backs (source, started_at)",
+    )
+
+
 MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (1, "source tables of the data contract", _source_tables),
     (2, "model versions, runs, score history, CSM inputs", _results),
@@ -342,6 +358,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (15, "changes made to tasks in one go, and what undoing each needs", _task_changes),
     (16, "touchpoints record who logged them and a note", _touchpoint_notes),
     (17, "sources: each stream's cursor and the history of syncs", _sources),
+    (18, "scores written back to a source's CRM, and each write-back", _write_back),
 ]
 
 

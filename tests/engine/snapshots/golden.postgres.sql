@@ -2592,7 +2592,7 @@ FROM (
       )
       ELSE CAST(NULL AS DOUBLE PRECISION)
     END AS "cs__expansion",
-    0.0 + CASE WHEN "t63"."g__activity" IS NOT NULL THEN 0.5 ELSE 0.0 END + CASE WHEN "t63"."g__licence" IS NOT NULL THEN 0.5 ELSE 0.0 END AS "cov__expansion",
+    CAST(CAST(0.0 + CASE WHEN "t63"."g__activity" IS NOT NULL THEN 0.5 ELSE 0.0 END + CASE WHEN "t63"."g__licence" IS NOT NULL THEN 0.5 ELSE 0.0 END AS DECIMAL(38, 9)) AS DOUBLE PRECISION) AS "cov__expansion",
     CASE
       WHEN "t63"."den__onboarding" > 0
       THEN 0.0 + (
@@ -2604,7 +2604,7 @@ FROM (
       )
       ELSE CAST(NULL AS DOUBLE PRECISION)
     END AS "cs__onboarding",
-    0.0 + CASE WHEN "t63"."g__activity" IS NOT NULL THEN 0.2 ELSE 0.0 END + CASE WHEN "t63"."g__deployed" IS NOT NULL THEN 0.4 ELSE 0.0 END + CASE WHEN "t63"."g__setup" IS NOT NULL THEN 0.4 ELSE 0.0 END AS "cov__onboarding",
+    CAST(CAST(0.0 + CASE WHEN "t63"."g__activity" IS NOT NULL THEN 0.2 ELSE 0.0 END + CASE WHEN "t63"."g__deployed" IS NOT NULL THEN 0.4 ELSE 0.0 END + CASE WHEN "t63"."g__setup" IS NOT NULL THEN 0.4 ELSE 0.0 END AS DECIMAL(38, 9)) AS DOUBLE PRECISION) AS "cov__onboarding",
     CASE
       WHEN "t63"."den__regulated" > 0
       THEN 0.0 + (
@@ -2626,7 +2626,7 @@ FROM (
       )
       ELSE CAST(NULL AS DOUBLE PRECISION)
     END AS "cs__regulated",
-    0.0 + CASE WHEN "t63"."g__activity" IS NOT NULL THEN 0.07500000000000001 ELSE 0.0 END + CASE WHEN "t63"."g__breadth" IS NOT NULL THEN 0.15000000000000002 ELSE 0.0 END + CASE WHEN "t63"."g__days" IS NOT NULL THEN 0.07500000000000001 ELSE 0.0 END + CASE WHEN "t63"."g__gut" IS NOT NULL THEN 0.1 ELSE 0.0 END + CASE WHEN "t63"."g__industry_fit" IS NOT NULL THEN 0.2 ELSE 0.0 END + CASE WHEN "t63"."g__sentiment" IS NOT NULL THEN 0.1 ELSE 0.0 END + CASE WHEN "t63"."g__setup" IS NOT NULL THEN 0.1 ELSE 0.0 END + CASE WHEN "t63"."g__support" IS NOT NULL THEN 0.2 ELSE 0.0 END AS "cov__regulated",
+    CAST(CAST(0.0 + CASE WHEN "t63"."g__activity" IS NOT NULL THEN 0.07500000000000001 ELSE 0.0 END + CASE WHEN "t63"."g__breadth" IS NOT NULL THEN 0.15000000000000002 ELSE 0.0 END + CASE WHEN "t63"."g__days" IS NOT NULL THEN 0.07500000000000001 ELSE 0.0 END + CASE WHEN "t63"."g__gut" IS NOT NULL THEN 0.1 ELSE 0.0 END + CASE WHEN "t63"."g__industry_fit" IS NOT NULL THEN 0.2 ELSE 0.0 END + CASE WHEN "t63"."g__sentiment" IS NOT NULL THEN 0.1 ELSE 0.0 END + CASE WHEN "t63"."g__setup" IS NOT NULL THEN 0.1 ELSE 0.0 END + CASE WHEN "t63"."g__support" IS NOT NULL THEN 0.2 ELSE 0.0 END AS DECIMAL(38, 9)) AS DOUBLE PRECISION) AS "cov__regulated",
     CASE
       WHEN "t63"."den__standard" > 0
       THEN 0.0 + (
@@ -2646,7 +2646,7 @@ FROM (
       )
       ELSE CAST(NULL AS DOUBLE PRECISION)
     END AS "cs__standard",
-    0.0 + CASE WHEN "t63"."g__activity" IS NOT NULL THEN 0.09375 ELSE 0.0 END + CASE WHEN "t63"."g__breadth" IS NOT NULL THEN 0.1875 ELSE 0.0 END + CASE WHEN "t63"."g__days" IS NOT NULL THEN 0.09375 ELSE 0.0 END + CASE WHEN "t63"."g__gut" IS NOT NULL THEN 0.15 ELSE 0.0 END + CASE WHEN "t63"."g__sentiment" IS NOT NULL THEN 0.15 ELSE 0.0 END + CASE WHEN "t63"."g__setup" IS NOT NULL THEN 0.125 ELSE 0.0 END + CASE WHEN "t63"."g__support" IS NOT NULL THEN 0.2 ELSE 0.0 END AS "cov__standard"
+    CAST(CAST(0.0 + CASE WHEN "t63"."g__activity" IS NOT NULL THEN 0.09375 ELSE 0.0 END + CASE WHEN "t63"."g__breadth" IS NOT NULL THEN 0.1875 ELSE 0.0 END + CASE WHEN "t63"."g__days" IS NOT NULL THEN 0.09375 ELSE 0.0 END + CASE WHEN "t63"."g__gut" IS NOT NULL THEN 0.15 ELSE 0.0 END + CASE WHEN "t63"."g__sentiment" IS NOT NULL THEN 0.15 ELSE 0.0 END + CASE WHEN "t63"."g__setup" IS NOT NULL THEN 0.125 ELSE 0.0 END + CASE WHEN "t63"."g__support" IS NOT NULL THEN 0.2 ELSE 0.0 END AS DECIMAL(38, 9)) AS DOUBLE PRECISION) AS "cov__standard"
   FROM (
     SELECT
       "t62"."account_id",
@@ -3288,7 +3288,7 @@ FROM (
                   CASE
                     WHEN "t56"."m__licence" IS NULL
                     THEN CAST(NULL AS DOUBLE PRECISION)
-                    ELSE GREATEST(
+                    ELSE CAST(CAST(GREATEST(
                       0.0,
                       LEAST(
                         100.0,
@@ -3314,16 +3314,16 @@ FROM (
                           END * 25
                         ) + 50
                       )
-                    )
+                    ) AS DECIMAL(38, 9)) AS DOUBLE PRECISION)
                   END AS "g__licence",
                   CASE
                     WHEN "t56"."m__days_since_event" IS NULL
                     THEN CAST(NULL AS DOUBLE PRECISION)
-                    ELSE (
+                    ELSE CAST(CAST((
                       POW(0.5, (
                         CAST("t56"."m__days_since_event" AS DOUBLE PRECISION) / 14.0
                       ))
-                    ) * 100
+                    ) * 100 AS DECIMAL(38, 9)) AS DOUBLE PRECISION)
                   END AS "g__setup",
                   CASE
                     WHEN "t56"."m__industry" IS NULL

@@ -251,7 +251,7 @@ FROM (
       )
       ELSE CAST(NULL AS DOUBLE)
     END AS "cs__main",
-    0.0 + CASE WHEN "t92"."g__deals" IS NOT NULL THEN 0.5 ELSE 0.0 END + CASE WHEN "t92"."g__depth" IS NOT NULL THEN 0.5 ELSE 0.0 END AS "cov__main"
+    CAST(CAST(0.0 + CASE WHEN "t92"."g__deals" IS NOT NULL THEN 0.5 ELSE 0.0 END + CASE WHEN "t92"."g__depth" IS NOT NULL THEN 0.5 ELSE 0.0 END AS DECIMAL(38, 9)) AS DOUBLE) AS "cov__main"
   FROM (
     SELECT
       "t91"."account_id",

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Any, Literal
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from stethoscope import model_words
 from stethoscope.errors import StethoscopeError
-from stethoscope.service.web import model_words, quality
+from stethoscope.service.web import quality
 from stethoscope.service.web.views import bands_of
 
 if TYPE_CHECKING:

@@ -3,7 +3,7 @@ accounts (the accounts whose ``owner`` is the user's name). Three lists, each or
 ARR at stake, then urgency:
 
 1. their accounts whose band changed, or whose score fell, over the last week, each with
-   why in one line (the measures that moved it, in words: service.web.model_words);
+   why in one line (the measures that moved it, in words: stethoscope.model_words);
 2. their open tasks, with each account's ARR, score, band and renewal, and the due date;
 3. their renewals of the next 90 days in every band but the best (red and yellow in the
    presets).
@@ -20,9 +20,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from stethoscope import clock
+from stethoscope.model_words import change_reason
 from stethoscope.service.errors import envelope
 from stethoscope.service.web import week_view
-from stethoscope.service.web.model_words import change_reason
 from stethoscope.service.web.views import RENEWAL_DAYS
 
 if TYPE_CHECKING:

@@ -2,7 +2,8 @@
 measure is graded, how scorecards weigh their groups and measures, and which accounts each
 segment takes; and, for the Today page, an account's measures as they stand and why its
 score changed, in one line ("NPS 5 answered 161 days ago, detractor; 17 tickets in 90
-days"). Reads the resolved model and explanations only."""
+days"), which is also what a write-back gives the CRM as the top reason. Reads the resolved
+model and explanations only."""
 
 from __future__ import annotations
 

@@ -1,0 +1,44 @@
+"""Rows computed elsewhere (a compute engine's Arrow batches) written into a store table.
+
+Columns go by name, into the table's own types: a run computed on Spark stores the same
+columns, typed the same, as one computed by the store itself (``runner``). On DuckDB the
+batch is read in place (a view on the Arrow data); on Postgres it is copied in (COPY).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from stethoscope.contract.schema import q
+from stethoscope.store.database import PostgresConnection
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from stethoscope.store.database import Connection
+
+_BATCH = "stethoscope_batch"
+
+
+def insert(con: Connection, table: str, batch: pa.RecordBatch) -> int:
+    """Append the rows of ``batch`` to ``table``, column by name; their number."""
+    if batch.num_rows == 0:
+        return 0
+    if isinstance(con, PostgresConnection):
+        names = batch.schema.names
+        columns = [batch.column(i).to_pylist() for i in range(batch.num_columns)]
+        with (
+            con.raw.cursor() as cur,
+            cur.copy(f"COPY {q(table)} ({', '.join(map(q, names))}) FROM STDIN") as copy,
+        ):
+            for row in zip(*columns, strict=True):
+                copy.write_row(row)
+        return int(batch.num_rows)
+    import pyarrow as pa
+
+    con.register(_BATCH, pa.Table.from_batches([batch]))  # type: ignore[attr-defined]
+    try:
+        con.execute(f"INSERT INTO {q(table)} BY NAME SELECT * FROM {_BATCH}").fetchall()
+    finally:
+        con.unregister(_BATCH)  # type: ignore[attr-defined]
+    return int(batch.num_rows)

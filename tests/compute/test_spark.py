@@ -1,0 +1,218 @@
+"""Runs computed on Spark (compute = "spark") store exactly what the store computes itself.
+
+One local Spark session for the run (tests/conftest.py ``spark_session``) and one small demo
+book with CSM inputs, copied into two projects that differ only in ``compute``: every
+preset, the golden book and a book of rounding ties score alike, every stored column equal
+(the frame's metric values and ages, grades, group scores, weights and contributions; the
+history's scores, bands, coverage, segments and scorecards; the current scores). A run
+interrupted mid-way publishes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from stethoscope.errors import EngineError
+from stethoscope.model.presets import list_presets, preset_text
+from stethoscope.project import Project
+from stethoscope.store.results import detail_table, row_dicts
+from tests.conftest import open_project
+from tests.engine.test_golden import AS_OF, GOLDEN, load_golden
+from tests.engine.test_rounding import ACCOUNTS as TIE_ACCOUNTS
+from tests.engine.test_rounding import MODEL as TIE_MODEL
+
+pytestmark = [pytest.mark.spark, pytest.mark.slow]
+
+END = dt.date(2025, 6, 30)
+SPARK = 'compute = "spark"\nspark_master = "local[2]"\n'
+
+
+def pair(store: Path, root: Path, name: str) -> dict[str, Project]:
+    """Two projects on copies of the store file ``store``: one computing in the store, one
+    on Spark (the test run's session: same master)."""
+    out = {}
+    for compute in ("store", "spark"):
+        folder = root / f"{name}-{compute}"
+        folder.mkdir()
+        shutil.copyfile(store, folder / "stethoscope.duckdb")
+        extra = SPARK if compute == "spark" else ""
+        (folder / "stethoscope.toml").write_text(f'database_url = "stethoscope.duckdb"\n{extra}')
+        out[compute] = Project.open(folder)
+    return out
+
+
+@pytest.fixture(scope="module")
+def demo(
+    spark_session: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, Project]]:
+    """The demo book with gut checks that CSMs entered, computed in the store and on Spark."""
+    folder = tmp_path_factory.mktemp("book")
+    with Project.open(folder) as p:
+        p.load_demo(accounts=120, months=6, end=END, seed=7)
+        (folder / "model.yaml").write_text(preset_text("successscore"))
+        for i, r in enumerate(p.accounts(limit=6).items):
+            p.add_input(r["id"], "gut_check", str(i * 2), reason="checked", author="t")
+        # entered before the dates scored, so that they count
+        p.store.con.execute(
+            "UPDATE csm_inputs SET created_at = ?", [dt.datetime(2025, 6, 1, 9, 30)]
+        ).fetchall()
+    projects = pair(folder / "stethoscope.duckdb", tmp_path_factory.mktemp("demo"), "demo")
+    yield projects
+    for p in projects.values():
+        p.close()
+
+
+def stored(p: Project, dates: tuple[dt.date, ...]) -> dict[str, list[dict[str, Any]]]:
+    """Every row a run stored for ``dates`` under the current model, but the run's id."""
+    model = p.load_model()
+    con = p.store.con
+    marks = ", ".join("?" * len(dates))
+    tables = {
+        "detail": f'SELECT * FROM "{detail_table(model.version)}" WHERE as_of IN ({marks}) '
+        "ORDER BY as_of, account_id",
+        "history": f"SELECT * FROM score_history WHERE model_version = ? AND as_of IN ({marks}) "
+        "ORDER BY as_of, account_id, score_name",
+        "current": "SELECT * FROM current_scores WHERE model_version = ? "
+        "ORDER BY account_id, score_name",
+    }
+    out = {}
+    for name, sql in tables.items():
+        params: list[Any] = [*dates] if name == "detail" else [model.version, *dates]
+        params = params[: sql.count("?")]
+        rows = row_dicts(con, sql, params)
+        out[name] = [{k: v for k, v in r.items() if k != "run_id"} for r in rows]
+    return out
+
+
+def score_both(projects: dict[str, Project], model: str, dates: tuple[dt.date, ...]) -> None:
+    """Score ``dates`` with ``model`` on both projects, and compare all they stored."""
+    got = {}
+    for compute, p in projects.items():
+        p.model_path().write_text(model)
+        p.run(start=dates[0], end=dates[-1])
+        got[compute] = stored(p, dates)
+    store, spark = got["store"], got["spark"]
+    assert len(store["detail"]) > 0
+    for table in ("detail", "history", "current"):
+        assert len(spark[table]) == len(store[table]), table
+        for a, b in zip(store[table], spark[table], strict=True):
+            assert b == a, (table, a.get("account_id"), {k for k in a if a[k] != b.get(k)})
+
+
+@pytest.mark.parametrize("preset", [p for p in list_presets() if p != "successscore"])
+def test_a_preset_scores_the_demo_book_on_spark_as_in_the_store(
+    demo: dict[str, Project], preset: str
+) -> None:
+    score_both(demo, preset_text(preset), (END,))
+
+
+def test_a_backfill_on_spark_stores_what_the_store_computes(demo: dict[str, Project]) -> None:
+    """successscore reads the CSM inputs (which travel to Spark per run) and decays; its
+    backfill stages the rows of its dates as Spark's cached tables."""
+    score_both(demo, preset_text("successscore"), (END - dt.timedelta(days=1), END))
+    detail = stored(demo["spark"], (END,))["detail"]
+    assert any(r["m__gut_check"] is not None for r in detail)  # the inputs were read
+
+
+def test_the_golden_book_scores_on_spark_as_in_the_store(
+    spark_session: Any, tmp_path: Path
+) -> None:
+    (tmp_path / "golden").mkdir()
+    with Project.open(tmp_path / "golden") as p:
+        load_golden(p)
+    projects = pair(tmp_path / "golden" / "stethoscope.duckdb", tmp_path, "golden")
+    try:
+        score_both(projects, (GOLDEN / "model.yaml").read_text(), (AS_OF,))
+    finally:
+        for p in projects.values():
+            p.close()
+
+
+@pytest.mark.postgres
+def test_a_postgres_store_stores_what_spark_computes(
+    spark_session: Any, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    """The store's tables travel to Spark from Postgres (JSONB as text), and the frames
+    come back into it by COPY: the golden book's stored rows equal DuckDB's own run."""
+    (tmp_path / "duck").mkdir()
+    (tmp_path / "pg").mkdir()
+    got = {}
+    for name, store in (("duck", "duckdb"), ("pg", "postgres")):
+        with open_project(request, store, tmp_path / name) as p:
+            load_golden(p)
+            p.model_path().write_text((GOLDEN / "model.yaml").read_text())
+        if store == "postgres":
+            toml = tmp_path / name / "stethoscope.toml"
+            toml.write_text(toml.read_text() + SPARK)
+        with Project.open(tmp_path / name) as p:
+            p.run(as_of=AS_OF)
+            got[name] = stored(p, (AS_OF,))
+    assert got["pg"]["detail"]
+    assert got["pg"] == got["duck"]
+
+
+def test_rounding_ties_round_alike_on_spark(spark_session: Any, tmp_path: Path) -> None:
+    (tmp_path / "accounts.csv").write_text(TIE_ACCOUNTS)
+    (tmp_path / "ties").mkdir()
+    with Project.open(tmp_path / "ties") as p:
+        p.import_file("accounts", tmp_path / "accounts.csv")
+    projects = pair(tmp_path / "ties" / "stethoscope.duckdb", tmp_path, "ties")
+    try:
+        score_both(projects, TIE_MODEL, (END,))
+        got = {
+            r["account_id"]: (r["score"], r["band"]) for r in projects["spark"].scores(as_of=END)
+        }
+    finally:
+        for p in projects.values():
+            p.close()
+    assert got["tie_up"] == (8.4, "green")  # 8.35, held as 8.3499999999999996
+    assert got["tie_small"] == (0.9, "red")
+
+
+def test_a_run_interrupted_on_spark_publishes_nothing(demo: dict[str, Project]) -> None:
+    p = demo["spark"]
+    p.model_path().write_text(preset_text("four-signals"))
+    dates = (END - dt.timedelta(days=4), END - dt.timedelta(days=3))
+    before = stored(p, dates)
+
+    def stop(step: str, done: int, total: int) -> None:
+        if step == "scoring" and done == 1:  # the first date is in the transaction
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        p.run(start=dates[0], end=dates[1], progress=stop)
+    assert stored(p, dates) == before
+    assert before["history"] == []  # these dates were never scored
+    failed = p.runs(limit=1)[0]
+    assert (failed.status, failed.error) == ("failed", "KeyboardInterrupt: ")
+    # nothing of the run is left in the session: the next run starts clean
+    assert [t.name for t in p._compute_engine().spark.catalog.listTables() if t.isTemporary] == []  # type: ignore[union-attr]
+
+
+def test_a_mapped_table_that_is_no_table_or_path_is_refused(tmp_path: Path) -> None:
+    from stethoscope.compute.spark import mapped_source
+    from stethoscope.errors import ConfigError
+
+    assert mapped_source("events", "lake.events") == ("table", "lake.events")
+    assert mapped_source("events", "parquet:/data/events") == ("parquet", "/data/events")
+    with pytest.raises(ConfigError, match=r"^spark_tables.events: expected a catalog table"):
+        mapped_source("events", "events; DROP TABLE x")
+
+
+def test_spark_without_java_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from stethoscope.compute.spark import session
+    from stethoscope.settings import Settings
+
+    pytest.importorskip("pyspark")
+    monkeypatch.setenv("JAVA_HOME", str(tmp_path))
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(EngineError, match=r"needs Java 17"):
+        session(Settings(project_dir=tmp_path, compute="spark", spark_master="local[1]"))
