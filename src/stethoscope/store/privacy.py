@@ -76,8 +76,14 @@ FREE_TEXT: tuple[tuple[str, str], ...] = (
     ("task_undo", "reason"),
 )
 # Tables holding rows of an account (by account_id), besides the source tables and the
-# per-version detail tables: forget_account deletes the account's rows from each.
-RESULT_TABLES: tuple[str, ...] = ("score_history", "current_scores", "csm_inputs")
+# per-version detail tables: forget_account deletes the account's rows from each
+# (source_written: what a CRM was last sent of the account's score, by the write-back).
+RESULT_TABLES: tuple[str, ...] = (
+    "score_history",
+    "current_scores",
+    "csm_inputs",
+    "source_written",
+)
 # The alerts layer's rows of an account (store.alerts); the messages composed for its alerts
 # and tasks (``deliveries``, which name no account) go with them, sent or not.
 ALERT_TABLES: tuple[str, ...] = ("task_undo", "tasks", "alerts")
