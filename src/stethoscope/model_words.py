@@ -210,18 +210,7 @@ def describe(model: Model) -> dict[str, Any]:
             }
             for m in model.measures.values()
         ],
-        "inputs": [
-            {
-                "name": i.name,
-                "kind": i.kind,
-                "choices": list(i.choices),
-                "minimum": i.minimum,
-                "maximum": i.maximum,
-                "expires_days": i.expires_days,
-                "description": i.description,
-            }
-            for i in model.inputs.values()
-        ],
+        "inputs": declared_inputs(model),
     }
 
 
@@ -304,3 +293,19 @@ def change_reason(model: Model, change: Change | None, now: Explanation | None) 
             text += f" (was {_short(model, line.metric, c.value_from)})"
         parts.append(text)
     return "; ".join(parts) or "no measure moved"
+
+
+def declared_inputs(model: Model) -> list[dict[str, Any]]:
+    """The CSM inputs the model declares, as the pages show them."""
+    return [
+        {
+            "name": i.name,
+            "kind": i.kind,
+            "choices": list(i.choices),
+            "minimum": i.minimum,
+            "maximum": i.maximum,
+            "expires_days": i.expires_days,
+            "description": i.description,
+        }
+        for i in model.inputs.values()
+    ]

@@ -41,7 +41,7 @@ from stethoscope.service.web import (
     worklist_view,
 )
 from stethoscope.service.web.account_again import account_again, blank_input_form
-from stethoscope.service.web.routing import PAGE_HEADERS, PageKit
+from stethoscope.service.web.routing import PAGE_HEADERS, STALE_FORM, PageKit
 from stethoscope.service.web.session import CSRF_FIELD, Sessions
 from stethoscope.service.web.timing import TimedRoute
 
@@ -177,7 +177,7 @@ def router(project: Project) -> APIRouter:
     async def signin(request: Request) -> Response:
         form = await request.form()
         if not sessions.csrf_ok(request, form.get(CSRF_FIELD)):
-            return _forbidden("the form is missing its CSRF token, or it is stale: reload it")
+            return _forbidden(STALE_FORM)
         name, password = str(form.get("name") or "").strip(), str(form.get("password") or "")
         asked = str(form.get("next") or "")
         target = _safe_next(asked) if asked else ""
@@ -213,7 +213,7 @@ def router(project: Project) -> APIRouter:
     async def signout(request: Request) -> Response:
         form = await request.form()
         if not sessions.csrf_ok(request, form.get(CSRF_FIELD)):
-            return _forbidden("the form is missing its CSRF token, or it is stale: reload it")
+            return _forbidden(STALE_FORM)
         response = RedirectResponse("/signin", status_code=303)
         await run_in_threadpool(sessions.sign_out, request, response)
         return response
@@ -330,16 +330,10 @@ def router(project: Project) -> APIRouter:
 
     @web.post("/accounts/{account_id}/inputs")
     async def add_input(request: Request, account_id: str) -> Response:
-        user = await run_in_threadpool(sessions.user, request)
-        if user is None:
-            return signed_out(request, "html")
-        form = await request.form()
-        if not sessions.csrf_ok(request, form.get(CSRF_FIELD)):
-            return _forbidden("the form is missing its CSRF token, or it is stale: reload it")
-        if not _may_edit(user):
-            return _forbidden(
-                f"the user '{user.name}' has the role {user.role}, which may not add inputs"
-            )
+        posted = await kit.posted(request, doing="add inputs")
+        if not isinstance(posted, tuple):
+            return posted
+        user, form = posted
         if await run_in_threadpool(project.account, account_id) is None:
             return _not_found(request, "html", user, account_id)
         fields = {k: str(form.get(k) or "").strip() for k in ("name", "value", "reason", "expires")}

@@ -13,7 +13,6 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
 from stethoscope.errors import RunInProgressError
-from stethoscope.service.web.session import CSRF_FIELD
 
 if TYPE_CHECKING:
     from stethoscope.project import Project
@@ -59,16 +58,10 @@ def job_view(project: Project) -> dict[str, Any] | None:
 def add_routes(web: APIRouter, project: Project, kit: PageKit) -> None:
     @web.post("/model/backtest/run")
     async def start(request: Request) -> Response:
-        user = await run_in_threadpool(kit.sessions.user, request)
-        if user is None:
-            return kit.signed_out(request, "html")
-        form = await request.form()
-        if not kit.sessions.csrf_ok(request, form.get(CSRF_FIELD)):
-            return kit.forbidden("the form is missing its CSRF token, or it is stale: reload it")
-        if not kit.may_edit(user):
-            return kit.forbidden(
-                f"the user '{user.name}' has the role {user.role}, which may not start backtests"
-            )
+        posted = await kit.posted(request, doing="start backtests")
+        if not isinstance(posted, tuple):
+            return posted
+        user, _ = posted
         # one already in progress: the page shows it
         with contextlib.suppress(RunInProgressError):
             await run_in_threadpool(lambda: project.start_backtest(actor=f"user:{user.id}"))

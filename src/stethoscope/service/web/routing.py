@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 if TYPE_CHECKING:
     from fastapi import Request, Response
+    from starlette.datastructures import FormData
 
     from stethoscope.service.web.session import Sessions
     from stethoscope.store.users import User
@@ -26,6 +27,11 @@ PAGE_HEADERS = {
 }
 
 
+STALE_FORM = "the form is missing its CSRF token, or it is stale: reload it"
+# a form's signed-in user and its fields, or the answer refusing it
+Posted: TypeAlias = "tuple[User, FormData] | Response"
+
+
 @dataclass(frozen=True)
 class PageKit:
     sessions: Sessions
@@ -39,3 +45,23 @@ class PageKit:
     forbidden: Callable[[str], Response]
     # may_edit(user): the user's role may change things (editor, admin)
     may_edit: Callable[[User], bool]
+
+    async def posted(self, request: Request, *, doing: str | None = None) -> Posted:
+        """A form's user and fields, or the answer that refuses it: to sign in first, a
+        missing or stale CSRF token, or (``doing`` given) a role that may not change
+        things, saying it may not ``doing``."""
+        from fastapi.concurrency import run_in_threadpool
+
+        from stethoscope.service.web.session import CSRF_FIELD
+
+        user = await run_in_threadpool(self.sessions.user, request)
+        if user is None:
+            return self.signed_out(request, "html")
+        form = await request.form()
+        if not self.sessions.csrf_ok(request, form.get(CSRF_FIELD)):
+            return self.forbidden(STALE_FORM)
+        if doing is not None and not self.may_edit(user):
+            return self.forbidden(
+                f"the user '{user.name}' has the role {user.role}, which may not {doing}"
+            )
+        return user, form

@@ -15,7 +15,6 @@ from fastapi.responses import RedirectResponse, Response
 
 from stethoscope import clock
 from stethoscope.errors import StethoscopeError
-from stethoscope.service.web.session import CSRF_FIELD
 
 if TYPE_CHECKING:
     from stethoscope.project import Project
@@ -67,16 +66,10 @@ def add_routes(web: APIRouter, project: Project, kit: PageKit) -> None:
 
     @web.post("/runs")
     async def start_run(request: Request) -> Response:
-        user = await run_in_threadpool(kit.sessions.user, request)
-        if user is None:
-            return kit.signed_out(request, "html")
-        form = await request.form()
-        if not kit.sessions.csrf_ok(request, form.get(CSRF_FIELD)):
-            return kit.forbidden("the form is missing its CSRF token, or it is stale: reload it")
-        if not kit.may_edit(user):
-            return kit.forbidden(
-                f"the user '{user.name}' has the role {user.role}, which may not start runs"
-            )
+        posted = await kit.posted(request, doing="start runs")
+        if not isinstance(posted, tuple):
+            return posted
+        user, form = posted
         back = str(form.get("back") or "/runs").split("#")[0]
         if not back.startswith("/") or back.startswith(("//", "/\\")):
             back = "/runs"

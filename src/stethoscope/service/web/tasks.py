@@ -30,7 +30,7 @@ from stethoscope.service.api_common import iso_day
 from stethoscope.service.errors import envelope
 from stethoscope.service.web import week_view
 from stethoscope.service.web.pages import _forbidden, _may_edit, _templates
-from stethoscope.service.web.routing import PAGE_HEADERS
+from stethoscope.service.web.routing import PAGE_HEADERS, STALE_FORM
 from stethoscope.service.web.session import CSRF_FIELD, Sessions
 from stethoscope.service.web.timing import TimedRoute
 from stethoscope.service.web.worklist_view import banner
@@ -136,7 +136,7 @@ def router(project: Project) -> APIRouter:
         if user is None:
             return RedirectResponse("/signin?" + urlencode({"next": "/tasks"}), status_code=303)
         if not sessions.csrf_ok(request, form.get(CSRF_FIELD)):
-            return _forbidden("the form is missing its CSRF token, or it is stale: reload it")
+            return _forbidden(STALE_FORM)
         if not _may_edit(user):
             return _forbidden(
                 f"the user '{user.name}' has the role {user.role}, which may not change tasks"

@@ -22,7 +22,6 @@ from fastapi.responses import RedirectResponse, Response
 from stethoscope.errors import DataError, Problem
 from stethoscope.service.api_common import iso_day
 from stethoscope.service.web.account_again import account_again
-from stethoscope.service.web.session import CSRF_FIELD
 
 if TYPE_CHECKING:
     from stethoscope.project import Project
@@ -79,12 +78,10 @@ def _parse(fields: dict[str, str]) -> tuple[dt.datetime | None, dt.date | None]:
 def add_routes(web: APIRouter, project: Project, kit: PageKit) -> None:
     @web.post("/accounts/{account_id}/touchpoints")
     async def log_touchpoint(request: Request, account_id: str) -> Response:
-        user = await run_in_threadpool(kit.sessions.user, request)
-        if user is None:
-            return kit.signed_out(request, "html")
-        form = await request.form()
-        if not kit.sessions.csrf_ok(request, form.get(CSRF_FIELD)):
-            return kit.forbidden("the form is missing its CSRF token, or it is stale: reload it")
+        posted = await kit.posted(request)
+        if not isinstance(posted, tuple):
+            return posted
+        user, form = posted
         account = await run_in_threadpool(project.account, account_id)
         if account is None:
             return kit.render(

@@ -9,7 +9,7 @@ import math
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
-from stethoscope import clock
+from stethoscope import clock, model_words
 from stethoscope.errors import DataError
 from stethoscope.service.schedule import next_run
 
@@ -288,18 +288,7 @@ def account(
         }
         for r in project.inputs(account_id)
     ]
-    declared = [
-        {
-            "name": i.name,
-            "kind": i.kind,
-            "choices": list(i.choices),
-            "minimum": i.minimum,
-            "maximum": i.maximum,
-            "expires_days": i.expires_days,
-            "description": i.description,
-        }
-        for i in model.inputs.values()
-    ]
+    declared = model_words.declared_inputs(model)
     versions = {v["version"]: v for v in project.model_versions(limit=100).items}
     older: dict[str, list[dict[str, Any]]] = {}
     for r in mine:
