@@ -153,3 +153,41 @@ def test_a_stream_the_connector_lacks_is_named_with_a_suggestion(project: Projec
     assert "sources.crm.tables.tickets.stream: hubspot has no stream 'tikets' (did you mean " in (
         str(e.value)
     )
+
+
+def test_a_source_with_no_rows_syncs_nothing_and_keeps_no_cursor(project: Project) -> None:
+    con = project.store.con
+    fake = FakeConnector(page_size=10)
+    fake.records["companies"] = []
+    fake.records["tickets"] = []
+    done = sync(con, "crm", SPEC, fake)
+    assert [(t.table, t.rows_read, t.rows_written) for t in done.tables] == [
+        ("accounts", 0, 0),
+        ("tickets", 0, 0),
+    ]
+    assert count(project, "accounts") == 0
+    assert syncs.cursors(con, "crm") == {}
+    assert syncs.history(con, "crm")[0].status == "ok"
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_a_nul_in_a_record_is_refused_at_its_row_and_the_good_sync_before_is_kept(
+    request: pytest.FixtureRequest, tmp_path: Path, store: str
+) -> None:
+    p = open_project(request, store, tmp_path)
+    con = p.store.con
+    fake = FakeConnector(page_size=10)
+    fake.records["companies"] = [company(1, "2025-01-01")]
+    fake.records["tickets"] = [ticket(1, 1, "2025-02-01")]
+    sync(con, "crm", SPEC, fake)
+    fake.records["companies"].append(company(2, "2025-01-02", name="Bad\x00Name"))
+    with pytest.raises(DataError) as e:
+        sync(con, "crm", SPEC, fake)
+    text = str(e.value)
+    assert "crm.companies row 1  name: holds the character U+0000" in text
+    assert "correct the records in the source" in text
+    assert "--skip-bad" not in text
+    assert count(p, "accounts") == 1
+    assert count(p, "tickets") == 1
+    assert syncs.cursors(con, "crm") == {"companies": "2025-01-01", "tickets": "2025-02-01"}
+    p.close()
