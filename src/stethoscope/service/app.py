@@ -157,9 +157,9 @@ def create_app(project: Project, token: str) -> FastAPI:
     app.include_router(api_admin.router, responses=errors.RESPONSES)
     app.include_router(api_alerts.router, responses=errors.RESPONSES)
     # the dashboard, at the server's own address (docs/dashboard.md)
-    app.include_router(web.router(project))
+    app.include_router(web.router(project, app.state.web_sessions))
     app.include_router(page_csv.router)
-    app.include_router(web_tasks.router(project))
+    app.include_router(web_tasks.router(project, app.state.web_sessions))
     app.mount("/static", StaticFiles(directory=web.STATIC), name="static")
     api_docs.install(app)
     return app

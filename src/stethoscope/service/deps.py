@@ -16,12 +16,15 @@ from fastapi import Depends, FastAPI, Request
 from stethoscope.project import Project
 from stethoscope.service.auth import Principal, require
 from stethoscope.service.read_model import ReadModel
+from stethoscope.service.web.session import Sessions
 
 
 def install(app: FastAPI, project: Project, reads: ReadModel) -> None:
     """Serve ``project`` (and answer from ``reads``) on ``app``."""
     app.state.project = project
     app.state.read_model = reads
+    # the dashboard's cookies, signed with the project's session key: one for every page
+    app.state.web_sessions = Sessions(project)
 
 
 # async: FastAPI runs a plain function dependency in its thread pool, a hop per request

@@ -37,12 +37,10 @@ if TYPE_CHECKING:
 CSV_ROWS = 100_000
 
 
-def _signed_in(request: Request, project: ProjectDep) -> User:
+def _signed_in(request: Request) -> User:
     """The signed-in user of the dashboard (a plain function: reading the session reads
     the store, so FastAPI runs it in its thread pool)."""
-    sessions = getattr(request.app.state, "web_sessions", None)
-    if sessions is None or sessions.project is not project:
-        sessions = request.app.state.web_sessions = Sessions(project)
+    sessions: Sessions = request.app.state.web_sessions  # service.deps.install
     user = sessions.user(request)
     if user is None:
         raise AuthError("sign in first", hint="POST /signin")

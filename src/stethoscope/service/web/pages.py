@@ -120,9 +120,8 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
-def router(project: Project) -> APIRouter:
+def router(project: Project, sessions: Sessions) -> APIRouter:
     web = APIRouter(include_in_schema=False, route_class=TimedRoute)
-    sessions = Sessions(project)
     templates = _templates()
 
     def render(

@@ -60,9 +60,8 @@ EVERYONE = "*"
 SEVERITIES = ("act", "investigate", "info")
 
 
-def router(project: Project) -> APIRouter:
+def router(project: Project, sessions: Sessions) -> APIRouter:
     web = APIRouter(include_in_schema=False, route_class=TimedRoute)
-    sessions = Sessions(project)
     templates = _templates()
 
     def render(request: Request, user: User, context: dict[str, Any], code: int = 200) -> Response:
