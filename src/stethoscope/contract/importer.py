@@ -360,8 +360,7 @@ def _import(
             f"{rows}; nothing was imported",
             [_problem(src, *p) for p in problems],
             more=max(0, n_problems - len(problems)),
-            hint="fix the file and import again, or pass --skip-bad to load the good rows "
-            "and write the rejected ones to a side file",
+            hint=src.refused_hint,
         )
     written = None
     if n_bad_rows:

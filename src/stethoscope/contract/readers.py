@@ -92,6 +92,11 @@ class Source:
     bad_records: list[BadRecord] = field(default_factory=list)
     # the text encoding of a CSV or JSON Lines file, as Python names it
     encoding: str = "utf-8"
+    # what to do when the contract refuses rows: for a file, fix it or load the good rows
+    refused_hint: str = (
+        "fix the file and import again, or pass --skip-bad to load the good rows "
+        "and write the rejected ones to a side file"
+    )
     _batches: Callable[[Source], Iterator[tuple[pa.RecordBatch, int]]] | None = None
 
     @property

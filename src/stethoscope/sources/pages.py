@@ -82,6 +82,8 @@ def open_pages(
         extras if keep_extras else [],
         0,
         "rows",
+        refused_hint="nothing was written and the cursors are as they were: correct the "
+        "records in the source (or the table's map in stethoscope.toml) and sync again",
         _batches=batches,
     )
     return src, reading

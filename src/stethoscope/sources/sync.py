@@ -172,12 +172,6 @@ def sync(
         syncs.finish(con, sync_id, rows_read=read, error=f"{type(e).__name__}: {text}")
         if isinstance(e, StethoscopeError):
             e.message = redacted(secrets or {}, e.message)
-            if "--skip-bad" in (e.hint or ""):  # the importer's hint is for a file
-                e.hint = (
-                    "nothing was written and the cursors are as they were: correct the "
-                    "records in the source (or the table's map in stethoscope.toml) and "
-                    "sync again"
-                )
             raise
         if isinstance(e, KeyboardInterrupt):
             raise
