@@ -75,7 +75,7 @@ def main() -> None:
             )
             report = p.alert_report()
             for x in report:
-                print(f"  {x['rule']}: {x['alerted']:,} accounts, precision {x['precision']}")
+                print(f"  {x.rule}: {x.alerted:,} accounts, precision {x.precision}")
         # one more date, with and without rules, alternately
         best = {"with": float("inf"), "without": float("inf")}
         for i in range(args.repeat):

@@ -23,6 +23,7 @@ from stethoscope.errors import Problem, StethoscopeError, StoreError
 from stethoscope.facade.model_files import ModelFiles
 from stethoscope.facade.protocol import DemoResult, Status
 from stethoscope.progress import Progress, silent
+from stethoscope.rows import AlertOutcome, AlertRow, DeliveryRow, RuleReport, ScoreRow, TaskRow
 from stethoscope.runner import RunSummary
 from stethoscope.settings import Settings
 from stethoscope.store.audit import AuditEntry
@@ -43,6 +44,13 @@ if TYPE_CHECKING:
 
 _CHUNK = 1 << 20
 _PAGE = 500
+# the rows of the API's listings, from their JSON (dates as text) to the facade's types
+_SCORES = TypeAdapter(list[ScoreRow])
+_ALERTS = TypeAdapter(list[AlertRow])
+_REPORTS = TypeAdapter(list[RuleReport])
+_OUTCOMES = TypeAdapter(list[AlertOutcome])
+_DELIVERIES = TypeAdapter(list[DeliveryRow])
+_TASKS = TypeAdapter(list[TaskRow])
 
 
 def _iso(d: date | None) -> str | None:
@@ -289,7 +297,7 @@ class RemoteProject:
         offset: int = 0,
         model: Path | str | None = None,
         groups: bool = False,
-    ) -> list[dict[str, Any]]:
+    ) -> list[ScoreRow]:
         self._project_model(model)
         params: dict[str, Any] = {
             "score": score,
@@ -307,19 +315,17 @@ class RemoteProject:
             }.items()
             if v is not None
         }
-        rows: list[dict[str, Any]] = []
+        rows: list[ScoreRow] = []
         while limit is None or len(rows) < limit:
             want = _PAGE if limit is None else min(_PAGE, limit - len(rows))
             page = self._call("GET", "/api/scores", params=params | {"limit": want})
-            rows += page["items"]
+            rows += _SCORES.validate_python(page["items"])
             if page["next_offset"] is None:
                 break
             params["offset"] = page["next_offset"]
-        for r in rows:
-            if not groups:
-                r.pop("groups", None)
-            if r.get("renewal_date"):
-                r["renewal_date"] = date.fromisoformat(r["renewal_date"])
+        if not groups:
+            for r in rows:
+                r.groups = {}
         return rows
 
     def explain(
@@ -427,13 +433,13 @@ class RemoteProject:
         # reading the rules needs no database: checked here, as a local command would
         return self._files.alert_rules(model)
 
-    def alerts(self, **filters: Any) -> list[dict[str, Any]]:
+    def alerts(self, **filters: Any) -> list[AlertRow]:
         params = {k: v for k, v in filters.items() if v is not None}
-        return list(self._call("GET", "/api/alerts", params=params)["alerts"])
+        return _ALERTS.validate_python(self._call("GET", "/api/alerts", params=params)["alerts"])
 
-    def alert_report(self, *, horizon_days: int = 180) -> list[dict[str, Any]]:
+    def alert_report(self, *, horizon_days: int = 180) -> list[RuleReport]:
         body = self._call("GET", "/api/alerts/report", params={"horizon_days": horizon_days})
-        return list(body["rules"])
+        return _REPORTS.validate_python(body["rules"])
 
     def preview_alerts(self) -> list[Preview]:
         # the server previews its own model and rules
@@ -441,9 +447,10 @@ class RemoteProject:
 
         return [Preview(**r) for r in self._call("GET", "/api/alerts/preview")["rules"]]
 
-    def alert_outcomes(self, **filters: Any) -> list[dict[str, Any]]:
+    def alert_outcomes(self, **filters: Any) -> list[AlertOutcome]:
         params = {k: v for k, v in filters.items() if v is not None}
-        return list(self._call("GET", "/api/alerts/outcomes", params=params)["outcomes"])
+        body = self._call("GET", "/api/alerts/outcomes", params=params)
+        return _OUTCOMES.validate_python(body["outcomes"])
 
     def evaluate_alerts(
         self, *, start: date | None = None, end: date | None = None
@@ -454,22 +461,23 @@ class RemoteProject:
         out = self._call("POST", "/api/alerts/evaluate", json=body)
         return [Evaluation(**e) for e in out["evaluations"]]
 
-    def deliveries(self, **filters: Any) -> list[dict[str, Any]]:
+    def deliveries(self, **filters: Any) -> list[DeliveryRow]:
         params = {k: v for k, v in filters.items() if v is not None}
-        return list(self._call("GET", "/api/alerts/deliveries", params=params)["deliveries"])
+        body = self._call("GET", "/api/alerts/deliveries", params=params)
+        return _DELIVERIES.validate_python(body["deliveries"])
 
     def drain_outbox(self) -> Drained:
         from stethoscope.alerts.outbox import Drained
 
         return Drained(**self._call("POST", "/api/alerts/deliveries/send"))
 
-    def tasks(self, **filters: Any) -> list[dict[str, Any]]:
+    def tasks(self, **filters: Any) -> list[TaskRow]:
         params = {k: v for k, v in filters.items() if v is not None}
-        return list(self._call("GET", "/api/tasks", params=params)["tasks"])
+        return _TASKS.validate_python(self._call("GET", "/api/tasks", params=params)["tasks"])
 
-    def task(self, task_id: int) -> dict[str, Any] | None:
+    def task(self, task_id: int) -> TaskRow | None:
         try:
-            return dict(self._call("GET", f"/api/tasks/{task_id}"))
+            return TaskRow.model_validate(self._call("GET", f"/api/tasks/{task_id}"))
         except StethoscopeError as e:
             if e.message == f"no task '{task_id}'":
                 return None
@@ -482,9 +490,9 @@ class RemoteProject:
         *,
         reason: str | None = None,
         until: date | None = None,
-    ) -> dict[str, Any]:
+    ) -> TaskRow:
         body = {"status": status, "reason": reason, "until": _iso(until)}
-        return dict(self._call("POST", f"/api/tasks/{task_id}", json=body))
+        return TaskRow.model_validate(self._call("POST", f"/api/tasks/{task_id}", json=body))
 
     def export_scores(
         self, *, fmt: str = "csv", as_of: date | None = None, score: str | None = None

@@ -120,7 +120,7 @@ def test_tasks_change_in_bulk_and_undo_exactly_over_the_api(
     editor = bearer(p.create_key("csm", "editor").secret)
     other = bearer(p.create_key("other", "editor").secret)
     viewer = bearer(p.create_key("look", "viewer").secret)
-    ids = sorted(t["id"] for t in p.tasks(status="open"))
+    ids = sorted(t.id for t in p.tasks(status="open"))
     assert len(ids) == 2
     p.update_task(ids[0], "snoozed", until=clock.today() + dt.timedelta(days=9))
     before = [p.task(i) for i in ids]

@@ -59,10 +59,10 @@ def test_a_drop_below_60_emails_the_owner_once_and_opens_a_task(
     assert "http://127.0.0.1:8765/accounts/a1" in body
     assert "Bring in an expert CSM" in body  # the playbook's steps
     tasks = p.tasks(status="open")
-    assert [(t["account_id"], t["owner"], t["playbook"], t["due_on"]) for t in tasks] == [
+    assert [(t.account_id, t.owner, t.playbook, t.due_on) for t in tasks] == [
         ("a1", "dana@x.example", "red", day(4))
     ]
-    assert len(tasks[0]["steps"]) == 3
+    assert len(tasks[0].steps) == 3
     # the next day at 59: the same alert is still open, nothing is sent (cooldown)
     book.score(day(2), a1=59, a2=90)
     assert len(box.messages) == 1
@@ -70,17 +70,17 @@ def test_a_drop_below_60_emails_the_owner_once_and_opens_a_task(
     book.score(day(3), a1=62, a2=90)
     book.score(day(4), a1=58, a2=90)
     assert len(box.messages) == 1
-    assert [a["status"] for a in p.alerts()] == ["open"]
+    assert [a.status for a in p.alerts()] == ["open"]
     # a recovery past the hysteresis resolves it; a new drop alerts again
     book.score(day(5), a1=70, a2=90)
-    assert [(a["status"], a["resolved_on"]) for a in p.alerts()] == [("resolved", day(5))]
+    assert [(a.status, a.resolved_on) for a in p.alerts()] == [("resolved", day(5))]
     book.score(day(6), a1=50, a2=90)
     assert len(box.messages) == 2
     assert box.messages[1][0] == ["dana@x.example"]
-    assert [a["status"] for a in p.alerts()] == ["open", "resolved"]
+    assert [a.status for a in p.alerts()] == ["open", "resolved"]
     assert len(p.tasks(status="open")) == 2
     sent = p.deliveries(status="sent")
-    assert [(d["channel"], d["recipient"], d["attempts"]) for d in sent] == [
+    assert [(d.channel, d.recipient, d.attempts) for d in sent] == [
         ("email", "dana@x.example", 1),
         ("email", "dana@x.example", 1),
     ]
@@ -95,7 +95,7 @@ def test_cooldown_holds_back_an_alert_soon_after_the_last(
     book.score(day(1), a1=80)  # resolved
     book.score(day(2), a1=50)  # fires again, but within 10 days of the last alert
     assert len(box.messages) == 1
-    assert [a["status"] for a in book.project.alerts()] == ["resolved"]
+    assert [a.status for a in book.project.alerts()] == ["resolved"]
     book.score(day(11), a1=50)  # 11 days after the last alert
     assert len(box.messages) == 2
 
@@ -112,7 +112,7 @@ def test_routing_falls_back_per_segment_and_skips_who_has_no_address(
     assert [m[0] for m in box.messages] == [["smb-lead@x.example"]]
     skipped = book.project.deliveries(status="skipped")
     assert len(skipped) == 1
-    assert skipped[0]["last_error"] == "the account has no owner and its segment no fallback"
+    assert skipped[0].last_error == "the account has no owner and its segment no fallback"
 
 
 def test_a_webhook_receiver_that_is_down_gets_the_delivery_later_once(
@@ -124,8 +124,8 @@ def test_a_webhook_receiver_that_is_down_gets_the_delivery_later_once(
     p = book.project
     book.score(day(0), a1=50)  # the receiver is down
     [d] = p.deliveries()
-    assert (d["status"], d["attempts"]) == ("retrying", 1)
-    assert "apprise reported a failure" in d["last_error"]
+    assert (d.status, d.attempts) == ("retrying", 1)
+    assert "apprise reported a failure" in d.last_error
     receiver.start()
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     assert p.drain_outbox(at=now).sent == 0  # not due yet: backoff
@@ -139,7 +139,7 @@ def test_a_webhook_receiver_that_is_down_gets_the_delivery_later_once(
     book.score(day(1), a1=52)
     assert len(receiver.posts) == 1
     [d] = p.deliveries()
-    assert (d["status"], d["attempts"]) == ("sent", 2)
+    assert (d.status, d.attempts) == ("sent", 2)
 
 
 def test_failures_back_off_doubling_up_to_the_most(
@@ -158,10 +158,10 @@ def test_failures_back_off_doubling_up_to_the_most(
     for _ in range(3):
         p.drain_outbox(at=t)
         [d] = p.deliveries()
-        gaps.append(round((d["due_at"] - t).total_seconds()))
-        t = d["due_at"]
+        gaps.append(round((d.due_at - t).total_seconds()))
+        t = d.due_at
     assert gaps == [20, 35, 35]
-    assert p.deliveries()[0]["attempts"] == 4
+    assert p.deliveries()[0].attempts == 4
 
 
 def test_digest_rules_send_one_message_per_recipient_at_the_digest_hour(
@@ -174,9 +174,9 @@ def test_digest_rules_send_one_message_per_recipient_at_the_digest_hour(
     book.score(day(0), a1=50, a2=40)
     assert box.messages == []
     [first, *_] = book.project.deliveries()
-    assert first["due_at"].hour == 8
-    assert first["due_at"].minute == 0
-    book.project.drain_outbox(at=first["due_at"])
+    assert first.due_at.hour == 8
+    assert first.due_at.minute == 0
+    book.project.drain_outbox(at=first.due_at)
     assert len(box.messages) == 1
     to, msg = box.messages[0]
     assert to == ["dana@x.example"]
@@ -195,23 +195,23 @@ def test_tasks_change_status_with_an_audit_trail(
     book.score(day(0), a1=50)
     [t] = p.tasks()
     with pytest.raises(DataError, match=r"^say why: dismissing a task needs a reason\n"):
-        p.update_task(t["id"], "dismissed")
+        p.update_task(t.id, "dismissed")
     with pytest.raises(DataError, match=r"^snoozing a task needs the date it comes back\n"):
-        p.update_task(t["id"], "snoozed")
+        p.update_task(t.id, "snoozed")
     with pytest.raises(DataError, match=r"^no task 999\n"):
         p.update_task(999, "done")
     later = dt.datetime.now(dt.UTC).date() + dt.timedelta(days=3)
-    assert p.update_task(t["id"], "snoozed", until=later, actor="user:u1")["status"] == "snoozed"
+    assert p.update_task(t.id, "snoozed", until=later, actor="user:u1").status == "snoozed"
     assert p.tasks(status="open") == []
-    done = p.update_task(t["id"], "done", actor="user:u1")
-    assert (done["status"], done["updated_by"], done["snoozed_until"]) == ("done", "user:u1", None)
+    done = p.update_task(t.id, "done", actor="user:u1")
+    assert (done.status, done.updated_by, done.snoozed_until) == ("done", "user:u1", None)
     entries = audit.entries(p.store.con, 5)
     assert [(e.actor, e.action, e.target) for e in entries[:2]] == [
-        ("user:u1", "task.done", str(t["id"])),
-        ("user:u1", "task.snoozed", str(t["id"])),
+        ("user:u1", "task.done", str(t.id)),
+        ("user:u1", "task.snoozed", str(t.id)),
     ]
-    dismissed = p.update_task(t["id"], "dismissed", reason="customer on holiday")
-    assert dismissed["reason"] == "customer on holiday"
+    dismissed = p.update_task(t.id, "dismissed", reason="customer on holiday")
+    assert dismissed.reason == "customer on holiday"
 
 
 def test_a_signed_webhook_per_run_carries_the_changed_scores(
@@ -295,4 +295,4 @@ def test_a_scheduled_run_evaluates_the_rules_and_sends(
     assert run.as_of_to == str(day(0))
     assert [r.trigger for r in book.project.runs()] == ["schedule"]
     assert [m[0] for m in box.messages] == [["dana@x.example"]]
-    assert [(a["account_id"], a["opened_on"]) for a in book.project.alerts()] == [("a1", day(0))]
+    assert [(a.account_id, a.opened_on) for a in book.project.alerts()] == [("a1", day(0))]

@@ -40,20 +40,20 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Project]:
 @pytest.mark.slow
 def test_ninety_days_of_history_open_alerts_and_tasks(demo: Project) -> None:
     alerts = demo.alerts(limit=100_000)
-    rules = {a["rule"] for a in alerts}
+    rules = {a.rule for a in alerts}
     assert rules == {"investigate", "act", "sudden-drop", "turned-red", "detractor", "adoption-red"}
     # at most one open alert per account and rule
-    open_pairs = [(a["rule"], a["account_id"]) for a in alerts if a["status"] == "open"]
+    open_pairs = [(a.rule, a.account_id) for a in alerts if a.status == "open"]
     assert len(open_pairs) == len(set(open_pairs))
-    assert all(START <= a["opened_on"] <= END for a in alerts)
+    assert all(START <= a.opened_on <= END for a in alerts)
     tasks = demo.tasks(limit=100_000)
-    with_task = [a for a in alerts if a["rule"] in ("investigate", "act", "detractor")]
+    with_task = [a for a in alerts if a.rule in ("investigate", "act", "detractor")]
     assert len(tasks) == len(with_task)
 
 
 @pytest.mark.slow
 def test_the_report_measures_precision_against_the_books_churn(demo: Project) -> None:
-    report = {r["rule"]: r for r in demo.alert_report()}
+    report = {r.rule: r for r in demo.alert_report()}
     assert set(report) == {
         "investigate",
         "act",
@@ -83,46 +83,42 @@ def test_the_report_measures_precision_against_the_books_churn(demo: Project) ->
     assert churned, "the demo book churns accounts within the 90 days"
     alerts = demo.alerts(limit=100_000)
     for rule, row in report.items():
-        mine = [a for a in alerts if a["rule"] == rule]
-        alerted = {a["account_id"] for a in mine}
+        mine = [a for a in alerts if a.rule == rule]
+        alerted = {a.account_id for a in mine}
         after = {
-            a["account_id"]
+            a.account_id
             for a in mine
-            if a["account_id"] in churn
-            and a["opened_on"] <= churn[a["account_id"]] <= a["opened_on"] + dt.timedelta(180)
+            if a.account_id in churn
+            and a.opened_on <= churn[a.account_id] <= a.opened_on + dt.timedelta(180)
         }
         caught = {
-            c
-            for c in churned
-            if any(a["account_id"] == c and a["opened_on"] <= churn[c] for a in mine)
+            c for c in churned if any(a.account_id == c and a.opened_on <= churn[c] for a in mine)
         }
-        assert row["alerts"] == len(mine), rule
-        assert row["alerted"] == len(alerted), rule
-        assert row["churned_after"] == len(after), rule
-        assert row["precision"] == round(len(after) / len(alerted), 4), rule
-        assert row["churned"] == len(churned), rule
-        assert row["missed"] == len(churned - caught), rule
-        assert row["recall"] == round(len(caught) / len(churned), 4), rule
+        assert row.alerts == len(mine), rule
+        assert row.alerted == len(alerted), rule
+        assert row.churned_after == len(after), rule
+        assert row.precision == round(len(after) / len(alerted), 4), rule
+        assert row.churned == len(churned), rule
+        assert row.missed == len(churned - caught), rule
+        assert row.recall == round(len(caught) / len(churned), 4), rule
     # the health rules together catch most of the churn the book has (an account with an
     # open act alert gets no investigate one as well); an alert is no coin toss: alerted
     # accounts churn more often than the book's scored accounts do
-    health = [a for a in alerts if a["rule"] in ("investigate", "act")]
+    health = [a for a in alerts if a.rule in ("investigate", "act")]
     caught = {
-        c
-        for c in churned
-        if any(a["account_id"] == c and a["opened_on"] <= churn[c] for a in health)
+        c for c in churned if any(a.account_id == c and a.opened_on <= churn[c] for a in health)
     }
     assert len(caught) / len(churned) >= 0.5
     base = len(churned) / len(book)
-    assert report["adoption-red"]["precision"] > base
+    assert report["adoption-red"].precision > base
 
 
 @pytest.mark.slow
 def test_outcomes_per_alert_name_the_later_score_and_renewal(demo: Project) -> None:
     rows = demo.alert_outcomes(rule="act", limit=100_000)
     assert rows
-    assert all(r["rule"] == "act" for r in rows)
-    early = [r for r in rows if r["opened_on"] <= END - dt.timedelta(days=30)]
-    assert all(r["score_later"] is not None for r in early)
-    assert {r["outcome"] for r in rows} <= {"renewed", "churned", None}
-    assert all(r["task_status"] == "open" for r in rows)
+    assert all(r.rule == "act" for r in rows)
+    early = [r for r in rows if r.opened_on <= END - dt.timedelta(days=30)]
+    assert all(r.score_later is not None for r in early)
+    assert {r.outcome for r in rows} <= {"renewed", "churned", None}
+    assert all(r.task_status == "open" for r in rows)

@@ -19,7 +19,7 @@ def rules(body: str) -> str:
 
 def opened(book: Book) -> list[tuple[str, dt.date, str]]:
     rows = book.project.alerts(limit=100)
-    return sorted((a["account_id"], a["opened_on"], a["status"]) for a in rows)
+    return sorted((a.account_id, a.opened_on, a.status) for a in rows)
 
 
 def test_band_change_alerts_on_the_move_into_a_band(book_factory: Callable[..., Book]) -> None:
@@ -41,7 +41,7 @@ def test_drop_compares_with_the_best_score_of_the_window(book_factory: Callable[
     assert opened(book) == []
     book.score(day(2), a1=74, a2=88)
     [a] = book.project.alerts()
-    assert (a["account_id"], a["value"]) == ("a1", 16.0)
+    assert (a.account_id, a.value) == ("a1", 16.0)
     # the peak leaves the window after 7 days: the drop no longer holds
     book.score(day(9), a1=74, a2=88)
     assert opened(book) == [("a1", day(2), "resolved")]
@@ -67,9 +67,9 @@ def test_a_new_detractor_answer_alerts_once(book_factory: Callable[..., Book]) -
     book.score(day(2), a1=80, a2=80)
     assert opened(book) == [("a1", day(1), "open")]
     [t] = book.project.tasks()
-    assert t["playbook"] == "nps-detractor"
+    assert t.playbook == "nps-detractor"
     # without email_customers the customer emails are steps for the CSM
-    assert [s["email_contact"] for s in t["steps"]] == [None, None, None]
+    assert [s.email_contact for s in t.steps] == [None, None, None]
     book.score(day(11), a1=80, a2=80)
     assert opened(book) == [("a1", day(1), "resolved")]
 
@@ -131,16 +131,16 @@ def test_a_playbook_that_opts_in_emails_the_customer_contacts(
     )
     book.score(day(0), a1=50)
     [d] = book.project.deliveries()
-    assert (d["kind"], d["channel"], d["recipient"], d["subject"]) == (
+    assert (d.kind, d.channel, d.recipient, d.subject) == (
         "customer",
         "email",
         "kim@cust.example",
         "Hello Acct a1",
     )
-    assert d["body"] == "Hi Kim, book me at https://cal.example/dana"
-    assert d["status"] == "pending"  # due in two days
+    assert d.body == "Hi Kim, book me at https://cal.example/dana"
+    assert d.status == "pending"  # due in two days
     [t] = book.project.tasks()
-    assert [s["email_contact"] for s in t["steps"]] == [None, "champion"]
+    assert [s.email_contact for s in t.steps] == [None, "champion"]
 
 
 def test_a_date_before_the_latest_evaluated_is_not_evaluated(

@@ -77,7 +77,7 @@ def test_a_move_to_another_scorecard_is_not_a_customer_drop(
     assert change.moved == ["scorecard onboarding → standard", "segment new → rest"]
     assert project.explain_change("a2", vs=DAY, as_of=later).moved == []
     # the drop rule fires on the customer only; a2 also turned red, a1 entered red by a move
-    assert sorted((a["rule"], a["account_id"]) for a in project.alerts()) == [
+    assert sorted((a.rule, a.account_id) for a in project.alerts()) == [
         ("fell", "a2"),
         ("turned-red", "a2"),
     ]

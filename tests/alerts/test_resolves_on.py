@@ -31,7 +31,7 @@ alerts:
 
 
 def _open(book: Book) -> dict[str, str]:
-    return {a["rule"]: a["status"] for a in book.project.alerts(account_id="a1")}
+    return {a.rule: a.status for a in book.project.alerts(account_id="a1")}
 
 
 def test_a_call_resolves_the_alert_of_a_rule_that_says_so(
@@ -48,15 +48,15 @@ def test_a_call_resolves_the_alert_of_a_rule_that_says_so(
     assert _open(book) == {"low": "open", "lower": "open"}
 
     logged = p.log_touchpoint("a1", "call", author="ann", occurred_at=dt.datetime(2025, 3, 2, 9))
-    [low] = [a for a in p.alerts(account_id="a1") if a["rule"] == "low"]
-    assert logged["resolved_alerts"] == [low["id"]]
-    assert (low["status"], low["resolved_on"]) == ("resolved", dt.date(2025, 3, 2))
+    [low] = [a for a in p.alerts(account_id="a1") if a.rule == "low"]
+    assert logged["resolved_alerts"] == [low.id]
+    assert (low.status, low.resolved_on) == ("resolved", dt.date(2025, 3, 2))
     # the rule without resolves_on keeps its alert open; the audit log names what resolved
     assert _open(book) == {"low": "resolved", "lower": "open"}
     [entry] = [
         e for e in p.audit(10, action="touchpoint.logged") if e.detail.get("kind") == "call"
     ][:1]
-    assert entry.detail["resolved_alerts"] == [low["id"]]
+    assert entry.detail["resolved_alerts"] == [low.id]
     # nothing open to resolve: a second call resolves nothing
     assert p.log_touchpoint("a1", "meeting", author="ann")["resolved_alerts"] == []
     # over the API, the answer names the alerts a meeting resolved
@@ -64,9 +64,9 @@ def test_a_call_resolves_the_alert_of_a_rule_that_says_so(
     key = p.create_key("crm", "editor").secret
     r = api.post("/api/accounts/a2/touchpoints", headers=bearer(key), json={"kind": "meeting"})
     [a2] = p.alerts(account_id="a2")
-    assert (r.status_code, r.json()["resolved_alerts"], a2["status"]) == (
+    assert (r.status_code, r.json()["resolved_alerts"], a2.status) == (
         201,
-        [a2["id"]],
+        [a2.id],
         "resolved",
     )
 

@@ -107,13 +107,13 @@ def test_an_account_with_an_open_act_alert_gets_no_investigate_alert(
     )
     day = DAY0
     book.score(day, a1=50, a2=70, a3=90)
-    opened = {(a["rule"], a["account_id"]) for a in book.project.alerts()}
+    opened = {(a.rule, a.account_id) for a in book.project.alerts()}
     assert opened == {("act", "a1"), ("look", "a2")}
-    assert sorted(t["account_id"] for t in book.project.tasks()) == ["a1", "a2"]
+    assert sorted(t.account_id for t in book.project.tasks()) == ["a1", "a2"]
     # a1 recovers into yellow: its act alert resolves, and only then may it investigate
     book.score(day + dt.timedelta(days=1), a1=70, a2=70, a3=90)
     book.score(day + dt.timedelta(days=2), a1=70, a2=70, a3=90)
-    alerts = {(a["rule"], a["account_id"], a["status"]) for a in book.project.alerts()}
+    alerts = {(a.rule, a.account_id, a.status) for a in book.project.alerts()}
     assert ("act", "a1", "resolved") in alerts
     assert ("look", "a1", "open") in alerts
 
@@ -140,4 +140,4 @@ def test_validate_makes_a_dry_run_and_warns_of_a_rule_on_the_wrong_scale(
     assert "act below act 1 of 3 (33%) 0" in out
     assert "loud below act 3 of 3 (100%) 0" in out
     assert "warning rule 'loud' fires on more than 50% of the scored accounts" in out
-    assert sorted(a["rule"] for a in before) == ["act", "loud", "loud", "loud"]
+    assert sorted(a.rule for a in before) == ["act", "loud", "loud", "loud"]

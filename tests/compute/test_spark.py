@@ -165,9 +165,7 @@ def test_rounding_ties_round_alike_on_spark(spark_session: Any, tmp_path: Path) 
     projects = pair(tmp_path / "ties" / "stethoscope.duckdb", tmp_path, "ties")
     try:
         score_both(projects, TIE_MODEL, (END,))
-        got = {
-            r["account_id"]: (r["score"], r["band"]) for r in projects["spark"].scores(as_of=END)
-        }
+        got = {r.account_id: (r.score, r.band) for r in projects["spark"].scores(as_of=END)}
     finally:
         for p in projects.values():
             p.close()

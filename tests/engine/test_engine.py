@@ -86,15 +86,15 @@ def test_backfill_equals_single_runs(golden: Project) -> None:
     golden.run(as_of=AS_OF - dt.timedelta(days=3))
     assert golden.scores(as_of=AS_OF - dt.timedelta(days=3)) == backfilled
     # trends come from the stored history
-    rows = {r["account_id"]: r for r in golden.scores(as_of=AS_OF)}
-    assert rows["g1"]["change_7d"] is None  # no score 7 days before
+    rows = {r.account_id: r for r in golden.scores(as_of=AS_OF)}
+    assert rows["g1"].change_7d is None  # no score 7 days before
     golden.run(as_of=AS_OF - dt.timedelta(days=7))
-    rows = {r["account_id"]: r for r in golden.scores(as_of=AS_OF)}
-    past = {r["account_id"]: r for r in golden.scores(as_of=AS_OF - dt.timedelta(days=7))}
-    assert rows["g1"]["change_7d"] == pytest.approx(rows["g1"]["score"] - past["g1"]["score"])
+    rows = {r.account_id: r for r in golden.scores(as_of=AS_OF)}
+    past = {r.account_id: r for r in golden.scores(as_of=AS_OF - dt.timedelta(days=7))}
+    assert rows["g1"].change_7d == pytest.approx(rows["g1"].score - past["g1"].score)
     # explain carries the same trend, and one per group score
     e = golden.explain("g1", as_of=AS_OF)
-    assert e.trends["score"][7] == round(rows["g1"]["score"] - past["g1"]["score"], 1)
+    assert e.trends["score"][7] == round(rows["g1"].score - past["g1"].score, 1)
     assert e.trends["score"][90] is None
     assert e.trends["adoption"][7] is not None
 

@@ -145,13 +145,13 @@ def test_measure_grades(golden: Project, account: str) -> None:
 
 
 def test_scores_bands_segments_and_coverage(golden: Project) -> None:
-    rows = {r["account_id"]: r for r in golden.scores()}
+    rows = {r.account_id: r for r in golden.scores()}
     assert set(rows) == {"g1", "g2", "g3", "g4"}  # g5 churned before the date
     for account, (scorecard, score, band, coverage) in SCORES.items():
         r = rows[account]
-        assert (r["scorecard"], r["score"], r["band"]) == (scorecard, score, band), account
-        assert r["coverage"] == pytest.approx(coverage), account
-    exp = {r["account_id"]: r["score"] for r in golden.scores(score="expansion")}
+        assert (r.scorecard, r.score, r.band) == (scorecard, score, band), account
+        assert r.coverage == pytest.approx(coverage), account
+    exp = {r.account_id: r.score for r in golden.scores(score="expansion")}
     assert exp == EXPANSION
 
 

@@ -183,11 +183,11 @@ def test_values_match_the_hand_computed_ones(kinds: Project, account: str) -> No
 
 
 def test_scores_grade_them(kinds: Project) -> None:
-    rows = {r["account_id"]: r for r in kinds.scores()}
+    rows = {r.account_id: r for r in kinds.scores()}
     # deals linear 0-200, depth linear 0-5: k1 (75.25 + 40) / 2, k2 (15 + 30) / 2
-    assert rows["k1"]["score"] == pytest.approx(57.6)
-    assert rows["k2"]["score"] == pytest.approx(22.5)
-    assert rows["k3"]["score"] is None  # both measures missing
+    assert rows["k1"].score == pytest.approx(57.6)
+    assert rows["k2"].score == pytest.approx(22.5)
+    assert rows["k3"].score is None  # both measures missing
 
 
 def test_nothing_after_the_as_of_date_counts(kinds: Project, tmp_path: Path) -> None:

@@ -63,8 +63,8 @@ def _stored(p: Project, account: str) -> dict[str, Any]:
 def test_an_input_rescores_its_account_at_once_as_a_full_run_would(scored: Project) -> None:
     p = scored
     book = p.scores(sort="arr", descending=True)
-    account = book[0]["account_id"]
-    before = {r["account_id"]: r["score"] for r in book}
+    account = book[0].account_id
+    before = {r.account_id: r.score for r in book}
     runs = len(p.runs())
 
     row = p.add_input(account, "gut_check", "0", reason="sponsor left", author="ann", rescore=True)
@@ -76,7 +76,7 @@ def test_an_input_rescores_its_account_at_once_as_a_full_run_would(scored: Proje
     )
     assert done.scores["health"] != before[account]  # the gut check counts now
     # the page reads it at once; the rest of the book keeps the last run's scores
-    after = {r["account_id"]: r["score"] for r in p.scores()}
+    after = {r.account_id: r.score for r in p.scores()}
     assert after == before | {account: done.scores["health"]}
     [one] = p.runs(1)
     assert (len(p.runs()), one.accounts, one.status) == (runs + 1, 1, "ok")
@@ -85,11 +85,11 @@ def test_an_input_rescores_its_account_at_once_as_a_full_run_would(scored: Proje
     # a run of the whole book gives the account exactly what scoring it alone did
     p.run(as_of=clock.today())
     assert _stored(p, account) == rescored
-    assert p.scores(limit=1000, sort="score")[0]["score"] is not None
+    assert p.scores(limit=1000, sort="score")[0].score is not None
 
 
 def test_not_now_says_why(scored: Project, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    account = scored.scores(limit=1)[0]["account_id"]
+    account = scored.scores(limit=1)[0].account_id
     today = clock.today()
     # tomorrow, the book was last scored yesterday: an input of today does not count there
     later = clock.now() + dt.timedelta(days=1)

@@ -51,7 +51,7 @@ def test_a_tie_is_rounded_half_away_from_zero_on_every_store(
         (tmp_path / "accounts.csv").write_text(ACCOUNTS)
         p.import_file("accounts", tmp_path / "accounts.csv")
         p.run(as_of=END)
-        got = {r["account_id"]: (r["score"], r["band"]) for r in p.scores(as_of=END)}
+        got = {r.account_id: (r.score, r.band) for r in p.scores(as_of=END)}
     assert got == {
         "tie_up": (8.4, "green"),  # 8.35: DuckDB's ROUND of the double said 8.3, red
         "tie_small": (0.9, "red"),  # 0.85, held as 0.84999999999999998

@@ -45,7 +45,7 @@ def scored(p: Project, preset: str) -> tuple[list[dict[str, Any]], list[dict[str
     model = p.load_model()
     p.run(start=DATES[0], end=DATES[1])
     book = [
-        {k: r[k] for k in ("account_id", "score", "band", "coverage", "scorecard")}
+        r.model_dump(include={"account_id", "score", "band", "coverage", "scorecard"})
         for score in model.scores
         for d in DATES
         for r in p.scores(score=score, as_of=d, sort="name")

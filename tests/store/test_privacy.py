@@ -376,7 +376,7 @@ def test_forget_account_leaves_nothing_of_it_anywhere(project: Project) -> None:
     adds = project.audit(10, action="input.add")
     assert {a.detail["account_id"] for a in adds} == {"beta", privacy.reference("account", "acme")}
     # the other accounts still score
-    assert {r["account_id"] for r in project.scores(as_of=AS_OF)} == {"beta", "kid"}
+    assert {r.account_id for r in project.scores(as_of=AS_OF)} == {"beta", "kid"}
 
 
 @pytest.mark.parametrize("store", STORES)

@@ -41,7 +41,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
         p.load_demo(accounts=40, months=4, end=END)
         p.run(as_of=END - dt.timedelta(days=30))
         p.run(start=END - dt.timedelta(days=7), end=END)
-        owner = p.scores(limit=1)[0]["owner"]
+        owner = p.scores(limit=1)[0].owner
         for role in ROLES:
             p.create_user(owner if role == "editor" else f"{role}@x.example", role, PASSWORD)
     return folder

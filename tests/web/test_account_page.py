@@ -12,7 +12,7 @@ from tests.web.conftest import END, Book
 def test_recent_activity_is_the_accounts_own(book: Book) -> None:
     b = book.browser("viewer")
     con = book.project.store.con
-    account = book.project.scores(sort="arr", descending=True, limit=1)[0]["account_id"]
+    account = book.project.scores(sort="arr", descending=True, limit=1)[0].account_id
     data = b.get(f"/accounts/{account}?format=json").json()["activity"]
     start = END - dt.timedelta(days=90)
     until = END + dt.timedelta(days=1)
@@ -46,7 +46,7 @@ def test_a_gut_check_is_audited_and_counts_at_once(fresh: Book) -> None:
     p.run(as_of=dt.datetime.now(dt.UTC).date())
     b = fresh.browser("editor")
     editor = next(u for u in p.users() if u.role == "editor")
-    account = p.scores(sort="score", descending=True, limit=1)[0]["account_id"]
+    account = p.scores(sort="score", descending=True, limit=1)[0].account_id
     before = b.get(f"/accounts/{account}?format=json").json()["explanation"]["score"]
     token = b.csrf(f"/accounts/{account}")
     r = b.post(
@@ -72,7 +72,7 @@ def test_a_gut_check_is_audited_and_counts_at_once(fresh: Book) -> None:
 
 def test_model_versions_are_marked_on_the_accounts_trend(fresh: Book) -> None:
     p = fresh.project
-    account = p.scores(limit=1)[0]["account_id"]
+    account = p.scores(limit=1)[0].account_id
     old = p.load_model().version
     p.model_path().write_text(
         preset_text("successscore").replace("{name: red, below: 50", "{name: red, below: 55", 1)

@@ -124,7 +124,7 @@ def test_a_viewer_cannot_submit_inputs(fresh: Book, served: str) -> None:
     from playwright.sync_api import expect, sync_playwright
 
     problems: list[str] = []
-    account = fresh.project.scores(limit=1)[0]["account_id"]
+    account = fresh.project.scores(limit=1)[0].account_id
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         try:

@@ -164,7 +164,7 @@ def test_a_gut_check_changes_the_score_at_once_marked_on_the_chart(
     problems: list[str] = []
     page = _page(chromium, demo, demo.csm, demo.csm_password, problems)
     top = demo.project.scores(owner=demo.csm, sort="score", descending=True, limit=1)[0]
-    page.goto(f"{demo.base}/accounts/{top['account_id']}")
+    page.goto(f"{demo.base}/accounts/{top.account_id}")
     before = page.locator("#score-value").inner_text()
     page.get_by_label("Input", exact=True).select_option("gut_check")
     page.get_by_label("Value", exact=True).fill("0")
@@ -186,18 +186,18 @@ def test_a_task_worked_to_done_from_the_account_page_with_undo(demo: Demo, chrom
     problems: list[str] = []
     page = _page(chromium, demo, demo.csm, demo.csm_password, problems)
     task = demo.project.tasks(owner=demo.csm, status="open", limit=1)[0]
-    page.goto(f"{demo.base}/accounts/{task['account_id']}")
-    row = page.locator(f"#task-{task['id']}")
+    page.goto(f"{demo.base}/accounts/{task.account_id}")
+    row = page.locator(f"#task-{task.id}")
     expect(row).to_be_visible()
-    page.locator(f"#pick-{task['id']}").check()
+    page.locator(f"#pick-{task.id}").check()
     section = page.locator("section", has=row)
     section.get_by_role("button", name="Done", exact=True).click()
     banner = page.locator(".banner")
     expect(banner).to_contain_text("done")
-    assert demo.project.task(task["id"])["status"] == "done"
+    assert _status(demo, task.id) == "done"
     banner.get_by_role("button", name="Undo").click()
-    expect(page.locator(f"#task-{task['id']}")).to_be_visible()
-    assert demo.project.task(task["id"])["status"] == "open"
+    expect(page.locator(f"#task-{task.id}")).to_be_visible()
+    assert _status(demo, task.id) == "open"
     assert problems == []
 
 
@@ -283,3 +283,9 @@ def test_a_backtest_runs_beside_a_scoring_run_and_pages_stay_fast(
     expect(page.locator("#quality")).to_contain_text("In the latest backtest")
     expect(page.locator("#forecast-words")).to_contain_text("Expected churned ARR")
     assert problems == []
+
+
+def _status(demo: Demo, task_id: int) -> str:
+    found = demo.project.task(task_id)
+    assert found is not None
+    return found.status

@@ -28,21 +28,21 @@ def test_model_page_says_the_model_in_words_with_coverage(book: Book) -> None:
     assert gut["graded"] == sum(
         1
         for r in frame
-        if p.explain(r["account_id"]).measures
+        if p.explain(r.account_id).measures
         and any(
             m.measure == "gut_check" and m.grade is not None
-            for m in p.explain(r["account_id"]).measures
+            for m in p.explain(r.account_id).measures
         )
     )
     # each measure applies to the accounts whose scorecard holds it
-    cards = {r["scorecard"] for r in frame}
+    cards = {r.scorecard for r in frame}
     for c in cov.values():
-        assert c["applies"] == sum(1 for r in frame if r["scorecard"] in c["scorecards"])
+        assert c["applies"] == sum(1 for r in frame if r.scorecard in c["scorecards"])
         assert 0 <= c["graded"] <= c["applies"]
     assert cards
     conf = data["coverage"]["confidence"]
     assert conf["accounts"] == scored
-    assert conf["full_coverage"] == sum(1 for r in frame if r["coverage"] >= 0.999999)
+    assert conf["full_coverage"] == sum(1 for r in frame if r.coverage >= 0.999999)
     assert conf["full_coverage"] + conf["most"] + conf["half"] + conf["little"] == scored
     # the weights of each scorecard's items are shares adding up to 1
     for card in data["model"]["scorecards"]:

@@ -21,7 +21,7 @@ def marked(built: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bo
     touchpoint's note, a run's error."""
     b = Book(built, tmp_path_factory.mktemp("csv") / "book")
     p = b.project
-    account = p.scores(limit=1)[0]["account_id"]
+    account = p.scores(limit=1)[0].account_id
     with p._lock:
         p.store.con.execute("UPDATE accounts SET name = '=HYPERLINK(1)' WHERE id = ?", [account])
         p.store.con.execute(
@@ -67,7 +67,7 @@ def test_the_accounts_listing_as_csv(marked: Book) -> None:
 
 def test_every_table_of_the_account_page_as_csv(marked: Book) -> None:
     b = marked.browser("editor")
-    account = marked.project.scores(limit=1)[0]["account_id"]
+    account = marked.project.scores(limit=1)[0].account_id
     data = b.get(f"/accounts/{account}?format=json").json()
     page = _links(b.get(f"/accounts/{account}"))
     e = data["explanation"]

@@ -17,20 +17,20 @@ def test_breakdowns_by_segment_and_owner_add_up(book: Book) -> None:
     data = book.browser("viewer").get("/?format=json").json()
     rows = book.project.scores()
     for key, listed in (("segment", data["segments"]), ("owner", data["owners"])):
-        expected = Counter((r[key], r["band"]) for r in rows)
+        expected = Counter((getattr(r, key), r.band) for r in rows)
         for k in listed:
             assert k["accounts"] == sum(n for (v, _), n in expected.items() if v == k["key"])
             assert k["bands"] == {b: n for (v, b), n in expected.items() if v == k["key"]}
-            arr = sum(r["arr"] or 0 for r in rows if r[key] == k["key"])
+            arr = sum(r.arr or 0 for r in rows if getattr(r, key) == k["key"])
             assert k["arr"] == pytest.approx(arr)
-            risk = sum(r["arr"] or 0 for r in rows if r[key] == k["key"] and r["band"] == "red")
+            risk = sum(r.arr or 0 for r in rows if getattr(r, key) == k["key"] and r.band == "red")
             assert k["at_risk"] == pytest.approx(risk)
         # the most ARR at risk first
         assert [k["at_risk"] for k in listed] == sorted(
             (k["at_risk"] for k in listed), reverse=True
         )
-    assert len(data["segments"]) == len({r["segment"] for r in rows})
-    assert data["owners_total"] == len({r["owner"] for r in rows})
+    assert len(data["segments"]) == len({r.segment for r in rows})
+    assert data["owners_total"] == len({r.owner for r in rows})
 
 
 def test_bands_over_time_are_the_stored_history(book: Book) -> None:
@@ -43,7 +43,7 @@ def test_bands_over_time_are_the_stored_history(book: Book) -> None:
     assert [h["as_of"] for h in data["history"]] == [str(d) for d in days]
     for h in data["history"]:
         day = dt.date.fromisoformat(h["as_of"])
-        assert h["counts"] == dict(Counter(r["band"] for r in p.scores(as_of=day)))
+        assert h["counts"] == dict(Counter(r.band for r in p.scores(as_of=day)))
     html = b.get("/").text
     assert html.count('<rect x="') == sum(len(h["counts"]) for h in data["history"])
     assert f"{days[0]}: red " in html  # each bar says its date, band and count
@@ -52,10 +52,10 @@ def test_bands_over_time_are_the_stored_history(book: Book) -> None:
 def test_my_portfolio_is_the_owners_book(book: Book) -> None:
     owner = user_name(book.project, "editor")
     data = book.browser("editor").get("/?mine=1&format=json").json()
-    mine = [r for r in book.project.scores() if r["owner"] == owner]
+    mine = [r for r in book.project.scores() if r.owner == owner]
     assert data["owner"] == owner
     assert data["accounts"] == len(mine) > 0
-    assert {d["account_id"] for d in data["drops"]} <= {r["account_id"] for r in mine}
+    assert {d["account_id"] for d in data["drops"]} <= {r.account_id for r in mine}
     assert [o["key"] for o in data["owners"]] == [owner]
     assert sum(sum(h["counts"].values()) for h in data["history"][-1:]) == len(mine)
     assert 'href="/">The whole book' in book.browser("editor").get("/?mine=1").text

@@ -59,7 +59,7 @@ def held(fresh: Book, editor: Browser) -> Iterator[Book]:
 
 
 def first(project: Project) -> str:
-    return str(project.scores(limit=1, as_of=END)[0]["account_id"])
+    return str(project.scores(limit=1, as_of=END)[0].account_id)
 
 
 def within(call: Callable[[], Any]) -> Any:

@@ -57,7 +57,7 @@ def sign_in(page: Any, served: str, name: str) -> None:
 def pages(book: Book) -> list[str]:
     """Every page of the dashboard that a signed-in user reaches, with content in it: the
     account is the one with the most activity, so that its feed scrolls."""
-    top = book.project.scores(sort="arr", descending=True, limit=1)[0]["account_id"]
+    top = book.project.scores(sort="arr", descending=True, limit=1)[0].account_id
     return [
         "/today",
         "/",
@@ -201,7 +201,7 @@ def test_the_skip_link_is_the_first_stop_and_skips_the_navigation(
 ) -> None:
     from playwright.sync_api import expect
 
-    top = fresh.project.scores(sort="arr", descending=True, limit=1)[0]["account_id"]
+    top = fresh.project.scores(sort="arr", descending=True, limit=1)[0].account_id
     page = chromium.new_page(viewport=WIDE)
     sign_in(page, served, user_name(fresh.project, "viewer"))
     for path in ("/", f"/accounts/{top}"):
@@ -230,8 +230,8 @@ def test_the_activity_feed_scrolls_from_the_keyboard(
     sign_in(page, served, user_name(fresh.project, "viewer"))
     counts = {}
     for r in fresh.project.scores(limit=40):
-        data = page.request.get(f"{served}/accounts/{r['account_id']}?format=json").json()
-        counts[r["account_id"]] = len(data["activity"]["items"])
+        data = page.request.get(f"{served}/accounts/{r.account_id}?format=json").json()
+        counts[r.account_id] = len(data["activity"]["items"])
     busiest = max(counts, key=lambda a: counts[a])
     page.goto(f"{served}/accounts/{busiest}")
     box = page.get_by_role("region", name="Tickets, surveys and conversations")

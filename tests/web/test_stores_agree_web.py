@@ -24,16 +24,14 @@ def _pages(request: pytest.FixtureRequest, store: str, folder: Path) -> dict[str
         p.model_path().write_text(preset_text("successscore"))
         p.load_demo(accounts=30, months=3, end=END)
         p.run(start=END - dt.timedelta(days=7), end=END)
-        p.add_input(
-            p.scores(limit=1)[0]["account_id"], "gut_check", "3", reason="checked", author="t"
-        )
+        p.add_input(p.scores(limit=1)[0].account_id, "gut_check", "3", reason="checked", author="t")
         first = p.scores(limit=1)[0]
-        owner, account = first["owner"], first["account_id"]
+        owner, account = first.owner, first.account_id
         out = {
             "portfolio": views.portfolio(p),
             "mine": views.portfolio(p, owner=owner),
             "by_trend": views.accounts(p, sort="change_7d", descending=True),
-            "searched": views.accounts(p, search=first["name"][1:5].upper(), owner=owner),
+            "searched": views.accounts(p, search=first.name[1:5].upper(), owner=owner),
             "by_name": views.accounts(p, sort="name", band="red"),
             "account": views.account(p, account),
             "model": model_page.model_view(p),

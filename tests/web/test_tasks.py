@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 from stethoscope import clock
+from stethoscope.rows import TaskRow
 from stethoscope.store import audit
 from tests.web.conftest import Book, Browser, user_name
 
@@ -67,7 +68,13 @@ def _bulk(b: Browser, csrf: str, ids: list[int], **fields: str) -> Any:
 
 
 def _state(book: Book, ids: list[int]) -> dict[int, dict[str, Any]]:
-    return {i: {k: book.project.task(i)[k] for k in FIELDS} for i in ids}  # type: ignore[index]
+    return {i: {k: getattr(book.project.task(i), k) for k in FIELDS} for i in ids}
+
+
+def _task(book: Book, task_id: int) -> TaskRow:
+    found = book.project.task(task_id)
+    assert found is not None
+    return found
 
 
 def test_the_worklist_is_a_table_of_my_open_tasks(fresh: Book) -> None:
@@ -92,32 +99,28 @@ def test_sorting_and_filters_return_the_rows_the_store_holds(fresh: Book) -> Non
     with_tasks(fresh, TWO_RULES)
     p = fresh.project
     tasks = p.tasks(status="open", limit=1000)
-    arr = {s["account_id"]: s["arr"] for s in p.scores(limit=1000)}
-    severity = {a["id"]: a["severity"] for a in p.alerts(limit=1000)}
-    assert {severity[t["alert_id"]] for t in tasks} == {"act", "info"}
+    arr = {s.account_id: s.arr for s in p.scores(limit=1000)}
+    severity = {a.id: a.severity for a in p.alerts(limit=1000)}
+    assert {severity[t.alert_id] for t in tasks} == {"act", "info"}
     # due dates spread around today: overdue, this week, later
     today = clock.today()
-    due = {
-        t["id"]: today + dt.timedelta(days=(-3, 0, 6, 7, 30)[i % 5]) for i, t in enumerate(tasks)
-    }
+    due = {t.id: today + dt.timedelta(days=(-3, 0, 6, 7, 30)[i % 5]) for i, t in enumerate(tasks)}
     for i, day in due.items():
         p.store.con.execute("UPDATE tasks SET due_on = ? WHERE id = ?", [day, i])
     b = fresh.browser("viewer")
-    everyone = sorted(t["id"] for t in tasks)
+    everyone = sorted(t.id for t in tasks)
     assert sorted(_ids(b)) == everyone
-    by_arr = sorted(tasks, key=lambda t: (-arr[t["account_id"]], due[t["id"]], t["id"]))
-    assert _ids(b, sort="arr", order="desc") == [t["id"] for t in by_arr]
-    assert _ids(b, sort="due") == [
-        t["id"] for t in sorted(tasks, key=lambda t: (due[t["id"]], t["id"]))
-    ]
-    assert sorted(_ids(b, rule="low")) == sorted(t["id"] for t in tasks if t["rule"] == "low")
+    by_arr = sorted(tasks, key=lambda t: (-arr[t.account_id], due[t.id], t.id))
+    assert _ids(b, sort="arr", order="desc") == [t.id for t in by_arr]
+    assert _ids(b, sort="due") == [t.id for t in sorted(tasks, key=lambda t: (due[t.id], t.id))]
+    assert sorted(_ids(b, rule="low")) == sorted(t.id for t in tasks if t.rule == "low")
     assert sorted(_ids(b, severity="info")) == sorted(
-        t["id"] for t in tasks if severity[t["alert_id"]] == "info"
+        t.id for t in tasks if severity[t.alert_id] == "info"
     )
     values = sorted(arr.values())
     lo, hi = values[10], values[30]
     assert sorted(_ids(b, arr_min=lo, arr_max=hi)) == sorted(
-        t["id"] for t in tasks if lo <= arr[t["account_id"]] <= hi
+        t.id for t in tasks if lo <= arr[t.account_id] <= hi
     )
     week = today + dt.timedelta(days=7)
     for name, keep in (
@@ -161,7 +164,7 @@ def test_the_worklist_pages_its_rows(fresh: Book) -> None:
 
 def test_a_bulk_done_of_three_tasks_then_undo_restores_them_exactly(fresh: Book) -> None:
     me = with_tasks(fresh)
-    ids = [t["id"] for t in fresh.project.tasks(owner=me, status="open", limit=3)]
+    ids = [t.id for t in fresh.project.tasks(owner=me, status="open", limit=3)]
     assert len(ids) == 3
     fresh.project.tick_task_step(ids[0], 0)  # a ticked step is part of what comes back
     before = _state(fresh, ids)
@@ -170,7 +173,7 @@ def test_a_bulk_done_of_three_tasks_then_undo_restores_them_exactly(fresh: Book)
     r = _bulk(b, csrf, ids, action="done", back="/tasks?sort=arr")
     assert r.status_code == 303
     change = int(re.fullmatch(r"/tasks\?sort=arr&changed=(\d+)", r.headers["location"])[1])  # type: ignore[index]
-    assert {fresh.project.task(i)["status"] for i in ids} == {"done"}  # type: ignore[index]
+    assert {_task(fresh, i).status for i in ids} == {"done"}
     page = b.get(r.headers["location"]).text
     assert "Marked done: 3 tasks." in page
     assert f'name="change" value="{change}"' in page
@@ -194,7 +197,7 @@ def test_a_bulk_done_of_three_tasks_then_undo_restores_them_exactly(fresh: Book)
 
 def test_undo_refuses_to_overwrite_a_later_change(fresh: Book) -> None:
     me = with_tasks(fresh)
-    ids = [t["id"] for t in fresh.project.tasks(owner=me, status="open", limit=2)]
+    ids = [t.id for t in fresh.project.tasks(owner=me, status="open", limit=2)]
     b = fresh.browser("editor")
     csrf = b.csrf("/tasks")
     change = int(_bulk(b, csrf, ids, action="done").headers["location"].split("changed=")[1])
@@ -208,7 +211,7 @@ def test_undo_refuses_to_overwrite_a_later_change(fresh: Book) -> None:
 
 def test_bulk_snooze_and_assign(fresh: Book) -> None:
     me = with_tasks(fresh)
-    ids = [t["id"] for t in fresh.project.tasks(owner=me, status="open", limit=2)]
+    ids = [t.id for t in fresh.project.tasks(owner=me, status="open", limit=2)]
     b = fresh.browser("editor")
     csrf = b.csrf("/tasks")
     later = clock.today() + dt.timedelta(days=3)
@@ -217,7 +220,7 @@ def test_bulk_snooze_and_assign(fresh: Book) -> None:
     for i in ids:
         t = fresh.project.task(i)
         assert t is not None
-        assert (t["status"], t["snoozed_until"]) == ("snoozed", later)
+        assert (t.status, t.snoozed_until) == ("snoozed", later)
     assert "Snoozed: 2 tasks." in b.get(r.headers["location"]).text
     r = _bulk(b, csrf, ids, action="snooze", until=clock.today().isoformat())
     assert r.status_code == 400
@@ -225,7 +228,7 @@ def test_bulk_snooze_and_assign(fresh: Book) -> None:
     other = next(o for o in fresh.project.task_choices()["owners"] if o != me)
     r = _bulk(b, csrf, ids, action="assign", assignee=other)
     assert r.status_code == 303
-    assert {fresh.project.task(i)["owner"] for i in ids} == {other}  # type: ignore[index]
+    assert {_task(fresh, i).owner for i in ids} == {other}
     assert set(_ids(b, status="snoozed", owner=other)) == set(ids)
     # the owner pick-list of the page offers them
     assert f'<option value="{other}">' in b.get("/tasks").text
@@ -237,29 +240,29 @@ def test_bulk_snooze_and_assign(fresh: Book) -> None:
 def test_a_playbook_step_tick_persists(fresh: Book) -> None:
     me = with_tasks(fresh)
     [t] = fresh.project.tasks(owner=me, status="open", limit=1)
-    assert len(t["steps"]) >= 2
+    assert len(t.steps) >= 2
     b = fresh.browser("editor")
     csrf = b.csrf("/tasks")
     r = b.post(
-        f"/tasks/{t['id']}/steps", data={"csrf_token": csrf, "step": "1:done", "back": "/tasks"}
+        f"/tasks/{t.id}/steps", data={"csrf_token": csrf, "step": "1:done", "back": "/tasks"}
     )
-    assert (r.status_code, r.headers["location"]) == (303, f"/tasks#task-{t['id']}")
-    steps = fresh.project.task(t["id"])["steps"]  # type: ignore[index]
-    assert [s.get("done", False) for s in steps[:2]] == [False, True]
+    assert (r.status_code, r.headers["location"]) == (303, f"/tasks#task-{t.id}")
+    steps = _task(fresh, t.id).steps
+    assert [s.done or False for s in steps[:2]] == [False, True]
     page = b.get("/tasks").text
     assert f"1 of {len(steps)} steps done" in page
     assert 'value="1:undone" aria-pressed="true"' in page
-    b.post(f"/tasks/{t['id']}/steps", data={"csrf_token": csrf, "step": "1:undone"})
-    assert not any(s.get("done") for s in fresh.project.task(t["id"])["steps"])  # type: ignore[index]
-    r = b.post(f"/tasks/{t['id']}/steps", data={"csrf_token": csrf, "step": "99:done"})
+    b.post(f"/tasks/{t.id}/steps", data={"csrf_token": csrf, "step": "1:undone"})
+    assert not any(s.done for s in _task(fresh, t.id).steps)
+    r = b.post(f"/tasks/{t.id}/steps", data={"csrf_token": csrf, "step": "99:done"})
     assert r.status_code == 400
-    assert f"task {t['id']} has no step 100" in r.text
+    assert f"task {t.id} has no step 100" in r.text
 
 
 def test_a_viewer_and_a_form_without_csrf_cannot_act(fresh: Book) -> None:
     me = with_tasks(fresh)
     [t, *_] = fresh.project.tasks(owner=me)
-    before = _state(fresh, [t["id"]])
+    before = _state(fresh, [t.id])
     viewer = fresh.browser("viewer")
     page = viewer.get("/tasks", params={"owner": me})
     assert "Tasks of" in page.text
@@ -267,37 +270,35 @@ def test_a_viewer_and_a_form_without_csrf_cannot_act(fresh: Book) -> None:
     assert 'name="action"' not in page.text
     csrf = viewer.csrf("/tasks?owner=*")
     for url, data in (
-        ("/tasks/bulk", {"action": "done", "task": str(t["id"])}),
-        (f"/tasks/{t['id']}/steps", {"step": "0:done"}),
+        ("/tasks/bulk", {"action": "done", "task": str(t.id)}),
+        (f"/tasks/{t.id}/steps", {"step": "0:done"}),
         ("/tasks/undo", {"change": "1"}),
     ):
         assert viewer.post(url, data={"csrf_token": csrf, **data}).status_code == 403
     editor = fresh.browser("editor")
-    assert (
-        editor.post("/tasks/bulk", data={"action": "done", "task": str(t["id"])}).status_code == 403
-    )
-    assert _state(fresh, [t["id"]]) == before
+    assert editor.post("/tasks/bulk", data={"action": "done", "task": str(t.id)}).status_code == 403
+    assert _state(fresh, [t.id]) == before
 
 
 def test_the_account_page_lists_its_open_alerts_and_tasks_with_the_actions(fresh: Book) -> None:
     with_tasks(fresh)
     [t, *_] = fresh.project.tasks(status="open")
-    account = t["account_id"]
+    account = t.account_id
     open_tasks = fresh.project.tasks(account_id=account, status="open", limit=100)
     b = fresh.browser("editor")
     page = b.get(f"/accounts/{account}").text
     assert '<h2 id="tasks">Alerts and tasks</h2>' in page
     assert page.count('<tr id="task-') == len(open_tasks) >= 1
     for alert in fresh.project.alerts(account_id=account, status="open"):
-        assert f'{alert["rule"]} <span class="meta">({alert["severity"]}' in page
+        assert f'{alert.rule} <span class="meta">({alert.severity}' in page
     csrf = b.csrf(f"/accounts/{account}")
-    r = _bulk(b, csrf, [t["id"]], action="done", back=f"/accounts/{account}")
+    r = _bulk(b, csrf, [t.id], action="done", back=f"/accounts/{account}")
     assert r.headers["location"].startswith(f"/accounts/{account}?changed=")
     after = b.get(r.headers["location"]).text
     assert "Marked done: 1 task." in after
     assert after.count('<tr id="task-') == len(open_tasks) - 1
     # a form cannot send anyone elsewhere
-    r = _bulk(b, csrf, [open_tasks[-1]["id"]], action="reopen", back="https://evil.example/x")
+    r = _bulk(b, csrf, [open_tasks[-1].id], action="reopen", back="https://evil.example/x")
     assert r.headers["location"].startswith("/tasks?changed=")
 
 

@@ -68,9 +68,9 @@ def test_today_lists_my_changes_tasks_and_renewals_as_the_store_has_them(fresh: 
 
     tasks = p.tasks(owner=me, status="open", limit=10_000)
     assert len(data["tasks"]) == len(tasks) > 0
-    arr = {t["account_id"]: p.account(t["account_id"])["arr"] for t in tasks}  # type: ignore[index]
-    expected = sorted(tasks, key=lambda t: (-(arr[t["account_id"]] or 0), t["due_on"], t["id"]))
-    assert [t["id"] for t in data["tasks"]] == [t["id"] for t in expected]
+    arr = {t.account_id: p.account(t.account_id)["arr"] for t in tasks}  # type: ignore[index]
+    expected = sorted(tasks, key=lambda t: (-(arr[t.account_id] or 0), t.due_on, t.id))
+    assert [t["id"] for t in data["tasks"]] == [t.id for t in expected]
     for t in data["tasks"]:
         if t["account_id"] in now:
             scored = now[t["account_id"]]
@@ -108,11 +108,11 @@ def test_the_navigation_counts_my_open_tasks_on_every_page(fresh: Book) -> None:
     me = with_tasks(fresh)
     b = fresh.browser("editor")
     mine = fresh.project.tasks(owner=me, status="open", limit=10_000)
-    account = mine[0]["account_id"]
+    account = mine[0].account_id
     for path in ("/", "/accounts", f"/accounts/{account}", "/model", "/runs", "/tasks", "/today"):
         html = b.get(path).text
         assert f'<span class="count" id="nav-open-tasks">{len(mine)}</span>' in html, path
-    fresh.project.update_task(mine[0]["id"], "done", actor="test")
+    fresh.project.update_task(mine[0].id, "done", actor="test")
     assert f'id="nav-open-tasks">{len(mine) - 1}<' in b.get("/").text
     # a user without tasks: no count at all
     assert 'class="count"' not in fresh.browser("viewer").get("/").text

@@ -132,7 +132,7 @@ def test_the_form_logs_a_touchpoint_and_its_next_step_becomes_the_owners_task(
     }
     # the next step: an open task for the account's owner, in their task list
     [task] = setup.p.tasks(owner="dana@x.example", status="open")
-    assert (task["title"], task["account_id"], task["due_on"].isoformat(), task["alert_id"]) == (
+    assert (task.title, task.account_id, task.due_on.isoformat(), task.alert_id) == (
         "Send the SSO guide",
         "a1",
         due,
@@ -172,7 +172,7 @@ def test_the_api_logs_a_touchpoint_with_the_key_as_author(setup: Setup) -> None:
         dt.datetime(2026, 11, 30, 14, 0),  # moved to UTC
     )
     [task] = setup.p.tasks(owner="dana@x.example")
-    assert (task["id"], task["title"], task["due_on"]) == (body["task_id"], "Book the QBR", None)
+    assert (task.id, task.title, task.due_on) == (body["task_id"], "Book the QBR", None)
     # a note without a next step opens no task
     r = api.post("/api/accounts/a1/touchpoints", headers=bearer(key), json={"kind": "email"})
     assert (r.status_code, r.json()["task_id"]) == (201, None)
@@ -309,4 +309,4 @@ def test_forgetting_a_contact_erases_them_from_notes_and_next_steps(setup: Setup
         None,
         "[erased] ([erased]) will sponsor the rollout",
     )
-    assert [t["title"] for t in setup.p.tasks()] == ["Send [erased] the plan"]
+    assert [t.title for t in setup.p.tasks()] == ["Send [erased] the plan"]

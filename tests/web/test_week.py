@@ -71,11 +71,9 @@ def test_arr_at_risk_by_week_is_the_scored_books(book: Book) -> None:
         scored = p.scores(as_of=d, band=worst)
         [whole] = [r for r in rows if r["by"] is None and r["as_of"] == d]
         assert whole["at_risk_accounts"] == len(scored)
-        assert whole["at_risk"] == pytest.approx(sum(r["arr"] or 0 for r in scored))
+        assert whole["at_risk"] == pytest.approx(sum(r.arr or 0 for r in scored))
         near = [
-            r
-            for r in scored
-            if r["renewal_date"] and d < r["renewal_date"] <= d + dt.timedelta(days=90)
+            r for r in scored if r.renewal_date and d < r.renewal_date <= d + dt.timedelta(days=90)
         ]
         assert whole["red_renewals"] == len(near)
         owners = [r for r in rows if r["by"] == "owner" and r["as_of"] == d]
@@ -84,7 +82,7 @@ def test_arr_at_risk_by_week_is_the_scored_books(book: Book) -> None:
 
 def test_every_portfolio_table_is_a_csv_file(fresh: Book) -> None:
     p = fresh.project
-    account = p.scores(limit=1)[0]["account_id"]
+    account = p.scores(limit=1)[0].account_id
     # an owner that a spreadsheet would run as a formula
     with p._lock:
         p.store.con.execute("UPDATE accounts SET owner = '=HYPERLINK(1)' WHERE id = ?", [account])

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stethoscope.facade.core import ProjectCore
+from stethoscope.rows import AlertOutcome, AlertRow, DeliveryRow, RuleReport, TaskRow
 
 if TYPE_CHECKING:
     from stethoscope.alerts.evaluation import Evaluation, Preview
@@ -144,11 +145,12 @@ class AlertsMixin(ProjectCore):
 
     def deliveries(
         self, *, status: str | None = None, limit: int = 50, offset: int = 0
-    ) -> list[dict[str, Any]]:
+    ) -> list[DeliveryRow]:
         from stethoscope.store import alerts as store
 
         with self._reading() as con:
-            return store.deliveries(con, status=status, limit=limit, offset=offset)
+            rows = store.deliveries(con, status=status, limit=limit, offset=offset)
+        return [DeliveryRow.model_validate(r) for r in rows]
 
     # -- alerts and what became of them ------------------------------------------------
 
@@ -161,11 +163,11 @@ class AlertsMixin(ProjectCore):
         recipient: str | None = None,
         limit: int = 50,
         offset: int = 0,
-    ) -> list[dict[str, Any]]:
+    ) -> list[AlertRow]:
         from stethoscope.store import alerts as store
 
         with self._reading() as con:
-            return store.alerts(
+            rows = store.alerts(
                 con,
                 status=status,
                 rule=rule,
@@ -174,22 +176,25 @@ class AlertsMixin(ProjectCore):
                 limit=limit,
                 offset=offset,
             )
+        return [AlertRow.model_validate(r) for r in rows]
 
-    def alert_report(self, *, horizon_days: int = 180) -> list[dict[str, Any]]:
+    def alert_report(self, *, horizon_days: int = 180) -> list[RuleReport]:
         """Per rule: alerts, accounts alerted, how many churned after, precision, churned
         accounts never alerted, recall, tasks done (see alerts.outcomes)."""
         from stethoscope.alerts import outcomes
 
         with self._reading() as con:
-            return outcomes.report(con, horizon_days=horizon_days)
+            rows = outcomes.report(con, horizon_days=horizon_days)
+        return [RuleReport.model_validate(r) for r in rows]
 
     def alert_outcomes(
         self, *, rule: str | None = None, limit: int = 100, offset: int = 0
-    ) -> list[dict[str, Any]]:
+    ) -> list[AlertOutcome]:
         from stethoscope.alerts import outcomes
 
         with self._reading() as con:
-            return outcomes.alert_outcomes(con, rule=rule, limit=limit, offset=offset)
+            rows = outcomes.alert_outcomes(con, rule=rule, limit=limit, offset=offset)
+        return [AlertOutcome.model_validate(r) for r in rows]
 
     # -- tasks -------------------------------------------------------------------------
 
@@ -201,13 +206,13 @@ class AlertsMixin(ProjectCore):
         account_id: str | None = None,
         limit: int = 50,
         offset: int = 0,
-    ) -> list[dict[str, Any]]:
+    ) -> list[TaskRow]:
         """Tasks, soonest due first; ``status='open'`` includes snoozed tasks whose date
         has come."""
         from stethoscope.store import alerts as store
 
         with self._reading() as con:
-            return store.tasks(
+            rows = store.tasks(
                 con,
                 owner=owner,
                 status=status,
@@ -215,12 +220,14 @@ class AlertsMixin(ProjectCore):
                 limit=limit,
                 offset=offset,
             )
+        return [TaskRow.model_validate(r) for r in rows]
 
-    def task(self, task_id: int) -> dict[str, Any] | None:
+    def task(self, task_id: int) -> TaskRow | None:
         from stethoscope.store import alerts as store
 
         with self._reading() as con:
-            return store.task(con, task_id)
+            found = store.task(con, task_id)
+        return None if found is None else TaskRow.model_validate(found)
 
     def update_task(
         self,
@@ -230,14 +237,14 @@ class AlertsMixin(ProjectCore):
         reason: str | None = None,
         until: dt.date | None = None,
         actor: str | None = None,
-    ) -> dict[str, Any]:
+    ) -> TaskRow:
         """Mark a task done, snoozed (until a date), dismissed (with a reason) or open
         again; recorded in the audit log as done by ``actor``."""
         from stethoscope.store import alerts as store
         from stethoscope.store import audit
 
         with self._lock:
-            return store.update_task(
+            found = store.update_task(
                 self.store.con,
                 task_id,
                 status,
@@ -245,6 +252,7 @@ class AlertsMixin(ProjectCore):
                 reason=reason,
                 snooze_until=until,
             )
+        return TaskRow.model_validate(found)
 
     # -- the worklist: tasks as a table, changed in bulk and undone (store.worklist) ----
 
@@ -327,7 +335,7 @@ class AlertsMixin(ProjectCore):
 
     def tick_task_step(
         self, task_id: int, step: int, done: bool = True, *, actor: str | None = None
-    ) -> dict[str, Any]:
+    ) -> TaskRow:
         """Tick step ``step`` (0-based) of a task's playbook, or untick it; the task."""
         from stethoscope.store import alerts as store
         from stethoscope.store import audit, worklist
@@ -336,7 +344,7 @@ class AlertsMixin(ProjectCore):
             worklist.tick(self.store.con, task_id, step, done, actor=actor or audit.local_actor())
             found = store.task(self.store.con, task_id)
         assert found is not None
-        return found
+        return TaskRow.model_validate(found)
 
     # -- outbound sync -----------------------------------------------------------------
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -16,6 +17,8 @@ from stethoscope.cli.app import app, state
 from stethoscope.errors import DataError
 
 if TYPE_CHECKING:
+    from pydantic import BaseModel
+
     from stethoscope.facade.protocol import Facade
 
 alerts_app = typer.Typer(
@@ -52,16 +55,19 @@ def _date(text: str | None, option: str) -> dt.date | None:
         ) from None
 
 
-def _print(rows: list[dict[str, Any]], columns: list[str], as_json: bool, empty: str) -> None:
+def _print(rows: Sequence[BaseModel], columns: list[str], as_json: bool, empty: str) -> None:
+    """Rows as JSON (every field), or as a table of ``columns``, fields of the rows' type
+    (stethoscope.rows)."""
     if as_json:
-        output.console.print_json(json.dumps(rows, default=str))
+        output.console.print_json(json.dumps([r.model_dump() for r in rows], default=str))
         return
     if not rows:
         output.console.print(empty, highlight=False)
         return
     table = Table(*columns)
     for r in rows:
-        table.add_row(*("" if r.get(c) is None else str(r[c]) for c in columns))
+        values = (getattr(r, c) for c in columns)
+        table.add_row(*("" if v is None else str(v) for v in values))
     output.console.print(table)
 
 
@@ -293,17 +299,17 @@ def tasks_show(task_id: Annotated[int, typer.Argument(help="The task's id.")]) -
     if t is None:
         raise DataError(f"no task {task_id}", hint="list them with `stethoscope tasks list`")
     out = output.console
-    out.print(f"Task {t['id']}: {t['title']}", highlight=False)
+    out.print(f"Task {t.id}: {t.title}", highlight=False)
     out.print(
-        f"  owner {t['owner'] or '(none)'}, due {t['due_on']}, {t['status']}"
-        + (f" until {t['snoozed_until']}" if t["snoozed_until"] else "")
-        + (f" ({t['reason']})" if t["reason"] else ""),
+        f"  owner {t.owner or '(none)'}, due {t.due_on}, {t.status}"
+        + (f" until {t.snoozed_until}" if t.snoozed_until else "")
+        + (f" ({t.reason})" if t.reason else ""),
         highlight=False,
     )
-    for i, s in enumerate(t["steps"], 1):
-        when = f" (after {s['after_days']} days)" if s["after_days"] else ""
-        mail = f" [emails the {s['email_contact']}]" if s["email_contact"] else ""
-        out.print(f"  {i}. {s['title']}{when}{mail}", highlight=False)
+    for i, s in enumerate(t.steps, 1):
+        when = f" (after {s.after_days} days)" if s.after_days else ""
+        mail = f" [emails the {s.email_contact}]" if s.email_contact else ""
+        out.print(f"  {i}. {s.title}{when}{mail}", highlight=False)
 
 
 def _change(
@@ -311,7 +317,7 @@ def _change(
 ) -> None:
     with _connect() as project:
         t = project.update_task(task_id, status, reason=reason, until=until)
-    output.console.print(f"Task {t['id']} is {t['status']}.", highlight=False)
+    output.console.print(f"Task {t.id} is {t.status}.", highlight=False)
 
 
 @tasks_app.command("done")

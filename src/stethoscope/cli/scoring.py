@@ -197,14 +197,18 @@ def scores(
             limit=limit,
             model=model,
         )
+    # the fields of a score row, without the group scores not asked for
+    from stethoscope.rows import SCORE_COLUMNS
+
     if format == "json":
-        sys.stdout.write(json.dumps(rows, default=str, indent=1) + "\n")
+        plain = [r.model_dump(include=set(SCORE_COLUMNS)) for r in rows]
+        sys.stdout.write(json.dumps(plain, default=str, indent=1) + "\n")
         return
     if format == "csv":
         from stethoscope.spreadsheet import write_csv
 
-        header = list(rows[0]) if rows else ["account_id"]
-        write_csv(sys.stdout, header, ([r[k] for k in header] for r in rows))
+        header = list(SCORE_COLUMNS) if rows else ["account_id"]
+        write_csv(sys.stdout, header, ([getattr(r, k) for k in header] for r in rows))
         return
     if not rows:
         output.note("No scores yet: run `stethoscope run` first.")
@@ -232,16 +236,16 @@ def scores(
         )
     for r in rows:
         t.add_row(
-            r["account_id"],
-            r["name"],
-            (r["owner"] or "").split("@")[0],
-            r["segment"],
-            _num(r["arr"], 0),
-            _num(r["score"]),
-            r["band"] or "unknown",
-            _num(r["change_7d"]),
-            _num(r["change_30d"]),
-            f"{r['coverage'] * 100:.0f}%" if r["coverage"] is not None else "-",
+            r.account_id,
+            r.name,
+            (r.owner or "").split("@")[0],
+            r.segment,
+            _num(r.arr, 0),
+            _num(r.score),
+            r.band or "unknown",
+            _num(r.change_7d),
+            _num(r.change_30d),
+            f"{r.coverage * 100:.0f}%" if r.coverage is not None else "-",
         )
     output.console.print(t)
 

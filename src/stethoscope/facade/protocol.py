@@ -28,6 +28,14 @@ if TYPE_CHECKING:
     from stethoscope.model.types import Model
     from stethoscope.progress import Progress
     from stethoscope.readouts import ModelDiff
+    from stethoscope.rows import (
+        AlertOutcome,
+        AlertRow,
+        DeliveryRow,
+        RuleReport,
+        ScoreRow,
+        TaskRow,
+    )
     from stethoscope.runner import RunSummary
     from stethoscope.sources.check import SourceCheck
     from stethoscope.sources.sync import SyncSummary
@@ -138,7 +146,7 @@ class Facade(Protocol):
         offset: int = 0,
         model: Path | str | None = None,
         groups: bool = False,
-    ) -> list[dict[str, Any]]: ...
+    ) -> list[ScoreRow]: ...
 
     def explain(
         self,
@@ -219,17 +227,17 @@ class Facade(Protocol):
         recipient: str | None = None,
         limit: int = 50,
         offset: int = 0,
-    ) -> list[dict[str, Any]]: ...
+    ) -> list[AlertRow]: ...
 
-    def alert_report(self, *, horizon_days: int = 180) -> list[dict[str, Any]]: ...
+    def alert_report(self, *, horizon_days: int = 180) -> list[RuleReport]: ...
 
     def alert_outcomes(
         self, *, rule: str | None = None, limit: int = 100, offset: int = 0
-    ) -> list[dict[str, Any]]: ...
+    ) -> list[AlertOutcome]: ...
 
     def deliveries(
         self, *, status: str | None = None, limit: int = 50, offset: int = 0
-    ) -> list[dict[str, Any]]: ...
+    ) -> list[DeliveryRow]: ...
 
     def drain_outbox(self) -> Drained: ...
 
@@ -241,9 +249,9 @@ class Facade(Protocol):
         account_id: str | None = None,
         limit: int = 50,
         offset: int = 0,
-    ) -> list[dict[str, Any]]: ...
+    ) -> list[TaskRow]: ...
 
-    def task(self, task_id: int) -> dict[str, Any] | None: ...
+    def task(self, task_id: int) -> TaskRow | None: ...
 
     def update_task(
         self,
@@ -252,7 +260,7 @@ class Facade(Protocol):
         *,
         reason: str | None = None,
         until: date | None = None,
-    ) -> dict[str, Any]: ...
+    ) -> TaskRow: ...
 
     def export_scores(
         self, *, fmt: str = "csv", as_of: date | None = None, score: str | None = None

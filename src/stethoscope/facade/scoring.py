@@ -14,6 +14,7 @@ from stethoscope import clock
 from stethoscope.errors import DataError, RunInProgressError
 from stethoscope.facade.core import ProjectCore
 from stethoscope.progress import Progress
+from stethoscope.rows import ScoreRow
 
 if TYPE_CHECKING:
     from stethoscope.alerts.evaluation import Evaluation
@@ -199,9 +200,9 @@ class Scoring(ProjectCore):
         offset: int = 0,
         model: Path | str | None = None,
         groups: bool = False,
-    ) -> list[dict[str, Any]]:
+    ) -> list[ScoreRow]:
         """The scored book under the current model, as of a date (default: its latest);
-        with ``groups``, each row has its group scores too."""
+        with ``groups``, each row has its group scores too (else they are empty)."""
         from stethoscope import readouts
 
         m = self.load_model(model)
@@ -223,7 +224,9 @@ class Scoring(ProjectCore):
                 limit=limit,
                 offset=offset,
             )
-            return readouts.with_groups(con, m, day, rows) if groups else rows
+            if groups:
+                rows = readouts.with_groups(con, m, day, rows)
+            return [ScoreRow.model_validate(r if groups else r | {"groups": {}}) for r in rows]
 
     def explain(
         self,

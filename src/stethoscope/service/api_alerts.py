@@ -14,6 +14,7 @@ from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from stethoscope.errors import StethoscopeError
+from stethoscope.rows import AlertOutcome, AlertRow, DeliveryRow, RuleReport, TaskRow
 from stethoscope.service.api_common import (
     ApiProblem,
     Day,
@@ -55,13 +56,57 @@ class EvaluateRequest(BaseModel):
     end: Day | None = Field(None, alias="to", description="Last (default: the latest scored).")
 
 
-def _listing(rows: list[dict[str, Any]], key: str, limit: int, offset: int) -> dict[str, Any]:
-    # one more than asked: whether a next page exists, without counting everything
+# A listing here answers ``{"<rows>": [...], "limit": L, "offset": O, "next_offset": N}``,
+# without a total: a route asks the facade for one row more than the page, which says
+# whether a next page exists without counting everything.
+NextOffset = Annotated[
+    int | None, Field(description="The offset of the next page; null on the last.")
+]
+
+
+class AlertList(BaseModel):
+    alerts: list[AlertRow] = Field(description="Newest first.")
+    limit: int
+    offset: int
+    next_offset: NextOffset
+
+
+class OutcomeList(BaseModel):
+    outcomes: list[AlertOutcome] = Field(description="Newest alert first.")
+    limit: int
+    offset: int
+    next_offset: NextOffset
+
+
+class DeliveryList(BaseModel):
+    deliveries: list[DeliveryRow] = Field(description="Newest first.")
+    limit: int
+    offset: int
+    next_offset: NextOffset
+
+
+class TaskList(BaseModel):
+    tasks: list[TaskRow] = Field(description="Soonest due first.")
+    limit: int
+    offset: int
+    next_offset: NextOffset
+
+
+class RuleReports(BaseModel):
+    rules: list[RuleReport] = Field(description="A row per rule that has alerted.")
+
+
+class TasksChanged(BaseModel):
+    change: int = Field(description="The change's id, to undo it.")
+    tasks: list[TaskRow]
+
+
+def _more(got: int, limit: int, offset: int) -> dict[str, Any]:
+    """The fields of a listing's page after its rows, of ``got`` rows (limit + 1 asked)."""
     return {
-        key: rows[:limit],
         "limit": limit,
         "offset": offset,
-        "next_offset": offset + limit if len(rows) > limit else None,
+        "next_offset": offset + limit if got > limit else None,
     }
 
 
@@ -78,7 +123,7 @@ def alerts(
     rule: str | None = None,
     account_id: str | None = None,
     recipient: str | None = None,
-) -> dict[str, Any]:
+) -> AlertList:
     """Alerts, newest first: rule, account, recipient, the score and band that opened
     it, what the rule measured (``value``), open or resolved."""
     rows = project.alerts(
@@ -89,16 +134,16 @@ def alerts(
         limit=limit + 1,
         offset=offset,
     )
-    return _listing(rows, "alerts", limit, offset)
+    return AlertList(alerts=rows[:limit], **_more(len(rows), limit, offset))
 
 
 @router.get("/alerts/report")
 def report(
     project: ProjectDep, _: Viewer, horizon_days: Annotated[int, Query(ge=1, le=3660)] = 180
-) -> dict[str, Any]:
+) -> RuleReports:
     """Per rule: alerts, accounts alerted, those that churned within the horizon after
     an alert (precision), churned accounts never alerted (recall), tasks done."""
-    return {"rules": project.alert_report(horizon_days=horizon_days)}
+    return RuleReports(rules=project.alert_report(horizon_days=horizon_days))
 
 
 @router.get("/alerts/preview")
@@ -111,11 +156,11 @@ def preview(project: ProjectDep, _: Viewer) -> dict[str, Any]:
 @router.get("/alerts/outcomes")
 def outcomes(
     project: ProjectDep, _: Viewer, limit: Limit = 50, offset: Offset = 0, rule: str | None = None
-) -> dict[str, Any]:
+) -> OutcomeList:
     """Per alert: its task's status, the account's score 30 days later, and its next
     renewal or churn."""
     rows = project.alert_outcomes(rule=rule, limit=limit + 1, offset=offset)
-    return _listing(rows, "outcomes", limit, offset)
+    return OutcomeList(outcomes=rows[:limit], **_more(len(rows), limit, offset))
 
 
 @router.get("/alerts/rules")
@@ -148,11 +193,11 @@ def deliveries(
     limit: Limit = 50,
     offset: Offset = 0,
     status: Annotated[str | None, Query(pattern=_pattern(DELIVERY_STATUSES))] = None,
-) -> dict[str, Any]:
+) -> DeliveryList:
     """The outbox, newest first: every message with its channel, recipient, status,
     attempts and last error."""
     rows = project.deliveries(status=status, limit=limit + 1, offset=offset)
-    return _listing(rows, "deliveries", limit, offset)
+    return DeliveryList(deliveries=rows[:limit], **_more(len(rows), limit, offset))
 
 
 @router.post("/alerts/deliveries/send")
@@ -171,17 +216,17 @@ def tasks(
     owner: str | None = None,
     status: Annotated[str | None, Query(pattern=_pattern(TASK_STATUSES))] = None,
     account_id: str | None = None,
-) -> dict[str, Any]:
+) -> TaskList:
     """Tasks, soonest due first; ``status=open`` includes snoozed tasks whose day has
     come."""
     rows = project.tasks(
         owner=owner, status=status, account_id=account_id, limit=limit + 1, offset=offset
     )
-    return _listing(rows, "tasks", limit, offset)
+    return TaskList(tasks=rows[:limit], **_more(len(rows), limit, offset))
 
 
 @router.post("/tasks/bulk")
-def change_tasks(project: ProjectDep, who: Editor, req: TaskBulk) -> dict[str, Any]:
+def change_tasks(project: ProjectDep, who: Editor, req: TaskBulk) -> TasksChanged:
     """Change tasks in one go (done, snooze, dismiss, reopen, assign); answers the change's
     id, which ``POST /api/tasks/changes/{change_id}/undo`` takes, and the tasks."""
     try:
@@ -195,7 +240,9 @@ def change_tasks(project: ProjectDep, who: Editor, req: TaskBulk) -> dict[str, A
         )
     except StethoscopeError as e:
         raise ApiProblem.of(e, ["body"]) from None
-    return {"change": change, "tasks": [project.task(i) for i in sorted(set(req.ids))]}
+    # the change found every task: one erased since (stethoscope forget) is not listed
+    changed = [project.task(i) for i in sorted(set(req.ids))]
+    return TasksChanged(change=change, tasks=[t for t in changed if t is not None])
 
 
 @router.post("/tasks/changes/{change_id}/undo")
@@ -210,7 +257,7 @@ def undo_change(project: ProjectDep, who: Editor, change_id: int) -> dict[str, A
 
 
 @router.get("/tasks/{task_id}")
-def task(project: ProjectDep, _: Viewer, task_id: int) -> dict[str, Any]:
+def task(project: ProjectDep, _: Viewer, task_id: int) -> TaskRow:
     """One task, with its playbook's steps."""
     row = project.task(task_id)
     if row is None:
@@ -219,7 +266,7 @@ def task(project: ProjectDep, _: Viewer, task_id: int) -> dict[str, Any]:
 
 
 @router.post("/tasks/{task_id}")
-def change_task(project: ProjectDep, who: Editor, task_id: int, req: TaskChange) -> dict[str, Any]:
+def change_task(project: ProjectDep, who: Editor, task_id: int, req: TaskChange) -> TaskRow:
     """Mark a task done, snoozed (``until``), dismissed (``reason``) or open again;
     recorded in the audit log under the caller's key."""
     if project.task(task_id) is None:

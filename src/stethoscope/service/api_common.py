@@ -84,9 +84,10 @@ class Page(BaseModel, Generic[T]):
 
 
 def page(
-    model: type[T], rows: list[dict[str, Any]], total: int, limit: int, offset: int
+    model: type[T], rows: Sequence[T | dict[str, Any]], total: int, limit: int, offset: int
 ) -> dict[str, Any]:
-    """The fields of a ``Page[model]`` of ``rows`` (for ``Page[model](**...)`` or a subclass)."""
+    """The fields of a ``Page[model]`` of ``rows``, typed already or not (for
+    ``Page[model](**...)`` or a subclass)."""
     return {
         "items": [model.model_validate(r) for r in rows],
         "total": total,

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 from pydantic import BaseModel, Field
 
 from stethoscope.errors import DataError, StethoscopeError
+from stethoscope.rows import ScoreRow
 from stethoscope.service.api_common import (
     ApiProblem,
     Day,
@@ -71,28 +72,6 @@ class CurrentScore(BaseModel):
 class AccountDetail(Account):
     model_version: str = Field(description="The version of the project's model, now.")
     scores: list[CurrentScore] = Field(description="Empty until a run has scored the account.")
-
-
-class ScoreRow(BaseModel):
-    """One account's score as of the page's date: what `stethoscope scores` shows."""
-
-    account_id: str
-    name: str | None
-    owner: str | None
-    segment: str | None = Field(description="The account's segment, as imported.")
-    arr: float | None
-    renewal_date: date | None
-    score: float | None
-    band: str | None
-    coverage: float | None
-    model_segment: str | None = Field(description="The model's segment that chose the scorecard.")
-    scorecard: str | None
-    change_7d: float | None
-    change_30d: float | None
-    change_90d: float | None
-    groups: dict[str, float | None] = Field(
-        description="Score (0-100) of each group under the scorecard, nested ones too."
-    )
 
 
 class ScorePage(Page[ScoreRow]):

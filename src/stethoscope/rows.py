@@ -1,0 +1,165 @@
+"""The rows a person reads of the book, typed once: a scored account, an alert, a task, a
+message of the outbox, a rule's report, what became of an alert.
+
+The facade returns them (``Project``, from the store; ``RemoteProject``, from the API's
+JSON), the REST API answers with them as its response models, and the CLI prints their
+fields, so an OpenAPI schema, a table column and mypy agree on one definition. They are
+pydantic models rather than dataclasses because the API needs their JSON schema and the
+HTTP client builds them from JSON (dates as text): pydantic does both without an adapter.
+
+A row serialises to exactly the JSON the listing answered before it was typed: the fields
+are in the order of the store's columns, and a task step's ``done`` is written only once
+the step was ticked (or unticked).
+
+Explanations, changes and runs are the engine's and the store's dataclasses
+(``engine.explain.Explanation``, ``Change``, ``store.results.RunRecord``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, Field
+
+
+class ScoreRow(BaseModel):
+    """One account's score as of the page's date: what `stethoscope scores` shows."""
+
+    account_id: str
+    name: str | None
+    owner: str | None
+    segment: str | None = Field(description="The account's segment, as imported.")
+    arr: float | None
+    renewal_date: dt.date | None
+    score: float | None
+    band: str | None
+    coverage: float | None
+    model_segment: str | None = Field(description="The model's segment that chose the scorecard.")
+    scorecard: str | None
+    change_7d: float | None
+    change_30d: float | None
+    change_90d: float | None
+    # the facade fills them when asked (``scores(groups=True)``), and leaves them empty
+    # otherwise; the API always asks
+    groups: dict[str, float | None] = Field(
+        description="Score (0-100) of each group under the scorecard, nested ones too."
+    )
+
+
+# what `stethoscope scores --format csv|json` writes: a row without its group scores
+SCORE_COLUMNS = tuple(f for f in ScoreRow.model_fields if f != "groups")
+
+
+class AlertRow(BaseModel):
+    """An alert: opened by a rule for an account on a scored date, routed to a recipient;
+    open until the rule's condition no longer holds."""
+
+    id: int
+    rule: str
+    kind: str
+    severity: str
+    account_id: str
+    account_name: str | None
+    recipient: str | None
+    segment: str | None
+    opened_on: dt.date
+    score: float | None = Field(description="The score that opened it.")
+    band: str | None
+    value: float | None = Field(description="What the rule measured (a drop, a score...).")
+    status: str = Field(description="open or resolved.")
+    resolved_on: dt.date | None
+    model_version: str
+    run_id: str | None
+    created_at: dt.datetime
+
+
+class TaskStep(BaseModel):
+    """A step of a task's playbook."""
+
+    title: str
+    after_days: int = Field(description="Days after the task opened that the step is due.")
+    email_contact: str | None = Field(description="The contact role it emails; null: the CSM.")
+    done: bool | None = Field(
+        None,
+        exclude_if=lambda done: done is None,
+        description="Absent until the step is ticked or unticked.",
+    )
+
+
+class TaskRow(BaseModel):
+    """A call to action for a person, opened by an alert (or a touchpoint's next step)."""
+
+    id: int
+    alert_id: int | None
+    account_id: str
+    account_name: str | None
+    owner: str | None
+    title: str
+    playbook: str | None
+    steps: list[TaskStep]
+    due_on: dt.date | None
+    status: str = Field(description="open, done, snoozed or dismissed.")
+    reason: str | None = Field(description="Why it was dismissed.")
+    snoozed_until: dt.date | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    updated_by: str
+    rule: str | None = Field(description="The rule of its alert.")
+
+
+class DeliveryRow(BaseModel):
+    """A message of the outbox: sent, waiting to go (pending, retrying) or skipped."""
+
+    id: int
+    kind: str = Field(description="alert, customer or sync.")
+    alert_id: int | None
+    task_id: int | None
+    channel: str
+    recipient: str | None
+    subject: str | None
+    body: str
+    digest: bool
+    status: str
+    attempts: int
+    due_at: dt.datetime
+    last_error: str | None
+    created_at: dt.datetime
+    sent_at: dt.datetime | None
+
+
+class RuleReport(BaseModel):
+    """How well a rule foretold churn, over the dates the rules were evaluated on
+    (alerts.outcomes)."""
+
+    rule: str
+    alerts: int
+    alerted: int = Field(description="Accounts alerted.")
+    churned_after: int = Field(description="Of them, those churned within the horizon.")
+    tasks_done: int
+    tasks_dismissed: int
+    tasks_open: int
+    missed: int = Field(description="Churned accounts the rule never alerted on before.")
+    churned: int
+    precision: float | None
+    recall: float | None
+    evaluated_from: dt.date
+    evaluated_to: dt.date
+    horizon_days: int
+
+
+class AlertOutcome(BaseModel):
+    """What became of an alert: its task, the score some days later, the next renewal or
+    churn."""
+
+    id: int
+    rule: str
+    account_id: str
+    opened_on: dt.date
+    score: float | None
+    band: str | None
+    status: str
+    resolved_on: dt.date | None
+    task_status: str | None
+    score_later: float | None
+    outcome: str | None = Field(description="renewed or churned; null: neither yet.")
+    outcome_on: dt.date | None
