@@ -39,12 +39,20 @@ from stethoscope.service import (
     metrics,
     runs_api,
     sources_api,
-    web,
 )
 from stethoscope.service.api_common import Day
 from stethoscope.service.auth import require
 from stethoscope.service.read_model import ReadModel
-from stethoscope.service.web import page_csv
+from stethoscope.service.web import (
+    backtest_page,
+    model_page,
+    page_csv,
+    pages,
+    quality,
+    runs_page,
+    sources_page,
+    touchpoint_form,
+)
 from stethoscope.service.web import tasks as web_tasks
 
 if TYPE_CHECKING:
@@ -70,7 +78,7 @@ def create_app(project: Project, token: str) -> FastAPI:
         docs_url=None,  # served by api_docs, from this server's own files
         redoc_url=None,
     )
-    errors.install(app, page=web.failure_page)
+    errors.install(app, page=pages.failure_page)
     auth.install(app, project, token)
     # GET /api/accounts/{id} from memory (service.read_model; see also service.hot_path)
     reads = ReadModel(project, api_scores.encode_detail)
@@ -157,10 +165,12 @@ def create_app(project: Project, token: str) -> FastAPI:
     app.include_router(api_admin.router, responses=errors.RESPONSES)
     app.include_router(api_alerts.router, responses=errors.RESPONSES)
     # the dashboard, at the server's own address (docs/dashboard.md)
-    app.include_router(web.router(project, app.state.web_sessions))
+    app.include_router(pages.router(project, app.state.web_kit))
+    for page in (model_page, quality, runs_page, sources_page, touchpoint_form, backtest_page):
+        app.include_router(page.router)
     app.include_router(page_csv.router)
     app.include_router(web_tasks.router(project, app.state.web_sessions))
-    app.mount("/static", StaticFiles(directory=web.STATIC), name="static")
+    app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
     api_docs.install(app)
     return app
 

@@ -1,8 +1,7 @@
 """The dashboard: server-rendered pages over the facade, for people signed in with a user
-(``stethoscope users create``). See docs/dashboard.md."""
+(``stethoscope users create``). See docs/dashboard.md.
 
-from __future__ import annotations
-
-from stethoscope.service.web.pages import STATIC, failure_page, router
-
-__all__ = ["STATIC", "failure_page", "router"]
+Each page module is a router that ``service.app`` includes (``pages`` holds sign-in, the
+Portfolio, Accounts and Account pages). This package imports none of them: importing one
+module of it (``routing``, which ``service.deps`` needs) must not import every page.
+"""

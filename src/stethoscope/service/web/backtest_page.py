@@ -7,20 +7,18 @@ and says how to make one.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 
+from stethoscope.service.deps import Kit, ProjectDep, WebUser
 from stethoscope.service.errors import envelope
 from stethoscope.service.web import quality
 from stethoscope.service.web.routing import PAGE_HEADERS
-
-if TYPE_CHECKING:
-    from stethoscope.project import Project
-    from stethoscope.service.web.routing import PageKit
+from stethoscope.service.web.timing import TimedRoute
 
 PATH = "/model/backtest"
 # the report carries its own style sheet inline (it is also a file people send around);
@@ -31,26 +29,31 @@ HEADERS = PAGE_HEADERS | {
 }
 
 
-def add_routes(web: APIRouter, project: Project, kit: PageKit) -> None:
-    sessions = kit.sessions
+router = APIRouter(include_in_schema=False, route_class=TimedRoute)
 
-    @web.get(PATH)
-    async def backtest_page(request: Request, format: Literal["html", "json"] = "html") -> Response:
-        from stethoscope.backtest.report import html
 
-        user = await run_in_threadpool(sessions.user, request)
-        if user is None:
-            if format == "json":
-                return envelope(401, "sign in first", type="AuthError", hint="POST /signin")
-            return RedirectResponse(f"/signin?next={PATH.replace('/', '%2F')}", status_code=303)
-        report = await run_in_threadpool(project.latest_backtest)
+@router.get(PATH)
+async def backtest_page(
+    request: Request,
+    project: ProjectDep,
+    kit: Kit,
+    user: WebUser,
+    format: Literal["html", "json"] = "html",
+) -> Response:
+    from stethoscope.backtest.report import html
+
+    if user is None:
         if format == "json":
-            if report is None:
-                return envelope(
-                    404, "no backtest yet", type="DataError", hint="run `stethoscope backtest`"
-                )
-            return JSONResponse(jsonable_encoder(report), headers={"Cache-Control": "no-store"})
+            return envelope(401, "sign in first", type="AuthError", hint="POST /signin")
+        return RedirectResponse(f"/signin?next={PATH.replace('/', '%2F')}", status_code=303)
+    report = await run_in_threadpool(project.latest_backtest)
+    if format == "json":
         if report is None:
-            job = await run_in_threadpool(quality.job_view, project)
-            return kit.render(request, "no_backtest.html", user, {"job": job}, status=404)
-        return HTMLResponse(html(report), headers=HEADERS)
+            return envelope(
+                404, "no backtest yet", type="DataError", hint="run `stethoscope backtest`"
+            )
+        return JSONResponse(jsonable_encoder(report), headers={"Cache-Control": "no-store"})
+    if report is None:
+        job = await run_in_threadpool(quality.job_view, project)
+        return kit.render(request, "no_backtest.html", user, {"job": job}, status=404)
+    return HTMLResponse(html(report), headers=HEADERS)

@@ -15,14 +15,17 @@ from fastapi.responses import Response
 
 from stethoscope import model_words
 from stethoscope.errors import StethoscopeError
+from stethoscope.service.deps import Kit, ProjectDep, WebUser
 from stethoscope.service.web import quality
+from stethoscope.service.web.timing import TimedRoute
 from stethoscope.service.web.views import bands_of
 
 if TYPE_CHECKING:
     from stethoscope.project import Project
-    from stethoscope.service.web.routing import PageKit
 
 VERSIONS = 50  # the stored versions listed
+
+router = APIRouter(include_in_schema=False, route_class=TimedRoute)
 
 
 def model_view(
@@ -85,18 +88,17 @@ def _backtest_headline(report: dict[str, Any] | None) -> dict[str, Any] | None:
     return head
 
 
-def add_routes(web: APIRouter, project: Project, kit: PageKit) -> None:
-    @web.get("/model")
-    def model_page(
-        request: Request,
-        format: Literal["html", "json"] = "html",
-        diff: str | None = None,
-        impact: bool = False,
-    ) -> Response:
-        user = kit.sessions.user(request)
-        if user is None:
-            return kit.signed_out(request, format)
-        data = model_view(project, diff=diff or None, impact=impact)
-        return kit.answer(request, format, "model.html", user, data)
-
-    quality.add_routes(web, project, kit)
+@router.get("/model")
+def model_page(
+    request: Request,
+    project: ProjectDep,
+    kit: Kit,
+    user: WebUser,
+    format: Literal["html", "json"] = "html",
+    diff: str | None = None,
+    impact: bool = False,
+) -> Response:
+    if user is None:
+        return kit.signed_out(request, format)
+    data = model_view(project, diff=diff or None, impact=impact)
+    return kit.answer(request, format, "model.html", user, data)

@@ -16,38 +16,22 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from stethoscope.errors import AuthError
 from stethoscope.service.api_common import Day
-from stethoscope.service.deps import ProjectDep
+from stethoscope.service.deps import ProjectDep, SignedIn
 from stethoscope.service.errors import envelope
 from stethoscope.service.web import model_page, runs_page, views, week_view
-from stethoscope.service.web.session import Sessions
 from stethoscope.service.web.timing import TimedRoute
 from stethoscope.store.worklist import Filters
 
 if TYPE_CHECKING:
-    from stethoscope.store.users import User
-
     Table = tuple[list[str], list[list[Any]]]
 
 # the most accounts one CSV of the listing holds (the 100k book's whole red band fits)
 CSV_ROWS = 100_000
 
-
-def _signed_in(request: Request) -> User:
-    """The signed-in user of the dashboard (a plain function: reading the session reads
-    the store, so FastAPI runs it in its thread pool)."""
-    sessions: Sessions = request.app.state.web_sessions  # service.deps.install
-    user = sessions.user(request)
-    if user is None:
-        raise AuthError("sign in first", hint="POST /signin")
-    return user
-
-
-SignedIn = Annotated["User", Depends(_signed_in)]
 
 router = APIRouter(include_in_schema=False, route_class=TimedRoute)
 

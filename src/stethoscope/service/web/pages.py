@@ -21,28 +21,22 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from stethoscope import charts, clock
+from stethoscope import clock
 from stethoscope.errors import DataError
 from stethoscope.service.api_common import Day, iso_day
-from stethoscope.service.auth import GRANTS
 from stethoscope.service.errors import envelope
-from stethoscope.service.web import (
-    backtest_page,
-    formatting,
-    model_page,
-    runs_page,
-    sources_page,
-    today_page,
-    touchpoint_form,
-    views,
-    week_view,
-    worklist_view,
-)
+from stethoscope.service.web import today_page, views, week_view, worklist_view
 from stethoscope.service.web.account_again import account_again, blank_input_form
-from stethoscope.service.web.routing import PAGE_HEADERS, STALE_FORM, PageKit
-from stethoscope.service.web.session import CSRF_FIELD, Sessions
+from stethoscope.service.web.routing import (
+    PAGE_HEADERS,
+    STALE_FORM,
+    PageKit,
+    forbidden,
+    may_edit,
+    templates,
+)
+from stethoscope.service.web.session import CSRF_FIELD
 from stethoscope.service.web.timing import TimedRoute
 
 if TYPE_CHECKING:
@@ -59,36 +53,9 @@ CsvFormat = Annotated[
 ]
 
 
-def _templates() -> Jinja2Templates:
-    env = Environment(
-        loader=FileSystemLoader(HERE / "templates"),
-        autoescape=True,  # every value is escaped unless a template says otherwise
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters.update(formatting.FILTERS)
-    env.globals["urlencode"] = urlencode
-    env.globals["stacked_bands"] = charts.stacked_bands
-    env.globals["trend_chart"] = charts.trend
-    env.globals["spark"] = charts.spark
-    env.globals["weekly_chart"] = charts.weekly
-    return Jinja2Templates(env=env, context_processors=[navigation])
-
-
-def navigation(request: Request) -> dict[str, Any]:
-    """What every page's navigation shows of the signed-in user (``Sessions.user`` keeps
-    them on the request): the count of their open tasks, read for each page."""
-    user = getattr(request.state, "web_user", None)
-    if user is None:
-        return {"open_tasks": None}
-    project: Project = request.app.state.project
-    return {"open_tasks": project.open_task_count(user.name)}
-
-
 @functools.cache
 def _failure_templates() -> Jinja2Templates:
-    return _templates()
+    return templates()
 
 
 def failure_page(request_id: str) -> Response:
@@ -109,10 +76,6 @@ def failure_page(request_id: str) -> Response:
     return HTMLResponse(html, status_code=500, headers=PAGE_HEADERS)
 
 
-def _may_edit(user: User) -> bool:
-    return "editor" in GRANTS[user.role]
-
-
 def _safe_next(target: str | None) -> str:
     """Only a path of this site: never another host (//evil.example, /\\evil.example)."""
     if not target or not target.startswith("/") or target.startswith(("//", "/\\")):
@@ -120,45 +83,10 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
-def router(project: Project, sessions: Sessions) -> APIRouter:
+def router(project: Project, kit: PageKit) -> APIRouter:
     web = APIRouter(include_in_schema=False, route_class=TimedRoute)
-    templates = _templates()
-
-    def render(
-        request: Request,
-        name: str,
-        user: User | None,
-        data: dict[str, Any],
-        status: int = 200,
-        **extra: Any,
-    ) -> Response:
-        token, cookie = sessions.ensure_csrf(request)
-        context = {
-            "user": user,
-            "may_edit": user is not None and _may_edit(user),
-            "csrf_field": CSRF_FIELD,
-            "csrf_token": token,
-            "path": request.url.path,
-            **data,
-            **extra,
-        }
-        response = templates.TemplateResponse(request, name, context, status_code=status)
-        response.headers.update(PAGE_HEADERS)
-        sessions.set_csrf(response, cookie)
-        return response
-
-    def signed_out(request: Request, format: str) -> Response:
-        if format == "json":
-            return envelope(401, "sign in first", type="AuthError", hint="POST /signin")
-        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        return RedirectResponse("/signin?" + urlencode({"next": target}), status_code=303)
-
-    def answer(
-        request: Request, format: str, name: str, user: User, data: dict[str, Any]
-    ) -> Response:
-        if format == "json":
-            return JSONResponse(jsonable_encoder(data))
-        return render(request, name, user, data)
+    sessions = kit.sessions
+    render, signed_out, answer = kit.render, kit.signed_out, kit.answer
 
     # -- signing in and out --------------------------------------------------------------
 
@@ -176,7 +104,7 @@ def router(project: Project, sessions: Sessions) -> APIRouter:
     async def signin(request: Request) -> Response:
         form = await request.form()
         if not sessions.csrf_ok(request, form.get(CSRF_FIELD)):
-            return _forbidden(STALE_FORM)
+            return forbidden(STALE_FORM)
         name, password = str(form.get("name") or "").strip(), str(form.get("password") or "")
         asked = str(form.get("next") or "")
         target = _safe_next(asked) if asked else ""
@@ -212,7 +140,7 @@ def router(project: Project, sessions: Sessions) -> APIRouter:
     async def signout(request: Request) -> Response:
         form = await request.form()
         if not sessions.csrf_ok(request, form.get(CSRF_FIELD)):
-            return _forbidden(STALE_FORM)
+            return forbidden(STALE_FORM)
         response = RedirectResponse("/signin", status_code=303)
         await run_in_threadpool(sessions.sign_out, request, response)
         return response
@@ -364,13 +292,7 @@ def router(project: Project, sessions: Sessions) -> APIRouter:
         target = f"/accounts/{quote(account_id, safe='')}?" + urlencode(said)
         return RedirectResponse(target + "#inputs", status_code=303)
 
-    kit = PageKit(sessions, render, signed_out, answer, _forbidden, _may_edit)
-    model_page.add_routes(web, project, kit)
-    runs_page.add_routes(web, project, kit)
-    sources_page.add_routes(web, project, kit)
     today_page.add_routes(web, project, kit)
-    touchpoint_form.add_routes(web, project, kit)
-    backtest_page.add_routes(web, project, kit)
 
     def _not_found(request: Request, format: str, user: User, account_id: str) -> Response:
         if format == "json":
@@ -394,12 +316,5 @@ def _expiry(text: str) -> dt.date | None:
     return day
 
 
-def _forbidden(message: str) -> Response:
-    # plain text: a refused form has nothing to show but why
-    return HTMLResponse(f"<!doctype html><title>Forbidden</title><p>{_escape(message)}</p>", 403)
-
-
-def _escape(text: str) -> str:
-    from markupsafe import escape
-
-    return str(escape(text))
+# the worklist's router still takes these from here (service.web.tasks)
+_templates, _forbidden, _may_edit = templates, forbidden, may_edit

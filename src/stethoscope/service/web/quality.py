@@ -13,10 +13,13 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 
 from stethoscope.errors import RunInProgressError
+from stethoscope.service.deps import Kit, ProjectDep
+from stethoscope.service.web.timing import TimedRoute
 
 if TYPE_CHECKING:
     from stethoscope.project import Project
-    from stethoscope.service.web.routing import PageKit
+
+router = APIRouter(include_in_schema=False, route_class=TimedRoute)
 
 
 def _pct(x: float) -> str:
@@ -55,14 +58,13 @@ def job_view(project: Project) -> dict[str, Any] | None:
     return out
 
 
-def add_routes(web: APIRouter, project: Project, kit: PageKit) -> None:
-    @web.post("/model/backtest/run")
-    async def start(request: Request) -> Response:
-        posted = await kit.posted(request, doing="start backtests")
-        if not isinstance(posted, tuple):
-            return posted
-        user, _ = posted
-        # one already in progress: the page shows it
-        with contextlib.suppress(RunInProgressError):
-            await run_in_threadpool(lambda: project.start_backtest(actor=f"user:{user.id}"))
-        return RedirectResponse("/model#backtest", status_code=303)
+@router.post("/model/backtest/run")
+async def start(request: Request, project: ProjectDep, kit: Kit) -> Response:
+    posted = await kit.posted(request, doing="start backtests")
+    if not isinstance(posted, tuple):
+        return posted
+    user, _ = posted
+    # one already in progress: the page shows it
+    with contextlib.suppress(RunInProgressError):
+        await run_in_threadpool(lambda: project.start_backtest(actor=f"user:{user.id}"))
+    return RedirectResponse("/model#backtest", status_code=303)

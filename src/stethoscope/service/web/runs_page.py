@@ -15,12 +15,15 @@ from fastapi.responses import RedirectResponse, Response
 
 from stethoscope import clock
 from stethoscope.errors import StethoscopeError
+from stethoscope.service.deps import Kit, ProjectDep, WebUser
+from stethoscope.service.web.timing import TimedRoute
 
 if TYPE_CHECKING:
     from stethoscope.project import Project
-    from stethoscope.service.web.routing import PageKit
 
 PAGE_SIZE = 50
+
+router = APIRouter(include_in_schema=False, route_class=TimedRoute)
 
 
 def _duration(started: str, finished: str | None) -> float | None:
@@ -47,40 +50,42 @@ def runs_view(project: Project, *, status: str | None, page: int) -> dict[str, A
     }
 
 
-def add_routes(web: APIRouter, project: Project, kit: PageKit) -> None:
-    @web.get("/runs")
-    def runs_page(
-        request: Request,
-        format: Literal["html", "json"] = "html",
-        status: Literal["running", "ok", "failed", ""] = "",
-        page: Annotated[int, Query(ge=1, le=10_000)] = 1,
-        done: str | None = None,
-    ) -> Response:
-        user = kit.sessions.user(request)
-        if user is None:
-            return kit.signed_out(request, format)
-        data = runs_view(project, status=status or None, page=page)
-        if format == "json":
-            return kit.answer(request, format, "runs.html", user, data)
-        return kit.render(request, "runs.html", user, data, done=done, run_error=None)
+@router.get("/runs")
+def runs_page(
+    request: Request,
+    project: ProjectDep,
+    kit: Kit,
+    user: WebUser,
+    format: Literal["html", "json"] = "html",
+    status: Literal["running", "ok", "failed", ""] = "",
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    done: str | None = None,
+) -> Response:
+    if user is None:
+        return kit.signed_out(request, format)
+    data = runs_view(project, status=status or None, page=page)
+    if format == "json":
+        return kit.answer(request, format, "runs.html", user, data)
+    return kit.render(request, "runs.html", user, data, done=done, run_error=None)
 
-    @web.post("/runs")
-    async def start_run(request: Request) -> Response:
-        posted = await kit.posted(request, doing="start runs")
-        if not isinstance(posted, tuple):
-            return posted
-        user, form = posted
-        back = str(form.get("back") or "/runs").split("#")[0]
-        if not back.startswith("/") or back.startswith(("//", "/\\")):
-            back = "/runs"
-        # as of today, as the nightly run would: an input entered today counts from today
-        today = clock.today()
-        try:
-            summary = await run_in_threadpool(lambda: project.run(as_of=today, trigger="api"))
-        except StethoscopeError as e:
-            data = await run_in_threadpool(runs_view, project, status=None, page=1)
-            return kit.render(
-                request, "runs.html", user, data, status=409, done=None, run_error=e.message
-            )
-        sep = "&" if "?" in back else "?"
-        return RedirectResponse(f"{back}{sep}rescored={summary.run_id}", status_code=303)
+
+@router.post("/runs")
+async def start_run(request: Request, project: ProjectDep, kit: Kit) -> Response:
+    posted = await kit.posted(request, doing="start runs")
+    if not isinstance(posted, tuple):
+        return posted
+    user, form = posted
+    back = str(form.get("back") or "/runs").split("#")[0]
+    if not back.startswith("/") or back.startswith(("//", "/\\")):
+        back = "/runs"
+    # as of today, as the nightly run would: an input entered today counts from today
+    today = clock.today()
+    try:
+        summary = await run_in_threadpool(lambda: project.run(as_of=today, trigger="api"))
+    except StethoscopeError as e:
+        data = await run_in_threadpool(runs_view, project, status=None, page=1)
+        return kit.render(
+            request, "runs.html", user, data, status=409, done=None, run_error=e.message
+        )
+    sep = "&" if "?" in back else "?"
+    return RedirectResponse(f"{back}{sep}rescored={summary.run_id}", status_code=303)

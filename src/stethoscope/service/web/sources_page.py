@@ -9,9 +9,13 @@ from typing import TYPE_CHECKING, Any, Literal
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from stethoscope.service.deps import Kit, ProjectDep, WebUser
+from stethoscope.service.web.timing import TimedRoute
+
 if TYPE_CHECKING:
     from stethoscope.project import Project
-    from stethoscope.service.web.routing import PageKit
+
+router = APIRouter(include_in_schema=False, route_class=TimedRoute)
 
 
 def sources_view(project: Project) -> dict[str, Any]:
@@ -23,15 +27,19 @@ def sources_view(project: Project) -> dict[str, Any]:
     }
 
 
-def add_routes(web: APIRouter, project: Project, kit: PageKit) -> None:
-    @web.get("/sources")
-    def sources_page(request: Request, format: Literal["html", "json"] = "html") -> Response:
-        user = kit.sessions.user(request)
-        if user is None:
-            return kit.signed_out(request, format)
-        if not kit.may_edit(user):
-            return kit.forbidden(
-                f"the user '{user.name}' has the role {user.role}; the sources page is for "
-                "editors and admins"
-            )
-        return kit.answer(request, format, "sources.html", user, sources_view(project))
+@router.get("/sources")
+def sources_page(
+    request: Request,
+    project: ProjectDep,
+    kit: Kit,
+    user: WebUser,
+    format: Literal["html", "json"] = "html",
+) -> Response:
+    if user is None:
+        return kit.signed_out(request, format)
+    if not kit.may_edit(user):
+        return kit.forbidden(
+            f"the user '{user.name}' has the role {user.role}; the sources page is for "
+            "editors and admins"
+        )
+    return kit.answer(request, format, "sources.html", user, sources_view(project))

@@ -21,14 +21,16 @@ from fastapi.responses import RedirectResponse, Response
 
 from stethoscope.errors import DataError, Problem
 from stethoscope.service.api_common import iso_day
+from stethoscope.service.deps import Kit, ProjectDep
 from stethoscope.service.web.account_again import account_again
+from stethoscope.service.web.timing import TimedRoute
 
 if TYPE_CHECKING:
-    from stethoscope.project import Project
-    from stethoscope.service.web.routing import PageKit
     from stethoscope.store.users import User
 
 FIELDS = ("kind", "occurred_at", "contact_id", "note", "next_step", "due_on")
+
+router = APIRouter(include_in_schema=False, route_class=TimedRoute)
 
 
 # what account.html needs of its other forms when this one answers the page (and
@@ -75,53 +77,54 @@ def _parse(fields: dict[str, str]) -> tuple[dt.datetime | None, dt.date | None]:
     return occurred, due
 
 
-def add_routes(web: APIRouter, project: Project, kit: PageKit) -> None:
-    @web.post("/accounts/{account_id}/touchpoints")
-    async def log_touchpoint(request: Request, account_id: str) -> Response:
-        posted = await kit.posted(request)
-        if not isinstance(posted, tuple):
-            return posted
-        user, form = posted
-        account = await run_in_threadpool(project.account, account_id)
-        if account is None:
-            return kit.render(
-                request, "error.html", user, {"message": f"No account '{account_id}'."}, status=404
-            )
-        if not may_log(user, account, kit.may_edit(user)):
-            return kit.forbidden(
-                f"the user '{user.name}' has the role {user.role} and does not own this "
-                "account, so may not log touchpoints with it"
-            )
-        fields = {k: str(form.get(k) or "").strip() for k in FIELDS}
-        try:
-            occurred, due = _parse(fields)
-            row = await run_in_threadpool(
-                lambda: project.log_touchpoint(
-                    account_id,
-                    fields["kind"],
-                    author=f"user:{user.name}",
-                    note=fields["note"] or None,
-                    occurred_at=occurred,
-                    contact_id=fields["contact_id"] or None,
-                    next_step=fields["next_step"] or None,
-                    due_on=due,
-                    owner_fallback=user.name,
-                    actor=f"user:{user.id}",
-                )
-            )
-        except DataError as e:
-            return await account_again(
-                kit.render,
-                request,
-                project,
+@router.post("/accounts/{account_id}/touchpoints")
+async def log_touchpoint(
+    request: Request, project: ProjectDep, kit: Kit, account_id: str
+) -> Response:
+    posted = await kit.posted(request)
+    if not isinstance(posted, tuple):
+        return posted
+    user, form = posted
+    account = await run_in_threadpool(project.account, account_id)
+    if account is None:
+        return kit.render(
+            request, "error.html", user, {"message": f"No account '{account_id}'."}, status=404
+        )
+    if not may_log(user, account, kit.may_edit(user)):
+        return kit.forbidden(
+            f"the user '{user.name}' has the role {user.role} and does not own this "
+            "account, so may not log touchpoints with it"
+        )
+    fields = {k: str(form.get(k) or "").strip() for k in FIELDS}
+    try:
+        occurred, due = _parse(fields)
+        row = await run_in_threadpool(
+            lambda: project.log_touchpoint(
                 account_id,
-                user,
-                touchpoint_form=fields,
-                touchpoint_problems=[{"field": p.column, "message": p.message} for p in e.problems]
-                or [{"field": None, "message": e.message}],
+                fields["kind"],
+                author=f"user:{user.name}",
+                note=fields["note"] or None,
+                occurred_at=occurred,
+                contact_id=fields["contact_id"] or None,
+                next_step=fields["next_step"] or None,
+                due_on=due,
+                owner_fallback=user.name,
+                actor=f"user:{user.id}",
             )
-        said = {"logged": row["id"]}
-        if row["resolved_alerts"]:
-            said["resolved"] = str(len(row["resolved_alerts"]))
-        target = f"/accounts/{quote(account_id, safe='')}?" + urlencode(said)
-        return RedirectResponse(target + "#touchpoints", status_code=303)
+        )
+    except DataError as e:
+        return await account_again(
+            kit.render,
+            request,
+            project,
+            account_id,
+            user,
+            touchpoint_form=fields,
+            touchpoint_problems=[{"field": p.column, "message": p.message} for p in e.problems]
+            or [{"field": None, "message": e.message}],
+        )
+    said = {"logged": row["id"]}
+    if row["resolved_alerts"]:
+        said["resolved"] = str(len(row["resolved_alerts"]))
+    target = f"/accounts/{quote(account_id, safe='')}?" + urlencode(said)
+    return RedirectResponse(target + "#touchpoints", status_code=303)
