@@ -16,7 +16,7 @@ import logging
 import threading
 import time
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, cast
 
 from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from prometheus_client import (
@@ -262,15 +262,20 @@ def install(app: FastAPI, project: Project) -> Metrics:
     metrics = Metrics(project)
     app.state.metrics = metrics
     app.add_middleware(Observed, metrics=metrics)
-    app.include_router(router(metrics))
+    app.include_router(router)
     return metrics
 
 
-def router(metrics: Metrics) -> APIRouter:
-    api = APIRouter()
+async def _metrics(request: Request) -> Metrics:
+    return cast("Metrics", request.app.state.metrics)
 
-    @api.get("/metrics", tags=["service"], include_in_schema=False)
-    def scrape(_: Annotated[Principal, Depends(require("metrics"))]) -> Response:
-        return Response(metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
 
-    return api
+router = APIRouter()
+
+
+@router.get("/metrics", tags=["service"], include_in_schema=False)
+def scrape(
+    _: Annotated[Principal, Depends(require("metrics"))],
+    metrics: Annotated[Metrics, Depends(_metrics)],
+) -> Response:
+    return Response(metrics.exposition(), media_type=CONTENT_TYPE_LATEST)
