@@ -149,8 +149,7 @@ class AlertsMixin(ProjectCore):
         from stethoscope.store import alerts as store
 
         with self._reading() as con:
-            rows = store.deliveries(con, status=status, limit=limit, offset=offset)
-        return [DeliveryRow.model_validate(r) for r in rows]
+            return store.deliveries(con, status=status, limit=limit, offset=offset)
 
     # -- alerts and what became of them ------------------------------------------------
 
@@ -167,7 +166,7 @@ class AlertsMixin(ProjectCore):
         from stethoscope.store import alerts as store
 
         with self._reading() as con:
-            rows = store.alerts(
+            return store.alerts(
                 con,
                 status=status,
                 rule=rule,
@@ -176,7 +175,6 @@ class AlertsMixin(ProjectCore):
                 limit=limit,
                 offset=offset,
             )
-        return [AlertRow.model_validate(r) for r in rows]
 
     def alert_report(self, *, horizon_days: int = 180) -> list[RuleReport]:
         """Per rule: alerts, accounts alerted, how many churned after, precision, churned
@@ -184,8 +182,7 @@ class AlertsMixin(ProjectCore):
         from stethoscope.alerts import outcomes
 
         with self._reading() as con:
-            rows = outcomes.report(con, horizon_days=horizon_days)
-        return [RuleReport.model_validate(r) for r in rows]
+            return outcomes.report(con, horizon_days=horizon_days)
 
     def alert_outcomes(
         self, *, rule: str | None = None, limit: int = 100, offset: int = 0
@@ -193,8 +190,7 @@ class AlertsMixin(ProjectCore):
         from stethoscope.alerts import outcomes
 
         with self._reading() as con:
-            rows = outcomes.alert_outcomes(con, rule=rule, limit=limit, offset=offset)
-        return [AlertOutcome.model_validate(r) for r in rows]
+            return outcomes.alert_outcomes(con, rule=rule, limit=limit, offset=offset)
 
     # -- tasks -------------------------------------------------------------------------
 
@@ -226,8 +222,7 @@ class AlertsMixin(ProjectCore):
         from stethoscope.store import alerts as store
 
         with self._reading() as con:
-            found = store.task(con, task_id)
-        return None if found is None else TaskRow.model_validate(found)
+            return store.task(con, task_id)
 
     def update_task(
         self,
@@ -244,7 +239,7 @@ class AlertsMixin(ProjectCore):
         from stethoscope.store import audit
 
         with self._lock:
-            found = store.update_task(
+            return store.update_task(
                 self.store.con,
                 task_id,
                 status,
@@ -252,7 +247,6 @@ class AlertsMixin(ProjectCore):
                 reason=reason,
                 snooze_until=until,
             )
-        return TaskRow.model_validate(found)
 
     # -- the worklist: tasks as a table, changed in bulk and undone (store.worklist) ----
 
@@ -344,7 +338,7 @@ class AlertsMixin(ProjectCore):
             worklist.tick(self.store.con, task_id, step, done, actor=actor or audit.local_actor())
             found = store.task(self.store.con, task_id)
         assert found is not None
-        return TaskRow.model_validate(found)
+        return found
 
     # -- outbound sync -----------------------------------------------------------------
 

@@ -16,8 +16,9 @@ Everything is one query per report, over the whole store.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from stethoscope.rows import AlertOutcome, RuleReport
 from stethoscope.store.results import row_dicts
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ def _churn() -> str:
 
 def report(
     con: Connection, *, horizon_days: int = HORIZON_DAYS, rules: list[str] | None = None
-) -> list[dict[str, Any]]:
+) -> list[RuleReport]:
     """A row per rule that has alerted: alerts, accounts alerted, how many of them churned
     within the horizon after an alert, precision, churned accounts never alerted, recall,
     and how many of its tasks were done or dismissed."""
@@ -80,7 +81,7 @@ def report(
         r["evaluated_from"] = first
         r["evaluated_to"] = last
         r["horizon_days"] = h
-        out.append({k: int(v) if isinstance(v, int) else v for k, v in r.items()})
+        out.append(RuleReport.model_validate(r))
     return out
 
 
@@ -91,11 +92,11 @@ def alert_outcomes(
     later_days: int = LATER_DAYS,
     limit: int = 100,
     offset: int = 0,
-) -> list[dict[str, Any]]:
+) -> list[AlertOutcome]:
     """Per alert: its task's status, the account's score ``later_days`` after (the latest
     scored date up to then), and the first renewal or churn after the alert."""
     where, params = ("WHERE al.rule = ?", [rule]) if rule else ("", [])
-    return row_dicts(
+    rows = row_dicts(
         con,
         "SELECT al.id, al.rule, al.account_id, al.opened_on, al.score, al.band, al.status, "
         "al.resolved_on, t.status AS task_status, "
@@ -113,3 +114,4 @@ def alert_outcomes(
         "ORDER BY al.opened_on DESC, al.id DESC LIMIT ? OFFSET ?",
         [later_days, *params, limit, offset],
     )
+    return [AlertOutcome.model_validate(r) for r in rows]

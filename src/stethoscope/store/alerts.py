@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from stethoscope import clock
 from stethoscope.errors import DataError
+from stethoscope.rows import AlertRow, DeliveryRow, TaskRow
 from stethoscope.store.results import row_dicts
 
 if TYPE_CHECKING:
@@ -121,13 +122,14 @@ def mark_failed(con: Connection, ids: list[int], error: str, retry_at: dt.dateti
 
 def deliveries(
     con: Connection, *, status: str | None = None, limit: int = 50, offset: int = 0
-) -> list[dict[str, Any]]:
+) -> list[DeliveryRow]:
     where, params = ("WHERE status = ?", [status]) if status else ("", [])
-    return row_dicts(
+    rows = row_dicts(
         con,
         f"SELECT {_DELIVERY_COLUMNS} FROM deliveries {where} ORDER BY id DESC LIMIT ? OFFSET ?",
         [*params, limit, offset],
     )
+    return [DeliveryRow.model_validate(r) for r in rows]
 
 
 # -- alerts ------------------------------------------------------------------------------
@@ -148,7 +150,7 @@ def alerts(
     recipient: str | None = None,
     limit: int = 50,
     offset: int = 0,
-) -> list[dict[str, Any]]:
+) -> list[AlertRow]:
     """Alerts, newest first, filtered by what is given."""
     where, params = _filters(
         {
@@ -158,12 +160,13 @@ def alerts(
             "al.recipient": recipient,
         }
     )
-    return row_dicts(
+    rows = row_dicts(
         con,
         f"SELECT {_ALERT_COLUMNS} FROM alerts al LEFT JOIN accounts ac ON ac.id = al.account_id "
         f"{where} ORDER BY al.opened_on DESC, al.id DESC LIMIT ? OFFSET ?",
         [*params, limit, offset],
     )
+    return [AlertRow.model_validate(r) for r in rows]
 
 
 def _filters(by: dict[str, object]) -> tuple[str, list[object]]:
@@ -217,7 +220,7 @@ def tasks(
     return rows
 
 
-def task(con: Connection, task_id: int) -> dict[str, Any] | None:
+def task(con: Connection, task_id: int) -> TaskRow | None:
     import json
 
     rows = row_dicts(
@@ -226,9 +229,9 @@ def task(con: Connection, task_id: int) -> dict[str, Any] | None:
         "LEFT JOIN alerts al ON al.id = t.alert_id WHERE t.id = ?",
         [task_id],
     )
-    for r in rows:
-        r["steps"] = json.loads(r["steps"])
-    return rows[0] if rows else None
+    if not rows:
+        return None
+    return TaskRow.model_validate(rows[0] | {"steps": json.loads(rows[0]["steps"])})
 
 
 def update_task(
@@ -239,7 +242,7 @@ def update_task(
     actor: str,
     reason: str | None = None,
     snooze_until: dt.date | None = None,
-) -> dict[str, Any]:
+) -> TaskRow:
     """Set a task's status (in one transaction with its audit entry); a DataError says what
     is missing: a reason to dismiss, a future date to snooze."""
     from stethoscope.store import audit
