@@ -8,6 +8,7 @@ import io
 from collections.abc import Callable
 
 from stethoscope import clock
+from stethoscope.rows import TaskRow
 from stethoscope.service.app import create_app
 from tests.alerts.conftest import DAY0, Book
 from tests.service.conftest import TOKEN, Api, bearer
@@ -39,6 +40,11 @@ def test_tasks_alerts_report_and_export_over_the_api(book_factory: Callable[...,
     [task] = tasks["tasks"]
     assert task["playbook"] == "red"
     assert task["due_on"] == "2025-03-04"
+    # a step says whether it is done only once ticked (stethoscope.rows.TaskStep)
+    assert [set(s) for s in task["steps"]] == [{"title", "after_days", "email_contact"}] * len(
+        task["steps"]
+    )
+    assert p.task(task["id"]) == TaskRow.model_validate(task)  # the facade's row, as sent
 
     r = api.post(f"/api/tasks/{task['id']}", json={"status": "dismissed"}, headers=editor)
     assert r.status_code == 400
