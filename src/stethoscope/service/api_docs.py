@@ -9,7 +9,7 @@ cannot read."""
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
@@ -22,18 +22,23 @@ ASSETS = f"{PATH}/assets"
 def install(app: FastAPI) -> None:
     """Serve the documentation of ``app``'s OpenAPI schema at ``PATH`` and Swagger UI's
     files under ``ASSETS``. The app is made with ``docs_url=None``."""
-    openapi_url = app.openapi_url or "/openapi.json"
     app.mount(ASSETS, StaticFiles(directory=str(swagger_ui_path)), name="api-docs-assets")
+    app.include_router(router)
 
-    @app.get(PATH, include_in_schema=False)
-    def api_docs() -> HTMLResponse:
-        return get_swagger_ui_html(
-            openapi_url=openapi_url,
-            title=f"{app.title} API",
-            swagger_js_url=f"{ASSETS}/swagger-ui-bundle.js",
-            swagger_css_url=f"{ASSETS}/swagger-ui.css",
-            swagger_favicon_url=f"{ASSETS}/favicon-32x32.png",
-            # no badge from the public validator (Swagger UI asks validator.swagger.io to
-            # check any schema not served from localhost)
-            swagger_ui_parameters={"validatorUrl": None},
-        )
+
+router = APIRouter()
+
+
+@router.get(PATH, include_in_schema=False)
+def api_docs(request: Request) -> HTMLResponse:
+    app: FastAPI = request.app
+    return get_swagger_ui_html(
+        openapi_url=app.openapi_url or "/openapi.json",
+        title=f"{app.title} API",
+        swagger_js_url=f"{ASSETS}/swagger-ui-bundle.js",
+        swagger_css_url=f"{ASSETS}/swagger-ui.css",
+        swagger_favicon_url=f"{ASSETS}/favicon-32x32.png",
+        # no badge from the public validator (Swagger UI asks validator.swagger.io to
+        # check any schema not served from localhost)
+        swagger_ui_parameters={"validatorUrl": None},
+    )
