@@ -280,6 +280,17 @@ class Scoring(ProjectCore):
         found = readouts.frame_rows(con, m.version, [account_id], days)
         return {day: row for (_, day), row in found.items()}
 
+    def _frame_row(
+        self, con: Connection, m: Model, account_id: str, as_of: date | None
+    ) -> dict[str, Any]:
+        """The account's frame row on a date (the latest scored by default): stored, or
+        computed."""
+        from stethoscope import readouts
+
+        day = as_of or readouts.latest_date(con, m.version) or clock.today()
+        stored = readouts.frame_row(con, m.version, account_id, day)
+        return stored or self._computed_row(con, m, account_id, day)
+
     def _computed_row(
         self, con: Connection, m: Model, account_id: str, day: date
     ) -> dict[str, Any]:
