@@ -10,9 +10,9 @@ ARR at stake, then urgency:
    presets).
 
 Each list shows its first rows (``SHOWN``; the changes ``facade.today.CHANGES_LIMIT``) and
-says how many there are, with a link to the rest: a CSM of 100 accounts sees everything,
-an owner of 8,000 (the bench's, with 1,000 open tasks and 1,147 renewals) a page that
-renders in milliseconds, not 850 KB of rows. Like every page it answers its data as JSON
+says how many there are, with a link to the rest: for the bench's owner of 10,204 accounts
+(5,407 open tasks, 1,147 renewals) a page of 47 KB built in 45 ms of processor time, not
+one of 850 KB in 220 ms. Like every page it answers its data as JSON
 with ``?format=json`` (the rows shown, and the totals); a table's CSV
 (``?format=csv&table=NAME``) holds all its rows, as the worklist's CSV does: a file is
 read in a spreadsheet, where the rows a page leaves out are the ones wanted.
