@@ -317,13 +317,13 @@ def test_the_page_cut_comes_after_the_filter_and_the_sort(fresh: Book) -> None:
         f"INSERT INTO tasks ({columns}, updated_at, updated_by) "
         f"SELECT {columns}, updated_at, updated_by FROM tasks"
     )
-    arr = {s["account_id"]: s["arr"] for s in p.scores(limit=1000)}
+    arr = {s.account_id: s.arr for s in p.scores(limit=1000)}
     least = sorted(arr.values())[5]
-    kept = [t for t in p.tasks(status="open", limit=1000) if arr[t["account_id"]] >= least]
-    expected = sorted(kept, key=lambda t: (-arr[t["account_id"]], t["due_on"], t["id"]))
+    kept = [t for t in p.tasks(status="open", limit=1000) if arr[t.account_id] >= least]
+    expected = sorted(kept, key=lambda t: (-arr[t.account_id], t.due_on, t.id))
     b = fresh.browser("viewer")
     asked = {"format": "json", "owner": "*", "arr_min": least, "sort": "arr", "order": "desc"}
     pages = [b.get("/tasks", params=asked | {"page": n}).json() for n in (1, 2)]
     assert [len(page["tasks"]) for page in pages] == [50, len(expected) - 50]
     assert {page["total"] for page in pages} == {len(expected)}
-    assert [t["id"] for page in pages for t in page["tasks"]] == [t["id"] for t in expected]
+    assert [t["id"] for page in pages for t in page["tasks"]] == [t.id for t in expected]

@@ -208,7 +208,7 @@ class AlertsMixin(ProjectCore):
         from stethoscope.store import alerts as store
 
         with self._reading() as con:
-            rows = store.tasks(
+            return store.tasks(
                 con,
                 owner=owner,
                 status=status,
@@ -216,7 +216,6 @@ class AlertsMixin(ProjectCore):
                 limit=limit,
                 offset=offset,
             )
-        return [TaskRow.model_validate(r) for r in rows]
 
     def task(self, task_id: int) -> TaskRow | None:
         from stethoscope.store import alerts as store

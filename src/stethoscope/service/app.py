@@ -41,6 +41,7 @@ from stethoscope.service.web import (
     quality,
     runs_page,
     sources_page,
+    today_page,
     touchpoint_form,
 )
 from stethoscope.service.web import tasks as web_tasks
@@ -74,11 +75,19 @@ def create_app(project: Project, token: str) -> FastAPI:
     app.include_router(api_admin.router, responses=errors.RESPONSES)
     app.include_router(api_alerts.router, responses=errors.RESPONSES)
     # the dashboard, at the server's own address (docs/dashboard.md)
-    app.include_router(pages.router(project, app.state.web_kit))
-    for page in (model_page, quality, runs_page, sources_page, touchpoint_form, backtest_page):
+    for page in (
+        pages,
+        today_page,
+        model_page,
+        quality,
+        runs_page,
+        sources_page,
+        touchpoint_form,
+        backtest_page,
+        page_csv,
+        web_tasks,
+    ):
         app.include_router(page.router)
-    app.include_router(page_csv.router)
-    app.include_router(web_tasks.router(project, app.state.web_sessions))
     app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
     api_docs.install(app)
     return app

@@ -194,7 +194,7 @@ def tasks(
     as_of: dt.date | None = None,
     limit: int = 50,
     offset: int = 0,
-) -> list[dict[str, Any]]:
+) -> list[TaskRow]:
     """Tasks, soonest due first. A snoozed task counts as open again once its date has come
     (``status='open'`` finds it then)."""
     import json
@@ -215,9 +215,7 @@ def tasks(
         "ORDER BY t.due_on NULLS LAST, t.id LIMIT ? OFFSET ?",
         [*params, limit, offset],
     )
-    for r in rows:
-        r["steps"] = json.loads(r["steps"])
-    return rows
+    return [TaskRow.model_validate(r | {"steps": json.loads(r["steps"])}) for r in rows]
 
 
 def task(con: Connection, task_id: int) -> TaskRow | None:

@@ -25,6 +25,7 @@ from fastapi.templating import Jinja2Templates
 from stethoscope import clock
 from stethoscope.errors import DataError
 from stethoscope.service.api_common import Day, iso_day
+from stethoscope.service.deps import Kit, ProjectDep, WebUser
 from stethoscope.service.errors import envelope
 from stethoscope.service.web import today_page, views, week_view, worklist_view
 from stethoscope.service.web.account_again import account_again, blank_input_form
@@ -33,14 +34,12 @@ from stethoscope.service.web.routing import (
     STALE_FORM,
     PageKit,
     forbidden,
-    may_edit,
     templates,
 )
 from stethoscope.service.web.session import CSRF_FIELD
 from stethoscope.service.web.timing import TimedRoute
 
 if TYPE_CHECKING:
-    from stethoscope.project import Project
     from stethoscope.store.users import User
 
 HERE = Path(__file__).parent
@@ -83,225 +82,237 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
-def router(project: Project, kit: PageKit) -> APIRouter:
-    web = APIRouter(include_in_schema=False, route_class=TimedRoute)
-    sessions = kit.sessions
-    render, signed_out, answer = kit.render, kit.signed_out, kit.answer
+router = APIRouter(include_in_schema=False, route_class=TimedRoute)
 
-    # -- signing in and out --------------------------------------------------------------
 
-    @web.get("/signin")
-    def signin_page(request: Request, next: str | None = None) -> Response:
-        user = sessions.user(request)
-        if user is not None:
-            target = _safe_next(next) if next else today_page.landing(project, user.name)
-            return RedirectResponse(target, status_code=303)
-        # no page asked for: an empty next, so that signing in lands the user on their home
-        target = _safe_next(next) if next else ""
-        return render(request, "signin.html", None, {"next": target, "error": None})
+# -- signing in and out --------------------------------------------------------------
 
-    @web.post("/signin")
-    async def signin(request: Request) -> Response:
-        form = await request.form()
-        if not sessions.csrf_ok(request, form.get(CSRF_FIELD)):
-            return forbidden(STALE_FORM)
-        name, password = str(form.get("name") or "").strip(), str(form.get("password") or "")
-        asked = str(form.get("next") or "")
-        target = _safe_next(asked) if asked else ""
-        address = request.client.host if request.client else "unknown"
-        wait = await run_in_threadpool(project.signin_wait, name, address)
-        if wait:
-            minutes = max(1, round(wait / 60))
-            error = (
-                "Too many failed sign-ins from this address: try again in "
-                f"{minutes} minute{'s' if minutes > 1 else ''}."
-            )
-            data = {"next": target, "error": error, "name": name}
-            response = render(request, "signin.html", None, data, status=429)
-            response.headers["Retry-After"] = str(wait)
-            return response
-        user = await run_in_threadpool(project.sign_in, name, password)
-        if user is None:
-            await run_in_threadpool(project.signin_failed, name, address)
-            return render(
-                request,
-                "signin.html",
-                None,
-                {"next": target, "error": "Unknown user or wrong password.", "name": name},
-                status=401,
-            )
-        if not target:
-            target = await run_in_threadpool(today_page.landing, project, user.name)
-        response = RedirectResponse(target, status_code=303)
-        await run_in_threadpool(sessions.sign_in, response, user, address)
-        return response
 
-    @web.post("/signout")
-    async def signout(request: Request) -> Response:
-        form = await request.form()
-        if not sessions.csrf_ok(request, form.get(CSRF_FIELD)):
-            return forbidden(STALE_FORM)
-        response = RedirectResponse("/signin", status_code=303)
-        await run_in_threadpool(sessions.sign_out, request, response)
-        return response
+@router.get("/signin")
+def signin_page(
+    request: Request, project: ProjectDep, kit: Kit, user: WebUser, next: str | None = None
+) -> Response:
+    if user is not None:
+        target = _safe_next(next) if next else today_page.landing(project, user.name)
+        return RedirectResponse(target, status_code=303)
+    # no page asked for: an empty next, so that signing in lands the user on their home
+    target = _safe_next(next) if next else ""
+    return kit.render(request, "signin.html", None, {"next": target, "error": None})
 
-    # -- pages ---------------------------------------------------------------------------
 
-    @web.get("/")
-    def portfolio_page(
-        request: Request,
-        format: CsvFormat = "html",
-        mine: bool = False,
-        table: str | None = None,
-    ) -> Response:
-        user = sessions.user(request)
-        if user is None:
-            return signed_out(request, "json" if format == "csv" else format)
-        data = views.portfolio(project, owner=user.name if mine else None)
-        if data["as_of"] is not None:
-            data |= week_view.week(
-                project, data["as_of"], data["history_dates"], user.name if mine else None
-            )
-        if format == "csv":
-            found = week_view.tables(data) if data["as_of"] is not None else {}
-            if table not in found:
-                return envelope(
-                    404,
-                    f"the portfolio has no table {table!r}" if found else "no scores yet",
-                    type="NotFoundError",
-                    hint=f"tables: {', '.join(found)}" if found else "run `stethoscope run`",
-                )
-            name = f"portfolio-{table}-{data['as_of']}" + ("-mine" if mine else "")
-            return week_view.csv_response(name, found[table]())
-        return answer(request, format, "portfolio.html", user, data)
-
-    @web.get("/accounts")
-    def accounts_page(
-        request: Request,
-        format: Format = "html",
-        band: str | None = None,
-        owner: str | None = None,
-        segment: str | None = None,
-        q: str | None = None,
-        mine: bool = False,
-        sort: Annotated[str, Query(pattern="^(" + "|".join(views.SORTS) + ")$")] = "score",
-        order: Literal["asc", "desc"] = "asc",
-        page: Annotated[int, Query(ge=1)] = 1,
-    ) -> Response:
-        user = sessions.user(request)
-        if user is None:
-            return signed_out(request, format)
-        data = views.accounts(
-            project,
-            band=band or None,
-            owner=user.name if mine else owner or None,
-            segment=segment or None,
-            search=(q or "").strip() or None,
-            sort=sort,
-            descending=order == "desc",
-            page=page,
+@router.post("/signin")
+async def signin(request: Request, project: ProjectDep, kit: Kit) -> Response:
+    form = await request.form()
+    if not kit.sessions.csrf_ok(request, form.get(CSRF_FIELD)):
+        return forbidden(STALE_FORM)
+    name, password = str(form.get("name") or "").strip(), str(form.get("password") or "")
+    asked = str(form.get("next") or "")
+    target = _safe_next(asked) if asked else ""
+    address = request.client.host if request.client else "unknown"
+    wait = await run_in_threadpool(project.signin_wait, name, address)
+    if wait:
+        minutes = max(1, round(wait / 60))
+        error = (
+            "Too many failed sign-ins from this address: try again in "
+            f"{minutes} minute{'s' if minutes > 1 else ''}."
         )
-        data["mine"] = mine
-        if format == "json":
-            return JSONResponse(jsonable_encoder(data))
-        kept = {
-            "band": band,
-            "owner": None if mine else owner,
-            "segment": segment,
-            "q": q,
-            "mine": "1" if mine else None,
-            "sort": sort,
-            "order": order,
-        }
-
-        def link(**changes: Any) -> str:
-            """This listing's address with some parameters changed (None drops one)."""
-            params = {k: v for k, v in (kept | changes).items() if v not in (None, "")}
-            return "/accounts?" + urlencode(params)
-
-        return render(request, "accounts.html", user, data, link=link)
-
-    @web.get("/accounts/{account_id}")
-    def account_page(
-        request: Request,
-        account_id: str,
-        format: Format = "html",
-        vs: Day | None = None,
-        as_of: Day | None = None,
-        added: str | None = None,
-        rescored: str | None = None,
-        changed: int | None = None,
-        undone: int | None = None,
-    ) -> Response:
-        user = sessions.user(request)
-        if user is None:
-            return signed_out(request, format)
-        data = views.account(project, account_id, vs=vs, as_of=as_of)
-        if data is None:
-            return _not_found(request, format, user, account_id)
-        if format == "json":
-            return JSONResponse(jsonable_encoder(data))
-        # after a form: say which input was added (one of this account's, else nothing)
-        added_input = next((i for i in data["inputs"] if added and i["id"] == added), None)
-        return render(
+        data = {"next": target, "error": error, "name": name}
+        response = kit.render(request, "signin.html", None, data, status=429)
+        response.headers["Retry-After"] = str(wait)
+        return response
+    user = await run_in_threadpool(project.sign_in, name, password)
+    if user is None:
+        await run_in_threadpool(project.signin_failed, name, address)
+        return kit.render(
             request,
-            "account.html",
-            user,
-            data,
-            form=blank_input_form(),
-            form_error=None,
-            added=added_input,
-            rescored=rescored if rescored and rescored.replace("-", "").isalnum() else None,
-            account_tasks=worklist_view.account_tasks(project, account_id, user, changed, undone),
+            "signin.html",
+            None,
+            {"next": target, "error": "Unknown user or wrong password.", "name": name},
+            status=401,
         )
+    if not target:
+        target = await run_in_threadpool(today_page.landing, project, user.name)
+    response = RedirectResponse(target, status_code=303)
+    await run_in_threadpool(kit.sessions.sign_in, response, user, address)
+    return response
 
-    @web.post("/accounts/{account_id}/inputs")
-    async def add_input(request: Request, account_id: str) -> Response:
-        posted = await kit.posted(request, doing="add inputs")
-        if not isinstance(posted, tuple):
-            return posted
-        user, form = posted
-        if await run_in_threadpool(project.account, account_id) is None:
-            return _not_found(request, "html", user, account_id)
-        fields = {k: str(form.get(k) or "").strip() for k in ("name", "value", "reason", "expires")}
-        try:
-            expires = _expiry(fields["expires"])
-            if not fields["reason"]:
-                raise DataError("say why: a reason is required")
-            if not fields["value"]:
-                raise DataError("a value is required")
-            row = await run_in_threadpool(
-                lambda: project.add_input(
-                    account_id,
-                    fields["name"],
-                    fields["value"],
-                    reason=fields["reason"],
-                    author=f"user:{user.name}",
-                    expires=expires,
-                    actor=f"user:{user.id}",
-                    rescore=True,
-                )
-            )
-        except DataError as e:
-            return await account_again(
-                render, request, project, account_id, user, form=fields, form_error=e.message
-            )
-        said = {"added": row["id"]}
-        if row["rescored"].run_id is not None:  # scored again: the page shows it at once
-            said["rescored"] = row["rescored"].run_id
-        target = f"/accounts/{quote(account_id, safe='')}?" + urlencode(said)
-        return RedirectResponse(target + "#inputs", status_code=303)
 
-    today_page.add_routes(web, project, kit)
+@router.post("/signout")
+async def signout(request: Request, kit: Kit) -> Response:
+    form = await request.form()
+    if not kit.sessions.csrf_ok(request, form.get(CSRF_FIELD)):
+        return forbidden(STALE_FORM)
+    response = RedirectResponse("/signin", status_code=303)
+    await run_in_threadpool(kit.sessions.sign_out, request, response)
+    return response
 
-    def _not_found(request: Request, format: str, user: User, account_id: str) -> Response:
-        if format == "json":
-            return envelope(404, f"no account '{account_id}'", type="NotFoundError")
-        return render(
-            request, "error.html", user, {"message": f"No account '{account_id}'."}, status=404
+
+# -- pages ---------------------------------------------------------------------------
+
+
+@router.get("/")
+def portfolio_page(
+    request: Request,
+    project: ProjectDep,
+    kit: Kit,
+    user: WebUser,
+    format: CsvFormat = "html",
+    mine: bool = False,
+    table: str | None = None,
+) -> Response:
+    if user is None:
+        return kit.signed_out(request, "json" if format == "csv" else format)
+    data = views.portfolio(project, owner=user.name if mine else None)
+    if data["as_of"] is not None:
+        data |= week_view.week(
+            project, data["as_of"], data["history_dates"], user.name if mine else None
         )
+    if format == "csv":
+        found = week_view.tables(data) if data["as_of"] is not None else {}
+        if table not in found:
+            return envelope(
+                404,
+                f"the portfolio has no table {table!r}" if found else "no scores yet",
+                type="NotFoundError",
+                hint=f"tables: {', '.join(found)}" if found else "run `stethoscope run`",
+            )
+        name = f"portfolio-{table}-{data['as_of']}" + ("-mine" if mine else "")
+        return week_view.csv_response(name, found[table]())
+    return kit.answer(request, format, "portfolio.html", user, data)
 
-    return web
+
+@router.get("/accounts")
+def accounts_page(
+    request: Request,
+    project: ProjectDep,
+    kit: Kit,
+    user: WebUser,
+    format: Format = "html",
+    band: str | None = None,
+    owner: str | None = None,
+    segment: str | None = None,
+    q: str | None = None,
+    mine: bool = False,
+    sort: Annotated[str, Query(pattern="^(" + "|".join(views.SORTS) + ")$")] = "score",
+    order: Literal["asc", "desc"] = "asc",
+    page: Annotated[int, Query(ge=1)] = 1,
+) -> Response:
+    if user is None:
+        return kit.signed_out(request, format)
+    data = views.accounts(
+        project,
+        band=band or None,
+        owner=user.name if mine else owner or None,
+        segment=segment or None,
+        search=(q or "").strip() or None,
+        sort=sort,
+        descending=order == "desc",
+        page=page,
+    )
+    data["mine"] = mine
+    if format == "json":
+        return JSONResponse(jsonable_encoder(data))
+    kept = {
+        "band": band,
+        "owner": None if mine else owner,
+        "segment": segment,
+        "q": q,
+        "mine": "1" if mine else None,
+        "sort": sort,
+        "order": order,
+    }
+
+    def link(**changes: Any) -> str:
+        """This listing's address with some parameters changed (None drops one)."""
+        params = {k: v for k, v in (kept | changes).items() if v not in (None, "")}
+        return "/accounts?" + urlencode(params)
+
+    return kit.render(request, "accounts.html", user, data, link=link)
+
+
+@router.get("/accounts/{account_id}")
+def account_page(
+    request: Request,
+    project: ProjectDep,
+    kit: Kit,
+    user: WebUser,
+    account_id: str,
+    format: Format = "html",
+    vs: Day | None = None,
+    as_of: Day | None = None,
+    added: str | None = None,
+    rescored: str | None = None,
+    changed: int | None = None,
+    undone: int | None = None,
+) -> Response:
+    if user is None:
+        return kit.signed_out(request, format)
+    data = views.account(project, account_id, vs=vs, as_of=as_of)
+    if data is None:
+        return _not_found(kit, request, format, user, account_id)
+    if format == "json":
+        return JSONResponse(jsonable_encoder(data))
+    # after a form: say which input was added (one of this account's, else nothing)
+    added_input = next((i for i in data["inputs"] if added and i["id"] == added), None)
+    return kit.render(
+        request,
+        "account.html",
+        user,
+        data,
+        form=blank_input_form(),
+        form_error=None,
+        added=added_input,
+        rescored=rescored if rescored and rescored.replace("-", "").isalnum() else None,
+        account_tasks=worklist_view.account_tasks(project, account_id, user, changed, undone),
+    )
+
+
+@router.post("/accounts/{account_id}/inputs")
+async def add_input(request: Request, project: ProjectDep, kit: Kit, account_id: str) -> Response:
+    posted = await kit.posted(request, doing="add inputs")
+    if not isinstance(posted, tuple):
+        return posted
+    user, form = posted
+    if await run_in_threadpool(project.account, account_id) is None:
+        return _not_found(kit, request, "html", user, account_id)
+    fields = {k: str(form.get(k) or "").strip() for k in ("name", "value", "reason", "expires")}
+    try:
+        expires = _expiry(fields["expires"])
+        if not fields["reason"]:
+            raise DataError("say why: a reason is required")
+        if not fields["value"]:
+            raise DataError("a value is required")
+        row = await run_in_threadpool(
+            lambda: project.add_input(
+                account_id,
+                fields["name"],
+                fields["value"],
+                reason=fields["reason"],
+                author=f"user:{user.name}",
+                expires=expires,
+                actor=f"user:{user.id}",
+                rescore=True,
+            )
+        )
+    except DataError as e:
+        return await account_again(
+            kit.render, request, project, account_id, user, form=fields, form_error=e.message
+        )
+    said = {"added": row["id"]}
+    if row["rescored"].run_id is not None:  # scored again: the page shows it at once
+        said["rescored"] = row["rescored"].run_id
+    target = f"/accounts/{quote(account_id, safe='')}?" + urlencode(said)
+    return RedirectResponse(target + "#inputs", status_code=303)
+
+
+def _not_found(
+    kit: PageKit, request: Request, format: str, user: User, account_id: str
+) -> Response:
+    if format == "json":
+        return envelope(404, f"no account '{account_id}'", type="NotFoundError")
+    return kit.render(
+        request, "error.html", user, {"message": f"No account '{account_id}'."}, status=404
+    )
 
 
 def _expiry(text: str) -> dt.date | None:
@@ -314,7 +325,3 @@ def _expiry(text: str) -> dt.date | None:
     if day <= clock.today():
         raise DataError(f"the expiry {day} is not in the future")
     return day
-
-
-# the worklist's router still takes these from here (service.web.tasks)
-_templates, _forbidden, _may_edit = templates, forbidden, may_edit

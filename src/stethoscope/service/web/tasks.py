@@ -27,11 +27,10 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from stethoscope import clock
 from stethoscope.errors import DataError
 from stethoscope.service.api_common import iso_day
-from stethoscope.service.errors import envelope
+from stethoscope.service.deps import Kit, ProjectDep, WebUser
 from stethoscope.service.web import week_view
-from stethoscope.service.web.pages import _forbidden, _may_edit, _templates
-from stethoscope.service.web.routing import PAGE_HEADERS, STALE_FORM
-from stethoscope.service.web.session import CSRF_FIELD, Sessions
+from stethoscope.service.web.routing import STALE_FORM, PageKit, forbidden, may_edit
+from stethoscope.service.web.session import CSRF_FIELD
 from stethoscope.service.web.timing import TimedRoute
 from stethoscope.service.web.worklist_view import banner
 from stethoscope.store.worklist import DUE, Filters
@@ -60,157 +59,147 @@ EVERYONE = "*"
 SEVERITIES = ("act", "investigate", "info")
 
 
-def router(project: Project, sessions: Sessions) -> APIRouter:
-    web = APIRouter(include_in_schema=False, route_class=TimedRoute)
-    templates = _templates()
+router = APIRouter(include_in_schema=False, route_class=TimedRoute)
 
-    def render(request: Request, user: User, context: dict[str, Any], code: int = 200) -> Response:
-        token, cookie = sessions.ensure_csrf(request)
-        context |= {
-            "user": user,
-            "may_edit": _may_edit(user),
-            "csrf_field": CSRF_FIELD,
-            "csrf_token": token,
-            "path": request.url.path,
-        }
-        response = templates.TemplateResponse(request, "tasks.html", context, status_code=code)
-        response.headers.update(PAGE_HEADERS)
-        sessions.set_csrf(response, cookie)
-        return response
 
-    @web.get("/tasks")
-    def inbox(
-        request: Request,
-        format: Format = "html",
-        owner: str | None = None,
-        status: Status = "open",
-        rule: str | None = None,
-        severity: str | None = None,
-        arr_min: float | None = None,
-        arr_max: float | None = None,
-        due: Literal["overdue", "week", "later"] | None = None,
-        sort: Sort = "due",
-        order: Literal["asc", "desc"] = "asc",
-        page: Annotated[int, Query(ge=1)] = 1,
-        changed: int | None = None,
-        undone: int | None = None,
-    ) -> Response:
-        user = sessions.user(request)
-        if user is None:
-            if format != "html":
-                return envelope(401, "sign in first", type="AuthError", hint="POST /signin")
-            target = "/tasks" + (f"?{request.url.query}" if request.url.query else "")
-            return RedirectResponse("/signin?" + urlencode({"next": target}), status_code=303)
-        who = owner or user.name
-        filters = Filters(
-            owner=None if who == EVERYONE else who,
-            status=status,
-            rule=rule or None,
-            severity=severity or None,
-            arr_min=arr_min,
-            arr_max=arr_max,
-            due=due,
+@router.get("/tasks")
+def inbox(
+    request: Request,
+    project: ProjectDep,
+    kit: Kit,
+    user: WebUser,
+    format: Format = "html",
+    owner: str | None = None,
+    status: Status = "open",
+    rule: str | None = None,
+    severity: str | None = None,
+    arr_min: float | None = None,
+    arr_max: float | None = None,
+    due: Literal["overdue", "week", "later"] | None = None,
+    sort: Sort = "due",
+    order: Literal["asc", "desc"] = "asc",
+    page: Annotated[int, Query(ge=1)] = 1,
+    changed: int | None = None,
+    undone: int | None = None,
+) -> Response:
+    if user is None:
+        return kit.signed_out(request, "html" if format == "html" else "json")
+    who = owner or user.name
+    filters = Filters(
+        owner=None if who == EVERYONE else who,
+        status=status,
+        rule=rule or None,
+        severity=severity or None,
+        arr_min=arr_min,
+        arr_max=arr_max,
+        due=due,
+    )
+    if format == "csv":
+        every, _ = project.task_worklist(
+            filters, sort=sort, descending=order == "desc", limit=CSV_ROWS
         )
-        if format == "csv":
-            every, _ = project.task_worklist(
-                filters, sort=sort, descending=order == "desc", limit=CSV_ROWS
-            )
-            table = (list(CSV_KEYS), [[t.get(k) for k in CSV_KEYS] for t in every])
-            return week_view.csv_response(f"tasks-{clock.today()}", table)
-        rows, total = project.task_worklist(
-            filters, sort=sort, descending=order == "desc", limit=PAGE, offset=(page - 1) * PAGE
-        )
-        if format == "json":
-            data = {"owner": who, "status": status, "tasks": rows, "total": total, "page": page}
-            return JSONResponse(jsonable_encoder(data))
-        view = Worklist(who, filters, sort, order, page)
-        context = view.context(project, user, rows, total) | {
-            "banner": banner(project, user, changed, undone)
-        }
-        return render(request, user, context)
+        table = (list(CSV_KEYS), [[t.get(k) for k in CSV_KEYS] for t in every])
+        return week_view.csv_response(f"tasks-{clock.today()}", table)
+    rows, total = project.task_worklist(
+        filters, sort=sort, descending=order == "desc", limit=PAGE, offset=(page - 1) * PAGE
+    )
+    if format == "json":
+        data = {"owner": who, "status": status, "tasks": rows, "total": total, "page": page}
+        return JSONResponse(jsonable_encoder(data))
+    view = Worklist(who, filters, sort, order, page)
+    context = view.context(project, user, rows, total) | {
+        "banner": banner(project, user, changed, undone)
+    }
+    return kit.render(request, "tasks.html", user, context)
 
-    async def acting_user(request: Request, form: FormData) -> User | Response:
-        """The user of a POST allowed to change tasks, or the response refusing it."""
-        user = await run_in_threadpool(sessions.user, request)
-        if user is None:
-            return RedirectResponse("/signin?" + urlencode({"next": "/tasks"}), status_code=303)
-        if not sessions.csrf_ok(request, form.get(CSRF_FIELD)):
-            return _forbidden(STALE_FORM)
-        if not _may_edit(user):
-            return _forbidden(
-                f"the user '{user.name}' has the role {user.role}, which may not change tasks"
-            )
+
+async def _acting_user(kit: PageKit, request: Request, form: FormData) -> User | Response:
+    """The user of a POST allowed to change tasks, or the response refusing it."""
+    user = await run_in_threadpool(kit.sessions.user, request)
+    if user is None:
+        return RedirectResponse("/signin?" + urlencode({"next": "/tasks"}), status_code=303)
+    if not kit.sessions.csrf_ok(request, form.get(CSRF_FIELD)):
+        return forbidden(STALE_FORM)
+    if not may_edit(user):
+        return forbidden(
+            f"the user '{user.name}' has the role {user.role}, which may not change tasks"
+        )
+    return user
+
+
+async def _refused(
+    project: Project, kit: PageKit, request: Request, user: User, message: str
+) -> Response:
+    """The worklist again, with what was wrong (400)."""
+    return await run_in_threadpool(lambda: _failed(project, kit, request, user, message))
+
+
+def _failed(project: Project, kit: PageKit, request: Request, user: User, message: str) -> Response:
+    view = Worklist(user.name, Filters(owner=user.name))
+    rows, total = project.task_worklist(view.filters, limit=PAGE)
+    context = view.context(project, user, rows, total) | {"error": message}
+    return kit.render(request, "tasks.html", user, context, status=400)
+
+
+@router.post("/tasks/bulk")
+async def bulk(request: Request, project: ProjectDep, kit: Kit) -> Response:
+    form = await request.form()
+    user = await _acting_user(kit, request, form)
+    if isinstance(user, Response):
         return user
-
-    async def refused(request: Request, user: User, message: str) -> Response:
-        """The worklist again, with what was wrong (400)."""
-        return await run_in_threadpool(lambda: failed(request, user, message))
-
-    def failed(request: Request, user: User, message: str) -> Response:
-        view = Worklist(user.name, Filters(owner=user.name))
-        rows, total = project.task_worklist(view.filters, limit=PAGE)
-        context = view.context(project, user, rows, total) | {"error": message}
-        return render(request, user, context, code=400)
-
-    @web.post("/tasks/bulk")
-    async def bulk(request: Request) -> Response:
-        form = await request.form()
-        user = await acting_user(request, form)
-        if isinstance(user, Response):
-            return user
-        action = str(form.get("action") or "")
-        try:
-            ids = [_task_id(v) for v in form.getlist("task")]
-            until = _date(str(form.get("until") or "").strip()) if action == "snooze" else None
-            assignee = str(form.get("assignee") or "").strip() or None
-            reason = str(form.get("reason") or "").strip() or None
-            change_id = await run_in_threadpool(
-                lambda: project.change_tasks(
-                    ids,
-                    action,
-                    until=until,
-                    owner=assignee if action == "assign" else None,
-                    reason=reason if action == "dismiss" else None,
-                    actor=f"user:{user.id}",
-                )
+    action = str(form.get("action") or "")
+    try:
+        ids = [_task_id(v) for v in form.getlist("task")]
+        until = _date(str(form.get("until") or "").strip()) if action == "snooze" else None
+        assignee = str(form.get("assignee") or "").strip() or None
+        reason = str(form.get("reason") or "").strip() or None
+        change_id = await run_in_threadpool(
+            lambda: project.change_tasks(
+                ids,
+                action,
+                until=until,
+                owner=assignee if action == "assign" else None,
+                reason=reason if action == "dismiss" else None,
+                actor=f"user:{user.id}",
             )
-        except DataError as e:
-            return await refused(request, user, e.message)
-        return RedirectResponse(_back(form.get("back"), changed=change_id), status_code=303)
+        )
+    except DataError as e:
+        return await _refused(project, kit, request, user, e.message)
+    return RedirectResponse(_back(form.get("back"), changed=change_id), status_code=303)
 
-    @web.post("/tasks/undo")
-    async def undo(request: Request) -> Response:
-        form = await request.form()
-        user = await acting_user(request, form)
-        if isinstance(user, Response):
-            return user
-        try:
-            change_id = _task_id(form.get("change"))
-            await run_in_threadpool(
-                lambda: project.undo_task_change(change_id, actor=f"user:{user.id}")
-            )
-        except DataError as e:
-            return await refused(request, user, e.message)
-        return RedirectResponse(_back(form.get("back"), undone=change_id), status_code=303)
 
-    @web.post("/tasks/{task_id}/steps")
-    async def tick(request: Request, task_id: int) -> Response:
-        form = await request.form()
-        user = await acting_user(request, form)
-        if isinstance(user, Response):
-            return user
-        try:
-            # a step's button says which step, and what it becomes: "2:done", "2:undone"
-            index, _, state = str(form.get("step") or "").partition(":")
-            step, done = _task_id(index), state == "done"
-            await run_in_threadpool(
-                lambda: project.tick_task_step(task_id, step, done, actor=f"user:{user.id}")
-            )
-        except DataError as e:
-            return await refused(request, user, e.message)
-        return RedirectResponse(_back(form.get("back")) + f"#task-{task_id}", status_code=303)
+@router.post("/tasks/undo")
+async def undo(request: Request, project: ProjectDep, kit: Kit) -> Response:
+    form = await request.form()
+    user = await _acting_user(kit, request, form)
+    if isinstance(user, Response):
+        return user
+    try:
+        change_id = _task_id(form.get("change"))
+        await run_in_threadpool(
+            lambda: project.undo_task_change(change_id, actor=f"user:{user.id}")
+        )
+    except DataError as e:
+        return await _refused(project, kit, request, user, e.message)
+    return RedirectResponse(_back(form.get("back"), undone=change_id), status_code=303)
 
-    return web
+
+@router.post("/tasks/{task_id}/steps")
+async def tick(request: Request, project: ProjectDep, kit: Kit, task_id: int) -> Response:
+    form = await request.form()
+    user = await _acting_user(kit, request, form)
+    if isinstance(user, Response):
+        return user
+    try:
+        # a step's button says which step, and what it becomes: "2:done", "2:undone"
+        index, _, state = str(form.get("step") or "").partition(":")
+        step, done = _task_id(index), state == "done"
+        await run_in_threadpool(
+            lambda: project.tick_task_step(task_id, step, done, actor=f"user:{user.id}")
+        )
+    except DataError as e:
+        return await _refused(project, kit, request, user, e.message)
+    return RedirectResponse(_back(form.get("back")) + f"#task-{task_id}", status_code=303)
 
 
 @dataclass(frozen=True)

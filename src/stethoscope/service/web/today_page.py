@@ -28,14 +28,15 @@ from fastapi.responses import Response
 
 from stethoscope import clock
 from stethoscope.model_words import change_reason
+from stethoscope.service.deps import Kit, ProjectDep, WebUser
 from stethoscope.service.errors import envelope
 from stethoscope.service.web import week_view
+from stethoscope.service.web.timing import TimedRoute
 from stethoscope.service.web.views import RENEWAL_DAYS
 from stethoscope.store.worklist import Filters
 
 if TYPE_CHECKING:
     from stethoscope.project import Project
-    from stethoscope.service.web.routing import PageKit
 
 WEEK = 7  # "this week": the change since the scores of this many days before
 SHOWN = 25  # the tasks and renewals Today lists, the most ARR first
@@ -141,24 +142,30 @@ def landing(project: Project, owner: str) -> str:
     return "/today" if project.owned_accounts(owner) else "/"
 
 
-def add_routes(web: APIRouter, project: Project, kit: PageKit) -> None:
-    @web.get("/today")
-    def today_page(
-        request: Request, format: Literal["html", "json", "csv"] = "html", table: str = ""
-    ) -> Response:
-        user = kit.sessions.user(request)
-        if user is None:
-            return kit.signed_out(request, "json" if format == "csv" else format)
-        data = today(project, user.name, shown=None if format == "csv" else SHOWN)
-        if format == "csv":
-            keys = CSV_TABLES.get(table)
-            if keys is None:
-                return envelope(
-                    404,
-                    f"Today has no table {table!r}",
-                    type="NotFoundError",
-                    hint=f"tables: {', '.join(CSV_TABLES)}",
-                )
-            rows = [[r.get(k) for k in keys] for r in data[table]]
-            return week_view.csv_response(f"today-{table}-{data['as_of']}", (list(keys), rows))
-        return kit.answer(request, format, "today.html", user, data)
+router = APIRouter(include_in_schema=False, route_class=TimedRoute)
+
+
+@router.get("/today")
+def today_page(
+    request: Request,
+    project: ProjectDep,
+    kit: Kit,
+    user: WebUser,
+    format: Literal["html", "json", "csv"] = "html",
+    table: str = "",
+) -> Response:
+    if user is None:
+        return kit.signed_out(request, "json" if format == "csv" else format)
+    data = today(project, user.name, shown=None if format == "csv" else SHOWN)
+    if format == "csv":
+        keys = CSV_TABLES.get(table)
+        if keys is None:
+            return envelope(
+                404,
+                f"Today has no table {table!r}",
+                type="NotFoundError",
+                hint=f"tables: {', '.join(CSV_TABLES)}",
+            )
+        rows = [[r.get(k) for k in keys] for r in data[table]]
+        return week_view.csv_response(f"today-{table}-{data['as_of']}", (list(keys), rows))
+    return kit.answer(request, format, "today.html", user, data)
