@@ -15,6 +15,11 @@ import pytest
 
 from stethoscope.project import Project
 
+# Every embedded store of the suite (and of the processes it starts) runs its queries on
+# one thread: the suite runs two test processes on two cores, and the books are small, so
+# a second thread each adds contention, not speed (a fifth less processor time, measured).
+os.environ.setdefault("STETHOSCOPE_THREADS", "1")
+
 PG_ENV = "STETHOSCOPE_TEST_POSTGRES_URL"
 # the two stores every scoring test runs on; the Postgres one needs a server (see below)
 STORES = ["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)]
