@@ -290,11 +290,14 @@ def open_project(
     request: pytest.FixtureRequest, store: str, folder: Path, *, empty: bool = False
 ) -> Project:
     """A project in ``folder`` on a fresh store of kind ``store`` (duckdb: a file in the
-    folder; postgres: a new database on the test server, migrated unless ``empty``)."""
+    folder, a copy of ``empty_store`` unless ``empty``, when the project makes it; postgres:
+    a new database on the test server, migrated unless ``empty``)."""
     if store == "postgres":
         new: Callable[..., str] = request.getfixturevalue("new_postgres_database")
         url = new(empty=empty)
     else:
         url = "stethoscope.duckdb"
+        if not empty:
+            shutil.copyfile(request.getfixturevalue("empty_store"), folder / url)
     (folder / "stethoscope.toml").write_text(f"database_url = {url!r}\n")
     return Project.open(folder)
