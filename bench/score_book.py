@@ -5,14 +5,20 @@
 1. builds the book once (generated to Parquet and bulk-loaded) into bench/out/, reused
    afterwards, and works on a copy of it;
 2. `stethoscope run --as-of` with the `four-signals` preset (metrics, grades, groups,
-   scores, bands, weights and contributions, stored as a run) against the baseline: the
-   hand-written DuckDB SQL of the same metrics (BARE: one aggregate per table, filter and
-   window, joined per account, the fastest form on DuckDB) plus the writing of the rows
-   that run stored for the date (the detail table's and score_history's), in a
-   transaction; the two alternate --repeat times and the best of each counts;
-3. `stethoscope run --from --to`, a backfill of --days daily dates, against the baseline
-   for each of those dates (the metrics SQL and that date's stored rows, a transaction a
-   date);
+   scores, bands, weights and contributions, stored as a run) against two baselines:
+   - BASE, issue 20's words read narrowly ("computes the same metrics and writes the same
+     rows"): the hand-written DuckDB SQL of the same metrics (SAME: one aggregate per
+     table, filter and window, joined per account, the fastest form on DuckDB) plus the
+     writing of the rows that run stored for the date (the detail table's and
+     score_history's), copied from the run, in a transaction;
+   - WHOLE, "does the same work": hand-written SQL that computes everything the run
+     computes and stores for the date (the metrics, each grade, the segment, the
+     weights, contributions, score, band and coverage) and writes its own rows in one
+     transaction: the date's detail and score_history rows replaced, current_scores kept
+     up to date, every value checked equal to what the run stored;
+   the three alternate --repeat times and the best of each counts;
+3. `stethoscope run --from --to`, a backfill of --days daily dates (--days 1: none),
+   against each baseline for each of those dates (a transaction a date);
 4. the fixed start-up of a CLI run: `stethoscope run` on a book of 20 accounts, and its
    phases in a new process (import, open, model, compiled query, compiling).
 Each step runs in its own process; peak memory is that process's max RSS; CPU time is the
@@ -221,10 +227,13 @@ print(json.dumps({"seconds": seconds, "cpu": cpu, "accounts": n, "rows": rows,
 # value computed here and none copied: each measure's grade as engine/grading.py grades it,
 # the score's segment, the scorecard's weights over the measures with a grade, the
 # contributions, the score on 0-10 and its band and coverage as engine/rollup.py rounds
-# them; then, in a transaction, the date's detail rows replaced, its score_history rows
-# replaced, and current_scores brought up to date as store/current.py does for a date at
-# or after every date scored before (the daily run): each scored account's row becomes
-# the date's, with its 7, 30 and 90-day trends read from the history.
+# them; then, in one transaction a date, the date's rows of the store's own tables
+# replaced (detail and score_history: deleted and written again, as a run replaces them)
+# and current_scores kept as store/current.py keeps it for a daily run, a date at or after
+# every date scored before: each scored account's row becomes the date's, with its 7, 30
+# and 90-day trends read from the history. Over several dates it does that for each, in
+# date order, as daily runs would. It writes over the run's rows, so the run's rows of the
+# date are copied aside first (off the clock) and every value it stored is held to them.
 WHOLE = (
     BARE.split("t = time.perf_counter()")[0]
     + r'''
@@ -630,9 +639,10 @@ def measure(folder: Path, end: dt.date, days: int, repeat: int) -> None:
     for name, rs in (("baseline", bases), ("whole baseline", wholes)):
         ratio = one["seconds"] / min(r["seconds"] for r in rs)
         cpu_ratio = min(r["cpu"] for r in ones) / min(r["cpu"] for r in rs)
+        # met only when both are: on a busy machine the wall time says little
         print(
             f"  one run / {name}: {ratio:.2f}x wall, {cpu_ratio:.2f}x CPU "
-            f"(target {ONE_RUN}x: {verdict(ratio <= ONE_RUN)})"
+            f"(target {ONE_RUN}x: {verdict(max(ratio, cpu_ratio) <= ONE_RUN)})"
         )
     if one["accounts"] >= 900_000:
         print(
@@ -659,9 +669,10 @@ def measure(folder: Path, end: dt.date, days: int, repeat: int) -> None:
             )
         for name, r in (("baseline", base_many), ("whole baseline", whole_many)):
             ratio = many["seconds"] / r["seconds"]
+            cpu_ratio = many["cpu"] / r["cpu"]
             print(
-                f"  backfill / {name}: {ratio:.2f}x wall, {many['cpu'] / r['cpu']:.2f}x CPU "
-                f"(target {BACKFILL}x: {verdict(ratio <= BACKFILL)}); {load()}"
+                f"  backfill / {name}: {ratio:.2f}x wall, {cpu_ratio:.2f}x CPU "
+                f"(target {BACKFILL}x: {verdict(max(ratio, cpu_ratio) <= BACKFILL)}); {load()}"
             )
 
 
