@@ -403,18 +403,21 @@ INSERT = """
 INSERT INTO current_scores SELECT ?, account_id, 'health', as_of, score, band, coverage,
   segment, scorecard, change_7d, change_30d, change_90d FROM n WHERE rid IS NULL
 """
-# the run's current scores, before the baseline's dates update them
-con.execute(
-    "CREATE TEMP TABLE cur AS SELECT * FROM current_scores WHERE model_version = ?", [version]
-)
+# the run's rows of the last date and its current scores, to hold the baseline's own to,
+# copied aside before the baseline writes over them; then a new connection, so that the
+# baseline starts as cold as the run (these reads leave the tables' blocks in its cache)
+con.execute(f"CREATE OR REPLACE TABLE bench_d AS SELECT * FROM {detail} WHERE as_of = ?", [last])
+con.execute("CREATE OR REPLACE TABLE bench_h AS SELECT * FROM score_history "
+            "WHERE model_version = ? AND as_of = ?", [version, last])
+con.execute("CREATE OR REPLACE TABLE bench_cur AS SELECT * FROM current_scores "
+            "WHERE model_version = ?", [version])
+con.close()
+con = duckdb.connect(sys.argv[1])
+con.execute("SET memory_limit = '4GB'")
 seconds = cpu = 0.0
 n = 0
 for i in range((last - first).days + 1):
     D = (first + dt.timedelta(days=i)).isoformat()
-    # the run's stored rows of the date, to hold the baseline's own to (off the clock)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE d AS SELECT * FROM {detail} WHERE as_of = ?", [D])
-    con.execute("CREATE OR REPLACE TEMP TABLE h AS SELECT * FROM score_history "
-                "WHERE model_version = ? AND as_of = ?", [version, D])
     u = resource.getrusage(resource.RUSAGE_SELF)
     t = time.perf_counter()
     con.begin()
@@ -447,15 +450,17 @@ def unequal(table: str, mine: str, key: str, where: str = "") -> int:
 
 # every value the baseline computed and stored for the last date, against the run's
 whole_unequal = {
-    "detail": unequal("d", f"SELECT * FROM {detail} WHERE as_of = '{D}'", "account_id"),
+    "detail": unequal("bench_d", f"SELECT * FROM {detail} WHERE as_of = '{D}'", "account_id"),
     "score_history": unequal(
-        "h", f"SELECT * FROM score_history WHERE model_version = '{version}' AND as_of = '{D}'",
+        "bench_h", f"SELECT * FROM score_history WHERE model_version = '{version}' AND as_of = '{D}'",
         "account_id score_name"),
     "current_scores": unequal(
-        "cur", f"SELECT * FROM current_scores WHERE model_version = '{version}'",
+        "bench_cur", f"SELECT * FROM current_scores WHERE model_version = '{version}'",
         "account_id score_name"),
 }
 columns = len(con.execute("SELECT * FROM w LIMIT 0").description)
+for table in ("bench_d", "bench_h", "bench_cur"):
+    con.execute(f"DROP TABLE {table}")
 print(json.dumps({"seconds": seconds, "cpu": cpu, "accounts": n, "unequal": whole_unequal,
                   "columns": columns, "updated": updated, "inserted": inserted,
                   "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
