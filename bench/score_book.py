@@ -452,7 +452,8 @@ def unequal(table: str, mine: str, key: str, where: str = "") -> int:
 whole_unequal = {
     "detail": unequal("bench_d", f"SELECT * FROM {detail} WHERE as_of = '{D}'", "account_id"),
     "score_history": unequal(
-        "bench_h", f"SELECT * FROM score_history WHERE model_version = '{version}' AND as_of = '{D}'",
+        "bench_h",
+        f"SELECT * FROM score_history WHERE model_version = '{version}' AND as_of = '{D}'",
         "account_id score_name"),
     "current_scores": unequal(
         "bench_cur", f"SELECT * FROM current_scores WHERE model_version = '{version}'",
