@@ -4,7 +4,6 @@ CSM owns (the accounts whose ``owner`` is their name) and of their open tasks.
 - ``owned``: how many accounts an owner has;
 - ``open_tasks``: how many open tasks an owner has (the navigation's count);
 - ``changes``: the owner's accounts whose band changed or whose score fell since a date;
-- ``task_accounts``: the scores, ARR and renewals of the accounts of some tasks;
 - ``renewals``: the owner's accounts in some bands renewing within a span.
 
 Each list comes ordered by ARR at stake (largest first), then by urgency (the soonest
@@ -76,27 +75,6 @@ def changes(
         [as_of, since, as_of, since, version, score_name, as_of, since, owner]
         + ([limit] if limit is not None else []),
     )
-
-
-def task_accounts(
-    con: Connection, version: str, score_name: str, as_of: dt.date, account_ids: list[str]
-) -> dict[str, dict[str, Any]]:
-    """By account id: the name, ARR, renewal, score and band on ``as_of`` of each account
-    (those not scored that day have no score or band). The ids go as one list parameter,
-    joined: a thousand ``IN (?, ...)`` parameters took 70 ms to bind on the 100k book, the
-    join 14 ms."""
-    if not account_ids:
-        return {}
-    rows = row_dicts(
-        con,
-        "SELECT a.id AS account_id, a.name, a.arr, a.renewal_date, h.score, h.band "
-        "FROM (SELECT DISTINCT id FROM unnest(CAST(? AS VARCHAR[])) AS ids (id)) ids "
-        "JOIN accounts a ON a.id = ids.id "
-        "LEFT JOIN score_history h ON h.account_id = a.id "
-        "AND h.model_version = ? AND h.score_name = ? AND h.as_of = ?",
-        [list(account_ids), version, score_name, as_of],
-    )
-    return {r["account_id"]: r for r in rows}
 
 
 def renewals(

@@ -306,3 +306,23 @@ def test_signed_out_goes_to_sign_in(book: Book) -> None:
     r = b.get("/tasks")
     assert (r.status_code, r.headers["location"]) == (303, "/signin?next=%2Ftasks")
     assert b.get("/tasks", params={"format": "json"}).status_code == 401
+
+
+def test_the_page_cut_comes_after_the_filter_and_the_sort(fresh: Book) -> None:
+    with_tasks(fresh)
+    p = fresh.project
+    columns = "alert_id, account_id, owner, title, playbook, steps, due_on, status, created_at"
+    p.store.con.execute(  # two tasks an account: more than a page of 50 pass the filter
+        f"INSERT INTO tasks ({columns}, updated_at, updated_by) "
+        f"SELECT {columns}, updated_at, updated_by FROM tasks"
+    )
+    arr = {s["account_id"]: s["arr"] for s in p.scores(limit=1000)}
+    least = sorted(arr.values())[5]
+    kept = [t for t in p.tasks(status="open", limit=1000) if arr[t["account_id"]] >= least]
+    expected = sorted(kept, key=lambda t: (-arr[t["account_id"]], t["due_on"], t["id"]))
+    b = fresh.browser("viewer")
+    asked = {"format": "json", "owner": "*", "arr_min": least, "sort": "arr", "order": "desc"}
+    pages = [b.get("/tasks", params=asked | {"page": n}).json() for n in (1, 2)]
+    assert [len(page["tasks"]) for page in pages] == [50, len(expected) - 50]
+    assert {page["total"] for page in pages} == {len(expected)}
+    assert [t["id"] for page in pages for t in page["tasks"]] == [t["id"] for t in expected]

@@ -4,7 +4,9 @@ page's navigation; where signing in lands."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import re
 from typing import Any
 
@@ -178,3 +180,45 @@ def test_a_measure_and_a_change_in_words() -> None:
     assert change_reason(model, change, now) == (
         "NPS 5 answered 161 days ago, detractor (was 8); 17 tickets in 90 days (was 9)"
     )
+
+
+def test_today_shows_the_first_tasks_and_renewals_and_links_to_the_rest(
+    fresh: Book, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from stethoscope.service.web import today_page
+
+    me = with_tasks(fresh)
+    day = fresh.project.latest_as_of()
+    assert day is not None
+    fresh.project.store.con.execute(  # every account of mine renews within the 90 days
+        "UPDATE accounts SET renewal_date = ? WHERE owner = ?", [day + dt.timedelta(days=30), me]
+    )
+    b = fresh.browser("editor")
+    whole = b.get("/today", params={"format": "json"}).json()
+    monkeypatch.setattr(today_page, "SHOWN", 1)
+    data = b.get("/today", params={"format": "json"}).json()
+    count = fresh.project.open_task_count(me)
+    assert (data["tasks_total"], len(data["tasks"])) == (count, 1)
+    assert count > 1
+    # the first row of the worklist by ARR: the page it links to, in the same order
+    worklist = b.get(data["tasks_link"] + "&format=json").json()
+    assert worklist["total"] == count == len(worklist["tasks"])
+    assert [t["id"] for t in data["tasks"]] == [worklist["tasks"][0]["id"]]
+    assert (data["renewals_total"], data["renewals"]) == (
+        len(whole["renewals"]),
+        whole["renewals"][:1],
+    )
+    assert data["renewals_total"] > 1
+    html = b.get("/today").text
+    assert _ids(html, "task") == [str(data["tasks"][0]["id"])]
+    assert f'<a id="all-tasks" href="/tasks?sort=arr&amp;order=desc">all {count} tasks</a>' in html
+    assert f"The 1 with the most ARR of {data['renewals_total']}: the CSV has them all" in html
+    # a table's CSV holds all its rows, in the page's order
+    tasks_csv = b.get("/today", params={"format": "csv", "table": "tasks"}).text
+    assert [r["id"] for r in csv.DictReader(io.StringIO(tasks_csv))] == [
+        str(t["id"]) for t in worklist["tasks"]
+    ]
+    renewals_csv = b.get("/today", params={"format": "csv", "table": "renewals"}).text
+    assert [r["account_id"] for r in csv.DictReader(io.StringIO(renewals_csv))] == [
+        r["account_id"] for r in whole["renewals"]
+    ]

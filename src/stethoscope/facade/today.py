@@ -1,13 +1,13 @@
 """One owner's day (the dashboard's Today page and its navigation): the accounts a CSM owns
-that changed band or fell since a date with the change of each explained by measure, their
-open tasks with the accounts' scores, and the renewals in their weaker bands
-(stethoscope.owner_day). Each reads without waiting for a write.
+that changed band or fell since a date with the change of each explained by measure, and
+the renewals in their weaker bands (stethoscope.owner_day); how many accounts and open
+tasks they have. Each reads without waiting for a write. (Today's tasks are the first rows
+of the owner's worklist: ``task_worklist``.)
 
 An owner's changes (each explained: 60 to 170 ms on the 100k book) and renewals change only
 when accounts or scores do: where this process is the store's only writer they are kept
 until the next write that can change those (stethoscope.write_lock), as the VP's week is
-(stethoscope.facade.week). Tasks change with writes that keep those reads (a touchpoint's
-next step), so they are read each time."""
+(stethoscope.facade.week)."""
 
 from __future__ import annotations
 
@@ -18,8 +18,6 @@ from stethoscope import clock
 from stethoscope.facade.core import ProjectCore
 from stethoscope.facade.kept import Kept
 
-# a CSM's open tasks, all of them: the page lists what the count in the navigation counts
-TASKS_LIMIT = 1000
 # the accounts that changed, the most ARR first, each explained: a CSM of 100 accounts sees
 # them all; an owner of 8,000 (a bench's) the first 50 and how many more (explaining 4,000
 # changes took minutes)
@@ -58,46 +56,28 @@ class Today(ProjectCore):
         renewal_bands: list[str],
         score: str = "health",
     ) -> dict[str, Any]:
-        """``owner``'s day as of a scored date, in three lists ordered by ARR, then the
+        """``owner``'s day as of a scored date, in two lists ordered by ARR, then the
         soonest renewal:
 
         - ``changes``: their accounts whose band on ``as_of`` differs from the one on
           ``since``, or whose score fell, each with ``change`` (engine.explain's
           ``Change``, by measure) and ``explanation`` (the ``Explanation`` of ``as_of``);
-        - ``tasks``: their open tasks, each with its account's ARR, renewal, score and band
-          on ``as_of``;
+          the first ``CHANGES_LIMIT``, and ``changes_total``, how many there are;
         - ``renewals``: their accounts in ``renewal_bands`` renewing after ``as_of`` up to
           ``renew_until``.
 
-        The changes and renewals read only accounts and scores: where ``sole_writer``
-        they are kept until the next write that can change those (see the module); the
-        tasks are read each time."""
-        from stethoscope import owner_day
-        from stethoscope.store import alerts
-
+        Both read only accounts and scores: where ``sole_writer`` they are kept until the
+        next write that can change those (see the module); treat them as read-only."""
         m = self.load_model()
         self._check_score(m, score)
-        v = m.version
-        key = (owner, as_of, since, renew_until, tuple(renewal_bands), score, v, CHANGES_LIMIT)
+        asked = (owner, as_of, since, renew_until, tuple(renewal_bands), score, m.version)
         changed, due = self._days.get(
-            key,
+            (*asked, CHANGES_LIMIT),
             self.generation if self.sole_writer else None,
             lambda: self._scored_day(owner, as_of, since, renew_until, renewal_bands, score),
         )
-        with self._reading() as con:
-            tasks = alerts.tasks(con, owner=owner, status="open", limit=TASKS_LIMIT)
-            accounts = owner_day.task_accounts(
-                con, v, score, as_of, sorted({t["account_id"] for t in tasks})
-            )
-        blank = {"name": None, "arr": None, "renewal_date": None, "score": None, "band": None}
-        listed = []
-        for t in tasks:
-            a = accounts.get(t["account_id"], blank)
-            listed.append(t | {k: a[k] for k in blank} | {"name": a["name"] or t["account_name"]})
-        # ARR at stake first, then the soonest due (a task without a date last)
-        listed.sort(key=lambda t: (-(t["arr"] or 0), t["due_on"] or date.max, t["id"]))
         total = int(changed[0]["total"]) if changed else 0
-        return {"changes": changed, "changes_total": total, "tasks": listed, "renewals": due}
+        return {"changes": changed, "changes_total": total, "renewals": due}
 
     def _scored_day(
         self,

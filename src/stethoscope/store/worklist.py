@@ -52,6 +52,14 @@ SORTS = {
 }
 DUE = ("overdue", "week", "later")
 KEEP_DAYS = 7
+# what a worklist joins to its tasks, by alias (the current score's two parameters: the
+# model version and the score's name)
+_JOINS = {
+    "ac": "LEFT JOIN accounts ac ON ac.id = t.account_id",
+    "al": "LEFT JOIN alerts al ON al.id = t.alert_id",
+    "cs": "LEFT JOIN current_scores cs ON cs.account_id = t.account_id "
+    "AND cs.model_version = ? AND cs.score_name = ?",
+}
 _UNDO_COLUMNS = ("status", "owner", "reason", "snoozed_until", "updated_at", "updated_by")
 
 
@@ -123,33 +131,31 @@ def worklist(
         conds.append("t.due_on >= ?")
         params.append(week_end)
     where = ("WHERE " + " AND ".join(conds)) if conds else ""
-    joins = (
-        "LEFT JOIN accounts ac ON ac.id = t.account_id "
-        "LEFT JOIN alerts al ON al.id = t.alert_id "
-        "LEFT JOIN current_scores cs ON cs.account_id = t.account_id "
-        "AND cs.model_version = ? AND cs.score_name = ?"
-    )
-    head = [model_version, score]
-    # each task joins one account, alert and current score at most: the count needs the
-    # joins only where a filter reads them (51,035 open tasks: 24 ms with, 1 ms without)
-    joined = any(c.startswith(("ac.", "al.")) for c in conds)
-    total = con.execute(
-        f"SELECT count(*) FROM tasks t {joins if joined else ''} {where}",
-        [*head, *params] if joined else params,
-    ).fetchone()
+    # each task joins one account, alert and current score at most, so a join no filter
+    # and no sort reads changes neither the count nor the order: the count and the page's
+    # sort join only those they read (51,035 open tasks by ARR: 34 ms of processor time
+    # joining all three, 14 ms joining the accounts alone)
     order = "DESC" if descending else "ASC"
     ordering = f"ORDER BY {SORTS[sort]} {order} NULLS LAST, t.due_on NULLS LAST, t.id"
+    read = " ".join(conds) + " " + SORTS[sort]
+    used = {alias for alias in _JOINS if f"{alias}." in read}
+    needed = " ".join(_JOINS[alias] for alias in _JOINS if alias in used)
+    head: list[object] = [model_version, score] if "cs" in used else []
+    total = con.execute(
+        f"SELECT count(*) FROM tasks t {needed} {where}", [*head, *params]
+    ).fetchone()
+    joins = " ".join(_JOINS.values())
     # the page's ids first, then their columns: sorting every task with all its columns
     # (steps, reasons) took 59 ms for the first 50 of 51,035, this 38 ms
     rows = row_dicts(
         con,
-        f"WITH page AS (SELECT t.id AS page_id FROM tasks t {joins} {where} {ordering} "
+        f"WITH page AS (SELECT t.id AS page_id FROM tasks t {needed} {where} {ordering} "
         "LIMIT ? OFFSET ?) "
         "SELECT t.id, t.alert_id, t.account_id, ac.name AS account_name, ac.arr, "
         "ac.renewal_date, cs.score, cs.band, al.rule, al.severity, t.owner, t.title, "
         "t.playbook, t.steps, t.due_on, t.status, t.reason, t.snoozed_until, t.updated_at, "
         f"t.updated_by FROM page JOIN tasks t ON t.id = page.page_id {joins} {ordering}",
-        [*head, *params, limit, offset, *head],
+        [*head, *params, limit, offset, model_version, score],
     )
     for r in rows:
         r["steps"] = json.loads(r["steps"])

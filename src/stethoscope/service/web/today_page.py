@@ -4,11 +4,18 @@ ARR at stake, then urgency:
 
 1. their accounts whose band changed, or whose score fell, over the last week, each with
    why in one line (the measures that moved it, in words: stethoscope.model_words);
-2. their open tasks, with each account's ARR, score, band and renewal, and the due date;
+2. their open tasks, with each account's ARR, score, band and renewal, and the due date:
+   the first rows of their worklist sorted by ARR (``/tasks?sort=arr&order=desc``);
 3. their renewals of the next 90 days in every band but the best (red and yellow in the
    presets).
 
-Like every page it answers its data as JSON with ``?format=json``.
+Each list shows its first rows (``SHOWN``; the changes ``facade.today.CHANGES_LIMIT``) and
+says how many there are, with a link to the rest: for the bench's owner of 10,204 accounts
+(5,407 open tasks, 1,147 renewals) a page of 47 KB built in 45 ms of processor time, not
+one of 850 KB in 220 ms. Like every page it answers its data as JSON
+with ``?format=json`` (the rows shown, and the totals); a table's CSV
+(``?format=csv&table=NAME``) holds all its rows, as the worklist's CSV does: a file is
+read in a spreadsheet, where the rows a page leaves out are the ones wanted.
 """
 
 from __future__ import annotations
@@ -24,12 +31,17 @@ from stethoscope.model_words import change_reason
 from stethoscope.service.errors import envelope
 from stethoscope.service.web import week_view
 from stethoscope.service.web.views import RENEWAL_DAYS
+from stethoscope.store.worklist import Filters
 
 if TYPE_CHECKING:
     from stethoscope.project import Project
     from stethoscope.service.web.routing import PageKit
 
 WEEK = 7  # "this week": the change since the scores of this many days before
+SHOWN = 25  # the tasks and renewals Today lists, the most ARR first
+CSV_ROWS = 10_000  # the most tasks a CSV holds (as the worklist's)
+# where the rest of the tasks are: the worklist (the signed-in user's), in Today's order
+TASKS_LINK = "/tasks?sort=arr&order=desc"
 # the columns of each of Today's tables as a CSV file (``?format=csv&table=NAME``)
 CSV_TABLES: dict[str, tuple[str, ...]] = {
     "changes": (
@@ -47,7 +59,6 @@ _TASK_KEYS = (
     "id",
     "title",
     "account_id",
-    "name",
     "arr",
     "score",
     "band",
@@ -59,8 +70,11 @@ _TASK_KEYS = (
 )
 
 
-def today(project: Project, owner: str, score: str = "health") -> dict[str, Any]:
-    """``owner``'s day as of the book's latest scores, as plain data."""
+def today(
+    project: Project, owner: str, score: str = "health", *, shown: int | None = SHOWN
+) -> dict[str, Any]:
+    """``owner``'s day as of the book's latest scores, as plain data: the first ``shown``
+    tasks and renewals (None: all of them, for a CSV) and how many there are."""
     model = project.load_model()
     day = project.latest_as_of()
     bands = [b.name for b in model.bands]
@@ -78,7 +92,10 @@ def today(project: Project, owner: str, score: str = "health") -> dict[str, Any]
         "changes": [],
         "changes_total": 0,
         "tasks": [],
+        "tasks_total": 0,
+        "tasks_link": TASKS_LINK,
         "renewals": [],
+        "renewals_total": 0,
     }
     if day is None:
         return data
@@ -91,6 +108,11 @@ def today(project: Project, owner: str, score: str = "health") -> dict[str, Any]
         renewal_bands=watched,
         score=score,
     )
+    # ARR at stake first, then the soonest due (a task without a date last), as the link
+    tasks, tasks_total = project.task_worklist(
+        Filters(owner=owner), sort="arr", descending=True, limit=shown or CSV_ROWS
+    )
+    renewals = found["renewals"]
     first = project.first_as_of()
     return data | {
         "since": since,
@@ -106,8 +128,10 @@ def today(project: Project, owner: str, score: str = "health") -> dict[str, Any]
             for r in found["changes"]
         ],
         "changes_total": found["changes_total"],
-        "tasks": [{k: t[k] for k in _TASK_KEYS} for t in found["tasks"]],
-        "renewals": found["renewals"],
+        "tasks": [{k: t[k] for k in _TASK_KEYS} | {"name": t["account_name"]} for t in tasks],
+        "tasks_total": tasks_total,
+        "renewals": renewals[:shown] if shown else renewals,
+        "renewals_total": len(renewals),
     }
 
 
@@ -125,7 +149,7 @@ def add_routes(web: APIRouter, project: Project, kit: PageKit) -> None:
         user = kit.sessions.user(request)
         if user is None:
             return kit.signed_out(request, "json" if format == "csv" else format)
-        data = today(project, user.name)
+        data = today(project, user.name, shown=None if format == "csv" else SHOWN)
         if format == "csv":
             keys = CSV_TABLES.get(table)
             if keys is None:
