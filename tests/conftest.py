@@ -15,6 +15,11 @@ import pytest
 
 from stethoscope.project import Project
 
+# Every embedded store of the suite (and of the processes it starts) runs its queries on
+# one thread: the suite runs two test processes on two cores, and the books are small, so
+# a second thread each adds contention, not speed (a fifth less processor time, measured).
+os.environ.setdefault("STETHOSCOPE_THREADS", "1")
+
 PG_ENV = "STETHOSCOPE_TEST_POSTGRES_URL"
 # the two stores every scoring test runs on; the Postgres one needs a server (see below)
 STORES = ["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)]
@@ -191,7 +196,10 @@ def new_postgres_database(postgres_server: str) -> Iterator[Callable[..., str]]:
     migrated: a copy of one database this session migrated (CREATE DATABASE ... TEMPLATE:
     0.2 s, where migrating a new one takes 0.8 s, measured). new(empty=True): one with no
     tables, for the tests of making and upgrading a store. Every one made is dropped at
-    the end of the session."""
+    the end of the session. They commit without waiting for the disk (synchronous_commit
+    off: a fifth of the Postgres tests' time, measured): what they test is a transaction's
+    effect, not surviving a crash of the server, which test_postgres_restart proves on a
+    server of its own."""
     import psycopg
 
     admin = _url_db(postgres_server, "postgres")
@@ -203,6 +211,7 @@ def new_postgres_database(postgres_server: str) -> Iterator[Callable[..., str]]:
         using = f' TEMPLATE "{template_of}"' if template_of else ""
         with psycopg.connect(admin, autocommit=True) as con:
             con.execute(f'CREATE DATABASE "{name}"{using}')
+            con.execute(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
         made.append(name)
         return name
 
@@ -281,11 +290,14 @@ def open_project(
     request: pytest.FixtureRequest, store: str, folder: Path, *, empty: bool = False
 ) -> Project:
     """A project in ``folder`` on a fresh store of kind ``store`` (duckdb: a file in the
-    folder; postgres: a new database on the test server, migrated unless ``empty``)."""
+    folder, a copy of ``empty_store`` unless ``empty``, when the project makes it; postgres:
+    a new database on the test server, migrated unless ``empty``)."""
     if store == "postgres":
         new: Callable[..., str] = request.getfixturevalue("new_postgres_database")
         url = new(empty=empty)
     else:
         url = "stethoscope.duckdb"
+        if not empty:
+            shutil.copyfile(request.getfixturevalue("empty_store"), folder / url)
     (folder / "stethoscope.toml").write_text(f"database_url = {url!r}\n")
     return Project.open(folder)

@@ -42,7 +42,10 @@ def connect(
             from stethoscope.store.embedded import EmbeddedStore
 
             project._store = EmbeddedStore(
-                path, timeout=0.5, memory_limit=project.settings.memory_limit
+                path,
+                timeout=0.5,
+                memory_limit=project.settings.memory_limit,
+                threads=project.settings.threads,
             )
             return project
         except StoreBusyError as e:

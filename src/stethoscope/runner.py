@@ -94,6 +94,9 @@ def frame_sql(con: Connection, model: Model, *, keep: bool = True, dialect: str 
     target = dialect or database.dialect(con)
     k = compiled.key(model.version, target)
     sql = compiled.get(con, k)
+    if sql is not None:
+        return sql
+    sql = compiled.recall(k)
     if sql is None:
         from stethoscope.engine.scoring import score_frame
 
@@ -102,8 +105,9 @@ def frame_sql(con: Connection, model: Model, *, keep: bool = True, dialect: str 
         sql = dialects.to_sql(
             frame.mutate(run_id=dialects.param(_RUN_ID, str, target), as_of=day), target
         )
-        if keep:
-            compiled.put(con, k, model.version, target, sql)
+        compiled.remember(k, sql)
+    if keep:
+        compiled.put(con, k, model.version, target, sql)
     return sql
 
 
@@ -126,7 +130,8 @@ def backfill_sql(con: Connection, model: Model, *, dialect: str = "") -> Backfil
     target = dialect or database.dialect(con)
     label = f"{target}+backfill"
     k = compiled.key(model.version, label)
-    text = compiled.get(con, k)
+    stored = compiled.get(con, k)
+    text = stored or compiled.recall(k)
     if text is None:
         import ibis
 
@@ -164,6 +169,7 @@ def backfill_sql(con: Connection, model: Model, *, dialect: str = "") -> Backfil
                 "frame": queries[-1],
             }
         )
+    if stored is None:
         compiled.put(con, k, model.version, label, text)
     data = json.loads(text)
     return Backfill([(n, x) for n, x in data["stages"]], data["frame"])

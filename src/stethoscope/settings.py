@@ -48,6 +48,12 @@ class Settings(BaseSettings):
         "(DuckDB's memory_limit, e.g. 4GB or 500MB).",
         pattern=r"^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$",
     )
+    threads: int = Field(
+        0,
+        ge=0,
+        description="Threads the embedded database's queries may use (DuckDB's threads); "
+        "0: one per core. Fewer leave cores to other work on a shared machine.",
+    )
     compute: Literal["store", "spark"] = Field(
         "store",
         description="Where a run's scoring is computed: store (the database itself) or spark "

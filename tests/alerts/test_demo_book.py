@@ -32,7 +32,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Project]:
     folder = tmp_path_factory.mktemp("demo")
     (folder / "model.yaml").write_text(preset_text("dear") + RULES)
     with Project.open(folder) as p:
-        p.load_demo(accounts=300, months=12, end=END)
+        p.load_demo(accounts=150, months=12, end=END)
         p.run(start=START, end=END)
         yield p
 

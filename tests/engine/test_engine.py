@@ -18,6 +18,7 @@ from stethoscope.engine.scoring import score_frame
 from stethoscope.errors import DataError, EngineError, ModelError
 from stethoscope.model.loader import load_model
 from stethoscope.project import Project
+from stethoscope.store import compiled
 from stethoscope.store.database import PostgresConnection
 from tests.conftest import STORES, open_project
 from tests.engine.test_golden import AS_OF, GOLDEN, load_golden
@@ -250,7 +251,9 @@ def test_the_first_run_of_a_version_keeps_all_its_rows_past_one_row_group(
         assert history == (n, n)
 
 
-def test_a_run_compiles_once_per_model_version_and_code(golden: Project) -> None:
+def test_a_run_compiles_once_per_model_version_and_code(
+    golden: Project, monkeypatch: pytest.MonkeyPatch
+) -> None:
     con = golden.store.con
     golden.run(as_of=AS_OF)
     kept = con.execute("SELECT key, model_version, sql FROM compiled_queries").fetchall()
@@ -269,6 +272,9 @@ def test_a_run_compiles_once_per_model_version_and_code(golden: Project) -> None
         "SELECT account_id, score FROM score_history WHERE as_of = ? ORDER BY 1, 2", [AS_OF]
     ).fetchall()
     con.execute("DELETE FROM compiled_queries")
+    # nor does this process remember it (store.compiled keeps what it compiled, for any store)
+    assert compiled.recall(kept[0][0]) == kept[0][2]
+    monkeypatch.setattr(compiled, "_SEEN", type(compiled._SEEN)())
     golden.run(as_of=AS_OF)
     assert (
         con.execute(
@@ -276,6 +282,31 @@ def test_a_run_compiles_once_per_model_version_and_code(golden: Project) -> None
         ).fetchall()
         == stored
     )
+
+
+def test_another_store_runs_what_this_process_compiled(
+    golden_duckdb: Project,
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    golden_duckdb.run(as_of=AS_OF)
+    folder = tmp_path_factory.mktemp("second")
+    shutil.copy(GOLDEN / "model.yaml", folder / "model.yaml")
+    with Project.open(folder) as second:
+        load_golden(second)
+
+        def no_compile(*args: object, **kwargs: object) -> None:
+            raise AssertionError("compiled again")
+
+        monkeypatch.setattr("stethoscope.engine.scoring.score_frame", no_compile)
+        second.run(as_of=AS_OF)
+        # and keeps it, for the next process on that store
+        assert second.store.con.execute("SELECT count(*) FROM compiled_queries").fetchone() == (1,)
+        scores = "SELECT account_id, score FROM score_history ORDER BY 1"
+        assert (
+            second.store.con.execute(scores).fetchall()
+            == golden_duckdb.store.con.execute(scores).fetchall()
+        )
 
 
 TIES_MODEL = """

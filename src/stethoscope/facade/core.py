@@ -94,6 +94,7 @@ class ProjectCore(ModelFiles):
                     timeout=self.settings.lock_timeout,
                     on_wait=self._on_wait,
                     memory_limit=self.settings.memory_limit,
+                    threads=self.settings.threads,
                 )
         return self._store
 

@@ -256,7 +256,12 @@ def connect(settings: Settings) -> Connection:
 
     path = settings.database_path
     assert path is not None
-    return connect_file(path, timeout=settings.lock_timeout, memory_limit=settings.memory_limit)
+    return connect_file(
+        path,
+        timeout=settings.lock_timeout,
+        memory_limit=settings.memory_limit,
+        threads=settings.threads,
+    )
 
 
 # pg_advisory_lock keys: any fixed bigint unique to what it guards

@@ -55,6 +55,7 @@ def connect(
     on_wait: Callable[[str], None] | None = None,
     read_only: bool = False,
     memory_limit: str | None = None,
+    threads: int = 0,
 ) -> duckdb.DuckDBPyConnection:
     """Open the DuckDB file, waiting while another process holds it."""
     import duckdb
@@ -70,6 +71,8 @@ def connect(
             con.execute("SET enable_progress_bar = false")
             if memory_limit:
                 con.execute("SET memory_limit = ?", [memory_limit])
+            if threads:
+                con.execute(f"SET threads = {int(threads)}")
             return con
         except duckdb.IOException as e:
             if not _LOCK.search(str(e)):

@@ -39,9 +39,12 @@ class EmbeddedStore:
         timeout: float = 300.0,
         on_wait: Callable[[str], None] | None = None,
         memory_limit: str | None = None,
+        threads: int = 0,
     ) -> None:
         self.path = path
-        self.con = connect(path, timeout=timeout, on_wait=on_wait, memory_limit=memory_limit)
+        self.con = connect(
+            path, timeout=timeout, on_wait=on_wait, memory_limit=memory_limit, threads=threads
+        )
         migrate(self.con)
         interrupt_dead(self.con, holding_run_lock=False)  # a run its process never finished
 
