@@ -458,11 +458,18 @@ class Away:
             self.release()
             raise
 
-    def write(self, con: Connection, table: str, day: dt.date) -> None:
+    def write(
+        self, con: Connection, table: str, day: dt.date, columns: list[str] | None = None
+    ) -> None:
+        """Append the frame of ``day`` to the store's ``table``: every column, or only
+        ``columns`` (a backtest's; the engine prunes the rest of the frame)."""
         from stethoscope.store import batches
 
         self.compute.set(_AS_OF, day)
-        for batch in self.compute.batches(self.sql):
+        sql = self.sql
+        if columns is not None:
+            sql = f"SELECT {', '.join(map(self.compute.quote, columns))} FROM ({sql}) AS f"
+        for batch in self.compute.batches(sql):
             batches.insert(con, table, batch)
 
     def release(self) -> None:

@@ -105,6 +105,20 @@ def score_both(projects: dict[str, Project], model: str, dates: tuple[dt.date, .
             assert b == a, (table, a.get("account_id"), {k for k in a if a[k] != b.get(k)})
 
 
+def test_a_backtest_on_spark_observes_what_the_store_observes(demo: dict[str, Project]) -> None:
+    """Two observation dates: the backtest's frames are computed on Spark (its rows staged
+    there as a backfill's are) and only the columns it keeps come back; its figures and
+    every observation (score, band, grades, group scores, label) equal the store's."""
+    got = {}
+    for compute, p in demo.items():
+        p.model_path().write_text(preset_text("successscore"))
+        b = p.backtest(start=dt.date(2025, 3, 1), end=dt.date(2025, 3, 31), every=30, horizon=60)
+        got[compute] = {k: v for k, v in b.to_json().items() if k not in ("seconds", "model")}
+    assert len(got["store"]["rows"]["account_id"]) > 100  # two dates of the book
+    assert got["store"]["rows"]["grades"]
+    assert got["spark"] == got["store"]
+
+
 @pytest.mark.parametrize("preset", [p for p in list_presets() if p != "successscore"])
 def test_a_preset_scores_the_demo_book_on_spark_as_in_the_store(
     demo: dict[str, Project], preset: str

@@ -29,6 +29,9 @@ class Compute(Protocol):
         """Make every table the queries ``sql`` read available to them: read in place, or
         copied from the store ``con`` (CSM inputs, attribute versions, unmapped tables)."""
 
+    def quote(self, name: str) -> str:
+        """``name`` as a quoted identifier of the engine's SQL."""
+
     def set(self, name: str, value: dt.date | str) -> None:
         """Set a run parameter (engine.dialects.PARAMS) for the queries that follow."""
 

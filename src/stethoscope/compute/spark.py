@@ -184,6 +184,9 @@ class SparkCompute:
             self._sql(f"DECLARE OR REPLACE VARIABLE {name} {kind}")
         self._declared = True
 
+    def quote(self, name: str) -> str:
+        return "`" + name.replace("`", "``") + "`"
+
     def set(self, name: str, value: dt.date | str) -> None:
         if name not in PARAMS:
             raise AssertionError(name)

@@ -19,7 +19,6 @@ if TYPE_CHECKING:
     from stethoscope.alerts.evaluation import Evaluation
     from stethoscope.alerts.outbox import Drained
     from stethoscope.alerts.rules import Rules
-    from stethoscope.compute import Compute
     from stethoscope.engine.explain import Change, Explanation
     from stethoscope.model.types import Model
     from stethoscope.readouts import ModelDiff
@@ -37,9 +36,6 @@ class Scoring(ProjectCore):
         # one run at a time: a second is refused at once, not queued behind the first
         self._run_guard = threading.Lock()
         self._running: RunStart | None = None
-        # the compute engine of compute = spark, opened by the first run (a session costs
-        # seconds to start, so the process keeps it)
-        self._compute: Compute | None = None
 
     if TYPE_CHECKING:
         # what a run does before and after scoring, from the other concerns' mixins
@@ -149,17 +145,6 @@ class Scoring(ProjectCore):
         finally:
             self._running = None
             self._run_guard.release()
-
-    def _compute_engine(self) -> Compute | None:
-        """Where runs compute (``compute`` setting): None for the store itself, else the
-        engine, opened once (docs/concepts/scale.md)."""
-        if self.settings.compute == "store":
-            return None
-        if self._compute is None:
-            from stethoscope.compute.spark import SparkCompute
-
-            self._compute = SparkCompute.open(self.settings)
-        return self._compute
 
     def runs(
         self, limit: int = 50, *, offset: int = 0, status: str | None = None
