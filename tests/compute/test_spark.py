@@ -11,7 +11,11 @@ interrupted mid-way publishes nothing.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
+import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -171,27 +175,36 @@ def test_a_postgres_store_stores_what_spark_computes(
     assert got["pg"] == got["duck"]
 
 
-def test_rounding_ties_round_alike_on_spark(spark_session: Any, tmp_path: Path) -> None:
-    (tmp_path / "accounts.csv").write_text(TIE_ACCOUNTS)
-    (tmp_path / "ties").mkdir()
-    with Project.open(tmp_path / "ties") as p:
-        p.import_file("accounts", tmp_path / "accounts.csv")
-    projects = pair(tmp_path / "ties" / "stethoscope.duckdb", tmp_path, "ties")
-    try:
-        score_both(projects, TIE_MODEL, (END,))
-        got = {
-            r["account_id"]: (r["score"], r["band"]) for r in projects["spark"].scores(as_of=END)
-        }
-    finally:
-        for p in projects.values():
-            p.close()
+@pytest.fixture(scope="module")
+def ties_book(spark_session: Any, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The store file of a two-account book whose scores land on rounding ties, with the
+    ties model: the cheapest book to score on Spark."""
+    folder = tmp_path_factory.mktemp("ties")
+    (folder / "accounts.csv").write_text(TIE_ACCOUNTS)
+    with Project.open(folder) as p:
+        p.import_file("accounts", folder / "accounts.csv")
+        p.model_path().write_text(TIE_MODEL)
+    return folder / "stethoscope.duckdb"
+
+
+@pytest.fixture(scope="module")
+def ties(ties_book: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Project]]:
+    projects = pair(ties_book, tmp_path_factory.mktemp("ties-pair"), "ties")
+    yield projects
+    for p in projects.values():
+        p.close()
+
+
+def test_rounding_ties_round_alike_on_spark(ties: dict[str, Project]) -> None:
+    score_both(ties, TIE_MODEL, (END,))
+    got = {r["account_id"]: (r["score"], r["band"]) for r in ties["spark"].scores(as_of=END)}
     assert got["tie_up"] == (8.4, "green")  # 8.35, held as 8.3499999999999996
     assert got["tie_small"] == (0.9, "red")
 
 
-def test_a_run_interrupted_on_spark_publishes_nothing(demo: dict[str, Project]) -> None:
-    p = demo["spark"]
-    p.model_path().write_text(preset_text("four-signals"))
+def test_a_run_interrupted_on_spark_publishes_nothing(ties: dict[str, Project]) -> None:
+    p = ties["spark"]
+    p.model_path().write_text(TIE_MODEL)
     dates = (END - dt.timedelta(days=4), END - dt.timedelta(days=3))
     before = stored(p, dates)
 
@@ -207,6 +220,88 @@ def test_a_run_interrupted_on_spark_publishes_nothing(demo: dict[str, Project]) 
     assert (failed.status, failed.error) == ("failed", "KeyboardInterrupt: ")
     # nothing of the run is left in the session: the next run starts clean
     assert [t.name for t in p._compute_engine().spark.catalog.listTables() if t.isTemporary] == []  # type: ignore[union-attr]
+
+
+def test_a_run_on_spark_killed_mid_way_leaves_no_trace(ties_book: Path, tmp_path: Path) -> None:
+    """`stethoscope run` over three dates in a process of its own (its own Spark session,
+    a JVM child), SIGKILLed once its progress shows the first date scored: no history,
+    detail or current score of it is left, the run is marked interrupted when the store
+    is opened again, its JVM went with it, and the next run succeeds."""
+    folder = tmp_path / "killed"
+    folder.mkdir()
+    shutil.copyfile(ties_book, folder / "stethoscope.duckdb")
+    (folder / "model.yaml").write_text(TIE_MODEL)
+    (folder / "stethoscope.toml").write_text(
+        'database_url = "stethoscope.duckdb"\ncompute = "spark"\nspark_master = "local[1]"\n'
+    )
+    first, last = END - dt.timedelta(days=2), END
+    proc, jvms = _run_until_first_date(folder, first, last)
+    proc.send_signal(signal.SIGKILL)
+    assert proc.wait(timeout=30) == -signal.SIGKILL  # killed before it could finish
+    _gone(jvms)  # the session's JVM ends when its Python process does
+    with Project.open(folder) as p:
+        (run,) = p.runs()
+        assert run.status == "failed"
+        assert (run.error or "").startswith(f"interrupted: process {proc.pid} ")
+        model = p.load_model()
+        con = p.store.con
+        for table in ("score_history", "current_scores", detail_table(model.version)):
+            assert con.execute(f'SELECT count(*) FROM "{table}"').fetchone() == (0,), table
+    # the next run (on this test run's session) stores the dates
+    (folder / "stethoscope.toml").write_text(f'database_url = "stethoscope.duckdb"\n{SPARK}')
+    with Project.open(folder) as p:
+        p.run(start=first, end=last)
+        assert [r.status for r in p.runs()] == ["ok", "failed"]
+        accounts = len(TIE_ACCOUNTS.splitlines()) - 1
+        assert len(stored(p, (first, last))["history"]) == accounts * 2  # two dates
+
+
+def _run_until_first_date(
+    folder: Path, first: dt.date, last: dt.date
+) -> tuple[subprocess.Popen[bytes], list[int]]:
+    """`stethoscope run --from first --to last` in ``folder`` on a terminal (so that it
+    draws its progress), once its progress shows the first date scored; with the pids of
+    its children (the JVM)."""
+    import pty
+    import select
+
+    main, term = pty.openpty()
+    cmd = [sys.executable, "-m", "stethoscope", "run", "--from", str(first), "--to", str(last)]
+    proc = subprocess.Popen(
+        cmd,
+        cwd=folder,
+        stdin=subprocess.DEVNULL,
+        stdout=term,
+        stderr=term,
+        env={**os.environ, "COLUMNS": "120", "TERM": "xterm"},
+    )
+    os.close(term)
+    seen = b""
+    try:
+        while b"1/3" not in seen:
+            ready, _, _ = select.select([main], [], [], 120)
+            assert ready, f"no progress in 120 s: {seen[-500:]!r}"
+            seen += os.read(main, 4096)
+        children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+    except BaseException:
+        proc.kill()
+        proc.wait()
+        raise
+    finally:
+        os.close(main)
+    return proc, [int(c) for c in children]
+
+
+def _gone(pids: list[int]) -> None:
+    import time
+
+    deadline = time.monotonic() + 30
+    while any(Path(f"/proc/{pid}").exists() for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    left = [pid for pid in pids if Path(f"/proc/{pid}").exists()]
+    for pid in left:  # not to leave it running whatever the outcome
+        os.kill(pid, signal.SIGKILL)
+    assert left == [], "the killed run's JVM outlived it"
 
 
 def test_a_mapped_table_that_is_no_table_or_path_is_refused(tmp_path: Path) -> None:
