@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from stethoscope.errors import EngineError
+from stethoscope.errors import DataError, EngineError
 from stethoscope.model.presets import list_presets, preset_text
 from stethoscope.project import Project
 from stethoscope.store.results import detail_table, row_dicts
@@ -302,6 +302,62 @@ def _gone(pids: list[int]) -> None:
     for pid in left:  # not to leave it running whatever the outcome
         os.kill(pid, signal.SIGKILL)
     assert left == [], "the killed run's JVM outlived it"
+
+
+def test_a_backfill_keeps_its_detail_in_the_lakehouse_and_publishes_once(
+    ties: dict[str, Project], ties_book: Path, tmp_path: Path
+) -> None:
+    """spark_detail_path: each date's frame is a Parquet partition run_id=R/as_of=D; the
+    store holds the history, current scores and the last date's detail, equal to the
+    store's own backfill, and the run records the folder. A run that fails after writing
+    a partition publishes nothing and leaves no partition."""
+    import pyarrow.dataset as ds
+
+    lake = tmp_path / "lake"
+    (tmp_path / "p").mkdir()
+    shutil.copyfile(ties_book, tmp_path / "p" / "stethoscope.duckdb")
+    toml = f'database_url = "stethoscope.duckdb"\n{SPARK}spark_detail_path = "parquet:{lake}"\n'
+    (tmp_path / "p" / "stethoscope.toml").write_text(toml)
+    dates = (END - dt.timedelta(days=2), END - dt.timedelta(days=1), END)
+    ties["store"].model_path().write_text(TIE_MODEL)
+    ties["store"].run(start=dates[0], end=dates[-1])
+    want = stored(ties["store"], dates)
+    with Project.open(tmp_path / "p") as p:
+        p.model_path().write_text(TIE_MODEL)
+
+        def stop(step: str, done: int, total: int) -> None:
+            if step == "scoring" and done == 2:  # two partitions written
+                raise KeyboardInterrupt
+
+        with pytest.raises(KeyboardInterrupt):
+            p.run(start=dates[0], end=dates[-1], progress=stop)
+        assert list(lake.iterdir()) == []  # the failed run's partitions were removed
+        assert stored(p, dates)["history"] == []
+        summary = p.run(start=dates[0], end=dates[-1])
+        got = stored(p, dates)
+        (location,) = p.store.con.execute(
+            "SELECT detail_location FROM runs WHERE id = ?", [summary.run_id]
+        ).fetchone()
+        with pytest.raises(DataError, match=rf"^the detail of {dates[0]} is in the lakehouse"):
+            p.explain("tie_up", as_of=dates[0])
+        assert p.explain("tie_up", as_of=END)  # the last date's detail is in the store
+    assert location == f"{lake}/run_id={summary.run_id}"
+    assert sorted(x.name for x in Path(location).iterdir()) == [f"as_of={d}" for d in dates]
+    assert got["history"] == want["history"]
+    assert got["current"] == want["current"]
+    assert got["detail"] == [r for r in want["detail"] if r["as_of"] == END]
+    rows = ds.dataset(location, format="parquet", partitioning="hive").to_table().to_pylist()
+    kept = sorted(
+        ({k: _plain(v) for k, v in r.items() if k != "run_id"} for r in rows),
+        key=lambda r: (r["as_of"], r["account_id"]),
+    )
+    assert kept == [{**r, "as_of": str(r["as_of"])} for r in want["detail"]]
+
+
+def _plain(v: Any) -> Any:
+    from decimal import Decimal
+
+    return float(v) if isinstance(v, Decimal) else v
 
 
 def test_a_mapped_table_that_is_no_table_or_path_is_refused(tmp_path: Path) -> None:

@@ -260,6 +260,18 @@ class Scoring(ProjectCore):
         day = as_of or readouts.latest_date(con, m.version) or clock.today()
         row = readouts.frame_row(con, m.version, account_id, day)
         if row is None:
+            from stethoscope.store.results import detail_location
+
+            lake = detail_location(con, m.version, day)
+            if lake is not None:
+                # a backfill on Spark kept this date's detail in the lakehouse: computing it
+                # again here would read the store's tables, which need not hold the book
+                raise DataError(
+                    f"the detail of {day} is in the lakehouse, at {lake} (Parquet, a row "
+                    "per account), not in the store",
+                    hint="read it there with Spark, or explain the run's last date, whose "
+                    "detail the store keeps",
+                )
             # not stored under this model version: compute it, the same way a run would (in
             # a temporary table of the reading connection, which a run does not wait for,
             # dropped once read: a reader's tables outlive the read, and `forget` must find
