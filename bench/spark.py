@@ -1,7 +1,7 @@
 """Scoring on Spark (compute = "spark") against the store's own DuckDB, on the same cores.
 
     python bench/spark.py [--accounts 1000] [--months 3] [--days 30] [--cores 1,2]
-                          [--preset four-signals]
+                          [--preset four-signals] [--engines duckdb,spark]
 
 Builds a demo book in a temporary folder, writes its events to Parquet (the lakehouse's
 copy, which Spark reads in place through `spark_tables`), then for each core count N, each
@@ -128,6 +128,7 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=30)
     parser.add_argument("--cores", default="1,2")
     parser.add_argument("--preset", default="four-signals")
+    parser.add_argument("--engines", default="duckdb,spark", help="which engines to measure")
     parser.add_argument("--child", choices=["duckdb", "spark"])
     parser.add_argument("--folder")
     args = parser.parse_args()
@@ -151,7 +152,7 @@ def main() -> None:
     print(f"book: {args.accounts:,} accounts, {events:,} events ({time.perf_counter() - t:.1f} s)")
     folders: dict[tuple[str, int], Path] = {}
     for cores in [int(c) for c in args.cores.split(",")]:
-        for engine in ("duckdb", "spark"):
+        for engine in args.engines.split(","):
             folder = root / f"{engine}-{cores}"
             shutil.copytree(book, folder)
             toml = 'database_url = "stethoscope.duckdb"\n'
