@@ -297,6 +297,8 @@ def _stored(con: Connection, first: dt.date, last: dt.date) -> AbstractContextMa
 
 
 _RUN_DATES = "stethoscope_run_dates"
+# what the store keeps of each date of a backfill whose detail is in a lakehouse
+_LAKE = "stethoscope_lake_rows"
 
 
 def _run(
@@ -342,6 +344,13 @@ def _run(
         if not _exists(con, detail):
             _x(con, f"CREATE TABLE {q(detail)} AS SELECT * FROM ({sql}) AS f LIMIT 0")
         insert = insert_sql(con, detail, sql)
+        if away is not None and away.lake:
+            # the detail goes to the lakehouse: what the store keeps of each date comes
+            # back into a temporary table, and the history is made from it
+            cols = ", ".join(q(c) for c in away.history)
+            _x(con, f"DROP TABLE IF EXISTS {_LAKE}")
+            _x(con, f"CREATE TEMPORARY TABLE {_LAKE} AS SELECT {cols} FROM ({sql}) AS f LIMIT 0")
+            history = results.history_rows(_LAKE, list(model.scores))
         # what the run replaces: every day from first to last for daily history, only
         # its own dates for a longer step (the days between keep what they had)
         ours = "as_of BETWEEN ? AND ?"
@@ -373,6 +382,8 @@ def _run(
             params += [model.version, run_id, first, last]
         _x(con, f"INSERT INTO score_history {history}", params)
         current.refresh(con, model.version, run_id, first, last, every_day=every_day)
+        if away is not None and away.lake:
+            results.set_detail_location(con, run_id, away.lake)
         accounts = int(
             _x(
                 con,
@@ -387,7 +398,7 @@ def _run(
         if backfill is not None:
             unstage_backfill(con, backfill)
         if away is not None:
-            away.release()
+            away.release(failed=True)
         results.finish_run(con, run_id, error=f"{type(e).__name__}: {e}")
         if isinstance(e, StethoscopeError | KeyboardInterrupt):
             raise
@@ -400,6 +411,7 @@ def _run(
     if away is not None:
         away.release()
     _x(con, f"DROP TABLE IF EXISTS {_RUN_DATES}")
+    _x(con, f"DROP TABLE IF EXISTS {_LAKE}")
     results.finish_run(con, run_id, accounts=accounts)
     bands: dict[str, dict[str, int]] = {}
     for s in model.scores:
@@ -438,12 +450,31 @@ class Away:
     """A run's frames computed by ``compute`` (away from the store): the model compiled for
     it, its tables published there and a backfill's rows staged there, before the store's
     transaction begins; then each date's rows come back in batches, written to the store
-    by the caller's transaction."""
+    by the caller's transaction.
+
+    A backfill with the engine's ``detail_path`` (``spark_detail_path``) writes each
+    date's frame there instead, under ``lake`` (``.../run_id=R``, a partition per date),
+    and reads back only the history's columns, into ``_LAKE``, and the last date's whole
+    frame, into the store's detail table (the current scores' detail, which alerts,
+    explanations and write-backs read). A failed run's partitions are removed; a killed
+    run's stay, and no run points at them (``runs.detail_location`` is set in the run's
+    transaction)."""
 
     def __init__(
         self, compute: Compute, con: Connection, model: Model, dates: list[dt.date], run_id: str
     ) -> None:
         self.compute = compute
+        self.last = dates[-1]
+        self.lake = (
+            f"{compute.detail_path}/run_id={run_id}"
+            if compute.detail_path and len(dates) > 1
+            else None
+        )
+        self.history = ["run_id", "as_of", "account_id"] + [
+            f"{c}__{s}"
+            for s in model.scores
+            for c in ("score", "band", "coverage", "segment", "scorecard")
+        ]
         self.backfill = (
             backfill_sql(con, model, dialect=compute.dialect) if len(dates) > 1 else None
         )
@@ -464,17 +495,35 @@ class Away:
             self.release()
             raise
 
-    def write(self, con: Connection, table: str, day: dt.date) -> None:
+    def write(
+        self, con: Connection, table: str, day: dt.date, columns: list[str] | None = None
+    ) -> None:
+        """Append the frame of ``day`` to the store's ``table``: every column, or only
+        ``columns`` (a backtest's; the engine prunes the rest of the frame)."""
         from stethoscope.store import batches
 
         self.compute.set(_AS_OF, day)
-        for batch in self.compute.batches(self.sql):
-            batches.insert(con, table, batch)
+        sql = self.sql
+        if columns is not None:
+            sql = f"SELECT {', '.join(map(self.compute.quote, columns))} FROM ({sql}) AS f"
+        if self.lake is None or columns is not None:
+            for batch in self.compute.batches(sql):
+                batches.insert(con, table, batch)
+            return
+        where = f"{self.lake}/as_of={day.isoformat()}"
+        self.compute.keep(sql, where)
+        for batch in self.compute.kept(where, self.history):
+            batches.insert(con, _LAKE, batch)
+        if day == self.last:
+            for batch in self.compute.kept(where, None):
+                batches.insert(con, table, batch)
 
-    def release(self) -> None:
+    def release(self, *, failed: bool = False) -> None:
         for name, _ in self.backfill.stages if self.backfill else []:
             self.compute.unstage(name)
         self.compute.release()
+        if failed and self.lake:
+            self.compute.discard(self.lake)
 
 
 def _x(con: Connection, sql: str, params: list[object] | None = None) -> list[tuple[Any, ...]]:

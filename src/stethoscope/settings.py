@@ -78,6 +78,15 @@ class Settings(BaseSettings):
         "(lake.events) or a path with its format (parquet:/data/events, delta:s3://b/events). "
         "A table not listed travels from the store each run.",
     )
+    spark_detail_path: str = Field(
+        "",
+        description="Where a backfill on Spark writes each date's detail (compute = spark): "
+        "parquet:PATH (a local, HDFS or object-store folder), partitioned by run id and as-of "
+        "date; the store keeps the history, the current scores and the last date's detail, "
+        "and the run is published only when every date is written. Empty: all detail in "
+        "the store. docs/concepts/scale.md.",
+        pattern=r"^(parquet:\S+)?$",
+    )
     spark_batch_rows: int = Field(
         250_000,
         ge=1_000,

@@ -11,14 +11,18 @@ interrupted mid-way publishes nothing.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
+import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from stethoscope.errors import EngineError
+from stethoscope.errors import DataError, EngineError
 from stethoscope.model.presets import list_presets, preset_text
 from stethoscope.project import Project
 from stethoscope.store.results import detail_table, row_dicts
@@ -31,6 +35,19 @@ pytestmark = [pytest.mark.spark, pytest.mark.slow]
 
 END = dt.date(2025, 6, 30)
 SPARK = 'compute = "spark"\nspark_master = "local[2]"\n'
+# the demo book's contract tables that Spark reads in place (the CSM inputs and account
+# versions still travel from the store each run)
+MAPPED = (
+    "accounts",
+    "contacts",
+    "events",
+    "goals",
+    "outcomes",
+    "subscriptions",
+    "surveys",
+    "tickets",
+    "touchpoints",
+)
 
 
 def pair(store: Path, root: Path, name: str) -> dict[str, Project]:
@@ -54,7 +71,7 @@ def demo(
     """The demo book with gut checks that CSMs entered, computed in the store and on Spark."""
     folder = tmp_path_factory.mktemp("book")
     with Project.open(folder) as p:
-        p.load_demo(accounts=120, months=6, end=END, seed=7)
+        p.load_demo(accounts=80, months=6, end=END, seed=7)
         (folder / "model.yaml").write_text(preset_text("successscore"))
         for i, r in enumerate(p.accounts(limit=6).items):
             p.add_input(r["id"], "gut_check", str(i * 2), reason="checked", author="t")
@@ -62,8 +79,23 @@ def demo(
         p.store.con.execute(
             "UPDATE csm_inputs SET created_at = ?", [dt.datetime(2025, 6, 1, 9, 30)]
         ).fetchall()
+        # the book's tables as views of the session, registered once for every test
+        # (copied from the store per run, they cost seconds a run): mapped in
+        # spark_tables, they are read in place, as a lakehouse's tables are
+        from stethoscope.compute.spark import _store_rows
+
+        for table in MAPPED:
+            df = spark_session.createDataFrame(_store_rows(p.store.con, table)).cache()
+            df.createOrReplaceTempView(f"demo_{table}")
     projects = pair(folder / "stethoscope.duckdb", tmp_path_factory.mktemp("demo"), "demo")
+    mapped = ", ".join(f'{t} = "demo_{t}"' for t in MAPPED)
+    with projects["spark"] as p:  # reopened with the tables mapped
+        toml = p.settings.project_dir / "stethoscope.toml"
+        toml.write_text(f"{toml.read_text()}spark_tables = {{{mapped}}}\n")
+    projects["spark"] = Project.open(p.settings.project_dir)
     yield projects
+    for name in MAPPED:
+        spark_session.catalog.dropTempView(f"demo_{name}")
     for p in projects.values():
         p.close()
 
@@ -105,6 +137,20 @@ def score_both(projects: dict[str, Project], model: str, dates: tuple[dt.date, .
             assert b == a, (table, a.get("account_id"), {k for k in a if a[k] != b.get(k)})
 
 
+def test_a_backtest_on_spark_observes_what_the_store_observes(demo: dict[str, Project]) -> None:
+    """Two observation dates: the backtest's frames are computed on Spark (its rows staged
+    there as a backfill's are) and only the columns it keeps come back; its figures and
+    every observation (score, band, grades, group scores, label) equal the store's."""
+    got = {}
+    for compute, p in demo.items():
+        p.model_path().write_text(preset_text("successscore"))
+        b = p.backtest(start=dt.date(2025, 3, 1), end=dt.date(2025, 3, 31), every=30, horizon=60)
+        got[compute] = {k: v for k, v in b.to_json().items() if k not in ("seconds", "model")}
+    assert len(got["store"]["rows"]["account_id"]) > 80  # two dates of the book
+    assert got["store"]["rows"]["grades"]
+    assert got["spark"] == got["store"]
+
+
 @pytest.mark.parametrize("preset", [p for p in list_presets() if p != "successscore"])
 def test_a_preset_scores_the_demo_book_on_spark_as_in_the_store(
     demo: dict[str, Project], preset: str
@@ -120,26 +166,13 @@ def test_a_backfill_on_spark_stores_what_the_store_computes(demo: dict[str, Proj
     assert any(r["m__gut_check"] is not None for r in detail)  # the inputs were read
 
 
-def test_the_golden_book_scores_on_spark_as_in_the_store(
-    spark_session: Any, tmp_path: Path
-) -> None:
-    (tmp_path / "golden").mkdir()
-    with Project.open(tmp_path / "golden") as p:
-        load_golden(p)
-    projects = pair(tmp_path / "golden" / "stethoscope.duckdb", tmp_path, "golden")
-    try:
-        score_both(projects, (GOLDEN / "model.yaml").read_text(), (AS_OF,))
-    finally:
-        for p in projects.values():
-            p.close()
-
-
 @pytest.mark.postgres
-def test_a_postgres_store_stores_what_spark_computes(
+def test_the_golden_book_on_spark_stores_in_postgres_what_duckdb_computes(
     spark_session: Any, request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
-    """The store's tables travel to Spark from Postgres (JSONB as text), and the frames
-    come back into it by COPY: the golden book's stored rows equal DuckDB's own run."""
+    """The golden book (scored by hand) on Spark: its tables travel from a Postgres store
+    (JSONB as text), and the frames come back into it by COPY; every stored row equals
+    DuckDB's own run. (The DuckDB store's travel to Spark is the demo book's tests.)"""
     (tmp_path / "duck").mkdir()
     (tmp_path / "pg").mkdir()
     got = {}
@@ -157,25 +190,37 @@ def test_a_postgres_store_stores_what_spark_computes(
     assert got["pg"] == got["duck"]
 
 
-def test_rounding_ties_round_alike_on_spark(spark_session: Any, tmp_path: Path) -> None:
-    (tmp_path / "accounts.csv").write_text(TIE_ACCOUNTS)
-    (tmp_path / "ties").mkdir()
-    with Project.open(tmp_path / "ties") as p:
-        p.import_file("accounts", tmp_path / "accounts.csv")
-    projects = pair(tmp_path / "ties" / "stethoscope.duckdb", tmp_path, "ties")
-    try:
-        score_both(projects, TIE_MODEL, (END,))
-        got = {r.account_id: (r.score, r.band) for r in projects["spark"].scores(as_of=END)}
-    finally:
-        for p in projects.values():
-            p.close()
+@pytest.fixture(scope="module")
+def ties_book(spark_session: Any, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The store file of a two-account book whose scores land on rounding ties, with the
+    ties model: the cheapest book to score on Spark."""
+    folder = tmp_path_factory.mktemp("ties")
+    (folder / "accounts.csv").write_text(TIE_ACCOUNTS)
+    with Project.open(folder) as p:
+        p.import_file("accounts", folder / "accounts.csv")
+        p.model_path().write_text(TIE_MODEL)
+    return folder / "stethoscope.duckdb"
+
+
+@pytest.fixture(scope="module")
+def ties(ties_book: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Project]]:
+    projects = pair(ties_book, tmp_path_factory.mktemp("ties-pair"), "ties")
+    yield projects
+    for p in projects.values():
+        p.close()
+
+
+def test_rounding_ties_round_alike_on_spark(ties: dict[str, Project]) -> None:
+    score_both(ties, TIE_MODEL, (END,))
+    got = {r.account_id: (r.score, r.band) for r in ties["spark"].scores(as_of=END)}
     assert got["tie_up"] == (8.4, "green")  # 8.35, held as 8.3499999999999996
     assert got["tie_small"] == (0.9, "red")
 
 
-def test_a_run_interrupted_on_spark_publishes_nothing(demo: dict[str, Project]) -> None:
-    p = demo["spark"]
-    p.model_path().write_text(preset_text("four-signals"))
+def test_a_run_interrupted_on_spark_publishes_nothing(ties: dict[str, Project]) -> None:
+    p = ties["spark"]
+    p.model_path().write_text(TIE_MODEL)
+    p.run(as_of=END)  # scores the run must leave as they are
     dates = (END - dt.timedelta(days=4), END - dt.timedelta(days=3))
     before = stored(p, dates)
 
@@ -190,7 +235,150 @@ def test_a_run_interrupted_on_spark_publishes_nothing(demo: dict[str, Project]) 
     failed = p.runs(limit=1)[0]
     assert (failed.status, failed.error) == ("failed", "KeyboardInterrupt: ")
     # nothing of the run is left in the session: the next run starts clean
-    assert [t.name for t in p._compute_engine().spark.catalog.listTables() if t.isTemporary] == []  # type: ignore[union-attr]
+    # (SHOW TABLES: the catalog's listTables fails on the demo book's cached views)
+    from stethoscope.compute.spark import _collecting
+
+    with _collecting():
+        views = p._compute_engine().spark.sql("SHOW TABLES").collect()  # type: ignore[union-attr]
+    assert [r.tableName for r in views if not r.tableName.startswith("demo_")] == []
+
+
+def test_a_run_on_spark_killed_mid_way_leaves_no_trace(ties_book: Path, tmp_path: Path) -> None:
+    """`stethoscope run` over three dates in a process of its own (its own Spark session,
+    a JVM child), SIGKILLed once its progress shows the first date scored: no history,
+    detail or current score of it is left, the run is marked interrupted when the store
+    is opened again, its JVM went with it, and the next run succeeds."""
+    folder = tmp_path / "killed"
+    folder.mkdir()
+    shutil.copyfile(ties_book, folder / "stethoscope.duckdb")
+    (folder / "model.yaml").write_text(TIE_MODEL)
+    (folder / "stethoscope.toml").write_text(
+        'database_url = "stethoscope.duckdb"\ncompute = "spark"\nspark_master = "local[1]"\n'
+    )
+    first, last = END - dt.timedelta(days=2), END
+    proc, jvms = _run_until_first_date(folder, first, last)
+    proc.send_signal(signal.SIGKILL)
+    assert proc.wait(timeout=30) == -signal.SIGKILL  # killed before it could finish
+    _gone(jvms)  # the session's JVM ends when its Python process does
+    with Project.open(folder) as p:
+        (run,) = p.runs()
+        assert run.status == "failed"
+        assert (run.error or "").startswith(f"interrupted: process {proc.pid} ")
+        model = p.load_model()
+        con = p.store.con
+        for table in ("score_history", "current_scores", detail_table(model.version)):
+            assert con.execute(f'SELECT count(*) FROM "{table}"').fetchone() == (0,), table
+    # the next run (on this test run's session) stores the dates
+    (folder / "stethoscope.toml").write_text(f'database_url = "stethoscope.duckdb"\n{SPARK}')
+    with Project.open(folder) as p:
+        p.run(start=first, end=last)
+        assert [r.status for r in p.runs()] == ["ok", "failed"]
+        accounts = len(TIE_ACCOUNTS.splitlines()) - 1
+        assert len(stored(p, (first, last))["history"]) == accounts * 2  # two dates
+
+
+def _run_until_first_date(
+    folder: Path, first: dt.date, last: dt.date
+) -> tuple[subprocess.Popen[bytes], list[int]]:
+    """`stethoscope run --from first --to last` in ``folder`` on a terminal (so that it
+    draws its progress), once its progress shows the first date scored; with the pids of
+    its children (the JVM)."""
+    import pty
+    import select
+
+    main, term = pty.openpty()
+    cmd = [sys.executable, "-m", "stethoscope", "run", "--from", str(first), "--to", str(last)]
+    proc = subprocess.Popen(
+        cmd,
+        cwd=folder,
+        stdin=subprocess.DEVNULL,
+        stdout=term,
+        stderr=term,
+        env={**os.environ, "COLUMNS": "120", "TERM": "xterm"},
+    )
+    os.close(term)
+    seen = b""
+    try:
+        while b"1/3" not in seen:
+            ready, _, _ = select.select([main], [], [], 120)
+            assert ready, f"no progress in 120 s: {seen[-500:]!r}"
+            seen += os.read(main, 4096)
+        children = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+    except BaseException:
+        proc.kill()
+        proc.wait()
+        raise
+    finally:
+        os.close(main)
+    return proc, [int(c) for c in children]
+
+
+def _gone(pids: list[int]) -> None:
+    import time
+
+    deadline = time.monotonic() + 30
+    while any(Path(f"/proc/{pid}").exists() for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    left = [pid for pid in pids if Path(f"/proc/{pid}").exists()]
+    for pid in left:  # not to leave it running whatever the outcome
+        os.kill(pid, signal.SIGKILL)
+    assert left == [], "the killed run's JVM outlived it"
+
+
+def test_a_backfill_keeps_its_detail_in_the_lakehouse_and_publishes_once(
+    ties: dict[str, Project], ties_book: Path, tmp_path: Path
+) -> None:
+    """spark_detail_path: each date's frame is a Parquet partition run_id=R/as_of=D; the
+    store holds the history, current scores and the last date's detail, equal to the
+    store's own backfill, and the run records the folder. A run that fails after writing
+    a partition publishes nothing and leaves no partition."""
+    import pyarrow.dataset as ds
+
+    lake = tmp_path / "lake"
+    (tmp_path / "p").mkdir()
+    shutil.copyfile(ties_book, tmp_path / "p" / "stethoscope.duckdb")
+    toml = f'database_url = "stethoscope.duckdb"\n{SPARK}spark_detail_path = "parquet:{lake}"\n'
+    (tmp_path / "p" / "stethoscope.toml").write_text(toml)
+    dates = (END - dt.timedelta(days=2), END - dt.timedelta(days=1), END)
+    ties["store"].model_path().write_text(TIE_MODEL)
+    ties["store"].run(start=dates[0], end=dates[-1])
+    want = stored(ties["store"], dates)
+    with Project.open(tmp_path / "p") as p:
+        p.model_path().write_text(TIE_MODEL)
+
+        def stop(step: str, done: int, total: int) -> None:
+            if step == "scoring" and done == 2:  # two partitions written
+                raise KeyboardInterrupt
+
+        with pytest.raises(KeyboardInterrupt):
+            p.run(start=dates[0], end=dates[-1], progress=stop)
+        assert list(lake.iterdir()) == []  # the failed run's partitions were removed
+        assert stored(p, dates)["history"] == []
+        summary = p.run(start=dates[0], end=dates[-1])
+        got = stored(p, dates)
+        (location,) = p.store.con.execute(
+            "SELECT detail_location FROM runs WHERE id = ?", [summary.run_id]
+        ).fetchone()
+        with pytest.raises(DataError, match=rf"^the detail of {dates[0]} is in the lakehouse"):
+            p.explain("tie_up", as_of=dates[0])
+        assert p.explain("tie_up", as_of=END)  # the last date's detail is in the store
+    assert location == f"{lake}/run_id={summary.run_id}"
+    assert sorted(x.name for x in Path(location).iterdir()) == [f"as_of={d}" for d in dates]
+    assert got["history"] == want["history"]
+    assert got["current"] == want["current"]
+    assert got["detail"] == [r for r in want["detail"] if r["as_of"] == END]
+    rows = ds.dataset(location, format="parquet", partitioning="hive").to_table().to_pylist()
+    kept = sorted(
+        ({k: _plain(v) for k, v in r.items() if k != "run_id"} for r in rows),
+        key=lambda r: (r["as_of"], r["account_id"]),
+    )
+    assert kept == [{**r, "as_of": str(r["as_of"])} for r in want["detail"]]
+
+
+def _plain(v: Any) -> Any:
+    from decimal import Decimal
+
+    return float(v) if isinstance(v, Decimal) else v
 
 
 def test_a_mapped_table_that_is_no_table_or_path_is_refused(tmp_path: Path) -> None:

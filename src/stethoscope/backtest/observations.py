@@ -25,6 +25,7 @@ from stethoscope.errors import DataError
 from stethoscope.steps import Step
 
 if TYPE_CHECKING:
+    from stethoscope.compute import Compute
     from stethoscope.model.types import Model
     from stethoscope.progress import Progress
     from stethoscope.store.database import Connection
@@ -35,6 +36,8 @@ Level = Literal["account", "parent"]
 Anchor = Literal["calendar", "renewal"]
 
 OBS = "_bt_obs"
+# the frames' columns a compute engine computed (compute = spark), before they are observed
+AWAY = "_bt_away"
 # text columns of an observation, then numbers (NaN for missing)
 TEXT = ("account_id", "band", "scorecard", "segment", "owner", "renewal_month", "parent_id")
 NUMBERS = ("score", "coverage", "arr", "churned_arr", "label")
@@ -278,6 +281,7 @@ def observe(
     pairs: str | None = None,
     values: bool = False,
     progress: Progress | None = None,
+    compute: Compute | None = None,
 ) -> Observations:
     """Score every active account at each date, label it, and read the result as arrays;
     with ``values`` (at the account level), the raw values of the numeric metrics graded
@@ -286,24 +290,37 @@ def observe(
     The dates are scored as a run's backfill scores them (runner.backfill_sql: the source
     rows the dates need staged once, one compiled query run per date; one date: the
     frame's query itself); the rows stay in the database. With ``pairs`` (a table of
-    account_id, as_of), only the accounts paired with a date are kept for it."""
-    from stethoscope import runner
+    account_id, as_of), only the accounts paired with a date are kept for it. With
+    ``compute`` (compute = spark) the frames are computed there, staged as a run's are,
+    and only the columns kept come back to the store."""
     from stethoscope.backtest import hierarchy, labels
 
     measures, groups = graded(model, score)
     raw = numeric_metrics(model, measures) if values and level == "account" else []
-    cols = [
-        f"{q('score__' + score)} AS score",
-        f"{q('band__' + score)} AS band",
-        f"{q('scorecard__' + score)} AS scorecard",
-        f"{q('coverage__' + score)} AS coverage",
-        *[f"{q('g__' + m)} AS {q('g__' + m)}" for m in measures],
-        *[f"{q('gs__' + g)} AS {q('gs__' + g)}" for g in groups],
-        *[f"{q('m__' + v)} AS {q('m__' + v)}" for v in raw],
+    # (the frame's column, the observation's name for it)
+    kept = [
+        *[(f"{c}__{score}", c) for c in ("score", "band", "scorecard", "coverage")],
+        *[(f"g__{m}", f"g__{m}") for m in measures],
+        *[(f"gs__{g}", f"gs__{g}") for g in groups],
+        *[(f"m__{v}", f"m__{v}") for v in raw],
     ]
-    backfill = runner.backfill_sql(con, model) if len(dates) > 1 else None
-    # only the columns kept are computed: the database prunes the rest of the frame
-    frame = backfill.frame if backfill else runner.frame_sql(con, model)
+    cols = [f"{q(c)} AS {q(name)}" for c, name in kept]
+    if compute is not None:
+        # the frames computed there, only the columns kept coming back (runner.Away)
+        needed = ["as_of", "account_id", *(c for c, _ in kept)]
+        _away(con, model, dates, needed, compute, progress)
+        _temp(con, OBS, _select(f"SELECT * FROM {AWAY}", cols, pairs))
+        con.execute(f"DROP TABLE IF EXISTS {AWAY}").fetchall()
+    else:
+        _here(con, model, dates, cols, pairs, progress)
+    labelled = labels.labelled(con, OBS, horizon=horizon, lead=lead)
+    if level == "parent":
+        labelled = hierarchy.families(con, labelled, model, measures, groups)
+    return read(con, labelled, measures, groups, raw)
+
+
+def _select(frame: str, cols: list[str], pairs: str | None) -> str:
+    """The observation columns of the frame ``frame`` (its rows on one or more dates)."""
     select = (
         f"SELECT CAST(f.as_of AS DATE) AS as_of, f.account_id, {', '.join(cols)} "
         f"FROM ({frame}) AS f"
@@ -313,6 +330,25 @@ def observe(
             f" JOIN {q(pairs)} AS p ON p.account_id = f.account_id "
             "AND p.as_of = CAST(f.as_of AS DATE)"
         )
+    return select
+
+
+def _here(
+    con: Connection,
+    model: Model,
+    dates: list[dt.date],
+    cols: list[str],
+    pairs: str | None,
+    progress: Progress | None,
+) -> None:
+    """The observations of ``dates`` into OBS, the frames computed in the store: as a
+    run's backfill scores them (runner.backfill_sql: the source rows the dates need staged
+    once, one compiled query run per date; one date: the frame's query itself)."""
+    from stethoscope import runner
+
+    backfill = runner.backfill_sql(con, model) if len(dates) > 1 else None
+    # only the columns kept are computed: the database prunes the rest of the frame
+    select = _select(backfill.frame if backfill else runner.frame_sql(con, model), cols, pairs)
     try:
         if backfill:
             runner.stage_backfill(con, backfill, dates[0], dates[-1])
@@ -326,10 +362,32 @@ def observe(
     finally:
         if backfill:
             runner.unstage_backfill(con, backfill)
-    labelled = labels.labelled(con, OBS, horizon=horizon, lead=lead)
-    if level == "parent":
-        labelled = hierarchy.families(con, labelled, model, measures, groups)
-    return read(con, labelled, measures, groups, raw)
+
+
+def _away(
+    con: Connection,
+    model: Model,
+    dates: list[dt.date],
+    columns: list[str],
+    compute: Compute,
+    progress: Progress | None,
+) -> None:
+    """The frame's ``columns`` on each of ``dates``, computed by ``compute`` as a run's
+    are (a backfill's rows staged there once), into the store's temporary table AWAY,
+    typed as the store's own frame types them."""
+    from stethoscope import runner
+
+    runner.use_date(con, dates[0])
+    names = ", ".join(q(c) for c in columns)
+    _temp(con, AWAY, f"SELECT {names} FROM ({runner.frame_sql(con, model)}) AS f LIMIT 0")
+    away = runner.Away(compute, con, model, dates, "")
+    try:
+        for i, d in enumerate(dates):
+            away.write(con, AWAY, d, columns)
+            if progress:
+                progress("scoring dates", i + 1, len(dates))
+    finally:
+        away.release()
 
 
 def _temp(con: Connection, name: str, sql: str) -> None:

@@ -13,6 +13,7 @@ from stethoscope.errors import ModelError
 
 if TYPE_CHECKING:
     from stethoscope.backtest.probability import Method
+    from stethoscope.compute import Compute
     from stethoscope.model.types import Model
     from stethoscope.progress import Progress
     from stethoscope.steps import Step
@@ -103,7 +104,10 @@ def backtest(
     *,
     file: str | None = None,
     progress: Progress | None = None,
+    compute: Compute | None = None,
 ) -> Backtest:
+    """Observe ``model`` at the dates of ``settings`` (computed by ``compute`` when given:
+    compute = spark) and report how well its score predicted churn."""
     import time
 
     check_score(model, settings.score)
@@ -118,6 +122,7 @@ def backtest(
         level=settings.level,
         pairs=settings.pairs,
         progress=progress,
+        compute=compute,
     )
     report = summary.summarize(
         obs,

@@ -24,10 +24,15 @@ class Compute(Protocol):
 
     # the Ibis backend name the SQL is compiled for (engine.dialects)
     dialect: str
+    # the lakehouse folder where a backfill keeps its detail ("": in the store)
+    detail_path: str
 
     def publish(self, con: Connection, sql: list[str]) -> None:
         """Make every table the queries ``sql`` read available to them: read in place, or
         copied from the store ``con`` (CSM inputs, attribute versions, unmapped tables)."""
+
+    def quote(self, name: str) -> str:
+        """``name`` as a quoted identifier of the engine's SQL."""
 
     def set(self, name: str, value: dt.date | str) -> None:
         """Set a run parameter (engine.dialects.PARAMS) for the queries that follow."""
@@ -39,6 +44,17 @@ class Compute(Protocol):
 
     def batches(self, sql: str) -> Iterator[pa.RecordBatch]:
         """The rows of ``sql``, in batches of bounded size."""
+
+    def keep(self, sql: str, location: str) -> None:
+        """Write the rows of ``sql`` (a date's frame) to the folder ``location`` (a
+        partition ``.../run_id=R/as_of=D`` of ``detail_path``), replacing what it held."""
+
+    def kept(self, location: str, columns: list[str] | None) -> Iterator[pa.RecordBatch]:
+        """The rows ``keep`` wrote to ``location`` (its run id and date included), all
+        columns or ``columns``, in batches of bounded size."""
+
+    def discard(self, location: str) -> None:
+        """Remove the folder ``location`` and all under it (a failed run's partitions)."""
 
     def release(self) -> None:
         """Drop what ``publish`` and ``stage`` made (the session itself stays)."""

@@ -17,6 +17,9 @@ tables). A date's frame comes back in one piece when the book has at most
 fetched in slices of about that many rows (by a hash of the account id), so this process
 holds one slice at a time whatever the size of the book.
 
+With ``spark_detail_path`` a backfill writes each date's frame as Parquet, a partition
+``run_id=R/as_of=D`` of that folder, and reads back what the store keeps (runner.Away).
+
 A session costs 6-8 s to start on a small machine, so one is made per process and kept
 (``SparkSession.builder.getOrCreate`` returns the one already running, also one that a
 test or a notebook made); ``release`` drops only the views of a run.
@@ -146,6 +149,7 @@ class SparkCompute:
         self.spark = spark
         self.tables = dict(settings.spark_tables)
         self.batch_rows = settings.spark_batch_rows
+        self.detail_path = settings.spark_detail_path.partition(":")[2].rstrip("/")
         for name, source in self.tables.items():
             mapped_source(name, source)  # every problem before a run starts
         self._views: list[str] = []
@@ -184,6 +188,9 @@ class SparkCompute:
             self._sql(f"DECLARE OR REPLACE VARIABLE {name} {kind}")
         self._declared = True
 
+    def quote(self, name: str) -> str:
+        return "`" + name.replace("`", "``") + "`"
+
     def set(self, name: str, value: dt.date | str) -> None:
         if name not in PARAMS:
             raise AssertionError(name)
@@ -201,10 +208,31 @@ class SparkCompute:
         self._sql(f"DROP VIEW IF EXISTS {name}")
 
     def batches(self, sql: str) -> Iterator[pa.RecordBatch]:
+        return self._fetch(self._sql(sql))
+
+    def keep(self, sql: str, location: str) -> None:
+        # the run id and date are the partition's path, not columns of its files
+        frame = self._sql(sql).drop("run_id", "as_of")
+        with _collecting():
+            frame.write.mode("overwrite").parquet(location)
+
+    def kept(self, location: str, columns: list[str] | None) -> Iterator[pa.RecordBatch]:
+        base = location.rsplit("/run_id=", 1)[0]
+        frame = self.spark.read.option("basePath", base).parquet(location)
+        return self._fetch(frame.select(*columns) if columns else frame)
+
+    def discard(self, location: str) -> None:
+        jvm = getattr(self.spark, "_jvm", None)
+        if jvm is None:  # Spark Connect: no file system here; the partitions are ignored
+            log.warning("a failed run's detail is left at %s (no run points at it)", location)
+            return
+        path = jvm.org.apache.hadoop.fs.Path(location)
+        path.getFileSystem(self.spark._jsc.hadoopConfiguration()).delete(path, True)
+
+    def _fetch(self, frame: DataFrame) -> Iterator[pa.RecordBatch]:
         from pyspark import StorageLevel
         from pyspark.sql import functions as F
 
-        frame = self._sql(sql)
         # the frame has a row per active account: at most one per account
         with _collecting():
             accounts = int(self._sql("SELECT count(*) FROM accounts").collect()[0][0])

@@ -1,6 +1,8 @@
 """Judging a model against real churn (stethoscope.backtest): backtests and model
 comparisons, calibration into a new model file, discovering a starter model, and the churn
-forecast. Each reads the whole history on the store's own connection."""
+forecast. Each reads the whole history on the store's own connection; with compute = spark
+the frames they observe are computed on Spark (backtest.observations). Discovering a starter
+model scans the store's own tables (its candidates are no model yet)."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from stethoscope.progress import Progress
 if TYPE_CHECKING:
     from stethoscope.backtest.discover import Discovery
     from stethoscope.backtest.replay import Backtest
+    from stethoscope.compute import Compute
     from stethoscope.model.types import Model
     from stethoscope.steps import Step
     from stethoscope.store.database import Connection
@@ -111,7 +114,12 @@ class Backtests(ProjectCore):
                 start, end, every, horizon, lead, score, level, method, anchor
             )
             b = backtest(
-                self.store.con, m, settings, file=str(self.model_path(model)), progress=progress
+                self.store.con,
+                m,
+                settings,
+                file=str(self.model_path(model)),
+                progress=progress,
+                compute=self._compute_engine(),
             )
             if save:
                 backtests.save(self.store.con, b.to_json(observations=False))
@@ -146,8 +154,13 @@ class Backtests(ProjectCore):
             settings = self._observing(
                 start, end, every, horizon, lead, score, level, "isotonic", anchor
             )
-            ra = backtest(self.store.con, ma, settings, file=str(a), progress=progress)
-            rb = backtest(self.store.con, mb, settings, file=str(b), progress=progress)
+            away = self._compute_engine()
+            ra = backtest(
+                self.store.con, ma, settings, file=str(a), progress=progress, compute=away
+            )
+            rb = backtest(
+                self.store.con, mb, settings, file=str(b), progress=progress, compute=away
+            )
             oa, ob = compare.aligned(ra.observations, rb.observations)
             out = {
                 "kind": "compare",
@@ -213,6 +226,7 @@ class Backtests(ProjectCore):
                 pairs=settings.pairs,
                 values=curves or flips,
                 progress=progress,
+                compute=self._compute_engine(),
             )
         fit = calibrate(
             obs,
@@ -299,9 +313,10 @@ class Backtests(ProjectCore):
         m = self.load_model(model)
         with self._lock:
             settings = self._observing(None, None, every, horizon, lead, score, level, method)
-            b = backtest(self.store.con, m, settings, progress=None)
+            away = self._compute_engine()
+            b = backtest(self.store.con, m, settings, progress=None, compute=away)
             day = as_of or data_span(self.store.con)[1]
-            return forecast(self.store.con, m, b, day, top=top)
+            return forecast(self.store.con, m, b, day, top=top, compute=away)
 
     def latest_backtest(self) -> dict[str, Any] | None:
         """The latest backtest (or comparison) report kept in the store, or None."""
@@ -319,7 +334,15 @@ class Backtests(ProjectCore):
             return backtests.latest(con, kinds=("forecast",))
 
 
-def forecast(con: Connection, m: Model, b: Backtest, day: date, *, top: int = 20) -> dict[str, Any]:
+def forecast(
+    con: Connection,
+    m: Model,
+    b: Backtest,
+    day: date,
+    *,
+    top: int = 20,
+    compute: Compute | None = None,
+) -> dict[str, Any]:
     """The churn forecast as of ``day`` from backtest ``b``'s fitted mapping: each active
     account's probability of churning within the backtest's horizon from its score, and
     the expected churned ARR per segment, owner and renewal month."""
@@ -336,7 +359,7 @@ def forecast(con: Connection, m: Model, b: Backtest, day: date, *, top: int = 20
         )
     mapping = ChurnMapping.from_json(fitted)
     horizon, score, level = b.settings.horizon, b.settings.score, b.settings.level
-    now = observe(con, m, score, [day], horizon=horizon, lead=0, level=level)
+    now = observe(con, m, score, [day], horizon=horizon, lead=0, level=level, compute=compute)
     prob = mapping.predict(now.score)
     arr = np.nan_to_num(now["arr"])
     loss = np.nan_to_num(prob) * arr

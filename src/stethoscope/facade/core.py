@@ -20,6 +20,7 @@ from stethoscope.settings import Settings, load_settings
 from stethoscope.write_lock import WriteLock
 
 if TYPE_CHECKING:
+    from stethoscope.compute import Compute
     from stethoscope.store.database import Connection
     from stethoscope.store.embedded import EmbeddedStore, ServerStore
     from stethoscope.store.readers import Pool
@@ -42,6 +43,9 @@ class ProjectCore(ModelFiles):
         self._store: EmbeddedStore | ServerStore | None = None
         self._lock = WriteLock()
         self._readers: Pool | None = None
+        # the compute engine of compute = spark, opened by the first run or backtest (a
+        # session costs seconds to start, so the process keeps it)
+        self._compute: Compute | None = None
 
     @classmethod
     def open(cls, project_dir: Path | str | None = None, **kwargs: Any) -> Self:
@@ -97,6 +101,17 @@ class ProjectCore(ModelFiles):
                     threads=self.settings.threads,
                 )
         return self._store
+
+    def _compute_engine(self) -> Compute | None:
+        """Where runs and backtests compute (``compute`` setting): None for the store
+        itself, else the engine, opened once (docs/concepts/scale.md)."""
+        if self.settings.compute == "store":
+            return None
+        if self._compute is None:
+            from stethoscope.compute.spark import SparkCompute
+
+            self._compute = SparkCompute.open(self.settings)
+        return self._compute
 
     def close(self) -> None:
         with self._lock:

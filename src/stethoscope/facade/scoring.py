@@ -20,7 +20,6 @@ if TYPE_CHECKING:
     from stethoscope.alerts.evaluation import Evaluation
     from stethoscope.alerts.outbox import Drained
     from stethoscope.alerts.rules import Rules
-    from stethoscope.compute import Compute
     from stethoscope.engine.explain import Change, Explanation
     from stethoscope.model.types import Model
     from stethoscope.readouts import ModelDiff
@@ -38,9 +37,6 @@ class Scoring(ProjectCore):
         # one run at a time: a second is refused at once, not queued behind the first
         self._run_guard = threading.Lock()
         self._running: RunStart | None = None
-        # the compute engine of compute = spark, opened by the first run (a session costs
-        # seconds to start, so the process keeps it)
-        self._compute: Compute | None = None
 
     if TYPE_CHECKING:
         # what a run does before and after scoring, from the other concerns' mixins
@@ -150,17 +146,6 @@ class Scoring(ProjectCore):
         finally:
             self._running = None
             self._run_guard.release()
-
-    def _compute_engine(self) -> Compute | None:
-        """Where runs compute (``compute`` setting): None for the store itself, else the
-        engine, opened once (docs/concepts/scale.md)."""
-        if self.settings.compute == "store":
-            return None
-        if self._compute is None:
-            from stethoscope.compute.spark import SparkCompute
-
-            self._compute = SparkCompute.open(self.settings)
-        return self._compute
 
     def runs(
         self, limit: int = 50, *, offset: int = 0, status: str | None = None
@@ -302,8 +287,18 @@ class Scoring(ProjectCore):
         connection, which a run does not wait for, dropped once read: a reader's tables
         outlive the read, and `forget` must find no copy of an account there)."""
         from stethoscope import runner
-        from stethoscope.store.results import row_dicts
+        from stethoscope.store.results import detail_location, row_dicts
 
+        lake = detail_location(con, m.version, day)
+        if lake is not None:
+            # a backfill on Spark kept this date's detail in the lakehouse: computing it
+            # again here would read the store's tables, which need not hold the book
+            raise DataError(
+                f"the detail of {day} is in the lakehouse, at {lake} (Parquet, a row "
+                "per account), not in the store",
+                hint="read it there with Spark, or explain the run's last date, whose "
+                "detail the store keeps",
+            )
         with runner.temporary_frame(con, m, day, "_explain"):
             found = row_dicts(
                 con,

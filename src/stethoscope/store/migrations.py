@@ -285,6 +285,11 @@ def _run_process(con: Connection) -> None:
     con.execute("ALTER TABLE runs ADD COLUMN IF NOT EXISTS pid BIGINT")
 
 
+def _run_detail(con: Connection) -> None:
+    # where a backfill on Spark wrote its detail, when not in the store (runner.Away)
+    con.execute("ALTER TABLE runs ADD COLUMN IF NOT EXISTS detail_location VARCHAR")
+
+
 def _task_changes(con: Connection) -> None:
     # what an Undo of a change made to tasks in one go needs (store.worklist)
     _execute(
@@ -359,6 +364,7 @@ MIGRATIONS: list[tuple[int, str, Callable[[Connection], None]]] = [
     (16, "touchpoints record who logged them and a note", _touchpoint_notes),
     (17, "sources: each stream's cursor and the history of syncs", _sources),
     (18, "scores written back to a source's CRM, and each write-back", _write_back),
+    (19, "runs record where their detail is when it is in a lakehouse", _run_detail),
 ]
 
 

@@ -9,7 +9,9 @@
   coverage, segment and scorecard. History under several model versions coexists.
 - ``score_detail__<version>``: per model version, the whole frame of a run (every metric
   value and age, measure grade, group score, effective weight and contribution), a row per
-  (as-of date, account). Its columns depend on the model, hence a table per version.
+  (as-of date, account). Its columns depend on the model, hence a table per version. A
+  backfill on Spark with ``spark_detail_path`` keeps only its last date here, and every
+  date in a lakehouse folder its run records (``runs.detail_location``).
 
 A run writes in one transaction: results of a failed run are never half there, and the
 results it replaces (same version and dates) stay until it succeeds.
@@ -232,6 +234,23 @@ def last_scored(con: Connection, model_version: str, upto: dt.date) -> dt.date |
         [model_version, upto],
     ).fetchone()
     return row[0] if row else None
+
+
+def set_detail_location(con: Connection, run_id: str, location: str) -> None:
+    """Record that the run's detail is at ``location`` (a lakehouse folder partitioned by
+    as-of date), not in the store's detail table (but for its last date)."""
+    con.execute("UPDATE runs SET detail_location = ? WHERE id = ?", [location, run_id])
+
+
+def detail_location(con: Connection, model_version: str, as_of: dt.date) -> str | None:
+    """Where the detail of ``as_of`` under ``model_version`` is, when the run that stored
+    its scores wrote it to a lakehouse (the folder of that date); None when in the store."""
+    row = con.execute(
+        "SELECT r.detail_location FROM score_history h JOIN runs r ON r.id = h.run_id "
+        "WHERE h.model_version = ? AND h.as_of = ? AND r.detail_location IS NOT NULL LIMIT 1",
+        [model_version, as_of],
+    ).fetchone()
+    return f"{row[0]}/as_of={as_of.isoformat()}" if row else None
 
 
 def history_rows(detail: str, score_names: list[str]) -> str:
