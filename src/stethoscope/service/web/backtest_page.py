@@ -12,7 +12,7 @@ from typing import Literal
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.encoders import jsonable_encoder
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from stethoscope.service.deps import Kit, ProjectDep, WebUser
 from stethoscope.service.errors import envelope
@@ -43,9 +43,7 @@ async def backtest_page(
     from stethoscope.backtest.report import html
 
     if user is None:
-        if format == "json":
-            return envelope(401, "sign in first", type="AuthError", hint="POST /signin")
-        return RedirectResponse(f"/signin?next={PATH.replace('/', '%2F')}", status_code=303)
+        return kit.signed_out(request, format)
     report = await run_in_threadpool(project.latest_backtest)
     if format == "json":
         if report is None:
