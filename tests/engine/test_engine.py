@@ -368,3 +368,22 @@ def test_a_run_refuses_a_span_of_more_than_ten_years(golden: Project) -> None:
     with pytest.raises(EngineError, match="is more than 3,660 dates; a run scores at most 3,660"):
         golden.run(start=AS_OF - dt.timedelta(days=3660), end=AS_OF)
     assert golden.runs() == []
+
+
+def test_a_book_spark_reads_in_place_is_not_computed_from_the_stores_copy(
+    tmp_path: Path,
+) -> None:
+    """With tables read in place by Spark, the store's copies need not be the whole book:
+    explaining a date no run stored, or a model diff, would compute wrong numbers from them
+    without saying so, and are refused instead (nothing here starts Spark)."""
+    shutil.copy(GOLDEN / "model.yaml", tmp_path / "model.yaml")
+    (tmp_path / "stethoscope.toml").write_text(
+        'compute = "spark"\nspark_tables = {events = "parquet:/lake/events"}\n'
+    )
+    with Project.open(tmp_path) as p:
+        load_golden(p)
+        with pytest.raises(DataError, match="events are read in place by Spark") as e:
+            p.explain("g1", as_of=AS_OF)
+        assert "explain a date a run stored" in (e.value.hint or "")
+        with pytest.raises(DataError, match="a model diff computes from the store's tables"):
+            p.diff(tmp_path / "model.yaml")

@@ -279,6 +279,19 @@ class Scoring(ProjectCore):
         stored = readouts.frame_row(con, m.version, account_id, day)
         return stored or self._computed_row(con, m, account_id, day)
 
+    def _store_holds_the_book(self, what: str) -> None:
+        """Refuse to compute from the store's tables when Spark reads some of the book in
+        place (``spark_tables``): the store's copies of those tables need not be the whole
+        book, and a frame computed from them would be wrong without saying so."""
+        mapped = sorted(self.settings.spark_tables) if self.settings.compute == "spark" else []
+        if mapped:
+            raise DataError(
+                f"{what} computes from the store's tables, but {', '.join(mapped)} "
+                "are read in place by Spark (spark_tables): the store does not hold the book",
+                hint="explain a date a run stored (its detail is kept), or compare models "
+                "with `stethoscope backtest --compare`, which computes on Spark",
+            )
+
     def _computed_row(
         self, con: Connection, m: Model, account_id: str, day: date
     ) -> dict[str, Any]:
@@ -299,6 +312,7 @@ class Scoring(ProjectCore):
                 hint="read it there with Spark, or explain the run's last date, whose "
                 "detail the store keeps",
             )
+        self._store_holds_the_book(f"explaining {day}, which no run stored,")
         with runner.temporary_frame(con, m, day, "_explain"):
             found = row_dicts(
                 con,
@@ -332,6 +346,7 @@ class Scoring(ProjectCore):
         a, b = (m if isinstance(m, Model) else self.load_model(m) for m in (old, new))
         for m in (a, b):
             self._check_score(m, score)
+        self._store_holds_the_book("a model diff")
         with self._reading() as con:
             day = (
                 as_of
