@@ -110,6 +110,10 @@ def _page(chromium: Any, demo: Demo, who: str, password: str, problems: list[str
     page.get_by_label("User name").fill(who)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+    # the landing page loads before the journey moves on: a navigation started while it
+    # still loads would abort it, which the watch reports as a failed request
+    page.wait_for_url(lambda url: "/signin" not in url)
+    page.wait_for_load_state("load")
     return page
 
 
