@@ -22,23 +22,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-MODEL = """\
-name: crm
-scale: {min: 0, max: 100, decimals: 1}
-bands:
-  - {name: red, below: 50}
-  - {name: green}
-metrics:
-  tickets_90d: {table: tickets, aggregate: count, window: 90d}
-measures:
-  support: {metric: tickets_90d, thresholds: [[0, 100], [1, 70], [2, 40], [3, 10]]}
-scorecards:
-  standard: {support: 1}
-scores:
-  health:
-    segments:
-      - {name: all, scorecard: standard}
-"""
+# the model of the write-back tests: a score that falls with each ticket, red below 50
+from tests.sources.test_write_back import MODEL  # noqa: E402
 
 
 def _serve(n: int, queue: Any) -> None:
