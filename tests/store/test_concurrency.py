@@ -222,9 +222,7 @@ def test_scoring_commands_go_through_a_running_server(tmp_path: Path) -> None:
     with Serving(tmp_path, "s.duckdb"):
         ok = cli("validate", cwd=tmp_path)
         assert ok.returncode == 0, ok.stderr
-        r = cli(
-            "demo", "--accounts", "40", "--months", "4", "--end", "2025-06-30", cwd=tmp_path
-        )
+        r = cli("demo", "--accounts", "40", "--months", "4", "--end", "2025-06-30", cwd=tmp_path)
         assert r.returncode == 0, r.stderr
         r = cli("run", "--from", "2025-06-20", "--to", "2025-06-30", cwd=tmp_path)
         assert r.returncode == 0, r.stderr
