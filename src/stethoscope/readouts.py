@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from stethoscope.contract.schema import ACCOUNTS, q
 from stethoscope.errors import EngineError
+from stethoscope.rows import ModelDiff, Mover
 from stethoscope.store.database import dialect
 from stethoscope.store.results import detail_table, row_dicts
 
@@ -253,32 +254,6 @@ def frame_rows(
     return {(r["account_id"], r["as_of"]): r for r in rows}
 
 
-@dataclass(frozen=True)
-class Mover:
-    account_id: str
-    name: str | None
-    score_old: float | None
-    score_new: float | None
-    band_old: str | None
-    band_new: str | None
-    change: float | None
-
-
-@dataclass(frozen=True)
-class ModelDiff:
-    as_of: str
-    score_name: str
-    version_old: str
-    version_new: str
-    accounts: int
-    # (old band, new band) -> accounts; 'unknown' for no score
-    transitions: dict[str, dict[str, int]]
-    changed_band: int
-    movers: list[Mover]
-    # e.g. {"red": +41}: accounts that newly land in each band
-    into_band: dict[str, int]
-
-
 def diff_frames(
     con: Connection,
     old: str,
@@ -314,15 +289,7 @@ def diff_frames(
                 into[bn] = into.get(bn, 0) + n
                 into[bo] = into.get(bo, 0) - n
     movers = [
-        Mover(
-            r["account_id"],
-            r["name"],
-            r["score_old"],
-            r["score_new"],
-            r["band_old"],
-            r["band_new"],
-            r["change"],
-        )
+        Mover.model_validate(r)
         for r in row_dicts(
             con,
             f"SELECT *, {_round6(con, 'score_new - score_old')} AS change "
@@ -332,15 +299,15 @@ def diff_frames(
         )
     ]
     return ModelDiff(
-        as_of.isoformat(),
-        s,
-        version_old,
-        version_new,
-        total,
-        transitions,
-        changed,
-        movers,
-        {k: v for k, v in sorted(into.items()) if v},
+        as_of=as_of,
+        score_name=s,
+        version_old=version_old,
+        version_new=version_new,
+        accounts=total,
+        transitions=transitions,
+        changed_band=changed,
+        movers=movers,
+        into_band={k: v for k, v in sorted(into.items()) if v},
     )
 
 

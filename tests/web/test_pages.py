@@ -228,7 +228,7 @@ def test_account_page_is_the_explanation(book: Book) -> None:
     account = p.scores(sort="arr", descending=True, limit=1)[0].account_id
     data = b.get(f"/accounts/{account}?format=json").json()
     explained = p.explain(account)
-    assert data["explanation"] == _json(asdict(explained))
+    assert data["explanation"] == _json(explained.model_dump())
     assert data["account"] == _json(p.account(account))
     total = explained.floor + sum(m.contribution for m in explained.measures)
     assert round(total, 1) == explained.score
@@ -243,7 +243,7 @@ def test_account_page_is_the_explanation(book: Book) -> None:
 
     vs = "2025-05-31"
     change = b.get(f"/accounts/{account}?vs={vs}&format=json").json()["change"]
-    assert change == _json(asdict(p.explain_change(account, vs=dt.date.fromisoformat(vs))))
+    assert change == _json(p.explain_change(account, vs=dt.date.fromisoformat(vs)).model_dump())
     shown = b.get(f"/accounts/{account}?vs={vs}").text
     assert f'id="change-value">{change["change"]:+,.1f}<' in shown
 
