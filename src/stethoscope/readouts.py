@@ -8,11 +8,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from stethoscope.contract.schema import ACCOUNTS, q
 from stethoscope.errors import EngineError
-from stethoscope.rows import ModelDiff, Mover
+from stethoscope.rows import CurrentScore, HistoryRow, ModelDiff, Mover
 from stethoscope.store.database import dialect
 from stethoscope.store.results import detail_table, row_dicts
 
@@ -27,11 +27,14 @@ ACCOUNT_SORTS = ("name", "arr", "renewal_date")
 TREND_DAYS = (7, 30, 90)
 
 
+T = TypeVar("T")
+
+
 @dataclass(frozen=True)
-class Page:
+class Page(Generic[T]):
     """One page of a listing, and how many rows the whole listing has."""
 
-    items: list[dict[str, Any]]
+    items: list[T]
     total: int
 
 
@@ -338,7 +341,7 @@ def accounts(
     descending: bool = False,
     limit: int = 50,
     offset: int = 0,
-) -> Page:
+) -> Page[dict[str, Any]]:
     """Accounts, filtered by segment and owner and by ``search``: text found, whatever
     its case, in the name or the id."""
     if sort not in ACCOUNT_SORTS:
@@ -372,17 +375,17 @@ def _account(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def current_scores(con: Connection, version: str, account_id: str) -> list[dict[str, Any]]:
+def current_scores(con: Connection, version: str, account_id: str) -> list[CurrentScore]:
     """Each score of an account on the latest date it was scored under ``version``, with
     its change over 7, 30 and 90 days: kept by every run (store.current), looked up."""
     from stethoscope.store import current
 
-    return current.of_account(con, version, account_id)
+    return [CurrentScore.model_validate(r) for r in current.of_account(con, version, account_id)]
 
 
 def accounts_now(
     con: Connection, version: str, *, chunk: int = 10_000
-) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
+) -> Iterator[tuple[dict[str, Any], list[CurrentScore]]]:
     """Every account (as ``account``) with its current scores under ``version`` (as
     ``current_scores``), by id: one query, read ``chunk`` rows at a time."""
     from stethoscope.store import current
@@ -397,7 +400,7 @@ def accounts_now(
         [version],
     )
     width = len(names)
-    last: tuple[dict[str, Any], list[dict[str, Any]]] | None = None
+    last: tuple[dict[str, Any], list[CurrentScore]] | None = None
     while rows := cur.fetchmany(chunk):
         for row in rows:
             if last is None or last[0]["id"] != row[0]:
@@ -405,7 +408,9 @@ def accounts_now(
                     yield last
                 last = (_account(dict(zip(names, row[:width], strict=True))), [])
             if row[width] is not None:  # the score's name: null without scores
-                last[1].append(dict(zip(scores, row[width:], strict=True)))
+                last[1].append(
+                    CurrentScore.model_validate(dict(zip(scores, row[width:], strict=True)))
+                )
     if last is not None:
         yield last
 
@@ -420,7 +425,7 @@ def history(
     version: str | None = None,
     limit: int = 100,
     offset: int = 0,
-) -> Page:
+) -> Page[HistoryRow]:
     """An account's stored scores from ``start`` to ``end`` (both included), by date,
     then score name and model version."""
     where: list[str] = ["account_id = ?"]
@@ -443,10 +448,10 @@ def history(
         f"LIMIT ? OFFSET ?",
         [*params, limit, offset],
     )
-    return Page(rows, int(total[0]) if total else 0)
+    return Page([HistoryRow.model_validate(r) for r in rows], int(total[0]) if total else 0)
 
 
-def model_versions(con: Connection, *, limit: int = 50, offset: int = 0) -> Page:
+def model_versions(con: Connection, *, limit: int = 50, offset: int = 0) -> Page[dict[str, Any]]:
     """Stored model versions, newest first, with the span of dates their successful runs
     scored (from the runs: far fewer rows than the history)."""
     total = con.execute("SELECT count(*) FROM model_versions").fetchone()

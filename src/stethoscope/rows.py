@@ -1,6 +1,7 @@
-"""The rows a person reads of the book, typed once: a scored account, why it has its score
-and how that changed, what another model would change, an alert, a task, a message of the
-outbox, a rule's report, what became of an alert.
+"""The rows a person reads of the book, typed once: a scored account, an account's current
+scores and its history, why it has its score and how that changed, what another model
+would change, an alert, a task, a message of the outbox, a rule's report, what became of
+an alert.
 
 The facade returns them (``Project``, from the store; ``RemoteProject``, from the API's
 JSON), the REST API answers with them as its response models, and the CLI prints their
@@ -52,6 +53,33 @@ class ScoreRow(BaseModel):
 
 # what `stethoscope scores --format csv|json` writes: a row without its group scores
 SCORE_COLUMNS = tuple(f for f in ScoreRow.model_fields if f != "groups")
+
+
+class CurrentScore(BaseModel):
+    # one score of an account on the latest date it was scored (store.current keeps them)
+    score_name: str
+    as_of: dt.date = Field(description="The latest date the account was scored.")
+    score: float | None
+    band: str | None
+    coverage: float | None = Field(description="Share of the scorecard's weight with data, 0-1.")
+    segment: str | None = Field(description="The model's segment that chose the scorecard.")
+    scorecard: str | None
+    change_7d: float | None
+    change_30d: float | None
+    change_90d: float | None
+
+
+class HistoryRow(BaseModel):
+    # one stored score of an account: a date, a score, the model version that gave it
+    as_of: dt.date
+    score_name: str
+    model_version: str
+    score: float | None
+    band: str | None
+    coverage: float | None
+    segment: str | None
+    scorecard: str | None
+    run_id: str
 
 
 class AlertRow(BaseModel):

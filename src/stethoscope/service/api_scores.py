@@ -12,7 +12,14 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 from pydantic import BaseModel, Field
 
 from stethoscope.errors import DataError, StethoscopeError
-from stethoscope.rows import Change, Explanation, ModelDiff, ScoreRow
+from stethoscope.rows import (
+    Change,
+    CurrentScore,
+    Explanation,
+    HistoryRow,
+    ModelDiff,
+    ScoreRow,
+)
 from stethoscope.service.api_common import (
     ApiProblem,
     Day,
@@ -56,19 +63,6 @@ class Account(BaseModel):
     attributes: dict[str, Any] | None
 
 
-class CurrentScore(BaseModel):
-    score_name: str
-    as_of: date = Field(description="The latest date the account was scored.")
-    score: float | None
-    band: str | None
-    coverage: float | None = Field(description="Share of the scorecard's weight with data, 0-1.")
-    segment: str | None = Field(description="The model's segment that chose the scorecard.")
-    scorecard: str | None
-    change_7d: float | None
-    change_30d: float | None
-    change_90d: float | None
-
-
 class AccountDetail(Account):
     model_version: str = Field(description="The version of the project's model, now.")
     scores: list[CurrentScore] = Field(description="Empty until a run has scored the account.")
@@ -78,18 +72,6 @@ class ScorePage(Page[ScoreRow]):
     score_name: str
     as_of: date | None = Field(description="The date of the scores; null before any run.")
     model_version: str
-
-
-class HistoryRow(BaseModel):
-    as_of: date
-    score_name: str
-    model_version: str
-    score: float | None
-    band: str | None
-    coverage: float | None
-    segment: str | None
-    scorecard: str | None
-    run_id: str
 
 
 class ModelVersion(BaseModel):
@@ -110,12 +92,10 @@ class ActiveModel(BaseModel):
     scored_to: date | None = Field(description="Latest date scored under it; null if none.")
 
 
-def encode_detail(account: dict[str, Any], scores: list[dict[str, Any]], version: str) -> bytes:
+def encode_detail(account: dict[str, Any], scores: list[CurrentScore], version: str) -> bytes:
     """The body of ``GET /api/accounts/{id}``: an account as ``Project.account`` gives it,
     its current scores (``Project.current_scores``), the model version now."""
-    detail = AccountDetail(
-        **account, model_version=version, scores=[CurrentScore(**r) for r in scores]
-    )
+    detail = AccountDetail(**account, model_version=version, scores=scores)
     return detail.model_dump_json().encode()
 
 
