@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import os
 import re
@@ -10,7 +11,7 @@ import shutil
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -170,24 +171,66 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture
-def served(fresh: Book) -> Iterator[str]:
-    """The app on a live server; its base URL. ``localhost``: browsers keep Secure cookies
-    from it over plain HTTP."""
+@contextlib.contextmanager
+def serving(app: FastAPI) -> Iterator[str]:
+    """``app`` on a live server at a free port while the block runs; its base URL.
+    ``localhost``: browsers keep Secure cookies from it over plain HTTP."""
     port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(fresh.app, host="127.0.0.1", port=port, log_level="warning")
-    )
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
     while not server.started:
         assert thread.is_alive(), "the server stopped"
         assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    yield f"http://localhost:{port}"
-    server.should_exit = True
-    thread.join(10)
+        thread.join(0.02)
+    try:
+        yield f"http://localhost:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+@pytest.fixture
+def served(fresh: Book) -> Iterator[str]:
+    """The app of ``fresh`` on a live server; its base URL."""
+    with serving(fresh.app) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    """One Chromium for the module's tests; each test opens its own context (cookies and
+    storage of its own), which costs milliseconds where a launch costs most of a second.
+    Not one for the whole session: while sync Playwright runs, its event loop counts as
+    running in this thread, so ``asyncio.run`` (``Browser`` here, and tests of other
+    folders that the same worker runs next) would fail."""
+    needs_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def new_page(chromium: Any) -> Iterator[Callable[..., Any]]:
+    """``new_page(viewport)``: a page in a new context of the module's Chromium (cookies
+    and storage of its own, as a new browser would have); the contexts close after the
+    test."""
+    opened: list[Any] = []
+
+    def new(viewport: dict[str, int], **options: Any) -> Any:
+        ctx = chromium.new_context(viewport=viewport, **options)
+        opened.append(ctx)
+        return ctx.new_page()
+
+    yield new
+    for ctx in opened:
+        ctx.close()
 
 
 def watch(page: object, problems: list[str]) -> None:
