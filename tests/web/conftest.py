@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import fcntl
 import os
 import re
 import shutil
@@ -23,6 +24,7 @@ from fastapi import FastAPI
 from stethoscope.model.presets import preset_text
 from stethoscope.project import Project
 from stethoscope.service.app import create_app
+from stethoscope.service.web.session import MAX_AGE, SESSION_COOKIE, Sessions
 from tests.service.conftest import TOKEN
 
 END = dt.date(2025, 6, 30)
@@ -31,11 +33,29 @@ ROLES = ("admin", "editor", "viewer")
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def built(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
     """The demo book under the successscore preset (groups, a gut-check input), scored 30
     days before its end and on each of its last 8 days, with a user per role; the editor is
-    named as the owner of the book's first account, so that "my book" finds accounts."""
-    folder = tmp_path_factory.mktemp("web-book")
+    named as the owner of the book's first account, so that "my book" finds accounts.
+
+    Built once per run: under xdist the first worker to need it builds it in the run's
+    shared temporary folder, under a lock, and the others wait for it and read it (each
+    test copies it), rather than each worker building the same book again."""
+    if worker_id == "master":
+        return _build(tmp_path_factory.mktemp("web-book"))
+    shared = tmp_path_factory.getbasetemp().parent  # this run's, shared by its workers
+    folder = shared / "web-book"
+    with open(shared / "web-book.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (shared / "web-book.done").exists():
+            shutil.rmtree(folder, ignore_errors=True)  # a build that failed half-way
+            folder.mkdir()
+            _build(folder)
+            (shared / "web-book.done").touch()
+    return folder
+
+
+def _build(folder: Path) -> Path:
     (folder / "stethoscope.toml").write_text('database_url = "stethoscope.duckdb"\n')
     (folder / "model.yaml").write_text(preset_text("successscore"))
     with Project.open(folder) as p:
@@ -99,11 +119,24 @@ class Book:
         self.project = Project.open(folder)
         self.app = create_app(self.project, TOKEN)
 
-    def browser(self, role: str | None = None) -> Browser:
+    def browser(self, role: str | None = None, *, through_form: bool = False) -> Browser:
+        """A browser, signed in as the user of ``role`` if given: by a session opened in
+        the store, as the sign-in form's answer opens one, unless ``through_form``. The
+        form checks the password with Argon2 (a tenth of a second, seconds on a busy
+        machine), which the tests of signing in (test_pages, test_sessions, test_today)
+        prove; the pages' tests need only the session."""
         b = Browser(self.app)
-        if role is not None:
+        if role is None:
+            return b
+        if through_form:
             r = b.sign_in(user_name(self.project, role))
             assert r.status_code == 303, r.text
+            return b
+        user = next(u for u in self.project.users() if u.role == role)
+        session = self.project.open_session(
+            user.id, lasts=dt.timedelta(seconds=MAX_AGE), address=b.address
+        )
+        b.cookies.set(SESSION_COOKIE, Sessions(self.project).signer.dumps({"s": session}))
         return b
 
 
