@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ACCOUNTS_CSV, cli, run_cli
+from tests.conftest import ACCOUNTS_CSV, cli
 from tests.serving import Serving
 
 SECRET = re.compile(r"^sk_[A-Za-z0-9_-]{43}$", re.M)
