@@ -62,12 +62,13 @@ def test_churn_that_only_later_data_reveals_is_not_predicted(tmp_path: Path) -> 
                 "VALUES (?, ?, 'churned', ?, -500)",
                 [f"x_{acc}", str(acc), day],
             ).fetchall()
-            # after a churn the account goes quiet: its data stops
-            for table, col in _timed_tables():
-                con.execute(
-                    f"DELETE FROM {q(table)} WHERE account_id = ? AND CAST({q(col)} AS DATE) > ?",
-                    [str(acc), day],
-                ).fetchall()
+        # after a churn the account goes quiet: its data stops (one statement a table, not
+        # one an account and table: 900 deletes, each reading the events, took 4 s)
+        for table, col in _timed_tables():
+            con.execute(
+                f"DELETE FROM {q(table)} t USING outcomes o WHERE o.account_id = t.account_id "
+                f"AND o.kind = 'churned' AND CAST(t.{q(col)} AS DATE) > o.date"
+            ).fetchall()
         b = p.backtest(every=30, horizon=90, save=False)
         obs = b.observations
         assert obs.label.sum() > 40
