@@ -6,8 +6,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,8 @@ from stethoscope.project import Project
 os.environ.setdefault("STETHOSCOPE_THREADS", "1")
 
 PG_ENV = "STETHOSCOPE_TEST_POSTGRES_URL"
+# the databases the suite makes on the test server (tests/drop_databases.py sweeps them)
+PG_PREFIX = "stethoscope_t_"
 # the two stores every scoring test runs on; the Postgres one needs a server (see below)
 STORES = ["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)]
 
@@ -207,7 +209,8 @@ def new_postgres_database(postgres_server: str) -> Iterator[Callable[..., str]]:
     template: list[str] = []
 
     def create(template_of: str | None = None) -> str:
-        name = f"stethoscope_t_{secrets.token_hex(6)}"
+        # the time it was made is in its name, for the sweep of tests/drop_databases.py
+        name = f"{PG_PREFIX}{int(time.time())}_{secrets.token_hex(4)}"
         using = f' TEMPLATE "{template_of}"' if template_of else ""
         with psycopg.connect(admin, autocommit=True) as con:
             con.execute(f'CREATE DATABASE "{name}"{using}')
@@ -232,16 +235,19 @@ def new_postgres_database(postgres_server: str) -> Iterator[Callable[..., str]]:
     yield new
 
     # DROP DATABASE waits for a checkpoint (measured 10-20 s each on a busy shared server,
-    # against 0.2 s for CREATE): dropped one after another they took 4.5 minutes of a
-    # suite's end. Drops under way at once share the checkpoint they wait for (12 took
-    # 18 s together), so they go on a few connections at once (few: the server's 100
-    # connections are shared with every other suite running on it).
-    def drop(name: str) -> None:
-        with psycopg.connect(admin, autocommit=True) as con:
-            con.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    with ThreadPoolExecutor(max_workers=6) as pool:
-        list(pool.map(drop, made))
+    # 11-80 s for a worker's databases at the end of a suite, against 0.2 s for CREATE), and
+    # nothing the suite proves depends on it: the drops go to a process of their own, which
+    # the suite's answer does not wait for (tests/drop_databases.py). It also drops what an
+    # earlier suite's dropper did not get to (killed with its CI job, say): databases of
+    # this naming, made over an hour ago.
+    dropper = str(Path(__file__).with_name("drop_databases.py"))
+    subprocess.run(
+        [sys.executable, dropper, "--detach", admin, *made],
+        check=True,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 @pytest.fixture(scope="session")
