@@ -105,16 +105,18 @@ def store() -> str:
 
 
 @pytest.fixture(scope="module")
-def accounts_store(tmp_path_factory: pytest.TempPathFactory, empty_store: Path) -> Path:
-    """An embedded store holding the two accounts of ACCOUNTS_CSV, closed, to copy: an
-    import costs 0.1-0.2 s, a copy a few milliseconds."""
+def accounts_store(tmp_path_factory: pytest.TempPathFactory, empty_store: Path) -> tuple[Path, str]:
+    """An embedded store holding the two accounts of ACCOUNTS_CSV and the ingest key
+    "segment", closed, to copy; and that key's secret. An import and a key cost 0.1-0.2 s,
+    a copy a few milliseconds."""
     folder = tmp_path_factory.mktemp("accounts-store")
     (folder / "stethoscope.toml").write_text('database_url = "stethoscope.duckdb"\n')
     shutil.copyfile(empty_store, folder / "stethoscope.duckdb")
     (folder / "accounts.csv").write_text(ACCOUNTS_CSV)
     with Project.open(folder) as p:
         p.import_file("accounts", folder / "accounts.csv")
-    return folder / "stethoscope.duckdb"
+        secret = p.create_key("segment", "ingest").secret
+    return folder / "stethoscope.duckdb", secret
 
 
 @pytest.fixture
@@ -125,10 +127,12 @@ def project(
     write: Callable[[str, str], Path],
 ) -> Iterator[Project]:
     """A project holding two accounts, a1 and a2 (ACCOUNTS_CSV): on the embedded store a
-    copy of ``accounts_store``, on Postgres imported into a new database."""
+    copy of ``accounts_store`` (with its ingest key), on Postgres imported into a new
+    database."""
     if store == "duckdb":
         (tmp_path / "stethoscope.toml").write_text('database_url = "stethoscope.duckdb"\n')
-        shutil.copyfile(request.getfixturevalue("accounts_store"), tmp_path / "stethoscope.duckdb")
+        copy = request.getfixturevalue("accounts_store")[0]
+        shutil.copyfile(copy, tmp_path / "stethoscope.duckdb")
         with Project.open(tmp_path) as p:
             yield p
         return
@@ -150,7 +154,11 @@ def server(served: Server, book: Project) -> Iterator[Server]:
 
 
 @pytest.fixture
-def key(project: Project) -> str:
+def key(request: pytest.FixtureRequest, store: str, project: Project) -> str:
+    """The secret of the project's ingest key "segment": on the embedded store the one
+    its copy holds, on Postgres a new one."""
+    if store == "duckdb":
+        return str(request.getfixturevalue("accounts_store")[1])
     return project.create_key("segment", "ingest").secret
 
 
@@ -847,7 +855,7 @@ def test_limits_get_413(http: httpx.Client, book: Project) -> None:
 
 
 def test_ingest_wants_an_ingest_or_admin_key(server: Server, project: Project) -> None:
-    with httpx.Client(base_url=server.url) as anonymous:
+    with httpx.Client(base_url=server.url, verify=PLAIN_HTTP) as anonymous:
         r = anonymous.post("/v1/track", json=track("m"))
         assert r.status_code == 401
         assert r.json()["error"] == "a credential is required"
