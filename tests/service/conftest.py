@@ -71,9 +71,11 @@ END = dt.date(2025, 6, 30)
 START = END - dt.timedelta(days=30)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The scored book, closed: each fixture below works on its own copy of it."""
+    """The scored book, closed: each fixture below works on its own copy of it. Built once
+    for the session (3-4 s), not once per module that reads it (test_api, test_metrics,
+    test_read_model): no test opens this folder itself."""
     folder = tmp_path_factory.mktemp("api-book")
     (folder / "stethoscope.toml").write_text('database_url = "stethoscope.duckdb"\n')
     (folder / "model.yaml").write_text(preset_text("successscore"))

@@ -215,8 +215,9 @@ FORBIDDEN = [(c, p) for c in MATRIX for p in PRINCIPALS if p not in c.allowed]
 def guarded(
     tmp_path_factory: pytest.TempPathFactory, empty_store: Path
 ) -> Iterator[tuple[Api, Project, dict[str, str]]]:
-    """One app for the requests refused before any route runs (401 and 403): they change
-    nothing, so they share a project (a fresh one each costs more than the request)."""
+    """One app for the requests that change nothing: those refused before any route runs
+    (401 and 403) and the reads (GET) a role may make. They share a project (a fresh one
+    each costs more than the request)."""
     folder = tmp_path_factory.mktemp("guarded")
     (folder / "stethoscope.toml").write_text('database_url = "stethoscope.duckdb"\n')
     shutil.copyfile(empty_store, folder / "stethoscope.duckdb")
@@ -230,9 +231,13 @@ def guarded(
 @pytest.mark.parametrize(
     ("case", "principal"), ALLOWED, ids=[f"{c.method} {c.path}-{p}" for c, p in ALLOWED]
 )
-def test_role_matrix_allowed(
-    api: Api, project: Project, secrets: dict[str, str], principal: str, case: Case
-) -> None:
+def test_role_matrix_allowed(request: pytest.FixtureRequest, principal: str, case: Case) -> None:
+    # a read runs on the shared project; a write on a fresh one of its own
+    if case.method == "GET":
+        api, project, secrets = request.getfixturevalue("guarded")
+    else:
+        api, project = request.getfixturevalue("api"), request.getfixturevalue("project")
+        secrets = request.getfixturevalue("secrets")
     verb, url, kwargs = case.request(project)
     r = api.request(verb, url, headers=bearer(secrets[principal]), **kwargs)
     body = r.json()

@@ -8,6 +8,7 @@ import gzip
 import json
 import shutil
 import socket
+import ssl
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -46,17 +47,21 @@ T0 = dt.datetime(2026, 3, 2, 9, 30, tzinfo=dt.UTC)
 
 
 class Server:
-    """The app served by uvicorn in a thread, on a free port of this machine; ``headers``
-    holds the headers of every request it received."""
+    """The app of the current test served by uvicorn in a thread, on a free port of this
+    machine; ``headers`` holds the headers of every request the test's app received. One
+    server serves a module's tests (``served``): starting and stopping uvicorn for each
+    test cost a third of this module's time; each test still gets an app of its own over
+    its own project (``server``)."""
 
-    def __init__(self, project: Project) -> None:
-        app = create_app(project, TOKEN)
+    def __init__(self) -> None:
+        self.app: Any = None
         self.headers: list[dict[str, str]] = []
 
         async def recording(scope: Any, receive: Any, send: Any) -> None:
+            assert self.app is not None, "a request after its test ended"
             if scope["type"] == "http":
                 self.headers.append({k.decode(): v.decode() for k, v in scope["headers"]})
-            await app(scope, receive, send)
+            await self.app(scope, receive, send)
 
         self.sock = socket.socket()
         self.sock.bind(("127.0.0.1", 0))
@@ -66,6 +71,12 @@ class Server:
         )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]})
+
+    def serve(self, project: Project) -> Server:
+        """Serve a new app over ``project``, with no headers recorded yet."""
+        self.app = create_app(project, TOKEN)
+        self.headers = []
+        return self
 
     def __enter__(self) -> Server:
         self.thread.start()
@@ -81,40 +92,85 @@ class Server:
         self.sock.close()
 
 
+@pytest.fixture(scope="module")
+def served() -> Iterator[Server]:
+    with Server() as s:
+        yield s
+
+
 @pytest.fixture
 def store() -> str:
     """The kind of store of ``project``: a test parametrizes it over STORES to run on both."""
     return "duckdb"
 
 
+@pytest.fixture(scope="module")
+def accounts_store(tmp_path_factory: pytest.TempPathFactory, empty_store: Path) -> tuple[Path, str]:
+    """An embedded store holding the two accounts of ACCOUNTS_CSV and the ingest key
+    "segment", closed, to copy; and that key's secret. An import and a key cost 0.1-0.2 s,
+    a copy a few milliseconds."""
+    folder = tmp_path_factory.mktemp("accounts-store")
+    (folder / "stethoscope.toml").write_text('database_url = "stethoscope.duckdb"\n')
+    shutil.copyfile(empty_store, folder / "stethoscope.duckdb")
+    (folder / "accounts.csv").write_text(ACCOUNTS_CSV)
+    with Project.open(folder) as p:
+        p.import_file("accounts", folder / "accounts.csv")
+        secret = p.create_key("segment", "ingest").secret
+    return folder / "stethoscope.duckdb", secret
+
+
 @pytest.fixture
-def project(request: pytest.FixtureRequest, store: str, tmp_path: Path) -> Iterator[Project]:
+def project(
+    request: pytest.FixtureRequest,
+    store: str,
+    tmp_path: Path,
+    write: Callable[[str, str], Path],
+) -> Iterator[Project]:
+    """A project holding two accounts, a1 and a2 (ACCOUNTS_CSV): on the embedded store a
+    copy of ``accounts_store`` (with its ingest key), on Postgres imported into a new
+    database."""
+    if store == "duckdb":
+        (tmp_path / "stethoscope.toml").write_text('database_url = "stethoscope.duckdb"\n')
+        copy = request.getfixturevalue("accounts_store")[0]
+        shutil.copyfile(copy, tmp_path / "stethoscope.duckdb")
+        with Project.open(tmp_path) as p:
+            yield p
+        return
     with open_project(request, store, tmp_path) as p:
+        p.import_file("accounts", write("accounts.csv", ACCOUNTS_CSV))
         yield p
 
 
 @pytest.fixture
-def book(project: Project, write: Callable[[str, str], Path]) -> Project:
-    """The project with two accounts, a1 and a2."""
-    project.import_file("accounts", write("accounts.csv", ACCOUNTS_CSV))
+def book(project: Project) -> Project:
+    """The project, with its two accounts, a1 and a2."""
     return project
 
 
 @pytest.fixture
-def server(book: Project) -> Iterator[Server]:
-    with Server(book) as s:
-        yield s
+def server(served: Server, book: Project) -> Iterator[Server]:
+    yield served.serve(book)
+    served.app = None
 
 
 @pytest.fixture
-def key(project: Project) -> str:
+def key(request: pytest.FixtureRequest, store: str, project: Project) -> str:
+    """The secret of the project's ingest key "segment": on the embedded store the one
+    its copy holds, on Postgres a new one."""
+    if store == "duckdb":
+        return str(request.getfixturevalue("accounts_store")[1])
     return project.create_key("segment", "ingest").secret
+
+
+# the server speaks plain HTTP: the clients share one TLS context, which httpx would
+# otherwise build for each client, reading the certificate bundle (20 ms each)
+PLAIN_HTTP = ssl.create_default_context()
 
 
 @pytest.fixture
 def http(server: Server, key: str) -> Iterator[httpx.Client]:
     """An HTTP client sending the ingest key as Segment's libraries do."""
-    with httpx.Client(base_url=server.url, auth=(key, "")) as c:
+    with httpx.Client(base_url=server.url, auth=(key, ""), verify=PLAIN_HTTP) as c:
         yield c
 
 
@@ -799,7 +855,7 @@ def test_limits_get_413(http: httpx.Client, book: Project) -> None:
 
 
 def test_ingest_wants_an_ingest_or_admin_key(server: Server, project: Project) -> None:
-    with httpx.Client(base_url=server.url) as anonymous:
+    with httpx.Client(base_url=server.url, verify=PLAIN_HTTP) as anonymous:
         r = anonymous.post("/v1/track", json=track("m"))
         assert r.status_code == 401
         assert r.json()["error"] == "a credential is required"

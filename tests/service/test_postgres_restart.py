@@ -70,8 +70,11 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def postgres() -> Iterator[Instance]:
+    """One throwaway server for the module (initdb and a start take a second): the restart
+    test migrates its ``postgres`` database, the pool test only opens sessions, so neither
+    depends on what the other left."""
     missing = [name for name in ("initdb", "pg_ctl") if not (BIN / name).exists()]
     if missing:
         message = f"no {' or '.join(missing)} in {BIN}: cannot start a Postgres of the test's own"

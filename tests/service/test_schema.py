@@ -22,9 +22,12 @@ from tests.service.conftest import TOKEN, bearer
 from tests.serving import InThread
 
 END = dt.date(2025, 6, 30)
-# generated requests per operation and generation mode: 12 keeps the test near 20 s on 2
-# cores (about 1,000 requests); STETHOSCOPE_SCHEMA_EXAMPLES=200 searches deeper by hand
-EXAMPLES = int(os.environ.get("STETHOSCOPE_SCHEMA_EXAMPLES", "12"))
+# generated requests per operation and generation mode: 6 (about 500 requests over 82
+# operation-modes; 12 took twice as long, 16 s of a suite's 465) keeps every operation
+# fuzzed on each run for 8 s on 2 cores; STETHOSCOPE_SCHEMA_EXAMPLES=200 searches deeper
+# by hand
+EXAMPLES = int(os.environ.get("STETHOSCOPE_SCHEMA_EXAMPLES", "6"))
+FRAMING = ("content-length", "transfer-encoding")
 CHECKS = [
     checks.not_a_server_error,
     checks.status_code_conformance,
@@ -68,6 +71,10 @@ def test_every_operation_conforms_to_schema(
         @given(case=operation.as_strategy(generation_mode=mode))
         @settings(max_examples=EXAMPLES, deadline=None)
         def conforms(case: Case) -> None:
+            # the headers that frame a request are the HTTP layer's: uvicorn's parser
+            # refuses a malformed one (400, text/plain) before any application runs
+            for framing in FRAMING:
+                case.headers.pop(framing, None)
             case.call_and_validate(headers=bearer(TOKEN), checks=CHECKS)
 
         with subtests.test(operation.label, mode=mode.value):
