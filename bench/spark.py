@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
-from score_book import OUT, build  # noqa: E402
+from score_book import OUT, build
 
 END = dt.date(2026, 6, 30)  # score_book's
 TICK = os.sysconf("SC_CLK_TCK")
@@ -213,11 +213,8 @@ def main() -> None:
         return
     # built in a child: a process forked from a big parent inherits its peak memory
     t = time.perf_counter()
-    subprocess.run(
-        [sys.executable, __file__, "--build-only", "--accounts", str(args.accounts)]
-        + ["--activity", str(args.activity)],
-        check=True,
-    )
+    size = ["--accounts", str(args.accounts), "--activity", str(args.activity)]
+    subprocess.run([sys.executable, __file__, "--build-only", *size], check=True)
     print(f"book ready in {time.perf_counter() - t:.0f} s", flush=True)
     runs = OUT / f"{book.name}.spark-runs"
     figures = OUT / f"{book.name}.spark.json"
