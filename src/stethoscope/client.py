@@ -23,7 +23,16 @@ from stethoscope.errors import Problem, StethoscopeError, StoreError
 from stethoscope.facade.model_files import ModelFiles
 from stethoscope.facade.protocol import DemoResult, Status
 from stethoscope.progress import Progress, silent
-from stethoscope.rows import AlertOutcome, AlertRow, DeliveryRow, RuleReport, ScoreRow, TaskRow
+from stethoscope.rows import (
+    AlertOutcome,
+    AlertRow,
+    Change,
+    DeliveryRow,
+    Explanation,
+    RuleReport,
+    ScoreRow,
+    TaskRow,
+)
 from stethoscope.runner import RunSummary
 from stethoscope.settings import Settings
 from stethoscope.store.audit import AuditEntry
@@ -38,7 +47,6 @@ if TYPE_CHECKING:
     from stethoscope.alerts.outbox import Drained
     from stethoscope.alerts.rules import Rules
     from stethoscope.data_warnings import DataWarning
-    from stethoscope.engine.explain import Change, Explanation
     from stethoscope.model.types import Model
     from stethoscope.steps import Step
 
@@ -336,15 +344,13 @@ class RemoteProject:
         score: str = "health",
         model: Path | str | None = None,
     ) -> Explanation:
-        from stethoscope.engine.explain import Explanation
-
         self._project_model(model)
         body = self._call(
             "GET",
             f"/api/accounts/{quote(account_id, safe='')}/explain",
             params={k: v for k, v in {"as_of": _iso(as_of), "score": score}.items() if v},
         )
-        return TypeAdapter(Explanation).validate_python(body)
+        return Explanation.model_validate(body)
 
     def explain_change(
         self,
@@ -355,8 +361,6 @@ class RemoteProject:
         score: str = "health",
         model: Path | str | None = None,
     ) -> Change:
-        from stethoscope.engine.explain import Change
-
         self._project_model(model)
         params = {"vs": vs.isoformat(), "score": score}
         if as_of:
@@ -364,7 +368,7 @@ class RemoteProject:
         body = self._call(
             "GET", f"/api/accounts/{quote(account_id, safe='')}/explain", params=params
         )
-        return TypeAdapter(Change).validate_python(body)
+        return Change.model_validate(body)
 
     def add_input(
         self,

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 from stethoscope.model import types as t
 
 if TYPE_CHECKING:
-    from stethoscope.engine.explain import Change, Explanation, MeasureLine
     from stethoscope.model.types import Model
+    from stethoscope.rows import Change, Explanation, MeasureLine
 
 _FN = {
     "count": "the number of rows",

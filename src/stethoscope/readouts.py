@@ -8,10 +8,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from stethoscope.contract.schema import ACCOUNTS, q
 from stethoscope.errors import EngineError
+from stethoscope.rows import CurrentScore, HistoryRow, ModelDiff, Mover
 from stethoscope.store.database import dialect
 from stethoscope.store.results import detail_table, row_dicts
 
@@ -26,11 +27,14 @@ ACCOUNT_SORTS = ("name", "arr", "renewal_date")
 TREND_DAYS = (7, 30, 90)
 
 
+T = TypeVar("T")
+
+
 @dataclass(frozen=True)
-class Page:
+class Page(Generic[T]):
     """One page of a listing, and how many rows the whole listing has."""
 
-    items: list[dict[str, Any]]
+    items: list[T]
     total: int
 
 
@@ -253,32 +257,6 @@ def frame_rows(
     return {(r["account_id"], r["as_of"]): r for r in rows}
 
 
-@dataclass(frozen=True)
-class Mover:
-    account_id: str
-    name: str | None
-    score_old: float | None
-    score_new: float | None
-    band_old: str | None
-    band_new: str | None
-    change: float | None
-
-
-@dataclass(frozen=True)
-class ModelDiff:
-    as_of: str
-    score_name: str
-    version_old: str
-    version_new: str
-    accounts: int
-    # (old band, new band) -> accounts; 'unknown' for no score
-    transitions: dict[str, dict[str, int]]
-    changed_band: int
-    movers: list[Mover]
-    # e.g. {"red": +41}: accounts that newly land in each band
-    into_band: dict[str, int]
-
-
 def diff_frames(
     con: Connection,
     old: str,
@@ -314,15 +292,7 @@ def diff_frames(
                 into[bn] = into.get(bn, 0) + n
                 into[bo] = into.get(bo, 0) - n
     movers = [
-        Mover(
-            r["account_id"],
-            r["name"],
-            r["score_old"],
-            r["score_new"],
-            r["band_old"],
-            r["band_new"],
-            r["change"],
-        )
+        Mover.model_validate(r)
         for r in row_dicts(
             con,
             f"SELECT *, {_round6(con, 'score_new - score_old')} AS change "
@@ -332,15 +302,15 @@ def diff_frames(
         )
     ]
     return ModelDiff(
-        as_of.isoformat(),
-        s,
-        version_old,
-        version_new,
-        total,
-        transitions,
-        changed,
-        movers,
-        {k: v for k, v in sorted(into.items()) if v},
+        as_of=as_of,
+        score_name=s,
+        version_old=version_old,
+        version_new=version_new,
+        accounts=total,
+        transitions=transitions,
+        changed_band=changed,
+        movers=movers,
+        into_band={k: v for k, v in sorted(into.items()) if v},
     )
 
 
@@ -371,7 +341,7 @@ def accounts(
     descending: bool = False,
     limit: int = 50,
     offset: int = 0,
-) -> Page:
+) -> Page[dict[str, Any]]:
     """Accounts, filtered by segment and owner and by ``search``: text found, whatever
     its case, in the name or the id."""
     if sort not in ACCOUNT_SORTS:
@@ -405,17 +375,17 @@ def _account(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def current_scores(con: Connection, version: str, account_id: str) -> list[dict[str, Any]]:
+def current_scores(con: Connection, version: str, account_id: str) -> list[CurrentScore]:
     """Each score of an account on the latest date it was scored under ``version``, with
     its change over 7, 30 and 90 days: kept by every run (store.current), looked up."""
     from stethoscope.store import current
 
-    return current.of_account(con, version, account_id)
+    return [CurrentScore.model_validate(r) for r in current.of_account(con, version, account_id)]
 
 
 def accounts_now(
     con: Connection, version: str, *, chunk: int = 10_000
-) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
+) -> Iterator[tuple[dict[str, Any], list[CurrentScore]]]:
     """Every account (as ``account``) with its current scores under ``version`` (as
     ``current_scores``), by id: one query, read ``chunk`` rows at a time."""
     from stethoscope.store import current
@@ -430,7 +400,7 @@ def accounts_now(
         [version],
     )
     width = len(names)
-    last: tuple[dict[str, Any], list[dict[str, Any]]] | None = None
+    last: tuple[dict[str, Any], list[CurrentScore]] | None = None
     while rows := cur.fetchmany(chunk):
         for row in rows:
             if last is None or last[0]["id"] != row[0]:
@@ -438,7 +408,9 @@ def accounts_now(
                     yield last
                 last = (_account(dict(zip(names, row[:width], strict=True))), [])
             if row[width] is not None:  # the score's name: null without scores
-                last[1].append(dict(zip(scores, row[width:], strict=True)))
+                last[1].append(
+                    CurrentScore.model_validate(dict(zip(scores, row[width:], strict=True)))
+                )
     if last is not None:
         yield last
 
@@ -453,7 +425,7 @@ def history(
     version: str | None = None,
     limit: int = 100,
     offset: int = 0,
-) -> Page:
+) -> Page[HistoryRow]:
     """An account's stored scores from ``start`` to ``end`` (both included), by date,
     then score name and model version."""
     where: list[str] = ["account_id = ?"]
@@ -476,10 +448,10 @@ def history(
         f"LIMIT ? OFFSET ?",
         [*params, limit, offset],
     )
-    return Page(rows, int(total[0]) if total else 0)
+    return Page([HistoryRow.model_validate(r) for r in rows], int(total[0]) if total else 0)
 
 
-def model_versions(con: Connection, *, limit: int = 50, offset: int = 0) -> Page:
+def model_versions(con: Connection, *, limit: int = 50, offset: int = 0) -> Page[dict[str, Any]]:
     """Stored model versions, newest first, with the span of dates their successful runs
     scored (from the runs: far fewer rows than the history)."""
     total = con.execute("SELECT count(*) FROM model_versions").fetchone()

@@ -1,5 +1,7 @@
-"""The rows a person reads of the book, typed once: a scored account, an alert, a task, a
-message of the outbox, a rule's report, what became of an alert.
+"""The rows a person reads of the book, typed once: a scored account, an account's current
+scores and its history, why it has its score and how that changed, what another model
+would change, an alert, a task, a message of the outbox, a rule's report, what became of
+an alert.
 
 The facade returns them (``Project``, from the store; ``RemoteProject``, from the API's
 JSON), the REST API answers with them as its response models, and the CLI prints their
@@ -11,15 +13,18 @@ A row serialises to exactly the JSON the listing answered before it was typed: t
 are in the order of the store's columns, and a task step's ``done`` is written only once
 the step was ticked (or unticked).
 
-Explanations, changes and runs are the engine's and the store's dataclasses
-(``engine.explain.Explanation``, ``Change``, ``store.results.RunRecord``).
+The engine builds the explanations and changes (``engine.explain``) and the readouts the
+model diffs, so this module imports nothing of the package: the engine may depend on it.
+Those are frozen, as the dataclasses they replace were: the day's page caches them. Runs are
+the store's dataclass (``store.results.RunRecord``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class ScoreRow(BaseModel):
@@ -48,6 +53,33 @@ class ScoreRow(BaseModel):
 
 # what `stethoscope scores --format csv|json` writes: a row without its group scores
 SCORE_COLUMNS = tuple(f for f in ScoreRow.model_fields if f != "groups")
+
+
+class CurrentScore(BaseModel):
+    # one score of an account on the latest date it was scored (store.current keeps them)
+    score_name: str
+    as_of: dt.date = Field(description="The latest date the account was scored.")
+    score: float | None
+    band: str | None
+    coverage: float | None = Field(description="Share of the scorecard's weight with data, 0-1.")
+    segment: str | None = Field(description="The model's segment that chose the scorecard.")
+    scorecard: str | None
+    change_7d: float | None
+    change_30d: float | None
+    change_90d: float | None
+
+
+class HistoryRow(BaseModel):
+    # one stored score of an account: a date, a score, the model version that gave it
+    as_of: dt.date
+    score_name: str
+    model_version: str
+    score: float | None
+    band: str | None
+    coverage: float | None
+    segment: str | None
+    scorecard: str | None
+    run_id: str
 
 
 class AlertRow(BaseModel):
@@ -163,3 +195,126 @@ class AlertOutcome(BaseModel):
     score_later: float | None
     outcome: str | None = Field(description="renewed or churned; null: neither yet.")
     outcome_on: dt.date | None
+
+
+# -- why a score, and how it changed (built by engine.explain) ---------------------------
+
+_FROZEN = ConfigDict(frozen=True)
+
+
+class MeasureLine(BaseModel):
+    # a measure's part of an explained score
+    model_config = _FROZEN
+
+    measure: str
+    group: str | None = Field(description="The group that holds it; null: on the scorecard.")
+    metric: str
+    value: Any = Field(description="The metric's value; null when missing.")
+    grade: float | None = Field(description="0-100.")
+    weight: float = Field(description="Effective share of the score, 0-1 (0 when missing).")
+    contribution: float = Field(description="On the scale; with the floor, adds up to the score.")
+    age_days: int | None = Field(description="Age of the newest data behind the value.")
+
+
+class GroupLine(BaseModel):
+    # a group's score and part of an explained score: its measures' contributions, summed
+    model_config = _FROZEN
+
+    group: str
+    score: float | None
+    weight: float
+    contribution: float
+
+
+class Explanation(BaseModel):
+    """Why an account has its score: as `stethoscope explain --format json`."""
+
+    model_config = _FROZEN
+
+    account_id: str
+    account_name: str | None
+    as_of: dt.date
+    score_name: str
+    model_version: str
+    score: float | None
+    band: str | None
+    coverage: float | None
+    segment: str | None
+    scorecard: str | None
+    floor: float = Field(description="The scale's minimum: contributions + floor = score.")
+    measures: list[MeasureLine]
+    groups: list[GroupLine]
+    # from stored history under the same model version; None where there is no score to
+    # compare with (empty until engine.explain.with_trends fills them)
+    trends: dict[str, dict[int, float | None]] = Field(
+        description="Change of the score and of each group score over 7, 30 and 90 days.",
+    )
+
+
+class ChangeLine(BaseModel):
+    # a measure that moved between two dates: its value, grade and contribution on each
+    model_config = _FROZEN
+
+    measure: str
+    value_from: Any
+    value_to: Any
+    grade_from: float | None
+    grade_to: float | None
+    contribution_from: float
+    contribution_to: float
+    change: float
+
+
+class Change(BaseModel):
+    """The change of a score between two dates, by measure: `explain --vs` as JSON. The
+    lines' changes add up exactly to ``change``."""
+
+    model_config = _FROZEN
+
+    account_id: str
+    score_name: str
+    date_from: dt.date
+    date_to: dt.date
+    score_from: float | None
+    score_to: float | None
+    change: float | None
+    lines: list[ChangeLine] = Field(description="Measures that moved, largest change first.")
+    moved: list[str] = Field(
+        default_factory=list,
+        description="What the model changed rather than the customer, e.g. 'scorecard "
+        "onboarding → standard' or 'segment smb → mid-market'.",
+    )
+
+
+# -- what another model would change (built by readouts.diff_frames) ---------------------
+
+
+class Mover(BaseModel):
+    # an account whose score the other model moves: the largest first
+    model_config = _FROZEN
+
+    account_id: str
+    name: str | None
+    score_old: float | None
+    score_new: float | None
+    band_old: str | None
+    band_new: str | None
+    change: float | None
+
+
+class ModelDiff(BaseModel):
+    """What replacing one model by another does to the book: as `stethoscope diff`."""
+
+    model_config = _FROZEN
+
+    as_of: dt.date
+    score_name: str
+    version_old: str
+    version_new: str
+    accounts: int
+    transitions: dict[str, dict[str, int]] = Field(
+        description="Accounts by old band, then new band ('unknown': no score)."
+    )
+    changed_band: int
+    movers: list[Mover]
+    into_band: dict[str, int] = Field(description="Accounts that newly land in each band.")

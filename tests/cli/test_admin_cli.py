@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ACCOUNTS_CSV, cli, run_cli
+from tests.conftest import ACCOUNTS_CSV, cli
 from tests.serving import Serving
 
 SECRET = re.compile(r"^sk_[A-Za-z0-9_-]{43}$", re.M)
@@ -98,21 +98,21 @@ def test_forget_needs_one_subject_and_a_confirmation(folder: Path) -> None:
 
 def test_admin_commands_go_through_a_running_server(folder: Path) -> None:
     with Serving(folder):
-        r = run_cli("keys", "create", "--name", "crm", "--role", "editor", cwd=folder)
+        r = cli("keys", "create", "--name", "crm", "--role", "editor", cwd=folder)
         assert r.returncode == 0, r.stderr
         assert SECRET.search(r.stdout)
         key_id = re.search(r"Created key (\w+)", r.stdout)
         assert key_id
-        assert "crm" in run_cli("keys", "list", cwd=folder).stdout
-        r = run_cli("forget", "--account", "a2", "--yes", cwd=folder)
+        assert "crm" in cli("keys", "list", cwd=folder).stdout
+        r = cli("forget", "--account", "a2", "--yes", cwd=folder)
         assert r.returncode == 0, r.stderr
         assert "Erased account 'a2'" in r.stdout
-        r = run_cli("keys", "revoke", key_id.group(1), cwd=folder)
+        r = cli("keys", "revoke", key_id.group(1), cwd=folder)
         assert r.returncode == 0, r.stderr
-        r = run_cli("keys", "revoke", key_id.group(1), cwd=folder)
+        r = cli("keys", "revoke", key_id.group(1), cwd=folder)
         assert r.returncode == 1
         assert "was already revoked" in r.stderr
-        r = run_cli("audit", cwd=folder)
+        r = cli("audit", cwd=folder)
         assert r.returncode == 0, r.stderr
         # through the server the actor is its local token
         actions = [ln.split("│")[2:4] for ln in r.stdout.splitlines() if "local" in ln]

@@ -8,7 +8,6 @@ import datetime as dt
 import json
 import warnings
 from collections.abc import Iterator
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any, get_args
 
@@ -72,7 +71,7 @@ def _pages(book: Book, url: str, limit: int, **params: Any) -> list[dict[str, An
 
 def _json(obj: Any) -> Any:
     """What `--format json` of the CLI prints for a facade result."""
-    return json.loads(json.dumps(asdict(obj), default=str))
+    return json.loads(json.dumps(obj.model_dump(), default=str))
 
 
 # -- accounts ----------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import pytest
 
 from stethoscope.model.presets import preset_text
 from stethoscope.project import Project
+from stethoscope.rows import CurrentScore
 from stethoscope.store import current
 from stethoscope.store.database import Connection, dialect
 from stethoscope.store.results import row_dicts
@@ -115,8 +116,8 @@ def test_current_scores_agree_with_the_history_through_a_projects_life(book: Pro
     new = p.load_model().version
     assert {r["model_version"] for r in kept(con)} == {old, new}
     account = _scored_on(con, END - 2 * DAY, new)
-    assert [r["score_name"] for r in p.current_scores(account)] == ["health"]
-    assert p.current_scores(account)[0]["as_of"] == END - 2 * DAY
+    assert [r.score_name for r in p.current_scores(account)] == ["health"]
+    assert p.current_scores(account)[0].as_of == END - 2 * DAY
     # one that its only date no longer scores has no current scores under the version
     _not_a_customer_yet(con, account)
     p.run(as_of=END - 2 * DAY)
@@ -171,7 +172,7 @@ def test_readers_see_committed_scores_while_a_run_writes(book: Project) -> None:
     ids = [r["account_id"] for r in expected(p.store.con)][:20]
     before = {a: p.current_scores(a) for a in ids}
     stop = threading.Event()
-    seen: list[tuple[str, list[dict[str, Any]]]] = []
+    seen: list[tuple[str, list[CurrentScore]]] = []
     finished: list[float] = []
     failures: list[BaseException] = []
 

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
+import fcntl
 import os
 import re
 import shutil
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,7 @@ from fastapi import FastAPI
 from stethoscope.model.presets import preset_text
 from stethoscope.project import Project
 from stethoscope.service.app import create_app
+from stethoscope.service.web.session import MAX_AGE, SESSION_COOKIE, Sessions
 from tests.service.conftest import TOKEN
 
 END = dt.date(2025, 6, 30)
@@ -30,11 +33,29 @@ ROLES = ("admin", "editor", "viewer")
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def built(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
     """The demo book under the successscore preset (groups, a gut-check input), scored 30
     days before its end and on each of its last 8 days, with a user per role; the editor is
-    named as the owner of the book's first account, so that "my book" finds accounts."""
-    folder = tmp_path_factory.mktemp("web-book")
+    named as the owner of the book's first account, so that "my book" finds accounts.
+
+    Built once per run: under xdist the first worker to need it builds it in the run's
+    shared temporary folder, under a lock, and the others wait for it and read it (each
+    test copies it), rather than each worker building the same book again."""
+    if worker_id == "master":
+        return _build(tmp_path_factory.mktemp("web-book"))
+    shared = tmp_path_factory.getbasetemp().parent  # this run's, shared by its workers
+    folder = shared / "web-book"
+    with open(shared / "web-book.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (shared / "web-book.done").exists():
+            shutil.rmtree(folder, ignore_errors=True)  # a build that failed half-way
+            folder.mkdir()
+            _build(folder)
+            (shared / "web-book.done").touch()
+    return folder
+
+
+def _build(folder: Path) -> Path:
     (folder / "stethoscope.toml").write_text('database_url = "stethoscope.duckdb"\n')
     (folder / "model.yaml").write_text(preset_text("successscore"))
     with Project.open(folder) as p:
@@ -98,11 +119,24 @@ class Book:
         self.project = Project.open(folder)
         self.app = create_app(self.project, TOKEN)
 
-    def browser(self, role: str | None = None) -> Browser:
+    def browser(self, role: str | None = None, *, through_form: bool = False) -> Browser:
+        """A browser, signed in as the user of ``role`` if given: by a session opened in
+        the store, as the sign-in form's answer opens one, unless ``through_form``. The
+        form checks the password with Argon2 (a tenth of a second, seconds on a busy
+        machine), which the tests of signing in (test_pages, test_sessions, test_today)
+        prove; the pages' tests need only the session."""
         b = Browser(self.app)
-        if role is not None:
+        if role is None:
+            return b
+        if through_form:
             r = b.sign_in(user_name(self.project, role))
             assert r.status_code == 303, r.text
+            return b
+        user = next(u for u in self.project.users() if u.role == role)
+        session = self.project.open_session(
+            user.id, lasts=dt.timedelta(seconds=MAX_AGE), address=b.address
+        )
+        b.cookies.set(SESSION_COOKIE, Sessions(self.project).signer.dumps({"s": session}))
         return b
 
 
@@ -170,24 +204,66 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture
-def served(fresh: Book) -> Iterator[str]:
-    """The app on a live server; its base URL. ``localhost``: browsers keep Secure cookies
-    from it over plain HTTP."""
+@contextlib.contextmanager
+def serving(app: FastAPI) -> Iterator[str]:
+    """``app`` on a live server at a free port while the block runs; its base URL.
+    ``localhost``: browsers keep Secure cookies from it over plain HTTP."""
     port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(fresh.app, host="127.0.0.1", port=port, log_level="warning")
-    )
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
     while not server.started:
         assert thread.is_alive(), "the server stopped"
         assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    yield f"http://localhost:{port}"
-    server.should_exit = True
-    thread.join(10)
+        thread.join(0.02)
+    try:
+        yield f"http://localhost:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+@pytest.fixture
+def served(fresh: Book) -> Iterator[str]:
+    """The app of ``fresh`` on a live server; its base URL."""
+    with serving(fresh.app) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    """One Chromium for the module's tests; each test opens its own context (cookies and
+    storage of its own), which costs milliseconds where a launch costs most of a second.
+    Not one for the whole session: while sync Playwright runs, its event loop counts as
+    running in this thread, so ``asyncio.run`` (``Browser`` here, and tests of other
+    folders that the same worker runs next) would fail."""
+    needs_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def new_page(chromium: Any) -> Iterator[Callable[..., Any]]:
+    """``new_page(viewport)``: a page in a new context of the module's Chromium (cookies
+    and storage of its own, as a new browser would have); the contexts close after the
+    test."""
+    opened: list[Any] = []
+
+    def new(viewport: dict[str, int], **options: Any) -> Any:
+        ctx = chromium.new_context(viewport=viewport, **options)
+        opened.append(ctx)
+        return ctx.new_page()
+
+    yield new
+    for ctx in opened:
+        ctx.close()
 
 
 def watch(page: object, problems: list[str]) -> None:

@@ -32,7 +32,7 @@ from stethoscope.model.presets import preset_text
 from stethoscope.project import Project
 from stethoscope.service.app import create_app
 from tests.service.conftest import TOKEN
-from tests.web.conftest import CHROMIUM, FLAGS, PASSWORD, _free_port, needs_chromium, watch
+from tests.web.conftest import PASSWORD, _free_port, needs_chromium, watch
 
 WIDE = {"width": 1440, "height": 900}
 VP = "vp@x.example"
@@ -89,18 +89,6 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
         server.should_exit = True
         thread.join(10)
         project.close()
-
-
-@pytest.fixture(scope="module")
-def chromium(demo: Demo) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 def _page(chromium: Any, demo: Demo, who: str, password: str, problems: list[str]) -> Any:
@@ -260,21 +248,26 @@ def test_a_backtest_runs_beside_a_scoring_run_and_pages_stay_fast(
         name="journey-run",
     )
     scoring.start()
-    page.goto(demo.base + "/model")
-    page.get_by_role("button", name="Run a backtest now").click()
-    expect(page.locator("#backtest-job")).to_be_visible()
-    assert scoring.is_alive()  # the backtest started while the run scores
-    slow = {}
-    for path in ("/", "/today", "/tasks", "/model", "/accounts"):
-        answer = page.request.get(demo.base + path)
-        took = float(re.search(r"app;dur=([\d.]+)", answer.headers["server-timing"]).group(1))
-        if took > FAST_MS:
-            slow[path] = took
-    assert slow == {}
-    scoring.join()
-    for t in threading.enumerate():
-        if t.name == "stethoscope-backtest":
-            t.join()
+    try:
+        page.goto(demo.base + "/model")
+        page.get_by_role("button", name="Run a backtest now").click()
+        expect(page.locator("#backtest-job")).to_be_visible()
+        assert scoring.is_alive()  # the backtest started while the run scores
+        slow = {}
+        for path in ("/", "/today", "/tasks", "/model", "/accounts"):
+            answer = page.request.get(demo.base + path)
+            timing = answer.headers["server-timing"]
+            took = float(re.search(r"app;dur=([\d.]+)", timing).group(1))
+            if took > FAST_MS:
+                slow[path] = took
+        assert slow == {}
+    finally:
+        # even when an assertion fails: the module's teardown closes the store, which a
+        # run or backtest still going would then fail on, in another test's name
+        scoring.join()
+        for t in threading.enumerate():
+            if t.name == "stethoscope-backtest":
+                t.join()
     assert ran
     assert ran[0].accounts > 0
     job = p.backtest_job()

@@ -228,7 +228,7 @@ def test_account_page_is_the_explanation(book: Book) -> None:
     account = p.scores(sort="arr", descending=True, limit=1)[0].account_id
     data = b.get(f"/accounts/{account}?format=json").json()
     explained = p.explain(account)
-    assert data["explanation"] == _json(asdict(explained))
+    assert data["explanation"] == _json(explained.model_dump())
     assert data["account"] == _json(p.account(account))
     total = explained.floor + sum(m.contribution for m in explained.measures)
     assert round(total, 1) == explained.score
@@ -243,7 +243,7 @@ def test_account_page_is_the_explanation(book: Book) -> None:
 
     vs = "2025-05-31"
     change = b.get(f"/accounts/{account}?vs={vs}&format=json").json()["change"]
-    assert change == _json(asdict(p.explain_change(account, vs=dt.date.fromisoformat(vs))))
+    assert change == _json(p.explain_change(account, vs=dt.date.fromisoformat(vs)).model_dump())
     shown = b.get(f"/accounts/{account}?vs={vs}").text
     assert f'id="change-value">{change["change"]:+,.1f}<' in shown
 
@@ -255,9 +255,7 @@ def test_account_page_is_the_explanation(book: Book) -> None:
 
 
 def _score(book: Book, account: str) -> float:
-    return next(
-        s["score"] for s in book.project.current_scores(account) if s["score_name"] == "health"
-    )
+    return next(s.score for s in book.project.current_scores(account) if s.score_name == "health")
 
 
 def test_a_viewer_cannot_add_an_input(fresh: Book) -> None:
@@ -346,7 +344,7 @@ def test_account_timeline_is_the_stored_history(book: Book) -> None:
     timeline = b.get(f"/accounts/{account}?format=json").json()["timeline"]
     version = p.load_model().version
     stored = p.history(account, score="health", model_version=version).items
-    assert timeline == _json([{k: r[k] for k in ("as_of", "score", "band")} for r in stored])
+    assert timeline == _json([r.model_dump(include={"as_of", "score", "band"}) for r in stored])
     # scored 30 days before the end, then each of the last 8 days
     assert [t["as_of"] for t in timeline][:2] == ["2025-05-31", "2025-06-23"]
     assert len(timeline) == 9

@@ -7,22 +7,16 @@ Without chromium, Playwright or axe the tests skip, saying why; on CI (CI=true) 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import datetime as dt
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 
-from tests.web.conftest import (
-    CHROMIUM,
-    FLAGS,
-    PASSWORD,
-    Book,
-    needs_axe,
-    needs_chromium,
-    user_name,
-    watch,
-)
+from stethoscope.service.web.views import ACTIVITY_DAYS
+from tests.web.conftest import PASSWORD, Book, needs_axe, serving, user_name, watch
 from tests.web.test_tasks import TWO_RULES, with_tasks
 
 PHONE = {"width": 390, "height": 844}
@@ -30,17 +24,27 @@ WIDE = {"width": 1440, "height": 900}
 SERIOUS = ("serious", "critical")
 
 
-@pytest.fixture
-def chromium() -> Iterator[Any]:
-    needs_chromium()
-    from playwright.sync_api import sync_playwright
+class Site:
+    def __init__(self, book: Book, url: str) -> None:
+        self.book = book
+        self.project = book.project
+        self.url = url
 
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+
+@pytest.fixture(scope="module")
+def site(built: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The book with every page full, served once for the module: a backtest (the report
+    page, and the forecast on the Portfolio) and tasks from two rules (the worklist and
+    the account page with tasks in tables). The tests only read it; signing in and out
+    touches only each test's own session."""
+    book = Book(built, tmp_path_factory.mktemp("responsive") / "book")
+    book.project.start_backtest(actor="test", every=7, horizon=30, wait=True)
+    with_tasks(book, TWO_RULES)
+    try:
+        with serving(book.app) as url:
+            yield Site(book, url)
+    finally:
+        book.project.close()
 
 
 def sign_in(page: Any, served: str, name: str) -> None:
@@ -54,7 +58,7 @@ def sign_in(page: Any, served: str, name: str) -> None:
     expect(page.get_by_role("heading", level=1)).to_be_visible()
 
 
-def pages(book: Book) -> list[str]:
+def pages(book: Site) -> list[str]:
     """Every page of the dashboard that a signed-in user reaches, with content in it: the
     account is the one with the most activity, so that its feed scrolls."""
     top = book.project.scores(sort="arr", descending=True, limit=1)[0].account_id
@@ -96,21 +100,18 @@ def serious_violations(page: Any) -> list[str]:
 
 
 def test_every_page_fits_a_phone_and_a_wide_screen_and_passes_axe(
-    fresh: Book, served: str, chromium: Any
+    site: Site, new_page: Callable[..., Any]
 ) -> None:
     """At 390 and at 1440 px, on every page (signed in and out): the page is exactly as wide
     as the window, it has one skip link to its content, and axe reports no serious or
     critical violation; at 390 px also with the menu open."""
     needs_axe()
-    # the report page too, not only its absence, and the forecast on the Portfolio
-    fresh.project.start_backtest(actor="test", every=7, horizon=30, wait=True)
-    with_tasks(fresh, TWO_RULES)  # the worklist and the account page with tasks in tables
+    served = site.url
     problems: list[str] = []
     found: dict[str, list[str]] = {}
     overflow: dict[str, dict[str, int]] = {}
     for viewport in (PHONE, WIDE):
-        context = chromium.new_context(viewport=viewport)
-        page = context.new_page()
+        page = new_page(viewport)
         watch(page, problems)
 
         def check(path: str, page: Any = page, viewport: dict[str, int] = viewport) -> None:
@@ -125,15 +126,14 @@ def test_every_page_fits_a_phone_and_a_wide_screen_and_passes_axe(
 
         page.goto(served + "/signin")
         check("/signin")
-        sign_in(page, served, user_name(fresh.project, "editor"))
-        for path in pages(fresh):
+        sign_in(page, served, user_name(site.project, "editor"))
+        for path in pages(site):
             page.goto(served + path)
             check(path)
         if viewport is PHONE:
             page.goto(served + "/")
             page.get_by_text("Menu", exact=True).click()
             check("/ (the menu open)")
-        context.close()
     assert overflow == {}
     assert {k: v for k, v in found.items() if v} == {}
     # the 404 of the unknown account is expected; nothing else failed in the browser
@@ -141,12 +141,13 @@ def test_every_page_fits_a_phone_and_a_wide_screen_and_passes_axe(
 
 
 def test_the_portfolio_shows_its_arr_columns_whole_at_1440(
-    fresh: Book, served: str, chromium: Any
+    site: Site, new_page: Callable[..., Any]
 ) -> None:
     """The VP's view: every table of the portfolio fits its card at 1440 px (nothing to
     scroll), and each ARR and ARR-at-risk header and cell lies inside its card."""
-    page = chromium.new_page(viewport=WIDE)
-    sign_in(page, served, user_name(fresh.project, "viewer"))
+    served = site.url
+    page = new_page(WIDE)
+    sign_in(page, served, user_name(site.project, "viewer"))
     for scroller in page.locator(".scroll").all():
         if not scroller.is_visible():
             continue  # inside a closed <details>
@@ -177,12 +178,13 @@ def test_the_portfolio_shows_its_arr_columns_whole_at_1440(
 
 
 def test_on_a_phone_the_menu_holds_the_pages_and_sign_out(
-    fresh: Book, served: str, chromium: Any
+    site: Site, new_page: Callable[..., Any]
 ) -> None:
     from playwright.sync_api import expect
 
-    page = chromium.new_page(viewport=PHONE)
-    sign_in(page, served, user_name(fresh.project, "editor"))
+    served = site.url
+    page = new_page(PHONE)
+    sign_in(page, served, user_name(site.project, "editor"))
     runs = page.get_by_role("link", name="Runs", exact=True)
     expect(runs).to_have_count(0)  # the bar is hidden, the menu closed
     page.get_by_text("Menu", exact=True).click()
@@ -197,13 +199,14 @@ def test_on_a_phone_the_menu_holds_the_pages_and_sign_out(
 
 
 def test_the_skip_link_is_the_first_stop_and_skips_the_navigation(
-    fresh: Book, served: str, chromium: Any
+    site: Site, new_page: Callable[..., Any]
 ) -> None:
     from playwright.sync_api import expect
 
-    top = fresh.project.scores(sort="arr", descending=True, limit=1)[0].account_id
-    page = chromium.new_page(viewport=WIDE)
-    sign_in(page, served, user_name(fresh.project, "viewer"))
+    top = site.project.scores(sort="arr", descending=True, limit=1)[0].account_id
+    served = site.url
+    page = new_page(WIDE)
+    sign_in(page, served, user_name(site.project, "viewer"))
     for path in ("/", f"/accounts/{top}"):
         page.goto(served + path)
         page.keyboard.press("Tab")
@@ -219,19 +222,26 @@ def test_the_skip_link_is_the_first_stop_and_skips_the_navigation(
 
 
 def test_the_activity_feed_scrolls_from_the_keyboard(
-    fresh: Book, served: str, chromium: Any
+    site: Site, new_page: Callable[..., Any]
 ) -> None:
     """The feed of tickets, surveys and conversations scrolls in its own box: the box takes
     the focus with Tab and scrolls with the arrow keys."""
     from playwright.sync_api import expect
 
-    # the account with the longest feed, so that its box has something to scroll
-    page = chromium.new_page(viewport=WIDE)
-    sign_in(page, served, user_name(fresh.project, "viewer"))
-    counts = {}
-    for r in fresh.project.scores(limit=40):
-        data = page.request.get(f"{served}/accounts/{r.account_id}?format=json").json()
-        counts[r.account_id] = len(data["activity"]["items"])
+    # the account with the longest feed, so that its box has something to scroll: the
+    # feed its page shows (the last ACTIVITY_DAYS), read from the facade rather than 40
+    # account pages rendered to count it
+    p = site.project
+    last = p.latest_as_of()
+    assert last is not None
+    start = last - dt.timedelta(days=ACTIVITY_DAYS)
+    counts = {
+        r.account_id: len(p.activity(r.account_id, start=start, end=last)["items"])
+        for r in p.scores(limit=40)
+    }
+    served = site.url
+    page = new_page(WIDE)
+    sign_in(page, served, user_name(p, "viewer"))
     busiest = max(counts, key=lambda a: counts[a])
     page.goto(f"{served}/accounts/{busiest}")
     box = page.get_by_role("region", name="Tickets, surveys and conversations")
@@ -250,7 +260,7 @@ def test_the_activity_feed_scrolls_from_the_keyboard(
     page.wait_for_function("() => document.querySelector('.feed-box').scrollTop > 0", timeout=5000)
 
 
-def test_the_api_docs_load_only_from_this_server(served: str, chromium: Any) -> None:
+def test_the_api_docs_load_only_from_this_server(site: Site, new_page: Callable[..., Any]) -> None:
     """Swagger UI at /api/docs with every request to another host refused: its script,
     style sheet and icon come from the server, and it draws the API's operations."""
     from playwright.sync_api import expect
@@ -267,16 +277,16 @@ def test_the_api_docs_load_only_from_this_server(served: str, chromium: Any) -> 
             outside.append(r.request.url)
             r.abort()
 
-    context = chromium.new_context(viewport=WIDE)
-    context.route("**/*", route)
-    page = context.new_page()
+    served = site.url
+    page = new_page(WIDE)
+    page.context.route("**/*", route)
     problems: list[str] = []
     watch(page, problems)
     page.goto(served + "/api/docs")
     expect(page.locator(".swagger-ui .info .title")).to_contain_text("Stethoscope")
     expect(page.locator(".opblock").first).to_be_visible()
     assert page.locator(".opblock").count() > 20
-    context.close()
+    page.context.close()
     assert outside == []
     assert problems == []
     assert {"/api/docs/assets/swagger-ui-bundle.js", "/api/docs/assets/swagger-ui.css"} <= set(

@@ -11,7 +11,7 @@ from tests.web.conftest import PASSWORD, Book, Browser, user_name
 
 
 def test_signing_out_revokes_the_session_for_every_copy_of_its_cookie(fresh: Book) -> None:
-    b = fresh.browser("viewer")
+    b = fresh.browser("viewer", through_form=True)
     stolen = b.cookies.get(SESSION_COOKIE)
     assert stolen
     assert b.get("/?format=json").status_code == 200
@@ -28,7 +28,7 @@ def test_signing_out_revokes_the_session_for_every_copy_of_its_cookie(fresh: Boo
     assert rows[0][1] is not None
     assert all(len(r[0]) == 64 for r in rows)
     # signing in again opens a new session; the old one stays revoked
-    again = fresh.browser("viewer")
+    again = fresh.browser("viewer", through_form=True)
     assert again.get("/?format=json").status_code == 200
     assert other.get("/?format=json").status_code == 401
 

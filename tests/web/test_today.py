@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 from markupsafe import escape
 
-from stethoscope.engine.explain import Change, ChangeLine, Explanation, MeasureLine
 from stethoscope.model.loader import parse_model
 from stethoscope.model.presets import preset_text
 from stethoscope.model_words import change_reason, measure_value
+from stethoscope.rows import Change, ChangeLine, Explanation, MeasureLine
 from tests.web.conftest import PASSWORD, Book, Browser, user_name
 from tests.web.test_tasks import with_tasks
 
@@ -164,19 +164,69 @@ def test_a_measure_and_a_change_in_words() -> None:
     model = parse_model(preset_text("four-signals"))
 
     def line(measure: str, value: Any, age: int | None = None) -> MeasureLine:
-        return MeasureLine(measure, None, model.measures[measure].metric, value, 0.0, 0.2, 0.0, age)
+        metric = model.measures[measure].metric
+        return MeasureLine(
+            measure=measure,
+            group=None,
+            metric=metric,
+            value=value,
+            grade=0.0,
+            weight=0.2,
+            contribution=0.0,
+            age_days=age,
+        )
+
+    def moved(
+        measure: str,
+        values: tuple[Any, Any],
+        grades: tuple[float, float],
+        contributions: tuple[float, float],
+    ) -> ChangeLine:
+        return ChangeLine(
+            measure=measure,
+            value_from=values[0],
+            value_to=values[1],
+            grade_from=grades[0],
+            grade_to=grades[1],
+            contribution_from=contributions[0],
+            contribution_to=contributions[1],
+            change=contributions[1] - contributions[0],
+        )
 
     nps, tickets = line("nps", 5, 161), line("tickets", 17, 3)
     assert measure_value(model, nps) == "NPS 5 answered 161 days ago, detractor"
     assert measure_value(model, tickets) == "17 tickets in 90 days"
     assert measure_value(model, line("nps", None)) == "no NPS"
-    now = Explanation("a", None, "2025-06-30", "health", model.version, 40.0, "red", 1.0, None,
-                      None, 0.0, [nps, tickets], [])  # fmt: skip
-    change = Change("a", "health", "2025-06-23", "2025-06-30", 55.0, 40.0, -15.0, [
-        ChangeLine("nps", 8, 5, 50.0, 0.0, 1.0, 0.0, -1.0),
-        ChangeLine("tickets", 9, 17, 50.0, 0.0, 0.5, 0.0, -0.5),
-        ChangeLine("usage", 3, 9, 0.0, 50.0, 0.0, 0.5, 0.5),
-    ])  # fmt: skip
+    now = Explanation(
+        account_id="a",
+        account_name=None,
+        as_of=dt.date(2025, 6, 30),
+        score_name="health",
+        model_version=model.version,
+        score=40.0,
+        band="red",
+        coverage=1.0,
+        segment=None,
+        scorecard=None,
+        floor=0.0,
+        measures=[nps, tickets],
+        groups=[],
+        trends={},
+    )
+    change = Change(
+        account_id="a",
+        score_name="health",
+        date_from=dt.date(2025, 6, 23),
+        date_to=dt.date(2025, 6, 30),
+        score_from=55.0,
+        score_to=40.0,
+        change=-15.0,
+        lines=[
+            moved("nps", (8, 5), (50.0, 0.0), (1.0, 0.0)),
+            moved("tickets", (9, 17), (50.0, 0.0), (0.5, 0.0)),
+            moved("usage", (3, 9), (0.0, 50.0), (0.0, 0.5)),
+        ],
+    )
     assert change_reason(model, change, now) == (
         "NPS 5 answered 161 days ago, detractor (was 8); 17 tickets in 90 days (was 9)"
     )

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import httpx
 
+from tests.conftest import cli
 from tests.serving import Serving
 
 
@@ -40,7 +41,8 @@ def test_users_are_created_through_a_running_server(tmp_path: Path) -> None:
         )
         assert made.returncode == 0, made.stderr
         assert "Created user" in made.stdout
-        listed = _cli(tmp_path, "users", "list")
+        # (in this process where the command reads no stdin: it still meets the server)
+        listed = cli("users", "list", cwd=tmp_path)
         assert listed.returncode == 0, listed.stderr
         assert "lee@example.com" in listed.stdout
         # an error comes back from the server as it would locally
@@ -71,5 +73,5 @@ def test_users_are_created_through_a_running_server(tmp_path: Path) -> None:
             )
             assert r.status_code == 303, r.text
     # and the audit log names the server's local token as who created it
-    with_audit = _cli(tmp_path, "audit")
+    with_audit = cli("audit", cwd=tmp_path)
     assert "user.create" in with_audit.stdout

@@ -6,7 +6,6 @@ from __future__ import annotations
 import getpass
 import json
 import sys
-from dataclasses import asdict
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -19,8 +18,8 @@ from stethoscope.cli.app import app, state
 
 if TYPE_CHECKING:
     from stethoscope.data_warnings import DataWarning
-    from stethoscope.engine.explain import Change, Explanation
     from stethoscope.facade.protocol import Facade
+    from stethoscope.rows import Change, Explanation
 
 ModelOpt = Annotated[
     Path | None, typer.Option("--model", help="Model file (default: the project's model.yaml).")
@@ -271,10 +270,10 @@ def explain(
             change = project.explain_change(
                 account, vs=vs.date(), as_of=_day(as_of), score=score, model=model
             )
-            _print(asdict(change), format) if format == "json" else _show_change(change)
+            _print(change.model_dump(), format) if format == "json" else _show_change(change)
             return
         e = project.explain(account, as_of=_day(as_of), score=score, model=model)
-    _print(asdict(e), format) if format == "json" else _show(e)
+    _print(e.model_dump(), format) if format == "json" else _show(e)
 
 
 def _print(data: dict[str, Any], format: str) -> None:

@@ -4,60 +4,20 @@ Built from one row of a scoring frame (stored by a run, or computed for the occa
 Contributions are shown rounded to the model's decimals with the largest-remainder
 method, so the shown contributions plus the scale's floor add up to the shown score
 exactly; a change between two dates is attributed to the measures whose contributions
-moved, and those add up to the change exactly.
+moved, and those add up to the change exactly. The lines are the rows the facade returns
+and the API answers with (stethoscope.rows).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
 from typing import Any
 
 from stethoscope.engine.metrics import age_col, value_col
 from stethoscope.engine.rollup import grade_col, group_col
 from stethoscope.engine.scoring import contribution_col, score_col, weight_col
 from stethoscope.model.types import Model
-
-
-@dataclass(frozen=True)
-class MeasureLine:
-    measure: str
-    group: str | None  # the group that holds it (None: directly on the scorecard)
-    metric: str
-    value: Any  # the metric value (None: missing)
-    grade: float | None  # 0-100
-    weight: float  # effective share of the score, 0-1 (0 when missing)
-    contribution: float  # on the scale, rounded
-    age_days: int | None  # age of the newest data behind the value
-
-
-@dataclass(frozen=True)
-class GroupLine:
-    group: str
-    score: float | None  # 0-100
-    weight: float
-    contribution: float
-
-
-@dataclass(frozen=True)
-class Explanation:
-    account_id: str
-    account_name: str | None
-    as_of: str
-    score_name: str
-    model_version: str
-    score: float | None
-    band: str | None
-    coverage: float | None
-    segment: str | None
-    scorecard: str | None
-    floor: float  # the scale's minimum: contributions + floor = score
-    measures: list[MeasureLine]
-    groups: list[GroupLine]
-    # change of the score and of each group score over 7, 30 and 90 days, from stored
-    # history under the same model version (None where there is no score to compare)
-    trends: dict[str, dict[int, float | None]] = field(default_factory=dict)
-
+from stethoscope.rows import Change, ChangeLine, Explanation, GroupLine, MeasureLine
 
 TREND_DAYS = (7, 30, 90)
 
@@ -82,34 +42,7 @@ def with_trends(
             out[g.group][days] = (
                 round(g.score - old, 2) if g.score is not None and old is not None else None
             )
-    return replace(e, trends=out)
-
-
-@dataclass(frozen=True)
-class ChangeLine:
-    measure: str
-    value_from: Any
-    value_to: Any
-    grade_from: float | None
-    grade_to: float | None
-    contribution_from: float
-    contribution_to: float
-    change: float
-
-
-@dataclass(frozen=True)
-class Change:
-    account_id: str
-    score_name: str
-    date_from: str
-    date_to: str
-    score_from: float | None
-    score_to: float | None
-    change: float | None
-    lines: list[ChangeLine]  # measures that moved, largest change first
-    # what the model did rather than the customer: "scorecard onboarding → standard",
-    # "segment smb → mid-market" (None: read on the same scorecard and segment both days)
-    moved: list[str] = field(default_factory=list)
+    return e.model_copy(update={"trends": out})
 
 
 def round_parts(parts: list[float], total: float, decimals: int) -> list[float]:
@@ -161,39 +94,42 @@ def explain_row(model: Model, row: dict[str, Any], score_name: str) -> Explanati
         age = row.get(age_col(metric))
         measures.append(
             MeasureLine(
-                m,
-                parents[m],
-                metric,
-                row.get(value_col(metric)),
-                row.get(grade_col(m)),
-                float(row.get(weight_col(s, m)) or 0.0),
-                c,
-                int(age) if age is not None else None,
+                measure=m,
+                group=parents[m],
+                metric=metric,
+                value=row.get(value_col(metric)),
+                grade=row.get(grade_col(m)),
+                weight=float(row.get(weight_col(s, m)) or 0.0),
+                contribution=c,
+                age_days=int(age) if age is not None else None,
             )
         )
     groups = [
         GroupLine(
-            g,
-            row.get(group_col(g)),
-            float(row.get(weight_col(s, g)) or 0.0),
-            round(sum(x.contribution for x in measures if x.group == g), model.scale.decimals),
+            group=g,
+            score=row.get(group_col(g)),
+            weight=float(row.get(weight_col(s, g)) or 0.0),
+            contribution=round(
+                sum(x.contribution for x in measures if x.group == g), model.scale.decimals
+            ),
         )
         for g in sorted({p for p in parents.values() if p})
     ]
     return Explanation(
-        row["account_id"],
-        row.get("name"),
-        str(row["as_of"]),
-        s,
-        model.version,
-        score,
-        row.get(f"band__{s}"),
-        row.get(f"coverage__{s}"),
-        row.get(f"segment__{s}"),
-        scorecard,
-        floor,
-        measures,
-        groups,
+        account_id=row["account_id"],
+        account_name=row.get("name"),
+        as_of=row["as_of"],
+        score_name=s,
+        model_version=model.version,
+        score=score,
+        band=row.get(f"band__{s}"),
+        coverage=row.get(f"coverage__{s}"),
+        segment=row.get(f"segment__{s}"),
+        scorecard=scorecard,
+        floor=floor,
+        measures=measures,
+        groups=groups,
+        trends={},
     )
 
 
@@ -211,14 +147,14 @@ def compare(before: Explanation, after: Explanation, decimals: int) -> Change:
             continue
         lines.append(
             ChangeLine(
-                name,
-                x.value if x else None,
-                y.value if y else None,
-                x.grade if x else None,
-                y.grade if y else None,
-                cx,
-                cy,
-                delta,
+                measure=name,
+                value_from=x.value if x else None,
+                value_to=y.value if y else None,
+                grade_from=x.grade if x else None,
+                grade_to=y.grade if y else None,
+                contribution_from=cx,
+                contribution_to=cy,
+                change=delta,
             )
         )
     lines.sort(key=lambda ln: (-abs(ln.change), ln.measure))
@@ -236,13 +172,13 @@ def compare(before: Explanation, after: Explanation, decimals: int) -> Change:
         if x != y
     ]
     return Change(
-        after.account_id,
-        after.score_name,
-        before.as_of,
-        after.as_of,
-        before.score,
-        after.score,
-        change,
-        lines,
-        moved,
+        account_id=after.account_id,
+        score_name=after.score_name,
+        date_from=before.as_of,
+        date_to=after.as_of,
+        score_from=before.score,
+        score_to=after.score,
+        change=change,
+        lines=lines,
+        moved=moved,
     )

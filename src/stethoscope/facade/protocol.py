@@ -23,15 +23,16 @@ if TYPE_CHECKING:
     from stethoscope.backtest.replay import Backtest
     from stethoscope.contract.importer import EndDates, ImportResult, Mode
     from stethoscope.data_warnings import DataWarning
-    from stethoscope.engine.explain import Change, Explanation
     from stethoscope.facade.sources import SourceStatus
     from stethoscope.model.types import Model
     from stethoscope.progress import Progress
-    from stethoscope.readouts import ModelDiff
     from stethoscope.rows import (
         AlertOutcome,
         AlertRow,
+        Change,
         DeliveryRow,
+        Explanation,
+        ModelDiff,
         RuleReport,
         ScoreRow,
         TaskRow,

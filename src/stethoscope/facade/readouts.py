@@ -16,6 +16,7 @@ from stethoscope.facade.kept import Kept
 if TYPE_CHECKING:
     from stethoscope.model.types import Model
     from stethoscope.readouts import Page
+    from stethoscope.rows import CurrentScore, HistoryRow
 
 
 class Readouts(ProjectCore):
@@ -75,7 +76,7 @@ class Readouts(ProjectCore):
         descending: bool = False,
         limit: int = 50,
         offset: int = 0,
-    ) -> Page:
+    ) -> Page[dict[str, Any]]:
         """Accounts as imported, filtered; ``search`` is text in the name or id."""
         from stethoscope import readouts
 
@@ -97,7 +98,7 @@ class Readouts(ProjectCore):
         with self._reading() as con:
             return readouts.account(con, account_id)
 
-    def accounts_now(self, version: str) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
+    def accounts_now(self, version: str) -> Iterator[tuple[dict[str, Any], list[CurrentScore]]]:
         """Every account with its current scores under the model ``version``, by id: what
         ``account`` and ``current_scores`` give one account at a time, in one read."""
         from stethoscope import readouts
@@ -107,7 +108,7 @@ class Readouts(ProjectCore):
 
     def current_scores(
         self, account_id: str, *, model: Path | str | None = None
-    ) -> list[dict[str, Any]]:
+    ) -> list[CurrentScore]:
         """An account's scores on the latest date it was scored under the current model."""
         from stethoscope import readouts
 
@@ -125,7 +126,7 @@ class Readouts(ProjectCore):
         model_version: str | None = None,
         limit: int = 100,
         offset: int = 0,
-    ) -> Page:
+    ) -> Page[HistoryRow]:
         """An account's stored scores over a span of dates, under every model version
         (or ``model_version``)."""
         from stethoscope import readouts
@@ -142,7 +143,7 @@ class Readouts(ProjectCore):
                 offset=offset,
             )
 
-    def model_versions(self, *, limit: int = 50, offset: int = 0) -> Page:
+    def model_versions(self, *, limit: int = 50, offset: int = 0) -> Page[dict[str, Any]]:
         """The model versions that have scored, newest first."""
         from stethoscope import readouts
 
@@ -230,7 +231,7 @@ class Readouts(ProjectCore):
         descending: bool = False,
         limit: int = 50,
         offset: int = 0,
-    ) -> Page:
+    ) -> Page[dict[str, Any]]:
         """One page of the scored book as of a date: filtered, ``search`` in the name or
         id (any case), sorted; the rows of ``scores``, and how many match."""
         from stethoscope import overview, readouts

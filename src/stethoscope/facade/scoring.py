@@ -20,10 +20,9 @@ if TYPE_CHECKING:
     from stethoscope.alerts.evaluation import Evaluation
     from stethoscope.alerts.outbox import Drained
     from stethoscope.alerts.rules import Rules
-    from stethoscope.engine.explain import Change, Explanation
     from stethoscope.model.types import Model
-    from stethoscope.readouts import ModelDiff
     from stethoscope.rescore import Rescored
+    from stethoscope.rows import Change, Explanation, ModelDiff
     from stethoscope.runner import RunSummary
     from stethoscope.settings import Settings
     from stethoscope.steps import Step

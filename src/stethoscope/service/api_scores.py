@@ -12,7 +12,14 @@ from fastapi import APIRouter, Depends, Path, Query, Response
 from pydantic import BaseModel, Field
 
 from stethoscope.errors import DataError, StethoscopeError
-from stethoscope.rows import ScoreRow
+from stethoscope.rows import (
+    Change,
+    CurrentScore,
+    Explanation,
+    HistoryRow,
+    ModelDiff,
+    ScoreRow,
+)
 from stethoscope.service.api_common import (
     ApiProblem,
     Day,
@@ -56,19 +63,6 @@ class Account(BaseModel):
     attributes: dict[str, Any] | None
 
 
-class CurrentScore(BaseModel):
-    score_name: str
-    as_of: date = Field(description="The latest date the account was scored.")
-    score: float | None
-    band: str | None
-    coverage: float | None = Field(description="Share of the scorecard's weight with data, 0-1.")
-    segment: str | None = Field(description="The model's segment that chose the scorecard.")
-    scorecard: str | None
-    change_7d: float | None
-    change_30d: float | None
-    change_90d: float | None
-
-
 class AccountDetail(Account):
     model_version: str = Field(description="The version of the project's model, now.")
     scores: list[CurrentScore] = Field(description="Empty until a run has scored the account.")
@@ -78,87 +72,6 @@ class ScorePage(Page[ScoreRow]):
     score_name: str
     as_of: date | None = Field(description="The date of the scores; null before any run.")
     model_version: str
-
-
-class HistoryRow(BaseModel):
-    as_of: date
-    score_name: str
-    model_version: str
-    score: float | None
-    band: str | None
-    coverage: float | None
-    segment: str | None
-    scorecard: str | None
-    run_id: str
-
-
-class MeasureLine(BaseModel):
-    measure: str
-    group: str | None = Field(description="The group that holds it; null: on the scorecard.")
-    metric: str
-    value: Any = Field(description="The metric's value; null when missing.")
-    grade: float | None = Field(description="0-100.")
-    weight: float = Field(description="Effective share of the score, 0-1 (0 when missing).")
-    contribution: float = Field(description="On the scale; with the floor, adds up to the score.")
-    age_days: int | None = Field(description="Age of the newest data behind the value.")
-
-
-class GroupLine(BaseModel):
-    group: str
-    score: float | None
-    weight: float
-    contribution: float
-
-
-class Explanation(BaseModel):
-    """Why an account has its score: as `stethoscope explain --format json`."""
-
-    account_id: str
-    account_name: str | None
-    as_of: date
-    score_name: str
-    model_version: str
-    score: float | None
-    band: str | None
-    coverage: float | None
-    segment: str | None
-    scorecard: str | None
-    floor: float = Field(description="The scale's minimum: contributions + floor = score.")
-    measures: list[MeasureLine]
-    groups: list[GroupLine]
-    trends: dict[str, dict[int, float | None]] = Field(
-        description="Change of the score and of each group score over 7, 30 and 90 days."
-    )
-
-
-class ChangeLine(BaseModel):
-    measure: str
-    value_from: Any
-    value_to: Any
-    grade_from: float | None
-    grade_to: float | None
-    contribution_from: float
-    contribution_to: float
-    change: float
-
-
-class Change(BaseModel):
-    """The change of a score between two dates, by measure: `explain --vs` as JSON. The
-    lines' changes add up exactly to ``change``."""
-
-    account_id: str
-    score_name: str
-    date_from: date
-    date_to: date
-    score_from: float | None
-    score_to: float | None
-    change: float | None
-    lines: list[ChangeLine] = Field(description="Measures that moved, largest change first.")
-    moved: list[str] = Field(
-        default_factory=list,
-        description="What the model changed rather than the customer, e.g. 'scorecard "
-        "onboarding → standard' or 'segment smb → mid-market'.",
-    )
 
 
 class ModelVersion(BaseModel):
@@ -179,38 +92,10 @@ class ActiveModel(BaseModel):
     scored_to: date | None = Field(description="Latest date scored under it; null if none.")
 
 
-class Mover(BaseModel):
-    account_id: str
-    name: str | None
-    score_old: float | None
-    score_new: float | None
-    band_old: str | None
-    band_new: str | None
-    change: float | None
-
-
-class ModelDiff(BaseModel):
-    """What replacing one model by another does to the book: as `stethoscope diff`."""
-
-    as_of: date
-    score_name: str
-    version_old: str
-    version_new: str
-    accounts: int
-    transitions: dict[str, dict[str, int]] = Field(
-        description="Accounts by old band, then new band ('unknown': no score)."
-    )
-    changed_band: int
-    movers: list[Mover]
-    into_band: dict[str, int] = Field(description="Accounts that newly land in each band.")
-
-
-def encode_detail(account: dict[str, Any], scores: list[dict[str, Any]], version: str) -> bytes:
+def encode_detail(account: dict[str, Any], scores: list[CurrentScore], version: str) -> bytes:
     """The body of ``GET /api/accounts/{id}``: an account as ``Project.account`` gives it,
     its current scores (``Project.current_scores``), the model version now."""
-    detail = AccountDetail(
-        **account, model_version=version, scores=[CurrentScore(**r) for r in scores]
-    )
+    detail = AccountDetail(**account, model_version=version, scores=scores)
     return detail.model_dump_json().encode()
 
 
@@ -326,9 +211,8 @@ def explain(
     _model_with(project, score)
     try:
         if vs is not None:
-            c = project.explain_change(account_id, vs=vs, as_of=as_of, score=score)
-            return Change(**asdict(c))
-        return Explanation(**asdict(project.explain(account_id, as_of=as_of, score=score)))
+            return project.explain_change(account_id, vs=vs, as_of=as_of, score=score)
+        return project.explain(account_id, as_of=as_of, score=score)
     except DataError as e:
         # the account exists: it is not a customer on one of the dates
         raise ApiProblem.of(e, ["path", "account_id"]) from None
@@ -439,5 +323,4 @@ def diff(
                 hint=f"its scores are: {', '.join(m.scores)}",
             )
         models.append(m)
-    d = project.diff(models[0], models[1], as_of=as_of, score=score, top=top)
-    return ModelDiff(**asdict(d))
+    return project.diff(models[0], models[1], as_of=as_of, score=score, top=top)

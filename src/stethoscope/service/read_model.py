@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from stethoscope.errors import StethoscopeError
+from stethoscope.rows import CurrentScore
 
 if TYPE_CHECKING:
     from stethoscope.project import Project
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # an account as `Project.account` gives it, its current scores, the model version -> JSON
-Encode = Callable[[dict[str, Any], list[dict[str, Any]], str], bytes]
+Encode = Callable[[dict[str, Any], list[CurrentScore], str], bytes]
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@ replacing one by the other does to the bands (``&impact=1``, which scores the bo
 from __future__ import annotations
 
 import difflib
-from dataclasses import asdict
 from typing import TYPE_CHECKING, Any, Literal
 
 from fastapi import APIRouter, Request
@@ -51,7 +50,7 @@ def model_view(
             )
             compared = {"version": old.version, "name": old.name, "text": text, "impact": None}
             if impact:
-                compared["impact"] = asdict(project.diff(old, model, as_of=day))
+                compared["impact"] = project.diff(old, model, as_of=day).model_dump()
         except StethoscopeError as e:
             problem = e.message
     return {

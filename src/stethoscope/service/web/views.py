@@ -269,14 +269,14 @@ def account(
     explanation: dict[str, Any] | None = None
     problem: str | None = None
     try:
-        explanation = asdict(project.explain(account_id, as_of=day, score=score))
+        explanation = project.explain(account_id, as_of=day, score=score).model_dump()
     except DataError as e:
         problem = e.message
     change: dict[str, Any] | None = None
     change_problem: str | None = None
     if vs is not None:
         try:
-            change = asdict(project.explain_change(account_id, vs=vs, as_of=day, score=score))
+            change = project.explain_change(account_id, vs=vs, as_of=day, score=score).model_dump()
         except DataError as e:
             change_problem = e.message
     now = clock.now()
