@@ -52,13 +52,18 @@ def forget_account(con: Connection, account_id: str) -> tuple[dict[str, int], di
     store.privacy counts them. A folder that is gone holds nothing; one that cannot be
     read is a StoreError, so that the erasure is not recorded as done (the files already
     rewritten stay so: forgetting again finishes the work)."""
+    found = locations(con)
+    if not found:
+        return {}, {}
+    import pyarrow as pa
+
     done = _Count()
-    for location in locations(con):
+    for location in found:
         try:
             fs, root = _filesystem(location)
             for path in _parquet_files(fs, root):
                 _forget_in_file(fs, path, account_id, done)
-        except OSError as e:
+        except (OSError, pa.ArrowException) as e:
             raise StoreError(
                 f"could not erase the account from the run detail kept at {location}: {e}",
                 hint="make the lakehouse folder reachable (its credentials, its mount) and "
