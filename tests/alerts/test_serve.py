@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.alerts.conftest import MODEL, Mailbox, free_port
-from tests.conftest import run_cli
+from tests.conftest import cli
 from tests.serving import Serving
 
 RULES = """\
@@ -37,9 +37,10 @@ def test_commands_go_through_the_server_which_sends_on_its_timer(tmp_path: Path)
     (tmp_path / "accounts.csv").write_text(
         "id,name,owner,segment,customer_since,level\na1,Acme,dana@x.example,smb,2024-01-01,50\n"
     )
-    assert run_cli("import", "accounts", "accounts.csv", cwd=tmp_path).returncode == 0
+    # the commands run in this process (the server is another, started by Serving)
+    assert cli("import", "accounts", "accounts.csv", cwd=tmp_path).returncode == 0
     # the mail server is down during the run: the email waits in the outbox
-    r = run_cli("run", "--as-of", "2025-03-01", cwd=tmp_path)
+    r = cli("run", "--as-of", "2025-03-01", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     box = Mailbox()
     controller = Controller(box, hostname="127.0.0.1", port=port)
@@ -50,22 +51,22 @@ def test_commands_go_through_the_server_which_sends_on_its_timer(tmp_path: Path)
             while not box.messages and time.monotonic() < deadline:
                 time.sleep(0.1)
             assert [m[0] for m in box.messages] == [["dana@x.example"]]
-            r = run_cli("tasks", "list", "--json", cwd=tmp_path)
+            r = cli("tasks", "list", "--json", cwd=tmp_path)
             assert r.returncode == 0, r.stderr
             [task] = json.loads(r.stdout)
             assert task["owner"] == "dana@x.example"
-            r = run_cli("tasks", "done", str(task["id"]), cwd=tmp_path)
+            r = cli("tasks", "done", str(task["id"]), cwd=tmp_path)
             assert (r.returncode, r.stdout.strip()) == (0, f"Task {task['id']} is done."), r.stderr
-            r = run_cli("alerts", "deliveries", "--json", cwd=tmp_path)
+            r = cli("alerts", "deliveries", "--json", cwd=tmp_path)
             [d] = json.loads(r.stdout)
             assert (d["status"], d["attempts"] >= 2) == ("sent", True)
-            r = run_cli("alerts", "report", "--json", cwd=tmp_path)
+            r = cli("alerts", "report", "--json", cwd=tmp_path)
             assert [(x["rule"], x["tasks_done"]) for x in json.loads(r.stdout)] == [("act", 1)]
-            r = run_cli("export", "--format", "json", cwd=tmp_path)
+            r = cli("export", "--format", "json", cwd=tmp_path)
             assert json.loads(r.stdout)[0]["band"] == "red"
             time.sleep(1)  # more timer ticks: nothing is sent twice
         assert len(box.messages) == 1
     finally:
         controller.stop()
-    r = run_cli("audit", "--action", "task.done", cwd=tmp_path)
+    r = cli("audit", "--action", "task.done", cwd=tmp_path)
     assert "local" in r.stdout  # done through the server, with its local token

@@ -19,7 +19,7 @@ from sklearn.metrics import roc_auc_score
 
 from stethoscope.model.presets import list_presets, preset_text
 from stethoscope.project import Project
-from tests.conftest import cli, run_cli
+from tests.conftest import cli
 
 END = dt.date(2025, 6, 30)
 
@@ -258,8 +258,9 @@ def test_backtest_commands_say_they_cannot_go_through_a_running_server(tmp_path:
     (tmp_path / "stethoscope.toml").write_text('database_url = "stethoscope.duckdb"\n')
     (tmp_path / "model.yaml").write_text(preset_text("four-signals"))
     with Serving(tmp_path):
+        # in this process (the server is another): the command reads the server's lease
         for args in (["backtest"], ["calibrate", "--out", "new.yaml"], ["forecast"]):
-            r = run_cli(*args, cwd=tmp_path)
+            r = cli(*args, cwd=tmp_path)
             assert r.returncode == 1, (args, r.stdout, r.stderr)
             assert "cannot go through a running server" in r.stderr
             assert "Traceback" not in r.stderr

@@ -17,6 +17,7 @@ from stethoscope.backtest.observations import observe
 from stethoscope.model.loader import load_model
 from stethoscope.model.types import Thresholds
 from stethoscope.project import Project
+from tests.backtest.conftest import DemoBook
 
 END = dt.date(2025, 6, 30)
 MODEL = """\
@@ -98,12 +99,11 @@ def _churn_caused_by_tickets(p: Project, dates: list[dt.date]) -> int:
 
 
 @pytest.fixture(scope="module")
-def book(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("caused")
+def book(tmp_path_factory: pytest.TempPathFactory, demo_book: DemoBook) -> Path:
+    folder = demo_book(tmp_path_factory.mktemp("caused"), accounts=400, months=12, end=END)
     (folder / "model.yaml").write_text(MODEL)
     (folder / "grouped.yaml").write_text(GROUPED)
     with Project.open(folder) as p:
-        p.load_demo(accounts=400, months=12, end=END)
         first = END - dt.timedelta(days=330)
         dates = [first + dt.timedelta(days=EVERY * i) for i in range(12)]
         assert _churn_caused_by_tickets(p, dates) > 60

@@ -25,6 +25,7 @@ from stethoscope.errors import DataError
 from stethoscope.model.loader import parse_model
 from stethoscope.project import Project
 from stethoscope.steps import backward, parse_step
+from tests.backtest.conftest import DemoBook
 from tests.conftest import cli
 
 END = dt.date(2025, 6, 30)
@@ -243,9 +244,9 @@ def test_an_empty_book_says_what_is_missing(tmp_path: Path) -> None:
             p.discover()
 
 
-def test_a_book_without_churn_says_so(tmp_path: Path) -> None:
+def test_a_book_without_churn_says_so(tmp_path: Path, demo_book: DemoBook) -> None:
+    demo_book(tmp_path, accounts=400, months=12, end=END)  # the book of test_leakage
     with Project.open(tmp_path) as p:
-        p.load_demo(accounts=40, months=8, end=END)
         p.store.con.execute("DELETE FROM outcomes WHERE kind = 'churned'").fetchall()
         with pytest.raises(DataError, match=r"no account churned within 90 days"):
             p.discover(events=2)

@@ -3,6 +3,7 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+import uuid
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
@@ -11,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from stethoscope.contract import readers
@@ -397,21 +398,30 @@ values = st.one_of(
 )
 
 
-@settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@pytest.fixture(scope="module")
+def one_store(tmp_path_factory: pytest.TempPathFactory, empty_store: Path) -> Iterator[Project]:
+    """One project for every example of the property: each imports rows of ids of its own,
+    so what one example loads cannot meet another's (a new store each took most of the
+    property's time)."""
+    folder = tmp_path_factory.mktemp("prop")
+    shutil.copyfile(empty_store, folder / "stethoscope.duckdb")
+    (folder / "stethoscope.toml").write_text('database_url = "stethoscope.duckdb"\n')
+    with Project.open(folder) as p:
+        yield p
+
+
+@settings(max_examples=40, deadline=None)
 @given(seats=st.lists(values, min_size=1, max_size=12))
 def test_seats_load_iff_they_are_whole_non_negative_numbers(
-    tmp_path_factory: pytest.TempPathFactory, empty_store: Path, seats: list[str]
+    one_store: Project, seats: list[str]
 ) -> None:
-    folder = tmp_path_factory.mktemp("prop")
-    shutil.copyfile(empty_store, folder / "stethoscope.duckdb")  # 40 examples, 40 new stores
-    path = folder / "a.csv"
+    example = uuid.uuid4().hex[:12]
+    path = one_store.settings.project_dir / f"{example}.csv"
     with path.open("w", newline="") as f:
         w = csv.writer(f)
         w.writerow(["id", "name", "customer_since", "seats"])
         for i, s in enumerate(seats):
-            w.writerow([f"id{i}", "n", "2024-01-01", s])
+            w.writerow([f"{example}-{i}", "n", "2024-01-01", s])
 
     def ok(s: str) -> bool:
         s = s.strip(" \t\n\x0b\x0c\r")  # ASCII white space around a value is not part of it
@@ -426,10 +436,16 @@ def test_seats_load_iff_they_are_whole_non_negative_numbers(
         return v == v and abs(v) != float("inf") and v == int(v) and 0 <= v < 2**63
 
     expected_bad = {i + 2 for i, s in enumerate(seats) if not ok(s)}
-    with Project.open(folder) as p:
-        r = p.import_file("accounts", path, skip_bad=True)
-        assert r.rows_rejected == len(expected_bad)
-        assert r.rows_loaded == len(seats) - len(expected_bad)
+    con = one_store.store.con
+    before = con.execute("SELECT count(*) FROM accounts").fetchone()
+    r = one_store.import_file("accounts", path, skip_bad=True)
+    assert r.rows_rejected == len(expected_bad)
+    assert r.rows_loaded == len(seats) - len(expected_bad)
+    # and exactly those rows are stored
+    after = con.execute("SELECT count(*) FROM accounts").fetchone()
+    assert after is not None
+    assert before is not None
+    assert after[0] - before[0] == r.rows_loaded
 
 
 def test_white_space_around_a_value_is_not_part_of_it(project: Project, write) -> None:  # type: ignore[no-untyped-def]

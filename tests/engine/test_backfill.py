@@ -161,7 +161,7 @@ def book(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Project]:
     p = open_project(request, request.param, tmp_path_factory.mktemp(request.param))
-    p.load_demo(accounts=80, months=14, end=END, seed=3)
+    p.load_demo(accounts=40, months=14, end=END, seed=3)
     # gut checks given before the backfill, one expiring inside it, one revoked inside it
     accounts = [r[0] for r in p.store.con.execute("SELECT id FROM accounts ORDER BY id").fetchall()]
     for i, (account, expires, revoked) in enumerate(
@@ -244,7 +244,7 @@ def check_backfill(book: Project, model: str) -> None:
     summary = book.run(start=DATES[0], end=DATES[-1])
     assert summary.dates == len(DATES)
     backfilled, backfilled_history = stored(book, version), history(book, version)
-    assert len(backfilled) >= len(DATES) * 60
+    assert len(backfilled) >= len(DATES) * 30
     for d in DATES:
         book.run(as_of=d)
     single = stored(book, version)

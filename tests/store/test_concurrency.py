@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from stethoscope.store.lease import lease_path, read_lease
-from tests.conftest import ACCOUNTS_CSV, run_cli
+from tests.conftest import ACCOUNTS_CSV, cli, run_cli
 from tests.serving import Serving
 
 HOLD = """
@@ -76,7 +76,7 @@ def server(folder: Path) -> Iterator[subprocess.Popen[str]]:
 
 def test_cli_waits_for_another_process_then_proceeds(folder: Path) -> None:
     holder = hold(folder)
-    cli = subprocess.Popen(
+    waiting = subprocess.Popen(
         [sys.executable, "-m", "stethoscope", "import", "accounts", "accounts.csv"],
         cwd=folder,
         stdout=subprocess.PIPE,
@@ -84,11 +84,11 @@ def test_cli_waits_for_another_process_then_proceeds(folder: Path) -> None:
         text=True,
     )
     # the command waits, and tells the user who holds the file (not DuckDB's lock error)
-    said = wait_for_line(cli.stderr, "waiting:")
+    said = wait_for_line(waiting.stderr, "waiting:")
     release(holder)
-    out, err = cli.communicate(timeout=60)
+    out, err = waiting.communicate(timeout=60)
     err = said + err
-    assert cli.returncode == 0, err
+    assert waiting.returncode == 0, err
     assert "Imported 2 of 2 rows into accounts" in out
     assert "in use by `python -c ...`" in err
     assert f"(PID {holder.pid})" in err
@@ -112,10 +112,10 @@ def test_cli_gives_up_after_lock_timeout_with_a_clear_error(folder: Path) -> Non
 
 
 def test_cli_goes_through_a_running_server(folder: Path, server: subprocess.Popen[str]) -> None:
-    r = run_cli("import", "accounts", "accounts.csv", cwd=folder)
+    r = cli("import", "accounts", "accounts.csv", cwd=folder)
     assert r.returncode == 0, r.stderr
     assert "Imported 2 of 2 rows into accounts" in r.stdout
-    r = run_cli("status", cwd=folder)
+    r = cli("status", cwd=folder)
     assert r.returncode == 0, r.stderr
     lease = read_lease(folder / "stethoscope.duckdb")
     assert lease is not None
@@ -124,28 +124,28 @@ def test_cli_goes_through_a_running_server(folder: Path, server: subprocess.Pope
     # the server's read model: none without a model file, then renewed after the import
     assert "In memory" in r.stdout
     deadline = time.monotonic() + 30
-    while "In memory nothing: no model file at" not in (r := run_cli("status", cwd=folder)).stdout:
+    while "In memory nothing: no model file at" not in (r := cli("status", cwd=folder)).stdout:
         assert time.monotonic() < deadline, r.stdout
-    r = run_cli("init", "--preset", "four-signals", cwd=folder)
+    r = cli("init", "--preset", "four-signals", cwd=folder)
     assert r.returncode == 0, r.stderr
-    while "In memory 2 accounts" not in (r := run_cli("status", cwd=folder)).stdout:
+    while "In memory 2 accounts" not in (r := cli("status", cwd=folder)).stdout:
         assert time.monotonic() < deadline + 30, r.stdout
     # errors come back as the same message a local import gives, and exit 1
     (folder / "e.csv").write_text("account_id,event,timestamp\na1,x,2024-05-01\nzz,x,2024-05-01\n")
-    r = run_cli("import", "events", "e.csv", cwd=folder)
+    r = cli("import", "events", "e.csv", cwd=folder)
     assert r.returncode == 1
     assert "e.csv row 3  account_id: unknown account 'zz'" in r.stderr
-    r = run_cli("import", "events", "e.csv", "--skip-bad", cwd=folder)
+    r = cli("import", "events", "e.csv", "--skip-bad", cwd=folder)
     assert r.returncode == 0, r.stderr
     assert (folder / "e.rejects.csv").read_text().splitlines()[1].startswith('3,"zz",')
 
 
 def test_demo_goes_through_a_running_server(folder: Path, server: subprocess.Popen[str]) -> None:
-    r = run_cli("demo", "--accounts", "30", "--months", "3", "--end", "2025-06-30", cwd=folder)
+    r = cli("demo", "--accounts", "30", "--months", "3", "--end", "2025-06-30", cwd=folder)
     assert r.returncode == 0, r.stderr
     assert re.search(r"│ accounts +│ +30 │", r.stdout), r.stdout
     # the store now holds data: a second demo needs --force, and says so through the server
-    r = run_cli("demo", "--accounts", "30", "--months", "3", cwd=folder)
+    r = cli("demo", "--accounts", "30", "--months", "3", cwd=folder)
     assert r.returncode == 1
     assert "pass --force to replace it" in r.stderr
 
@@ -207,7 +207,7 @@ def test_stale_lease_of_a_dead_server_is_ignored(folder: Path) -> None:
             }
         )
     )
-    r = run_cli("import", "accounts", "accounts.csv", cwd=folder)
+    r = cli("import", "accounts", "accounts.csv", cwd=folder)
     assert r.returncode == 0, r.stderr
     assert os.path.exists(folder / "stethoscope.duckdb")
 
@@ -220,37 +220,35 @@ def test_scoring_commands_go_through_a_running_server(tmp_path: Path) -> None:
     (tmp_path / "model.yaml").write_text(preset_text("four-signals"))
     (tmp_path / "other.yaml").write_text(preset_text("dear"))
     with Serving(tmp_path, "s.duckdb"):
-        ok = run_cli("validate", cwd=tmp_path)
+        ok = cli("validate", cwd=tmp_path)
         assert ok.returncode == 0, ok.stderr
-        r = run_cli(
-            "demo", "--accounts", "40", "--months", "4", "--end", "2025-06-30", cwd=tmp_path
-        )
+        r = cli("demo", "--accounts", "40", "--months", "4", "--end", "2025-06-30", cwd=tmp_path)
         assert r.returncode == 0, r.stderr
-        r = run_cli("run", "--from", "2025-06-20", "--to", "2025-06-30", cwd=tmp_path)
+        r = cli("run", "--from", "2025-06-20", "--to", "2025-06-30", cwd=tmp_path)
         assert r.returncode == 0, r.stderr
         assert "scored 40 accounts as of 2025-06-20 to 2025-06-30 (11 days)" in r.stdout
-        r = run_cli("scores", "--format", "json", "--as-of", "2025-06-30", cwd=tmp_path)
+        r = cli("scores", "--format", "json", "--as-of", "2025-06-30", cwd=tmp_path)
         assert r.returncode == 0, r.stderr
         rows = json.loads(r.stdout)
         assert rows
         assert {"account_id", "score", "band", "change_7d"} <= set(rows[0])
         one = rows[0]["account_id"]
-        r = run_cli("explain", one, "--as-of", "2025-06-30", "--format", "json", cwd=tmp_path)
+        r = cli("explain", one, "--as-of", "2025-06-30", "--format", "json", cwd=tmp_path)
         assert r.returncode == 0, r.stderr
         e = json.loads(r.stdout)
         assert e["score"] == rows[0]["score"]
-        r = run_cli("explain", one, "--vs", "2025-06-20", "--as-of", "2025-06-30", cwd=tmp_path)
+        r = cli("explain", one, "--vs", "2025-06-20", "--as-of", "2025-06-30", cwd=tmp_path)
         assert r.returncode == 0, r.stderr
-        r = run_cli("input", one, "gut_check", "2", "--reason", "quiet champion", cwd=tmp_path)
+        r = cli("input", one, "gut_check", "2", "--reason", "quiet champion", cwd=tmp_path)
         assert r.returncode == 0, r.stderr
         assert f"for {one} by local" in r.stdout
         # the server scores the account again when it can: not on a book of 2025
         assert "It counts from the next run: the book was last scored as of 2025-06-30" in r.stdout
         # another model file cannot be sent to the server: said plainly
-        r = run_cli("run", "--model", "other.yaml", cwd=tmp_path)
+        r = cli("run", "--model", "other.yaml", cwd=tmp_path)
         assert r.returncode == 1
         assert "--model other.yaml cannot go through it" in r.stderr
         # an unknown account comes back as the error a local command gives
-        r = run_cli("explain", "nobody", "--as-of", "2025-06-30", cwd=tmp_path)
+        r = cli("explain", "nobody", "--as-of", "2025-06-30", cwd=tmp_path)
         assert r.returncode == 1
         assert "nobody" in r.stderr

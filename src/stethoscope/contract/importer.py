@@ -30,7 +30,13 @@ import pyarrow as pa
 
 from stethoscope import clock
 from stethoscope.contract import versions
-from stethoscope.contract.checks import problems_expr, typed_expr
+from stethoscope.contract.checks import (
+    problems_expr,
+    staged_texts,
+    text_column,
+    typed_column,
+    typed_expr,
+)
 from stethoscope.contract.readers import EXTRAS, ROW, Source, open_source
 from stethoscope.contract.schema import (
     END_DATES,
@@ -84,10 +90,20 @@ def _sql_type(t: Type) -> str:
 def _typed_select(
     table: Table, present: set[str], extras: str | None, end_dates: EndDates = "inclusive"
 ) -> str:
+    """The staged batch typed, with the list of its problems, in three nested SELECTs: each
+    value's text, then its typed value, then the checks over both (``contract.checks``)."""
+    texts = staged_texts(table, present)
+    staged = f"SELECT *{', ' + texts if texts else ''} FROM {_BATCH}"
+    typed = ", ".join(
+        f"{typed_expr(c, True, text_column(c))} AS {typed_column(c)}"
+        for c in table.columns
+        if c.name in present
+    )
+    staged = f"SELECT *{', ' + typed if typed else ''} FROM ({staged}) AS _texts"
     cols = []
     merged: dict[str, str] = {}
     for col in table.columns:
-        expr = typed_expr(col, col.name in present)
+        expr = typed_column(col) if col.name in present else typed_expr(col, False)
         if col.name == "end_date" and end_dates == "exclusive":
             expr = f"CAST(({expr}) - INTERVAL 1 DAY AS DATE)"
         if col.name == table.extras_into and extras is not None:
@@ -104,7 +120,7 @@ def _typed_select(
             merged[col.name] = expr
         cols.append(f"{expr} AS {q(col.name)}")
     cols.append(f"{problems_expr(table, present, merged)} AS _problems")
-    select = f"SELECT {ROW}, {', '.join(cols)} FROM {_BATCH}"
+    select = f"SELECT {ROW}, {', '.join(cols)} FROM ({staged}) AS _typed"
     if table.natural_key:
         derived = derived_key(table)
         key = q(table.key or "id")
