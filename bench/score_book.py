@@ -508,15 +508,20 @@ def run(code: str, *args: str) -> dict[str, Any]:
     return json.loads(out.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
-def build(folder: Path, accounts: int, activity: float, end: dt.date) -> None:
+def build(
+    folder: Path, accounts: int, activity: float, end: dt.date, *, files: bool = False
+) -> None:
     """Generate the book to Parquet and bulk-load it. The checked import is measured by
-    bench/import_events.py; here the subject is scoring, so the files go in as they are."""
+    bench/import_events.py; here the subject is scoring, so the files go in as they are.
+    With ``files`` the generated Parquet files stay in ``folder/files`` (a table a file,
+    as a lakehouse would hold them: bench/spark.py reads them in place); a book built
+    without them is built again."""
     from stethoscope.contract.demo import generate_book
     from stethoscope.contract.schema import TABLES, q
     from stethoscope.model.presets import preset_text
     from stethoscope.project import Project
 
-    if (folder / "ready").exists():
+    if (folder / "ready").exists() and (not files or (folder / "files").is_dir()):
         print(f"reusing the book in {folder}")
         return
     shutil.rmtree(folder, ignore_errors=True)
@@ -538,7 +543,8 @@ def build(folder: Path, accounts: int, activity: float, end: dt.date) -> None:
             )
             con.execute("CHECKPOINT")
         counts = p.store.counts()
-    shutil.rmtree(folder / "files")
+    if not files:
+        shutil.rmtree(folder / "files")
     print(
         f"built the book in {time.perf_counter() - t:.0f} s: "
         + ", ".join(f"{n:,} {k}" for k, n in counts.items())

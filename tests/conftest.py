@@ -250,6 +250,10 @@ def new_postgres_database(postgres_server: str) -> Iterator[Callable[..., str]]:
     )
 
 
+# the Java options of the suite's Spark sessions (spark_session, and a test's own process)
+TEST_JVM = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+
+
 @pytest.fixture(scope="session")
 def spark_session() -> Iterator[Any]:
     """One local Spark session for the whole test run (one starts in 6-8 s): 2 cores,
@@ -285,6 +289,10 @@ def spark_session() -> Iterator[Any]:
         .config("spark.sql.adaptive.enabled", "false")
         .config("spark.sql.codegen.wholeStage", "false")
         .config("spark.sql.codegen.factoryMode", "NO_CODEGEN")
+        # and short-lived: the JVM's second compiler (C2) and parallel collector spend
+        # more than they return in a few minutes of small queries (one date of the demo
+        # book three times: 54 s of CPU with them, 30 s without, at load 10-14)
+        .config("spark.driver.extraJavaOptions", TEST_JVM)
         .getOrCreate()
     )
     spark.sparkContext.setLogLevel("ERROR")

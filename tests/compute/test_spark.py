@@ -26,7 +26,7 @@ from stethoscope.errors import DataError, EngineError
 from stethoscope.model.presets import list_presets, preset_text
 from stethoscope.project import Project
 from stethoscope.store.results import detail_table, row_dicts
-from tests.conftest import open_project
+from tests.conftest import TEST_JVM, open_project
 from tests.engine.test_golden import AS_OF, GOLDEN, load_golden
 from tests.engine.test_rounding import ACCOUNTS as TIE_ACCOUNTS
 from tests.engine.test_rounding import MODEL as TIE_MODEL
@@ -244,7 +244,7 @@ def test_a_run_interrupted_on_spark_publishes_nothing(ties: dict[str, Project]) 
 
 
 def test_a_run_on_spark_killed_mid_way_leaves_no_trace(ties_book: Path, tmp_path: Path) -> None:
-    """`stethoscope run` over three dates in a process of its own (its own Spark session,
+    """`stethoscope run` over two dates in a process of its own (its own Spark session,
     a JVM child), SIGKILLed once its progress shows the first date scored: no history,
     detail or current score of it is left, the run is marked interrupted when the store
     is opened again, its JVM went with it, and the next run succeeds."""
@@ -254,8 +254,9 @@ def test_a_run_on_spark_killed_mid_way_leaves_no_trace(ties_book: Path, tmp_path
     (folder / "model.yaml").write_text(TIE_MODEL)
     (folder / "stethoscope.toml").write_text(
         'database_url = "stethoscope.duckdb"\ncompute = "spark"\nspark_master = "local[1]"\n'
+        f'spark_conf = {{"spark.driver.extraJavaOptions" = "{TEST_JVM}"}}\n'
     )
-    first, last = END - dt.timedelta(days=2), END
+    first, last = END - dt.timedelta(days=1), END
     proc, jvms = _run_until_first_date(folder, first, last)
     proc.send_signal(signal.SIGKILL)
     assert proc.wait(timeout=30) == -signal.SIGKILL  # killed before it could finish
@@ -299,7 +300,7 @@ def _run_until_first_date(
     os.close(term)
     seen = b""
     try:
-        while b"1/3" not in seen:
+        while b"1/2" not in seen:
             ready, _, _ = select.select([main], [], [], 120)
             assert ready, f"no progress in 120 s: {seen[-500:]!r}"
             seen += os.read(main, 4096)
@@ -331,15 +332,14 @@ def test_a_backfill_keeps_its_detail_in_the_lakehouse_and_publishes_once(
     """spark_detail_path: each date's frame is a Parquet partition run_id=R/as_of=D; the
     store holds the history, current scores and the last date's detail, equal to the
     store's own backfill, and the run records the folder. A run that fails after writing
-    a partition publishes nothing and leaves no partition."""
-    import pyarrow.dataset as ds
-
+    a partition publishes nothing and leaves no partition. Forgetting an account rewrites
+    the partitions' files without its rows, files that Spark still reads."""
     lake = tmp_path / "lake"
     (tmp_path / "p").mkdir()
     shutil.copyfile(ties_book, tmp_path / "p" / "stethoscope.duckdb")
     toml = f'database_url = "stethoscope.duckdb"\n{SPARK}spark_detail_path = "parquet:{lake}"\n'
     (tmp_path / "p" / "stethoscope.toml").write_text(toml)
-    dates = (END - dt.timedelta(days=2), END - dt.timedelta(days=1), END)
+    dates = (END - dt.timedelta(days=1), END)
     ties["store"].model_path().write_text(TIE_MODEL)
     ties["store"].run(start=dates[0], end=dates[-1])
     want = stored(ties["store"], dates)
@@ -347,7 +347,7 @@ def test_a_backfill_keeps_its_detail_in_the_lakehouse_and_publishes_once(
         p.model_path().write_text(TIE_MODEL)
 
         def stop(step: str, done: int, total: int) -> None:
-            if step == "scoring" and done == 2:  # two partitions written
+            if step == "scoring" and done == 1:  # a partition written
                 raise KeyboardInterrupt
 
         with pytest.raises(KeyboardInterrupt):
@@ -362,17 +362,41 @@ def test_a_backfill_keeps_its_detail_in_the_lakehouse_and_publishes_once(
         with pytest.raises(DataError, match=rf"^the detail of {dates[0]} is in the lakehouse"):
             p.explain("tie_up", as_of=dates[0])
         assert p.explain("tie_up", as_of=END)  # the last date's detail is in the store
-    assert location == f"{lake}/run_id={summary.run_id}"
-    assert sorted(x.name for x in Path(location).iterdir()) == [f"as_of={d}" for d in dates]
-    assert got["history"] == want["history"]
-    assert got["current"] == want["current"]
-    assert got["detail"] == [r for r in want["detail"] if r["as_of"] == END]
+        assert location == f"{lake}/run_id={summary.run_id}"
+        assert sorted(x.name for x in Path(location).iterdir()) == [f"as_of={d}" for d in dates]
+        assert got["history"] == want["history"]
+        assert got["current"] == want["current"]
+        assert got["detail"] == [r for r in want["detail"] if r["as_of"] == END]
+        assert _lake_rows(location) == [{**r, "as_of": str(r["as_of"])} for r in want["detail"]]
+
+        erased = p.forget(account_id="tie_up", actor="t")
+        left = [r for r in want["detail"] if r["account_id"] != "tie_up"]
+        assert len(left) < len(want["detail"])
+        assert _lake_rows(location) == [{**r, "as_of": str(r["as_of"])} for r in left]
+        assert erased.deleted["score_detail (lakehouse)"] == len(want["detail"]) - len(left)
+        assert not [f for f in Path(location).rglob("*") if f.name.startswith(".forget")]
+        spark = p._compute_engine().spark  # type: ignore[union-attr]
+        from stethoscope.compute.spark import _collecting
+
+        with _collecting():  # every column read back
+            read = spark.read.parquet(location).collect()
+        assert sorted((r.account_id, str(r.as_of)) for r in read) == sorted(
+            (r["account_id"], str(r["as_of"])) for r in left
+        )
+        again = p.forget(account_id="tie_up", actor="t")
+        assert "score_detail (lakehouse)" not in again.deleted
+
+
+def _lake_rows(location: str) -> list[dict[str, Any]]:
+    """The rows of a run's lakehouse detail (as_of from the partition's name), by date and
+    account, without the run's id."""
+    import pyarrow.dataset as ds
+
     rows = ds.dataset(location, format="parquet", partitioning="hive").to_table().to_pylist()
-    kept = sorted(
+    return sorted(
         ({k: _plain(v) for k, v in r.items() if k != "run_id"} for r in rows),
         key=lambda r: (r["as_of"], r["account_id"]),
     )
-    assert kept == [{**r, "as_of": str(r["as_of"])} for r in want["detail"]]
 
 
 def _plain(v: Any) -> Any:

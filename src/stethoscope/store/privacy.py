@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from stethoscope.contract.schema import TABLES, derived_key, q
 from stethoscope.contract.versions import VERSIONS
-from stethoscope.store import audit
+from stethoscope.store import audit, lake
 from stethoscope.store.database import PostgresConnection, dialect
 from stethoscope.store.transaction import transaction
 
@@ -183,6 +183,8 @@ def forget_account(store: Connection, account_id: str, *, actor: str) -> Erasure
         )
         for table in (*RESULT_TABLES, *ALERT_TABLES, *_detail_tables(con)):
             w.delete(table, "account_id", account_id)
+        # and the detail that runs keep in a lakehouse (Parquet files, rewritten without it)
+        w.counted = lake.forget_account(con, account_id)
         # earlier entries keep what happened, no longer to which account
         w.update("audit_log", sql.set_account_id, [ref], sql.account_id_is, [account_id])
         _drop_scratch(con)
@@ -315,6 +317,7 @@ class _Work:
         self.updated: dict[str, set[Any]] = {}
         # Postgres: a row's ctid changes when it is updated; its ctid now -> its first one
         self.first: dict[str, dict[str, str]] = {}
+        self.counted: tuple[dict[str, int], dict[str, int]] = ({}, {})
 
     def delete(self, table: str, column: str, value: str) -> None:
         row = self.con.execute(f"DELETE FROM {q(table)} WHERE {q(column)} = ?", [value]).fetchone()
@@ -398,7 +401,8 @@ class _Work:
 
     def erasure(self, subject: str, ref: str) -> Erasure:
         updated = {t: len(rows) for t, rows in self.updated.items() if rows}
-        return Erasure(subject, ref, dict(self.deleted), updated)
+        deleted, changed = self.counted  # counted elsewhere (store.lake)
+        return Erasure(subject, ref, self.deleted | deleted, updated | changed)
 
 
 def _rederived(sql: _Sql, table: str, values: dict[str, str]) -> str:
