@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import fcntl
 import os
 import secrets
 import shutil
@@ -39,6 +40,30 @@ def empty_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
         p.store  # noqa: B018 (made and migrated on first use)
     assert not (folder / "stethoscope.duckdb.wal").exists(), "closed with its log checkpointed"
     return folder / "stethoscope.duckdb"
+
+
+def built_once(
+    tmp_path_factory: pytest.TempPathFactory,
+    worker_id: str,
+    name: str,
+    build: Callable[[Path], object],
+) -> Path:
+    """The folder ``name``, made by ``build(folder)`` once per test run: under pytest-xdist
+    the first worker to need it builds it in the run's temporary folder (its workers share
+    its parent), under a lock, and the others wait for it and read it. A build that failed
+    half-way is made again; a whole one is renamed into place, so none is seen half-made."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base if worker_id == "master" else base.parent
+    folder = shared / name
+    with (shared / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not folder.exists():
+            making = shared / f"{name}.making"
+            shutil.rmtree(making, ignore_errors=True)
+            making.mkdir()
+            build(making)
+            making.rename(folder)
+    return folder
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
-import fcntl
 import os
 import re
 import shutil
@@ -25,6 +24,7 @@ from stethoscope.model.presets import preset_text
 from stethoscope.project import Project
 from stethoscope.service.app import create_app
 from stethoscope.service.web.session import MAX_AGE, SESSION_COOKIE, Sessions
+from tests.conftest import built_once
 from tests.service.conftest import TOKEN
 
 END = dt.date(2025, 6, 30)
@@ -38,21 +38,8 @@ def built(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
     days before its end and on each of its last 8 days, with a user per role; the editor is
     named as the owner of the book's first account, so that "my book" finds accounts.
 
-    Built once per run: under xdist the first worker to need it builds it in the run's
-    shared temporary folder, under a lock, and the others wait for it and read it (each
-    test copies it), rather than each worker building the same book again."""
-    if worker_id == "master":
-        return _build(tmp_path_factory.mktemp("web-book"))
-    shared = tmp_path_factory.getbasetemp().parent  # this run's, shared by its workers
-    folder = shared / "web-book"
-    with open(shared / "web-book.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (shared / "web-book.done").exists():
-            shutil.rmtree(folder, ignore_errors=True)  # a build that failed half-way
-            folder.mkdir()
-            _build(folder)
-            (shared / "web-book.done").touch()
-    return folder
+    Built once per test run, for all its processes (``built_once``); each test copies it."""
+    return built_once(tmp_path_factory, worker_id, "web-book", _build)
 
 
 def _build(folder: Path) -> Path:
