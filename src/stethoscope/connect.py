@@ -21,8 +21,11 @@ def connect(
     While another process holds the database this waits (up to ``lock_timeout``), and
     switches to the server if the holder turns out to be one that has just started.
     """
-    from stethoscope.project import Project
-    from stethoscope.store.lease import read_lease
+    from stethoscope.imports import bulk_import
+
+    with bulk_import():  # the facade's many modules
+        from stethoscope.project import Project
+        from stethoscope.store.lease import read_lease
 
     project = Project.open(project_dir, on_wait=on_wait)
     path = project.settings.database_path

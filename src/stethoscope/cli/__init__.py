@@ -6,36 +6,23 @@ its commands on that root when imported. This package imports them all, so any i
 the CLI (Python runs this file before any module in it) has every command, and ``cli.app``
 needs to import none of them.
 
-Importing the commands makes some hundred thousand objects (pydantic's models, typer's
-parameters), and Python's cyclic garbage collector walks them again and again while they
-are made, though none is garbage: a tenth of a short command's processor time (0.06-0.08 s
-of `stethoscope run` on a small book, measured). So it is off while they are imported, and
-what was made is frozen (left out of every later collection) before it is on again. The
-facade and the embedded store, which nearly every command opens, are imported with them.
+Its imports are made with the collector off (stethoscope.imports).
 """
 
-import gc
+from stethoscope.imports import bulk_import
 
-_collecting = gc.isenabled()
-gc.disable()
-
-from stethoscope.cli import (  # noqa: E402, F401  (commands register on import)
-    admin,
-    alerts,
-    backtest,
-    data,
-    discover,
-    scoring,
-    serve,
-    sources,
-    users,
-)
-from stethoscope.cli.app import app, main  # noqa: E402
-from stethoscope.project import Project  # noqa: E402, F401
-from stethoscope.store.embedded import EmbeddedStore  # noqa: E402, F401
-
-gc.freeze()
-if _collecting:
-    gc.enable()
+with bulk_import():
+    from stethoscope.cli import (  # noqa: F401  (commands register on import)
+        admin,
+        alerts,
+        backtest,
+        data,
+        discover,
+        scoring,
+        serve,
+        sources,
+        users,
+    )
+    from stethoscope.cli.app import app, main
 
 __all__ = ["app", "main"]
