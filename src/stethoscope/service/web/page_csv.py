@@ -23,6 +23,7 @@ from stethoscope.service.api_common import Day
 from stethoscope.service.deps import ProjectDep, SignedIn
 from stethoscope.service.errors import envelope
 from stethoscope.service.web import model_page, runs_page, views, week_view
+from stethoscope.service.web.account_filters import Filtered
 from stethoscope.service.web.timing import TimedRoute
 from stethoscope.store.worklist import Filters
 
@@ -63,29 +64,14 @@ ACCOUNT_KEYS = (
 def accounts_csv(
     project: ProjectDep,
     user: SignedIn,
-    band: str | None = None,
-    owner: str | None = None,
-    segment: str | None = None,
-    q: str | None = None,
-    mine: bool = False,
-    sort: Annotated[str, Query(pattern="^(" + "|".join(views.SORTS) + ")$")] = "score",
-    order: Literal["asc", "desc"] = "asc",
+    filters: Filtered,
 ) -> Response:
     """Every account the Accounts page's filters find (at most ``CSV_ROWS``), in its order."""
     day = project.latest_as_of()
     items: list[dict[str, Any]] = []
     if day is not None:
-        items = project.book_page(
-            as_of=day,
-            band=band or None,
-            owner=user.name if mine else owner or None,
-            segment=segment or None,
-            search=(q or "").strip() or None,
-            sort=sort,
-            descending=order == "desc",
-            limit=CSV_ROWS,
-        ).items
-    name = f"accounts-{day}" + ("-mine" if mine else "")
+        items = project.book_page(as_of=day, **filters.query(user.name), limit=CSV_ROWS).items
+    name = f"accounts-{day}" + ("-mine" if filters.mine else "")
     return week_view.csv_response(name, _rows(items, ACCOUNT_KEYS))
 
 

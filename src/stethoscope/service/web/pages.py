@@ -29,6 +29,7 @@ from stethoscope.service.deps import Kit, ProjectDep, WebUser
 from stethoscope.service.errors import envelope
 from stethoscope.service.web import today_page, views, week_view, worklist_view
 from stethoscope.service.web.account_again import account_again, blank_input_form
+from stethoscope.service.web.account_filters import Filtered
 from stethoscope.service.web.routing import (
     PAGE_HEADERS,
     STALE_FORM,
@@ -187,40 +188,17 @@ def accounts_page(
     project: ProjectDep,
     kit: Kit,
     user: WebUser,
+    filters: Filtered,
     format: Format = "html",
-    band: str | None = None,
-    owner: str | None = None,
-    segment: str | None = None,
-    q: str | None = None,
-    mine: bool = False,
-    sort: Annotated[str, Query(pattern="^(" + "|".join(views.SORTS) + ")$")] = "score",
-    order: Literal["asc", "desc"] = "asc",
     page: Annotated[int, Query(ge=1)] = 1,
 ) -> Response:
     if user is None:
         return kit.signed_out(request, format)
-    data = views.accounts(
-        project,
-        band=band or None,
-        owner=user.name if mine else owner or None,
-        segment=segment or None,
-        search=(q or "").strip() or None,
-        sort=sort,
-        descending=order == "desc",
-        page=page,
-    )
-    data["mine"] = mine
+    data = views.accounts(project, **filters.query(user.name), page=page)
+    data["mine"] = filters.mine
     if format == "json":
         return JSONResponse(jsonable_encoder(data))
-    kept = {
-        "band": band,
-        "owner": None if mine else owner,
-        "segment": segment,
-        "q": q,
-        "mine": "1" if mine else None,
-        "sort": sort,
-        "order": order,
-    }
+    kept = filters.kept()
 
     def link(**changes: Any) -> str:
         """This listing's address with some parameters changed (None drops one)."""
