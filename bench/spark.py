@@ -1,7 +1,7 @@
 """Scoring on Spark (compute = "spark") against the store's own DuckDB, on the same cores.
 
     python bench/spark.py [--accounts 1000000] [--activity 0.07] [--days 30] [--cores 1,2]
-                          [--engines duckdb,spark] [--keep]
+                          [--engines duckdb,spark] [--steps one,backfill] [--keep]
 
 1. builds the book once (bench/score_book.py's build: generated to Parquet and bulk-loaded
    into a store) into bench/out/, keeping the generated Parquet files beside the store
@@ -199,6 +199,7 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=30)
     parser.add_argument("--cores", default="1,2")
     parser.add_argument("--engines", default="duckdb,spark", help="which engines to measure")
+    parser.add_argument("--steps", default="one,backfill", help="which steps to measure")
     parser.add_argument("--keep", action="store_true", help="keep the runs' projects")
     parser.add_argument("--build-only", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--child", choices=["duckdb", "spark"], help=argparse.SUPPRESS)
@@ -221,7 +222,7 @@ def main() -> None:
     plan = [(e, int(c)) for c in args.cores.split(",") for e in args.engines.split(",")]
     folders = {(e, c): prepare(book, runs, e, c) for e, c in plan}
     results: list[dict[str, Any]] = []
-    for step in ("one", "backfill"):
+    for step in args.steps.split(","):
         for engine, cores in plan:
             r = measure(engine, cores, folders[(engine, cores)], step, args.days)
             results.append(r)
