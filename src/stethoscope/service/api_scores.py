@@ -139,6 +139,7 @@ def accounts(
         limit=limit,
         offset=offset,
     )
+    # their fields: pydantic validates a model's own instances, not its parent's
     items = [vars(r) for r in got.items]
     return Page[Account](**page(Account, items, got.total, limit, offset))
 
