@@ -98,6 +98,13 @@ def param(name: str, dtype: type, dialect: str) -> Any:
 
 def to_sql(expr: ir.Expr, dialect: str) -> str:
     """The SQL of ``expr`` for ``dialect`` (an Ibis backend name), as the module doc says."""
+    from stethoscope.engine.merge_cost import counting_once
+
+    with counting_once():
+        return _to_sql(expr, dialect)
+
+
+def _to_sql(expr: ir.Expr, dialect: str) -> str:
     import ibis
 
     if dialect == "postgres":
