@@ -60,9 +60,14 @@ class Target:
     def __init__(self, tables: BaseBackend, name: str) -> None:
         self._tables = tables
         self.name = name
+        # each table's schema is read once per compile: a model reads events in most of
+        # its scans, and each read asked the store again (a twentieth of a compile)
+        self._read: dict[str, ir.Table] = {}
 
     def table(self, name: str) -> ir.Table:
-        return self._tables.table(name)
+        if name not in self._read:
+            self._read[name] = self._tables.table(name)
+        return self._read[name]
 
 
 def param(name: str, dtype: type, dialect: str) -> Any:
