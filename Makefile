@@ -16,15 +16,23 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet uv
 
-# Bytecode is compiled at install: every command starts faster, also where the
-# environment forbids writing it at run time (PYTHONDONTWRITEBYTECODE).
+# Packages come from uv's cache when it holds everything they need (--offline), and from the
+# indexes otherwise. Online, uv revalidates every cached download; where the index's server
+# answers a revalidation as modified, uv builds pyspark's source distribution again, 19 s of
+# a 26 s install, while from the cache the whole install takes about a second.
+UV_INSTALL = $(UV) pip install --quiet --python $(PY)
+# Bytecode is compiled at install: every command starts faster, also where the environment
+# forbids writing it at run time (PYTHONDONTWRITEBYTECODE). The packages' own test suites and
+# vendored copies are never imported here and are left out (15 s instead of 20 s on 2 cores).
+COMPILE = $(PY) -m compileall -q -j0 -x '/(tests?|_vendor|pip)/' $(VENV)/lib src > /dev/null
+
 install: $(PY)
-	$(UV) pip install --quiet --compile-bytecode --python $(PY) -e .
-	@$(PY) -m compileall -q -j0 $(VENV)/lib src > /dev/null
+	@$(UV_INSTALL) --offline -e . 2>/dev/null || $(UV_INSTALL) -e .
+	@$(COMPILE)
 
 install-test: $(PY)
-	$(UV) pip install --quiet --compile-bytecode --python $(PY) -e '.[test]'
-	@$(PY) -m compileall -q -j0 $(VENV)/lib src > /dev/null
+	@$(UV_INSTALL) --offline -e '.[test]' 2>/dev/null || $(UV_INSTALL) -e '.[test]'
+	@$(COMPILE)
 	@$(MAKE) --no-print-directory chromium
 	@$(MAKE) --no-print-directory java
 

@@ -147,7 +147,10 @@ def prepare(book: Path, runs: Path, engine: str, cores: int) -> Path:
         toml += (
             f'compute = "spark"\nspark_master = "local[{cores}]"\n'
             f"spark_tables = {{{mapped}}}\n"
-            f'spark_conf = {{"spark.driver.memory" = "6g"}}\n'
+            # a backfill of hours shares the machine: a JVM starved (or paused) for minutes
+            # must not be taken for a lost executor
+            f'spark_conf = {{"spark.driver.memory" = "6g", "spark.network.timeout" = "7200s", '
+            f'"spark.executor.heartbeatInterval" = "60s"}}\n'
         )
     (folder / "stethoscope.toml").write_text(toml)
     return folder

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from stethoscope.contract.schema import q
 from stethoscope.errors import EngineError
 from stethoscope.readouts import SORTS, TREND_DAYS, _round6, account_conditions
+from stethoscope.rows import BookRow
 from stethoscope.store.results import detail_table, row_dicts
 
 if TYPE_CHECKING:
@@ -196,7 +197,7 @@ def book_page(
     descending: bool = False,
     limit: int = 50,
     offset: int = 0,
-) -> tuple[list[dict[str, Any]], int]:
+) -> tuple[list[BookRow], int]:
     """One page of the scored book, filtered and searched, and how many rows match.
 
     The trends are computed for the page's rows only, unless the sort needs them all."""
@@ -249,7 +250,7 @@ def book_page(
             f"ORDER BY {q(sort)} {direction} NULLS LAST, h.account_id"
         )
         all_params = [*scored, *params, limit, offset, *trend_params]
-    rows = row_dicts(con, sql, all_params)
+    rows = [BookRow.model_validate(r) for r in row_dicts(con, sql, all_params)]
     return rows, int(total[0]) if total else 0
 
 

@@ -12,7 +12,14 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from stethoscope.contract.schema import ACCOUNTS, q
 from stethoscope.errors import EngineError
-from stethoscope.rows import CurrentScore, HistoryRow, ModelDiff, Mover
+from stethoscope.rows import (
+    AccountRow,
+    CurrentScore,
+    HistoryRow,
+    ModelDiff,
+    ModelVersionRow,
+    Mover,
+)
 from stethoscope.store.database import dialect
 from stethoscope.store.results import detail_table, row_dicts
 
@@ -341,7 +348,7 @@ def accounts(
     descending: bool = False,
     limit: int = 50,
     offset: int = 0,
-) -> Page[dict[str, Any]]:
+) -> Page[AccountRow]:
     """Accounts, filtered by segment and owner and by ``search``: text found, whatever
     its case, in the name or the id."""
     if sort not in ACCOUNT_SORTS:
@@ -363,16 +370,16 @@ def accounts(
 _ACCOUNT_COLUMNS = ", ".join(q(c) for c in ACCOUNTS.names)
 
 
-def account(con: Connection, account_id: str) -> dict[str, Any] | None:
+def account(con: Connection, account_id: str) -> AccountRow | None:
     rows = row_dicts(con, f"SELECT {_ACCOUNT_COLUMNS} FROM accounts WHERE id = ?", [account_id])
     return _account(rows[0]) if rows else None
 
 
-def _account(row: dict[str, Any]) -> dict[str, Any]:
+def _account(row: dict[str, Any]) -> AccountRow:
     # JSON comes back from DuckDB as its text
     if isinstance(row.get("attributes"), str):
         row["attributes"] = json.loads(row["attributes"])
-    return row
+    return AccountRow.model_validate(row)
 
 
 def current_scores(con: Connection, version: str, account_id: str) -> list[CurrentScore]:
@@ -385,7 +392,7 @@ def current_scores(con: Connection, version: str, account_id: str) -> list[Curre
 
 def accounts_now(
     con: Connection, version: str, *, chunk: int = 10_000
-) -> Iterator[tuple[dict[str, Any], list[CurrentScore]]]:
+) -> Iterator[tuple[AccountRow, list[CurrentScore]]]:
     """Every account (as ``account``) with its current scores under ``version`` (as
     ``current_scores``), by id: one query, read ``chunk`` rows at a time."""
     from stethoscope.store import current
@@ -400,10 +407,10 @@ def accounts_now(
         [version],
     )
     width = len(names)
-    last: tuple[dict[str, Any], list[CurrentScore]] | None = None
+    last: tuple[AccountRow, list[CurrentScore]] | None = None
     while rows := cur.fetchmany(chunk):
         for row in rows:
-            if last is None or last[0]["id"] != row[0]:
+            if last is None or last[0].id != row[0]:
                 if last is not None:
                     yield last
                 last = (_account(dict(zip(names, row[:width], strict=True))), [])
@@ -451,7 +458,7 @@ def history(
     return Page([HistoryRow.model_validate(r) for r in rows], int(total[0]) if total else 0)
 
 
-def model_versions(con: Connection, *, limit: int = 50, offset: int = 0) -> Page[dict[str, Any]]:
+def model_versions(con: Connection, *, limit: int = 50, offset: int = 0) -> Page[ModelVersionRow]:
     """Stored model versions, newest first, with the span of dates their successful runs
     scored (from the runs: far fewer rows than the history)."""
     total = con.execute("SELECT count(*) FROM model_versions").fetchone()
@@ -464,7 +471,7 @@ def model_versions(con: Connection, *, limit: int = 50, offset: int = 0) -> Page
         "ORDER BY v.created_at DESC, v.version LIMIT ? OFFSET ?",
         [limit, offset],
     )
-    return Page(rows, int(total[0]) if total else 0)
+    return Page([ModelVersionRow.model_validate(r) for r in rows], int(total[0]) if total else 0)
 
 
 def stored_model_source(con: Connection, version: str) -> list[tuple[str, str]]:

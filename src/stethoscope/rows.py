@@ -1,7 +1,7 @@
-"""The rows a person reads of the book, typed once: a scored account, an account's current
-scores and its history, why it has its score and how that changed, what another model
-would change, an alert, a task, a message of the outbox, a rule's report, what became of
-an alert.
+"""The rows a person reads of the book, typed once: an account, a scored account, an
+account's current scores and its history, a stored model version, why an account has its
+score and how that changed, what another model would change, an alert, a task, a message
+of the outbox, a rule's report, what became of an alert.
 
 The facade returns them (``Project``, from the store; ``RemoteProject``, from the API's
 JSON), the REST API answers with them as its response models, and the CLI prints their
@@ -35,8 +35,27 @@ class Row(BaseModel):
     model_config = ConfigDict(defer_build=True)
 
 
-class ScoreRow(Row):
-    """One account's score as of the page's date: what `stethoscope scores` shows."""
+class AccountRow(Row):
+    """An account as imported (see the data contract's accounts table)."""
+
+    id: str
+    name: str
+    owner: str | None
+    segment: str | None
+    industry: str | None
+    plan: str | None
+    arr: float | None
+    seats: int | None
+    customer_since: dt.date
+    renewal_date: dt.date | None
+    parent_id: str | None
+    attributes: dict[str, Any] | None
+    updated_at: dt.datetime | None = Field(description="When these values took effect.")
+
+
+class BookRow(Row):
+    """An account's score as of a date, with how it moved: a row of the scored book (the
+    dashboard's Accounts page and its CSV), and of `stethoscope scores` without groups."""
 
     account_id: str
     name: str | None
@@ -52,6 +71,11 @@ class ScoreRow(Row):
     change_7d: float | None
     change_30d: float | None
     change_90d: float | None
+
+
+class ScoreRow(BookRow):
+    """One account's score as of the page's date: what `stethoscope scores` shows."""
+
     # the facade fills them when asked (``scores(groups=True)``), and leaves them empty
     # otherwise; the API always asks
     groups: dict[str, float | None] = Field(
@@ -60,7 +84,7 @@ class ScoreRow(Row):
 
 
 # what `stethoscope scores --format csv|json` writes: a row without its group scores
-SCORE_COLUMNS = tuple(f for f in ScoreRow.model_fields if f != "groups")
+SCORE_COLUMNS = tuple(BookRow.model_fields)
 
 
 class CurrentScore(Row):
@@ -88,6 +112,15 @@ class HistoryRow(Row):
     segment: str | None
     scorecard: str | None
     run_id: str
+
+
+class ModelVersionRow(Row):
+    # a model version that has scored (by its content's hash), newest first
+    version: str
+    name: str
+    created_at: dt.datetime = Field(description="When it first scored.")
+    scored_from: dt.date | None = Field(description="First date its successful runs scored.")
+    scored_to: dt.date | None = Field(description="Last date its successful runs scored.")
 
 
 class AlertRow(Row):

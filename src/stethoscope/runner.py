@@ -391,6 +391,9 @@ def _run(
                 [run_id, last],
             )[0][0]
         )
+        # the run is recorded done in its results' transaction: one commit (a disk sync)
+        # fewer, and no moment when its scores are in and it still says running
+        results.finish_run(con, run_id, accounts=accounts)
         con.commit()
     except BaseException as e:
         if began:
@@ -412,7 +415,6 @@ def _run(
         away.release()
     _x(con, f"DROP TABLE IF EXISTS {_RUN_DATES}")
     _x(con, f"DROP TABLE IF EXISTS {_LAKE}")
-    results.finish_run(con, run_id, accounts=accounts)
     bands: dict[str, dict[str, int]] = {}
     for s in model.scores:
         rows = _x(

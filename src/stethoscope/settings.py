@@ -113,6 +113,9 @@ class Settings(BaseSettings):
     )
     schedule: str = Field(
         "0 2 * * *",
+        # the default is not checked on every open (importing croniter costs a run's start
+        # 15 ms); tests/service/test_schedule.py checks that it fires
+        validate_default=False,
         description="When `stethoscope serve` scores the book: a cron expression (minute hour "
         "day month weekday) in schedule_timezone; empty turns scheduled runs off.",
     )

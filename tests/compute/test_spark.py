@@ -74,7 +74,7 @@ def demo(
         p.load_demo(accounts=80, months=6, end=END, seed=7)
         (folder / "model.yaml").write_text(preset_text("successscore"))
         for i, r in enumerate(p.accounts(limit=6).items):
-            p.add_input(r["id"], "gut_check", str(i * 2), reason="checked", author="t")
+            p.add_input(r.id, "gut_check", str(i * 2), reason="checked", author="t")
         # entered before the dates scored, so that they count
         p.store.con.execute(
             "UPDATE csm_inputs SET created_at = ?", [dt.datetime(2025, 6, 1, 9, 30)]

@@ -33,7 +33,7 @@ def books(
         p.load_demo(accounts=120, months=6, end=END, seed=7)
         (p.settings.project_dir / "model.yaml").write_text(preset_text("successscore"))
         for i, r in enumerate(p.accounts(limit=6).items):  # gut checks, as CSMs enter them
-            p.add_input(r["id"], "gut_check", str(i * 2), reason="checked", author="t")
+            p.add_input(r.id, "gut_check", str(i * 2), reason="checked", author="t")
         projects[store] = p
     yield projects
     for p in projects.values():

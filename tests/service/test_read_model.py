@@ -33,7 +33,7 @@ class Served(Book):
     def __init__(self, built: Path, folder: Path) -> None:
         super().__init__(built, folder)
         self.reads: ReadModel = self.app.state.read_model
-        self.ids = sorted(a["id"] for a in self.project.accounts(limit=1000).items)
+        self.ids = sorted(a.id for a in self.project.accounts(limit=1000).items)
         self.client.close()
         self.serving = InThread(self.app)
         self.url = self.serving.__enter__()
@@ -256,7 +256,7 @@ def test_a_running_server_makes_its_copy_and_keeps_it_through_reads_and_ingest(
     with Project.open(folder) as p:
         viewer = p.create_key("viewer", "viewer").secret
         writer = p.create_key("writer", "ingest").secret
-        account = p.accounts(limit=1).items[0]["id"]
+        account = p.accounts(limit=1).items[0].id
     with Serving(folder) as s, httpx.Client(base_url=s.lease.url, timeout=30) as c:
 
         def state() -> dict[str, Any]:

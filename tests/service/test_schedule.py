@@ -17,13 +17,14 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
+from stethoscope.cron import check_cron
 from stethoscope.errors import ConfigError, EngineError, RunInProgressError
 from stethoscope.model.presets import preset_text
 from stethoscope.project import Project
 from stethoscope.runner import RunSummary
 from stethoscope.service.app import create_app
 from stethoscope.service.schedule import Scheduler, SystemClock
-from stethoscope.settings import load_settings
+from stethoscope.settings import Settings, load_settings
 from stethoscope.store.lease import lease_path
 from tests.conftest import run_cli
 from tests.serving import Serving
@@ -413,6 +414,13 @@ def test_a_bad_schedule_setting_is_refused_on_load(
     assert len(e.value.problems) == 1
     assert e.value.problems[0].where == "stethoscope.toml"
     assert re.match(message, e.value.problems[0].message), e.value.problems[0].message
+
+
+def test_the_default_schedule_is_well_formed_though_not_checked_on_every_open(
+    tmp_path: Path,
+) -> None:
+    default = Settings.model_fields["schedule"].default
+    assert check_cron(default) == default == load_settings(tmp_path).schedule
 
 
 def test_an_empty_schedule_turns_scheduled_runs_off(

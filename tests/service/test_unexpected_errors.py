@@ -142,7 +142,7 @@ def test_a_failing_hot_path_leaves_the_answer_to_the_application(
     request.addfinalizer(served.close)
     assert served.reads.enabled
     caplog.set_level(logging.ERROR, logger="stethoscope")
-    account = served.project.accounts(limit=1).items[0]["id"]
+    account = served.project.accounts(limit=1).items[0].id
     stored = served.get(f"/api/accounts/{account}")
     assert stored.status_code == 200
     served.reads.renew()

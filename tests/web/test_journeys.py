@@ -144,7 +144,9 @@ def test_a_csm_reads_why_logs_a_call_and_finds_the_task_on_today(demo: Demo, chr
     page.get_by_role("link", name="Today", exact=True).first.click()
     row = page.locator("section[aria-labelledby=my-tasks] tr", has_text="Send the admin guide")
     expect(row).to_have_count(1)
-    expect(row).to_contain_text(demo.project.account(account)["name"])
+    found = demo.project.account(account)
+    assert found is not None
+    expect(row).to_contain_text(found.name)
     assert problems == []
 
 

@@ -84,7 +84,7 @@ def test_a_young_book_says_from_when_its_trends_exist(tmp_path: Path) -> None:
         # 10 days of history: the 7-day change exists, the 30-day one from day 30
         assert page["first_scored"] == first
         assert page["trends_from"] == {"change_30d": first + dt.timedelta(days=30)}
-        assert all(r["change_30d"] is None for r in page["items"])
+        assert all(r.change_30d is None for r in page["items"])
         folio = views.portfolio(p)
         assert folio["history_dates"] == [END - dt.timedelta(days=7), END]
         p.create_user("v@x.example", "viewer", PASSWORD)

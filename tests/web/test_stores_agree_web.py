@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.encoders import jsonable_encoder
 
 from stethoscope.model.presets import preset_text
 from stethoscope.service.web import model_page, today_page, views
@@ -45,6 +46,7 @@ def _pages(request: pytest.FixtureRequest, store: str, folder: Path) -> dict[str
             rows, total = p.task_worklist(filters, sort="arr", descending=True, limit=10)
             keys = ("account_id", "account_name", "arr", "score", "band", "rule", "title")
             out[name] = {"total": total, "rows": [[r[k] for k in keys] for r in rows]}
+    out = jsonable_encoder(out)  # as the pages answer with ?format=json
     # ids and times that differ by nature between two stores
     for key in ("inputs", "audit"):
         out["account"].pop(key)

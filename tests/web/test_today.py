@@ -16,14 +16,14 @@ from markupsafe import escape
 from stethoscope.model.loader import parse_model
 from stethoscope.model.presets import preset_text
 from stethoscope.model_words import change_reason, measure_value
-from stethoscope.rows import Change, ChangeLine, Explanation, MeasureLine
+from stethoscope.rows import BookRow, Change, ChangeLine, Explanation, MeasureLine
 from tests.web.conftest import PASSWORD, Book, Browser, user_name
 from tests.web.test_tasks import with_tasks
 
 
-def _book_of(book: Book, owner: str, day: dt.date) -> dict[str, dict[str, Any]]:
+def _book_of(book: Book, owner: str, day: dt.date) -> dict[str, BookRow]:
     rows = book.project.book_page(as_of=day, owner=owner, limit=10_000).items
-    return {r["account_id"]: r for r in rows}
+    return {r.account_id: r for r in rows}
 
 
 def _ids(html: str, kind: str) -> list[str]:
@@ -42,22 +42,22 @@ def test_today_lists_my_changes_tasks_and_renewals_as_the_store_has_them(fresh: 
     assert (data["owner"], data["as_of"], data["since"]) == (me, str(day), str(since))
     assert data["owned_accounts"] == p.accounts(owner=me, limit=1).total
 
-    def urgency(r: dict[str, Any]) -> tuple[Any, ...]:
-        return (-(r["arr"] or 0), r["renewal_date"] or dt.date.max, r["account_id"])
+    def urgency(r: BookRow) -> tuple[Any, ...]:
+        return (-(r.arr or 0), r.renewal_date or dt.date.max, r.account_id)
 
-    def moved(r: dict[str, Any], then: dict[str, Any]) -> bool:
-        scores = (r["score"], then["score"])
-        return r["band"] != then["band"] or (None not in scores and scores[0] < scores[1])
+    def moved(r: BookRow, then: BookRow) -> bool:
+        scores = (r.score, then.score)
+        return r.band != then.band or (None not in scores and scores[0] < scores[1])
 
     changed = sorted(
         (r for a, r in now.items() if a in before and moved(r, before[a])), key=urgency
     )
     assert changed, "the demo book has an account of this owner that moved this week"
-    assert [c["account_id"] for c in data["changes"]] == [r["account_id"] for r in changed]
+    assert [c["account_id"] for c in data["changes"]] == [r.account_id for r in changed]
     for c in data["changes"]:
         a = c["account_id"]
-        assert (c["band"], c["band_before"]) == (now[a]["band"], before[a]["band"])
-        assert c["change"] == pytest.approx(now[a]["score"] - before[a]["score"])
+        assert (c["band"], c["band_before"]) == (now[a].band, before[a].band)
+        assert c["change"] == pytest.approx(now[a].score - before[a].score)  # type: ignore[operator]
         # why, in words: the measure that moved it most the way it went, as it stands now
         why = p.explain_change(a, vs=since, as_of=day)
         if why.moved:
@@ -70,26 +70,26 @@ def test_today_lists_my_changes_tasks_and_renewals_as_the_store_has_them(fresh: 
 
     tasks = p.tasks(owner=me, status="open", limit=10_000)
     assert len(data["tasks"]) == len(tasks) > 0
-    arr = {t.account_id: p.account(t.account_id)["arr"] for t in tasks}  # type: ignore[index]
+    arr = {found.id: found.arr for t in tasks if (found := p.account(t.account_id))}
     expected = sorted(tasks, key=lambda t: (-(arr[t.account_id] or 0), t.due_on, t.id))
     assert [t["id"] for t in data["tasks"]] == [t.id for t in expected]
     for t in data["tasks"]:
         if t["account_id"] in now:
             scored = now[t["account_id"]]
-            assert (t["score"], t["band"]) == (scored["score"], scored["band"])
+            assert (t["score"], t["band"]) == (scored.score, scored.band)
 
     renewing = sorted(
         (
             r
             for r in now.values()
-            if r["band"] in ("red", "yellow")
-            and r["renewal_date"] is not None
-            and day < r["renewal_date"] <= day + dt.timedelta(days=90)
+            if r.band in ("red", "yellow")
+            and r.renewal_date is not None
+            and day < r.renewal_date <= day + dt.timedelta(days=90)
         ),
         key=urgency,
     )
     assert data["renewal_bands"] == ["red", "yellow"]
-    assert [r["account_id"] for r in data["renewals"]] == [r["account_id"] for r in renewing]
+    assert [r["account_id"] for r in data["renewals"]] == [r.account_id for r in renewing]
 
     # the page shows what its JSON twin has, in the same order, in the site's formats
     html = b.get("/today").text

@@ -258,13 +258,14 @@ def drain(
 ) -> Drained:
     """Send every delivery due at ``at`` (default now). ``con_lock`` is a context manager
     factory held while the store is used, and released while sending."""
-    from stethoscope.alerts.channels import ChannelError, send
-
     t = at or clock.now()
     with con_lock():
         rows = store.due(con, t)
     sent = failed = 0
     for group in _messages(rows):
+        # the channels (smtplib, email) only when there is something to send
+        from stethoscope.alerts.channels import ChannelError, send
+
         first = group[0]
         ids = [g["id"] for g in group]
         if len(group) == 1:

@@ -7,7 +7,6 @@ import sys
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
 from stethoscope.cli import output
 from stethoscope.cli.app import app, state
@@ -74,6 +73,8 @@ def keys_list(
             "No API keys." + ("" if all_ else " (--all shows revoked ones.)"), highlight=False
         )
         return
+    from rich.table import Table  # only for a command that prints one
+
     table = Table("id", "name", "role", "secret", "created", "by", "last used", "revoked")
     for k in keys:
         table.add_row(
@@ -114,6 +115,8 @@ def audit(
     if not entries:
         output.console.print("The audit log is empty.", highlight=False)
         return
+    from rich.table import Table  # only for a command that prints one
+
     table = Table("at", "actor", "action", "target", "detail")
     for e in entries:
         detail = json.dumps(e.detail, sort_keys=True, separators=(", ", ": "))
@@ -160,6 +163,8 @@ def forget(
         f"{_rows(sum(e.updated.values()))}. Recorded in the audit log as {e.reference}.",
         highlight=False,
     )
+    from rich.table import Table  # only for a command that prints one
+
     table = Table("table")
     table.add_column("deleted", justify="right")
     table.add_column("updated", justify="right")

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
-from rich.table import Table
 
 from stethoscope.cli import output
 from stethoscope.cli.app import app, state
@@ -16,6 +15,8 @@ from stethoscope.contract.schema import END_DATES, FORMATS, MODES, TABLES
 from stethoscope.errors import ConfigError
 
 if TYPE_CHECKING:
+    from rich.table import Table
+
     from stethoscope.contract.importer import EndDates, Mode
     from stethoscope.facade.protocol import Facade
 
@@ -247,6 +248,8 @@ def _read_model(model: dict[str, Any] | None) -> str:
 
 
 def _counts(counts: dict[str, int]) -> Table:
+    from rich.table import Table  # only for a command that prints one
+
     table = Table()
     table.add_column("table")
     table.add_column("rows", justify="right")

@@ -4,22 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    DownloadColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 
 from stethoscope.errors import StethoscopeError
 from stethoscope.progress import Progress as ProgressFn
+from stethoscope.progress import silent
+
+if TYPE_CHECKING:
+    from rich.progress import TaskID
 
 console = Console()
 err = Console(stderr=True)
@@ -43,7 +37,22 @@ def note(message: str) -> None:
 @contextmanager
 def progress_bar(unit: str = "rows") -> Iterator[ProgressFn]:
     """A callback ``(phase, done, total)`` drawing one bar per phase (a spinner when
-    the total is unknown). Quiet when stderr is not a terminal."""
+    the total is unknown). Quiet when stderr is not a terminal (a scheduled or scripted
+    command then does not import Rich's progress display either)."""
+    if not err.is_terminal:
+        yield silent
+        return
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
     amount = DownloadColumn() if unit == "bytes" else MofNCompleteColumn()
     with Progress(
         SpinnerColumn(),
@@ -54,7 +63,6 @@ def progress_bar(unit: str = "rows") -> Iterator[ProgressFn]:
         TimeRemainingColumn(),
         console=err,
         transient=True,
-        disable=not err.is_terminal,
     ) as bar:
         tasks: dict[str, TaskID] = {}
 

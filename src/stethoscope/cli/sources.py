@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
 from stethoscope.cli import output
 from stethoscope.cli.app import app, state
@@ -72,6 +71,8 @@ def sources_list() -> None:
             highlight=False,
         )
         return
+    from rich.table import Table  # only for a command that prints one
+
     table = Table(
         "source", "kind", "tables", "schedule", "state", "last sync", "rows", "error", "write-back"
     )

@@ -6,7 +6,6 @@ import sys
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
 from stethoscope.cli import output
 from stethoscope.cli.app import app, state
@@ -83,6 +82,8 @@ def users_list() -> None:
     if not users:
         output.console.print("No users.", highlight=False)
         return
+    from rich.table import Table  # only for a command that prints one
+
     table = Table("id", "name", "role", "created", "by", "disabled")
     for u in users:
         table.add_row(u.id, u.name, u.role, u.created_at, u.created_by, u.disabled_at or "")

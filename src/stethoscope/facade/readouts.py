@@ -16,7 +16,7 @@ from stethoscope.facade.kept import Kept
 if TYPE_CHECKING:
     from stethoscope.model.types import Model
     from stethoscope.readouts import Page
-    from stethoscope.rows import CurrentScore, HistoryRow
+    from stethoscope.rows import AccountRow, BookRow, CurrentScore, HistoryRow, ModelVersionRow
 
 
 class Readouts(ProjectCore):
@@ -76,7 +76,7 @@ class Readouts(ProjectCore):
         descending: bool = False,
         limit: int = 50,
         offset: int = 0,
-    ) -> Page[dict[str, Any]]:
+    ) -> Page[AccountRow]:
         """Accounts as imported, filtered; ``search`` is text in the name or id."""
         from stethoscope import readouts
 
@@ -92,13 +92,13 @@ class Readouts(ProjectCore):
                 offset=offset,
             )
 
-    def account(self, account_id: str) -> dict[str, Any] | None:
+    def account(self, account_id: str) -> AccountRow | None:
         from stethoscope import readouts
 
         with self._reading() as con:
             return readouts.account(con, account_id)
 
-    def accounts_now(self, version: str) -> Iterator[tuple[dict[str, Any], list[CurrentScore]]]:
+    def accounts_now(self, version: str) -> Iterator[tuple[AccountRow, list[CurrentScore]]]:
         """Every account with its current scores under the model ``version``, by id: what
         ``account`` and ``current_scores`` give one account at a time, in one read."""
         from stethoscope import readouts
@@ -143,7 +143,7 @@ class Readouts(ProjectCore):
                 offset=offset,
             )
 
-    def model_versions(self, *, limit: int = 50, offset: int = 0) -> Page[dict[str, Any]]:
+    def model_versions(self, *, limit: int = 50, offset: int = 0) -> Page[ModelVersionRow]:
         """The model versions that have scored, newest first."""
         from stethoscope import readouts
 
@@ -231,7 +231,7 @@ class Readouts(ProjectCore):
         descending: bool = False,
         limit: int = 50,
         offset: int = 0,
-    ) -> Page[dict[str, Any]]:
+    ) -> Page[BookRow]:
         """One page of the scored book as of a date: filtered, ``search`` in the name or
         id (any case), sorted; the rows of ``scores``, and how many match."""
         from stethoscope import overview, readouts

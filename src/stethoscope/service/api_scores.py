@@ -5,7 +5,7 @@ methods that the CLI's read-outs call (``scores``, ``explain``, ``diff``)."""
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Response
@@ -13,11 +13,13 @@ from pydantic import BaseModel, Field
 
 from stethoscope.errors import DataError, StethoscopeError
 from stethoscope.rows import (
+    AccountRow,
     Change,
     CurrentScore,
     Explanation,
     HistoryRow,
     ModelDiff,
+    ModelVersionRow,
     ScoreRow,
 )
 from stethoscope.service.api_common import (
@@ -46,21 +48,13 @@ ScoreSort = Literal["score", "name", "arr", "renewal_date", "change_7d", "change
 ScoreName = Annotated[str, Query(description="Which score of the model.")]
 
 
-class Account(BaseModel):
+class Account(AccountRow):
     """An account as imported (see the data contract's accounts table)."""
 
-    id: str
-    name: str
-    owner: str | None
-    segment: str | None
-    industry: str | None
-    plan: str | None
-    arr: float | None
-    seats: int | None
-    customer_since: date
-    renewal_date: date | None
-    parent_id: str | None
-    attributes: dict[str, Any] | None
+    # the API has never answered when an account's values took effect: it stays out of the
+    # JSON and of the published schema (pydantic's serialisation schema, which FastAPI
+    # publishes, leaves an excluded field out) until it is decided to show it
+    updated_at: datetime | None = Field(exclude=True)
 
 
 class AccountDetail(Account):
@@ -74,12 +68,9 @@ class ScorePage(Page[ScoreRow]):
     model_version: str
 
 
-class ModelVersion(BaseModel):
-    version: str
-    name: str
+class ModelVersion(ModelVersionRow):
+    # the store keeps times in UTC without a zone; the API says it (api_common.UtcDateTime)
     created_at: UtcDateTime = Field(description="When it first scored.")
-    scored_from: date | None = Field(description="First date its successful runs scored.")
-    scored_to: date | None = Field(description="Last date its successful runs scored.")
     active: bool = Field(description="Whether it is the project's model file now.")
 
 
@@ -92,11 +83,13 @@ class ActiveModel(BaseModel):
     scored_to: date | None = Field(description="Latest date scored under it; null if none.")
 
 
-def encode_detail(account: dict[str, Any], scores: list[CurrentScore], version: str) -> bytes:
+def encode_detail(account: AccountRow, scores: list[CurrentScore], version: str) -> bytes:
     """The body of ``GET /api/accounts/{id}``: an account as ``Project.account`` gives it,
     its current scores (``Project.current_scores``), the model version now."""
-    detail = AccountDetail(**account, model_version=version, scores=scores)
-    return detail.model_dump_json().encode()
+    # the row's __dict__, not dict(row) (iterated in Python) nor model_construct: 7.5 µs an
+    # account against 15 and 17.5 (measured), and the read model encodes every account
+    detail = {**vars(account), "model_version": version, "scores": scores}
+    return AccountDetail.model_validate(detail).model_dump_json().encode()
 
 
 router = APIRouter(
@@ -116,7 +109,7 @@ def _model_with(project: Project, score: str) -> Model:
     return m
 
 
-def _known(project: Project, account_id: str) -> dict[str, Any]:
+def _known(project: Project, account_id: str) -> AccountRow:
     found = project.account(account_id)
     if found is None:
         raise not_found("account", account_id, ["path", "account_id"])
@@ -146,7 +139,9 @@ def accounts(
         limit=limit,
         offset=offset,
     )
-    return Page[Account](**page(Account, got.items, got.total, limit, offset))
+    # their fields: pydantic validates a model's own instances, not its parent's
+    items = [vars(r) for r in got.items]
+    return Page[Account](**page(Account, items, got.total, limit, offset))
 
 
 @router.get("/accounts/{account_id}", tags=["accounts"], response_model=AccountDetail)
@@ -267,7 +262,7 @@ def models(project: ProjectDep, limit: Limit = 50, offset: Offset = 0) -> Page[M
     except StethoscopeError:
         active = None  # a broken model file is no reason not to list the stored ones
     got = project.model_versions(limit=limit, offset=offset)
-    rows = [r | {"active": r["version"] == active} for r in got.items]
+    rows = [vars(r) | {"active": r.version == active} for r in got.items]
     return Page[ModelVersion](**page(ModelVersion, rows, got.total, limit, offset))
 
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from stethoscope.errors import StethoscopeError
-from stethoscope.rows import CurrentScore
+from stethoscope.rows import AccountRow, CurrentScore
 
 if TYPE_CHECKING:
     from stethoscope.project import Project
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # an account as `Project.account` gives it, its current scores, the model version -> JSON
-Encode = Callable[[dict[str, Any], list[CurrentScore], str], bytes]
+Encode = Callable[[AccountRow, list[CurrentScore], str], bytes]
 
 
 @dataclass(frozen=True)
@@ -132,7 +132,7 @@ class ReadModel:
         generation = self.project.generation  # before the read: see the module doc
         version = self.project.load_model().version
         bodies = {
-            account["id"]: self.encode(account, scores, version)
+            account.id: self.encode(account, scores, version)
             for account, scores in self.project.accounts_now(version)
         }
         seconds = time.monotonic() - started

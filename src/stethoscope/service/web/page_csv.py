@@ -28,6 +28,8 @@ from stethoscope.service.web.timing import TimedRoute
 from stethoscope.store.worklist import Filters
 
 if TYPE_CHECKING:
+    from stethoscope.rows import BookRow, Row
+
     Table = tuple[list[str], list[list[Any]]]
 
 # the most accounts one CSV of the listing holds (the 100k book's whole red band fits)
@@ -39,6 +41,11 @@ router = APIRouter(include_in_schema=False, route_class=TimedRoute)
 
 def _rows(rows: Sequence[dict[str, Any]], keys: Sequence[str]) -> Table:
     return list(keys), [[r.get(k) for k in keys] for r in rows]
+
+
+def _fields(rows: Sequence[Row], names: Sequence[str]) -> Table:
+    """A table of typed rows (stethoscope.rows): some of their fields."""
+    return list(names), [[getattr(r, n) for n in names] for r in rows]
 
 
 def _answer(page: str, name: str, tables: dict[str, Callable[[], Table]], table: str) -> Response:
@@ -68,11 +75,11 @@ def accounts_csv(
 ) -> Response:
     """Every account the Accounts page's filters find (at most ``CSV_ROWS``), in its order."""
     day = project.latest_as_of()
-    items: list[dict[str, Any]] = []
+    items: list[BookRow] = []
     if day is not None:
         items = project.book_page(as_of=day, **filters.query(user.name), limit=CSV_ROWS).items
     name = f"accounts-{day}" + ("-mine" if filters.mine else "")
-    return week_view.csv_response(name, _rows(items, ACCOUNT_KEYS))
+    return week_view.csv_response(name, _fields(items, ACCOUNT_KEYS))
 
 
 @router.get("/export/accounts/{account_id}")
@@ -188,7 +195,7 @@ def model_csv(project: ProjectDep, user: SignedIn, table: str = "") -> Response:
             [i | {"choices": "; ".join(i["choices"])} for i in m["inputs"]],
             ("name", "kind", "minimum", "maximum", "choices", "expires_days", "description"),
         ),
-        "versions": lambda: _rows(
+        "versions": lambda: _fields(
             data["versions"], ("version", "name", "created_at", "scored_from", "scored_to")
         ),
     }

@@ -12,7 +12,7 @@ form as sent and every problem named by its field; a good one redirects to the p
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Request
@@ -26,6 +26,7 @@ from stethoscope.service.web.account_again import account_again
 from stethoscope.service.web.timing import TimedRoute
 
 if TYPE_CHECKING:
+    from stethoscope.rows import AccountRow
     from stethoscope.store.users import User
 
 FIELDS = ("kind", "occurred_at", "contact_id", "note", "next_step", "due_on")
@@ -35,9 +36,9 @@ router = APIRouter(include_in_schema=False, route_class=TimedRoute)
 
 # what account.html needs of its other forms when this one answers the page (and
 # ``account_tasks``, the worklist's section)
-def may_log(user: User, account: dict[str, Any], may_edit: bool) -> bool:
+def may_log(user: User, account: AccountRow, may_edit: bool) -> bool:
     """An editor may log a touchpoint with any account; anyone with the account they own."""
-    return may_edit or (bool(account.get("owner")) and account["owner"] == user.name)
+    return may_edit or (bool(account.owner) and account.owner == user.name)
 
 
 def _parse(fields: dict[str, str]) -> tuple[dt.datetime | None, dt.date | None]:

@@ -16,6 +16,7 @@ from stethoscope.service.schedule import next_run
 if TYPE_CHECKING:
     from stethoscope.model.types import Model
     from stethoscope.project import Project
+    from stethoscope.rows import BookRow
 
 # sorts of the accounts page: those of the scored book (readouts.SORTS)
 SORTS = ("score", "name", "arr", "renewal_date", "change_7d", "change_30d", "coverage")
@@ -184,7 +185,7 @@ def accounts(
     model = project.load_model()
     day = project.latest_as_of()
     filters: dict[str, Any] = {"band": band, "owner": owner, "segment": segment}
-    items: list[dict[str, Any]] = []
+    items: list[BookRow] = []
     total = 0
     page = max(page, 1)
     offset = (page - 1) * PAGE_SIZE
@@ -289,7 +290,7 @@ def account(
         for r in project.inputs(account_id)
     ]
     declared = model_words.declared_inputs(model)
-    versions = {v["version"]: v for v in project.model_versions(limit=100).items}
+    versions = {v.version: v for v in project.model_versions(limit=100).items}
     older: dict[str, list[dict[str, Any]]] = {}
     for r in mine:
         if r["model_version"] != model.version:
@@ -299,12 +300,13 @@ def account(
     markers = []
     for version in dict.fromkeys(r["model_version"] for r in mine):
         first = min(r["as_of"] for r in mine if r["model_version"] == version)
-        v = versions.get(version, {})
+        stored = versions.get(version)
+        name = stored.name if stored else None
         markers.append(
             {
                 "as_of": first,
                 "version": version,
-                "label": f"{v.get('name') or 'model'} {version[:8]}",
+                "label": f"{name or 'model'} {version[:8]}",
                 "current": version == model.version,
             }
         )
