@@ -60,9 +60,14 @@ class Target:
     def __init__(self, tables: BaseBackend, name: str) -> None:
         self._tables = tables
         self.name = name
+        # each table's schema is read once per compile: a model reads events in most of
+        # its scans, and each read asked the store again (a twentieth of a compile)
+        self._read: dict[str, ir.Table] = {}
 
     def table(self, name: str) -> ir.Table:
-        return self._tables.table(name)
+        if name not in self._read:
+            self._read[name] = self._tables.table(name)
+        return self._read[name]
 
 
 def param(name: str, dtype: type, dialect: str) -> Any:
@@ -98,6 +103,13 @@ def param(name: str, dtype: type, dialect: str) -> Any:
 
 def to_sql(expr: ir.Expr, dialect: str) -> str:
     """The SQL of ``expr`` for ``dialect`` (an Ibis backend name), as the module doc says."""
+    from stethoscope.engine.merge_cost import counting_once
+
+    with counting_once():
+        return _to_sql(expr, dialect)
+
+
+def _to_sql(expr: ir.Expr, dialect: str) -> str:
     import ibis
 
     if dialect == "postgres":
