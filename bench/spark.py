@@ -78,9 +78,6 @@ def child(args: argparse.Namespace) -> None:
         if args.child == "duckdb":
             p.store.con.execute(f"SET threads = {int(args.cores)}").fetchall()
         else:
-            # the store only receives the frames; DuckDB's default cap (80% of the RAM) let
-            # its cache of a 1M-account backfill's uncommitted rows reach 8 GB beside the JVM
-            p.store.con.execute("SET memory_limit = '3GB'").fetchall()
             t, c = time.perf_counter(), _cpu_now()
             p._compute_engine()  # the session
             out["session"] = time.perf_counter() - t
