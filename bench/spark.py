@@ -99,13 +99,14 @@ def measure(engine: str, cores: int, folder: Path, step: str, days: int) -> dict
     cmd = [sys.executable, __file__, "--child", engine, "--cores", str(cores)]
     cmd += ["--folder", str(folder), "--step", step, "--days", str(days)]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
-    peak, cpu, loads = 0, {}, [os.getloadavg()[0]]
+    peak, own, cpu, loads = 0, 0, {}, [os.getloadavg()[0]]
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak, own
         while proc.poll() is None:
             tree = _tree(proc.pid)
             peak = max(peak, sum(rss for rss, _ in tree.values()))
+            own = max(own, tree.get(proc.pid, (0, 0.0))[0])  # the store's process alone
             cpu.update({p: c for p, (_, c) in tree.items()})  # each process's latest
             loads.append(os.getloadavg()[0])
             time.sleep(0.2)
@@ -122,6 +123,7 @@ def measure(engine: str, cores: int, folder: Path, step: str, days: int) -> dict
         "cores": cores,
         "step": step,
         "peak_mb": peak / 2**20,
+        "store_peak_mb": own / 2**20,
         # sampled: each process's last 0.2 s is missing, a few tenths in minutes
         "tree_cpu": sum(cpu.values()),
         "load": [loads[0], max(loads), os.getloadavg()[0]],
@@ -191,7 +193,8 @@ def show(r: dict[str, Any], days: int) -> str:
     return (
         f"{r['engine']:6} {r['cores']} core(s), {what}: {r['seconds']:8.1f} s, "
         f"CPU {r['cpu']:8.1f} s (tree {r['tree_cpu']:.1f} s), peak {r['peak_mb']:,.0f} MB"
-        f"{session}; load {low:.1f} at start, up to {high:.1f}, {end:.1f} at end"
+        f" (the store's process {r['store_peak_mb']:,.0f} MB){session}; "
+        f"load {low:.1f} at start, up to {high:.1f}, {end:.1f} at end"
     )
 
 
