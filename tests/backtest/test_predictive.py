@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from bench.predictive import run_seed
 
 # a random book small enough for the suite (about 15 s); the bench's books are 2,000
 ACCOUNTS = 800
@@ -21,6 +20,8 @@ SEED = 1
 
 @pytest.fixture(scope="module")
 def result(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    from bench.predictive import run_seed  # scikit-learn and SciPy: not at collection
+
     return run_seed(SEED, ACCOUNTS, 12, Path(tmp_path_factory.mktemp("predictive")))
 
 

@@ -12,7 +12,6 @@ import duckdb
 import numpy as np
 import pyarrow.parquet as pq
 import pytest
-from sklearn.metrics import roc_auc_score
 
 from stethoscope.contract.demo import BookInfo, generate_book
 from stethoscope.contract.demo_causes import POOL, draw_causes, read_causes
@@ -273,6 +272,8 @@ def test_load_demo_upserts_the_changes(
 
 
 def test_the_oracle_learns_the_drawn_causes_out_of_time(drawn: BookInfo) -> None:
+    from sklearn.metrics import roc_auc_score  # 1.9 s to import: here, not at collection
+
     assert drawn.causes
     causes = read_causes(drawn.causes)
     con = connect_book(drawn.paths["events"].parent)

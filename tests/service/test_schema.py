@@ -9,17 +9,20 @@ import datetime as dt
 import itertools
 import os
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import pytest
-import schemathesis
-from hypothesis import given, settings
-from schemathesis import Case, GenerationMode, checks
 
 from stethoscope.model.presets import preset_text
 from stethoscope.project import Project
 from stethoscope.service.app import create_app
 from tests.service.conftest import TOKEN, bearer
 from tests.serving import InThread
+
+if TYPE_CHECKING:
+    # imported where used: 1 s of imports for each process that collects this file
+    import schemathesis
+    from schemathesis import Case
 
 END = dt.date(2025, 6, 30)
 # generated requests per operation and generation mode: 6 (about 500 requests over 82
@@ -28,16 +31,12 @@ END = dt.date(2025, 6, 30)
 # by hand
 EXAMPLES = int(os.environ.get("STETHOSCOPE_SCHEMA_EXAMPLES", "6"))
 FRAMING = ("content-length", "transfer-encoding")
-CHECKS = [
-    checks.not_a_server_error,
-    checks.status_code_conformance,
-    checks.content_type_conformance,
-    checks.response_schema_conformance,
-]
 
 
 @pytest.fixture(scope="module")
 def api_schema(tmp_path_factory: pytest.TempPathFactory) -> Iterator[schemathesis.BaseSchema]:
+    import schemathesis
+
     folder = tmp_path_factory.mktemp("schema-book")
     (folder / "stethoscope.toml").write_text('database_url = "stethoscope.duckdb"\n')
     (folder / "model.yaml").write_text(preset_text("successscore"))
@@ -52,6 +51,15 @@ def api_schema(tmp_path_factory: pytest.TempPathFactory) -> Iterator[schemathesi
 def test_every_operation_conforms_to_schema(
     api_schema: schemathesis.BaseSchema, subtests: pytest.Subtests
 ) -> None:
+    from hypothesis import given, settings
+    from schemathesis import GenerationMode, checks
+
+    every = [
+        checks.not_a_server_error,
+        checks.status_code_conformance,
+        checks.content_type_conformance,
+        checks.response_schema_conformance,
+    ]
     # the lazy pytest integration (schemathesis.pytest.from_fixture) fails on pytest 9:
     # each operation runs as a subtest of this test instead
     schema = (
@@ -75,7 +83,7 @@ def test_every_operation_conforms_to_schema(
             # refuses a malformed one (400, text/plain) before any application runs
             for framing in FRAMING:
                 case.headers.pop(framing, None)
-            case.call_and_validate(headers=bearer(TOKEN), checks=CHECKS)
+            case.call_and_validate(headers=bearer(TOKEN), checks=every)
 
         with subtests.test(operation.label, mode=mode.value):
             conforms()
