@@ -6,8 +6,9 @@ literals as doubles, and take their run parameters as each backend knows them.""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import importlib.util
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -37,11 +38,19 @@ def golden(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Project]:
         yield p
 
 
-def _compiled(p: Project, dialect: str) -> list[str]:
-    model = p.load_model()
-    backfill = runner.backfill_sql(p.store.con, model, dialect=dialect)
-    frame = runner.frame_sql(p.store.con, model, keep=False, dialect=dialect)
-    return [frame, backfill.frame, *(x for _, x in backfill.stages)]
+@pytest.fixture(scope="module")
+def compiled(golden: Project) -> Callable[[str], list[str]]:
+    """compiled(dialect) -> the golden model's frame, backfill frame and stages in that
+    dialect, compiled once for the module (1-2 s a dialect)."""
+
+    @functools.cache
+    def texts(dialect: str) -> list[str]:
+        model = golden.load_model()
+        backfill = runner.backfill_sql(golden.store.con, model, dialect=dialect)
+        frame = runner.frame_sql(golden.store.con, model, keep=False, dialect=dialect)
+        return [frame, backfill.frame, *(x for _, x in backfill.stages)]
+
+    return texts
 
 
 def _calls(sql: str, dialect: str) -> set[str]:
@@ -50,8 +59,10 @@ def _calls(sql: str, dialect: str) -> set[str]:
 
 
 @pytest.mark.parametrize("dialect", [SPARK, *LITERAL])
-def test_the_frame_compiles_without_udfs(golden: Project, dialect: str) -> None:
-    texts = _compiled(golden, dialect)
+def test_the_frame_compiles_without_udfs(
+    compiled: Callable[[str], list[str]], dialect: str
+) -> None:
+    texts = compiled(dialect)
     assert len(texts) >= 3  # the golden model's backfill stages scans
     for sql in texts:
         calls = _calls(sql, dialect)
@@ -59,9 +70,9 @@ def test_the_frame_compiles_without_udfs(golden: Project, dialect: str) -> None:
         assert "udf" not in sql.lower()
 
 
-def test_spark_reads_session_variables_and_doubles(golden: Project) -> None:
+def test_spark_reads_session_variables_and_doubles(compiled: Callable[[str], list[str]]) -> None:
     pytest.importorskip("pyspark")
-    sql = runner.frame_sql(golden.store.con, golden.load_model(), keep=False, dialect="pyspark")
+    sql = compiled("pyspark")[0]
     tree = sqlglot.parse_one(sql, dialect="spark")
     assert "system.session.stethoscope_as_of" in sql
     assert "getvariable" not in sql.lower()
@@ -80,9 +91,9 @@ def test_spark_reads_session_variables_and_doubles(golden: Project) -> None:
 
 @pytest.mark.parametrize("dialect", LITERAL)
 def test_a_backend_without_variables_gets_the_date_as_a_literal(
-    golden: Project, dialect: str
+    compiled: Callable[[str], list[str]], dialect: str
 ) -> None:
-    sql = runner.frame_sql(golden.store.con, golden.load_model(), keep=False, dialect=dialect)
+    sql = compiled(dialect)[0]
     assert "getvariable" in sql.lower()  # compiled once, per model, with its parameters
     bound = dialects.bind(
         sql, dialect, {dialects.AS_OF: dt.date(2024, 6, 30), dialects.RUN_ID: "r-1"}
