@@ -592,3 +592,37 @@ def test_times_and_dates_outside_their_window_are_refused(
         ("customer_since", "expected a date from 1900-01-01 to 2199-12-31, got '0024-01-01'"),
         ("renewal_date", "expected a date from 1900-01-01 to 2199-12-31, got '9999-12-31'"),
     ]
+
+
+def test_an_import_keeps_no_batch_it_has_typed(
+    with_accounts: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file is typed batch by batch in the import's one transaction: what is held of it
+    while it is read stays about one batch, however many batches the file has."""
+    import gc
+
+    n, batch = 60_000, 3_000
+    monkeypatch.setattr(readers, "BATCH_ROWS", batch)
+    t = pa.table(
+        {
+            "account_id": pa.array([f"a{1 + i % 2}" for i in range(n)]),
+            "event": pa.array([f"event number {i} of the file" for i in range(n)]),
+            "timestamp": pa.array([datetime(2024, 5, 1, 12)] * n, pa.timestamp("us")),
+        }
+    )
+    pq.write_table(t, tmp_path / "events.parquet", row_group_size=batch)
+    del t
+    gc.collect()
+    before = pa.total_allocated_bytes()
+    held: list[int] = []
+
+    def tick(phase: str, done: int, total: int) -> None:
+        if phase == "reading":
+            gc.collect()
+            held.append(pa.total_allocated_bytes() - before)
+
+    r = with_accounts.import_file("events", tmp_path / "events.parquet", progress=tick)
+    assert (r.rows_read, r.rows_loaded) == (n, n)
+    assert len(held) >= 10, held  # read in many batches
+    # a view on each batch kept all of them (about 20 batches' bytes) until the commit
+    assert held[-1] < 3 * max(held[0], 1), held

@@ -51,6 +51,7 @@ from stethoscope.contract.schema import (
 from stethoscope.contract.schema import table as get_table
 from stethoscope.errors import DataError, Problem
 from stethoscope.progress import Progress, silent
+from stethoscope.store import batches
 
 if TYPE_CHECKING:
     import duckdb
@@ -334,14 +335,15 @@ def _import(
         if EXTRAS in batch.schema.names:
             extras = "struct" if pa.types.is_struct(batch.schema.field(EXTRAS).type) else "text"
         # one pass: type every value and list what is wrong with it
-        stage.register(_BATCH, batch)
+        # (through a stream: a view on the batch itself would keep every batch of the
+        # file alive until the import's transaction ends, store.batches)
         select = _typed_select(table, present, extras, end_dates)
-        if not typed:
-            stage.execute(f"CREATE TEMP TABLE {_TYPED} AS {select}")
-            typed = True
-        else:
-            stage.execute(f"INSERT INTO {_TYPED} {select}")
-        stage.unregister(_BATCH)
+        with batches.viewed(stage, _BATCH, batch):
+            if not typed:
+                stage.execute(f"CREATE TEMP TABLE {_TYPED} AS {select}")
+                typed = True
+            else:
+                stage.execute(f"INSERT INTO {_TYPED} {select}")
         rows_read += batch.num_rows
         tick("reading", done, src.total)
     if typed:

@@ -4,16 +4,19 @@ Columns go by name, into the table's own types: a run computed on Spark stores t
 columns, typed the same, as one computed by the store itself (``runner``). On DuckDB the
 batch is read in place (a view on the Arrow data); on Postgres it is copied in (COPY).
 
-On DuckDB the view is on a stream of the batch, not on the batch itself. A view dropped
-inside a transaction stays in DuckDB's catalog until the transaction ends (it could be
-rolled back), and with it the object it was made on: a view on the batch kept every batch
-of a run's transaction alive, 0.3-0.5 GB a date at a million accounts, all outside DuckDB's
-memory_limit. A drained stream holds nothing (docs/concepts/scale.md).
+On DuckDB the view is on a stream of the batch, not on the batch itself (``viewed``). A
+view dropped inside a transaction stays in DuckDB's catalog until the transaction ends (it
+could be rolled back), and with it the object it was made on: a view on the batch kept
+every batch of a run's transaction alive, 0.3-0.5 GB a date at a million accounts, all
+outside DuckDB's memory_limit; an import kept every batch of its file. A drained stream
+holds nothing.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
 from stethoscope.contract.schema import q
 from stethoscope.store.database import PostgresConnection
@@ -24,6 +27,19 @@ if TYPE_CHECKING:
     from stethoscope.store.database import Connection
 
 _BATCH = "stethoscope_batch"
+
+
+@contextmanager
+def viewed(con: Any, name: str, batch: pa.RecordBatch) -> Iterator[None]:
+    """``batch`` as the view ``name`` on the DuckDB connection ``con``, for one query that
+    reads it once; a transaction around it keeps nothing of the batch once it is read."""
+    import pyarrow as pa
+
+    con.register(name, pa.RecordBatchReader.from_batches(batch.schema, [batch]))
+    try:
+        yield
+    finally:
+        con.unregister(name)
 
 
 def insert(con: Connection, table: str, batch: pa.RecordBatch) -> int:
@@ -40,12 +56,6 @@ def insert(con: Connection, table: str, batch: pa.RecordBatch) -> int:
             for row in zip(*columns, strict=True):
                 copy.write_row(row)
         return int(batch.num_rows)
-    import pyarrow as pa
-
-    stream = pa.RecordBatchReader.from_batches(batch.schema, [batch])
-    con.register(_BATCH, stream)  # type: ignore[attr-defined]
-    try:
+    with viewed(con, _BATCH, batch):
         con.execute(f"INSERT INTO {q(table)} BY NAME SELECT * FROM {_BATCH}").fetchall()
-    finally:
-        con.unregister(_BATCH)  # type: ignore[attr-defined]
     return int(batch.num_rows)
