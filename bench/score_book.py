@@ -567,12 +567,18 @@ def main() -> None:
     ap.add_argument("--activity", type=float, default=0.07)
     ap.add_argument("--days", type=int, default=30)
     ap.add_argument("--repeat", type=int, default=3, help="best of this many (default 3)")
+    ap.add_argument(
+        "--startup", action="store_true", help="measure only the fixed start-up of a CLI run"
+    )
     ap.add_argument("--build-only", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
     end = dt.date(2026, 6, 30)
     folder = OUT / f"book-{args.accounts}-{args.activity}"
     if args.build_only:
         build(folder, args.accounts, args.activity, end)
+        return
+    if args.startup:
+        startup(end, args.repeat)
         return
     # build in a child too: a process forked from a big parent inherits its peak memory
     subprocess.run(
