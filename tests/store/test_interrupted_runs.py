@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -141,3 +142,65 @@ def test_this_process_own_running_row_is_not_taken_for_dead(tmp_path: Path) -> N
         )
     with Project.open(tmp_path) as p:
         assert [r.status for r in p.runs()] == ["running"]
+
+
+# a process that holds the run lock and is killed in the middle of a long statement
+IN_A_STATEMENT = """
+import sys
+from stethoscope.store.database import connect_postgres, run_lock
+
+con = connect_postgres(sys.argv[1])
+with run_lock(con):
+    print("locked", flush=True)
+    con.execute("SELECT pg_sleep(300)").fetchall()
+"""
+
+
+@pytest.mark.postgres
+def test_a_run_killed_in_a_statement_frees_the_run_lock_within_seconds(
+    new_postgres_database: Any,
+) -> None:
+    """The server notices within a second that the statement's process is gone
+    (client_connection_check_interval): it stops the statement and frees the run lock,
+    rather than scoring on for nobody while every next run is refused."""
+    import time
+
+    from stethoscope.errors import RunInProgressError
+    from stethoscope.store.database import connect_postgres, run_lock
+
+    url = new_postgres_database(empty=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", IN_A_STATEMENT, url], stdout=subprocess.PIPE, text=True
+    )
+    assert proc.stdout is not None
+    assert proc.stdout.readline() == "locked\n"
+    con = connect_postgres(url)
+    try:
+        for _ in range(100):  # the statement has started
+            active = con.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' "
+                "AND query LIKE 'SELECT pg_sleep(300)%'"
+            ).fetchone()
+            if active == (1,):
+                break
+            time.sleep(0.05)
+        assert active == (1,)
+        with pytest.raises(RunInProgressError), run_lock(con):
+            pass
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+        killed = time.monotonic()
+        while True:
+            try:
+                with run_lock(con):
+                    break
+            except RunInProgressError:
+                assert time.monotonic() - killed < 10, "the killed statement still holds it"
+                time.sleep(0.1)
+        assert con.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'SELECT pg_sleep(300)%'"
+        ).fetchone() == (0,)
+    finally:
+        proc.kill()
+        proc.communicate()
+        con.close()

@@ -211,6 +211,10 @@ SESSION_OPTIONS = (
 )
 
 
+# how often (ms) a session's statement checks that its client is still there (Postgres 14+)
+_CLIENT_CHECK_MS = 1000
+
+
 def postgres_conninfo(url: str) -> str:
     """A libpq connection string of a database URL (``postgresql+psycopg://`` too)."""
     if url.startswith("postgresql+"):
@@ -232,9 +236,15 @@ def connect_postgres(url: str, *, application: str = "stethoscope") -> PostgresC
 
     def open_session(error: type[StoreError]) -> psycopg.Connection[Any]:
         try:
-            return psycopg.connect(
+            raw = psycopg.connect(
                 conninfo, autocommit=True, application_name=application, options=SESSION_OPTIONS
             )
+            if raw.info.server_version >= 140000:
+                # a statement whose process died (a killed `stethoscope run`) stops within a
+                # second, rolling back and freeing the run lock; without this the server
+                # noticed only when the statement ended, minutes later on a large book
+                raw.execute(f"SET client_connection_check_interval = {_CLIENT_CHECK_MS}")
+            return raw
         except psycopg.Error as e:
             raise error(
                 f"cannot connect to the Postgres store: {str(e).strip()}",
