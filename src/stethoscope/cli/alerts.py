@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.table import Table
 
 from stethoscope.cli import output
 from stethoscope.cli.app import app, state
@@ -58,6 +57,8 @@ def _date(text: str | None, option: str) -> dt.date | None:
 def _print(rows: Sequence[BaseModel], columns: list[str], as_json: bool, empty: str) -> None:
     """Rows as JSON (every field), or as a table of ``columns``, fields of the rows' type
     (stethoscope.rows)."""
+    from rich.table import Table  # only for a command that prints one
+
     if as_json:
         output.console.print_json(json.dumps([r.model_dump() for r in rows], default=str))
         return
@@ -102,6 +103,8 @@ def alerts_init(
 def alerts_validate() -> None:
     """Check the alert rules against the model: every problem at once, at file:line; then a
     dry run: how many accounts each rule fires on at the latest scored date."""
+    from rich.table import Table  # only for a command that prints one
+
     with _connect() as project:
         rules = project.alert_rules()
         previews = project.preview_alerts()

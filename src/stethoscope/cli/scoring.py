@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
 
 from stethoscope.cli import output
 from stethoscope.cli.app import app, state
@@ -148,6 +147,8 @@ def run(
 @app.command()
 def runs(limit: Annotated[int, typer.Option(min=1)] = 20) -> None:
     """Recent runs with their status, dates and errors."""
+    from rich.table import Table  # only for a command that prints one
+
     with _connect() as project:
         rows = project.runs(limit)
     t = Table("run", "status", "as of", "accounts", "started", "model", "trigger", "error")
@@ -182,6 +183,8 @@ def scores(
     model: ModelOpt = None,
 ) -> None:
     """The scored book: score, band, trend and coverage per account."""
+    from rich.table import Table  # only for a command that prints one
+
     if format not in ("table", "json", "csv"):
         raise typer.BadParameter("expected table, json or csv", param_hint="--format")
     with _connect() as project:
@@ -281,6 +284,8 @@ def _print(data: dict[str, Any], format: str) -> None:
 
 
 def _show(e: Explanation) -> None:
+    from rich.table import Table  # only for a command that prints one
+
     title = (
         f"{e.account_name or e.account_id} ({e.account_id}), {e.score_name} as of "
         f"{e.as_of}: {_num(e.score)} {e.band or 'unknown'}"
@@ -335,6 +340,8 @@ def _signed(x: float | None) -> str:
 
 
 def _show_change(c: Change) -> None:
+    from rich.table import Table  # only for a command that prints one
+
     t = Table(
         "measure",
         "value then",
@@ -419,6 +426,8 @@ def diff(
 ) -> None:
     """What a model change does to the book: accounts changing band, and the largest
     movers, scored on the same data as of the same date."""
+    from rich.table import Table  # only for a command that prints one
+
     with _connect() as project:
         d = project.diff(old, new, as_of=_day(as_of), score=score, top=top)
     output.console.print(
