@@ -9,7 +9,6 @@ import itertools
 import json
 import math
 from collections import defaultdict
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,17 +17,15 @@ import pytest
 
 from stethoscope.model.presets import list_presets, preset_text
 from stethoscope.project import Project
-from tests.conftest import cli
+from tests.conftest import DemoBook, cli
 
 END = dt.date(2025, 6, 30)
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    folder = tmp_path_factory.mktemp("demo")
-    with Project.open(folder) as p:
-        p.load_demo(accounts=300, months=12, end=END)
-    return folder
+def demo(tmp_path_factory: pytest.TempPathFactory, demo_book: DemoBook) -> Path:
+    # the same book as the other of test_backtest_demo and test_presets_on_demo: made once
+    return demo_book(tmp_path_factory.mktemp("demo"), accounts=300, months=12, end=END)
 
 
 def _rows(obs: dict[str, Any]) -> list[dict[str, Any]]:

@@ -17,7 +17,7 @@ from stethoscope.backtest.observations import observe
 from stethoscope.model.loader import load_model
 from stethoscope.model.types import Thresholds
 from stethoscope.project import Project
-from tests.backtest.conftest import DemoBook
+from tests.conftest import DemoBook
 
 END = dt.date(2025, 6, 30)
 MODEL = """\

@@ -24,8 +24,7 @@ from stethoscope.errors import DataError
 from stethoscope.model.loader import parse_model
 from stethoscope.project import Project
 from stethoscope.steps import backward, parse_step
-from tests.backtest.conftest import DemoBook
-from tests.conftest import cli
+from tests.conftest import DemoBook, cli
 
 END = dt.date(2025, 6, 30)
 TO = dt.date(2025, 1, 31)

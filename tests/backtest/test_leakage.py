@@ -20,7 +20,7 @@ from stethoscope.backtest.observations import observe
 from stethoscope.contract.schema import TABLES, q
 from stethoscope.model.presets import preset_text
 from stethoscope.project import Project
-from tests.backtest.conftest import DemoBook
+from tests.conftest import DemoBook
 
 END = dt.date(2025, 6, 30)
 START = END - dt.timedelta(days=365)

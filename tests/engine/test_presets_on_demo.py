@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,16 +11,15 @@ from stethoscope.engine.explain import explain_row
 from stethoscope.model.presets import list_presets, preset_text
 from stethoscope.project import Project
 from stethoscope.store.results import detail_table, row_dicts
+from tests.conftest import DemoBook
 
 END = dt.date(2025, 6, 30)
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    folder = tmp_path_factory.mktemp("demo")
-    with Project.open(folder) as p:
-        p.load_demo(accounts=300, months=12, end=END)
-    return folder
+def demo(tmp_path_factory: pytest.TempPathFactory, demo_book: DemoBook) -> Path:
+    # the same book as the other of test_backtest_demo and test_presets_on_demo: made once
+    return demo_book(tmp_path_factory.mktemp("demo"), accounts=300, months=12, end=END)
 
 
 @pytest.mark.parametrize("preset", list_presets())
