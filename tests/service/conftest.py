@@ -15,6 +15,7 @@ from httpx import Response
 from stethoscope.model.presets import preset_text
 from stethoscope.project import Project
 from stethoscope.service.app import create_app
+from tests.conftest import built_once
 
 with warnings.catch_warnings():
     # Starlette asks for the httpx2 fork for its test client; httpx still works, and is
@@ -72,18 +73,21 @@ START = END - dt.timedelta(days=30)
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def built(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
     """The scored book, closed: each fixture below works on its own copy of it. Built once
-    for the session (3-4 s), not once per module that reads it (test_api, test_metrics,
-    test_read_model): no test opens this folder itself."""
-    folder = tmp_path_factory.mktemp("api-book")
+    for the test run (3-4 s), not once per module that reads it (test_api, test_metrics,
+    test_read_model) nor per process; the dashboard's book starts from it (tests/web): no
+    test opens this folder itself."""
+    return built_once(tmp_path_factory, worker_id, "api-book", build_api_book)
+
+
+def build_api_book(folder: Path) -> None:
     (folder / "stethoscope.toml").write_text('database_url = "stethoscope.duckdb"\n')
     (folder / "model.yaml").write_text(preset_text("successscore"))
     with Project.open(folder) as p:
         p.load_demo(accounts=40, months=4, end=END)
         p.run(as_of=START)
         p.run(start=END - dt.timedelta(days=7), end=END)
-    return folder
 
 
 class Book:

@@ -20,12 +20,11 @@ import pytest
 import uvicorn
 from fastapi import FastAPI
 
-from stethoscope.model.presets import preset_text
 from stethoscope.project import Project
 from stethoscope.service.app import create_app
 from stethoscope.service.web.session import MAX_AGE, SESSION_COOKIE, Sessions
 from tests.conftest import built_once
-from tests.service.conftest import TOKEN
+from tests.service.conftest import TOKEN, build_api_book
 
 END = dt.date(2025, 6, 30)
 PASSWORD = "correct horse battery"
@@ -34,25 +33,22 @@ ROLES = ("admin", "editor", "viewer")
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
-    """The demo book under the successscore preset (groups, a gut-check input), scored 30
-    days before its end and on each of its last 8 days, with a user per role; the editor is
-    named as the owner of the book's first account, so that "my book" finds accounts.
+    """The API's scored book (tests/service: the demo book under the successscore preset,
+    with groups and a gut-check input, scored 30 days before its end and on each of its
+    last 8 days), with a user per role; the editor is named as the owner of the book's
+    first account, so that "my book" finds accounts.
 
     Built once per test run, for all its processes (``built_once``); each test copies it."""
-    return built_once(tmp_path_factory, worker_id, "web-book", _build)
+    api_book = built_once(tmp_path_factory, worker_id, "api-book", build_api_book)
 
+    def build(folder: Path) -> None:
+        shutil.copytree(api_book, folder, dirs_exist_ok=True)
+        with Project.open(folder) as p:
+            owner = p.scores(limit=1)[0].owner
+            for role in ROLES:
+                p.create_user(owner if role == "editor" else f"{role}@x.example", role, PASSWORD)
 
-def _build(folder: Path) -> Path:
-    (folder / "stethoscope.toml").write_text('database_url = "stethoscope.duckdb"\n')
-    (folder / "model.yaml").write_text(preset_text("successscore"))
-    with Project.open(folder) as p:
-        p.load_demo(accounts=40, months=4, end=END)
-        p.run(as_of=END - dt.timedelta(days=30))
-        p.run(start=END - dt.timedelta(days=7), end=END)
-        owner = p.scores(limit=1)[0].owner
-        for role in ROLES:
-            p.create_user(owner if role == "editor" else f"{role}@x.example", role, PASSWORD)
-    return folder
+    return built_once(tmp_path_factory, worker_id, "web-book", build)
 
 
 def user_name(project: Project, role: str) -> str:
