@@ -223,7 +223,8 @@ def new_postgres_database(postgres_server: str) -> Iterator[Callable[..., str]]:
     """new() -> the URL of a fresh database (stethoscope_t_<random>) on the test server,
     migrated: a copy of one database this session migrated (CREATE DATABASE ... TEMPLATE:
     0.2 s, where migrating a new one takes 0.8 s, measured). new(empty=True): one with no
-    tables, for the tests of making and upgrading a store. Every one made is dropped at
+    tables, for the tests of making and upgrading a store; new(like=name): a copy of the
+    database ``name`` this session made and filled (golden_project). Every one made is dropped at
     the end of the session. They commit without waiting for the disk (synchronous_commit
     off: a fifth of the Postgres tests' time, measured): what they test is a transaction's
     effect, not surviving a crash of the server, which test_postgres_restart proves on a
@@ -244,9 +245,11 @@ def new_postgres_database(postgres_server: str) -> Iterator[Callable[..., str]]:
         made.append(name)
         return name
 
-    def new(*, empty: bool = False) -> str:
+    def new(*, empty: bool = False, like: str | None = None) -> str:
         if empty:
             return _url_db(postgres_server, create())
+        if like is not None:  # a copy of a database this session made (no session on it)
+            return _url_db(postgres_server, create(like))
         if not template:
             name = create()
             folder = Path(tempfile.mkdtemp(prefix="pg-template-"))
@@ -324,6 +327,59 @@ def spark_session() -> Iterator[Any]:
     spark.sparkContext.setLogLevel("ERROR")
     yield spark
     spark.stop()
+
+
+@pytest.fixture(scope="session")
+def golden_stores(
+    tmp_path_factory: pytest.TempPathFactory, worker_id: str, request: pytest.FixtureRequest
+) -> Callable[[str], str]:
+    """golden_stores(store) -> the golden book (tests/engine/test_golden) loaded once into a
+    store of kind ``store``, to copy: the DuckDB file's path (once per test run), or the
+    name of a Postgres database (once per process)."""
+    from tests.engine.test_golden import GOLDEN, load_golden
+
+    made: dict[str, str] = {}
+
+    def build(folder: Path, url: str) -> None:
+        (folder / "stethoscope.toml").write_text(f"database_url = {url!r}\n")
+        shutil.copy(GOLDEN / "model.yaml", folder / "model.yaml")
+        with Project.open(folder) as p:
+            load_golden(p)
+
+    def get(store: str) -> str:
+        if store not in made:
+            if store == "postgres":
+                url = request.getfixturevalue("new_postgres_database")()
+                build(tmp_path_factory.mktemp("golden-pg"), url)
+                made[store] = url.rsplit("/", 1)[1].partition("?")[0]
+            else:
+                folder = built_once(
+                    tmp_path_factory,
+                    worker_id,
+                    "golden-book",
+                    lambda f: build(f, "stethoscope.duckdb"),
+                )
+                made[store] = str(folder / "stethoscope.duckdb")
+        return made[store]
+
+    return get
+
+
+def golden_project(request: pytest.FixtureRequest, store: str, folder: Path) -> Project:
+    """A project in ``folder`` with the golden book's model, on a fresh copy of a store of
+    kind ``store`` holding the golden book (loading it takes 0.1-0.2 s a store; a copy of
+    the file, or CREATE DATABASE ... TEMPLATE, what a new empty store takes anyway)."""
+    from tests.engine.test_golden import GOLDEN
+
+    source = request.getfixturevalue("golden_stores")(store)
+    if store == "postgres":
+        url = request.getfixturevalue("new_postgres_database")(like=source)
+    else:
+        url = "stethoscope.duckdb"
+        shutil.copyfile(source, folder / url)
+    (folder / "stethoscope.toml").write_text(f"database_url = {url!r}\n")
+    shutil.copy(GOLDEN / "model.yaml", folder / "model.yaml")
+    return Project.open(folder)
 
 
 # demo_book(folder, accounts=, months=, end=, seed=): demo books made once per test run and

@@ -20,7 +20,7 @@ from stethoscope.model.loader import load_model
 from stethoscope.project import Project
 from stethoscope.store import compiled
 from stethoscope.store.database import PostgresConnection
-from tests.conftest import STORES, open_project
+from tests.conftest import STORES, golden_project
 from tests.engine.test_golden import AS_OF, GOLDEN, load_golden
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
@@ -28,17 +28,13 @@ SNAPSHOTS = Path(__file__).parent / "snapshots"
 
 @pytest.fixture(params=STORES)
 def golden(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Project]:
-    shutil.copy(GOLDEN / "model.yaml", tmp_path / "model.yaml")
-    with open_project(request, request.param, tmp_path) as project:
-        load_golden(project)
+    with golden_project(request, request.param, tmp_path) as project:
         yield project
 
 
 @pytest.fixture
-def golden_duckdb(tmp_path: Path) -> Iterator[Project]:
-    shutil.copy(GOLDEN / "model.yaml", tmp_path / "model.yaml")
-    with Project.open(tmp_path) as project:
-        load_golden(project)
+def golden_duckdb(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Project]:
+    with golden_project(request, "duckdb", tmp_path) as project:
         yield project
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,14 +11,12 @@ import pytest
 from stethoscope.errors import DataError
 from stethoscope.project import Project
 from stethoscope.store.audit import local_actor
-from tests.engine.test_golden import GOLDEN, load_golden
+from tests.conftest import golden_project
 
 
 @pytest.fixture
-def golden(tmp_path: Path) -> Iterator[Project]:
-    shutil.copy(GOLDEN / "model.yaml", tmp_path / "model.yaml")
-    with Project.open(tmp_path) as p:
-        load_golden(p)
+def golden(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Project]:
+    with golden_project(request, "duckdb", tmp_path) as p:
         yield p
 
 
