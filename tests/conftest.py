@@ -330,56 +330,67 @@ def spark_session() -> Iterator[Any]:
 
 
 @pytest.fixture(scope="session")
-def golden_stores(
+def store_templates(
     tmp_path_factory: pytest.TempPathFactory, worker_id: str, request: pytest.FixtureRequest
-) -> Callable[[str], str]:
-    """golden_stores(store) -> the golden book (tests/engine/test_golden) loaded once into a
-    store of kind ``store``, to copy: the DuckDB file's path (once per test run), or the
-    name of a Postgres database (once per process)."""
-    from tests.engine.test_golden import GOLDEN, load_golden
+) -> Callable[[str, str, Callable[[Project], object]], str]:
+    """store_templates(name, store, fill) -> a store of kind ``store`` filled once by
+    ``fill(project)``, to copy (``filled_project``): the DuckDB file's path (once per test
+    run, for all its processes), or the name of a Postgres database (once per process).
+    ``name`` names what ``fill`` puts in it."""
+    made: dict[tuple[str, str], str] = {}
 
-    made: dict[str, str] = {}
-
-    def build(folder: Path, url: str) -> None:
+    def build(folder: Path, url: str, fill: Callable[[Project], object]) -> None:
         (folder / "stethoscope.toml").write_text(f"database_url = {url!r}\n")
-        shutil.copy(GOLDEN / "model.yaml", folder / "model.yaml")
         with Project.open(folder) as p:
-            load_golden(p)
+            fill(p)
 
-    def get(store: str) -> str:
-        if store not in made:
+    def get(name: str, store: str, fill: Callable[[Project], object]) -> str:
+        if (name, store) not in made:
             if store == "postgres":
                 url = request.getfixturevalue("new_postgres_database")()
-                build(tmp_path_factory.mktemp("golden-pg"), url)
-                made[store] = url.rsplit("/", 1)[1].partition("?")[0]
+                build(tmp_path_factory.mktemp(f"{name}-pg"), url, fill)
+                made[name, store] = url.rsplit("/", 1)[1].partition("?")[0]
             else:
                 folder = built_once(
                     tmp_path_factory,
                     worker_id,
-                    "golden-book",
-                    lambda f: build(f, "stethoscope.duckdb"),
+                    f"{name}-store",
+                    lambda f: build(f, "stethoscope.duckdb", fill),
                 )
-                made[store] = str(folder / "stethoscope.duckdb")
-        return made[store]
+                made[name, store] = str(folder / "stethoscope.duckdb")
+        return made[name, store]
 
     return get
 
 
-def golden_project(request: pytest.FixtureRequest, store: str, folder: Path) -> Project:
-    """A project in ``folder`` with the golden book's model, on a fresh copy of a store of
-    kind ``store`` holding the golden book (loading it takes 0.1-0.2 s a store; a copy of
-    the file, or CREATE DATABASE ... TEMPLATE, what a new empty store takes anyway)."""
-    from tests.engine.test_golden import GOLDEN
-
-    source = request.getfixturevalue("golden_stores")(store)
+def filled_project(
+    request: pytest.FixtureRequest,
+    store: str,
+    folder: Path,
+    name: str,
+    fill: Callable[[Project], object],
+) -> Project:
+    """A project in ``folder`` on a fresh copy of a store of kind ``store`` that
+    ``fill(project)`` filled once (``store_templates``): a copy of the file, or CREATE
+    DATABASE ... TEMPLATE, is what a new empty store costs anyway, where loading a book
+    into each test's store cost 0.1-0.3 s a test."""
+    source = request.getfixturevalue("store_templates")(name, store, fill)
     if store == "postgres":
         url = request.getfixturevalue("new_postgres_database")(like=source)
     else:
         url = "stethoscope.duckdb"
         shutil.copyfile(source, folder / url)
     (folder / "stethoscope.toml").write_text(f"database_url = {url!r}\n")
-    shutil.copy(GOLDEN / "model.yaml", folder / "model.yaml")
     return Project.open(folder)
+
+
+def golden_project(request: pytest.FixtureRequest, store: str, folder: Path) -> Project:
+    """A project in ``folder`` with the golden book (tests/engine/test_golden) and its
+    model, on a fresh copy of a store of kind ``store`` (``filled_project``)."""
+    from tests.engine.test_golden import GOLDEN, load_golden
+
+    shutil.copy(GOLDEN / "model.yaml", folder / "model.yaml")
+    return filled_project(request, store, folder, "golden", load_golden)
 
 
 # demo_book(folder, accounts=, months=, end=, seed=): demo books made once per test run and

@@ -16,7 +16,7 @@ import pytest
 from stethoscope.project import Project
 from stethoscope.service.app import create_app
 from stethoscope.service.web.session import SESSION_COOKIE, Sessions
-from tests.conftest import ACCOUNTS_CSV, STORES, open_project
+from tests.conftest import ACCOUNTS_CSV, STORES, filled_project
 from tests.service.conftest import TOKEN, Api, bearer
 from tests.web.conftest import PASSWORD, Browser
 
@@ -82,18 +82,23 @@ class Setup:
         return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
 
 
+def _book(p: Project) -> None:
+    for table, text in (
+        ("accounts", ACCOUNTS_CSV),
+        ("contacts", CONTACTS),
+        ("events", EVENTS),
+        ("surveys", SURVEYS),
+    ):
+        path = p.settings.project_dir / f"{table}.csv"
+        path.write_text(text)
+        p.import_file(table, path)
+
+
 @pytest.fixture(params=STORES)
 def setup(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Setup]:
-    with open_project(request, request.param, tmp_path) as p:
+    """The book above on each store (imported once per store kind and copied)."""
+    with filled_project(request, request.param, tmp_path, "touchpoints", _book) as p:
         p.model_path().write_text(MODEL)
-        for table, text in (
-            ("accounts", ACCOUNTS_CSV),
-            ("contacts", CONTACTS),
-            ("events", EVENTS),
-            ("surveys", SURVEYS),
-        ):
-            (tmp_path / f"{table}.csv").write_text(text)
-            p.import_file(table, tmp_path / f"{table}.csv")
         yield Setup(p)
 
 
