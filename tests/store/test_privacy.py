@@ -17,7 +17,7 @@ from stethoscope.project import Project
 from stethoscope.store import privacy
 from stethoscope.store.audit import local_actor
 from stethoscope.store.database import Connection, dialect
-from tests.conftest import STORES, open_project
+from tests.conftest import STORES, filled_project
 from tests.engine.test_golden import GOLDEN
 
 AS_OF = dt.date(2024, 6, 30)
@@ -216,15 +216,19 @@ def store() -> str:
 
 @pytest.fixture
 def project(request: pytest.FixtureRequest, store: str, tmp_path: Path) -> Any:
-    """The book on ``store``: a copy of the one built for the module (DuckDB), or built anew
-    in a database of its own (Postgres)."""
+    """The book on ``store``: a copy of the one built for the module (DuckDB), or of the
+    one built for the test run's process (Postgres)."""
+    book = request.getfixturevalue("book")
     if store == "duckdb":
-        shutil.copytree(request.getfixturevalue("book"), tmp_path / "p")
+        shutil.copytree(book, tmp_path / "p")
         opened = Project.open(tmp_path / "p")
     else:
+        # the book's files beside a copy of the book filled once on Postgres
         (tmp_path / "p").mkdir()
-        opened = open_project(request, store, tmp_path / "p")
-        fill(opened)
+        for f in book.iterdir():
+            if f.is_file() and not f.name.startswith("stethoscope."):
+                shutil.copy(f, tmp_path / "p" / f.name)
+        opened = filled_project(request, store, tmp_path / "p", "privacy", fill)
     with opened as p:
         # explained off the record: the frame computed for it leaves no copy behind
         p.explain("acme", as_of=AS_OF - dt.timedelta(days=1))
