@@ -19,7 +19,7 @@ from stethoscope.rows import CurrentScore
 from stethoscope.store import current
 from stethoscope.store.database import Connection, dialect
 from stethoscope.store.results import row_dicts
-from tests.conftest import STORES, open_project
+from tests.conftest import STORES, filled_project
 
 END = dt.date(2025, 6, 30)
 DAY = dt.timedelta(days=1)
@@ -66,10 +66,14 @@ def agrees(p: Project) -> int:
     return len(want)
 
 
+def _demo(p: Project) -> None:
+    p.load_demo(accounts=40, months=4, end=END, seed=3)
+
+
 @pytest.fixture
 def book(request: pytest.FixtureRequest, store: str, tmp_path: Path) -> Iterator[Project]:
-    p = open_project(request, store, tmp_path)
-    p.load_demo(accounts=40, months=4, end=END, seed=3)
+    """The demo book on ``store`` (loaded once per store kind and copied), unscored."""
+    p = filled_project(request, store, tmp_path, "current-demo", _demo)
     (tmp_path / "model.yaml").write_text(preset_text("successscore"))
     yield p
     p.close()
