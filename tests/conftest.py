@@ -96,6 +96,13 @@ a2,Beta,lee@x.example,enterprise,healthcare,enterprise,99000.5,200,2023-06-15,20
 """
 
 
+def accounts_book(p: Project) -> None:
+    """Import ACCOUNTS_CSV into ``p`` (a ``filled_project`` fill: "accounts")."""
+    path = p.settings.project_dir / "accounts.csv"
+    path.write_text(ACCOUNTS_CSV)
+    p.import_file("accounts", path)
+
+
 def run_cli(
     *args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 120
 ) -> subprocess.CompletedProcess[str]:

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from stethoscope.contract import readers
 from stethoscope.errors import DataError
 from stethoscope.project import Project
-from tests.conftest import ACCOUNTS_CSV, STORES, filled_project, open_project
+from tests.conftest import STORES, accounts_book, filled_project, open_project
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -47,17 +47,11 @@ def count(project: Project, table: str) -> int:
     return int(rows(project, f"SELECT count(*) FROM {table}")[0][0])
 
 
-def _accounts(p: Project) -> None:
-    path = p.settings.project_dir / "accounts.csv"
-    path.write_text(ACCOUNTS_CSV)
-    p.import_file("accounts", path)
-
-
 @pytest.fixture(params=STORES)
 def with_accounts(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Project]:
     """A project on each store holding ACCOUNTS_CSV's accounts (imported once per store
     kind and copied)."""
-    with filled_project(request, request.param, tmp_path, "accounts", _accounts) as p:
+    with filled_project(request, request.param, tmp_path, "accounts", accounts_book) as p:
         yield p
 
 

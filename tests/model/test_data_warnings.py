@@ -12,7 +12,7 @@ import pytest
 
 from stethoscope.model.presets import preset_text
 from stethoscope.project import Project
-from tests.conftest import STORES, open_project, run_cli
+from tests.conftest import STORES, filled_project, run_cli
 
 ACCOUNTS = "id,name,customer_since,seats\na1,Acme,2024-01-01,5\na2,Beta,2024-02-01,\n"
 EVENTS = (
@@ -21,13 +21,17 @@ EVENTS = (
 )
 
 
+def _book(p: Project) -> None:
+    for table, text in (("accounts", ACCOUNTS), ("events", EVENTS)):
+        path = p.settings.project_dir / f"{table}.csv"
+        path.write_text(text)
+        p.import_file(table, path)
+
+
 @pytest.fixture(params=STORES)
 def book(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Project]:
     (tmp_path / "model.yaml").write_text(preset_text("successscore"))
-    p = open_project(request, str(request.param), tmp_path)
-    for table, text in (("accounts", ACCOUNTS), ("events", EVENTS)):
-        (tmp_path / f"{table}.csv").write_text(text)
-        p.import_file(table, tmp_path / f"{table}.csv")
+    p = filled_project(request, str(request.param), tmp_path, "data-warnings", _book)
     yield p
     p.close()
 

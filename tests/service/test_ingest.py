@@ -39,7 +39,7 @@ from stethoscope.service.ingest_calls import (
 )
 from stethoscope.store.database import PostgresConnection, connect_postgres
 from stethoscope.store.ingest import Membership, Track
-from tests.conftest import ACCOUNTS_CSV, STORES, open_project
+from tests.conftest import ACCOUNTS_CSV, STORES, accounts_book, filled_project
 from tests.service.conftest import TOKEN
 
 GOLDEN = Path(__file__).parent.parent / "fixtures" / "golden"
@@ -127,8 +127,8 @@ def project(
     write: Callable[[str, str], Path],
 ) -> Iterator[Project]:
     """A project holding two accounts, a1 and a2 (ACCOUNTS_CSV): on the embedded store a
-    copy of ``accounts_store`` (with its ingest key), on Postgres imported into a new
-    database."""
+    copy of ``accounts_store`` (with its ingest key), on Postgres a copy of a database they
+    were imported into once."""
     if store == "duckdb":
         (tmp_path / "stethoscope.toml").write_text('database_url = "stethoscope.duckdb"\n')
         copy = request.getfixturevalue("accounts_store")[0]
@@ -136,8 +136,7 @@ def project(
         with Project.open(tmp_path) as p:
             yield p
         return
-    with open_project(request, store, tmp_path) as p:
-        p.import_file("accounts", write("accounts.csv", ACCOUNTS_CSV))
+    with filled_project(request, store, tmp_path, "accounts", accounts_book) as p:
         yield p
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from stethoscope.project import Project
-from tests.conftest import STORES, open_project
+from tests.conftest import STORES, filled_project
 from tests.web.conftest import Book
 
 ACCOUNTS = """\
@@ -35,12 +35,16 @@ a5,churned,2024-06-01,-700
 END = dt.date(2025, 6, 30)
 
 
+def _kept(p: Project) -> None:
+    for table, text in (("accounts", ACCOUNTS), ("outcomes", OUTCOMES)):
+        path = p.settings.project_dir / f"{table}.csv"
+        path.write_text(text)
+        p.import_file(table, path)
+
+
 @pytest.fixture(params=STORES)
 def kept(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Project]:
-    with open_project(request, request.param, tmp_path) as p:
-        for table, text in (("accounts", ACCOUNTS), ("outcomes", OUTCOMES)):
-            (tmp_path / f"{table}.csv").write_text(text)
-            p.import_file(table, tmp_path / f"{table}.csv")
+    with filled_project(request, request.param, tmp_path, "week-outcomes", _kept) as p:
         yield p
 
 
