@@ -113,12 +113,15 @@ def _typed_select(
                 if extras == "struct"
                 else f"TRY_CAST({EXTRAS} AS JSON)"
             )
-            expr = (
-                f"CASE WHEN ({expr}) IS NULL AND {ex} IS NULL THEN NULL ELSE "
+            # merged once, in a SELECT of its own: the checks read it five times, and
+            # DuckDB computed the parse and merge again for each (half a large import)
+            column = q(f"_merged__{col.name}")
+            staged = (
+                f"SELECT *, CASE WHEN ({expr}) IS NULL AND {ex} IS NULL THEN NULL ELSE "
                 f"json_merge_patch(coalesce({expr}, '{{}}'::JSON), "
-                f"coalesce({ex}, '{{}}'::JSON)) END"
+                f"coalesce({ex}, '{{}}'::JSON)) END AS {column} FROM ({staged}) AS _merging"
             )
-            merged[col.name] = expr
+            expr = merged[col.name] = column
         cols.append(f"{expr} AS {q(col.name)}")
     cols.append(f"{problems_expr(table, present, merged)} AS _problems")
     select = f"SELECT {ROW}, {', '.join(cols)} FROM ({staged}) AS _typed"
