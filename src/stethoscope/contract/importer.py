@@ -113,8 +113,7 @@ def _typed_select(
                 if extras == "struct"
                 else f"TRY_CAST({EXTRAS} AS JSON)"
             )
-            # merged once, in a SELECT of its own: the checks read it five times, and
-            # DuckDB computed the parse and merge again for each (half a large import)
+            # merged once a row in a SELECT of its own (the checks read it five times)
             column = q(f"_merged__{col.name}")
             staged = (
                 f"SELECT *, CASE WHEN ({expr}) IS NULL AND {ex} IS NULL THEN NULL ELSE "
@@ -337,9 +336,7 @@ def _import(
         extras = None
         if EXTRAS in batch.schema.names:
             extras = "struct" if pa.types.is_struct(batch.schema.field(EXTRAS).type) else "text"
-        # one pass: type every value and list what is wrong with it
-        # (through a stream: a view on the batch itself would keep every batch of the
-        # file alive until the import's transaction ends, store.batches)
+        # one pass: type every value and list what is wrong with it (store.batches.viewed)
         select = _typed_select(table, present, extras, end_dates)
         with batches.viewed(stage, _BATCH, batch):
             if not typed:
