@@ -350,6 +350,7 @@ def store_templates(
         (folder / "stethoscope.toml").write_text(f"database_url = {url!r}\n")
         with Project.open(folder) as p:
             fill(p)
+        assert not (folder / "stethoscope.duckdb.wal").exists(), "closed, log checkpointed"
 
     def get(name: str, store: str, fill: Callable[[Project], object]) -> str:
         if (name, store) not in made:
@@ -370,14 +371,14 @@ def store_templates(
     return get
 
 
-def filled_project(
+def filled_store(
     request: pytest.FixtureRequest,
     store: str,
     folder: Path,
     name: str,
     fill: Callable[[Project], object],
-) -> Project:
-    """A project in ``folder`` on a fresh copy of a store of kind ``store`` that
+) -> None:
+    """Make ``folder`` a project on a fresh copy of a store of kind ``store`` that
     ``fill(project)`` filled once (``store_templates``): a copy of the file, or CREATE
     DATABASE ... TEMPLATE, is what a new empty store costs anyway, where loading a book
     into each test's store cost 0.1-0.3 s a test."""
@@ -388,6 +389,17 @@ def filled_project(
         url = "stethoscope.duckdb"
         shutil.copyfile(source, folder / url)
     (folder / "stethoscope.toml").write_text(f"database_url = {url!r}\n")
+
+
+def filled_project(
+    request: pytest.FixtureRequest,
+    store: str,
+    folder: Path,
+    name: str,
+    fill: Callable[[Project], object],
+) -> Project:
+    """``filled_store``, opened."""
+    filled_store(request, store, folder, name, fill)
     return Project.open(folder)
 
 
@@ -407,24 +419,19 @@ DemoBook = Callable[..., Path]
 
 
 @pytest.fixture(scope="session")
-def demo_book(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> DemoBook:
+def demo_book(request: pytest.FixtureRequest) -> DemoBook:
     """demo_book(folder, accounts=, months=, end=, seed=) -> ``folder``, now a project on a
     copy of a store holding that demo book (``Project.load_demo``), made on first use.
 
-    Each book is made once per test run, for all its processes (``built_once``)."""
+    Each book is made once per test run, for all its processes (``filled_store``)."""
 
     def make(folder: Path, *, accounts: int, months: int, end: dt.date, seed: int = 0) -> Path:
-        def build(made: Path) -> None:
-            (made / "stethoscope.toml").write_text('database_url = "stethoscope.duckdb"\n')
-            with Project.open(made) as p:
-                p.load_demo(accounts=accounts, months=months, end=end, seed=seed)
-            assert not (made / "stethoscope.duckdb.wal").exists(), "closed, log checkpointed"
+        def fill(p: Project) -> None:
+            p.load_demo(accounts=accounts, months=months, end=end, seed=seed)
 
-        name = f"demo-book-{accounts}-{months}-{end.isoformat()}-{seed}"
-        store = built_once(tmp_path_factory, worker_id, name, build) / "stethoscope.duckdb"
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / "stethoscope.toml").write_text('database_url = "stethoscope.duckdb"\n')
-        shutil.copyfile(store, folder / "stethoscope.duckdb")
+        name = f"demo-book-{accounts}-{months}-{end.isoformat()}-{seed}"
+        filled_store(request, "duckdb", folder, name, fill)
         return folder
 
     return make
