@@ -100,7 +100,9 @@ lint: install-test
 	$(VENV)/bin/ruff format --check src tests bench
 	$(VENV)/bin/mypy src
 
-# `make bench` first prints the recorded figures, then runs every script of bench/.
+# `make bench` first prints the recorded figures, then this machine's speed on fixed work
+# (bench/machine.py: figures of different machines compare only beside it), then runs every
+# other script of bench/.
 # bench/service.py measures latency with wrk (Debian's package, C) when it is there, and
 # falls back to Python's httpx, which takes much of a small machine's CPU itself.
 bench: install-test
@@ -111,7 +113,9 @@ bench: install-test
 	  fi; }
 	@echo "== the current figures (bench/figures.toml, docs/benchmarks.md); the scripts measure them again:"
 	@$(PY) bench/table.py
-	@for b in bench/*.py; do [ "$$b" = bench/table.py ] && continue; echo "== $$b"; $(PY) $$b || exit 1; done
+	@echo "== bench/machine.py"; $(PY) bench/machine.py
+	@for b in bench/*.py; do case "$$b" in bench/table.py|bench/machine.py) continue;; esac; \
+	  echo "== $$b"; $(PY) $$b || exit 1; done
 
 clean:
 	rm -rf $(VENV) $(DEMO) .pytest_cache .mypy_cache .ruff_cache
