@@ -504,6 +504,7 @@ runner.frame_sql(p.store.con, m)
 lap("read the compiled query")
 from stethoscope.store import compiled
 compiled.get = lambda con, k: None
+compiled._SEEN.clear()  # and not from this process's memory of it either
 runner.frame_sql(p.store.con, m, keep=False)
 lap("compile the model (first run of a version)")
 print(json.dumps(out))

@@ -145,7 +145,12 @@ def score_frame(
     t = add_scorecards(t, model, cards)
     span = (model.scale.max - model.scale.min) / 100
 
-    out: dict[str, ir.Value] = {}
+    # in layers, each reading the one before by column: the segment, the scorecard, each
+    # score's picks of its scorecard, then the bands of the scores and the contributions
+    # of the weights picked. Written as one layer, every pick repeated the whole segment
+    # rule (127 copies of one condition in the four-signals preset's 112 kB frame), which
+    # DuckDB parsed, bound and optimised again on every date
+    segments: dict[str, ir.Value] = {}
     for score in model.scores.values():
         segment = ibis.cases(
             *[
@@ -157,12 +162,24 @@ def score_frame(
             ],
             else_=ibis.null("string"),
         )
+        segments[f"segment__{score.name}"] = segment
+    t = t.mutate(**segments)
+    cards_of: dict[str, ir.Value] = {}
+    for score in model.scores.values():
+        segment = t[f"segment__{score.name}"]
         by_segment = {s.name: s.scorecard for s in score.segments}
-        card_of = ibis.cases(
+        cards_of[f"scorecard__{score.name}"] = ibis.cases(
             *[(segment == s, ibis.literal(c)) for s, c in by_segment.items()],
             else_=ibis.null("string"),
         )
-        used = sorted(set(by_segment.values()))
+    t = t.mutate(**cards_of)
+
+    picked: dict[str, ir.Value] = {}
+    # (score, contribution, weight, member, kind)
+    weighed: list[tuple[str, str, str, str, int]] = []
+    for score in model.scores.values():
+        card_of = t[f"scorecard__{score.name}"]
+        used = sorted({s.scorecard for s in score.segments})
 
         def pick(column_of: dict[str, str], card: ir.StringValue = card_of) -> ir.NumericValue:
             return ibis.cases(
@@ -171,18 +188,39 @@ def score_frame(
             )
 
         s100 = pick({c: card_score_col(c) for c in used})
-        out[score_col(score.name)] = scaled(s100, model.scale)
-        out[f"band__{score.name}"] = band(scaled(s100, model.scale), model)
-        out[f"coverage__{score.name}"] = pick({c: card_coverage_col(c) for c in used})
-        out[f"segment__{score.name}"] = segment
-        out[f"scorecard__{score.name}"] = card_of
+        picked[score_col(score.name)] = scaled(s100, model.scale)
+        picked[f"coverage__{score.name}"] = pick({c: card_coverage_col(c) for c in used})
         under = {c: members(model, c) for c in used}
         for kind in (0, 1):
             for name in sorted({n for ms in under.values() for n in ms[kind]}):
-                w = pick({c: card_weight_col(c, name) for c in used if name in under[c][kind]})
-                value = t[grade_col(name)] if kind == 0 else t[group_col(name)]
-                out[weight_col(score.name, name)] = w
-                out[contribution_col(score.name, name)] = w * value.fill_null(0.0) * span
-    t = t.mutate(**out)
+                w = weight_col(score.name, name)
+                picked[w] = pick(
+                    {c: card_weight_col(c, name) for c in used if name in under[c][kind]}
+                )
+                weighed.append((score.name, contribution_col(score.name, name), w, name, kind))
+    t = t.mutate(**picked)
+    t = t.mutate(
+        **{f"band__{s}": band(t[score_col(s)], model) for s in model.scores},
+        **{
+            c: t[w]
+            * (t[grade_col(name)] if kind == 0 else t[group_col(name)]).fill_null(0.0)
+            * span
+            for _, c, w, name, kind in weighed
+        },
+    )
+    # the columns in the order of one layer: each score's score, band, coverage, segment,
+    # scorecard, then its weights and contributions by member
+    order: list[str] = []
+    for score in model.scores.values():
+        order += [
+            score_col(score.name),
+            f"band__{score.name}",
+            f"coverage__{score.name}",
+            f"segment__{score.name}",
+            f"scorecard__{score.name}",
+        ]
+        order += [x for of, c, w, _, _ in weighed if of == score.name for x in (w, c)]
+    firsts = [c for c in t.columns if c not in set(order)]
+    t = t.select(*firsts, *order)
     # the scorecards' working columns are dropped once each score has picked its own
     return t.select(*[c for c in t.columns if not c.startswith(SCRATCH)])

@@ -57,11 +57,7 @@ SELECT
     CAST(CAST((
       CAST((
         CASE
-          WHEN CASE
-            WHEN CASE WHEN TRUE THEN 'all' ELSE CAST(NULL AS VARCHAR) END = 'all'
-            THEN 'main'
-            ELSE CAST(NULL AS VARCHAR)
-          END = 'main'
+          WHEN "t93"."scorecard__health" = 'main'
           THEN "t93"."cs__main"
           ELSE CAST(NULL AS DOUBLE PRECISION)
         END * 100.0
@@ -74,11 +70,7 @@ SELECT
       CAST(CAST((
         CAST((
           CASE
-            WHEN CASE
-              WHEN CASE WHEN TRUE THEN 'all' ELSE CAST(NULL AS VARCHAR) END = 'all'
-              THEN 'main'
-              ELSE CAST(NULL AS VARCHAR)
-            END = 'main'
+            WHEN "t93"."scorecard__health" = 'main'
             THEN "t93"."cs__main"
             ELSE CAST(NULL AS DOUBLE PRECISION)
           END * 100.0
@@ -91,11 +83,7 @@ SELECT
       CAST(CAST((
         CAST((
           CASE
-            WHEN CASE
-              WHEN CASE WHEN TRUE THEN 'all' ELSE CAST(NULL AS VARCHAR) END = 'all'
-              THEN 'main'
-              ELSE CAST(NULL AS VARCHAR)
-            END = 'main'
+            WHEN "t93"."scorecard__health" = 'main'
             THEN "t93"."cs__main"
             ELSE CAST(NULL AS DOUBLE PRECISION)
           END * 100.0
@@ -108,11 +96,7 @@ SELECT
       CAST(CAST((
         CAST((
           CASE
-            WHEN CASE
-              WHEN CASE WHEN TRUE THEN 'all' ELSE CAST(NULL AS VARCHAR) END = 'all'
-              THEN 'main'
-              ELSE CAST(NULL AS VARCHAR)
-            END = 'main'
+            WHEN "t93"."scorecard__health" = 'main'
             THEN "t93"."cs__main"
             ELSE CAST(NULL AS DOUBLE PRECISION)
           END * 100.0
@@ -124,53 +108,29 @@ SELECT
     ELSE 'green'
   END AS "band__health",
   CASE
-    WHEN CASE
-      WHEN CASE WHEN TRUE THEN 'all' ELSE CAST(NULL AS VARCHAR) END = 'all'
-      THEN 'main'
-      ELSE CAST(NULL AS VARCHAR)
-    END = 'main'
+    WHEN "t93"."scorecard__health" = 'main'
     THEN "t93"."cov__main"
     ELSE CAST(NULL AS DOUBLE PRECISION)
   END AS "coverage__health",
-  CASE WHEN TRUE THEN 'all' ELSE CAST(NULL AS VARCHAR) END AS "segment__health",
+  "t93"."segment__health",
+  "t93"."scorecard__health",
   CASE
-    WHEN CASE WHEN TRUE THEN 'all' ELSE CAST(NULL AS VARCHAR) END = 'all'
-    THEN 'main'
-    ELSE CAST(NULL AS VARCHAR)
-  END AS "scorecard__health",
-  CASE
-    WHEN CASE
-      WHEN CASE WHEN TRUE THEN 'all' ELSE CAST(NULL AS VARCHAR) END = 'all'
-      THEN 'main'
-      ELSE CAST(NULL AS VARCHAR)
-    END = 'main'
+    WHEN "t93"."scorecard__health" = 'main'
     THEN "t93"."ew__main__deals"
     ELSE CAST(NULL AS DOUBLE PRECISION)
   END AS "w__health__deals",
   CASE
-    WHEN CASE
-      WHEN CASE WHEN TRUE THEN 'all' ELSE CAST(NULL AS VARCHAR) END = 'all'
-      THEN 'main'
-      ELSE CAST(NULL AS VARCHAR)
-    END = 'main'
+    WHEN "t93"."scorecard__health" = 'main'
     THEN "t93"."ew__main__deals"
     ELSE CAST(NULL AS DOUBLE PRECISION)
   END * COALESCE("t93"."g__deals", 0.0) * 1.0 AS "c__health__deals",
   CASE
-    WHEN CASE
-      WHEN CASE WHEN TRUE THEN 'all' ELSE CAST(NULL AS VARCHAR) END = 'all'
-      THEN 'main'
-      ELSE CAST(NULL AS VARCHAR)
-    END = 'main'
+    WHEN "t93"."scorecard__health" = 'main'
     THEN "t93"."ew__main__depth"
     ELSE CAST(NULL AS DOUBLE PRECISION)
   END AS "w__health__depth",
   CASE
-    WHEN CASE
-      WHEN CASE WHEN TRUE THEN 'all' ELSE CAST(NULL AS VARCHAR) END = 'all'
-      THEN 'main'
-      ELSE CAST(NULL AS VARCHAR)
-    END = 'main'
+    WHEN "t93"."scorecard__health" = 'main'
     THEN "t93"."ew__main__depth"
     ELSE CAST(NULL AS DOUBLE PRECISION)
   END * COALESCE("t93"."g__depth", 0.0) * 1.0 AS "c__health__depth"
@@ -251,7 +211,13 @@ FROM (
       )
       ELSE CAST(NULL AS DOUBLE PRECISION)
     END AS "cs__main",
-    CAST(CAST(0.0 + CASE WHEN "t92"."g__deals" IS NOT NULL THEN 0.5 ELSE 0.0 END + CASE WHEN "t92"."g__depth" IS NOT NULL THEN 0.5 ELSE 0.0 END AS DECIMAL(38, 9)) AS DOUBLE PRECISION) AS "cov__main"
+    CAST(CAST(0.0 + CASE WHEN "t92"."g__deals" IS NOT NULL THEN 0.5 ELSE 0.0 END + CASE WHEN "t92"."g__depth" IS NOT NULL THEN 0.5 ELSE 0.0 END AS DECIMAL(38, 9)) AS DOUBLE PRECISION) AS "cov__main",
+    CASE WHEN TRUE THEN 'all' ELSE CAST(NULL AS VARCHAR) END AS "segment__health",
+    CASE
+      WHEN CASE WHEN TRUE THEN 'all' ELSE CAST(NULL AS VARCHAR) END = 'all'
+      THEN 'main'
+      ELSE CAST(NULL AS VARCHAR)
+    END AS "scorecard__health"
   FROM (
     SELECT
       "t91"."account_id",
