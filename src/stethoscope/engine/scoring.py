@@ -175,8 +175,10 @@ def score_frame(
     t = t.mutate(**cards_of)
 
     picked: dict[str, ir.Value] = {}
-    # (score, contribution, weight, member, kind)
-    weighed: list[tuple[str, str, str, str, int]] = []
+    weighed: list[tuple[str, str, str, int]] = []  # (contribution, weight, member, kind)
+    # the columns in the order one layer gave them: each score's score, band, coverage,
+    # segment and scorecard, then its weights and contributions by member
+    order: list[str] = []
     for score in model.scores.values():
         card_of = t[f"scorecard__{score.name}"]
         used = sorted({s.scorecard for s in score.segments})
@@ -190,28 +192,6 @@ def score_frame(
         s100 = pick({c: card_score_col(c) for c in used})
         picked[score_col(score.name)] = scaled(s100, model.scale)
         picked[f"coverage__{score.name}"] = pick({c: card_coverage_col(c) for c in used})
-        under = {c: members(model, c) for c in used}
-        for kind in (0, 1):
-            for name in sorted({n for ms in under.values() for n in ms[kind]}):
-                w = weight_col(score.name, name)
-                picked[w] = pick(
-                    {c: card_weight_col(c, name) for c in used if name in under[c][kind]}
-                )
-                weighed.append((score.name, contribution_col(score.name, name), w, name, kind))
-    t = t.mutate(**picked)
-    t = t.mutate(
-        **{f"band__{s}": band(t[score_col(s)], model) for s in model.scores},
-        **{
-            c: t[w]
-            * (t[grade_col(name)] if kind == 0 else t[group_col(name)]).fill_null(0.0)
-            * span
-            for _, c, w, name, kind in weighed
-        },
-    )
-    # the columns in the order of one layer: each score's score, band, coverage, segment,
-    # scorecard, then its weights and contributions by member
-    order: list[str] = []
-    for score in model.scores.values():
         order += [
             score_col(score.name),
             f"band__{score.name}",
@@ -219,8 +199,30 @@ def score_frame(
             f"segment__{score.name}",
             f"scorecard__{score.name}",
         ]
-        order += [x for of, c, w, _, _ in weighed if of == score.name for x in (w, c)]
-    firsts = [c for c in t.columns if c not in set(order)]
-    t = t.select(*firsts, *order)
+        under = {c: members(model, c) for c in used}
+        for kind in (0, 1):
+            for name in sorted({n for ms in under.values() for n in ms[kind]}):
+                w, c = weight_col(score.name, name), contribution_col(score.name, name)
+                picked[w] = pick(
+                    {
+                        card: card_weight_col(card, name)
+                        for card in used
+                        if name in under[card][kind]
+                    }
+                )
+                weighed.append((c, w, name, kind))
+                order += [w, c]
+    t = t.mutate(**picked)
+    t = t.mutate(
+        **{f"band__{s}": band(t[score_col(s)], model) for s in model.scores},
+        **{
+            c: t[w]
+            * (t[grade_col(name)] if kind == 0 else t[group_col(name)]).fill_null(0.0)
+            * span
+            for c, w, name, kind in weighed
+        },
+    )
     # the scorecards' working columns are dropped once each score has picked its own
-    return t.select(*[c for c in t.columns if not c.startswith(SCRATCH)])
+    scored = set(order)
+    firsts = [c for c in t.columns if c not in scored and not c.startswith(SCRATCH)]
+    return t.select(*firsts, *order)
